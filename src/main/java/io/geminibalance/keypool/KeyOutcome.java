@@ -1,0 +1,34 @@
+package io.geminibalance.keypool;
+
+import java.time.Duration;
+
+/**
+ * What one upstream attempt taught us about the key (and model) it used. Produced by the
+ * upstream classifier from the HTTP status and Google's error body; consumed by the pool.
+ */
+public sealed interface KeyOutcome {
+
+  /** The key answered; clears its failure count and any cooldown for the model. */
+  record Success() implements KeyOutcome {}
+
+  /** The key itself is dead (API_KEY_INVALID, expired, suspended): disable it at once. */
+  record KeyInvalid(String reason) implements KeyOutcome {}
+
+  /** A key problem that may pass (401, 403 permission): counts toward MAX_FAILURES. */
+  record KeyFailure(String reason) implements KeyOutcome {}
+
+  /** Google's quota refused this key for this model. */
+  record RateLimited(Duration retryDelay, QuotaWindow window, String reason) implements KeyOutcome {
+    /** Which quota window Google said was exhausted. */
+    public enum QuotaWindow { MINUTE, DAY, UNKNOWN }
+  }
+
+  /** The key's tier has no access to this model (quota limit 0): disable the key for this model only. */
+  record ModelUnavailable(String reason) implements KeyOutcome {}
+
+  /** Neither the key's fault nor a success (5xx, timeout, the client's own 400/404). */
+  record Neutral() implements KeyOutcome {}
+
+  KeyOutcome SUCCESS = new Success();
+  KeyOutcome NEUTRAL = new Neutral();
+}

@@ -1,0 +1,34 @@
+package io.geminibalance.keypool;
+
+import java.util.Collection;
+import java.util.Set;
+
+/**
+ * The pool of upstream keys. Every method is thread-safe and non-blocking: the data plane calls
+ * it from event-loop threads.
+ */
+public interface KeyPool {
+
+  /**
+   * Takes one usable key for {@code model}, skipping the keys this request already tried.
+   * Never blocks and never hands out a disabled or cooling key.
+   */
+  Acquisition acquire(String model, Set<ApiKey> alreadyTried);
+
+  /** Reports how the attempt went; exactly once per granted lease. */
+  void release(KeyLease lease, KeyOutcome outcome);
+
+  /** Replaces the key set (live settings), keeping the state of keys that remain. */
+  void replaceKeys(Collection<ApiKey> keys);
+
+  /** All keys with their current state, for health, admin and the periodic re-check. */
+  PoolSnapshot snapshot();
+
+  /** Puts a key back in service (re-check passed, admin reset). */
+  void restore(ApiKey key);
+
+  /** Takes a key out of service until restored. */
+  void disable(ApiKey key, String reason);
+
+  int size();
+}
