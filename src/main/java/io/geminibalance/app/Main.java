@@ -1,6 +1,49 @@
 package io.geminibalance.app;
 
+import io.geminibalance.config.ConfigException;
+import io.geminibalance.config.EnvSource;
+import io.geminibalance.config.GatewayConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts the gateway from the environment and a {@code .env} file in the working directory. */
 public final class Main {
+  private Main() {}
+
   public static void main(String[] args) {
+    Map<String, String> raw = EnvSource.load(Path.of("."), System.getenv());
+    GatewayConfig config;
+    try {
+      config = GatewayConfig.from(raw);
+    } catch (ConfigException e) {
+      System.err.println("Configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    LogLevels.apply(config.logLevel());
+    Logger log = LoggerFactory.getLogger(Main.class);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Gateway gateway;
+    try {
+      gateway = Gateway.start(vertx, config).await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.error("Gateway failed to start: {}", e.getMessage());
+      vertx.close();
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        gateway.close().await(10, TimeUnit.SECONDS);
+        vertx.close().await(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("Shutdown did not finish cleanly: {}", e.getMessage());
+      }
+    }, "shutdown"));
   }
 }

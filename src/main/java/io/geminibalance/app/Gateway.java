@@ -1,0 +1,130 @@
+package io.geminibalance.app;
+
+import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.config.GatewayConfig;
+import io.geminibalance.keypool.ApiKey;
+import io.geminibalance.keypool.KeyPool;
+import io.geminibalance.keypool.PoolSnapshot;
+import io.geminibalance.keypool.RoundRobinKeyPool;
+import io.geminibalance.relay.NativeGeminiRelay;
+import io.geminibalance.requestlog.AttemptLog;
+import io.geminibalance.server.Routes;
+import io.geminibalance.upstream.Leaser;
+import io.geminibalance.upstream.UpstreamClient;
+import io.geminibalance.upstream.UpstreamExecutor;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds every part of the gateway by constructor, in request order, and starts the HTTP server.
+ * The only place that knows all the concrete classes.
+ */
+public final class Gateway {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final KeyPool pool;
+  private final UpstreamClient upstream;
+  private final HttpServer server;
+  private final long recheckTimer;
+
+  private Gateway(Vertx vertx, GatewayConfig config, KeyPool pool, UpstreamClient upstream,
+      HttpServer server, long recheckTimer) {
+    this.vertx = vertx;
+    this.config = config;
+    this.pool = pool;
+    this.upstream = upstream;
+    this.server = server;
+    this.recheckTimer = recheckTimer;
+  }
+
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
+    LongSupplier clock = System::currentTimeMillis;
+    List<ApiKey> keys = config.apiKeys().stream().map(ApiKey::new).toList();
+    KeyPool pool = new RoundRobinKeyPool(keys, config.maxFailures(), clock);
+    UpstreamClient upstream = new UpstreamClient(vertx, new UpstreamClient.Settings(config.baseUrl(),
+        config.timeout(), config.customHeaders()), maxConnections(config));
+    UpstreamExecutor executor = new UpstreamExecutor(Leaser.immediate(pool), pool, upstream,
+        AttemptLog.NONE, config::maxAttempts, clock);
+    NativeGeminiRelay nativeRelay = new NativeGeminiRelay(executor, config::filteredModels);
+    ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens());
+    Routes.Dependencies deps = new Routes.Dependencies(authenticator, nativeRelay,
+        () -> health(pool, clock.getAsLong()), clock);
+    long recheckTimer = scheduleRecheck(vertx, config, pool, upstream);
+    HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true).setCompressionSupported(false)
+        .setIdleTimeout(0);
+    return vertx.createHttpServer(options)
+        .requestHandler(Routes.build(vertx, deps))
+        .listen(config.port(), config.host())
+        .map(server -> {
+          logStartup(config, server.actualPort());
+          return new Gateway(vertx, config, pool, upstream, server, recheckTimer);
+        });
+  }
+
+  private static int maxConnections(GatewayConfig config) {
+    return config.values().integer("UPSTREAM_MAX_CONNECTIONS", 10_000, 1, 1_000_000);
+  }
+
+  private static long scheduleRecheck(Vertx vertx, GatewayConfig config, KeyPool pool,
+      UpstreamClient upstream) {
+    if (config.checkIntervalHours() <= 0) {
+      return -1;
+    }
+    long period = Math.max(1000, Math.round(config.checkIntervalHours() * 3_600_000));
+    KeyRecheckJob job = new KeyRecheckJob(pool, upstream, config::testModel);
+    return vertx.setPeriodic(period, id -> job.run());
+  }
+
+  static JsonObject health(KeyPool pool, long now) {
+    PoolSnapshot snapshot = pool.snapshot();
+    return new JsonObject()
+        .put("status", "healthy")
+        .put("keys", new JsonObject()
+            .put("total", snapshot.keys().size())
+            .put("usable", snapshot.usable(now))
+            .put("disabled", snapshot.disabled()));
+  }
+
+  private static void logStartup(GatewayConfig config, int port) {
+    switch (config.authTokenSource()) {
+      case GENERATED -> LOG.warn("Neither AUTH_TOKEN nor ALLOWED_TOKENS is set: generated the admin"
+          + " token {} (shown only now; set AUTH_TOKEN to choose your own)", config.authToken());
+      case FIRST_ALLOWED_TOKEN -> LOG.warn("AUTH_TOKEN is empty: the first ALLOWED_TOKENS entry ({})"
+          + " is the admin token, as in gemini-balance", ApiKey.mask(config.authToken()));
+      case AUTH_TOKEN -> { }
+    }
+    if (config.apiKeys().isEmpty()) {
+      LOG.warn("API_KEYS is empty: every data-plane request will get 503 until keys are added");
+    }
+    LOG.info("Gemini Balance listening on {}:{} with {} key(s), upstream {}", config.host(), port,
+        config.apiKeys().size(), config.baseUrl());
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public KeyPool pool() {
+    return pool;
+  }
+
+  public GatewayConfig config() {
+    return config;
+  }
+
+  public Future<Void> close() {
+    if (recheckTimer >= 0) {
+      vertx.cancelTimer(recheckTimer);
+    }
+    return server.close().andThen(ar -> upstream.close());
+  }
+}

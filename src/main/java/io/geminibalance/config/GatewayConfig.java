@@ -1,0 +1,121 @@
+package io.geminibalance.config;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The gateway's core settings, validated once. Other modules (storage, quotas, translation) read
+ * their own names from {@link #values()} so that this record stays about the data plane.
+ */
+public record GatewayConfig(
+    String host,
+    int port,
+    List<String> apiKeys,
+    List<String> allowedTokens,
+    String authToken,
+    AuthTokenSource authTokenSource,
+    URI baseUrl,
+    int maxFailures,
+    int maxRetries,
+    Duration timeout,
+    double checkIntervalHours,
+    String testModel,
+    List<String> filteredModels,
+    Map<String, String> customHeaders,
+    String logLevel,
+    ConfigValues values) {
+
+  public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
+  public static final List<String> DEFAULT_FILTERED_MODELS = List.of(
+      "gemini-1.0-pro-vision-latest", "gemini-pro-vision", "chat-bison-001", "text-bison-001",
+      "embedding-gecko-001");
+
+  /** Where the admin token came from; the start-up log says so. */
+  public enum AuthTokenSource { AUTH_TOKEN, FIRST_ALLOWED_TOKEN, GENERATED }
+
+  /** Validates every setting; throws {@link ConfigException} naming the first bad one. */
+  public static GatewayConfig from(Map<String, String> raw) {
+    ConfigValues v = new ConfigValues(raw);
+    List<String> allowed = v.list("ALLOWED_TOKENS", List.of());
+    String auth = v.get("AUTH_TOKEN");
+    AuthTokenSource source = AuthTokenSource.AUTH_TOKEN;
+    if (auth == null && !allowed.isEmpty()) {
+      auth = allowed.get(0);
+      source = AuthTokenSource.FIRST_ALLOWED_TOKEN;
+    } else if (auth == null) {
+      auth = generateToken();
+      source = AuthTokenSource.GENERATED;
+    }
+    return new GatewayConfig(
+        v.string("HOST", "0.0.0.0"),
+        v.integer("PORT", 8000, 0, 65535),
+        dedupe(v.list("API_KEYS", List.of())),
+        allowed,
+        auth,
+        source,
+        baseUrl(v),
+        v.integer("MAX_FAILURES", 3, 1, 1000),
+        v.integer("MAX_RETRIES", 3, 0, 100),
+        Duration.ofSeconds(v.integer("TIME_OUT", 300, 1, 86400)),
+        v.decimal("CHECK_INTERVAL_HOURS", 1, 0, 24 * 365),
+        v.string("TEST_MODEL", "gemini-2.5-flash-lite"),
+        v.list("FILTERED_MODELS", DEFAULT_FILTERED_MODELS),
+        v.stringMap("CUSTOM_HEADERS"),
+        logLevel(v),
+        v);
+  }
+
+  /** Every token that may call the data plane: ALLOWED_TOKENS plus the admin token. */
+  public List<String> clientTokens() {
+    LinkedHashSet<String> tokens = new LinkedHashSet<>(allowedTokens);
+    tokens.add(authToken);
+    return List.copyOf(tokens);
+  }
+
+  /** Total attempts per request: the first try plus MAX_RETRIES retries on other keys. */
+  public int maxAttempts() {
+    return maxRetries + 1;
+  }
+
+  private static URI baseUrl(ConfigValues v) {
+    String value = v.string("BASE_URL", DEFAULT_BASE_URL);
+    String trimmed = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+    try {
+      URI uri = URI.create(trimmed);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+        throw new IllegalArgumentException();
+      }
+      return uri;
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("BASE_URL", value, "an http(s) URL such as " + DEFAULT_BASE_URL);
+    }
+  }
+
+  private static String logLevel(ConfigValues v) {
+    String value = v.string("LOG_LEVEL", "INFO").toUpperCase(Locale.ROOT);
+    return switch (value) {
+      case "DEBUG", "INFO", "ERROR", "TRACE" -> value;
+      case "WARNING", "WARN" -> "WARN";
+      case "CRITICAL", "FATAL" -> "ERROR";
+      default -> throw new ConfigException("LOG_LEVEL", value,
+          "one of DEBUG, INFO, WARNING, ERROR, CRITICAL");
+    };
+  }
+
+  private static List<String> dedupe(List<String> keys) {
+    return List.copyOf(new LinkedHashSet<>(keys));
+  }
+
+  private static String generateToken() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return "sk-gb-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

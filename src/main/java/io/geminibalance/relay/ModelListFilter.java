@@ -1,0 +1,51 @@
+package io.geminibalance.relay;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.Set;
+
+/**
+ * Removes FILTERED_MODELS from a native model list. The body is only re-serialised when a model
+ * is actually removed, with exact decimals so numbers keep their value.
+ */
+final class ModelListFilter {
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+  private ModelListFilter() {}
+
+  static byte[] filter(byte[] body, Collection<String> filtered) {
+    if (filtered.isEmpty()) {
+      return body;
+    }
+    try {
+      JsonNode root = JSON.readTree(body);
+      if (!(root instanceof ObjectNode object) || !(root.get("models") instanceof ArrayNode models)) {
+        return body;
+      }
+      Set<String> names = Set.copyOf(filtered);
+      ArrayNode kept = JSON.createArrayNode();
+      models.forEach(m -> {
+        if (!names.contains(bareName(m.path("name").asText("")))) {
+          kept.add(m);
+        }
+      });
+      if (kept.size() == models.size()) {
+        return body;
+      }
+      object.set("models", kept);
+      return JSON.writeValueAsBytes(object);
+    } catch (IOException e) {
+      return body;
+    }
+  }
+
+  static String bareName(String name) {
+    return name.startsWith("models/") ? name.substring("models/".length()) : name;
+  }
+}

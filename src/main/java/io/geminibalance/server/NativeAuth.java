@@ -1,0 +1,46 @@
+package io.geminibalance.server;
+
+import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.keypool.ApiKey;
+import io.geminibalance.relay.Responses;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Authenticates native Gemini calls: {@code ?key=}, {@code x-goog-api-key} or a Bearer token,
+ * as the official SDKs and curl examples send them. Rejects in Google's error shape.
+ */
+final class NativeAuth implements Handler<RoutingContext> {
+  static final String CLIENT = "client.masked";
+  private final ClientAuthenticator authenticator;
+
+  NativeAuth(ClientAuthenticator authenticator) {
+    this.authenticator = authenticator;
+  }
+
+  @Override
+  public void handle(RoutingContext rc) {
+    String token = credential(rc);
+    if (token == null) {
+      Responses.gemini(rc.response(), 401,
+          "Missing API key: send it in the x-goog-api-key header or the key query parameter.");
+    } else if (!authenticator.accepts(token)) {
+      Responses.gemini(rc.response(), 401, "API key not valid for this gateway.");
+    } else {
+      rc.put(CLIENT, ApiKey.mask(token));
+      rc.next();
+    }
+  }
+
+  private static String credential(RoutingContext rc) {
+    String query = rc.request().getParam("key");
+    if (query != null && !query.isBlank()) {
+      return query.strip();
+    }
+    String header = rc.request().getHeader("x-goog-api-key");
+    if (header != null && !header.isBlank()) {
+      return header.strip();
+    }
+    return ClientAuthenticator.bearer(rc.request().getHeader("authorization"));
+  }
+}

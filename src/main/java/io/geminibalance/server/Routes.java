@@ -1,0 +1,54 @@
+package io.geminibalance.server;
+
+import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.relay.NativeGeminiRelay;
+import io.geminibalance.relay.Responses;
+import io.geminibalance.upstream.RequestContext;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/** Every route of the gateway, in one place: data plane first, then operations. */
+public final class Routes {
+  /** Google documents about 20 MB per request with inline data; leave room for encoding. */
+  private static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
+  private static final List<String> NATIVE_PREFIXES = List.of("/v1beta", "/gemini/v1beta");
+
+  private Routes() {}
+
+  /** What the routes need from the running gateway. */
+  public record Dependencies(
+      ClientAuthenticator authenticator,
+      NativeGeminiRelay nativeRelay,
+      Supplier<JsonObject> health,
+      LongSupplier clock) {}
+
+  public static Router build(Vertx vertx, Dependencies deps) {
+    Router router = Router.router(vertx);
+    router.get("/health").handler(rc -> rc.json(deps.health().get()));
+    NativeAuth nativeAuth = new NativeAuth(deps.authenticator());
+    for (String prefix : NATIVE_PREFIXES) {
+      router.route(prefix + "/*")
+          .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+          .handler(nativeAuth)
+          .handler(rc -> nativeRelay(rc, prefix, deps));
+    }
+    router.route().last().handler(rc -> Responses.gemini(rc.response(), 404,
+        "No such endpoint: " + rc.request().method() + " " + rc.request().path()));
+    router.errorHandler(413, rc -> Responses.gemini(rc.response(), 413,
+        "Request body larger than " + MAX_BODY_BYTES / (1024 * 1024) + " MiB."));
+    return router;
+  }
+
+  private static void nativeRelay(RoutingContext rc, String prefix, Dependencies deps) {
+    String path = rc.request().path();
+    String resource = path.length() > prefix.length() + 1 ? path.substring(prefix.length() + 1) : "";
+    RequestContext ctx = new RequestContext(rc.get(NativeAuth.CLIENT), deps.clock().getAsLong());
+    deps.nativeRelay().handle(rc, resource, ctx);
+  }
+}

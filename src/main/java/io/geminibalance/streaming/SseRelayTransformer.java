@@ -1,0 +1,45 @@
+package io.geminibalance.streaming;
+
+import io.geminibalance.protocol.gemini.GeminiErrors;
+import io.geminibalance.protocol.sse.SseFramer;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Native SSE pass-through: relays each upstream event, byte for byte, as soon as it is complete,
+ * and guarantees every event ends with a blank line (SDK parsers reject a dangling last event).
+ * A stream that breaks midway ends with a Gemini-shaped {@code error} event, which both official
+ * SDKs raise as an error, instead of a silently truncated answer.
+ */
+public final class SseRelayTransformer implements ChunkTransformer {
+  private final SseFramer framer = new SseFramer();
+
+  @Override
+  public List<Buffer> onChunk(Buffer chunk) {
+    List<byte[]> events = framer.feed(chunk.getBytes());
+    if (events.isEmpty()) {
+      return List.of();
+    }
+    if (events.size() == 1) {
+      return List.of(Buffer.buffer(events.get(0)));
+    }
+    List<Buffer> out = new ArrayList<>(events.size());
+    for (byte[] event : events) {
+      out.add(Buffer.buffer(event));
+    }
+    return out;
+  }
+
+  @Override
+  public List<Buffer> onEnd() {
+    byte[] last = framer.finish();
+    return last == null ? List.of() : List.of(Buffer.buffer(last));
+  }
+
+  @Override
+  public Buffer onFailure(Throwable cause) {
+    String message = "upstream stream interrupted: " + cause.getMessage();
+    return Buffer.buffer("data: " + GeminiErrors.body(502, message) + "\n\n");
+  }
+}

@@ -1,0 +1,56 @@
+package io.geminibalance.upstream;
+
+import io.vertx.core.http.HttpClientRequest;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The life of one client request across its upstream attempts. Lives on one event loop, so its
+ * fields need no synchronisation.
+ */
+public final class RequestContext {
+  private static final AtomicLong SEQUENCE = new AtomicLong();
+
+  private final String requestId;
+  private final String clientMasked;
+  private final long startedMillis;
+  private HttpClientRequest inFlight;
+  private boolean clientGone;
+
+  public RequestContext(String clientMasked, long startedMillis) {
+    this.requestId = Long.toString(startedMillis, 36) + "-" + Long.toString(SEQUENCE.incrementAndGet(), 36);
+    this.clientMasked = clientMasked;
+    this.startedMillis = startedMillis;
+  }
+
+  public String requestId() {
+    return requestId;
+  }
+
+  public String clientMasked() {
+    return clientMasked;
+  }
+
+  public long startedMillis() {
+    return startedMillis;
+  }
+
+  /** Remembers the attempt in flight; reset at once if the client has already gone. */
+  public void attach(HttpClientRequest request) {
+    this.inFlight = request;
+    if (clientGone) {
+      request.reset();
+    }
+  }
+
+  /** The client went away: cancel whatever is in flight upstream. */
+  public void clientClosed() {
+    clientGone = true;
+    if (inFlight != null) {
+      inFlight.reset();
+    }
+  }
+
+  public boolean clientGone() {
+    return clientGone;
+  }
+}

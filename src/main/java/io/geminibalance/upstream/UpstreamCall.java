@@ -1,0 +1,40 @@
+package io.geminibalance.upstream;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+
+/**
+ * One request the gateway wants answered upstream, independent of which key sends it.
+ *
+ * @param path path below BASE_URL, starting with {@code /} (e.g. {@code /models/x:generateContent})
+ * @param query the encoded query string without {@code ?}, already stripped of the client's key
+ * @param headers client headers to forward (already filtered), may be empty
+ * @param body the request body, or {@code null}
+ * @param model the base model the attempt counts against in the pool
+ * @param keyPlacement how the pool key is sent
+ * @param operation a short name of the operation for logs (gemini-balance's error-type names)
+ */
+public record UpstreamCall(
+    HttpMethod method,
+    String path,
+    String query,
+    MultiMap headers,
+    Buffer body,
+    String model,
+    boolean stream,
+    KeyPlacement keyPlacement,
+    String operation) {
+
+  /** Where the upstream key goes. */
+  public enum KeyPlacement {
+    /** {@code x-goog-api-key}: the native API. */
+    GOOG_API_KEY_HEADER,
+    /** {@code Authorization: Bearer}: Google's OpenAI-compatible API. */
+    BEARER
+  }
+
+  public String pathAndQuery() {
+    return query == null || query.isEmpty() ? path : path + "?" + query;
+  }
+}

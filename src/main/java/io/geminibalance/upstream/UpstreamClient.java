@@ -1,0 +1,107 @@
+package io.geminibalance.upstream;
+
+import io.geminibalance.keypool.ApiKey;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Sends one attempt upstream with one pool key. Connections are pooled and kept alive; HTTPS
+ * upstreams negotiate HTTP/2 through ALPN. The key travels in a header, never in the URL, so it
+ * stays out of access logs on the way.
+ */
+public final class UpstreamClient implements AutoCloseable {
+  private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+
+  private final HttpClientAgent plain;
+  private final HttpClientAgent tls;
+  private volatile Settings settings;
+
+  /** What may change at runtime without rebuilding the connection pools. */
+  public record Settings(URI baseUrl, Duration timeout, Map<String, String> customHeaders) {}
+
+  public UpstreamClient(Vertx vertx, Settings settings, int maxConnections) {
+    this.settings = settings;
+    PoolOptions pool = new PoolOptions().setHttp1MaxSize(maxConnections).setHttp2MaxSize(64);
+    this.plain = vertx.createHttpClient(baseOptions(), pool);
+    this.tls = vertx.createHttpClient(baseOptions().setSsl(true).setUseAlpn(true)
+        .setProtocolVersion(HttpVersion.HTTP_2), pool);
+  }
+
+  private static HttpClientOptions baseOptions() {
+    return new HttpClientOptions()
+        .setKeepAlive(true)
+        .setPipelining(false)
+        .setTcpNoDelay(true)
+        .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
+        .setDecompressionSupported(false);
+  }
+
+  public void update(Settings newSettings) {
+    this.settings = newSettings;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /**
+   * Sends the call with {@code key}. The answer comes back paused, so the caller can classify it
+   * before a single body byte moves. {@code onRequest} sees the request as soon as it exists, so
+   * a client disconnect can reset it.
+   */
+  public Future<HttpClientResponse> send(UpstreamCall call, ApiKey key,
+      Consumer<HttpClientRequest> onRequest) {
+    Settings s = settings;
+    String uri = s.baseUrl() + call.pathAndQuery();
+    RequestOptions options = new RequestOptions()
+        .setMethod(call.method())
+        .setAbsoluteURI(uri)
+        .setHeaders(headers(call, key, s))
+        .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
+        .setIdleTimeout(s.timeout().toMillis());
+    HttpClientAgent agent = "https".equalsIgnoreCase(s.baseUrl().getScheme()) ? tls : plain;
+    return agent.request(options).compose(request -> {
+      onRequest.accept(request);
+      Future<HttpClientResponse> sent = call.body() == null ? request.send() : request.send(call.body());
+      return sent.map(response -> {
+        response.pause();
+        return response;
+      });
+    });
+  }
+
+  private static MultiMap headers(UpstreamCall call, ApiKey key, Settings s) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    if (call.headers() != null) {
+      headers.addAll(call.headers());
+    }
+    s.customHeaders().forEach(headers::set);
+    if (call.keyPlacement() == UpstreamCall.KeyPlacement.BEARER) {
+      headers.set("authorization", "Bearer " + key.secret());
+    } else {
+      headers.set("x-goog-api-key", key.secret());
+    }
+    if (call.body() != null && !headers.contains("content-type")) {
+      headers.set("content-type", "application/json");
+    }
+    return headers;
+  }
+
+  @Override
+  public void close() {
+    plain.close();
+    tls.close();
+  }
+}

@@ -1,0 +1,152 @@
+package io.geminibalance.upstream;
+
+import io.geminibalance.keypool.Acquisition;
+import io.geminibalance.keypool.ApiKey;
+import io.geminibalance.keypool.KeyLease;
+import io.geminibalance.keypool.KeyPool;
+import io.geminibalance.protocol.gemini.GoogleError;
+import io.geminibalance.requestlog.AttemptLog;
+import io.geminibalance.requestlog.AttemptRecord;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.netty.handler.timeout.TimeoutException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries one call through the pool: lease a key, send, classify, release, and try another key
+ * while the classifier says another key may succeed and attempts remain. Nothing reaches the
+ * client from here; the caller gets either a paused 2xx answer or the final failure.
+ */
+public final class UpstreamExecutor {
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamExecutor.class);
+
+  private final Leaser leaser;
+  private final KeyPool pool;
+  private final UpstreamClient client;
+  private final AttemptLog attemptLog;
+  private final IntSupplier maxAttempts;
+  private final LongSupplier clock;
+
+  public UpstreamExecutor(Leaser leaser, KeyPool pool, UpstreamClient client, AttemptLog attemptLog,
+      IntSupplier maxAttempts, LongSupplier clockMillis) {
+    this.leaser = leaser;
+    this.pool = pool;
+    this.client = client;
+    this.attemptLog = attemptLog;
+    this.maxAttempts = maxAttempts;
+    this.clock = clockMillis;
+  }
+
+  public Future<UpstreamResult> execute(UpstreamCall call, RequestContext ctx) {
+    return attempt(call, ctx, 1, new HashSet<>(), null);
+  }
+
+  private Future<UpstreamResult> attempt(UpstreamCall call, RequestContext ctx, int attempt,
+      Set<ApiKey> tried, UpstreamResult.Failed last) {
+    if (ctx.clientGone()) {
+      return Future.succeededFuture(new UpstreamResult.Failed(499, null, 0, "client closed", false));
+    }
+    return leaser.lease(call.model(), tried).compose(acquisition -> switch (acquisition) {
+      case Acquisition.Refused refused -> Future.succeededFuture(last != null ? last : refusal(refused));
+      case Acquisition.Granted granted -> send(call, ctx, attempt, tried, granted.lease());
+    });
+  }
+
+  private Future<UpstreamResult> send(UpstreamCall call, RequestContext ctx, int attempt,
+      Set<ApiKey> tried, KeyLease lease) {
+    tried.add(lease.key());
+    long started = clock.getAsLong();
+    return client.send(call, lease.key(), ctx::attach)
+        .transform(ar -> afterSend(ar, call, ctx, attempt, tried, lease, started));
+  }
+
+  private Future<UpstreamResult> afterSend(AsyncResult<HttpClientResponse> ar, UpstreamCall call,
+      RequestContext ctx, int attempt, Set<ApiKey> tried, KeyLease lease, long started) {
+    if (ar.failed()) {
+      return afterTransportFailure(ar.cause(), call, ctx, attempt, tried, lease, started);
+    }
+    HttpClientResponse response = ar.result();
+    int status = response.statusCode();
+    if (status >= 200 && status < 300) {
+      pool.release(lease, Verdict.SUCCESS.keyOutcome());
+      log(call, ctx, attempt, lease, status, started, null);
+      return Future.succeededFuture(new UpstreamResult.Answered(response.request(), response, lease, attempt));
+    }
+    Future<Buffer> body = response.body();
+    response.resume();
+    return body.transform(b -> {
+      Buffer errorBody = b.succeeded() ? b.result() : Buffer.buffer();
+      return afterErrorAnswer(call, ctx, attempt, tried, lease, started, status, errorBody);
+    });
+  }
+
+  private Future<UpstreamResult> afterErrorAnswer(UpstreamCall call, RequestContext ctx, int attempt,
+      Set<ApiKey> tried, KeyLease lease, long started, int status, Buffer body) {
+    byte[] bytes = body.getBytes();
+    Verdict verdict = OutcomeClassifier.classify(status, bytes);
+    pool.release(lease, verdict.keyOutcome());
+    log(call, ctx, attempt, lease, status, started, body.toString());
+    LOG.debug("request {} attempt {} key {}: {} ({})", ctx.requestId(), attempt, lease.key(), status,
+        verdict.reason());
+    UpstreamResult.Failed failed = new UpstreamResult.Failed(status, body,
+        retryAfterSeconds(status, bytes), verdict.reason(), false);
+    return retryOrStop(call, ctx, attempt, tried, verdict, failed);
+  }
+
+  private Future<UpstreamResult> afterTransportFailure(Throwable cause, UpstreamCall call,
+      RequestContext ctx, int attempt, Set<ApiKey> tried, KeyLease lease, long started) {
+    pool.release(lease, OutcomeClassifier.transportFailure(cause.toString()).keyOutcome());
+    boolean timeout = cause instanceof TimeoutException
+        || cause instanceof java.util.concurrent.TimeoutException
+        || String.valueOf(cause.getMessage()).toLowerCase().contains("timeout");
+    int status = timeout ? 504 : 502;
+    log(call, ctx, attempt, lease, status, started, cause.toString());
+    LOG.debug("request {} attempt {} key {}: transport failure {}", ctx.requestId(), attempt,
+        lease.key(), cause.toString());
+    String message = timeout ? "upstream timed out" : "upstream unreachable: " + cause.getMessage();
+    UpstreamResult.Failed failed = new UpstreamResult.Failed(status, null, 0, message, false);
+    return retryOrStop(call, ctx, attempt, tried, OutcomeClassifier.transportFailure(message), failed);
+  }
+
+  private Future<UpstreamResult> retryOrStop(UpstreamCall call, RequestContext ctx, int attempt,
+      Set<ApiKey> tried, Verdict verdict, UpstreamResult.Failed failed) {
+    if (verdict.retryOnAnotherKey() && attempt < maxAttempts.getAsInt() && !ctx.clientGone()) {
+      return attempt(call, ctx, attempt + 1, tried, failed);
+    }
+    return Future.succeededFuture(failed);
+  }
+
+  private UpstreamResult.Failed refusal(Acquisition.Refused refused) {
+    if (refused.permanent()) {
+      return new UpstreamResult.Failed(503, null, 0, refused.reason(), true);
+    }
+    long waitMillis = Math.max(0, refused.earliestMillis() - clock.getAsLong());
+    long seconds = Math.max(1, (waitMillis + 999) / 1000);
+    return new UpstreamResult.Failed(429, null, seconds,
+        "The gateway's own key pool limit was reached (not Google's): " + refused.reason()
+            + "; retry in " + seconds + " s", true);
+  }
+
+  private static long retryAfterSeconds(int status, byte[] body) {
+    if (status != 429) {
+      return 0;
+    }
+    GoogleError error = GoogleError.parse(body);
+    return error.retryDelay() == null ? 0 : Math.max(1, (error.retryDelay().toMillis() + 999) / 1000);
+  }
+
+  private void log(UpstreamCall call, RequestContext ctx, int attempt, KeyLease lease, int status,
+      long started, String error) {
+    attemptLog.record(new AttemptRecord(started, ctx.requestId(), call.model(),
+        lease.key().fingerprint(), lease.key().masked(), ctx.clientMasked(), attempt, status,
+        status >= 200 && status < 300, clock.getAsLong() - started, call.stream(), call.operation(),
+        error, null));
+  }
+}

@@ -1,0 +1,30 @@
+package io.geminibalance.upstream;
+
+import io.geminibalance.keypool.KeyLease;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+
+/** How an {@link UpstreamCall} ended after all attempts. */
+public sealed interface UpstreamResult {
+
+  /**
+   * Upstream answered 2xx. The response is paused and unread: the surface decides how to relay
+   * it, and must resume it (or reset {@code request}) so the connection is not leaked.
+   */
+  record Answered(HttpClientRequest request, HttpClientResponse response, KeyLease lease,
+      int attempt) implements UpstreamResult {}
+
+  /**
+   * No attempt succeeded.
+   *
+   * @param status the HTTP status to give the client
+   * @param upstreamBody the last upstream error body, or {@code null} when the gateway itself
+   *     refused (no usable key, transport error) and the surface renders {@code message}
+   * @param retryAfterSeconds a {@code Retry-After} hint, 0 when none
+   * @param message a human sentence, used when there is no upstream body
+   * @param poolRefusal the gateway's own pool (not Google) refused the request
+   */
+  record Failed(int status, Buffer upstreamBody, long retryAfterSeconds, String message,
+      boolean poolRefusal) implements UpstreamResult {}
+}

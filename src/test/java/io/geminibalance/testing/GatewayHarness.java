@@ -1,0 +1,103 @@
+package io.geminibalance.testing;
+
+import io.geminibalance.app.Gateway;
+import io.geminibalance.config.GatewayConfig;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running gateway in front of a {@link FakeGemini}, both on ephemeral ports, plus a plain JDK
+ * HTTP client for raw calls. Three pool keys and one client token by default.
+ */
+public final class GatewayHarness implements AutoCloseable {
+  public static final String CLIENT_TOKEN = "tok-client-0001";
+  public static final String ADMIN_TOKEN = "tok-admin-0002";
+  public static final String KEY_A = "key-aaaa-1111";
+  public static final String KEY_B = "key-bbbb-2222";
+  public static final String KEY_C = "key-cccc-3333";
+
+  public final Vertx vertx;
+  public final FakeGemini fake;
+  public final Gateway gateway;
+  public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private GatewayHarness(Vertx vertx, FakeGemini fake, Gateway gateway) {
+    this.vertx = vertx;
+    this.fake = fake;
+    this.gateway = gateway;
+  }
+
+  public static GatewayHarness start() {
+    return start(Map.of());
+  }
+
+  public static GatewayHarness start(Map<String, String> overrides) {
+    Vertx vertx = Vertx.vertx();
+    FakeGemini fake = FakeGemini.start(vertx);
+    Map<String, String> env = new HashMap<>();
+    env.put("API_KEYS", "[\"" + KEY_A + "\",\"" + KEY_B + "\",\"" + KEY_C + "\"]");
+    env.put("ALLOWED_TOKENS", "[\"" + CLIENT_TOKEN + "\"]");
+    env.put("AUTH_TOKEN", ADMIN_TOKEN);
+    env.put("BASE_URL", fake.baseUrl());
+    env.put("PORT", "0");
+    env.put("HOST", "127.0.0.1");
+    env.put("CHECK_INTERVAL_HOURS", "0");
+    env.put("DEFAULT_RPM", "0");
+    env.put("DEFAULT_RPD", "0");
+    env.put("DATABASE_TYPE", "memory");
+    env.putAll(overrides);
+    try {
+      Gateway gateway = Gateway.start(vertx, GatewayConfig.from(env)).await(20, TimeUnit.SECONDS);
+      return new GatewayHarness(vertx, fake, gateway);
+    } catch (Exception e) {
+      vertx.close();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String url(String path) {
+    return "http://127.0.0.1:" + gateway.port() + path;
+  }
+
+  public HttpResponse<String> get(String path, String... headers) {
+    return send(request(path, headers).GET().build());
+  }
+
+  public HttpResponse<String> post(String path, String body, String... headers) {
+    return send(request(path, headers).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
+  public HttpRequest.Builder request(String path, String... headers) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url(path)))
+        .timeout(Duration.ofSeconds(30));
+    if (headers.length > 0) {
+      builder.headers(headers);
+    }
+    return builder;
+  }
+
+  public HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      gateway.close().await(10, TimeUnit.SECONDS);
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
