@@ -35,9 +35,11 @@ public final class Gateway {
   private final UpstreamClient upstream;
   private final HttpServer server;
   private final long recheckTimer;
+  private final KeyRecheckJob recheck;
 
   private Gateway(Vertx vertx, GatewayConfig config, KeyPool pool, UpstreamClient upstream,
       HttpServer server, long recheckTimer) {
+    this.recheck = new KeyRecheckJob(pool, upstream, config::testModel);
     this.vertx = vertx;
     this.config = config;
     this.pool = pool;
@@ -119,6 +121,11 @@ public final class Gateway {
 
   public GatewayConfig config() {
     return config;
+  }
+
+  /** Re-tests disabled keys now (the periodic job does the same); completes with the count restored. */
+  public Future<Integer> recheckDisabledKeys() {
+    return recheck.run();
   }
 
   public Future<Void> close() {

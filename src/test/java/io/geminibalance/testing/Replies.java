@@ -169,4 +169,31 @@ public final class Replies {
   public static Reply dropConnection() {
     return (r, res, raw) -> raw.connection().close();
   }
+
+  /**
+   * Streams {@code totalBytes} of SSE events as fast as the reader allows, honouring the write
+   * queue, and counts what was written so far into {@code written}.
+   */
+  public static Reply firehose(long totalBytes, java.util.concurrent.atomic.AtomicLong written) {
+    String event = "data: " + chunk("x".repeat(4000)) + "\n\n";
+    Buffer piece = Buffer.buffer(event);
+    return (r, res, raw) -> {
+      res.setStatusCode(200).putHeader("content-type", "text/event-stream").setChunked(true);
+      pump(res, piece, totalBytes, written);
+    };
+  }
+
+  private static void pump(HttpServerResponse res, Buffer piece, long total, java.util.concurrent.atomic.AtomicLong written) {
+    while (!res.closed() && written.get() < total) {
+      res.write(piece);
+      written.addAndGet(piece.length());
+      if (res.writeQueueFull()) {
+        res.drainHandler(v -> pump(res, piece, total, written));
+        return;
+      }
+    }
+    if (!res.closed() && !res.ended()) {
+      res.end();
+    }
+  }
 }
