@@ -7,6 +7,7 @@ import io.geminibalance.keypool.KeyPool;
 import io.geminibalance.keypool.PoolSnapshot;
 import io.geminibalance.keypool.RoundRobinKeyPool;
 import io.geminibalance.relay.NativeGeminiRelay;
+import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.requestlog.AttemptLog;
 import io.geminibalance.server.Routes;
 import io.geminibalance.upstream.Leaser;
@@ -59,6 +60,7 @@ public final class Gateway {
     NativeGeminiRelay nativeRelay = new NativeGeminiRelay(executor, config::filteredModels);
     ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens());
     Routes.Dependencies deps = new Routes.Dependencies(authenticator, nativeRelay,
+        new OpenAiCompatRelay(executor),
         () -> health(pool, clock.getAsLong()), clock);
     long recheckTimer = scheduleRecheck(vertx, config, pool, upstream);
     HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true).setCompressionSupported(false)

@@ -2,6 +2,7 @@ package io.geminibalance.server;
 
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.relay.NativeGeminiRelay;
+import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.relay.Responses;
 import io.geminibalance.upstream.RequestContext;
 import io.vertx.core.Vertx;
@@ -25,6 +26,7 @@ public final class Routes {
   public record Dependencies(
       ClientAuthenticator authenticator,
       NativeGeminiRelay nativeRelay,
+      OpenAiCompatRelay openAiCompatRelay,
       Supplier<JsonObject> health,
       LongSupplier clock) {}
 
@@ -38,6 +40,11 @@ public final class Routes {
           .handler(nativeAuth)
           .handler(rc -> nativeRelay(rc, prefix, deps));
     }
+    OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator());
+    router.route("/openai/v1/*")
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+        .handler(openAiAuth)
+        .handler(rc -> deps.openAiCompatRelay().handle(rc, resource(rc, "/openai/v1"), context(rc, deps)));
     router.route().last().handler(rc -> Responses.gemini(rc.response(), 404,
         "No such endpoint: " + rc.request().method() + " " + rc.request().path()));
     router.errorHandler(413, rc -> Responses.gemini(rc.response(), 413,
@@ -46,9 +53,16 @@ public final class Routes {
   }
 
   private static void nativeRelay(RoutingContext rc, String prefix, Dependencies deps) {
+    deps.nativeRelay().handle(rc, resource(rc, prefix), context(rc, deps));
+  }
+
+  /** The path below {@code prefix}, without its leading slash. */
+  private static String resource(RoutingContext rc, String prefix) {
     String path = rc.request().path();
-    String resource = path.length() > prefix.length() + 1 ? path.substring(prefix.length() + 1) : "";
-    RequestContext ctx = new RequestContext(rc.get(NativeAuth.CLIENT), deps.clock().getAsLong());
-    deps.nativeRelay().handle(rc, resource, ctx);
+    return path.length() > prefix.length() + 1 ? path.substring(prefix.length() + 1) : "";
+  }
+
+  private static RequestContext context(RoutingContext rc, Dependencies deps) {
+    return new RequestContext(rc.get(NativeAuth.CLIENT), deps.clock().getAsLong());
   }
 }

@@ -5,6 +5,7 @@ import io.geminibalance.protocol.sse.SseFramer;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Native SSE pass-through: relays each upstream event, byte for byte, as soon as it is complete,
@@ -14,6 +15,17 @@ import java.util.List;
  */
 public final class SseRelayTransformer implements ChunkTransformer {
   private final SseFramer framer = new SseFramer();
+  private final Function<String, String> errorEvent;
+
+  /** Native streams: a break ends with a Gemini-shaped error event. */
+  public SseRelayTransformer() {
+    this(message -> GeminiErrors.body(502, message));
+  }
+
+  /** {@code errorEvent} turns a message into the JSON of the final {@code data:} error event. */
+  public SseRelayTransformer(Function<String, String> errorEvent) {
+    this.errorEvent = errorEvent;
+  }
 
   @Override
   public List<Buffer> onChunk(Buffer chunk) {
@@ -40,6 +52,6 @@ public final class SseRelayTransformer implements ChunkTransformer {
   @Override
   public Buffer onFailure(Throwable cause) {
     String message = "upstream stream interrupted: " + cause.getMessage();
-    return Buffer.buffer("data: " + GeminiErrors.body(502, message) + "\n\n");
+    return Buffer.buffer("data: " + errorEvent.apply(message) + "\n\n");
   }
 }

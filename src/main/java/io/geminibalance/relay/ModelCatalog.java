@@ -1,0 +1,107 @@
+package io.geminibalance.relay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geminibalance.upstream.RequestContext;
+import io.geminibalance.upstream.UpstreamCall;
+import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
+import io.geminibalance.upstream.UpstreamExecutor;
+import io.geminibalance.upstream.UpstreamResult;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * The upstream model list (every page), cached briefly. Concurrent callers share one in-flight
+ * fetch, so a burst of {@code GET /v1/models} costs one upstream call, not one per client.
+ */
+public final class ModelCatalog {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_PAGES = 10;
+
+  private final UpstreamExecutor executor;
+  private final LongSupplier clock;
+  private final long ttlMillis;
+  private List<JsonNode> cached;
+  private long cachedAt;
+  private Future<List<JsonNode>> inFlight;
+
+  /** What a failed fetch tells the client. */
+  public static final class FetchFailed extends RuntimeException {
+    private final transient UpstreamResult.Failed failed;
+
+    FetchFailed(UpstreamResult.Failed failed) {
+      super(failed.message());
+      this.failed = failed;
+    }
+
+    public UpstreamResult.Failed failed() {
+      return failed;
+    }
+  }
+
+  public ModelCatalog(UpstreamExecutor executor, LongSupplier clockMillis, long ttlMillis) {
+    this.executor = executor;
+    this.clock = clockMillis;
+    this.ttlMillis = ttlMillis;
+  }
+
+  /** Every upstream model object ({@code name}, {@code displayName}, ...). */
+  public synchronized Future<List<JsonNode>> models(String clientMasked) {
+    long now = clock.getAsLong();
+    if (cached != null && now - cachedAt < ttlMillis) {
+      return Future.succeededFuture(cached);
+    }
+    if (inFlight == null) {
+      Promise<List<JsonNode>> promise = Promise.promise();
+      inFlight = promise.future();
+      fetchPages(new RequestContext(clientMasked, now), null, new ArrayList<>(), 0).onComplete(ar -> {
+        synchronized (this) {
+          inFlight = null;
+          if (ar.succeeded()) {
+            cached = List.copyOf(ar.result());
+            cachedAt = clock.getAsLong();
+          }
+        }
+        promise.handle(ar.map(list -> List.copyOf(list)));
+      });
+    }
+    return inFlight;
+  }
+
+  private Future<List<JsonNode>> fetchPages(RequestContext ctx, String pageToken, List<JsonNode> acc,
+      int page) {
+    String query = "pageSize=1000" + (pageToken == null ? "" : "&pageToken=" + pageToken);
+    UpstreamCall call = new UpstreamCall(HttpMethod.GET, "/models", query, MultiMap.caseInsensitiveMultiMap(),
+        null, NativeGeminiRelay.MODEL_LIST_BUCKET, false, KeyPlacement.GOOG_API_KEY_HEADER, "models-list");
+    return executor.execute(call, ctx).compose(result -> {
+      if (result instanceof UpstreamResult.Failed failed) {
+        return Future.failedFuture(new FetchFailed(failed));
+      }
+      UpstreamResult.Answered answered = (UpstreamResult.Answered) result;
+      Future<Buffer> body = answered.response().body();
+      answered.response().resume();
+      return body.compose(b -> {
+        JsonNode root = parse(b);
+        root.path("models").forEach(acc::add);
+        String next = root.path("nextPageToken").asText("");
+        return next.isEmpty() || page + 1 >= MAX_PAGES ? Future.succeededFuture(acc)
+            : fetchPages(ctx, next, acc, page + 1);
+      });
+    });
+  }
+
+  private static JsonNode parse(Buffer body) {
+    try {
+      return JSON.readTree(body.getBytes());
+    } catch (IOException e) {
+      return JSON.createObjectNode();
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package io.geminibalance.relay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geminibalance.streaming.BodyRelay;
+import io.geminibalance.streaming.ChunkTransformer;
+import io.geminibalance.streaming.SseRelayTransformer;
+import io.geminibalance.upstream.HeaderPolicy;
+import io.geminibalance.upstream.RequestContext;
+import io.geminibalance.upstream.UpstreamCall;
+import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
+import io.geminibalance.upstream.UpstreamExecutor;
+import io.geminibalance.upstream.UpstreamResult;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * {@code /openai/v1/...}: forwards to Google's own OpenAI-compatible API
+ * ({@code {BASE_URL}/openai/...}) with a pool key as Bearer. Bodies pass through unchanged, with
+ * the same key leasing and retries as every other surface.
+ */
+public final class OpenAiCompatRelay {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> POST_RESOURCES = Set.of("chat/completions", "embeddings",
+      "images/generations", "audio/speech");
+
+  private final UpstreamExecutor executor;
+
+  public OpenAiCompatRelay(UpstreamExecutor executor) {
+    this.executor = executor;
+  }
+
+  /** {@code resource} is the path after {@code /openai/v1/}. */
+  public void handle(RoutingContext rc, String resource, RequestContext ctx) {
+    rc.response().closeHandler(v -> ctx.clientClosed());
+    HttpMethod method = rc.request().method();
+    if (method == HttpMethod.GET && (resource.equals("models") || resource.startsWith("models/"))) {
+      forward(rc, ctx, call(rc, resource, null, NativeGeminiRelay.MODEL_LIST_BUCKET, false));
+    } else if (method == HttpMethod.POST && POST_RESOURCES.contains(resource)) {
+      JsonNode body = parse(rc.body().buffer());
+      if (body == null) {
+        OpenAiResponses.error(rc.response(), 400, "Request body is not valid JSON.",
+            "invalid_request_error", null, "invalid_json");
+        return;
+      }
+      String model = bareModel(body.path("model").asText(""));
+      if (model.isEmpty()) {
+        OpenAiResponses.error(rc.response(), 400, "Missing required parameter: 'model'.",
+            "invalid_request_error", "model", "missing_required_parameter");
+        return;
+      }
+      boolean stream = body.path("stream").asBoolean(false);
+      forward(rc, ctx, call(rc, resource, rc.body().buffer(), model, stream));
+    } else {
+      OpenAiResponses.error(rc.response(), 404, "Unknown endpoint: " + method + " /openai/v1/" + resource,
+          "invalid_request_error", null, "unknown_url");
+    }
+  }
+
+  private static UpstreamCall call(RoutingContext rc, String resource, Buffer body, String model,
+      boolean stream) {
+    return new UpstreamCall(rc.request().method(), "/openai/" + resource,
+        QueryStrings.withoutKey(rc.request().query()), HeaderPolicy.upstreamHeaders(rc.request().headers()),
+        body, model, stream, KeyPlacement.BEARER,
+        stream ? "openai-compatiable-stream" : "openai-compatiable-non-stream");
+  }
+
+  private void forward(RoutingContext rc, RequestContext ctx, UpstreamCall call) {
+    executor.execute(call, ctx).onComplete(ar -> {
+      HttpServerResponse client = rc.response();
+      if (ar.failed()) {
+        OpenAiResponses.error(client, 500, "gateway error: " + ar.cause().getMessage(), "server_error",
+            null, "internal");
+      } else if (ar.result() instanceof UpstreamResult.Answered answered) {
+        relayAnswer(client, answered.response(), call.stream());
+      } else {
+        failure(client, (UpstreamResult.Failed) ar.result());
+      }
+    });
+  }
+
+  private static void relayAnswer(HttpServerResponse client, HttpClientResponse upstream, boolean stream) {
+    client.setStatusCode(upstream.statusCode());
+    HeaderPolicy.copyDownstream(upstream.headers(), client.headers());
+    client.setChunked(true);
+    if (stream) {
+      client.putHeader("cache-control", "no-cache");
+    }
+    BodyRelay.relay(upstream, client, stream ? new SseRelayTransformer(OpenAiCompatRelay::streamError)
+        : ChunkTransformer.IDENTITY);
+  }
+
+  private static String streamError(String message) {
+    return OpenAiResponses.errorBody(message, "server_error", null, "upstream_stream_interrupted");
+  }
+
+  /** Google's OpenAI layer answers errors in OpenAI's shape already; pass them on unchanged. */
+  private static void failure(HttpServerResponse client, UpstreamResult.Failed failed) {
+    if (failed.retryAfterSeconds() > 0) {
+      client.putHeader("retry-after", Long.toString(failed.retryAfterSeconds()));
+    }
+    if (failed.upstreamBody() != null && failed.upstreamBody().length() > 0) {
+      client.setStatusCode(failed.status()).putHeader("content-type", "application/json; charset=UTF-8")
+          .end(failed.upstreamBody());
+      return;
+    }
+    if (failed.poolRefusal() && failed.status() == 503) {
+      client.putHeader("x-should-retry", "false");
+    }
+    String type = failed.status() == 429 ? "rate_limit_error" : "server_error";
+    String code = switch (failed.status()) {
+      case 429 -> "rate_limit_exceeded";
+      case 503 -> "service_unavailable";
+      case 504 -> "deadline_exceeded";
+      default -> "internal";
+    };
+    OpenAiResponses.error(client, failed.status(), failed.message(), type, null, code);
+  }
+
+  static String bareModel(String model) {
+    return model.startsWith("models/") ? model.substring("models/".length()) : model;
+  }
+
+  private static JsonNode parse(Buffer body) {
+    if (body == null || body.length() == 0) {
+      return null;
+    }
+    try {
+      JsonNode node = JSON.readTree(body.getBytes());
+      return node != null && node.isObject() ? node : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package io.geminibalance.server;
+
+import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.keypool.ApiKey;
+import io.geminibalance.relay.OpenAiResponses;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/** Authenticates OpenAI-style calls ({@code Authorization: Bearer}); rejects in OpenAI's shape. */
+final class OpenAiAuth implements Handler<RoutingContext> {
+  private final ClientAuthenticator authenticator;
+
+  OpenAiAuth(ClientAuthenticator authenticator) {
+    this.authenticator = authenticator;
+  }
+
+  @Override
+  public void handle(RoutingContext rc) {
+    String header = rc.request().getHeader("authorization");
+    String token = ClientAuthenticator.bearer(header);
+    if (token == null) {
+      OpenAiResponses.error(rc.response(), 401, header == null ? "Missing Authorization header."
+              : "Invalid Authorization header format: expected 'Bearer <token>'.",
+          "invalid_request_error", null, "invalid_api_key");
+    } else if (!authenticator.accepts(token)) {
+      OpenAiResponses.error(rc.response(), 401, "Incorrect API key provided.",
+          "invalid_request_error", null, "invalid_api_key");
+    } else {
+      rc.put(NativeAuth.CLIENT, ApiKey.mask(token));
+      rc.next();
+    }
+  }
+}
