@@ -9,14 +9,14 @@ import io.geminibalance.keypool.RoundRobinKeyPool;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.requestlog.AttemptLog;
+import io.geminibalance.server.HttpServerVerticle;
 import io.geminibalance.server.Routes;
 import io.geminibalance.upstream.Leaser;
 import io.geminibalance.upstream.UpstreamClient;
 import io.geminibalance.upstream.UpstreamExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -34,18 +34,18 @@ public final class Gateway {
   private final GatewayConfig config;
   private final KeyPool pool;
   private final UpstreamClient upstream;
-  private final HttpServer server;
+  private final Deployment servers;
   private final long recheckTimer;
   private final KeyRecheckJob recheck;
 
   private Gateway(Vertx vertx, GatewayConfig config, KeyPool pool, UpstreamClient upstream,
-      HttpServer server, long recheckTimer) {
+      Deployment servers, long recheckTimer) {
     this.recheck = new KeyRecheckJob(pool, upstream, config::testModel);
     this.vertx = vertx;
     this.config = config;
     this.pool = pool;
     this.upstream = upstream;
-    this.server = server;
+    this.servers = servers;
     this.recheckTimer = recheckTimer;
   }
 
@@ -63,15 +63,29 @@ public final class Gateway {
         new OpenAiCompatRelay(executor),
         () -> health(pool, clock.getAsLong()), clock);
     long recheckTimer = scheduleRecheck(vertx, config, pool, upstream);
-    HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true).setCompressionSupported(false)
-        .setIdleTimeout(0);
-    return vertx.createHttpServer(options)
-        .requestHandler(Routes.build(vertx, deps))
-        .listen(config.port(), config.host())
-        .map(server -> {
-          logStartup(config, server.actualPort());
-          return new Gateway(vertx, config, pool, upstream, server, recheckTimer);
-        });
+    return deployServers(vertx, config, deps).map(deployment -> {
+      logStartup(config, deployment.port());
+      return new Gateway(vertx, config, pool, upstream, deployment, recheckTimer);
+    });
+  }
+
+  /** The servers' deployment id and the port they share. */
+  private record Deployment(String id, int port) {}
+
+  /**
+   * Deploys one server instance per event loop. With port 0 (tests) the first instance picks the
+   * port and the others join it.
+   */
+  private static Future<Deployment> deployServers(Vertx vertx, GatewayConfig config, Routes.Dependencies deps) {
+    int loops = config.values().integer("EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256);
+    HttpServerVerticle[] first = new HttpServerVerticle[1];
+    return vertx.deployVerticle(() -> {
+      HttpServerVerticle verticle = new HttpServerVerticle(deps, config.host(), config.port());
+      if (first[0] == null) {
+        first[0] = verticle;
+      }
+      return verticle;
+    }, new DeploymentOptions().setInstances(loops)).map(id -> new Deployment(id, first[0].actualPort()));
   }
 
   private static int maxConnections(GatewayConfig config) {
@@ -114,7 +128,7 @@ public final class Gateway {
   }
 
   public int port() {
-    return server.actualPort();
+    return servers.port();
   }
 
   public KeyPool pool() {
@@ -134,6 +148,8 @@ public final class Gateway {
     if (recheckTimer >= 0) {
       vertx.cancelTimer(recheckTimer);
     }
-    return server.close().andThen(ar -> upstream.close());
+    List<Future<Void>> undeploys = java.util.Arrays.stream(servers.id().split(","))
+        .map(vertx::undeploy).toList();
+    return Future.join(undeploys).<Void>mapEmpty().andThen(ar -> upstream.close());
   }
 }
