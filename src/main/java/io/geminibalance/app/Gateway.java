@@ -2,6 +2,7 @@ package io.geminibalance.app;
 
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.config.GatewayConfig;
+import io.geminibalance.config.LiveConfig;
 import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.keypool.KeyPool;
 import io.geminibalance.keypool.PoolSnapshot;
@@ -14,9 +15,9 @@ import io.geminibalance.server.Routes;
 import io.geminibalance.upstream.Leaser;
 import io.geminibalance.upstream.UpstreamClient;
 import io.geminibalance.upstream.UpstreamExecutor;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -24,59 +25,77 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds every part of the gateway by constructor, in request order, and starts the HTTP server.
+ * Builds every part of the gateway by constructor, in request order, and starts the HTTP servers.
  * The only place that knows all the concrete classes.
  */
 public final class Gateway {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
   private final Vertx vertx;
-  private final GatewayConfig config;
+  private final LiveConfig live;
   private final KeyPool pool;
   private final UpstreamClient upstream;
-  private final Deployment servers;
-  private final long recheckTimer;
   private final KeyRecheckJob recheck;
-
-  private Gateway(Vertx vertx, GatewayConfig config, KeyPool pool, UpstreamClient upstream,
-      Deployment servers, long recheckTimer) {
-    this.recheck = new KeyRecheckJob(pool, upstream, config::testModel);
-    this.vertx = vertx;
-    this.config = config;
-    this.pool = pool;
-    this.upstream = upstream;
-    this.servers = servers;
-    this.recheckTimer = recheckTimer;
-  }
-
-  public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
-    LongSupplier clock = System::currentTimeMillis;
-    List<ApiKey> keys = config.apiKeys().stream().map(ApiKey::new).toList();
-    KeyPool pool = new RoundRobinKeyPool(keys, config.maxFailures(), clock);
-    UpstreamClient upstream = new UpstreamClient(vertx, new UpstreamClient.Settings(config.baseUrl(),
-        config.timeout(), config.customHeaders()), maxConnections(config));
-    UpstreamExecutor executor = new UpstreamExecutor(Leaser.immediate(pool), pool, upstream,
-        AttemptLog.NONE, config::maxAttempts, clock);
-    NativeGeminiRelay nativeRelay = new NativeGeminiRelay(executor, config::filteredModels);
-    ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens());
-    Routes.Dependencies deps = new Routes.Dependencies(authenticator, nativeRelay,
-        new OpenAiCompatRelay(executor),
-        () -> health(pool, clock.getAsLong()), clock);
-    long recheckTimer = scheduleRecheck(vertx, config, pool, upstream);
-    return deployServers(vertx, config, deps).map(deployment -> {
-      logStartup(config, deployment.port());
-      return new Gateway(vertx, config, pool, upstream, deployment, recheckTimer);
-    });
-  }
+  private Deployment servers;
+  private long recheckTimer = -1;
 
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
 
+  private Gateway(Vertx vertx, LiveConfig live, KeyPool pool, UpstreamClient upstream) {
+    this.vertx = vertx;
+    this.live = live;
+    this.pool = pool;
+    this.upstream = upstream;
+    this.recheck = new KeyRecheckJob(pool, upstream, () -> live.get().testModel());
+  }
+
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
+    LongSupplier clock = System::currentTimeMillis;
+    LiveConfig live = new LiveConfig(config);
+    KeyPool pool = new RoundRobinKeyPool(keys(config), config.maxFailures(), clock);
+    UpstreamClient upstream = new UpstreamClient(vertx, upstreamSettings(config), maxConnections(config));
+    Gateway gateway = new Gateway(vertx, live, pool, upstream);
+    UpstreamExecutor executor = new UpstreamExecutor(Leaser.immediate(pool), pool, upstream,
+        AttemptLog.NONE, () -> live.get().maxAttempts(), clock);
+    ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens());
+    Routes.Dependencies deps = new Routes.Dependencies(authenticator,
+        new NativeGeminiRelay(executor, () -> live.get().filteredModels()),
+        new OpenAiCompatRelay(executor),
+        () -> health(pool, clock.getAsLong()), clock);
+    live.onChange(next -> gateway.apply(next, authenticator));
+    gateway.scheduleRecheck(config);
+    return gateway.deployServers(deps).map(gateway);
+  }
+
+  /** Applies a changed configuration to every running part; keys keep their state. */
+  private void apply(GatewayConfig next, ClientAuthenticator authenticator) {
+    authenticator.update(next.clientTokens());
+    pool.replaceKeys(keys(next));
+    upstream.update(upstreamSettings(next));
+    LogLevels.apply(next.logLevel());
+    scheduleRecheck(next);
+    LOG.info("Configuration applied: {} key(s), upstream {}", next.apiKeys().size(), next.baseUrl());
+  }
+
+  private static List<ApiKey> keys(GatewayConfig config) {
+    return config.apiKeys().stream().map(ApiKey::new).toList();
+  }
+
+  private static UpstreamClient.Settings upstreamSettings(GatewayConfig config) {
+    return new UpstreamClient.Settings(config.baseUrl(), config.timeout(), config.customHeaders());
+  }
+
+  private static int maxConnections(GatewayConfig config) {
+    return config.values().integer("UPSTREAM_MAX_CONNECTIONS", 10_000, 1, 1_000_000);
+  }
+
   /**
-   * Deploys one server instance per event loop. With port 0 (tests) the first instance picks the
-   * port and the others join it.
+   * Deploys one server instance per event loop; they share the port (with port 0 as well, which
+   * Vert.x binds once for all instances).
    */
-  private static Future<Deployment> deployServers(Vertx vertx, GatewayConfig config, Routes.Dependencies deps) {
+  private Future<Deployment> deployServers(Routes.Dependencies deps) {
+    GatewayConfig config = live.get();
     int loops = config.values().integer("EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256);
     HttpServerVerticle[] first = new HttpServerVerticle[1];
     return vertx.deployVerticle(() -> {
@@ -85,21 +104,22 @@ public final class Gateway {
         first[0] = verticle;
       }
       return verticle;
-    }, new DeploymentOptions().setInstances(loops)).map(id -> new Deployment(id, first[0].actualPort()));
+    }, new DeploymentOptions().setInstances(loops)).map(id -> {
+      servers = new Deployment(id, first[0].actualPort());
+      logStartup(config, servers.port());
+      return servers;
+    });
   }
 
-  private static int maxConnections(GatewayConfig config) {
-    return config.values().integer("UPSTREAM_MAX_CONNECTIONS", 10_000, 1, 1_000_000);
-  }
-
-  private static long scheduleRecheck(Vertx vertx, GatewayConfig config, KeyPool pool,
-      UpstreamClient upstream) {
-    if (config.checkIntervalHours() <= 0) {
-      return -1;
+  private synchronized void scheduleRecheck(GatewayConfig config) {
+    if (recheckTimer >= 0) {
+      vertx.cancelTimer(recheckTimer);
+      recheckTimer = -1;
     }
-    long period = Math.max(1000, Math.round(config.checkIntervalHours() * 3_600_000));
-    KeyRecheckJob job = new KeyRecheckJob(pool, upstream, config::testModel);
-    return vertx.setPeriodic(period, id -> job.run());
+    if (config.checkIntervalHours() > 0) {
+      long period = Math.max(1000, Math.round(config.checkIntervalHours() * 3_600_000));
+      recheckTimer = vertx.setPeriodic(period, id -> recheck.run());
+    }
   }
 
   static JsonObject health(KeyPool pool, long now) {
@@ -136,7 +156,12 @@ public final class Gateway {
   }
 
   public GatewayConfig config() {
-    return config;
+    return live.get();
+  }
+
+  /** Validated configuration to apply now (what the settings API calls). */
+  public void reconfigure(GatewayConfig next) {
+    live.replace(next);
   }
 
   /** Re-tests disabled keys now (the periodic job does the same); completes with the count restored. */
@@ -145,11 +170,12 @@ public final class Gateway {
   }
 
   public Future<Void> close() {
-    if (recheckTimer >= 0) {
-      vertx.cancelTimer(recheckTimer);
+    synchronized (this) {
+      if (recheckTimer >= 0) {
+        vertx.cancelTimer(recheckTimer);
+      }
     }
-    List<Future<Void>> undeploys = java.util.Arrays.stream(servers.id().split(","))
-        .map(vertx::undeploy).toList();
-    return Future.join(undeploys).<Void>mapEmpty().andThen(ar -> upstream.close());
+    Future<Void> undeploy = servers == null ? Future.succeededFuture() : vertx.undeploy(servers.id());
+    return undeploy.andThen(ar -> upstream.close());
   }
 }
