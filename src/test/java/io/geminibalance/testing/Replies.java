@@ -24,7 +24,7 @@ public final class Replies {
   }
 
   /** A healthy Gemini's answer for whatever was asked. */
-  static Reply healthyDefault(Recorded r) {
+  public static Reply healthyDefault(Recorded r) {
     String path = r.path();
     if (path.endsWith(":streamGenerateContent")) {
       return sse(List.of(chunk("Hello"), chunk(" from"), finalChunk(" fake")), 0);

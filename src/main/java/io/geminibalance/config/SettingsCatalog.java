@@ -1,0 +1,93 @@
+package io.geminibalance.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting the gateway knows, with its default (in the text encoding the environment uses)
+ * and whether it is a secret. The admin API lists and edits exactly these; secrets are masked on
+ * the way out.
+ */
+public final class SettingsCatalog {
+
+  /** One setting. {@code editable} is false for settings that need a restart (database, port). */
+  public record Definition(String name, String defaultValue, boolean secret, boolean editable,
+      String description) {}
+
+  private static final List<Definition> ALL = List.of(
+      d("API_KEYS", "[]", true, "Gemini API keys of the pool"),
+      d("ALLOWED_TOKENS", "[]", true, "Tokens clients may use"),
+      d("AUTH_TOKEN", "", true, "Admin token"),
+      d("BASE_URL", GatewayConfig.DEFAULT_BASE_URL, false, "Upstream base URL"),
+      d("MAX_FAILURES", "3", false, "Permission failures before a key is disabled"),
+      d("MAX_RETRIES", "3", false, "Retries on other keys"),
+      d("TIME_OUT", "300", false, "Upstream idle timeout, seconds"),
+      d("CHECK_INTERVAL_HOURS", "1", false, "Re-check period for disabled keys (0 = off)"),
+      d("TEST_MODEL", "gemini-2.5-flash-lite", false, "Model used to re-check keys"),
+      d("FILTERED_MODELS", String.join(",", GatewayConfig.DEFAULT_FILTERED_MODELS), false,
+          "Models hidden from model lists"),
+      d("CUSTOM_HEADERS", "{}", true, "Extra upstream headers (JSON object)"),
+      d("LOG_LEVEL", "INFO", false, "DEBUG, INFO, WARNING, ERROR, CRITICAL"),
+      d("SEARCH_MODELS", "[\"gemini-2.5-flash\",\"gemini-2.5-pro\"]", false, "Models offered as <model>-search"),
+      d("IMAGE_MODELS", "[\"gemini-2.0-flash-exp\",\"gemini-2.5-flash-image-preview\"]", false,
+          "Models offered as <model>-image"),
+      d("THINKING_MODELS", "[]", false, "Models offered as <model>-non-thinking"),
+      d("THINKING_BUDGET_MAP", "{}", false, "Thinking budget per model (JSON object)"),
+      d("SHOW_THINKING_PROCESS", "true", false, "Return thoughts as reasoning_content"),
+      d("SAFETY_SETTINGS", "", false, "Safety settings for OpenAI requests (JSON list; [] = none)"),
+      d("TOOLS_CODE_EXECUTION_ENABLED", "false", false, "Add the code execution tool"),
+      d("URL_CONTEXT_ENABLED", "false", false, "Add the URL context tool"),
+      d("URL_CONTEXT_MODELS", "[\"gemini-2.5-pro\",\"gemini-2.5-flash\",\"gemini-2.5-flash-lite\",\"gemini-2.0-flash\"]",
+          false, "Models that get URL context"),
+      d("SHOW_SEARCH_LINK", "true", false, "Append search sources to -search answers"),
+      d("DEFAULT_RPM", "5", false, "Requests per minute per key and model (0 = unlimited)"),
+      d("DEFAULT_RPD", "100", false, "Requests per day per key and model (0 = unlimited)"),
+      d("MODEL_RATE_LIMITS", "{}", false, "{\"model\": [rpm, rpd]}"),
+      d("KEY_RATE_LIMITS", "{}", false, "{\"<last 8 chars of key>\": [rpm, rpd]}"),
+      d("QUEUE_TIMEOUT_SECONDS", "10", false, "Longest wait for a free key (0 = answer 429 at once)"),
+      d("ERROR_LOG_RECORD_REQUEST_BODY", "false", false, "Store request bodies in error logs"),
+      d("AUTO_DELETE_ERROR_LOGS_ENABLED", "true", false, "Delete old error logs daily"),
+      d("AUTO_DELETE_ERROR_LOGS_DAYS", "7", false, "Error log retention, days"),
+      d("AUTO_DELETE_REQUEST_LOGS_ENABLED", "false", false, "Delete old request logs daily"),
+      d("AUTO_DELETE_REQUEST_LOGS_DAYS", "30", false, "Request log retention, days"),
+      d("TIMEZONE", "Asia/Shanghai", false, "Time zone of the daily jobs"),
+      d("IMAGE_FETCH_ALLOW_PRIVATE", "false", false, "Let image URLs point at private addresses"),
+      fixed("PORT", "8000", "Listen port (restart to change)"),
+      fixed("HOST", "0.0.0.0", "Listen address (restart to change)"),
+      fixed("DATABASE_TYPE", "sqlite", "sqlite, mysql or postgres (restart to change)"));
+
+  private static final Map<String, Definition> BY_NAME = index();
+
+  private SettingsCatalog() {}
+
+  private static Definition d(String name, String defaultValue, boolean secret, String description) {
+    return new Definition(name, defaultValue, secret, true, description);
+  }
+
+  private static Definition fixed(String name, String defaultValue, String description) {
+    return new Definition(name, defaultValue, false, false, description);
+  }
+
+  private static Map<String, Definition> index() {
+    Map<String, Definition> map = new LinkedHashMap<>();
+    ALL.forEach(def -> map.put(def.name(), def));
+    return map;
+  }
+
+  public static List<Definition> all() {
+    return ALL;
+  }
+
+  public static Optional<Definition> find(String name) {
+    return Optional.ofNullable(BY_NAME.get(name));
+  }
+
+  /** Name -> default value, in catalog order. */
+  public static Map<String, String> defaults() {
+    Map<String, String> defaults = new LinkedHashMap<>();
+    ALL.forEach(def -> defaults.put(def.name(), def.defaultValue()));
+    return defaults;
+  }
+}
