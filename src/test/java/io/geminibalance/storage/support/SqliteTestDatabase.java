@@ -3,6 +3,8 @@ package io.geminibalance.storage.support;
 import io.geminibalance.storage.StorageConfig;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
@@ -20,6 +22,17 @@ public final class SqliteTestDatabase implements TestDatabase {
   @Override
   public StorageConfig config() {
     return config;
+  }
+
+  /** The gateway creates the folder itself; a fixture written before it starts needs it too. */
+  @Override
+  public Connection connect() throws SQLException {
+    try {
+      Files.createDirectories(config.sqliteFile().getParent());
+    } catch (IOException e) {
+      throw new SQLException("cannot create " + config.sqliteFile().getParent(), e);
+    }
+    return TestDatabase.super.connect();
   }
 
   @Override
