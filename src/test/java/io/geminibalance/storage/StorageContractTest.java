@@ -180,8 +180,8 @@ abstract class StorageContractTest {
       assertThat(row.statusCode()).isEqualTo(200);
       assertThat(row.latencyMs()).isEqualTo(812);
     });
-    assertThat(database.count("SELECT COUNT(*) FROM t_request_log WHERE api_key = '...0001' AND gb_stream = "
-        + "gb_stream AND gb_attempt = 2 AND gb_prompt_tokens = 11 AND gb_client_masked = '...6789'")).isEqualTo(1);
+    assertThat(database.count("SELECT COUNT(*) FROM t_request_log WHERE api_key = '...0001' AND gb_stream = TRUE"
+        + " AND gb_attempt = 2 AND gb_prompt_tokens = 11 AND gb_client_masked = '...6789'")).isEqualTo(1);
     assertThat(database.count("SELECT COUNT(*) FROM t_request_log WHERE api_key LIKE '%ContractKey%'")).isZero();
   }
 
