@@ -1,0 +1,94 @@
+package io.geminibalance.storage;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes old log rows daily at 00:00 in TIMEZONE (Asia/Shanghai by default, as gemini-balance),
+ * in bounded batches. The policy is read at each run, so a settings change applies the next night.
+ */
+public final class RetentionJob implements AutoCloseable {
+  /** What one run deleted. */
+  public record Result(int errorLogsDeleted, int requestLogsDeleted) {}
+
+  public static final ZoneId DEFAULT_ZONE = ZoneId.of("Asia/Shanghai");
+  private static final Logger LOG = LoggerFactory.getLogger(RetentionJob.class);
+
+  private final RequestLogStore requestLogs;
+  private final ErrorLogStore errorLogs;
+  private final Supplier<RetentionPolicy> policy;
+  private final Clock clock;
+  private final int batchSize;
+  private ScheduledExecutorService scheduler;
+
+  public RetentionJob(RequestLogStore requestLogs, ErrorLogStore errorLogs, Supplier<RetentionPolicy> policy,
+      Clock clock, int batchSize) {
+    this.requestLogs = requestLogs;
+    this.errorLogs = errorLogs;
+    this.policy = policy;
+    this.clock = clock;
+    this.batchSize = batchSize;
+  }
+
+  /** Deletes what the current policy says is too old; blocks until done. */
+  public Result runOnce() {
+    RetentionPolicy current = policy.get();
+    Instant now = clock.instant();
+    int errors = current.errorLogsEnabled()
+        ? errorLogs.deleteOlderThan(now.minus(Duration.ofDays(current.errorLogDays())), batchSize).join() : 0;
+    int requests = current.requestLogsEnabled()
+        ? requestLogs.deleteOlderThan(now.minus(Duration.ofDays(current.requestLogDays())), batchSize).join() : 0;
+    return new Result(errors, requests);
+  }
+
+  /** The first midnight in {@code zone} strictly after {@code now}. */
+  public static ZonedDateTime nextRun(Instant now, ZoneId zone) {
+    return now.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone);
+  }
+
+  /** Schedules the daily run on a thread of its own. */
+  public synchronized void start(ZoneId zone) {
+    if (scheduler != null) {
+      throw new IllegalStateException("retention job already started");
+    }
+    scheduler = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("gb-retention").daemon(true).factory());
+    scheduleNext(zone);
+  }
+
+  private void scheduleNext(ZoneId zone) {
+    Instant now = clock.instant();
+    long delay = Duration.between(now, nextRun(now, zone).toInstant()).toMillis();
+    scheduler.schedule(() -> runAndReschedule(zone), delay, TimeUnit.MILLISECONDS);
+  }
+
+  private void runAndReschedule(ZoneId zone) {
+    try {
+      Result result = runOnce();
+      LOG.info("retention: deleted {} error-log and {} request-log rows", result.errorLogsDeleted(),
+          result.requestLogsDeleted());
+    } catch (RuntimeException e) {
+      LOG.warn("retention: run failed, next try at the next midnight: {}", e.toString());
+    } finally {
+      if (!scheduler.isShutdown()) {
+        scheduleNext(zone);
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+  }
+}

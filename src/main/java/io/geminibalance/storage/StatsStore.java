@@ -1,0 +1,25 @@
+package io.geminibalance.storage;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Request statistics, aggregated by the database (over {@code t_request_log}); only small
+ * aggregated records come back, never raw rows. Every window is [from, to).
+ */
+public interface StatsStore {
+  /** Success and failure counts per bucket, oldest first; empty buckets are left out. */
+  CompletableFuture<List<BucketCount>> countsPer(TimeBucket bucket, Instant from, Instant to);
+
+  CompletableFuture<UsageTotals> totals(Instant from, Instant to);
+
+  /** Per model as requested, busiest first. */
+  CompletableFuture<List<ModelUsage>> perModel(Instant from, Instant to);
+
+  /** Per key, busiest first; old rows holding a full key are grouped by its fingerprint too. */
+  CompletableFuture<List<KeyUsage>> perKey(Instant from, Instant to);
+
+  /** The keys with most responses of one status, most first (the "keys worth a look" panel). */
+  CompletableFuture<List<KeyUsage>> topKeysWithStatus(int statusCode, Instant from, Instant to, int limit);
+}

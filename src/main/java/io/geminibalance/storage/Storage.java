@@ -1,0 +1,162 @@
+package io.geminibalance.storage;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.geminibalance.requestlog.ErrorLogEntry;
+import io.geminibalance.requestlog.ErrorLogSanitizer;
+import io.geminibalance.requestlog.LogWriter;
+import io.geminibalance.requestlog.RequestLogEntry;
+import io.geminibalance.storage.jdbc.DataSources;
+import io.geminibalance.storage.jdbc.Jdbc;
+import io.geminibalance.storage.jdbc.JdbcStores;
+import io.geminibalance.storage.jdbc.Migrations;
+import io.geminibalance.storage.jdbc.SqlDialect;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The storage layer in one object: {@link #open} connects, migrates the schema and builds the
+ * stores; {@link #close} flushes every writer it handed out (in reverse order of creation), then
+ * closes the pool. Every store method is asynchronous (see {@link Jdbc}).
+ */
+public final class Storage implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Storage.class);
+
+  private final StorageConfig config;
+  private final HikariDataSource dataSource;
+  private final Jdbc jdbc;
+  private final Clock clock;
+  private final SettingsStore settings;
+  private final ApiKeyStore apiKeys;
+  private final KeyStateStore keyStates;
+  private final RequestLogStore requestLogs;
+  private final ErrorLogStore errorLogs;
+  private final StatsStore stats;
+  private final Deque<AutoCloseable> writers = new ArrayDeque<>();
+  private boolean closed;
+
+  private Storage(StorageConfig config, HikariDataSource dataSource, Clock clock) {
+    this.config = config;
+    this.dataSource = dataSource;
+    this.clock = clock;
+    this.jdbc = new Jdbc(dataSource, SqlDialect.of(config.type()), config.maxPoolSize());
+    JdbcStores stores = new JdbcStores(jdbc, config.zone(), clock);
+    this.settings = stores.settings();
+    this.apiKeys = stores.apiKeys();
+    this.keyStates = stores.keyStates();
+    this.requestLogs = stores.requestLogs();
+    this.errorLogs = stores.errorLogs();
+    this.stats = stores.stats();
+  }
+
+  /** Connects and migrates; blocks (call it at start-up, before the event loops take traffic). */
+  public static Storage open(StorageConfig config) {
+    return open(config, Clock.systemUTC());
+  }
+
+  public static Storage open(StorageConfig config, Clock clock) {
+    HikariDataSource dataSource = DataSources.pool(config);
+    try {
+      var result = Migrations.migrate(dataSource, config.type());
+      LOG.info("storage: {} at schema version {} ({} migrations applied)", config.type(),
+          result.targetSchemaVersion, result.migrationsExecuted);
+      return new Storage(config, dataSource, clock);
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
+  }
+
+  /** Registers a JVM shutdown hook that closes this storage, so SIGTERM still flushes the writers. */
+  public Storage closeOnShutdown() {
+    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("gb-storage-shutdown").unstarted(this::close));
+    return this;
+  }
+
+  public StorageConfig config() {
+    return config;
+  }
+
+  public SettingsStore settings() {
+    return settings;
+  }
+
+  public ApiKeyStore apiKeys() {
+    return apiKeys;
+  }
+
+  public KeyStateStore keyStates() {
+    return keyStates;
+  }
+
+  public RequestLogStore requestLogs() {
+    return requestLogs;
+  }
+
+  public ErrorLogStore errorLogs() {
+    return errorLogs;
+  }
+
+  public StatsStore stats() {
+    return stats;
+  }
+
+  /** A writer for request-log rows, flushed by {@link #close}. */
+  public synchronized LogWriter<RequestLogEntry> newRequestLogWriter(LogWriter.Options options) {
+    return track(new LogWriter<>(options, batch -> requestLogs.insert(batch).join(), SqlErrors::isPermanent));
+  }
+
+  /** A writer for error-log rows; each row is sanitized on the writer thread, off the request path. */
+  public synchronized LogWriter<ErrorLogEntry> newErrorLogWriter(LogWriter.Options options,
+      ErrorLogSanitizer sanitizer) {
+    return track(new LogWriter<>(options,
+        batch -> errorLogs.insert(batch.stream().map(sanitizer::sanitize).toList()).join(), SqlErrors::isPermanent));
+  }
+
+  /** Write-behind for the key pool's state, flushed every {@code interval} and by {@link #close}. */
+  public synchronized KeyStateWriteBehind newKeyStateWriteBehind(Duration interval) {
+    return track(new KeyStateWriteBehind(keyStates, interval, Duration.ofSeconds(10)));
+  }
+
+  /** The daily log clean-up; call {@code start(zone)} on it. Stopped by {@link #close}. */
+  public synchronized RetentionJob newRetentionJob(Supplier<RetentionPolicy> policy) {
+    return track(new RetentionJob(requestLogs, errorLogs, policy, clock, 1000));
+  }
+
+  private <T extends AutoCloseable> T track(T writer) {
+    if (closed) {
+      throw new IllegalStateException("storage is closed");
+    }
+    writers.push(writer);
+    return writer;
+  }
+
+  /** Flushes and stops every writer, then the worker threads and the pool. Safe to call twice. */
+  @Override
+  public void close() {
+    List<AutoCloseable> toClose;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      toClose = List.copyOf(writers);
+    }
+    toClose.forEach(Storage::closeQuietly);
+    jdbc.close();
+    dataSource.close();
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.warn("storage: closing {} failed: {}", closeable.getClass().getSimpleName(), e.toString());
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package io.geminibalance.storage.jdbc;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.migration.Context;
+import org.flywaydb.core.api.migration.JavaMigration;
+
+/**
+ * Version 2: our columns and indexes on gemini-balance's own tables. Written in Java because it
+ * must be idempotent on every engine: a user's database may already have some of them (an
+ * earlier partial run, a manual fix), and neither MySQL nor SQLite offers ADD COLUMN IF NOT EXISTS.
+ * Existing rows keep their values; every added column is nullable.
+ */
+final class GatewayColumnsMigration implements JavaMigration {
+  private record Column(String table, String name, String type) {}
+
+  private record Index(String table, String name, String columns) {}
+
+  private final SqlDialect dialect;
+
+  GatewayColumnsMigration(SqlDialect dialect) {
+    this.dialect = dialect;
+  }
+
+  private List<Column> columns() {
+    String bool = dialect.booleanType();
+    return List.of(
+        new Column("t_request_log", "gb_key_fingerprint", "VARCHAR(32)"),
+        new Column("t_request_log", "gb_key_last4", "VARCHAR(8)"),
+        new Column("t_request_log", "gb_prompt_tokens", "INTEGER"),
+        new Column("t_request_log", "gb_completion_tokens", "INTEGER"),
+        new Column("t_request_log", "gb_stream", bool),
+        new Column("t_request_log", "gb_attempt", "INTEGER"),
+        new Column("t_request_log", "gb_request_id", "VARCHAR(64)"),
+        new Column("t_request_log", "gb_client_fingerprint", "VARCHAR(32)"),
+        new Column("t_request_log", "gb_client_masked", "VARCHAR(16)"),
+        new Column("t_error_logs", "gb_key_fingerprint", "VARCHAR(32)"),
+        new Column("t_error_logs", "gb_key_last4", "VARCHAR(8)"),
+        new Column("t_error_logs", "gb_request_id", "VARCHAR(64)"));
+  }
+
+  /** One index per query shape of the admin UI and the statistics (see the stores). */
+  private static List<Index> indexes() {
+    return List.of(
+        new Index("t_request_log", "ix_gb_request_log_time", "request_time"),
+        new Index("t_request_log", "ix_gb_request_log_key_time", "gb_key_fingerprint, request_time"),
+        new Index("t_request_log", "ix_gb_request_log_model_time", "model_name, request_time"),
+        new Index("t_request_log", "ix_gb_request_log_status_time", "status_code, request_time"),
+        new Index("t_error_logs", "ix_gb_error_logs_time", "request_time"),
+        new Index("t_error_logs", "ix_gb_error_logs_code_time", "error_code, request_time"),
+        new Index("t_error_logs", "ix_gb_error_logs_key_time", "gb_key_fingerprint, request_time"),
+        new Index("t_error_logs", "ix_gb_error_logs_request", "gb_request_id"));
+  }
+
+  @Override
+  public void migrate(Context context) throws SQLException {
+    Connection connection = context.getConnection();
+    try (Statement statement = connection.createStatement()) {
+      for (Column column : columns()) {
+        if (!columnExists(connection, column)) {
+          statement.execute("ALTER TABLE " + column.table() + " ADD COLUMN " + column.name() + " " + column.type());
+        }
+      }
+      for (Index index : indexes()) {
+        if (!indexExists(connection, index)) {
+          statement.execute("CREATE INDEX " + index.name() + " ON " + index.table() + " (" + index.columns() + ")");
+        }
+      }
+    }
+  }
+
+  private static boolean columnExists(Connection connection, Column column) throws SQLException {
+    DatabaseMetaData meta = connection.getMetaData();
+    try (ResultSet rows = meta.getColumns(connection.getCatalog(), connection.getSchema(), column.table(), null)) {
+      while (rows.next()) {
+        if (column.name().equalsIgnoreCase(rows.getString("COLUMN_NAME"))) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  private static boolean indexExists(Connection connection, Index index) throws SQLException {
+    DatabaseMetaData meta = connection.getMetaData();
+    try (ResultSet rows = meta.getIndexInfo(connection.getCatalog(), connection.getSchema(), index.table(), false, true)) {
+      while (rows.next()) {
+        String name = rows.getString("INDEX_NAME");
+        if (name != null && index.name().equals(name.toLowerCase(Locale.ROOT))) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  @Override
+  public MigrationVersion getVersion() {
+    return MigrationVersion.fromVersion("2");
+  }
+
+  @Override
+  public String getDescription() {
+    return "gateway columns and indexes";
+  }
+
+  @Override
+  public Integer getChecksum() {
+    return null;
+  }
+
+  @Override
+  public boolean canExecuteInTransaction() {
+    return true;
+  }
+}

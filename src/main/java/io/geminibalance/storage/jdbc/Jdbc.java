@@ -1,0 +1,86 @@
+package io.geminibalance.storage.jdbc;
+
+import io.geminibalance.storage.StorageException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+
+/**
+ * Runs JDBC work off the caller's thread. JDBC blocks, so it must never run on a Vert.x event loop:
+ * every public store method hands its work to a fixed pool of platform threads sized like the
+ * connection pool (platform rather than virtual threads because JDBC drivers synchronise
+ * internally, which pins virtual threads on JDK 21), and returns a {@link CompletableFuture}.
+ * Vert.x callers adapt it with {@code Future.fromCompletionStage(stage, context)}.
+ */
+public final class Jdbc implements AutoCloseable {
+  private final DataSource dataSource;
+  private final SqlDialect dialect;
+  private final ExecutorService executor;
+
+  public Jdbc(DataSource dataSource, SqlDialect dialect, int threads) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.executor = Executors.newFixedThreadPool(threads, daemonThreads());
+  }
+
+  public SqlDialect dialect() {
+    return dialect;
+  }
+
+  /** Runs {@code work} on a worker thread with an auto-commit connection. */
+  public <T> CompletableFuture<T> call(String operation, SqlWork<T> work) {
+    return CompletableFuture.supplyAsync(() -> callNow(operation, work), executor);
+  }
+
+  /** Runs {@code work} on a worker thread inside one transaction. */
+  public <T> CompletableFuture<T> transaction(String operation, SqlWork<T> work) {
+    return CompletableFuture.supplyAsync(() -> callNow(operation, connection -> inTransaction(connection, work)), executor);
+  }
+
+  /** Runs {@code work} on the calling thread; for callers that already are off the event loop. */
+  public <T> T callNow(String operation, SqlWork<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      return work.run(connection);
+    } catch (SQLException e) {
+      throw new StorageException(operation + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> T inTransaction(Connection connection, SqlWork<T> work) throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      T result = work.run(connection);
+      connection.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(true);
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdown();
+    try {
+      executor.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads() {
+    AtomicInteger counter = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, "gb-jdbc-" + counter.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

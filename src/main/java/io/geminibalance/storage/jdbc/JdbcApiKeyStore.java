@@ -1,0 +1,104 @@
+package io.geminibalance.storage.jdbc;
+
+import io.geminibalance.keypool.ApiKey;
+import io.geminibalance.storage.ApiKeyStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/** {@link ApiKeyStore} on our table {@code gb_api_keys}, unique by key fingerprint. */
+public final class JdbcApiKeyStore implements ApiKeyStore {
+  private final Jdbc jdbc;
+  private final Clock clock;
+
+  JdbcApiKeyStore(Jdbc jdbc, Clock clock) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  @Override
+  public CompletableFuture<List<String>> list() {
+    return jdbc.call("list api keys", connection -> {
+      List<String> keys = new ArrayList<>();
+      try (PreparedStatement select = connection.prepareStatement("SELECT api_key FROM gb_api_keys ORDER BY id");
+          ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          keys.add(rows.getString(1));
+        }
+      }
+      return keys;
+    });
+  }
+
+  @Override
+  public CompletableFuture<Integer> addAll(Collection<String> keys) {
+    Map<String, String> byFingerprint = byFingerprint(keys);
+    return jdbc.transaction("add api keys", connection -> {
+      byFingerprint.keySet().removeAll(storedFingerprints(connection));
+      insert(connection, byFingerprint);
+      return byFingerprint.size();
+    });
+  }
+
+  private void insert(Connection connection, Map<String, String> byFingerprint) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(
+        "INSERT INTO gb_api_keys (fingerprint, api_key, created_at) VALUES (?, ?, ?)")) {
+      long now = clock.millis();
+      for (Map.Entry<String, String> entry : byFingerprint.entrySet()) {
+        insert.setString(1, entry.getKey());
+        insert.setString(2, entry.getValue());
+        insert.setLong(3, now);
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  @Override
+  public CompletableFuture<Integer> removeAll(Collection<String> keys) {
+    Set<String> fingerprints = byFingerprint(keys).keySet();
+    return jdbc.transaction("remove api keys", connection -> {
+      int removed = 0;
+      try (PreparedStatement delete = connection.prepareStatement("DELETE FROM gb_api_keys WHERE fingerprint = ?")) {
+        for (String fingerprint : fingerprints) {
+          delete.setString(1, fingerprint);
+          removed += delete.executeUpdate();
+        }
+      }
+      return removed;
+    });
+  }
+
+  private static Set<String> storedFingerprints(Connection connection) throws SQLException {
+    Set<String> stored = new HashSet<>();
+    try (PreparedStatement select = connection.prepareStatement("SELECT fingerprint FROM gb_api_keys");
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        stored.add(rows.getString(1));
+      }
+    }
+    return stored;
+  }
+
+  /** Trimmed, non-blank, first occurrence wins; keeps the caller's order. */
+  private static Map<String, String> byFingerprint(Collection<String> keys) {
+    Map<String, String> result = new LinkedHashMap<>();
+    for (String key : keys) {
+      if (key != null && !key.isBlank()) {
+        String trimmed = key.trim();
+        result.putIfAbsent(new ApiKey(trimmed).fingerprint(), trimmed);
+      }
+    }
+    return result;
+  }
+}

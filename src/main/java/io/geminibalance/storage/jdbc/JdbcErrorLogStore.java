@@ -1,0 +1,142 @@
+package io.geminibalance.storage.jdbc;
+
+import io.geminibalance.requestlog.ErrorLogEntry;
+import io.geminibalance.requestlog.KeyIdentity;
+import io.geminibalance.storage.ErrorLogQuery;
+import io.geminibalance.storage.ErrorLogRow;
+import io.geminibalance.storage.ErrorLogStore;
+import io.geminibalance.storage.Page;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** {@link ErrorLogStore} on {@code t_error_logs}; {@code gemini_key} gets the masked key. */
+public final class JdbcErrorLogStore implements ErrorLogStore {
+  private static final String INSERT = "INSERT INTO t_error_logs (gemini_key, model_name, error_type, error_log,"
+      + " error_code, request_msg, request_time, gb_key_fingerprint, gb_key_last4, gb_request_id)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String COLUMNS = "id, gemini_key, model_name, error_type, error_log, error_code, request_msg,"
+      + " request_time, gb_key_fingerprint, gb_key_last4, gb_request_id";
+
+  private final Jdbc jdbc;
+  private final JdbcValues values;
+
+  JdbcErrorLogStore(Jdbc jdbc, JdbcValues values) {
+    this.jdbc = jdbc;
+    this.values = values;
+  }
+
+  @Override
+  public CompletableFuture<Void> insert(List<ErrorLogEntry> entries) {
+    List<ErrorLogEntry> copy = List.copyOf(entries);
+    return jdbc.transaction("write error log", connection -> {
+      try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+        for (ErrorLogEntry entry : copy) {
+          bind(insert, entry);
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  private void bind(PreparedStatement insert, ErrorLogEntry entry) throws SQLException {
+    KeyIdentity key = entry.key();
+    insert.setString(1, key == null ? null : key.masked());
+    insert.setString(2, JdbcValues.truncate(entry.model(), 100));
+    insert.setString(3, JdbcValues.truncate(entry.errorType(), 50));
+    insert.setString(4, entry.message());
+    JdbcValues.setInt(insert, 5, entry.statusCode());
+    insert.setString(6, entry.requestBody());
+    jdbc.dialect().setTime(insert, 7, values.local(entry.time()));
+    insert.setString(8, key == null ? null : key.fingerprint());
+    insert.setString(9, key == null ? null : key.last4());
+    insert.setString(10, JdbcValues.truncate(entry.requestId(), 64));
+  }
+
+  @Override
+  public CompletableFuture<Page<ErrorLogRow>> search(ErrorLogQuery query) {
+    ErrorLogFilter filter = new ErrorLogFilter(query, values, jdbc.dialect());
+    String order = " ORDER BY id " + (query.newestFirst() ? "DESC" : "ASC");
+    return jdbc.call("search error log", connection -> {
+      long total;
+      try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM t_error_logs" + filter.where())) {
+        filter.bind(count);
+        try (ResultSet rows = count.executeQuery()) {
+          rows.next();
+          total = rows.getLong(1);
+        }
+      }
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT " + COLUMNS + " FROM t_error_logs" + filter.where() + order + " LIMIT ? OFFSET ?")) {
+        int next = filter.bind(select);
+        select.setInt(next, query.limit());
+        select.setInt(next + 1, query.offset());
+        return new Page<>(readRows(select), total);
+      }
+    });
+  }
+
+  @Override
+  public CompletableFuture<Optional<ErrorLogRow>> get(long id) {
+    return jdbc.call("read error log " + id, connection -> {
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT " + COLUMNS + " FROM t_error_logs WHERE id = ?")) {
+        select.setLong(1, id);
+        return readRows(select).stream().findFirst();
+      }
+    });
+  }
+
+  private List<ErrorLogRow> readRows(PreparedStatement select) throws SQLException {
+    List<ErrorLogRow> result = new ArrayList<>();
+    try (ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        KeyIdentity key = JdbcValues.keyOf(rows.getString("gb_key_fingerprint"), rows.getString("gb_key_last4"),
+            rows.getString("gemini_key"));
+        result.add(new ErrorLogRow(rows.getLong("id"), values.instant(jdbc.dialect().getTime(rows, "request_time")),
+            key.fingerprint(), key.masked(), rows.getString("model_name"), rows.getString("error_type"),
+            JdbcValues.getInt(rows, "error_code"), rows.getString("error_log"), rows.getString("request_msg"),
+            rows.getString("gb_request_id")));
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public CompletableFuture<Integer> delete(Collection<Long> ids) {
+    List<Long> copy = List.copyOf(ids);
+    return jdbc.transaction("delete error logs", connection -> {
+      int deleted = 0;
+      try (PreparedStatement delete = connection.prepareStatement("DELETE FROM t_error_logs WHERE id = ?")) {
+        for (long id : copy) {
+          delete.setLong(1, id);
+          deleted += delete.executeUpdate();
+        }
+      }
+      return deleted;
+    });
+  }
+
+  @Override
+  public CompletableFuture<Integer> deleteAll() {
+    return jdbc.call("delete all error logs", connection -> {
+      try (PreparedStatement delete = connection.prepareStatement("DELETE FROM t_error_logs")) {
+        return delete.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public CompletableFuture<Integer> deleteOlderThan(Instant cutoff, int batchSize) {
+    return jdbc.call("delete old error log", connection ->
+        BoundedDelete.run(connection, jdbc.dialect(), "t_error_logs", values.local(cutoff), batchSize));
+  }
+}

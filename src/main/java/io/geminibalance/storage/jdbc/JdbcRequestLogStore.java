@@ -1,0 +1,109 @@
+package io.geminibalance.storage.jdbc;
+
+import io.geminibalance.requestlog.KeyIdentity;
+import io.geminibalance.requestlog.RequestLogEntry;
+import io.geminibalance.storage.RequestLogRow;
+import io.geminibalance.storage.RequestLogStore;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@link RequestLogStore} on {@code t_request_log}. The original {@code api_key} column gets the
+ * masked key (it held the full key in gemini-balance); the identity lives in our gb_ columns.
+ */
+public final class JdbcRequestLogStore implements RequestLogStore {
+  private static final String INSERT = "INSERT INTO t_request_log (request_time, model_name, api_key, is_success,"
+      + " status_code, latency_ms, gb_key_fingerprint, gb_key_last4, gb_prompt_tokens, gb_completion_tokens,"
+      + " gb_stream, gb_attempt, gb_request_id, gb_client_fingerprint, gb_client_masked)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  private final Jdbc jdbc;
+  private final JdbcValues values;
+
+  JdbcRequestLogStore(Jdbc jdbc, JdbcValues values) {
+    this.jdbc = jdbc;
+    this.values = values;
+  }
+
+  @Override
+  public CompletableFuture<Void> insert(List<RequestLogEntry> entries) {
+    List<RequestLogEntry> copy = List.copyOf(entries);
+    return jdbc.transaction("write request log", connection -> {
+      try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+        for (RequestLogEntry entry : copy) {
+          bind(insert, entry);
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  private void bind(PreparedStatement insert, RequestLogEntry entry) throws SQLException {
+    jdbc.dialect().setTime(insert, 1, values.local(entry.time()));
+    insert.setString(2, JdbcValues.truncate(entry.model(), 100));
+    insert.setString(3, entry.key().masked());
+    insert.setBoolean(4, entry.success());
+    JdbcValues.setInt(insert, 5, entry.statusCode());
+    insert.setInt(6, JdbcValues.clampToInt(entry.latencyMs()));
+    insert.setString(7, entry.key().fingerprint());
+    insert.setString(8, entry.key().last4());
+    JdbcValues.setInt(insert, 9, entry.promptTokens());
+    JdbcValues.setInt(insert, 10, entry.completionTokens());
+    insert.setBoolean(11, entry.stream());
+    insert.setInt(12, entry.attempt());
+    insert.setString(13, JdbcValues.truncate(entry.requestId(), 64));
+    KeyIdentity client = entry.client();
+    insert.setString(14, client == null ? null : client.fingerprint());
+    insert.setString(15, client == null ? null : client.masked());
+  }
+
+  @Override
+  public CompletableFuture<List<RequestLogRow>> recent(Instant from, Instant to, String keyFingerprint, int limit) {
+    String sql = "SELECT id, request_time, model_name, api_key, is_success, status_code, latency_ms,"
+        + " gb_key_fingerprint, gb_key_last4 FROM t_request_log WHERE request_time >= ? AND request_time < ?"
+        + (keyFingerprint == null ? "" : " AND gb_key_fingerprint = ?") + " ORDER BY request_time DESC LIMIT ?";
+    return jdbc.call("list request log", connection -> {
+      try (PreparedStatement select = connection.prepareStatement(sql)) {
+        int index = bindWindow(select, from, to);
+        if (keyFingerprint != null) {
+          select.setString(index++, keyFingerprint);
+        }
+        select.setInt(index, limit);
+        return readRows(select);
+      }
+    });
+  }
+
+  private int bindWindow(PreparedStatement statement, Instant from, Instant to) throws SQLException {
+    jdbc.dialect().setTime(statement, 1, values.local(from));
+    jdbc.dialect().setTime(statement, 2, values.local(to));
+    return 3;
+  }
+
+  private List<RequestLogRow> readRows(PreparedStatement select) throws SQLException {
+    List<RequestLogRow> result = new ArrayList<>();
+    try (ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        KeyIdentity key = JdbcValues.keyOf(rows.getString("gb_key_fingerprint"), rows.getString("gb_key_last4"),
+            rows.getString("api_key"));
+        result.add(new RequestLogRow(rows.getLong("id"), values.instant(jdbc.dialect().getTime(rows, "request_time")),
+            rows.getString("model_name"), key.fingerprint(), key.masked(), rows.getBoolean("is_success"),
+            JdbcValues.getInt(rows, "status_code"), JdbcValues.getInt(rows, "latency_ms")));
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public CompletableFuture<Integer> deleteOlderThan(Instant cutoff, int batchSize) {
+    return jdbc.call("delete old request log", connection ->
+        BoundedDelete.run(connection, jdbc.dialect(), "t_request_log", values.local(cutoff), batchSize));
+  }
+}

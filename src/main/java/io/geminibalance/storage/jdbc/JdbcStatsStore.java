@@ -1,0 +1,119 @@
+package io.geminibalance.storage.jdbc;
+
+import io.geminibalance.requestlog.KeyIdentity;
+import io.geminibalance.storage.BucketCount;
+import io.geminibalance.storage.KeyUsage;
+import io.geminibalance.storage.ModelUsage;
+import io.geminibalance.storage.StatsStore;
+import io.geminibalance.storage.TimeBucket;
+import io.geminibalance.storage.UsageTotals;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@link StatsStore}: every figure is a GROUP BY over {@code t_request_log} restricted to a time
+ * window, served by the request_time indexes added in migration 2.
+ */
+public final class JdbcStatsStore implements StatsStore {
+  private static final String COUNTS = "SUM(CASE WHEN is_success THEN 1 ELSE 0 END) AS ok,"
+      + " SUM(CASE WHEN is_success THEN 0 ELSE 1 END) AS failed";
+  private static final String TOKENS = "COALESCE(SUM(gb_prompt_tokens), 0) AS prompt,"
+      + " COALESCE(SUM(gb_completion_tokens), 0) AS completion";
+  private static final String WINDOW = " FROM t_request_log WHERE request_time >= ? AND request_time < ?";
+  /** Old rows have no fingerprint but the full key; grouping by it keeps each old key apart. */
+  private static final String KEY_GROUP = "COALESCE(gb_key_fingerprint, api_key)";
+  private static final String KEY_COLUMNS = KEY_GROUP + " AS k, MAX(gb_key_fingerprint) AS fp,"
+      + " MAX(gb_key_last4) AS last4, ";
+
+  private final Jdbc jdbc;
+  private final JdbcValues values;
+
+  JdbcStatsStore(Jdbc jdbc, JdbcValues values) {
+    this.jdbc = jdbc;
+    this.values = values;
+  }
+
+  @Override
+  public CompletableFuture<List<BucketCount>> countsPer(TimeBucket bucket, Instant from, Instant to) {
+    String label = jdbc.dialect().bucketLabel("request_time", bucket);
+    String sql = "SELECT " + label + " AS b, " + COUNTS + WINDOW + " GROUP BY " + label + " ORDER BY 1";
+    return query("count calls per " + bucket, sql, from, to, rows -> new BucketCount(
+        bucket.parseLabel(rows.getString("b")), rows.getLong("ok"), rows.getLong("failed")));
+  }
+
+  @Override
+  public CompletableFuture<UsageTotals> totals(Instant from, Instant to) {
+    String sql = "SELECT " + COUNTS + ", " + TOKENS + WINDOW;
+    return query("total calls", sql, from, to, rows -> new UsageTotals(rows.getLong("ok"), rows.getLong("failed"),
+        rows.getLong("prompt"), rows.getLong("completion"))).thenApply(List::getFirst);
+  }
+
+  @Override
+  public CompletableFuture<List<ModelUsage>> perModel(Instant from, Instant to) {
+    String sql = "SELECT model_name, " + COUNTS + ", " + TOKENS + WINDOW
+        + " GROUP BY model_name ORDER BY COUNT(*) DESC, model_name";
+    return query("calls per model", sql, from, to, rows -> new ModelUsage(rows.getString("model_name"),
+        rows.getLong("ok"), rows.getLong("failed"), rows.getLong("prompt"), rows.getLong("completion")));
+  }
+
+  @Override
+  public CompletableFuture<List<KeyUsage>> perKey(Instant from, Instant to) {
+    String sql = "SELECT " + KEY_COLUMNS + COUNTS + WINDOW + " GROUP BY " + KEY_GROUP;
+    return query("calls per key", sql, from, to, JdbcStatsStore::keyUsage)
+        .thenApply(rows -> mergeByFingerprint(rows, Integer.MAX_VALUE));
+  }
+
+  @Override
+  public CompletableFuture<List<KeyUsage>> topKeysWithStatus(int statusCode, Instant from, Instant to, int limit) {
+    String sql = "SELECT " + KEY_COLUMNS + COUNTS + WINDOW + " AND status_code = " + statusCode
+        + " GROUP BY " + KEY_GROUP;
+    return query("keys with status " + statusCode, sql, from, to, JdbcStatsStore::keyUsage).thenApply(rows -> mergeByFingerprint(rows, limit));
+  }
+
+  private static KeyUsage keyUsage(ResultSet rows) throws SQLException {
+    KeyIdentity key = JdbcValues.keyOf(rows.getString("fp"), rows.getString("last4"), rows.getString("k"));
+    return new KeyUsage(key.fingerprint(), key.masked(), rows.getLong("ok"), rows.getLong("failed"));
+  }
+
+  /** A key with old and new rows comes back as two groups (full key, fingerprint); add them up. */
+  private static List<KeyUsage> mergeByFingerprint(List<KeyUsage> rows, int limit) {
+    Map<String, KeyUsage> merged = new LinkedHashMap<>();
+    for (KeyUsage row : rows) {
+      merged.merge(row.keyFingerprint(), row, (a, b) -> new KeyUsage(a.keyFingerprint(), a.maskedKey(),
+          a.success() + b.success(), a.failure() + b.failure()));
+    }
+    return merged.values().stream()
+        .sorted(Comparator.comparingLong(KeyUsage::total).reversed().thenComparing(KeyUsage::keyFingerprint))
+        .limit(limit)
+        .toList();
+  }
+
+  private interface RowMapper<T> {
+    T map(ResultSet rows) throws SQLException;
+  }
+
+  private <T> CompletableFuture<List<T>> query(String operation, String sql, Instant from, Instant to,
+      RowMapper<T> mapper) {
+    return jdbc.call(operation, connection -> {
+      try (PreparedStatement select = connection.prepareStatement(sql)) {
+        jdbc.dialect().setTime(select, 1, values.local(from));
+        jdbc.dialect().setTime(select, 2, values.local(to));
+        List<T> result = new ArrayList<>();
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            result.add(mapper.map(rows));
+          }
+        }
+        return result;
+      }
+    });
+  }
+}

@@ -1,0 +1,110 @@
+package io.geminibalance.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geminibalance.requestlog.KeyIdentity;
+import io.geminibalance.requestlog.RequestLogEntry;
+import io.geminibalance.storage.support.TestDatabase;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pointing the gateway at a database gemini-balance already uses: its settings and history are
+ * read, our columns and tables are added, and none of its rows change.
+ */
+abstract class LegacySchemaContractTest {
+  static final String KEY_ONE = "AIzaSyLegacyKeyOne_00000000000000000001";
+  static final String KEY_TWO = "AIzaSyLegacyKeyTwo_00000000000000000002";
+  /** The fixture's naive times are container-local time of a Shanghai deployment. */
+  static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+  static final Instant WINDOW_START = Instant.parse("2026-11-20T10:00:00Z");
+  static final Instant WINDOW_END = Instant.parse("2026-11-20T11:00:00Z");
+
+  private TestDatabase database;
+  private StorageConfig config;
+
+  abstract TestDatabase createDatabase() throws Exception;
+
+  /** The classpath SQL that builds gemini-balance's schema and rows for this engine. */
+  abstract String fixture();
+
+  @BeforeEach
+  void createLegacyDatabase() throws Exception {
+    database = createDatabase();
+    database.runScript(fixture());
+    config = database.config().withZone(ZONE);
+  }
+
+  @AfterEach
+  void dropDatabase() throws Exception {
+    database.close();
+  }
+
+  @Test
+  void readsTheSavedSettingsIncludingApiKeysAsAJsonList() {
+    try (Storage storage = Storage.open(config)) {
+      Map<String, String> saved = storage.settings().loadAll().join();
+      assertThat(saved).containsEntry("MAX_FAILURES", "10").containsKeys("API_KEYS", "ALLOWED_TOKENS");
+
+      List<String> keys = new SettingValues(new ObjectMapper()).list(saved.get("API_KEYS"));
+      assertThat(keys).containsExactly(KEY_ONE, KEY_TWO);
+      assertThat(storage.apiKeys().addAll(keys).join()).isEqualTo(2);
+      assertThat(storage.apiKeys().list().join()).containsExactly(KEY_ONE, KEY_TWO);
+
+      storage.settings().save(Map.of("MAX_FAILURES", "5")).join();
+      assertThat(storage.settings().loadAll().join()).containsEntry("MAX_FAILURES", "5").hasSize(4);
+    }
+  }
+
+  @Test
+  void keepsTheExistingRowsAsTheyWere() throws Exception {
+    Storage.open(config).close();
+
+    assertThat(database.count("SELECT COUNT(*) FROM t_request_log")).isEqualTo(3);
+    assertThat(database.count("SELECT COUNT(*) FROM t_request_log WHERE api_key = '" + KEY_ONE + "'")).isEqualTo(2);
+    assertThat(database.count("SELECT COUNT(*) FROM t_error_logs WHERE error_code = 429")).isEqualTo(1);
+    assertThat(database.count("SELECT COUNT(*) FROM t_file_records WHERE name = 'files/abc123'")).isEqualTo(1);
+    assertThat(database.count("SELECT COUNT(*) FROM t_settings")).isEqualTo(4);
+  }
+
+  @Test
+  void countsOldHistoryInStatisticsWithoutEverReturningAFullKey() {
+    try (Storage storage = Storage.open(config)) {
+      KeyIdentity one = KeyIdentity.ofSecret(KEY_ONE);
+      storage.requestLogs().insert(List.of(new RequestLogEntry(WINDOW_START.plusSeconds(1800), "gemini-2.5-flash",
+          one, true, 200, 500, 3, 4, false, 1, "req-new", null))).join();
+
+      assertThat(storage.stats().totals(WINDOW_START, WINDOW_END).join()).isEqualTo(new UsageTotals(3, 1, 3, 4));
+      assertThat(storage.stats().perKey(WINDOW_START, WINDOW_END).join()).containsExactly(
+          new KeyUsage(one.fingerprint(), "...0001", 2, 1),
+          new KeyUsage(KeyIdentity.ofSecret(KEY_TWO).fingerprint(), "...0002", 1, 0));
+      assertThat(storage.requestLogs().recent(WINDOW_START, WINDOW_END, null, 10).join())
+          .extracting(RequestLogRow::maskedKey).containsExactly("...0002", "...0001", "...0001", "...0001");
+      assertThat(storage.errorLogs().search(ErrorLogQuery.firstPage(10)).join().rows()).singleElement()
+          .satisfies(row -> {
+            assertThat(row.maskedKey()).isEqualTo("...0001");
+            assertThat(row.keyFingerprint()).isEqualTo(one.fingerprint());
+            assertThat(row.errorType()).isEqualTo("gemini-chat-non-stream");
+            assertThat(row.time()).isEqualTo(Instant.parse("2026-11-20T10:15:30Z"));
+          });
+    }
+  }
+
+  @Test
+  void migratesAgainSafelyWhenItsHistoryIsLost() throws Exception {
+    Storage.open(config).close();
+    // A restored backup without our history table, or a half-finished first start.
+    database.execute("DROP TABLE gb_schema_history");
+
+    try (Storage storage = Storage.open(config)) {
+      assertThat(storage.settings().loadAll().join()).hasSize(4);
+    }
+    assertThat(database.count("SELECT COUNT(*) FROM t_request_log")).isEqualTo(3);
+  }
+}

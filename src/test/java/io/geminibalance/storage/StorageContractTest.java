@@ -1,0 +1,327 @@
+package io.geminibalance.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geminibalance.requestlog.ErrorLogEntry;
+import io.geminibalance.requestlog.ErrorLogSanitizer;
+import io.geminibalance.requestlog.KeyIdentity;
+import io.geminibalance.requestlog.LogWriter;
+import io.geminibalance.requestlog.RequestLogEntry;
+import io.geminibalance.requestlog.SecretRedactor;
+import io.geminibalance.storage.support.TestDatabase;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What every storage backend must do. Subclasses only say which database to use; the same tests
+ * run on SQLite (every build) and on the real MariaDB and PostgreSQL servers.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class StorageContractTest {
+  static final String SECRET_A = "AIzaSyContractKeyA_00000000000000000001";
+  static final String SECRET_B = "AIzaSyContractKeyB_00000000000000000002";
+  static final KeyIdentity KEY_A = KeyIdentity.ofSecret(SECRET_A);
+  static final KeyIdentity KEY_B = KeyIdentity.ofSecret(SECRET_B);
+  /** Whole seconds: MySQL DATETIME keeps no fraction. */
+  static final Instant BASE = Instant.parse("2026-11-20T10:15:00Z");
+  /** Not UTC, so that bucket labels prove the zone is applied. */
+  static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+
+  private TestDatabase database;
+  private StorageConfig config;
+  private Storage storage;
+
+  /** Creates this backend's throw-away database (or skips/fails when the server is unreachable). */
+  abstract TestDatabase createDatabase() throws Exception;
+
+  @BeforeAll
+  void createDatabaseOnce() throws Exception {
+    database = createDatabase();
+    config = database.config().withZone(ZONE);
+  }
+
+  @AfterAll
+  void dropDatabase() throws Exception {
+    if (database != null) {
+      database.close();
+    }
+  }
+
+  @BeforeEach
+  void openAndClean() throws Exception {
+    storage = Storage.open(config);
+    database.execute("DELETE FROM t_request_log", "DELETE FROM t_error_logs", "DELETE FROM t_settings",
+        "DELETE FROM gb_api_keys", "DELETE FROM gb_key_state", "DELETE FROM gb_key_model_state");
+  }
+
+  @AfterEach
+  void closeStorage() {
+    storage.close();
+  }
+
+  TestDatabase database() {
+    return database;
+  }
+
+  Storage reopen() {
+    storage.close();
+    storage = Storage.open(config);
+    return storage;
+  }
+
+  @Test
+  void migratingAgainChangesNothing() {
+    storage.close();
+    storage = Storage.open(config);
+    assertThat(storage.settings().loadAll().join()).isEmpty();
+  }
+
+  @Test
+  void settingsAreSavedUpdatedAndDeleted() {
+    storage.settings().save(Map.of("MAX_FAILURES", "10", "API_KEYS", "[\"a\",\"b\"]")).join();
+    storage.settings().save(Map.of("MAX_FAILURES", "5")).join();
+
+    assertThat(reopen().settings().loadAll().join())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("MAX_FAILURES", "5", "API_KEYS", "[\"a\",\"b\"]"));
+    assertThat(storage.settings().delete("MAX_FAILURES").join()).isTrue();
+    assertThat(storage.settings().delete("MAX_FAILURES").join()).isFalse();
+    assertThat(storage.settings().loadAll().join()).containsOnlyKeys("API_KEYS");
+  }
+
+  @Test
+  void apiKeysAreMergedWithoutDuplicatesAndSurviveRestart() {
+    assertThat(storage.apiKeys().addAll(List.of(SECRET_A, " " + SECRET_B + " ", SECRET_A, "")).join()).isEqualTo(2);
+    assertThat(storage.apiKeys().addAll(List.of(SECRET_B)).join()).isZero();
+
+    assertThat(reopen().apiKeys().list().join()).containsExactly(SECRET_A, SECRET_B);
+    assertThat(storage.apiKeys().removeAll(List.of(SECRET_A, "AIzaSyNeverStored")).join()).isEqualTo(1);
+    assertThat(storage.apiKeys().list().join()).containsExactly(SECRET_B);
+  }
+
+  @Test
+  void disabledKeysCooldownsAndTodaysUsageSurviveRestart() {
+    LocalDate pacificToday = LocalDate.of(2026, 11, 20);
+    KeyState dead = new KeyState(KEY_A.fingerprint(), true, "API_KEY_INVALID", 3, List.of(), BASE);
+    KeyState cooling = new KeyState(KEY_B.fingerprint(), false, null, 1, List.of(
+        new ModelState("gemini-2.5-pro", BASE.plusSeconds(3600), "429 per-day quota", pacificToday, 250),
+        new ModelState("gemini-2.5-flash", null, null, pacificToday, 17)), BASE);
+    storage.keyStates().upsert(List.of(dead, cooling)).join();
+
+    List<KeyState> loaded = reopen().keyStates().loadAll().join();
+
+    assertThat(loaded).containsExactlyInAnyOrder(dead, new KeyState(KEY_B.fingerprint(), false, null, 1,
+        List.of(cooling.models().get(1), cooling.models().get(0)), BASE));
+  }
+
+  @Test
+  void upsertReplacesAKeysStateAndItsModelRows() {
+    ModelState parked = new ModelState("gemini-2.5-pro", BASE.plusSeconds(60), "429", LocalDate.of(2026, 11, 20), 3);
+    storage.keyStates().upsert(List.of(new KeyState(KEY_A.fingerprint(), false, null, 2, List.of(parked), BASE))).join();
+    ModelState freed = new ModelState("gemini-2.5-pro", null, null, LocalDate.of(2026, 11, 21), 1);
+    KeyState later = new KeyState(KEY_A.fingerprint(), false, null, 0, List.of(freed), BASE.plusSeconds(120));
+    storage.keyStates().upsert(List.of(later)).join();
+
+    assertThat(storage.keyStates().loadAll().join()).containsExactly(later);
+  }
+
+  @Test
+  void writeBehindKeepsTheLatestStatePerKeyAndFlushesOnClose() {
+    KeyStateWriteBehind writeBehind = storage.newKeyStateWriteBehind(Duration.ofHours(1));
+    writeBehind.record(new KeyState(KEY_A.fingerprint(), false, null, 1, List.of(), BASE));
+    writeBehind.record(new KeyState(KEY_A.fingerprint(), false, null, 2, List.of(), BASE.plusSeconds(1)));
+    KeyState last = new KeyState(KEY_A.fingerprint(), true, "3 failures", 3, List.of(), BASE.plusSeconds(2));
+    writeBehind.record(last);
+    assertThat(writeBehind.pendingCount()).isEqualTo(1);
+
+    assertThat(reopen().keyStates().loadAll().join()).containsExactly(last);
+  }
+
+  @Test
+  void writeBehindFlushesPeriodically() throws InterruptedException {
+    KeyStateWriteBehind writeBehind = storage.newKeyStateWriteBehind(Duration.ofMillis(50));
+    KeyState state = new KeyState(KEY_B.fingerprint(), true, "suspended", 1, List.of(), BASE);
+    writeBehind.record(state);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (writeBehind.pendingCount() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(storage.keyStates().loadAll().join()).containsExactly(state);
+  }
+
+  @Test
+  void requestLogWriterStoresRowsWithoutTheFullKey() throws Exception {
+    LogWriter<RequestLogEntry> writer = storage.newRequestLogWriter(LogWriter.Options.defaults("request-log"));
+    KeyIdentity client = KeyIdentity.ofSecret("sk-client-token-0123456789");
+    writer.offer(new RequestLogEntry(BASE, "gemini-2.5-flash-search", KEY_A, true, 200, 812, 11, 22, true, 2,
+        "req-1", client));
+    assertThat(writer.awaitIdle(Duration.ofSeconds(10))).isTrue();
+
+    List<RequestLogRow> rows = storage.requestLogs().recent(BASE.minusSeconds(1), BASE.plusSeconds(1), null, 10).join();
+    assertThat(rows).singleElement().satisfies(row -> {
+      assertThat(row.time()).isEqualTo(BASE);
+      assertThat(row.model()).isEqualTo("gemini-2.5-flash-search");
+      assertThat(row.keyFingerprint()).isEqualTo(KEY_A.fingerprint());
+      assertThat(row.maskedKey()).isEqualTo("...0001");
+      assertThat(row.statusCode()).isEqualTo(200);
+      assertThat(row.latencyMs()).isEqualTo(812);
+    });
+    assertThat(database.count("SELECT COUNT(*) FROM t_request_log WHERE api_key = '...0001' AND gb_stream = TRUE"
+        + " AND gb_attempt = 2 AND gb_prompt_tokens = 11 AND gb_client_masked = '...6789'")).isEqualTo(1);
+    assertThat(database.count("SELECT COUNT(*) FROM t_request_log WHERE api_key LIKE '%ContractKey%'")).isZero();
+  }
+
+  @Test
+  void statisticsAreAggregatedPerBucketModelAndKey() {
+    storage.requestLogs().insert(List.of(
+        call(BASE, "gemini-2.5-flash", KEY_A, true, 200, 10, 20),
+        call(BASE.plusSeconds(30), "gemini-2.5-flash", KEY_A, false, 429, null, null),
+        call(BASE.plusSeconds(90), "gemini-2.5-pro", KEY_B, true, 200, 5, 7),
+        call(BASE.plusSeconds(7200), "gemini-2.5-flash", KEY_B, false, 500, null, null),
+        call(BASE.plus(Duration.ofDays(1)), "gemini-2.5-pro", KEY_A, true, 200, 1, 1))).join();
+    Instant from = BASE.minusSeconds(3600);
+    Instant to = BASE.plusSeconds(3 * 3600);
+    StatsStore stats = storage.stats();
+
+    assertThat(stats.countsPer(TimeBucket.MINUTE, from, to).join()).containsExactly(
+        new BucketCount(local("2026-11-20T18:15"), 1, 1), new BucketCount(local("2026-11-20T18:16"), 1, 0),
+        new BucketCount(local("2026-11-20T20:15"), 0, 1));
+    assertThat(stats.countsPer(TimeBucket.HOUR, from, to).join()).containsExactly(
+        new BucketCount(local("2026-11-20T18:00"), 2, 1), new BucketCount(local("2026-11-20T20:00"), 0, 1));
+    assertThat(stats.countsPer(TimeBucket.DAY, BASE.minus(Duration.ofDays(1)), BASE.plus(Duration.ofDays(2))).join())
+        .containsExactly(new BucketCount(local("2026-11-20T00:00"), 2, 2), new BucketCount(local("2026-11-21T00:00"), 1, 0));
+    assertThat(stats.totals(from, to).join()).isEqualTo(new UsageTotals(2, 2, 15, 27));
+    assertThat(stats.perModel(from, to).join()).containsExactly(
+        new ModelUsage("gemini-2.5-flash", 1, 2, 10, 20), new ModelUsage("gemini-2.5-pro", 1, 0, 5, 7));
+    assertThat(stats.perKey(from, to).join()).containsExactlyInAnyOrder(
+        new KeyUsage(KEY_A.fingerprint(), "...0001", 1, 1), new KeyUsage(KEY_B.fingerprint(), "...0002", 1, 1));
+    assertThat(stats.topKeysWithStatus(429, from, to, 10).join())
+        .containsExactly(new KeyUsage(KEY_A.fingerprint(), "...0001", 0, 1));
+  }
+
+  @Test
+  void statisticsOfAnEmptyWindowAreZero() {
+    Instant from = BASE.minus(Duration.ofDays(400));
+    assertThat(storage.stats().totals(from, from.plusSeconds(60)).join()).isEqualTo(new UsageTotals(0, 0, 0, 0));
+    assertThat(storage.stats().countsPer(TimeBucket.HOUR, from, from.plusSeconds(60)).join()).isEmpty();
+  }
+
+  @Test
+  void errorLogsAreRedactedAndKeepTheBodyOnlyWhenAskedTo() throws Exception {
+    AtomicBoolean recordBody = new AtomicBoolean(false);
+    SecretRedactor redactor = new SecretRedactor();
+    redactor.register("client-secret-token-42");
+    LogWriter<ErrorLogEntry> writer = storage.newErrorLogWriter(LogWriter.Options.defaults("error-log"),
+        new ErrorLogSanitizer(redactor, recordBody::get, new ObjectMapper()));
+    String message = "API key not valid: " + SECRET_A + " (client client-secret-token-42)";
+    writer.offer(failure(BASE, KEY_A, 400, message, "{\"key\":\"" + SECRET_B + "\"}"));
+    assertThat(writer.awaitIdle(Duration.ofSeconds(10))).isTrue();
+    recordBody.set(true);
+    writer.offer(failure(BASE.plusSeconds(1), KEY_A, 400, "bad", "{\"key\":\"" + SECRET_B + "\"}"));
+    writer.offer(failure(BASE.plusSeconds(2), KEY_A, 500, "boom", "not json"));
+    assertThat(writer.awaitIdle(Duration.ofSeconds(10))).isTrue();
+
+    List<ErrorLogRow> rows = storage.errorLogs().search(ErrorLogQuery.firstPage(10)).join().rows();
+    assertThat(rows).extracting(ErrorLogRow::message).containsExactly("boom", "bad",
+        "API key not valid: AIza...0001 (client ...n-42)");
+    assertThat(rows).extracting(ErrorLogRow::requestBody).containsExactly("\"not json\"",
+        "{\"key\":\"AIza...0002\"}", null);
+    assertThat(rows).extracting(ErrorLogRow::maskedKey).containsOnly("...0001");
+  }
+
+  @Test
+  void errorLogsAreSearchedPagedAndDeleted() {
+    storage.errorLogs().insert(List.of(
+        failure(BASE, KEY_A, 429, "quota exceeded", null),
+        failure(BASE.plusSeconds(10), KEY_B, 403, "permission denied", null),
+        failure(BASE.plusSeconds(20), KEY_B, 429, "quota exceeded again", null))).join();
+    ErrorLogStore errors = storage.errorLogs();
+
+    Page<ErrorLogRow> quota = errors.search(new ErrorLogQuery(null, "quota", 429, null, null, true, 0, 1)).join();
+    assertThat(quota.total()).isEqualTo(2);
+    assertThat(quota.rows()).extracting(ErrorLogRow::message).containsExactly("quota exceeded again");
+    Page<ErrorLogRow> ofB = errors.search(new ErrorLogQuery(KEY_B.fingerprint(), null, null, BASE,
+        BASE.plusSeconds(15), false, 0, 10)).join();
+    assertThat(ofB.rows()).extracting(ErrorLogRow::statusCode).containsExactly(403);
+    long id = ofB.rows().getFirst().id();
+    assertThat(errors.get(id).join()).hasValueSatisfying(row -> assertThat(row.time()).isEqualTo(BASE.plusSeconds(10)));
+
+    assertThat(errors.delete(List.of(id)).join()).isEqualTo(1);
+    assertThat(errors.get(id).join()).isEmpty();
+    assertThat(errors.deleteAll().join()).isEqualTo(2);
+  }
+
+  @Test
+  void retentionDeletesOldRowsInBatchesAsThePolicySays() {
+    Instant now = BASE;
+    storage.errorLogs().insert(List.of(failure(now.minus(Duration.ofDays(10)), KEY_A, 500, "old", null),
+        failure(now.minus(Duration.ofDays(9)), KEY_A, 500, "old", null),
+        failure(now.minus(Duration.ofDays(8)), KEY_A, 500, "old", null),
+        failure(now.minus(Duration.ofDays(1)), KEY_A, 500, "recent", null))).join();
+    storage.requestLogs().insert(List.of(call(now.minus(Duration.ofDays(40)), "m", KEY_A, true, 200, null, null),
+        call(now.minus(Duration.ofDays(31)), "m", KEY_A, true, 200, null, null),
+        call(now.minus(Duration.ofDays(1)), "m", KEY_A, true, 200, null, null))).join();
+    Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+
+    RetentionJob defaults = new RetentionJob(storage.requestLogs(), storage.errorLogs(),
+        () -> RetentionPolicy.DEFAULTS, clock, 2);
+    assertThat(defaults.runOnce()).isEqualTo(new RetentionJob.Result(3, 0));
+    RetentionJob both = new RetentionJob(storage.requestLogs(), storage.errorLogs(),
+        () -> new RetentionPolicy(true, 7, true, 30), clock, 1);
+    assertThat(both.runOnce()).isEqualTo(new RetentionJob.Result(0, 2));
+
+    assertThat(storage.errorLogs().search(ErrorLogQuery.firstPage(10)).join().rows())
+        .extracting(ErrorLogRow::message).containsExactly("recent");
+  }
+
+  @Test
+  void logWriterKeepsAcceptingDuringAnOutageCountsDropsAndResumes() throws Exception {
+    LogWriter<RequestLogEntry> writer = storage.newRequestLogWriter(new LogWriter.Options("request-log", 20, 5,
+        Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(2)));
+    database.execute(database.renameTable("t_request_log", "t_request_log_away"));
+    try {
+      long started = System.nanoTime();
+      for (int i = 0; i < 50; i++) {
+        writer.offer(call(BASE.plusSeconds(i), "gemini-2.5-flash", KEY_A, true, 200, null, null));
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(500));
+      assertThat(writer.droppedCount()).isEqualTo(30);
+      Thread.sleep(300);
+      assertThat(writer.writtenCount()).isZero();
+    } finally {
+      database.execute(database.renameTable("t_request_log_away", "t_request_log"));
+    }
+
+    assertThat(writer.awaitIdle(Duration.ofSeconds(15))).isTrue();
+    assertThat(writer.writtenCount()).isEqualTo(20);
+    assertThat(database.count("SELECT COUNT(*) FROM t_request_log")).isEqualTo(20);
+  }
+
+  static RequestLogEntry call(Instant time, String model, KeyIdentity key, boolean success, Integer status,
+      Integer promptTokens, Integer completionTokens) {
+    return new RequestLogEntry(time, model, key, success, status, 100, promptTokens, completionTokens, false, 1,
+        "req", null);
+  }
+
+  static ErrorLogEntry failure(Instant time, KeyIdentity key, int status, String message, String body) {
+    return new ErrorLogEntry(time, key, "gemini-2.5-pro", "gemini-chat-non-stream", status, message, body, "req");
+  }
+
+  static LocalDateTime local(String text) {
+    return LocalDateTime.parse(text);
+  }
+}
