@@ -9,7 +9,7 @@ import io.geminibalance.keypool.PoolSnapshot;
 import io.geminibalance.keypool.RoundRobinKeyPool;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.OpenAiCompatRelay;
-import io.geminibalance.requestlog.AttemptLog;
+import io.geminibalance.requestlog.StoredAttemptLog;
 import io.geminibalance.server.HttpServerVerticle;
 import io.geminibalance.server.Routes;
 import io.geminibalance.upstream.Leaser;
@@ -20,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,35 +37,57 @@ public final class Gateway {
   private final KeyPool pool;
   private final UpstreamClient upstream;
   private final KeyRecheckJob recheck;
+  private final Persistence persistence;
   private Deployment servers;
   private long recheckTimer = -1;
+  private long stateTimer = -1;
 
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
 
-  private Gateway(Vertx vertx, LiveConfig live, KeyPool pool, UpstreamClient upstream) {
+  private Gateway(Vertx vertx, LiveConfig live, KeyPool pool, UpstreamClient upstream,
+      Persistence persistence) {
     this.vertx = vertx;
+    this.persistence = persistence;
     this.live = live;
     this.pool = pool;
     this.upstream = upstream;
     this.recheck = new KeyRecheckJob(pool, upstream, () -> live.get().testModel());
   }
 
-  public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
+  /**
+   * Opens storage (blocking: call it off the event loops), works out the configuration in force and
+   * starts serving. Throws {@link io.geminibalance.config.ConfigException} on a bad setting.
+   */
+  public static Future<Gateway> start(Vertx vertx, Map<String, String> env) {
+    Persistence persistence = Persistence.open(env);
+    try {
+      return start(vertx, persistence.effectiveConfig(), persistence);
+    } catch (RuntimeException e) {
+      persistence.close();
+      throw e;
+    }
+  }
+
+  private static Future<Gateway> start(Vertx vertx, GatewayConfig config, Persistence persistence) {
     LongSupplier clock = System::currentTimeMillis;
     LiveConfig live = new LiveConfig(config);
     KeyPool pool = new RoundRobinKeyPool(keys(config), config.maxFailures(), clock);
+    KeyStateSync.restore(pool, persistence.storage().keyStates(), clock.getAsLong());
     UpstreamClient upstream = new UpstreamClient(vertx, upstreamSettings(config), maxConnections(config));
-    Gateway gateway = new Gateway(vertx, live, pool, upstream);
+    Gateway gateway = new Gateway(vertx, live, pool, upstream, persistence);
+    StoredAttemptLog attemptLog = persistence.attemptLog(live::get);
+    persistence.startRetention(live::get);
     UpstreamExecutor executor = new UpstreamExecutor(Leaser.immediate(pool), pool, upstream,
-        AttemptLog.NONE, () -> live.get().maxAttempts(), clock);
+        attemptLog, () -> live.get().maxAttempts(), clock);
     ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens());
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
         new NativeGeminiRelay(executor, () -> live.get().filteredModels()),
         new OpenAiCompatRelay(executor),
-        () -> health(pool, clock.getAsLong()), clock);
+        () -> health(pool, clock.getAsLong(), attemptLog), clock);
     live.onChange(next -> gateway.apply(next, authenticator));
     gateway.scheduleRecheck(config);
+    gateway.startKeyStateSync();
     return gateway.deployServers(deps).map(gateway);
   }
 
@@ -122,14 +145,31 @@ public final class Gateway {
     }
   }
 
-  static JsonObject health(KeyPool pool, long now) {
+  private void startKeyStateSync() {
+    KeyStateSync sync = new KeyStateSync(pool,
+        persistence.storage().newKeyStateWriteBehind(persistence.keyStateInterval()));
+    long period = persistence.keyStateInterval().toMillis();
+    // Snapshots are cheap but not free at 100k keys: take them on a worker, not an event loop.
+    stateTimer = vertx.setPeriodic(period, id -> vertx.executeBlocking(() -> {
+      sync.sync();
+      return null;
+    }, false));
+    this.finalSync = sync;
+  }
+
+  private KeyStateSync finalSync;
+
+  static JsonObject health(KeyPool pool, long now, StoredAttemptLog log) {
     PoolSnapshot snapshot = pool.snapshot();
     return new JsonObject()
         .put("status", "healthy")
         .put("keys", new JsonObject()
             .put("total", snapshot.keys().size())
             .put("usable", snapshot.usable(now))
-            .put("disabled", snapshot.disabled()));
+            .put("disabled", snapshot.disabled()))
+        .put("logs", new JsonObject()
+            .put("droppedRequestLogs", log.droppedRequestLogs())
+            .put("droppedErrorLogs", log.droppedErrorLogs()));
   }
 
   private static void logStartup(GatewayConfig config, int port) {
@@ -169,13 +209,27 @@ public final class Gateway {
     return recheck.run();
   }
 
+  /** Stops serving, then writes the final key state and flushes every log writer. */
   public Future<Void> close() {
     synchronized (this) {
       if (recheckTimer >= 0) {
         vertx.cancelTimer(recheckTimer);
       }
+      if (stateTimer >= 0) {
+        vertx.cancelTimer(stateTimer);
+      }
     }
     Future<Void> undeploy = servers == null ? Future.succeededFuture() : vertx.undeploy(servers.id());
-    return undeploy.andThen(ar -> upstream.close());
+    return undeploy.andThen(ar -> upstream.close()).eventually(() -> vertx.executeBlocking(() -> {
+      if (finalSync != null) {
+        finalSync.sync();
+      }
+      persistence.close();
+      return null;
+    }, false)).mapEmpty();
+  }
+
+  public Persistence persistence() {
+    return persistence;
   }
 }

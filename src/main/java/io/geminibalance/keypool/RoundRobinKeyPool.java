@@ -167,6 +167,21 @@ public final class RoundRobinKeyPool implements KeyPool {
   }
 
   @Override
+  public void importState(ApiKey key, boolean disabled, String reason, int failures, long coolingUntilMillis) {
+    synchronized (lock) {
+      KeyState state = states.get(key);
+      if (state == null) {
+        return;
+      }
+      state.failures = failures;
+      state.coolingUntil = coolingUntilMillis;
+    }
+    if (disabled) {
+      disable(key, reason);
+    }
+  }
+
+  @Override
   public int size() {
     synchronized (lock) {
       return states.size();

@@ -53,7 +53,7 @@ public final class ModelCatalog {
   }
 
   /** Every upstream model object ({@code name}, {@code displayName}, ...). */
-  public synchronized Future<List<JsonNode>> models(String clientMasked) {
+  public synchronized Future<List<JsonNode>> models(io.geminibalance.requestlog.KeyIdentity client) {
     long now = clock.getAsLong();
     if (cached != null && now - cachedAt < ttlMillis) {
       return Future.succeededFuture(cached);
@@ -61,7 +61,7 @@ public final class ModelCatalog {
     if (inFlight == null) {
       Promise<List<JsonNode>> promise = Promise.promise();
       inFlight = promise.future();
-      fetchPages(new RequestContext(clientMasked, now), null, new ArrayList<>(), 0).onComplete(ar -> {
+      fetchPages(new RequestContext(client, now), null, new ArrayList<>(), 0).onComplete(ar -> {
         synchronized (this) {
           inFlight = null;
           if (ar.succeeded()) {
