@@ -43,7 +43,9 @@ abstract class LegacySchemaContractTest {
 
   @AfterEach
   void dropDatabase() throws Exception {
-    database.close();
+    if (database != null) {
+      database.close();
+    }
   }
 
   @Test

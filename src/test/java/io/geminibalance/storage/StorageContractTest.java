@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.opentest4j.TestAbortedException;
 
 /**
  * What every storage backend must do. Subclasses only say which database to use; the same tests
@@ -45,14 +46,20 @@ abstract class StorageContractTest {
   private TestDatabase database;
   private StorageConfig config;
   private Storage storage;
+  private TestAbortedException unavailable;
 
   /** Creates this backend's throw-away database (or skips/fails when the server is unreachable). */
   abstract TestDatabase createDatabase() throws Exception;
 
   @BeforeAll
   void createDatabaseOnce() throws Exception {
-    database = createDatabase();
-    config = database.config().withZone(ZONE);
+    try {
+      database = createDatabase();
+      config = database.config().withZone(ZONE);
+    } catch (TestAbortedException serverAway) {
+      // Re-thrown per test, so that every test of the class is reported as skipped with the reason.
+      unavailable = serverAway;
+    }
   }
 
   @AfterAll
@@ -64,6 +71,9 @@ abstract class StorageContractTest {
 
   @BeforeEach
   void openAndClean() throws Exception {
+    if (unavailable != null) {
+      throw unavailable;
+    }
     storage = Storage.open(config);
     database.execute("DELETE FROM t_request_log", "DELETE FROM t_error_logs", "DELETE FROM t_settings",
         "DELETE FROM gb_api_keys", "DELETE FROM gb_key_state", "DELETE FROM gb_key_model_state");
@@ -71,7 +81,9 @@ abstract class StorageContractTest {
 
   @AfterEach
   void closeStorage() {
-    storage.close();
+    if (storage != null) {
+      storage.close();
+    }
   }
 
   TestDatabase database() {
