@@ -126,6 +126,16 @@ abstract class StorageContractTest {
   }
 
   @Test
+  void startUpSeedsKeysFromTheEnvironmentAndTheSavedSetting() {
+    storage.apiKeys().addAll(List.of("AIzaSyAddedInTheAdminUi")).join();
+    ApiKeySeeding seeding = new ApiKeySeeding(storage.apiKeys(), new SettingValues(new ObjectMapper()));
+
+    List<String> keys = seeding.seed(SECRET_A + "," + SECRET_B, Map.of("API_KEYS", "[\"" + SECRET_B + "\"]")).join();
+
+    assertThat(keys).containsExactly("AIzaSyAddedInTheAdminUi", SECRET_A, SECRET_B);
+  }
+
+  @Test
   void disabledKeysCooldownsAndTodaysUsageSurviveRestart() {
     LocalDate pacificToday = LocalDate.of(2026, 11, 20);
     KeyState dead = new KeyState(KEY_A.fingerprint(), true, "API_KEY_INVALID", 3, List.of(), BASE);
