@@ -60,7 +60,7 @@ public final class Storage implements AutoCloseable {
   }
 
   public static Storage open(StorageConfig config, Clock clock) {
-    HikariDataSource dataSource = DataSources.pool(config);
+    HikariDataSource dataSource = connect(config);
     try {
       var result = Migrations.migrate(dataSource, config.type());
       LOG.info("storage: {} at schema version {} ({} migrations applied)", config.type(),
@@ -69,6 +69,14 @@ public final class Storage implements AutoCloseable {
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;
+    }
+  }
+
+  private static HikariDataSource connect(StorageConfig config) {
+    try {
+      return DataSources.pool(config);
+    } catch (RuntimeException e) {
+      throw new StorageException("storage: cannot connect to " + config + ": " + e.getMessage(), e);
     }
   }
 

@@ -226,6 +226,8 @@ abstract class StorageContractTest {
         new BucketCount(local("2026-11-20T18:00"), 2, 1), new BucketCount(local("2026-11-20T20:00"), 0, 1));
     assertThat(stats.countsPer(TimeBucket.DAY, BASE.minus(Duration.ofDays(1)), BASE.plus(Duration.ofDays(2))).join())
         .containsExactly(new BucketCount(local("2026-11-20T00:00"), 2, 2), new BucketCount(local("2026-11-21T00:00"), 1, 0));
+    assertThat(stats.countsPerForKey(KEY_B.fingerprint(), TimeBucket.HOUR, from, to).join()).containsExactly(
+        new BucketCount(local("2026-11-20T18:00"), 1, 0), new BucketCount(local("2026-11-20T20:00"), 0, 1));
     assertThat(stats.totals(from, to).join()).isEqualTo(new UsageTotals(2, 2, 15, 27));
     assertThat(stats.perModel(from, to).join()).containsExactly(
         new ModelUsage("gemini-2.5-flash", 1, 2, 10, 20), new ModelUsage("gemini-2.5-pro", 1, 0, 5, 7));
