@@ -1,5 +1,6 @@
 package io.geminibalance.storage;
 
+import io.geminibalance.keypool.ApiKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ public final class ApiKeySeeding {
    * @param envApiKeys the API_KEYS environment value (JSON list or comma-separated), may be null
    * @param saved the saved settings, as loaded by {@link SettingsStore#loadAll()}
    */
-  public CompletableFuture<List<String>> seed(String envApiKeys, Map<String, String> saved) {
+  public CompletableFuture<List<ApiKey>> seed(String envApiKeys, Map<String, String> saved) {
     List<String> candidates = new ArrayList<>(parse("API_KEYS (environment)", envApiKeys));
     candidates.addAll(parse("API_KEYS (saved setting)", saved.get("API_KEYS")));
     return keys.addAll(candidates).thenCompose(added -> keys.list());

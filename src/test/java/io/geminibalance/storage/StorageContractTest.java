@@ -3,6 +3,7 @@ package io.geminibalance.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.requestlog.ErrorLogEntry;
 import io.geminibalance.requestlog.ErrorLogSanitizer;
 import io.geminibalance.requestlog.KeyIdentity;
@@ -120,9 +121,9 @@ abstract class StorageContractTest {
     assertThat(storage.apiKeys().addAll(List.of(SECRET_A, " " + SECRET_B + " ", SECRET_A, "")).join()).isEqualTo(2);
     assertThat(storage.apiKeys().addAll(List.of(SECRET_B)).join()).isZero();
 
-    assertThat(reopen().apiKeys().list().join()).containsExactly(SECRET_A, SECRET_B);
+    assertThat(reopen().apiKeys().list().join()).containsExactly(new ApiKey(SECRET_A), new ApiKey(SECRET_B));
     assertThat(storage.apiKeys().removeAll(List.of(SECRET_A, "AIzaSyNeverStored")).join()).isEqualTo(1);
-    assertThat(storage.apiKeys().list().join()).containsExactly(SECRET_B);
+    assertThat(storage.apiKeys().list().join()).containsExactly(new ApiKey(SECRET_B));
   }
 
   @Test
@@ -130,9 +131,9 @@ abstract class StorageContractTest {
     storage.apiKeys().addAll(List.of("AIzaSyAddedInTheAdminUi")).join();
     ApiKeySeeding seeding = new ApiKeySeeding(storage.apiKeys(), new SettingValues(new ObjectMapper()));
 
-    List<String> keys = seeding.seed(SECRET_A + "," + SECRET_B, Map.of("API_KEYS", "[\"" + SECRET_B + "\"]")).join();
+    List<ApiKey> keys = seeding.seed(SECRET_A + "," + SECRET_B, Map.of("API_KEYS", "[\"" + SECRET_B + "\"]")).join();
 
-    assertThat(keys).containsExactly("AIzaSyAddedInTheAdminUi", SECRET_A, SECRET_B);
+    assertThat(keys).extracting(ApiKey::secret).containsExactly("AIzaSyAddedInTheAdminUi", SECRET_A, SECRET_B);
   }
 
   @Test
@@ -201,6 +202,8 @@ abstract class StorageContractTest {
       assertThat(row.maskedKey()).isEqualTo("...0001");
       assertThat(row.statusCode()).isEqualTo(200);
       assertThat(row.latencyMs()).isEqualTo(812);
+      assertThat(row.requestId()).isEqualTo("req-1");
+      assertThat(row.attempt()).isEqualTo(2);
     });
     assertThat(database.count("SELECT COUNT(*) FROM t_request_log WHERE api_key = '...0001' AND gb_stream = TRUE"
         + " AND gb_attempt = 2 AND gb_prompt_tokens = 11 AND gb_client_masked = '...6789'")).isEqualTo(1);
@@ -284,6 +287,8 @@ abstract class StorageContractTest {
     long id = ofB.rows().getFirst().id();
     assertThat(errors.get(id).join()).hasValueSatisfying(row -> assertThat(row.time()).isEqualTo(BASE.plusSeconds(10)));
 
+    assertThat(errors.findByRequestId("req").join()).hasSize(3);
+    assertThat(errors.findByRequestId("other").join()).isEmpty();
     assertThat(errors.delete(List.of(id)).join()).isEqualTo(1);
     assertThat(errors.get(id).join()).isEmpty();
     assertThat(errors.deleteAll().join()).isEqualTo(2);
