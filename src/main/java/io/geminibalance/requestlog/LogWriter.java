@@ -39,7 +39,7 @@ public final class LogWriter<E> implements AutoCloseable {
     }
 
     public static Options defaults(String name) {
-      return new Options(name, 10_000, 500, Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(5));
+      return new Options(name, 10_000, 500, Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(4));
     }
   }
 

@@ -27,13 +27,13 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
   }
 
   @Override
-  public CompletableFuture<List<String>> list() {
+  public CompletableFuture<List<ApiKey>> list() {
     return jdbc.call("list api keys", connection -> {
-      List<String> keys = new ArrayList<>();
+      List<ApiKey> keys = new ArrayList<>();
       try (PreparedStatement select = connection.prepareStatement("SELECT api_key FROM gb_api_keys ORDER BY id");
           ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          keys.add(rows.getString(1));
+          keys.add(new ApiKey(rows.getString(1)));
         }
       }
       return keys;
