@@ -70,7 +70,7 @@ public final class Persistence implements AutoCloseable {
     effective.warnings().forEach(w -> LOG.warn("settings: {}", w));
     GatewayConfig config = validWithSaved(saved);
     storage.apiKeys().addAll(config.apiKeys()).join();
-    List<String> keys = storage.apiKeys().list().join();
+    List<String> keys = storage.apiKeys().list().join().stream().map(k -> k.secret()).toList();
     keys.forEach(redactor::register);
     return config.withApiKeys(keys);
   }
