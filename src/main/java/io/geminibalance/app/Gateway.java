@@ -1,5 +1,7 @@
 package io.geminibalance.app;
 
+import io.geminibalance.admin.ConfigApi;
+import io.geminibalance.admin.SettingsService;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.config.LiveConfig;
@@ -84,7 +86,11 @@ public final class Gateway {
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
         new NativeGeminiRelay(executor, () -> live.get().filteredModels()),
         new OpenAiCompatRelay(executor),
-        () -> health(pool, clock.getAsLong(), attemptLog), clock);
+        () -> health(pool, clock.getAsLong(), attemptLog), clock,
+        () -> live.get().authToken(),
+        new ConfigApi(new SettingsService(persistence.env(), persistence.storage().settings(),
+            persistence.storage().apiKeys(), live::get, gateway::reconfigure)),
+        () -> poolView(pool, clock.getAsLong()));
     live.onChange(next -> gateway.apply(next, authenticator));
     gateway.scheduleRecheck(config);
     gateway.startKeyStateSync();
@@ -158,6 +164,17 @@ public final class Gateway {
   }
 
   private KeyStateSync finalSync;
+
+  /** The key pool as the admin sees it; never a full key. */
+  static JsonObject poolView(KeyPool pool, long now) {
+    io.vertx.core.json.JsonArray keys = new io.vertx.core.json.JsonArray();
+    for (PoolSnapshot.KeyStatus s : pool.snapshot().keys()) {
+      keys.add(new JsonObject().put("key", s.key().masked()).put("fingerprint", s.key().fingerprint())
+          .put("disabled", s.disabled()).put("disabledReason", s.disabledReason())
+          .put("failures", s.failures()).put("coolingUntil", s.coolingUntilMillis() > now ? s.coolingUntilMillis() : null));
+    }
+    return new JsonObject().put("keys", keys);
+  }
 
   static JsonObject health(KeyPool pool, long now, StoredAttemptLog log) {
     PoolSnapshot snapshot = pool.snapshot();

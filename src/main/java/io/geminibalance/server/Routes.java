@@ -1,5 +1,6 @@
 package io.geminibalance.server;
 
+import io.geminibalance.admin.ConfigApi;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.OpenAiCompatRelay;
@@ -28,7 +29,10 @@ public final class Routes {
       NativeGeminiRelay nativeRelay,
       OpenAiCompatRelay openAiCompatRelay,
       Supplier<JsonObject> health,
-      LongSupplier clock) {}
+      LongSupplier clock,
+      Supplier<String> adminToken,
+      ConfigApi configApi,
+      Supplier<JsonObject> pool) {}
 
   public static Router build(Vertx vertx, Dependencies deps) {
     Router router = Router.router(vertx);
@@ -40,6 +44,12 @@ public final class Routes {
           .handler(nativeAuth)
           .handler(rc -> nativeRelay(rc, prefix, deps));
     }
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+        .handler(new AdminAuth(deps.adminToken()));
+    router.get("/api/config").handler(deps.configApi()::get);
+    router.put("/api/config").handler(deps.configApi()::put);
+    router.delete("/api/config/:name").handler(deps.configApi()::delete);
+    router.get("/api/pool").handler(rc -> rc.json(deps.pool().get()));
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator());
     router.route("/openai/v1/*")
         .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
