@@ -249,7 +249,9 @@ public final class QuotaKeyPool implements KeyPool {
         entry.restoreFailures(record.failures());
       }
     }
-    state.restore(saved.quotas().stream().filter(q -> byFingerprint.containsKey(q.keyFingerprint())).toList());
+    List<QuotaRecord> quotas = saved.quotas().stream().filter(q -> byFingerprint.containsKey(q.keyFingerprint())).toList();
+    state.restore(quotas);
+    quotas.forEach(q -> lane(q.model()));
     long now = clock.millis();
     for (Map.Entry<String, ModelLane> lane : lanes.entrySet()) {
       lane.getValue().wakeAll(now);

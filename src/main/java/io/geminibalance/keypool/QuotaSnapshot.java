@@ -17,7 +17,7 @@ public record QuotaSnapshot(long atMillis, List<ModelTotals> models, List<KeyMod
    * @param cooling keys at their minute limit or in a cooldown after a 429
    * @param parked keys at their day limit or parked by Google until the Pacific midnight
    * @param disabled keys disabled as a whole or for this model
-   * @param remainingToday requests the enabled keys may still send today (-1: unlimited)
+   * @param remainingToday requests the usable and cooling keys may still send today (-1: unlimited)
    * @param backoffUntilMillis a model-wide pause after a suspected IP throttle, 0 if none
    */
   public record ModelTotals(String model, int keys, int usable, int cooling, int parked,

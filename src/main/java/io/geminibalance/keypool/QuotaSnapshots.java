@@ -76,7 +76,8 @@ final class QuotaSnapshots {
     long remaining = 0;
     for (KeyModelRow row : rows) {
       counts[row.state().ordinal()]++;
-      if (row.state() != CellState.DISABLED) {
+      boolean canSendToday = row.state() == CellState.USABLE || row.state() == CellState.COOLING;
+      if (canSendToday) {
         remaining = remaining < 0 || row.rpd() == 0 ? -1 : remaining + Math.max(0, row.rpd() - row.usedToday());
       }
     }
