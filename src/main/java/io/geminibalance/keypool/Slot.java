@@ -1,0 +1,26 @@
+package io.geminibalance.keypool;
+
+import io.geminibalance.keypool.RateLimits.Limit;
+
+/** One key's place in one model's lane. Fields other than the finals are guarded by the lane. */
+final class Slot {
+  enum Place { READY, DUE, OUT }
+
+  final KeyEntry entry;
+  final QuotaCell cell;
+  final Limit limit;
+  Place place = Place.OUT;
+  /** Bumped on every move, so heap entries of an earlier move are recognised as stale. */
+  int epoch;
+  boolean detached;
+
+  Slot(KeyEntry entry, QuotaCell cell, Limit limit) {
+    this.entry = entry;
+    this.cell = cell;
+    this.limit = limit;
+  }
+
+  boolean live() {
+    return !detached && !entry.disabled();
+  }
+}
