@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +25,7 @@ public final class SettingsService {
   private final ApiKeyStore keys;
   private final Supplier<GatewayConfig> current;
   private final Consumer<GatewayConfig> apply;
+  private final Function<Map<String, String>, GatewayConfig> build;
 
   /** A rejected change: which setting and why (for a 400). */
   public static final class InvalidSetting extends RuntimeException {
@@ -40,7 +42,9 @@ public final class SettingsService {
   }
 
   public SettingsService(Map<String, String> env, SettingsStore store, ApiKeyStore keys,
-      Supplier<GatewayConfig> current, Consumer<GatewayConfig> apply) {
+      Supplier<GatewayConfig> current, Consumer<GatewayConfig> apply,
+      Function<Map<String, String>, GatewayConfig> build) {
+    this.build = build;
     this.env = Map.copyOf(env);
     this.store = store;
     this.keys = keys;
@@ -97,7 +101,7 @@ public final class SettingsService {
     Map<String, String> raw = new HashMap<>(env);
     raw.putAll(saved);
     try {
-      return GatewayConfig.from(raw);
+      return build.apply(raw);
     } catch (ConfigException e) {
       throw new InvalidSetting(e.name(), e.getMessage());
     }

@@ -8,19 +8,24 @@ import io.geminibalance.config.LiveConfig;
 import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.keypool.KeyPool;
 import io.geminibalance.keypool.PoolSnapshot;
-import io.geminibalance.keypool.RoundRobinKeyPool;
+import io.geminibalance.keypool.LeaseQueue;
+import io.geminibalance.keypool.PoolCapacity;
+import io.geminibalance.keypool.QuotaKeyPool;
+import io.geminibalance.keypool.QuotaPolicy;
+import io.geminibalance.keypool.RateLimits;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.requestlog.StoredAttemptLog;
 import io.geminibalance.server.HttpServerVerticle;
 import io.geminibalance.server.Routes;
-import io.geminibalance.upstream.Leaser;
+import io.geminibalance.upstream.QueueLeaser;
 import io.geminibalance.upstream.UpstreamClient;
 import io.geminibalance.upstream.UpstreamExecutor;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -36,7 +41,7 @@ public final class Gateway {
 
   private final Vertx vertx;
   private final LiveConfig live;
-  private final KeyPool pool;
+  private final QuotaKeyPool pool;
   private final UpstreamClient upstream;
   private final KeyRecheckJob recheck;
   private final Persistence persistence;
@@ -47,7 +52,7 @@ public final class Gateway {
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
 
-  private Gateway(Vertx vertx, LiveConfig live, KeyPool pool, UpstreamClient upstream,
+  private Gateway(Vertx vertx, LiveConfig live, QuotaKeyPool pool, UpstreamClient upstream,
       Persistence persistence) {
     this.vertx = vertx;
     this.persistence = persistence;
@@ -74,13 +79,15 @@ public final class Gateway {
   private static Future<Gateway> start(Vertx vertx, GatewayConfig config, Persistence persistence) {
     LongSupplier clock = System::currentTimeMillis;
     LiveConfig live = new LiveConfig(config);
-    KeyPool pool = new RoundRobinKeyPool(keys(config), config.maxFailures(), clock);
-    KeyStateSync.restore(pool, persistence.storage().keyStates(), clock.getAsLong());
+    QuotaKeyPool pool = new QuotaKeyPool(keys(config), Settings.quotaPolicy(config), InstantSource.system());
+    KeyStateSync.restore(pool, persistence.storage().keyStates());
+    LeaseQueue queue = LeaseQueue.over(pool, QueueLeaser.timer(vertx), InstantSource.system(),
+        Settings.queueSettings(config));
     UpstreamClient upstream = new UpstreamClient(vertx, upstreamSettings(config), maxConnections(config));
     Gateway gateway = new Gateway(vertx, live, pool, upstream, persistence);
     StoredAttemptLog attemptLog = persistence.attemptLog(live::get);
     persistence.startRetention(live::get);
-    UpstreamExecutor executor = new UpstreamExecutor(Leaser.immediate(pool), pool, upstream,
+    UpstreamExecutor executor = new UpstreamExecutor(new QueueLeaser(vertx, queue), pool, upstream,
         attemptLog, () -> live.get().maxAttempts(), clock);
     ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens());
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
@@ -89,11 +96,12 @@ public final class Gateway {
         () -> health(pool, clock.getAsLong(), attemptLog), clock,
         () -> live.get().authToken(),
         new ConfigApi(new SettingsService(persistence.env(), persistence.storage().settings(),
-            persistence.storage().apiKeys(), live::get, gateway::reconfigure)),
-        () -> poolView(pool, clock.getAsLong()));
+            persistence.storage().apiKeys(), live::get, gateway::reconfigure, Settings::build)),
+        () -> JsonObject.mapFrom(pool.quotaSnapshot()));
     live.onChange(next -> gateway.apply(next, authenticator));
     gateway.scheduleRecheck(config);
     gateway.startKeyStateSync();
+    logCapacity(config, pool);
     return gateway.deployServers(deps).map(gateway);
   }
 
@@ -151,6 +159,32 @@ public final class Gateway {
     }
   }
 
+  /** RPM and RPD totals of the pool per configured model, for /health and the start-up log. */
+  static JsonObject capacity(QuotaKeyPool pool) {
+    JsonObject perModel = new JsonObject();
+    for (String model : pool.models()) {
+      if (!model.equals(RateLimits.UNMETERED)) {
+        PoolCapacity c = pool.capacity(model);
+        perModel.put(model, new JsonObject().put("rpm", c.rpm()).put("rpd", c.rpd()));
+      }
+    }
+    return perModel;
+  }
+
+  private static void logCapacity(GatewayConfig config, QuotaKeyPool pool) {
+    QuotaPolicy policy = Settings.quotaPolicy(config);
+    RateLimits.Limit d = policy.limits().defaults();
+    int keys = config.apiKeys().size();
+    LOG.info("Pool capacity per model by default: {} keys x {} RPM / {} RPD = {} RPM, {} RPD", keys,
+        d.rpmUnlimited() ? "unlimited" : d.rpm(), d.rpdUnlimited() ? "unlimited" : d.rpd(),
+        d.rpmUnlimited() ? "unlimited" : (long) keys * d.rpm(), d.rpdUnlimited() ? "unlimited" : (long) keys * d.rpd());
+    for (String model : pool.models()) {
+      if (!model.equals(RateLimits.UNMETERED)) {
+        LOG.info("Pool capacity {}", pool.capacity(model).describe());
+      }
+    }
+  }
+
   private void startKeyStateSync() {
     KeyStateSync sync = new KeyStateSync(pool,
         persistence.storage().newKeyStateWriteBehind(persistence.keyStateInterval()));
@@ -165,18 +199,7 @@ public final class Gateway {
 
   private KeyStateSync finalSync;
 
-  /** The key pool as the admin sees it; never a full key. */
-  static JsonObject poolView(KeyPool pool, long now) {
-    io.vertx.core.json.JsonArray keys = new io.vertx.core.json.JsonArray();
-    for (PoolSnapshot.KeyStatus s : pool.snapshot().keys()) {
-      keys.add(new JsonObject().put("key", s.key().masked()).put("fingerprint", s.key().fingerprint())
-          .put("disabled", s.disabled()).put("disabledReason", s.disabledReason())
-          .put("failures", s.failures()).put("coolingUntil", s.coolingUntilMillis() > now ? s.coolingUntilMillis() : null));
-    }
-    return new JsonObject().put("keys", keys);
-  }
-
-  static JsonObject health(KeyPool pool, long now, StoredAttemptLog log) {
+  static JsonObject health(QuotaKeyPool pool, long now, StoredAttemptLog log) {
     PoolSnapshot snapshot = pool.snapshot();
     return new JsonObject()
         .put("status", "healthy")
@@ -184,6 +207,7 @@ public final class Gateway {
             .put("total", snapshot.keys().size())
             .put("usable", snapshot.usable(now))
             .put("disabled", snapshot.disabled()))
+        .put("capacity", capacity(pool))
         .put("logs", new JsonObject()
             .put("droppedRequestLogs", log.droppedRequestLogs())
             .put("droppedErrorLogs", log.droppedErrorLogs()));
@@ -208,7 +232,7 @@ public final class Gateway {
     return servers.port();
   }
 
-  public KeyPool pool() {
+  public QuotaKeyPool pool() {
     return pool;
   }
 

@@ -81,7 +81,7 @@ public final class Persistence implements AutoCloseable {
       Map<String, String> raw = new HashMap<>(env);
       raw.putAll(saved);
       try {
-        return GatewayConfig.from(raw);
+        return Settings.build(raw);
       } catch (ConfigException e) {
         if (!saved.containsKey(e.name())) {
           throw e;

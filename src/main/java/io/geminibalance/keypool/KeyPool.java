@@ -31,14 +31,4 @@ public interface KeyPool {
   void disable(ApiKey key, String reason);
 
   int size();
-
-  /**
-   * Puts back state remembered from before a restart. The default keeps what every pool
-   * understands (disabled); pools with more state override it.
-   */
-  default void importState(ApiKey key, boolean disabled, String reason, int failures, long coolingUntilMillis) {
-    if (disabled) {
-      disable(key, reason);
-    }
-  }
 }

@@ -58,8 +58,16 @@ public record RateLimits(Limit defaults, Map<String, Limit> byModel, Map<String,
         pairs(env, "MODEL_RATE_LIMITS", "model"), pairs(env, "KEY_RATE_LIMITS", "<last 8 chars of key>"));
   }
 
+  /**
+   * A bucket for calls no generation quota covers (model lists): never limited by the gateway.
+   */
+  public static final String UNMETERED = "(unmetered)";
+
   /** The limit for this key and base model, by precedence key > model > default. */
   public Limit limitFor(ApiKey key, String baseModel) {
+    if (UNMETERED.equals(baseModel)) {
+      return Limit.UNLIMITED;
+    }
     Limit byKey = byKeyLast8.get(key.last8());
     if (byKey != null) {
       return byKey;
