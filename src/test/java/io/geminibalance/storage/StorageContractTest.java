@@ -105,6 +105,17 @@ abstract class StorageContractTest {
   }
 
   @Test
+  void migratesAgainSafelyWhenOurHistoryTableIsLost() throws Exception {
+    storage.settings().save(Map.of("MAX_FAILURES", "10")).join();
+    storage.close();
+    // A restored backup without our history table: every migration runs again over existing objects.
+    database.execute("DROP TABLE gb_schema_history");
+
+    storage = Storage.open(config);
+    assertThat(storage.settings().loadAll().join()).containsEntry("MAX_FAILURES", "10");
+  }
+
+  @Test
   void settingsAreSavedUpdatedAndDeleted() {
     storage.settings().save(Map.of("MAX_FAILURES", "10", "API_KEYS", "[\"a\",\"b\"]")).join();
     storage.settings().save(Map.of("MAX_FAILURES", "5")).join();
