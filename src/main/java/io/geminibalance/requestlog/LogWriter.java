@@ -192,7 +192,9 @@ public final class LogWriter<E> implements AutoCloseable {
   }
 
   private void release(List<E> batch) {
-    pending.addAndGet(-batch.size());
+    int size = batch.size();
+    // Never below zero: close() may already have written these rows off as dropped.
+    pending.updateAndGet(count -> Math.max(0, count - size));
     batch.clear();
   }
 
