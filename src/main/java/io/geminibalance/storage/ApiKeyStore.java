@@ -17,6 +17,6 @@ public interface ApiKeyStore {
   /** Adds the keys not yet stored (blank ones and duplicates ignored); returns how many were new. */
   CompletableFuture<Integer> addAll(Collection<String> keys);
 
-  /** Removes the given keys; returns how many were stored. */
+  /** Removes the given keys and their key-pool state; returns how many keys were stored. */
   CompletableFuture<Integer> removeAll(Collection<String> keys);
 }

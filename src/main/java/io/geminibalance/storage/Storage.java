@@ -63,8 +63,7 @@ public final class Storage implements AutoCloseable {
     HikariDataSource dataSource = connect(config);
     try {
       var result = Migrations.migrate(dataSource, config.type());
-      LOG.info("storage: {} at schema version {} ({} migrations applied)", config.type(),
-          result.targetSchemaVersion, result.migrationsExecuted);
+      LOG.info("storage: {} ready, {} migrations applied", config, result.migrationsExecuted);
       return new Storage(config, dataSource, clock);
     } catch (RuntimeException e) {
       dataSource.close();

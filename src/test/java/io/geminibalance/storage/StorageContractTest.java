@@ -105,6 +105,17 @@ abstract class StorageContractTest {
   }
 
   @Test
+  void migratesAgainSafelyWhenOurHistoryTableIsLost() throws Exception {
+    storage.settings().save(Map.of("MAX_FAILURES", "10")).join();
+    storage.close();
+    // A restored backup without our history table: every migration runs again over existing objects.
+    database.execute("DROP TABLE gb_schema_history");
+
+    storage = Storage.open(config);
+    assertThat(storage.settings().loadAll().join()).containsEntry("MAX_FAILURES", "10");
+  }
+
+  @Test
   void settingsAreSavedUpdatedAndDeleted() {
     storage.settings().save(Map.of("MAX_FAILURES", "10", "API_KEYS", "[\"a\",\"b\"]")).join();
     storage.settings().save(Map.of("MAX_FAILURES", "5")).join();
@@ -122,8 +133,11 @@ abstract class StorageContractTest {
     assertThat(storage.apiKeys().addAll(List.of(SECRET_B)).join()).isZero();
 
     assertThat(reopen().apiKeys().list().join()).containsExactly(new ApiKey(SECRET_A), new ApiKey(SECRET_B));
+    storage.keyStates().upsert(List.of(new KeyState(KEY_A.fingerprint(), true, "dead", 3,
+        List.of(new ModelState("gemini-2.5-pro", null, null, null, 0)), BASE))).join();
     assertThat(storage.apiKeys().removeAll(List.of(SECRET_A, "AIzaSyNeverStored")).join()).isEqualTo(1);
     assertThat(storage.apiKeys().list().join()).containsExactly(new ApiKey(SECRET_B));
+    assertThat(storage.keyStates().loadAll().join()).isEmpty();
   }
 
   @Test
