@@ -14,7 +14,11 @@ import io.geminibalance.keypool.QuotaKeyPool;
 import io.geminibalance.keypool.QuotaPolicy;
 import io.geminibalance.keypool.RateLimits;
 import io.geminibalance.relay.NativeGeminiRelay;
+import io.geminibalance.relay.MediaFetcher;
+import io.geminibalance.relay.ModelCatalog;
 import io.geminibalance.relay.OpenAiCompatRelay;
+import io.geminibalance.relay.OpenAiRelay;
+import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.requestlog.StoredAttemptLog;
 import io.geminibalance.server.HttpServerVerticle;
 import io.geminibalance.server.Routes;
@@ -93,6 +97,9 @@ public final class Gateway {
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
         new NativeGeminiRelay(executor, () -> live.get().filteredModels()),
         new OpenAiCompatRelay(executor),
+        new OpenAiRelay(executor, new ModelCatalog(executor, clock, 60_000),
+            new MediaFetcher(vertx, mediaSettings(config)), new ThoughtSignatureCache(100_000, 6 * 3_600_000L),
+            live::get, clock),
         () -> health(pool, clock.getAsLong(), attemptLog), clock,
         () -> live.get().authToken(),
         new ConfigApi(new SettingsService(persistence.env(), persistence.storage().settings(),
@@ -121,6 +128,11 @@ public final class Gateway {
 
   private static UpstreamClient.Settings upstreamSettings(GatewayConfig config) {
     return new UpstreamClient.Settings(config.baseUrl(), config.timeout(), config.customHeaders());
+  }
+
+  private static MediaFetcher.Settings mediaSettings(GatewayConfig config) {
+    return new MediaFetcher.Settings(20L * 1024 * 1024, 15_000,
+        config.values().bool("IMAGE_FETCH_ALLOW_PRIVATE", false));
   }
 
   private static int maxConnections(GatewayConfig config) {

@@ -18,6 +18,7 @@ final class Settings {
     GatewayConfig config = GatewayConfig.from(raw);
     quotaPolicy(config);
     queueSettings(config);
+    io.geminibalance.relay.OpenAiOptions.from(config);
     return config;
   }
 

@@ -97,6 +97,13 @@ public final class ModelCatalog {
     });
   }
 
+  /** The models as one {@code models.list} page, the shape the translators read. */
+  public static List<JsonNode> asPages(List<JsonNode> models) {
+    com.fasterxml.jackson.databind.node.ObjectNode page = JSON.createObjectNode();
+    page.putArray("models").addAll(models);
+    return List.of(page);
+  }
+
   private static JsonNode parse(Buffer body) {
     try {
       return JSON.readTree(body.getBytes());

@@ -4,6 +4,7 @@ import io.geminibalance.admin.ConfigApi;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.OpenAiCompatRelay;
+import io.geminibalance.relay.OpenAiRelay;
 import io.geminibalance.relay.Responses;
 import io.geminibalance.upstream.RequestContext;
 import io.vertx.core.Vertx;
@@ -28,6 +29,7 @@ public final class Routes {
       ClientAuthenticator authenticator,
       NativeGeminiRelay nativeRelay,
       OpenAiCompatRelay openAiCompatRelay,
+      OpenAiRelay openAiRelay,
       Supplier<JsonObject> health,
       LongSupplier clock,
       Supplier<String> adminToken,
@@ -55,6 +57,12 @@ public final class Routes {
         .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
         .handler(openAiAuth)
         .handler(rc -> deps.openAiCompatRelay().handle(rc, resource(rc, "/openai/v1"), context(rc, deps)));
+    for (String prefix : List.of("/v1", "/hf/v1")) {
+      router.route(prefix + "/*")
+          .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+          .handler(openAiAuth)
+          .handler(rc -> deps.openAiRelay().handle(rc, resource(rc, prefix), context(rc, deps)));
+    }
     router.route().last().handler(rc -> Responses.gemini(rc.response(), 404,
         "No such endpoint: " + rc.request().method() + " " + rc.request().path()));
     router.errorHandler(413, rc -> Responses.gemini(rc.response(), 413,
