@@ -10,8 +10,8 @@ final class Slot {
   final QuotaCell cell;
   final Limit limit;
   Place place = Place.OUT;
-  /** Bumped on every move, so heap entries of an earlier move are recognised as stale. */
-  int epoch;
+  /** Bumped on every move, so a heap entry of an earlier move is recognised as stale. */
+  int moves;
   boolean detached;
 
   Slot(KeyEntry entry, QuotaCell cell, Limit limit) {
