@@ -31,6 +31,7 @@ final class ModelLane {
   synchronized void add(Slot slot, long nowMillis) {
     if (!slots.containsKey(slot.entry.key)) {
       slots.put(slot.entry.key, slot);
+      due.register(slot);
       place(slot, slot.cell.nextFreeAt(slot.limit, nowMillis), nowMillis);
     }
   }

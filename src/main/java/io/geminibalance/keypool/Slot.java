@@ -12,6 +12,8 @@ final class Slot {
   Place place = Place.OUT;
   /** Bumped on every move, so a heap entry of an earlier move is recognised as stale. */
   int moves;
+  /** This slot's number in its lane's {@link DueHeap}. */
+  int id = -1;
   boolean detached;
 
   Slot(KeyEntry entry, QuotaCell cell, Limit limit) {
