@@ -1,11 +1,12 @@
 package io.geminibalance.keypool;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
-/** The whole-key state shared by every model: disabled or not, and failures in a row. */
+/**
+ * The whole-key state shared by every model: disabled or not, and failures in a row. Plain
+ * volatile fields rather than atomics: one object, so one cache line per lease.
+ */
 final class KeyEntry {
   final ApiKey key;
-  private final AtomicInteger failures = new AtomicInteger();
+  private volatile int failures;
   private volatile boolean disabled;
   private volatile String disabledReason = "";
 
@@ -22,7 +23,7 @@ final class KeyEntry {
   }
 
   int failures() {
-    return failures.get();
+    return failures;
   }
 
   void disable(String reason) {
@@ -30,24 +31,28 @@ final class KeyEntry {
     disabled = true;
   }
 
-  void enable() {
-    failures.set(0);
+  synchronized void enable() {
+    failures = 0;
     disabled = false;
     disabledReason = "";
   }
 
   /** Counts one failure; true when it reaches {@code maxFailures}. */
-  boolean fail(int maxFailures) {
-    return failures.incrementAndGet() >= maxFailures;
+  synchronized boolean fail(int maxFailures) {
+    failures = failures + 1;
+    return failures >= maxFailures;
   }
 
+  /** Read first: the common case (no failures) then writes nothing. */
   void succeeded() {
-    if (failures.get() != 0) {
-      failures.set(0);
+    if (failures != 0) {
+      synchronized (this) {
+        failures = 0;
+      }
     }
   }
 
-  void restoreFailures(int count) {
-    failures.set(count);
+  synchronized void restoreFailures(int count) {
+    failures = count;
   }
 }

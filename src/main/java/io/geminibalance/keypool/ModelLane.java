@@ -3,11 +3,10 @@ package io.geminibalance.keypool;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The keys of one base model, split into a FIFO ring of keys that can take a request now and a
@@ -17,13 +16,12 @@ import java.util.Set;
  * disable) are corrected lazily when they reach the head.
  */
 final class ModelLane {
-  private record Due(long atMillis, Slot slot, int epoch) {}
-
   final String model;
   final ThrottleDetector throttle = new ThrottleDetector();
   private final ArrayDeque<Slot> ready = new ArrayDeque<>();
-  private final PriorityQueue<Due> due = new PriorityQueue<>((a, b) -> Long.compare(a.atMillis, b.atMillis));
-  private final Map<ApiKey, Slot> slots = new HashMap<>();
+  private final DueHeap due = new DueHeap();
+  /** Written under the lane's lock, read without it by release. */
+  private final Map<ApiKey, Slot> slots = new ConcurrentHashMap<>();
   private long backoffUntil;
 
   ModelLane(String model) {
@@ -33,6 +31,7 @@ final class ModelLane {
   synchronized void add(Slot slot, long nowMillis) {
     if (!slots.containsKey(slot.entry.key)) {
       slots.put(slot.entry.key, slot);
+      due.register(slot);
       place(slot, slot.cell.nextFreeAt(slot.limit, nowMillis), nowMillis);
     }
   }
@@ -41,10 +40,11 @@ final class ModelLane {
     Slot slot = slots.remove(key);
     if (slot != null) {
       slot.detached = true;
+      slot.moves++;
     }
   }
 
-  synchronized Slot slot(ApiKey key) {
+  Slot slot(ApiKey key) {
     return slots.get(key);
   }
 
@@ -90,8 +90,8 @@ final class ModelLane {
     if (nowMillis < backoffUntil) {
       return backoffUntil;
     }
-    dropStaleDue();
-    return due.isEmpty() ? -1 : due.peek().atMillis;
+    dropDeadDue();
+    return due.hasCurrent() ? due.peekTime() : -1;
   }
 
   /** Re-places a slot whose block was lifted or whose key came back, so it is not left out. */
@@ -110,7 +110,7 @@ final class ModelLane {
   }
 
   private void place(Slot slot, long freeAtMillis, long nowMillis) {
-    slot.epoch++;
+    slot.moves++;
     if (freeAtMillis <= nowMillis) {
       slot.place = Slot.Place.READY;
       ready.addLast(slot);
@@ -118,32 +118,24 @@ final class ModelLane {
       slot.place = Slot.Place.OUT;
     } else {
       slot.place = Slot.Place.DUE;
-      due.add(new Due(freeAtMillis, slot, slot.epoch));
+      due.add(slot, freeAtMillis);
     }
   }
 
   private void promoteDue(long nowMillis) {
-    while (!due.isEmpty() && due.peek().atMillis <= nowMillis) {
-      Due next = due.poll();
-      if (current(next)) {
-        next.slot.epoch++;
-        next.slot.place = Slot.Place.READY;
-        ready.addLast(next.slot);
-      }
+    while (due.hasCurrent() && due.peekTime() <= nowMillis) {
+      Slot next = due.poll();
+      next.moves++;
+      next.place = Slot.Place.READY;
+      ready.addLast(next);
     }
   }
 
-  private void dropStaleDue() {
-    while (!due.isEmpty() && !(current(due.peek()) && due.peek().slot.live())) {
-      Due stale = due.poll();
-      if (current(stale)) {
-        stale.slot.place = Slot.Place.OUT;
-      }
+  /** Keys disabled or removed while waiting would otherwise announce a false earliest time. */
+  private void dropDeadDue() {
+    while (due.hasCurrent() && !due.peek().live()) {
+      due.poll().place = Slot.Place.OUT;
     }
-  }
-
-  private static boolean current(Due due) {
-    return due.slot.place == Slot.Place.DUE && due.epoch == due.slot.epoch;
   }
 
   private void putBackAtHead(Collection<Slot> skipped) {

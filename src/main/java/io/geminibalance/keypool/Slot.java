@@ -10,8 +10,10 @@ final class Slot {
   final QuotaCell cell;
   final Limit limit;
   Place place = Place.OUT;
-  /** Bumped on every move, so heap entries of an earlier move are recognised as stale. */
-  int epoch;
+  /** Bumped on every move, so a heap entry of an earlier move is recognised as stale. */
+  int moves;
+  /** This slot's number in its lane's {@link DueHeap}. */
+  int id = -1;
   boolean detached;
 
   Slot(KeyEntry entry, QuotaCell cell, Limit limit) {
