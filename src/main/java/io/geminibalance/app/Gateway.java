@@ -46,6 +46,7 @@ public final class Gateway {
   private final Vertx vertx;
   private final LiveConfig live;
   private final QuotaKeyPool pool;
+  private LeaseQueue queue;
   private final UpstreamClient upstream;
   private final KeyRecheckJob recheck;
   private final Persistence persistence;
@@ -89,6 +90,7 @@ public final class Gateway {
         Settings.queueSettings(config));
     UpstreamClient upstream = new UpstreamClient(vertx, upstreamSettings(config), maxConnections(config));
     Gateway gateway = new Gateway(vertx, live, pool, upstream, persistence);
+    gateway.queue = queue;
     StoredAttemptLog attemptLog = persistence.attemptLog(live::get);
     persistence.startRetention(live::get);
     UpstreamExecutor executor = new UpstreamExecutor(new QueueLeaser(vertx, queue), pool, upstream,
@@ -116,6 +118,8 @@ public final class Gateway {
   private void apply(GatewayConfig next, ClientAuthenticator authenticator) {
     authenticator.update(next.clientTokens());
     pool.replaceKeys(keys(next));
+    pool.updatePolicy(Settings.quotaPolicy(next));
+    queue.updateSettings(Settings.queueSettings(next));
     upstream.update(upstreamSettings(next));
     LogLevels.apply(next.logLevel());
     scheduleRecheck(next);

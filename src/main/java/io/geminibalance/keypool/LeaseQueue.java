@@ -62,7 +62,7 @@ public final class LeaseQueue {
   private final KeyPool pool;
   private final Timer timer;
   private final InstantSource clock;
-  private final Settings settings;
+  private volatile Settings settings;
   private final Map<String, Line> lines = new ConcurrentHashMap<>();
 
   public LeaseQueue(KeyPool pool, Timer timer, InstantSource clock, Settings settings) {
@@ -77,6 +77,11 @@ public final class LeaseQueue {
     LeaseQueue queue = new LeaseQueue(pool, timer, clock, settings);
     pool.onAvailability(queue::availabilityChanged);
     return queue;
+  }
+
+  /** Applies a new wait timeout and bound (live settings) to requests that start waiting from now. */
+  public void updateSettings(Settings next) {
+    this.settings = next;
   }
 
   /** Waits up to the configured timeout. */

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class QuotaKeyPool implements KeyPool {
   private static final Logger LOG = LoggerFactory.getLogger(QuotaKeyPool.class);
 
-  private final QuotaPolicy policy;
+  private volatile QuotaPolicy policy;
   private final QuotaState state;
   private final InstantSource clock;
   private final Object structureLock = new Object();
@@ -133,6 +133,21 @@ public final class QuotaKeyPool implements KeyPool {
         }
       }
       lanes.values().forEach(lane -> next.values().forEach(entry -> lane.add(slotFor(entry, lane.model), now)));
+    }
+    lanes.keySet().forEach(this::notifyAvailable);
+  }
+
+  /**
+   * Applies new limits and tunables (live settings). Slots carry their limit, so every lane is
+   * rebuilt; what each key used and any block live in the quota state and are kept.
+   */
+  public void updatePolicy(QuotaPolicy next) {
+    synchronized (structureLock) {
+      policy = next;
+      for (String model : List.copyOf(lanes.keySet())) {
+        lanes.put(model, newLane(model));
+      }
+      next.limits().byModel().keySet().forEach(model -> lanes.computeIfAbsent(model, this::newLane));
     }
     lanes.keySet().forEach(this::notifyAvailable);
   }

@@ -101,4 +101,19 @@ class ConfigApiTest {
       assertThat(body).contains("TEST_MODEL: the saved value");
     }
   }
+
+  @Test
+  void quotaLimitsChangedThroughTheApiApplyAtOnce() {
+    try (GatewayHarness h = GatewayHarness.start(Map.of("API_KEYS", "key-only-0001"))) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(h.post("/v1beta/models/m:generateContent", "{}", "x-goog-api-key", CLIENT_TOKEN).statusCode())
+            .isEqualTo(200);
+      }
+      assertThat(put(h, "{\"DEFAULT_RPM\":3,\"QUEUE_TIMEOUT_SECONDS\":0}").statusCode()).isEqualTo(200);
+      HttpResponse<String> limited = h.post("/v1beta/models/m:generateContent", "{}", "x-goog-api-key", CLIENT_TOKEN);
+      assertThat(limited.statusCode()).isEqualTo(429);
+      assertThat(limited.body()).contains("gateway");
+      assertThat(put(h, "{\"DEFAULT_RPM\":\"-2\"}").statusCode()).isEqualTo(400);
+    }
+  }
 }
