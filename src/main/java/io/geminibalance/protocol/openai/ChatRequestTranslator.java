@@ -57,7 +57,7 @@ public final class ChatRequestTranslator {
       body.set("generationConfig", generationConfig);
     }
     if (!options.safetySettings().isEmpty()) {
-      body.set("safetySettings", options.safetySettings().deepCopy());
+      body.set("safetySettings", options.safetySettings());
     }
     boolean stream = Json.optBoolean(request, "stream", "stream");
     boolean includeUsage = stream
