@@ -55,9 +55,9 @@ public final class QuotaKeyPool implements KeyPool {
   public Acquisition acquire(String model, Set<ApiKey> alreadyTried) {
     ModelLane lane = lane(ModelNames.base(model));
     long now = clock.millis();
-    Slot slot = lane.take(alreadyTried, now);
-    if (slot != null) {
-      return new Acquisition.Granted(new KeyLease(slot.entry.key, lane.model, now));
+    KeyLease lease = lane.lease(alreadyTried, now);
+    if (lease != null) {
+      return new Acquisition.Granted(lease);
     }
     long earliest = lane.earliestMillis(now);
     return new Acquisition.Refused(earliest, RefusalReasons.explain(lane, alreadyTried, earliest, now));
@@ -66,7 +66,7 @@ public final class QuotaKeyPool implements KeyPool {
   @Override
   public void release(KeyLease lease, KeyOutcome outcome) {
     ModelLane lane = lanes.get(lease.model());
-    Slot slot = lane == null ? null : lane.slot(lease.key());
+    Slot slot = lane == null ? null : lane.released(lease);
     if (slot == null) {
       return; // the key was removed meanwhile
     }
