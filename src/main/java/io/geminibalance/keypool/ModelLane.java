@@ -50,6 +50,7 @@ final class ModelLane {
     if (slot != null) {
       slot.detached = true;
       slot.moves++;
+      due.unregister(slot);
     }
   }
 
