@@ -44,6 +44,8 @@ public final class LogWriter<E> implements AutoCloseable {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
+  /** How long the writer waits after a first row for more to arrive. */
+  static final long LINGER_MILLIS = 100;
 
   private final Options options;
   private final BatchSink<E> sink;
@@ -163,6 +165,11 @@ public final class LogWriter<E> implements AutoCloseable {
         return false;
       }
       batch.add(first);
+      if (!isClosing() && queue.size() < options.batchSize() - 1) {
+        // Let rows accumulate: one transaction per linger period instead of one per request,
+        // which keeps the writer from competing with the event loops for CPU under load.
+        Thread.sleep(LINGER_MILLIS);
+      }
       queue.drainTo(batch, options.batchSize() - 1);
       return true;
     } catch (InterruptedException e) {
