@@ -3,6 +3,7 @@ package io.geminibalance.relay;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.geminibalance.protocol.openai.ChatResponseTranslator;
 import io.geminibalance.protocol.openai.ChatStreamTranslator;
+import io.geminibalance.protocol.openai.MalformedUpstreamException;
 import io.geminibalance.protocol.openai.OpenAiErrors;
 import io.geminibalance.protocol.openai.ResponseContext;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
@@ -49,8 +50,15 @@ final class OpenAiChatAnswers {
         OpenAiFailures.send(client, OpenAiErrors.of(502, "upstream answer was not JSON", null, "bad_gateway"));
         return;
       }
-      client.putHeader("content-type", "application/json; charset=UTF-8")
-          .end(translator.toCompletion(gemini, context).toString());
+      String completion;
+      try {
+        completion = translator.toCompletion(gemini, context).toString();
+      } catch (MalformedUpstreamException e) {
+        OpenAiFailures.send(client, OpenAiErrors.of(502, "upstream answer was malformed: " + e.getMessage(),
+            null, "bad_gateway"));
+        return;
+      }
+      client.putHeader("content-type", "application/json; charset=UTF-8").end(completion);
     });
     upstream.resume();
   }
