@@ -135,4 +135,70 @@ class OpenAiSdkEdgeCasesTest {
     assertThat(second.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.LENGTH);
     assertThat(onlyUpstream(h, ":streamGenerateContent").at("/generationConfig/candidateCount").asInt()).isEqualTo(2);
   }
+
+  @Test
+  void modelsPrefixAndVirtualSuffixesAreResolvedUpstreamAndEchoedBack() {
+    ChatCompletion prefixed = client.chat().completions().create(ChatCompletionCreateParams.builder()
+        .model("models/gemini-2.5-flash").addUserMessage("hi").build());
+    assertThat(prefixed.model()).isEqualTo("models/gemini-2.5-flash");
+    assertThat(h.fake.requests().get(0).path()).isEqualTo("/v1beta/models/gemini-2.5-flash:generateContent");
+
+    h.fake.reset();
+    ChatCompletion search = client.chat().completions().create(ChatCompletionCreateParams.builder()
+        .model("gemini-2.5-flash-search").addUserMessage("news?").build());
+    assertThat(search.model()).isEqualTo("gemini-2.5-flash-search");
+    assertThat(h.fake.requests().get(0).path()).isEqualTo("/v1beta/models/gemini-2.5-flash:generateContent");
+    assertThat(onlyUpstream(h, ":generateContent").at("/tools/0/googleSearch").isObject()).isTrue();
+
+    h.fake.reset();
+    client.chat().completions().create(ChatCompletionCreateParams.builder()
+        .model("gemini-2.5-flash-non-thinking").addUserMessage("quick").build());
+    assertThat(h.fake.requests().get(0).path()).isEqualTo("/v1beta/models/gemini-2.5-flash:generateContent");
+    com.fasterxml.jackson.databind.JsonNode thinking =
+        onlyUpstream(h, ":generateContent").at("/generationConfig/thinkingConfig");
+    assertThat(thinking.path("thinkingBudget").asInt(-1)).isZero();
+    assertThat(thinking.path("includeThoughts").asBoolean(false)).isFalse();
+  }
+
+  @Test
+  void unknownToolCallIdIsABadRequestNamingTheField() {
+    BadRequestException e = catchThrowableOfType(BadRequestException.class,
+        () -> client.chat().completions().create(ChatCompletionCreateParams.builder().model(MODEL)
+            .addUserMessage("hi")
+            .addMessage(com.openai.models.chat.completions.ChatCompletionToolMessageParam.builder()
+                .toolCallId("call_unknown").content("42").build())
+            .build()));
+    assertThat(e.statusCode()).isEqualTo(400);
+    assertThat(e.param()).hasValueSatisfying(p -> assertThat(p).contains("tool_call_id"));
+    assertThat(h.fake.requests()).isEmpty();
+  }
+
+  @Test
+  void audioInputGoesUpstreamAsInlineData() {
+    client.chat().completions().create(ChatCompletionCreateParams.builder().model(MODEL)
+        .addUserMessageOfArrayOfContentParts(List.of(
+            com.openai.models.chat.completions.ChatCompletionContentPart.ofInputAudio(
+                com.openai.models.chat.completions.ChatCompletionContentPartInputAudio.builder()
+                    .inputAudio(com.openai.models.chat.completions.ChatCompletionContentPartInputAudio.InputAudio
+                        .builder().data("UklGRg==").format(
+                            com.openai.models.chat.completions.ChatCompletionContentPartInputAudio.InputAudio
+                                .Format.WAV).build()).build())))
+        .build());
+    com.fasterxml.jackson.databind.JsonNode part = onlyUpstream(h, ":generateContent").at("/contents/0/parts/0");
+    assertThat(part.at("/inlineData/mimeType").asText()).isEqualTo("audio/wav");
+    assertThat(part.at("/inlineData/data").asText()).isEqualTo("UklGRg==");
+  }
+
+  @Test
+  void streamingUnknownModelIsNotFoundBeforeAnyByte() {
+    h.fake.on(r -> r.pathEndsWith(":streamGenerateContent"),
+        Replies.googleError(404, "NOT_FOUND", "models/gemini-nope is not found"));
+    com.openai.errors.NotFoundException e = catchThrowableOfType(com.openai.errors.NotFoundException.class, () -> {
+      try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+          ChatCompletionCreateParams.builder().model("gemini-nope").addUserMessage("hi").build())) {
+        stream.stream().forEach(c -> { });
+      }
+    });
+    assertThat(e.statusCode()).isEqualTo(404);
+  }
 }

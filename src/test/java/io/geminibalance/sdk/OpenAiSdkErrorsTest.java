@@ -270,4 +270,21 @@ class OpenAiSdkErrorsTest {
     assertThat(error.has("param")).isTrue();
     assertThat(OpenAIServiceException.class).isAssignableFrom(PermissionDeniedException.class);
   }
+
+  @Test
+  void upstreamThatStallsMidStreamRaisesAnErrorAfterTheIdleTimeout() {
+    OpenAIClient client = start(Map.of("TIME_OUT", "1"));
+    h.fake.on(r -> r.pathEndsWith(":streamGenerateContent"), (r, res, raw) -> {
+      res.setStatusCode(200).putHeader("content-type", "text/event-stream").setChunked(true);
+      res.write("data: " + Replies.chunk("Hello") + "\r\n\r\n");
+    });
+    List<String> seen = new ArrayList<>();
+    OpenAIException e = catchThrowableOfType(OpenAIException.class, () -> {
+      try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(chat(MODEL))) {
+        stream.stream().forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(seen::add)));
+      }
+    });
+    assertThat(e).as("a stalled upstream must end in an SDK error, not a short answer").isNotNull();
+    assertThat(String.join("", seen)).isEqualTo("Hello");
+  }
 }
