@@ -3,12 +3,14 @@ package io.geminibalance.relay;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.geminibalance.protocol.openai.ChatResponseTranslator;
 import io.geminibalance.protocol.openai.ChatStreamTranslator;
+import io.geminibalance.protocol.openai.MalformedUpstreamException;
 import io.geminibalance.protocol.openai.OpenAiErrors;
 import io.geminibalance.protocol.openai.ResponseContext;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.protocol.openai.TranslatedChatRequest;
 import io.geminibalance.protocol.openai.TranslationOptions;
 import io.geminibalance.streaming.BodyRelay;
+import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.upstream.UpstreamResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
@@ -26,11 +28,11 @@ final class OpenAiChatAnswers {
   private OpenAiChatAnswers() {}
 
   static void relay(RoutingContext rc, UpstreamResult.Answered answered, TranslatedChatRequest request,
-      TranslationOptions options, ThoughtSignatureCache signatures, LongSupplier clock) {
+      TranslationOptions options, ThoughtSignatureCache signatures, LongSupplier clock, long idleTimeoutMillis) {
     ResponseContext context = new ResponseContext(completionId(), clock.getAsLong() / 1000,
         request.model().requested(), ResponseContext.randomToolCallIds(RANDOM), signatures, clock.getAsLong());
     if (request.stream()) {
-      stream(rc.response(), answered.response(), new ChatStreamTranslator(options, context, request.includeUsage()));
+      stream(rc, answered, new ChatStreamTranslator(options, context, request.includeUsage()), idleTimeoutMillis);
     } else {
       whole(rc.response(), answered.response(), new ChatResponseTranslator(options), context);
     }
@@ -49,18 +51,100 @@ final class OpenAiChatAnswers {
         OpenAiFailures.send(client, OpenAiErrors.of(502, "upstream answer was not JSON", null, "bad_gateway"));
         return;
       }
-      client.putHeader("content-type", "application/json; charset=UTF-8")
-          .end(translator.toCompletion(gemini, context).toString());
+      String completion;
+      try {
+        completion = translator.toCompletion(gemini, context).toString();
+      } catch (MalformedUpstreamException e) {
+        OpenAiFailures.send(client, OpenAiErrors.of(502, "upstream answer was malformed: " + e.getMessage(),
+            null, "bad_gateway"));
+        return;
+      }
+      client.putHeader("content-type", "application/json; charset=UTF-8").end(completion);
     });
     upstream.resume();
   }
 
-  private static void stream(HttpServerResponse client, HttpClientResponse upstream, ChatStreamTranslator translator) {
+  /**
+   * The upstream request's own idle timeout does not cover a body that stalls after the headers,
+   * so the stream has its own watchdog: no upstream bytes for {@code idleTimeoutMillis} resets the
+   * upstream request, which BodyRelay reports to the client as an error event (not a clean end).
+   */
+  private static void stream(RoutingContext rc, UpstreamResult.Answered answered, ChatStreamTranslator translator,
+      long idleTimeoutMillis) {
+    HttpServerResponse client = rc.response();
     client.setStatusCode(200).setChunked(true)
         .putHeader("content-type", "text/event-stream; charset=UTF-8")
         .putHeader("cache-control", "no-cache")
         .putHeader("x-accel-buffering", "no");
-    BodyRelay.relay(upstream, client, new OpenAiStreamTransformer(translator));
+    IdleWatchdog watchdog = new IdleWatchdog(rc.vertx(), idleTimeoutMillis, () -> answered.request()
+        .reset(0, new java.util.concurrent.TimeoutException("no data from upstream for " + idleTimeoutMillis + " ms")));
+    OpenAiStreamTransformer transformer = new OpenAiStreamTransformer(translator);
+    BodyRelay.relay(answered.response(), client, new ChunkTransformer() {
+      @Override
+      public java.util.List<Buffer> onChunk(Buffer chunk) {
+        watchdog.touch();
+        return transformer.onChunk(chunk);
+      }
+
+      @Override
+      public java.util.List<Buffer> onEnd() {
+        watchdog.stop();
+        return transformer.onEnd();
+      }
+
+      @Override
+      public Buffer onFailure(Throwable cause) {
+        watchdog.stop();
+        return transformer.onFailure(cause);
+      }
+    }).onComplete(ar -> watchdog.stop());
+  }
+
+  /** Fires once when {@link #touch()} was not called for the timeout; re-armed on every touch. */
+  private static final class IdleWatchdog {
+    private final io.vertx.core.Vertx vertx;
+    private final long timeoutMillis;
+    private final Runnable onIdle;
+    private long lastTouch = System.nanoTime();
+    private long timer = -1;
+    private boolean stopped;
+
+    IdleWatchdog(io.vertx.core.Vertx vertx, long timeoutMillis, Runnable onIdle) {
+      this.vertx = vertx;
+      this.timeoutMillis = timeoutMillis;
+      this.onIdle = onIdle;
+      if (timeoutMillis > 0) {
+        arm(timeoutMillis);
+      }
+    }
+
+    private void arm(long delay) {
+      timer = vertx.setTimer(Math.max(1, delay), id -> check());
+    }
+
+    private void check() {
+      if (stopped) {
+        return;
+      }
+      long idle = (System.nanoTime() - lastTouch) / 1_000_000;
+      if (idle >= timeoutMillis) {
+        stopped = true;
+        onIdle.run();
+      } else {
+        arm(timeoutMillis - idle);
+      }
+    }
+
+    void touch() {
+      lastTouch = System.nanoTime();
+    }
+
+    void stop() {
+      stopped = true;
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
+    }
   }
 
   private static JsonNode parse(Buffer body) {

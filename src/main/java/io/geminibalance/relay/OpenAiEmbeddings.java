@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.protocol.openai.EmbeddingsTranslator;
 import io.geminibalance.protocol.openai.EmbeddingsTranslator.EmbeddingsRequest;
+import io.geminibalance.protocol.openai.MalformedUpstreamException;
 import io.geminibalance.protocol.openai.OpenAiErrors;
 import io.geminibalance.protocol.openai.TranslationException;
 import io.geminibalance.upstream.RequestContext;
@@ -51,7 +52,14 @@ final class OpenAiEmbeddings {
     }
     sendBatches(executor, ctx, request, 0, new ArrayList<>()).onComplete(ar -> {
       if (ar.succeeded()) {
-        ObjectNode answer = EmbeddingsTranslator.toOpenAi(request, ar.result());
+        ObjectNode answer;
+        try {
+          answer = EmbeddingsTranslator.toOpenAi(request, ar.result());
+        } catch (MalformedUpstreamException e) {
+          OpenAiFailures.send(rc.response(), OpenAiErrors.of(502, "upstream answer was malformed: " + e.getMessage(),
+              null, "bad_gateway"));
+          return;
+        }
         rc.response().putHeader("content-type", "application/json; charset=UTF-8").end(answer.toString());
       } else if (ar.cause() instanceof BatchFailed failed) {
         OpenAiFailures.send(rc.response(), failed.failed, request.requestedModel());

@@ -136,7 +136,8 @@ public final class OpenAiRelay {
         OpenAiResponses.error(rc.response(), 500, "gateway error: " + ar.cause().getMessage(),
             "server_error", null, "internal");
       } else if (ar.result() instanceof UpstreamResult.Answered answered) {
-        OpenAiChatAnswers.relay(rc, answered, translated, options(), signatures, clock);
+        OpenAiChatAnswers.relay(rc, answered, translated, options(), signatures, clock,
+            config.get().timeout().toMillis());
       } else {
         OpenAiFailures.send(rc.response(), (UpstreamResult.Failed) ar.result(), translated.model().requested());
       }
