@@ -34,8 +34,11 @@ DIRECT_KEY="bench-direct-key"                # what wrk sends straight to the up
 API_KEYS_JSON='["AIzaBenchKey0001","AIzaBenchKey0002","AIzaBenchKey0003","AIzaBenchKey0004","AIzaBenchKey0005","AIzaBenchKey0006","AIzaBenchKey0007","AIzaBenchKey0008"]'
 
 STAMP="$(date -u +%Y-%m-%dT%H%MZ)"
+# Anything shorter or smaller than the documented defaults, or any skipped phase, is a dry run:
+# its report says so and its file name ends in -dry (git-ignored).
 DRY=0
-if (( WARMUP < 20 || ROUND < 10 || ROUNDS < 3 )); then DRY=1; fi
+if (( WARMUP < 20 || ROUND < 10 || ROUNDS < 3 || TTFB_STREAMS < 200 || LONG_STREAMS < 10000 || LONG_HOLD < 30 )) \
+   || [[ -n "${BENCH_SKIP:-}" ]]; then DRY=1; fi
 RESULTS_DIR="$BENCH_DIR/results"
 SUFFIX=""; if (( DRY )); then SUFFIX="-dry"; fi
 RESULT_MD="$RESULTS_DIR/$STAMP$SUFFIX.md"
@@ -184,7 +187,7 @@ else
 fi
 
 LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
-(( DRY )) && log "DRY RUN (warm-up ${WARMUP}s, rounds ${ROUNDS}x${ROUND}s): numbers are not measurements"
+(( DRY )) && log "DRY RUN (warm-up ${WARMUP}s, rounds ${ROUNDS}x${ROUND}s, skipped: ${BENCH_SKIP:-none}): numbers are not measurements"
 log "results: $RESULT_MD  raw: $RAW  (load average at start: $LOAD_AT_START)"
 
 # ---------------------------------------------------------------- start processes
@@ -382,7 +385,7 @@ gw_commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$
   echo "# Gemini Balance benchmark, $STAMP"
   echo
   if (( DRY )); then
-    echo "**DRY RUN: warm-up ${WARMUP} s, ${ROUNDS} x ${ROUND} s rounds. These numbers check that the harness works; they are not measurements.**"
+    echo "**DRY RUN (warm-up ${WARMUP} s, ${ROUNDS} x ${ROUND} s rounds, $TTFB_STREAMS probe streams, $LONG_STREAMS long streams for ${LONG_HOLD} s${BENCH_SKIP:+, skipped: $BENCH_SKIP}). These numbers check that the harness works; they are not measurements.**"
     echo
   fi
   echo "- machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(uname -r); load average at start: $LOAD_AT_START (the cores are shared by wrk, the fake upstream and the proxy)"
