@@ -327,9 +327,10 @@ if ! skipped ttfb; then
     esac
     log "stream probe $t: $TTFB_WARMUP + $TTFB_STREAMS streams, $TTFB_CONC at a time"
     max_s=$(( (TTFB_STREAMS + TTFB_WARMUP) * (STREAM_EVENTS * STREAM_INTERVAL_MS + 500) / 1000 / TTFB_CONC + 30 ))
-    PROBE[$t]=$(timeout -k 5 $(( max_s + 15 )) "$JAVA" -Xmx256m -cp "$CP" StreamProbe "$u" "$b" "$TTFB_STREAMS" \
-      "$TTFB_WARMUP" "$TTFB_CONC" "$max_s" "${HDR[$t]}" 2>"$RAW/probe_$t.err" | grep '^PROBE_RESULT' || echo "PROBE_RESULT failed=1")
-    echo "${PROBE[$t]}" >"$RAW/probe_$t.txt"
+    timeout -k 5 $(( max_s + 15 )) "$JAVA" -Xmx256m -cp "$CP" StreamProbe "$u" "$b" "$TTFB_STREAMS" \
+      "$TTFB_WARMUP" "$TTFB_CONC" "$max_s" "${HDR[$t]}" >"$RAW/probe_$t.txt" 2>"$RAW/probe_$t.err" \
+      || log "stream probe for $t exited non-zero (see $RAW/probe_$t.err)"
+    PROBE[$t]=$(grep -m1 '^PROBE_RESULT' "$RAW/probe_$t.txt" || echo "PROBE_RESULT failed=1")
     log "  ${PROBE[$t]}"
   done
 fi
