@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.LongAdder;
  *       {@code x-fake-interval-ms}), else the system properties {@code fake.events} (20) and
  *       {@code fake.intervalMs} (10). Without {@code alt=sse}: one JSON array, streamed.</li>
  *   <li>{@code GET /v1beta/models}, {@code GET /v1beta/models/{m}}.</li>
- *   <li>{@code GET /__stats}: counters (requests, streams, open streams, requests per API key) so the
- *       harness can check what reached the upstream and with which key.</li>
+ *   <li>{@code GET /__stats[?resetMax=1]}: counters (requests, streams, open and max open streams,
+ *       requests per API key) so the harness can check what reached the upstream and with which key;
+ *       {@code resetMax=1} first resets the max-open-streams high-water mark.</li>
  * </ul>
  * A request without {@code x-goog-api-key} (or {@code ?key=}) gets Google's 403 error body.
  * Pure Vert.x core, no Jackson, no logging on the hot path.
@@ -198,6 +199,9 @@ public final class FakeUpstream {
     void handle(HttpServerRequest req) {
       String path = req.path();
       if (req.method() == HttpMethod.GET && path.equals("/__stats")) {
+        if ("1".equals(req.getParam("resetMax"))) {
+          MAX_OPEN_STREAMS.set(OPEN_STREAMS.get());
+        }
         stats(req);
         return;
       }

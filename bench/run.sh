@@ -336,7 +336,7 @@ if ! skipped ttfb; then
 fi
 
 # ---------------------------------------------------------------- long streams
-declare -A LONG LONG_RSS
+declare -A LONG LONG_RSS UPMAX EMFILE
 if ! skipped long; then
   long_events=$(( (LONG_STREAMS / LONG_RAMP + LONG_HOLD + 60) * 1000 / LONG_INTERVAL_MS + 1 ))
   LPATH="/v1beta/models/$MODEL:streamGenerateContent?alt=sse&fake_events=$long_events&fake_interval_ms=$LONG_INTERVAL_MS"
@@ -350,6 +350,8 @@ if ! skipped long; then
     esac
     log "long streams $t: $LONG_STREAMS streams (ramp $LONG_RAMP/s), hold ${LONG_HOLD}s, upstream event every ${LONG_INTERVAL_MS} ms"
     : >"$RAW/long_rss_$t.txt"
+    curl -s -o /dev/null "http://127.0.0.1:$UP_PORT/__stats?resetMax=1" || true
+    emfile0=$(grep -ci 'too many open files' "$RAW/gateway.log" 2>/dev/null || true)
     timeout -k 5 $(( LONG_STREAMS / LONG_RAMP + LONG_HOLD + 60 )) "$JAVA" -Xms512m -Xmx1g -XX:+UseParallelGC \
       -cp "$CP" LongStreams "$u" "$TMP/gen.json" "$LONG_STREAMS" "$LONG_RAMP" "$LONG_HOLD" "${HDR[$t]}" \
       >"$RAW/long_$t.txt" 2>"$RAW/long_$t.err" &
@@ -361,6 +363,8 @@ if ! skipped long; then
     wait "$lp" || log "long-stream client for $t exited non-zero (see $RAW/long_$t.err)"
     LONG[$t]=$(grep '^LONG_RESULT' "$RAW/long_$t.txt" || echo "LONG_RESULT failed=1")
     LONG_RSS[$t]=$(sort -n "$RAW/long_rss_$t.txt" | tail -1)
+    UPMAX[$t]=$(curl -s "http://127.0.0.1:$UP_PORT/__stats" | sed -n 's/.*"maxOpenStreams":\([0-9]*\).*/\1/p')
+    EMFILE[$t]=$(( $(grep -ci 'too many open files' "$RAW/gateway.log" 2>/dev/null || true) - ${emfile0:-0} ))
     log "  ${LONG[$t]}; peak sampled RSS of the server side $(mib "${LONG_RSS[$t]}") MiB"
     sleep 2   # let the closed connections drain before the next phase
   done
@@ -451,11 +455,12 @@ gw_commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$
     echo
     echo "Ramp $LONG_RAMP new streams/s, one HTTP/1.1 connection each; upstream trickles one event every ${LONG_INTERVAL_MS} ms. Errors: failed connects, non-200, resets and streams that ended before the hold was over. Stalled: no event in the last 5 s at the end of the hold."
     echo
-    echo "| target | established | max open | open at end | stalled | errors | peak RSS of server side (sampled VmRSS) |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
+    echo "| target | established | max open | open at end | stalled | errors | max open at upstream | 'Too many open files' in gateway log | peak RSS of server side (sampled VmRSS) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     for t in "${LT[@]}"; do
       l="${LONG[$t]}"
-      echo "| $t | $(kv "$l" established) | $(kv "$l" max_open) | $(kv "$l" open_at_end) | $(kv "$l" stalled_at_end) | $(kv "$l" errors)$(kv "$l" error_kinds | sed 's/^./ &/') | $(mib "${LONG_RSS[$t]}") MiB |"
+      emf="${EMFILE[$t]:-0}"; [[ "$t" == direct ]] && emf="-"
+      echo "| $t | $(kv "$l" established) | $(kv "$l" max_open) | $(kv "$l" open_at_end) | $(kv "$l" stalled_at_end) | $(kv "$l" errors)$(kv "$l" error_kinds | sed 's/^./ &/') | ${UPMAX[$t]:-?} | $emf | $(mib "${LONG_RSS[$t]}") MiB |"
     done
     echo
     [[ -n "$FD_NOTE" ]] && echo "Note: $FD_NOTE" && echo
