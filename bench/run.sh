@@ -66,6 +66,7 @@ cleanup() {
     sleep 0.1
   done
   for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+  if [[ -n "$TMP" && -f "$TMP/nginx/error.log" && -d "${RAW:-}" ]]; then cp "$TMP/nginx/error.log" "$RAW/nginx-error.log" 2>/dev/null || true; fi
   if [[ -n "$TMP" && -d "$TMP" && "${BENCH_KEEP_TMP:-0}" != 1 ]]; then rm -rf "$TMP"; fi
   exit "$rc"
 }
@@ -275,7 +276,7 @@ fi
 run_wrk() { # run_wrk TARGET SECONDS OUTFILE
   local t="$1" d="$2" out="$3"
   WRK_BODY_FILE="${BODY[$t]}" WRK_HEADER_1="${HDR[$t]}" \
-    timeout -k 5 $(( d + 30 )) wrk -t"$WRK_THREADS" -c"$CONNS" -d"${d}s" --timeout 5s \
+    timeout --foreground -k 5 $(( d + 30 )) wrk -t"$WRK_THREADS" -c"$CONNS" -d"${d}s" --timeout 5s \
       -s "$BENCH_DIR/wrk/post.lua" "${URL[$t]}" >"$out" 2>&1 || log "wrk exited non-zero for $t (see $out)"
   grep '^WRK_RESULT' "$out" || { log "no result from wrk for $t: $(tail -3 "$out")"; echo "WRK_RESULT requests=0"; }
 }
@@ -327,7 +328,7 @@ if ! skipped ttfb; then
     esac
     log "stream probe $t: $TTFB_WARMUP + $TTFB_STREAMS streams, $TTFB_CONC at a time"
     max_s=$(( (TTFB_STREAMS + TTFB_WARMUP) * (STREAM_EVENTS * STREAM_INTERVAL_MS + 500) / 1000 / TTFB_CONC + 30 ))
-    timeout -k 5 $(( max_s + 15 )) "$JAVA" -Xmx256m -cp "$CP" StreamProbe "$u" "$b" "$TTFB_STREAMS" \
+    timeout --foreground -k 5 $(( max_s + 15 )) "$JAVA" -Xmx256m -cp "$CP" StreamProbe "$u" "$b" "$TTFB_STREAMS" \
       "$TTFB_WARMUP" "$TTFB_CONC" "$max_s" "${HDR[$t]}" >"$RAW/probe_$t.txt" 2>"$RAW/probe_$t.err" \
       || log "stream probe for $t exited non-zero (see $RAW/probe_$t.err)"
     PROBE[$t]=$(grep -m1 '^PROBE_RESULT' "$RAW/probe_$t.txt" || echo "PROBE_RESULT failed=1")
