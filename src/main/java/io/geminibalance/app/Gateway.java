@@ -1,25 +1,37 @@
 package io.geminibalance.app;
 
+import io.geminibalance.admin.ConfigApi;
+import io.geminibalance.admin.SettingsService;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.config.LiveConfig;
 import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.keypool.KeyPool;
 import io.geminibalance.keypool.PoolSnapshot;
-import io.geminibalance.keypool.RoundRobinKeyPool;
+import io.geminibalance.keypool.LeaseQueue;
+import io.geminibalance.keypool.PoolCapacity;
+import io.geminibalance.keypool.QuotaKeyPool;
+import io.geminibalance.keypool.QuotaPolicy;
+import io.geminibalance.keypool.RateLimits;
 import io.geminibalance.relay.NativeGeminiRelay;
+import io.geminibalance.relay.MediaFetcher;
+import io.geminibalance.relay.ModelCatalog;
 import io.geminibalance.relay.OpenAiCompatRelay;
-import io.geminibalance.requestlog.AttemptLog;
+import io.geminibalance.relay.OpenAiRelay;
+import io.geminibalance.protocol.openai.ThoughtSignatureCache;
+import io.geminibalance.requestlog.StoredAttemptLog;
 import io.geminibalance.server.HttpServerVerticle;
 import io.geminibalance.server.Routes;
-import io.geminibalance.upstream.Leaser;
+import io.geminibalance.upstream.QueueLeaser;
 import io.geminibalance.upstream.UpstreamClient;
 import io.geminibalance.upstream.UpstreamExecutor;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,38 +45,72 @@ public final class Gateway {
 
   private final Vertx vertx;
   private final LiveConfig live;
-  private final KeyPool pool;
+  private final QuotaKeyPool pool;
+  private LeaseQueue queue;
   private final UpstreamClient upstream;
   private final KeyRecheckJob recheck;
+  private final Persistence persistence;
   private Deployment servers;
   private long recheckTimer = -1;
+  private long stateTimer = -1;
 
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
 
-  private Gateway(Vertx vertx, LiveConfig live, KeyPool pool, UpstreamClient upstream) {
+  private Gateway(Vertx vertx, LiveConfig live, QuotaKeyPool pool, UpstreamClient upstream,
+      Persistence persistence) {
     this.vertx = vertx;
+    this.persistence = persistence;
     this.live = live;
     this.pool = pool;
     this.upstream = upstream;
     this.recheck = new KeyRecheckJob(pool, upstream, () -> live.get().testModel());
   }
 
-  public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
+  /**
+   * Opens storage (blocking: call it off the event loops), works out the configuration in force and
+   * starts serving. Throws {@link io.geminibalance.config.ConfigException} on a bad setting.
+   */
+  public static Future<Gateway> start(Vertx vertx, Map<String, String> env) {
+    Persistence persistence = Persistence.open(env);
+    try {
+      return start(vertx, persistence.effectiveConfig(), persistence);
+    } catch (RuntimeException e) {
+      persistence.close();
+      throw e;
+    }
+  }
+
+  private static Future<Gateway> start(Vertx vertx, GatewayConfig config, Persistence persistence) {
     LongSupplier clock = System::currentTimeMillis;
     LiveConfig live = new LiveConfig(config);
-    KeyPool pool = new RoundRobinKeyPool(keys(config), config.maxFailures(), clock);
+    QuotaKeyPool pool = new QuotaKeyPool(keys(config), Settings.quotaPolicy(config), InstantSource.system());
+    KeyStateSync.restore(pool, persistence.storage().keyStates());
+    LeaseQueue queue = LeaseQueue.over(pool, QueueLeaser.timer(vertx), InstantSource.system(),
+        Settings.queueSettings(config));
     UpstreamClient upstream = new UpstreamClient(vertx, upstreamSettings(config), maxConnections(config));
-    Gateway gateway = new Gateway(vertx, live, pool, upstream);
-    UpstreamExecutor executor = new UpstreamExecutor(Leaser.immediate(pool), pool, upstream,
-        AttemptLog.NONE, () -> live.get().maxAttempts(), clock);
+    Gateway gateway = new Gateway(vertx, live, pool, upstream, persistence);
+    gateway.queue = queue;
+    StoredAttemptLog attemptLog = persistence.attemptLog(live::get);
+    persistence.startRetention(live::get);
+    UpstreamExecutor executor = new UpstreamExecutor(new QueueLeaser(vertx, queue), pool, upstream,
+        attemptLog, () -> live.get().maxAttempts(), clock);
     ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens());
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
         new NativeGeminiRelay(executor, () -> live.get().filteredModels()),
         new OpenAiCompatRelay(executor),
-        () -> health(pool, clock.getAsLong()), clock);
+        new OpenAiRelay(executor, new ModelCatalog(executor, clock, 60_000),
+            new MediaFetcher(vertx, mediaSettings(config)), new ThoughtSignatureCache(100_000, 6 * 3_600_000L),
+            live::get, clock),
+        () -> health(pool, clock.getAsLong(), attemptLog), clock,
+        () -> live.get().authToken(),
+        new ConfigApi(new SettingsService(persistence.env(), persistence.storage().settings(),
+            persistence.storage().apiKeys(), live::get, gateway::reconfigure, Settings::build)),
+        () -> JsonObject.mapFrom(pool.quotaSnapshot()));
     live.onChange(next -> gateway.apply(next, authenticator));
     gateway.scheduleRecheck(config);
+    gateway.startKeyStateSync();
+    logCapacity(config, pool);
     return gateway.deployServers(deps).map(gateway);
   }
 
@@ -72,6 +118,8 @@ public final class Gateway {
   private void apply(GatewayConfig next, ClientAuthenticator authenticator) {
     authenticator.update(next.clientTokens());
     pool.replaceKeys(keys(next));
+    pool.updatePolicy(Settings.quotaPolicy(next));
+    queue.updateSettings(Settings.queueSettings(next));
     upstream.update(upstreamSettings(next));
     LogLevels.apply(next.logLevel());
     scheduleRecheck(next);
@@ -84,6 +132,11 @@ public final class Gateway {
 
   private static UpstreamClient.Settings upstreamSettings(GatewayConfig config) {
     return new UpstreamClient.Settings(config.baseUrl(), config.timeout(), config.customHeaders());
+  }
+
+  private static MediaFetcher.Settings mediaSettings(GatewayConfig config) {
+    return new MediaFetcher.Settings(20L * 1024 * 1024, 15_000,
+        config.values().bool("IMAGE_FETCH_ALLOW_PRIVATE", false));
   }
 
   private static int maxConnections(GatewayConfig config) {
@@ -122,14 +175,58 @@ public final class Gateway {
     }
   }
 
-  static JsonObject health(KeyPool pool, long now) {
+  /** RPM and RPD totals of the pool per configured model, for /health and the start-up log. */
+  static JsonObject capacity(QuotaKeyPool pool) {
+    JsonObject perModel = new JsonObject();
+    for (String model : pool.models()) {
+      if (!model.equals(RateLimits.UNMETERED)) {
+        PoolCapacity c = pool.capacity(model);
+        perModel.put(model, new JsonObject().put("rpm", c.rpm()).put("rpd", c.rpd()));
+      }
+    }
+    return perModel;
+  }
+
+  private static void logCapacity(GatewayConfig config, QuotaKeyPool pool) {
+    QuotaPolicy policy = Settings.quotaPolicy(config);
+    RateLimits.Limit d = policy.limits().defaults();
+    int keys = config.apiKeys().size();
+    LOG.info("Pool capacity per model by default: {} keys x {} RPM / {} RPD = {} RPM, {} RPD", keys,
+        d.rpmUnlimited() ? "unlimited" : d.rpm(), d.rpdUnlimited() ? "unlimited" : d.rpd(),
+        d.rpmUnlimited() ? "unlimited" : (long) keys * d.rpm(), d.rpdUnlimited() ? "unlimited" : (long) keys * d.rpd());
+    for (String model : pool.models()) {
+      if (!model.equals(RateLimits.UNMETERED)) {
+        LOG.info("Pool capacity {}", pool.capacity(model).describe());
+      }
+    }
+  }
+
+  private void startKeyStateSync() {
+    KeyStateSync sync = new KeyStateSync(pool,
+        persistence.storage().newKeyStateWriteBehind(persistence.keyStateInterval()));
+    long period = persistence.keyStateInterval().toMillis();
+    // Snapshots are cheap but not free at 100k keys: take them on a worker, not an event loop.
+    stateTimer = vertx.setPeriodic(period, id -> vertx.executeBlocking(() -> {
+      sync.sync();
+      return null;
+    }, false));
+    this.finalSync = sync;
+  }
+
+  private KeyStateSync finalSync;
+
+  static JsonObject health(QuotaKeyPool pool, long now, StoredAttemptLog log) {
     PoolSnapshot snapshot = pool.snapshot();
     return new JsonObject()
         .put("status", "healthy")
         .put("keys", new JsonObject()
             .put("total", snapshot.keys().size())
             .put("usable", snapshot.usable(now))
-            .put("disabled", snapshot.disabled()));
+            .put("disabled", snapshot.disabled()))
+        .put("capacity", capacity(pool))
+        .put("logs", new JsonObject()
+            .put("droppedRequestLogs", log.droppedRequestLogs())
+            .put("droppedErrorLogs", log.droppedErrorLogs()));
   }
 
   private static void logStartup(GatewayConfig config, int port) {
@@ -151,7 +248,7 @@ public final class Gateway {
     return servers.port();
   }
 
-  public KeyPool pool() {
+  public QuotaKeyPool pool() {
     return pool;
   }
 
@@ -169,13 +266,27 @@ public final class Gateway {
     return recheck.run();
   }
 
+  /** Stops serving, then writes the final key state and flushes every log writer. */
   public Future<Void> close() {
     synchronized (this) {
       if (recheckTimer >= 0) {
         vertx.cancelTimer(recheckTimer);
       }
+      if (stateTimer >= 0) {
+        vertx.cancelTimer(stateTimer);
+      }
     }
     Future<Void> undeploy = servers == null ? Future.succeededFuture() : vertx.undeploy(servers.id());
-    return undeploy.andThen(ar -> upstream.close());
+    return undeploy.andThen(ar -> upstream.close()).eventually(() -> vertx.executeBlocking(() -> {
+      if (finalSync != null) {
+        finalSync.sync();
+      }
+      persistence.close();
+      return null;
+    }, false)).mapEmpty();
+  }
+
+  public Persistence persistence() {
+    return persistence;
   }
 }

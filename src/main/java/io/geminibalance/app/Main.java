@@ -17,20 +17,23 @@ public final class Main {
 
   public static void main(String[] args) {
     Map<String, String> raw = EnvSource.load(Path.of("."), System.getenv());
-    GatewayConfig config;
     try {
-      config = GatewayConfig.from(raw);
+      LogLevels.apply(GatewayConfig.from(raw).logLevel());
     } catch (ConfigException e) {
       System.err.println("Configuration error: " + e.getMessage());
       System.exit(2);
       return;
     }
-    LogLevels.apply(config.logLevel());
     Logger log = LoggerFactory.getLogger(Main.class);
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     Gateway gateway;
     try {
-      gateway = Gateway.start(vertx, config).await(30, TimeUnit.SECONDS);
+      gateway = Gateway.start(vertx, raw).await(30, TimeUnit.SECONDS);
+    } catch (ConfigException e) {
+      System.err.println("Configuration error: " + e.getMessage());
+      vertx.close();
+      System.exit(2);
+      return;
     } catch (Exception e) {
       log.error("Gateway failed to start: {}", e.getMessage());
       vertx.close();

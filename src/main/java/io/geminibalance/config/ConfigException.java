@@ -9,6 +9,12 @@ public final class ConfigException extends RuntimeException {
     this.name = name;
   }
 
+  /** For a message already in the {@code NAME: 'value' (expected: ...)} form. */
+  public ConfigException(String name, String message) {
+    super(message);
+    this.name = name;
+  }
+
   public String name() {
     return name;
   }

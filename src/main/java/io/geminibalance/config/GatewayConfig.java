@@ -71,6 +71,13 @@ public record GatewayConfig(
         v);
   }
 
+  /** The same configuration with another key set (the stored keys, a superset of API_KEYS). */
+  public GatewayConfig withApiKeys(List<String> keys) {
+    return new GatewayConfig(host, port, List.copyOf(keys), allowedTokens, authToken, authTokenSource,
+        baseUrl, maxFailures, maxRetries, timeout, checkIntervalHours, testModel, filteredModels,
+        customHeaders, logLevel, values);
+  }
+
   /** Every token that may call the data plane: ALLOWED_TOKENS plus the admin token. */
   public List<String> clientTokens() {
     LinkedHashSet<String> tokens = new LinkedHashSet<>(allowedTokens);

@@ -14,6 +14,8 @@ public final class ApiKey {
   private final String secret;
   private final String masked;
   private final String fingerprint;
+  /** Cached: the pool looks keys up on every release, and this saves reading the secret. */
+  private final int hash;
 
   public ApiKey(String secret) {
     Objects.requireNonNull(secret, "secret");
@@ -23,6 +25,7 @@ public final class ApiKey {
     this.secret = secret;
     this.masked = mask(secret);
     this.fingerprint = sha256Prefix(secret);
+    this.hash = secret.hashCode();
   }
 
   /** The full key, only for the upstream request header. */
@@ -64,12 +67,12 @@ public final class ApiKey {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ApiKey other && other.secret.equals(secret);
+    return o == this || (o instanceof ApiKey other && other.hash == hash && other.secret.equals(secret));
   }
 
   @Override
   public int hashCode() {
-    return secret.hashCode();
+    return hash;
   }
 
   @Override

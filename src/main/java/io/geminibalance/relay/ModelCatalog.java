@@ -53,7 +53,7 @@ public final class ModelCatalog {
   }
 
   /** Every upstream model object ({@code name}, {@code displayName}, ...). */
-  public synchronized Future<List<JsonNode>> models(String clientMasked) {
+  public synchronized Future<List<JsonNode>> models(io.geminibalance.requestlog.KeyIdentity client) {
     long now = clock.getAsLong();
     if (cached != null && now - cachedAt < ttlMillis) {
       return Future.succeededFuture(cached);
@@ -61,7 +61,7 @@ public final class ModelCatalog {
     if (inFlight == null) {
       Promise<List<JsonNode>> promise = Promise.promise();
       inFlight = promise.future();
-      fetchPages(new RequestContext(clientMasked, now), null, new ArrayList<>(), 0).onComplete(ar -> {
+      fetchPages(new RequestContext(client, now), null, new ArrayList<>(), 0).onComplete(ar -> {
         synchronized (this) {
           inFlight = null;
           if (ar.succeeded()) {
@@ -95,6 +95,13 @@ public final class ModelCatalog {
             : fetchPages(ctx, next, acc, page + 1);
       });
     });
+  }
+
+  /** The models as one {@code models.list} page, the shape the translators read. */
+  public static List<JsonNode> asPages(List<JsonNode> models) {
+    com.fasterxml.jackson.databind.node.ObjectNode page = JSON.createObjectNode();
+    page.putArray("models").addAll(models);
+    return List.of(page);
   }
 
   private static JsonNode parse(Buffer body) {

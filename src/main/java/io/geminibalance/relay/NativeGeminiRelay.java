@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  */
 public final class NativeGeminiRelay {
   /** The pool bucket for model-list calls, which no generation quota covers. */
-  public static final String MODEL_LIST_BUCKET = "models.list";
+  public static final String MODEL_LIST_BUCKET = io.geminibalance.keypool.RateLimits.UNMETERED;
 
   private final UpstreamExecutor executor;
   private final Supplier<List<String>> filteredModels;

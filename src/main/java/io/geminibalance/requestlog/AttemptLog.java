@@ -8,5 +8,10 @@ package io.geminibalance.requestlog;
 public interface AttemptLog {
   void record(AttemptRecord record);
 
+  /** Whether failed attempts should carry the request body (ERROR_LOG_RECORD_REQUEST_BODY). */
+  default boolean wantsRequestBodies() {
+    return false;
+  }
+
   AttemptLog NONE = record -> { };
 }

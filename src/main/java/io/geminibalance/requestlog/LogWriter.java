@@ -39,7 +39,7 @@ public final class LogWriter<E> implements AutoCloseable {
     }
 
     public static Options defaults(String name) {
-      return new Options(name, 10_000, 500, Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(5));
+      return new Options(name, 10_000, 500, Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(3));
     }
   }
 
@@ -118,7 +118,8 @@ public final class LogWriter<E> implements AutoCloseable {
   public void close() {
     closing.countDown();
     try {
-      writer.join(options.closeTimeout().plusSeconds(1).toMillis());
+      // A write still in flight after the timeout may yet succeed; its rows are counted as dropped.
+      writer.join(options.closeTimeout().toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -191,7 +192,9 @@ public final class LogWriter<E> implements AutoCloseable {
   }
 
   private void release(List<E> batch) {
-    pending.addAndGet(-batch.size());
+    int size = batch.size();
+    // Never below zero: close() may already have written these rows off as dropped.
+    pending.updateAndGet(count -> Math.max(0, count - size));
     batch.clear();
   }
 

@@ -1,7 +1,7 @@
 package io.geminibalance.server;
 
 import io.geminibalance.auth.ClientAuthenticator;
-import io.geminibalance.keypool.ApiKey;
+import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.relay.Responses;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -27,7 +27,7 @@ final class NativeAuth implements Handler<RoutingContext> {
     } else if (!authenticator.accepts(token)) {
       Responses.gemini(rc.response(), 401, "API key not valid for this gateway.");
     } else {
-      rc.put(CLIENT, ApiKey.mask(token));
+      rc.put(CLIENT, KeyIdentity.ofSecret(token));
       rc.next();
     }
   }

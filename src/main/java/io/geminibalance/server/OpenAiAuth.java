@@ -1,7 +1,7 @@
 package io.geminibalance.server;
 
 import io.geminibalance.auth.ClientAuthenticator;
-import io.geminibalance.keypool.ApiKey;
+import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.relay.OpenAiResponses;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -26,7 +26,7 @@ final class OpenAiAuth implements Handler<RoutingContext> {
       OpenAiResponses.error(rc.response(), 401, "Incorrect API key provided.",
           "invalid_request_error", null, "invalid_api_key");
     } else {
-      rc.put(NativeAuth.CLIENT, ApiKey.mask(token));
+      rc.put(NativeAuth.CLIENT, KeyIdentity.ofSecret(token));
       rc.next();
     }
   }

@@ -1,8 +1,10 @@
 package io.geminibalance.server;
 
+import io.geminibalance.admin.ConfigApi;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.OpenAiCompatRelay;
+import io.geminibalance.relay.OpenAiRelay;
 import io.geminibalance.relay.Responses;
 import io.geminibalance.upstream.RequestContext;
 import io.vertx.core.Vertx;
@@ -27,8 +29,12 @@ public final class Routes {
       ClientAuthenticator authenticator,
       NativeGeminiRelay nativeRelay,
       OpenAiCompatRelay openAiCompatRelay,
+      OpenAiRelay openAiRelay,
       Supplier<JsonObject> health,
-      LongSupplier clock) {}
+      LongSupplier clock,
+      Supplier<String> adminToken,
+      ConfigApi configApi,
+      Supplier<JsonObject> pool) {}
 
   public static Router build(Vertx vertx, Dependencies deps) {
     Router router = Router.router(vertx);
@@ -40,11 +46,23 @@ public final class Routes {
           .handler(nativeAuth)
           .handler(rc -> nativeRelay(rc, prefix, deps));
     }
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+        .handler(new AdminAuth(deps.adminToken()));
+    router.get("/api/config").handler(deps.configApi()::get);
+    router.put("/api/config").handler(deps.configApi()::put);
+    router.delete("/api/config/:name").handler(deps.configApi()::delete);
+    router.get("/api/pool").handler(rc -> rc.json(deps.pool().get()));
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator());
     router.route("/openai/v1/*")
         .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
         .handler(openAiAuth)
         .handler(rc -> deps.openAiCompatRelay().handle(rc, resource(rc, "/openai/v1"), context(rc, deps)));
+    for (String prefix : List.of("/v1", "/hf/v1")) {
+      router.route(prefix + "/*")
+          .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+          .handler(openAiAuth)
+          .handler(rc -> deps.openAiRelay().handle(rc, resource(rc, prefix), context(rc, deps)));
+    }
     router.route().last().handler(rc -> Responses.gemini(rc.response(), 404,
         "No such endpoint: " + rc.request().method() + " " + rc.request().path()));
     router.errorHandler(413, rc -> Responses.gemini(rc.response(), 413,

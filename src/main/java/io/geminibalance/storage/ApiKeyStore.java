@@ -1,5 +1,6 @@
 package io.geminibalance.storage;
 
+import io.geminibalance.keypool.ApiKey;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,12 +11,12 @@ import java.util.concurrent.CompletableFuture;
  * {@link #removeAll}, so a key added in the admin UI survives a restart with an older API_KEYS.
  */
 public interface ApiKeyStore {
-  /** Every key, full secret, in the order they were added. */
-  CompletableFuture<List<String>> list();
+  /** Every key in the order they were added ({@link ApiKey} masks itself in logs). */
+  CompletableFuture<List<ApiKey>> list();
 
   /** Adds the keys not yet stored (blank ones and duplicates ignored); returns how many were new. */
   CompletableFuture<Integer> addAll(Collection<String> keys);
 
-  /** Removes the given keys; returns how many were stored. */
+  /** Removes the given keys and their key-pool state; returns how many keys were stored. */
   CompletableFuture<Integer> removeAll(Collection<String> keys);
 }

@@ -33,14 +33,24 @@ public record EffectiveSettings(Map<String, Setting> settings, List<String> warn
   public static EffectiveSettings merge(Map<String, String> defaults, Map<String, String> env,
       Map<String, String> saved) {
     Set<String> names = new LinkedHashSet<>(defaults.keySet());
-    names.addAll(saved.keySet());
+    saved.keySet().stream().filter(name -> !isDatabaseSetting(name)).forEach(names::add);
     Map<String, Setting> result = new LinkedHashMap<>();
     List<String> warnings = new ArrayList<>();
     for (String name : names) {
       String fromEnv = defaults.containsKey(name) ? env.get(name) : null;
-      result.put(name, choose(name, defaults.get(name), fromEnv, saved.get(name), warnings));
+      String fromSaved = isDatabaseSetting(name) ? null : saved.get(name);
+      result.put(name, choose(name, defaults.get(name), fromEnv, fromSaved, warnings));
     }
     return new EffectiveSettings(result, warnings);
+  }
+
+  /**
+   * Where the database is cannot come from the database: gemini-balance wrote these rows too, and
+   * a stale copy must not override the environment that was used to connect.
+   */
+  private static boolean isDatabaseSetting(String name) {
+    return name.startsWith("DATABASE_") || name.startsWith("MYSQL_") || name.startsWith("POSTGRES_")
+        || name.equals("SQLITE_DATABASE");
   }
 
   private static Setting choose(String name, String fallback, String fromEnv, String fromSaved,

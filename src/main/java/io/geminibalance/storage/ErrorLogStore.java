@@ -15,6 +15,9 @@ public interface ErrorLogStore {
 
   CompletableFuture<Optional<ErrorLogRow>> get(long id);
 
+  /** The error rows of one client request (all its attempts), oldest first. */
+  CompletableFuture<List<ErrorLogRow>> findByRequestId(String requestId);
+
   CompletableFuture<Integer> delete(Collection<Long> ids);
 
   CompletableFuture<Integer> deleteAll();

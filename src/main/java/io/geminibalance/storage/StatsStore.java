@@ -12,6 +12,10 @@ public interface StatsStore {
   /** Success and failure counts per bucket, oldest first; empty buckets are left out. */
   CompletableFuture<List<BucketCount>> countsPer(TimeBucket bucket, Instant from, Instant to);
 
+  /** The same for one key (the per-key detail chart); rows gemini-balance wrote before us are not included. */
+  CompletableFuture<List<BucketCount>> countsPerForKey(String keyFingerprint, TimeBucket bucket, Instant from,
+      Instant to);
+
   CompletableFuture<UsageTotals> totals(Instant from, Instant to);
 
   /** Per model as requested, busiest first. */

@@ -1,5 +1,6 @@
 package io.geminibalance.upstream;
 
+import io.geminibalance.requestlog.KeyIdentity;
 import io.vertx.core.http.HttpClientRequest;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -11,14 +12,14 @@ public final class RequestContext {
   private static final AtomicLong SEQUENCE = new AtomicLong();
 
   private final String requestId;
-  private final String clientMasked;
+  private final KeyIdentity client;
   private final long startedMillis;
   private HttpClientRequest inFlight;
   private boolean clientGone;
 
-  public RequestContext(String clientMasked, long startedMillis) {
+  public RequestContext(KeyIdentity client, long startedMillis) {
     this.requestId = Long.toString(startedMillis, 36) + "-" + Long.toString(SEQUENCE.incrementAndGet(), 36);
-    this.clientMasked = clientMasked;
+    this.client = client;
     this.startedMillis = startedMillis;
   }
 
@@ -26,8 +27,9 @@ public final class RequestContext {
     return requestId;
   }
 
-  public String clientMasked() {
-    return clientMasked;
+  /** Who called, as stored in logs (fingerprint and last 4 characters), or null. */
+  public KeyIdentity client() {
+    return client;
   }
 
   public long startedMillis() {

@@ -7,6 +7,7 @@ import io.geminibalance.keypool.KeyPool;
 import io.geminibalance.protocol.gemini.GoogleError;
 import io.geminibalance.requestlog.AttemptLog;
 import io.geminibalance.requestlog.AttemptRecord;
+import io.geminibalance.requestlog.KeyIdentity;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -145,8 +146,9 @@ public final class UpstreamExecutor {
   private void log(UpstreamCall call, RequestContext ctx, int attempt, KeyLease lease, int status,
       long started, String error) {
     attemptLog.record(new AttemptRecord(started, ctx.requestId(), call.model(),
-        lease.key().fingerprint(), lease.key().masked(), ctx.clientMasked(), attempt, status,
+        KeyIdentity.of(lease.key()), ctx.client(), attempt, status,
         status >= 200 && status < 300, clock.getAsLong() - started, call.stream(), call.operation(),
-        error, null));
+        error, error != null && attemptLog.wantsRequestBodies() && call.body() != null
+            ? call.body().toString() : null));
   }
 }

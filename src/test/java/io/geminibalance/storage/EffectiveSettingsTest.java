@@ -32,6 +32,16 @@ class EffectiveSettingsTest {
   }
 
   @Test
+  void databaseSettingsAreNeverTakenFromTheDatabase() {
+    EffectiveSettings merged = EffectiveSettings.merge(Map.of("MYSQL_HOST", ""), Map.of("MYSQL_HOST", "db-new"),
+        Map.of("MYSQL_HOST", "db-old", "DATABASE_TYPE", "mysql"));
+
+    assertThat(merged.settings()).containsEntry("MYSQL_HOST", new Setting("db-new", Source.ENV))
+        .doesNotContainKey("DATABASE_TYPE");
+    assertThat(merged.warnings()).isEmpty();
+  }
+
+  @Test
   void savedSettingsUnknownToTheDefaultsAreKept() {
     EffectiveSettings merged = EffectiveSettings.merge(DEFAULTS, Map.of(), Map.of("LEGACY_ONLY", "x"));
 

@@ -9,10 +9,12 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** kill -TERM on a running gateway still writes the key state it held in memory. */
 class ShutdownFlushTest {
   @Test
+  @Timeout(value = 90, unit = TimeUnit.SECONDS)
   void sigtermFlushesKeyStateThroughTheShutdownHook() throws Exception {
     try (SqliteTestDatabase database = new SqliteTestDatabase()) {
       Process process = startProcess(database.config().sqliteFile().toString(), "fingerprint-on-sigterm");

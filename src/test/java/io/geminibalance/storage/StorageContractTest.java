@@ -3,6 +3,7 @@ package io.geminibalance.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.requestlog.ErrorLogEntry;
 import io.geminibalance.requestlog.ErrorLogSanitizer;
 import io.geminibalance.requestlog.KeyIdentity;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.opentest4j.TestAbortedException;
 
 /**
  * What every storage backend must do. Subclasses only say which database to use; the same tests
@@ -45,14 +47,20 @@ abstract class StorageContractTest {
   private TestDatabase database;
   private StorageConfig config;
   private Storage storage;
+  private TestAbortedException unavailable;
 
   /** Creates this backend's throw-away database (or skips/fails when the server is unreachable). */
   abstract TestDatabase createDatabase() throws Exception;
 
   @BeforeAll
   void createDatabaseOnce() throws Exception {
-    database = createDatabase();
-    config = database.config().withZone(ZONE);
+    try {
+      database = createDatabase();
+      config = database.config().withZone(ZONE);
+    } catch (TestAbortedException serverAway) {
+      // Re-thrown per test, so that every test of the class is reported as skipped with the reason.
+      unavailable = serverAway;
+    }
   }
 
   @AfterAll
@@ -64,6 +72,9 @@ abstract class StorageContractTest {
 
   @BeforeEach
   void openAndClean() throws Exception {
+    if (unavailable != null) {
+      throw unavailable;
+    }
     storage = Storage.open(config);
     database.execute("DELETE FROM t_request_log", "DELETE FROM t_error_logs", "DELETE FROM t_settings",
         "DELETE FROM gb_api_keys", "DELETE FROM gb_key_state", "DELETE FROM gb_key_model_state");
@@ -71,7 +82,9 @@ abstract class StorageContractTest {
 
   @AfterEach
   void closeStorage() {
-    storage.close();
+    if (storage != null) {
+      storage.close();
+    }
   }
 
   TestDatabase database() {
@@ -92,6 +105,17 @@ abstract class StorageContractTest {
   }
 
   @Test
+  void migratesAgainSafelyWhenOurHistoryTableIsLost() throws Exception {
+    storage.settings().save(Map.of("MAX_FAILURES", "10")).join();
+    storage.close();
+    // A restored backup without our history table: every migration runs again over existing objects.
+    database.execute("DROP TABLE gb_schema_history");
+
+    storage = Storage.open(config);
+    assertThat(storage.settings().loadAll().join()).containsEntry("MAX_FAILURES", "10");
+  }
+
+  @Test
   void settingsAreSavedUpdatedAndDeleted() {
     storage.settings().save(Map.of("MAX_FAILURES", "10", "API_KEYS", "[\"a\",\"b\"]")).join();
     storage.settings().save(Map.of("MAX_FAILURES", "5")).join();
@@ -108,9 +132,22 @@ abstract class StorageContractTest {
     assertThat(storage.apiKeys().addAll(List.of(SECRET_A, " " + SECRET_B + " ", SECRET_A, "")).join()).isEqualTo(2);
     assertThat(storage.apiKeys().addAll(List.of(SECRET_B)).join()).isZero();
 
-    assertThat(reopen().apiKeys().list().join()).containsExactly(SECRET_A, SECRET_B);
+    assertThat(reopen().apiKeys().list().join()).containsExactly(new ApiKey(SECRET_A), new ApiKey(SECRET_B));
+    storage.keyStates().upsert(List.of(new KeyState(KEY_A.fingerprint(), true, "dead", 3,
+        List.of(new ModelState("gemini-2.5-pro", null, null, null, 0)), BASE))).join();
     assertThat(storage.apiKeys().removeAll(List.of(SECRET_A, "AIzaSyNeverStored")).join()).isEqualTo(1);
-    assertThat(storage.apiKeys().list().join()).containsExactly(SECRET_B);
+    assertThat(storage.apiKeys().list().join()).containsExactly(new ApiKey(SECRET_B));
+    assertThat(storage.keyStates().loadAll().join()).isEmpty();
+  }
+
+  @Test
+  void startUpSeedsKeysFromTheEnvironmentAndTheSavedSetting() {
+    storage.apiKeys().addAll(List.of("AIzaSyAddedInTheAdminUi")).join();
+    ApiKeySeeding seeding = new ApiKeySeeding(storage.apiKeys(), new SettingValues(new ObjectMapper()));
+
+    List<ApiKey> keys = seeding.seed(SECRET_A + "," + SECRET_B, Map.of("API_KEYS", "[\"" + SECRET_B + "\"]")).join();
+
+    assertThat(keys).extracting(ApiKey::secret).containsExactly("AIzaSyAddedInTheAdminUi", SECRET_A, SECRET_B);
   }
 
   @Test
@@ -179,6 +216,8 @@ abstract class StorageContractTest {
       assertThat(row.maskedKey()).isEqualTo("...0001");
       assertThat(row.statusCode()).isEqualTo(200);
       assertThat(row.latencyMs()).isEqualTo(812);
+      assertThat(row.requestId()).isEqualTo("req-1");
+      assertThat(row.attempt()).isEqualTo(2);
     });
     assertThat(database.count("SELECT COUNT(*) FROM t_request_log WHERE api_key = '...0001' AND gb_stream = TRUE"
         + " AND gb_attempt = 2 AND gb_prompt_tokens = 11 AND gb_client_masked = '...6789'")).isEqualTo(1);
@@ -204,6 +243,8 @@ abstract class StorageContractTest {
         new BucketCount(local("2026-11-20T18:00"), 2, 1), new BucketCount(local("2026-11-20T20:00"), 0, 1));
     assertThat(stats.countsPer(TimeBucket.DAY, BASE.minus(Duration.ofDays(1)), BASE.plus(Duration.ofDays(2))).join())
         .containsExactly(new BucketCount(local("2026-11-20T00:00"), 2, 2), new BucketCount(local("2026-11-21T00:00"), 1, 0));
+    assertThat(stats.countsPerForKey(KEY_B.fingerprint(), TimeBucket.HOUR, from, to).join()).containsExactly(
+        new BucketCount(local("2026-11-20T18:00"), 1, 0), new BucketCount(local("2026-11-20T20:00"), 0, 1));
     assertThat(stats.totals(from, to).join()).isEqualTo(new UsageTotals(2, 2, 15, 27));
     assertThat(stats.perModel(from, to).join()).containsExactly(
         new ModelUsage("gemini-2.5-flash", 1, 2, 10, 20), new ModelUsage("gemini-2.5-pro", 1, 0, 5, 7));
@@ -260,6 +301,8 @@ abstract class StorageContractTest {
     long id = ofB.rows().getFirst().id();
     assertThat(errors.get(id).join()).hasValueSatisfying(row -> assertThat(row.time()).isEqualTo(BASE.plusSeconds(10)));
 
+    assertThat(errors.findByRequestId("req").join()).hasSize(3);
+    assertThat(errors.findByRequestId("other").join()).isEmpty();
     assertThat(errors.delete(List.of(id)).join()).isEqualTo(1);
     assertThat(errors.get(id).join()).isEmpty();
     assertThat(errors.deleteAll().join()).isEqualTo(2);

@@ -1,7 +1,6 @@
 package io.geminibalance.testing;
 
 import io.geminibalance.app.Gateway;
-import io.geminibalance.config.GatewayConfig;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,6 +38,11 @@ public final class GatewayHarness implements AutoCloseable {
   }
 
   public static GatewayHarness start(Map<String, String> overrides) {
+    return start(overrides, tempDatabase());
+  }
+
+  /** Starts on the given SQLite file, so a test can restart a gateway on the same database. */
+  public static GatewayHarness start(Map<String, String> overrides, String sqliteFile) {
     Vertx vertx = Vertx.vertx();
     FakeGemini fake = FakeGemini.start(vertx);
     Map<String, String> env = new HashMap<>();
@@ -51,13 +55,24 @@ public final class GatewayHarness implements AutoCloseable {
     env.put("CHECK_INTERVAL_HOURS", "0");
     env.put("DEFAULT_RPM", "0");
     env.put("DEFAULT_RPD", "0");
-    env.put("DATABASE_TYPE", "memory");
+    env.put("DATABASE_TYPE", "sqlite");
+    env.put("SQLITE_DATABASE", sqliteFile);
     env.putAll(overrides);
     try {
-      Gateway gateway = Gateway.start(vertx, GatewayConfig.from(env)).await(20, TimeUnit.SECONDS);
+      Gateway gateway = Gateway.start(vertx, env).await(20, TimeUnit.SECONDS);
       return new GatewayHarness(vertx, fake, gateway);
     } catch (Exception e) {
       vertx.close();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static String tempDatabase() {
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("gb-test-");
+      dir.toFile().deleteOnExit();
+      return dir.resolve("gateway.db").toString();
+    } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -23,7 +23,7 @@ public final class DataSources {
     hikari.setMaximumPoolSize(config.maxPoolSize());
     hikari.setMinimumIdle(1);
     // Fail a request for a connection quickly when the database is away: log writers retry anyway.
-    hikari.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
+    hikari.setConnectionTimeout(Duration.ofSeconds(3).toMillis());
     hikari.setMaxLifetime(Duration.ofMinutes(30).toMillis());
     if (config.type() == DatabaseType.SQLITE) {
       prepareSqlite(config.sqliteFile(), hikari);

@@ -67,10 +67,14 @@ public final class Jdbc implements AutoCloseable {
 
   @Override
   public void close() {
+    // Called after the writers have flushed: what is still queued here is not worth a long wait.
     executor.shutdown();
     try {
-      executor.awaitTermination(10, TimeUnit.SECONDS);
+      if (!executor.awaitTermination(1, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
     } catch (InterruptedException e) {
+      executor.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }

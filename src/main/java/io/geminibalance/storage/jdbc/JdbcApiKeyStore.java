@@ -27,13 +27,13 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
   }
 
   @Override
-  public CompletableFuture<List<String>> list() {
+  public CompletableFuture<List<ApiKey>> list() {
     return jdbc.call("list api keys", connection -> {
-      List<String> keys = new ArrayList<>();
+      List<ApiKey> keys = new ArrayList<>();
       try (PreparedStatement select = connection.prepareStatement("SELECT api_key FROM gb_api_keys ORDER BY id");
           ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          keys.add(rows.getString(1));
+          keys.add(new ApiKey(rows.getString(1)));
         }
       }
       return keys;
@@ -68,15 +68,23 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
   public CompletableFuture<Integer> removeAll(Collection<String> keys) {
     Set<String> fingerprints = byFingerprint(keys).keySet();
     return jdbc.transaction("remove api keys", connection -> {
-      int removed = 0;
-      try (PreparedStatement delete = connection.prepareStatement("DELETE FROM gb_api_keys WHERE fingerprint = ?")) {
-        for (String fingerprint : fingerprints) {
-          delete.setString(1, fingerprint);
-          removed += delete.executeUpdate();
-        }
-      }
-      return removed;
+      // A removed key's pool state goes with it, so that adding the key again starts it fresh.
+      deleteByFingerprint(connection, "gb_key_model_state", fingerprints);
+      deleteByFingerprint(connection, "gb_key_state", fingerprints);
+      return deleteByFingerprint(connection, "gb_api_keys", fingerprints);
     });
+  }
+
+  private static int deleteByFingerprint(Connection connection, String table, Set<String> fingerprints)
+      throws SQLException {
+    int deleted = 0;
+    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE fingerprint = ?")) {
+      for (String fingerprint : fingerprints) {
+        delete.setString(1, fingerprint);
+        deleted += delete.executeUpdate();
+      }
+    }
+    return deleted;
   }
 
   private static Set<String> storedFingerprints(Connection connection) throws SQLException {

@@ -95,6 +95,17 @@ public final class JdbcErrorLogStore implements ErrorLogStore {
     });
   }
 
+  @Override
+  public CompletableFuture<List<ErrorLogRow>> findByRequestId(String requestId) {
+    return jdbc.call("find error log of request", connection -> {
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT " + COLUMNS + " FROM t_error_logs WHERE gb_request_id = ? ORDER BY id")) {
+        select.setString(1, requestId);
+        return readRows(select);
+      }
+    });
+  }
+
   private List<ErrorLogRow> readRows(PreparedStatement select) throws SQLException {
     List<ErrorLogRow> result = new ArrayList<>();
     try (ResultSet rows = select.executeQuery()) {

@@ -67,7 +67,7 @@ public final class JdbcRequestLogStore implements RequestLogStore {
   @Override
   public CompletableFuture<List<RequestLogRow>> recent(Instant from, Instant to, String keyFingerprint, int limit) {
     String sql = "SELECT id, request_time, model_name, api_key, is_success, status_code, latency_ms,"
-        + " gb_key_fingerprint, gb_key_last4 FROM t_request_log WHERE request_time >= ? AND request_time < ?"
+        + " gb_key_fingerprint, gb_key_last4, gb_request_id, gb_attempt FROM t_request_log WHERE request_time >= ? AND request_time < ?"
         + (keyFingerprint == null ? "" : " AND gb_key_fingerprint = ?") + " ORDER BY request_time DESC LIMIT ?";
     return jdbc.call("list request log", connection -> {
       try (PreparedStatement select = connection.prepareStatement(sql)) {
@@ -95,7 +95,8 @@ public final class JdbcRequestLogStore implements RequestLogStore {
             rows.getString("api_key"));
         result.add(new RequestLogRow(rows.getLong("id"), values.instant(jdbc.dialect().getTime(rows, "request_time")),
             rows.getString("model_name"), key.fingerprint(), key.masked(), rows.getBoolean("is_success"),
-            JdbcValues.getInt(rows, "status_code"), JdbcValues.getInt(rows, "latency_ms")));
+            JdbcValues.getInt(rows, "status_code"), JdbcValues.getInt(rows, "latency_ms"),
+            rows.getString("gb_request_id"), JdbcValues.getInt(rows, "gb_attempt")));
       }
     }
     return result;

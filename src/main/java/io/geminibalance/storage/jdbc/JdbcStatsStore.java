@@ -43,10 +43,21 @@ public final class JdbcStatsStore implements StatsStore {
 
   @Override
   public CompletableFuture<List<BucketCount>> countsPer(TimeBucket bucket, Instant from, Instant to) {
+    return bucketCounts(bucket, "", from, to);
+  }
+
+  @Override
+  public CompletableFuture<List<BucketCount>> countsPerForKey(String keyFingerprint, TimeBucket bucket, Instant from,
+      Instant to) {
+    return bucketCounts(bucket, " AND gb_key_fingerprint = ?", from, to, keyFingerprint);
+  }
+
+  private CompletableFuture<List<BucketCount>> bucketCounts(TimeBucket bucket, String condition, Instant from,
+      Instant to, Object... extra) {
     String label = jdbc.dialect().bucketLabel("request_time", bucket);
-    String sql = "SELECT " + label + " AS b, " + COUNTS + WINDOW + " GROUP BY " + label + " ORDER BY 1";
+    String sql = "SELECT " + label + " AS b, " + COUNTS + WINDOW + condition + " GROUP BY " + label + " ORDER BY 1";
     return query("count calls per " + bucket, sql, from, to, rows -> new BucketCount(
-        bucket.parseLabel(rows.getString("b")), rows.getLong("ok"), rows.getLong("failed")));
+        bucket.parseLabel(rows.getString("b")), rows.getLong("ok"), rows.getLong("failed")), extra);
   }
 
   @Override
@@ -73,9 +84,9 @@ public final class JdbcStatsStore implements StatsStore {
 
   @Override
   public CompletableFuture<List<KeyUsage>> topKeysWithStatus(int statusCode, Instant from, Instant to, int limit) {
-    String sql = "SELECT " + KEY_COLUMNS + COUNTS + WINDOW + " AND status_code = " + statusCode
-        + " GROUP BY " + KEY_GROUP;
-    return query("keys with status " + statusCode, sql, from, to, JdbcStatsStore::keyUsage).thenApply(rows -> mergeByFingerprint(rows, limit));
+    String sql = "SELECT " + KEY_COLUMNS + COUNTS + WINDOW + " AND status_code = ? GROUP BY " + KEY_GROUP;
+    return query("keys with status " + statusCode, sql, from, to, JdbcStatsStore::keyUsage,
+        statusCode).thenApply(rows -> mergeByFingerprint(rows, limit));
   }
 
   private static KeyUsage keyUsage(ResultSet rows) throws SQLException {
@@ -100,12 +111,16 @@ public final class JdbcStatsStore implements StatsStore {
     T map(ResultSet rows) throws SQLException;
   }
 
+  /** Runs a windowed aggregate; {@code extra} values bind after the two window bounds. */
   private <T> CompletableFuture<List<T>> query(String operation, String sql, Instant from, Instant to,
-      RowMapper<T> mapper) {
+      RowMapper<T> mapper, Object... extra) {
     return jdbc.call(operation, connection -> {
       try (PreparedStatement select = connection.prepareStatement(sql)) {
         jdbc.dialect().setTime(select, 1, values.local(from));
         jdbc.dialect().setTime(select, 2, values.local(to));
+        for (int i = 0; i < extra.length; i++) {
+          select.setObject(3 + i, extra[i]);
+        }
         List<T> result = new ArrayList<>();
         try (ResultSet rows = select.executeQuery()) {
           while (rows.next()) {

@@ -69,6 +69,20 @@ public final class ServerTestDatabase implements TestDatabase {
     return type == DatabaseType.MYSQL ? "RENAME TABLE " + from + " TO " + to : "ALTER TABLE " + from + " RENAME TO " + to;
   }
 
+  /**
+   * PostgreSQL only: closes every open connection to this database and refuses new ones (or
+   * allows them again), which is what the gateway sees when its database server goes away.
+   */
+  public void refuseConnections(boolean refuse) throws SQLException {
+    if (type != DatabaseType.POSTGRES) {
+      throw new UnsupportedOperationException("refuseConnections: PostgreSQL only");
+    }
+    admin("ALTER DATABASE " + name + " WITH ALLOW_CONNECTIONS " + !refuse);
+    if (refuse) {
+      admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'");
+    }
+  }
+
   @Override
   public void close() throws SQLException {
     admin(type == DatabaseType.MYSQL ? "DROP DATABASE IF EXISTS " + name : "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");

@@ -1,0 +1,141 @@
+package io.geminibalance.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geminibalance.config.SettingsCatalog;
+import io.geminibalance.keypool.ApiKey;
+import io.geminibalance.storage.EffectiveSettings;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+/**
+ * {@code GET /api/config}, {@code PUT /api/config}, {@code DELETE /api/config/{name}}. Secrets
+ * are masked on the way out; a bad value is a 400 naming it, and then nothing is saved.
+ */
+public final class ConfigApi {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final SettingsService settings;
+
+  public ConfigApi(SettingsService settings) {
+    this.settings = settings;
+  }
+
+  public void get(RoutingContext rc) {
+    settings.effective().whenComplete((effective, err) -> {
+      if (err != null) {
+        AdminResponses.error(rc, 500, "cannot read settings: " + rootMessage(err), null);
+        return;
+      }
+      rc.json(render(effective));
+    });
+  }
+
+  public void put(RoutingContext rc) {
+    Map<String, String> changes;
+    try {
+      changes = parseChanges(rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes());
+    } catch (IllegalArgumentException e) {
+      AdminResponses.error(rc, 400, e.getMessage(), null);
+      return;
+    }
+    try {
+      settings.update(changes).whenComplete((config, err) -> {
+        if (err != null) {
+          failure(rc, err);
+        } else {
+          settings.effective().thenAccept(effective -> rc.json(render(effective)));
+        }
+      });
+    } catch (SettingsService.InvalidSetting e) {
+      AdminResponses.error(rc, 400, e.getMessage(), e.name());
+    }
+  }
+
+  public void delete(RoutingContext rc) {
+    String name = rc.pathParam("name");
+    try {
+      settings.revert(name).whenComplete((existed, err) -> {
+        if (err != null) {
+          failure(rc, err);
+        } else {
+          rc.json(new JsonObject().put("name", name).put("reverted", existed));
+        }
+      });
+    } catch (SettingsService.InvalidSetting e) {
+      AdminResponses.error(rc, 404, e.getMessage(), e.name());
+    }
+  }
+
+  private static void failure(RoutingContext rc, Throwable err) {
+    Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+    if (cause instanceof SettingsService.InvalidSetting invalid) {
+      AdminResponses.error(rc, 400, invalid.getMessage(), invalid.name());
+    } else {
+      AdminResponses.error(rc, 500, "cannot save settings: " + cause.getMessage(), null);
+    }
+  }
+
+  /** Body: a JSON object of setting name to value; lists and objects are stored as JSON text. */
+  static Map<String, String> parseChanges(byte[] body) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("body: not valid JSON (expected: an object of setting names to values)");
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("body: expected a JSON object of setting names to values");
+    }
+    Map<String, String> changes = new LinkedHashMap<>();
+    root.properties().forEach(e -> changes.put(e.getKey(),
+        e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+    return changes;
+  }
+
+  private static JsonObject render(EffectiveSettings effective) {
+    JsonArray list = new JsonArray();
+    for (SettingsCatalog.Definition def : SettingsCatalog.all()) {
+      EffectiveSettings.Setting setting = effective.settings().get(def.name());
+      String value = setting == null ? def.defaultValue() : setting.value();
+      list.add(new JsonObject()
+          .put("name", def.name())
+          .put("value", def.secret() ? maskSecret(value) : value)
+          .put("source", setting == null ? "DEFAULT" : setting.source().name())
+          .put("secret", def.secret())
+          .put("editable", def.editable())
+          .put("description", def.description()));
+    }
+    return new JsonObject().put("settings", list).put("warnings", new JsonArray(effective.warnings()));
+  }
+
+  /** Lists of secrets keep their shape so the admin can count them; each item is masked. */
+  static String maskSecret(String value) {
+    if (value == null || value.isEmpty()) {
+      return value;
+    }
+    if (value.strip().startsWith("[") || value.contains(",")) {
+      String[] items = value.replaceAll("[\\[\\]\"' ]", "").split(",");
+      JsonArray masked = new JsonArray();
+      for (String item : items) {
+        if (!item.isEmpty()) {
+          masked.add(ApiKey.mask(item));
+        }
+      }
+      return masked.encode();
+    }
+    if (value.strip().startsWith("{")) {
+      return "{...}";
+    }
+    return ApiKey.mask(value);
+  }
+
+  private static String rootMessage(Throwable err) {
+    Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+    return cause.getMessage();
+  }
+}

@@ -1,0 +1,131 @@
+package io.geminibalance.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geminibalance.config.ConfigException;
+import io.geminibalance.config.GatewayConfig;
+import io.geminibalance.config.SettingsCatalog;
+import io.geminibalance.requestlog.ErrorLogSanitizer;
+import io.geminibalance.requestlog.LogWriter;
+import io.geminibalance.requestlog.SecretRedactor;
+import io.geminibalance.requestlog.StoredAttemptLog;
+import io.geminibalance.storage.EffectiveSettings;
+import io.geminibalance.storage.RetentionPolicy;
+import io.geminibalance.storage.Storage;
+import io.geminibalance.storage.StorageConfig;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's memory: opens storage, works out the configuration in force (defaults <
+ * environment < saved settings), merges the stored key set, and builds the asynchronous log
+ * writers. Start-up only; the data plane sees none of this but the writers' queues.
+ */
+public final class Persistence implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Persistence.class);
+  /** Settings a saved value may not change: they need a restart and are read from the environment. */
+  static final Set<String> ENV_ONLY = Set.of("PORT", "HOST", "DATABASE_TYPE", "DATABASE_URL",
+      "SQLITE_DATABASE", "EVENT_LOOPS");
+
+  private final Storage storage;
+  private final Map<String, String> env;
+  private final SecretRedactor redactor = new SecretRedactor();
+  private StoredAttemptLog attemptLog;
+
+  private Persistence(Storage storage, Map<String, String> env) {
+    this.storage = storage;
+    this.env = Map.copyOf(env);
+  }
+
+  /** Opens (and migrates) the database named by the environment. Blocking: call before serving. */
+  public static Persistence open(Map<String, String> env) {
+    StorageConfig config;
+    try {
+      config = StorageConfig.fromEnv(env);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("DATABASE_TYPE", env.getOrDefault("DATABASE_TYPE", ""), e.getMessage());
+    }
+    return new Persistence(Storage.open(config), env);
+  }
+
+  public Storage storage() {
+    return storage;
+  }
+
+  public Map<String, String> env() {
+    return env;
+  }
+
+  /** The configuration in force: environment overlaid by saved settings, keys from the key store. */
+  public GatewayConfig effectiveConfig() {
+    Map<String, String> saved = new HashMap<>(storage.settings().loadAll().join());
+    ENV_ONLY.forEach(saved::remove);
+    EffectiveSettings effective = EffectiveSettings.merge(SettingsCatalog.defaults(), env, saved);
+    effective.warnings().forEach(w -> LOG.warn("settings: {}", w));
+    GatewayConfig config = validWithSaved(saved);
+    storage.apiKeys().addAll(config.apiKeys()).join();
+    List<String> keys = storage.apiKeys().list().join().stream().map(k -> k.secret()).toList();
+    keys.forEach(redactor::register);
+    return config.withApiKeys(keys);
+  }
+
+  /** Builds the config; a saved value that no longer validates is skipped with a warning. */
+  private GatewayConfig validWithSaved(Map<String, String> saved) {
+    while (true) {
+      Map<String, String> raw = new HashMap<>(env);
+      raw.putAll(saved);
+      try {
+        return Settings.build(raw);
+      } catch (ConfigException e) {
+        if (!saved.containsKey(e.name())) {
+          throw e;
+        }
+        LOG.warn("settings: ignoring the saved value of {}: {}", e.name(), e.getMessage());
+        saved.remove(e.name());
+      }
+    }
+  }
+
+  /** The request/error log sink; built once. */
+  public synchronized StoredAttemptLog attemptLog(Supplier<GatewayConfig> config) {
+    if (attemptLog == null) {
+      ObjectMapper json = new ObjectMapper();
+      LogWriter<io.geminibalance.requestlog.RequestLogEntry> requests =
+          storage.newRequestLogWriter(LogWriter.Options.defaults("request-log"));
+      LogWriter<io.geminibalance.requestlog.ErrorLogEntry> errors = storage.newErrorLogWriter(
+          LogWriter.Options.defaults("error-log"), new ErrorLogSanitizer(redactor,
+              () -> recordBodies(config.get()), json));
+      attemptLog = new StoredAttemptLog(requests, errors, () -> recordBodies(config.get()));
+    }
+    return attemptLog;
+  }
+
+  private static boolean recordBodies(GatewayConfig config) {
+    return config.values().bool("ERROR_LOG_RECORD_REQUEST_BODY", false);
+  }
+
+  /** Starts the daily log clean-up at 00:00 in TIMEZONE. */
+  public void startRetention(Supplier<GatewayConfig> config) {
+    ZoneId zone = ZoneId.of(config.get().values().string("TIMEZONE", "Asia/Shanghai"));
+    storage.newRetentionJob(() -> RetentionPolicy.fromSettings(config.get().values().raw())).start(zone);
+  }
+
+  public SecretRedactor redactor() {
+    return redactor;
+  }
+
+  public Duration keyStateInterval() {
+    return Duration.ofSeconds(2);
+  }
+
+  @Override
+  public void close() {
+    storage.close();
+  }
+}

@@ -1,0 +1,47 @@
+package io.geminibalance.app;
+
+import io.geminibalance.config.ConfigException;
+import io.geminibalance.config.GatewayConfig;
+import io.geminibalance.keypool.LeaseQueue;
+import io.geminibalance.keypool.QuotaPolicy;
+import java.util.Map;
+
+/**
+ * Builds a configuration and validates every setting the gateway reads, including those owned by
+ * other modules (quota limits, the wait queue), so that a bad value fails start-up, or a save
+ * through the admin API, with one line naming it.
+ */
+final class Settings {
+  private Settings() {}
+
+  static GatewayConfig build(Map<String, String> raw) {
+    GatewayConfig config = GatewayConfig.from(raw);
+    quotaPolicy(config);
+    queueSettings(config);
+    io.geminibalance.relay.OpenAiOptions.from(config);
+    return config;
+  }
+
+  static QuotaPolicy quotaPolicy(GatewayConfig config) {
+    try {
+      return QuotaPolicy.fromEnv(config.values().raw()).withMaxFailures(config.maxFailures());
+    } catch (IllegalArgumentException e) {
+      throw asConfigException(e);
+    }
+  }
+
+  static LeaseQueue.Settings queueSettings(GatewayConfig config) {
+    try {
+      return LeaseQueue.Settings.fromEnv(config.values().raw());
+    } catch (IllegalArgumentException e) {
+      throw asConfigException(e);
+    }
+  }
+
+  /** The modules word their errors as {@code NAME: 'value' (expected: ...)}; keep that line. */
+  private static ConfigException asConfigException(IllegalArgumentException e) {
+    String message = e.getMessage() == null ? "invalid setting" : e.getMessage();
+    int colon = message.indexOf(':');
+    return new ConfigException(colon > 0 ? message.substring(0, colon) : "settings", message);
+  }
+}

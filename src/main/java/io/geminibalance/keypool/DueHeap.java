@@ -1,0 +1,126 @@
+package io.geminibalance.keypool;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A min-heap of slots by the time they free, laid out for the cache: a 4-ary heap whose entries
+ * are pairs of longs (time, slot id and move count) in one array, so a level's four children sit
+ * in one or two cache lines and sifting never touches a slot object. With 100,000 keys a binary
+ * heap of objects cost one cache miss per level. A slot that moved after it was added is known
+ * by its move count when it reaches the top and is dropped there. Not thread-safe: the lane locks.
+ */
+final class DueHeap {
+  private static final int ARITY = 4;
+
+  private final List<Slot> slotsById = new ArrayList<>();
+  private long[] entries = new long[2 * 16];
+  private int size;
+
+  /** Gives a slot its id in this heap; once per slot. */
+  void register(Slot slot) {
+    slot.id = slotsById.size();
+    slotsById.add(slot);
+  }
+
+  /** Drops stale entries from the top; true when a current one remains. */
+  boolean hasCurrent() {
+    while (size > 0 && !current(entries[1])) {
+      removeTop();
+    }
+    return size > 0;
+  }
+
+  /** The top entry's time; call {@link #hasCurrent()} first. */
+  long peekTime() {
+    return entries[0];
+  }
+
+  Slot peek() {
+    return slotsById.get(slotId(entries[1]));
+  }
+
+  Slot poll() {
+    Slot first = peek();
+    removeTop();
+    return first;
+  }
+
+  void add(Slot slot, long freeAtMillis) {
+    if (2 * size == entries.length) {
+      entries = Arrays.copyOf(entries, entries.length * 2);
+    }
+    siftUp(size++, freeAtMillis, payload(slot));
+  }
+
+  private boolean current(long payload) {
+    Slot slot = slotsById.get(slotId(payload));
+    return slot.place == Slot.Place.DUE && slot.moves == (int) payload;
+  }
+
+  private void removeTop() {
+    int last = --size;
+    if (last > 0) {
+      siftDown(entries[2 * last], entries[2 * last + 1]);
+    }
+  }
+
+  private void siftUp(int index, long time, long payload) {
+    while (index > 0) {
+      int parent = (index - 1) / ARITY;
+      if (entries[2 * parent] <= time) {
+        break;
+      }
+      copy(parent, index);
+      index = parent;
+    }
+    set(index, time, payload);
+  }
+
+  private void siftDown(long time, long payload) {
+    int index = 0;
+    while (true) {
+      int child = smallestChild(index);
+      if (child < 0 || time <= entries[2 * child]) {
+        break;
+      }
+      copy(child, index);
+      index = child;
+    }
+    set(index, time, payload);
+  }
+
+  private int smallestChild(int index) {
+    int first = ARITY * index + 1;
+    if (first >= size) {
+      return -1;
+    }
+    int end = Math.min(first + ARITY, size);
+    int best = first;
+    for (int child = first + 1; child < end; child++) {
+      if (entries[2 * child] < entries[2 * best]) {
+        best = child;
+      }
+    }
+    return best;
+  }
+
+  private void copy(int from, int to) {
+    entries[2 * to] = entries[2 * from];
+    entries[2 * to + 1] = entries[2 * from + 1];
+  }
+
+  private void set(int index, long time, long payload) {
+    entries[2 * index] = time;
+    entries[2 * index + 1] = payload;
+  }
+
+  private static long payload(Slot slot) {
+    return ((long) slot.id << 32) | (slot.moves & 0xFFFF_FFFFL);
+  }
+
+  private static int slotId(long payload) {
+    return (int) (payload >>> 32);
+  }
+}

@@ -1,0 +1,58 @@
+package io.geminibalance.keypool;
+
+/**
+ * The whole-key state shared by every model: disabled or not, and failures in a row. Plain
+ * volatile fields rather than atomics: one object, so one cache line per lease.
+ */
+final class KeyEntry {
+  final ApiKey key;
+  private volatile int failures;
+  private volatile boolean disabled;
+  private volatile String disabledReason = "";
+
+  KeyEntry(ApiKey key) {
+    this.key = key;
+  }
+
+  boolean disabled() {
+    return disabled;
+  }
+
+  String disabledReason() {
+    return disabledReason;
+  }
+
+  int failures() {
+    return failures;
+  }
+
+  void disable(String reason) {
+    disabledReason = reason == null ? "" : reason;
+    disabled = true;
+  }
+
+  synchronized void enable() {
+    failures = 0;
+    disabled = false;
+    disabledReason = "";
+  }
+
+  /** Counts one failure; true when it reaches {@code maxFailures}. */
+  synchronized boolean fail(int maxFailures) {
+    failures = failures + 1;
+    return failures >= maxFailures;
+  }
+
+  /** Read first: the common case (no failures) then writes nothing. */
+  void succeeded() {
+    if (failures != 0) {
+      synchronized (this) {
+        failures = 0;
+      }
+    }
+  }
+
+  synchronized void restoreFailures(int count) {
+    failures = count;
+  }
+}

@@ -1,0 +1,206 @@
+package io.geminibalance.keypool;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Lets a request wait, without blocking a thread, for the next key of its model instead of
+ * failing at once. Waiters of one model are served first come, first served; a waiter whose
+ * deadline falls before the earliest moment any key frees is answered at once, so the edge can
+ * reply 429 with a truthful Retry-After. The futures complete on the caller's thread or the
+ * timer's; a Vert.x edge hops back with {@code Future.fromCompletionStage(future, context)}.
+ * Cancelling a future (client gone) drops the waiter.
+ */
+public final class LeaseQueue {
+
+  /**
+   * @param timeout how long a request may wait for a key (QUEUE_TIMEOUT_SECONDS, 0 = no wait)
+   * @param maxWaitersPerModel waiters beyond this are refused at once
+   */
+  public record Settings(Duration timeout, int maxWaitersPerModel) {
+    public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(10), 1_000);
+
+    /** Reads QUEUE_TIMEOUT_SECONDS (default 10, 0 = don't wait). */
+    public static Settings fromEnv(Map<String, String> env) {
+      String raw = env.get("QUEUE_TIMEOUT_SECONDS");
+      if (raw == null || raw.isBlank()) {
+        return DEFAULTS;
+      }
+      try {
+        long seconds = Long.parseLong(raw.strip());
+        if (seconds >= 0) {
+          return new Settings(Duration.ofSeconds(seconds), DEFAULTS.maxWaitersPerModel());
+        }
+      } catch (NumberFormatException ignored) {
+        // reported below with the expected shape
+      }
+      throw new IllegalArgumentException(
+          "QUEUE_TIMEOUT_SECONDS: '" + raw + "' (expected: an integer >= 0, 0 = don't wait)");
+    }
+  }
+
+  private record Waiter(String model, Set<ApiKey> tried, long deadlineMillis,
+      CompletableFuture<Acquisition> future) {}
+
+  private record Answer(Waiter waiter, Acquisition acquisition) {}
+
+  /** The waiters of one model, and the one timer that wakes them. Guarded by itself. */
+  private static final class Line {
+    final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    Timer.Scheduled wakeUp;
+    long wakeUpAtMillis = Long.MAX_VALUE;
+  }
+
+  private final KeyPool pool;
+  private final Timer timer;
+  private final InstantSource clock;
+  private volatile Settings settings;
+  private final Map<String, Line> lines = new ConcurrentHashMap<>();
+
+  public LeaseQueue(KeyPool pool, Timer timer, InstantSource clock, Settings settings) {
+    this.pool = pool;
+    this.timer = timer;
+    this.clock = clock;
+    this.settings = settings;
+  }
+
+  /** A queue that also wakes its waiters as soon as the pool lifts a block, not only on time. */
+  public static LeaseQueue over(QuotaKeyPool pool, Timer timer, InstantSource clock, Settings settings) {
+    LeaseQueue queue = new LeaseQueue(pool, timer, clock, settings);
+    pool.onAvailability(queue::availabilityChanged);
+    return queue;
+  }
+
+  /** Applies a new wait timeout and bound (live settings) to requests that start waiting from now. */
+  public void updateSettings(Settings next) {
+    this.settings = next;
+  }
+
+  /** Waits up to the configured timeout. */
+  public CompletableFuture<Acquisition> acquireOrWait(String model, Set<ApiKey> tried) {
+    return acquireOrWait(model, tried, clock.millis() + settings.timeout().toMillis());
+  }
+
+  /**
+   * A key for {@code model} now, or as soon as one frees before {@code deadlineMillis}; otherwise
+   * a {@link Acquisition.Refused} as soon as it is clear that none will.
+   */
+  public CompletableFuture<Acquisition> acquireOrWait(String model, Set<ApiKey> tried, long deadlineMillis) {
+    String base = ModelNames.base(model);
+    Waiter waiter = new Waiter(base, Set.copyOf(tried), deadlineMillis, new CompletableFuture<>());
+    Line line = lines.computeIfAbsent(base, m -> new Line());
+    List<Answer> answers = new ArrayList<>();
+    synchronized (line) {
+      if (line.waiters.size() >= settings.maxWaitersPerModel()) {
+        answers.add(new Answer(waiter, queueFull(base)));
+      } else {
+        line.waiters.addLast(waiter);
+        serve(line, answers);
+      }
+    }
+    complete(answers);
+    return waiter.future();
+  }
+
+  /** Serves the waiters of a model again because keys may be usable sooner than announced. */
+  public void availabilityChanged(String model) {
+    Line line = lines.get(ModelNames.base(model));
+    if (line != null) {
+      wake(line);
+    }
+  }
+
+  /** Waiters of a model, for metrics. */
+  public int waiting(String model) {
+    Line line = lines.get(ModelNames.base(model));
+    if (line == null) {
+      return 0;
+    }
+    synchronized (line) {
+      return line.waiters.size();
+    }
+  }
+
+  private void wake(Line line) {
+    List<Answer> answers = new ArrayList<>();
+    synchronized (line) {
+      line.wakeUp = null;
+      line.wakeUpAtMillis = Long.MAX_VALUE;
+      serve(line, answers);
+    }
+    complete(answers);
+  }
+
+  /**
+   * Hands keys to waiters in order. A refusal without tried keys means nobody behind can get a
+   * key either, so the walk stops there; a waiter with tried keys may be passed by one without.
+   */
+  private void serve(Line line, List<Answer> answers) {
+    long now = clock.millis();
+    long nextWake = Long.MAX_VALUE;
+    Acquisition.Refused blocking = null;
+    for (Iterator<Waiter> it = line.waiters.iterator(); it.hasNext(); ) {
+      Waiter waiter = it.next();
+      if (waiter.future().isDone()) {
+        it.remove();
+        continue;
+      }
+      if (blocking != null) {
+        if (waiter.deadlineMillis() < blocking.earliestMillis()) {
+          it.remove();
+          answers.add(new Answer(waiter, blocking));
+        }
+        continue;
+      }
+      Acquisition acquisition = pool.acquire(waiter.model(), waiter.tried());
+      if (acquisition instanceof Acquisition.Refused refused && canStillWait(refused, waiter, now)) {
+        nextWake = Math.min(nextWake, refused.earliestMillis());
+        blocking = waiter.tried().isEmpty() ? refused : null;
+      } else {
+        it.remove();
+        answers.add(new Answer(waiter, acquisition));
+      }
+    }
+    scheduleWake(line, nextWake, now);
+  }
+
+  private static boolean canStillWait(Acquisition.Refused refused, Waiter waiter, long now) {
+    return !refused.permanent() && now < waiter.deadlineMillis()
+        && refused.earliestMillis() <= waiter.deadlineMillis();
+  }
+
+  private void scheduleWake(Line line, long atMillis, long now) {
+    if (atMillis == Long.MAX_VALUE || atMillis >= line.wakeUpAtMillis) {
+      return;
+    }
+    if (line.wakeUp != null) {
+      line.wakeUp.cancel();
+    }
+    line.wakeUpAtMillis = atMillis;
+    line.wakeUp = timer.schedule(Math.max(1, atMillis - now), () -> wake(line));
+  }
+
+  private Acquisition.Refused queueFull(String model) {
+    long retryAt = clock.millis() + settings.timeout().toMillis();
+    return new Acquisition.Refused(retryAt, "Gateway key pool: too many requests are already waiting for "
+        + model + " (" + settings.maxWaitersPerModel() + ").");
+  }
+
+  /** A key granted to a waiter that gave up meanwhile goes back unused. */
+  private void complete(List<Answer> answers) {
+    for (Answer answer : answers) {
+      boolean taken = answer.waiter().future().complete(answer.acquisition());
+      if (!taken && answer.acquisition() instanceof Acquisition.Granted granted) {
+        pool.release(granted.lease(), KeyOutcome.NEUTRAL);
+      }
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package io.geminibalance.keypool;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The keys of one base model, split into a FIFO ring of keys that can take a request now and a
+ * min-heap of keys that cannot until a known time. A lease takes the ring's head and puts the key
+ * back at the tail (or into the heap when its quota is spent), so keys take turns and each lease
+ * costs O(log n) whatever the pool size. Slots whose state changed elsewhere (a cooldown, a
+ * disable) are corrected lazily when they reach the head.
+ */
+final class ModelLane {
+  final String model;
+  final ThrottleDetector throttle = new ThrottleDetector();
+  private final ArrayDeque<Slot> ready = new ArrayDeque<>();
+  private final DueHeap due = new DueHeap();
+  /** Written under the lane's lock, read without it by release. */
+  private final Map<ApiKey, Slot> slots = new ConcurrentHashMap<>();
+  private long backoffUntil;
+
+  ModelLane(String model) {
+    this.model = model;
+  }
+
+  synchronized void add(Slot slot, long nowMillis) {
+    if (!slots.containsKey(slot.entry.key)) {
+      slots.put(slot.entry.key, slot);
+      due.register(slot);
+      place(slot, slot.cell.nextFreeAt(slot.limit, nowMillis), nowMillis);
+    }
+  }
+
+  synchronized void remove(ApiKey key) {
+    Slot slot = slots.remove(key);
+    if (slot != null) {
+      slot.detached = true;
+      slot.moves++;
+    }
+  }
+
+  Slot slot(ApiKey key) {
+    return slots.get(key);
+  }
+
+  synchronized List<Slot> slots() {
+    return new ArrayList<>(slots.values());
+  }
+
+  synchronized long backoffUntil() {
+    return backoffUntil;
+  }
+
+  synchronized void backoff(long untilMillis) {
+    backoffUntil = Math.max(backoffUntil, untilMillis);
+  }
+
+  /** Takes one slot from the first ready key not yet tried; null when none can take it now. */
+  synchronized Slot take(Set<ApiKey> tried, long nowMillis) {
+    if (nowMillis < backoffUntil) {
+      return null;
+    }
+    promoteDue(nowMillis);
+    List<Slot> skipped = null;
+    Slot granted = null;
+    Slot slot;
+    while (granted == null && (slot = ready.pollFirst()) != null) {
+      if (!slot.live()) {
+        slot.place = Slot.Place.OUT;
+      } else if (!tried.isEmpty() && tried.contains(slot.entry.key)) {
+        skipped = skipped == null ? new ArrayList<>(tried.size()) : skipped;
+        skipped.add(slot);
+      } else {
+        QuotaCell.Take take = slot.cell.tryTake(slot.limit, nowMillis);
+        place(slot, take.nextFreeMillis(), nowMillis);
+        granted = take.taken() ? slot : null;
+      }
+    }
+    putBackAtHead(skipped);
+    return granted;
+  }
+
+  /** When the earliest waiting key frees, or -1 when no key ever will without an operator. */
+  synchronized long earliestMillis(long nowMillis) {
+    if (nowMillis < backoffUntil) {
+      return backoffUntil;
+    }
+    dropDeadDue();
+    return due.hasCurrent() ? due.peekTime() : -1;
+  }
+
+  /** Re-places a slot whose block was lifted or whose key came back, so it is not left out. */
+  synchronized void wake(Slot slot, long nowMillis) {
+    if (slot.live() && slot.place != Slot.Place.READY) {
+      place(slot, slot.cell.nextFreeAt(slot.limit, nowMillis), nowMillis);
+    }
+  }
+
+  synchronized void wakeAll(long nowMillis) {
+    slots.values().forEach(slot -> wake(slot, nowMillis));
+  }
+
+  synchronized int readyCount() {
+    return ready.size();
+  }
+
+  private void place(Slot slot, long freeAtMillis, long nowMillis) {
+    slot.moves++;
+    if (freeAtMillis <= nowMillis) {
+      slot.place = Slot.Place.READY;
+      ready.addLast(slot);
+    } else if (freeAtMillis == QuotaCell.NEVER) {
+      slot.place = Slot.Place.OUT;
+    } else {
+      slot.place = Slot.Place.DUE;
+      due.add(slot, freeAtMillis);
+    }
+  }
+
+  private void promoteDue(long nowMillis) {
+    while (due.hasCurrent() && due.peekTime() <= nowMillis) {
+      Slot next = due.poll();
+      next.moves++;
+      next.place = Slot.Place.READY;
+      ready.addLast(next);
+    }
+  }
+
+  /** Keys disabled or removed while waiting would otherwise announce a false earliest time. */
+  private void dropDeadDue() {
+    while (due.hasCurrent() && !due.peek().live()) {
+      due.poll().place = Slot.Place.OUT;
+    }
+  }
+
+  private void putBackAtHead(Collection<Slot> skipped) {
+    if (skipped != null) {
+      List<Slot> inOrder = new ArrayList<>(skipped);
+      for (int i = inOrder.size() - 1; i >= 0; i--) {
+        ready.addFirst(inOrder.get(i));
+      }
+    }
+  }
+}

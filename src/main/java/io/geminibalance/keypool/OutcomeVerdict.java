@@ -1,0 +1,93 @@
+package io.geminibalance.keypool;
+
+import io.geminibalance.keypool.KeyOutcome.RateLimited;
+import io.geminibalance.keypool.KeyOutcome.RateLimited.QuotaWindow;
+import java.time.Duration;
+
+/**
+ * What the pool does with one upstream answer: a pure decision from the outcome, the time and
+ * what the key had sent, so every rule is a table test.
+ */
+sealed interface OutcomeVerdict {
+
+  /** Success: reset failures, lift a cooldown set before the lease. */
+  record Clear() implements OutcomeVerdict {}
+
+  /** Cool the key for this model; {@code learnedRpm > 0} lowers its per-minute limit. */
+  record Cool(long untilMillis, String reason, int learnedRpm, boolean throttleSuspect) implements OutcomeVerdict {}
+
+  /** Park the key for this model until the next Pacific midnight. */
+  record Park(long untilMillis, String reason) implements OutcomeVerdict {}
+
+  /** The key's tier has no quota for this model. */
+  record DisableForModel(String reason) implements OutcomeVerdict {}
+
+  /** The key is dead. */
+  record DisableKey(String reason) implements OutcomeVerdict {}
+
+  /** A key problem that may pass; disables at MAX_FAILURES. */
+  record CountFailure(String reason) implements OutcomeVerdict {}
+
+  /** Nothing learned about the key. */
+  record Ignore() implements OutcomeVerdict {}
+
+  /**
+   * @param nowMillis when the answer arrived
+   * @param sentInWindow what this key sent for this model in the minute before the lease
+   * @param configuredRpm the configured per-minute limit, 0 = unlimited
+   */
+  record Facts(long nowMillis, int sentInWindow, int configuredRpm) {}
+
+  static OutcomeVerdict decide(KeyOutcome outcome, Facts facts, QuotaPolicy policy) {
+    return switch (outcome) {
+      case KeyOutcome.Success s -> new Clear();
+      case KeyOutcome.Neutral n -> new Ignore();
+      case KeyOutcome.KeyInvalid invalid -> new DisableKey(invalid.reason());
+      case KeyOutcome.KeyFailure failure -> new CountFailure(failure.reason());
+      case KeyOutcome.ModelUnavailable unavailable -> new DisableForModel(unavailable.reason());
+      case RateLimited limited -> rateLimited(limited, facts, policy);
+    };
+  }
+
+  private static OutcomeVerdict rateLimited(RateLimited limited, Facts facts, QuotaPolicy policy) {
+    String reason = limited.reason() == null ? "429 from Google" : limited.reason();
+    long now = facts.nowMillis();
+    return switch (limited.window()) {
+      case DAY -> new Park(PacificDay.nextResetMillis(now), reason);
+      case MINUTE -> new Cool(now + minuteDelay(limited.retryDelay(), policy), reason,
+          learnedRpm(facts), false);
+      case UNKNOWN -> new Cool(now + unknownDelay(limited.retryDelay(), policy), reason, 0,
+          lowCount(facts));
+    };
+  }
+
+  /** Honour RetryInfo but never longer than the cap: after it, one probe decides. */
+  private static long minuteDelay(Duration retryDelay, QuotaPolicy policy) {
+    Duration delay = positive(retryDelay) ? retryDelay : policy.minuteCooldown();
+    return Math.min(delay.toMillis(), policy.cooldownCap().toMillis());
+  }
+
+  private static long unknownDelay(Duration retryDelay, QuotaPolicy policy) {
+    Duration delay = positive(retryDelay) ? retryDelay : policy.shortCooldown();
+    return Math.min(delay.toMillis(), policy.cooldownCap().toMillis());
+  }
+
+  /**
+   * Google refused the request after {@code sentInWindow} accepted ones in the minute, so its
+   * real limit is that number. Nothing to learn when nothing was sent: then the refusal is not
+   * about this key's minute (a shared project or IP limit).
+   */
+  private static int learnedRpm(Facts facts) {
+    boolean belowConfigured = facts.configuredRpm() == 0 || facts.sentInWindow() < facts.configuredRpm();
+    return facts.sentInWindow() > 0 && belowConfigured ? facts.sentInWindow() : 0;
+  }
+
+  /** A refusal while the key used under half its minute quota points at an IP-level throttle. */
+  private static boolean lowCount(Facts facts) {
+    return facts.configuredRpm() == 0 || facts.sentInWindow() * 2 < facts.configuredRpm();
+  }
+
+  private static boolean positive(Duration duration) {
+    return duration != null && !duration.isNegative() && !duration.isZero();
+  }
+}

@@ -1,0 +1,52 @@
+package io.geminibalance.keypool;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The pool's tunables. The durations are the gateway's reaction to Google's answers; only the
+ * limits and MAX_FAILURES are operator settings.
+ *
+ * @param limits requests per key and model
+ * @param maxFailures key failures (401/403) in a row before the key is disabled
+ * @param cooldownCap the longest per-minute cooldown honoured before re-probing
+ * @param shortCooldown the cooldown after a 429 that carries no usable details
+ * @param minuteCooldown the cooldown after a per-minute 429 without RetryInfo
+ * @param throttleBackoff how long a model pauses when many keys are refused at once
+ */
+public record QuotaPolicy(RateLimits limits, int maxFailures, Duration cooldownCap,
+    Duration shortCooldown, Duration minuteCooldown, Duration throttleBackoff) {
+
+  public static final int DEFAULT_MAX_FAILURES = 3;
+
+  public QuotaPolicy {
+    if (maxFailures < 1) {
+      throw new IllegalArgumentException("MAX_FAILURES: " + maxFailures + " (expected: an integer >= 1)");
+    }
+  }
+
+  public static QuotaPolicy of(RateLimits limits) {
+    return new QuotaPolicy(limits, DEFAULT_MAX_FAILURES, Duration.ofSeconds(120),
+        Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5));
+  }
+
+  /** Reads the limits (see {@link RateLimits#fromEnv}) and MAX_FAILURES (default 3). */
+  public static QuotaPolicy fromEnv(Map<String, String> env) {
+    return of(RateLimits.fromEnv(env)).withMaxFailures(maxFailures(env.get("MAX_FAILURES")));
+  }
+
+  public QuotaPolicy withMaxFailures(int value) {
+    return new QuotaPolicy(limits, value, cooldownCap, shortCooldown, minuteCooldown, throttleBackoff);
+  }
+
+  private static int maxFailures(String raw) {
+    if (raw == null || raw.isBlank()) {
+      return DEFAULT_MAX_FAILURES;
+    }
+    try {
+      return Integer.parseInt(raw.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("MAX_FAILURES: '" + raw + "' (expected: an integer >= 1)");
+    }
+  }
+}

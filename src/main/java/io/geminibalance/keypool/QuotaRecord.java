@@ -1,0 +1,20 @@
+package io.geminibalance.keypool;
+
+import java.util.List;
+
+/**
+ * The persistent part of one key's quota for one model, for storage across restarts.
+ *
+ * @param keyFingerprint {@link ApiKey#fingerprint()}
+ * @param model the base model
+ * @param pacificDay the quota day {@code usedToday} belongs to (epoch day of the Pacific date)
+ * @param usedToday requests sent on that day
+ * @param recentSendsMillis send times in the last minute, oldest first
+ * @param blockKind a {@link QuotaCell.BlockKind} name
+ * @param blockedUntilMillis end of the cooldown or park; ignored for MODEL_DISABLED
+ * @param reason why the cell is blocked
+ * @param learnedRpm a per-minute limit Google proved lower than configured, 0 if none
+ */
+public record QuotaRecord(String keyFingerprint, String model, long pacificDay, int usedToday,
+    List<Long> recentSendsMillis, String blockKind, long blockedUntilMillis, String reason,
+    int learnedRpm) {}

@@ -1,0 +1,32 @@
+package io.geminibalance.keypool;
+
+import java.util.List;
+
+/**
+ * The pool's quota state for {@code GET /api/pool}: totals per model, then one row per key and
+ * model. Plain records of strings and numbers, so Jackson serialises it as it is; keys appear
+ * masked only. Limits and remaining amounts of -1 mean unlimited.
+ */
+public record QuotaSnapshot(long atMillis, List<ModelTotals> models, List<KeyModelRow> keys) {
+
+  /** What a key can do for a model right now. */
+  public enum CellState { USABLE, COOLING, PARKED, DISABLED }
+
+  /**
+   * @param usable keys that can take a request now
+   * @param cooling keys at their minute limit or in a cooldown after a 429
+   * @param parked keys at their day limit or parked by Google until the Pacific midnight
+   * @param disabled keys disabled as a whole or for this model
+   * @param remainingToday requests the usable and cooling keys may still send today (-1: unlimited)
+   * @param backoffUntilMillis a model-wide pause after a suspected IP throttle, 0 if none
+   */
+  public record ModelTotals(String model, int keys, int usable, int cooling, int parked,
+      int disabled, long rpmCapacity, long rpdCapacity, long remainingToday, long backoffUntilMillis) {}
+
+  /**
+   * @param key the masked key
+   * @param untilMillis when a cooling or parked cell frees, 0 if usable, -1 if disabled
+   */
+  public record KeyModelRow(String key, String fingerprint, String model, CellState state,
+      int usedThisMinute, int rpm, int usedToday, int rpd, long untilMillis, String reason) {}
+}

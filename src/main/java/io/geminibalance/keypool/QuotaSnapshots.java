@@ -1,0 +1,90 @@
+package io.geminibalance.keypool;
+
+import io.geminibalance.keypool.QuotaCell.BlockKind;
+import io.geminibalance.keypool.QuotaCell.CellView;
+import io.geminibalance.keypool.QuotaSnapshot.CellState;
+import io.geminibalance.keypool.QuotaSnapshot.KeyModelRow;
+import io.geminibalance.keypool.QuotaSnapshot.ModelTotals;
+import io.geminibalance.keypool.RateLimits.Limit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+
+/** Builds the read-only views of the pool; O(keys x models), for admin and health only. */
+final class QuotaSnapshots {
+  private QuotaSnapshots() {}
+
+  static QuotaSnapshot of(Collection<ModelLane> lanes, QuotaPolicy policy, long nowMillis) {
+    List<ModelTotals> totals = new ArrayList<>();
+    List<KeyModelRow> rows = new ArrayList<>();
+    List<ModelLane> sorted = lanes.stream().sorted(Comparator.comparing(l -> l.model)).toList();
+    for (ModelLane lane : sorted) {
+      List<KeyModelRow> laneRows = lane.slots().stream()
+          .sorted(Comparator.comparing(s -> s.entry.key.fingerprint()))
+          .map(slot -> row(lane.model, slot, nowMillis)).toList();
+      totals.add(totals(lane, laneRows, policy));
+      rows.addAll(laneRows);
+    }
+    return new QuotaSnapshot(nowMillis, totals, rows);
+  }
+
+  static PoolCapacity capacity(ModelLane lane, QuotaPolicy policy) {
+    long rpm = 0;
+    long rpd = 0;
+    int keys = 0;
+    for (Slot slot : lane.slots()) {
+      if (slot.entry.disabled()) {
+        continue;
+      }
+      keys++;
+      Limit limit = slot.limit;
+      rpm = rpm < 0 || limit.rpmUnlimited() ? PoolCapacity.UNLIMITED : rpm + limit.rpm();
+      rpd = rpd < 0 || limit.rpdUnlimited() ? PoolCapacity.UNLIMITED : rpd + limit.rpd();
+    }
+    return new PoolCapacity(lane.model, keys, rpm, rpd);
+  }
+
+  private static KeyModelRow row(String model, Slot slot, long nowMillis) {
+    CellView view = slot.cell.view(slot.limit, nowMillis);
+    CellState state = state(slot, view, nowMillis);
+    long until = switch (state) {
+      case USABLE -> 0;
+      case DISABLED -> -1;
+      case COOLING, PARKED -> view.nextFreeMillis();
+    };
+    String reason = state == CellState.DISABLED && slot.entry.disabled()
+        ? slot.entry.disabledReason() : view.block().reason();
+    return new KeyModelRow(slot.entry.key.masked(), slot.entry.key.fingerprint(), model, state,
+        view.usedThisMinute(), view.effectiveRpm(), view.usedToday(), slot.limit.rpd(), until, reason);
+  }
+
+  private static CellState state(Slot slot, CellView view, long nowMillis) {
+    BlockKind block = view.block().activeAt(nowMillis) ? view.block().kind() : BlockKind.NONE;
+    if (slot.entry.disabled() || block == BlockKind.MODEL_DISABLED) {
+      return CellState.DISABLED;
+    }
+    boolean dayUsedUp = !slot.limit.rpdUnlimited() && view.usedToday() >= slot.limit.rpd();
+    if (block == BlockKind.PARKED || dayUsedUp) {
+      return CellState.PARKED;
+    }
+    return view.nextFreeMillis() > nowMillis ? CellState.COOLING : CellState.USABLE;
+  }
+
+  private static ModelTotals totals(ModelLane lane, List<KeyModelRow> rows, QuotaPolicy policy) {
+    int[] counts = new int[CellState.values().length];
+    long remaining = 0;
+    for (KeyModelRow row : rows) {
+      counts[row.state().ordinal()]++;
+      boolean canSendToday = row.state() == CellState.USABLE || row.state() == CellState.COOLING;
+      if (canSendToday) {
+        remaining = remaining < 0 || row.rpd() == 0 ? -1 : remaining + Math.max(0, row.rpd() - row.usedToday());
+      }
+    }
+    PoolCapacity capacity = capacity(lane, policy);
+    return new ModelTotals(lane.model, rows.size(), counts[CellState.USABLE.ordinal()],
+        counts[CellState.COOLING.ordinal()], counts[CellState.PARKED.ordinal()],
+        counts[CellState.DISABLED.ordinal()], capacity.rpm(), capacity.rpd(), remaining,
+        lane.backoffUntil());
+  }
+}

@@ -1,0 +1,22 @@
+package io.geminibalance.keypool;
+
+import java.util.List;
+
+/**
+ * Where quota counts live. The scheduler asks for a cell once per key and model and then only
+ * uses the cell's atomic operations, so a Redis implementation needs one script per operation.
+ */
+public interface QuotaState {
+
+  /** The cell for this key and base model, created empty on first use. */
+  QuotaCell cell(String keyFingerprint, String model);
+
+  /** Drops the cells of a key removed from the pool. */
+  void forget(String keyFingerprint);
+
+  /** Every cell, for persistence. */
+  List<QuotaRecord> export(long nowMillis);
+
+  /** Loads cells saved by {@link #export}; records of other days keep only their blocks. */
+  void restore(List<QuotaRecord> records);
+}

@@ -1,0 +1,86 @@
+package io.geminibalance.keypool;
+
+import java.util.Arrays;
+
+/**
+ * The send times of the last {@code capacity} requests, so that "at most N requests in ANY
+ * 60-second window" can be checked exactly in O(1): a new request may go at {@code t} when the
+ * N-th most recent send is at or before {@code t - 60 s}. A token bucket starting full would let
+ * 2N through across a window boundary; this cannot. Not thread-safe: the owner locks.
+ */
+final class SlidingWindow {
+  static final long WINDOW_MILLIS = 60_000;
+
+  private final long[] sends;
+  private int next;
+  private int count;
+
+  SlidingWindow(int capacity) {
+    this.sends = new long[Math.max(capacity, 1)];
+  }
+
+  int capacity() {
+    return sends.length;
+  }
+
+  /** The earliest time a request may go with at most {@code limit} per window (limit <= capacity). */
+  long freeAt(int limit) {
+    if (count < limit) {
+      return Long.MIN_VALUE;
+    }
+    return nthMostRecent(limit) + WINDOW_MILLIS;
+  }
+
+  void record(long millis) {
+    sends[next] = millis;
+    next = (next + 1) % sends.length;
+    count = Math.min(count + 1, sends.length);
+  }
+
+  /** Sends in (now - 60 s, now]. */
+  int usedAt(long now) {
+    int used = 0;
+    for (int n = 1; n <= count; n++) {
+      if (nthMostRecent(n) > now - WINDOW_MILLIS) {
+        used++;
+      } else {
+        break;
+      }
+    }
+    return used;
+  }
+
+  /** Oldest first, for export. */
+  long[] recent(long now) {
+    int used = usedAt(now);
+    long[] out = new long[used];
+    for (int n = 1; n <= used; n++) {
+      out[used - n] = nthMostRecent(n);
+    }
+    return out;
+  }
+
+  /** Every remembered send, oldest first. */
+  long[] all() {
+    long[] out = new long[count];
+    for (int n = 1; n <= count; n++) {
+      out[count - n] = nthMostRecent(n);
+    }
+    return out;
+  }
+
+  void restore(long[] oldestFirst) {
+    Arrays.fill(sends, 0);
+    next = 0;
+    count = 0;
+    int from = Math.max(0, oldestFirst.length - sends.length);
+    for (int i = from; i < oldestFirst.length; i++) {
+      record(oldestFirst[i]);
+    }
+  }
+
+  private long nthMostRecent(int n) {
+    int index = Math.floorMod(next - n, sends.length);
+    return sends[index];
+  }
+}

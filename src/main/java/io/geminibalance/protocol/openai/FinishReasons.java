@@ -1,0 +1,26 @@
+package io.geminibalance.protocol.openai;
+
+import java.util.Set;
+
+/** Gemini {@code finishReason} to OpenAI {@code finish_reason} (PROTOCOL §7). */
+public final class FinishReasons {
+
+  private static final Set<String> FILTERED = Set.of("SAFETY", "RECITATION", "BLOCKLIST",
+      "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION");
+
+  private FinishReasons() {}
+
+  /**
+   * @param geminiReason the upstream value; new values appear over time and map to {@code stop}
+   * @param hasToolCalls whether the choice carries tool calls, which turns STOP into tool_calls
+   */
+  public static String map(String geminiReason, boolean hasToolCalls) {
+    if (geminiReason == null || geminiReason.equals("STOP")) {
+      return hasToolCalls ? "tool_calls" : "stop";
+    }
+    if (geminiReason.equals("MAX_TOKENS")) {
+      return "length";
+    }
+    return FILTERED.contains(geminiReason) ? "content_filter" : "stop";
+  }
+}

@@ -1,0 +1,100 @@
+package io.geminibalance.protocol.openai;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
+
+/**
+ * Jackson plumbing shared by the translators: node factories and typed field readers that
+ * turn a wrongly typed client field into a {@link TranslationException} naming it.
+ */
+final class Json {
+
+  // Trailing tokens fail, so "42 apples" is text rather than the number 42.
+  static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private Json() {}
+
+  static ObjectNode object() {
+    return NODES.objectNode();
+  }
+
+  static ArrayNode array() {
+    return NODES.arrayNode();
+  }
+
+  /** True when the field is absent or JSON null: OpenAI clients send both for "not set". */
+  static boolean isMissing(JsonNode parent, String field) {
+    JsonNode value = parent.get(field);
+    return value == null || value.isNull();
+  }
+
+  static Optional<String> optString(JsonNode parent, String field, String param) {
+    if (isMissing(parent, field)) {
+      return Optional.empty();
+    }
+    JsonNode value = parent.get(field);
+    if (!value.isTextual()) {
+      throw new TranslationException(param, "'" + param + "' must be a string");
+    }
+    return Optional.of(value.asText());
+  }
+
+  static Optional<Integer> optInt(JsonNode parent, String field, String param) {
+    if (isMissing(parent, field)) {
+      return Optional.empty();
+    }
+    JsonNode value = parent.get(field);
+    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+      throw new TranslationException(param, "'" + param + "' must be an integer");
+    }
+    return Optional.of(value.intValue());
+  }
+
+  static Optional<JsonNode> optNumber(JsonNode parent, String field, String param) {
+    if (isMissing(parent, field)) {
+      return Optional.empty();
+    }
+    JsonNode value = parent.get(field);
+    if (!value.isNumber()) {
+      throw new TranslationException(param, "'" + param + "' must be a number");
+    }
+    return Optional.of(value);
+  }
+
+  static boolean optBoolean(JsonNode parent, String field, String param) {
+    if (isMissing(parent, field)) {
+      return false;
+    }
+    JsonNode value = parent.get(field);
+    if (!value.isBoolean()) {
+      throw new TranslationException(param, "'" + param + "' must be a boolean");
+    }
+    return value.booleanValue();
+  }
+
+  /** Parses JSON text, or empty when it is not JSON at all. */
+  static Optional<JsonNode> tryParse(String text) {
+    try {
+      JsonNode node = MAPPER.readTree(text);
+      return Optional.ofNullable(node).filter(n -> !n.isMissingNode());
+    } catch (JsonProcessingException e) {
+      return Optional.empty();
+    }
+  }
+
+  static String write(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JsonNode tree always serializes", e);
+    }
+  }
+}

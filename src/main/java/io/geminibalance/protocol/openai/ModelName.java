@@ -1,0 +1,85 @@
+package io.geminibalance.protocol.openai;
+
+import java.util.Collection;
+import java.util.Objects;
+
+/**
+ * A model id as a client requested it, split into the upstream base model and the
+ * gateway's virtual suffixes ({@code -search}, {@code -image}, {@code -non-thinking}).
+ *
+ * <p>Suffixes are peeled from the end in any order, so {@code gemini-2.5-flash-search-non-thinking}
+ * and {@code gemini-2.5-flash-non-thinking-search} both mean the same thing. Each suffix counts once.
+ *
+ * <p>{@code -image} is special: Google ships real models whose names end in {@code -image}
+ * ({@code gemini-2.5-flash-image}). So {@code -image} is only read as the virtual suffix when
+ * the base it leaves is a configured image model; otherwise it stays part of the base.
+ *
+ * @param requested the id exactly as the client sent it (echoed back in responses and errors)
+ * @param base the upstream model id, without {@code models/} and without virtual suffixes
+ */
+public record ModelName(String requested, String base, boolean search, boolean image, boolean nonThinking) {
+
+  private static final String PREFIX = "models/";
+  private static final String SEARCH = "-search";
+  private static final String IMAGE = "-image";
+  private static final String NON_THINKING = "-non-thinking";
+
+  public ModelName {
+    Objects.requireNonNull(requested, "requested");
+    Objects.requireNonNull(base, "base");
+  }
+
+  /**
+   * Parses a requested id; never fails, an id without suffixes is its own base.
+   *
+   * @param imageModels base models for which {@code -image} is a virtual suffix
+   */
+  public static ModelName parse(String requested, Collection<String> imageModels) {
+    ModelName greedy = peel(requested, true);
+    if (greedy.image() && !imageModels.contains(greedy.base())) {
+      return peel(requested, false);
+    }
+    return greedy;
+  }
+
+  private static ModelName peel(String requested, boolean imageAllowed) {
+    String rest = stripPrefix(requested.trim());
+    boolean search = false;
+    boolean image = false;
+    boolean nonThinking = false;
+    boolean peeled = true;
+    while (peeled) {
+      peeled = false;
+      if (!search && endsWithSuffix(rest, SEARCH)) {
+        rest = cut(rest, SEARCH);
+        search = peeled = true;
+      } else if (imageAllowed && !image && endsWithSuffix(rest, IMAGE)) {
+        rest = cut(rest, IMAGE);
+        image = peeled = true;
+      } else if (!nonThinking && endsWithSuffix(rest, NON_THINKING)) {
+        rest = cut(rest, NON_THINKING);
+        nonThinking = peeled = true;
+      }
+    }
+    return new ModelName(requested, rest, search, image, nonThinking);
+  }
+
+  /** Strips one leading {@code models/}, as the OpenAI surface accepts both spellings. */
+  public static String stripPrefix(String id) {
+    return id.startsWith(PREFIX) ? id.substring(PREFIX.length()) : id;
+  }
+
+  /** True when the requested id carries any virtual suffix. */
+  public boolean isVirtual() {
+    return search || image || nonThinking;
+  }
+
+  // A bare "-search" must not peel down to an empty base model.
+  private static boolean endsWithSuffix(String id, String suffix) {
+    return id.length() > suffix.length() && id.endsWith(suffix);
+  }
+
+  private static String cut(String id, String suffix) {
+    return id.substring(0, id.length() - suffix.length());
+  }
+}

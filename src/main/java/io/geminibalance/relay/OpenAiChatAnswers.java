@@ -1,0 +1,79 @@
+package io.geminibalance.relay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.geminibalance.protocol.openai.ChatResponseTranslator;
+import io.geminibalance.protocol.openai.ChatStreamTranslator;
+import io.geminibalance.protocol.openai.OpenAiErrors;
+import io.geminibalance.protocol.openai.ResponseContext;
+import io.geminibalance.protocol.openai.ThoughtSignatureCache;
+import io.geminibalance.protocol.openai.TranslatedChatRequest;
+import io.geminibalance.protocol.openai.TranslationOptions;
+import io.geminibalance.streaming.BodyRelay;
+import io.geminibalance.upstream.UpstreamResult;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.function.LongSupplier;
+
+/** Turns a successful Gemini answer into the OpenAI answer: one JSON body, or a chunk stream. */
+final class OpenAiChatAnswers {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private OpenAiChatAnswers() {}
+
+  static void relay(RoutingContext rc, UpstreamResult.Answered answered, TranslatedChatRequest request,
+      TranslationOptions options, ThoughtSignatureCache signatures, LongSupplier clock) {
+    ResponseContext context = new ResponseContext(completionId(), clock.getAsLong() / 1000,
+        request.model().requested(), ResponseContext.randomToolCallIds(RANDOM), signatures, clock.getAsLong());
+    if (request.stream()) {
+      stream(rc.response(), answered.response(), new ChatStreamTranslator(options, context, request.includeUsage()));
+    } else {
+      whole(rc.response(), answered.response(), new ChatResponseTranslator(options), context);
+    }
+  }
+
+  private static void whole(HttpServerResponse client, HttpClientResponse upstream,
+      ChatResponseTranslator translator, ResponseContext context) {
+    upstream.body().onComplete(ar -> {
+      if (ar.failed()) {
+        OpenAiFailures.send(client, OpenAiErrors.of(502, "upstream answer broke: " + ar.cause().getMessage(),
+            null, "bad_gateway"));
+        return;
+      }
+      JsonNode gemini = parse(ar.result());
+      if (gemini == null) {
+        OpenAiFailures.send(client, OpenAiErrors.of(502, "upstream answer was not JSON", null, "bad_gateway"));
+        return;
+      }
+      client.putHeader("content-type", "application/json; charset=UTF-8")
+          .end(translator.toCompletion(gemini, context).toString());
+    });
+    upstream.resume();
+  }
+
+  private static void stream(HttpServerResponse client, HttpClientResponse upstream, ChatStreamTranslator translator) {
+    client.setStatusCode(200).setChunked(true)
+        .putHeader("content-type", "text/event-stream; charset=UTF-8")
+        .putHeader("cache-control", "no-cache")
+        .putHeader("x-accel-buffering", "no");
+    BodyRelay.relay(upstream, client, new OpenAiStreamTransformer(translator));
+  }
+
+  private static JsonNode parse(Buffer body) {
+    try {
+      return OpenAiRelay.JSON.readTree(body.getBytes());
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  static String completionId() {
+    byte[] bytes = new byte[12];
+    RANDOM.nextBytes(bytes);
+    return "chatcmpl-" + HexFormat.of().formatHex(bytes);
+  }
+}

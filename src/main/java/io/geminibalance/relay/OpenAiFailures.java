@@ -1,0 +1,53 @@
+package io.geminibalance.relay;
+
+import io.geminibalance.protocol.openai.OpenAiErrors;
+import io.geminibalance.protocol.openai.OpenAiErrors.OpenAiError;
+import io.geminibalance.upstream.UpstreamResult;
+import io.vertx.core.http.HttpServerResponse;
+
+/** Final failures on the translated OpenAI surface, in OpenAI's error shape and status. */
+final class OpenAiFailures {
+  private OpenAiFailures() {}
+
+  static void send(HttpServerResponse response, UpstreamResult.Failed failed, String requestedModel) {
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    OpenAiError error = failed.upstreamBody() != null && failed.upstreamBody().length() > 0
+        ? OpenAiErrors.fromUpstream(failed.status(), failed.upstreamBody().getBytes())
+        : OpenAiErrors.of(failed.status(), failed.message(), null, gatewayCode(failed.status()));
+    if (failed.status() == 404 && failed.upstreamBody() != null) {
+      error = OpenAiErrors.of(404, "The model '" + requestedModel + "' does not exist or is not available: "
+          + error.body().path("error").path("message").asText(), "model", "model_not_found");
+    }
+    long retryAfter = failed.retryAfterSeconds() > 0 ? failed.retryAfterSeconds()
+        : error.retryAfterSeconds().orElse(failed.status() == 429 ? 60 : 0);
+    if (retryAfter > 0) {
+      response.putHeader("retry-after", Long.toString(retryAfter));
+    }
+    if (failed.poolRefusal() && failed.status() == 503) {
+      response.putHeader("x-should-retry", "false");
+    }
+    response.setStatusCode(error.status()).putHeader("content-type", "application/json; charset=UTF-8")
+        .end(error.body().toString());
+  }
+
+  static void send(HttpServerResponse response, OpenAiError error) {
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    error.retryAfterSeconds().ifPresent(s -> response.putHeader("retry-after", Long.toString(s)));
+    response.setStatusCode(error.status()).putHeader("content-type", "application/json; charset=UTF-8")
+        .end(error.body().toString());
+  }
+
+  private static String gatewayCode(int status) {
+    return switch (status) {
+      case 429 -> "rate_limit_exceeded";
+      case 503 -> "service_unavailable";
+      case 504 -> "deadline_exceeded";
+      case 499 -> "client_closed";
+      default -> "internal";
+    };
+  }
+}

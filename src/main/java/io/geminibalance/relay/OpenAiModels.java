@@ -1,0 +1,49 @@
+package io.geminibalance.relay;
+
+import io.geminibalance.protocol.openai.ModelListTranslator;
+import io.geminibalance.protocol.openai.OpenAiErrors;
+import io.geminibalance.protocol.openai.TranslationOptions;
+import io.geminibalance.upstream.RequestContext;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code GET models} and {@code GET models/{id}} on the OpenAI surface, from the cached catalog. */
+final class OpenAiModels {
+  /** A fixed {@code created} for every model: the gateway has no real creation dates. */
+  private static final long CREATED = System.currentTimeMillis() / 1000;
+
+  private OpenAiModels() {}
+
+  static void list(RoutingContext rc, ModelCatalog catalog, TranslationOptions options, RequestContext ctx) {
+    catalog.models(ctx.client()).onComplete(ar -> {
+      if (ar.failed()) {
+        fail(rc, ar.cause());
+        return;
+      }
+      rc.response().putHeader("content-type", "application/json; charset=UTF-8")
+          .end(new ModelListTranslator(options).toOpenAiList(ModelCatalog.asPages(ar.result()), CREATED).toString());
+    });
+  }
+
+  static void one(RoutingContext rc, ModelCatalog catalog, TranslationOptions options, RequestContext ctx,
+      String id) {
+    catalog.models(ctx.client()).onComplete(ar -> {
+      if (ar.failed()) {
+        fail(rc, ar.cause());
+        return;
+      }
+      new ModelListTranslator(options).find(ModelCatalog.asPages(ar.result()), id, CREATED).ifPresentOrElse(
+          model -> rc.response().putHeader("content-type", "application/json; charset=UTF-8").end(model.toString()),
+          () -> OpenAiFailures.send(rc.response(), OpenAiErrors.of(404,
+              "The model '" + id + "' does not exist", "model", "model_not_found")));
+    });
+  }
+
+  private static void fail(RoutingContext rc, Throwable cause) {
+    if (cause instanceof ModelCatalog.FetchFailed failed) {
+      OpenAiFailures.send(rc.response(), failed.failed(), "");
+    } else {
+      OpenAiFailures.send(rc.response(), OpenAiErrors.of(502, "model list unavailable: " + cause.getMessage(),
+          null, "bad_gateway"));
+    }
+  }
+}

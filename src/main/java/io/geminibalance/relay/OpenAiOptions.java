@@ -1,0 +1,58 @@
+package io.geminibalance.relay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.geminibalance.config.ConfigValues;
+import io.geminibalance.config.GatewayConfig;
+import io.geminibalance.protocol.openai.TranslationOptions;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the translator's options from the settings in force (gemini-balance's names). */
+public final class OpenAiOptions {
+  private OpenAiOptions() {}
+
+  /** @throws io.geminibalance.config.ConfigException naming a bad setting */
+  public static TranslationOptions from(GatewayConfig config) {
+    try {
+      return build(config);
+    } catch (IllegalArgumentException e) {
+      throw new io.geminibalance.config.ConfigException("SAFETY_SETTINGS", "SAFETY_SETTINGS: " + e.getMessage());
+    }
+  }
+
+  private static TranslationOptions build(GatewayConfig config) {
+    ConfigValues v = config.values();
+    TranslationOptions d = TranslationOptions.defaults();
+    JsonNode safety = v.jsonArray("SAFETY_SETTINGS");
+    return new TranslationOptions(
+        safety == null ? d.safetySettings() : safety,
+        new HashSet<>(v.list("THINKING_MODELS", List.copyOf(d.thinkingModels()))),
+        budgets(v),
+        v.bool("SHOW_THINKING_PROCESS", d.showThinkingProcess()),
+        v.bool("SHOW_SEARCH_LINK", d.showSearchLink()),
+        new HashSet<>(v.list("SEARCH_MODELS", List.copyOf(d.searchModels()))),
+        new HashSet<>(v.list("IMAGE_MODELS", List.copyOf(d.imageModels()))),
+        new HashSet<>(config.filteredModels()),
+        v.bool("TOOLS_CODE_EXECUTION_ENABLED", false),
+        v.bool("URL_CONTEXT_ENABLED", false),
+        new HashSet<>(v.list("URL_CONTEXT_MODELS", List.copyOf(d.urlContextModels()))));
+  }
+
+  private static Map<String, Integer> budgets(ConfigValues v) {
+    JsonNode map = v.jsonObject("THINKING_BUDGET_MAP");
+    Map<String, Integer> budgets = new HashMap<>();
+    if (map != null) {
+      map.properties().forEach(e -> {
+        if (e.getValue().isNumber()) {
+          budgets.put(e.getKey(), (int) Math.round(e.getValue().asDouble()));
+        } else {
+          throw new io.geminibalance.config.ConfigException("THINKING_BUDGET_MAP", map.toString(),
+              "a JSON object of model to a whole number budget (-1 to 32768)");
+        }
+      });
+    }
+    return budgets;
+  }
+}

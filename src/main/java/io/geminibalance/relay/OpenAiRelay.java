@@ -1,0 +1,170 @@
+package io.geminibalance.relay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.geminibalance.config.GatewayConfig;
+import io.geminibalance.protocol.openai.ChatRequestTranslator;
+import io.geminibalance.protocol.openai.MediaPlaceholders;
+import io.geminibalance.protocol.openai.MediaPlaceholders.FetchedMedia;
+import io.geminibalance.protocol.openai.ThoughtSignatureCache;
+import io.geminibalance.protocol.openai.TranslatedChatRequest;
+import io.geminibalance.protocol.openai.TranslationException;
+import io.geminibalance.protocol.openai.TranslationOptions;
+import io.geminibalance.upstream.RequestContext;
+import io.geminibalance.upstream.UpstreamCall;
+import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
+import io.geminibalance.upstream.UpstreamExecutor;
+import io.geminibalance.upstream.UpstreamResult;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The OpenAI surface ({@code /v1}, {@code /hf/v1}): requests translated to Gemini, answers
+ * translated back, over the same key pool, retries and streaming as the native surface. The
+ * translation itself is pure code in {@code protocol.openai}; this class only sequences it.
+ */
+public final class OpenAiRelay {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private final UpstreamExecutor executor;
+  private final ModelCatalog catalog;
+  private final MediaFetcher media;
+  private final ThoughtSignatureCache signatures;
+  private final Supplier<GatewayConfig> config;
+  private final LongSupplier clock;
+
+  public OpenAiRelay(UpstreamExecutor executor, ModelCatalog catalog, MediaFetcher media,
+      ThoughtSignatureCache signatures, Supplier<GatewayConfig> config, LongSupplier clock) {
+    this.executor = executor;
+    this.catalog = catalog;
+    this.media = media;
+    this.signatures = signatures;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** {@code resource} is the path below the prefix, e.g. {@code chat/completions}. */
+  public void handle(RoutingContext rc, String resource, RequestContext ctx) {
+    rc.response().closeHandler(v -> ctx.clientClosed());
+    HttpMethod method = rc.request().method();
+    if (method == HttpMethod.GET && resource.equals("models")) {
+      OpenAiModels.list(rc, catalog, options(), ctx);
+    } else if (method == HttpMethod.GET && resource.startsWith("models/")) {
+      OpenAiModels.one(rc, catalog, options(), ctx, resource.substring("models/".length()));
+    } else if (method == HttpMethod.POST && resource.equals("chat/completions")) {
+      chat(rc, ctx);
+    } else if (method == HttpMethod.POST && resource.equals("embeddings")) {
+      OpenAiEmbeddings.handle(rc, executor, ctx, parse(rc));
+    } else {
+      OpenAiResponses.error(rc.response(), 404, "Unknown endpoint: " + method + " " + rc.request().path(),
+          "invalid_request_error", null, "unknown_url");
+    }
+  }
+
+  /** Options are rebuilt only when the configuration object changes, not per request. */
+  private TranslationOptions options() {
+    GatewayConfig current = config.get();
+    CachedOptions cached = this.cached;
+    if (cached == null || cached.config() != current) {
+      cached = new CachedOptions(current, OpenAiOptions.from(current));
+      this.cached = cached;
+    }
+    return cached.options();
+  }
+
+  private record CachedOptions(GatewayConfig config, TranslationOptions options) {}
+
+  private volatile CachedOptions cached;
+
+  private void chat(RoutingContext rc, RequestContext ctx) {
+    JsonNode body = parse(rc);
+    if (body == null) {
+      return;
+    }
+    TranslatedChatRequest translated;
+    try {
+      translated = new ChatRequestTranslator(options(), signatures).translate(body, clock.getAsLong());
+    } catch (TranslationException e) {
+      OpenAiResponses.error(rc.response(), 400, e.getMessage(), "invalid_request_error", e.param(),
+          "invalid_request");
+      return;
+    }
+    fetchMedia(translated).onComplete(ar -> {
+      if (ar.failed()) {
+        OpenAiResponses.error(rc.response(), 400, "Could not use an image URL: " + ar.cause().getMessage(),
+            "invalid_request_error", "messages", "invalid_image_url");
+        return;
+      }
+      send(rc, ctx, translated, ar.result());
+    });
+  }
+
+  private Future<ObjectNode> fetchMedia(TranslatedChatRequest translated) {
+    if (translated.mediaUrls().isEmpty()) {
+      return Future.succeededFuture(translated.body());
+    }
+    Map<String, FetchedMedia> fetched = new HashMap<>();
+    List<Future<Void>> downloads = translated.mediaUrls().stream().distinct()
+        .map(url -> media.fetch(url).map(m -> {
+          synchronized (fetched) {
+            fetched.put(url, new FetchedMedia(m.mimeType(), m.base64()));
+          }
+          return (Void) null;
+        })).toList();
+    return Future.all(downloads).map(v -> MediaPlaceholders.withFetchedMedia(translated.body(), fetched));
+  }
+
+  private void send(RoutingContext rc, RequestContext ctx, TranslatedChatRequest translated, ObjectNode body) {
+    String model = translated.upstreamModel();
+    UpstreamCall call = new UpstreamCall(HttpMethod.POST,
+        "/models/" + model + (translated.stream() ? ":streamGenerateContent" : ":generateContent"),
+        translated.stream() ? "alt=sse" : "", forwardedHeaders(rc), Buffer.buffer(body.toString()),
+        model, translated.stream(), KeyPlacement.GOOG_API_KEY_HEADER,
+        translated.stream() ? "openai-chat-stream" : "openai-chat-non-stream");
+    executor.execute(call, ctx).onComplete(ar -> {
+      if (ar.failed()) {
+        OpenAiResponses.error(rc.response(), 500, "gateway error: " + ar.cause().getMessage(),
+            "server_error", null, "internal");
+      } else if (ar.result() instanceof UpstreamResult.Answered answered) {
+        OpenAiChatAnswers.relay(rc, answered, translated, options(), signatures, clock);
+      } else {
+        OpenAiFailures.send(rc.response(), (UpstreamResult.Failed) ar.result(), translated.model().requested());
+      }
+    });
+  }
+
+  private static MultiMap forwardedHeaders(RoutingContext rc) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    String agent = rc.request().getHeader("user-agent");
+    if (agent != null) {
+      headers.add("user-agent", agent);
+    }
+    return headers;
+  }
+
+  /** The JSON object body, or {@code null} after answering 400. */
+  static JsonNode parse(RoutingContext rc) {
+    Buffer buffer = rc.body().buffer();
+    try {
+      JsonNode node = buffer == null || buffer.length() == 0 ? null : JSON.readTree(buffer.getBytes());
+      if (node != null && node.isObject()) {
+        return node;
+      }
+    } catch (IOException e) {
+      // answered below
+    }
+    OpenAiResponses.error(rc.response(), 400, "The request body is not a valid JSON object.",
+        "invalid_request_error", null, "invalid_json");
+    return null;
+  }
+}

@@ -1,0 +1,37 @@
+package io.geminibalance.upstream;
+
+import io.geminibalance.keypool.Acquisition;
+import io.geminibalance.keypool.ApiKey;
+import io.geminibalance.keypool.LeaseQueue;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.Set;
+
+/**
+ * Leases through the pool's wait queue: a key now, or as soon as one frees within
+ * QUEUE_TIMEOUT_SECONDS. The answer comes back on the caller's event loop.
+ */
+public final class QueueLeaser implements Leaser {
+  private final Vertx vertx;
+  private final LeaseQueue queue;
+
+  public QueueLeaser(Vertx vertx, LeaseQueue queue) {
+    this.vertx = vertx;
+    this.queue = queue;
+  }
+
+  @Override
+  public Future<Acquisition> lease(String model, Set<ApiKey> alreadyTried) {
+    Context context = vertx.getOrCreateContext();
+    return Future.fromCompletionStage(queue.acquireOrWait(model, alreadyTried), context);
+  }
+
+  /** Vert.x timers for the queue's wake-ups (never blocks a thread). */
+  public static io.geminibalance.keypool.Timer timer(Vertx vertx) {
+    return (delayMillis, task) -> {
+      long id = vertx.setTimer(Math.max(1, delayMillis), t -> task.run());
+      return () -> vertx.cancelTimer(id);
+    };
+  }
+}

@@ -1,0 +1,119 @@
+package io.geminibalance.admin;
+
+import static io.geminibalance.testing.GatewayHarness.ADMIN_TOKEN;
+import static io.geminibalance.testing.GatewayHarness.CLIENT_TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.geminibalance.testing.GatewayHarness;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigApiTest {
+  static final String ADMIN = "Bearer " + ADMIN_TOKEN;
+
+  private static HttpResponse<String> put(GatewayHarness h, String body) {
+    return h.send(h.request("/api/config", "authorization", ADMIN, "content-type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
+  private static HttpResponse<String> delete(GatewayHarness h, String name) {
+    return h.send(h.request("/api/config/" + name, "authorization", ADMIN).DELETE().build());
+  }
+
+  @Test
+  void onlyTheAdminTokenMayUseTheAdminApi() {
+    try (GatewayHarness h = GatewayHarness.start()) {
+      assertThat(h.get("/api/config").statusCode()).isEqualTo(401);
+      assertThat(h.get("/api/config", "authorization", "Bearer " + CLIENT_TOKEN).statusCode()).isEqualTo(401);
+      assertThat(h.get("/api/config", "authorization", ADMIN).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void getShowsEverySettingWithItsSourceAndMasksSecrets() {
+    try (GatewayHarness h = GatewayHarness.start(Map.of("MAX_RETRIES", "2"))) {
+      String body = h.get("/api/config", "authorization", ADMIN).body();
+      assertThat(body).contains("\"name\":\"MAX_RETRIES\",\"value\":\"2\",\"source\":\"ENV\"");
+      assertThat(body).contains("\"name\":\"TEST_MODEL\",\"value\":\"gemini-2.5-flash-lite\",\"source\":\"DEFAULT\"");
+      assertThat(body).doesNotContain(GatewayHarness.KEY_A).doesNotContain(CLIENT_TOKEN).doesNotContain(ADMIN_TOKEN);
+      assertThat(body).contains("...1111");
+    }
+  }
+
+  @Test
+  void savedValuesApplyAtOnceAndSurviveARestartAndRevertRestoresTheEnvironment() {
+    String db = GatewayHarness.tempDatabase();
+    try (GatewayHarness h = GatewayHarness.start(Map.of(), db)) {
+      HttpResponse<String> r = put(h, "{\"ALLOWED_TOKENS\":[\"tok-new-9999\"],\"MAX_RETRIES\":0}");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).contains("\"name\":\"MAX_RETRIES\",\"value\":\"0\",\"source\":\"SAVED\"");
+      assertThat(h.post("/v1beta/models/m:generateContent", "{}", "x-goog-api-key", "tok-new-9999").statusCode())
+          .isEqualTo(200);
+      assertThat(h.post("/v1beta/models/m:generateContent", "{}", "x-goog-api-key", CLIENT_TOKEN).statusCode())
+          .isEqualTo(401);
+    }
+    try (GatewayHarness h = GatewayHarness.start(Map.of(), db)) {
+      assertThat(h.post("/v1beta/models/m:generateContent", "{}", "x-goog-api-key", "tok-new-9999").statusCode())
+          .isEqualTo(200);
+      HttpResponse<String> reverted = delete(h, "ALLOWED_TOKENS");
+      assertThat(reverted.statusCode()).isEqualTo(200);
+      assertThat(reverted.body()).contains("\"reverted\":true");
+      assertThat(h.post("/v1beta/models/m:generateContent", "{}", "x-goog-api-key", CLIENT_TOKEN).statusCode())
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aBadValueIs400NamingItAndNothingIsSaved() {
+    try (GatewayHarness h = GatewayHarness.start()) {
+      HttpResponse<String> r = put(h, "{\"TEST_MODEL\":\"x\",\"MAX_RETRIES\":\"lots\"}");
+      assertThat(r.statusCode()).isEqualTo(400);
+      assertThat(r.body()).contains("\"param\":\"MAX_RETRIES\"").contains("MAX_RETRIES: 'lots'");
+      assertThat(h.get("/api/config", "authorization", ADMIN).body())
+          .contains("\"name\":\"TEST_MODEL\",\"value\":\"gemini-2.5-flash-lite\",\"source\":\"DEFAULT\"");
+      assertThat(put(h, "{\"NO_SUCH_SETTING\":1}").statusCode()).isEqualTo(400);
+      assertThat(put(h, "{\"PORT\":1234}").statusCode()).isEqualTo(400);
+      assertThat(put(h, "[1,2]").statusCode()).isEqualTo(400);
+    }
+  }
+
+  @Test
+  void apiKeysEditedThroughTheApiReplaceTheStoredSet() {
+    try (GatewayHarness h = GatewayHarness.start()) {
+      assertThat(put(h, "{\"API_KEYS\":[\"key-zzzz-9999\"]}").statusCode()).isEqualTo(200);
+      assertThat(h.get("/health").body()).contains("\"total\":1");
+      h.post("/v1beta/models/m:generateContent", "{}", "x-goog-api-key", CLIENT_TOKEN);
+      assertThat(h.fake.requests().get(0).key()).isEqualTo("key-zzzz-9999");
+    }
+  }
+
+  @Test
+  void savedValueHidingADifferentEnvironmentValueIsReported() {
+    String db = GatewayHarness.tempDatabase();
+    try (GatewayHarness h = GatewayHarness.start(Map.of("TEST_MODEL", "env-model"), db)) {
+      put(h, "{\"TEST_MODEL\":\"saved-model\"}");
+    }
+    try (GatewayHarness h = GatewayHarness.start(Map.of("TEST_MODEL", "env-model"), db)) {
+      String body = h.get("/api/config", "authorization", ADMIN).body();
+      assertThat(body).contains("\"name\":\"TEST_MODEL\",\"value\":\"saved-model\",\"source\":\"SAVED\"");
+      assertThat(body).contains("TEST_MODEL: the saved value");
+    }
+  }
+
+  @Test
+  void quotaLimitsChangedThroughTheApiApplyAtOnce() {
+    try (GatewayHarness h = GatewayHarness.start(Map.of("API_KEYS", "key-only-0001"))) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(h.post("/v1beta/models/m:generateContent", "{}", "x-goog-api-key", CLIENT_TOKEN).statusCode())
+            .isEqualTo(200);
+      }
+      assertThat(put(h, "{\"DEFAULT_RPM\":3,\"QUEUE_TIMEOUT_SECONDS\":0}").statusCode()).isEqualTo(200);
+      HttpResponse<String> limited = h.post("/v1beta/models/m:generateContent", "{}", "x-goog-api-key", CLIENT_TOKEN);
+      assertThat(limited.statusCode()).isEqualTo(429);
+      assertThat(limited.body()).contains("gateway");
+      assertThat(put(h, "{\"DEFAULT_RPM\":\"-2\"}").statusCode()).isEqualTo(400);
+    }
+  }
+}

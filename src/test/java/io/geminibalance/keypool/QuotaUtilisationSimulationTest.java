@@ -1,0 +1,111 @@
+package io.geminibalance.keypool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.geminibalance.keypool.KeyOutcome.RateLimited;
+import io.geminibalance.keypool.KeyOutcome.RateLimited.QuotaWindow;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Overload at twice the pool's capacity for several simulated minutes, through the wait queue,
+ * against a fake Google that enforces the true per-minute limits. Pure: fake clock and timer.
+ */
+class QuotaUtilisationSimulationTest {
+  private static final int KEYS = 20;
+  private static final int MINUTES = 6;
+  private static final Map<String, Integer> TRUE_RPM = Map.of("gemini-2.5-flash", 10, "gemini-2.5-pro", 5);
+
+  @Test
+  void rightLimitsServeTheWholeCapacityWithoutA429() {
+    Run run = new Run(TRUE_RPM, 1);
+    run.overload();
+    run.print("limits right");
+    assertThat(run.upstream.refusals()).isZero();
+    assertThat(run.served).isLessThanOrEqualTo(run.theoretical());
+    assertThat(run.served).isGreaterThanOrEqualTo((long) Math.ceil(0.99 * run.theoretical()));
+  }
+
+  @Test
+  void limitsTwiceTooHighCostAtMostOne429PerKeyAndModel() {
+    Run run = new Run(TRUE_RPM, 2);
+    run.overload();
+    run.print("limits 2x too high");
+    assertThat(run.upstream.mostRefusalsOfOneKeyAndModel()).isLessThanOrEqualTo(1);
+    assertThat(run.served).isGreaterThanOrEqualTo((long) Math.ceil(0.95 * run.theoretical()));
+  }
+
+  /** One simulated run: arrivals, the pool, its queue and the fake upstream. */
+  private static final class Run {
+    final FakeClock clock = FakeClock.at("2026-01-10T18:00:00Z");
+    final FakeTimer timer = new FakeTimer(clock);
+    final FakeUpstream upstream;
+    final QuotaKeyPool pool;
+    final LeaseQueue queue;
+    final long start = clock.millis();
+    long served;
+    long refusedByGateway;
+
+    Run(Map<String, Integer> trueRpm, int overstatement) {
+      upstream = new FakeUpstream(trueRpm);
+      String limits = "{\"gemini-2.5-flash\": [%d, 0], \"gemini-2.5-pro\": [%d, 0]}".formatted(
+          trueRpm.get("gemini-2.5-flash") * overstatement, trueRpm.get("gemini-2.5-pro") * overstatement);
+      pool = new QuotaKeyPool(Keys.many(KEYS), QuotaPolicy.fromEnv(Map.of("MODEL_RATE_LIMITS", limits)), clock);
+      queue = LeaseQueue.over(pool, timer, clock, LeaseQueue.Settings.DEFAULTS);
+    }
+
+    long theoretical() {
+      return (long) KEYS * MINUTES * TRUE_RPM.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** Arrivals at twice the capacity of each model, evenly spaced, interleaved. */
+    void overload() {
+      List<String> models = List.copyOf(TRUE_RPM.keySet());
+      long end = start + MINUTES * 60_000L;
+      for (String model : models) {
+        long perMinute = 2L * KEYS * TRUE_RPM.get(model);
+        long spacingMicros = 60_000_000L / perMinute;
+        for (long at = 0; start + at / 1000 < end; at += spacingMicros) {
+          long arrival = start + at / 1000;
+          timer.schedule(arrival - start, () -> request(model, Set.of(), clock.millis() + 10_000));
+        }
+      }
+      timer.advance(end - start - 1); // sends in [start, end): the theoretical window
+    }
+
+    void request(String model, Set<ApiKey> tried, long deadline) {
+      queue.acquireOrWait(model, tried, deadline).thenAccept(a -> attempt(model, tried, deadline, a));
+    }
+
+    void attempt(String model, Set<ApiKey> tried, long deadline, Acquisition acquisition) {
+      if (!(acquisition instanceof Acquisition.Granted granted)) {
+        refusedByGateway++;
+        return;
+      }
+      KeyLease lease = granted.lease();
+      FakeUpstream.Answer answer = upstream.send(lease.key(), model, clock.millis());
+      if (answer.accepted()) {
+        served++;
+        pool.release(lease, KeyOutcome.SUCCESS);
+        return;
+      }
+      pool.release(lease, new RateLimited(answer.retryDelay(), QuotaWindow.MINUTE, "GenerateRequestsPerMinute"));
+      Set<ApiKey> next = new HashSet<>(tried);
+      next.add(lease.key());
+      if (next.size() < 3) {
+        request(model, next, deadline);
+      }
+    }
+
+    void print(String scenario) {
+      System.out.printf("[simulation] %s: %d keys x 2 models, %d min at 2x capacity: served %d / theoretical %d"
+              + " (%.2f %%), upstream 429s %d (most for one key+model: %d), refused by the gateway %d%n",
+          scenario, KEYS, MINUTES, served, theoretical(), 100.0 * served / theoretical(),
+          upstream.refusals(), upstream.mostRefusalsOfOneKeyAndModel(), refusedByGateway);
+    }
+  }
+}
