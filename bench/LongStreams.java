@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>LongStreams URL BODY_FILE STREAMS RAMP_PER_SEC HOLD_SECONDS [Header: value]...</pre>
  *
- * A stream counts as an error when it fails to connect, gets a non-200 status, is reset, or ends
- * before the hold is over (the upstream is told to trickle for longer than the test). A stream is
+ * A stream counts as an error when it fails to connect, gets a non-200 status, is reset, ends
+ * before the hold is over, or has had no response headers by the end of the hold (the upstream is told to trickle for longer than the test). A stream is
  * "stalled" when it has received no event in the last STALL_MS (default 5000) at the end of the hold.
  * Prints progress lines {@code LONG_SAMPLE ...} on stderr and one {@code LONG_RESULT ...} line on stdout.
  */
@@ -36,6 +36,7 @@ public final class LongStreams {
   static final AtomicInteger maxOpen = new AtomicInteger();
   static final AtomicInteger errors = new AtomicInteger();
   static final AtomicInteger endedEarly = new AtomicInteger();
+  static final AtomicInteger failedBeforeResponse = new AtomicInteger();
   static final AtomicLong events = new AtomicLong();
   static final Map<String, Integer> errorKinds = new TreeMap<>();
   static volatile boolean holding = true;
@@ -98,6 +99,15 @@ public final class LongStreams {
       }
     }
     holding = false;
+    // Issued streams that neither got response headers nor failed by the end of the hold: the
+    // server accepted them (or left them in its accept queue) and never answered. Errors too.
+    int noResponse = issued.get() - established.get() - failedBeforeResponse.get();
+    if (noResponse > 0) {
+      errors.addAndGet(noResponse);
+      synchronized (errorKinds) {
+        errorKinds.merge("no_response", noResponse, Integer::sum);
+      }
+    }
     long now = System.nanoTime();
     int openAtEnd = open.get();
     int stalled = 0;
@@ -116,6 +126,7 @@ public final class LongStreams {
         .append(" stalled_at_end=").append(stalled)
         .append(" errors=").append(errors.get())
         .append(" ended_early=").append(endedEarly.get())
+        .append(" no_response=").append(Math.max(0, noResponse))
         .append(" events=").append(events.get())
         .append(String.format(" ramp_s=%.1f", (rampDone - start) / 1e9));
     synchronized (errorKinds) {
@@ -143,6 +154,7 @@ public final class LongStreams {
   static void open(HttpClientAgent client, RequestOptions base, Buffer body, int idx, long[] lastEvent) {
     client.request(new RequestOptions(base)).compose(req -> req.send(body)).onSuccess(resp -> {
       if (resp.statusCode() != 200) {
+        failedBeforeResponse.incrementAndGet();
         error("status_" + resp.statusCode());
         resp.body();
         return;
@@ -188,6 +200,7 @@ public final class LongStreams {
         }
       });
     }).onFailure(err -> {
+      failedBeforeResponse.incrementAndGet();
       if (holding) {
         error("connect_" + err.getClass().getSimpleName());
       }

@@ -454,14 +454,14 @@ gw_commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$
   if ! skipped long; then
     echo "## Long streams: $LONG_STREAMS concurrent streams held ${LONG_HOLD} s"
     echo
-    echo "Ramp $LONG_RAMP new streams/s, one HTTP/1.1 connection each; upstream trickles one event every ${LONG_INTERVAL_MS} ms. Errors: failed connects, non-200, resets and streams that ended before the hold was over. Stalled: no event in the last 5 s at the end of the hold."
+    echo "Ramp $LONG_RAMP new streams/s, one HTTP/1.1 connection each; upstream trickles one event every ${LONG_INTERVAL_MS} ms. Errors: failed connects, non-200, resets, streams that ended before the hold was over, and streams with no response headers by the end of the hold (no_response). Stalled: no event in the last 5 s at the end of the hold."
     echo
-    echo "| target | established | max open | open at end | stalled | errors | max open at upstream | 'Too many open files' in gateway log | peak RSS of server side (sampled VmRSS) |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| target | established | max open | open at end | stalled | no response | errors | max open at upstream | 'Too many open files' in gateway log | peak RSS of server side (sampled VmRSS) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for t in "${LT[@]}"; do
       l="${LONG[$t]}"
       emf="${EMFILE[$t]:-0}"; [[ "$t" == direct ]] && emf="-"
-      echo "| $t | $(kv "$l" established) | $(kv "$l" max_open) | $(kv "$l" open_at_end) | $(kv "$l" stalled_at_end) | $(kv "$l" errors)$(kv "$l" error_kinds | sed 's/^./ &/') | ${UPMAX[$t]:-?} | $emf | $(mib "${LONG_RSS[$t]}") MiB |"
+      echo "| $t | $(kv "$l" established) | $(kv "$l" max_open) | $(kv "$l" open_at_end) | $(kv "$l" stalled_at_end) | $(kv "$l" no_response) | $(kv "$l" errors)$(kv "$l" error_kinds | sed 's/^./ &/') | ${UPMAX[$t]:-?} | $emf | $(mib "${LONG_RSS[$t]}") MiB |"
     done
     echo
     [[ -n "$FD_NOTE" ]] && echo "Note: $FD_NOTE" && echo
