@@ -97,13 +97,22 @@ public final class Persistence implements AutoCloseable {
     if (attemptLog == null) {
       ObjectMapper json = new ObjectMapper();
       LogWriter<io.geminibalance.requestlog.RequestLogEntry> requests =
-          storage.newRequestLogWriter(LogWriter.Options.defaults("request-log"));
+          storage.newRequestLogWriter(writerOptions("request-log", config.get()));
       LogWriter<io.geminibalance.requestlog.ErrorLogEntry> errors = storage.newErrorLogWriter(
-          LogWriter.Options.defaults("error-log"), new ErrorLogSanitizer(redactor,
+          writerOptions("error-log", config.get()), new ErrorLogSanitizer(redactor,
               () -> recordBodies(config.get()), json));
       attemptLog = new StoredAttemptLog(requests, errors, () -> recordBodies(config.get()));
     }
     return attemptLog;
+  }
+
+  /** The writers' queue bound: rows beyond it while the database is away are counted as dropped. */
+  private static LogWriter.Options writerOptions(String name, GatewayConfig config) {
+    LogWriter.Options d = LogWriter.Options.defaults(name);
+    int capacity = config.values().integer("LOG_QUEUE_SIZE", d.capacity(), 1, 10_000_000);
+    // Retry a failed batch at least every 5 s, so logging resumes soon after the database returns.
+    return new LogWriter.Options(name, capacity, Math.min(d.batchSize(), capacity), d.initialBackoff(),
+        Duration.ofSeconds(5), d.closeTimeout());
   }
 
   private static boolean recordBodies(GatewayConfig config) {

@@ -24,6 +24,11 @@ final class DueHeap {
     slotsById.add(slot);
   }
 
+  /** Lets a removed slot be collected; its entries, if any, become stale. */
+  void unregister(Slot slot) {
+    slotsById.set(slot.id, null);
+  }
+
   /** Drops stale entries from the top; true when a current one remains. */
   boolean hasCurrent() {
     while (size > 0 && !current(entries[1])) {
@@ -56,7 +61,7 @@ final class DueHeap {
 
   private boolean current(long payload) {
     Slot slot = slotsById.get(slotId(payload));
-    return slot.place == Slot.Place.DUE && slot.moves == (int) payload;
+    return slot != null && slot.place == Slot.Place.DUE && slot.moves == (int) payload;
   }
 
   private void removeTop() {

@@ -20,6 +20,12 @@ import org.slf4j.LoggerFactory;
  * can take the request under its minute and day limits, spreads requests over all keys in
  * turn, and learns from Google's refusals (cooldown, park until the Pacific midnight, disable for
  * one model or as a whole). Thread-safe; each model has its own lock.
+ *
+ * <p>Wiring: {@code QuotaPolicy policy = QuotaPolicy.fromEnv(env);} (DEFAULT_RPM, DEFAULT_RPD,
+ * MODEL_RATE_LIMITS, KEY_RATE_LIMITS, MAX_FAILURES), {@code pool = new QuotaKeyPool(keys, policy,
+ * InstantSource.system());} then {@code LeaseQueue.over(pool, timer, clock,
+ * LeaseQueue.Settings.fromEnv(env))} for requests that may wait (QUEUE_TIMEOUT_SECONDS).
+ * What Google taught about a key's minute limit is kept until the next Pacific midnight.
  */
 public final class QuotaKeyPool implements KeyPool {
   private static final Logger LOG = LoggerFactory.getLogger(QuotaKeyPool.class);
@@ -49,9 +55,9 @@ public final class QuotaKeyPool implements KeyPool {
   public Acquisition acquire(String model, Set<ApiKey> alreadyTried) {
     ModelLane lane = lane(ModelNames.base(model));
     long now = clock.millis();
-    Slot slot = lane.take(alreadyTried, now);
-    if (slot != null) {
-      return new Acquisition.Granted(new KeyLease(slot.entry.key, lane.model, now));
+    KeyLease lease = lane.lease(alreadyTried, now);
+    if (lease != null) {
+      return new Acquisition.Granted(lease);
     }
     long earliest = lane.earliestMillis(now);
     return new Acquisition.Refused(earliest, RefusalReasons.explain(lane, alreadyTried, earliest, now));
@@ -60,7 +66,7 @@ public final class QuotaKeyPool implements KeyPool {
   @Override
   public void release(KeyLease lease, KeyOutcome outcome) {
     ModelLane lane = lanes.get(lease.model());
-    Slot slot = lane == null ? null : lane.slot(lease.key());
+    Slot slot = lane == null ? null : lane.released(lease);
     if (slot == null) {
       return; // the key was removed meanwhile
     }

@@ -26,7 +26,10 @@ public final class HttpServerVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setTcpNoDelay(true)
         .setCompressionSupported(false)
-        .setIdleTimeout(0);
+        .setIdleTimeout(0)
+        // No WebSocket route exists: keep Netty's WebSocket extension handler off the request path.
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setPerMessageWebSocketCompressionSupported(false);
     return vertx.createHttpServer(options)
         .requestHandler(Routes.build(vertx, deps))
         .listen(port, host)

@@ -61,5 +61,9 @@ class PoolStateTest {
     assertThat(pool.size()).isEqualTo(2);
     assertThat(Keys.lease(pool, MODEL).key()).isEqualTo(keys.get(2));
     Keys.refused(pool, MODEL);
+    clock.advance(60_000); // the removed key's heap entry falls due: it must be skipped
+    assertThat(List.of(Keys.lease(pool, MODEL).key(), Keys.lease(pool, MODEL).key()))
+        .containsExactlyInAnyOrder(keys.get(1), keys.get(2));
+    Keys.refused(pool, MODEL);
   }
 }

@@ -17,8 +17,9 @@ final class CandidateReader {
    * @param reasoning thought summary text; null when none or thoughts are not shown
    * @param toolCalls OpenAI tool call objects without {@code index}
    * @param finishReason the raw Gemini finish reason, null when absent
+   * @param position where the candidate sat in the upstream array
    */
-  record Read(int index, String content, String reasoning, List<ObjectNode> toolCalls, String finishReason) {}
+  record Read(int index, int position, String content, String reasoning, List<ObjectNode> toolCalls, String finishReason) {}
 
   private CandidateReader() {}
 
@@ -41,6 +42,7 @@ final class CandidateReader {
     JsonNode finish = candidate.get("finishReason");
     return new Read(
         candidate.path("index").asInt(position),
+        position,
         content.isEmpty() ? null : content.toString(),
         reasoning.isEmpty() || !options.showThinkingProcess() ? null : reasoning.toString(),
         toolCalls,

@@ -13,6 +13,10 @@ import java.util.List;
  * <p>Built-in tools ({@code googleSearch}, {@code codeExecution}, {@code urlContext}) are
  * dropped when the request declares functions, because Gemini rejects the mix. So a
  * {@code -search} model called with tools does function calling without search.
+ *
+ * <p>{@code -image} models get no {@code systemInstruction} (Gemini's image models reject it),
+ * so system and developer messages are dropped for them. {@code tool_choice} without any
+ * declared function is ignored: there is nothing to choose from.
  */
 public final class ChatRequestTranslator {
 
@@ -53,7 +57,7 @@ public final class ChatRequestTranslator {
       body.set("generationConfig", generationConfig);
     }
     if (!options.safetySettings().isEmpty()) {
-      body.set("safetySettings", options.safetySettings().deepCopy());
+      body.set("safetySettings", options.safetySettings());
     }
     boolean stream = Json.optBoolean(request, "stream", "stream");
     boolean includeUsage = stream

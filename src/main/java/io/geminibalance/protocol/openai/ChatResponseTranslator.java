@@ -34,7 +34,7 @@ public final class ChatResponseTranslator {
     if (candidates.isEmpty() && response.path("promptFeedback").hasNonNull("blockReason")) {
       choices.add(blockedChoice(response.get("promptFeedback")));
     } else {
-      readAll(candidates, context).forEach(read -> choices.add(choice(read)));
+      readAll(candidates, context).forEach(read -> choices.add(choice(read, candidates)));
     }
     completion.set("usage", Usage.fromGemini(response.get("usageMetadata")));
     return completion;
@@ -49,7 +49,7 @@ public final class ChatResponseTranslator {
     return reads;
   }
 
-  private static ObjectNode choice(CandidateReader.Read read) {
+  private static ObjectNode choice(CandidateReader.Read read, JsonNode candidates) {
     ObjectNode choice = Json.object().put("index", read.index());
     ObjectNode message = choice.putObject("message").put("role", "assistant");
     message.put("content", read.content());
@@ -61,7 +61,7 @@ public final class ChatResponseTranslator {
       message.putArray("tool_calls").addAll(read.toolCalls());
     }
     choice.put("finish_reason", FinishReasons.map(read.finishReason(), !read.toolCalls().isEmpty()));
-    choice.putNull("logprobs");
+    choice.set("logprobs", Logprobs.fromGemini(candidates.path(read.position()).get("logprobsResult")));
     return choice;
   }
 

@@ -118,6 +118,9 @@ public final class EmbeddingsTranslator {
       for (JsonNode embedding : response.path("embeddings")) {
         ObjectNode item = data.addObject().put("object", "embedding").put("index", data.size() - 1);
         JsonNode values = embedding.path("values");
+        if (!values.isArray()) {
+          throw new MalformedUpstreamException("Gemini embedding " + (data.size() - 1) + " has no 'values' array");
+        }
         if (request.base64()) {
           item.put("embedding", toBase64(values));
         } else {

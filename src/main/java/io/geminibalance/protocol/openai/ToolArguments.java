@@ -45,10 +45,10 @@ final class ToolArguments {
       return (ObjectNode) parsed;
     }
     ObjectNode wrapped = Json.object();
-    if (parsed != null && !parsed.isTextual()) {
-      wrapped.set("content", parsed);
-    } else {
+    if (parsed == null) {
       wrapped.put("content", text);
+    } else {
+      wrapped.set("content", parsed);
     }
     return wrapped;
   }

@@ -54,6 +54,12 @@ public record TranslationOptions(
     urlContextModels = Set.copyOf(urlContextModels);
   }
 
+  /** A copy: JSON trees are mutable, and one options object is shared by every request. */
+  @Override
+  public JsonNode safetySettings() {
+    return safetySettings.deepCopy();
+  }
+
   /** The original project's defaults, safety filters off. */
   public static TranslationOptions defaults() {
     return new TranslationOptions(

@@ -1,8 +1,9 @@
 package io.geminibalance.protocol.sse;
 
-import java.io.ByteArrayOutputStream;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,7 +20,7 @@ public final class SseDecoder {
   private static final byte CR = '\r';
   private static final byte LF = '\n';
 
-  private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+  private final LineBuffer line = new LineBuffer();
   private final StringBuilder data = new StringBuilder();
   private boolean hasData;
   private boolean lastWasCr;
@@ -32,18 +33,26 @@ public final class SseDecoder {
 
   public List<String> feed(byte[] bytes, int offset, int length) {
     List<String> events = new ArrayList<>();
-    for (int i = offset; i < offset + length; i++) {
+    int end = offset + length;
+    int lineStart = offset;
+    for (int i = offset; i < end; i++) {
       byte b = bytes[i];
-      if (b == LF && lastWasCr) {
-        lastWasCr = false;
+      if (b != CR && b != LF) {
         continue;
       }
+      // An LF directly after a CR (possibly at the start of this feed) completes a CRLF.
+      boolean crLf = b == LF && lastWasCr && i == lineStart;
+      // Runs are copied in bulk: a streamed image can put megabytes of base64 on one line.
+      line.write(bytes, lineStart, i - lineStart);
+      lineStart = i + 1;
       lastWasCr = b == CR;
-      if (b == CR || b == LF) {
+      if (!crLf) {
         endLine(events);
-      } else {
-        line.write(b);
       }
+    }
+    if (end > lineStart) {
+      line.write(bytes, lineStart, end - lineStart);
+      lastWasCr = false;
     }
     return events;
   }
@@ -101,5 +110,31 @@ public final class SseDecoder {
     data.setLength(0);
     hasData = false;
     return event;
+  }
+
+  /** A growable byte array; unlike ByteArrayOutputStream it takes no lock per write. */
+  private static final class LineBuffer {
+    private byte[] bytes = new byte[256];
+    private int size;
+
+    void write(byte[] source, int offset, int length) {
+      if (size + length > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + length));
+      }
+      System.arraycopy(source, offset, bytes, size, length);
+      size += length;
+    }
+
+    int size() {
+      return size;
+    }
+
+    String toString(Charset charset) {
+      return new String(bytes, 0, size, charset);
+    }
+
+    void reset() {
+      size = 0;
+    }
   }
 }

@@ -92,4 +92,27 @@ class SseDecoderTest {
     byte[] bytes = "XXdata: x\n\nYY".getBytes(StandardCharsets.UTF_8);
     assertThat(new SseDecoder().feed(bytes, 2, bytes.length - 4)).containsExactly("x");
   }
+
+  @Test
+  void aMegabyteLineSurvivesRandomSplits() {
+    String big = "A".repeat(1 << 20) + "é";
+    byte[] bytes = ("data: " + big + "\r\n\r\ndata: next\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+    Random random = new Random(11);
+    for (int i = 0; i < 5; i++) {
+      List<Integer> cuts = new ArrayList<>();
+      for (int position = random.nextInt(100_000) + 1; position < bytes.length; position += random.nextInt(100_000) + 1) {
+        cuts.add(position);
+      }
+      assertThat(decodeAll(bytes, cuts)).containsExactly(big, "next");
+    }
+  }
+
+  @Test
+  void mixedLineEndingsAndCommentsInOneStream() {
+    byte[] bytes = ": hello\r\rdata: a\r\ndata: b\n\ndata: c\r\r\n: ping\n\ndata: d\r\n\r\n".getBytes(StandardCharsets.UTF_8);
+    Random random = new Random(3);
+    for (int i = 0; i < 500; i++) {
+      assertThat(decodeRandomly(bytes, random)).containsExactly("a\nb", "c", "d");
+    }
+  }
 }
