@@ -102,7 +102,7 @@ status_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status" 2>/dev/null 
 mib() { awk -v k="${1:-0}" 'BEGIN { printf "%.0f", k / 1024 }'; }
 nginx_pids() { echo "$NGINX_PID" $(ps -o pid= --ppid "$NGINX_PID" 2>/dev/null || true); }
 # kv "LINE" KEY: value of KEY=value in a result line.
-kv() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k {print $2; exit}'; }
+kv() { tr ' ' '\n' <<<"$1" | awk -v k="$2" 'index($0, k "=") == 1 {print substr($0, length(k) + 2); exit}'; }
 median() { sort -g | awk '{a[NR] = $1} END { if (NR == 0) print "NA"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 ms() { awk -v u="$1" 'BEGIN { if (u == "NA" || u == "" || u < 0) print "n/a"; else printf "%.2f", u / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NA" || b == "NA" || a == "" || b == "" || b == 0) print "n/a"; else printf "%.2f", a / b }'; }
