@@ -5,6 +5,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -29,10 +30,14 @@ import java.util.concurrent.atomic.LongAdder;
  *       {@code x-fake-interval-ms}), else the system properties {@code fake.events} (20) and
  *       {@code fake.intervalMs} (10). Without {@code alt=sse}: one JSON array, streamed.</li>
  *   <li>{@code GET /v1beta/models}, {@code GET /v1beta/models/{m}}.</li>
- *   <li>{@code GET /__stats[?resetMax=1]}: counters (requests, streams, open and max open streams,
- *       requests per API key) so the harness can check what reached the upstream and with which key;
- *       {@code resetMax=1} first resets the max-open-streams high-water mark.</li>
+ *   <li>{@code GET /__stats[?resetMax=1]}: counters (requests, HTTP/2 requests, streams, open and
+ *       max open streams, open and max open connections, requests per API key) so the harness can
+ *       check what reached the upstream, over how many connections and with which key;
+ *       {@code resetMax=1} first resets the high-water marks.</li>
  * </ul>
+ * HTTP/1.1 and cleartext HTTP/2 with prior knowledge (h2c, what the gateway speaks with
+ * {@code UPSTREAM_H2C=true}) on the same port; like Google's API it allows 100 concurrent streams
+ * per HTTP/2 connection (system property {@code fake.h2MaxStreams}).
  * A request without {@code x-goog-api-key} (or {@code ?key=}) gets Google's 403 error body.
  * Pure Vert.x core, no Jackson, no logging on the hot path.
  */
@@ -40,11 +45,15 @@ public final class FakeUpstream {
 
   static final int DEFAULT_EVENTS = Integer.getInteger("fake.events", 20);
   static final long DEFAULT_INTERVAL_MS = Long.getLong("fake.intervalMs", 10L);
+  static final long H2_MAX_STREAMS = Long.getLong("fake.h2MaxStreams", 100L);
 
   static final LongAdder REQUESTS = new LongAdder();
   static final LongAdder STREAMS = new LongAdder();
   static final AtomicLong OPEN_STREAMS = new AtomicLong();
   static final AtomicLong MAX_OPEN_STREAMS = new AtomicLong();
+  static final LongAdder H2_REQUESTS = new LongAdder();
+  static final AtomicLong OPEN_CONNECTIONS = new AtomicLong();
+  static final AtomicLong MAX_OPEN_CONNECTIONS = new AtomicLong();
   static final Map<String, LongAdder> PER_KEY = new ConcurrentHashMap<>();
 
   static final CharSequence CT_JSON = HttpHeaders.createOptimized("application/json; charset=UTF-8");
@@ -192,8 +201,14 @@ public final class FakeUpstream {
           .setTcpNoDelay(true)
           .setAcceptBacklog(4096)
           .setIdleTimeout(0)
-          .setCompressionSupported(false);
-      return vertx.createHttpServer(opts).requestHandler(this::handle).listen();
+          .setCompressionSupported(false)
+          .setHttp2ClearTextEnabled(true)
+          .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(H2_MAX_STREAMS));
+      return vertx.createHttpServer(opts).connectionHandler(conn -> {
+        long n = OPEN_CONNECTIONS.incrementAndGet();
+        MAX_OPEN_CONNECTIONS.accumulateAndGet(n, Math::max);
+        conn.closeHandler(v -> OPEN_CONNECTIONS.decrementAndGet());
+      }).requestHandler(this::handle).listen();
     }
 
     void handle(HttpServerRequest req) {
@@ -201,11 +216,15 @@ public final class FakeUpstream {
       if (req.method() == HttpMethod.GET && path.equals("/__stats")) {
         if ("1".equals(req.getParam("resetMax"))) {
           MAX_OPEN_STREAMS.set(OPEN_STREAMS.get());
+          MAX_OPEN_CONNECTIONS.set(OPEN_CONNECTIONS.get());
         }
         stats(req);
         return;
       }
       REQUESTS.increment();
+      if (req.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+        H2_REQUESTS.increment();
+      }
       String key = req.getHeader("x-goog-api-key");
       if (key == null) {
         key = req.getParam("key");
@@ -322,6 +341,9 @@ public final class FakeUpstream {
     static void stats(HttpServerRequest req) {
       StringBuilder sb = new StringBuilder();
       sb.append("{\"requests\":").append(REQUESTS.sum())
+          .append(",\"h2Requests\":").append(H2_REQUESTS.sum())
+          .append(",\"openConnections\":").append(OPEN_CONNECTIONS.get())
+          .append(",\"maxOpenConnections\":").append(MAX_OPEN_CONNECTIONS.get())
           .append(",\"streams\":").append(STREAMS.sum())
           .append(",\"openStreams\":").append(OPEN_STREAMS.get())
           .append(",\"maxOpenStreams\":").append(MAX_OPEN_STREAMS.get())

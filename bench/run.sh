@@ -27,6 +27,7 @@ LONG_STREAMS="${BENCH_LONG_STREAMS:-10000}"
 LONG_HOLD="${BENCH_LONG_HOLD:-30}"
 LONG_RAMP="${BENCH_LONG_RAMP_PER_SEC:-1000}"
 LONG_INTERVAL_MS="${BENCH_LONG_INTERVAL_MS:-1000}"   # upstream trickle during the long-stream test
+LONG_H2C="${BENCH_LONG_H2C:-1}"              # 1: long streams through a gateway restarted with UPSTREAM_H2C=true
 SKIP=" ${BENCH_SKIP:-} "                     # words: wrk nginx gateway openai ttfb long long-direct
 MODEL="${BENCH_MODEL:-gemini-2.5-flash}"
 CLIENT_TOKEN="bench-client-token"            # what clients send to the gateway
@@ -158,7 +159,7 @@ done
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 NOFILE="$(ulimit -n)"
 FD_NOTE=""
-if ! skipped long && [[ "$NOFILE" != unlimited ]] && (( NOFILE < 2 * LONG_STREAMS + 1000 )); then
+if ! skipped long && [[ "$LONG_H2C" != 1 ]] && [[ "$NOFILE" != unlimited ]] && (( NOFILE < 2 * LONG_STREAMS + 1000 )); then
   FD_NOTE="open-file limit here is $NOFILE (hard limit; cannot be raised without CAP_SYS_RESOURCE): an HTTP/1.1 gateway holding $LONG_STREAMS streams needs about $((2 * LONG_STREAMS)) sockets plus its own files, so errors near the limit may come from the environment, not the gateway."
   log "WARNING: $FD_NOTE"
 fi
@@ -220,7 +221,7 @@ start_gateway() {
       ALLOWED_TOKENS="[\"$CLIENT_TOKEN\"]" AUTH_TOKEN="bench-admin-token" \
       BASE_URL="http://127.0.0.1:$UP_PORT/v1beta" DATABASE_TYPE=sqlite SQLITE_DATABASE="$TMP/gw/bench.db" \
       LOG_LEVEL="${BENCH_GATEWAY_LOG_LEVEL:-WARNING}" DEFAULT_RPM=0 DEFAULT_RPD=0 CHECK_INTERVAL_HOURS=0 \
-      "${EXTRA_ENV[@]}" "$JAVA" "${GW_JVM_OPTS[@]}" -jar "$TMP/gateway.jar" ) >>"$RAW/gateway.log" 2>&1 &
+      "${EXTRA_ENV[@]}" "$@" "$JAVA" "${GW_JVM_OPTS[@]}" -jar "$TMP/gateway.jar" ) >>"$RAW/gateway.log" 2>&1 &
   GW_PID=$!; PIDS+=("$GW_PID")
 }
 if ! skipped gateway; then
@@ -348,7 +349,22 @@ if ! skipped ttfb; then
 fi
 
 # ---------------------------------------------------------------- long streams
-declare -A LONG LONG_RSS UPMAX EMFILE
+declare -A LONG LONG_RSS LONG_FDS UPMAX UPCONN EMFILE
+GW_HWM_BEFORE_LONG_KB=0
+LONG_GW_NOTE="gateway talks HTTP/1.1 to the upstream (one upstream connection per stream)"
+if ! skipped long && [[ -n "$GW_PID" && "$LONG_H2C" == 1 ]]; then
+  # The throughput rows above keep HTTP/1.1 upstream, like nginx (proxy_pass speaks HTTP/1.1), so
+  # they compare like for like. Held streams are where multiplexing matters: restart the gateway
+  # with cleartext HTTP/2 to the fake upstream (which accepts h2c with prior knowledge and, like
+  # Google, allows 100 streams per connection), so 10,000 streams need ~128 upstream sockets, not 10,000.
+  GW_HWM_BEFORE_LONG_KB=$(status_kb "$GW_PID" VmHWM)
+  log "restarting the gateway with UPSTREAM_H2C=true for the long streams"
+  kill -TERM "$GW_PID"; wait "$GW_PID" 2>/dev/null || true
+  start_gateway UPSTREAM_H2C=true
+  wait_http "http://127.0.0.1:$GW_PORT/health" 60 || die "gateway (h2c) not ready; log tail: $(tail -20 "$RAW/gateway.log")"
+  sleep 1
+  LONG_GW_NOTE='gateway restarted with `UPSTREAM_H2C=true`: cleartext HTTP/2 to the upstream, streams multiplexed over at most `UPSTREAM_HTTP2_MAX_CONNECTIONS` (128) connections; the fake upstream allows 100 streams per connection, as Google does'
+fi
 if ! skipped long; then
   long_events=$(( (LONG_STREAMS / LONG_RAMP + LONG_HOLD + 60) * 1000 / LONG_INTERVAL_MS + 1 ))
   LPATH="/v1beta/models/$MODEL:streamGenerateContent?alt=sse&fake_events=$long_events&fake_interval_ms=$LONG_INTERVAL_MS"
@@ -361,7 +377,7 @@ if ! skipped long; then
       gw_native) u="http://127.0.0.1:$GW_PORT$LPATH"; pid="$GW_PID" ;;
     esac
     log "long streams $t: $LONG_STREAMS streams (ramp $LONG_RAMP/s), hold ${LONG_HOLD}s, upstream event every ${LONG_INTERVAL_MS} ms"
-    : >"$RAW/long_rss_$t.txt"
+    : >"$RAW/long_rss_$t.txt"; : >"$RAW/long_fds_$t.txt"
     curl -s -o /dev/null "http://127.0.0.1:$UP_PORT/__stats?resetMax=1" || true
     emfile0=$(grep -ci 'too many open files' "$RAW/gateway.log" 2>/dev/null || true)
     timeout -k 5 $(( LONG_STREAMS / LONG_RAMP + LONG_HOLD + 60 )) "$JAVA" -Xms512m -Xmx1g -XX:+UseParallelGC \
@@ -370,18 +386,23 @@ if ! skipped long; then
     lp=$!; PIDS+=("$lp")
     while kill -0 "$lp" 2>/dev/null; do
       status_kb "$pid" VmRSS >>"$RAW/long_rss_$t.txt"
+      ls "/proc/$pid/fd" 2>/dev/null | wc -l >>"$RAW/long_fds_$t.txt"
       sleep 1
     done
     wait "$lp" || log "long-stream client for $t exited non-zero (see $RAW/long_$t.err)"
     LONG[$t]=$(grep '^LONG_RESULT' "$RAW/long_$t.txt" || echo "LONG_RESULT failed=1")
     LONG_RSS[$t]=$(sort -n "$RAW/long_rss_$t.txt" | tail -1)
-    UPMAX[$t]=$(curl -s "http://127.0.0.1:$UP_PORT/__stats" | sed -n 's/.*"maxOpenStreams":\([0-9]*\).*/\1/p')
+    LONG_FDS[$t]=$(sort -n "$RAW/long_fds_$t.txt" | tail -1)
+    st=$(curl -s "http://127.0.0.1:$UP_PORT/__stats")
+    UPMAX[$t]=$(sed -n 's/.*"maxOpenStreams":\([0-9]*\).*/\1/p' <<<"$st")
+    UPCONN[$t]=$(sed -n 's/.*"maxOpenConnections":\([0-9]*\).*/\1/p' <<<"$st")
     EMFILE[$t]=$(( $(grep -ci 'too many open files' "$RAW/gateway.log" 2>/dev/null || true) - ${emfile0:-0} ))
     log "  ${LONG[$t]}; peak sampled RSS of the server side $(mib "${LONG_RSS[$t]}") MiB"
     sleep 2   # let the closed connections drain before the next phase
   done
 fi
 PEAK_RSS_KB=0; [[ -n "$GW_PID" ]] && PEAK_RSS_KB=$(status_kb "$GW_PID" VmHWM)
+(( GW_HWM_BEFORE_LONG_KB > PEAK_RSS_KB )) && PEAK_RSS_KB=$GW_HWM_BEFORE_LONG_KB
 if [[ -n "$GW_PID" ]] && ! kill -0 "$GW_PID" 2>/dev/null; then log "WARNING: the gateway process is gone"; fi
 
 # ---------------------------------------------------------------- report
@@ -465,14 +486,15 @@ gw_commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$
   if ! skipped long; then
     echo "## Long streams: $LONG_STREAMS concurrent streams held ${LONG_HOLD} s"
     echo
-    echo "Ramp $LONG_RAMP new streams/s, one HTTP/1.1 connection each; upstream trickles one event every ${LONG_INTERVAL_MS} ms. Errors: failed connects, non-200, resets, streams that ended before the hold was over, and streams with no response headers by the end of the hold (no_response). Stalled: no event in the last 5 s at the end of the hold."
+    echo "Ramp $LONG_RAMP new streams/s, one HTTP/1.1 client connection each; upstream trickles one event every ${LONG_INTERVAL_MS} ms. Errors: failed connects, non-200, resets, streams that ended before the hold was over, and streams with no response headers by the end of the hold (no_response). Stalled: no event in the last 5 s at the end of the hold."
+    [[ -n "$GW_PID" ]] && echo && echo "Through the gateway: $LONG_GW_NOTE; JVM options \`${GW_JVM_OPTS[*]}\`."
     echo
-    echo "| target | established | max open | open at end | stalled | no response | errors | max open at upstream | 'Too many open files' in gateway log | peak RSS of server side (sampled VmRSS) |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| target | established | max open | open at end | stalled | no response | errors | max open streams at upstream | max upstream connections | 'Too many open files' in gateway log | peak open fds of server side | peak RSS of server side (sampled VmRSS) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for t in "${LT[@]}"; do
       l="${LONG[$t]}"
       emf="${EMFILE[$t]:-0}"; [[ "$t" == direct ]] && emf="-"
-      echo "| $t | $(kv "$l" established) | $(kv "$l" max_open) | $(kv "$l" open_at_end) | $(kv "$l" stalled_at_end) | $(kv "$l" no_response) | $(kv "$l" errors)$(kv "$l" error_kinds | sed 's/^./ &/') | ${UPMAX[$t]:-?} | $emf | $(mib "${LONG_RSS[$t]}") MiB |"
+      echo "| $t | $(kv "$l" established) | $(kv "$l" max_open) | $(kv "$l" open_at_end) | $(kv "$l" stalled_at_end) | $(kv "$l" no_response) | $(kv "$l" errors)$(kv "$l" error_kinds | sed 's/^./ &/') | ${UPMAX[$t]:-?} | ${UPCONN[$t]:-?} | $emf | ${LONG_FDS[$t]:-?} | $(mib "${LONG_RSS[$t]}") MiB |"
     done
     echo
     [[ -n "$FD_NOTE" ]] && echo "Note: $FD_NOTE" && echo

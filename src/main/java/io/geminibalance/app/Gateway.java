@@ -88,7 +88,7 @@ public final class Gateway {
     KeyStateSync.restore(pool, persistence.storage().keyStates());
     LeaseQueue queue = LeaseQueue.over(pool, QueueLeaser.timer(vertx), InstantSource.system(),
         Settings.queueSettings(config));
-    UpstreamClient upstream = new UpstreamClient(vertx, upstreamSettings(config), maxConnections(config));
+    UpstreamClient upstream = new UpstreamClient(vertx, upstreamSettings(config), Settings.upstreamPool(config));
     Gateway gateway = new Gateway(vertx, live, pool, upstream, persistence);
     gateway.queue = queue;
     StoredAttemptLog attemptLog = persistence.attemptLog(live::get);
@@ -137,10 +137,6 @@ public final class Gateway {
   private static MediaFetcher.Settings mediaSettings(GatewayConfig config) {
     return new MediaFetcher.Settings(20L * 1024 * 1024, 15_000,
         config.values().bool("IMAGE_FETCH_ALLOW_PRIVATE", false));
-  }
-
-  private static int maxConnections(GatewayConfig config) {
-    return config.values().integer("UPSTREAM_MAX_CONNECTIONS", 10_000, 1, 1_000_000);
   }
 
   /**

@@ -31,7 +31,8 @@ public final class Persistence implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Persistence.class);
   /** Settings a saved value may not change: they need a restart and are read from the environment. */
   static final Set<String> ENV_ONLY = Set.of("PORT", "HOST", "DATABASE_TYPE", "DATABASE_URL",
-      "SQLITE_DATABASE", "EVENT_LOOPS");
+      "SQLITE_DATABASE", "EVENT_LOOPS", "UPSTREAM_MAX_CONNECTIONS", "UPSTREAM_HTTP2_MAX_CONNECTIONS",
+      "UPSTREAM_H2C");
 
   private final Storage storage;
   private final Map<String, String> env;

@@ -4,6 +4,7 @@ import io.geminibalance.config.ConfigException;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.keypool.LeaseQueue;
 import io.geminibalance.keypool.QuotaPolicy;
+import io.geminibalance.upstream.UpstreamClient;
 import java.util.Map;
 
 /**
@@ -19,7 +20,18 @@ final class Settings {
     quotaPolicy(config);
     queueSettings(config);
     io.geminibalance.relay.OpenAiOptions.from(config);
+    upstreamPool(config);
     return config;
+  }
+
+  /** Upstream connection pools (read at start; changing them needs a restart). */
+  static UpstreamClient.Pool upstreamPool(GatewayConfig config) {
+    return new UpstreamClient.Pool(
+        config.values().integer("UPSTREAM_MAX_CONNECTIONS", UpstreamClient.Pool.DEFAULT_HTTP1_MAX_CONNECTIONS,
+            1, 1_000_000),
+        config.values().integer("UPSTREAM_HTTP2_MAX_CONNECTIONS", UpstreamClient.Pool.DEFAULT_HTTP2_MAX_CONNECTIONS,
+            1, 100_000),
+        config.values().bool("UPSTREAM_H2C", false));
   }
 
   static QuotaPolicy quotaPolicy(GatewayConfig config) {

@@ -56,7 +56,12 @@ public final class SettingsCatalog {
       d("IMAGE_FETCH_ALLOW_PRIVATE", "false", false, "Let image URLs point at private addresses"),
       fixed("PORT", "8000", "Listen port (restart to change)"),
       fixed("HOST", "0.0.0.0", "Listen address (restart to change)"),
-      fixed("DATABASE_TYPE", "sqlite", "sqlite, mysql or postgres (restart to change)"));
+      fixed("DATABASE_TYPE", "sqlite", "sqlite, mysql or postgres (restart to change)"),
+      fixed("UPSTREAM_MAX_CONNECTIONS", "10000", "HTTP/1.1 connections to the upstream (restart to change)"),
+      fixed("UPSTREAM_HTTP2_MAX_CONNECTIONS", "128",
+          "HTTP/2 connections to the upstream, each carrying many streams (restart to change)"),
+      fixed("UPSTREAM_H2C", "false",
+          "Cleartext HTTP/2 with prior knowledge to an http:// BASE_URL (restart to change)"));
 
   private static final Map<String, Definition> BY_NAME = index();
 

@@ -17,12 +17,16 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Sends one attempt upstream with one pool key. Connections are pooled and kept alive; HTTPS
- * upstreams negotiate HTTP/2 through ALPN. The key travels in a header, never in the URL, so it
- * stays out of access logs on the way.
+ * Sends one attempt upstream with one pool key. Connections are pooled and kept alive. HTTPS
+ * upstreams negotiate HTTP/2 through ALPN (Google's API does), so concurrent calls share a few
+ * connections as multiplexed streams; a plain {@code http://} upstream speaks HTTP/1.1 (one
+ * connection per call in flight) unless {@link Pool#h2c()} asks for cleartext HTTP/2 with prior
+ * knowledge. The key travels in a header, never in the URL, so it stays out of access logs on
+ * the way.
  */
 public final class UpstreamClient implements AutoCloseable {
   private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+  private static final int HTTP2_CONNECTION_WINDOW_BYTES = 8 * 1024 * 1024;
 
   private final HttpClientAgent plain;
   private final HttpClientAgent tls;
@@ -31,16 +35,44 @@ public final class UpstreamClient implements AutoCloseable {
   /** What may change at runtime without rebuilding the connection pools. */
   public record Settings(URI baseUrl, Duration timeout, Map<String, String> customHeaders) {}
 
-  public UpstreamClient(Vertx vertx, Settings settings, int maxConnections) {
+  /**
+   * Connection pools, fixed at start.
+   *
+   * @param http1MaxConnections HTTP/1.1 connections per upstream host: one per call in flight
+   * @param http2MaxConnections HTTP/2 connections per upstream host; each carries as many
+   *     concurrent streams as the server allows (SETTINGS_MAX_CONCURRENT_STREAMS, 100 at Google),
+   *     calls beyond that wait for a free stream
+   * @param h2c cleartext HTTP/2 with prior knowledge for {@code http://} upstreams
+   */
+  public record Pool(int http1MaxConnections, int http2MaxConnections, boolean h2c) {
+    public static final int DEFAULT_HTTP1_MAX_CONNECTIONS = 10_000;
+    public static final int DEFAULT_HTTP2_MAX_CONNECTIONS = 128;
+
+    public static Pool defaults() {
+      return new Pool(DEFAULT_HTTP1_MAX_CONNECTIONS, DEFAULT_HTTP2_MAX_CONNECTIONS, false);
+    }
+  }
+
+  public UpstreamClient(Vertx vertx, Settings settings, Pool pool) {
     this.settings = settings;
-    PoolOptions pool = new PoolOptions().setHttp1MaxSize(maxConnections).setHttp2MaxSize(64);
-    this.plain = vertx.createHttpClient(baseOptions(), pool);
+    PoolOptions poolOptions = new PoolOptions()
+        .setHttp1MaxSize(pool.http1MaxConnections())
+        .setHttp2MaxSize(pool.http2MaxConnections());
+    HttpClientOptions plainOptions = baseOptions();
+    if (pool.h2c()) {
+      // Prior knowledge: the connection starts with the HTTP/2 preface, no HTTP/1.1 Upgrade dance.
+      plainOptions.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false);
+    }
+    this.plain = vertx.createHttpClient(plainOptions, poolOptions);
     this.tls = vertx.createHttpClient(baseOptions().setSsl(true).setUseAlpn(true)
-        .setProtocolVersion(HttpVersion.HTTP_2), pool);
+        .setProtocolVersion(HttpVersion.HTTP_2), poolOptions);
   }
 
   private static HttpClientOptions baseOptions() {
     return new HttpClientOptions()
+        // Room for every stream of a connection to have its full 64 KiB window outstanding, so one
+        // stream paused behind a slow client cannot stall its neighbours on the same connection.
+        .setHttp2ConnectionWindowSize(HTTP2_CONNECTION_WINDOW_BYTES)
         .setKeepAlive(true)
         .setPipelining(false)
         .setTcpNoDelay(true)

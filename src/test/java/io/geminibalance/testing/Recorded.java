@@ -2,8 +2,10 @@ package io.geminibalance.testing;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A request the fake upstream received. */
@@ -15,18 +17,34 @@ public final class Recorded {
   private final Buffer body;
   private final long receivedNanos = System.nanoTime();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final HttpVersion version;
+  private final HttpConnection connection;
 
-  private Recorded(HttpMethod method, String path, String query, MultiMap headers, Buffer body) {
+  private Recorded(HttpMethod method, String path, String query, MultiMap headers, Buffer body,
+      HttpVersion version, HttpConnection connection) {
     this.method = method;
     this.path = path;
     this.query = query;
     this.headers = headers;
     this.body = body;
+    this.version = version;
+    this.connection = connection;
   }
 
   static Recorded of(HttpServerRequest req, Buffer body) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
-    return new Recorded(req.method(), req.path(), req.query(), headers, body.copy());
+    return new Recorded(req.method(), req.path(), req.query(), headers, body.copy(), req.version(),
+        req.connection());
+  }
+
+  /** The HTTP version the request came over. */
+  public HttpVersion version() {
+    return version;
+  }
+
+  /** The connection it came over (compare by identity: same object, same connection). */
+  public HttpConnection connection() {
+    return connection;
   }
 
   public HttpMethod method() {
