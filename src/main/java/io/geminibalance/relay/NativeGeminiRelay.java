@@ -77,7 +77,7 @@ public final class NativeGeminiRelay {
       if (ar.failed()) {
         Responses.gemini(rc.response(), 500, "gateway error: " + ar.cause().getMessage());
       } else if (ar.result() instanceof UpstreamResult.Answered answered) {
-        relayAnswer(rc.response(), answered.response(), call.stream(), sse);
+        relayAnswer(rc.response(), answered.response(), call.stream(), sse, executor.bodyIdleTimeoutMillis());
       } else {
         Responses.geminiFailure(rc.response(), (UpstreamResult.Failed) ar.result());
       }
@@ -85,7 +85,7 @@ public final class NativeGeminiRelay {
   }
 
   private static void relayAnswer(HttpServerResponse client, HttpClientResponse upstream,
-      boolean stream, boolean sse) {
+      boolean stream, boolean sse, long idleTimeoutMillis) {
     client.setStatusCode(upstream.statusCode());
     HeaderPolicy.copyDownstream(upstream.headers(), client.headers());
     String length = upstream.getHeader("content-length");
@@ -98,7 +98,9 @@ public final class NativeGeminiRelay {
       client.putHeader("cache-control", "no-cache");
       client.putHeader("x-accel-buffering", "no");
     }
-    BodyRelay.relay(upstream, client, sse ? new SseRelayTransformer() : ChunkTransformer.IDENTITY);
+    // A body that goes silent for TIME_OUT ends like a broken one: an SSE error event, or a reset.
+    BodyRelay.relay(upstream, client, sse ? new SseRelayTransformer() : ChunkTransformer.IDENTITY,
+        idleTimeoutMillis);
   }
 
   private void relayModelList(RoutingContext rc, UpstreamCall call, RequestContext ctx) {

@@ -10,7 +10,6 @@ import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.protocol.openai.TranslatedChatRequest;
 import io.geminibalance.protocol.openai.TranslationOptions;
 import io.geminibalance.streaming.BodyRelay;
-import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.upstream.UpstreamResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
@@ -65,9 +64,9 @@ final class OpenAiChatAnswers {
   }
 
   /**
-   * The upstream request's own idle timeout does not cover a body that stalls after the headers,
-   * so the stream has its own watchdog: no upstream bytes for {@code idleTimeoutMillis} resets the
-   * upstream request, which BodyRelay reports to the client as an error event (not a clean end).
+   * The upstream request's own idle timeout does not cover a body that stalls after the headers;
+   * BodyRelay's idle watchdog does: no upstream bytes for {@code idleTimeoutMillis} ends the stream
+   * with an error event (not a clean end, no [DONE]) and resets the upstream request.
    */
   private static void stream(RoutingContext rc, UpstreamResult.Answered answered, ChatStreamTranslator translator,
       long idleTimeoutMillis) {
@@ -76,75 +75,7 @@ final class OpenAiChatAnswers {
         .putHeader("content-type", "text/event-stream; charset=UTF-8")
         .putHeader("cache-control", "no-cache")
         .putHeader("x-accel-buffering", "no");
-    IdleWatchdog watchdog = new IdleWatchdog(rc.vertx(), idleTimeoutMillis, () -> answered.request()
-        .reset(0, new java.util.concurrent.TimeoutException("no data from upstream for " + idleTimeoutMillis + " ms")));
-    OpenAiStreamTransformer transformer = new OpenAiStreamTransformer(translator);
-    BodyRelay.relay(answered.response(), client, new ChunkTransformer() {
-      @Override
-      public java.util.List<Buffer> onChunk(Buffer chunk) {
-        watchdog.touch();
-        return transformer.onChunk(chunk);
-      }
-
-      @Override
-      public java.util.List<Buffer> onEnd() {
-        watchdog.stop();
-        return transformer.onEnd();
-      }
-
-      @Override
-      public Buffer onFailure(Throwable cause) {
-        watchdog.stop();
-        return transformer.onFailure(cause);
-      }
-    }).onComplete(ar -> watchdog.stop());
-  }
-
-  /** Fires once when {@link #touch()} was not called for the timeout; re-armed on every touch. */
-  private static final class IdleWatchdog {
-    private final io.vertx.core.Vertx vertx;
-    private final long timeoutMillis;
-    private final Runnable onIdle;
-    private long lastTouch = System.nanoTime();
-    private long timer = -1;
-    private boolean stopped;
-
-    IdleWatchdog(io.vertx.core.Vertx vertx, long timeoutMillis, Runnable onIdle) {
-      this.vertx = vertx;
-      this.timeoutMillis = timeoutMillis;
-      this.onIdle = onIdle;
-      if (timeoutMillis > 0) {
-        arm(timeoutMillis);
-      }
-    }
-
-    private void arm(long delay) {
-      timer = vertx.setTimer(Math.max(1, delay), id -> check());
-    }
-
-    private void check() {
-      if (stopped) {
-        return;
-      }
-      long idle = (System.nanoTime() - lastTouch) / 1_000_000;
-      if (idle >= timeoutMillis) {
-        stopped = true;
-        onIdle.run();
-      } else {
-        arm(timeoutMillis - idle);
-      }
-    }
-
-    void touch() {
-      lastTouch = System.nanoTime();
-    }
-
-    void stop() {
-      stopped = true;
-      if (timer >= 0) {
-        vertx.cancelTimer(timer);
-      }
-    }
+    BodyRelay.relay(answered.response(), client, new OpenAiStreamTransformer(translator), idleTimeoutMillis);
   }
 
   private static JsonNode parse(Buffer body) {

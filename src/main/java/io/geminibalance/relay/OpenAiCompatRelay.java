@@ -77,14 +77,15 @@ public final class OpenAiCompatRelay {
         OpenAiResponses.error(client, 500, "gateway error: " + ar.cause().getMessage(), "server_error",
             null, "internal");
       } else if (ar.result() instanceof UpstreamResult.Answered answered) {
-        relayAnswer(client, answered.response(), call.stream());
+        relayAnswer(client, answered.response(), call.stream(), executor.bodyIdleTimeoutMillis());
       } else {
         failure(client, (UpstreamResult.Failed) ar.result());
       }
     });
   }
 
-  private static void relayAnswer(HttpServerResponse client, HttpClientResponse upstream, boolean stream) {
+  private static void relayAnswer(HttpServerResponse client, HttpClientResponse upstream, boolean stream,
+      long idleTimeoutMillis) {
     client.setStatusCode(upstream.statusCode());
     HeaderPolicy.copyDownstream(upstream.headers(), client.headers());
     client.setChunked(true);
@@ -92,7 +93,7 @@ public final class OpenAiCompatRelay {
       client.putHeader("cache-control", "no-cache");
     }
     BodyRelay.relay(upstream, client, stream ? new SseRelayTransformer(OpenAiCompatRelay::streamError)
-        : ChunkTransformer.IDENTITY);
+        : ChunkTransformer.IDENTITY, idleTimeoutMillis);
   }
 
   private static String streamError(String message) {

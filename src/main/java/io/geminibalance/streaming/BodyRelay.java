@@ -5,23 +5,39 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Moves a paused upstream body to the client as it arrives, through a {@link ChunkTransformer},
  * with back-pressure: when the client's write queue is full the upstream read pauses until the
  * client drains, so a slow reader holds only a bounded amount of memory.
+ *
+ * <p>An idle watchdog covers the body: the upstream request's own idle timeout stops applying once
+ * the response headers are in, so an upstream that goes silent mid-body would otherwise hold the
+ * client forever. After {@code idleTimeoutMillis} without upstream bytes (not counting time paused
+ * for a slow client) the relay ends as if the upstream had broken: the transformer's error event
+ * (SSE) or a reset (raw bodies), and the upstream request is reset.
  */
 public final class BodyRelay {
   private BodyRelay() {}
 
   /**
    * Starts relaying. The returned future completes when the client response has ended (or was
-   * reset); it fails with the upstream error when the stream broke.
+   * reset); it fails with the upstream error when the stream broke or went silent for
+   * {@code idleTimeoutMillis} (0: no watchdog). Call it on the client request's event loop.
    */
   public static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
-      ChunkTransformer transformer) {
+      ChunkTransformer transformer, long idleTimeoutMillis) {
     Promise<Void> done = Promise.promise();
+    IdleWatchdog.Watch watch = IdleWatchdog.watch(idleTimeoutMillis, () -> {
+      TimeoutException idle = new TimeoutException("no data from upstream for " + idleTimeoutMillis + " ms");
+      if (done.tryFail(idle)) {
+        endAfterFailure(client, transformer, idle);
+        upstream.request().reset(0, idle);
+      }
+    });
     upstream.handler(chunk -> {
+      watch.touch();
       if (client.closed()) {
         return;
       }
@@ -30,10 +46,15 @@ public final class BodyRelay {
       }
       if (client.writeQueueFull()) {
         upstream.pause();
-        client.drainHandler(v -> upstream.resume());
+        watch.pause();
+        client.drainHandler(v -> {
+          watch.resume();
+          upstream.resume();
+        });
       }
     });
     upstream.endHandler(v -> {
+      watch.stop();
       if (!client.closed() && !client.ended()) {
         for (Buffer out : transformer.onEnd()) {
           client.write(out);
@@ -43,8 +64,10 @@ public final class BodyRelay {
       done.tryComplete();
     });
     upstream.exceptionHandler(err -> {
-      endAfterFailure(client, transformer, err);
-      done.tryFail(err);
+      watch.stop();
+      if (done.tryFail(err)) {
+        endAfterFailure(client, transformer, err);
+      }
     });
     upstream.resume();
     return done.future();

@@ -45,6 +45,14 @@ public final class UpstreamExecutor {
     this.clock = clockMillis;
   }
 
+  /**
+   * How long a relayed answer body may go without upstream bytes (TIME_OUT): the request's own
+   * idle timeout stops once the response headers are in, so relays watch the body themselves.
+   */
+  public long bodyIdleTimeoutMillis() {
+    return client.settings().timeout().toMillis();
+  }
+
   public Future<UpstreamResult> execute(UpstreamCall call, RequestContext ctx) {
     return attempt(call, ctx, 1, new HashSet<>(), null);
   }

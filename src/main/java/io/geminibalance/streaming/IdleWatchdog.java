@@ -1,0 +1,163 @@
+package io.geminibalance.streaming;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Notices relayed bodies whose upstream has gone silent, cheaply enough for tens of thousands of
+ * open streams: no timer per stream. A stream only stores a timestamp when upstream bytes arrive;
+ * one periodic sweep per event loop walks that loop's streams and fires those idle for longer than
+ * their timeout. The sweep runs on the event loop that owns the streams, so the list needs no lock,
+ * and it stops (and forgets its loop) when the loop has no stream left.
+ */
+final class IdleWatchdog {
+  /** How often each event loop checks its streams: a stream fires within timeout + this. */
+  static final long SWEEP_MILLIS = 250;
+
+  private static final Map<EventLoop, IdleWatchdog> BY_LOOP = new ConcurrentHashMap<>();
+
+  private final EventLoop loop;
+  private final Watch head = new Watch(null, 0, null);
+  private ScheduledFuture<?> sweep;
+
+  private IdleWatchdog(EventLoop loop) {
+    this.loop = loop;
+    head.prev = head;
+    head.next = head;
+  }
+
+  /**
+   * Starts watching a stream relayed on the current event-loop context; {@code onIdle} runs once,
+   * on that context, after {@code timeoutMillis} without {@link Watch#touch()}. Returns a watch
+   * that never fires when there is no event-loop context or the timeout is not positive.
+   */
+  static Watch watch(long timeoutMillis, Runnable onIdle) {
+    Context context = Vertx.currentContext();
+    if (timeoutMillis <= 0 || !(context instanceof ContextInternal internal) || !context.isEventLoopContext()
+        || !internal.nettyEventLoop().inEventLoop()) {
+      return Watch.NONE;
+    }
+    EventLoop loop = internal.nettyEventLoop();
+    IdleWatchdog dog = BY_LOOP.computeIfAbsent(loop, IdleWatchdog::new);
+    Watch watch = new Watch(context, TimeUnit.MILLISECONDS.toNanos(timeoutMillis), onIdle);
+    dog.add(watch);
+    return watch;
+  }
+
+  /** Streams currently watched on all loops (for tests). */
+  static int watched() {
+    int n = 0;
+    for (IdleWatchdog dog : BY_LOOP.values()) {
+      for (Watch w = dog.head.next; w != dog.head; w = w.next) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private void add(Watch watch) {
+    watch.prev = head.prev;
+    watch.next = head;
+    head.prev.next = watch;
+    head.prev = watch;
+    if (sweep == null) {
+      sweep = loop.scheduleAtFixedRate(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void sweep() {
+    long now = System.nanoTime();
+    Watch w = head.next;
+    while (w != head) {
+      Watch next = w.next;
+      if (w.stopped) {
+        w.unlink();
+      } else if (!w.paused && now - w.lastActivity >= w.timeoutNanos) {
+        w.unlink();
+        w.fire();
+      }
+      w = next;
+    }
+    if (head.next == head) {
+      // Nothing left on this loop: stop sweeping until a stream arrives again.
+      sweep.cancel(false);
+      sweep = null;
+      BY_LOOP.remove(loop, this);
+    }
+  }
+
+  /**
+   * One watched stream. Every method must be called on the stream's event loop (where its
+   * handlers run), which is also where the sweep runs.
+   */
+  static class Watch {
+    static final Watch NONE = new Watch(null, 0, null) {
+      @Override
+      void touch() {}
+
+      @Override
+      void pause() {}
+
+      @Override
+      void resume() {}
+
+      @Override
+      void stop() {}
+    };
+
+    private final Context context;
+    private final long timeoutNanos;
+    private final Runnable onIdle;
+    private long lastActivity = System.nanoTime();
+    private boolean paused;
+    private boolean stopped;
+    private Watch prev;
+    private Watch next;
+
+    private Watch(Context context, long timeoutNanos, Runnable onIdle) {
+      this.context = context;
+      this.timeoutNanos = timeoutNanos;
+      this.onIdle = onIdle;
+    }
+
+    /** Upstream bytes arrived. */
+    void touch() {
+      lastActivity = System.nanoTime();
+    }
+
+    /** Reading is paused for back-pressure: a slow client, not a silent upstream. */
+    void pause() {
+      paused = true;
+    }
+
+    void resume() {
+      paused = false;
+      lastActivity = System.nanoTime();
+    }
+
+    /** The stream ended; the next sweep drops it. */
+    void stop() {
+      stopped = true;
+    }
+
+    private void unlink() {
+      if (prev != null) {
+        prev.next = next;
+        next.prev = prev;
+        prev = null;
+        next = null;
+      }
+    }
+
+    private void fire() {
+      stopped = true;
+      context.runOnContext(v -> onIdle.run());
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.geminibalance.streaming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class IdleWatchdogTest {
+  final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().await(5, TimeUnit.SECONDS);
+  }
+
+  /** Runs {@code action} on a fresh event-loop context and returns what it returns. */
+  <T> T onLoop(java.util.function.Supplier<T> action) throws Exception {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    vertx.getOrCreateContext().runOnContext(v -> result.complete(action.get()));
+    return result.get(5, TimeUnit.SECONDS);
+  }
+
+  void onLoop(Runnable action, IdleWatchdog.Watch watch) throws Exception {
+    onLoop(() -> {
+      action.run();
+      return watch;
+    });
+  }
+
+  @Test
+  void firesOnceAfterTheTimeoutThenForgetsTheStream() throws Exception {
+    AtomicInteger fired = new AtomicInteger();
+    long started = System.nanoTime();
+    CompletableFuture<Long> firedAfter = new CompletableFuture<>();
+    onLoop(() -> IdleWatchdog.watch(300, () -> {
+      fired.incrementAndGet();
+      firedAfter.complete((System.nanoTime() - started) / 1_000_000);
+    }));
+    long millis = firedAfter.get(5, TimeUnit.SECONDS);
+    assertThat(millis).isBetween(300L, 300L + IdleWatchdog.SWEEP_MILLIS + 400);
+    Thread.sleep(2 * IdleWatchdog.SWEEP_MILLIS);
+    assertThat(fired).hasValue(1);
+    assertThat(IdleWatchdog.watched()).isZero();
+  }
+
+  @Test
+  void touchesKeepItQuietAndStopEndsIt() throws Exception {
+    AtomicInteger fired = new AtomicInteger();
+    IdleWatchdog.Watch watch = onLoop(() -> IdleWatchdog.watch(400, fired::incrementAndGet));
+    for (int i = 0; i < 8; i++) {
+      Thread.sleep(100);
+      onLoop(watch::touch, watch);
+    }
+    assertThat(fired).hasValue(0);
+    onLoop(watch::stop, watch);
+    Thread.sleep(400 + 2 * IdleWatchdog.SWEEP_MILLIS);
+    assertThat(fired).hasValue(0);
+    assertThat(IdleWatchdog.watched()).isZero();
+  }
+
+  @Test
+  void aStreamPausedForASlowClientIsNotIdle() throws Exception {
+    AtomicInteger fired = new AtomicInteger();
+    IdleWatchdog.Watch watch = onLoop(() -> IdleWatchdog.watch(200, fired::incrementAndGet));
+    onLoop(watch::pause, watch);
+    Thread.sleep(200 + 2 * IdleWatchdog.SWEEP_MILLIS);
+    assertThat(fired).hasValue(0);
+    onLoop(watch::resume, watch);
+    Thread.sleep(200 + 2 * IdleWatchdog.SWEEP_MILLIS);
+    assertThat(fired).hasValue(1);
+  }
+
+  @Test
+  void outsideAnEventLoopOrWithoutTimeoutNothingIsWatched() throws Exception {
+    assertThat(IdleWatchdog.watch(100, () -> { })).isSameAs(IdleWatchdog.Watch.NONE);
+    assertThat(onLoop(() -> IdleWatchdog.watch(0, () -> { }))).isSameAs(IdleWatchdog.Watch.NONE);
+  }
+}
