@@ -44,16 +44,24 @@ final class IdleWatchdog {
       return Watch.NONE;
     }
     EventLoop loop = internal.nettyEventLoop();
-    IdleWatchdog dog = BY_LOOP.computeIfAbsent(loop, IdleWatchdog::new);
+    IdleWatchdog dog = BY_LOOP.get(loop);
+    if (dog == null) {
+      dog = new IdleWatchdog(loop);
+      BY_LOOP.put(loop, dog);
+      // A Vert.x instance closed with streams still open: forget its loops (tests start many).
+      IdleWatchdog created = dog;
+      loop.terminationFuture().addListener(f -> BY_LOOP.remove(loop, created));
+    }
     Watch watch = new Watch(context, TimeUnit.MILLISECONDS.toNanos(timeoutMillis), onIdle);
     dog.add(watch);
     return watch;
   }
 
-  /** Streams currently watched on all loops (for tests). */
-  static int watched() {
+  /** Streams currently watched on {@code loop} (for tests). */
+  static int watched(EventLoop loop) {
+    IdleWatchdog dog = BY_LOOP.get(loop);
     int n = 0;
-    for (IdleWatchdog dog : BY_LOOP.values()) {
+    if (dog != null) {
       for (Watch w = dog.head.next; w != dog.head; w = w.next) {
         n++;
       }
