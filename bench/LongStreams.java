@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A stream counts as an error when it fails to connect, gets a non-200 status, is reset, ends
  * before the hold is over, or has had no response headers by the end of the hold (the upstream is told to trickle for longer than the test). A stream is
  * "stalled" when it has received no event in the last STALL_MS (default 5000) at the end of the hold.
+ * Time to headers: from issuing a stream to its response headers (p50, p99, max over established streams).
  * Prints progress lines {@code LONG_SAMPLE ...} on stderr and one {@code LONG_RESULT ...} line on stdout.
  */
 public final class LongStreams {
@@ -65,6 +66,7 @@ public final class LongStreams {
         new HttpClientOptions().setKeepAlive(false).setTcpNoDelay(true).setIdleTimeout(0),
         new PoolOptions().setHttp1MaxSize(streams).setMaxWaitQueueSize(streams).setEventLoopSize(loops));
     long[] lastEvent = new long[streams];
+    long[] headersNanos = new long[streams];
     long start = System.nanoTime();
     CountDownLatch allIssued = new CountDownLatch(1);
     int perTick = Math.max(1, rampPerSec / 10);
@@ -77,7 +79,7 @@ public final class LongStreams {
           return;
         }
         issued.incrementAndGet();
-        open(client, base, body, n, lastEvent);
+        open(client, base, body, n, lastEvent, headersNanos);
       }
       if (issued.get() >= streams) {
         vertx.cancelTimer(id);
@@ -129,6 +131,12 @@ public final class LongStreams {
         .append(" no_response=").append(Math.max(0, noResponse))
         .append(" events=").append(events.get())
         .append(String.format(" ramp_s=%.1f", (rampDone - start) / 1e9));
+    long[] ttfh = java.util.Arrays.stream(headersNanos).filter(t -> t > 0).sorted().toArray();
+    if (ttfh.length > 0) {
+      out.append(" headers_p50_ms=").append(ttfh[(int) (ttfh.length * 0.50)] / 1_000_000)
+          .append(" headers_p99_ms=").append(ttfh[Math.min(ttfh.length - 1, (int) (ttfh.length * 0.99))] / 1_000_000)
+          .append(" headers_max_ms=").append(ttfh[ttfh.length - 1] / 1_000_000);
+    }
     synchronized (errorKinds) {
       if (!errorKinds.isEmpty()) {
         out.append(" error_kinds=").append(errorKinds.toString().replace(' ', '_'));
@@ -151,8 +159,11 @@ public final class LongStreams {
     System.exit(0);
   }
 
-  static void open(HttpClientAgent client, RequestOptions base, Buffer body, int idx, long[] lastEvent) {
+  static void open(HttpClientAgent client, RequestOptions base, Buffer body, int idx, long[] lastEvent,
+      long[] headersNanos) {
+    long issuedAt = System.nanoTime();
     client.request(new RequestOptions(base)).compose(req -> req.send(body)).onSuccess(resp -> {
+      headersNanos[idx] = Math.max(1, System.nanoTime() - issuedAt);
       if (resp.statusCode() != 200) {
         failedBeforeResponse.incrementAndGet();
         error("status_" + resp.statusCode());

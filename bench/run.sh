@@ -489,12 +489,12 @@ gw_commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$
     echo "Ramp $LONG_RAMP new streams/s, one HTTP/1.1 client connection each; upstream trickles one event every ${LONG_INTERVAL_MS} ms. Errors: failed connects, non-200, resets, streams that ended before the hold was over, and streams with no response headers by the end of the hold (no_response). Stalled: no event in the last 5 s at the end of the hold."
     [[ -n "$GW_PID" ]] && echo && echo "Through the gateway: $LONG_GW_NOTE; JVM options \`${GW_JVM_OPTS[*]}\`."
     echo
-    echo "| target | established | max open | open at end | stalled | no response | errors | max open streams at upstream | max upstream connections | 'Too many open files' in gateway log | peak open fds of server side | peak RSS of server side (sampled VmRSS) |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| target | established | max open | open at end | stalled | no response | errors | time to headers p50 / p99 / max ms | max open streams at upstream | max upstream connections | 'Too many open files' in gateway log | peak open fds of server side | peak RSS of server side (sampled VmRSS) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for t in "${LT[@]}"; do
       l="${LONG[$t]}"
       emf="${EMFILE[$t]:-0}"; [[ "$t" == direct ]] && emf="-"
-      echo "| $t | $(kv "$l" established) | $(kv "$l" max_open) | $(kv "$l" open_at_end) | $(kv "$l" stalled_at_end) | $(kv "$l" no_response) | $(kv "$l" errors)$(kv "$l" error_kinds | sed 's/^./ &/') | ${UPMAX[$t]:-?} | ${UPCONN[$t]:-?} | $emf | ${LONG_FDS[$t]:-?} | $(mib "${LONG_RSS[$t]}") MiB |"
+      echo "| $t | $(kv "$l" established) | $(kv "$l" max_open) | $(kv "$l" open_at_end) | $(kv "$l" stalled_at_end) | $(kv "$l" no_response) | $(kv "$l" errors)$(kv "$l" error_kinds | sed 's/^./ &/') | $(kv "$l" headers_p50_ms) / $(kv "$l" headers_p99_ms) / $(kv "$l" headers_max_ms) | ${UPMAX[$t]:-?} | ${UPCONN[$t]:-?} | $emf | ${LONG_FDS[$t]:-?} | $(mib "${LONG_RSS[$t]}") MiB |"
     done
     echo
     [[ -n "$FD_NOTE" ]] && echo "Note: $FD_NOTE" && echo
