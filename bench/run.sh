@@ -28,6 +28,7 @@ LONG_HOLD="${BENCH_LONG_HOLD:-30}"
 LONG_RAMP="${BENCH_LONG_RAMP_PER_SEC:-1000}"
 LONG_INTERVAL_MS="${BENCH_LONG_INTERVAL_MS:-1000}"   # upstream trickle during the long-stream test
 LONG_H2C="${BENCH_LONG_H2C:-1}"              # 1: long streams through a gateway restarted with UPSTREAM_H2C=true
+LONG_WARMUP="${BENCH_LONG_WARMUP:-3000}"     # unmeasured streams through the gateway first (JIT warm-up)
 SKIP=" ${BENCH_SKIP:-} "                     # words: wrk nginx gateway openai ttfb long long-direct
 MODEL="${BENCH_MODEL:-gemini-2.5-flash}"
 CLIENT_TOKEN="bench-client-token"            # what clients send to the gateway
@@ -378,6 +379,15 @@ if ! skipped long; then
     esac
     log "long streams $t: $LONG_STREAMS streams (ramp $LONG_RAMP/s), hold ${LONG_HOLD}s, upstream event every ${LONG_INTERVAL_MS} ms"
     : >"$RAW/long_rss_$t.txt"; : >"$RAW/long_fds_$t.txt"
+    if [[ "$t" == gw_native ]] && (( LONG_WARMUP > 0 )); then
+      # A just-started JVM compiles while the ramp runs: warm the stream path up first, unmeasured,
+      # as the throughput rounds do (see shared/reference/STACK.md), then let the streams close.
+      log "long-stream warm-up $t: $LONG_WARMUP streams held 5 s (unmeasured)"
+      timeout -k 5 $(( LONG_WARMUP / LONG_RAMP + 5 + 60 )) "$JAVA" -Xms512m -Xmx1g -XX:+UseParallelGC \
+        -cp "$CP" LongStreams "$u" "$TMP/gen.json" "$LONG_WARMUP" "$LONG_RAMP" 5 "${HDR[$t]}" \
+        >"$RAW/long_warmup_$t.txt" 2>&1 || log "long-stream warm-up for $t exited non-zero"
+      sleep 3
+    fi
     curl -s -o /dev/null "http://127.0.0.1:$UP_PORT/__stats?resetMax=1" || true
     emfile0=$(grep -ci 'too many open files' "$RAW/gateway.log" 2>/dev/null || true)
     timeout -k 5 $(( LONG_STREAMS / LONG_RAMP + LONG_HOLD + 60 )) "$JAVA" -Xms512m -Xmx1g -XX:+UseParallelGC \
