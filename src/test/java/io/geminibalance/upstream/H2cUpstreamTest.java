@@ -60,6 +60,33 @@ class H2cUpstreamTest {
   }
 
   @Test
+  void aStreamStuckBehindASlowClientDoesNotStallItsNeighboursOnTheSameConnection() throws Exception {
+    try (GatewayHarness h = GatewayHarness.start(Map.of("UPSTREAM_H2C", "true",
+        "UPSTREAM_HTTP2_MAX_CONNECTIONS", "1"))) {
+      java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+      h.fake.on(r -> r.bodyText().contains("firehose"), Replies.firehose(64L * 1024 * 1024, written));
+      h.fake.on(r -> r.pathEndsWith(":streamGenerateContent"),
+          Replies.sse(List.of(Replies.chunk("a"), Replies.finalChunk("b")), 100));
+      java.net.http.HttpClient separate = java.net.http.HttpClient.newBuilder()
+          .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+      HttpResponse<java.io.InputStream> slow = separate.send(h.request(STREAM, "x-goog-api-key", CLIENT_TOKEN)
+          .POST(HttpRequest.BodyPublishers.ofString("{\"firehose\":1}")).build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      Thread.sleep(1000); // the slow client reads nothing: its upstream stream fills its window and waits
+      assertThat(written.get()).isLessThan(32L * 1024 * 1024);
+      long started = System.nanoTime();
+      HttpResponse<String> neighbour = separate.send(h.request(STREAM, "x-goog-api-key", CLIENT_TOKEN)
+          .timeout(java.time.Duration.ofSeconds(10))
+          .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(neighbour.statusCode()).isEqualTo(200);
+      assertThat(neighbour.body()).endsWith("data: " + Replies.finalChunk("b") + "\r\n\r\n");
+      assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(3_000);
+      assertThat(h.fake.requests().stream().map(Recorded::connection).distinct()).hasSize(1);
+      slow.body().close();
+    }
+  }
+
+  @Test
   void plainHttpUpstreamStaysOnHttp11ByDefault() {
     try (GatewayHarness h = GatewayHarness.start()) {
       HttpResponse<String> r = h.post(UNARY, "{}", "x-goog-api-key", CLIENT_TOKEN);
