@@ -47,10 +47,6 @@ public final class UpstreamClient implements AutoCloseable {
   public record Pool(int http1MaxConnections, int http2MaxConnections, boolean h2c) {
     public static final int DEFAULT_HTTP1_MAX_CONNECTIONS = 10_000;
     public static final int DEFAULT_HTTP2_MAX_CONNECTIONS = 128;
-
-    public static Pool defaults() {
-      return new Pool(DEFAULT_HTTP1_MAX_CONNECTIONS, DEFAULT_HTTP2_MAX_CONNECTIONS, false);
-    }
   }
 
   public UpstreamClient(Vertx vertx, Settings settings, Pool pool) {
