@@ -26,13 +26,40 @@ public final class UpstreamClient implements AutoCloseable {
 
   private final HttpClientAgent plain;
   private final HttpClientAgent tls;
-  private volatile Settings settings;
+  private volatile Target target;
 
   /** What may change at runtime without rebuilding the connection pools. */
   public record Settings(URI baseUrl, Duration timeout, Map<String, String> customHeaders) {}
 
+  /**
+   * The settings with BASE_URL taken apart once, so that a request does not build and re-parse
+   * an absolute URL. {@code host} is null when the URL has parts a host, port and path prefix
+   * cannot express; requests then go by the absolute URL as written.
+   */
+  private record Target(Settings settings, boolean ssl, String host, int port, String pathPrefix) {
+    static Target of(Settings settings) {
+      URI url = settings.baseUrl();
+      boolean ssl = "https".equalsIgnoreCase(url.getScheme());
+      boolean plainParts = url.getHost() != null && url.getRawQuery() == null && url.getRawFragment() == null
+          && url.getRawUserInfo() == null && !url.getHost().startsWith("[");
+      if (!plainParts) {
+        return new Target(settings, ssl, null, -1, null);
+      }
+      int port = url.getPort() >= 0 ? url.getPort() : ssl ? 443 : 80;
+      String prefix = url.getRawPath() == null ? "" : url.getRawPath();
+      return new Target(settings, ssl, url.getHost(), port, prefix);
+    }
+
+    RequestOptions locate(RequestOptions options, String pathAndQuery) {
+      if (host == null) {
+        return options.setAbsoluteURI(settings.baseUrl() + pathAndQuery);
+      }
+      return options.setSsl(ssl).setHost(host).setPort(port).setURI(pathPrefix + pathAndQuery);
+    }
+  }
+
   public UpstreamClient(Vertx vertx, Settings settings, int maxConnections) {
-    this.settings = settings;
+    this.target = Target.of(settings);
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(maxConnections).setHttp2MaxSize(64);
     this.plain = vertx.createHttpClient(baseOptions(), pool);
     this.tls = vertx.createHttpClient(baseOptions().setSsl(true).setUseAlpn(true)
@@ -49,11 +76,11 @@ public final class UpstreamClient implements AutoCloseable {
   }
 
   public void update(Settings newSettings) {
-    this.settings = newSettings;
+    this.target = Target.of(newSettings);
   }
 
   public Settings settings() {
-    return settings;
+    return target.settings();
   }
 
   /**
@@ -63,15 +90,14 @@ public final class UpstreamClient implements AutoCloseable {
    */
   public Future<HttpClientResponse> send(UpstreamCall call, ApiKey key,
       Consumer<HttpClientRequest> onRequest) {
-    Settings s = settings;
-    String uri = s.baseUrl() + call.pathAndQuery();
-    RequestOptions options = new RequestOptions()
+    Target t = target;
+    Settings s = t.settings();
+    RequestOptions options = t.locate(new RequestOptions(), call.pathAndQuery())
         .setMethod(call.method())
-        .setAbsoluteURI(uri)
         .setHeaders(headers(call, key, s))
         .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
         .setIdleTimeout(s.timeout().toMillis());
-    HttpClientAgent agent = "https".equalsIgnoreCase(s.baseUrl().getScheme()) ? tls : plain;
+    HttpClientAgent agent = t.ssl() ? tls : plain;
     return agent.request(options).compose(request -> {
       onRequest.accept(request);
       Future<HttpClientResponse> sent = call.body() == null ? request.send() : request.send(call.body());
