@@ -52,9 +52,9 @@ final class OpenAiChatAnswers {
         OpenAiFailures.send(client, OpenAiErrors.of(502, "upstream answer was not JSON", null, "bad_gateway"));
         return;
       }
-      String completion;
+      Buffer completion;
       try {
-        completion = translator.toCompletion(gemini, context).toString();
+        completion = OpenAiRelay.jsonBuffer(translator.toCompletion(gemini, context));
       } catch (MalformedUpstreamException e) {
         OpenAiFailures.send(client, OpenAiErrors.of(502, "upstream answer was malformed: " + e.getMessage(),
             null, "bad_gateway"));
