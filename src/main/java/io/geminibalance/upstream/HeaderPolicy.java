@@ -23,24 +23,19 @@ public final class HeaderPolicy {
   /** Client request headers safe to send upstream (the client's credential never is). */
   public static MultiMap upstreamHeaders(MultiMap client) {
     MultiMap forwarded = MultiMap.caseInsensitiveMultiMap();
-    addUpstreamHeaders(client, forwarded);
+    copyExcept(client, forwarded, NOT_FORWARDED_UPSTREAM);
     return forwarded;
-  }
-
-  /** Adds to {@code target} the client request headers safe to send upstream. */
-  public static void addUpstreamHeaders(MultiMap client, MultiMap target) {
-    for (Map.Entry<String, String> h : client) {
-      if (!NOT_FORWARDED_UPSTREAM.contains(h.getKey())) {
-        target.add(h.getKey(), h.getValue());
-      }
-    }
   }
 
   /** Upstream response headers to give the client. */
   public static void copyDownstream(MultiMap upstream, MultiMap client) {
-    for (Map.Entry<String, String> h : upstream) {
-      if (!NOT_FORWARDED_DOWNSTREAM.contains(h.getKey())) {
-        client.add(h.getKey(), h.getValue());
+    copyExcept(upstream, client, NOT_FORWARDED_DOWNSTREAM);
+  }
+
+  private static void copyExcept(MultiMap from, MultiMap to, HeaderNames excluded) {
+    for (Map.Entry<String, String> h : from) {
+      if (!excluded.contains(h.getKey())) {
+        to.add(h.getKey(), h.getValue());
       }
     }
   }
