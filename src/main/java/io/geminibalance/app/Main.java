@@ -16,6 +16,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    useNettyPooledAllocator();
     Map<String, String> raw = EnvSource.load(Path.of("."), System.getenv());
     try {
       LogLevels.apply(GatewayConfig.from(raw).logLevel());
@@ -48,5 +49,18 @@ public final class Main {
         log.warn("Shutdown did not finish cleanly: {}", e.getMessage());
       }
     }, "shutdown"));
+  }
+
+  /**
+   * Netty 4.2 defaults to its adaptive allocator, whose buffers cost noticeably more per write
+   * (every header byte goes through a wrapper) than the pooled one: under the benchmark the
+   * gateway used about 5-10 % less CPU per request with the pooled allocator, for about 4 MiB
+   * more peak RSS. Must run before any Netty class loads; {@code -Dio.netty.allocator.type}
+   * still wins.
+   */
+  private static void useNettyPooledAllocator() {
+    if (System.getProperty("io.netty.allocator.type") == null) {
+      System.setProperty("io.netty.allocator.type", "pooled");
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.geminibalance.auth;
 
+import io.geminibalance.requestlog.KeyIdentity;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Collection;
@@ -10,7 +11,13 @@ import java.util.List;
  * every configured token, so neither a token's length nor its position leaks through timing.
  */
 public final class ClientAuthenticator {
-  private volatile List<byte[]> tokens;
+  /**
+   * A configured token with its log identity, worked out once here instead of hashing the
+   * client's credential on every request.
+   */
+  private record Token(byte[] bytes, KeyIdentity identity) {}
+
+  private volatile List<Token> tokens;
 
   public ClientAuthenticator(Collection<String> tokens) {
     update(tokens);
@@ -18,17 +25,30 @@ public final class ClientAuthenticator {
 
   /** Replaces the accepted tokens (live settings). */
   public void update(Collection<String> newTokens) {
-    this.tokens = newTokens.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
+    this.tokens = newTokens.stream()
+        .filter(t -> !t.isBlank())
+        .map(t -> new Token(t.getBytes(StandardCharsets.UTF_8), KeyIdentity.ofSecret(t)))
+        .toList();
   }
 
   public boolean accepts(String candidate) {
+    return identify(candidate) != null;
+  }
+
+  /**
+   * The log identity of {@code candidate} when it is an accepted token, else {@code null}. Every
+   * token is compared, whatever matched, so timing does not tell which one did.
+   */
+  public KeyIdentity identify(String candidate) {
     if (candidate == null || candidate.isEmpty()) {
-      return false;
+      return null;
     }
     byte[] given = candidate.getBytes(StandardCharsets.UTF_8);
-    boolean match = false;
-    for (byte[] token : tokens) {
-      match |= MessageDigest.isEqual(token, given);
+    KeyIdentity match = null;
+    for (Token token : tokens) {
+      if (MessageDigest.isEqual(token.bytes(), given)) {
+        match = token.identity();
+      }
     }
     return match;
   }

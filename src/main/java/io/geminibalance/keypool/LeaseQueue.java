@@ -95,8 +95,12 @@ public final class LeaseQueue {
    */
   public CompletableFuture<Acquisition> acquireOrWait(String model, Set<ApiKey> tried, long deadlineMillis) {
     String base = ModelNames.base(model);
-    Waiter waiter = new Waiter(base, Set.copyOf(tried), deadlineMillis, new CompletableFuture<>());
     Line line = lines.computeIfAbsent(base, m -> new Line());
+    Acquisition.Granted now = grantWhenNobodyWaits(line, base, tried);
+    if (now != null) {
+      return CompletableFuture.completedFuture(now);
+    }
+    Waiter waiter = new Waiter(base, Set.copyOf(tried), deadlineMillis, new CompletableFuture<>());
     List<Answer> answers = new ArrayList<>();
     synchronized (line) {
       if (line.waiters.size() >= settings.maxWaitersPerModel()) {
@@ -108,6 +112,19 @@ public final class LeaseQueue {
     }
     complete(answers);
     return waiter.future();
+  }
+
+  /**
+   * The common case, a key free and nobody queued before us, without the waiter's bookkeeping
+   * (its future, a copy of the tried keys, the answer list). Null when the request must queue.
+   */
+  private Acquisition.Granted grantWhenNobodyWaits(Line line, String base, Set<ApiKey> tried) {
+    synchronized (line) {
+      if (line.waiters.isEmpty() && pool.acquire(base, tried) instanceof Acquisition.Granted granted) {
+        return granted;
+      }
+    }
+    return null;
   }
 
   /** Serves the waiters of a model again because keys may be usable sooner than announced. */

@@ -40,12 +40,12 @@ public final class NativeGeminiRelay {
     HttpServerRequest request = rc.request();
     rc.response().closeHandler(v -> ctx.clientClosed());
     String query = QueryStrings.withoutKey(request.query());
+    GeminiRoute route = request.method() == HttpMethod.POST ? GeminiRoute.parse(resource).orElse(null) : null;
     if (request.method() == HttpMethod.GET && resource.equals("models")) {
       relayModelList(rc, call(rc, resource, query, MODEL_LIST_BUCKET, false, "gemini-models"), ctx);
     } else if (request.method() == HttpMethod.GET && resource.startsWith("models/") && resource.indexOf(':') < 0) {
       relay(rc, call(rc, resource, query, MODEL_LIST_BUCKET, false, "gemini-model"), ctx, false);
-    } else if (request.method() == HttpMethod.POST && GeminiRoute.parse(resource).isPresent()) {
-      GeminiRoute route = GeminiRoute.parse(resource).get();
+    } else if (route != null) {
       boolean sse = route.streaming() && QueryStrings.wantsSse(request.query());
       relay(rc, call(rc, resource, query, route.model(), route.streaming(), operation(route)), ctx, sse);
     } else {

@@ -18,6 +18,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 /** Turns a successful Gemini answer into the OpenAI answer: one JSON body, or a chunk stream. */
@@ -50,9 +51,9 @@ final class OpenAiChatAnswers {
         OpenAiFailures.send(client, OpenAiErrors.of(502, "upstream answer was not JSON", null, "bad_gateway"));
         return;
       }
-      String completion;
+      Buffer completion;
       try {
-        completion = translator.toCompletion(gemini, context).toString();
+        completion = OpenAiRelay.jsonBuffer(translator.toCompletion(gemini, context));
       } catch (MalformedUpstreamException e) {
         OpenAiFailures.send(client, OpenAiErrors.of(502, "upstream answer was malformed: " + e.getMessage(),
             null, "bad_gateway"));
@@ -86,9 +87,15 @@ final class OpenAiChatAnswers {
     }
   }
 
+  /**
+   * A fresh completion id. It names an answer and guards nothing, so it comes from the thread's
+   * own generator: SecureRandom would serialise the event loops on one lock (and read
+   * /dev/urandom) for every completion. Tool call ids, which key the thought-signature cache,
+   * stay on SecureRandom.
+   */
   static String completionId() {
-    byte[] bytes = new byte[12];
-    RANDOM.nextBytes(bytes);
-    return "chatcmpl-" + HexFormat.of().formatHex(bytes);
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return "chatcmpl-" + HexFormat.of().toHexDigits(random.nextLong())
+        + HexFormat.of().toHexDigits(random.nextInt());
   }
 }

@@ -128,7 +128,7 @@ public final class OpenAiRelay {
     String model = translated.upstreamModel();
     UpstreamCall call = new UpstreamCall(HttpMethod.POST,
         "/models/" + model + (translated.stream() ? ":streamGenerateContent" : ":generateContent"),
-        translated.stream() ? "alt=sse" : "", forwardedHeaders(rc), Buffer.buffer(body.toString()),
+        translated.stream() ? "alt=sse" : "", forwardedHeaders(rc), jsonBuffer(body),
         model, translated.stream(), KeyPlacement.GOOG_API_KEY_HEADER,
         translated.stream() ? "openai-chat-stream" : "openai-chat-non-stream");
     executor.execute(call, ctx).onComplete(ar -> {
@@ -151,6 +151,18 @@ public final class OpenAiRelay {
       headers.add("user-agent", agent);
     }
     return headers;
+  }
+
+  /**
+   * {@code node} as UTF-8 JSON, written as bytes directly instead of through a String. A tree the
+   * byte writer refuses (a lone surrogate in some text) goes through {@code toString()} as before.
+   */
+  static Buffer jsonBuffer(JsonNode node) {
+    try {
+      return Buffer.buffer(JSON.writeValueAsBytes(node));
+    } catch (IOException e) {
+      return Buffer.buffer(node.toString());
+    }
   }
 
   /** The JSON object body, or {@code null} after answering 400. */

@@ -21,13 +21,14 @@ final class NativeAuth implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext rc) {
     String token = credential(rc);
+    KeyIdentity client;
     if (token == null) {
       Responses.gemini(rc.response(), 401,
           "Missing API key: send it in the x-goog-api-key header or the key query parameter.");
-    } else if (!authenticator.accepts(token)) {
+    } else if ((client = authenticator.identify(token)) == null) {
       Responses.gemini(rc.response(), 401, "API key not valid for this gateway.");
     } else {
-      rc.put(CLIENT, KeyIdentity.ofSecret(token));
+      rc.put(CLIENT, client);
       rc.next();
     }
   }

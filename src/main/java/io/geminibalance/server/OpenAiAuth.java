@@ -18,15 +18,16 @@ final class OpenAiAuth implements Handler<RoutingContext> {
   public void handle(RoutingContext rc) {
     String header = rc.request().getHeader("authorization");
     String token = ClientAuthenticator.bearer(header);
+    KeyIdentity client;
     if (token == null) {
       OpenAiResponses.error(rc.response(), 401, header == null ? "Missing Authorization header."
               : "Invalid Authorization header format: expected 'Bearer <token>'.",
           "invalid_request_error", null, "invalid_api_key");
-    } else if (!authenticator.accepts(token)) {
+    } else if ((client = authenticator.identify(token)) == null) {
       OpenAiResponses.error(rc.response(), 401, "Incorrect API key provided.",
           "invalid_request_error", null, "invalid_api_key");
     } else {
-      rc.put(NativeAuth.CLIENT, KeyIdentity.ofSecret(token));
+      rc.put(NativeAuth.CLIENT, client);
       rc.next();
     }
   }

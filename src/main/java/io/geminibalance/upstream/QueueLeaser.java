@@ -7,6 +7,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Leases through the pool's wait queue: a key now, or as soon as one frees within
@@ -23,8 +24,13 @@ public final class QueueLeaser implements Leaser {
 
   @Override
   public Future<Acquisition> lease(String model, Set<ApiKey> alreadyTried) {
+    CompletableFuture<Acquisition> acquisition = queue.acquireOrWait(model, alreadyTried);
+    if (acquisition.isDone() && !acquisition.isCompletedExceptionally()) {
+      // Answered at once (the usual case): no hop through the context is needed.
+      return Future.succeededFuture(acquisition.join());
+    }
     Context context = vertx.getOrCreateContext();
-    return Future.fromCompletionStage(queue.acquireOrWait(model, alreadyTried), context);
+    return Future.fromCompletionStage(acquisition, context);
   }
 
   /** Vert.x timers for the queue's wake-ups (never blocks a thread). */

@@ -30,10 +30,37 @@ public final class UpstreamClient implements AutoCloseable {
 
   private final HttpClientAgent plain;
   private final HttpClientAgent tls;
-  private volatile Settings settings;
+  private volatile Target target;
 
   /** What may change at runtime without rebuilding the connection pools. */
   public record Settings(URI baseUrl, Duration timeout, Map<String, String> customHeaders) {}
+
+  /**
+   * The settings with BASE_URL taken apart once, so that a request does not build and re-parse
+   * an absolute URL. {@code host} is null when the URL has parts a host, port and path prefix
+   * cannot express; requests then go by the absolute URL as written.
+   */
+  private record Target(Settings settings, boolean ssl, String host, int port, String pathPrefix) {
+    static Target of(Settings settings) {
+      URI url = settings.baseUrl();
+      boolean ssl = "https".equalsIgnoreCase(url.getScheme());
+      boolean plainParts = url.getHost() != null && url.getRawQuery() == null && url.getRawFragment() == null
+          && url.getRawUserInfo() == null && !url.getHost().startsWith("[");
+      if (!plainParts) {
+        return new Target(settings, ssl, null, -1, null);
+      }
+      int port = url.getPort() >= 0 ? url.getPort() : ssl ? 443 : 80;
+      String prefix = url.getRawPath() == null ? "" : url.getRawPath();
+      return new Target(settings, ssl, url.getHost(), port, prefix);
+    }
+
+    RequestOptions locate(RequestOptions options, String pathAndQuery) {
+      if (host == null) {
+        return options.setAbsoluteURI(settings.baseUrl() + pathAndQuery);
+      }
+      return options.setSsl(ssl).setHost(host).setPort(port).setURI(pathPrefix + pathAndQuery);
+    }
+  }
 
   /**
    * Connection pools, fixed at start.
@@ -50,7 +77,7 @@ public final class UpstreamClient implements AutoCloseable {
   }
 
   public UpstreamClient(Vertx vertx, Settings settings, Pool pool) {
-    this.settings = settings;
+    this.target = Target.of(settings);
     PoolOptions poolOptions = new PoolOptions()
         .setHttp1MaxSize(pool.http1MaxConnections())
         .setHttp2MaxSize(pool.http2MaxConnections());
@@ -77,11 +104,11 @@ public final class UpstreamClient implements AutoCloseable {
   }
 
   public void update(Settings newSettings) {
-    this.settings = newSettings;
+    this.target = Target.of(newSettings);
   }
 
   public Settings settings() {
-    return settings;
+    return target.settings();
   }
 
   /**
@@ -91,15 +118,14 @@ public final class UpstreamClient implements AutoCloseable {
    */
   public Future<HttpClientResponse> send(UpstreamCall call, ApiKey key,
       Consumer<HttpClientRequest> onRequest) {
-    Settings s = settings;
-    String uri = s.baseUrl() + call.pathAndQuery();
-    RequestOptions options = new RequestOptions()
+    Target t = target;
+    Settings s = t.settings();
+    RequestOptions options = t.locate(new RequestOptions(), call.pathAndQuery())
         .setMethod(call.method())
-        .setAbsoluteURI(uri)
         .setHeaders(headers(call, key, s))
         .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
         .setIdleTimeout(s.timeout().toMillis());
-    HttpClientAgent agent = "https".equalsIgnoreCase(s.baseUrl().getScheme()) ? tls : plain;
+    HttpClientAgent agent = t.ssl() ? tls : plain;
     return agent.request(options).compose(request -> {
       onRequest.accept(request);
       Future<HttpClientResponse> sent = call.body() == null ? request.send() : request.send(call.body());

@@ -56,8 +56,9 @@ public final class ChatRequestTranslator {
     if (!generationConfig.isEmpty()) {
       body.set("generationConfig", generationConfig);
     }
-    if (!options.safetySettings().isEmpty()) {
-      body.set("safetySettings", options.safetySettings());
+    JsonNode safetySettings = options.safetySettings();
+    if (!safetySettings.isEmpty()) {
+      body.set("safetySettings", safetySettings);
     }
     boolean stream = Json.optBoolean(request, "stream", "stream");
     boolean includeUsage = stream
