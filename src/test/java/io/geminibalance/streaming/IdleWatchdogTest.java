@@ -69,6 +69,34 @@ class IdleWatchdogTest {
   }
 
   @Test
+  void aStoppedStreamIsForgottenAtOnceNotAtTheNextSweep() throws Exception {
+    // A finished request must not stay reachable (through its onIdle) until the next sweep.
+    int before = watched();
+    IdleWatchdog.Watch watch = onLoop(() -> IdleWatchdog.watch(60_000, () -> {}));
+    assertThat(watched()).isEqualTo(before + 1);
+    onLoop(watch::stop, watch);
+    assertThat(watched()).isEqualTo(before);
+  }
+
+  @Test
+  void aFiringStreamMayStopAnotherDuringTheSweep() throws Exception {
+    AtomicInteger fired = new AtomicInteger();
+    CompletableFuture<IdleWatchdog.Watch> second = new CompletableFuture<>();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    onLoop(() -> IdleWatchdog.watch(200, () -> {
+      fired.incrementAndGet();
+      second.join().stop();
+      done.complete(null);
+    }));
+    second.complete(onLoop(() -> IdleWatchdog.watch(200, fired::incrementAndGet)));
+    done.get(5, TimeUnit.SECONDS);
+    Thread.sleep(2 * IdleWatchdog.SWEEP_MILLIS);
+    // Both were idle in the same sweep: each fires once; stopping a fired one is harmless.
+    assertThat(fired.get()).isBetween(1, 2);
+    assertThat(watched()).isZero();
+  }
+
+  @Test
   void aStreamPausedForASlowClientIsNotIdle() throws Exception {
     AtomicInteger fired = new AtomicInteger();
     IdleWatchdog.Watch watch = onLoop(() -> IdleWatchdog.watch(200, fired::incrementAndGet));
