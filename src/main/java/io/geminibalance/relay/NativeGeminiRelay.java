@@ -27,6 +27,9 @@ public final class NativeGeminiRelay {
   /** The pool bucket for model-list calls, which no generation quota covers. */
   public static final String MODEL_LIST_BUCKET = io.geminibalance.keypool.RateLimits.UNMETERED;
 
+  /** Unary answers up to this size are written in one piece (typical answers are a few KiB). */
+  private static final long WHOLE_BODY_MAX_BYTES = 256 * 1024;
+
   private final UpstreamExecutor executor;
   private final Supplier<List<String>> filteredModels;
 
@@ -88,9 +91,9 @@ public final class NativeGeminiRelay {
       boolean stream, boolean sse, long idleTimeoutMillis) {
     client.setStatusCode(upstream.statusCode());
     HeaderPolicy.copyDownstream(upstream.headers(), client.headers());
-    String length = upstream.getHeader("content-length");
-    if (!stream && length != null) {
-      client.putHeader("content-length", length);
+    long length = stream ? -1 : contentLength(upstream);
+    if (length >= 0) {
+      client.putHeader("content-length", Long.toString(length));
     } else {
       client.setChunked(true);
     }
@@ -99,8 +102,25 @@ public final class NativeGeminiRelay {
       client.putHeader("x-accel-buffering", "no");
     }
     // A body that goes silent for TIME_OUT ends like a broken one: an SSE error event, or a reset.
-    BodyRelay.relay(upstream, client, sse ? new SseRelayTransformer() : ChunkTransformer.IDENTITY,
-        idleTimeoutMillis);
+    if (length >= 0 && length <= WHOLE_BODY_MAX_BYTES) {
+      BodyRelay.relayWhole(upstream, client, idleTimeoutMillis);
+    } else {
+      BodyRelay.relay(upstream, client, sse ? new SseRelayTransformer() : ChunkTransformer.IDENTITY,
+          idleTimeoutMillis);
+    }
+  }
+
+  /** The upstream's declared body length, or -1 when it is absent or not a number. */
+  private static long contentLength(HttpClientResponse upstream) {
+    String length = upstream.getHeader("content-length");
+    if (length == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private void relayModelList(RoutingContext rc, UpstreamCall call, RequestContext ctx) {

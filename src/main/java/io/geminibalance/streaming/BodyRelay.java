@@ -28,6 +28,20 @@ public final class BodyRelay {
    */
   public static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
       ChunkTransformer transformer, long idleTimeoutMillis) {
+    return relay(upstream, client, transformer, idleTimeoutMillis, false);
+  }
+
+  /**
+   * Relays a body the client gets unchanged and whole: held until its end, then written at once.
+   * Only for bodies whose (small) length is known; no transformer applies.
+   */
+  public static Future<Void> relayWhole(HttpClientResponse upstream, HttpServerResponse client,
+      long idleTimeoutMillis) {
+    return relay(upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis, true);
+  }
+
+  private static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
+      ChunkTransformer transformer, long idleTimeoutMillis, boolean holdWhole) {
     Promise<Void> done = Promise.promise();
     IdleWatchdog.Watch watch = IdleWatchdog.watch(idleTimeoutMillis, () -> {
       TimeoutException idle = new TimeoutException("no data from upstream for " + idleTimeoutMillis + " ms");
@@ -36,9 +50,16 @@ public final class BodyRelay {
         upstream.request().reset(0, idle);
       }
     });
+    // A small body of known length is held and written with the end: one write and one flush
+    // instead of a write per chunk plus an end. Streams and large bodies flow through as they come.
+    Buffer whole = holdWhole ? Buffer.buffer() : null;
     upstream.handler(chunk -> {
       watch.touch();
       if (client.closed()) {
+        return;
+      }
+      if (whole != null) {
+        whole.appendBuffer(chunk);
         return;
       }
       for (Buffer out : transformer.onChunk(chunk)) {
@@ -56,10 +77,14 @@ public final class BodyRelay {
     upstream.endHandler(v -> {
       watch.stop();
       if (!client.closed() && !client.ended()) {
-        for (Buffer out : transformer.onEnd()) {
-          client.write(out);
+        if (whole != null) {
+          client.end(whole);
+        } else {
+          for (Buffer out : transformer.onEnd()) {
+            client.write(out);
+          }
+          client.end();
         }
-        client.end();
       }
       done.tryComplete();
     });
