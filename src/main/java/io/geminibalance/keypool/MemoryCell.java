@@ -7,6 +7,11 @@ import java.util.Arrays;
 final class MemoryCell implements QuotaCell {
   /** Unlimited cells still remember this many sends, for the snapshot and for learning. */
   private static final int TRACKED_SENDS_WHEN_UNLIMITED = 64;
+  /**
+   * The latest Google is assumed to have counted an accepted probe after its lease: a generate
+   * call is counted when it arrives, and its answer may come much later (generation time).
+   */
+  private static final long ARRIVAL_SLACK_MILLIS = 1_000;
 
   private final String keyFingerprint;
   private final String model;
@@ -15,6 +20,10 @@ final class MemoryCell implements QuotaCell {
   private long day = Long.MIN_VALUE;
   private int usedToday;
   private int learnedRpm;
+  /** Requests Google accepted within one minute without a 429 (a lower bound of its limit). */
+  private int provenRpm;
+  /** A request beyond the proven level is in flight. */
+  private boolean probing;
   private Block block = Block.NONE;
 
   MemoryCell(String keyFingerprint, String model, InMemoryQuotaState.DayTracker days) {
@@ -28,11 +37,32 @@ final class MemoryCell implements QuotaCell {
   public synchronized Take tryTake(Limit limit, long nowMillis) {
     long freeAt = nextFreeAt(limit, nowMillis);
     if (freeAt > nowMillis) {
-      return new Take(false, freeAt);
+      return new Take(false, freeAt, false);
     }
+    boolean probe = beyondProven(limit, nowMillis);
     window.record(nowMillis);
     usedToday++;
-    return new Take(true, nextFreeAt(limit, nowMillis));
+    probing |= probe;
+    return new Take(true, nextFreeAt(limit, nowMillis), probe);
+  }
+
+  @Override
+  public synchronized void settleProbe(boolean accepted, long probeMillis, long answerMillis) {
+    probing = false;
+    if (accepted) {
+      long countedAt = Math.min(answerMillis, probeMillis + ARRIVAL_SLACK_MILLIS);
+      provenRpm = Math.max(provenRpm, window.countIn(countedAt - SlidingWindow.WINDOW_MILLIS, probeMillis));
+    }
+  }
+
+  @Override
+  public synchronized void abandonProbe() {
+    probing = false;
+  }
+
+  @Override
+  public synchronized void forgetLearnedRpm() {
+    learnedRpm = 0;
   }
 
   @Override
@@ -48,9 +78,19 @@ final class MemoryCell implements QuotaCell {
     int rpm = effectiveRpm(limit);
     if (rpm > 0) {
       ensureCapacity(rpm);
-      freeAt = Math.max(freeAt, window.freeAt(rpm));
+      int allowed = probing ? Math.min(provenRpm, rpm) : rpm;
+      freeAt = Math.max(freeAt, allowed == 0 ? AFTER_PROBE : window.freeAt(allowed));
     }
     return freeAt;
+  }
+
+  /** Whether a request now would be beyond the proven level, under a finite limit. */
+  private boolean beyondProven(Limit limit, long nowMillis) {
+    int rpm = effectiveRpm(limit);
+    if (rpm == 0 || provenRpm >= rpm) {
+      return false;
+    }
+    return provenRpm == 0 || window.freeAt(provenRpm) > nowMillis;
   }
 
   @Override
@@ -90,12 +130,13 @@ final class MemoryCell implements QuotaCell {
   @Override
   public synchronized void learnRpm(int rpm) {
     learnedRpm = learnedRpm == 0 ? rpm : Math.min(learnedRpm, rpm);
+    provenRpm = Math.min(provenRpm, learnedRpm);
   }
 
   @Override
   public synchronized CellView view(Limit limit, long nowMillis) {
     long nextFree = nextFreeAt(limit, nowMillis);
-    return new CellView(window.usedAt(nowMillis), usedToday, effectiveRpm(limit), nextFree, block);
+    return new CellView(window.usedAt(nowMillis), usedToday, effectiveRpm(limit), provenRpm, nextFree, block);
   }
 
   @Override
@@ -104,7 +145,7 @@ final class MemoryCell implements QuotaCell {
     long[] recent = window.recent(nowMillis);
     return new QuotaRecord(keyFingerprint, model, day, usedToday,
         Arrays.stream(recent).boxed().toList(), block.kind().name(), block.untilMillis(),
-        block.reason(), learnedRpm);
+        block.reason(), learnedRpm, provenRpm);
   }
 
   @Override
@@ -112,6 +153,7 @@ final class MemoryCell implements QuotaCell {
     day = record.pacificDay();
     usedToday = record.usedToday();
     learnedRpm = record.learnedRpm();
+    provenRpm = record.provenRpm();
     long[] sends = record.recentSendsMillis().stream().mapToLong(Long::longValue).toArray();
     ensureCapacity(sends.length);
     window.restore(sends);
@@ -120,7 +162,10 @@ final class MemoryCell implements QuotaCell {
         : new Block(kind, record.blockedUntilMillis(), record.reason(), Long.MIN_VALUE);
   }
 
-  /** A new Pacific day forgets the day count and what was learned about the minute limit. */
+  /**
+   * A new Pacific day forgets the day count and the learned upper bound of the minute limit; the
+   * proven level stays (a tier rarely shrinks, and a 429 lowers it again if it did).
+   */
   private PacificDay.Cached rollDay(long nowMillis) {
     PacificDay.Cached today = days.at(nowMillis);
     if (today.day() != day) {

@@ -18,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ModelLane {
   private static final int IN_FLIGHT_CAP = 65_536;
+  /** The earliest time announced while only a probe's answer can free a key: a guess. */
+  private static final long PROBE_HINT_MILLIS = 1_000;
 
   final String model;
   final ThrottleDetector throttle = new ThrottleDetector();
@@ -32,6 +34,10 @@ final class ModelLane {
    */
   private final IdentityHashMap<KeyLease, Slot> inFlight = new IdentityHashMap<>();
   private long backoffUntil;
+  /** Slots with a probe in flight (see {@link QuotaCell#tryTake}). */
+  private int probing;
+  /** Whether the last {@link #take} was a probe; read right after it under the lock. */
+  private boolean tookProbe;
 
   ModelLane(String model) {
     this.model = model;
@@ -51,6 +57,10 @@ final class ModelLane {
       slot.detached = true;
       slot.moves++;
       due.unregister(slot);
+      if (slot.probe != null) {
+        slot.probe = null;
+        probing--;
+      }
     }
   }
 
@@ -77,6 +87,10 @@ final class ModelLane {
       return null;
     }
     KeyLease lease = new KeyLease(slot.entry.key, model, nowMillis);
+    if (tookProbe) {
+      slot.probe = lease;
+      probing++;
+    }
     if (inFlight.size() >= IN_FLIGHT_CAP) {
       inFlight.clear();
     }
@@ -93,11 +107,44 @@ final class ModelLane {
     return slot == null || slot.detached ? null : slot;
   }
 
+  /**
+   * Settles the slot's probe if {@code lease} is it: the cell learns the answer, and the slot,
+   * held back while the probe was in flight, takes its place again.
+   *
+   * @return whether the lease was the slot's probe
+   */
+  synchronized boolean endProbe(Slot slot, KeyLease lease, boolean accepted, long nowMillis) {
+    if (slot.probe != lease) {
+      return false;
+    }
+    slot.probe = null;
+    probing--;
+    slot.cell.settleProbe(accepted, lease.acquiredAtMillis(), nowMillis);
+    wake(slot, nowMillis);
+    return true;
+  }
+
+  /** Forgets the probes in flight: their answers will come to a rebuilt lane. */
+  synchronized void abandonProbes() {
+    for (Slot slot : slots.values()) {
+      if (slot.probe != null) {
+        slot.probe = null;
+        slot.cell.abandonProbe();
+      }
+    }
+    probing = 0;
+  }
+
+  synchronized int probing() {
+    return probing;
+  }
+
   private Slot take(Set<ApiKey> tried, long nowMillis) {
     if (nowMillis < backoffUntil) {
       return null;
     }
     promoteDue(nowMillis);
+    tookProbe = false;
     List<Slot> skipped = null;
     Slot granted = null;
     Slot slot;
@@ -111,10 +158,25 @@ final class ModelLane {
         QuotaCell.Take take = slot.cell.tryTake(slot.limit, nowMillis);
         place(slot, take.nextFreeMillis(), nowMillis);
         granted = take.taken() ? slot : null;
+        tookProbe = take.probe();
       }
     }
     putBackAtHead(skipped);
     return granted;
+  }
+
+  /**
+   * Why no key can take a request now. While probes are in flight, their answers may free a key
+   * sooner than any known time, so the refusal says so ({@link Acquisition.Refused#awaitingProbe()}).
+   */
+  synchronized Acquisition.Refused refusal(Set<ApiKey> tried, long nowMillis) {
+    long earliest = earliestMillis(nowMillis);
+    boolean awaitingProbe = probing > 0 && nowMillis >= backoffUntil;
+    if (awaitingProbe && (earliest < 0 || earliest > nowMillis + PROBE_HINT_MILLIS)) {
+      earliest = nowMillis + PROBE_HINT_MILLIS;
+    }
+    return new Acquisition.Refused(earliest, RefusalReasons.explain(this, tried, earliest, nowMillis),
+        awaitingProbe);
   }
 
   /** When the earliest waiting key frees, or -1 when no key ever will without an operator. */
@@ -146,8 +208,9 @@ final class ModelLane {
     if (freeAtMillis <= nowMillis) {
       slot.place = Slot.Place.READY;
       ready.addLast(slot);
-    } else if (freeAtMillis == QuotaCell.NEVER) {
-      slot.place = Slot.Place.OUT;
+    } else if (freeAtMillis >= QuotaCell.AFTER_PROBE) {
+      slot.place = Slot.Place.OUT; // NEVER: an operator or re-check wakes it; AFTER_PROBE: the answer
+
     } else {
       slot.place = Slot.Place.DUE;
       due.add(slot, freeAtMillis);

@@ -50,6 +50,21 @@ final class SlidingWindow {
     return used;
   }
 
+  /** Sends in (afterMillis, untilMillis]. */
+  int countIn(long afterMillis, long untilMillis) {
+    int counted = 0;
+    for (int n = 1; n <= count; n++) {
+      long send = nthMostRecent(n);
+      if (send <= afterMillis) {
+        break;
+      }
+      if (send <= untilMillis) {
+        counted++;
+      }
+    }
+    return counted;
+  }
+
   /** Oldest first, for export. */
   long[] recent(long now) {
     int used = usedAt(now);
