@@ -17,6 +17,8 @@ import java.util.List;
  */
 final class DueHeap {
   private static final int ARITY = 4;
+  private static final int WARM_SLOT = 3;
+  private static final int WARM_REFERENCE = 6;
 
   private final List<Slot> slotsById = new ArrayList<>();
   private long[] entries = new long[2 * 16];
@@ -76,6 +78,21 @@ final class DueHeap {
       entries = Arrays.copyOf(entries, entries.length * 2);
     }
     siftUp(size++, freeAtMillis, payload(slot));
+  }
+
+  /**
+   * Reads, a few entries ahead in the run, the slot references and then the slots that the next
+   * polls will check (see {@code ModelLane.warmAhead}): two stages, so that each poll waits for
+   * independent loads rather than a chain. Returns a value only so the JIT keeps the loads.
+   */
+  int warmAhead() {
+    if (runSize <= WARM_REFERENCE) {
+      return 0;
+    }
+    int capacity = run.length / 2;
+    Slot reference = slotsById.get(slotId(run[2 * ((runHead + WARM_REFERENCE) & (capacity - 1)) + 1]));
+    Slot slot = slotsById.get(slotId(run[2 * ((runHead + WARM_SLOT) & (capacity - 1)) + 1]));
+    return (reference == null ? 0 : 1) + (slot == null ? 0 : slot.moves);
   }
 
   /** Whether the front is the run's head (ties go to the run: it was added first or equal). */

@@ -4,7 +4,7 @@ import io.geminibalance.keypool.RateLimits.Limit;
 import java.util.Arrays;
 
 /** One key and model in memory; every method synchronised, each call a few comparisons. */
-final class MemoryCell implements QuotaCell {
+final class MemoryCell extends SlidingWindow implements QuotaCell {
   /** Unlimited cells still remember this many sends, for the snapshot and for learning. */
   private static final int TRACKED_SENDS_WHEN_UNLIMITED = 64;
   /**
@@ -16,7 +16,6 @@ final class MemoryCell implements QuotaCell {
   private final String keyFingerprint;
   private final String model;
   private final InMemoryQuotaState.DayTracker days;
-  private SlidingWindow window;
   private long day = Long.MIN_VALUE;
   private int usedToday;
   private int learnedRpm;
@@ -27,10 +26,10 @@ final class MemoryCell implements QuotaCell {
   private Block block = Block.NONE;
 
   MemoryCell(String keyFingerprint, String model, InMemoryQuotaState.DayTracker days) {
+    super(TRACKED_SENDS_WHEN_UNLIMITED);
     this.keyFingerprint = keyFingerprint;
     this.model = model;
     this.days = days;
-    this.window = new SlidingWindow(TRACKED_SENDS_WHEN_UNLIMITED);
   }
 
   @Override
@@ -40,7 +39,7 @@ final class MemoryCell implements QuotaCell {
       return new Take(false, freeAt, false);
     }
     boolean probe = beyondProven(limit, nowMillis);
-    window.record(nowMillis);
+    record(nowMillis);
     usedToday++;
     probing |= probe;
     return new Take(true, nextFreeAt(limit, nowMillis), probe);
@@ -51,7 +50,7 @@ final class MemoryCell implements QuotaCell {
     probing = false;
     if (accepted) {
       long countedAt = Math.min(answerMillis, probeMillis + ARRIVAL_SLACK_MILLIS);
-      provenRpm = Math.max(provenRpm, window.countIn(countedAt - SlidingWindow.WINDOW_MILLIS, probeMillis));
+      provenRpm = Math.max(provenRpm, countIn(countedAt - WINDOW_MILLIS, probeMillis));
     }
   }
 
@@ -79,7 +78,7 @@ final class MemoryCell implements QuotaCell {
     if (rpm > 0) {
       ensureCapacity(rpm);
       int allowed = probing ? Math.min(provenRpm, rpm) : rpm;
-      freeAt = Math.max(freeAt, allowed == 0 ? AFTER_PROBE : window.freeAt(allowed));
+      freeAt = Math.max(freeAt, allowed == 0 ? AFTER_PROBE : freeAt(allowed));
     }
     return freeAt;
   }
@@ -90,7 +89,7 @@ final class MemoryCell implements QuotaCell {
     if (rpm == 0 || provenRpm >= rpm) {
       return false;
     }
-    return provenRpm == 0 || window.freeAt(provenRpm) > nowMillis;
+    return provenRpm == 0 || freeAt(provenRpm) > nowMillis;
   }
 
   @Override
@@ -119,7 +118,7 @@ final class MemoryCell implements QuotaCell {
   @Override
   public synchronized int sentBefore(long millis) {
     int sent = 0;
-    for (long send : window.recent(millis)) {
+    for (long send : recent(millis)) {
       if (send < millis) {
         sent++;
       }
@@ -134,15 +133,20 @@ final class MemoryCell implements QuotaCell {
   }
 
   @Override
+  public int warm(boolean window) {
+    return window ? (int) nextToReplace() : usedToday;
+  }
+
+  @Override
   public synchronized CellView view(Limit limit, long nowMillis) {
     long nextFree = nextFreeAt(limit, nowMillis);
-    return new CellView(window.usedAt(nowMillis), usedToday, effectiveRpm(limit), provenRpm, nextFree, block);
+    return new CellView(usedAt(nowMillis), usedToday, effectiveRpm(limit), provenRpm, nextFree, block);
   }
 
   @Override
   public synchronized QuotaRecord export(long nowMillis) {
     rollDay(nowMillis);
-    long[] recent = window.recent(nowMillis);
+    long[] recent = recent(nowMillis);
     return new QuotaRecord(keyFingerprint, model, day, usedToday,
         Arrays.stream(recent).boxed().toList(), block.kind().name(), block.untilMillis(),
         block.reason(), learnedRpm, provenRpm);
@@ -156,7 +160,7 @@ final class MemoryCell implements QuotaCell {
     provenRpm = record.provenRpm();
     long[] sends = record.recentSendsMillis().stream().mapToLong(Long::longValue).toArray();
     ensureCapacity(sends.length);
-    window.restore(sends);
+    restoreSends(sends);
     BlockKind kind = BlockKind.valueOf(record.blockKind());
     block = kind == BlockKind.NONE ? Block.NONE
         : new Block(kind, record.blockedUntilMillis(), record.reason(), Long.MIN_VALUE);
@@ -184,10 +188,8 @@ final class MemoryCell implements QuotaCell {
   }
 
   private void ensureCapacity(int sends) {
-    if (window.capacity() < sends) {
-      SlidingWindow larger = new SlidingWindow(sends);
-      larger.restore(window.all());
-      window = larger;
+    if (capacity() < sends) {
+      grow(sends);
     }
   }
 }

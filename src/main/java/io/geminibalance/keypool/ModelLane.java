@@ -1,6 +1,5 @@
 package io.geminibalance.keypool;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
@@ -23,7 +22,7 @@ final class ModelLane {
 
   final String model;
   final ThrottleDetector throttle = new ThrottleDetector();
-  private final ArrayDeque<Slot> ready = new ArrayDeque<>();
+  private final SlotRing ready = new SlotRing();
   private final DueHeap due = new DueHeap();
   /** Written under the lane's lock, read without it. */
   private final Map<ApiKey, Slot> slots = new ConcurrentHashMap<>();
@@ -34,6 +33,12 @@ final class ModelLane {
    */
   private final IdentityHashMap<KeyLease, Slot> inFlight = new IdentityHashMap<>();
   private long backoffUntil;
+  private static final int WARM_WINDOW = 3;
+  private static final int WARM_CELL = 6;
+  private static final int WARM_SLOT = 9;
+  /** Where {@link #warmAhead()} sums what it read; never used otherwise. */
+  @SuppressWarnings("unused")
+  private int warmed;
   /** Slots with a probe in flight (see {@link QuotaCell#tryTake}). */
   private int probing;
   /** Whether the last {@link #take} was a probe; read right after it under the lock. */
@@ -144,6 +149,7 @@ final class ModelLane {
       return null;
     }
     promoteDue(nowMillis);
+    warmAhead();
     tookProbe = false;
     List<Slot> skipped = null;
     Slot granted = null;
@@ -214,6 +220,24 @@ final class ModelLane {
     } else {
       slot.place = Slot.Place.DUE;
       due.add(slot, freeAtMillis);
+    }
+  }
+
+  /**
+   * Loads, a few turns ahead, what leasing a ready key will read: keys take turns, so with many
+   * keys the head's state is never in the CPU cache. Each stage reads one level of a key's
+   * objects (slot; key entry and cell; the cell's window) that an earlier stage brought into the
+   * cache, so this lease waits for a few independent memory loads at once instead of a chain of
+   * them. The values read are only summed into a field, so the JIT keeps the loads.
+   */
+  private void warmAhead() {
+    warmed += due.warmAhead();
+    int size = ready.size();
+    if (size > WARM_SLOT) {
+      Slot slot = ready.peek(WARM_SLOT);
+      Slot cell = ready.peek(WARM_CELL);
+      Slot window = ready.peek(WARM_WINDOW);
+      warmed += slot.moves + (cell.entry.disabled() ? 1 : 0) + cell.cell.warm(false) + window.cell.warm(true);
     }
   }
 

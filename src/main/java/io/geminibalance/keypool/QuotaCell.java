@@ -68,6 +68,15 @@ public interface QuotaCell {
 
   CellView view(Limit limit, long nowMillis);
 
+  /**
+   * Reads a little of the cell's state, unsynchronised and for no result, so that a lease a few
+   * turns later finds it in the CPU cache; {@code window} reads the window's storage instead of
+   * the cell itself. A shared implementation returns 0.
+   */
+  default int warm(boolean window) {
+    return 0;
+  }
+
   QuotaRecord export(long nowMillis);
 
   void restore(QuotaRecord record);
