@@ -17,8 +17,6 @@ import java.util.List;
  */
 final class DueHeap {
   private static final int ARITY = 4;
-  private static final int WARM_SLOT = 3;
-  private static final int WARM_REFERENCE = 6;
 
   private final List<Slot> slotsById = new ArrayList<>();
   private long[] entries = new long[2 * 16];
@@ -81,18 +79,36 @@ final class DueHeap {
   }
 
   /**
-   * Reads, a few entries ahead in the run, the slot references and then the slots that the next
-   * polls will check (see {@code ModelLane.warmAhead}): two stages, so that each poll waits for
-   * independent loads rather than a chain. Returns a value only so the JIT keeps the loads.
+   * The earliest entry's time, current or stale, without looking at any slot; {@link
+   * Long#MAX_VALUE} when empty.
    */
-  int warmAhead() {
-    if (runSize <= WARM_REFERENCE) {
-      return 0;
+  long frontTime() {
+    if (runSize == 0 && size == 0) {
+      return Long.MAX_VALUE;
     }
-    int capacity = run.length / 2;
-    Slot reference = slotsById.get(slotId(run[2 * ((runHead + WARM_REFERENCE) & (capacity - 1)) + 1]));
-    Slot slot = slotsById.get(slotId(run[2 * ((runHead + WARM_SLOT) & (capacity - 1)) + 1]));
-    return (reference == null ? 0 : 1) + (slot == null ? 0 : slot.moves);
+    return fromRun() ? run[2 * runHead] : entries[0];
+  }
+
+  /** Removes the earliest entry and returns its payload; current or stale, see {@link #slotOf}. */
+  long pollFront() {
+    long payload;
+    if (fromRun()) {
+      payload = run[2 * runHead + 1];
+      removeRunHead();
+    } else {
+      payload = entries[1];
+      removeTop();
+    }
+    return payload;
+  }
+
+  /**
+   * The slot of a payload; with {@code current}, null when the slot moved since the payload was
+   * made (or left the pool).
+   */
+  Slot slotOf(long payload, boolean current) {
+    Slot slot = slotsById.get(slotId(payload));
+    return slot == null || (current && slot.moves != (int) payload) ? null : slot;
   }
 
   /** Whether the front is the run's head (ties go to the run: it was added first or equal). */
@@ -186,7 +202,7 @@ final class DueHeap {
     entries[2 * index + 1] = payload;
   }
 
-  private static long payload(Slot slot) {
+  static long payload(Slot slot) {
     return ((long) slot.id << 32) | (slot.moves & 0xFFFF_FFFFL);
   }
 

@@ -5,7 +5,10 @@ import java.util.Arrays;
 
 /** One key and model in memory; every method synchronised, each call a few comparisons. */
 final class MemoryCell extends SlidingWindow implements QuotaCell {
-  /** Unlimited cells still remember this many sends, for the snapshot and for learning. */
+  /**
+   * Unlimited cells still remember this many sends, for the snapshot and for learning; a limited
+   * cell remembers as many as its limit (one cache line at 5 RPM, not eight).
+   */
   private static final int TRACKED_SENDS_WHEN_UNLIMITED = 64;
   /**
    * The latest Google is assumed to have counted an accepted probe after its lease: a generate
@@ -26,7 +29,7 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
   private Block block = Block.NONE;
 
   MemoryCell(String keyFingerprint, String model, InMemoryQuotaState.DayTracker days) {
-    super(TRACKED_SENDS_WHEN_UNLIMITED);
+    super(1); // sized by the limit on first use
     this.keyFingerprint = keyFingerprint;
     this.model = model;
     this.days = days;
@@ -67,6 +70,8 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
   @Override
   public synchronized long nextFreeAt(Limit limit, long nowMillis) {
     PacificDay.Cached today = rollDay(nowMillis);
+    int rpm = effectiveRpm(limit);
+    ensureCapacity(rpm > 0 ? rpm : TRACKED_SENDS_WHEN_UNLIMITED);
     if (block.kind() == BlockKind.MODEL_DISABLED) {
       return NEVER;
     }
@@ -74,9 +79,7 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
     if (!limit.rpdUnlimited() && usedToday >= limit.rpd()) {
       freeAt = Math.max(freeAt, today.endMillis());
     }
-    int rpm = effectiveRpm(limit);
     if (rpm > 0) {
-      ensureCapacity(rpm);
       int allowed = probing ? Math.min(provenRpm, rpm) : rpm;
       freeAt = Math.max(freeAt, allowed == 0 ? AFTER_PROBE : freeAt(allowed));
     }

@@ -1,7 +1,6 @@
 package io.geminibalance.keypool;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +35,7 @@ final class ModelLane {
   private static final int WARM_WINDOW = 3;
   private static final int WARM_CELL = 6;
   private static final int WARM_SLOT = 9;
+  private static final int WARM_REFERENCE = 12;
   /** Where {@link #warmAhead()} sums what it read; never used otherwise. */
   @SuppressWarnings("unused")
   private int warmed;
@@ -153,8 +153,11 @@ final class ModelLane {
     tookProbe = false;
     List<Slot> skipped = null;
     Slot granted = null;
-    Slot slot;
-    while (granted == null && (slot = ready.pollFirst()) != null) {
+    while (granted == null && ready.size() > 0) {
+      Slot slot = due.slotOf(ready.pollFirst(), true);
+      if (slot == null) {
+        continue; // moved since it was queued: its current place is elsewhere
+      }
       if (!slot.live()) {
         slot.place = Slot.Place.OUT;
       } else if (!tried.isEmpty() && tried.contains(slot.entry.key)) {
@@ -213,10 +216,9 @@ final class ModelLane {
     slot.moves++;
     if (freeAtMillis <= nowMillis) {
       slot.place = Slot.Place.READY;
-      ready.addLast(slot);
+      ready.addLast(DueHeap.payload(slot));
     } else if (freeAtMillis >= QuotaCell.AFTER_PROBE) {
       slot.place = Slot.Place.OUT; // NEVER: an operator or re-check wakes it; AFTER_PROBE: the answer
-
     } else {
       slot.place = Slot.Place.DUE;
       due.add(slot, freeAtMillis);
@@ -226,27 +228,30 @@ final class ModelLane {
   /**
    * Loads, a few turns ahead, what leasing a ready key will read: keys take turns, so with many
    * keys the head's state is never in the CPU cache. Each stage reads one level of a key's
-   * objects (slot; key entry and cell; the cell's window) that an earlier stage brought into the
-   * cache, so this lease waits for a few independent memory loads at once instead of a chain of
-   * them. The values read are only summed into a field, so the JIT keeps the loads.
+   * objects (the slot's reference; the slot; its key entry and cell; the cell's window) that an
+   * earlier stage brought into the cache, so a lease waits for a few independent memory loads at
+   * once instead of a chain of them. The values are only summed into a field, so that the JIT
+   * keeps the loads.
    */
   private void warmAhead() {
-    warmed += due.warmAhead();
-    int size = ready.size();
-    if (size > WARM_SLOT) {
-      Slot slot = ready.peek(WARM_SLOT);
-      Slot cell = ready.peek(WARM_CELL);
-      Slot window = ready.peek(WARM_WINDOW);
-      warmed += slot.moves + (cell.entry.disabled() ? 1 : 0) + cell.cell.warm(false) + window.cell.warm(true);
+    if (ready.size() > WARM_REFERENCE) {
+      Slot reference = due.slotOf(ready.peek(WARM_REFERENCE), false);
+      Slot slot = due.slotOf(ready.peek(WARM_SLOT), false);
+      Slot cell = due.slotOf(ready.peek(WARM_CELL), false);
+      Slot window = due.slotOf(ready.peek(WARM_WINDOW), false);
+      warmed += (reference == null ? 0 : 1) + (slot == null ? 0 : slot.moves)
+          + (cell == null ? 0 : (cell.entry.disabled() ? 1 : 0) + cell.cell.warm(false))
+          + (window == null ? 0 : window.cell.warm(true));
     }
   }
 
+  /**
+   * Moves the keys whose time has come to the ring's tail, by payload: the slots are neither
+   * read nor written (one cache miss each at 100,000 keys); stale entries are skipped at the head.
+   */
   private void promoteDue(long nowMillis) {
-    while (due.hasCurrent() && due.peekTime() <= nowMillis) {
-      Slot next = due.poll();
-      next.moves++;
-      next.place = Slot.Place.READY;
-      ready.addLast(next);
+    while (due.frontTime() <= nowMillis) {
+      ready.addLast(due.pollFront());
     }
   }
 
@@ -257,11 +262,10 @@ final class ModelLane {
     }
   }
 
-  private void putBackAtHead(Collection<Slot> skipped) {
+  private void putBackAtHead(List<Slot> skipped) {
     if (skipped != null) {
-      List<Slot> inOrder = new ArrayList<>(skipped);
-      for (int i = inOrder.size() - 1; i >= 0; i--) {
-        ready.addFirst(inOrder.get(i));
+      for (int i = skipped.size() - 1; i >= 0; i--) {
+        ready.addFirst(DueHeap.payload(skipped.get(i)));
       }
     }
   }

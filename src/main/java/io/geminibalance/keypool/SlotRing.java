@@ -1,14 +1,13 @@
 package io.geminibalance.keypool;
 
-import java.util.Arrays;
-
 /**
- * The ready keys of a lane in turn order: an array deque of slots that, unlike {@link
- * java.util.ArrayDeque}, lets the lane look a few turns ahead (see {@link ModelLane}). Not
- * thread-safe: the lane locks.
+ * The ready keys of a lane in turn order, as slot payloads (slot id and move count, see {@link
+ * DueHeap}) in a ring of longs: moving a key from the due queue to the ring touches neither the
+ * slot nor anything of the key, and the lane can look a few turns ahead. An entry whose slot
+ * moved since is stale and skipped when it reaches the head. Not thread-safe: the lane locks.
  */
 final class SlotRing {
-  private Slot[] items = new Slot[16];
+  private long[] items = new long[16];
   private int head;
   private int size;
 
@@ -16,38 +15,35 @@ final class SlotRing {
     return size;
   }
 
-  /** The slot {@code index} turns from the head; {@code index < size()}. */
-  Slot peek(int index) {
+  /** The payload {@code index} turns from the head; {@code index < size()}. */
+  long peek(int index) {
     return items[(head + index) & (items.length - 1)];
   }
 
-  Slot pollFirst() {
-    if (size == 0) {
-      return null;
-    }
-    Slot first = items[head];
-    items[head] = null;
+  /** The head's payload; {@code size() > 0}. */
+  long pollFirst() {
+    long first = items[head];
     head = (head + 1) & (items.length - 1);
     size--;
     return first;
   }
 
-  void addLast(Slot slot) {
+  void addLast(long payload) {
     growIfFull();
-    items[(head + size) & (items.length - 1)] = slot;
+    items[(head + size) & (items.length - 1)] = payload;
     size++;
   }
 
-  void addFirst(Slot slot) {
+  void addFirst(long payload) {
     growIfFull();
     head = (head - 1) & (items.length - 1);
-    items[head] = slot;
+    items[head] = payload;
     size++;
   }
 
   private void growIfFull() {
     if (size == items.length) {
-      Slot[] larger = new Slot[items.length * 2];
+      long[] larger = new long[items.length * 2];
       for (int i = 0; i < size; i++) {
         larger[i] = peek(i);
       }
@@ -58,6 +54,6 @@ final class SlotRing {
 
   @Override
   public String toString() {
-    return "SlotRing(" + size + " slots)";
+    return "SlotRing(" + size + " entries)";
   }
 }
