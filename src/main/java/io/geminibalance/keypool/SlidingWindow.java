@@ -65,7 +65,8 @@ class SlidingWindow {
    * the full limit; see {@link QuotaCell#warm}.
    */
   long nextToReplace() {
-    return sends[next];
+    long[] current = sends; // read without the owner's lock: the array may grow meanwhile
+    return current[next % current.length];
   }
 
   /** Sends in (afterMillis, untilMillis]. */

@@ -69,17 +69,7 @@ class QuotaSchedulingIntegrationTest {
   /** Requests arrive one at a time here. */
   @Test
   void limitsConfiguredTwiceTooHighCostAtMostOneUpstream429PerKeyAndModel() throws Exception {
-    try (GatewayHarness h = GatewayHarness.start(Map.of("DEFAULT_RPM", String.valueOf(2 * RPM), "DEFAULT_RPD", "0",
-        "QUEUE_TIMEOUT_SECONDS", "0"))) {
-      UpstreamQuota google = new UpstreamQuota(RPM, 60_000).install(h.fake);
-      List<HttpResponse<String>> responses = burst(h, 2 * CAPACITY, 1);
-      System.out.printf("quota (limits 2x too high): served %d / theoretical %d, upstream 429s %s%n",
-          count(responses, 200), CAPACITY, google.rejectedPerBucket());
-      assertThat(count(responses, 200)).isEqualTo(CAPACITY);
-      assertThat(google.rejectedPerBucket().values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(1));
-      assertThat(responses.stream().filter(r -> r.statusCode() != 200))
-          .allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(429));
-    }
+    limitsTwiceTooHigh(2 * CAPACITY, 1);
   }
 
   /**
@@ -89,12 +79,16 @@ class QuotaSchedulingIntegrationTest {
    */
   @Test
   void limitsConfiguredTwiceTooHighCostAtMostOneUpstream429PerKeyAndModelUnderConcurrency() throws Exception {
+    limitsTwiceTooHigh(3 * CAPACITY, 8);
+  }
+
+  private static void limitsTwiceTooHigh(int requests, int clients) throws Exception {
     try (GatewayHarness h = GatewayHarness.start(Map.of("DEFAULT_RPM", String.valueOf(2 * RPM), "DEFAULT_RPD", "0",
         "QUEUE_TIMEOUT_SECONDS", "0"))) {
       UpstreamQuota google = new UpstreamQuota(RPM, 60_000).install(h.fake);
-      List<HttpResponse<String>> responses = burst(h, 3 * CAPACITY, 8);
-      System.out.printf("quota (limits 2x too high, 8 clients): served %d / theoretical %d, upstream 429s %s%n",
-          count(responses, 200), CAPACITY, google.rejectedPerBucket());
+      List<HttpResponse<String>> responses = burst(h, requests, clients);
+      System.out.printf("quota (limits 2x too high, %d client(s)): served %d / theoretical %d, upstream 429s %s%n",
+          clients, count(responses, 200), CAPACITY, google.rejectedPerBucket());
       assertThat(google.rejectedPerBucket().values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(1));
       assertThat(google.served()).isEqualTo(CAPACITY);
       assertThat(count(responses, 200)).isEqualTo(CAPACITY);
