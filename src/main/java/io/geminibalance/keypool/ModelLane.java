@@ -9,10 +9,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The keys of one base model, split into a FIFO ring of keys that can take a request now and a
- * min-heap of keys that cannot until a known time. A lease takes the ring's head and puts the key
- * back at the tail (or into the heap when its quota is spent), so keys take turns and each lease
- * costs O(log n) whatever the pool size. Slots whose state changed elsewhere (a cooldown, a
- * disable) are corrected lazily when they reach the head.
+ * due queue ({@link DueHeap}) of keys that cannot until a known time. A lease takes the ring's
+ * head and puts the key back at the tail (or into the due queue when its quota is spent), so keys
+ * take turns; each lease costs O(1) in the usual case and O(log n) at worst, whatever the pool
+ * size. Slots whose state changed elsewhere (a cooldown, a disable) are corrected lazily when they
+ * reach the head.
  */
 final class ModelLane {
   private static final int IN_FLIGHT_CAP = 65_536;
