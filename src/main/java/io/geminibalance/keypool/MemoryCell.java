@@ -58,6 +58,11 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
   }
 
   @Override
+  public synchronized int provenRpm() {
+    return provenRpm;
+  }
+
+  @Override
   public synchronized void abandonProbe() {
     probing = false;
   }

@@ -130,6 +130,10 @@ final class ModelLane {
     return true;
   }
 
+  synchronized boolean isProbe(Slot slot, KeyLease lease) {
+    return slot.probe == lease;
+  }
+
   /** Forgets the probes in flight: their answers will come to a rebuilt lane. */
   synchronized void abandonProbes() {
     for (Slot slot : slots.values()) {

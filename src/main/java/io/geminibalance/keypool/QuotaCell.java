@@ -34,6 +34,9 @@ public interface QuotaCell {
    */
   void settleProbe(boolean accepted, long probeMillis, long answerMillis);
 
+  /** Requests Google accepted from this key within one minute without a 429, 0 if none yet. */
+  int provenRpm();
+
   /** Forgets a probe whose answer will never be settled (the lanes were rebuilt). */
   void abandonProbe();
 

@@ -73,13 +73,23 @@ public final class QuotaKeyPool implements KeyPool {
       return; // the key was removed meanwhile
     }
     long now = clock.millis();
-    int sent = outcome instanceof KeyOutcome.RateLimited ? slot.cell.sentBefore(lease.acquiredAtMillis()) : 0;
+    int sent = outcome instanceof KeyOutcome.RateLimited ? sentBefore(lane, slot, lease) : 0;
     OutcomeVerdict.Facts facts = new OutcomeVerdict.Facts(now, sent, slot.limit.rpm());
     OutcomeVerdict verdict = OutcomeVerdict.decide(outcome, facts, policy);
     apply(verdict, lane, slot, lease);
     if (lane.endProbe(slot, lease, verdict instanceof OutcomeVerdict.Clear, now)) {
       notifyAvailable(lane.model);
     }
+  }
+
+  /**
+   * What the key had sent in the minute before a refused lease. For a probe that is at least the
+   * proven level: the sends of the probe's own millisecond, which the window cannot order, were
+   * all within it.
+   */
+  private static int sentBefore(ModelLane lane, Slot slot, KeyLease lease) {
+    int sent = slot.cell.sentBefore(lease.acquiredAtMillis());
+    return lane.isProbe(slot, lease) ? Math.max(sent, slot.cell.provenRpm()) : sent;
   }
 
   private void apply(OutcomeVerdict verdict, ModelLane lane, Slot slot, KeyLease lease) {

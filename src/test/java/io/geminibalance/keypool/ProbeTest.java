@@ -88,6 +88,17 @@ class ProbeTest {
   }
 
   @Test
+  void aRefusedProbeLearnsTheProvenLevelEvenWhenEverySendSharesItsMillisecond() {
+    QuotaKeyPool pool = Keys.pool(1, clock, RPM_6);
+    for (int i = 0; i < 3; i++) {
+      Keys.send(pool, MODEL); // the clock does not move: the window cannot order these sends
+    }
+    assertThat(provenRpm(pool)).isEqualTo(3);
+    pool.release(Keys.lease(pool, MODEL), new RateLimited(Duration.ofSeconds(50), QuotaWindow.MINUTE, "PerMinute"));
+    assertThat(row(pool).rpm()).isEqualTo(3);
+  }
+
+  @Test
   void anInconclusiveProbeFreesTheKeyWithoutRaisingTheLevel() {
     QuotaKeyPool pool = Keys.pool(1, clock, RPM_6);
     pool.release(Keys.lease(pool, MODEL), KeyOutcome.NEUTRAL);

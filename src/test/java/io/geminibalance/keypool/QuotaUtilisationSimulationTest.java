@@ -36,10 +36,8 @@ class QuotaUtilisationSimulationTest {
    * Answers take 10 s here, so each key has several requests in flight when Google's first 429
    * comes: only the probe beyond the proven level may be refused. From a cold start (nothing
    * proven yet) each key sends one request at a time until it has proven its limit: 10 probes of
-   * 10 s for a 10 RPM key, so the first two minutes serve fewer. After that, measured: 98 % of
-   * the capacity with right limits, 92 % with limits twice too high (the 429's retry and the
-   * cooldown cost more with slow answers); the floor here is the guarantee's companion, not a
-   * target.
+   * 10 s for a 10 RPM key, so the first two minutes serve fewer (measured: 94-96 % of the whole
+   * run); after that the whole capacity is used.
    */
   @Test
   void slowAnswersAndLimitsTwiceTooHighStillCostAtMostOne429PerKeyAndModel() {
@@ -47,16 +45,16 @@ class QuotaUtilisationSimulationTest {
     run.overload();
     run.print("limits 2x too high, 10 s answers");
     assertThat(run.upstream.mostRefusalsOfOneKeyAndModel()).isLessThanOrEqualTo(1);
-    assertThat(run.servedAfterColdStart).isGreaterThanOrEqualTo((long) Math.ceil(0.90 * run.theoretical(MINUTES - COLD_START_MINUTES)));
+    assertThat(run.servedAfterColdStart).isGreaterThanOrEqualTo((long) Math.ceil(0.99 * run.theoretical(MINUTES - COLD_START_MINUTES)));
   }
 
   @Test
-  void slowAnswersAndRightLimitsServeAlmostTheWholeCapacityWithoutA429AfterTheColdStart() {
+  void slowAnswersAndRightLimitsServeTheWholeCapacityWithoutA429AfterTheColdStart() {
     Run run = new Run(TRUE_RPM, 1, 10_000);
     run.overload();
     run.print("limits right, 10 s answers");
     assertThat(run.upstream.refusals()).isZero();
-    assertThat(run.servedAfterColdStart).isGreaterThanOrEqualTo((long) Math.ceil(0.90 * run.theoretical(MINUTES - COLD_START_MINUTES)));
+    assertThat(run.servedAfterColdStart).isGreaterThanOrEqualTo((long) Math.ceil(0.99 * run.theoretical(MINUTES - COLD_START_MINUTES)));
   }
 
   @Test
@@ -130,6 +128,10 @@ class QuotaUtilisationSimulationTest {
       }
       KeyLease lease = granted.lease();
       FakeUpstream.Answer answer = upstream.send(lease.key(), model, clock.millis());
+      if (answer.accepted()) { // counted when Google accepts: answers of the run's last sends come after it
+        served++;
+        servedAfterColdStart += lease.acquiredAtMillis() >= start + COLD_START_MINUTES * 60_000L ? 1 : 0;
+      }
       if (latencyMillis == 0) {
         answered(model, tried, deadline, lease, answer);
       } else {
@@ -139,8 +141,6 @@ class QuotaUtilisationSimulationTest {
 
     void answered(String model, Set<ApiKey> tried, long deadline, KeyLease lease, FakeUpstream.Answer answer) {
       if (answer.accepted()) {
-        served++;
-        servedAfterColdStart += lease.acquiredAtMillis() >= start + COLD_START_MINUTES * 60_000L ? 1 : 0;
         pool.release(lease, KeyOutcome.SUCCESS);
         return;
       }
