@@ -21,7 +21,8 @@ import java.util.Objects;
  * on SIGTERM). Comparing exports keeps the pool free of persistence concerns.
  *
  * <p>Per key and model the stored row holds the block (cooldown, park, per-model disable) and
- * today's usage. The sends of the last minute are kept as a count at the newest send's time: on
+ * today's usage, the per-minute limit Google proved lower than configured and the level Google
+ * proved it accepts (so a restart does not probe again from zero). The sends of the last minute are kept as a count at the newest send's time: on
  * restore they all expire a little later than they really would, which can only leave a minute
  * slightly under-used, never provoke a 429.
  */
@@ -75,7 +76,8 @@ final class KeyStateSync {
   static ModelState toModelState(QuotaRecord q) {
     List<Long> recent = q.recentSendsMillis();
     long newest = recent.isEmpty() ? 0 : recent.get(recent.size() - 1);
-    String encoded = q.blockKind() + "|" + q.learnedRpm() + "|" + recent.size() + "@" + newest + "|"
+    String learned = q.provenRpm() > 0 ? q.learnedRpm() + "/" + q.provenRpm() : Integer.toString(q.learnedRpm());
+    String encoded = q.blockKind() + "|" + learned + "|" + recent.size() + "@" + newest + "|"
         + (q.reason() == null ? "" : q.reason());
     Instant until = q.blockedUntilMillis() > 0 ? Instant.ofEpochMilli(q.blockedUntilMillis()) : null;
     return new ModelState(q.model(), until, encoded.length() > 500 ? encoded.substring(0, 500) : encoded,
@@ -85,13 +87,15 @@ final class KeyStateSync {
   static QuotaRecord toRecord(String fingerprint, ModelState m) {
     String[] parts = (m.parkReason() == null ? "" : m.parkReason()).split("\\|", 4);
     String kind = parts.length > 0 && !parts[0].isEmpty() ? parts[0] : "NONE";
-    int learnedRpm = parts.length > 1 ? parseInt(parts[1]) : 0;
+    String[] learned = parts.length > 1 ? parts[1].split("/", 2) : new String[] {"0"};
+    int learnedRpm = parseInt(learned[0]);
+    int provenRpm = learned.length > 1 ? parseInt(learned[1]) : 0;
     List<Long> recent = parts.length > 2 ? recentSends(parts[2]) : List.of();
     String reason = parts.length > 3 ? parts[3] : "";
     long until = m.parkedUntil() == null ? 0 : m.parkedUntil().toEpochMilli();
     long day = m.usageDay() == null ? 0 : m.usageDay().toEpochDay();
     return new QuotaRecord(fingerprint, m.model(), day, (int) m.usageCount(), recent, kind, until, reason,
-        learnedRpm);
+        learnedRpm, provenRpm);
   }
 
   private static List<Long> recentSends(String encoded) {

@@ -12,8 +12,14 @@ public sealed interface Acquisition {
    * @param earliestMillis when the earliest key frees up (pool clock), or -1 if none ever will
    *     without an operator (all disabled)
    * @param reason a short human sentence for the client's error message
+   * @param awaitingProbe a probe is in flight whose answer may free a key before {@code
+   *     earliestMillis}: worth waiting for even when the wait queue would not wait for quota
    */
-  record Refused(long earliestMillis, String reason) implements Acquisition {
+  record Refused(long earliestMillis, String reason, boolean awaitingProbe) implements Acquisition {
+    public Refused(long earliestMillis, String reason) {
+      this(earliestMillis, reason, false);
+    }
+
     public boolean permanent() {
       return earliestMillis < 0;
     }

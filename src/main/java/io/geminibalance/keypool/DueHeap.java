@@ -5,11 +5,15 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A min-heap of slots by the time they free, laid out for the cache: a 4-ary heap whose entries
- * are pairs of longs (time, slot id and move count) in one array, so a level's four children sit
- * in one or two cache lines and sifting never touches a slot object. With 100,000 keys a binary
- * heap of objects cost one cache miss per level. A slot that moved after it was added is known
- * by its move count when it reaches the top and is dropped there. Not thread-safe: the lane locks.
+ * A min-queue of slots by the time they free: a FIFO run for times added in non-decreasing order
+ * plus a 4-ary heap for the rest. A key that spent its minute frees when its oldest send leaves
+ * the window, and with keys taking turns those times arrive almost always in order: they go to
+ * the run, O(1) to add and to take, touching memory sequentially. A cooldown or a day limit out
+ * of order goes to the heap, O(log n). The heap's entries are pairs of longs (time, slot id and
+ * move count) in one array, so a level's four children sit in one or two cache lines and sifting
+ * never touches a slot object. (At 100,000 keys a heap alone cost a sift through eight levels,
+ * mostly cache misses, per lease.) A slot that moved after it was added is known by its move
+ * count when it reaches the front and is dropped there. Not thread-safe: the lane locks.
  */
 final class DueHeap {
   private static final int ARITY = 4;
@@ -17,6 +21,10 @@ final class DueHeap {
   private final List<Slot> slotsById = new ArrayList<>();
   private long[] entries = new long[2 * 16];
   private int size;
+  /** The run: a ring of (time, payload) pairs in non-decreasing time order. */
+  private long[] run = new long[2 * 16];
+  private int runHead;
+  private int runSize;
 
   /** Gives a slot its id in this heap; once per slot. */
   void register(Slot slot) {
@@ -29,34 +37,107 @@ final class DueHeap {
     slotsById.set(slot.id, null);
   }
 
-  /** Drops stale entries from the top; true when a current one remains. */
+  /** Drops stale entries from the front; true when a current one remains. */
   boolean hasCurrent() {
+    while (runSize > 0 && !current(run[2 * runHead + 1])) {
+      removeRunHead();
+    }
     while (size > 0 && !current(entries[1])) {
       removeTop();
     }
-    return size > 0;
+    return size > 0 || runSize > 0;
   }
 
-  /** The top entry's time; call {@link #hasCurrent()} first. */
+  /** The earliest current entry's time; call {@link #hasCurrent()} first. */
   long peekTime() {
-    return entries[0];
+    return fromRun() ? run[2 * runHead] : entries[0];
   }
 
   Slot peek() {
-    return slotsById.get(slotId(entries[1]));
+    return slotsById.get(slotId(fromRun() ? run[2 * runHead + 1] : entries[1]));
   }
 
   Slot poll() {
     Slot first = peek();
-    removeTop();
+    if (fromRun()) {
+      removeRunHead();
+    } else {
+      removeTop();
+    }
     return first;
   }
 
   void add(Slot slot, long freeAtMillis) {
+    if (runSize == 0 || freeAtMillis >= run[2 * ((runHead + runSize - 1) & (run.length / 2 - 1))]) {
+      append(freeAtMillis, payload(slot));
+      return;
+    }
     if (2 * size == entries.length) {
       entries = Arrays.copyOf(entries, entries.length * 2);
     }
     siftUp(size++, freeAtMillis, payload(slot));
+  }
+
+  /**
+   * The earliest entry's time, current or stale, without looking at any slot; {@link
+   * Long#MAX_VALUE} when empty.
+   */
+  long frontTime() {
+    if (runSize == 0 && size == 0) {
+      return Long.MAX_VALUE;
+    }
+    return fromRun() ? run[2 * runHead] : entries[0];
+  }
+
+  /** Removes the earliest entry and returns its payload; current or stale, see {@link #slotOf}. */
+  long pollFront() {
+    long payload;
+    if (fromRun()) {
+      payload = run[2 * runHead + 1];
+      removeRunHead();
+    } else {
+      payload = entries[1];
+      removeTop();
+    }
+    return payload;
+  }
+
+  /**
+   * The slot of a payload; with {@code current}, null when the slot moved since the payload was
+   * made (or left the pool).
+   */
+  Slot slotOf(long payload, boolean current) {
+    Slot slot = slotsById.get(slotId(payload));
+    return slot == null || (current && slot.moves != (int) payload) ? null : slot;
+  }
+
+  /** Whether the front is the run's head (ties go to the run: it was added first or equal). */
+  private boolean fromRun() {
+    return runSize > 0 && (size == 0 || run[2 * runHead] <= entries[0]);
+  }
+
+  private void append(long time, long payload) {
+    int capacity = run.length / 2; // a power of two
+    if (runSize == capacity) {
+      long[] larger = new long[run.length * 2];
+      for (int i = 0; i < runSize; i++) {
+        int from = (runHead + i) & (capacity - 1);
+        larger[2 * i] = run[2 * from];
+        larger[2 * i + 1] = run[2 * from + 1];
+      }
+      run = larger;
+      runHead = 0;
+      capacity *= 2;
+    }
+    int at = (runHead + runSize) & (capacity - 1);
+    run[2 * at] = time;
+    run[2 * at + 1] = payload;
+    runSize++;
+  }
+
+  private void removeRunHead() {
+    runHead = (runHead + 1) & (run.length / 2 - 1);
+    runSize--;
   }
 
   private boolean current(long payload) {
@@ -121,7 +202,7 @@ final class DueHeap {
     entries[2 * index + 1] = payload;
   }
 
-  private static long payload(Slot slot) {
+  static long payload(Slot slot) {
     return ((long) slot.id << 32) | (slot.moves & 0xFFFF_FFFFL);
   }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * deadline falls before the earliest moment any key frees is answered at once, so the edge can
  * reply 429 with a truthful Retry-After. The futures complete on the caller's thread or the
  * timer's; a Vert.x edge hops back with {@code Future.fromCompletionStage(future, context)}.
+ * A request held back only by probes in flight waits for their answers (see {@link #PROBE_WAIT}).
  * Cancelling a future (client gone) drops the waiter.
  */
 public final class LeaseQueue {
@@ -47,7 +48,11 @@ public final class LeaseQueue {
     }
   }
 
-  private record Waiter(String model, Set<ApiKey> tried, long deadlineMillis,
+  /**
+   * @param probeDeadlineMillis how long the waiter may wait for a probe's answer (see {@link
+   *     Acquisition.Refused#awaitingProbe()}): its deadline, but at least {@link #PROBE_WAIT}
+   */
+  private record Waiter(String model, Set<ApiKey> tried, long deadlineMillis, long probeDeadlineMillis,
       CompletableFuture<Acquisition> future) {}
 
   private record Answer(Waiter waiter, Acquisition acquisition) {}
@@ -58,6 +63,12 @@ public final class LeaseQueue {
     Timer.Scheduled wakeUp;
     long wakeUpAtMillis = Long.MAX_VALUE;
   }
+
+  /**
+   * The least a request may wait for the answer to a probe that holds every key back, even
+   * with QUEUE_TIMEOUT_SECONDS=0: that wait is one upstream round trip, not a minute's quota.
+   */
+  static final Duration PROBE_WAIT = Duration.ofSeconds(10);
 
   private final KeyPool pool;
   private final Timer timer;
@@ -100,7 +111,8 @@ public final class LeaseQueue {
     if (now != null) {
       return CompletableFuture.completedFuture(now);
     }
-    Waiter waiter = new Waiter(base, Set.copyOf(tried), deadlineMillis, new CompletableFuture<>());
+    long probeDeadline = Math.max(deadlineMillis, clock.millis() + PROBE_WAIT.toMillis());
+    Waiter waiter = new Waiter(base, Set.copyOf(tried), deadlineMillis, probeDeadline, new CompletableFuture<>());
     List<Answer> answers = new ArrayList<>();
     synchronized (line) {
       if (line.waiters.size() >= settings.maxWaitersPerModel()) {
@@ -171,7 +183,9 @@ public final class LeaseQueue {
         continue;
       }
       if (blocking != null) {
-        if (waiter.deadlineMillis() < blocking.earliestMillis()) {
+        boolean expired = blocking.awaitingProbe() ? now >= waiter.probeDeadlineMillis()
+            : waiter.deadlineMillis() < blocking.earliestMillis();
+        if (expired) {
           it.remove();
           answers.add(new Answer(waiter, blocking));
         }
@@ -179,7 +193,8 @@ public final class LeaseQueue {
       }
       Acquisition acquisition = pool.acquire(waiter.model(), waiter.tried());
       if (acquisition instanceof Acquisition.Refused refused && canStillWait(refused, waiter, now)) {
-        nextWake = Math.min(nextWake, refused.earliestMillis());
+        nextWake = Math.min(nextWake, refused.awaitingProbe()
+            ? Math.min(refused.earliestMillis(), waiter.probeDeadlineMillis()) : refused.earliestMillis());
         blocking = waiter.tried().isEmpty() ? refused : null;
       } else {
         it.remove();
@@ -190,6 +205,9 @@ public final class LeaseQueue {
   }
 
   private static boolean canStillWait(Acquisition.Refused refused, Waiter waiter, long now) {
+    if (refused.awaitingProbe()) {
+      return now < waiter.probeDeadlineMillis();
+    }
     return !refused.permanent() && now < waiter.deadlineMillis()
         && refused.earliestMillis() <= waiter.deadlineMillis();
   }

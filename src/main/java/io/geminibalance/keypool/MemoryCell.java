@@ -4,40 +4,79 @@ import io.geminibalance.keypool.RateLimits.Limit;
 import java.util.Arrays;
 
 /** One key and model in memory; every method synchronised, each call a few comparisons. */
-final class MemoryCell implements QuotaCell {
-  /** Unlimited cells still remember this many sends, for the snapshot and for learning. */
+final class MemoryCell extends SlidingWindow implements QuotaCell {
+  /**
+   * Unlimited cells still remember this many sends, for the snapshot and for learning; a limited
+   * cell remembers as many as its limit (one cache line at 5 RPM, not eight).
+   */
   private static final int TRACKED_SENDS_WHEN_UNLIMITED = 64;
+  /**
+   * The latest Google is assumed to have counted an accepted probe after its lease: a generate
+   * call is counted when it arrives, and its answer may come much later (generation time).
+   */
+  private static final long ARRIVAL_SLACK_MILLIS = 1_000;
 
   private final String keyFingerprint;
   private final String model;
   private final InMemoryQuotaState.DayTracker days;
-  private SlidingWindow window;
   private long day = Long.MIN_VALUE;
   private int usedToday;
   private int learnedRpm;
+  /** Requests Google accepted within one minute without a 429 (a lower bound of its limit). */
+  private int provenRpm;
+  /** A request beyond the proven level is in flight. */
+  private boolean probing;
   private Block block = Block.NONE;
 
   MemoryCell(String keyFingerprint, String model, InMemoryQuotaState.DayTracker days) {
+    super(1); // sized by the limit on first use
     this.keyFingerprint = keyFingerprint;
     this.model = model;
     this.days = days;
-    this.window = new SlidingWindow(TRACKED_SENDS_WHEN_UNLIMITED);
   }
 
   @Override
   public synchronized Take tryTake(Limit limit, long nowMillis) {
     long freeAt = nextFreeAt(limit, nowMillis);
     if (freeAt > nowMillis) {
-      return new Take(false, freeAt);
+      return new Take(false, freeAt, false);
     }
-    window.record(nowMillis);
+    boolean probe = beyondProven(limit, nowMillis);
+    record(nowMillis);
     usedToday++;
-    return new Take(true, nextFreeAt(limit, nowMillis));
+    probing |= probe;
+    return new Take(true, nextFreeAt(limit, nowMillis), probe);
+  }
+
+  @Override
+  public synchronized void settleProbe(boolean accepted, long probeMillis, long answerMillis) {
+    probing = false;
+    if (accepted) {
+      long countedAt = Math.min(answerMillis, probeMillis + ARRIVAL_SLACK_MILLIS);
+      provenRpm = Math.max(provenRpm, countIn(countedAt - WINDOW_MILLIS, probeMillis));
+    }
+  }
+
+  @Override
+  public synchronized int provenRpm() {
+    return provenRpm;
+  }
+
+  @Override
+  public synchronized void abandonProbe() {
+    probing = false;
+  }
+
+  @Override
+  public synchronized void forgetLearnedRpm() {
+    learnedRpm = 0;
   }
 
   @Override
   public synchronized long nextFreeAt(Limit limit, long nowMillis) {
     PacificDay.Cached today = rollDay(nowMillis);
+    int rpm = effectiveRpm(limit);
+    ensureCapacity(rpm > 0 ? rpm : TRACKED_SENDS_WHEN_UNLIMITED);
     if (block.kind() == BlockKind.MODEL_DISABLED) {
       return NEVER;
     }
@@ -45,12 +84,20 @@ final class MemoryCell implements QuotaCell {
     if (!limit.rpdUnlimited() && usedToday >= limit.rpd()) {
       freeAt = Math.max(freeAt, today.endMillis());
     }
-    int rpm = effectiveRpm(limit);
     if (rpm > 0) {
-      ensureCapacity(rpm);
-      freeAt = Math.max(freeAt, window.freeAt(rpm));
+      int allowed = probing ? Math.min(provenRpm, rpm) : rpm;
+      freeAt = Math.max(freeAt, allowed == 0 ? AFTER_PROBE : freeAt(allowed));
     }
     return freeAt;
+  }
+
+  /** Whether a request now would be beyond the proven level, under a finite limit. */
+  private boolean beyondProven(Limit limit, long nowMillis) {
+    int rpm = effectiveRpm(limit);
+    if (rpm == 0 || provenRpm >= rpm) {
+      return false;
+    }
+    return provenRpm == 0 || freeAt(provenRpm) > nowMillis;
   }
 
   @Override
@@ -79,7 +126,7 @@ final class MemoryCell implements QuotaCell {
   @Override
   public synchronized int sentBefore(long millis) {
     int sent = 0;
-    for (long send : window.recent(millis)) {
+    for (long send : recent(millis)) {
       if (send < millis) {
         sent++;
       }
@@ -90,21 +137,27 @@ final class MemoryCell implements QuotaCell {
   @Override
   public synchronized void learnRpm(int rpm) {
     learnedRpm = learnedRpm == 0 ? rpm : Math.min(learnedRpm, rpm);
+    provenRpm = Math.min(provenRpm, learnedRpm);
+  }
+
+  @Override
+  public int warm(boolean window) {
+    return window ? (int) nextToReplace() : usedToday;
   }
 
   @Override
   public synchronized CellView view(Limit limit, long nowMillis) {
     long nextFree = nextFreeAt(limit, nowMillis);
-    return new CellView(window.usedAt(nowMillis), usedToday, effectiveRpm(limit), nextFree, block);
+    return new CellView(usedAt(nowMillis), usedToday, effectiveRpm(limit), provenRpm, nextFree, block);
   }
 
   @Override
   public synchronized QuotaRecord export(long nowMillis) {
     rollDay(nowMillis);
-    long[] recent = window.recent(nowMillis);
+    long[] recent = recent(nowMillis);
     return new QuotaRecord(keyFingerprint, model, day, usedToday,
         Arrays.stream(recent).boxed().toList(), block.kind().name(), block.untilMillis(),
-        block.reason(), learnedRpm);
+        block.reason(), learnedRpm, provenRpm);
   }
 
   @Override
@@ -112,15 +165,19 @@ final class MemoryCell implements QuotaCell {
     day = record.pacificDay();
     usedToday = record.usedToday();
     learnedRpm = record.learnedRpm();
+    provenRpm = record.provenRpm();
     long[] sends = record.recentSendsMillis().stream().mapToLong(Long::longValue).toArray();
     ensureCapacity(sends.length);
-    window.restore(sends);
+    restoreSends(sends);
     BlockKind kind = BlockKind.valueOf(record.blockKind());
     block = kind == BlockKind.NONE ? Block.NONE
         : new Block(kind, record.blockedUntilMillis(), record.reason(), Long.MIN_VALUE);
   }
 
-  /** A new Pacific day forgets the day count and what was learned about the minute limit. */
+  /**
+   * A new Pacific day forgets the day count and the learned upper bound of the minute limit; the
+   * proven level stays (a tier rarely shrinks, and a 429 lowers it again if it did).
+   */
   private PacificDay.Cached rollDay(long nowMillis) {
     PacificDay.Cached today = days.at(nowMillis);
     if (today.day() != day) {
@@ -139,10 +196,8 @@ final class MemoryCell implements QuotaCell {
   }
 
   private void ensureCapacity(int sends) {
-    if (window.capacity() < sends) {
-      SlidingWindow larger = new SlidingWindow(sends);
-      larger.restore(window.all());
-      window = larger;
+    if (capacity() < sends) {
+      grow(sends);
     }
   }
 }

@@ -1,8 +1,6 @@
 package io.geminibalance.keypool;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,17 +9,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The keys of one base model, split into a FIFO ring of keys that can take a request now and a
- * min-heap of keys that cannot until a known time. A lease takes the ring's head and puts the key
- * back at the tail (or into the heap when its quota is spent), so keys take turns and each lease
- * costs O(log n) whatever the pool size. Slots whose state changed elsewhere (a cooldown, a
- * disable) are corrected lazily when they reach the head.
+ * due queue ({@link DueHeap}) of keys that cannot until a known time. A lease takes the ring's
+ * head and puts the key back at the tail (or into the due queue when its quota is spent), so keys
+ * take turns; each lease costs O(1) in the usual case and O(log n) at worst, whatever the pool
+ * size. Slots whose state changed elsewhere (a cooldown, a disable) are corrected lazily when they
+ * reach the head.
  */
 final class ModelLane {
   private static final int IN_FLIGHT_CAP = 65_536;
+  /** The earliest time announced while only a probe's answer can free a key: a guess. */
+  private static final long PROBE_HINT_MILLIS = 1_000;
 
   final String model;
   final ThrottleDetector throttle = new ThrottleDetector();
-  private final ArrayDeque<Slot> ready = new ArrayDeque<>();
+  private final SlotRing ready = new SlotRing();
   private final DueHeap due = new DueHeap();
   /** Written under the lane's lock, read without it. */
   private final Map<ApiKey, Slot> slots = new ConcurrentHashMap<>();
@@ -32,6 +33,17 @@ final class ModelLane {
    */
   private final IdentityHashMap<KeyLease, Slot> inFlight = new IdentityHashMap<>();
   private long backoffUntil;
+  private static final int WARM_WINDOW = 3;
+  private static final int WARM_CELL = 6;
+  private static final int WARM_SLOT = 9;
+  private static final int WARM_REFERENCE = 12;
+  /** Where {@link #warmAhead()} sums what it read; never used otherwise. */
+  @SuppressWarnings("unused")
+  private int warmed;
+  /** Slots with a probe in flight (see {@link QuotaCell#tryTake}). */
+  private int probing;
+  /** Whether the last {@link #take} was a probe; read right after it under the lock. */
+  private boolean tookProbe;
 
   ModelLane(String model) {
     this.model = model;
@@ -51,6 +63,10 @@ final class ModelLane {
       slot.detached = true;
       slot.moves++;
       due.unregister(slot);
+      if (slot.probe != null) {
+        slot.probe = null;
+        probing--;
+      }
     }
   }
 
@@ -77,6 +93,10 @@ final class ModelLane {
       return null;
     }
     KeyLease lease = new KeyLease(slot.entry.key, model, nowMillis);
+    if (tookProbe) {
+      slot.probe = lease;
+      probing++;
+    }
     if (inFlight.size() >= IN_FLIGHT_CAP) {
       inFlight.clear();
     }
@@ -93,15 +113,56 @@ final class ModelLane {
     return slot == null || slot.detached ? null : slot;
   }
 
+  /**
+   * Settles the slot's probe if {@code lease} is it: the cell learns the answer, and the slot,
+   * held back while the probe was in flight, takes its place again.
+   *
+   * @return whether the lease was the slot's probe
+   */
+  synchronized boolean endProbe(Slot slot, KeyLease lease, boolean accepted, long nowMillis) {
+    if (slot.probe != lease) {
+      return false;
+    }
+    slot.probe = null;
+    probing--;
+    slot.cell.settleProbe(accepted, lease.acquiredAtMillis(), nowMillis);
+    wake(slot, nowMillis);
+    return true;
+  }
+
+  synchronized boolean isProbe(Slot slot, KeyLease lease) {
+    return slot.probe == lease;
+  }
+
+  /** Forgets the probes in flight: their answers will come to a rebuilt lane. */
+  synchronized void abandonProbes() {
+    for (Slot slot : slots.values()) {
+      if (slot.probe != null) {
+        slot.probe = null;
+        slot.cell.abandonProbe();
+      }
+    }
+    probing = 0;
+  }
+
+  synchronized int probing() {
+    return probing;
+  }
+
   private Slot take(Set<ApiKey> tried, long nowMillis) {
     if (nowMillis < backoffUntil) {
       return null;
     }
     promoteDue(nowMillis);
+    warmAhead();
+    tookProbe = false;
     List<Slot> skipped = null;
     Slot granted = null;
-    Slot slot;
-    while (granted == null && (slot = ready.pollFirst()) != null) {
+    while (granted == null && ready.size() > 0) {
+      Slot slot = due.slotOf(ready.pollFirst(), true);
+      if (slot == null) {
+        continue; // moved since it was queued: its current place is elsewhere
+      }
       if (!slot.live()) {
         slot.place = Slot.Place.OUT;
       } else if (!tried.isEmpty() && tried.contains(slot.entry.key)) {
@@ -111,10 +172,25 @@ final class ModelLane {
         QuotaCell.Take take = slot.cell.tryTake(slot.limit, nowMillis);
         place(slot, take.nextFreeMillis(), nowMillis);
         granted = take.taken() ? slot : null;
+        tookProbe = take.probe();
       }
     }
     putBackAtHead(skipped);
     return granted;
+  }
+
+  /**
+   * Why no key can take a request now. While probes are in flight, their answers may free a key
+   * sooner than any known time, so the refusal says so ({@link Acquisition.Refused#awaitingProbe()}).
+   */
+  synchronized Acquisition.Refused refusal(Set<ApiKey> tried, long nowMillis) {
+    long earliest = earliestMillis(nowMillis);
+    boolean awaitingProbe = probing > 0 && nowMillis >= backoffUntil;
+    if (awaitingProbe && (earliest < 0 || earliest > nowMillis + PROBE_HINT_MILLIS)) {
+      earliest = nowMillis + PROBE_HINT_MILLIS;
+    }
+    return new Acquisition.Refused(earliest, RefusalReasons.explain(this, tried, earliest, nowMillis),
+        awaitingProbe);
   }
 
   /** When the earliest waiting key frees, or -1 when no key ever will without an operator. */
@@ -145,21 +221,42 @@ final class ModelLane {
     slot.moves++;
     if (freeAtMillis <= nowMillis) {
       slot.place = Slot.Place.READY;
-      ready.addLast(slot);
-    } else if (freeAtMillis == QuotaCell.NEVER) {
-      slot.place = Slot.Place.OUT;
+      ready.addLast(DueHeap.payload(slot));
+    } else if (freeAtMillis >= QuotaCell.AFTER_PROBE) {
+      slot.place = Slot.Place.OUT; // NEVER: an operator or re-check wakes it; AFTER_PROBE: the answer
     } else {
       slot.place = Slot.Place.DUE;
       due.add(slot, freeAtMillis);
     }
   }
 
+  /**
+   * Loads, a few turns ahead, what leasing a ready key will read: keys take turns, so with many
+   * keys the head's state is never in the CPU cache. Each stage reads one level of a key's
+   * objects (the slot's reference; the slot; its key entry and cell; the cell's window) that an
+   * earlier stage brought into the cache, so a lease waits for a few independent memory loads at
+   * once instead of a chain of them. The values are only summed into a field, so that the JIT
+   * keeps the loads.
+   */
+  private void warmAhead() {
+    if (ready.size() > WARM_REFERENCE) {
+      Slot reference = due.slotOf(ready.peek(WARM_REFERENCE), false);
+      Slot slot = due.slotOf(ready.peek(WARM_SLOT), false);
+      Slot cell = due.slotOf(ready.peek(WARM_CELL), false);
+      Slot window = due.slotOf(ready.peek(WARM_WINDOW), false);
+      warmed += (reference == null ? 0 : 1) + (slot == null ? 0 : slot.moves)
+          + (cell == null ? 0 : (cell.entry.disabled() ? 1 : 0) + cell.cell.warm(false))
+          + (window == null ? 0 : window.cell.warm(true));
+    }
+  }
+
+  /**
+   * Moves the keys whose time has come to the ring's tail, by payload: the slots are neither
+   * read nor written (one cache miss each at 100,000 keys); stale entries are skipped at the head.
+   */
   private void promoteDue(long nowMillis) {
-    while (due.hasCurrent() && due.peekTime() <= nowMillis) {
-      Slot next = due.poll();
-      next.moves++;
-      next.place = Slot.Place.READY;
-      ready.addLast(next);
+    while (due.frontTime() <= nowMillis) {
+      ready.addLast(due.pollFront());
     }
   }
 
@@ -170,11 +267,10 @@ final class ModelLane {
     }
   }
 
-  private void putBackAtHead(Collection<Slot> skipped) {
+  private void putBackAtHead(List<Slot> skipped) {
     if (skipped != null) {
-      List<Slot> inOrder = new ArrayList<>(skipped);
-      for (int i = inOrder.size() - 1; i >= 0; i--) {
-        ready.addFirst(inOrder.get(i));
+      for (int i = skipped.size() - 1; i >= 0; i--) {
+        ready.addFirst(DueHeap.payload(skipped.get(i)));
       }
     }
   }

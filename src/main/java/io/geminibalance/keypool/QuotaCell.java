@@ -11,11 +11,37 @@ public interface QuotaCell {
   long NEVER = Long.MAX_VALUE;
 
   /**
+   * {@link Take#nextFreeMillis()} when the cell frees only after the answer to its probe in
+   * flight (nothing proven yet, so no request may go beside the probe).
+   */
+  long AFTER_PROBE = Long.MAX_VALUE - 1;
+
+  /**
    * Takes one request slot if the minute window, the day count and any block allow it now.
+   * A take beyond the cell's proven level (see {@link #settleProbe}) is a probe: while it is in
+   * flight the cell lets only requests within the proven level through, so that a configured
+   * limit that is too high costs at most the probe's one 429.
    *
-   * @return whether a slot was taken, and when the next one will be free
+   * @return whether a slot was taken, whether it is a probe, and when the next one will be free
    */
   Take tryTake(Limit limit, long nowMillis);
+
+  /**
+   * Ends the probe in flight. An accepted probe raises the proven level to the sends of the
+   * minute that Google had counted when it accepted the probe: those up to and including the
+   * probe that were less than 60 seconds old when it arrived (taken as at most 1 s after the
+   * lease, or the answer if sooner). A refused or inconclusive one leaves the level as it was.
+   */
+  void settleProbe(boolean accepted, long probeMillis, long answerMillis);
+
+  /** Requests Google accepted from this key within one minute without a 429, 0 if none yet. */
+  int provenRpm();
+
+  /** Forgets a probe whose answer will never be settled (the lanes were rebuilt). */
+  void abandonProbe();
+
+  /** Forgets a learned per-minute limit (the configured limit changed). */
+  void forgetLearnedRpm();
 
   /** When a slot will next be free, without taking one. */
   long nextFreeAt(Limit limit, long nowMillis);
@@ -37,17 +63,29 @@ public interface QuotaCell {
   /** Sends in the 60 seconds before {@code millis}, for learning the real per-minute limit. */
   int sentBefore(long millis);
 
-  /** Lowers the per-minute limit below the configured one after Google proved it lower. */
+  /**
+   * Lowers the per-minute limit below the configured one after Google proved it lower; the
+   * proven level never stays above it.
+   */
   void learnRpm(int rpm);
 
   CellView view(Limit limit, long nowMillis);
+
+  /**
+   * Reads a little of the cell's state, unsynchronised and for no result, so that a lease a few
+   * turns later finds it in the CPU cache; {@code window} reads the window's storage instead of
+   * the cell itself. A shared implementation returns 0.
+   */
+  default int warm(boolean window) {
+    return 0;
+  }
 
   QuotaRecord export(long nowMillis);
 
   void restore(QuotaRecord record);
 
   /** The result of {@link #tryTake}. */
-  record Take(boolean taken, long nextFreeMillis) {}
+  record Take(boolean taken, long nextFreeMillis, boolean probe) {}
 
   /** Why a cell refuses until a time. */
   enum BlockKind { NONE, COOLDOWN, PARKED, MODEL_DISABLED }
@@ -62,5 +100,6 @@ public interface QuotaCell {
   }
 
   /** Read-only state for snapshots. */
-  record CellView(int usedThisMinute, int usedToday, int effectiveRpm, long nextFreeMillis, Block block) {}
+  record CellView(int usedThisMinute, int usedToday, int effectiveRpm, int provenRpm, long nextFreeMillis,
+      Block block) {}
 }

@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * MODEL_RATE_LIMITS, KEY_RATE_LIMITS, MAX_FAILURES), {@code pool = new QuotaKeyPool(keys, policy,
  * InstantSource.system());} then {@code LeaseQueue.over(pool, timer, clock,
  * LeaseQueue.Settings.fromEnv(env))} for requests that may wait (QUEUE_TIMEOUT_SECONDS).
- * What Google taught about a key's minute limit is kept until the next Pacific midnight.
+ * What Google taught about a key's minute limit is kept until the next Pacific midnight or a
+ * change of the configured limit. Requests beyond what a key has proven Google accepts in a
+ * minute go one at a time (probes), so that limits configured too high cost at most one 429 per
+ * key and model whatever the concurrency.
  */
 public final class QuotaKeyPool implements KeyPool {
   private static final Logger LOG = LoggerFactory.getLogger(QuotaKeyPool.class);
@@ -59,8 +62,7 @@ public final class QuotaKeyPool implements KeyPool {
     if (lease != null) {
       return new Acquisition.Granted(lease);
     }
-    long earliest = lane.earliestMillis(now);
-    return new Acquisition.Refused(earliest, RefusalReasons.explain(lane, alreadyTried, earliest, now));
+    return lane.refusal(alreadyTried, now);
   }
 
   @Override
@@ -71,9 +73,23 @@ public final class QuotaKeyPool implements KeyPool {
       return; // the key was removed meanwhile
     }
     long now = clock.millis();
-    int sent = outcome instanceof KeyOutcome.RateLimited ? slot.cell.sentBefore(lease.acquiredAtMillis()) : 0;
+    int sent = outcome instanceof KeyOutcome.RateLimited ? sentBefore(lane, slot, lease) : 0;
     OutcomeVerdict.Facts facts = new OutcomeVerdict.Facts(now, sent, slot.limit.rpm());
-    apply(OutcomeVerdict.decide(outcome, facts, policy), lane, slot, lease);
+    OutcomeVerdict verdict = OutcomeVerdict.decide(outcome, facts, policy);
+    apply(verdict, lane, slot, lease);
+    if (lane.endProbe(slot, lease, verdict instanceof OutcomeVerdict.Clear, now)) {
+      notifyAvailable(lane.model);
+    }
+  }
+
+  /**
+   * What the key had sent in the minute before a refused lease. For a probe that is at least the
+   * proven level: the sends of the probe's own millisecond, which the window cannot order, were
+   * all within it.
+   */
+  private static int sentBefore(ModelLane lane, Slot slot, KeyLease lease) {
+    int sent = slot.cell.sentBefore(lease.acquiredAtMillis());
+    return lane.isProbe(slot, lease) ? Math.max(sent, slot.cell.provenRpm()) : sent;
   }
 
   private void apply(OutcomeVerdict verdict, ModelLane lane, Slot slot, KeyLease lease) {
@@ -151,11 +167,29 @@ public final class QuotaKeyPool implements KeyPool {
     synchronized (structureLock) {
       policy = next;
       for (String model : List.copyOf(lanes.keySet())) {
-        lanes.put(model, newLane(model));
+        ModelLane previous = lanes.get(model);
+        previous.abandonProbes(); // before the new lane places its slots by their cells
+        ModelLane rebuilt = newLane(model);
+        forgetLearnedWhereConfigChanged(previous, rebuilt);
+        lanes.put(model, rebuilt);
       }
       next.limits().byModel().keySet().forEach(model -> lanes.computeIfAbsent(model, this::newLane));
     }
     lanes.keySet().forEach(this::notifyAvailable);
+  }
+
+  /**
+   * What Google taught about a minute limit answers the configuration it was learned under: an
+   * operator who changes a key's limit (a new tier, say) gets it applied, and probing keeps a
+   * wrong guess to one 429.
+   */
+  private static void forgetLearnedWhereConfigChanged(ModelLane previous, ModelLane rebuilt) {
+    for (Slot old : previous.slots()) {
+      Slot now = rebuilt.slot(old.entry.key);
+      if (now != null && now.limit.rpm() != old.limit.rpm()) {
+        now.cell.forgetLearnedRpm();
+      }
+    }
   }
 
   @Override

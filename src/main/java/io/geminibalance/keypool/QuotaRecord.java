@@ -14,7 +14,8 @@ import java.util.List;
  * @param blockedUntilMillis end of the cooldown or park; ignored for MODEL_DISABLED
  * @param reason why the cell is blocked
  * @param learnedRpm a per-minute limit Google proved lower than configured, 0 if none
+ * @param provenRpm requests Google accepted within one minute, 0 if none yet
  */
 public record QuotaRecord(String keyFingerprint, String model, long pacificDay, int usedToday,
     List<Long> recentSendsMillis, String blockKind, long blockedUntilMillis, String reason,
-    int learnedRpm) {}
+    int learnedRpm, int provenRpm) {}

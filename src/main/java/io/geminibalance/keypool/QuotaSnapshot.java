@@ -25,8 +25,11 @@ public record QuotaSnapshot(long atMillis, List<ModelTotals> models, List<KeyMod
 
   /**
    * @param key the masked key
+   * @param rpm the effective per-minute limit: the configured one, or lower if Google taught so
+   * @param provenRpm requests Google accepted from this key within one minute; requests beyond
+   *     it go one at a time (probes) until it reaches {@code rpm}
    * @param untilMillis when a cooling or parked cell frees, 0 if usable, -1 if disabled
    */
   public record KeyModelRow(String key, String fingerprint, String model, CellState state,
-      int usedThisMinute, int rpm, int usedToday, int rpd, long untilMillis, String reason) {}
+      int usedThisMinute, int rpm, int provenRpm, int usedToday, int rpd, long untilMillis, String reason) {}
 }

@@ -56,7 +56,7 @@ final class QuotaSnapshots {
     String reason = state == CellState.DISABLED && slot.entry.disabled()
         ? slot.entry.disabledReason() : view.block().reason();
     return new KeyModelRow(slot.entry.key.masked(), slot.entry.key.fingerprint(), model, state,
-        view.usedThisMinute(), view.effectiveRpm(), view.usedToday(), slot.limit.rpd(), until, reason);
+        view.usedThisMinute(), view.effectiveRpm(), view.provenRpm(), view.usedToday(), slot.limit.rpd(), until, reason);
   }
 
   private static CellState state(Slot slot, CellView view, long nowMillis) {

@@ -18,6 +18,11 @@ final class RefusalReasons {
     if (!tried.isEmpty() && lane.readyCount() > 0) {
       return "Gateway key pool: every key that can serve " + model + " now was already tried for this request.";
     }
+    if (lane.probing() > 0 && lane.readyCount() == 0) {
+      return "Gateway key pool: every key that can serve " + model + " now is waiting for the answer"
+          + " to a request beyond what Google has accepted from it so far (one such probe at a time"
+          + " per key, so that a configured limit set too high costs at most one 429).";
+    }
     if (earliestMillis < 0) {
       return "Gateway key pool: no enabled key can serve " + model + ".";
     }

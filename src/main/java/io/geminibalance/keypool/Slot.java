@@ -15,6 +15,8 @@ final class Slot {
   /** This slot's number in its lane's {@link DueHeap}. */
   int id = -1;
   boolean detached;
+  /** The lease of this slot's probe in flight, compared by identity; null if none. */
+  KeyLease probe;
 
   Slot(KeyEntry entry, QuotaCell cell, Limit limit) {
     this.entry = entry;

@@ -36,4 +36,31 @@ class DueHeapTest {
     }
     assertThat(polled).isEqualTo(expected);
   }
+
+  @Test
+  void timesMostlyInOrderPollInOrderWhetherTheyWentToTheRunOrTheHeap() {
+    DueHeap heap = new DueHeap();
+    java.util.PriorityQueue<Long> reference = new java.util.PriorityQueue<>();
+    Random random = new Random(7);
+    long clock = 0;
+    for (int i = 0; i < 5_000; i++) {
+      Slot slot = new Slot(new KeyEntry(new ApiKey("k" + i)), null, Limit.UNLIMITED);
+      heap.register(slot);
+      slot.place = Slot.Place.DUE;
+      clock += random.nextInt(3);
+      long time = i % 10 == 0 ? clock + random.nextInt(50_000) : clock + 60_000; // a cooldown now and then
+      heap.add(slot, time);
+      reference.add(time);
+      if (i % 3 == 0) { // polls interleaved with adds, as the lane does
+        assertThat(heap.hasCurrent()).isTrue();
+        assertThat(heap.peekTime()).isEqualTo(reference.poll());
+        heap.poll();
+      }
+    }
+    while (heap.hasCurrent()) {
+      assertThat(heap.peekTime()).isEqualTo(reference.poll());
+      heap.poll();
+    }
+    assertThat(reference).isEmpty();
+  }
 }

@@ -35,7 +35,7 @@ class FairnessAndConcurrencyTest {
     QuotaKeyPool pool = Keys.pool(5, clock, Map.of("DEFAULT_RPM", "5", "DEFAULT_RPD", "0"));
     ApiKey previous = null;
     for (int i = 0; i < 25; i++) {
-      ApiKey key = Keys.lease(pool, MODEL).key();
+      ApiKey key = Keys.send(pool, MODEL).key();
       assertThat(key).isNotEqualTo(previous);
       previous = key;
     }

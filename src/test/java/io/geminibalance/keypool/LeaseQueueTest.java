@@ -26,7 +26,7 @@ class LeaseQueueTest {
   void waitersAreServedInArrivalOrderAsSlotsFree() {
     QuotaKeyPool pool = Keys.pool(1, clock, Map.of("DEFAULT_RPM", "1", "DEFAULT_RPD", "0"));
     LeaseQueue queue = queue(pool);
-    Keys.lease(pool, MODEL);
+    Keys.send(pool, MODEL);
     List<CompletableFuture<Acquisition>> waiters = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       waiters.add(queue.acquireOrWait(MODEL, Set.of(), clock.millis() + 200_000));
@@ -44,7 +44,7 @@ class LeaseQueueTest {
   @Test
   void refusedAtOnceWhenTheEarliestKeyFreesAfterTheDeadline() {
     QuotaKeyPool pool = Keys.pool(1, clock, Map.of("DEFAULT_RPM", "1", "DEFAULT_RPD", "0"));
-    Keys.lease(pool, MODEL);
+    Keys.send(pool, MODEL);
     CompletableFuture<Acquisition> waiter = queue(pool).acquireOrWait(MODEL, Set.of(), clock.millis() + 10_000);
     assertThat(waiter).isCompleted();
     Acquisition.Refused refused = (Acquisition.Refused) waiter.join();
@@ -56,7 +56,7 @@ class LeaseQueueTest {
   void aWaiterOvertakenByEarlierOnesTimesOutAsSoonAsItCannotMakeIt() {
     QuotaKeyPool pool = Keys.pool(1, clock, Map.of("DEFAULT_RPM", "1", "DEFAULT_RPD", "0"));
     LeaseQueue queue = queue(pool);
-    Keys.lease(pool, MODEL);
+    Keys.send(pool, MODEL);
     CompletableFuture<Acquisition> first = queue.acquireOrWait(MODEL, Set.of(), clock.millis() + 70_000);
     CompletableFuture<Acquisition> second = queue.acquireOrWait(MODEL, Set.of(), clock.millis() + 70_000);
     timer.advance(60_000);
@@ -71,7 +71,8 @@ class LeaseQueueTest {
     QuotaKeyPool pool = Keys.pool(1, clock, Map.of("DEFAULT_RPM", "1", "DEFAULT_RPD", "0"));
     LeaseQueue queue = LeaseQueue.over(pool, timer, clock,
         LeaseQueue.Settings.fromEnv(Map.of("QUEUE_TIMEOUT_SECONDS", "0")));
-    assertThat(queue.acquireOrWait(MODEL, Set.of()).join()).isInstanceOf(Acquisition.Granted.class);
+    Acquisition first = queue.acquireOrWait(MODEL, Set.of()).join();
+    pool.release(((Acquisition.Granted) first).lease(), KeyOutcome.SUCCESS);
     assertThat(queue.acquireOrWait(MODEL, Set.of()).join()).isInstanceOf(Acquisition.Refused.class);
   }
 
@@ -91,7 +92,7 @@ class LeaseQueueTest {
   void aCancelledWaiterIsSkippedAndItsTurnGoesToTheNext() {
     QuotaKeyPool pool = Keys.pool(1, clock, Map.of("DEFAULT_RPM", "1", "DEFAULT_RPD", "0"));
     LeaseQueue queue = queue(pool);
-    Keys.lease(pool, MODEL);
+    Keys.send(pool, MODEL);
     CompletableFuture<Acquisition> gone = queue.acquireOrWait(MODEL, Set.of(), clock.millis() + 200_000);
     CompletableFuture<Acquisition> next = queue.acquireOrWait(MODEL, Set.of(), clock.millis() + 200_000);
     gone.cancel(false);
@@ -103,7 +104,7 @@ class LeaseQueueTest {
   void aRetryThatTriedTheOnlyFreeKeyDoesNotBlockFreshRequests() {
     QuotaKeyPool pool = Keys.pool(2, clock, Map.of("DEFAULT_RPM", "1", "DEFAULT_RPD", "0"));
     LeaseQueue queue = queue(pool);
-    KeyLease used = Keys.lease(pool, MODEL);
+    KeyLease used = Keys.send(pool, MODEL);
     ApiKey free = Keys.many(2).get(1);
     CompletableFuture<Acquisition> retry = queue.acquireOrWait(MODEL, Set.of(free), clock.millis() + 200_000);
     assertThat(retry).isNotDone();

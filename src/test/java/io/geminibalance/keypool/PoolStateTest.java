@@ -54,15 +54,15 @@ class PoolStateTest {
   @Test
   void replacingKeysKeepsTheStateOfKeysThatStay() {
     QuotaKeyPool pool = Keys.pool(2, clock, Map.of("DEFAULT_RPM", "1", "DEFAULT_RPD", "0"));
-    Keys.lease(pool, MODEL);
-    Keys.lease(pool, MODEL);
+    Keys.send(pool, MODEL);
+    Keys.send(pool, MODEL);
     List<ApiKey> keys = Keys.many(3);
     pool.replaceKeys(List.of(keys.get(1), keys.get(2)));
     assertThat(pool.size()).isEqualTo(2);
-    assertThat(Keys.lease(pool, MODEL).key()).isEqualTo(keys.get(2));
+    assertThat(Keys.send(pool, MODEL).key()).isEqualTo(keys.get(2));
     Keys.refused(pool, MODEL);
     clock.advance(60_000); // the removed key's heap entry falls due: it must be skipped
-    assertThat(List.of(Keys.lease(pool, MODEL).key(), Keys.lease(pool, MODEL).key()))
+    assertThat(List.of(Keys.send(pool, MODEL).key(), Keys.send(pool, MODEL).key()))
         .containsExactlyInAnyOrder(keys.get(1), keys.get(2));
     Keys.refused(pool, MODEL);
   }

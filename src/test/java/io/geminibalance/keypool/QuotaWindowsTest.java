@@ -16,7 +16,7 @@ class QuotaWindowsTest {
     QuotaKeyPool pool = Keys.pool(1, clock, Map.of("DEFAULT_RPM", "5", "DEFAULT_RPD", "0"));
     clock.advance(59_000);
     for (int i = 0; i < 5; i++) {
-      Keys.lease(pool, MODEL);
+      Keys.send(pool, MODEL);
     }
     // a token bucket that started full would refill here and allow 5 more within 60 s
     clock.advance(2_000);
@@ -26,7 +26,7 @@ class QuotaWindowsTest {
     Keys.refused(pool, MODEL);
     clock.advance(1);
     for (int i = 0; i < 5; i++) {
-      Keys.lease(pool, MODEL);
+      Keys.send(pool, MODEL);
     }
     Keys.refused(pool, MODEL);
   }
@@ -36,11 +36,11 @@ class QuotaWindowsTest {
     FakeClock clock = FakeClock.at("2026-01-10T12:00:00Z");
     QuotaKeyPool pool = Keys.pool(1, clock, Map.of("DEFAULT_RPM", "3", "DEFAULT_RPD", "0"));
     for (int i = 0; i < 3; i++) {
-      Keys.lease(pool, MODEL);
+      Keys.send(pool, MODEL);
       clock.advance(10_000);
     }
     clock.advance(30_000); // now t=60 s: the send at t=0 leaves the window, the others do not
-    Keys.lease(pool, MODEL);
+    Keys.send(pool, MODEL);
     assertThat(Keys.refused(pool, MODEL).earliestMillis()).isEqualTo(clock.millis() - 60_000 + 10_000 + 60_000);
   }
 
@@ -48,26 +48,26 @@ class QuotaWindowsTest {
   void dayLimitHoldsUntilPacificMidnightAcrossSpringForward() {
     FakeClock clock = FakeClock.at("2026-03-08T20:00:00Z");
     QuotaKeyPool pool = Keys.pool(1, clock, Map.of("DEFAULT_RPM", "0", "DEFAULT_RPD", "2"));
-    Keys.lease(pool, MODEL);
-    Keys.lease(pool, MODEL);
+    Keys.send(pool, MODEL);
+    Keys.send(pool, MODEL);
     long resetAt = Instant.parse("2026-03-09T07:00:00Z").toEpochMilli();
     assertThat(Keys.refused(pool, MODEL).earliestMillis()).isEqualTo(resetAt);
     clock.set(resetAt - 1);
     Keys.refused(pool, MODEL);
     clock.set(resetAt);
-    Keys.lease(pool, MODEL);
+    Keys.send(pool, MODEL);
   }
 
   @Test
   void dayLimitHoldsUntilPacificMidnightAcrossFallBack() {
     FakeClock clock = FakeClock.at("2026-11-01T20:00:00Z");
     QuotaKeyPool pool = Keys.pool(1, clock, Map.of("DEFAULT_RPM", "0", "DEFAULT_RPD", "1"));
-    Keys.lease(pool, MODEL);
+    Keys.send(pool, MODEL);
     long resetAt = Instant.parse("2026-11-02T08:00:00Z").toEpochMilli();
     clock.set(Instant.parse("2026-11-02T07:30:00Z").toEpochMilli()); // still Nov 1 in Los Angeles
     assertThat(Keys.refused(pool, MODEL).earliestMillis()).isEqualTo(resetAt);
     clock.set(resetAt);
-    Keys.lease(pool, MODEL);
+    Keys.send(pool, MODEL);
   }
 
   @Test
@@ -75,7 +75,7 @@ class QuotaWindowsTest {
     FakeClock clock = FakeClock.at("2026-01-10T12:00:00Z");
     QuotaKeyPool pool = Keys.pool(1, clock, Map.of("DEFAULT_RPM", "0", "DEFAULT_RPD", "0"));
     for (int i = 0; i < 10_000; i++) {
-      Keys.lease(pool, MODEL);
+      Keys.send(pool, MODEL);
     }
   }
 
@@ -83,10 +83,10 @@ class QuotaWindowsTest {
   void virtualModelsShareTheBaseModelsQuota() {
     FakeClock clock = FakeClock.at("2026-01-10T12:00:00Z");
     QuotaKeyPool pool = Keys.pool(1, clock, Map.of("DEFAULT_RPM", "2", "DEFAULT_RPD", "0"));
-    assertThat(Keys.lease(pool, "models/gemini-2.5-flash-search").model()).isEqualTo(MODEL);
-    Keys.lease(pool, "gemini-2.5-flash-non-thinking");
+    assertThat(Keys.send(pool, "models/gemini-2.5-flash-search").model()).isEqualTo(MODEL);
+    Keys.send(pool, "gemini-2.5-flash-non-thinking");
     Keys.refused(pool, MODEL);
-    Keys.lease(pool, "gemini-2.5-pro"); // another model has its own quota
+    Keys.send(pool, "gemini-2.5-pro"); // another model has its own quota
   }
 
   @Test
@@ -96,7 +96,8 @@ class QuotaWindowsTest {
         "MODEL_RATE_LIMITS", "{\"gemini-2.5-pro\": [1, 0]}",
         "KEY_RATE_LIMITS", "{\"00000001\": [3, 0]}"));
     int granted = 0;
-    while (pool.acquire("gemini-2.5-pro", java.util.Set.of()) instanceof Acquisition.Granted) {
+    while (pool.acquire("gemini-2.5-pro", java.util.Set.of()) instanceof Acquisition.Granted g) {
+      pool.release(g.lease(), KeyOutcome.SUCCESS);
       granted++;
     }
     assertThat(granted).isEqualTo(1 + 3);

@@ -66,21 +66,32 @@ class QuotaSchedulingIntegrationTest {
     }
   }
 
-  /**
-   * Requests arrive one at a time here. With several requests already in flight on one key when
-   * Google's first 429 comes back, each of those can be refused too (the pool learns from the
-   * first answer; the others were sent before it arrived).
-   */
+  /** Requests arrive one at a time here. */
   @Test
   void limitsConfiguredTwiceTooHighCostAtMostOneUpstream429PerKeyAndModel() throws Exception {
+    limitsTwiceTooHigh(2 * CAPACITY, 1);
+  }
+
+  /**
+   * Eight clients at once, so requests are in flight on every key when Google's first 429 comes
+   * back: only a probe (a request beyond what the key has proven) may be refused, and at most one
+   * is in flight per key and model, so each costs at most one upstream 429 however many clients.
+   */
+  @Test
+  void limitsConfiguredTwiceTooHighCostAtMostOneUpstream429PerKeyAndModelUnderConcurrency() throws Exception {
+    limitsTwiceTooHigh(3 * CAPACITY, 8);
+  }
+
+  private static void limitsTwiceTooHigh(int requests, int clients) throws Exception {
     try (GatewayHarness h = GatewayHarness.start(Map.of("DEFAULT_RPM", String.valueOf(2 * RPM), "DEFAULT_RPD", "0",
         "QUEUE_TIMEOUT_SECONDS", "0"))) {
       UpstreamQuota google = new UpstreamQuota(RPM, 60_000).install(h.fake);
-      List<HttpResponse<String>> responses = burst(h, 2 * CAPACITY, 1);
-      System.out.printf("quota (limits 2x too high): served %d / theoretical %d, upstream 429s %s%n",
-          count(responses, 200), CAPACITY, google.rejectedPerBucket());
-      assertThat(count(responses, 200)).isEqualTo(CAPACITY);
+      List<HttpResponse<String>> responses = burst(h, requests, clients);
+      System.out.printf("quota (limits 2x too high, %d client(s)): served %d / theoretical %d, upstream 429s %s%n",
+          clients, count(responses, 200), CAPACITY, google.rejectedPerBucket());
       assertThat(google.rejectedPerBucket().values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(1));
+      assertThat(google.served()).isEqualTo(CAPACITY);
+      assertThat(count(responses, 200)).isEqualTo(CAPACITY);
       assertThat(responses.stream().filter(r -> r.statusCode() != 200))
           .allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(429));
     }

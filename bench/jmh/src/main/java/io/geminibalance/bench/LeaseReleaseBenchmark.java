@@ -26,8 +26,9 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * One lease and its release, the pool's cost per upstream attempt, at growing pool sizes. The
  * fake clock advances per operation so that requests arrive at 90 % of the pool's capacity
- * (5 RPM per key): the minute windows fill and free as in real traffic, and most keys sit in the
- * heap of keys waiting for their window while the rest take turns in the ready ring.
+ * (5 RPM per key), whatever the pool's size: the minute windows fill and free as in real
+ * traffic; in steady state about half the keys wait in the due queue for their window and the
+ * rest take turns in the ready ring, and each lease moves about one key each way.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
