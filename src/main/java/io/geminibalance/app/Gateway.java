@@ -171,13 +171,21 @@ public final class Gateway {
     }
   }
 
-  /** RPM and RPD totals of the pool per configured model, for /health and the start-up log. */
-  static JsonObject capacity(QuotaKeyPool pool) {
+  /**
+   * RPM and RPD totals of the pool per model, for /health: {@code default} for any model without
+   * a limit of its own (enabled keys x DEFAULT_RPM / DEFAULT_RPD, -1 = unlimited), then each
+   * model the pool has limits or traffic for.
+   */
+  static JsonObject capacity(QuotaKeyPool pool, int enabledKeys) {
     JsonObject perModel = new JsonObject();
+    RateLimits.Limit d = pool.policy().limits().defaults();
+    perModel.put("default", new JsonObject().put("keys", enabledKeys)
+        .put("rpm", d.rpmUnlimited() ? PoolCapacity.UNLIMITED : (long) enabledKeys * d.rpm())
+        .put("rpd", d.rpdUnlimited() ? PoolCapacity.UNLIMITED : (long) enabledKeys * d.rpd()));
     for (String model : pool.models()) {
       if (!model.equals(RateLimits.UNMETERED)) {
         PoolCapacity c = pool.capacity(model);
-        perModel.put(model, new JsonObject().put("rpm", c.rpm()).put("rpd", c.rpd()));
+        perModel.put(model, new JsonObject().put("keys", c.keys()).put("rpm", c.rpm()).put("rpd", c.rpd()));
       }
     }
     return perModel;
@@ -219,7 +227,7 @@ public final class Gateway {
             .put("total", snapshot.keys().size())
             .put("usable", snapshot.usable(now))
             .put("disabled", snapshot.disabled()))
-        .put("capacity", capacity(pool))
+        .put("capacity", capacity(pool, (int) (snapshot.keys().size() - snapshot.disabled())))
         .put("logs", new JsonObject()
             .put("droppedRequestLogs", log.droppedRequestLogs())
             .put("droppedErrorLogs", log.droppedErrorLogs()));

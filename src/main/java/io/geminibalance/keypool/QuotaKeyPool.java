@@ -209,6 +209,11 @@ public final class QuotaKeyPool implements KeyPool {
   }
 
   /** Capacity of the enabled keys for one model by the configured limits. */
+  /** The limits in force (they change with saved settings). */
+  public QuotaPolicy policy() {
+    return policy;
+  }
+
   public PoolCapacity capacity(String model) {
     return QuotaSnapshots.capacity(lane(ModelNames.base(model)), policy);
   }
