@@ -208,12 +208,12 @@ public final class QuotaKeyPool implements KeyPool {
     return QuotaSnapshots.of(lanes.values(), policy, clock.millis());
   }
 
-  /** Capacity of the enabled keys for one model by the configured limits. */
   /** The limits in force (they change with saved settings). */
   public QuotaPolicy policy() {
     return policy;
   }
 
+  /** Capacity of the enabled keys for one model by the configured limits. */
   public PoolCapacity capacity(String model) {
     return QuotaSnapshots.capacity(lane(ModelNames.base(model)), policy);
   }
