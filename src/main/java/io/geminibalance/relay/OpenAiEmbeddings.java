@@ -76,7 +76,7 @@ final class OpenAiEmbeddings {
       return Future.succeededFuture(answers);
     }
     UpstreamCall call = new UpstreamCall(HttpMethod.POST, "/models/" + request.upstreamModel() + ":batchEmbedContents",
-        "", MultiMap.caseInsensitiveMultiMap(), Buffer.buffer(request.batches().get(index).toString()),
+        "", MultiMap.caseInsensitiveMultiMap(), OpenAiRelay.jsonBuffer(request.batches().get(index)),
         request.upstreamModel(), false, KeyPlacement.GOOG_API_KEY_HEADER, "openai-embedding");
     return executor.execute(call, ctx).compose(result -> {
       if (result instanceof UpstreamResult.Failed failed) {
