@@ -2,6 +2,7 @@ package io.geminibalance.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.geminibalance.requestlog.ErrorLogEntry;
 import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.requestlog.RequestLogEntry;
 import io.geminibalance.storage.support.ServerTestDatabase;
@@ -17,12 +18,14 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * A measurement, not a check: the CPU that writing request-log batches costs per row, on the JDBC
- * worker threads (where {@code LogWriter}'s batches run; for SQLite that includes the engine,
+ * A measurement, not a check: the CPU that writing request-log batches (and, on SQLite, error-log
+ * batches) costs per row, on the JDBC worker threads (where {@code LogWriter}'s batches run; for SQLite that includes the engine,
  * for the servers only the client side). Off by default, because timings on a shared machine prove
  * nothing; run it with
  * {@code ./mvnw -o test -Dtest=RequestLogInsertCostTest -Dgb.measure=true} (add
@@ -45,37 +48,54 @@ class RequestLogInsertCostTest {
   private static final KeyIdentity CLIENT = KeyIdentity.ofSecret("sk-measure-client-token-0123456789");
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
+  /** Writes one batch through a store of the storage. */
+  private interface BatchInsert<E> {
+    CompletableFuture<Void> insert(Storage storage, List<E> batch);
+  }
+
+  private static final BatchInsert<RequestLogEntry> REQUEST_LOG = (storage, batch) -> storage.requestLogs().insert(batch);
+
   @Test
   void sqlite() throws Exception {
     try (SqliteTestDatabase database = new SqliteTestDatabase()) {
-      measure("sqlite", database);
+      measure("sqlite", database, RequestLogInsertCostTest::row, REQUEST_LOG, "t_request_log");
     }
   }
 
   @Test
   void mariadb() throws Exception {
     try (ServerTestDatabase database = ServerTestDatabase.mariadb()) {
-      measure("mariadb", database);
+      measure("mariadb", database, RequestLogInsertCostTest::row, REQUEST_LOG, "t_request_log");
     }
   }
 
   @Test
   void postgres() throws Exception {
     try (ServerTestDatabase database = ServerTestDatabase.postgres()) {
-      measure("postgres", database);
+      measure("postgres", database, RequestLogInsertCostTest::row, REQUEST_LOG, "t_request_log");
     }
   }
 
-  private void measure(String backend, TestDatabase database) throws Exception {
+  /** The error log, which gets a row per failed upstream call: as many as the request log in an outage. */
+  @Test
+  void sqliteErrorLog() throws Exception {
+    try (SqliteTestDatabase database = new SqliteTestDatabase()) {
+      measure("sqlite error log", database, RequestLogInsertCostTest::failure,
+          (storage, batch) -> storage.errorLogs().insert(batch), "t_error_logs");
+    }
+  }
+
+  private <E> void measure(String backend, TestDatabase database, LongFunction<E> row, BatchInsert<E> insert,
+      String table) throws Exception {
     StorageConfig config = database.config().withZone(ZoneId.of("Asia/Shanghai"));
     List<Double> cpuPerRow = new ArrayList<>();
     try (Storage storage = Storage.open(config)) {
       for (int round = 1; round <= ROUNDS; round++) {
-        List<List<RequestLogEntry>> batches = batches(round);
+        List<List<E>> batches = batches(round, row);
         Map<Long, Long> cpuBefore = jdbcThreadCpu();
         long wallStarted = System.nanoTime();
-        for (List<RequestLogEntry> batch : batches) {
-          storage.requestLogs().insert(batch).join();
+        for (List<E> batch : batches) {
+          insert.insert(storage, batch).join();
         }
         long wallNanos = System.nanoTime() - wallStarted;
         long cpuNanos = cpuSince(cpuBefore);
@@ -89,15 +109,15 @@ class RequestLogInsertCostTest {
     Collections.sort(cpuPerRow);
     System.out.printf("insert-cost %s batch %d: min %.2f, median %.2f us CPU/row over %d rounds%n", backend, BATCH,
         cpuPerRow.getFirst(), cpuPerRow.get(cpuPerRow.size() / 2), cpuPerRow.size());
-    assertThat(database.count("SELECT COUNT(*) FROM t_request_log")).isEqualTo((long) ROUNDS * ROWS_PER_ROUND);
+    assertThat(database.count("SELECT COUNT(*) FROM " + table)).isEqualTo((long) ROUNDS * ROWS_PER_ROUND);
   }
 
   /** Rows made before the clock starts, so that only the store's own work is measured. */
-  private static List<List<RequestLogEntry>> batches(int round) {
-    List<List<RequestLogEntry>> batches = new ArrayList<>();
-    List<RequestLogEntry> batch = new ArrayList<>(BATCH);
+  private static <E> List<List<E>> batches(int round, LongFunction<E> row) {
+    List<List<E>> batches = new ArrayList<>();
+    List<E> batch = new ArrayList<>(BATCH);
     for (int i = 0; i < ROWS_PER_ROUND; i++) {
-      batch.add(row((long) round * ROWS_PER_ROUND + i));
+      batch.add(row.apply((long) round * ROWS_PER_ROUND + i));
       if (batch.size() == BATCH) {
         batches.add(batch);
         batch = new ArrayList<>(BATCH);
@@ -115,6 +135,14 @@ class RequestLogInsertCostTest {
     return new RequestLogEntry(START.plus(Duration.ofMillis(n * 7)), n % 3 == 0 ? "gemini-2.5-pro" : "gemini-2.5-flash",
         KEYS.get((int) (n % KEYS.size())), !failed, failed ? 429 : 200, 300 + n % 900, failed ? null : 120,
         failed ? null : 480, n % 2 == 0, 1, "req-" + Long.toHexString(0x5eed_0000_0000L + n), CLIENT);
+  }
+
+  /** A typical failure as the sanitizer leaves it: a quota error with its message, no request body. */
+  private static ErrorLogEntry failure(long n) {
+    return new ErrorLogEntry(START.plus(Duration.ofMillis(n * 7)), KEYS.get((int) (n % KEYS.size())),
+        "gemini-2.5-flash", "gemini-chat-non-stream", 429, "{\"error\":{\"code\":429,\"message\":\"Resource has been"
+        + " exhausted (e.g. check quota).\",\"status\":\"RESOURCE_EXHAUSTED\"}}", null,
+        "req-" + Long.toHexString(0x5eed_0000_0000L + n));
   }
 
   private Map<Long, Long> jdbcThreadCpu() {
