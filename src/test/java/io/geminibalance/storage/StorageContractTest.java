@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -359,6 +360,48 @@ abstract class StorageContractTest {
     assertThat(errors.delete(List.of(id)).join()).isEqualTo(1);
     assertThat(errors.get(id).join()).isEmpty();
     assertThat(errors.deleteAll().join()).isEqualTo(2);
+  }
+
+  /**
+   * 77 rows without request bodies (whole multi-row statements and a leftover), then a batch with
+   * bodies (one row per statement); every field as given, in order.
+   */
+  @Test
+  void largeErrorLogBatchesStoreEveryRowAsGiven() {
+    List<ErrorLogEntry> withoutBodies = IntStream.range(0, 77).mapToObj(i -> variedFailure(i, null)).toList();
+    List<ErrorLogEntry> withBodies = IntStream.range(77, 80).mapToObj(i -> variedFailure(i, "{\"n\":" + i + "}"))
+        .toList();
+
+    storage.errorLogs().insert(withoutBodies).join();
+    storage.errorLogs().insert(withBodies).join();
+
+    List<ErrorLogRow> rows = storage.errorLogs().search(new ErrorLogQuery(null, null, null, null, null, false, 0, 100))
+        .join().rows();
+    assertThat(rows.stream().map(StorageContractTest::fieldsOf).toList()).containsExactlyElementsOf(
+        Stream.concat(withoutBodies.stream(), withBodies.stream()).map(StorageContractTest::expectedFieldsOf).toList());
+  }
+
+  private static ErrorLogEntry variedFailure(int i, String body) {
+    return new ErrorLogEntry(BASE.plusSeconds(i), i % 9 == 0 ? null : i % 2 == 0 ? KEY_A : KEY_B,
+        "model-" + i % 4, "type-" + i % 3, i % 5 == 0 ? null : 400 + i, "failed \u00e9'\" " + i, body, "req-" + i);
+  }
+
+  private static List<Object> fieldsOf(ErrorLogRow row) {
+    return Arrays.asList(row.time(), row.keyFingerprint(), row.maskedKey(), row.model(), row.errorType(),
+        row.statusCode(), row.message(), row.requestBody(), row.requestId());
+  }
+
+  /** A row without a key reads back with an empty identity. */
+  private static List<Object> expectedFieldsOf(ErrorLogEntry e) {
+    KeyIdentity key = e.key() == null ? new KeyIdentity("", "") : e.key();
+    return Arrays.asList(e.time(), key.fingerprint(), key.masked(), e.model(), e.errorType(), e.statusCode(),
+        e.message(), e.requestBody(), e.requestId());
+  }
+
+  private static ErrorLogEntry variedFailure(int i) {
+    return new ErrorLogEntry(BASE.plusSeconds(i), i % 9 == 0 ? null : i % 2 == 0 ? KEY_A : KEY_B,
+        "model-" + i % 4, "type-" + i % 3, i % 5 == 0 ? null : 400 + i, "failed \u00e9'\" " + i,
+        i % 3 == 0 ? null : "{\"n\":" + i + "}", "req-" + i);
   }
 
   @Test

@@ -55,6 +55,17 @@ final class MultiRowInsert<T> {
     }
   }
 
+  /** A plain JDBC batch, one row per statement: for rows too large to bind a chunk of at once. */
+  void insertOneByOne(Connection connection, List<T> rows) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(singleInsert)) {
+      for (T row : rows) {
+        binder.bind(insert, 1, row);
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
   private void insertChunks(Connection connection, List<T> rows) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(chunkInsert)) {
       for (int start = 0; start < rows.size(); start += rowsPerStatement) {
@@ -69,16 +80,6 @@ final class MultiRowInsert<T> {
     for (T row : chunk) {
       binder.bind(insert, first, row);
       first += columnCount;
-    }
-  }
-
-  private void insertOneByOne(Connection connection, List<T> rows) throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(singleInsert)) {
-      for (T row : rows) {
-        binder.bind(insert, 1, row);
-        insert.addBatch();
-      }
-      insert.executeBatch();
     }
   }
 
