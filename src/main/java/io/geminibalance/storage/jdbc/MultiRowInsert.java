@@ -44,7 +44,10 @@ final class MultiRowInsert<T> {
     return rowsPerStatement;
   }
 
-  /** Inserts every row, in list order; the caller owns the transaction. */
+  /**
+   * Inserts every row, in list order. Call it inside a transaction and roll that back when it
+   * throws: on SQLite a failing chunk keeps the rows before the bad one (INSERT OR FAIL).
+   */
   void insert(Connection connection, List<T> rows) throws SQLException {
     int chunked = rowsPerStatement > 1 ? rows.size() - rows.size() % rowsPerStatement : 0;
     if (chunked > 0) {
