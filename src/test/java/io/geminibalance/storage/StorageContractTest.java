@@ -11,6 +11,8 @@ import io.geminibalance.requestlog.LogWriter;
 import io.geminibalance.requestlog.RequestLogEntry;
 import io.geminibalance.requestlog.SecretRedactor;
 import io.geminibalance.storage.support.TestDatabase;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,9 +20,13 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -224,6 +230,54 @@ abstract class StorageContractTest {
     assertThat(database.count("SELECT COUNT(*) FROM t_request_log WHERE api_key LIKE '%ContractKey%'")).isZero();
   }
 
+  /** 123 rows: whole multi-row statements and a leftover; every column as given, in order. */
+  @Test
+  void aLargeRequestLogBatchStoresEveryRowAsGiven() throws Exception {
+    List<RequestLogEntry> entries = IntStream.range(0, 123).mapToObj(StorageContractTest::variedCall).toList();
+
+    storage.requestLogs().insert(entries).join();
+
+    List<RequestLogRow> rows = storage.requestLogs().recent(BASE, BASE.plusSeconds(200), null, 1000).join();
+    assertThat(rows).extracting(RequestLogRow::time)
+        .containsExactlyElementsOf(entries.stream().map(RequestLogEntry::time).toList().reversed());
+    assertThat(storedColumns()).containsExactlyElementsOf(entries.stream().map(StorageContractTest::columnsOf).toList());
+  }
+
+  private static RequestLogEntry variedCall(int i) {
+    KeyIdentity client = i % 4 == 0 ? null : KeyIdentity.ofSecret("sk-client-" + i % 3 + "-0123456789");
+    return new RequestLogEntry(BASE.plusSeconds(i), "model-" + i % 5 + "-\u00e9'\"", i % 2 == 0 ? KEY_A : KEY_B,
+        i % 5 != 0, i % 7 == 0 ? null : 200 + i, i * 3L, i % 3 == 0 ? null : i, i % 6 == 0 ? null : 2 * i,
+        i % 2 == 0, 1 + i % 3, "req-" + i, client);
+  }
+
+  private static List<Object> columnsOf(RequestLogEntry e) {
+    KeyIdentity client = e.client();
+    return Arrays.asList(e.model(), e.key().masked(), e.success(), e.statusCode(), (int) e.latencyMs(),
+        e.key().fingerprint(), e.key().last4(), e.promptTokens(), e.completionTokens(), e.stream(), e.attempt(),
+        e.requestId(), client == null ? null : client.fingerprint(), client == null ? null : client.masked());
+  }
+
+  /** Every request-log column but the time (read above through the store), in id order. */
+  private List<List<Object>> storedColumns() throws Exception {
+    List<List<Object>> result = new ArrayList<>();
+    try (var connection = database.connect(); var statement = connection.createStatement();
+        var rows = statement.executeQuery("SELECT model_name, api_key, is_success, status_code, latency_ms,"
+            + " gb_key_fingerprint, gb_key_last4, gb_prompt_tokens, gb_completion_tokens, gb_stream, gb_attempt,"
+            + " gb_request_id, gb_client_fingerprint, gb_client_masked FROM t_request_log ORDER BY id")) {
+      while (rows.next()) {
+        result.add(Arrays.asList(rows.getString(1), rows.getString(2), rows.getBoolean(3), intOrNull(rows, 4),
+            intOrNull(rows, 5), rows.getString(6), rows.getString(7), intOrNull(rows, 8), intOrNull(rows, 9),
+            rows.getBoolean(10), intOrNull(rows, 11), rows.getString(12), rows.getString(13), rows.getString(14)));
+      }
+    }
+    return result;
+  }
+
+  private static Integer intOrNull(ResultSet rows, int column) throws SQLException {
+    int value = rows.getInt(column);
+    return rows.wasNull() ? null : value;
+  }
+
   @Test
   void statisticsAreAggregatedPerBucketModelAndKey() {
     storage.requestLogs().insert(List.of(
@@ -306,6 +360,48 @@ abstract class StorageContractTest {
     assertThat(errors.delete(List.of(id)).join()).isEqualTo(1);
     assertThat(errors.get(id).join()).isEmpty();
     assertThat(errors.deleteAll().join()).isEqualTo(2);
+  }
+
+  /**
+   * 77 rows without request bodies (whole multi-row statements and a leftover), then a batch with
+   * bodies (one row per statement); every field as given, in order.
+   */
+  @Test
+  void largeErrorLogBatchesStoreEveryRowAsGiven() {
+    List<ErrorLogEntry> withoutBodies = IntStream.range(0, 77).mapToObj(i -> variedFailure(i, null)).toList();
+    List<ErrorLogEntry> withBodies = IntStream.range(77, 80).mapToObj(i -> variedFailure(i, "{\"n\":" + i + "}"))
+        .toList();
+
+    storage.errorLogs().insert(withoutBodies).join();
+    storage.errorLogs().insert(withBodies).join();
+
+    List<ErrorLogRow> rows = storage.errorLogs().search(new ErrorLogQuery(null, null, null, null, null, false, 0, 100))
+        .join().rows();
+    assertThat(rows.stream().map(StorageContractTest::fieldsOf).toList()).containsExactlyElementsOf(
+        Stream.concat(withoutBodies.stream(), withBodies.stream()).map(StorageContractTest::expectedFieldsOf).toList());
+  }
+
+  private static ErrorLogEntry variedFailure(int i, String body) {
+    return new ErrorLogEntry(BASE.plusSeconds(i), i % 9 == 0 ? null : i % 2 == 0 ? KEY_A : KEY_B,
+        "model-" + i % 4, "type-" + i % 3, i % 5 == 0 ? null : 400 + i, "failed \u00e9'\" " + i, body, "req-" + i);
+  }
+
+  private static List<Object> fieldsOf(ErrorLogRow row) {
+    return Arrays.asList(row.time(), row.keyFingerprint(), row.maskedKey(), row.model(), row.errorType(),
+        row.statusCode(), row.message(), row.requestBody(), row.requestId());
+  }
+
+  /** A row without a key reads back with an empty identity. */
+  private static List<Object> expectedFieldsOf(ErrorLogEntry e) {
+    KeyIdentity key = e.key() == null ? new KeyIdentity("", "") : e.key();
+    return Arrays.asList(e.time(), key.fingerprint(), key.masked(), e.model(), e.errorType(), e.statusCode(),
+        e.message(), e.requestBody(), e.requestId());
+  }
+
+  private static ErrorLogEntry variedFailure(int i) {
+    return new ErrorLogEntry(BASE.plusSeconds(i), i % 9 == 0 ? null : i % 2 == 0 ? KEY_A : KEY_B,
+        "model-" + i % 4, "type-" + i % 3, i % 5 == 0 ? null : 400 + i, "failed \u00e9'\" " + i,
+        i % 3 == 0 ? null : "{\"n\":" + i + "}", "req-" + i);
   }
 
   @Test

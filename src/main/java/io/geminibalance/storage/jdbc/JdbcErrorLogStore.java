@@ -18,47 +18,51 @@ import java.util.concurrent.CompletableFuture;
 
 /** {@link ErrorLogStore} on {@code t_error_logs}; {@code gemini_key} gets the masked key. */
 public final class JdbcErrorLogStore implements ErrorLogStore {
-  private static final String INSERT = "INSERT INTO t_error_logs (gemini_key, model_name, error_type, error_log,"
-      + " error_code, request_msg, request_time, gb_key_fingerprint, gb_key_last4, gb_request_id)"
-      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final List<String> INSERT_COLUMNS = List.of("gemini_key", "model_name", "error_type", "error_log",
+      "error_code", "request_msg", "request_time", "gb_key_fingerprint", "gb_key_last4", "gb_request_id");
   private static final String COLUMNS = "id, gemini_key, model_name, error_type, error_log, error_code, request_msg,"
       + " request_time, gb_key_fingerprint, gb_key_last4, gb_request_id";
 
   private final Jdbc jdbc;
   private final JdbcValues values;
+  private final MultiRowInsert<ErrorLogEntry> inserter;
 
   JdbcErrorLogStore(Jdbc jdbc, JdbcValues values) {
     this.jdbc = jdbc;
     this.values = values;
+    this.inserter = new MultiRowInsert<>(jdbc.dialect(), "t_error_logs", INSERT_COLUMNS, this::bind);
   }
 
+  /** Failed upstream calls log a row here as well as in the request log: as many rows in an outage. */
   @Override
   public CompletableFuture<Void> insert(List<ErrorLogEntry> entries) {
     List<ErrorLogEntry> copy = List.copyOf(entries);
+    boolean withBodies = copy.stream().anyMatch(entry -> entry.requestBody() != null);
     return jdbc.transaction("write error log", connection -> {
-      try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-        for (ErrorLogEntry entry : copy) {
-          bind(insert, entry);
-          insert.addBatch();
-        }
-        insert.executeBatch();
+      if (withBodies) {
+        // Recorded request bodies can be megabytes each: a chunk bound at once would hold 50 of them
+        // in the engine's memory, where one row at a time holds one.
+        inserter.insertOneByOne(connection, copy);
+      } else {
+        inserter.insert(connection, copy);
       }
       return null;
     });
   }
 
-  private void bind(PreparedStatement insert, ErrorLogEntry entry) throws SQLException {
+  /** Binds the {@link #INSERT_COLUMNS} of one row, the first at parameter {@code first}. */
+  private void bind(PreparedStatement insert, int first, ErrorLogEntry entry) throws SQLException {
     KeyIdentity key = entry.key();
-    insert.setString(1, key == null ? null : key.masked());
-    insert.setString(2, JdbcValues.truncate(entry.model(), 100));
-    insert.setString(3, JdbcValues.truncate(entry.errorType(), 50));
-    insert.setString(4, entry.message());
-    JdbcValues.setInt(insert, 5, entry.statusCode());
-    insert.setString(6, entry.requestBody());
-    jdbc.dialect().setTime(insert, 7, values.local(entry.time()));
-    insert.setString(8, key == null ? null : key.fingerprint());
-    insert.setString(9, key == null ? null : key.last4());
-    insert.setString(10, JdbcValues.truncate(entry.requestId(), 64));
+    insert.setString(first, key == null ? null : key.masked());
+    insert.setString(first + 1, JdbcValues.truncate(entry.model(), 100));
+    insert.setString(first + 2, JdbcValues.truncate(entry.errorType(), 50));
+    insert.setString(first + 3, entry.message());
+    JdbcValues.setInt(insert, first + 4, entry.statusCode());
+    insert.setString(first + 5, entry.requestBody());
+    jdbc.dialect().setTime(insert, first + 6, values.local(entry.time()));
+    insert.setString(first + 7, key == null ? null : key.fingerprint());
+    insert.setString(first + 8, key == null ? null : key.last4());
+    insert.setString(first + 9, JdbcValues.truncate(entry.requestId(), 64));
   }
 
   @Override

@@ -17,51 +17,47 @@ import java.util.concurrent.CompletableFuture;
  * masked key (it held the full key in gemini-balance); the identity lives in our gb_ columns.
  */
 public final class JdbcRequestLogStore implements RequestLogStore {
-  private static final String INSERT = "INSERT INTO t_request_log (request_time, model_name, api_key, is_success,"
-      + " status_code, latency_ms, gb_key_fingerprint, gb_key_last4, gb_prompt_tokens, gb_completion_tokens,"
-      + " gb_stream, gb_attempt, gb_request_id, gb_client_fingerprint, gb_client_masked)"
-      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final List<String> COLUMNS = List.of("request_time", "model_name", "api_key", "is_success",
+      "status_code", "latency_ms", "gb_key_fingerprint", "gb_key_last4", "gb_prompt_tokens", "gb_completion_tokens",
+      "gb_stream", "gb_attempt", "gb_request_id", "gb_client_fingerprint", "gb_client_masked");
 
   private final Jdbc jdbc;
   private final JdbcValues values;
+  private final MultiRowInsert<RequestLogEntry> inserter;
 
   JdbcRequestLogStore(Jdbc jdbc, JdbcValues values) {
     this.jdbc = jdbc;
     this.values = values;
+    this.inserter = new MultiRowInsert<>(jdbc.dialect(), "t_request_log", COLUMNS, this::bind);
   }
 
   @Override
   public CompletableFuture<Void> insert(List<RequestLogEntry> entries) {
     List<RequestLogEntry> copy = List.copyOf(entries);
     return jdbc.transaction("write request log", connection -> {
-      try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-        for (RequestLogEntry entry : copy) {
-          bind(insert, entry);
-          insert.addBatch();
-        }
-        insert.executeBatch();
-      }
+      inserter.insert(connection, copy);
       return null;
     });
   }
 
-  private void bind(PreparedStatement insert, RequestLogEntry entry) throws SQLException {
-    jdbc.dialect().setTime(insert, 1, values.local(entry.time()));
-    insert.setString(2, JdbcValues.truncate(entry.model(), 100));
-    insert.setString(3, entry.key().masked());
-    insert.setBoolean(4, entry.success());
-    JdbcValues.setInt(insert, 5, entry.statusCode());
-    insert.setInt(6, JdbcValues.clampToInt(entry.latencyMs()));
-    insert.setString(7, entry.key().fingerprint());
-    insert.setString(8, entry.key().last4());
-    JdbcValues.setInt(insert, 9, entry.promptTokens());
-    JdbcValues.setInt(insert, 10, entry.completionTokens());
-    insert.setBoolean(11, entry.stream());
-    insert.setInt(12, entry.attempt());
-    insert.setString(13, JdbcValues.truncate(entry.requestId(), 64));
+  /** Binds the {@link #COLUMNS} of one row, the first at parameter {@code first}. */
+  private void bind(PreparedStatement insert, int first, RequestLogEntry entry) throws SQLException {
+    jdbc.dialect().setTime(insert, first, values.local(entry.time()));
+    insert.setString(first + 1, JdbcValues.truncate(entry.model(), 100));
+    insert.setString(first + 2, entry.key().masked());
+    insert.setBoolean(first + 3, entry.success());
+    JdbcValues.setInt(insert, first + 4, entry.statusCode());
+    insert.setInt(first + 5, JdbcValues.clampToInt(entry.latencyMs()));
+    insert.setString(first + 6, entry.key().fingerprint());
+    insert.setString(first + 7, entry.key().last4());
+    JdbcValues.setInt(insert, first + 8, entry.promptTokens());
+    JdbcValues.setInt(insert, first + 9, entry.completionTokens());
+    insert.setBoolean(first + 10, entry.stream());
+    insert.setInt(first + 11, entry.attempt());
+    insert.setString(first + 12, JdbcValues.truncate(entry.requestId(), 64));
     KeyIdentity client = entry.client();
-    insert.setString(14, client == null ? null : client.fingerprint());
-    insert.setString(15, client == null ? null : client.masked());
+    insert.setString(first + 13, client == null ? null : client.fingerprint());
+    insert.setString(first + 14, client == null ? null : client.masked());
   }
 
   @Override
