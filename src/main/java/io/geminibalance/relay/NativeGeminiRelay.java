@@ -103,7 +103,7 @@ public final class NativeGeminiRelay {
     }
     // A body that goes silent for TIME_OUT ends like a broken one: an SSE error event, or a reset.
     if (length >= 0 && length <= WHOLE_BODY_MAX_BYTES) {
-      BodyRelay.relayWhole(upstream, client, idleTimeoutMillis);
+      BodyRelay.relayWhole(upstream, client, length, idleTimeoutMillis);
     } else {
       BodyRelay.relay(upstream, client, sse ? new SseRelayTransformer() : ChunkTransformer.IDENTITY,
           idleTimeoutMillis);

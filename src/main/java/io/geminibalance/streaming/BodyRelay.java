@@ -28,20 +28,20 @@ public final class BodyRelay {
    */
   public static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
       ChunkTransformer transformer, long idleTimeoutMillis) {
-    return relay(upstream, client, transformer, idleTimeoutMillis, false);
+    return relay(upstream, client, transformer, idleTimeoutMillis, null);
   }
 
   /**
    * Relays a body the client gets unchanged and whole: held until its end, then written at once.
-   * Only for bodies whose (small) length is known; no transformer applies.
+   * Only for bodies whose (small) length is known, {@code declaredLength}; no transformer applies.
    */
   public static Future<Void> relayWhole(HttpClientResponse upstream, HttpServerResponse client,
-      long idleTimeoutMillis) {
-    return relay(upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis, true);
+      long declaredLength, long idleTimeoutMillis) {
+    return relay(upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis, new WholeBody(declaredLength));
   }
 
   private static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
-      ChunkTransformer transformer, long idleTimeoutMillis, boolean holdWhole) {
+      ChunkTransformer transformer, long idleTimeoutMillis, WholeBody whole) {
     Promise<Void> done = Promise.promise();
     IdleWatchdog.Watch watch = IdleWatchdog.watch(idleTimeoutMillis, () -> {
       TimeoutException idle = new TimeoutException("no data from upstream for " + idleTimeoutMillis + " ms");
@@ -52,14 +52,13 @@ public final class BodyRelay {
     });
     // A small body of known length is held and written with the end: one write and one flush
     // instead of a write per chunk plus an end. Streams and large bodies flow through as they come.
-    Buffer whole = holdWhole ? Buffer.buffer() : null;
     upstream.handler(chunk -> {
       watch.touch();
       if (client.closed()) {
         return;
       }
       if (whole != null) {
-        whole.appendBuffer(chunk);
+        whole.add(chunk);
         return;
       }
       for (Buffer out : transformer.onChunk(chunk)) {
@@ -78,7 +77,7 @@ public final class BodyRelay {
       watch.stop();
       if (!client.closed() && !client.ended()) {
         if (whole != null) {
-          client.end(whole);
+          client.end(whole.body());
         } else {
           for (Buffer out : transformer.onEnd()) {
             client.write(out);

@@ -1,0 +1,39 @@
+package io.geminibalance.streaming;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Collects a small body of known length to be written in one piece. A body that arrives as one
+ * chunk, the usual case for small answers, is kept as that chunk, without a copy; a body in
+ * several chunks is joined into one buffer of the declared length, allocated once instead of grown
+ * by doubling. Not thread-safe: used on one event loop.
+ */
+final class WholeBody {
+  private final int declaredLength;
+  private Buffer single;
+  private Buffer joined;
+
+  WholeBody(long declaredLength) {
+    this.declaredLength = (int) Math.min(Math.max(declaredLength, 0), Integer.MAX_VALUE);
+  }
+
+  void add(Buffer chunk) {
+    if (joined != null) {
+      joined.appendBuffer(chunk);
+    } else if (single == null) {
+      single = chunk;
+    } else {
+      joined = Buffer.buffer(Math.max(declaredLength, single.length() + chunk.length()));
+      joined.appendBuffer(single).appendBuffer(chunk);
+      single = null;
+    }
+  }
+
+  /** What arrived, as one buffer (empty when nothing did). */
+  Buffer body() {
+    if (joined != null) {
+      return joined;
+    }
+    return single != null ? single : Buffer.buffer();
+  }
+}
