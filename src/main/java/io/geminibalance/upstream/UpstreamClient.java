@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -38,27 +39,31 @@ public final class UpstreamClient implements AutoCloseable {
   /**
    * The settings with BASE_URL taken apart once, so that a request does not build and re-parse
    * an absolute URL. {@code host} is null when the URL has parts a host, port and path prefix
-   * cannot express; requests then go by the absolute URL as written.
+   * cannot express; requests then go by the absolute URL as written. {@code server} is the host and
+   * port as Vert.x's address, made once here rather than parsed from them for every request.
    */
-  private record Target(Settings settings, boolean ssl, String host, int port, String pathPrefix) {
+  private record Target(Settings settings, boolean ssl, String host, int port, String pathPrefix,
+      SocketAddress server) {
     static Target of(Settings settings) {
       URI url = settings.baseUrl();
       boolean ssl = "https".equalsIgnoreCase(url.getScheme());
       boolean plainParts = url.getHost() != null && url.getRawQuery() == null && url.getRawFragment() == null
           && url.getRawUserInfo() == null && !url.getHost().startsWith("[");
       if (!plainParts) {
-        return new Target(settings, ssl, null, -1, null);
+        return new Target(settings, ssl, null, -1, null, null);
       }
       int port = url.getPort() >= 0 ? url.getPort() : ssl ? 443 : 80;
       String prefix = url.getRawPath() == null ? "" : url.getRawPath();
-      return new Target(settings, ssl, url.getHost(), port, prefix);
+      return new Target(settings, ssl, url.getHost(), port, prefix,
+          SocketAddress.inetSocketAddress(port, url.getHost()));
     }
 
     RequestOptions locate(RequestOptions options, String pathAndQuery) {
       if (host == null) {
         return options.setAbsoluteURI(settings.baseUrl() + pathAndQuery);
       }
-      return options.setSsl(ssl).setHost(host).setPort(port).setURI(pathPrefix + pathAndQuery);
+      return options.setServer(server).setSsl(ssl).setHost(host).setPort(port)
+          .setURI(pathPrefix + pathAndQuery);
     }
   }
 
