@@ -40,7 +40,7 @@ public abstract sealed class SqlDialect {
    * Rows per INSERT statement when writing a batch of log rows (see {@link MultiRowInsert}).
    * One, i.e. a plain JDBC batch, unless the engine gains from a multi-row VALUES list: the
    * MariaDB and PostgreSQL drivers already send a batch in one round trip, and there a 50-row
-   * VALUES list cost the gateway 0.7 to 1.5 us more CPU per row (RequestLogInsertCostTest).
+   * VALUES list cost the gateway 0.7 to 1.5 us more CPU per row (RequestLogInsertCostMeasurement).
    */
   public int rowsPerInsert() {
     return 1;
@@ -113,7 +113,7 @@ public abstract sealed class SqlDialect {
     /**
      * A JDBC batch steps the statement once per row, and each step has a fixed cost that a VALUES
      * list pays once per statement: 20 to 250 rows per statement all cost about a fifth less CPU
-     * per request-log row than one (RequestLogInsertCostTest). 50 keeps the statement, prepared
+     * per request-log row than one (RequestLogInsertCostMeasurement). 50 keeps the statement, prepared
      * anew for every batch, cheap to prepare, and divides the LogWriter's 500-row batches.
      */
     @Override

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * A measurement, not a check: the CPU that writing request-log batches (and, on SQLite, error-log
  * batches) costs per row, on the JDBC worker threads (where {@code LogWriter}'s batches run; for SQLite that includes the engine,
- * for the servers only the client side). Off by default, because timings on a shared machine prove
- * nothing; run it with
- * {@code ./mvnw -o test -Dtest=RequestLogInsertCostTest -Dgb.measure=true} (add
+ * for the servers only the client side). Not part of the test suite (its name does not end in
+ * Test) and off without the property, because timings on a shared machine prove nothing; run it with
+ * {@code ./mvnw -o test -Dtest=RequestLogInsertCostMeasurement -Dgb.measure=true} (add
  * {@code -Dgb.measure.rounds=N} or {@code -Dgb.measure.batch=N} to change the defaults).
  * Each backend inserts rounds of {@link #ROWS_PER_ROUND} rows in batches of 500 (the LogWriter
  * default); the first {@link #WARM_UP_ROUNDS} rounds warm the JIT up and are left out of the
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * only ever add to a round's time).
  */
 @EnabledIfSystemProperty(named = "gb.measure", matches = "true")
-class RequestLogInsertCostTest {
+class RequestLogInsertCostMeasurement {
   private static final int ROUNDS = Integer.getInteger("gb.measure.rounds", 8);
   private static final int WARM_UP_ROUNDS = 2;
   private static final int ROWS_PER_ROUND = 20_000;
@@ -58,21 +58,21 @@ class RequestLogInsertCostTest {
   @Test
   void sqlite() throws Exception {
     try (SqliteTestDatabase database = new SqliteTestDatabase()) {
-      measure("sqlite", database, RequestLogInsertCostTest::row, REQUEST_LOG, "t_request_log");
+      measure("sqlite", database, RequestLogInsertCostMeasurement::row, REQUEST_LOG, "t_request_log");
     }
   }
 
   @Test
   void mariadb() throws Exception {
     try (ServerTestDatabase database = ServerTestDatabase.mariadb()) {
-      measure("mariadb", database, RequestLogInsertCostTest::row, REQUEST_LOG, "t_request_log");
+      measure("mariadb", database, RequestLogInsertCostMeasurement::row, REQUEST_LOG, "t_request_log");
     }
   }
 
   @Test
   void postgres() throws Exception {
     try (ServerTestDatabase database = ServerTestDatabase.postgres()) {
-      measure("postgres", database, RequestLogInsertCostTest::row, REQUEST_LOG, "t_request_log");
+      measure("postgres", database, RequestLogInsertCostMeasurement::row, REQUEST_LOG, "t_request_log");
     }
   }
 
@@ -80,7 +80,7 @@ class RequestLogInsertCostTest {
   @Test
   void sqliteErrorLog() throws Exception {
     try (SqliteTestDatabase database = new SqliteTestDatabase()) {
-      measure("sqlite error log", database, RequestLogInsertCostTest::failure,
+      measure("sqlite error log", database, RequestLogInsertCostMeasurement::failure,
           (storage, batch) -> storage.errorLogs().insert(batch), "t_error_logs");
     }
   }
