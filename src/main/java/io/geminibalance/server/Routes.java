@@ -37,11 +37,12 @@ public final class Routes {
       Supplier<JsonObject> pool) {}
 
   /**
-   * Request bodies are read whole, into a buffer sized from Content-Length (Vert.x caps that at
-   * 64 KiB) rather than grown from 1 KiB by copies.
+   * Request bodies are read whole. Not preallocated from Content-Length: the body handler runs
+   * before authentication, and a buffer sized from a declared length would let a caller without a
+   * token pin 64 KiB per request by sending headers and no body.
    */
   private static BodyHandler bodies() {
-    return BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setPreallocateBodyBuffer(true);
+    return BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
   }
 
   public static Router build(Vertx vertx, Dependencies deps) {
