@@ -57,11 +57,21 @@ public final class Jdbc implements AutoCloseable {
       T result = work.run(connection);
       connection.commit();
       return result;
-    } catch (SQLException | RuntimeException e) {
-      connection.rollback();
+    } catch (Throwable e) {
+      // Any failure, an Error too: the finally below would otherwise commit the rows written so far.
+      rollbackKeeping(connection, e);
       throw e;
     } finally {
       connection.setAutoCommit(true);
+    }
+  }
+
+  /** Rolls back; a failing rollback is attached to {@code cause} rather than replacing it. */
+  private static void rollbackKeeping(Connection connection, Throwable cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException | RuntimeException rollbackFailure) {
+      cause.addSuppressed(rollbackFailure);
     }
   }
 

@@ -49,6 +49,28 @@ class JdbcTest {
     }
   }
 
+  @Test
+  void aTransactionEndedByAnErrorIsRolledBackNotCommitted() throws Exception {
+    try (SqliteTestDatabase database = new SqliteTestDatabase();
+        HikariDataSource pool = DataSources.pool(database.config());
+        Jdbc jdbc = new Jdbc(pool, SqlDialect.of(DatabaseType.SQLITE), 2)) {
+      jdbc.call("create", connection -> execute(connection.createStatement(), "CREATE TABLE t (v INTEGER)")).join();
+
+      assertThatThrownBy(() -> jdbc.transaction("insert then run out of memory", connection -> {
+        execute(connection.createStatement(), "INSERT INTO t VALUES (1)");
+        throw new OutOfMemoryError("simulated");
+      }).join()).isInstanceOf(CompletionException.class).cause().isInstanceOf(OutOfMemoryError.class);
+
+      long rows = jdbc.call("count", connection -> {
+        try (var result = connection.createStatement().executeQuery("SELECT COUNT(*) FROM t")) {
+          result.next();
+          return result.getLong(1);
+        }
+      }).join();
+      assertThat(rows).isZero();
+    }
+  }
+
   private static boolean execute(Statement statement, String sql) throws SQLException {
     try (statement) {
       return statement.execute(sql);
