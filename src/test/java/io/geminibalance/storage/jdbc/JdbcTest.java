@@ -39,13 +39,7 @@ class JdbcTest {
       }).join()).isInstanceOf(CompletionException.class).cause().isInstanceOf(StorageException.class)
           .hasMessageStartingWith("insert then fail: ");
 
-      long rows = jdbc.call("count", connection -> {
-        try (var result = connection.createStatement().executeQuery("SELECT COUNT(*) FROM t")) {
-          result.next();
-          return result.getLong(1);
-        }
-      }).join();
-      assertThat(rows).isZero();
+      assertThat(rowsInT(jdbc)).isZero();
     }
   }
 
@@ -61,14 +55,17 @@ class JdbcTest {
         throw new OutOfMemoryError("simulated");
       }).join()).isInstanceOf(CompletionException.class).cause().isInstanceOf(OutOfMemoryError.class);
 
-      long rows = jdbc.call("count", connection -> {
-        try (var result = connection.createStatement().executeQuery("SELECT COUNT(*) FROM t")) {
-          result.next();
-          return result.getLong(1);
-        }
-      }).join();
-      assertThat(rows).isZero();
+      assertThat(rowsInT(jdbc)).isZero();
     }
+  }
+
+  private static long rowsInT(Jdbc jdbc) {
+    return jdbc.call("count", connection -> {
+      try (var result = connection.createStatement().executeQuery("SELECT COUNT(*) FROM t")) {
+        result.next();
+        return result.getLong(1);
+      }
+    }).join();
   }
 
   private static boolean execute(Statement statement, String sql) throws SQLException {
