@@ -1,6 +1,7 @@
 package io.geminibalance.upstream;
 
 import io.geminibalance.keypool.ApiKey;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -15,6 +16,7 @@ import io.vertx.core.net.SocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -24,14 +26,50 @@ import java.util.function.Consumer;
  * connection per call in flight) unless {@link Pool#h2c()} asks for cleartext HTTP/2 with prior
  * knowledge. The key travels in a header, never in the URL, so it stays out of access logs on
  * the way.
+ *
+ * <p>Each event loop has its own pair of clients, so its own connections. Vert.x hands a pooled
+ * connection to whichever caller asks, whatever event loop the connection lives on; a request from
+ * another loop then crosses threads twice (the write to the connection's loop, the answer back),
+ * with a wake-up of the other loop each time. Measured with two loops, that hop cost about a fifth of
+ * the gateway's CPU per request and doubled its p99 latency. Calls from outside an event loop share
+ * one extra pair.
  */
 public final class UpstreamClient implements AutoCloseable {
   private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
   private static final int HTTP2_CONNECTION_WINDOW_BYTES = 8 * 1024 * 1024;
 
-  private final HttpClientAgent plain;
-  private final HttpClientAgent tls;
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Agents shared;
+  /** Per event-loop thread; bounded by the number of event loops. */
+  private final Map<Thread, Agents> perLoop = new ConcurrentHashMap<>();
   private volatile Target target;
+
+  /** A plain and a TLS client with their own connection pools. */
+  private record Agents(HttpClientAgent plain, HttpClientAgent tls) {
+    static Agents create(Vertx vertx, Pool pool) {
+      PoolOptions poolOptions = new PoolOptions()
+          .setHttp1MaxSize(pool.http1MaxConnections())
+          .setHttp2MaxSize(pool.http2MaxConnections());
+      HttpClientOptions plainOptions = baseOptions();
+      if (pool.h2c()) {
+        // Prior knowledge: the connection starts with the HTTP/2 preface, no HTTP/1.1 Upgrade dance.
+        plainOptions.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false);
+      }
+      return new Agents(vertx.createHttpClient(plainOptions, poolOptions),
+          vertx.createHttpClient(baseOptions().setSsl(true).setUseAlpn(true)
+              .setProtocolVersion(HttpVersion.HTTP_2), poolOptions));
+    }
+
+    HttpClientAgent forTarget(Target target) {
+      return target.ssl() ? tls : plain;
+    }
+
+    void close() {
+      plain.close();
+      tls.close();
+    }
+  }
 
   /** What may change at runtime without rebuilding the connection pools. */
   public record Settings(URI baseUrl, Duration timeout, Map<String, String> customHeaders) {}
@@ -68,7 +106,7 @@ public final class UpstreamClient implements AutoCloseable {
   }
 
   /**
-   * Connection pools, fixed at start.
+   * Connection pools, fixed at start. The limits hold per event loop (see the class comment).
    *
    * @param http1MaxConnections HTTP/1.1 connections per upstream host: one per call in flight
    * @param http2MaxConnections HTTP/2 connections per upstream host; each carries as many
@@ -82,18 +120,20 @@ public final class UpstreamClient implements AutoCloseable {
   }
 
   public UpstreamClient(Vertx vertx, Settings settings, Pool pool) {
+    this.vertx = vertx;
+    this.pool = pool;
     this.target = Target.of(settings);
-    PoolOptions poolOptions = new PoolOptions()
-        .setHttp1MaxSize(pool.http1MaxConnections())
-        .setHttp2MaxSize(pool.http2MaxConnections());
-    HttpClientOptions plainOptions = baseOptions();
-    if (pool.h2c()) {
-      // Prior knowledge: the connection starts with the HTTP/2 preface, no HTTP/1.1 Upgrade dance.
-      plainOptions.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false);
+    this.shared = Agents.create(vertx, pool);
+  }
+
+  /** The calling event loop's clients, made on its first call; the shared pair off the loops. */
+  private Agents agents() {
+    if (!Context.isOnEventLoopThread()) {
+      return shared;
     }
-    this.plain = vertx.createHttpClient(plainOptions, poolOptions);
-    this.tls = vertx.createHttpClient(baseOptions().setSsl(true).setUseAlpn(true)
-        .setProtocolVersion(HttpVersion.HTTP_2), poolOptions);
+    Thread loop = Thread.currentThread();
+    Agents agents = perLoop.get(loop);
+    return agents != null ? agents : perLoop.computeIfAbsent(loop, t -> Agents.create(vertx, pool));
   }
 
   private static HttpClientOptions baseOptions() {
@@ -130,8 +170,7 @@ public final class UpstreamClient implements AutoCloseable {
         .setHeaders(headers(call, key, s))
         .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
         .setIdleTimeout(s.timeout().toMillis());
-    HttpClientAgent agent = t.ssl() ? tls : plain;
-    return agent.request(options).compose(request -> {
+    return agents().forTarget(t).request(options).compose(request -> {
       onRequest.accept(request);
       Future<HttpClientResponse> sent = call.body() == null ? request.send() : request.send(call.body());
       return sent.map(response -> {
@@ -160,7 +199,7 @@ public final class UpstreamClient implements AutoCloseable {
 
   @Override
   public void close() {
-    plain.close();
-    tls.close();
+    shared.close();
+    perLoop.values().forEach(Agents::close);
   }
 }
