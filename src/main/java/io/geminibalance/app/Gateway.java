@@ -72,7 +72,11 @@ public final class Gateway {
    * starts serving. Throws {@link io.geminibalance.config.ConfigException} on a bad setting.
    */
   public static Future<Gateway> start(Vertx vertx, Map<String, String> env) {
-    Persistence persistence = Persistence.open(env);
+    return start(vertx, Persistence.open(env));
+  }
+
+  /** Starts serving over storage already opened; closes it if the configuration is refused. */
+  public static Future<Gateway> start(Vertx vertx, Persistence persistence) {
     try {
       return start(vertx, persistence.effectiveConfig(), persistence);
     } catch (RuntimeException e) {
