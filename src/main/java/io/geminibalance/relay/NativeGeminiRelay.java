@@ -60,7 +60,7 @@ public final class NativeGeminiRelay {
       boolean stream, String operation) {
     Buffer body = rc.request().method() == HttpMethod.POST ? rc.body().buffer() : null;
     return new UpstreamCall(rc.request().method(), "/" + resource, query,
-        HeaderPolicy.upstreamHeaders(rc.request().headers()), body == null ? Buffer.buffer() : body,
+        rc.request().headers(), body == null ? Buffer.buffer() : body,
         model, stream, KeyPlacement.GOOG_API_KEY_HEADER, operation);
   }
 

@@ -65,7 +65,7 @@ public final class OpenAiCompatRelay {
   private static UpstreamCall call(RoutingContext rc, String resource, Buffer body, String model,
       boolean stream) {
     return new UpstreamCall(rc.request().method(), "/openai/" + resource,
-        QueryStrings.withoutKey(rc.request().query()), HeaderPolicy.upstreamHeaders(rc.request().headers()),
+        QueryStrings.withoutKey(rc.request().query()), rc.request().headers(),
         body, model, stream, KeyPlacement.BEARER,
         stream ? "openai-compatiable-stream" : "openai-compatiable-non-stream");
   }

@@ -20,11 +20,9 @@ public final class HeaderPolicy {
 
   private HeaderPolicy() {}
 
-  /** Client request headers safe to send upstream (the client's credential never is). */
-  public static MultiMap upstreamHeaders(MultiMap client) {
-    MultiMap forwarded = MultiMap.caseInsensitiveMultiMap();
-    copyExcept(client, forwarded, NOT_FORWARDED_UPSTREAM);
-    return forwarded;
+  /** Copies the client request headers safe to send upstream (the client's credential never is). */
+  public static void copyUpstream(MultiMap client, MultiMap upstream) {
+    copyExcept(client, upstream, NOT_FORWARDED_UPSTREAM);
   }
 
   /** Upstream response headers to give the client. */

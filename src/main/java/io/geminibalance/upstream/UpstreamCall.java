@@ -9,7 +9,8 @@ import io.vertx.core.http.HttpMethod;
  *
  * @param path path below BASE_URL, starting with {@code /} (e.g. {@code /models/x:generateContent})
  * @param query the encoded query string without {@code ?}, already stripped of the client's key
- * @param headers client headers to forward (already filtered), may be empty
+ * @param headers headers offered for forwarding, typically the client's own request headers (read,
+ *     never changed); the upstream client leaves out what {@link HeaderPolicy} never forwards
  * @param body the request body, or {@code null}
  * @param model the base model the attempt counts against in the pool
  * @param keyPlacement how the pool key is sent

@@ -167,10 +167,10 @@ public final class UpstreamClient implements AutoCloseable {
     Settings s = t.settings();
     RequestOptions options = t.locate(new RequestOptions(), call.pathAndQuery())
         .setMethod(call.method())
-        .setHeaders(headers(call, key, s))
         .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
         .setIdleTimeout(s.timeout().toMillis());
     return agents().forTarget(t).request(options).compose(request -> {
+      writeHeaders(request.headers(), call, key, s);
       onRequest.accept(request);
       Future<HttpClientResponse> sent = call.body() == null ? request.send() : request.send(call.body());
       return sent.map(response -> {
@@ -180,10 +180,13 @@ public final class UpstreamClient implements AutoCloseable {
     });
   }
 
-  private static MultiMap headers(UpstreamCall call, ApiKey key, Settings s) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+  /**
+   * Straight into the request's own header map: building a map here and handing it to Vert.x
+   * would copy every header twice more per attempt.
+   */
+  private static void writeHeaders(MultiMap headers, UpstreamCall call, ApiKey key, Settings s) {
     if (call.headers() != null) {
-      headers.addAll(call.headers());
+      HeaderPolicy.copyUpstream(call.headers(), headers);
     }
     s.customHeaders().forEach(headers::set);
     if (call.keyPlacement() == UpstreamCall.KeyPlacement.BEARER) {
@@ -194,7 +197,6 @@ public final class UpstreamClient implements AutoCloseable {
     if (call.body() != null && !headers.contains("content-type")) {
       headers.set("content-type", "application/json");
     }
-    return headers;
   }
 
   @Override
