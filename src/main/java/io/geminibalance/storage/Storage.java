@@ -62,8 +62,8 @@ public final class Storage implements AutoCloseable {
   public static Storage open(StorageConfig config, Clock clock) {
     HikariDataSource dataSource = connect(config);
     try {
-      var result = Migrations.migrate(dataSource, config.type());
-      LOG.info("storage: {} ready, {} migrations applied", config, result.migrationsExecuted);
+      int applied = Migrations.migrate(dataSource, config.type());
+      LOG.info("storage: {} ready, {} migrations applied", config, applied);
       return new Storage(config, dataSource, clock);
     } catch (RuntimeException e) {
       dataSource.close();

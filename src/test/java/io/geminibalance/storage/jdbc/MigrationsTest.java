@@ -1,0 +1,79 @@
+package io.geminibalance.storage.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.geminibalance.storage.DatabaseType;
+import io.geminibalance.storage.support.SqliteTestDatabase;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class MigrationsTest {
+  private static final Pattern SCRIPT = Pattern.compile("V(\\d+)__.*\\.sql");
+
+  @Test
+  void theLatestVersionIsTheHighestMigrationShippedForEveryEngine() throws Exception {
+    int javaMigration = Integer.parseInt(
+        new GatewayColumnsMigration(SqlDialect.of(DatabaseType.SQLITE)).getVersion().getVersion());
+    for (DatabaseType type : DatabaseType.values()) {
+      int highest = Math.max(javaMigration, highestScript(type));
+
+      assertThat(highest).as(type.name()).isEqualTo(Migrations.LATEST_VERSION);
+    }
+  }
+
+  @Test
+  void anUpToDateDatabaseIsRecognisedAndAnythingElseGoesToFlyway() throws Exception {
+    try (SqliteTestDatabase database = new SqliteTestDatabase();
+        HikariDataSource pool = DataSources.pool(database.config())) {
+      assertThat(Migrations.upToDate(pool)).as("no history table yet").isFalse();
+
+      assertThat(Migrations.migrate(pool, DatabaseType.SQLITE)).isEqualTo(Migrations.LATEST_VERSION);
+      assertThat(Migrations.upToDate(pool)).isTrue();
+      assertThat(Migrations.migrate(pool, DatabaseType.SQLITE)).isZero();
+
+      execute(pool, "UPDATE gb_schema_history SET success = 0 WHERE version = '3'");
+      assertThat(Migrations.upToDate(pool)).as("a failed step").isFalse();
+
+      execute(pool, "DELETE FROM gb_schema_history WHERE version = '3'");
+      assertThat(Migrations.upToDate(pool)).as("history ends below the latest").isFalse();
+    }
+  }
+
+  @Test
+  void aHistoryBeyondThisBuildIsLeftToFlywayToJudge() throws Exception {
+    try (SqliteTestDatabase database = new SqliteTestDatabase();
+        HikariDataSource pool = DataSources.pool(database.config())) {
+      Migrations.migrate(pool, DatabaseType.SQLITE);
+
+      execute(pool, "UPDATE gb_schema_history SET version = '4' WHERE version = '3'");
+
+      assertThat(Migrations.upToDate(pool)).isFalse();
+    }
+  }
+
+  private static int highestScript(DatabaseType type) throws IOException, URISyntaxException {
+    String folder = type.migrationLocation().substring("classpath:".length());
+    Path dir = Path.of(MigrationsTest.class.getClassLoader().getResource(folder).toURI());
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(f -> SCRIPT.matcher(f.getFileName().toString()))
+          .filter(Matcher::matches)
+          .mapToInt(m -> Integer.parseInt(m.group(1)))
+          .max().orElse(0);
+    }
+  }
+
+  private static void execute(HikariDataSource pool, String sql) throws SQLException {
+    try (var connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+      statement.executeUpdate(sql);
+    }
+  }
+}
