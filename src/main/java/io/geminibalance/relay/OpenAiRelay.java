@@ -16,12 +16,17 @@ import io.geminibalance.upstream.UpstreamCall;
 import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
 import io.geminibalance.upstream.UpstreamExecutor;
 import io.geminibalance.upstream.UpstreamResult;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +40,8 @@ import java.util.function.Supplier;
  */
 public final class OpenAiRelay {
   static final ObjectMapper JSON = new ObjectMapper();
+  /** Typical translated requests and answers are well under this; the buffer grows when not. */
+  private static final int JSON_INITIAL_BYTES = 1024;
 
   private final UpstreamExecutor executor;
   private final ModelCatalog catalog;
@@ -154,12 +161,16 @@ public final class OpenAiRelay {
   }
 
   /**
-   * {@code node} as UTF-8 JSON, written as bytes directly instead of through a String. A tree the
-   * byte writer refuses (a lone surrogate in some text) goes through {@code toString()} as before.
+   * {@code node} as UTF-8 JSON, written straight into the buffer that goes on the wire: through a
+   * byte array, the bytes were copied twice more (out of Jackson's builder, then by
+   * {@code Buffer.buffer(byte[])}, which copies in Vert.x 5). A tree the byte writer refuses (a lone
+   * surrogate in some text) goes through {@code toString()} as before.
    */
   static Buffer jsonBuffer(JsonNode node) {
-    try {
-      return Buffer.buffer(JSON.writeValueAsBytes(node));
+    ByteBuf bytes = Unpooled.buffer(JSON_INITIAL_BYTES);
+    try (OutputStream out = new ByteBufOutputStream(bytes)) {
+      JSON.writeValue(out, node);
+      return BufferInternal.buffer(bytes);
     } catch (IOException e) {
       return Buffer.buffer(node.toString());
     }

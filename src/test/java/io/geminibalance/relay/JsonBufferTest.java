@@ -1,0 +1,47 @@
+package io.geminibalance.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class JsonBufferTest {
+  @Test
+  void aTreeIsWrittenAsUtf8JsonThatReadsBackEqual() throws Exception {
+    ObjectNode tree = OpenAiRelay.JSON.createObjectNode();
+    tree.put("text", "héllo \u4e16\u754c \uD83D\uDE00 \"quoted\"\n");
+    tree.putArray("numbers").add(1).add(2.5).add(Long.MAX_VALUE);
+    tree.putObject("nested").putNull("nothing").put("flag", true);
+    tree.put("long", "x".repeat(5_000)); // past the initial buffer size
+
+    Buffer buffer = OpenAiRelay.jsonBuffer(tree);
+
+    JsonNode back = OpenAiRelay.JSON.readTree(buffer.getBytes());
+    assertThat(back).isEqualTo(tree);
+    assertThat(buffer.toString(StandardCharsets.UTF_8)).contains("héllo");
+  }
+
+  @Test
+  void theBufferReadsTheSameEachTime() {
+    ObjectNode tree = OpenAiRelay.JSON.createObjectNode().put("a", 1);
+
+    Buffer buffer = OpenAiRelay.jsonBuffer(tree);
+
+    assertThat(buffer.toString()).isEqualTo("{\"a\":1}");
+    assertThat(buffer.getBytes()).isEqualTo(buffer.getBytes());
+    assertThat(buffer.length()).isEqualTo(7);
+  }
+
+  @Test
+  void aLoneSurrogateFallsBackToTheTextWriterInsteadOfFailing() throws Exception {
+    ObjectNode tree = OpenAiRelay.JSON.createObjectNode().put("text", "broken \uD800 pair");
+
+    Buffer buffer = OpenAiRelay.jsonBuffer(tree);
+
+    JsonNode back = OpenAiRelay.JSON.readTree(buffer.getBytes());
+    assertThat(back.path("text").asText()).startsWith("broken ").endsWith(" pair");
+  }
+}
