@@ -57,9 +57,10 @@ public final class SettingsCatalog {
       fixed("PORT", "8000", "Listen port (restart to change)"),
       fixed("HOST", "0.0.0.0", "Listen address (restart to change)"),
       fixed("DATABASE_TYPE", "sqlite", "sqlite, mysql or postgres (restart to change)"),
-      fixed("UPSTREAM_MAX_CONNECTIONS", "10000", "HTTP/1.1 connections to the upstream (restart to change)"),
+      fixed("UPSTREAM_MAX_CONNECTIONS", "10000",
+          "HTTP/1.1 connections to the upstream per event loop (restart to change)"),
       fixed("UPSTREAM_HTTP2_MAX_CONNECTIONS", "128",
-          "HTTP/2 connections to the upstream, each carrying many streams (restart to change)"),
+          "HTTP/2 connections to the upstream per event loop, each carrying many streams (restart to change)"),
       fixed("UPSTREAM_H2C", "false",
           "Cleartext HTTP/2 with prior knowledge to an http:// BASE_URL (restart to change)"));
 

@@ -42,6 +42,8 @@ public final class OpenAiRelay {
   static final ObjectMapper JSON = new ObjectMapper();
   /** Typical translated requests and answers are well under this; the buffer grows when not. */
   private static final int JSON_INITIAL_BYTES = 1024;
+  /** Unused room a written buffer may keep without being trimmed. */
+  private static final int JSON_SLACK_BYTES = 64 * 1024;
 
   private final UpstreamExecutor executor;
   private final ModelCatalog catalog;
@@ -170,6 +172,11 @@ public final class OpenAiRelay {
     ByteBuf bytes = Unpooled.buffer(JSON_INITIAL_BYTES);
     try (OutputStream out = new ByteBufOutputStream(bytes)) {
       JSON.writeValue(out, node);
+      if (bytes.writableBytes() > JSON_SLACK_BYTES) {
+        // Grown by doubling: a large body (inline media) would hold up to twice its size through
+        // every retry; one copy trims it.
+        bytes.capacity(bytes.writerIndex());
+      }
       return BufferInternal.buffer(bytes);
     } catch (IOException e) {
       return Buffer.buffer(node.toString());

@@ -1,6 +1,8 @@
 package io.geminibalance.upstream;
 
 import io.geminibalance.keypool.ApiKey;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -12,11 +14,13 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -32,17 +36,16 @@ import java.util.function.Consumer;
  * another loop then crosses threads twice (the write to the connection's loop, the answer back),
  * with a wake-up of the other loop each time. Measured with two loops, that hop cost about a fifth of
  * the gateway's CPU per request and doubled its p99 latency. Calls from outside an event loop share
- * one extra pair.
+ * one extra pair. All pairs are made up front, by whoever builds this client (off any verticle), so
+ * that none is tied to a verticle's lifetime and {@link #close()} closes every one.
  */
 public final class UpstreamClient implements AutoCloseable {
   private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
   private static final int HTTP2_CONNECTION_WINDOW_BYTES = 8 * 1024 * 1024;
 
-  private final Vertx vertx;
-  private final Pool pool;
   private final Agents shared;
-  /** Per event-loop thread; bounded by the number of event loops. */
-  private final Map<Thread, Agents> perLoop = new ConcurrentHashMap<>();
+  /** One pair per event loop of the Vert.x instance; fixed at construction. */
+  private final Map<EventExecutor, Agents> perLoop;
   private volatile Target target;
 
   /** A plain and a TLS client with their own connection pools. */
@@ -120,20 +123,23 @@ public final class UpstreamClient implements AutoCloseable {
   }
 
   public UpstreamClient(Vertx vertx, Settings settings, Pool pool) {
-    this.vertx = vertx;
-    this.pool = pool;
     this.target = Target.of(settings);
     this.shared = Agents.create(vertx, pool);
+    Map<EventExecutor, Agents> loops = new HashMap<>();
+    for (EventExecutor loop : ((VertxInternal) vertx).nettyEventLoopGroup()) {
+      loops.put(loop, Agents.create(vertx, pool));
+    }
+    this.perLoop = Map.copyOf(loops);
   }
 
-  /** The calling event loop's clients, made on its first call; the shared pair off the loops. */
+  /** The calling event loop's clients; the shared pair off the loops. */
   private Agents agents() {
-    if (!Context.isOnEventLoopThread()) {
+    if (!Context.isOnEventLoopThread() || !(Vertx.currentContext() instanceof ContextInternal context)) {
       return shared;
     }
-    Thread loop = Thread.currentThread();
-    Agents agents = perLoop.get(loop);
-    return agents != null ? agents : perLoop.computeIfAbsent(loop, t -> Agents.create(vertx, pool));
+    EventLoop loop = context.nettyEventLoop();
+    Agents agents = loop.inEventLoop() ? perLoop.get(loop) : null;
+    return agents != null ? agents : shared;
   }
 
   private static HttpClientOptions baseOptions() {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +24,17 @@ class JsonBufferTest {
     JsonNode back = OpenAiRelay.JSON.readTree(buffer.getBytes());
     assertThat(back).isEqualTo(tree);
     assertThat(buffer.toString(StandardCharsets.UTF_8)).contains("héllo");
+  }
+
+  @Test
+  void aLargeBodyKeepsNoMoreThanALittleUnusedRoom() throws Exception {
+    ObjectNode tree = OpenAiRelay.JSON.createObjectNode().put("data", "A".repeat(3 * 1024 * 1024 + 17));
+
+    Buffer buffer = OpenAiRelay.jsonBuffer(tree);
+
+    ByteBuf bytes = ((BufferInternal) buffer).getByteBuf();
+    assertThat(bytes.capacity() - bytes.writerIndex()).isLessThanOrEqualTo(64 * 1024);
+    assertThat(OpenAiRelay.JSON.readTree(buffer.getBytes())).isEqualTo(tree);
   }
 
   @Test

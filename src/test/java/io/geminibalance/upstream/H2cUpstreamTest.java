@@ -23,10 +23,17 @@ class H2cUpstreamTest {
   static final String STREAM = "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse";
   static final String UNARY = "/v1beta/models/gemini-2.5-flash:generateContent";
 
+  /**
+   * One upstream connection in all: the limit holds per event loop, and client connections are
+   * spread over the loops, so the gateway serves on one loop here.
+   */
+  private static Map<String, String> oneConnection() {
+    return Map.of("UPSTREAM_H2C", "true", "UPSTREAM_HTTP2_MAX_CONNECTIONS", "1", "EVENT_LOOPS", "1");
+  }
+
   @Test
   void streamsAndUnaryCallsShareOneHttp2Connection() throws Exception {
-    try (GatewayHarness h = GatewayHarness.start(Map.of("UPSTREAM_H2C", "true",
-        "UPSTREAM_HTTP2_MAX_CONNECTIONS", "1"))) {
+    try (GatewayHarness h = GatewayHarness.start(oneConnection())) {
       h.fake.on(r -> r.pathEndsWith(":streamGenerateContent"),
           Replies.sse(List.of(Replies.chunk("a"), Replies.chunk("b"), Replies.finalChunk("c")), 300));
       List<CompletableFuture<HttpResponse<String>>> streams = new ArrayList<>();
@@ -61,8 +68,7 @@ class H2cUpstreamTest {
 
   @Test
   void aStreamStuckBehindASlowClientDoesNotStallItsNeighboursOnTheSameConnection() throws Exception {
-    try (GatewayHarness h = GatewayHarness.start(Map.of("UPSTREAM_H2C", "true",
-        "UPSTREAM_HTTP2_MAX_CONNECTIONS", "1"))) {
+    try (GatewayHarness h = GatewayHarness.start(oneConnection())) {
       java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
       h.fake.on(r -> r.bodyText().contains("firehose"), Replies.firehose(64L * 1024 * 1024, written));
       h.fake.on(r -> r.pathEndsWith(":streamGenerateContent"),
