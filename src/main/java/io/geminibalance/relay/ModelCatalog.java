@@ -2,6 +2,7 @@ package io.geminibalance.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.upstream.RequestContext;
 import io.geminibalance.upstream.UpstreamCall;
 import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
@@ -85,9 +86,7 @@ public final class ModelCatalog {
         return Future.failedFuture(new FetchFailed(failed));
       }
       UpstreamResult.Answered answered = (UpstreamResult.Answered) result;
-      Future<Buffer> body = answered.response().body();
-      answered.response().resume();
-      return body.compose(b -> {
+      return BodyRelay.collect(answered.response(), executor.bodyIdleTimeoutMillis()).compose(b -> {
         JsonNode root = parse(b);
         root.path("models").forEach(acc::add);
         String next = root.path("nextPageToken").asText("");
@@ -106,7 +105,7 @@ public final class ModelCatalog {
 
   private static JsonNode parse(Buffer body) {
     try {
-      return JSON.readTree(body.getBytes());
+      return OpenAiRelay.readJson(body);
     } catch (IOException e) {
       return JSON.createObjectNode();
     }

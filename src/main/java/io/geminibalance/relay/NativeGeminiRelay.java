@@ -91,7 +91,7 @@ public final class NativeGeminiRelay {
       boolean stream, boolean sse, long idleTimeoutMillis) {
     client.setStatusCode(upstream.statusCode());
     HeaderPolicy.copyDownstream(upstream.headers(), client.headers());
-    long length = stream ? -1 : contentLength(upstream);
+    long length = stream ? -1 : BodyRelay.declaredLength(upstream);
     if (length >= 0) {
       client.putHeader("content-length", Long.toString(length));
     } else {
@@ -110,26 +110,13 @@ public final class NativeGeminiRelay {
     }
   }
 
-  /** The upstream's declared body length, or -1 when it is absent or not a number. */
-  private static long contentLength(HttpClientResponse upstream) {
-    String length = upstream.getHeader("content-length");
-    if (length == null) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(length.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
   private void relayModelList(RoutingContext rc, UpstreamCall call, RequestContext ctx) {
     executor.execute(call, ctx).onComplete(ar -> {
       if (ar.failed()) {
         Responses.gemini(rc.response(), 500, "gateway error: " + ar.cause().getMessage());
       } else if (ar.result() instanceof UpstreamResult.Answered answered) {
         HttpClientResponse upstream = answered.response();
-        upstream.body().onComplete(body -> {
+        BodyRelay.collect(upstream, executor.bodyIdleTimeoutMillis()).onComplete(body -> {
           if (body.failed()) {
             Responses.gemini(rc.response(), 502, "upstream model list broke: " + body.cause().getMessage());
             return;
@@ -139,7 +126,6 @@ public final class NativeGeminiRelay {
               .putHeader("content-type", "application/json; charset=UTF-8")
               .end(Buffer.buffer(filtered));
         });
-        upstream.resume();
       } else {
         Responses.geminiFailure(rc.response(), (UpstreamResult.Failed) ar.result());
       }

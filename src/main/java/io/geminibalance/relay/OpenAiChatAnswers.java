@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 /** Turns a successful Gemini answer into the OpenAI answer: one JSON body, or a chunk stream. */
@@ -34,16 +35,15 @@ final class OpenAiChatAnswers {
     if (request.stream()) {
       stream(rc, answered, new ChatStreamTranslator(options, context, request.includeUsage()), idleTimeoutMillis);
     } else {
-      whole(rc.response(), answered.response(), new ChatResponseTranslator(options), context);
+      whole(rc.response(), answered.response(), new ChatResponseTranslator(options), context, idleTimeoutMillis);
     }
   }
 
   private static void whole(HttpServerResponse client, HttpClientResponse upstream,
-      ChatResponseTranslator translator, ResponseContext context) {
-    upstream.body().onComplete(ar -> {
+      ChatResponseTranslator translator, ResponseContext context, long idleTimeoutMillis) {
+    BodyRelay.collect(upstream, idleTimeoutMillis).onComplete(ar -> {
       if (ar.failed()) {
-        OpenAiFailures.send(client, OpenAiErrors.of(502, "upstream answer broke: " + ar.cause().getMessage(),
-            null, "bad_gateway"));
+        OpenAiFailures.send(client, bodyFailure(ar.cause()));
         return;
       }
       JsonNode gemini = parse(ar.result());
@@ -61,7 +61,14 @@ final class OpenAiChatAnswers {
       }
       client.putHeader("content-type", "application/json; charset=UTF-8").end(completion);
     });
-    upstream.resume();
+  }
+
+  /** A body that went silent is a timeout (504); one that broke is a bad gateway (502). */
+  private static OpenAiErrors.OpenAiError bodyFailure(Throwable cause) {
+    if (cause instanceof TimeoutException) {
+      return OpenAiErrors.of(504, "upstream answer stalled: " + cause.getMessage(), null, "deadline_exceeded");
+    }
+    return OpenAiErrors.of(502, "upstream answer broke: " + cause.getMessage(), null, "bad_gateway");
   }
 
   /**
@@ -81,7 +88,7 @@ final class OpenAiChatAnswers {
 
   private static JsonNode parse(Buffer body) {
     try {
-      return OpenAiRelay.JSON.readTree(body.getBytes());
+      return OpenAiRelay.readJson(body);
     } catch (IOException e) {
       return null;
     }

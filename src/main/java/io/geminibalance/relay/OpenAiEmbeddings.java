@@ -7,6 +7,7 @@ import io.geminibalance.protocol.openai.EmbeddingsTranslator.EmbeddingsRequest;
 import io.geminibalance.protocol.openai.MalformedUpstreamException;
 import io.geminibalance.protocol.openai.OpenAiErrors;
 import io.geminibalance.protocol.openai.TranslationException;
+import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.upstream.RequestContext;
 import io.geminibalance.upstream.UpstreamCall;
 import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
@@ -83,9 +84,7 @@ final class OpenAiEmbeddings {
         return Future.failedFuture(new BatchFailed(failed));
       }
       UpstreamResult.Answered answered = (UpstreamResult.Answered) result;
-      Future<Buffer> body = answered.response().body();
-      answered.response().resume();
-      return body.compose(b -> {
+      return BodyRelay.collect(answered.response(), executor.bodyIdleTimeoutMillis()).compose(b -> {
         answers.add(parse(b));
         return sendBatches(executor, ctx, request, index + 1, answers);
       });
@@ -94,7 +93,7 @@ final class OpenAiEmbeddings {
 
   private static JsonNode parse(Buffer body) {
     try {
-      return OpenAiRelay.JSON.readTree(body.getBytes());
+      return OpenAiRelay.readJson(body);
     } catch (IOException e) {
       return OpenAiRelay.JSON.createObjectNode();
     }

@@ -183,11 +183,25 @@ public final class OpenAiRelay {
     }
   }
 
+  /**
+   * Parses a body in place: {@code Buffer.getBytes()} would copy it first. Vert.x buffers are
+   * heap-backed; any other kind is copied.
+   */
+  static JsonNode readJson(Buffer buffer) throws IOException {
+    if (buffer instanceof BufferInternal internal) {
+      ByteBuf bytes = internal.getByteBuf();
+      if (bytes.hasArray()) {
+        return JSON.readTree(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
+      }
+    }
+    return JSON.readTree(buffer.getBytes());
+  }
+
   /** The JSON object body, or {@code null} after answering 400. */
   static JsonNode parse(RoutingContext rc) {
     Buffer buffer = rc.body().buffer();
     try {
-      JsonNode node = buffer == null || buffer.length() == 0 ? null : JSON.readTree(buffer.getBytes());
+      JsonNode node = buffer == null || buffer.length() == 0 ? null : readJson(buffer);
       if (node != null && node.isObject()) {
         return node;
       }

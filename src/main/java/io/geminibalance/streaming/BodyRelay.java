@@ -40,6 +40,50 @@ public final class BodyRelay {
     return relay(upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis, new WholeBody(declaredLength));
   }
 
+  /**
+   * Reads a paused upstream body whole, for answers the gateway rewrites before the client sees
+   * them. Unlike {@code HttpClientResponse.body()} it has the idle watchdog: a body silent for
+   * {@code idleTimeoutMillis} (0: no watchdog) fails the future with a {@link TimeoutException}
+   * and resets the upstream request. A body that arrives in one chunk is not copied.
+   */
+  public static Future<Buffer> collect(HttpClientResponse upstream, long idleTimeoutMillis) {
+    Promise<Buffer> done = Promise.promise();
+    WholeBody whole = new WholeBody(declaredLength(upstream));
+    IdleWatchdog.Watch watch = IdleWatchdog.watch(idleTimeoutMillis, () -> {
+      TimeoutException idle = new TimeoutException("no data from upstream for " + idleTimeoutMillis + " ms");
+      if (done.tryFail(idle)) {
+        upstream.request().reset(0, idle);
+      }
+    });
+    upstream.handler(chunk -> {
+      watch.touch();
+      whole.add(chunk);
+    });
+    upstream.endHandler(v -> {
+      watch.stop();
+      done.tryComplete(whole.body());
+    });
+    upstream.exceptionHandler(err -> {
+      watch.stop();
+      done.tryFail(err);
+    });
+    upstream.resume();
+    return done.future();
+  }
+
+  /** The upstream's Content-Length, or -1 when absent or unreadable. */
+  public static long declaredLength(HttpClientResponse upstream) {
+    String length = upstream.getHeader("content-length");
+    if (length == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   private static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
       ChunkTransformer transformer, long idleTimeoutMillis, WholeBody whole) {
     Promise<Void> done = Promise.promise();

@@ -271,6 +271,32 @@ class OpenAiSdkErrorsTest {
     assertThat(OpenAIServiceException.class).isAssignableFrom(PermissionDeniedException.class);
   }
 
+  /**
+   * A non-streamed answer whose body goes silent after the headers: the upstream request's own
+   * timeout no longer applies then, so without the body watchdog the client waited forever.
+   */
+  @Test
+  void upstreamAnswerThatStallsMidBodyIsA504AfterTheIdleTimeout() throws Exception {
+    start(Map.of("TIME_OUT", "1"));
+    h.fake.on(r -> r.pathEndsWith(":generateContent"), (r, res, raw) -> {
+      res.setStatusCode(200).putHeader("content-type", "application/json").setChunked(true);
+      res.write("{\"candidates\": [");
+    });
+    long started = System.nanoTime();
+    HttpResponse<String> r = rawChat(CHAT);
+    long tookMillis = (System.nanoTime() - started) / 1_000_000;
+    assertThat(r.statusCode()).isEqualTo(504);
+    assertThat(error(r).path("message").asText()).contains("no data from upstream for 1000 ms");
+    assertThat(error(r).path("code").asText()).isEqualTo("deadline_exceeded");
+    assertThat(tookMillis).isBetween(900L, 5_000L);
+    Recorded upstream = h.fake.requests(":generateContent").get(0);
+    long deadline = System.currentTimeMillis() + 5000;
+    while (!upstream.closedByCaller() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(upstream.closedByCaller()).as("upstream request cancelled").isTrue();
+  }
+
   @Test
   void upstreamThatStallsMidStreamRaisesAnErrorAfterTheIdleTimeout() {
     OpenAIClient client = start(Map.of("TIME_OUT", "1"));

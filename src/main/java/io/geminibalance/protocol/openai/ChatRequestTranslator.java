@@ -56,7 +56,7 @@ public final class ChatRequestTranslator {
     if (!generationConfig.isEmpty()) {
       body.set("generationConfig", generationConfig);
     }
-    JsonNode safetySettings = options.safetySettings();
+    JsonNode safetySettings = options.sharedSafetySettings();
     if (!safetySettings.isEmpty()) {
       body.set("safetySettings", safetySettings);
     }

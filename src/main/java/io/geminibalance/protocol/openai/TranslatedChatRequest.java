@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param model the parsed requested model; {@link #upstreamModel()} goes into the upstream URL
  * @param stream call {@code streamGenerateContent?alt=sse} instead of {@code generateContent}
  * @param includeUsage the client asked for {@code stream_options.include_usage}
- * @param body the Gemini {@code GenerateContentRequest}
+ * @param body the Gemini {@code GenerateContentRequest}; read-only: its {@code safetySettings}
+ *     is the options' own tree, shared by every request
  * @param mediaUrls http(s) image URLs the edge must download and hand to
  *     {@link MediaPlaceholders#withFetchedMedia} before sending {@code body}
  */
