@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * their timeout. The sweep runs on the event loop that owns the streams, so the list needs no lock,
  * and it stops (and forgets its loop) when the loop has no stream left.
  */
-final class IdleWatchdog {
+public final class IdleWatchdog {
   /** How often each event loop checks its streams: a stream fires within timeout + this. */
   static final long SWEEP_MILLIS = 250;
 
@@ -39,7 +39,7 @@ final class IdleWatchdog {
    * on that context, after {@code timeoutMillis} without {@link Watch#touch()}. Returns a watch
    * that never fires when there is no event-loop context or the timeout is not positive.
    */
-  static Watch watch(long timeoutMillis, Runnable onIdle) {
+  public static Watch watch(long timeoutMillis, Runnable onIdle) {
     Context context = Vertx.currentContext();
     if (timeoutMillis <= 0 || !(context instanceof ContextInternal internal) || !context.isEventLoopContext()
         || !internal.nettyEventLoop().inEventLoop()) {
@@ -116,8 +116,8 @@ final class IdleWatchdog {
    * One watched stream. Every method must be called on the stream's event loop (where its
    * handlers run), which is also where the sweep runs.
    */
-  static class Watch {
-    static final Watch NONE = new Watch(null, 0, null) {
+  public static class Watch {
+    public static final Watch NONE = new Watch(null, 0, null) {
       @Override
       void touch() {}
 
@@ -128,7 +128,7 @@ final class IdleWatchdog {
       void resume() {}
 
       @Override
-      void stop() {}
+      public void stop() {}
     };
 
     private final Context context;
@@ -166,7 +166,7 @@ final class IdleWatchdog {
      * reaches) is not kept alive until the next sweep; at 15k requests/s that was ~20 MiB
      * promoted to the old generation per sweep period.
      */
-    void stop() {
+    public void stop() {
       if (!stopped) {
         stopped = true;
         onIdle = null;
