@@ -21,7 +21,8 @@ NGINX_WORKERS="${BENCH_NGINX_WORKERS:-auto}"
 STREAM_EVENTS="${BENCH_STREAM_EVENTS:-20}"   # events per stream in the TTFB test
 STREAM_INTERVAL_MS="${BENCH_STREAM_INTERVAL_MS:-10}"
 TTFB_STREAMS="${BENCH_TTFB_STREAMS:-200}"    # measured streams per target
-TTFB_WARMUP="${BENCH_TTFB_WARMUP:-50}"       # streams per target before measuring
+TTFB_WARMUP="${BENCH_TTFB_WARMUP:-1000}"     # streams per target before measuring (JIT of client and proxy)
+TTFB_WARMUP_CONC="${BENCH_TTFB_WARMUP_CONCURRENCY:-16}"
 TTFB_CONC="${BENCH_TTFB_CONCURRENCY:-4}"
 LONG_STREAMS="${BENCH_LONG_STREAMS:-10000}"
 LONG_HOLD="${BENCH_LONG_HOLD:-30}"
@@ -39,7 +40,7 @@ STAMP="$(date -u +%Y-%m-%dT%H%MZ)"
 # Anything shorter or smaller than the documented defaults, or any skipped phase, is a dry run:
 # its report says so and its file name ends in -dry (git-ignored).
 DRY=0
-if (( WARMUP < 20 || ROUND < 10 || ROUNDS < 3 || TTFB_STREAMS < 200 || LONG_STREAMS < 10000 || LONG_HOLD < 30 )) \
+if (( WARMUP < 20 || ROUND < 10 || ROUNDS < 3 || TTFB_STREAMS < 200 || TTFB_WARMUP < 1000 || LONG_STREAMS < 10000 || LONG_HOLD < 30 )) \
    || [[ -n "${BENCH_SKIP:-}" ]]; then DRY=1; fi
 RESULTS_DIR="$BENCH_DIR/results"
 SUFFIX=""; if (( DRY )); then SUFFIX="-dry"; fi
@@ -339,9 +340,10 @@ if ! skipped ttfb; then
       gw_native) u="http://127.0.0.1:$GW_PORT$STREAM_PATH"; b="$TMP/gen.json" ;;
       gw_openai) u="http://127.0.0.1:$GW_PORT/v1/chat/completions"; b="$TMP/chat_stream.json" ;;
     esac
-    log "stream probe $t: $TTFB_WARMUP + $TTFB_STREAMS streams, $TTFB_CONC at a time"
-    max_s=$(( (TTFB_STREAMS + TTFB_WARMUP) * (STREAM_EVENTS * STREAM_INTERVAL_MS + 500) / 1000 / TTFB_CONC + 30 ))
-    timeout --foreground -k 5 $(( max_s + 15 )) "$JAVA" -Xmx256m -cp "$CP" StreamProbe "$u" "$b" "$TTFB_STREAMS" \
+    log "stream probe $t: $TTFB_WARMUP unmeasured streams $TTFB_WARMUP_CONC at a time, then $TTFB_STREAMS measured, $TTFB_CONC at a time"
+    max_s=$(( (TTFB_STREAMS / TTFB_CONC + TTFB_WARMUP / TTFB_WARMUP_CONC + 2) * (STREAM_EVENTS * STREAM_INTERVAL_MS + 500) / 1000 + 30 ))
+    timeout --foreground -k 5 $(( max_s + 15 )) "$JAVA" -Xmx256m -Dprobe.warmupConcurrency="$TTFB_WARMUP_CONC" \
+      -cp "$CP" StreamProbe "$u" "$b" "$TTFB_STREAMS" \
       "$TTFB_WARMUP" "$TTFB_CONC" "$max_s" "${HDR[$t]}" >"$RAW/probe_$t.txt" 2>"$RAW/probe_$t.err" \
       || log "stream probe for $t exited non-zero (see $RAW/probe_$t.err)"
     PROBE[$t]=$(grep -m1 '^PROBE_RESULT' "$RAW/probe_$t.txt" || echo "PROBE_RESULT failed=1")
@@ -478,7 +480,7 @@ gw_commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$
   if ! skipped ttfb; then
     echo "## Streams: time to first event and event spacing"
     echo
-    echo "Upstream sends $STREAM_EVENTS events ${STREAM_INTERVAL_MS} ms apart (the first at once); $TTFB_STREAMS measured streams per target after $TTFB_WARMUP unmeasured, $TTFB_CONC at a time. TTFE = request sent to the first complete SSE event at the client. A gap is the time between two consecutive events at the client; coalesced events show as gaps near 0."
+    echo "Upstream sends $STREAM_EVENTS events ${STREAM_INTERVAL_MS} ms apart (the first at once); $TTFB_STREAMS measured streams per target, $TTFB_CONC at a time, after $TTFB_WARMUP unmeasured ($TTFB_WARMUP_CONC at a time: the probe client and the proxy both need about that many before their stream code is compiled). TTFE = request sent to the first complete SSE event at the client. A gap is the time between two consecutive events at the client; coalesced events show as gaps near 0."
     echo
     echo "| target | streams ok | errors | TTFE p50 ms | TTFE p99 ms | events/stream | gap p1 ms | gap p50 ms | gap p99 ms | gaps < 2 ms |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
