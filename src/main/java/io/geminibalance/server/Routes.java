@@ -39,10 +39,15 @@ public final class Routes {
   /**
    * Request bodies are read whole. Not preallocated from Content-Length: the body handler runs
    * before authentication, and a buffer sized from a declared length would let a caller without a
-   * token pin 64 KiB per request by sending headers and no body.
+   * token pin 64 KiB per request by sending headers and no body. The data plane reads them with
+   * {@link RequestBody} (no copy of a one-chunk body); the admin API keeps vertx-web's handler.
    */
   private static BodyHandler bodies() {
     return BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+  }
+
+  private static RequestBody dataBodies() {
+    return new RequestBody(MAX_BODY_BYTES);
   }
 
   public static Router build(Vertx vertx, Dependencies deps) {
@@ -51,7 +56,7 @@ public final class Routes {
     NativeAuth nativeAuth = new NativeAuth(deps.authenticator());
     for (String prefix : NATIVE_PREFIXES) {
       router.route(prefix + "/*")
-          .handler(bodies())
+          .handler(dataBodies())
           .handler(nativeAuth)
           .handler(rc -> nativeRelay(rc, prefix, deps));
     }
@@ -63,12 +68,12 @@ public final class Routes {
     router.get("/api/pool").handler(rc -> rc.json(deps.pool().get()));
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator());
     router.route("/openai/v1/*")
-        .handler(bodies())
+        .handler(dataBodies())
         .handler(openAiAuth)
         .handler(rc -> deps.openAiCompatRelay().handle(rc, resource(rc, "/openai/v1"), context(rc, deps)));
     for (String prefix : List.of("/v1", "/hf/v1")) {
       router.route(prefix + "/*")
-          .handler(bodies())
+          .handler(dataBodies())
           .handler(openAiAuth)
           .handler(rc -> deps.openAiRelay().handle(rc, resource(rc, prefix), context(rc, deps)));
     }

@@ -73,15 +73,7 @@ public final class BodyRelay {
 
   /** The upstream's Content-Length, or -1 when absent or unreadable. */
   public static long declaredLength(HttpClientResponse upstream) {
-    String length = upstream.getHeader("content-length");
-    if (length == null) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(length.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+    return WholeBody.parseLength(upstream.getHeader("content-length"));
   }
 
   private static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,

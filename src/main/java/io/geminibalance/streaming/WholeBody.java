@@ -8,16 +8,17 @@ import io.vertx.core.buffer.Buffer;
  * several chunks is joined into one buffer of the declared length, allocated once instead of grown
  * by doubling. Not thread-safe: used on one event loop.
  */
-final class WholeBody {
+public final class WholeBody {
   private final int declaredLength;
   private Buffer single;
   private Buffer joined;
 
-  WholeBody(long declaredLength) {
+  /** {@code declaredLength}: the size to join several chunks into; -1 when unknown (grown as needed). */
+  public WholeBody(long declaredLength) {
     this.declaredLength = (int) Math.min(Math.max(declaredLength, 0), Integer.MAX_VALUE);
   }
 
-  void add(Buffer chunk) {
+  public void add(Buffer chunk) {
     if (joined != null) {
       joined.appendBuffer(chunk);
     } else if (single == null) {
@@ -29,8 +30,20 @@ final class WholeBody {
     }
   }
 
+  /** A Content-Length header's value, or -1 when it is absent or not a number. */
+  public static long parseLength(String header) {
+    if (header == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   /** What arrived, as one buffer (empty when nothing did). */
-  Buffer body() {
+  public Buffer body() {
     if (joined != null) {
       return joined;
     }

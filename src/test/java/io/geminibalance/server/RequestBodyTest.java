@@ -1,0 +1,120 @@
+package io.geminibalance.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.Router;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The data plane's body reader: whole bodies to the next handler, 413 over the limit. */
+class RequestBodyTest {
+  private static final int LIMIT = 1000;
+  private Vertx vertx;
+  private HttpServer server;
+  private HttpClient client;
+  private final java.net.http.HttpClient jdk = java.net.http.HttpClient.newHttpClient();
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    Router router = Router.router(vertx);
+    // Echoes what the next handler got as the body.
+    router.route("/echo").handler(new RequestBody(LIMIT))
+        .handler(rc -> rc.response().end("got " + rc.body().length() + ": " + rc.body().asString()));
+    router.errorHandler(413, rc -> rc.response().setStatusCode(413).end("too large"));
+    server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    client = vertx.createHttpClient();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  private URI uri() {
+    return URI.create("http://127.0.0.1:" + server.actualPort() + "/echo");
+  }
+
+  @Test
+  void oneChunkBodyReachesTheNextHandler() throws Exception {
+    HttpResponse<String> r = jdk.send(HttpRequest.newBuilder(uri())
+        .POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("got 7: {\"a\":1}");
+  }
+
+  @Test
+  void bodyWithoutBytesIsEmpty() throws Exception {
+    HttpResponse<String> r = jdk.send(HttpRequest.newBuilder(uri()).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("got 0: ");
+  }
+
+  @Test
+  void chunksSentApartAreJoinedInOrder() throws Exception {
+    assertThat(sendChunked("alpha-", "beta-", "gamma")).isEqualTo("200 got 16: alpha-beta-gamma");
+  }
+
+  @Test
+  void declaredLengthOverTheLimitIs413BeforeReading() throws Exception {
+    HttpResponse<String> r = jdk.send(HttpRequest.newBuilder(uri())
+        .POST(HttpRequest.BodyPublishers.ofString("x".repeat(LIMIT + 1))).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(413);
+  }
+
+  @Test
+  void bodyAtTheLimitPasses() throws Exception {
+    HttpResponse<String> r = jdk.send(HttpRequest.newBuilder(uri())
+        .POST(HttpRequest.BodyPublishers.ofString("x".repeat(LIMIT))).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).startsWith("got " + LIMIT + ": xxx");
+  }
+
+  @Test
+  void chunkedBodyPassingTheLimitIs413() throws Exception {
+    String half = "y".repeat(LIMIT / 2 + 1);
+    assertThat(sendChunked(half, half)).isEqualTo("413 too large");
+  }
+
+  @Test
+  void expectContinueGetsTheGoAhead() throws Exception {
+    HttpResponse<String> r = jdk.send(HttpRequest.newBuilder(uri()).expectContinue(true)
+        .version(java.net.http.HttpClient.Version.HTTP_1_1)
+        .POST(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("got 5: hello");
+  }
+
+  /** Sends each part as its own chunk, 50 ms apart; returns "status body". */
+  private String sendChunked(String... parts) throws Exception {
+    return client.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(uri().toString()))
+        .compose(request -> {
+          request.setChunked(true);
+          writeParts(request, parts, 0);
+          return request.response();
+        })
+        .compose(response -> response.body().map(body -> response.statusCode() + " " + body))
+        .await(10, TimeUnit.SECONDS);
+  }
+
+  private void writeParts(HttpClientRequest request, String[] parts, int next) {
+    if (next == parts.length) {
+      request.end();
+      return;
+    }
+    request.write(Buffer.buffer(parts[next]));
+    vertx.setTimer(50, t -> writeParts(request, parts, next + 1));
+  }
+}
