@@ -2,6 +2,7 @@ package io.geminibalance.app;
 
 import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.keypool.KeyPool;
+import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.upstream.OutcomeClassifier;
 import io.geminibalance.upstream.UpstreamCall;
 import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
@@ -77,9 +78,7 @@ public final class KeyRecheckJob {
         MultiMap.caseInsensitiveMultiMap(), PROBE, model, false, KeyPlacement.GOOG_API_KEY_HEADER,
         "key-check");
     return client.send(call, key, request -> { }).compose(response -> {
-      Future<Buffer> body = response.body();
-      response.resume();
-      return body.map(b -> {
+      return BodyRelay.collect(response, client.settings().timeout().toMillis()).map(b -> {
         boolean ok = OutcomeClassifier.classify(response.statusCode(), b.getBytes()).success();
         LOG.debug("Key {} re-check: {}", key, response.statusCode());
         return ok;

@@ -1,6 +1,7 @@
 package io.geminibalance.server;
 
 import io.geminibalance.streaming.WholeBody;
+import io.netty.handler.codec.DecoderException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -43,7 +44,12 @@ final class RequestBody implements Handler<RoutingContext> {
       rc.next();
       return;
     }
-    if ("100-continue".equalsIgnoreCase(request.getHeader("expect")) && request.version() != HttpVersion.HTTP_1_0) {
+    String expect = request.getHeader("expect");
+    if (expect != null && request.version() != HttpVersion.HTTP_1_0) {
+      if (!"100-continue".equalsIgnoreCase(expect)) {
+        rc.fail(417);
+        return;
+      }
       rc.response().writeContinue();
     }
     new Reader(rc, internal, limitBytes).start(request);
@@ -61,7 +67,11 @@ final class RequestBody implements Handler<RoutingContext> {
     private final long limitBytes;
     private final WholeBody body = new WholeBody(-1);
     private long received;
-    private boolean tooLarge;
+    /**
+     * The route has moved on: the body is complete, too large, or broken. Later chunks, the end
+     * and errors (e.g. a connection lost while the answer streams) are no longer this reader's.
+     */
+    private boolean settled;
 
     Reader(RoutingContext rc, RoutingContextInternal internal, long limitBytes) {
       this.rc = rc;
@@ -71,19 +81,28 @@ final class RequestBody implements Handler<RoutingContext> {
 
     void start(HttpServerRequest request) {
       request.handler(chunk -> {
-        if (tooLarge) {
+        if (settled) {
           return;
         }
         received += chunk.length();
         if (received > limitBytes) {
-          tooLarge = true;
+          settled = true;
           rc.fail(413);
           return;
         }
         body.add(chunk);
       });
+      // A malformed chunked body is the client's error (400); a connection or stream lost
+      // mid-body fails the route so nothing waits for an end that will not come.
+      request.exceptionHandler(err -> {
+        if (!settled) {
+          settled = true;
+          rc.fail(err instanceof DecoderException ? 400 : 500, err);
+        }
+      });
       request.endHandler(v -> {
-        if (!tooLarge) {
+        if (!settled) {
+          settled = true;
           internal.setBody(body.body());
           rc.next();
         }

@@ -19,6 +19,11 @@ import java.util.concurrent.TimeoutException;
  * (SSE) or a reset (raw bodies), and the upstream request is reset.
  */
 public final class BodyRelay {
+  /** HTTP/2 RST_STREAM code for a request given up; HTTP/1 closes the connection. */
+  private static final long CANCEL = 8;
+  /** {@link #collect} sizes its buffer from Content-Length up to this; larger bodies grow as they come. */
+  private static final long COLLECT_PRESIZE_MAX_BYTES = 256 * 1024;
+
   private BodyRelay() {}
 
   /**
@@ -48,11 +53,12 @@ public final class BodyRelay {
    */
   public static Future<Buffer> collect(HttpClientResponse upstream, long idleTimeoutMillis) {
     Promise<Buffer> done = Promise.promise();
-    WholeBody whole = new WholeBody(declaredLength(upstream));
+    // Content-Length comes from the upstream: a bogus huge one must not size an allocation.
+    WholeBody whole = new WholeBody(Math.min(declaredLength(upstream), COLLECT_PRESIZE_MAX_BYTES));
     IdleWatchdog.Watch watch = IdleWatchdog.watch(idleTimeoutMillis, () -> {
       TimeoutException idle = new TimeoutException("no data from upstream for " + idleTimeoutMillis + " ms");
       if (done.tryFail(idle)) {
-        upstream.request().reset(0, idle);
+        upstream.request().reset(CANCEL, idle);
       }
     });
     upstream.handler(chunk -> {
@@ -83,7 +89,7 @@ public final class BodyRelay {
       TimeoutException idle = new TimeoutException("no data from upstream for " + idleTimeoutMillis + " ms");
       if (done.tryFail(idle)) {
         endAfterFailure(client, transformer, idle);
-        upstream.request().reset(0, idle);
+        upstream.request().reset(CANCEL, idle);
       }
     });
     // A small body of known length is held and written with the end: one write and one flush

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * open streams: no timer per stream. A stream only stores a timestamp when upstream bytes arrive;
  * one periodic sweep per event loop walks that loop's streams and fires those idle for longer than
  * their timeout. The sweep runs on the event loop that owns the streams, so the list needs no lock,
- * and it stops (and forgets its loop) when the loop has no stream left.
+ * and it stops when the loop has no stream left (the loop is forgotten when it terminates).
  */
 public final class IdleWatchdog {
   /** How often each event loop checks its streams: a stream fires within timeout + this. */
@@ -105,10 +105,11 @@ public final class IdleWatchdog {
 
   private void stopWhenEmpty() {
     if (head.next == head && sweep != null) {
-      // Nothing left on this loop: stop sweeping until a stream arrives again.
+      // Nothing left on this loop: stop sweeping until a stream arrives again. The watchdog itself
+      // stays registered until its loop terminates: re-creating it would add another
+      // termination listener to the loop each time a quiet loop got a stream again.
       sweep.cancel(false);
       sweep = null;
-      BY_LOOP.remove(loop, this);
     }
   }
 

@@ -179,10 +179,18 @@ public final class UpstreamClient implements AutoCloseable {
         .setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
     long timeoutMillis = s.timeout().toMillis();
     return agents().forTarget(t).request(options).compose(request -> {
-      writeHeaders(request.headers(), call, key, s);
-      onRequest.accept(request);
       AnswerDeadline deadline = new AnswerDeadline(request, timeoutMillis);
-      Future<HttpClientResponse> sent = call.body() == null ? request.send() : request.send(call.body());
+      Future<HttpClientResponse> sent;
+      try {
+        writeHeaders(request.headers(), call, key, s);
+        onRequest.accept(request);
+        sent = call.body() == null ? request.send() : request.send(call.body());
+      } catch (RuntimeException e) {
+        // E.g. a header value Vert.x refuses (CR/LF in a key or custom header): the request was
+        // never sent, so give its connection back now rather than at the deadline.
+        request.reset(CANCEL, e);
+        return Future.failedFuture(deadline.settle(e));
+      }
       return sent.transform(ar -> {
         Throwable failure = deadline.settle(ar.failed() ? ar.cause() : null);
         if (failure != null) {
@@ -193,6 +201,9 @@ public final class UpstreamClient implements AutoCloseable {
       });
     });
   }
+
+  /** HTTP/2 RST_STREAM code for a request given up (what Vert.x's own timeout sends); HTTP/1 closes. */
+  private static final long CANCEL = 8;
 
   /**
    * TIME_OUT until the response headers (the body has its own watch, in the relay). On an event
@@ -210,7 +221,7 @@ public final class UpstreamClient implements AutoCloseable {
         // The watch fires through a task on the loop: an answer that landed in between stays.
         if (!settled) {
           expired = new TimeoutException("no answer from upstream within " + timeoutMillis + " ms");
-          request.reset(0, expired);
+          request.reset(CANCEL, expired);
         }
       });
       if (watch == IdleWatchdog.Watch.NONE && timeoutMillis > 0) {

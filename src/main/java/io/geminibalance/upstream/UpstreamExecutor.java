@@ -8,6 +8,7 @@ import io.geminibalance.protocol.gemini.GoogleError;
 import io.geminibalance.requestlog.AttemptLog;
 import io.geminibalance.requestlog.AttemptRecord;
 import io.geminibalance.requestlog.KeyIdentity;
+import io.geminibalance.streaming.BodyRelay;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -88,9 +89,8 @@ public final class UpstreamExecutor {
       log(call, ctx, attempt, lease, status, started, null);
       return Future.succeededFuture(new UpstreamResult.Answered(response.request(), response, lease, attempt));
     }
-    Future<Buffer> body = response.body();
-    response.resume();
-    return body.transform(b -> {
+    // An error body that stalls must not hold the request (or the lease) past TIME_OUT either.
+    return BodyRelay.collect(response, bodyIdleTimeoutMillis()).transform(b -> {
       Buffer errorBody = b.succeeded() ? b.result() : Buffer.buffer();
       return afterErrorAnswer(call, ctx, attempt, tried, lease, started, status, errorBody);
     });

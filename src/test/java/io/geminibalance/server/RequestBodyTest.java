@@ -97,6 +97,30 @@ class RequestBodyTest {
     assertThat(r.body()).isEqualTo("got 5: hello");
   }
 
+  @Test
+  void expectationOtherThanContinueIs417() throws Exception {
+    assertThat(raw("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: something-else\r\nContent-Length: 2\r\n\r\nhi"))
+        .startsWith("HTTP/1.1 417");
+  }
+
+  /** Vert.x closes such a connection itself; what matters is that nothing waits for an end. */
+  @Test
+  void malformedChunkedBodyEndsTheExchangeAtOnce() throws Exception {
+    String first = raw("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\nZZ\r\n");
+    assertThat(first == null || first.startsWith("HTTP/1.1 400")).as("closed or 400, got: " + first).isTrue();
+  }
+
+  /** Writes {@code request} on a plain socket; returns the answer's first line (null: closed). */
+  private String raw(String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.actualPort())) {
+      socket.setSoTimeout(5_000);
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          java.nio.charset.StandardCharsets.ISO_8859_1)).readLine();
+    }
+  }
+
   /** Sends each part as its own chunk, 50 ms apart; returns "status body". */
   private String sendChunked(String... parts) throws Exception {
     return client.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(uri().toString()))

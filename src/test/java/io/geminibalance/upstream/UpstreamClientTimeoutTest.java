@@ -87,11 +87,35 @@ class UpstreamClientTimeoutTest {
     assertThat(again.get(5, TimeUnit.SECONDS)).isEqualTo(200);
   }
 
+  @Test
+  void headerVertxRefusesFailsAtOnceAndFreesTheConnection() throws Exception {
+    // One connection, a long TIME_OUT: a request left holding it would block the next for 30 s.
+    UpstreamClient single = new UpstreamClient(vertx, new UpstreamClient.Settings(
+        URI.create("http://127.0.0.1:" + upstream.actualPort() + "/v1beta"), Duration.ofSeconds(30), Map.of()),
+        new UpstreamClient.Pool(1, 1, false));
+    try {
+      io.vertx.core.Context loop = ((VertxInternal) vertx).createEventLoopContext();
+      CompletableFuture<Integer> bad = new CompletableFuture<>();
+      loop.runOnContext(v -> send(single, new ApiKey("AIzaBad\r\nx-injected: 1"), bad));
+      assertThat(failureWithin(bad, 5)).isInstanceOf(IllegalArgumentException.class);
+      answerFirst.set(1);
+      CompletableFuture<Integer> good = new CompletableFuture<>();
+      loop.runOnContext(v -> send(single, new ApiKey("AIzaTestKey0001"), good));
+      assertThat(good.get(5, TimeUnit.SECONDS)).isEqualTo(200);
+    } finally {
+      single.close();
+    }
+  }
+
   private void send(CompletableFuture<Integer> result) {
+    send(client, new ApiKey("AIzaTestKey0001"), result);
+  }
+
+  private static void send(UpstreamClient client, ApiKey key, CompletableFuture<Integer> result) {
     UpstreamCall call = new UpstreamCall(HttpMethod.POST, "/models/m:generateContent", "",
         MultiMap.caseInsensitiveMultiMap(), Buffer.buffer("{}"), "m", false,
         UpstreamCall.KeyPlacement.GOOG_API_KEY_HEADER, "test");
-    client.send(call, new ApiKey("AIzaTestKey0001"), request -> { })
+    client.send(call, key, request -> { })
         .compose(UpstreamClientTimeoutTest::statusAfterBody)
         .onComplete(ar -> {
           if (ar.succeeded()) {
