@@ -28,9 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>StreamProbe URL BODY_FILE STREAMS WARMUP_STREAMS CONCURRENCY MAX_SECONDS [Header: value]...</pre>
  *
  * The unmeasured warm-up streams run first, all of them, {@code -Dprobe.warmupConcurrency} at a
- * time (default: CONCURRENCY): both this client and the proxy under test need on the order of a
- * thousand streams before their stream code is compiled (with 50, TTFE was ~0.7 ms higher direct
- * and ~0.4 ms higher again through the gateway), and many at a time gets there sooner.
+ * time (default: CONCURRENCY): this client (and a JVM proxy under test) needs on the order of a
+ * thousand streams before its stream code is compiled (with 50, TTFE direct was ~0.7 ms higher),
+ * and many at a time gets there sooner.
  *
  * Prints one line: {@code PROBE_RESULT key=value ...} (times in microseconds).
  */

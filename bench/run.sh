@@ -480,7 +480,7 @@ gw_commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$
   if ! skipped ttfb; then
     echo "## Streams: time to first event and event spacing"
     echo
-    echo "Upstream sends $STREAM_EVENTS events ${STREAM_INTERVAL_MS} ms apart (the first at once); $TTFB_STREAMS measured streams per target, $TTFB_CONC at a time, after $TTFB_WARMUP unmeasured ($TTFB_WARMUP_CONC at a time: the probe client and the proxy both need about that many before their stream code is compiled). TTFE = request sent to the first complete SSE event at the client. A gap is the time between two consecutive events at the client; coalesced events show as gaps near 0."
+    echo "Upstream sends $STREAM_EVENTS events ${STREAM_INTERVAL_MS} ms apart (the first at once); $TTFB_STREAMS measured streams per target, $TTFB_CONC at a time, after $TTFB_WARMUP unmeasured ($TTFB_WARMUP_CONC at a time: the probe client, a JVM, needs about that many before its stream code is compiled). TTFE = request sent to the first complete SSE event at the client. A gap is the time between two consecutive events at the client; coalesced events show as gaps near 0."
     echo
     echo "| target | streams ok | errors | TTFE p50 ms | TTFE p99 ms | events/stream | gap p1 ms | gap p50 ms | gap p99 ms | gaps < 2 ms |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
