@@ -1,7 +1,6 @@
 package io.geminibalance.server;
 
 import io.geminibalance.streaming.WholeBody;
-import io.netty.handler.codec.DecoderException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -92,12 +91,12 @@ final class RequestBody implements Handler<RoutingContext> {
         }
         body.add(chunk);
       });
-      // A malformed chunked body is the client's error (400); a connection or stream lost
-      // mid-body fails the route so nothing waits for an end that will not come.
+      // A malformed body, or a connection or stream lost mid-body: the client's doing (400), and
+      // the route fails so nothing waits for an end that will not come.
       request.exceptionHandler(err -> {
         if (!settled) {
           settled = true;
-          rc.fail(err instanceof DecoderException ? 400 : 500, err);
+          rc.fail(400, err);
         }
       });
       request.endHandler(v -> {

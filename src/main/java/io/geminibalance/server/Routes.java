@@ -81,7 +81,16 @@ public final class Routes {
         "No such endpoint: " + rc.request().method() + " " + rc.request().path()));
     router.errorHandler(413, rc -> Responses.gemini(rc.response(), 413,
         "Request body larger than " + MAX_BODY_BYTES / (1024 * 1024) + " MiB."));
+    // From RequestBody: the client's doing, answered (when it is still there) without an error log.
+    router.errorHandler(400, rc -> answerIfOpen(rc, 400, "The request body could not be read."));
+    router.errorHandler(417, rc -> answerIfOpen(rc, 417, "Only 'Expect: 100-continue' is supported."));
     return router;
+  }
+
+  private static void answerIfOpen(RoutingContext rc, int status, String message) {
+    if (!rc.response().closed() && !rc.response().ended()) {
+      Responses.gemini(rc.response(), status, message);
+    }
   }
 
   private static void nativeRelay(RoutingContext rc, String prefix, Dependencies deps) {

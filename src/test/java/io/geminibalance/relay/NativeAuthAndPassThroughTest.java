@@ -122,4 +122,18 @@ class NativeAuthAndPassThroughTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).contains("\"status\":\"healthy\"").contains("\"total\":3");
   }
+
+  /** Request-body failures answer in Gemini's shape (they used to reach vertx-web's error log). */
+  @Test
+  void unsupportedExpectationIs417InGeminiShape() throws Exception {
+    String request = "POST /v1beta/models/gemini-2.5-flash:generateContent HTTP/1.1\r\nHost: x\r\n"
+        + "x-goog-api-key: " + CLIENT_TOKEN + "\r\nExpect: nope\r\nContent-Length: 2\r\n"
+        + "Connection: close\r\n\r\n{}";
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", h.gateway.port())) {
+      socket.setSoTimeout(5_000);
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 417").contains("\"status\"").contains("100-continue");
+    }
+  }
 }

@@ -34,6 +34,7 @@ class RequestBodyTest {
     router.route("/echo").handler(new RequestBody(LIMIT))
         .handler(rc -> rc.response().end("got " + rc.body().length() + ": " + rc.body().asString()));
     router.errorHandler(413, rc -> rc.response().setStatusCode(413).end("too large"));
+    router.errorHandler(417, rc -> rc.response().setStatusCode(417).end("expectation failed"));
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
     client = vertx.createHttpClient();
   }
