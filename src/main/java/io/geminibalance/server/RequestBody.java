@@ -2,6 +2,7 @@ package io.geminibalance.server;
 
 import io.geminibalance.streaming.WholeBody;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
@@ -39,7 +40,7 @@ final class RequestBody implements Handler<RoutingContext> {
       return;
     }
     if (request.isEnded()) {
-      internal.setBody(new WholeBody(-1).body());
+      internal.setBody(Buffer.buffer());
       rc.next();
       return;
     }

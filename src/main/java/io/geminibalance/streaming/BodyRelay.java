@@ -56,7 +56,7 @@ public final class BodyRelay {
     // Content-Length comes from the upstream: a bogus huge one must not size an allocation.
     WholeBody whole = new WholeBody(Math.min(declaredLength(upstream), COLLECT_PRESIZE_MAX_BYTES));
     IdleWatchdog.Watch watch = IdleWatchdog.watch(idleTimeoutMillis, () -> {
-      TimeoutException idle = new TimeoutException("no data from upstream for " + idleTimeoutMillis + " ms");
+      TimeoutException idle = silentFor(idleTimeoutMillis);
       if (done.tryFail(idle)) {
         upstream.request().reset(CANCEL, idle);
       }
@@ -77,6 +77,10 @@ public final class BodyRelay {
     return done.future();
   }
 
+  private static TimeoutException silentFor(long idleTimeoutMillis) {
+    return new TimeoutException("no data from upstream for " + idleTimeoutMillis + " ms");
+  }
+
   /** The upstream's Content-Length, or -1 when absent or unreadable. */
   public static long declaredLength(HttpClientResponse upstream) {
     return WholeBody.parseLength(upstream.getHeader("content-length"));
@@ -86,7 +90,7 @@ public final class BodyRelay {
       ChunkTransformer transformer, long idleTimeoutMillis, WholeBody whole) {
     Promise<Void> done = Promise.promise();
     IdleWatchdog.Watch watch = IdleWatchdog.watch(idleTimeoutMillis, () -> {
-      TimeoutException idle = new TimeoutException("no data from upstream for " + idleTimeoutMillis + " ms");
+      TimeoutException idle = silentFor(idleTimeoutMillis);
       if (done.tryFail(idle)) {
         endAfterFailure(client, transformer, idle);
         upstream.request().reset(CANCEL, idle);
