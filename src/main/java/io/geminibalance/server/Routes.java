@@ -5,6 +5,7 @@ import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.relay.OpenAiRelay;
+import io.geminibalance.relay.OpenAiResponses;
 import io.geminibalance.relay.Responses;
 import io.geminibalance.upstream.RequestContext;
 import io.vertx.core.Vertx;
@@ -21,6 +22,8 @@ public final class Routes {
   /** Google documents about 20 MB per request with inline data; leave room for encoding. */
   private static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
   private static final List<String> NATIVE_PREFIXES = List.of("/v1beta", "/gemini/v1beta");
+  /** Where clients speak OpenAI (and get errors in its shape). */
+  private static final List<String> OPENAI_PREFIXES = List.of("/v1", "/hf/v1", "/openai/v1");
 
   private Routes() {}
 
@@ -79,16 +82,21 @@ public final class Routes {
     }
     router.route().last().handler(rc -> Responses.gemini(rc.response(), 404,
         "No such endpoint: " + rc.request().method() + " " + rc.request().path()));
-    router.errorHandler(413, rc -> Responses.gemini(rc.response(), 413,
-        "Request body larger than " + MAX_BODY_BYTES / (1024 * 1024) + " MiB."));
-    // From RequestBody: the client's doing, answered (when it is still there) without an error log.
-    router.errorHandler(400, rc -> answerIfOpen(rc, 400, "The request body could not be read."));
-    router.errorHandler(417, rc -> answerIfOpen(rc, 417, "Only 'Expect: 100-continue' is supported."));
+    // From the body readers: the client's doing, answered in its protocol's shape (when it is still
+    // there) without an error log.
+    router.errorHandler(413, rc -> bodyError(rc, 413,
+        "Request body larger than " + MAX_BODY_BYTES / (1024 * 1024) + " MiB.", "request_too_large"));
+    router.errorHandler(400, rc -> bodyError(rc, 400, "The request body could not be read.", "invalid_body"));
+    router.errorHandler(417, rc -> bodyError(rc, 417, "Only 'Expect: 100-continue' is supported.",
+        "expectation_failed"));
     return router;
   }
 
-  private static void answerIfOpen(RoutingContext rc, int status, String message) {
-    if (!rc.response().closed() && !rc.response().ended()) {
+  private static void bodyError(RoutingContext rc, int status, String message, String openAiCode) {
+    String path = rc.request().path();
+    if (OPENAI_PREFIXES.stream().anyMatch(prefix -> path.startsWith(prefix + "/"))) {
+      OpenAiResponses.error(rc.response(), status, message, "invalid_request_error", null, openAiCode);
+    } else {
       Responses.gemini(rc.response(), status, message);
     }
   }

@@ -123,17 +123,59 @@ class NativeAuthAndPassThroughTest {
     assertThat(r.body()).contains("\"status\":\"healthy\"").contains("\"total\":3");
   }
 
-  /** Request-body failures answer in Gemini's shape (they used to reach vertx-web's error log). */
+  /** Request-body failures answer in the caller's protocol (they used to reach vertx-web's error log). */
   @Test
   void unsupportedExpectationIs417InGeminiShape() throws Exception {
-    String request = "POST /v1beta/models/gemini-2.5-flash:generateContent HTTP/1.1\r\nHost: x\r\n"
+    String answer = rawAnswer("POST /v1beta/models/gemini-2.5-flash:generateContent HTTP/1.1\r\nHost: x\r\n"
         + "x-goog-api-key: " + CLIENT_TOKEN + "\r\nExpect: nope\r\nContent-Length: 2\r\n"
-        + "Connection: close\r\n\r\n{}";
+        + "Connection: close\r\n\r\n{}");
+    assertThat(answer).startsWith("HTTP/1.1 417").contains("\"status\"").contains("100-continue");
+  }
+
+  @Test
+  void bodyErrorsOnTheOpenAiSurfaceComeInOpenAiShape() throws Exception {
+    String expectation = rawAnswer("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+        + "Expect: nope\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+    assertThat(expectation).startsWith("HTTP/1.1 417").contains("\"type\":\"invalid_request_error\"")
+        .contains("\"code\":\"expectation_failed\"");
+    String tooLarge = rawAnswer("POST /hf/v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+        + "Content-Length: 100000000\r\nConnection: close\r\n\r\n");
+    assertThat(tooLarge).startsWith("HTTP/1.1 413").contains("\"code\":\"request_too_large\"");
+  }
+
+  /**
+   * The answer (status line, headers, body by Content-Length) to {@code request} written on a
+   * plain socket; read by length because a 413 leaves the connection open for the unsent body.
+   */
+  private static String rawAnswer(String request) throws Exception {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", h.gateway.port())) {
       socket.setSoTimeout(5_000);
       socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      assertThat(answer).startsWith("HTTP/1.1 417").contains("\"status\"").contains("100-continue");
+      java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+      StringBuilder head = new StringBuilder();
+      int length = 0;
+      for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+        head.append(line).append("\r\n");
+        if (line.toLowerCase().startsWith("content-length:")) {
+          length = Integer.parseInt(line.substring("content-length:".length()).trim());
+        }
+      }
+      byte[] body = new byte[length];
+      in.readFully(body);
+      return head + "\r\n" + new String(body, java.nio.charset.StandardCharsets.UTF_8);
     }
+  }
+
+  private static String readLine(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder line = new StringBuilder();
+    for (int b = in.read(); b != '\n'; b = in.read()) {
+      if (b < 0) {
+        throw new java.io.EOFException("connection closed in the headers");
+      }
+      if (b != '\r') {
+        line.append((char) b);
+      }
+    }
+    return line.toString();
   }
 }
