@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.geminibalance.config.SettingsCatalog;
 import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.storage.EffectiveSettings;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code GET /api/config}, {@code PUT /api/config}, {@code DELETE /api/config/{name}}. Secrets
@@ -26,13 +28,21 @@ public final class ConfigApi {
   }
 
   public void get(RoutingContext rc) {
-    settings.effective().whenComplete((effective, err) -> {
+    onLoop(rc, settings.effective()).onComplete((effective, err) -> {
       if (err != null) {
         AdminResponses.error(rc, 500, "cannot read settings: " + rootMessage(err), null);
         return;
       }
       rc.json(render(effective));
     });
+  }
+
+  /**
+   * The stage completes on a database thread; the answer must be written from the request's event
+   * loop (the server runs in strict thread mode, which refuses writes from other threads).
+   */
+  private static <T> Future<T> onLoop(RoutingContext rc, CompletionStage<T> stage) {
+    return Future.fromCompletionStage(stage, rc.vertx().getOrCreateContext());
   }
 
   public void put(RoutingContext rc) {
@@ -44,13 +54,14 @@ public final class ConfigApi {
       return;
     }
     try {
-      settings.update(changes).whenComplete((config, err) -> {
-        if (err != null) {
-          failure(rc, err);
-        } else {
-          settings.effective().thenAccept(effective -> rc.json(render(effective)));
-        }
-      });
+      onLoop(rc, settings.update(changes).thenCompose(config -> settings.effective()))
+          .onComplete((effective, err) -> {
+            if (err != null) {
+              failure(rc, err);
+            } else {
+              rc.json(render(effective));
+            }
+          });
     } catch (SettingsService.InvalidSetting e) {
       AdminResponses.error(rc, 400, e.getMessage(), e.name());
     }
@@ -59,7 +70,7 @@ public final class ConfigApi {
   public void delete(RoutingContext rc) {
     String name = rc.pathParam("name");
     try {
-      settings.revert(name).whenComplete((existed, err) -> {
+      onLoop(rc, settings.revert(name)).onComplete((existed, err) -> {
         if (err != null) {
           failure(rc, err);
         } else {
