@@ -38,8 +38,8 @@ public final class ConfigApi {
   }
 
   /**
-   * The stage completes on a database thread; the answer must be written from the request's event
-   * loop (the server runs in strict thread mode, which refuses writes from other threads).
+   * The stage completes on a database thread; the routing context is not thread-safe and belongs
+   * to the request's event loop, so the answer is written from there.
    */
   private static <T> Future<T> onLoop(RoutingContext rc, CompletionStage<T> stage) {
     return Future.fromCompletionStage(stage, rc.vertx().getOrCreateContext());
