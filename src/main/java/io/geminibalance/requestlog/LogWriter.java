@@ -72,8 +72,9 @@ public final class LogWriter<E> implements AutoCloseable {
     this.isPermanent = Objects.requireNonNull(isPermanent, "isPermanent");
     this.dropWarning = new RateLimitedWarning(LOG, Duration.ofSeconds(10));
     this.failureWarning = new RateLimitedWarning(LOG, Duration.ofSeconds(10));
+    // Below the event loops when the JVM maps priorities to nice values (see Jdbc's threads).
     this.writer = Thread.ofPlatform().name("gb-" + options.name() + "-writer").daemon(true)
-        .unstarted(this::runWriter);
+        .priority(Thread.MIN_PRIORITY).unstarted(this::runWriter);
     writer.start();
   }
 

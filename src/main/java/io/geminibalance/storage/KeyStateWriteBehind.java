@@ -31,7 +31,7 @@ public final class KeyStateWriteBehind implements AutoCloseable {
     this.store = store;
     this.writeTimeout = writeTimeout;
     this.scheduler = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().name("gb-key-state-writer").daemon(true).factory());
+        Thread.ofPlatform().name("gb-key-state-writer").daemon(true).priority(Thread.MIN_PRIORITY).factory());
     long millis = interval.toMillis();
     scheduler.scheduleWithFixedDelay(this::flushQuietly, millis, millis, TimeUnit.MILLISECONDS);
   }

@@ -94,6 +94,10 @@ public final class Jdbc implements AutoCloseable {
     return runnable -> {
       Thread thread = new Thread(runnable, "gb-jdbc-" + counter.incrementAndGet());
       thread.setDaemon(true);
+      // Database work is background work (request logs, key state, the admin's queries). When the
+      // JVM maps priorities to nice values (-XX:ThreadPriorityPolicy=1, bin/gemini-balance as root)
+      // it runs at nice 4, below the event loops; otherwise priorities are ignored on Linux.
+      thread.setPriority(Thread.MIN_PRIORITY);
       return thread;
     };
   }
