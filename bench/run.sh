@@ -188,6 +188,8 @@ if [[ -n "${BENCH_JVM_OPTS:-}" ]]; then
   read -r -a GW_JVM_OPTS <<<"$BENCH_JVM_OPTS"
 else
   mapfile -t GW_JVM_OPTS < <(grep -v '^[[:space:]]*#' "$BENCH_DIR/jvm.opts" | tr -s ' \t' '\n' | grep -v '^$')
+  # As bin/gemini-balance: thread priorities as nice values, for root only (see the launcher).
+  if [[ "$(id -u)" == 0 ]]; then GW_JVM_OPTS+=(-XX:ThreadPriorityPolicy=1); fi
 fi
 
 LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
