@@ -38,8 +38,8 @@ public final class ConfigApi {
   }
 
   /**
-   * The stage completes on a database thread; the routing context is not thread-safe and belongs
-   * to the request's event loop, so the answer is written from there.
+   * The stage usually completes on a database thread; the routing context is not thread-safe and
+   * belongs to the request's event loop, so the answer is written from there.
    */
   private static <T> Future<T> onLoop(RoutingContext rc, CompletionStage<T> stage) {
     return Future.fromCompletionStage(stage, rc.vertx().getOrCreateContext());
@@ -54,14 +54,20 @@ public final class ConfigApi {
       return;
     }
     try {
-      onLoop(rc, settings.update(changes).thenCompose(config -> settings.effective()))
-          .onComplete((effective, err) -> {
-            if (err != null) {
-              failure(rc, err);
-            } else {
-              rc.json(render(effective));
-            }
-          });
+      onLoop(rc, settings.update(changes)).onComplete((config, err) -> {
+        if (err != null) {
+          failure(rc, err);
+          return;
+        }
+        onLoop(rc, settings.effective()).onComplete((effective, readErr) -> {
+          if (readErr != null) {
+            AdminResponses.error(rc, 500,
+                "settings saved, but cannot read them back: " + rootMessage(readErr), null);
+          } else {
+            rc.json(render(effective));
+          }
+        });
+      });
     } catch (SettingsService.InvalidSetting e) {
       AdminResponses.error(rc, 400, e.getMessage(), e.name());
     }
