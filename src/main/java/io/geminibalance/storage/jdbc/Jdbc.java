@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 /**
@@ -89,16 +88,12 @@ public final class Jdbc implements AutoCloseable {
     }
   }
 
+  /**
+   * Database work is background work (request logs, key state, the admin's queries). When the JVM
+   * maps priorities to nice values (-XX:ThreadPriorityPolicy=1, bin/gemini-balance as root) these
+   * threads run at nice 4, below the event loops; otherwise priorities are ignored on Linux.
+   */
   private static java.util.concurrent.ThreadFactory daemonThreads() {
-    AtomicInteger counter = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, "gb-jdbc-" + counter.incrementAndGet());
-      thread.setDaemon(true);
-      // Database work is background work (request logs, key state, the admin's queries). When the
-      // JVM maps priorities to nice values (-XX:ThreadPriorityPolicy=1, bin/gemini-balance as root)
-      // it runs at nice 4, below the event loops; otherwise priorities are ignored on Linux.
-      thread.setPriority(Thread.MIN_PRIORITY);
-      return thread;
-    };
+    return Thread.ofPlatform().name("gb-jdbc-", 1).daemon(true).priority(Thread.MIN_PRIORITY).factory();
   }
 }
