@@ -4,7 +4,6 @@ import io.geminibalance.config.ConfigException;
 import io.geminibalance.config.EnvSource;
 import io.geminibalance.config.GatewayConfig;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,8 +20,10 @@ public final class Main {
     useNettyPooledAllocator();
     skipNettyLeakSampling();
     Map<String, String> raw = EnvSource.load(Path.of("."), System.getenv());
+    IoTransport.Choice transport;
     try {
       LogLevels.apply(GatewayConfig.from(raw).logLevel());
+      transport = IoTransport.choose(raw);
     } catch (ConfigException e) {
       System.err.println("Configuration error: " + e.getMessage());
       System.exit(2);
@@ -30,7 +31,9 @@ public final class Main {
     }
     Logger log = LoggerFactory.getLogger(Main.class);
     CompletableFuture<Persistence> storage = openStorageMeanwhile(raw);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Vertx vertx = IoTransport.vertx(transport);
+    log.info("I/O transport: {}{}", transport.name(),
+        transport.passedOver() == null ? "" : " (not available: " + transport.passedOver() + ")");
     Gateway gateway;
     try {
       gateway = Gateway.start(vertx, awaitStorage(storage)).await(30, TimeUnit.SECONDS);

@@ -32,7 +32,7 @@ public final class Persistence implements AutoCloseable {
   /** Settings a saved value may not change: they need a restart and are read from the environment. */
   static final Set<String> ENV_ONLY = Set.of("PORT", "HOST", "DATABASE_TYPE", "DATABASE_URL",
       "SQLITE_DATABASE", "EVENT_LOOPS", "UPSTREAM_MAX_CONNECTIONS", "UPSTREAM_HTTP2_MAX_CONNECTIONS",
-      "UPSTREAM_H2C");
+      "UPSTREAM_H2C", IoTransport.SETTING);
 
   private final Storage storage;
   private final Map<String, String> env;

@@ -1,6 +1,7 @@
 package io.geminibalance.testing;
 
 import io.geminibalance.app.Gateway;
+import io.geminibalance.app.IoTransport;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,7 +44,10 @@ public final class GatewayHarness implements AutoCloseable {
 
   /** Starts on the given SQLite file, so a test can restart a gateway on the same database. */
   public static GatewayHarness start(Map<String, String> overrides, String sqliteFile) {
-    Vertx vertx = Vertx.vertx();
+    // The transport production picks (io_uring where available), so tests cover what ships;
+    // -Dtest.io.transport=epoll|nio runs the suite on another.
+    Vertx vertx = IoTransport.vertx(Map.of(IoTransport.SETTING, overrides.getOrDefault(IoTransport.SETTING,
+        System.getProperty("test.io.transport", "auto"))));
     FakeGemini fake = FakeGemini.start(vertx);
     Map<String, String> env = new HashMap<>();
     env.put("API_KEYS", "[\"" + KEY_A + "\",\"" + KEY_B + "\",\"" + KEY_C + "\"]");
