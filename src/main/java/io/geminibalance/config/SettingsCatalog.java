@@ -62,7 +62,7 @@ public final class SettingsCatalog {
       fixed("UPSTREAM_HTTP2_MAX_CONNECTIONS", "128",
           "HTTP/2 connections to the upstream per event loop, each carrying many streams (restart to change)"),
       fixed("IO_TRANSPORT", "auto",
-          "Socket I/O: auto (io_uring, else epoll, else NIO), io_uring, epoll or nio (restart to change)"),
+          "Socket I/O: auto (epoll, else NIO), epoll or nio (restart to change)"),
       fixed("UPSTREAM_H2C", "false",
           "Cleartext HTTP/2 with prior knowledge to an http:// BASE_URL (restart to change)"));
 

@@ -20,17 +20,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 class IoTransportTest {
 
   @Test
-  void autoTakesTheFirstAvailableOfIoUringEpollNio() {
+  void autoTakesEpollWhereLinuxHasIt() {
+    assumeTrue(Transport.EPOLL.available(), "epoll is not available here");
     IoTransport.Choice choice = IoTransport.choose(Map.of());
-    String expected = Transport.IO_URING.available() ? "io_uring" : Transport.EPOLL.available() ? "epoll" : "nio";
-    assertThat(choice.name()).isEqualTo(expected);
-    assertThat(choice.transport().available()).isTrue();
-    // What it passed over is said (and logged at start-up), so a slower fallback is never silent.
-    if (expected.equals("io_uring")) {
-      assertThat(choice.passedOver()).isNull();
-    } else {
-      assertThat(choice.passedOver()).startsWith("io_uring: ");
-    }
+    assertThat(choice.name()).isEqualTo("epoll");
+    assertThat(choice.transport()).isSameAs(Transport.EPOLL);
+    assertThat(choice.passedOver()).isNull();
+  }
+
+  @Test
+  void autoFallsBackToNioAndSaysWhy() {
+    Map<String, Transport> noEpoll = Map.of("epoll", unavailable("epoll", "not Linux"), "nio", Transport.NIO);
+    IoTransport.Choice choice = IoTransport.choose("auto", noEpoll);
+    assertThat(choice.name()).isEqualTo("nio");
+    assertThat(choice.transport()).isSameAs(Transport.NIO);
+    assertThat(choice.passedOver()).isEqualTo("epoll: java.lang.UnsupportedOperationException: not Linux");
   }
 
   @Test
@@ -43,38 +47,18 @@ class IoTransportTest {
 
   @Test
   void anUnknownNameIsAConfigurationErrorNamingTheSetting() {
-    assertThatThrownBy(() -> IoTransport.choose(Map.of("IO_TRANSPORT", "kqueue")))
+    assertThatThrownBy(() -> IoTransport.choose(Map.of("IO_TRANSPORT", "io_uring")))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("IO_TRANSPORT: 'kqueue' (expected: one of auto, io_uring, epoll, nio)");
+        .hasMessage("IO_TRANSPORT: 'io_uring' (expected: one of auto, epoll, nio)");
   }
 
   @Test
   void aNamedTransportThisHostLacksIsAConfigurationErrorNotASilentFallback() {
-    Map<String, Transport> noIoUring = Map.of("io_uring", unavailable("io_uring", "seccomp said no"),
-        "epoll", Transport.NIO, "nio", Transport.NIO);
-    assertThatThrownBy(() -> IoTransport.choose("io_uring", noIoUring))
+    Map<String, Transport> noEpoll = Map.of("epoll", unavailable("epoll", "not Linux"), "nio", Transport.NIO);
+    assertThatThrownBy(() -> IoTransport.choose("epoll", noEpoll))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("IO_TRANSPORT: 'io_uring' is not available here (java.lang.UnsupportedOperationException: "
-            + "seccomp said no); use auto to fall back to the best available one");
-  }
-
-  @Test
-  void autoFallsBackStepByStepAndSaysWhatItPassedOver() {
-    Transport epoll = unavailable("epoll", "not Linux");
-    Map<String, Transport> onlyEpoll = Map.of("io_uring", unavailable("io_uring", "kernel too old"),
-        "epoll", Transport.EPOLL, "nio", Transport.NIO);
-    IoTransport.Choice second = IoTransport.choose("auto", onlyEpoll);
-    assertThat(second.name()).isEqualTo("epoll");
-    assertThat(second.transport()).isSameAs(Transport.EPOLL);
-    assertThat(second.passedOver()).isEqualTo("io_uring: java.lang.UnsupportedOperationException: kernel too old");
-
-    Map<String, Transport> onlyNio = Map.of("io_uring", unavailable("io_uring", "kernel too old"),
-        "epoll", epoll, "nio", Transport.NIO);
-    IoTransport.Choice last = IoTransport.choose("auto", onlyNio);
-    assertThat(last.name()).isEqualTo("nio");
-    assertThat(last.transport()).isSameAs(Transport.NIO);
-    assertThat(last.passedOver()).isEqualTo("io_uring: java.lang.UnsupportedOperationException: kernel too old; "
-        + "epoll: java.lang.UnsupportedOperationException: not Linux");
+        .hasMessage("IO_TRANSPORT: 'epoll' is not available here (java.lang.UnsupportedOperationException: "
+            + "not Linux); use auto to fall back to NIO");
   }
 
   private static Transport unavailable(String name, String why) {
@@ -101,19 +85,15 @@ class IoTransportTest {
     };
   }
 
-  /** The whole suite runs on what auto picks; the fallbacks carry a plain and a streamed call too. */
+  /** The whole suite runs on what auto picks; each transport carries a plain and a streamed call here. */
   @ParameterizedTest
-  @ValueSource(strings = {"io_uring", "epoll", "nio"})
+  @ValueSource(strings = {"epoll", "nio"})
   void theGatewayServesOnEachTransportThisHostHas(String name) throws Exception {
-    Transport transport = switch (name) {
-      case "io_uring" -> Transport.IO_URING;
-      case "epoll" -> Transport.EPOLL;
-      default -> Transport.NIO;
-    };
+    Transport transport = name.equals("epoll") ? Transport.EPOLL : Transport.NIO;
     assumeTrue(transport.available(), () -> name + " is not available here: " + transport.unavailabilityCause());
     try (GatewayHarness h = GatewayHarness.start(Map.of("IO_TRANSPORT", name))) {
       assertThat(((VertxInternal) h.vertx).transport().getClass().getSimpleName())
-          .isEqualToIgnoringCase(name.replace("_", "") + "Transport");
+          .isEqualToIgnoringCase(name + "Transport");
       h.fake.on(r -> r.pathEndsWith(":streamGenerateContent"),
           Replies.sse(List.of(Replies.chunk("a"), Replies.finalChunk("b")), 10));
       HttpResponse<String> unary = h.post("/v1beta/models/gemini-2.5-flash:generateContent", "{}",
