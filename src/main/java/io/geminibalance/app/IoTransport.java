@@ -17,8 +17,8 @@ import java.util.Map;
  *
  * <p>io_uring is not offered, though Netty has it: side by side it served 13-20 % more short
  * requests per second than epoll, but holding 10,000 streams its completion queue overflowed
- * (time to response headers 5 s instead of 0.25 s), and with a queue eight times larger every
- * stream stalled (bench/README.md).
+ * (time to response headers p99 over 10 s, against 1-1.5 s on epoll), and with a queue eight times
+ * larger most streams stalled (bench/README.md).
  */
 public final class IoTransport {
   public static final String SETTING = "IO_TRANSPORT";
