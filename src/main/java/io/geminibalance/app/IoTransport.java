@@ -3,8 +3,8 @@ package io.geminibalance.app;
 import io.geminibalance.config.ConfigException;
 import io.geminibalance.config.ConfigValues;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,10 +12,11 @@ import java.util.Map;
 /**
  * Which Netty transport carries the gateway's sockets ({@code IO_TRANSPORT}): {@code auto} takes
  * epoll where available (Linux), else Java NIO; {@code epoll} or {@code nio} insist on one. The
- * test harness starts its gateways through here too, so the suite runs on the transport production
- * uses, not on Vert.x's NIO default.
+ * test harness starts its gateways through here too, so the gateway-level tests run on the
+ * transport production uses, not on Vert.x's NIO default (unit tests of single components still
+ * make their own Vert.x).
  *
- * <p>io_uring is not offered, though Netty has it: side by side it served 13-20 % more short
+ * <p>io_uring is not offered, though Netty has it: side by side it served 15-28 % more short
  * requests per second than epoll, but holding 10,000 streams its completion queue overflowed
  * (time to response headers p99 over 10 s, against 1-1.5 s on epoll), and with a queue eight times
  * larger most streams stalled (bench/README.md).
@@ -23,7 +24,7 @@ import java.util.Map;
 public final class IoTransport {
   public static final String SETTING = "IO_TRANSPORT";
   private static final List<String> NAMES = List.of("auto", "epoll", "nio");
-  private static final Map<String, Transport> TRANSPORTS = Map.of("epoll", Transport.EPOLL, "nio", Transport.NIO);
+  private static final Map<String, Transport> TRANSPORTS = onClassPath();
 
   /** The transport in force and, when {@code auto} passed over epoll, why. */
   public record Choice(String name, Transport transport, String passedOver) {}
@@ -36,7 +37,7 @@ public final class IoTransport {
   }
 
   public static Vertx vertx(Choice choice) {
-    return Vertx.builder().with(new VertxOptions()).withTransport(choice.transport()).build();
+    return Vertx.builder().withTransport(choice.transport()).build();
   }
 
   public static Choice choose(Map<String, String> env) {
@@ -55,15 +56,33 @@ public final class IoTransport {
     }
     if (name.equals("auto")) {
       Transport epoll = transports.get("epoll");
-      return epoll.available()
+      return usable(epoll)
           ? new Choice("epoll", epoll, null)
-          : new Choice("nio", transports.get("nio"), "epoll: " + epoll.unavailabilityCause());
+          : new Choice("nio", transports.get("nio"), "epoll: " + whyNot(epoll));
     }
     Transport transport = transports.get(name);
-    if (!transport.available()) {
+    if (!usable(transport)) {
       throw new ConfigException(SETTING, SETTING + ": '" + requested + "' is not available here ("
-          + transport.unavailabilityCause() + "); use auto to fall back to NIO");
+          + whyNot(transport) + "); use auto to fall back to NIO");
     }
     return new Choice(name, transport, null);
+  }
+
+  private static boolean usable(Transport transport) {
+    return transport != null && transport.available();
+  }
+
+  private static String whyNot(Transport transport) {
+    return transport == null ? "its classes are not on the class path" : String.valueOf(transport.unavailabilityCause());
+  }
+
+  /** Vert.x leaves a transport null when its Netty classes are missing (a trimmed class path). */
+  private static Map<String, Transport> onClassPath() {
+    Map<String, Transport> transports = new HashMap<>();
+    if (Transport.EPOLL != null) {
+      transports.put("epoll", Transport.EPOLL);
+    }
+    transports.put("nio", Transport.NIO);
+    return Map.copyOf(transports);
   }
 }

@@ -61,6 +61,17 @@ class IoTransportTest {
             + "not Linux); use auto to fall back to NIO");
   }
 
+  @Test
+  void epollClassesMissingFromTheClassPathCountAsUnavailable() {
+    Map<String, Transport> nioOnly = Map.of("nio", Transport.NIO);
+    assertThat(IoTransport.choose("auto", nioOnly))
+        .isEqualTo(new IoTransport.Choice("nio", Transport.NIO, "epoll: its classes are not on the class path"));
+    assertThatThrownBy(() -> IoTransport.choose("epoll", nioOnly))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("IO_TRANSPORT: 'epoll' is not available here (its classes are not on the class path); "
+            + "use auto to fall back to NIO");
+  }
+
   private static Transport unavailable(String name, String why) {
     return new Transport() {
       @Override

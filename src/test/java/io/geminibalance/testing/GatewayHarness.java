@@ -44,8 +44,8 @@ public final class GatewayHarness implements AutoCloseable {
 
   /** Starts on the given SQLite file, so a test can restart a gateway on the same database. */
   public static GatewayHarness start(Map<String, String> overrides, String sqliteFile) {
-    // The transport production picks (epoll on Linux), so tests cover what ships;
-    // -Dtest.io.transport=nio runs the suite on the other.
+    // The transport production picks (epoll on Linux), so gateway-level tests cover what ships;
+    // -Dtest.io.transport=nio runs them on the other.
     Vertx vertx = IoTransport.vertx(Map.of(IoTransport.SETTING, overrides.getOrDefault(IoTransport.SETTING,
         System.getProperty("test.io.transport", "auto"))));
     FakeGemini fake = FakeGemini.start(vertx);
