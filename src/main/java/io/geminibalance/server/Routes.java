@@ -16,14 +16,20 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /** Every route of the gateway, in one place: data plane first, then operations. */
 public final class Routes {
   /** Google documents about 20 MB per request with inline data; leave room for encoding. */
   private static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
   private static final List<String> NATIVE_PREFIXES = List.of("/v1beta", "/gemini/v1beta");
+  /** OpenAI requests translated to Gemini. */
+  private static final List<String> TRANSLATED_PREFIXES = List.of("/v1", "/hf/v1");
+  /** OpenAI requests forwarded to Gemini's own OpenAI-compatible API. */
+  private static final String COMPAT_PREFIX = "/openai/v1";
   /** Where clients speak OpenAI (and get errors in its shape). */
-  private static final List<String> OPENAI_PREFIXES = List.of("/v1", "/hf/v1", "/openai/v1");
+  private static final List<String> OPENAI_PREFIXES =
+      Stream.concat(TRANSLATED_PREFIXES.stream(), Stream.of(COMPAT_PREFIX)).toList();
 
   private Routes() {}
 
@@ -70,11 +76,11 @@ public final class Routes {
     router.delete("/api/config/:name").handler(deps.configApi()::delete);
     router.get("/api/pool").handler(rc -> rc.json(deps.pool().get()));
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator());
-    router.route("/openai/v1/*")
+    router.route(COMPAT_PREFIX + "/*")
         .handler(dataBodies())
         .handler(openAiAuth)
-        .handler(rc -> deps.openAiCompatRelay().handle(rc, resource(rc, "/openai/v1"), context(rc, deps)));
-    for (String prefix : List.of("/v1", "/hf/v1")) {
+        .handler(rc -> deps.openAiCompatRelay().handle(rc, resource(rc, COMPAT_PREFIX), context(rc, deps)));
+    for (String prefix : TRANSLATED_PREFIXES) {
       router.route(prefix + "/*")
           .handler(dataBodies())
           .handler(openAiAuth)
