@@ -96,7 +96,7 @@ class IoTransportTest {
     };
   }
 
-  /** The whole suite runs on what auto picks; each transport carries a plain and a streamed call here. */
+  /** Gateway-level tests run on what auto picks; here each transport carries a plain and a streamed call. */
   @ParameterizedTest
   @ValueSource(strings = {"epoll", "nio"})
   void theGatewayServesOnEachTransportThisHostHas(String name) throws Exception {
