@@ -1,6 +1,7 @@
 package io.geminibalance.relay;
 
 import io.geminibalance.protocol.gemini.GeminiRoute;
+import io.geminibalance.protocol.gemini.GoogleQuery;
 import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.streaming.SseRelayTransformer;
@@ -42,7 +43,7 @@ public final class NativeGeminiRelay {
   public void handle(RoutingContext rc, String resource, RequestContext ctx) {
     HttpServerRequest request = rc.request();
     rc.response().closeHandler(v -> ctx.clientClosed());
-    String query = QueryStrings.withoutKey(request.query());
+    String query = GoogleQuery.withoutCredentials(request.query());
     GeminiRoute route = request.method() == HttpMethod.POST ? GeminiRoute.parse(resource).orElse(null) : null;
     if (request.method() == HttpMethod.GET && resource.equals("models")) {
       relayModelList(rc, call(rc, resource, query, MODEL_LIST_BUCKET, false, "gemini-models"), ctx);

@@ -2,6 +2,7 @@ package io.geminibalance.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geminibalance.protocol.gemini.GoogleQuery;
 import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.streaming.SseRelayTransformer;
@@ -65,7 +66,7 @@ public final class OpenAiCompatRelay {
   private static UpstreamCall call(RoutingContext rc, String resource, Buffer body, String model,
       boolean stream) {
     return new UpstreamCall(rc.request().method(), "/openai/" + resource,
-        QueryStrings.withoutKey(rc.request().query()), rc.request().headers(),
+        GoogleQuery.withoutCredentials(rc.request().query()), rc.request().headers(),
         body, model, stream, KeyPlacement.BEARER,
         stream ? "openai-compatiable-stream" : "openai-compatiable-non-stream");
   }
