@@ -1,21 +1,73 @@
 package io.geminibalance.config;
 
-/** A setting with a bad value. The message is one line: {@code NAME: 'value' (expected: ...)}. */
+/**
+ * A setting with a bad value. The message is one line: {@code NAME: 'value' (expected: ...)}, where
+ * the value of a secret setting ({@link SecretSettings}) is never shown and any other value is
+ * shown with control characters escaped (so it cannot forge log lines) and cut at
+ * {@value #SHOWN_CHARS} characters.
+ */
 public final class ConfigException extends RuntimeException {
+  private static final int SHOWN_CHARS = 200;
   private final String name;
 
   public ConfigException(String name, String value, String expected) {
-    super(name + ": '" + value + "' (expected: " + expected + ")");
-    this.name = name;
+    this(name, name + ": " + shown(name, value) + " (expected: " + expected + ")", true);
   }
 
-  /** For a message already in the {@code NAME: 'value' (expected: ...)} form. */
+  /**
+   * For a message already in the {@code NAME: 'value' (expected: ...)} form. A secret setting's
+   * message is replaced, since it may quote the value.
+   */
   public ConfigException(String name, String message) {
-    super(message);
+    this(name, SecretSettings.isSecret(name) ? name + ": invalid value (not shown: secret setting)"
+        : escaped(message), true);
+  }
+
+  /** A problem with part of a setting, worded by the caller without the value. */
+  static ConfigException problem(String name, String problem, String expected) {
+    return new ConfigException(name, name + ": " + problem + " (expected: " + expected + ")", true);
+  }
+
+  private ConfigException(String name, String safeMessage, boolean safe) {
+    super(safeMessage);
     this.name = name;
   }
 
   public String name() {
     return name;
+  }
+
+  private static String shown(String name, String value) {
+    if (SecretSettings.isSecret(name)) {
+      return "value not shown (secret setting)";
+    }
+    return "'" + escaped(value) + "'";
+  }
+
+  /** The text with control characters escaped ({@code \n}, {@code \u0000}) and cut when long. */
+  static String escaped(String text) {
+    if (text == null) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder(Math.min(text.length(), SHOWN_CHARS) + 16);
+    for (int i = 0; i < text.length() && i < SHOWN_CHARS; i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029') {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    if (text.length() > SHOWN_CHARS) {
+      out.append("... (").append(text.length()).append(" characters)");
+    }
+    return out.toString();
   }
 }

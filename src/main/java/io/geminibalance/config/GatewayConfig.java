@@ -42,8 +42,8 @@ public record GatewayConfig(
   /** Validates every setting; throws {@link ConfigException} naming the first bad one. */
   public static GatewayConfig from(Map<String, String> raw) {
     ConfigValues v = new ConfigValues(raw);
-    List<String> allowed = v.list("ALLOWED_TOKENS", List.of());
-    String auth = v.get("AUTH_TOKEN");
+    List<String> allowed = v.credentials("ALLOWED_TOKENS");
+    String auth = v.credential("AUTH_TOKEN");
     AuthTokenSource source = AuthTokenSource.AUTH_TOKEN;
     if (auth == null && !allowed.isEmpty()) {
       auth = allowed.get(0);
@@ -55,7 +55,7 @@ public record GatewayConfig(
     return new GatewayConfig(
         v.string("HOST", "0.0.0.0"),
         v.integer("PORT", 8000, 0, 65535),
-        dedupe(v.list("API_KEYS", List.of())),
+        dedupe(v.credentials("API_KEYS")),
         allowed,
         auth,
         source,
@@ -66,7 +66,7 @@ public record GatewayConfig(
         v.decimal("CHECK_INTERVAL_HOURS", 1, 0, 24 * 365),
         v.string("TEST_MODEL", "gemini-2.5-flash-lite"),
         v.list("FILTERED_MODELS", DEFAULT_FILTERED_MODELS),
-        v.stringMap("CUSTOM_HEADERS"),
+        v.headers("CUSTOM_HEADERS"),
         logLevel(v),
         v);
   }
