@@ -98,7 +98,7 @@ public final class Gateway {
     StoredAttemptLog attemptLog = persistence.attemptLog(live::get);
     persistence.startRetention(live::get);
     UpstreamExecutor executor = new UpstreamExecutor(new QueueLeaser(vertx, queue), pool, upstream,
-        attemptLog, () -> live.get().maxAttempts(), clock);
+        attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor());
     ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens());
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
         new NativeGeminiRelay(executor, () -> live.get().filteredModels()),
@@ -239,8 +239,12 @@ public final class Gateway {
 
   private static void logStartup(GatewayConfig config, int port) {
     switch (config.authTokenSource()) {
-      case GENERATED -> LOG.warn("Neither AUTH_TOKEN nor ALLOWED_TOKENS is set: generated the admin"
-          + " token {} (shown only now; set AUTH_TOKEN to choose your own)", config.authToken());
+      case GENERATED -> {
+        // The one line that shows a secret, on stdout: the log masks every token.
+        System.out.println("Generated admin token: " + config.authToken());
+        LOG.warn("Neither AUTH_TOKEN nor ALLOWED_TOKENS is set: generated the admin token printed above"
+            + " (shown only now; set AUTH_TOKEN to choose your own)");
+      }
       case FIRST_ALLOWED_TOKEN -> LOG.warn("AUTH_TOKEN is empty: the first ALLOWED_TOKENS entry ({})"
           + " is the admin token, as in gemini-balance", ApiKey.mask(config.authToken()));
       case AUTH_TOKEN -> { }

@@ -3,6 +3,7 @@ package io.geminibalance.app;
 import io.geminibalance.config.ConfigException;
 import io.geminibalance.config.EnvSource;
 import io.geminibalance.config.GatewayConfig;
+import io.geminibalance.requestlog.SecretRedactor;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,11 +22,12 @@ public final class Main {
     skipNettyLeakSampling();
     Map<String, String> raw = EnvSource.load(Path.of("."), System.getenv());
     IoTransport.Choice transport;
+    ConfiguredSecrets.registerRaw(raw, SecretRedactor.process());
     try {
       LogLevels.apply(GatewayConfig.from(raw).logLevel());
       transport = IoTransport.choose(raw);
     } catch (ConfigException e) {
-      System.err.println("Configuration error: " + e.getMessage());
+      System.err.println("Configuration error: " + SecretRedactor.process().redact(e.getMessage()));
       System.exit(2);
       return;
     }
@@ -38,7 +40,7 @@ public final class Main {
     try {
       gateway = Gateway.start(vertx, awaitStorage(storage)).await(30, TimeUnit.SECONDS);
     } catch (ConfigException e) {
-      System.err.println("Configuration error: " + e.getMessage());
+      System.err.println("Configuration error: " + SecretRedactor.process().redact(e.getMessage()));
       vertx.close();
       System.exit(2);
       return;

@@ -4,6 +4,7 @@ import io.geminibalance.config.ConfigException;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.keypool.LeaseQueue;
 import io.geminibalance.keypool.QuotaPolicy;
+import io.geminibalance.requestlog.SecretRedactor;
 import io.geminibalance.upstream.UpstreamClient;
 import java.util.Map;
 
@@ -16,11 +17,13 @@ final class Settings {
   private Settings() {}
 
   static GatewayConfig build(Map<String, String> raw) {
+    ConfiguredSecrets.registerRaw(raw, SecretRedactor.process());
     GatewayConfig config = GatewayConfig.from(raw);
     quotaPolicy(config);
     queueSettings(config);
     io.geminibalance.relay.OpenAiOptions.from(config);
     upstreamPool(config);
+    ConfiguredSecrets.register(config, SecretRedactor.process());
     return config;
   }
 

@@ -37,5 +37,13 @@ class StartupConfigErrorTest {
     assertThat(keys.exitCode()).isEqualTo(2);
     assertThat(keys.stderr().strip()).isEqualTo("Configuration error: API_KEYS: value not shown (secret setting)"
         + " (expected: a JSON list of strings or comma-separated values)");
+    // A token pasted into another setting is masked there too, realistic or not.
+    MainProcess.Outcome pasted = MainProcess.run(Map.of("ALLOWED_TOKENS", TOKEN + "," + ODD_KEY,
+        "MAX_RETRIES", ODD_KEY), WAIT);
+    assertThat(pasted.exitCode()).isEqualTo(2);
+    assertThat(pasted.stderr()).contains("MAX_RETRIES: '...").doesNotContain(ODD_KEY);
+    MainProcess.Outcome shaped = MainProcess.run(Map.of("TEST_MODEL", "x", "TIME_OUT", KEY), WAIT);
+    assertThat(shaped.exitCode()).isEqualTo(2);
+    assertThat(shaped.stderr()).contains("TIME_OUT: 'AIza...").doesNotContain(KEY);
   }
 }
