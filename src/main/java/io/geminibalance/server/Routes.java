@@ -111,9 +111,16 @@ public final class Routes {
     deps.nativeRelay().handle(rc, resource(rc, prefix), context(rc, deps));
   }
 
-  /** The path below {@code prefix}, without its leading slash. */
+  /**
+   * The raw path below {@code prefix}, without its leading slash. Routing matched the normalised
+   * path; a raw path that reached this prefix only through normalisation ({@code /api/../v1beta/...},
+   * {@code /%761beta/...}) is handed on whole, for the surface's own path check to refuse.
+   */
   private static String resource(RoutingContext rc, String prefix) {
     String path = rc.request().path();
+    if (!path.startsWith(prefix) || (path.length() > prefix.length() && path.charAt(prefix.length()) != '/')) {
+      return path.startsWith("/") ? path.substring(1) : path;
+    }
     return path.length() > prefix.length() + 1 ? path.substring(prefix.length() + 1) : "";
   }
 
