@@ -1,11 +1,14 @@
 package io.geminibalance.server;
 
+import io.geminibalance.requestlog.RateLimitedWarning;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * Throttles failed admin authentications per client address, loopback included: after
@@ -32,6 +35,8 @@ public final class AdminThrottle {
   /** Address -> its current window, in the order the windows started. */
   private final LinkedHashMap<String, Window> windows = new LinkedHashMap<>();
   private final Window overflow;
+  private final RateLimitedWarning blockedWarning =
+      new RateLimitedWarning(LoggerFactory.getLogger(AdminThrottle.class), Duration.ofSeconds(10));
 
   private static final class Window {
     long start;
@@ -81,8 +86,19 @@ public final class AdminThrottle {
     return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(left + TimeUnit.SECONDS.toNanos(1) - 1));
   }
 
-  /** Counts a failed authentication from {@code address}. */
-  public synchronized void failed(String address) {
+  /**
+   * Counts a failed authentication from {@code address}. The one that reaches the limit is logged
+   * at WARN (at most one line every 10 s, however many addresses reach it).
+   */
+  public void failed(String address) {
+    if (count(address)) {
+      blockedWarning.warn("Admin API: too many failed authentications from {}; refusing its admin requests for up"
+          + " to a minute (ADMIN_AUTH_FAILURES_PER_MINUTE)", address);
+    }
+  }
+
+  /** True when this failure reached the limit. */
+  private synchronized boolean count(String address) {
     long now = nanoClock.getAsLong();
     dropExpired(now);
     Window window = windowOf(address, now);
@@ -99,6 +115,7 @@ public final class AdminThrottle {
       }
     }
     window.failures++;
+    return window.failures == limit;
   }
 
   /** A successful authentication: the address starts afresh (the overflow window is shared and stays). */

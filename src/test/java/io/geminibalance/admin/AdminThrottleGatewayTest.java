@@ -15,7 +15,7 @@ class AdminThrottleGatewayTest {
 
   @Test
   void theEleventhFailureFromLoopbackGets429WithRetryAfterAndTheRightTokenIsRefusedToo() {
-    try (GatewayHarness h = GatewayHarness.start()) {
+    try (CapturedOutput out = new CapturedOutput(); GatewayHarness h = GatewayHarness.start()) {
       for (int i = 0; i < 10; i++) {
         assertThat(h.get("/api/config", "authorization", "Bearer wrong-token-" + i).statusCode()).isEqualTo(401);
       }
@@ -27,6 +27,8 @@ class AdminThrottleGatewayTest {
       assertThat(h.get("/api/config", "authorization", "Bearer " + ADMIN_TOKEN).statusCode()).isEqualTo(429);
       assertThat(h.post("/v1beta/models/m:generateContent", "{}", "x-goog-api-key", CLIENT_TOKEN).statusCode())
           .as("the data plane is not affected").isEqualTo(200);
+      assertThat(out.logLines()).containsOnlyOnce("WARN Admin API: too many failed authentications from 127.0.0.1;"
+          + " refusing its admin requests for up to a minute (ADMIN_AUTH_FAILURES_PER_MINUTE)");
     }
   }
 
