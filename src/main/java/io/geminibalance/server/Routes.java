@@ -1,5 +1,7 @@
 package io.geminibalance.server;
 
+import io.geminibalance.admin.AdminTokenApi;
+import io.geminibalance.admin.AuditApi;
 import io.geminibalance.admin.ConfigApi;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.relay.NativeGeminiRelay;
@@ -41,9 +43,11 @@ public final class Routes {
       OpenAiRelay openAiRelay,
       Supplier<JsonObject> health,
       LongSupplier clock,
-      Supplier<String> adminToken,
+      AdminThrottle adminThrottle,
       ConfigApi configApi,
-      Supplier<JsonObject> pool) {}
+      Supplier<JsonObject> pool,
+      AuditApi auditApi,
+      AdminTokenApi adminTokenApi) {}
 
   /**
    * Request bodies are read whole. Not preallocated from Content-Length: the body handler runs
@@ -70,11 +74,13 @@ public final class Routes {
           .handler(rc -> nativeRelay(rc, prefix, deps));
     }
     router.route("/api/*").handler(bodies())
-        .handler(new AdminAuth(deps.adminToken()));
+        .handler(new AdminAuth(deps.authenticator(), deps.adminThrottle()));
     router.get("/api/config").handler(deps.configApi()::get);
     router.put("/api/config").handler(deps.configApi()::put);
     router.delete("/api/config/:name").handler(deps.configApi()::delete);
     router.get("/api/pool").handler(rc -> rc.json(deps.pool().get()));
+    router.get("/api/audit").handler(deps.auditApi()::list);
+    router.post("/api/admin-token/rotate").handler(deps.adminTokenApi()::rotate);
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator());
     router.route(COMPAT_PREFIX + "/*")
         .handler(dataBodies())
