@@ -14,7 +14,7 @@ class ProcessLogRedactionTest {
   @Test
   void messagesAndStackTracesAreMasked() {
     String odd = "q7Zt0pLm2xR5";
-    String googleKey = "AIzaSyD4x9Qm2Lr7Tn0Pw3Ke8Jb5Vc1Hs6Gf2Zq";
+    String googleKey = "AIzaSyL0gRedact10nTestKey0000000000f2Zq";
     SecretRedactor.process().register(odd);
     try (LogCapture log = new LogCapture()) {
       LOG.warn("upstream said: key {} and {} are bad", odd, googleKey);
