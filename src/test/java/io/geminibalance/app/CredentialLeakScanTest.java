@@ -72,6 +72,8 @@ class CredentialLeakScanTest {
   @Test
   void noKeyOrTokenIsWrittenWholeAnywhere() throws Exception {
     String db = GatewayHarness.tempDatabase();
+    String generatedDb = GatewayHarness.tempDatabase();
+    String generated;
     Map<String, String> env = Map.of(
         "API_KEYS", json(KEY_1, KEY_2, KEY_3, ODD_KEY),
         "ALLOWED_TOKENS", TOKEN + "," + ODD_TOKEN,
@@ -101,6 +103,15 @@ class CredentialLeakScanTest {
       try (GatewayHarness h = GatewayHarness.start(env, db)) {
         answers.add(h.post(GENERATE.formatted("gemini-2.5-flash"), "{}", "x-goog-api-key", RUNTIME_ODD_TOKEN));
       }
+      // Without AUTH_TOKEN: the generated admin token, announced once on its own line, then used.
+      Map<String, String> noAdmin = new HashMap<>(env);
+      noAdmin.put("AUTH_TOKEN", "");
+      try (GatewayHarness h = GatewayHarness.start(noAdmin, generatedDb)) {
+        generated = announced(capture.text());
+        admin(h, generated, "{\"MAX_RETRIES\":\"" + generated + "\"}", 400);
+        admin(h, generated, "{\"MAX_RETRIES\":2}", 200);
+        answers.add(h.post(GENERATE.formatted("m-e500"), "{}", "x-goog-api-key", generated));
+      }
       log = capture.text();
     } finally {
       root.setLevel(level);
@@ -117,8 +128,17 @@ class CredentialLeakScanTest {
     Map<String, String> startUp = startUpErrors();
     Map<String, String> rows = databaseText(db);
 
+    // The one place a secret may be printed: the announcement of the generated admin token.
+    String announcement = "Generated admin token: " + generated;
+    assertThat(log.lines().filter(line -> line.contains(generated))).containsExactly(announcement);
+    log = log.replace(announcement, "");
+    Map<String, Map<String, String>> databases = Map.of("database", rows,
+        "database without AUTH_TOKEN", databaseText(generatedDb));
+    List<String> secrets = new ArrayList<>(SECRETS);
+    secrets.add(generated);
+
     List<String> leaks = new ArrayList<>();
-    for (String secret : SECRETS) {
+    for (String secret : secrets) {
       if (log.contains(secret)) {
         leaks.add("log of this JVM: " + secret + " in: " + around(log, secret));
       }
@@ -127,11 +147,11 @@ class CredentialLeakScanTest {
           leaks.add("launcher output (" + run + "): " + secret + " in: " + around(output, secret));
         }
       });
-      rows.forEach((column, text) -> {
+      databases.forEach((database, columns) -> columns.forEach((column, text) -> {
         if (!STORED_IN_CLEAR.contains(column) && text.contains(secret)) {
-          leaks.add("database " + column + ": " + secret + " in: " + around(text, secret));
+          leaks.add(database + " " + column + ": " + secret + " in: " + around(text, secret));
         }
-      });
+      }));
       for (HttpResponse<String> answer : answers) {
         String text = answer.headers().map() + "\n" + answer.body();
         if (text.contains(secret)) {
@@ -148,6 +168,12 @@ class CredentialLeakScanTest {
     assertThat(rows.get("t_error_logs.error_log")).contains("key ..." + last4(KEY_1)).contains("key ..." + last4(ODD_KEY));
     assertThat(rows.get("t_error_logs.request_msg")).contains("..." + last4(ODD_TOKEN));
     assertThat(rows.get("gb_key_state.disabled_reason")).contains("API key not valid: ..." + last4(ODD_KEY));
+  }
+
+  private static String announced(String output) {
+    List<String> lines = output.lines().filter(line -> line.startsWith("Generated admin token: ")).toList();
+    assertThat(lines).hasSize(1);
+    return lines.get(0).substring("Generated admin token: ".length());
   }
 
   /** Error answers that quote the key they were sent, as a misbehaving upstream or proxy might. */
