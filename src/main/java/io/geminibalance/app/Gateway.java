@@ -99,7 +99,8 @@ public final class Gateway {
     persistence.startRetention(live::get);
     UpstreamExecutor executor = new UpstreamExecutor(new QueueLeaser(vertx, queue), pool, upstream,
         attemptLog, () -> live.get().maxAttempts(), clock);
-    ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens());
+    ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens(),
+        persistence.storage().tokenFingerprints());
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
         new NativeGeminiRelay(executor, () -> live.get().filteredModels()),
         new OpenAiCompatRelay(executor),

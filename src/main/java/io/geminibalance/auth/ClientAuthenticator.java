@@ -1,6 +1,7 @@
 package io.geminibalance.auth;
 
 import io.geminibalance.requestlog.KeyIdentity;
+import io.geminibalance.requestlog.TokenFingerprints;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Collection;
@@ -17,9 +18,12 @@ public final class ClientAuthenticator {
    */
   private record Token(byte[] bytes, KeyIdentity identity) {}
 
+  private final TokenFingerprints fingerprints;
   private volatile List<Token> tokens;
 
-  public ClientAuthenticator(Collection<String> tokens) {
+  /** @param fingerprints how a token appears in log rows (the installation's HMAC) */
+  public ClientAuthenticator(Collection<String> tokens, TokenFingerprints fingerprints) {
+    this.fingerprints = fingerprints;
     update(tokens);
   }
 
@@ -27,7 +31,7 @@ public final class ClientAuthenticator {
   public void update(Collection<String> newTokens) {
     this.tokens = newTokens.stream()
         .filter(t -> !t.isBlank())
-        .map(t -> new Token(t.getBytes(StandardCharsets.UTF_8), KeyIdentity.ofSecret(t)))
+        .map(t -> new Token(t.getBytes(StandardCharsets.UTF_8), fingerprints.of(t)))
         .toList();
   }
 
@@ -51,6 +55,12 @@ public final class ClientAuthenticator {
       }
     }
     return match;
+  }
+
+  /** True when {@code given} is {@code expected}, compared in constant time (one token, no identity). */
+  public static boolean matches(String expected, String given) {
+    return expected != null && !expected.isEmpty() && given != null
+        && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The token of an {@code Authorization: Bearer <token>} header, or {@code null}. */
