@@ -113,6 +113,8 @@ abstract class AtRestEncryptionContractTest {
     assertThat(DatabaseScan.find(database, SECRETS)).isEmpty();
     assertThat(DatabaseScan.find(database, List.of(keyA))).as("the key itself").isEmpty();
     assertThat(column("SELECT api_key FROM gb_api_keys ORDER BY id")).allMatch(v -> v.startsWith("gbenc:v1:"));
+    assertThat(column("SELECT value FROM gb_installation WHERE name = 'token_fingerprint_secret'"))
+        .as("the client-token HMAC secret too").singleElement().matches(v -> v.startsWith("gbenc:v1:"));
     assertThat(column("SELECT last4 FROM gb_api_keys ORDER BY id")).containsExactly("0001", "0002", "t-77");
     assertThat(column("SELECT fingerprint FROM gb_api_keys ORDER BY id")).containsExactly(
         new ApiKey(KEY_ONE).fingerprint(), new ApiKey(KEY_TWO).fingerprint(), new ApiKey(SHORT_KEY).fingerprint());

@@ -285,8 +285,8 @@ public final class AtRestMigration {
   private void report(Sealing sealing, int masked) {
     switch (sealing.direction()) {
       case NONE -> { }
-      case ENCRYPTED -> LOG.info("storage: API keys and secret settings are stored encrypted (AES-256-GCM);"
-          + " {} value(s) encrypted now", sealing.changed());
+      case ENCRYPTED -> LOG.info("storage: API keys and secret settings are stored encrypted (AES-256-GCM){}",
+          sealing.changed() == 0 ? "" : "; " + sealing.changed() + " value(s) in clear encrypted now");
       case ROTATED -> LOG.warn("storage: {} value(s) re-encrypted from {} to {}; remove {} now", sealing.changed(),
           PREVIOUS, KEY, PREVIOUS);
       case DECRYPTED -> LOG.warn("storage: {} value(s) decrypted: API keys and secret settings are stored in clear"
