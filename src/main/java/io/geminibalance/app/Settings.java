@@ -21,7 +21,13 @@ final class Settings {
     queueSettings(config);
     io.geminibalance.relay.OpenAiOptions.from(config);
     upstreamPool(config);
+    adminAuthFailuresPerMinute(config);
     return config;
+  }
+
+  /** Failed admin authentications allowed per client address and minute (then 429 until the minute is over). */
+  static int adminAuthFailuresPerMinute(GatewayConfig config) {
+    return config.values().integer("ADMIN_AUTH_FAILURES_PER_MINUTE", 10, 1, 1_000_000);
   }
 
   /** Upstream connection pools (read at start; changing them needs a restart). */

@@ -39,6 +39,8 @@ public final class Storage implements AutoCloseable {
   private final RequestLogStore requestLogs;
   private final ErrorLogStore errorLogs;
   private final StatsStore stats;
+  private final AdminTokenStore adminToken;
+  private final AuditLogStore auditLog;
   private final TokenFingerprints tokenFingerprints;
   private final Deque<AutoCloseable> writers = new ArrayDeque<>();
   private boolean closed;
@@ -57,6 +59,8 @@ public final class Storage implements AutoCloseable {
     this.requestLogs = stores.requestLogs();
     this.errorLogs = stores.errorLogs();
     this.stats = stores.stats();
+    this.adminToken = stores.adminToken();
+    this.auditLog = stores.auditLog();
   }
 
   /** Connects and migrates; blocks (call it at start-up, before the event loops take traffic). */
@@ -137,6 +141,14 @@ public final class Storage implements AutoCloseable {
 
   public StatsStore stats() {
     return stats;
+  }
+
+  public AdminTokenStore adminToken() {
+    return adminToken;
+  }
+
+  public AuditLogStore auditLog() {
+    return auditLog;
   }
 
   /** Client-token fingerprints with this installation's secret (the same for every instance on this database). */

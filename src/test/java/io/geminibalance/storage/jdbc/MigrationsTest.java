@@ -40,10 +40,11 @@ class MigrationsTest {
       assertThat(Migrations.upToDate(pool)).isTrue();
       assertThat(Migrations.migrate(pool, DatabaseType.SQLITE)).isZero();
 
-      execute(pool, "UPDATE gb_schema_history SET success = 0 WHERE version = '3'");
+      String latest = "'" + Migrations.LATEST_VERSION + "'";
+      execute(pool, "UPDATE gb_schema_history SET success = 0 WHERE version = " + latest);
       assertThat(Migrations.upToDate(pool)).as("a failed step").isFalse();
 
-      execute(pool, "DELETE FROM gb_schema_history WHERE version = '" + Migrations.LATEST_VERSION + "'");
+      execute(pool, "DELETE FROM gb_schema_history WHERE version = " + latest);
       assertThat(Migrations.upToDate(pool)).as("history ends below the latest").isFalse();
     }
   }
