@@ -107,7 +107,8 @@ public final class Gateway {
     UpstreamExecutor executor = new UpstreamExecutor(new QueueLeaser(vertx, queue), pool, upstream,
         attemptLog, () -> live.get().maxAttempts(), clock);
     AuditLog audit = new AuditLog(persistence.storage().auditLog(), InstantSource.system());
-    AdminTokens adminTokens = new AdminTokens(persistence.storage().adminToken(), audit, System.out);
+    AdminTokens adminTokens = new AdminTokens(persistence.storage().adminToken(), audit, System.out,
+        persistence.storage().tokenFingerprints());
     adminTokens.start(config);
     gateway.adminTokens = adminTokens;
     gateway.adminThrottle = new AdminThrottle(Settings.adminAuthFailuresPerMinute(config));

@@ -4,7 +4,6 @@ import static io.geminibalance.testing.GatewayHarness.ADMIN_TOKEN;
 import static io.geminibalance.testing.GatewayHarness.CLIENT_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.testing.GatewayHarness;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -165,7 +164,8 @@ class AuditLogTest {
       assertThat(entry.getString("adminFingerprint")).isEqualTo(adminFingerprint(h));
       JsonObject change = entry.getJsonArray("changes").getJsonObject(0);
       assertThat(change.getString("setting")).isEqualTo(AuditLog.GENERATED_ADMIN_TOKEN);
-      assertThat(change.getString("new")).isEqualTo("new token, fingerprint " + KeyIdentity.ofSecret(token).fingerprint());
+      assertThat(change.getString("new")).isEqualTo("new token, fingerprint "
+          + h.gateway.persistence().storage().tokenFingerprints().of(token).fingerprint());
       assertThat(entry.encode()).doesNotContain(token);
     }
   }
