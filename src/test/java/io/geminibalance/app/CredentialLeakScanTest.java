@@ -39,12 +39,12 @@ import org.slf4j.LoggerFactory;
  */
 class CredentialLeakScanTest {
   /**
-   * (table, column) pairs that hold keys and tokens in clear by design as long as ENCRYPTION_KEY is
-   * not set: the key store, and saved secret settings (API_KEYS, ALLOWED_TOKENS, AUTH_TOKEN saved
-   * through PUT /api/config). Empty this set when at-rest encryption is in and this test runs with
-   * ENCRYPTION_KEY: from then on no column may hold a secret in clear.
+   * (table, column) pairs allowed to hold keys and tokens in clear. Empty: the gateway runs with
+   * ENCRYPTION_KEY, so the key store and saved secret settings hold them encrypted. Without it they
+   * would necessarily be in clear in gb_api_keys.api_key and t_settings.value.
    */
-  private static final Set<String> STORED_IN_CLEAR = Set.of("gb_api_keys.api_key", "t_settings.value");
+  private static final Set<String> STORED_IN_CLEAR = Set.of();
+  private static final String ENCRYPTION_KEY = "c2Nhbi10ZXN0LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGU=";
 
   // Realistic shapes (AIza + 35, sk- + 32) exercise the pattern masks; odd ones (short, no
   // prefix) are masked only because the configuration registered them.
@@ -78,7 +78,8 @@ class CredentialLeakScanTest {
         "API_KEYS", json(KEY_1, KEY_2, KEY_3, ODD_KEY),
         "ALLOWED_TOKENS", TOKEN + "," + ODD_TOKEN,
         "AUTH_TOKEN", ADMIN,
-        "ERROR_LOG_RECORD_REQUEST_BODY", "true");
+        "ERROR_LOG_RECORD_REQUEST_BODY", "true",
+        "ENCRYPTION_KEY", ENCRYPTION_KEY);
     String log;
     List<String> upstreamKeys = new ArrayList<>();
     ch.qos.logback.classic.Logger root =
@@ -161,10 +162,10 @@ class CredentialLeakScanTest {
     }
     assertThat(leaks).isEmpty();
 
-    // The scan reads what it claims to: the columns left out do hold the keys in clear, and the
-    // stored rows hold the masked forms.
-    assertThat(rows.get("gb_api_keys.api_key")).contains(KEY_1, ODD_KEY, RUNTIME_KEY, RUNTIME_ODD_KEY);
-    assertThat(rows.get("t_settings.value")).contains(RUNTIME_TOKEN, NEW_ADMIN);
+    // The scan reads what it claims to: the key store and saved secrets are there, encrypted, and
+    // the stored rows hold the masked forms.
+    assertThat(rows.get("gb_api_keys.api_key")).contains("gbenc:");
+    assertThat(rows.get("t_settings.value")).contains("gbenc:");
     assertThat(rows.get("t_error_logs.error_log")).contains("key ..." + last4(KEY_1)).contains("key ..." + last4(ODD_KEY));
     assertThat(rows.get("t_error_logs.request_msg")).contains("..." + last4(ODD_TOKEN));
     assertThat(rows.get("gb_key_state.disabled_reason")).contains("API key not valid: ..." + last4(ODD_KEY));
