@@ -63,6 +63,6 @@ final class Settings {
   private static ConfigException asConfigException(IllegalArgumentException e) {
     String message = e.getMessage() == null ? "invalid setting" : e.getMessage();
     int colon = message.indexOf(':');
-    return new ConfigException(colon > 0 ? message.substring(0, colon) : "settings", message);
+    return ConfigException.quoting(colon > 0 ? message.substring(0, colon) : "settings", message);
   }
 }

@@ -15,12 +15,22 @@ public final class ConfigException extends RuntimeException {
   }
 
   /**
-   * For a message already in the {@code NAME: 'value' (expected: ...)} form. A secret setting's
-   * message is replaced, since it may quote the value.
+   * For a message already worded by the caller, starting with the name; control characters are
+   * escaped. The caller words a secret setting's message without its value; a message from code
+   * that quotes values goes through {@link #quoting} instead.
    */
   public ConfigException(String name, String message) {
-    this(name, SecretSettings.isSecret(name) ? name + ": invalid value (not shown: secret setting)"
-        : escaped(message), true);
+    this(name, escaped(message), true);
+  }
+
+  /**
+   * For a message in the {@code NAME: 'value' (expected: ...)} form from code that quotes the
+   * value it rejects (the quota and queue settings): replaced by one without the value when the
+   * setting is secret.
+   */
+  public static ConfigException quoting(String name, String message) {
+    return new ConfigException(name, SecretSettings.isSecret(name)
+        ? name + ": invalid value (not shown: secret setting)" : escaped(message), true);
   }
 
   /** A problem with part of a setting, worded by the caller without the value. */

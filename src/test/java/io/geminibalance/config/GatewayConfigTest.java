@@ -119,7 +119,9 @@ class GatewayConfigTest {
     assertThatThrownBy(() -> GatewayConfig.from(Map.of("TEST_MODEL", "ok", "LOG_LEVEL", "a\r\nFORGED LINE")))
         .hasMessage("LOG_LEVEL: 'A\\r\\nFORGED LINE' (expected: one of DEBUG, INFO, WARNING, ERROR, CRITICAL)");
     assertThat(new ConfigException("MYSQL_PASSWORD", "p@ss", "anything").getMessage()).doesNotContain("p@ss");
-    assertThat(new ConfigException("API_KEYS", "API_KEYS: 'k1,k2' (expected: x)").getMessage()).doesNotContain("k1");
+    assertThat(ConfigException.quoting("API_KEYS", "API_KEYS: 'k1,k2' (expected: x)").getMessage()).doesNotContain("k1");
+    assertThat(ConfigException.quoting("DEFAULT_RPM", "DEFAULT_RPM: 'x\ny' (expected: n)").getMessage())
+        .isEqualTo("DEFAULT_RPM: 'x\\ny' (expected: n)");
     assertThat(new ConfigException("MAX_RETRIES", "x".repeat(5000), "a number").getMessage()).hasSizeLessThan(300)
         .contains("(5000 characters)");
   }
