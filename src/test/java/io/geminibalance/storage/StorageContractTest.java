@@ -183,6 +183,25 @@ abstract class StorageContractTest {
   }
 
   @Test
+  void aModelRowTheStateNoLongerNamesIsDeleted() throws Exception {
+    ModelState parked = new ModelState("gemini-2.5-pro", BASE.plusSeconds(60), "429", LocalDate.of(2026, 11, 20), 3);
+    ModelState used = new ModelState("gemini-2.5-flash", null, null, LocalDate.of(2026, 11, 20), 7);
+    storage.keyStates().upsert(List.of(new KeyState(KEY_A.fingerprint(), false, null, 0, List.of(parked, used), BASE),
+        new KeyState(KEY_B.fingerprint(), false, null, 0, List.of(used), BASE))).join();
+    KeyState parkOver = new KeyState(KEY_A.fingerprint(), false, null, 0, List.of(used), BASE.plusSeconds(120));
+    storage.keyStates().upsert(List.of(parkOver)).join();
+    KeyState dayOver = new KeyState(KEY_B.fingerprint(), false, null, 0, List.of(), BASE.plusSeconds(120));
+    storage.keyStates().upsert(List.of(dayOver)).join();
+
+    assertThat(reopen().keyStates().loadAll().join()).containsExactlyInAnyOrder(parkOver, dayOver);
+    try (var connection = database.connect(); var statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM gb_key_model_state")) {
+      rows.next();
+      assertThat(rows.getInt(1)).isEqualTo(1);
+    }
+  }
+
+  @Test
   void writeBehindKeepsTheLatestStatePerKeyAndFlushesOnClose() {
     KeyStateWriteBehind writeBehind = storage.newKeyStateWriteBehind(Duration.ofHours(1));
     writeBehind.record(new KeyState(KEY_A.fingerprint(), false, null, 1, List.of(), BASE));
