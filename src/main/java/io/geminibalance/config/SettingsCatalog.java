@@ -47,6 +47,7 @@ public final class SettingsCatalog {
       d("MODEL_RATE_LIMITS", "{}", false, "{\"model\": [rpm, rpd]}"),
       d("KEY_RATE_LIMITS", "{}", false, "{\"<last 8 chars of key>\": [rpm, rpd]}"),
       d("QUEUE_TIMEOUT_SECONDS", "10", false, "Longest wait for a free key (0 = answer 429 at once)"),
+      d("MAX_MODELS", "256", false, "Models with quota state of their own (others: round robin)"),
       d("ERROR_LOG_RECORD_REQUEST_BODY", "false", false, "Store request bodies in error logs"),
       d("AUTO_DELETE_ERROR_LOGS_ENABLED", "true", false, "Delete old error logs daily"),
       d("AUTO_DELETE_ERROR_LOGS_DAYS", "7", false, "Error log retention, days"),
