@@ -21,7 +21,14 @@ final class Settings {
     queueSettings(config);
     io.geminibalance.relay.OpenAiOptions.from(config);
     upstreamPool(config);
+    errorLogBodyMaxBytes(config);
     return config;
+  }
+
+  /** ERROR_LOG_REQUEST_BODY_MAX_KB (default 16, up to 64 MiB) in bytes. */
+  static int errorLogBodyMaxBytes(GatewayConfig config) {
+    return 1024 * config.values().integer("ERROR_LOG_REQUEST_BODY_MAX_KB",
+        io.geminibalance.requestlog.RequestBodyExcerpt.DEFAULT_MAX_BYTES / 1024, 1, 65_536);
   }
 
   /** Upstream connection pools (read at start; changing them needs a restart). */

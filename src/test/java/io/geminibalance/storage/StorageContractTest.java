@@ -358,6 +358,23 @@ abstract class StorageContractTest {
   }
 
   @Test
+  void aLargeRequestBodyIsStoredAsAMarkedValidJsonExcerpt() throws Exception {
+    LogWriter<ErrorLogEntry> writer = storage.newErrorLogWriter(LogWriter.Options.defaults("error-log"),
+        new ErrorLogSanitizer(new SecretRedactor(), () -> true, new ObjectMapper()));
+    byte[] body = ("{\"contents\":[{\"parts\":[{\"text\":\"" + "\u00e9t\u00e9 ".repeat(1_000_000) + "\"}]}]}")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String excerpt = io.geminibalance.requestlog.RequestBodyExcerpt.of(Arrays.copyOf(body, 16 * 1024), body.length);
+    writer.offer(failure(BASE, KEY_A, 400, "bad", excerpt));
+    assertThat(writer.awaitIdle(Duration.ofSeconds(10))).isTrue();
+
+    ErrorLogRow row = storage.errorLogs().search(ErrorLogQuery.firstPage(10)).join().rows().get(0);
+    com.fasterxml.jackson.databind.JsonNode stored = new ObjectMapper().readTree(row.requestBody());
+    assertThat(stored.path("truncated").path("totalBytes").asLong()).isEqualTo(body.length);
+    assertThat(stored.path("head").asText()).startsWith("{\"contents\":[{\"parts\":[{\"text\":\"\u00e9t\u00e9 ");
+    assertThat(row.requestBody().length()).isLessThan(20_000);
+  }
+
+  @Test
   void errorLogsAreSearchedPagedAndDeleted() {
     storage.errorLogs().insert(List.of(
         failure(BASE, KEY_A, 429, "quota exceeded", null),
