@@ -21,6 +21,8 @@ final class ModelLane {
   private static final long PROBE_HINT_MILLIS = 1_000;
 
   final String model;
+  /** A lane of models without quota state of their own (see {@link QuotaKeyPool}). */
+  final boolean shared;
   final ThrottleDetector throttle = new ThrottleDetector();
   private final SlotRing ready = new SlotRing();
   private final DueHeap due = new DueHeap();
@@ -55,8 +57,9 @@ final class ModelLane {
   /** Dropped from the pool or replaced: leases no more, so a caller that still holds it looks again. */
   private boolean retired;
 
-  ModelLane(String model, long nowMillis) {
+  ModelLane(String model, boolean shared, long nowMillis) {
     this.model = model;
+    this.shared = shared;
     this.lastUsedMillis = nowMillis;
   }
 

@@ -91,8 +91,8 @@ public final class QuotaKeyPool implements KeyPool {
     this.state = state;
     this.clock = clock;
     this.admission = admission;
-    this.unlisted = new ModelLane(UNLISTED, clock.millis());
-    this.overflow = new ModelLane(OVERFLOW, clock.millis());
+    this.unlisted = new ModelLane(UNLISTED, true, clock.millis());
+    this.overflow = new ModelLane(OVERFLOW, true, clock.millis());
     replaceKeys(keys);
     createConfiguredLanes(policy);
   }
@@ -137,16 +137,15 @@ public final class QuotaKeyPool implements KeyPool {
     int sent = outcome instanceof KeyOutcome.RateLimited ? sentBefore(lane, slot, lease) : 0;
     OutcomeVerdict.Facts facts = new OutcomeVerdict.Facts(now, sent, slot.limit.rpm());
     OutcomeVerdict verdict = OutcomeVerdict.decide(outcome, facts, policy);
-    if (lane.model.equals(UNLISTED)) {
-      verdict = OutcomeVerdict.forUnlisted(verdict, now, policy);
-    } else if (lane.model.equals(OVERFLOW)) {
-      verdict = OutcomeVerdict.forOverflow(verdict);
+    if (lane.shared) {
+      verdict = lane.model.equals(UNLISTED) ? OutcomeVerdict.forUnlisted(verdict, now, policy)
+          : OutcomeVerdict.forOverflow(verdict);
     }
     apply(verdict, lane, slot, lease);
     if (lane.endProbe(slot, lease, verdict instanceof OutcomeVerdict.Clear, now)) {
       notifyAvailable(lane.model);
     }
-    if (verdict instanceof OutcomeVerdict.Clear && lane.model.equals(UNLISTED)) {
+    if (lane.shared && verdict instanceof OutcomeVerdict.Clear && lane.model.equals(UNLISTED)) {
       admitAnswered(lease.model());
     }
   }
@@ -616,7 +615,7 @@ public final class QuotaKeyPool implements KeyPool {
 
   private ModelLane newLane(String laneModel) {
     long now = clock.millis();
-    ModelLane lane = new ModelLane(laneModel, now);
+    ModelLane lane = new ModelLane(laneModel, laneModel.equals(UNLISTED) || laneModel.equals(OVERFLOW), now);
     entries.values().forEach(entry -> lane.add(slotFor(entry, laneModel), now));
     return lane;
   }
