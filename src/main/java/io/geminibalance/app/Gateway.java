@@ -191,13 +191,20 @@ public final class Gateway {
    */
   private static Future<Void> fetchModelList(Vertx vertx, ModelCatalog catalog) {
     io.vertx.core.Promise<Void> fetched = io.vertx.core.Promise.promise();
-    vertx.runOnContext(v -> catalog.refresh().onComplete(ar -> {
-      if (ar.failed()) {
-        LOG.warn("Could not fetch the upstream model list ({}); models get quota state of their own"
-            + " once they answer", ar.cause().getMessage());
+    vertx.runOnContext(v -> {
+      try {
+        catalog.refresh().onComplete(ar -> {
+          if (ar.failed()) {
+            LOG.warn("Could not fetch the upstream model list ({}); models get quota state of their own"
+                + " once they answer", ar.cause().getMessage());
+          }
+          fetched.complete();
+        });
+      } catch (RuntimeException e) {
+        LOG.warn("Could not fetch the upstream model list", e);
+        fetched.complete();
       }
-      fetched.complete();
-    }));
+    });
     return fetched.future();
   }
 

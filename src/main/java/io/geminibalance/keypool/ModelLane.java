@@ -153,6 +153,25 @@ final class ModelLane {
     return true;
   }
 
+  /**
+   * Counts, now, a request Google accepted from {@code key} for this model that another lane
+   * granted (the shared lane, before the model had a lane of its own), so that it counts against
+   * the model's minute and day as it did at Google. Nothing is counted if the key has no room now.
+   */
+  synchronized void countAccepted(ApiKey key, long nowMillis) {
+    Slot slot = slots.get(key);
+    if (slot == null || !slot.live()) {
+      return;
+    }
+    QuotaCell.Take take = slot.cell.tryTake(slot.limit, nowMillis);
+    if (take.taken() && take.probe()) {
+      slot.cell.settleProbe(true, nowMillis, nowMillis);
+    }
+    if (take.taken()) {
+      place(slot, slot.cell.nextFreeAt(slot.limit, nowMillis), nowMillis);
+    }
+  }
+
   synchronized boolean isProbe(Slot slot, KeyLease lease) {
     return slot.probe == lease;
   }

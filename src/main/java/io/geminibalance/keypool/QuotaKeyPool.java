@@ -146,7 +146,7 @@ public final class QuotaKeyPool implements KeyPool {
       notifyAvailable(lane.model);
     }
     if (lane.shared && verdict instanceof OutcomeVerdict.Clear && lane.model.equals(UNLISTED)) {
-      admitAnswered(lease.model());
+      admitAnswered(lease, now);
     }
   }
 
@@ -187,9 +187,18 @@ public final class QuotaKeyPool implements KeyPool {
     return admission.exists(base);
   }
 
-  /** A model not known to exist answered 2xx: it exists, so it gets a lane of its own if there is room. */
-  private void admitAnswered(String base) {
-    if (lanes.containsKey(base) || createLane(base, false) != null) {
+  /**
+   * A model not known to exist answered 2xx: it exists, so it gets a lane of its own if there is
+   * room, which counts the accepted request.
+   */
+  private void admitAnswered(KeyLease lease, long nowMillis) {
+    String base = lease.model();
+    ModelLane lane = lanes.get(base);
+    if (lane == null) {
+      lane = createLane(base, false);
+    }
+    if (lane != null) {
+      lane.countAccepted(lease.key(), nowMillis);
       return;
     }
     synchronized (answeredWithoutLane) {

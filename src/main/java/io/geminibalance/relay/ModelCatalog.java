@@ -89,11 +89,14 @@ public final class ModelCatalog {
     return listed.contains(baseModel);
   }
 
+  /** A fetch that fails at once (no usable key) completes before this returns: hence the local. */
   private Future<List<JsonNode>> fetch(io.geminibalance.requestlog.KeyIdentity client, long now) {
-    if (inFlight == null) {
+    Future<List<JsonNode>> current = inFlight;
+    if (current == null) {
       attemptedAt = now;
       Promise<List<JsonNode>> promise = Promise.promise();
-      inFlight = promise.future();
+      current = promise.future();
+      inFlight = current;
       fetchPages(new RequestContext(client, now), null, new ArrayList<>(), 0).onComplete(ar -> {
         synchronized (this) {
           inFlight = null;
@@ -106,7 +109,7 @@ public final class ModelCatalog {
         promise.handle(ar.map(list -> List.copyOf(list)));
       });
     }
-    return inFlight;
+    return current;
   }
 
   private static Set<String> baseNames(List<JsonNode> models) {

@@ -102,6 +102,18 @@ class ModelStateBoundsTest {
   }
 
   @Test
+  void theRequestThatProvedAModelCountsAgainstItsOwnLane() {
+    QuotaKeyPool pool = pool(1, env("DEFAULT_RPM", "2", "DEFAULT_RPD", "10"), LISTED);
+    pool.release(Keys.lease(pool, "gemini-new"), KeyOutcome.SUCCESS);
+    assertThat(Keys.send(pool, "gemini-new").lane()).isEqualTo("gemini-new");
+    assertThat(Keys.refused(pool, "gemini-new").reason()).contains("gemini-new");
+    assertThat(pool.quotaSnapshot().keys()).singleElement().satisfies(row -> {
+      assertThat(row.usedToday()).isEqualTo(2);
+      assertThat(row.provenRpm()).isEqualTo(2);
+    });
+  }
+
+  @Test
   void whatGoogleSaysAboutOneUnknownModelOnlyCoolsTheKeyInTheSharedLaneBriefly() {
     QuotaKeyPool pool = pool(1, UNLIMITED, LISTED);
     pool.release(Keys.lease(pool, "zz-a"), new RateLimited(null, QuotaWindow.DAY, "PerDay"));
