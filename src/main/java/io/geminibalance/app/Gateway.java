@@ -1,5 +1,9 @@
 package io.geminibalance.app;
 
+import io.geminibalance.admin.AdminTokenApi;
+import io.geminibalance.admin.AdminTokens;
+import io.geminibalance.admin.AuditApi;
+import io.geminibalance.admin.AuditLog;
 import io.geminibalance.admin.ConfigApi;
 import io.geminibalance.admin.SettingsService;
 import io.geminibalance.auth.ClientAuthenticator;
@@ -21,6 +25,7 @@ import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.relay.OpenAiRelay;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.requestlog.StoredAttemptLog;
+import io.geminibalance.server.AdminThrottle;
 import io.geminibalance.server.HttpServerVerticle;
 import io.geminibalance.server.Routes;
 import io.geminibalance.upstream.QueueLeaser;
@@ -56,6 +61,8 @@ public final class Gateway {
   private long stateTimer = -1;
   private long laneTimer = -1;
   private Future<Void> modelListFetched = Future.succeededFuture();
+  private AdminTokens adminTokens;
+  private AdminThrottle adminThrottle;
 
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
@@ -107,7 +114,12 @@ public final class Gateway {
     ModelCatalog catalog = new ModelCatalog(executor, clock, 60_000);
     admission.attach(catalog);
     gateway.modelListFetched = fetchModelList(vertx, catalog);
-    ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens());
+    AuditLog audit = new AuditLog(persistence.storage().auditLog(), InstantSource.system());
+    AdminTokens adminTokens = new AdminTokens(persistence.storage().adminToken(), audit, System.out);
+    adminTokens.start(config);
+    gateway.adminTokens = adminTokens;
+    gateway.adminThrottle = new AdminThrottle(Settings.adminAuthFailuresPerMinute(config));
+    ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens(), adminTokens.inForce(config));
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
         new NativeGeminiRelay(executor, () -> live.get().filteredModels()),
         new OpenAiCompatRelay(executor),
@@ -116,11 +128,14 @@ public final class Gateway {
             new ThoughtSignatureCache(ThoughtSignatureCache.DEFAULT_MAX_BYTES, ThoughtSignatureCache.DEFAULT_TTL_MILLIS),
             live::get, clock),
         () -> health(pool, clock.getAsLong(), attemptLog), clock,
-        () -> live.get().authToken(),
+        gateway.adminThrottle,
         new ConfigApi(new SettingsService(persistence.env(), persistence.storage().settings(),
-            persistence.storage().apiKeys(), live::get, gateway::reconfigure, Settings::build)),
-        () -> poolReport(pool));
+            persistence.storage().apiKeys(), live::get, gateway::reconfigure, Settings::build, audit, adminTokens)),
+        () -> poolReport(pool),
+        new AuditApi(audit),
+        new AdminTokenApi(adminTokens, live::get));
     live.onChange(next -> gateway.apply(next, authenticator));
+    adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
     gateway.scheduleRecheck(config);
     gateway.startKeyStateSync();
     gateway.startLaneEviction();
@@ -130,7 +145,8 @@ public final class Gateway {
 
   /** Applies a changed configuration to every running part; keys keep their state. */
   private void apply(GatewayConfig next, ClientAuthenticator authenticator) {
-    authenticator.update(next.clientTokens());
+    refreshAuthenticator(authenticator);
+    adminThrottle.updateLimit(Settings.adminAuthFailuresPerMinute(next));
     pool.replaceKeys(keys(next));
     pool.updatePolicy(Settings.quotaPolicy(next));
     queue.updateSettings(Settings.queueSettings(next));
@@ -138,6 +154,16 @@ public final class Gateway {
     LogLevels.apply(next.logLevel());
     scheduleRecheck(next);
     LOG.info("Configuration applied: {} key(s), upstream {}", next.apiKeys().size(), next.baseUrl());
+  }
+
+  /**
+   * Client tokens and the admin credential from the configuration in force and the generated token.
+   * Settings changes and rotations both call this; under the lock each reads both afresh, so the
+   * later call never writes older values than the earlier one.
+   */
+  private synchronized void refreshAuthenticator(ClientAuthenticator authenticator) {
+    GatewayConfig config = live.get();
+    authenticator.update(config.clientTokens(), adminTokens.inForce(config));
   }
 
   private static List<ApiKey> keys(GatewayConfig config) {
@@ -291,13 +317,6 @@ public final class Gateway {
   }
 
   private static void logStartup(GatewayConfig config, int port) {
-    switch (config.authTokenSource()) {
-      case GENERATED -> LOG.warn("Neither AUTH_TOKEN nor ALLOWED_TOKENS is set: generated the admin"
-          + " token {} (shown only now; set AUTH_TOKEN to choose your own)", config.authToken());
-      case FIRST_ALLOWED_TOKEN -> LOG.warn("AUTH_TOKEN is empty: the first ALLOWED_TOKENS entry ({})"
-          + " is the admin token, as in gemini-balance", ApiKey.mask(config.authToken()));
-      case AUTH_TOKEN -> { }
-    }
     if (config.apiKeys().isEmpty()) {
       LOG.warn("API_KEYS is empty: every data-plane request will get 503 until keys are added");
     }

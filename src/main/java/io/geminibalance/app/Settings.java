@@ -22,6 +22,7 @@ final class Settings {
     io.geminibalance.relay.OpenAiOptions.from(config);
     upstreamPool(config);
     errorLogBodyMaxBytes(config);
+    adminAuthFailuresPerMinute(config);
     return config;
   }
 
@@ -29,6 +30,11 @@ final class Settings {
   static int errorLogBodyMaxBytes(GatewayConfig config) {
     return 1024 * config.values().integer("ERROR_LOG_REQUEST_BODY_MAX_KB",
         io.geminibalance.requestlog.RequestBodyExcerpt.DEFAULT_MAX_BYTES / 1024, 1, 65_536);
+  }
+
+  /** Failed admin authentications allowed per client address and minute (then 429 until the minute is over). */
+  static int adminAuthFailuresPerMinute(GatewayConfig config) {
+    return config.values().integer("ADMIN_AUTH_FAILURES_PER_MINUTE", 10, 1, 1_000_000);
   }
 
   /** Upstream connection pools (read at start; changing them needs a restart). */

@@ -20,6 +20,8 @@ public final class SettingsCatalog {
       d("API_KEYS", "[]", true, "Gemini API keys of the pool"),
       d("ALLOWED_TOKENS", "[]", true, "Tokens clients may use"),
       d("AUTH_TOKEN", "", true, "Admin token"),
+      d("ADMIN_AUTH_FAILURES_PER_MINUTE", "10", false,
+          "Failed admin authentications per client address and minute before 429"),
       d("BASE_URL", GatewayConfig.DEFAULT_BASE_URL, false, "Upstream base URL"),
       d("MAX_FAILURES", "3", false, "Permission failures before a key is disabled"),
       d("MAX_RETRIES", "3", false, "Retries on other keys"),

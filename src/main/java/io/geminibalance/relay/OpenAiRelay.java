@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.config.GatewayConfig;
+import io.geminibalance.protocol.gemini.GeminiMethod;
+import io.geminibalance.protocol.gemini.PathSegments;
 import io.geminibalance.protocol.openai.ChatRequestTranslator;
 import io.geminibalance.protocol.openai.MediaPlaceholders;
 import io.geminibalance.protocol.openai.MediaPlaceholders.FetchedMedia;
@@ -75,7 +77,8 @@ public final class OpenAiRelay {
     } else if (method == HttpMethod.POST && resource.equals("embeddings")) {
       OpenAiEmbeddings.handle(rc, executor, ctx, parse(rc));
     } else {
-      OpenAiResponses.error(rc.response(), 404, "Unknown endpoint: " + method + " " + rc.request().path(),
+      OpenAiResponses.error(rc.response(), 404, "Unknown endpoint: " + method + " "
+          + PathSegments.excerpt(rc.request().path(), 0, rc.request().path().length()),
           "invalid_request_error", null, "unknown_url");
     }
   }
@@ -136,7 +139,7 @@ public final class OpenAiRelay {
   private void send(RoutingContext rc, RequestContext ctx, TranslatedChatRequest translated, ObjectNode body) {
     String model = translated.upstreamModel();
     UpstreamCall call = new UpstreamCall(HttpMethod.POST,
-        "/models/" + model + (translated.stream() ? ":streamGenerateContent" : ":generateContent"),
+        (translated.stream() ? GeminiMethod.STREAM_GENERATE_CONTENT : GeminiMethod.GENERATE_CONTENT).pathFor(model),
         translated.stream() ? "alt=sse" : "", forwardedHeaders(rc), jsonBuffer(body),
         model, translated.stream(), KeyPlacement.GOOG_API_KEY_HEADER,
         translated.stream() ? "openai-chat-stream" : "openai-chat-non-stream");

@@ -37,6 +37,8 @@ public final class Storage implements AutoCloseable {
   private final RequestLogStore requestLogs;
   private final ErrorLogStore errorLogs;
   private final StatsStore stats;
+  private final AdminTokenStore adminToken;
+  private final AuditLogStore auditLog;
   private final Deque<AutoCloseable> writers = new ArrayDeque<>();
   private boolean closed;
 
@@ -52,6 +54,8 @@ public final class Storage implements AutoCloseable {
     this.requestLogs = stores.requestLogs();
     this.errorLogs = stores.errorLogs();
     this.stats = stores.stats();
+    this.adminToken = stores.adminToken();
+    this.auditLog = stores.auditLog();
   }
 
   /** Connects and migrates; blocks (call it at start-up, before the event loops take traffic). */
@@ -111,6 +115,14 @@ public final class Storage implements AutoCloseable {
 
   public StatsStore stats() {
     return stats;
+  }
+
+  public AdminTokenStore adminToken() {
+    return adminToken;
+  }
+
+  public AuditLogStore auditLog() {
+    return auditLog;
   }
 
   /** A writer for request-log rows, flushed by {@link #close}. */

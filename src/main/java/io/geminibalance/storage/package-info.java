@@ -1,6 +1,7 @@
 /**
  * The storage layer: gemini-balance's tables (t_settings, t_request_log, t_error_logs,
- * t_file_records) plus our own (gb_api_keys, gb_key_state, gb_key_model_state, gb_ columns),
+ * t_file_records) plus our own (gb_api_keys, gb_key_state, gb_key_model_state, gb_admin_token,
+ * gb_audit_log, gb_ columns),
  * on SQLite (default), MySQL/MariaDB or PostgreSQL.
  *
  * <h2>Threading</h2>

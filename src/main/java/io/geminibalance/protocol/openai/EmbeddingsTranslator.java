@@ -42,6 +42,7 @@ public final class EmbeddingsTranslator {
     }
     String requested = Json.optString(request, "model", "model").filter(m -> !m.isBlank())
         .orElseThrow(() -> new TranslationException("model", "'model' is required"));
+    ModelName.requireWellFormed(requested);
     String upstream = ModelName.stripPrefix(requested);
     List<String> inputs = inputs(request.get("input"));
     Integer dimensions = Json.optInt(request, "dimensions", "dimensions").orElse(null);

@@ -38,4 +38,12 @@ public final class JdbcStores {
   public JdbcStatsStore stats() {
     return new JdbcStatsStore(jdbc, values);
   }
+
+  public JdbcAdminTokenStore adminToken() {
+    return new JdbcAdminTokenStore(jdbc, clock);
+  }
+
+  public JdbcAuditLogStore auditLog() {
+    return new JdbcAuditLogStore(jdbc);
+  }
 }

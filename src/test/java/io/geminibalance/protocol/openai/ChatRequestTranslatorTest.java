@@ -37,6 +37,30 @@ class ChatRequestTranslatorTest {
   }
 
   @Test
+  void rejectsMalformedModelNamesNamingTheField() {
+    for (String model : new String[] {"gemini?x", "gemini#x", "../files", "models/a/b", "gemini 2.5", " gemini-2.5-flash",
+        "g\u00e9mini", "gemini\\r\\nx", "gemini%2Fx", "-search"}) {
+      assertRejected("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+          "model", "Invalid model name: '");
+    }
+    String huge = "a".repeat(200_000);
+    assertThatThrownBy(() -> translate("{\"model\":\"" + huge + "\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"))
+        .isInstanceOfSatisfying(TranslationException.class, e -> {
+          assertThat(e.param()).isEqualTo("model");
+          assertThat(e.getMessage()).contains("(200000 characters) is longer than 128 characters").hasSizeLessThan(250);
+        });
+  }
+
+  @Test
+  void wellFormedModelsWithVirtualSuffixesStillTranslate() {
+    String user = ",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+    assertThat(translate("{\"model\":\"models/gemini-2.5-flash-search\"" + user).upstreamModel()).isEqualTo("gemini-2.5-flash");
+    assertThat(translate("{\"model\":\"gemini-2.5-pro-non-thinking\"" + user).upstreamModel()).isEqualTo("gemini-2.5-pro");
+    assertThat(translate("{\"model\":\"gemini-2.5-flash-preview-05-20\"" + user).upstreamModel())
+        .isEqualTo("gemini-2.5-flash-preview-05-20");
+  }
+
+  @Test
   void rejectsBadToolArgumentsAndUnknownToolCallIds() {
     String call = "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\","
         + "\"function\":{\"name\":\"f\",\"arguments\":%s}}]}";

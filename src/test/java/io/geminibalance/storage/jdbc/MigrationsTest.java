@@ -40,10 +40,11 @@ class MigrationsTest {
       assertThat(Migrations.upToDate(pool)).isTrue();
       assertThat(Migrations.migrate(pool, DatabaseType.SQLITE)).isZero();
 
-      execute(pool, "UPDATE gb_schema_history SET success = 0 WHERE version = '3'");
+      String latest = "'" + Migrations.LATEST_VERSION + "'";
+      execute(pool, "UPDATE gb_schema_history SET success = 0 WHERE version = " + latest);
       assertThat(Migrations.upToDate(pool)).as("a failed step").isFalse();
 
-      execute(pool, "DELETE FROM gb_schema_history WHERE version = '3'");
+      execute(pool, "DELETE FROM gb_schema_history WHERE version = " + latest);
       assertThat(Migrations.upToDate(pool)).as("history ends below the latest").isFalse();
     }
   }
@@ -54,7 +55,8 @@ class MigrationsTest {
         HikariDataSource pool = DataSources.pool(database.config())) {
       Migrations.migrate(pool, DatabaseType.SQLITE);
 
-      execute(pool, "UPDATE gb_schema_history SET version = '4' WHERE version = '3'");
+      execute(pool, "UPDATE gb_schema_history SET version = '" + (Migrations.LATEST_VERSION + 1)
+          + "' WHERE version = '" + Migrations.LATEST_VERSION + "'");
 
       assertThat(Migrations.upToDate(pool)).isFalse();
     }
