@@ -1,5 +1,6 @@
 package io.geminibalance.admin;
 
+import io.geminibalance.requestlog.TokenFingerprints;
 import io.geminibalance.storage.AdminTokenStore;
 import io.geminibalance.storage.AuditLogStore;
 import io.geminibalance.storage.SettingsStore;
@@ -30,7 +31,7 @@ public final class AdminTokenCommand {
 
   /** Returns the process exit status: 0 when a new token was printed, 1 when nothing changed. */
   public static int run(SettingsStore settings, AdminTokenStore tokens, AuditLogStore auditStore,
-      Map<String, String> env, PrintStream out, PrintStream err) {
+      TokenFingerprints fingerprints, Map<String, String> env, PrintStream out, PrintStream err) {
     AuditLog audit = new AuditLog(auditStore, InstantSource.system());
     String envAuthToken = blankToNull(env.get("AUTH_TOKEN"));
     try {
@@ -41,7 +42,7 @@ public final class AdminTokenCommand {
         settings.delete("AUTH_TOKEN").join();
         err.println("Removed the AUTH_TOKEN saved through the admin API.");
       }
-      String token = new AdminTokens(tokens, audit, out).rotate(AdminCaller.OPERATOR).join();
+      String token = new AdminTokens(tokens, audit, out, fingerprints).rotate(AdminCaller.OPERATOR).join();
       AdminTokens.announce(out, token);
     } catch (CompletionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();

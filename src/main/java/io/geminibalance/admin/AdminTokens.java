@@ -3,7 +3,7 @@ package io.geminibalance.admin;
 import io.geminibalance.auth.AdminCredential;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.keypool.ApiKey;
-import io.geminibalance.requestlog.KeyIdentity;
+import io.geminibalance.requestlog.TokenFingerprints;
 import io.geminibalance.storage.AdminTokenStore;
 import io.geminibalance.storage.AuditEntry;
 import java.io.PrintStream;
@@ -33,14 +33,17 @@ public final class AdminTokens {
   private final AdminTokenStore store;
   private final AuditLog audit;
   private final PrintStream out;
+  private final TokenFingerprints fingerprints;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   /** The generated token's credential, or null while none was ever generated. */
   private volatile AdminCredential generated;
 
-  public AdminTokens(AdminTokenStore store, AuditLog audit, PrintStream out) {
+  /** @param fingerprints how the audit log names a new token (the installation's HMAC, as for every token) */
+  public AdminTokens(AdminTokenStore store, AuditLog audit, PrintStream out, TokenFingerprints fingerprints) {
     this.store = store;
     this.audit = audit;
     this.out = out;
+    this.fingerprints = fingerprints;
   }
 
   /**
@@ -131,8 +134,8 @@ public final class AdminTokens {
   }
 
   /** What the audit log says of a new token: its fingerprint, which later rows made with it carry. */
-  private static String generatedDescription(String token) {
-    return "new token, fingerprint " + KeyIdentity.ofSecret(token).fingerprint();
+  private String generatedDescription(String token) {
+    return "new token, fingerprint " + fingerprints.of(token).fingerprint();
   }
 
   /** 24 random bytes (192 bits), URL-safe; the prefix lets secret scanners and the log redactor spot it. */

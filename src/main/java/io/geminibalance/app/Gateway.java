@@ -115,11 +115,13 @@ public final class Gateway {
     admission.attach(catalog);
     gateway.modelListFetched = fetchModelList(vertx, catalog);
     AuditLog audit = new AuditLog(persistence.storage().auditLog(), InstantSource.system());
-    AdminTokens adminTokens = new AdminTokens(persistence.storage().adminToken(), audit, System.out);
+    AdminTokens adminTokens = new AdminTokens(persistence.storage().adminToken(), audit, System.out,
+        persistence.storage().tokenFingerprints());
     adminTokens.start(config);
     gateway.adminTokens = adminTokens;
     gateway.adminThrottle = new AdminThrottle(Settings.adminAuthFailuresPerMinute(config));
-    ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens(), adminTokens.inForce(config));
+    ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens(), adminTokens.inForce(config),
+        persistence.storage().tokenFingerprints());
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
         new NativeGeminiRelay(executor, () -> live.get().filteredModels()),
         new OpenAiCompatRelay(executor),

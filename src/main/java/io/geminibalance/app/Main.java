@@ -68,8 +68,8 @@ public final class Main {
   private static int rotateAdminToken(Map<String, String> raw) {
     try (Persistence persistence = Persistence.open(raw)) {
       Storage storage = persistence.storage();
-      return AdminTokenCommand.run(storage.settings(), storage.adminToken(), storage.auditLog(), raw, System.out,
-          System.err);
+      return AdminTokenCommand.run(storage.settings(), storage.adminToken(), storage.auditLog(),
+          storage.tokenFingerprints(), raw, System.out, System.err);
     } catch (ConfigException e) {
       System.err.println("Configuration error: " + e.getMessage());
       return 2;

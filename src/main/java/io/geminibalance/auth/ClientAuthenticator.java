@@ -1,6 +1,7 @@
 package io.geminibalance.auth;
 
 import io.geminibalance.requestlog.KeyIdentity;
+import io.geminibalance.requestlog.TokenFingerprints;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Collection;
@@ -20,14 +21,15 @@ public final class ClientAuthenticator {
   /** The accepted client tokens and the admin credential, replaced together. */
   private record State(List<Token> tokens, AdminCredential admin) {}
 
+  private final TokenFingerprints fingerprints;
   private volatile State state;
 
-  public ClientAuthenticator(Collection<String> tokens) {
-    this(tokens, null);
-  }
-
-  /** @param admin the admin credential in force, or null for none */
-  public ClientAuthenticator(Collection<String> tokens, AdminCredential admin) {
+  /**
+   * @param admin the admin credential in force, or null for none
+   * @param fingerprints how a token appears in log and audit rows (the installation's HMAC)
+   */
+  public ClientAuthenticator(Collection<String> tokens, AdminCredential admin, TokenFingerprints fingerprints) {
+    this.fingerprints = fingerprints;
     update(tokens, admin);
   }
 
@@ -43,7 +45,7 @@ public final class ClientAuthenticator {
   public void update(Collection<String> newTokens, AdminCredential admin) {
     this.state = new State(newTokens.stream()
         .filter(t -> !t.isBlank())
-        .map(t -> new Token(t.getBytes(StandardCharsets.UTF_8), KeyIdentity.ofSecret(t)))
+        .map(t -> new Token(t.getBytes(StandardCharsets.UTF_8), fingerprints.of(t)))
         .toList(), admin);
   }
 
@@ -70,7 +72,7 @@ public final class ClientAuthenticator {
     // Hashed only when no client token matched: a client with a valid token pays nothing more.
     // The timing then tells "client token" from "admin token or none", which the caller knows.
     if (match == null && current.admin() != null && current.admin().matches(candidate)) {
-      match = KeyIdentity.ofSecret(candidate);
+      match = fingerprints.of(candidate);
     }
     return match;
   }
@@ -81,7 +83,7 @@ public final class ClientAuthenticator {
    */
   public KeyIdentity admin(String candidate) {
     AdminCredential admin = state.admin();
-    return admin != null && admin.matches(candidate) ? KeyIdentity.ofSecret(candidate) : null;
+    return admin != null && admin.matches(candidate) ? fingerprints.of(candidate) : null;
   }
 
   /** The token of an {@code Authorization: Bearer <token>} header, or {@code null}. */

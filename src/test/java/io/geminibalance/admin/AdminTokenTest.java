@@ -184,7 +184,8 @@ class AdminTokenTest {
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     int exit;
     try (Storage storage = Storage.open(StorageConfig.sqlite(Path.of(db)))) {
-      exit = AdminTokenCommand.run(storage.settings(), storage.adminToken(), storage.auditLog(), Map.of(),
+      exit = AdminTokenCommand.run(storage.settings(), storage.adminToken(), storage.auditLog(),
+          storage.tokenFingerprints(), Map.of(),
           new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
     }
     assertThat(exit).isZero();

@@ -4,7 +4,6 @@ import static io.geminibalance.testing.GatewayHarness.ADMIN_TOKEN;
 import static io.geminibalance.testing.GatewayHarness.CLIENT_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.testing.GatewayHarness;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +19,10 @@ import org.junit.jupiter.api.Test;
 
 /** Every admin change lands in gb_audit_log, masked, and is readable at GET /api/audit. */
 class AuditLogTest {
-  static final String FINGERPRINT = KeyIdentity.ofSecret(ADMIN_TOKEN).fingerprint();
+  /** The admin token's fingerprint: an HMAC with the installation's secret, as client tokens get. */
+  static String adminFingerprint(GatewayHarness h) {
+    return h.gateway.persistence().storage().tokenFingerprints().of(ADMIN_TOKEN).fingerprint();
+  }
 
   static JsonObject audit(GatewayHarness h, String query) {
     HttpResponse<String> r = h.get("/api/audit" + query, "authorization", "Bearer " + ADMIN_TOKEN);
@@ -37,6 +39,7 @@ class AuditLogTest {
   @Test
   void aPutAndADeleteAreRecordedWithMaskedValuesTimeAddressAndTokenFingerprint() {
     try (CapturedOutput out = new CapturedOutput(); GatewayHarness h = GatewayHarness.start()) {
+      String fingerprint = adminFingerprint(h);
       Instant before = Instant.now().minusSeconds(1);
       String newBaseUrl = h.fake.baseUrl().replace("127.0.0.1", "localhost");
       assertThat(AdminTokenTest.put(h, ADMIN_TOKEN, "{\"MAX_RETRIES\":1,\"BASE_URL\":\"" + newBaseUrl + "\","
@@ -54,7 +57,7 @@ class AuditLogTest {
 
       assertThat(update.getString("action")).isEqualTo("settings.update");
       assertThat(update.getString("clientAddress")).isEqualTo("127.0.0.1");
-      assertThat(update.getString("adminFingerprint")).isEqualTo(FINGERPRINT);
+      assertThat(update.getString("adminFingerprint")).isEqualTo(fingerprint);
       assertThat(Instant.parse(update.getString("time"))).isBetween(before, Instant.now().plusSeconds(1));
       Map<String, JsonObject> changes = changesBySetting(update);
       assertThat(changes.keySet()).containsExactlyInAnyOrder("MAX_RETRIES", "BASE_URL", "ALLOWED_TOKENS",
@@ -82,11 +85,11 @@ class AuditLogTest {
         assertThat(out.logLines()).as("log").noneMatch(line -> line.contains(secret));
       }
       assertThat(out.logLines()).contains(
-          "WARN Admin change settings.update from 127.0.0.1 (admin token " + FINGERPRINT + "): BASE_URL: "
+          "WARN Admin change settings.update from 127.0.0.1 (admin token " + fingerprint + "): BASE_URL: "
               + h.fake.baseUrl() + " -> " + newBaseUrl,
-          "WARN Admin change settings.update from 127.0.0.1 (admin token " + FINGERPRINT
+          "WARN Admin change settings.update from 127.0.0.1 (admin token " + fingerprint
               + "): API_KEYS: 3 items -> 2 items; added ...9999; removed ...2222, ...3333",
-          "WARN Admin change settings.update from 127.0.0.1 (admin token " + FINGERPRINT
+          "WARN Admin change settings.update from 127.0.0.1 (admin token " + fingerprint
               + "): CUSTOM_HEADERS: {} -> {x-secret-header} (values hidden)");
       assertThat(out.logLines()).anyMatch(line -> line.startsWith("INFO Admin change settings.revert")
           && line.endsWith("MAX_RETRIES"));
@@ -158,10 +161,11 @@ class AuditLogTest {
       String token = new JsonObject(AdminTokenTest.rotate(h, ADMIN_TOKEN).body()).getString("adminToken");
       JsonObject entry = audit(h, "").getJsonArray("entries").getJsonObject(0);
       assertThat(entry.getString("action")).isEqualTo("admin_token.rotate");
-      assertThat(entry.getString("adminFingerprint")).isEqualTo(FINGERPRINT);
+      assertThat(entry.getString("adminFingerprint")).isEqualTo(adminFingerprint(h));
       JsonObject change = entry.getJsonArray("changes").getJsonObject(0);
       assertThat(change.getString("setting")).isEqualTo(AuditLog.GENERATED_ADMIN_TOKEN);
-      assertThat(change.getString("new")).isEqualTo("new token, fingerprint " + KeyIdentity.ofSecret(token).fingerprint());
+      assertThat(change.getString("new")).isEqualTo("new token, fingerprint "
+          + h.gateway.persistence().storage().tokenFingerprints().of(token).fingerprint());
       assertThat(entry.encode()).doesNotContain(token);
     }
   }

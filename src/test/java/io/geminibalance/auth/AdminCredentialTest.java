@@ -3,7 +3,7 @@ package io.geminibalance.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.geminibalance.requestlog.KeyIdentity;
+import io.geminibalance.requestlog.TokenFingerprints;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,11 +31,12 @@ class AdminCredentialTest {
 
   @Test
   void theAuthenticatorTakesTheHashedAdminTokenOnTheDataPlaneButClientTokensNotAsAdmin() {
+    TokenFingerprints fingerprints = new TokenFingerprints(new byte[32]);
     ClientAuthenticator authenticator = new ClientAuthenticator(List.of("client-token-1"),
-        AdminCredential.ofStoredHash(AdminCredential.hash(GENERATED)));
-    assertThat(authenticator.identify(GENERATED)).isEqualTo(KeyIdentity.ofSecret(GENERATED));
-    assertThat(authenticator.identify("client-token-1")).isEqualTo(KeyIdentity.ofSecret("client-token-1"));
-    assertThat(authenticator.admin(GENERATED)).isEqualTo(KeyIdentity.ofSecret(GENERATED));
+        AdminCredential.ofStoredHash(AdminCredential.hash(GENERATED)), fingerprints);
+    assertThat(authenticator.identify(GENERATED)).isEqualTo(fingerprints.of(GENERATED));
+    assertThat(authenticator.identify("client-token-1")).isEqualTo(fingerprints.of("client-token-1"));
+    assertThat(authenticator.admin(GENERATED)).isEqualTo(fingerprints.of(GENERATED));
     assertThat(authenticator.admin("client-token-1")).isNull();
     assertThat(authenticator.identify("nobody")).isNull();
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geminibalance.auth.AdminCredential;
 import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.requestlog.TokenFingerprints;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -39,7 +40,8 @@ class AdminThrottleTest {
   void start() {
     vertx = Vertx.vertx();
     throttle = new AdminThrottle(10, now::get, AdminThrottle.MAX_TRACKED);
-    ClientAuthenticator authenticator = new ClientAuthenticator(List.of(CLIENT, ADMIN), AdminCredential.ofAuthToken(ADMIN));
+    ClientAuthenticator authenticator = new ClientAuthenticator(List.of(CLIENT, ADMIN), AdminCredential.ofAuthToken(ADMIN),
+        new TokenFingerprints(new byte[32]));
     Router router = Router.router(vertx);
     router.route("/api/*").handler(new AdminAuth(authenticator, throttle));
     router.get("/api/config").handler(rc -> rc.end("ok"));
