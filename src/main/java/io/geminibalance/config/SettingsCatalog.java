@@ -21,7 +21,7 @@ public final class SettingsCatalog {
       d("ALLOWED_TOKENS", "[]", true, "Tokens clients may use"),
       d("AUTH_TOKEN", "", true, "Admin token"),
       d("BASE_URL", GatewayConfig.DEFAULT_BASE_URL, false, "Upstream base URL"),
-      d("MAX_FAILURES", "3", false, "Permission failures before a key is disabled"),
+      d("MAX_FAILURES", "3", false, "Failures with an unknown key reason before a key is disabled"),
       d("MAX_RETRIES", "3", false, "Retries on other keys"),
       d("TIME_OUT", "300", false, "Upstream idle timeout, seconds"),
       d("CHECK_INTERVAL_HOURS", "1", false, "Re-check period for disabled keys (0 = off)"),
