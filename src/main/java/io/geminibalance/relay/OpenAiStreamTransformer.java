@@ -54,23 +54,23 @@ final class OpenAiStreamTransformer implements ChunkTransformer {
         "upstream_stream_interrupted"));
   }
 
+  // An upstream error event or an unreadable one ends the stream (the translator says so).
   private List<Buffer> translate(List<String> payloads) {
     List<Buffer> out = new ArrayList<>(payloads.size());
     for (String payload : payloads) {
-      JsonNode event = parse(payload);
-      if (event == null) {
-        continue;
+      if (payload.isBlank()) {
+        continue; // an empty data field carries nothing
       }
-      if (ChatStreamTranslator.isError(event)) {
-        out.add(event(ChatStreamTranslator.errorEvent(event.get("error"))));
+      translator.onEvent(parse(payload)).forEach(c -> out.add(event(c)));
+      if (translator.failed()) {
         stopped = true;
         break;
       }
-      translator.onEvent(event).forEach(c -> out.add(event(c)));
     }
     return out;
   }
 
+  /** The event's JSON, or null when it is not JSON (the translator reports that as malformed). */
   private static JsonNode parse(String payload) {
     try {
       return OpenAiRelay.JSON.readTree(payload);
