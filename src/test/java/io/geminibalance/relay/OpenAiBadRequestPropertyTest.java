@@ -58,7 +58,7 @@ class OpenAiBadRequestPropertyTest {
     assertThat(error.path("param").asText(null)).isEqualTo(param);
   }
 
-  @Property(tries = 25, edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 20, edgeCases = EdgeCasesMode.NONE)
   void refusedBodiesAreA400NamingTheField(@ForAll("chatRequests") JsonNode generated) throws Exception {
     Optional<JsonNode> received = JsonArbitraries.overTheWire(generated);
     Assume.that(received.isPresent() && received.get().isObject());

@@ -59,7 +59,7 @@ class RelayPropertyTest {
    * FILTERED_MODELS come out of a native model list and nothing else changes: other models keep
    * their order and content, and a body that is not a model list passes unchanged.
    */
-  @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
   void filteringRemovesExactlyTheFilteredModels(@ForAll("modelListBodies") byte[] body,
       @ForAll("filteredNames") Set<String> filtered) throws Exception {
     byte[] out = ModelListFilter.filter(body, filtered);
@@ -126,7 +126,7 @@ class RelayPropertyTest {
    * The OpenAI stream relay gives the same events for any split of the upstream bytes, each a
    * complete {@code data:} event, and ends either with {@code [DONE]} or with one error event.
    */
-  @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 150, edgeCases = EdgeCasesMode.NONE)
   void theOpenAiStreamIsTheSameForAnySplitAndEndsOnce(@ForAll("geminiStreams") byte[] upstream,
       @ForAll("chunkSizes") List<Integer> sizes) throws Exception {
     List<String> whole = relay(List.of(upstream));

@@ -51,7 +51,7 @@ class GoogleErrorPropertyTest {
         Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(64)));
   }
 
-  @Property(tries = 500, edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
   void parsingNeverThrowsAndGivesUsableValues(@ForAll("errorBodies") byte[] body) {
     GoogleError error = GoogleError.parse(body);
     assertThat(error.status()).isNotNull();

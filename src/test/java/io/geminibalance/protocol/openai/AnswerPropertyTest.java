@@ -46,7 +46,7 @@ class AnswerPropertyTest {
     return OpenAiArbitraries.geminiEvents().list().ofMaxSize(5);
   }
 
-  @Property(tries = 500, edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
   void wholeAnswersTranslateOrAreMalformedUpstream(@ForAll("geminiResponses") JsonNode generated) throws Exception {
     Optional<JsonNode> received = JsonArbitraries.overTheWire(generated);
     if (received.isEmpty()) {
@@ -75,7 +75,7 @@ class AnswerPropertyTest {
     JsonArbitraries.GATEWAY_MAPPER.writeValueAsBytes(completion);
   }
 
-  @Property(tries = 400, edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 250, edgeCases = EdgeCasesMode.NONE)
   void streamsGiveWellFormedChunksOrEndInOneError(@ForAll("geminiStreams") List<JsonNode> generated,
       @ForAll boolean includeUsage) throws Exception {
     ChatStreamTranslator translator = new ChatStreamTranslator(OPTIONS,
@@ -134,7 +134,7 @@ class AnswerPropertyTest {
     return JsonArbitraries.nearly(JsonArbitraries.object(answer));
   }
 
-  @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
   void embeddingAnswersMergeOrAreMalformedUpstream(@ForAll("embeddingAnswers") JsonNode generated,
       @ForAll @IntRange(min = 1, max = 4) int inputs, @ForAll boolean base64) {
     JsonNode answer = JsonArbitraries.overTheWire(generated).orElse(NODES.objectNode());
@@ -190,7 +190,7 @@ class AnswerPropertyTest {
             .map(s -> s.getBytes(StandardCharsets.UTF_8))));
   }
 
-  @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
   void upstreamErrorsBecomeOpenAiErrors(@ForAll("upstreamErrorBodies") byte[] body,
       @ForAll @IntRange(min = 100, max = 599) int status) {
     OpenAiErrors.OpenAiError error = OpenAiErrors.fromUpstream(status, body);
@@ -205,7 +205,7 @@ class AnswerPropertyTest {
     return OpenAiArbitraries.modelListPages().list().ofMaxSize(3);
   }
 
-  @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 150, edgeCases = EdgeCasesMode.NONE)
   void modelListsHaveUniqueUnfilteredIds(@ForAll("modelPages") List<JsonNode> generated,
       @ForAll("requestedIds") String requested) {
     List<JsonNode> pages = generated.stream().map(p -> JsonArbitraries.overTheWire(p).orElse(NODES.objectNode()))

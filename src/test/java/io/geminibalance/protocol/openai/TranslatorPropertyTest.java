@@ -39,7 +39,7 @@ class TranslatorPropertyTest {
     return OpenAiArbitraries.embeddingRequests();
   }
 
-  @Property(tries = 600, edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 400, edgeCases = EdgeCasesMode.NONE)
   void chatRequestsTranslateOrNameTheirBadField(@ForAll("chatRequests") JsonNode generated) throws Exception {
     Optional<JsonNode> received = JsonArbitraries.overTheWire(generated);
     if (received.isEmpty()) {
@@ -60,7 +60,7 @@ class TranslatorPropertyTest {
     assertWritable(translated.body());
   }
 
-  @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
   void embeddingRequestsTranslateOrNameTheirBadField(@ForAll("embeddingRequests") JsonNode generated)
       throws Exception {
     Optional<JsonNode> received = JsonArbitraries.overTheWire(generated);
