@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * Gemini SSE in, OpenAI {@code chat.completion.chunk} SSE out, one upstream event at a time. An
- * upstream error event or a broken connection ends the stream with an OpenAI error event and no
- * {@code [DONE]}, so SDKs raise an error instead of accepting a truncated answer.
+ * upstream error event, an event that cannot be read (not JSON, not a response object) or a
+ * broken connection ends the stream with an OpenAI error event and no {@code [DONE]}, so SDKs
+ * raise an error instead of accepting a truncated answer.
  */
 final class OpenAiStreamTransformer implements ChunkTransformer {
   private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
