@@ -177,8 +177,7 @@ public final class Gateway {
   }
 
   private static MediaFetcher.Settings mediaSettings(GatewayConfig config) {
-    return new MediaFetcher.Settings(20L * 1024 * 1024, 15_000,
-        config.values().bool("IMAGE_FETCH_ALLOW_PRIVATE", false));
+    return new MediaFetcher.Settings(15_000, config.values().bool("IMAGE_FETCH_ALLOW_PRIVATE", false));
   }
 
   /**

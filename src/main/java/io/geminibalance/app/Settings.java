@@ -20,6 +20,7 @@ final class Settings {
     quotaPolicy(config);
     queueSettings(config);
     io.geminibalance.relay.OpenAiOptions.from(config);
+    io.geminibalance.relay.ImageLimits.from(config);
     upstreamPool(config);
     errorLogBodyMaxBytes(config);
     adminAuthFailuresPerMinute(config);
