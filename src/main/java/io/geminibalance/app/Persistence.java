@@ -118,7 +118,8 @@ public final class Persistence implements AutoCloseable {
       LogWriter<io.geminibalance.requestlog.ErrorLogEntry> errors = storage.newErrorLogWriter(
           writerOptions("error-log", config.get()), new ErrorLogSanitizer(redactor,
               () -> recordBodies(config.get()), json));
-      attemptLog = new StoredAttemptLog(requests, errors, () -> recordBodies(config.get()));
+      attemptLog = new StoredAttemptLog(requests, errors, () -> recordBodies(config.get()),
+          () -> Settings.errorLogBodyMaxBytes(config.get()));
     }
     return attemptLog;
   }

@@ -22,10 +22,18 @@ final class Settings {
     quotaPolicy(config);
     queueSettings(config);
     io.geminibalance.relay.OpenAiOptions.from(config);
+    io.geminibalance.relay.ImageLimits.from(config);
     upstreamPool(config);
+    errorLogBodyMaxBytes(config);
     adminAuthFailuresPerMinute(config);
     ConfiguredSecrets.register(config, SecretRedactor.process());
     return config;
+  }
+
+  /** ERROR_LOG_REQUEST_BODY_MAX_KB (default 16, up to 64 MiB) in bytes. */
+  static int errorLogBodyMaxBytes(GatewayConfig config) {
+    return 1024 * config.values().integer("ERROR_LOG_REQUEST_BODY_MAX_KB",
+        io.geminibalance.requestlog.RequestBodyExcerpt.DEFAULT_MAX_BYTES / 1024, 1, 65_536);
   }
 
   /** Failed admin authentications allowed per client address and minute (then 429 until the minute is over). */

@@ -22,7 +22,7 @@ sealed interface OutcomeVerdict {
   /** The key's tier has no quota for this model. */
   record DisableForModel(String reason) implements OutcomeVerdict {}
 
-  /** The key is dead. */
+  /** The key is dead, or blocked by its project until its owner acts (the reason says which). */
   record DisableKey(String reason) implements OutcomeVerdict {}
 
   /** A key problem that may pass; disables at MAX_FAILURES. */
@@ -42,10 +42,48 @@ sealed interface OutcomeVerdict {
     return switch (outcome) {
       case KeyOutcome.Success s -> new Clear();
       case KeyOutcome.Neutral n -> new Ignore();
-      case KeyOutcome.KeyInvalid invalid -> new DisableKey(invalid.reason());
+      case KeyOutcome.KeyInvalid invalid -> new DisableKey("dead: " + invalid.reason());
+      case KeyOutcome.KeyBlocked blocked -> new DisableKey("blocked until its owner acts (re-checked): "
+          + blocked.reason());
       case KeyOutcome.KeyFailure failure -> new CountFailure(failure.reason());
       case KeyOutcome.ModelUnavailable unavailable -> new DisableForModel(unavailable.reason());
       case RateLimited limited -> rateLimited(limited, facts, policy);
+    };
+  }
+
+  /**
+   * What the lane shared by models not (yet) known to exist keeps of a verdict: it has no state
+   * per model, so what Google said about one model (its daily quota, no access for the key's
+   * tier, a lower minute limit) becomes a short cooldown of the key in that lane, so that the next
+   * such request takes another key. What concerns the whole key applies as usual.
+   */
+  static OutcomeVerdict forUnlisted(OutcomeVerdict verdict, long nowMillis, QuotaPolicy policy) {
+    long shortly = nowMillis + policy.minuteCooldown().toMillis();
+    return switch (verdict) {
+      case Cool cool -> new Cool(cool.untilMillis(), cool.reason(), 0, cool.throttleSuspect());
+      case Park park -> new Cool(Math.min(park.untilMillis(), shortly), park.reason(), 0, false);
+      case DisableForModel off -> new Cool(shortly, off.reason(), 0, false);
+      case Clear clear -> clear;
+      case DisableKey off -> off;
+      case CountFailure failure -> failure;
+      case Ignore ignore -> ignore;
+    };
+  }
+
+  /**
+   * What the lane of models beyond MAX_MODELS keeps of a verdict: only what concerns the whole
+   * key. Those models are served round robin without quota state, so that reaching the cap never
+   * refuses a request Google would accept; a refused attempt moves on to another key as usual.
+   */
+  static OutcomeVerdict forOverflow(OutcomeVerdict verdict) {
+    return switch (verdict) {
+      case Cool cool -> new Ignore();
+      case Park park -> new Ignore();
+      case DisableForModel off -> new Ignore();
+      case Clear clear -> clear;
+      case DisableKey off -> off;
+      case CountFailure failure -> failure;
+      case Ignore ignore -> ignore;
     };
   }
 

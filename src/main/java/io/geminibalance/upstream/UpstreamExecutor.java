@@ -8,6 +8,7 @@ import io.geminibalance.protocol.gemini.GoogleError;
 import io.geminibalance.requestlog.AttemptLog;
 import io.geminibalance.requestlog.AttemptRecord;
 import io.geminibalance.requestlog.KeyIdentity;
+import io.geminibalance.requestlog.RequestBodyExcerpt;
 import io.geminibalance.requestlog.SecretRedactor;
 import io.geminibalance.streaming.BodyRelay;
 import io.vertx.core.AsyncResult;
@@ -172,6 +173,12 @@ public final class UpstreamExecutor {
         KeyIdentity.of(lease.key()), ctx.client(), attempt, status,
         status >= 200 && status < 300, clock.getAsLong() - started, call.stream(), call.operation(),
         error, error != null && attemptLog.wantsRequestBodies() && call.body() != null
-            ? call.body().toString() : null));
+            ? excerpt(call.body(), attemptLog.requestBodyMaxBytes()) : null));
+  }
+
+  /** At most {@code maxBytes} of the body, read as bytes: never the whole body as text. */
+  private static String excerpt(Buffer body, int maxBytes) {
+    int length = body.length();
+    return RequestBodyExcerpt.of(body.getBytes(0, Math.min(length, maxBytes)), length);
   }
 }
