@@ -118,12 +118,11 @@ class CredentialLeakScanTest {
       root.setLevel(level);
     }
 
-    // The scenarios ran as intended: runtime keys were used, DEBUG lines were written, a key was
-    // disabled with the upstream's message (which quoted it), tokens reached the fake upstream.
+    // The scenarios ran as intended: runtime keys were used, DEBUG lines were written, the odd keys
+    // were disabled as invalid.
     assertThat(upstreamKeys).contains(KEY_1, ODD_KEY, RUNTIME_KEY, RUNTIME_ODD_KEY);
     assertThat(log).contains("Gemini Balance listening on").contains(" DEBUG ")
-        .contains("Key ..." + last4(ODD_KEY) + " disabled: API key not valid: ..." + last4(ODD_KEY))
-        .contains("Key ..." + last4(RUNTIME_ODD_KEY) + " disabled: API key not valid: ..." + last4(RUNTIME_ODD_KEY));
+        .contains("Key ..." + last4(ODD_KEY) + " disabled").contains("Key ..." + last4(RUNTIME_ODD_KEY) + " disabled");
     assertThat(answers).hasSizeGreaterThan(40);
 
     Map<String, String> startUp = startUpErrors();
@@ -168,7 +167,7 @@ class CredentialLeakScanTest {
     assertThat(rows.get("t_settings.value")).contains("gbenc:");
     assertThat(rows.get("t_error_logs.error_log")).contains("key ..." + last4(KEY_1)).contains("key ..." + last4(ODD_KEY));
     assertThat(rows.get("t_error_logs.request_msg")).contains("..." + last4(ODD_TOKEN));
-    assertThat(rows.get("gb_key_state.disabled_reason")).contains("API key not valid: ..." + last4(ODD_KEY));
+    assertThat(rows.get("gb_key_state.disabled_reason")).contains("API_KEY_INVALID");
   }
 
   private static String announced(String output) {
