@@ -110,7 +110,7 @@ public final class Gateway {
     StoredAttemptLog attemptLog = persistence.attemptLog(live::get);
     persistence.startRetention(live::get);
     UpstreamExecutor executor = new UpstreamExecutor(new QueueLeaser(vertx, queue), pool, upstream,
-        attemptLog, () -> live.get().maxAttempts(), clock);
+        attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor());
     ModelCatalog catalog = new ModelCatalog(executor, clock, 60_000);
     admission.attach(catalog);
     gateway.modelListFetched = fetchModelList(vertx, catalog);

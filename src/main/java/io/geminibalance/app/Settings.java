@@ -4,6 +4,7 @@ import io.geminibalance.config.ConfigException;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.keypool.LeaseQueue;
 import io.geminibalance.keypool.QuotaPolicy;
+import io.geminibalance.requestlog.SecretRedactor;
 import io.geminibalance.upstream.UpstreamClient;
 import java.util.Map;
 
@@ -16,6 +17,7 @@ final class Settings {
   private Settings() {}
 
   static GatewayConfig build(Map<String, String> raw) {
+    ConfiguredSecrets.registerRaw(raw, SecretRedactor.process());
     GatewayConfig config = GatewayConfig.from(raw);
     quotaPolicy(config);
     queueSettings(config);
@@ -24,6 +26,7 @@ final class Settings {
     upstreamPool(config);
     errorLogBodyMaxBytes(config);
     adminAuthFailuresPerMinute(config);
+    ConfiguredSecrets.register(config, SecretRedactor.process());
     return config;
   }
 
@@ -68,6 +71,6 @@ final class Settings {
   private static ConfigException asConfigException(IllegalArgumentException e) {
     String message = e.getMessage() == null ? "invalid setting" : e.getMessage();
     int colon = message.indexOf(':');
-    return new ConfigException(colon > 0 ? message.substring(0, colon) : "settings", message);
+    return ConfigException.quoting(colon > 0 ? message.substring(0, colon) : "settings", message);
   }
 }
