@@ -123,13 +123,25 @@ public final class ConfigApi {
       String value = setting == null ? def.defaultValue() : setting.value();
       list.add(new JsonObject()
           .put("name", def.name())
-          .put("value", def.secret() ? maskSecret(value) : value)
+          .put("value", def.secret() ? maskSecret(def, value) : value)
           .put("source", setting == null ? "DEFAULT" : setting.source().name())
           .put("secret", def.secret())
           .put("editable", def.editable())
           .put("description", def.description()));
     }
     return new JsonObject().put("settings", list).put("warnings", new JsonArray(effective.warnings()));
+  }
+
+  /**
+   * Secrets the admin can edit keep their last 4 characters, so a key can be recognised.
+   * Environment-only secrets (ENCRYPTION_KEY) are key material that no page needs to identify:
+   * even 4 base64 characters are 24 bits of it, so they only say whether they are set.
+   */
+  static String maskSecret(SettingsCatalog.Definition def, String value) {
+    if (!def.editable() && value != null && !value.isEmpty()) {
+      return "(set)";
+    }
+    return maskSecret(value);
   }
 
   /** Lists of secrets keep their shape so the admin can count them; each item is masked. */

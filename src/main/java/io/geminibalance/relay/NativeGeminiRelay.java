@@ -83,7 +83,7 @@ public final class NativeGeminiRelay {
   private void relay(RoutingContext rc, UpstreamCall call, RequestContext ctx, boolean sse) {
     executor.execute(call, ctx).onComplete(ar -> {
       if (ar.failed()) {
-        Responses.gemini(rc.response(), 500, "gateway error: " + ar.cause().getMessage());
+        Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
       } else if (ar.result() instanceof UpstreamResult.Answered answered) {
         relayAnswer(rc.response(), answered.response(), call.stream(), sse, executor.bodyIdleTimeoutMillis());
       } else {
@@ -118,7 +118,7 @@ public final class NativeGeminiRelay {
   private void relayModelList(RoutingContext rc, UpstreamCall call, RequestContext ctx) {
     executor.execute(call, ctx).onComplete(ar -> {
       if (ar.failed()) {
-        Responses.gemini(rc.response(), 500, "gateway error: " + ar.cause().getMessage());
+        Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
       } else if (ar.result() instanceof UpstreamResult.Answered answered) {
         HttpClientResponse upstream = answered.response();
         BodyRelay.collect(upstream, executor.bodyIdleTimeoutMillis()).onComplete(body -> {

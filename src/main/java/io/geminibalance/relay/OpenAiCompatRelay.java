@@ -86,7 +86,7 @@ public final class OpenAiCompatRelay {
     executor.execute(call, ctx).onComplete(ar -> {
       HttpServerResponse client = rc.response();
       if (ar.failed()) {
-        OpenAiResponses.error(client, 500, "gateway error: " + ar.cause().getMessage(), "server_error",
+        OpenAiResponses.error(client, 500, UnexpectedFailure.logged(ctx, ar.cause()), "server_error",
             null, "internal");
       } else if (ar.result() instanceof UpstreamResult.Answered answered) {
         relayAnswer(client, answered.response(), call.stream(), executor.bodyIdleTimeoutMillis());

@@ -204,7 +204,7 @@ public final class OpenAiRelay {
     executor.execute(call, ctx).onComplete(ar -> {
       budget.release(); // Google has the body (or never will): its images no longer count
       if (ar.failed()) {
-        OpenAiResponses.error(rc.response(), 500, "gateway error: " + ar.cause().getMessage(),
+        OpenAiResponses.error(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()),
             "server_error", null, "internal");
       } else if (ar.result() instanceof UpstreamResult.Answered answered) {
         OpenAiChatAnswers.relay(rc, answered, translated, options(), signatures, clock,

@@ -43,6 +43,16 @@ class ConfigApiTest {
   }
 
   @Test
+  void theEncryptionKeyIsShownOnlyAsSetNotEvenItsLastCharacters() {
+    String key = java.util.Base64.getEncoder().encodeToString(new byte[32]).replace("AAAA=", "Zq9x=");
+    try (GatewayHarness h = GatewayHarness.start(Map.of("ENCRYPTION_KEY", key))) {
+      String body = h.get("/api/config", "authorization", ADMIN).body();
+      assertThat(body).contains("\"name\":\"ENCRYPTION_KEY\",\"value\":\"(set)\"");
+      assertThat(body).doesNotContain("Zq9x");
+    }
+  }
+
+  @Test
   void savedValuesApplyAtOnceAndSurviveARestartAndRevertRestoresTheEnvironment() {
     String db = GatewayHarness.tempDatabase();
     try (GatewayHarness h = GatewayHarness.start(Map.of(), db)) {
