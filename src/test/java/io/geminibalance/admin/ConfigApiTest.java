@@ -48,7 +48,7 @@ class ConfigApiTest {
     try (GatewayHarness h = GatewayHarness.start(Map.of("ENCRYPTION_KEY", key))) {
       String body = h.get("/api/config", "authorization", ADMIN).body();
       assertThat(body).contains("\"name\":\"ENCRYPTION_KEY\",\"value\":\"(set)\"");
-      assertThat(body).doesNotContain("Zq9x");
+      assertThat(body).doesNotContain("q9x=");
     }
   }
 
