@@ -20,6 +20,8 @@ import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.relay.OpenAiRelay;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.requestlog.StoredAttemptLog;
+import io.geminibalance.server.ClientConnections;
+import io.geminibalance.server.EdgePolicy;
 import io.geminibalance.server.HttpServerVerticle;
 import io.geminibalance.server.Routes;
 import io.geminibalance.upstream.QueueLeaser;
@@ -110,7 +112,8 @@ public final class Gateway {
         () -> live.get().authToken(),
         new ConfigApi(new SettingsService(persistence.env(), persistence.storage().settings(),
             persistence.storage().apiKeys(), live::get, gateway::reconfigure, Settings::build)),
-        () -> JsonObject.mapFrom(pool.quotaSnapshot()));
+        () -> JsonObject.mapFrom(pool.quotaSnapshot()),
+        EdgePolicy.live(live::get), Settings.clientLimits(config));
     live.onChange(next -> gateway.apply(next, authenticator));
     gateway.scheduleRecheck(config);
     gateway.startKeyStateSync();
@@ -151,8 +154,9 @@ public final class Gateway {
     GatewayConfig config = live.get();
     int loops = config.values().integer("EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256);
     HttpServerVerticle[] first = new HttpServerVerticle[1];
+    ClientConnections connections = new ClientConnections(deps.clientLimits());
     return vertx.deployVerticle(() -> {
-      HttpServerVerticle verticle = new HttpServerVerticle(deps, config.host(), config.port());
+      HttpServerVerticle verticle = new HttpServerVerticle(deps, connections, config.host(), config.port());
       if (first[0] == null) {
         first[0] = verticle;
       }

@@ -21,7 +21,14 @@ final class Settings {
     queueSettings(config);
     io.geminibalance.relay.OpenAiOptions.from(config);
     upstreamPool(config);
+    clientLimits(config);
+    io.geminibalance.server.EdgePolicy.from(config.values());
     return config;
+  }
+
+  /** Client connection limits and timeouts (read at start; changing them needs a restart). */
+  static io.geminibalance.server.ClientLimits clientLimits(GatewayConfig config) {
+    return io.geminibalance.server.ClientLimits.from(config.values());
   }
 
   /** Upstream connection pools (read at start; changing them needs a restart). */

@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 
 /**
  * Guards the admin JSON API: only the admin token (AUTH_TOKEN) as a Bearer token, compared in
- * constant time. Client tokens from ALLOWED_TOKENS are not enough.
+ * constant time. Client tokens from ALLOWED_TOKENS are not enough. Runs before the body is read.
  */
 final class AdminAuth implements Handler<RoutingContext> {
   private final Supplier<String> adminToken;
@@ -24,9 +24,8 @@ final class AdminAuth implements Handler<RoutingContext> {
       rc.next();
       return;
     }
-    rc.response().setStatusCode(401).putHeader("content-type", "application/json; charset=UTF-8")
-        .putHeader("www-authenticate", "Bearer")
-        .end("{\"error\":{\"code\":401,\"message\":\"Admin API: send the admin token (AUTH_TOKEN) as "
-            + "'Authorization: Bearer <token>'.\",\"status\":\"UNAUTHENTICATED\"}}");
+    rc.response().putHeader("www-authenticate", "Bearer");
+    Rejections.send(rc, 401, "{\"error\":{\"code\":401,\"message\":\"Admin API: send the admin token (AUTH_TOKEN) as "
+        + "'Authorization: Bearer <token>'.\",\"status\":\"UNAUTHENTICATED\"}}");
   }
 }
