@@ -4,7 +4,20 @@ import static io.geminibalance.testing.GatewayHarness.CLIENT_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geminibalance.testing.GatewayHarness;
+import io.geminibalance.testing.Replies;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.StreamResetException;
 import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class AuthBeforeBodyTest {
   private static final long BODY = 60_000_000;
+  private static final String SSE = "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse";
   private static GatewayHarness h;
 
   @BeforeAll
@@ -99,6 +113,63 @@ class AuthBeforeBodyTest {
     }
     var upstream = h.fake.requests(":generateContent");
     assertThat(upstream.get(upstream.size() - 1).bodyText()).hasSize(body.length());
+  }
+
+  /**
+   * HTTP/2: the refused request's stream is reset once the answer is out, and only that stream:
+   * a stream in progress on the same connection runs to its end and the connection takes more.
+   */
+  @Test
+  void http2RefusalResetsOnlyItsOwnStream() throws Exception {
+    h.fake.on(r -> r.pathEndsWith(":streamGenerateContent"), Replies.sse(List.of(Replies.chunk("a"),
+        Replies.chunk("b"), Replies.finalChunk("c")), 700), 1);
+    HttpClient client = h.vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
+    try {
+      HttpClientRequest streamRequest = client.request(new RequestOptions().setMethod(HttpMethod.POST)
+          .setAbsoluteURI(h.url(SSE)).putHeader("x-goog-api-key", CLIENT_TOKEN)).await(10, TimeUnit.SECONDS);
+      Future<String> stream = streamRequest.send("{}").compose(res -> res.body()).map(Buffer::toString);
+
+      HttpClientRequest refused = client.request(new RequestOptions().setMethod(HttpMethod.POST)
+          .setAbsoluteURI(h.url("/v1beta/models/gemini-2.5-flash:generateContent"))).await(10, TimeUnit.SECONDS);
+      CompletableFuture<Long> reset = new CompletableFuture<>();
+      refused.exceptionHandler(e -> {
+        if (e instanceof StreamResetException r) {
+          reset.complete(r.getCode());
+        }
+      });
+      refused.setChunked(true);
+      AtomicLong sent = new AtomicLong();
+      writeUntilStopped(refused, sent, reset);
+      String answer = refused.response().compose(res -> res.body().map(b -> res.statusCode() + " " + b))
+          .await(10, TimeUnit.SECONDS);
+      assertThat(answer).startsWith("401 ").contains("UNAUTHENTICATED");
+      assertThat(reset.get(10, TimeUnit.SECONDS)).as("RST_STREAM NO_ERROR").isZero();
+      assertThat(sent.get()).isLessThan(BODY);
+
+      assertThat(stream.await(20, TimeUnit.SECONDS)).endsWith("data: " + Replies.finalChunk("c") + "\r\n\r\n");
+      assertThat(refused.connection()).isSameAs(streamRequest.connection());
+      HttpClientRequest after = client.request(new RequestOptions().setMethod(HttpMethod.GET)
+          .setAbsoluteURI(h.url("/v1beta/models")).putHeader("x-goog-api-key", CLIENT_TOKEN)).await(10, TimeUnit.SECONDS);
+      assertThat(after.send().await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      assertThat(after.connection()).as("the same connection goes on").isSameAs(streamRequest.connection());
+    } finally {
+      client.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Writes 16 KiB pieces as the stream's window allows, until it is reset or 60 MB went out. */
+  private static void writeUntilStopped(HttpClientRequest request, AtomicLong sent, CompletableFuture<Long> reset) {
+    Buffer piece = Buffer.buffer(new byte[16 * 1024]);
+    h.vertx.setPeriodic(5, id -> {
+      if (reset.isDone() || sent.get() >= BODY) {
+        h.vertx.cancelTimer(id);
+        return;
+      }
+      if (!request.writeQueueFull()) {
+        request.write(piece).onSuccess(v -> sent.addAndGet(piece.length()));
+      }
+    });
   }
 
   private record Outcome(RawHttp.Answer answer, long sentWhenAnswered, long sentInAll, boolean finishedSending,
