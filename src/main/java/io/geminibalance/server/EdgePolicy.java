@@ -19,8 +19,12 @@ import java.util.function.Supplier;
  * @param maxBodyBytes MAX_REQUEST_BODY_MB, for bodies the gateway reads whole before relaying.
  *     Endpoints that stream a body through (uploads) are to get caps of their own.
  * @param cors the data plane's CORS handler, or {@code null} when CORS_ALLOWED_ORIGINS is empty
+ * @param varyOnOrigin whether the routes add {@code Vary: Origin} themselves: vertx-web's handler
+ *     leaves it out when a single origin is listed, although the answer still depends on the
+ *     origin (no CORS header without one, 403 for any other), so a shared cache could hand a
+ *     browser an answer made for another caller
  */
-public record EdgePolicy(long maxBodyBytes, TrustedProxies trustedProxies, CorsHandler cors) {
+public record EdgePolicy(long maxBodyBytes, TrustedProxies trustedProxies, CorsHandler cors, boolean varyOnOrigin) {
   public static final int DEFAULT_MAX_BODY_MB = 64;
   private static final long MIB = 1024L * 1024;
 
@@ -58,7 +62,8 @@ public record EdgePolicy(long maxBodyBytes, TrustedProxies trustedProxies, CorsH
       throw new ConfigException("TRUSTED_PROXIES", "TRUSTED_PROXIES: " + e.getMessage()
           + " (expected: a list of IPv4/IPv6 addresses or CIDR blocks, e.g. [\"10.0.0.0/8\",\"::1\"])");
     }
-    return new EdgePolicy(maxBody, proxies, cors(v.list("CORS_ALLOWED_ORIGINS", List.of("*"))));
+    List<String> origins = v.list("CORS_ALLOWED_ORIGINS", List.of("*"));
+    return new EdgePolicy(maxBody, proxies, cors(origins), origins.size() == 1 && !origins.get(0).equals("*"));
   }
 
   /** The policy of the configuration in force, rebuilt only when that configuration changes. */
@@ -89,7 +94,8 @@ public record EdgePolicy(long maxBodyBytes, TrustedProxies trustedProxies, CorsH
   /**
    * vertx-web's CORS handler (its behaviour is pinned by CorsTest): {@code *} answers
    * {@code Access-Control-Allow-Origin: *}; a list echoes an allowed origin with
-   * {@code Vary: Origin} and fails a request from any other origin with 403. Credentials are never
+   * {@code Vary: Origin} (see {@code varyOnOrigin}) and fails a request from any other origin
+   * with 403. Credentials are never
    * allowed, so a browser never sends cookies or HTTP auth it holds for this host.
    */
   private static CorsHandler cors(List<String> origins) {

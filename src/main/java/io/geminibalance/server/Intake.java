@@ -1,6 +1,7 @@
 package io.geminibalance.server;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Supplier;
 
@@ -37,6 +38,9 @@ final class Intake implements Handler<RoutingContext> {
     EdgePolicy current = policy.get();
     rc.put(ClientOrigin.KEY, current.trustedProxies());
     if (cors && current.cors() != null) {
+      if (current.varyOnOrigin()) {
+        rc.response().headers().add(HttpHeaders.VARY, HttpHeaders.ORIGIN);
+      }
       current.cors().handle(rc);
     } else {
       rc.next();
