@@ -261,8 +261,62 @@ class ClientConnectionsTest {
     try (GatewayHarness h = GatewayHarness.start(shortClientTimeouts())) {
       slowStream(h);
       HttpResponse<String> r = h.post(SSE, "{}", "x-goog-api-key", CLIENT_TOKEN);
+      assertThat(r.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).doesNotContain("error").endsWith("data: " + Replies.finalChunk("c") + "\r\n\r\n");
+    }
+  }
+
+  /** HTTP/2 over the cap: no request to answer yet, so a GOAWAY and the connection closes. */
+  @Test
+  void http2ConnectionOverTheCapIsClosed() throws Exception {
+    try (GatewayHarness h = GatewayHarness.start(Map.of("MAX_CLIENT_CONNECTIONS", "1"));
+        RawHttp held = RawHttp.open(h.gateway.port())) {
+      held.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(held.read().status()).isEqualTo(200);
+      HttpClient client = h2c(h);
+      var refused = client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(h.url("/health")))
+          .compose(req -> req.send().compose(res -> res.body()));
+      assertThat(refused.toCompletionStage().toCompletableFuture())
+          .failsWithin(10, TimeUnit.SECONDS);
+      held.close();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      Integer status = null;
+      while (status == null && System.nanoTime() < deadline) {
+        try {
+          status = client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(h.url("/health")))
+              .compose(req -> req.send().map(res -> res.statusCode())).await(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          Thread.sleep(100);
+        }
+      }
+      assertThat(status).as("a freed place takes an HTTP/2 connection").isEqualTo(200);
+    }
+  }
+
+  /** After a 101 the connection is a WebSocket's: none of the client timeouts applies. */
+  @Test
+  void webSocketIsNeverTimedOut() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      ClientConnections connections = new ClientConnections(new ClientLimits(1_000, 1_000, 1_000, 100, 100));
+      io.vertx.core.http.HttpServer server = connections.createServer(vertx, new io.vertx.core.http.HttpServerOptions())
+          .webSocketHandler(ws -> ws.textMessageHandler(ws::writeTextMessage))
+          .requestHandler(req -> req.response().end("plain"))
+          .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+      io.vertx.core.http.WebSocket ws = vertx.createWebSocketClient()
+          .connect(server.actualPort(), "127.0.0.1", "/ws").await(10, TimeUnit.SECONDS);
+      CompletableFuture<Void> closed = new CompletableFuture<>();
+      CompletableFuture<String> echo = new CompletableFuture<>();
+      ws.closeHandler(v -> closed.complete(null));
+      ws.textMessageHandler(echo::complete);
+      Thread.sleep(3_500);
+      assertThat(closed).as("still open after every timeout passed").isNotDone();
+      ws.writeTextMessage("still here");
+      assertThat(echo.get(5, TimeUnit.SECONDS)).isEqualTo("still here");
+      assertThat(connections.open()).isEqualTo(1);
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
     }
   }
 
