@@ -36,7 +36,10 @@ final class Intake implements Handler<RoutingContext> {
   public void handle(RoutingContext rc) {
     rc.request().pause();
     EdgePolicy current = policy.get();
-    rc.put(ClientOrigin.KEY, current.trustedProxies());
+    if (!current.trustedProxies().isEmpty()) {
+      // Without trusted proxies ClientOrigin.of needs nothing from here (and the request pays nothing).
+      rc.put(ClientOrigin.KEY, current.trustedProxies());
+    }
     if (cors && current.cors() != null) {
       if (current.varyOnOrigin()) {
         rc.response().headers().add(HttpHeaders.VARY, HttpHeaders.ORIGIN);

@@ -113,6 +113,32 @@ class ClientConnectionsTest {
     }
   }
 
+  /** HTTP/2: a stalled body gets 408 and its stream is reset; the connection goes on. */
+  @Test
+  void stalledHttp2BodyGets408AndOnlyItsStreamEnds() throws Exception {
+    try (GatewayHarness h = GatewayHarness.start(Map.of("CLIENT_BODY_TIMEOUT_SECONDS", "1"))) {
+      HttpClient client = h2c(h);
+      var request = client.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(h.url(GENERATE))
+          .putHeader("x-goog-api-key", CLIENT_TOKEN)).await(10, TimeUnit.SECONDS);
+      CompletableFuture<Long> reset = new CompletableFuture<>();
+      request.exceptionHandler(e -> {
+        if (e instanceof io.vertx.core.http.StreamResetException r) {
+          reset.complete(r.getCode());
+        }
+      });
+      request.setChunked(true).write("{\"contents\":[");
+      String answer = request.response().compose(res -> res.body().map(b -> res.statusCode() + " " + b))
+          .await(10, TimeUnit.SECONDS);
+      assertThat(answer).startsWith("408 ").contains("DEADLINE_EXCEEDED");
+      assertThat(reset.get(10, TimeUnit.SECONDS)).isZero();
+      var next = client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(h.url("/health")))
+          .await(10, TimeUnit.SECONDS);
+      assertThat(next.send().await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      assertThat(next.connection()).isSameAs(request.connection());
+      assertThat(h.fake.requests(":generateContent")).isEmpty();
+    }
+  }
+
   /** The body timeout is between bytes: a body that keeps coming, slower in all, is read. */
   @Test
   void slowBodyThatKeepsComingIsRead() throws Exception {
