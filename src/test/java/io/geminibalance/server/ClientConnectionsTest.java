@@ -74,7 +74,7 @@ class ClientConnectionsTest {
   /** Between requests the idle timeout applies, not the (shorter) header timeout. */
   @Test
   void idleConnectionIsNotTimedAsAHeadBeingSent() throws Exception {
-    try (GatewayHarness h = GatewayHarness.start(Map.of("CLIENT_HEADER_TIMEOUT_SECONDS", "1",
+    try (GatewayHarness h = GatewayHarness.start(Map.of("CLIENT_HEADER_TIMEOUT_SECONDS", "2",
         "CLIENT_IDLE_TIMEOUT_SECONDS", "60"));
         RawHttp c = RawHttp.open(h.gateway.port())) {
       c.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -240,7 +240,11 @@ class ClientConnectionsTest {
     }
   }
 
-  /** Every client timeout at 1 s, upstream events 2.5 s apart: the stream is answered whole. */
+  /**
+   * Every client timeout at 1 s, upstream events 2.5 s apart: the stream is answered whole. Each
+   * client first sends a request on the connection it will reuse, so that a cold JVM's first
+   * request head does not meet the 1 s header timeout.
+   */
   private static Map<String, String> shortClientTimeouts() {
     return Map.of("CLIENT_HEADER_TIMEOUT_SECONDS", "1", "CLIENT_IDLE_TIMEOUT_SECONDS", "1",
         "CLIENT_BODY_TIMEOUT_SECONDS", "1");
@@ -257,6 +261,7 @@ class ClientConnectionsTest {
       slowStream(h);
       java.net.http.HttpClient http11 = java.net.http.HttpClient.newBuilder()
           .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+      http11.send(HttpRequest.newBuilder(URI.create(h.url("/health"))).build(), HttpResponse.BodyHandlers.ofString());
       HttpResponse<String> r = http11.send(HttpRequest.newBuilder(URI.create(h.url(SSE)))
           .header("x-goog-api-key", CLIENT_TOKEN).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
           HttpResponse.BodyHandlers.ofString());
@@ -270,7 +275,10 @@ class ClientConnectionsTest {
   void slowStreamOverHttp2IsNotCut() throws Exception {
     try (GatewayHarness h = GatewayHarness.start(shortClientTimeouts())) {
       slowStream(h);
-      String body = h2c(h).request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(h.url(SSE))
+      HttpClient client = h2c(h);
+      client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(h.url("/health")))
+          .compose(req -> req.send().compose(res -> res.body())).await(10, TimeUnit.SECONDS);
+      String body = client.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(h.url(SSE))
               .putHeader("x-goog-api-key", CLIENT_TOKEN))
           .compose(req -> req.send("{}").compose(res -> {
             assertThat(res.version()).isEqualTo(HttpVersion.HTTP_2);
@@ -286,6 +294,7 @@ class ClientConnectionsTest {
   void slowStreamOverUpgradedHttp2IsNotCut() throws Exception {
     try (GatewayHarness h = GatewayHarness.start(shortClientTimeouts())) {
       slowStream(h);
+      h.get("/health");
       HttpResponse<String> r = h.post(SSE, "{}", "x-goog-api-key", CLIENT_TOKEN);
       assertThat(r.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
       assertThat(r.statusCode()).isEqualTo(200);
@@ -325,7 +334,8 @@ class ClientConnectionsTest {
   void webSocketIsNeverTimedOut() throws Exception {
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     try {
-      ClientConnections connections = new ClientConnections(new ClientLimits(1_000, 1_000, 1_000, 100, 100));
+      // The head timeout a little longer: the handshake must arrive in time on a cold, busy JVM.
+      ClientConnections connections = new ClientConnections(new ClientLimits(2_500, 1_000, 1_000, 100, 100));
       io.vertx.core.http.HttpServer server = connections.createServer(vertx, new io.vertx.core.http.HttpServerOptions())
           .webSocketHandler(ws -> ws.textMessageHandler(ws::writeTextMessage))
           .requestHandler(req -> req.response().end("plain"))
@@ -336,7 +346,7 @@ class ClientConnectionsTest {
       CompletableFuture<String> echo = new CompletableFuture<>();
       ws.closeHandler(v -> closed.complete(null));
       ws.textMessageHandler(echo::complete);
-      Thread.sleep(3_500);
+      Thread.sleep(4_000);
       assertThat(closed).as("still open after every timeout passed").isNotDone();
       ws.writeTextMessage("still here");
       assertThat(echo.get(5, TimeUnit.SECONDS)).isEqualTo("still here");
