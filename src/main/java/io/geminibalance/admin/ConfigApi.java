@@ -54,7 +54,7 @@ public final class ConfigApi {
       return;
     }
     try {
-      onLoop(rc, settings.update(changes)).onComplete((config, err) -> {
+      onLoop(rc, settings.update(changes, AdminCaller.of(rc))).onComplete((config, err) -> {
         if (err != null) {
           failure(rc, err);
           return;
@@ -76,7 +76,7 @@ public final class ConfigApi {
   public void delete(RoutingContext rc) {
     String name = rc.pathParam("name");
     try {
-      onLoop(rc, settings.revert(name)).onComplete((existed, err) -> {
+      onLoop(rc, settings.revert(name, AdminCaller.of(rc))).onComplete((existed, err) -> {
         if (err != null) {
           failure(rc, err);
         } else {
@@ -92,6 +92,8 @@ public final class ConfigApi {
     Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
     if (cause instanceof SettingsService.InvalidSetting invalid) {
       AdminResponses.error(rc, 400, invalid.getMessage(), invalid.name());
+    } else if (cause instanceof AuditLog.AuditFailed auditFailed) {
+      AdminResponses.error(rc, 500, auditFailed.getMessage(), null);
     } else {
       AdminResponses.error(rc, 500, "cannot save settings: " + cause.getMessage(), null);
     }

@@ -5,7 +5,9 @@ import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.config.SettingsCatalog;
 import io.geminibalance.storage.ApiKeyStore;
 import io.geminibalance.storage.EffectiveSettings;
+import io.geminibalance.storage.AuditEntry;
 import io.geminibalance.storage.SettingsStore;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,8 @@ public final class SettingsService {
   private final Supplier<GatewayConfig> current;
   private final Consumer<GatewayConfig> apply;
   private final Function<Map<String, String>, GatewayConfig> build;
+  private final AuditLog audit;
+  private final AdminTokens adminTokens;
 
   /** A rejected change: which setting and why (for a 400). */
   public static final class InvalidSetting extends RuntimeException {
@@ -43,8 +47,10 @@ public final class SettingsService {
 
   public SettingsService(Map<String, String> env, SettingsStore store, ApiKeyStore keys,
       Supplier<GatewayConfig> current, Consumer<GatewayConfig> apply,
-      Function<Map<String, String>, GatewayConfig> build) {
+      Function<Map<String, String>, GatewayConfig> build, AuditLog audit, AdminTokens adminTokens) {
     this.build = build;
+    this.audit = audit;
+    this.adminTokens = adminTokens;
     this.env = Map.copyOf(env);
     this.store = store;
     this.keys = keys;
@@ -58,10 +64,11 @@ public final class SettingsService {
   }
 
   /**
-   * Validates {@code changes} together with everything else in force, then saves and applies them.
-   * Nothing is saved when any value is bad.
+   * Validates {@code changes} together with everything else in force, records them in the audit
+   * log, then saves and applies them. Nothing is saved when any value is bad, or when the audit row
+   * cannot be written ({@link AuditLog.AuditFailed}).
    */
-  public CompletableFuture<GatewayConfig> update(Map<String, String> changes) {
+  public CompletableFuture<GatewayConfig> update(Map<String, String> changes, AdminCaller caller) {
     for (String name : changes.keySet()) {
       SettingsCatalog.Definition def = SettingsCatalog.find(name)
           .orElseThrow(() -> new InvalidSetting(name, name + ": unknown setting"));
@@ -73,28 +80,79 @@ public final class SettingsService {
       Map<String, String> merged = new HashMap<>(saved);
       merged.putAll(changes);
       GatewayConfig next = validate(merged);
-      return store.save(changes)
-          .thenCompose(v -> changes.containsKey("API_KEYS") ? replaceKeys(next.apiKeys()) : CompletableFuture.completedFuture(null))
-          .thenCompose(v -> withStoredKeys(next))
-          .thenApply(config -> {
-            apply.accept(config);
-            return config;
-          });
+      requireAnAdminToken(next);
+      CompletableFuture<List<String>> keysBefore = changes.containsKey("API_KEYS")
+          ? keys.list().thenApply(stored -> stored.stream().map(k -> k.secret()).toList())
+          : CompletableFuture.completedFuture(null);
+      return keysBefore
+          .thenCompose(storedKeys -> audit.record(caller, "settings.update",
+              updateChanges(changes, saved, merged, storedKeys, next)))
+          .thenCompose(v -> AuditLog.reportFailure("settings.update", store.save(changes)
+              .thenCompose(saveDone -> changes.containsKey("API_KEYS") ? replaceKeys(next.apiKeys())
+                  : CompletableFuture.completedFuture(null))
+              .thenCompose(keysDone -> withStoredKeys(next))
+              .thenApply(config -> {
+                apply.accept(config);
+                return config;
+              })));
     });
   }
 
-  /** Removes a saved value so the environment (or default) applies again. */
-  public CompletableFuture<Boolean> revert(String name) {
+  /**
+   * Removes a saved value so the environment (or default) applies again; false when none was saved
+   * (then nothing changes). Validated and audited before the value is removed.
+   */
+  public CompletableFuture<Boolean> revert(String name, AdminCaller caller) {
     if (SettingsCatalog.find(name).isEmpty()) {
       throw new InvalidSetting(name, name + ": unknown setting");
     }
-    return store.delete(name).thenCompose(existed -> store.loadAll().thenCompose(saved -> {
-      GatewayConfig next = validate(new HashMap<>(saved));
-      return withStoredKeys(next).thenApply(config -> {
-        apply.accept(config);
-        return existed;
-      });
-    }));
+    return store.loadAll().thenCompose(saved -> {
+      if (!saved.containsKey(name)) {
+        return CompletableFuture.completedFuture(false);
+      }
+      Map<String, String> remaining = new HashMap<>(saved);
+      remaining.remove(name);
+      GatewayConfig next = validate(remaining);
+      requireAnAdminToken(next);
+      return audit.record(caller, "settings.revert",
+              AuditChanges.of(List.of(name), inForce(saved), inForce(remaining)))
+          .thenCompose(v -> AuditLog.reportFailure("settings.revert", store.delete(name)
+              .thenCompose(existed -> withStoredKeys(next).thenApply(config -> {
+                apply.accept(config);
+                return existed;
+              }))));
+    });
+  }
+
+  /**
+   * Without AUTH_TOKEN the generated token is the admin's; when there is none (the gateway always
+   * ran with AUTH_TOKEN), leaving AUTH_TOKEN unset would lock every admin out.
+   */
+  private void requireAnAdminToken(GatewayConfig next) {
+    if (next.authToken() == null && !adminTokens.hasGenerated()) {
+      throw new InvalidSetting("AUTH_TOKEN", "AUTH_TOKEN: cannot be left unset: there is no generated admin token"
+          + " to take over, so nobody could use the admin API. Create one first with POST /api/admin-token/rotate"
+          + " (it answers the new token once).");
+    }
+  }
+
+  /** The masked changes of a PUT; API_KEYS is compared with the stored key set, which it replaces. */
+  private List<AuditEntry.Change> updateChanges(Map<String, String> changes, Map<String, String> saved,
+      Map<String, String> merged, List<String> storedKeys, GatewayConfig next) {
+    Map<String, String> before = inForce(saved);
+    Map<String, String> after = inForce(merged);
+    List<AuditEntry.Change> result = new ArrayList<>();
+    for (String name : changes.keySet()) {
+      result.add(name.equals("API_KEYS") && storedKeys != null
+          ? AuditChanges.list(name, storedKeys, next.apiKeys())
+          : AuditChanges.of(name, before.get(name), after.get(name)));
+    }
+    return result;
+  }
+
+  /** Every setting's value in force with these saved values. */
+  private Map<String, String> inForce(Map<String, String> saved) {
+    return EffectiveSettings.merge(SettingsCatalog.defaults(), env, saved).values();
   }
 
   private GatewayConfig validate(Map<String, String> saved) {

@@ -1,5 +1,9 @@
 package io.geminibalance.app;
 
+import io.geminibalance.admin.AdminTokenApi;
+import io.geminibalance.admin.AdminTokens;
+import io.geminibalance.admin.AuditApi;
+import io.geminibalance.admin.AuditLog;
 import io.geminibalance.admin.ConfigApi;
 import io.geminibalance.admin.SettingsService;
 import io.geminibalance.auth.ClientAuthenticator;
@@ -20,6 +24,7 @@ import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.relay.OpenAiRelay;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.requestlog.StoredAttemptLog;
+import io.geminibalance.server.AdminThrottle;
 import io.geminibalance.server.ClientConnections;
 import io.geminibalance.server.EdgePolicy;
 import io.geminibalance.server.HttpServerVerticle;
@@ -55,6 +60,8 @@ public final class Gateway {
   private Deployment servers;
   private long recheckTimer = -1;
   private long stateTimer = -1;
+  private AdminTokens adminTokens;
+  private AdminThrottle adminThrottle;
 
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
@@ -101,7 +108,14 @@ public final class Gateway {
     persistence.startRetention(live::get);
     UpstreamExecutor executor = new UpstreamExecutor(new QueueLeaser(vertx, queue), pool, upstream,
         attemptLog, () -> live.get().maxAttempts(), clock);
-    ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens());
+    AuditLog audit = new AuditLog(persistence.storage().auditLog(), InstantSource.system());
+    AdminTokens adminTokens = new AdminTokens(persistence.storage().adminToken(), audit, System.out,
+        persistence.storage().tokenFingerprints());
+    adminTokens.start(config);
+    gateway.adminTokens = adminTokens;
+    gateway.adminThrottle = new AdminThrottle(Settings.adminAuthFailuresPerMinute(config));
+    ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens(), adminTokens.inForce(config),
+        persistence.storage().tokenFingerprints());
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
         new NativeGeminiRelay(executor, () -> live.get().filteredModels()),
         new OpenAiCompatRelay(executor),
@@ -109,12 +123,15 @@ public final class Gateway {
             new MediaFetcher(vertx, mediaSettings(config)), new ThoughtSignatureCache(100_000, 6 * 3_600_000L),
             live::get, clock),
         () -> health(pool, clock.getAsLong(), attemptLog), clock,
-        () -> live.get().authToken(),
+        gateway.adminThrottle,
         new ConfigApi(new SettingsService(persistence.env(), persistence.storage().settings(),
-            persistence.storage().apiKeys(), live::get, gateway::reconfigure, Settings::build)),
+            persistence.storage().apiKeys(), live::get, gateway::reconfigure, Settings::build, audit, adminTokens)),
         () -> JsonObject.mapFrom(pool.quotaSnapshot()),
+        new AuditApi(audit),
+        new AdminTokenApi(adminTokens, live::get),
         EdgePolicy.live(live::get), Settings.clientLimits(config));
     live.onChange(next -> gateway.apply(next, authenticator));
+    adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
     gateway.scheduleRecheck(config);
     gateway.startKeyStateSync();
     logCapacity(config, pool);
@@ -123,7 +140,8 @@ public final class Gateway {
 
   /** Applies a changed configuration to every running part; keys keep their state. */
   private void apply(GatewayConfig next, ClientAuthenticator authenticator) {
-    authenticator.update(next.clientTokens());
+    refreshAuthenticator(authenticator);
+    adminThrottle.updateLimit(Settings.adminAuthFailuresPerMinute(next));
     pool.replaceKeys(keys(next));
     pool.updatePolicy(Settings.quotaPolicy(next));
     queue.updateSettings(Settings.queueSettings(next));
@@ -131,6 +149,16 @@ public final class Gateway {
     LogLevels.apply(next.logLevel());
     scheduleRecheck(next);
     LOG.info("Configuration applied: {} key(s), upstream {}", next.apiKeys().size(), next.baseUrl());
+  }
+
+  /**
+   * Client tokens and the admin credential from the configuration in force and the generated token.
+   * Settings changes and rotations both call this; under the lock each reads both afresh, so the
+   * later call never writes older values than the earlier one.
+   */
+  private synchronized void refreshAuthenticator(ClientAuthenticator authenticator) {
+    GatewayConfig config = live.get();
+    authenticator.update(config.clientTokens(), adminTokens.inForce(config));
   }
 
   private static List<ApiKey> keys(GatewayConfig config) {
@@ -142,8 +170,7 @@ public final class Gateway {
   }
 
   private static MediaFetcher.Settings mediaSettings(GatewayConfig config) {
-    return new MediaFetcher.Settings(20L * 1024 * 1024, 15_000,
-        config.values().bool("IMAGE_FETCH_ALLOW_PRIVATE", false));
+    return new MediaFetcher.Settings(15_000, config.values().bool("IMAGE_FETCH_ALLOW_PRIVATE", false));
   }
 
   /**
@@ -242,13 +269,6 @@ public final class Gateway {
   }
 
   private static void logStartup(GatewayConfig config, int port) {
-    switch (config.authTokenSource()) {
-      case GENERATED -> LOG.warn("Neither AUTH_TOKEN nor ALLOWED_TOKENS is set: generated the admin"
-          + " token {} (shown only now; set AUTH_TOKEN to choose your own)", config.authToken());
-      case FIRST_ALLOWED_TOKEN -> LOG.warn("AUTH_TOKEN is empty: the first ALLOWED_TOKENS entry ({})"
-          + " is the admin token, as in gemini-balance", ApiKey.mask(config.authToken()));
-      case AUTH_TOKEN -> { }
-    }
     if (config.apiKeys().isEmpty()) {
       LOG.warn("API_KEYS is empty: every data-plane request will get 503 until keys are added");
     }

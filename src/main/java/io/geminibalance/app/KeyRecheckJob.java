@@ -2,6 +2,7 @@ package io.geminibalance.app;
 
 import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.keypool.KeyPool;
+import io.geminibalance.protocol.gemini.GeminiMethod;
 import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.upstream.OutcomeClassifier;
 import io.geminibalance.upstream.UpstreamCall;
@@ -74,7 +75,7 @@ public final class KeyRecheckJob {
   /** True when the key answered 2xx. */
   public Future<Boolean> probe(ApiKey key) {
     String model = testModel.get();
-    UpstreamCall call = new UpstreamCall(HttpMethod.POST, "/models/" + model + ":generateContent", "",
+    UpstreamCall call = new UpstreamCall(HttpMethod.POST, GeminiMethod.GENERATE_CONTENT.pathFor(model), "",
         MultiMap.caseInsensitiveMultiMap(), PROBE, model, false, KeyPlacement.GOOG_API_KEY_HEADER,
         "key-check");
     return client.send(call, key, request -> { }).compose(response -> {

@@ -1,8 +1,10 @@
 package io.geminibalance.app;
 
+import io.geminibalance.admin.AdminTokenCommand;
 import io.geminibalance.config.ConfigException;
 import io.geminibalance.config.EnvSource;
 import io.geminibalance.config.GatewayConfig;
+import io.geminibalance.storage.Storage;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,6 +22,10 @@ public final class Main {
     useNettyPooledAllocator();
     skipNettyLeakSampling();
     Map<String, String> raw = EnvSource.load(Path.of("."), System.getenv());
+    if (java.util.Arrays.asList(args).contains(AdminTokenCommand.FLAG)) {
+      System.exit(rotateAdminToken(raw));
+      return;
+    }
     IoTransport.Choice transport;
     try {
       LogLevels.apply(GatewayConfig.from(raw).logLevel());
@@ -56,6 +62,21 @@ public final class Main {
         log.warn("Shutdown did not finish cleanly: {}", e.getMessage());
       }
     }, "shutdown"));
+  }
+
+  /** {@code --rotate-admin-token}: prints a new admin token and exits (see {@link AdminTokenCommand}). */
+  private static int rotateAdminToken(Map<String, String> raw) {
+    try (Persistence persistence = Persistence.open(raw)) {
+      Storage storage = persistence.storage();
+      return AdminTokenCommand.run(storage.settings(), storage.adminToken(), storage.auditLog(),
+          storage.tokenFingerprints(), raw, System.out, System.err);
+    } catch (ConfigException e) {
+      System.err.println("Configuration error: " + e.getMessage());
+      return 2;
+    } catch (RuntimeException e) {
+      System.err.println("Cannot rotate the admin token: " + e.getMessage());
+      return 1;
+    }
   }
 
   /**

@@ -8,7 +8,9 @@ import io.geminibalance.requestlog.ErrorLogSanitizer;
 import io.geminibalance.requestlog.LogWriter;
 import io.geminibalance.requestlog.SecretRedactor;
 import io.geminibalance.requestlog.StoredAttemptLog;
+import io.geminibalance.storage.AtRestEncryption;
 import io.geminibalance.storage.EffectiveSettings;
+import io.geminibalance.storage.EncryptionKeyException;
 import io.geminibalance.storage.RetentionPolicy;
 import io.geminibalance.storage.Storage;
 import io.geminibalance.storage.StorageConfig;
@@ -32,8 +34,9 @@ public final class Persistence implements AutoCloseable {
   /** Settings a saved value may not change: they need a restart and are read from the environment. */
   static final Set<String> ENV_ONLY = Set.of("PORT", "HOST", "DATABASE_TYPE", "DATABASE_URL",
       "SQLITE_DATABASE", "EVENT_LOOPS", "UPSTREAM_MAX_CONNECTIONS", "UPSTREAM_HTTP2_MAX_CONNECTIONS",
-      "UPSTREAM_H2C", IoTransport.SETTING, "CLIENT_HEADER_TIMEOUT_SECONDS", "CLIENT_IDLE_TIMEOUT_SECONDS",
-      "CLIENT_BODY_TIMEOUT_SECONDS", "MAX_CLIENT_CONNECTIONS", "MAX_H2_STREAMS");
+      "UPSTREAM_H2C", IoTransport.SETTING, AtRestEncryption.KEY_SETTING, AtRestEncryption.PREVIOUS_KEY_SETTING,
+      "CLIENT_HEADER_TIMEOUT_SECONDS", "CLIENT_IDLE_TIMEOUT_SECONDS", "CLIENT_BODY_TIMEOUT_SECONDS",
+      "MAX_CLIENT_CONNECTIONS", "MAX_H2_STREAMS");
 
   private final Storage storage;
   private final Map<String, String> env;
@@ -53,7 +56,20 @@ public final class Persistence implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("DATABASE_TYPE", env.getOrDefault("DATABASE_TYPE", ""), e.getMessage());
     }
-    return new Persistence(Storage.open(config), env);
+    try {
+      return new Persistence(Storage.open(config, AtRestEncryption.fromEnv(env, Persistence::isSecretSetting)), env);
+    } catch (EncryptionKeyException e) {
+      throw new ConfigException(e.setting(), e.getMessage());
+    }
+  }
+
+  /**
+   * Which saved settings are stored encrypted when ENCRYPTION_KEY is set: the catalogue's secrets,
+   * and any name it does not know (gemini-balance saved VERTEX_API_KEYS, PAID_KEY, PROXIES with
+   * passwords, image-host tokens, ...: without knowing a value, assume it is a secret).
+   */
+  static boolean isSecretSetting(String name) {
+    return SettingsCatalog.find(name).map(SettingsCatalog.Definition::secret).orElse(true);
   }
 
   public Storage storage() {

@@ -20,10 +20,17 @@ final class Settings {
     quotaPolicy(config);
     queueSettings(config);
     io.geminibalance.relay.OpenAiOptions.from(config);
+    io.geminibalance.relay.ImageLimits.from(config);
     upstreamPool(config);
+    adminAuthFailuresPerMinute(config);
     clientLimits(config);
     io.geminibalance.server.EdgePolicy.from(config.values());
     return config;
+  }
+
+  /** Failed admin authentications allowed per client address and minute (then 429 until the minute is over). */
+  static int adminAuthFailuresPerMinute(GatewayConfig config) {
+    return config.values().integer("ADMIN_AUTH_FAILURES_PER_MINUTE", 10, 1, 1_000_000);
   }
 
   /** Client connection limits and timeouts (read at start; changing them needs a restart). */

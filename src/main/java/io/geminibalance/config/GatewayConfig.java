@@ -1,9 +1,7 @@
 package io.geminibalance.config;
 
 import java.net.URI;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -36,22 +34,22 @@ public record GatewayConfig(
       "gemini-1.0-pro-vision-latest", "gemini-pro-vision", "chat-bison-001", "text-bison-001",
       "embedding-gecko-001");
 
-  /** Where the admin token came from; the start-up log says so. */
-  public enum AuthTokenSource { AUTH_TOKEN, FIRST_ALLOWED_TOKEN, GENERATED }
+  /**
+   * Where the admin token comes from. Without AUTH_TOKEN it is the generated token kept (hashed)
+   * in the database, never the first ALLOWED_TOKENS entry as in gemini-balance: that token is
+   * every client's, and the admin may send all pool keys to a host of its choice (BASE_URL).
+   */
+  public enum AuthTokenSource { AUTH_TOKEN, GENERATED }
 
-  /** Validates every setting; throws {@link ConfigException} naming the first bad one. */
+  /**
+   * Validates every setting; throws {@link ConfigException} naming the first bad one.
+   * {@link #authToken()} is null when AUTH_TOKEN is unset (the generated token applies).
+   */
   public static GatewayConfig from(Map<String, String> raw) {
     ConfigValues v = new ConfigValues(raw);
     List<String> allowed = v.list("ALLOWED_TOKENS", List.of());
     String auth = v.get("AUTH_TOKEN");
-    AuthTokenSource source = AuthTokenSource.AUTH_TOKEN;
-    if (auth == null && !allowed.isEmpty()) {
-      auth = allowed.get(0);
-      source = AuthTokenSource.FIRST_ALLOWED_TOKEN;
-    } else if (auth == null) {
-      auth = generateToken();
-      source = AuthTokenSource.GENERATED;
-    }
+    AuthTokenSource source = auth == null ? AuthTokenSource.GENERATED : AuthTokenSource.AUTH_TOKEN;
     return new GatewayConfig(
         v.string("HOST", "0.0.0.0"),
         v.integer("PORT", 8000, 0, 65535),
@@ -78,10 +76,15 @@ public record GatewayConfig(
         customHeaders, logLevel, values);
   }
 
-  /** Every token that may call the data plane: ALLOWED_TOKENS plus the admin token. */
+  /**
+   * Every token in clear that may call the data plane: ALLOWED_TOKENS plus AUTH_TOKEN when set (the
+   * generated admin token is accepted as well, by its hash: see ClientAuthenticator).
+   */
   public List<String> clientTokens() {
     LinkedHashSet<String> tokens = new LinkedHashSet<>(allowedTokens);
-    tokens.add(authToken);
+    if (authToken != null) {
+      tokens.add(authToken);
+    }
     return List.copyOf(tokens);
   }
 
@@ -118,11 +121,5 @@ public record GatewayConfig(
 
   private static List<String> dedupe(List<String> keys) {
     return List.copyOf(new LinkedHashSet<>(keys));
-  }
-
-  private static String generateToken() {
-    byte[] bytes = new byte[24];
-    new SecureRandom().nextBytes(bytes);
-    return "sk-gb-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 }

@@ -11,10 +11,20 @@ public sealed interface KeyOutcome {
   /** The key answered; clears its failure count and any cooldown for the model. */
   record Success() implements KeyOutcome {}
 
-  /** The key itself is dead (API_KEY_INVALID, expired, suspended): disable it at once. */
+  /** The key itself is dead (API_KEY_INVALID, expired, its project gone): disable it at once. */
   record KeyInvalid(String reason) implements KeyOutcome {}
 
-  /** A key problem that may pass (401, 403 permission): counts toward MAX_FAILURES. */
+  /**
+   * The key works but its project or restrictions refuse the API (service or billing disabled,
+   * project suspended, API restrictions): disable it at once; unlike a dead key, its owner can
+   * fix this, and the periodic re-check then brings it back.
+   */
+  record KeyBlocked(String reason) implements KeyOutcome {}
+
+  /**
+   * A reason that names the key but that the classifier does not know: counts toward
+   * MAX_FAILURES. The request's own 401/403 never comes here.
+   */
   record KeyFailure(String reason) implements KeyOutcome {}
 
   /** Google's quota refused this key for this model. */

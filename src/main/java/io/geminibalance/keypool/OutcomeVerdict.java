@@ -22,7 +22,7 @@ sealed interface OutcomeVerdict {
   /** The key's tier has no quota for this model. */
   record DisableForModel(String reason) implements OutcomeVerdict {}
 
-  /** The key is dead. */
+  /** The key is dead, or blocked by its project until its owner acts (the reason says which). */
   record DisableKey(String reason) implements OutcomeVerdict {}
 
   /** A key problem that may pass; disables at MAX_FAILURES. */
@@ -42,7 +42,9 @@ sealed interface OutcomeVerdict {
     return switch (outcome) {
       case KeyOutcome.Success s -> new Clear();
       case KeyOutcome.Neutral n -> new Ignore();
-      case KeyOutcome.KeyInvalid invalid -> new DisableKey(invalid.reason());
+      case KeyOutcome.KeyInvalid invalid -> new DisableKey("dead: " + invalid.reason());
+      case KeyOutcome.KeyBlocked blocked -> new DisableKey("blocked until its owner acts (re-checked): "
+          + blocked.reason());
       case KeyOutcome.KeyFailure failure -> new CountFailure(failure.reason());
       case KeyOutcome.ModelUnavailable unavailable -> new DisableForModel(unavailable.reason());
       case RateLimited limited -> rateLimited(limited, facts, policy);

@@ -8,7 +8,8 @@ import java.util.Map;
  * limits and MAX_FAILURES are operator settings.
  *
  * @param limits requests per key and model
- * @param maxFailures key failures (401/403) in a row before the key is disabled
+ * @param maxFailures failures in a row with a key reason the classifier does not know before the
+ *     key is disabled (known key reasons disable at once; the request's own errors never count)
  * @param cooldownCap the longest per-minute cooldown honoured before re-probing
  * @param shortCooldown the cooldown after a 429 that carries no usable details
  * @param minuteCooldown the cooldown after a per-minute 429 without RetryInfo

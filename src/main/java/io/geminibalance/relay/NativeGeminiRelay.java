@@ -1,6 +1,7 @@
 package io.geminibalance.relay;
 
-import io.geminibalance.protocol.gemini.GeminiRoute;
+import io.geminibalance.protocol.gemini.GeminiMethod;
+import io.geminibalance.protocol.gemini.NativePath;
 import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.streaming.SseRelayTransformer;
@@ -38,40 +39,43 @@ public final class NativeGeminiRelay {
     this.filteredModels = filteredModels;
   }
 
-  /** Handles {@code resource}, the path after the version prefix (e.g. {@code models/x:countTokens}). */
+  /**
+   * Handles {@code resource}, the raw path after the version prefix (e.g. {@code models/x:countTokens}).
+   * Only what {@link NativePath} allows goes upstream, on a path rebuilt from its parts.
+   */
   public void handle(RoutingContext rc, String resource, RequestContext ctx) {
     HttpServerRequest request = rc.request();
     rc.response().closeHandler(v -> ctx.clientClosed());
-    String query = QueryStrings.withoutKey(request.query());
-    GeminiRoute route = request.method() == HttpMethod.POST ? GeminiRoute.parse(resource).orElse(null) : null;
-    if (request.method() == HttpMethod.GET && resource.equals("models")) {
-      relayModelList(rc, call(rc, resource, query, MODEL_LIST_BUCKET, false, "gemini-models"), ctx);
-    } else if (request.method() == HttpMethod.GET && resource.startsWith("models/") && resource.indexOf(':') < 0) {
-      relay(rc, call(rc, resource, query, MODEL_LIST_BUCKET, false, "gemini-model"), ctx, false);
-    } else if (route != null) {
-      boolean sse = route.streaming() && QueryStrings.wantsSse(request.query());
-      relay(rc, call(rc, resource, query, route.model(), route.streaming(), operation(route)), ctx, sse);
-    } else {
-      Responses.gemini(rc.response(), 404, "Unknown native path: " + request.method() + " /" + resource);
+    switch (NativePath.parse(request.method().name(), resource)) {
+      case NativePath.ModelList list ->
+          relayModelList(rc, call(rc, list.upstreamPath(), MODEL_LIST_BUCKET, false, "gemini-models"), ctx);
+      case NativePath.Model model ->
+          relay(rc, call(rc, model.upstreamPath(), MODEL_LIST_BUCKET, false, "gemini-model"), ctx, false);
+      case NativePath.ModelMethod modelMethod -> {
+        boolean stream = modelMethod.method().streaming();
+        boolean sse = stream && QueryStrings.wantsSse(request.query());
+        relay(rc, call(rc, modelMethod.upstreamPath(), modelMethod.model(), stream,
+            operation(modelMethod.method())), ctx, sse);
+      }
+      case NativePath.Rejected rejected -> Responses.gemini(rc.response(), rejected.status(), rejected.message());
     }
   }
 
-  private static UpstreamCall call(RoutingContext rc, String resource, String query, String model,
-      boolean stream, String operation) {
+  private static UpstreamCall call(RoutingContext rc, String upstreamPath, String model, boolean stream,
+      String operation) {
     Buffer body = rc.request().method() == HttpMethod.POST ? rc.body().buffer() : null;
-    return new UpstreamCall(rc.request().method(), "/" + resource, query,
+    return new UpstreamCall(rc.request().method(), upstreamPath, QueryStrings.withoutKey(rc.request().query()),
         rc.request().headers(), body == null ? Buffer.buffer() : body,
         model, stream, KeyPlacement.GOOG_API_KEY_HEADER, operation);
   }
 
-  private static String operation(GeminiRoute route) {
-    return switch (route.method()) {
-      case "generateContent" -> "gemini-chat-non-stream";
-      case "streamGenerateContent" -> "gemini-chat-stream";
-      case "countTokens" -> "gemini-count-tokens";
-      case "embedContent" -> "gemini-embed-single";
-      case "batchEmbedContents" -> "gemini-embed-batch";
-      default -> "gemini-" + route.method();
+  private static String operation(GeminiMethod method) {
+    return switch (method) {
+      case GENERATE_CONTENT -> "gemini-chat-non-stream";
+      case STREAM_GENERATE_CONTENT -> "gemini-chat-stream";
+      case COUNT_TOKENS -> "gemini-count-tokens";
+      case EMBED_CONTENT -> "gemini-embed-single";
+      case BATCH_EMBED_CONTENTS -> "gemini-embed-batch";
     };
   }
 

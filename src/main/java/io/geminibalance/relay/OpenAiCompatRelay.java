@@ -2,6 +2,8 @@ package io.geminibalance.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geminibalance.protocol.gemini.ModelIdSyntax;
+import io.geminibalance.protocol.openai.CompatPath;
 import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.streaming.SseRelayTransformer;
@@ -13,11 +15,9 @@ import io.geminibalance.upstream.UpstreamExecutor;
 import io.geminibalance.upstream.UpstreamResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
-import java.util.Set;
 
 /**
  * {@code /openai/v1/...}: forwards to Google's own OpenAI-compatible API
@@ -26,8 +26,6 @@ import java.util.Set;
  */
 public final class OpenAiCompatRelay {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> POST_RESOURCES = Set.of("chat/completions", "embeddings",
-      "images/generations", "audio/speech");
 
   private final UpstreamExecutor executor;
 
@@ -35,36 +33,49 @@ public final class OpenAiCompatRelay {
     this.executor = executor;
   }
 
-  /** {@code resource} is the path after {@code /openai/v1/}. */
+  /**
+   * {@code resource} is the raw path after {@code /openai/v1/}. Only what {@link CompatPath} allows
+   * goes upstream, on a path rebuilt from its parts.
+   */
   public void handle(RoutingContext rc, String resource, RequestContext ctx) {
     rc.response().closeHandler(v -> ctx.clientClosed());
-    HttpMethod method = rc.request().method();
-    if (method == HttpMethod.GET && (resource.equals("models") || resource.startsWith("models/"))) {
-      forward(rc, ctx, call(rc, resource, null, NativeGeminiRelay.MODEL_LIST_BUCKET, false));
-    } else if (method == HttpMethod.POST && POST_RESOURCES.contains(resource)) {
-      JsonNode body = parse(rc.body().buffer());
-      if (body == null) {
-        OpenAiResponses.error(rc.response(), 400, "Request body is not valid JSON.",
-            "invalid_request_error", null, "invalid_json");
-        return;
-      }
-      String model = bareModel(body.path("model").asText(""));
-      if (model.isEmpty()) {
-        OpenAiResponses.error(rc.response(), 400, "Missing required parameter: 'model'.",
-            "invalid_request_error", "model", "missing_required_parameter");
-        return;
-      }
-      boolean stream = body.path("stream").asBoolean(false);
-      forward(rc, ctx, call(rc, resource, rc.body().buffer(), model, stream));
-    } else {
-      OpenAiResponses.error(rc.response(), 404, "Unknown endpoint: " + method + " /openai/v1/" + resource,
-          "invalid_request_error", null, "unknown_url");
+    switch (CompatPath.parse(rc.request().method().name(), resource)) {
+      case CompatPath.ModelList list ->
+          forward(rc, ctx, call(rc, list.upstreamPath(), null, NativeGeminiRelay.MODEL_LIST_BUCKET, false));
+      case CompatPath.Model model ->
+          forward(rc, ctx, call(rc, model.upstreamPath(), null, NativeGeminiRelay.MODEL_LIST_BUCKET, false));
+      case CompatPath.Post post -> post(rc, ctx, post);
+      case CompatPath.Rejected rejected -> OpenAiResponses.error(rc.response(), rejected.status(),
+          rejected.message(), "invalid_request_error", rejected.param(), rejected.code());
     }
   }
 
-  private static UpstreamCall call(RoutingContext rc, String resource, Buffer body, String model,
+  private void post(RoutingContext rc, RequestContext ctx, CompatPath.Post post) {
+    JsonNode body = parse(rc.body().buffer());
+    if (body == null) {
+      OpenAiResponses.error(rc.response(), 400, "Request body is not valid JSON.",
+          "invalid_request_error", null, "invalid_json");
+      return;
+    }
+    String model = bareModel(body.path("model").asText(""));
+    if (model.isEmpty()) {
+      OpenAiResponses.error(rc.response(), 400, "Missing required parameter: 'model'.",
+          "invalid_request_error", "model", "missing_required_parameter");
+      return;
+    }
+    String problem = ModelIdSyntax.problem(model);
+    if (problem != null) {
+      OpenAiResponses.error(rc.response(), 400, "Invalid model name: " + problem,
+          "invalid_request_error", "model", "invalid_model");
+      return;
+    }
+    boolean stream = body.path("stream").asBoolean(false);
+    forward(rc, ctx, call(rc, post.upstreamPath(), rc.body().buffer(), model, stream));
+  }
+
+  private static UpstreamCall call(RoutingContext rc, String upstreamPath, Buffer body, String model,
       boolean stream) {
-    return new UpstreamCall(rc.request().method(), "/openai/" + resource,
+    return new UpstreamCall(rc.request().method(), upstreamPath,
         QueryStrings.withoutKey(rc.request().query()), rc.request().headers(),
         body, model, stream, KeyPlacement.BEARER,
         stream ? "openai-compatiable-stream" : "openai-compatiable-non-stream");

@@ -2,6 +2,7 @@ package io.geminibalance.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.geminibalance.protocol.gemini.GeminiMethod;
 import io.geminibalance.protocol.openai.EmbeddingsTranslator;
 import io.geminibalance.protocol.openai.EmbeddingsTranslator.EmbeddingsRequest;
 import io.geminibalance.protocol.openai.MalformedUpstreamException;
@@ -76,8 +77,9 @@ final class OpenAiEmbeddings {
     if (index == request.batches().size()) {
       return Future.succeededFuture(answers);
     }
-    UpstreamCall call = new UpstreamCall(HttpMethod.POST, "/models/" + request.upstreamModel() + ":batchEmbedContents",
-        "", MultiMap.caseInsensitiveMultiMap(), OpenAiRelay.jsonBuffer(request.batches().get(index)),
+    UpstreamCall call = new UpstreamCall(HttpMethod.POST,
+        GeminiMethod.BATCH_EMBED_CONTENTS.pathFor(request.upstreamModel()), "", MultiMap.caseInsensitiveMultiMap(),
+        OpenAiRelay.jsonBuffer(request.batches().get(index)),
         request.upstreamModel(), false, KeyPlacement.GOOG_API_KEY_HEADER, "openai-embedding");
     return executor.execute(call, ctx).compose(result -> {
       if (result instanceof UpstreamResult.Failed failed) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.config.GatewayConfig;
+import io.geminibalance.protocol.gemini.GeminiMethod;
+import io.geminibalance.protocol.gemini.PathSegments;
 import io.geminibalance.protocol.openai.ChatRequestTranslator;
 import io.geminibalance.protocol.openai.MediaPlaceholders;
 import io.geminibalance.protocol.openai.MediaPlaceholders.FetchedMedia;
@@ -27,9 +29,12 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -75,23 +80,28 @@ public final class OpenAiRelay {
     } else if (method == HttpMethod.POST && resource.equals("embeddings")) {
       OpenAiEmbeddings.handle(rc, executor, ctx, parse(rc));
     } else {
-      OpenAiResponses.error(rc.response(), 404, "Unknown endpoint: " + method + " " + rc.request().path(),
+      OpenAiResponses.error(rc.response(), 404, "Unknown endpoint: " + method + " "
+          + PathSegments.excerpt(rc.request().path(), 0, rc.request().path().length()),
           "invalid_request_error", null, "unknown_url");
     }
   }
 
   /** Options are rebuilt only when the configuration object changes, not per request. */
   private TranslationOptions options() {
+    return cached().options();
+  }
+
+  private CachedOptions cached() {
     GatewayConfig current = config.get();
     CachedOptions cached = this.cached;
     if (cached == null || cached.config() != current) {
-      cached = new CachedOptions(current, OpenAiOptions.from(current));
+      cached = new CachedOptions(current, OpenAiOptions.from(current), ImageLimits.from(current));
       this.cached = cached;
     }
-    return cached.options();
+    return cached;
   }
 
-  private record CachedOptions(GatewayConfig config, TranslationOptions options) {}
+  private record CachedOptions(GatewayConfig config, TranslationOptions options, ImageLimits images) {}
 
   private volatile CachedOptions cached;
 
@@ -108,39 +118,91 @@ public final class OpenAiRelay {
           "invalid_request");
       return;
     }
-    fetchMedia(translated).onComplete(ar -> {
+    List<String> urls = translated.mediaUrls().stream().distinct().toList();
+    ImageLimits limits = cached().images();
+    if (urls.size() > limits.perRequest()) {
+      OpenAiResponses.error(rc.response(), 400, "This request has " + urls.size() + " image URLs to download;"
+          + " the gateway downloads at most " + limits.perRequest() + " per request (MAX_IMAGE_DOWNLOADS)."
+          + " Send fewer, or send images inline as data: URLs.", "invalid_request_error", "messages",
+          "too_many_image_urls");
+      return;
+    }
+    ImageBudget.Request budget = media.requestBudget(limits);
+    fetchMedia(translated, urls, budget).onComplete(ar -> {
       if (ar.failed()) {
-        OpenAiResponses.error(rc.response(), 400, "Could not use an image URL: " + ar.cause().getMessage(),
-            "invalid_request_error", "messages", "invalid_image_url");
+        budget.release();
+        imageFailure(rc, ar.cause());
         return;
       }
-      send(rc, ctx, translated, ar.result());
+      send(rc, ctx, translated, ar.result(), budget);
     });
   }
 
-  private Future<ObjectNode> fetchMedia(TranslatedChatRequest translated) {
-    if (translated.mediaUrls().isEmpty()) {
-      return Future.succeededFuture(translated.body());
+  private static void imageFailure(RoutingContext rc, Throwable cause) {
+    if (cause instanceof ImageBudget.Exceeded exceeded && exceeded.gatewayWide()) {
+      rc.response().putHeader("retry-after", Long.toString(ImageBudget.RETRY_AFTER_SECONDS));
+      OpenAiResponses.error(rc.response(), 503, exceeded.getMessage(), "server_error", null,
+          "image_downloads_busy");
+    } else if (cause instanceof ImageBudget.Exceeded exceeded) {
+      OpenAiResponses.error(rc.response(), 400, exceeded.getMessage(), "invalid_request_error", "messages",
+          "image_too_large");
+    } else {
+      OpenAiResponses.error(rc.response(), 400, "Could not use an image URL: " + cause.getMessage(),
+          "invalid_request_error", "messages", "invalid_image_url");
     }
-    Map<String, FetchedMedia> fetched = new HashMap<>();
-    List<Future<Void>> downloads = translated.mediaUrls().stream().distinct()
-        .map(url -> media.fetch(url).map(m -> {
-          synchronized (fetched) {
-            fetched.put(url, new FetchedMedia(m.mimeType(), m.base64()));
-          }
-          return (Void) null;
-        })).toList();
-    return Future.all(downloads).map(v -> MediaPlaceholders.withFetchedMedia(translated.body(), fetched));
   }
 
-  private void send(RoutingContext rc, RequestContext ctx, TranslatedChatRequest translated, ObjectNode body) {
+  /** The translated body with every URL downloaded, a few at a time; the first failure ends it. */
+  private Future<Fetched> fetchMedia(TranslatedChatRequest translated, List<String> urls,
+      ImageBudget.Request budget) {
+    if (urls.isEmpty()) {
+      return Future.succeededFuture(new Fetched(translated.body(), 0));
+    }
+    Map<String, FetchedMedia> fetched = new ConcurrentHashMap<>();
+    Deque<String> queue = new ConcurrentLinkedDeque<>(urls);
+    List<Future<Void>> workers = new ArrayList<>();
+    for (int i = 0; i < Math.min(ImageLimits.PER_REQUEST_CONCURRENCY, urls.size()); i++) {
+      workers.add(drain(queue, fetched, budget));
+    }
+    return Future.all(workers).transform(ar -> {
+      if (ar.failed()) {
+        budget.abandon();
+        return Future.failedFuture(ar.cause());
+      }
+      long bytes = fetched.values().stream().mapToLong(m -> m.bytes().length).sum();
+      return Future.succeededFuture(new Fetched(MediaPlaceholders.withFetchedMedia(translated.body(), fetched),
+          bytes));
+    });
+  }
+
+  private Future<Void> drain(Deque<String> queue, Map<String, FetchedMedia> fetched, ImageBudget.Request budget) {
+    String url = queue.poll();
+    if (url == null || budget.abandoned()) {
+      return Future.succeededFuture();
+    }
+    return media.fetch(url, budget).compose(m -> {
+      fetched.put(url, new FetchedMedia(m.mimeType(), m.bytes()));
+      return drain(queue, fetched, budget);
+    }, failure -> {
+      budget.abandon(); // the request fails: its other downloads stop
+      return Future.failedFuture(failure);
+    });
+  }
+
+  /** A body ready to send and the downloaded bytes in it (to size the buffer it is written to). */
+  private record Fetched(ObjectNode body, long mediaBytes) {}
+
+  private void send(RoutingContext rc, RequestContext ctx, TranslatedChatRequest translated, Fetched fetched,
+      ImageBudget.Request budget) {
     String model = translated.upstreamModel();
+    Buffer body = jsonBuffer(fetched.body(), expectedBytes(rc, fetched.mediaBytes()));
     UpstreamCall call = new UpstreamCall(HttpMethod.POST,
-        "/models/" + model + (translated.stream() ? ":streamGenerateContent" : ":generateContent"),
-        translated.stream() ? "alt=sse" : "", forwardedHeaders(rc), jsonBuffer(body),
+        (translated.stream() ? GeminiMethod.STREAM_GENERATE_CONTENT : GeminiMethod.GENERATE_CONTENT).pathFor(model),
+        translated.stream() ? "alt=sse" : "", forwardedHeaders(rc), body,
         model, translated.stream(), KeyPlacement.GOOG_API_KEY_HEADER,
         translated.stream() ? "openai-chat-stream" : "openai-chat-non-stream");
     executor.execute(call, ctx).onComplete(ar -> {
+      budget.release(); // Google has the body (or never will): its images no longer count
       if (ar.failed()) {
         OpenAiResponses.error(rc.response(), 500, "gateway error: " + ar.cause().getMessage(),
             "server_error", null, "internal");
@@ -151,6 +213,17 @@ public final class OpenAiRelay {
         OpenAiFailures.send(rc.response(), (UpstreamResult.Failed) ar.result(), translated.model().requested());
       }
     });
+  }
+
+  /**
+   * What the translated body will take as JSON: the client's body (the text carries over about
+   * one to one) plus the downloaded bytes as base64, so the buffer is allocated once at about the
+   * right size instead of grown by copies.
+   */
+  private static int expectedBytes(RoutingContext rc, long mediaBytes) {
+    Buffer client = rc.body().buffer();
+    long expected = (client == null ? 0 : client.length()) + (mediaBytes + 2) / 3 * 4 + JSON_INITIAL_BYTES;
+    return (int) Math.min(expected, Integer.MAX_VALUE - 8);
   }
 
   private static MultiMap forwardedHeaders(RoutingContext rc) {
@@ -169,7 +242,12 @@ public final class OpenAiRelay {
    * surrogate in some text) goes through {@code toString()} as before.
    */
   static Buffer jsonBuffer(JsonNode node) {
-    ByteBuf bytes = Unpooled.buffer(JSON_INITIAL_BYTES);
+    return jsonBuffer(node, JSON_INITIAL_BYTES);
+  }
+
+  /** As {@link #jsonBuffer(JsonNode)}, starting from {@code expectedBytes} of room. */
+  static Buffer jsonBuffer(JsonNode node, int expectedBytes) {
+    ByteBuf bytes = Unpooled.buffer(Math.max(JSON_INITIAL_BYTES, expectedBytes));
     try (OutputStream out = new ByteBufOutputStream(bytes)) {
       JSON.writeValue(out, node);
       if (bytes.writableBytes() > JSON_SLACK_BYTES) {

@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * Gemini SSE in, OpenAI {@code chat.completion.chunk} SSE out, one upstream event at a time. An
- * upstream error event or a broken connection ends the stream with an OpenAI error event and no
- * {@code [DONE]}, so SDKs raise an error instead of accepting a truncated answer.
+ * upstream error event, an event that cannot be read (not JSON, not a response object) or a
+ * broken connection ends the stream with an OpenAI error event and no {@code [DONE]}, so SDKs
+ * raise an error instead of accepting a truncated answer.
  */
 final class OpenAiStreamTransformer implements ChunkTransformer {
   private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
@@ -54,23 +55,23 @@ final class OpenAiStreamTransformer implements ChunkTransformer {
         "upstream_stream_interrupted"));
   }
 
+  // An upstream error event or an unreadable one ends the stream (the translator says so).
   private List<Buffer> translate(List<String> payloads) {
     List<Buffer> out = new ArrayList<>(payloads.size());
     for (String payload : payloads) {
-      JsonNode event = parse(payload);
-      if (event == null) {
-        continue;
+      if (payload.isBlank()) {
+        continue; // an empty data field carries nothing
       }
-      if (ChatStreamTranslator.isError(event)) {
-        out.add(event(ChatStreamTranslator.errorEvent(event.get("error"))));
+      translator.onEvent(parse(payload)).forEach(c -> out.add(event(c)));
+      if (translator.failed()) {
         stopped = true;
         break;
       }
-      translator.onEvent(event).forEach(c -> out.add(event(c)));
     }
     return out;
   }
 
+  /** The event's JSON, or null when it is not JSON (the translator reports that as malformed). */
   private static JsonNode parse(String payload) {
     try {
       return OpenAiRelay.JSON.readTree(payload);

@@ -18,7 +18,10 @@ public record KeyIdentity(String fingerprint, String last4) {
     return new KeyIdentity(key.fingerprint(), lastFour(key.secret()));
   }
 
-  /** For client tokens and other secrets that are not upstream keys. */
+  /**
+   * The identity an upstream key has in the pool and in stored rows, from the key alone (rows
+   * gemini-balance wrote hold the full key). Client tokens get {@link TokenFingerprints#of} instead.
+   */
   public static KeyIdentity ofSecret(String secret) {
     return of(new ApiKey(secret));
   }
@@ -28,7 +31,7 @@ public record KeyIdentity(String fingerprint, String last4) {
     return "..." + last4;
   }
 
-  private static String lastFour(String secret) {
+  static String lastFour(String secret) {
     return secret.length() <= 4 ? "" : secret.substring(secret.length() - 4);
   }
 }

@@ -8,18 +8,18 @@ import org.slf4j.Logger;
  * A WARN line that repeats at most once per interval, saying how often it was held back, so that
  * an outage under load neither floods the log nor goes unnoticed.
  */
-final class RateLimitedWarning {
+public final class RateLimitedWarning {
   private final Logger log;
   private final long intervalNanos;
   private final AtomicLong nextAllowed = new AtomicLong(Long.MIN_VALUE);
   private final AtomicLong suppressed = new AtomicLong();
 
-  RateLimitedWarning(Logger log, Duration interval) {
+  public RateLimitedWarning(Logger log, Duration interval) {
     this.log = log;
     this.intervalNanos = interval.toNanos();
   }
 
-  void warn(String format, Object... arguments) {
+  public void warn(String format, Object... arguments) {
     long now = System.nanoTime();
     long allowed = nextAllowed.get();
     if ((allowed != Long.MIN_VALUE && now - allowed < 0) || !nextAllowed.compareAndSet(allowed, now + intervalNanos)) {

@@ -1,5 +1,7 @@
 package io.geminibalance.server;
 
+import io.geminibalance.admin.AdminTokenApi;
+import io.geminibalance.admin.AuditApi;
 import io.geminibalance.admin.ConfigApi;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.relay.NativeGeminiRelay;
@@ -36,9 +38,11 @@ public final class Routes {
       OpenAiRelay openAiRelay,
       Supplier<JsonObject> health,
       LongSupplier clock,
-      Supplier<String> adminToken,
+      AdminThrottle adminThrottle,
       ConfigApi configApi,
       Supplier<JsonObject> pool,
+      AuditApi auditApi,
+      AdminTokenApi adminTokenApi,
       Supplier<EdgePolicy> edge,
       ClientLimits clientLimits) {}
 
@@ -66,12 +70,14 @@ public final class Routes {
           .handler(rc -> nativeRelay(rc, prefix, deps));
     }
     router.route("/api/*").handler(Intake.admin(deps.edge()))
-        .handler(new AdminAuth(deps.adminToken()))
+        .handler(new AdminAuth(deps.authenticator(), deps.adminThrottle()))
         .handler(bodies);
     router.get("/api/config").handler(deps.configApi()::get);
     router.put("/api/config").handler(deps.configApi()::put);
     router.delete("/api/config/:name").handler(deps.configApi()::delete);
     router.get("/api/pool").handler(rc -> rc.json(deps.pool().get()));
+    router.get("/api/audit").handler(deps.auditApi()::list);
+    router.post("/api/admin-token/rotate").handler(deps.adminTokenApi()::rotate);
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator());
     router.route(COMPAT_PREFIX + "/*")
         .handler(dataIntake)
@@ -119,9 +125,16 @@ public final class Routes {
     deps.nativeRelay().handle(rc, resource(rc, prefix), context(rc, deps));
   }
 
-  /** The path below {@code prefix}, without its leading slash. */
+  /**
+   * The raw path below {@code prefix}, without its leading slash. Routing matched the normalised
+   * path; a raw path that reached this prefix only through normalisation ({@code /api/../v1beta/...},
+   * {@code /%761beta/...}) is handed on whole, for the surface's own path check to refuse.
+   */
   private static String resource(RoutingContext rc, String prefix) {
     String path = rc.request().path();
+    if (!path.startsWith(prefix) || (path.length() > prefix.length() && path.charAt(prefix.length()) != '/')) {
+      return path.startsWith("/") ? path.substring(1) : path;
+    }
     return path.length() > prefix.length() + 1 ? path.substring(prefix.length() + 1) : "";
   }
 

@@ -5,6 +5,8 @@ import io.geminibalance.requestlog.ErrorLogEntry;
 import io.geminibalance.requestlog.ErrorLogSanitizer;
 import io.geminibalance.requestlog.LogWriter;
 import io.geminibalance.requestlog.RequestLogEntry;
+import io.geminibalance.requestlog.TokenFingerprints;
+import io.geminibalance.storage.jdbc.AtRestMigration;
 import io.geminibalance.storage.jdbc.DataSources;
 import io.geminibalance.storage.jdbc.Jdbc;
 import io.geminibalance.storage.jdbc.JdbcStores;
@@ -37,43 +39,71 @@ public final class Storage implements AutoCloseable {
   private final RequestLogStore requestLogs;
   private final ErrorLogStore errorLogs;
   private final StatsStore stats;
+  private final AdminTokenStore adminToken;
+  private final AuditLogStore auditLog;
+  private final TokenFingerprints tokenFingerprints;
   private final Deque<AutoCloseable> writers = new ArrayDeque<>();
   private boolean closed;
 
-  private Storage(StorageConfig config, HikariDataSource dataSource, Clock clock) {
+  private Storage(StorageConfig config, HikariDataSource dataSource, Jdbc jdbc, Clock clock,
+      AtRestEncryption encryption, TokenFingerprints tokenFingerprints) {
     this.config = config;
     this.dataSource = dataSource;
     this.clock = clock;
-    this.jdbc = new Jdbc(dataSource, SqlDialect.of(config.type()), config.maxPoolSize());
-    JdbcStores stores = new JdbcStores(jdbc, config.zone(), clock);
+    this.jdbc = jdbc;
+    this.tokenFingerprints = tokenFingerprints;
+    JdbcStores stores = new JdbcStores(jdbc, config.zone(), clock, encryption.key(), encryption.secretSetting());
     this.settings = stores.settings();
     this.apiKeys = stores.apiKeys();
     this.keyStates = stores.keyStates();
     this.requestLogs = stores.requestLogs();
     this.errorLogs = stores.errorLogs();
     this.stats = stores.stats();
+    this.adminToken = stores.adminToken();
+    this.auditLog = stores.auditLog();
   }
 
   /** Connects and migrates; blocks (call it at start-up, before the event loops take traffic). */
   public static Storage open(StorageConfig config) {
-    return open(config, Clock.systemUTC());
+    return open(config, Clock.systemUTC(), AtRestEncryption.none());
   }
 
   public static Storage open(StorageConfig config, Clock clock) {
-    HikariDataSource dataSource = connect(config);
+    return open(config, clock, AtRestEncryption.none());
+  }
+
+  public static Storage open(StorageConfig config, AtRestEncryption encryption) {
+    return open(config, Clock.systemUTC(), encryption);
+  }
+
+  /**
+   * Connects, migrates the schema, then brings stored secrets to {@code encryption} (see
+   * {@link io.geminibalance.storage.jdbc.AtRestMigration}).
+   *
+   * @throws EncryptionKeyException when the keys given do not fit the database; nothing is changed
+   */
+  public static Storage open(StorageConfig config, Clock clock, AtRestEncryption encryption) {
+    HikariDataSource dataSource = connect(config, encryption);
+    Jdbc jdbc = null;
     try {
       int applied = Migrations.migrate(dataSource, config.type());
+      jdbc = new Jdbc(dataSource, SqlDialect.of(config.type()), config.maxPoolSize());
+      TokenFingerprints fingerprints = new TokenFingerprints(new AtRestMigration(jdbc, encryption).run());
       LOG.info("storage: {} ready, {} migrations applied", config, applied);
-      return new Storage(config, dataSource, clock);
+      return new Storage(config, dataSource, jdbc, clock, encryption, fingerprints);
     } catch (RuntimeException e) {
+      if (jdbc != null) {
+        jdbc.close();
+      }
       dataSource.close();
       throw e;
     }
   }
 
-  private static HikariDataSource connect(StorageConfig config) {
+  /** SQLite zeroes deleted content when values are encrypted, so a replaced plaintext does not linger. */
+  private static HikariDataSource connect(StorageConfig config, AtRestEncryption encryption) {
     try {
-      return DataSources.pool(config);
+      return DataSources.pool(config, encryption.encrypts());
     } catch (RuntimeException e) {
       throw new StorageException("storage: cannot connect to " + config + ": " + e.getMessage(), e);
     }
@@ -111,6 +141,19 @@ public final class Storage implements AutoCloseable {
 
   public StatsStore stats() {
     return stats;
+  }
+
+  public AdminTokenStore adminToken() {
+    return adminToken;
+  }
+
+  public AuditLogStore auditLog() {
+    return auditLog;
+  }
+
+  /** Client-token fingerprints with this installation's secret (the same for every instance on this database). */
+  public TokenFingerprints tokenFingerprints() {
+    return tokenFingerprints;
   }
 
   /** A writer for request-log rows, flushed by {@link #close}. */

@@ -1,7 +1,9 @@
 /**
  * The storage layer: gemini-balance's tables (t_settings, t_request_log, t_error_logs,
- * t_file_records) plus our own (gb_api_keys, gb_key_state, gb_key_model_state, gb_ columns),
- * on SQLite (default), MySQL/MariaDB or PostgreSQL.
+ * t_file_records) plus our own (gb_api_keys, gb_key_state, gb_key_model_state, gb_admin_token,
+ * gb_audit_log, gb_installation, gb_ columns), on SQLite (default), MySQL/MariaDB or PostgreSQL.
+ * With ENCRYPTION_KEY, keys and secret settings are stored encrypted
+ * ({@link io.geminibalance.storage.AtRestEncryption}).
  *
  * <h2>Threading</h2>
  * Every store method returns a {@link java.util.concurrent.CompletableFuture} completed on a
@@ -11,8 +13,9 @@
  *
  * <h2>Wiring (start)</h2>
  * <ol>
- *   <li>{@code Storage storage = Storage.open(StorageConfig.fromEnv(System.getenv())).closeOnShutdown();}
- *       (connects, migrates; the shutdown hook makes SIGTERM flush every writer below).</li>
+ *   <li>{@code Storage storage = Storage.open(StorageConfig.fromEnv(env), AtRestEncryption.fromEnv(env,
+ *       secretSetting)).closeOnShutdown();} (connects, migrates, checks the key and encrypts what is
+ *       still in clear; the shutdown hook makes SIGTERM flush every writer below).</li>
  *   <li>{@code saved = storage.settings().loadAll().join()};
  *       {@code EffectiveSettings.merge(defaults, System.getenv(), saved)}; log its warnings.</li>
  *   <li>{@code keys = new ApiKeySeeding(storage.apiKeys(), settingValues).seed(env API_KEYS, saved).join()}.</li>

@@ -12,7 +12,9 @@ import java.util.Locale;
  *
  * <p>The rule of thumb: the key's fault counts against the key; quota cools the key for that
  * model; the server's fault is retried elsewhere without blame; the request's own fault is
- * answered at once, since another key would fail the same way.
+ * answered at once, since another key would fail the same way. Whether a 400, 401 or 403 is the
+ * key's fault is decided by {@link KeyBlame} from Google's reasons only: without one it is the
+ * request's, whatever the status.
  */
 public final class OutcomeClassifier {
   private OutcomeClassifier() {}
@@ -23,9 +25,10 @@ public final class OutcomeClassifier {
     }
     GoogleError error = GoogleError.parse(body);
     return switch (status) {
-      case 400 -> badRequest(error);
-      case 401 -> keyProblem(error, "unauthenticated");
-      case 403 -> forbidden(error);
+      case 400, 401 -> refused(error, status);
+      case 403 -> error.zeroLimit()
+          ? new Verdict(new KeyOutcome.ModelUnavailable(error.message()), true, "model not in tier")
+          : refused(error, status);
       case 429 -> rateLimited(error);
       case 408 -> transientFailure("request timeout");
       default -> status >= 500
@@ -39,29 +42,15 @@ public final class OutcomeClassifier {
     return transientFailure(what);
   }
 
-  private static Verdict badRequest(GoogleError error) {
-    if (keyIsDead(error)) {
-      return new Verdict(new KeyOutcome.KeyInvalid(error.message()), true, "invalid key");
-    }
-    if (error.status().equals("FAILED_PRECONDITION")) {
-      // Free tier unavailable in this region, billing missing: a project problem of this key.
-      return new Verdict(new KeyOutcome.KeyFailure(error.message()), true, "failed precondition");
-    }
-    return clientError("invalid argument");
-  }
-
-  private static Verdict forbidden(GoogleError error) {
-    if (error.zeroLimit()) {
-      return new Verdict(new KeyOutcome.ModelUnavailable(error.message()), true, "model not in tier");
-    }
-    return keyProblem(error, "permission denied");
-  }
-
-  private static Verdict keyProblem(GoogleError error, String what) {
-    if (keyIsDead(error)) {
-      return new Verdict(new KeyOutcome.KeyInvalid(error.message()), true, "invalid key");
-    }
-    return new Verdict(new KeyOutcome.KeyFailure(what + ": " + error.message()), true, what);
+  private static Verdict refused(GoogleError error, int status) {
+    KeyBlame blame = KeyBlame.of(error);
+    return switch (blame.kind()) {
+      case DEAD_KEY -> new Verdict(new KeyOutcome.KeyInvalid(blame.reason()), true, "invalid key");
+      case BLOCKED_KEY -> new Verdict(new KeyOutcome.KeyBlocked(blame.reason()), true, "key blocked");
+      case UNKNOWN_KEY_REASON -> new Verdict(new KeyOutcome.KeyFailure(blame.reason()), true, "key problem");
+      case EGRESS_LOCATION -> transientFailure("location not supported");
+      case REQUEST -> clientError("upstream " + status + " " + error.status());
+    };
   }
 
   private static Verdict rateLimited(GoogleError error) {
@@ -82,14 +71,6 @@ public final class OutcomeClassifier {
   private static String quotaReason(GoogleError error, QuotaWindow window) {
     String quotaId = error.quotaViolations().isEmpty() ? "" : error.quotaViolations().get(0).quotaId();
     return quotaId.isEmpty() ? "429 " + window.name().toLowerCase(Locale.ROOT) : quotaId;
-  }
-
-  private static boolean keyIsDead(GoogleError error) {
-    String message = error.message().toLowerCase(Locale.ROOT);
-    return error.hasReason("API_KEY_INVALID") || error.hasReason("API_KEY_EXPIRED")
-        || error.hasReason("CONSUMER_SUSPENDED") || error.hasReason("SERVICE_DISABLED_FOR_KEY")
-        || message.contains("api key not valid") || message.contains("api key expired")
-        || message.contains("has been suspended");
   }
 
   private static Verdict transientFailure(String reason) {

@@ -59,20 +59,27 @@ class GatewayConfigTest {
   }
 
   @Test
-  void withoutAnyTokenARandomAdminTokenIsGenerated() {
+  void withoutAuthTokenNoAdminTokenIsMadeUpHere() {
     GatewayConfig a = GatewayConfig.from(Map.of());
-    GatewayConfig b = GatewayConfig.from(Map.of());
     assertThat(a.authTokenSource()).isEqualTo(GatewayConfig.AuthTokenSource.GENERATED);
-    assertThat(a.authToken()).startsWith("sk-gb-").hasSizeGreaterThan(30).isNotEqualTo(b.authToken());
-    assertThat(a.clientTokens()).containsExactly(a.authToken());
+    assertThat(a.authToken()).isNull();
+    assertThat(a.clientTokens()).isEmpty();
   }
 
   @Test
-  void emptyAuthTokenFallsBackToTheFirstAllowedToken() {
+  void emptyAuthTokenDoesNotMakeTheFirstAllowedTokenTheAdmin() {
     GatewayConfig c = GatewayConfig.from(Map.of("ALLOWED_TOKENS", "[\"t1\",\"t2\"]", "AUTH_TOKEN", ""));
-    assertThat(c.authToken()).isEqualTo("t1");
-    assertThat(c.authTokenSource()).isEqualTo(GatewayConfig.AuthTokenSource.FIRST_ALLOWED_TOKEN);
+    assertThat(c.authToken()).isNull();
+    assertThat(c.authTokenSource()).isEqualTo(GatewayConfig.AuthTokenSource.GENERATED);
     assertThat(c.clientTokens()).containsExactly("t1", "t2");
+  }
+
+  @Test
+  void authTokenIsTheAdminTokenAndAClientToken() {
+    GatewayConfig c = GatewayConfig.from(Map.of("ALLOWED_TOKENS", "[\"t1\"]", "AUTH_TOKEN", "admin-1"));
+    assertThat(c.authToken()).isEqualTo("admin-1");
+    assertThat(c.authTokenSource()).isEqualTo(GatewayConfig.AuthTokenSource.AUTH_TOKEN);
+    assertThat(c.clientTokens()).containsExactly("t1", "admin-1");
   }
 
   @Test

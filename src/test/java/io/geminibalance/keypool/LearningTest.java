@@ -89,6 +89,16 @@ class LearningTest {
   }
 
   @Test
+  void aKeyBlockedByItsProjectIsDisabledAtOnceAndSaysSo() {
+    pool.release(Keys.lease(pool, FLASH), new KeyOutcome.KeyBlocked("SERVICE_DISABLED: off"));
+    assertThat(Keys.refused(pool, FLASH).permanent()).isTrue();
+    assertThat(pool.snapshot().disabled()).isEqualTo(1);
+    assertThat(pool.snapshot().keys().get(0).disabledReason()).contains("re-checked").contains("SERVICE_DISABLED");
+    pool.restore(pool.snapshot().disabledKeys().get(0));
+    Keys.lease(pool, FLASH);
+  }
+
+  @Test
   void failuresDisableAtMaxFailuresAndSuccessResetsThem() {
     pool.release(Keys.lease(pool, FLASH), new KeyOutcome.KeyFailure("403"));
     pool.release(Keys.lease(pool, FLASH), new KeyOutcome.KeyFailure("403"));

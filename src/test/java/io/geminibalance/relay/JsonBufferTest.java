@@ -11,6 +11,15 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class JsonBufferTest {
+  /** The buffer as allocated: {@code getByteBuf()} hands out a slice, whose capacity is its length. */
+  private static ByteBuf allocated(Buffer buffer) {
+    ByteBuf bytes = ((BufferInternal) buffer).getByteBuf();
+    while (bytes.unwrap() != null) {
+      bytes = bytes.unwrap();
+    }
+    return bytes;
+  }
+
   @Test
   void aTreeIsWrittenAsUtf8JsonThatReadsBackEqual() throws Exception {
     ObjectNode tree = OpenAiRelay.JSON.createObjectNode();
@@ -32,9 +41,25 @@ class JsonBufferTest {
 
     Buffer buffer = OpenAiRelay.jsonBuffer(tree);
 
-    ByteBuf bytes = ((BufferInternal) buffer).getByteBuf();
+    ByteBuf bytes = allocated(buffer);
     assertThat(bytes.capacity() - bytes.writerIndex()).isLessThanOrEqualTo(64 * 1024);
     assertThat(OpenAiRelay.JSON.readTree(buffer.getBytes())).isEqualTo(tree);
+  }
+
+  @Test
+  void bytesInTheTreeAreWrittenAsStandardBase64IntoABufferAllocatedOnce() throws Exception {
+    byte[] raw = new byte[3 * 1024 * 1024 + 1];
+    new java.util.Random(1).nextBytes(raw); // '+' and '/' appear: the standard alphabet is checked
+    ObjectNode tree = OpenAiRelay.JSON.createObjectNode();
+    tree.putObject("inlineData").put("mimeType", "image/png").put("data", raw);
+    int expected = (raw.length + 2) / 3 * 4 + 1024;
+
+    Buffer buffer = OpenAiRelay.jsonBuffer(tree, expected);
+
+    assertThat(allocated(buffer).capacity()).as("never grown: growing copies all that was written")
+        .isEqualTo(expected);
+    String data = OpenAiRelay.JSON.readTree(buffer.getBytes()).at("/inlineData/data").asText();
+    assertThat(java.util.Base64.getDecoder().decode(data)).isEqualTo(raw);
   }
 
   @Test

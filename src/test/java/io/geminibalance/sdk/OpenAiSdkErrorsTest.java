@@ -87,13 +87,24 @@ class OpenAiSdkErrorsTest {
   }
 
   @Test
-  void permissionDeniedOnEveryKeyIsPermissionDeniedException() {
+  void theRequestsOwnPermissionDeniedIsPermissionDeniedExceptionAtOnce() {
     OpenAIClient client = start(Map.of());
-    h.fake.on(r -> true, Replies.googleError(403, "PERMISSION_DENIED", "Permission denied on resource project"));
+    h.fake.on(r -> true, Replies.json(403, io.geminibalance.testing.GoogleErrorBodies.FOREIGN_FILE));
     PermissionDeniedException e = catchThrowableOfType(PermissionDeniedException.class,
         () -> client.chat().completions().create(chat(MODEL)));
     assertThat(e.statusCode()).isEqualTo(403);
-    assertThat(e.getMessage()).contains("Permission denied on resource project");
+    assertThat(e.getMessage()).contains("You do not have permission to access the File");
+    assertThat(h.fake.requests()).as("no other key would do better").hasSize(1);
+  }
+
+  @Test
+  void aProjectBlockOnEveryKeyIsPermissionDeniedExceptionAfterTryingEach() {
+    OpenAIClient client = start(Map.of());
+    h.fake.on(r -> true, Replies.json(403, io.geminibalance.testing.GoogleErrorBodies.SERVICE_DISABLED));
+    PermissionDeniedException e = catchThrowableOfType(PermissionDeniedException.class,
+        () -> client.chat().completions().create(chat(MODEL)));
+    assertThat(e.statusCode()).isEqualTo(403);
+    assertThat(e.getMessage()).contains("Generative Language API has not been used");
     assertThat(h.fake.requests()).hasSize(3);
     assertThat(h.fake.requests().stream().map(Recorded::key).distinct().toList()).hasSize(3);
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.requestlog.RequestLogEntry;
+import io.geminibalance.storage.support.DatabaseScan;
 import io.geminibalance.storage.support.TestDatabase;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -97,6 +98,39 @@ abstract class LegacySchemaContractTest {
             assertThat(row.time()).isEqualTo(Instant.parse("2026-11-20T10:15:30Z"));
           });
     }
+  }
+
+  /**
+   * With ENCRYPTION_KEY, the full keys gemini-balance wrote into its log and file rows are masked the
+   * way ours are written, its saved secrets are encrypted, and statistics still see the old rows.
+   */
+  @Test
+  void anEncryptionKeyLeavesNoFullKeyOrTokenInGeminiBalancesRows() throws Exception {
+    database.execute("UPDATE t_error_logs SET error_log = 'Client error for url https://x/v1beta/models/m?key="
+        + KEY_ONE + "'", "UPDATE t_file_records SET user_token = 'sk-legacy-token-123456'");
+    List<String> secrets = List.of(KEY_ONE, KEY_TWO, "sk-legacy-token-123456");
+    assertThat(DatabaseScan.find(database, secrets)).hasSizeGreaterThanOrEqualTo(6);
+
+    AtRestEncryption encryption = AtRestEncryption.fromEnv(Map.of("ENCRYPTION_KEY", EncryptionKey.generate()),
+        name -> !name.equals("MAX_FAILURES") && !name.startsWith("AUTO_DELETE"));
+    try (Storage storage = Storage.open(config, encryption)) {
+      KeyIdentity one = KeyIdentity.ofSecret(KEY_ONE);
+      assertThat(storage.settings().loadAll().join()).containsEntry("MAX_FAILURES", "10")
+          .containsEntry("ALLOWED_TOKENS", "[\"sk-legacy-token-123456\"]");
+      assertThat(storage.stats().perKey(WINDOW_START, WINDOW_END).join()).containsExactly(
+          new KeyUsage(one.fingerprint(), "...0001", 1, 1),
+          new KeyUsage(KeyIdentity.ofSecret(KEY_TWO).fingerprint(), "...0002", 1, 0));
+      assertThat(storage.errorLogs().search(ErrorLogQuery.firstPage(10)).join().rows()).singleElement()
+          .satisfies(row -> {
+            assertThat(row.keyFingerprint()).isEqualTo(one.fingerprint());
+            assertThat(row.message()).contains("?key=...0001").doesNotContain(KEY_ONE);
+          });
+    }
+
+    assertThat(DatabaseScan.find(database, secrets)).isEmpty();
+    assertThat(database.count("SELECT COUNT(*) FROM t_request_log WHERE api_key = '...0001'")).isEqualTo(2);
+    assertThat(database.count("SELECT COUNT(*) FROM t_file_records WHERE api_key = '...0001'"
+        + " AND user_token = '...3456'")).isEqualTo(1);
   }
 
   @Test

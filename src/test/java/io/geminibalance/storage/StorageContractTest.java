@@ -83,7 +83,8 @@ abstract class StorageContractTest {
     }
     storage = Storage.open(config);
     database.execute("DELETE FROM t_request_log", "DELETE FROM t_error_logs", "DELETE FROM t_settings",
-        "DELETE FROM gb_api_keys", "DELETE FROM gb_key_state", "DELETE FROM gb_key_model_state");
+        "DELETE FROM gb_api_keys", "DELETE FROM gb_key_state", "DELETE FROM gb_key_model_state",
+        "DELETE FROM gb_admin_token", "DELETE FROM gb_audit_log");
   }
 
   @AfterEach
@@ -448,6 +449,40 @@ abstract class StorageContractTest {
     assertThat(writer.awaitIdle(Duration.ofSeconds(15))).isTrue();
     assertThat(writer.writtenCount()).isEqualTo(20);
     assertThat(database.count("SELECT COUNT(*) FROM t_request_log")).isEqualTo(20);
+  }
+
+  @Test
+  void theAdminTokenHashIsCreatedOnceReplacedOnRotationAndSurvivesRestart() {
+    String first = "sha256:" + "a".repeat(64);
+    String second = "sha256:" + "b".repeat(64);
+    assertThat(storage.adminToken().load().join()).isEmpty();
+
+    assertThat(storage.adminToken().createIfAbsent(first).join()).isTrue();
+    assertThat(storage.adminToken().createIfAbsent(second).join()).as("a second start keeps the first").isFalse();
+    assertThat(reopen().adminToken().load().join()).hasValue(first);
+
+    storage.adminToken().replace(second).join();
+    assertThat(reopen().adminToken().load().join()).hasValue(second);
+  }
+
+  @Test
+  void auditEntriesAreKeptWholeAndPagedNewestFirst() {
+    for (int i = 1; i <= 5; i++) {
+      storage.auditLog().append(new AuditEntry(BASE.plusSeconds(i), "settings.update", "2001:db8::" + i,
+          i == 5 ? null : "fp" + i, List.of(new AuditEntry.Change("MAX_RETRIES", String.valueOf(i - 1), String.valueOf(i)),
+              new AuditEntry.Change("CUSTOM_HEADERS", "{}", "{x-\u00e9t\u00e9 \"quoted\"} (values hidden)")))).join();
+    }
+
+    Page<AuditRow> first = reopen().auditLog().page(0, 2).join();
+    assertThat(first.total()).isEqualTo(5);
+    assertThat(first.rows()).extracting(row -> row.entry().time()).containsExactly(BASE.plusSeconds(5), BASE.plusSeconds(4));
+    AuditEntry newest = first.rows().get(0).entry();
+    assertThat(newest).isEqualTo(new AuditEntry(BASE.plusSeconds(5), "settings.update", "2001:db8::5", null,
+        List.of(new AuditEntry.Change("MAX_RETRIES", "4", "5"),
+            new AuditEntry.Change("CUSTOM_HEADERS", "{}", "{x-\u00e9t\u00e9 \"quoted\"} (values hidden)"))));
+    assertThat(storage.auditLog().page(4, 2).join().rows()).extracting(row -> row.entry().adminFingerprint())
+        .containsExactly("fp1");
+    assertThat(storage.auditLog().page(5, 2).join().rows()).isEmpty();
   }
 
   static RequestLogEntry call(Instant time, String model, KeyIdentity key, boolean success, Integer status,

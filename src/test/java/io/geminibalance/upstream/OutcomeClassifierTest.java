@@ -1,5 +1,17 @@
 package io.geminibalance.upstream;
 
+import static io.geminibalance.testing.GoogleErrorBodies.API_RESTRICTED;
+import static io.geminibalance.testing.GoogleErrorBodies.BILLING_DISABLED;
+import static io.geminibalance.testing.GoogleErrorBodies.CONSUMER_SUSPENDED;
+import static io.geminibalance.testing.GoogleErrorBodies.EXPIRED_KEY;
+import static io.geminibalance.testing.GoogleErrorBodies.FILE_NOT_ACTIVE;
+import static io.geminibalance.testing.GoogleErrorBodies.FOREIGN_FILE;
+import static io.geminibalance.testing.GoogleErrorBodies.FREE_TIER_LOCATION;
+import static io.geminibalance.testing.GoogleErrorBodies.LOCATION;
+import static io.geminibalance.testing.GoogleErrorBodies.NEEDS_OAUTH;
+import static io.geminibalance.testing.GoogleErrorBodies.PROJECT_DENIED;
+import static io.geminibalance.testing.GoogleErrorBodies.SERVICE_DISABLED;
+import static io.geminibalance.testing.GoogleErrorBodies.STRAY_ACCESS_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geminibalance.keypool.KeyOutcome;
@@ -36,12 +48,8 @@ class OutcomeClassifierTest {
   }
 
   @Test
-  void expiredOrSuspendedKeysAreDeadToo() {
-    assertThat(classify(400, error(400, "INVALID_ARGUMENT", "API key expired. Please renew the API key."))
-        .keyOutcome()).isInstanceOf(KeyOutcome.KeyInvalid.class);
-    assertThat(classify(403, error(403, "PERMISSION_DENIED", "Permission denied: Consumer has been suspended.",
-        "{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"CONSUMER_SUSPENDED\"}"))
-        .keyOutcome()).isInstanceOf(KeyOutcome.KeyInvalid.class);
+  void anExpiredKeyIsDead() {
+    assertThat(classify(400, EXPIRED_KEY).keyOutcome()).isInstanceOf(KeyOutcome.KeyInvalid.class);
   }
 
   @Test
@@ -65,19 +73,82 @@ class OutcomeClassifierTest {
   }
 
   @Test
-  void permissionProblemsCountAgainstTheKey() {
-    assertThat(classify(401, error(401, "UNAUTHENTICATED", "Request had invalid authentication")).keyOutcome())
-        .isInstanceOf(KeyOutcome.KeyFailure.class);
-    Verdict v = classify(403, error(403, "PERMISSION_DENIED", "Generative Language API has not been used"));
+  void projectProblemsBlockTheKeyAtOnceAndRetryElsewhere() {
+    for (String body : new String[] {SERVICE_DISABLED, CONSUMER_SUSPENDED, API_RESTRICTED,
+        BILLING_DISABLED, PROJECT_DENIED}) {
+      Verdict v = classify(403, body);
+      assertThat(v.keyOutcome()).as(body).isInstanceOf(KeyOutcome.KeyBlocked.class);
+      assertThat(v.retryOnAnotherKey()).as(body).isTrue();
+    }
+    assertThat(classify(400, FREE_TIER_LOCATION).keyOutcome()).isInstanceOf(KeyOutcome.KeyBlocked.class);
+  }
+
+  @Test
+  void theBlockReasonNeverQuotesGooglesMessageWhichMayHoldTheKey() {
+    KeyOutcome.KeyBlocked blocked = (KeyOutcome.KeyBlocked) classify(403, CONSUMER_SUSPENDED).keyOutcome();
+    assertThat(blocked.reason()).startsWith("CONSUMER_SUSPENDED").doesNotContain("AIza");
+  }
+
+  @Test
+  void permissionAndAuthenticationErrorsWithoutAKeyReasonAreTheRequests() {
+    for (String body : new String[] {FOREIGN_FILE, STRAY_ACCESS_TOKEN, NEEDS_OAUTH,
+        error(403, "PERMISSION_DENIED", "The caller does not have permission"),
+        error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials"), "", "not json"}) {
+      for (int status : new int[] {401, 403}) {
+        Verdict v = classify(status, body);
+        assertThat(v.keyOutcome()).as("%d %s", status, body).isInstanceOf(KeyOutcome.Neutral.class);
+        assertThat(v.retryOnAnotherKey()).as("%d %s", status, body).isFalse();
+      }
+    }
+  }
+
+  @Test
+  void failedPreconditionIsDecidedByWhatItSays() {
+    Verdict file = classify(400, FILE_NOT_ACTIVE);
+    assertThat(file.keyOutcome()).isInstanceOf(KeyOutcome.Neutral.class);
+    assertThat(file.retryOnAnotherKey()).isFalse();
+    Verdict location = classify(400, LOCATION);
+    assertThat(location.keyOutcome()).isInstanceOf(KeyOutcome.Neutral.class);
+    assertThat(location.retryOnAnotherKey()).as("another key may use another proxy").isTrue();
+  }
+
+  @Test
+  void aKeyMessageEchoedInsideAnotherErrorBlamesNothing() {
+    // Google quotes unknown field names; a client can make it quote anything.
+    Verdict v = classify(400, error(400, "INVALID_ARGUMENT", "Invalid JSON payload received. Unknown name "
+        + "\\\"API key not valid. Please pass a valid API key.\\\" at 'contents[0]': Cannot find field."));
+    assertThat(v.keyOutcome()).isInstanceOf(KeyOutcome.Neutral.class);
+    assertThat(v.retryOnAnotherKey()).isFalse();
+  }
+
+  @Test
+  void aReasonOutrulesTheMessage() {
+    Verdict v = classify(403, error(403, "PERMISSION_DENIED", "API key not valid (quoted)",
+        "{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"ACCESS_TOKEN_TYPE_UNSUPPORTED\"}"));
+    assertThat(v.keyOutcome()).isInstanceOf(KeyOutcome.Neutral.class);
+  }
+
+  @Test
+  void anUnknownKeyReasonCountsTowardMaxFailures() {
+    Verdict v = classify(403, error(403, "PERMISSION_DENIED", "something new",
+        "{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"API_KEY_SOMETHING_NEW\"}"));
     assertThat(v.keyOutcome()).isInstanceOf(KeyOutcome.KeyFailure.class);
     assertThat(v.retryOnAnotherKey()).isTrue();
   }
 
   @Test
-  void failedPreconditionIsAProjectProblemOfThatKey() {
-    Verdict v = classify(400, error(400, "FAILED_PRECONDITION", "User location is not supported"));
-    assertThat(v.keyOutcome()).isInstanceOf(KeyOutcome.KeyFailure.class);
-    assertThat(v.retryOnAnotherKey()).isTrue();
+  void documentedMessagesWithoutErrorInfoStillBlameTheKey() {
+    assertThat(classify(400, error(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key."))
+        .keyOutcome()).isInstanceOf(KeyOutcome.KeyInvalid.class);
+    assertThat(classify(403, error(403, "PERMISSION_DENIED",
+        "Permission denied: Consumer 'projects/1' has been suspended.")).keyOutcome())
+        .isInstanceOf(KeyOutcome.KeyBlocked.class);
+  }
+
+  @Test
+  void zeroLimitOn403StillDisablesTheModelOnly() {
+    assertThat(classify(403, error(403, "PERMISSION_DENIED", "Quota exceeded, limit: 0, model: gemini-2.5-pro"))
+        .keyOutcome()).isInstanceOf(KeyOutcome.ModelUnavailable.class);
   }
 
   @Test

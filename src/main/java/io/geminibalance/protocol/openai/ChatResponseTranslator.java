@@ -21,8 +21,9 @@ public final class ChatResponseTranslator {
 
   /** @throws MalformedUpstreamException when the body is not a response object */
   public ObjectNode toCompletion(JsonNode response, ResponseContext context) {
-    if (response == null || !response.isObject()) {
-      throw new MalformedUpstreamException("Gemini response is not a JSON object");
+    String problem = shapeProblem(response);
+    if (problem != null) {
+      throw new MalformedUpstreamException(problem);
     }
     ObjectNode completion = Json.object()
         .put("id", context.id())
@@ -38,6 +39,22 @@ public final class ChatResponseTranslator {
     }
     completion.set("usage", Usage.fromGemini(response.get("usageMetadata")));
     return completion;
+  }
+
+  /**
+   * Why a response (or stream event) cannot be read at all, or null when it can. Anything else
+   * of a wrong type is read leniently (a missing text is no text), but without an object and a
+   * {@code candidates} array there is nothing to index into.
+   */
+  static String shapeProblem(JsonNode response) {
+    if (response == null || !response.isObject()) {
+      return "Gemini response is not a JSON object";
+    }
+    JsonNode candidates = response.get("candidates");
+    if (candidates != null && !candidates.isNull() && !candidates.isArray()) {
+      return "Gemini response 'candidates' is not an array";
+    }
+    return null;
   }
 
   private List<CandidateReader.Read> readAll(JsonNode candidates, ResponseContext context) {

@@ -41,11 +41,25 @@ public final class ChatStreamTranslator {
     this.includeUsage = includeUsage;
   }
 
-  /** The chunks for one upstream event (possibly none). An {@code error} event yields an error chunk. */
+  /**
+   * The chunks for one upstream event (possibly none). Never throws: an {@code error} event, and
+   * an event that cannot be read at all (not an object, {@code candidates} not an array, or null
+   * for a payload that was not JSON), yield one error chunk and the stream has {@link #failed()}:
+   * such an event may have carried part of the answer, so the client must not take the rest for
+   * a whole answer.
+   */
   public List<ObjectNode> onEvent(JsonNode event) {
+    if (failed) {
+      return List.of();
+    }
     if (isError(event)) {
       failed = true;
       return List.of(errorEvent(event.get("error")));
+    }
+    String problem = ChatResponseTranslator.shapeProblem(event);
+    if (problem != null) {
+      failed = true;
+      return List.of(errorEvent("upstream stream event was malformed: " + problem, "bad_gateway"));
     }
     if (event.hasNonNull("usageMetadata")) {
       lastUsage = event.get("usageMetadata");

@@ -18,7 +18,7 @@ record DataUrl(String mimeType, String base64) {
     return url.regionMatches(true, 0, SCHEME, 0, SCHEME.length());
   }
 
-  /** Parses a data URL; empty when it is not one or has no comma. */
+  /** Parses a data URL; empty when it is not one, has no comma, or has a broken %-escape. */
   static Optional<DataUrl> parse(String url) {
     if (!isDataUrl(url)) {
       return Optional.empty();
@@ -27,11 +27,15 @@ record DataUrl(String mimeType, String base64) {
     if (comma < 0) {
       return Optional.empty();
     }
+    // A header of only semicolons ("data:;,x") splits into no parts at all.
     String[] header = url.substring(SCHEME.length(), comma).split(";");
-    String mime = header[0].isBlank() ? "text/plain" : normalizeMime(header[0]);
+    String mime = header.length == 0 || header[0].isBlank() ? "text/plain" : normalizeMime(header[0]);
     boolean base64 = header.length > 1 && header[header.length - 1].equalsIgnoreCase("base64");
     String payload = url.substring(comma + 1);
-    return Optional.of(new DataUrl(mime, base64 ? payload.strip() : reencode(payload)));
+    if (base64) {
+      return Optional.of(new DataUrl(mime, payload.strip()));
+    }
+    return reencode(payload).map(data -> new DataUrl(mime, data));
   }
 
   /** Lower-cases a MIME type and fixes the common non-standard {@code image/jpg}. */
@@ -40,9 +44,14 @@ record DataUrl(String mimeType, String base64) {
     return lower.equals("image/jpg") ? "image/jpeg" : lower;
   }
 
-  private static String reencode(String percentEncoded) {
-    byte[] bytes = URLDecoder.decode(percentEncoded.replace("+", "%2B"), StandardCharsets.UTF_8)
-        .getBytes(StandardCharsets.UTF_8);
-    return Base64.getEncoder().encodeToString(bytes);
+  /** Empty for a broken %-escape ({@code %}, {@code %z1}), which URLDecoder refuses with an exception. */
+  private static Optional<String> reencode(String percentEncoded) {
+    String decoded;
+    try {
+      decoded = URLDecoder.decode(percentEncoded.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    return Optional.of(Base64.getEncoder().encodeToString(decoded.getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -42,6 +42,7 @@ public final class EmbeddingsTranslator {
     }
     String requested = Json.optString(request, "model", "model").filter(m -> !m.isBlank())
         .orElseThrow(() -> new TranslationException("model", "'model' is required"));
+    ModelName.requireWellFormed(requested);
     String upstream = ModelName.stripPrefix(requested);
     List<String> inputs = inputs(request.get("input"));
     Integer dimensions = Json.optInt(request, "dimensions", "dimensions").orElse(null);
@@ -109,17 +110,27 @@ public final class EmbeddingsTranslator {
   /**
    * Merges the batch responses (same order as {@link EmbeddingsRequest#batches()}).
    *
-   * @throws MalformedUpstreamException when Gemini returned a different number of embeddings
+   * @throws MalformedUpstreamException when Gemini returned a different number of embeddings, or
+   *     one that is not an array of numbers (base64 would have turned such a value into 0.0)
    */
   public static ObjectNode toOpenAi(EmbeddingsRequest request, List<JsonNode> batchResponses) {
     ObjectNode out = Json.object().put("object", "list");
     ArrayNode data = out.putArray("data");
     for (JsonNode response : batchResponses) {
-      for (JsonNode embedding : response.path("embeddings")) {
+      JsonNode embeddings = response == null ? null : response.get("embeddings");
+      if (embeddings != null && !embeddings.isArray()) {
+        throw new MalformedUpstreamException("Gemini 'embeddings' is not an array");
+      }
+      for (JsonNode embedding : embeddings == null ? Json.array() : embeddings) {
         ObjectNode item = data.addObject().put("object", "embedding").put("index", data.size() - 1);
         JsonNode values = embedding.path("values");
         if (!values.isArray()) {
           throw new MalformedUpstreamException("Gemini embedding " + (data.size() - 1) + " has no 'values' array");
+        }
+        for (JsonNode value : values) {
+          if (!value.isNumber()) {
+            throw new MalformedUpstreamException("Gemini embedding " + (data.size() - 1) + " has a value that is not a number");
+          }
         }
         if (request.base64()) {
           item.put("embedding", toBase64(values));

@@ -80,6 +80,39 @@ final class Json {
     return value.booleanValue();
   }
 
+  /**
+   * How deep client JSON that the translators embed whole (tool arguments and results, JSON
+   * schemas) may nest. The translated body must still be writable: Jackson's writer stops at
+   * 1000 levels, and the translation wraps client JSON in up to 7 levels of its own (a tool
+   * result sits at {@code contents[].parts[].functionResponse.response.content}), so a body the
+   * parser accepted could otherwise be translated and then fail to be sent.
+   */
+  static final int MAX_EMBEDDED_DEPTH = 512;
+
+  /** Rejects client JSON nested deeper than {@link #MAX_EMBEDDED_DEPTH}, naming its field. */
+  static void requireShallow(JsonNode node, String param) {
+    if (deeperThan(node, MAX_EMBEDDED_DEPTH)) {
+      throw new TranslationException(param,
+          "'" + param + "' is nested more than " + MAX_EMBEDDED_DEPTH + " levels deep");
+    }
+  }
+
+  // Recursion is bounded: the parser refuses documents deeper than 1000 levels.
+  private static boolean deeperThan(JsonNode node, int levels) {
+    if (!node.isContainerNode()) {
+      return false;
+    }
+    if (levels == 0) {
+      return true;
+    }
+    for (JsonNode child : node) {
+      if (deeperThan(child, levels - 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Parses JSON text, or empty when it is not JSON at all. */
   static Optional<JsonNode> tryParse(String text) {
     try {

@@ -11,14 +11,21 @@ import java.util.Objects;
  * external media) and the URL is listed in the translated request. The edge downloads the
  * listed URLs and calls {@link #withFetchedMedia} to swap the placeholders for
  * {@code inlineData}; a URL it did not fetch is left as {@code fileData}.
+ *
+ * <p>The downloaded bytes go into the tree as they are (a binary node): Jackson writes them as
+ * base64 when the body is serialised, straight into the output, so no base64 copy of an image is
+ * ever held, neither as a string in the tree nor as an array.
  */
 public final class MediaPlaceholders {
 
-  /** A downloaded medium: its real MIME type (from the response) and its bytes as base64. */
-  public record FetchedMedia(String mimeType, String base64) {
+  /**
+   * A downloaded medium: its real MIME type (from the response) and its bytes, which the tree
+   * shares and never changes.
+   */
+  public record FetchedMedia(String mimeType, byte[] bytes) {
     public FetchedMedia {
       Objects.requireNonNull(mimeType, "mimeType");
-      Objects.requireNonNull(base64, "base64");
+      Objects.requireNonNull(bytes, "bytes");
     }
   }
 
@@ -53,7 +60,7 @@ public final class MediaPlaceholders {
     FetchedMedia media = fetched.get(fileData.path("fileUri").asText());
     if (media != null) {
       part.remove("fileData");
-      part.putObject("inlineData").put("mimeType", DataUrl.normalizeMime(media.mimeType())).put("data", media.base64());
+      part.putObject("inlineData").put("mimeType", DataUrl.normalizeMime(media.mimeType())).put("data", media.bytes());
     }
   }
 }

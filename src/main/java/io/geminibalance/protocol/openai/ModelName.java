@@ -1,5 +1,6 @@
 package io.geminibalance.protocol.openai;
 
+import io.geminibalance.protocol.gemini.ModelIdSyntax;
 import java.util.Collection;
 import java.util.Objects;
 
@@ -62,6 +63,20 @@ public record ModelName(String requested, String base, boolean search, boolean i
       }
     }
     return new ModelName(requested, rest, search, image, nonThinking);
+  }
+
+  /**
+   * Checks that {@code requested} (with or without {@code models/}) is a well-formed model id, as
+   * {@link ModelIdSyntax} defines it, before it goes anywhere near an upstream path.
+   *
+   * @throws TranslationException naming {@code model}, quoting at most a short excerpt of the id
+   */
+  public static void requireWellFormed(String requested) {
+    String id = stripPrefix(requested);
+    String problem = ModelIdSyntax.problem(id);
+    if (problem != null) {
+      throw new TranslationException("model", "Invalid model name: " + problem);
+    }
   }
 
   /** Strips one leading {@code models/}, as the OpenAI surface accepts both spellings. */

@@ -35,7 +35,7 @@ public final class OpenAiErrors {
   public static OpenAiError fromUpstream(int status, JsonNode body) {
     JsonNode error = body == null ? Json.object() : body.path("error");
     String message = error.path("message").asText("");
-    if (message.isEmpty()) {
+    if (message.isBlank()) {
       message = "Upstream Gemini API returned HTTP " + status;
     }
     String googleStatus = error.path("status").asText("");

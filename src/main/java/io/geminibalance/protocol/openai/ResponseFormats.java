@@ -35,6 +35,7 @@ final class ResponseFormats {
       throw new TranslationException("response_format.json_schema.schema",
           "json_schema needs a 'schema' object");
     }
+    Json.requireShallow(schema, "response_format.json_schema.schema");
     config.put("responseMimeType", JSON);
     config.set("responseJsonSchema", schema.deepCopy());
   }

@@ -18,6 +18,7 @@ final class ToolArguments {
       return Json.object();
     }
     if (arguments.isObject()) {
+      Json.requireShallow(arguments, param);
       return arguments.deepCopy();
     }
     if (!arguments.isTextual()) {
@@ -31,6 +32,7 @@ final class ToolArguments {
     if (!parsed.isObject()) {
       throw new TranslationException(param, "tool call arguments must be a JSON object");
     }
+    Json.requireShallow(parsed, param);
     return (ObjectNode) parsed;
   }
 
@@ -41,6 +43,9 @@ final class ToolArguments {
   static ObjectNode resultObject(JsonNode content, String param) {
     String text = TextContent.join(content, param);
     JsonNode parsed = Json.tryParse(text).orElse(null);
+    if (parsed != null) {
+      Json.requireShallow(parsed, param);
+    }
     if (parsed != null && parsed.isObject()) {
       return (ObjectNode) parsed;
     }

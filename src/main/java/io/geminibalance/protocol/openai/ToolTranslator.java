@@ -60,6 +60,7 @@ final class ToolTranslator {
       if (!parameters.isObject()) {
         throw new TranslationException(param + ".parameters", "'parameters' must be a JSON Schema object");
       }
+      Json.requireShallow(parameters, param + ".parameters");
       declaration.set("parametersJsonSchema", parameters.deepCopy());
     }
     return declaration;

@@ -62,19 +62,35 @@ public final class SseFramer {
    */
   public byte[] finish() {
     byte[] rest = Arrays.copyOfRange(buf, eventStart, len);
+    // A blank line ended by CR was held back only to see whether an LF follows: it is complete.
+    boolean complete = afterCr && eventEndsAfterCr;
     eventStart = len = scan = 0;
     afterCr = eventEndsAfterCr = lineHasContent = false;
     if (blank(rest, 0, rest.length)) {
       return null;
     }
-    String end = rest[rest.length - 1] == '\n' || rest[rest.length - 1] == '\r'
-        ? (rest.length > 1 && rest[rest.length - 2] == '\r' && rest[rest.length - 1] == '\n' ? "\r\n" : "\n")
-        : "\n\n";
+    if (complete) {
+      return rest;
+    }
+    String end = terminator(rest);
     byte[] terminated = Arrays.copyOf(rest, rest.length + end.length());
     for (int i = 0; i < end.length(); i++) {
       terminated[rest.length + i] = (byte) end.charAt(i);
     }
     return terminated;
+  }
+
+  /**
+   * What ends a dangling last event with a blank line: one more line end after a complete last
+   * line, two after an open one. A last line ended by CR alone takes two LFs (CR LF completes
+   * that line, the second LF is the blank line): one LF would only have made its CR a CRLF.
+   */
+  private static String terminator(byte[] rest) {
+    byte last = rest[rest.length - 1];
+    if (last == '\n') {
+      return rest.length > 1 && rest[rest.length - 2] == '\r' ? "\r\n" : "\n";
+    }
+    return "\n\n";
   }
 
   /** Bytes received but not yet part of a complete event. */

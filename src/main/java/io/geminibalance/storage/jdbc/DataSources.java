@@ -15,6 +15,11 @@ public final class DataSources {
   private DataSources() {}
 
   public static HikariDataSource pool(StorageConfig config) {
+    return pool(config, false);
+  }
+
+  /** @param secureDelete SQLite: overwrite deleted content with zeros (set when secrets are encrypted) */
+  public static HikariDataSource pool(StorageConfig config, boolean secureDelete) {
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("gb-" + config.type().name().toLowerCase(java.util.Locale.ROOT));
     hikari.setJdbcUrl(config.jdbcUrl());
@@ -27,6 +32,9 @@ public final class DataSources {
     hikari.setMaxLifetime(Duration.ofMinutes(30).toMillis());
     if (config.type() == DatabaseType.SQLITE) {
       prepareSqlite(config.sqliteFile(), hikari);
+      if (secureDelete) {
+        hikari.addDataSourceProperty("secure_delete", "true");
+      }
     }
     return new HikariDataSource(hikari);
   }

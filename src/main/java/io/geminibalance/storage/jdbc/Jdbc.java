@@ -50,6 +50,11 @@ public final class Jdbc implements AutoCloseable {
     }
   }
 
+  /** Runs {@code work} on the calling thread inside one transaction (start-up steps). */
+  public <T> T transactionNow(String operation, SqlWork<T> work) {
+    return callNow(operation, connection -> inTransaction(connection, work));
+  }
+
   private static <T> T inTransaction(Connection connection, SqlWork<T> work) throws SQLException {
     connection.setAutoCommit(false);
     try {

@@ -16,24 +16,36 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** {@link ApiKeyStore} on our table {@code gb_api_keys}, unique by key fingerprint. */
+/**
+ * {@link ApiKeyStore} on our table {@code gb_api_keys}, unique by key fingerprint. With
+ * ENCRYPTION_KEY the key column holds ciphertext ({@link ValueCipher}); the fingerprint and the
+ * last 4 characters beside it stay in clear for look-ups.
+ */
 public final class JdbcApiKeyStore implements ApiKeyStore {
   private final Jdbc jdbc;
   private final Clock clock;
+  private final ValueCipher cipher;
 
-  JdbcApiKeyStore(Jdbc jdbc, Clock clock) {
+  JdbcApiKeyStore(Jdbc jdbc, Clock clock, ValueCipher cipher) {
     this.jdbc = jdbc;
     this.clock = clock;
+    this.cipher = cipher;
+  }
+
+  /** What a sealed key is bound to: its own row, so a ciphertext moved to another row does not open. */
+  static String context(String fingerprint) {
+    return "gb_api_keys:" + fingerprint;
   }
 
   @Override
   public CompletableFuture<List<ApiKey>> list() {
     return jdbc.call("list api keys", connection -> {
       List<ApiKey> keys = new ArrayList<>();
-      try (PreparedStatement select = connection.prepareStatement("SELECT api_key FROM gb_api_keys ORDER BY id");
+      try (PreparedStatement select = connection.prepareStatement(
+              "SELECT fingerprint, api_key FROM gb_api_keys ORDER BY id");
           ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          keys.add(new ApiKey(rows.getString(1)));
+          keys.add(new ApiKey(cipher.open(rows.getString(2), context(rows.getString(1)))));
         }
       }
       return keys;
@@ -52,12 +64,13 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
 
   private void insert(Connection connection, Map<String, String> byFingerprint) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(
-        "INSERT INTO gb_api_keys (fingerprint, api_key, created_at) VALUES (?, ?, ?)")) {
+        "INSERT INTO gb_api_keys (fingerprint, api_key, last4, created_at) VALUES (?, ?, ?, ?)")) {
       long now = clock.millis();
       for (Map.Entry<String, String> entry : byFingerprint.entrySet()) {
         insert.setString(1, entry.getKey());
-        insert.setString(2, entry.getValue());
-        insert.setLong(3, now);
+        insert.setString(2, cipher.seal(entry.getValue(), context(entry.getKey())));
+        insert.setString(3, lastFour(entry.getValue()));
+        insert.setLong(4, now);
         insert.addBatch();
       }
       insert.executeBatch();
@@ -96,6 +109,11 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
       }
     }
     return stored;
+  }
+
+  /** The last 4 characters kept in clear; none for a key that short (it would be the whole key). */
+  static String lastFour(String key) {
+    return key.length() <= 4 ? "" : key.substring(key.length() - 4);
   }
 
   /** Trimmed, non-blank, first occurrence wins; keeps the caller's order. */

@@ -1,26 +1,36 @@
 package io.geminibalance.storage.jdbc;
 
+import io.geminibalance.storage.EncryptionKey;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.function.Predicate;
 
 /** Builds the JDBC stores over one {@link Jdbc}; the only way to create them outside this package. */
 public final class JdbcStores {
   private final Jdbc jdbc;
   private final JdbcValues values;
   private final Clock clock;
+  private final ValueCipher cipher;
+  private final Predicate<String> secretSetting;
 
-  public JdbcStores(Jdbc jdbc, ZoneId zone, Clock clock) {
+  /**
+   * @param key ENCRYPTION_KEY, or null to store keys and settings in clear
+   * @param secretSetting the settings whose values are encrypted (with a key)
+   */
+  public JdbcStores(Jdbc jdbc, ZoneId zone, Clock clock, EncryptionKey key, Predicate<String> secretSetting) {
     this.jdbc = jdbc;
     this.values = new JdbcValues(zone);
     this.clock = clock;
+    this.cipher = ValueCipher.of(key);
+    this.secretSetting = secretSetting;
   }
 
   public JdbcSettingsStore settings() {
-    return new JdbcSettingsStore(jdbc, values, clock);
+    return new JdbcSettingsStore(jdbc, values, clock, cipher, secretSetting);
   }
 
   public JdbcApiKeyStore apiKeys() {
-    return new JdbcApiKeyStore(jdbc, clock);
+    return new JdbcApiKeyStore(jdbc, clock, cipher);
   }
 
   public JdbcKeyStateStore keyStates() {
@@ -37,5 +47,13 @@ public final class JdbcStores {
 
   public JdbcStatsStore stats() {
     return new JdbcStatsStore(jdbc, values);
+  }
+
+  public JdbcAdminTokenStore adminToken() {
+    return new JdbcAdminTokenStore(jdbc, clock);
+  }
+
+  public JdbcAuditLogStore auditLog() {
+    return new JdbcAuditLogStore(jdbc);
   }
 }

@@ -5,8 +5,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Brings a database to our schema with Flyway. An existing gemini-balance database is not empty
@@ -22,7 +24,7 @@ public final class Migrations {
   /** Our own history table, so that it cannot clash with a user's flyway_schema_history. */
   static final String HISTORY_TABLE = "gb_schema_history";
   /** The highest migration version this build ships (MigrationsTest keeps it honest). */
-  static final int LATEST_VERSION = 3;
+  static final int LATEST_VERSION = 5;
 
   private Migrations() {}
 
@@ -34,13 +36,18 @@ public final class Migrations {
     return Flyway.configure()
         .dataSource(dataSource)
         .locations(type.migrationLocation())
-        .javaMigrations(new GatewayColumnsMigration(SqlDialect.of(type)))
+        .javaMigrations(javaMigrations(SqlDialect.of(type)).toArray(JavaMigration[]::new))
         .table(HISTORY_TABLE)
         .baselineOnMigrate(true)
         .baselineVersion("0")
         .load()
         .migrate()
         .migrationsExecuted;
+  }
+
+  /** The migrations written in Java (beside the SQL scripts of each engine's folder). */
+  static List<JavaMigration> javaMigrations(SqlDialect dialect) {
+    return List.of(new GatewayColumnsMigration(dialect), new AtRestSchemaMigration(dialect));
   }
 
   /**

@@ -2,9 +2,11 @@ package io.geminibalance.storage.jdbc;
 
 import io.geminibalance.storage.DatabaseType;
 import io.geminibalance.storage.TimeBucket;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -59,6 +61,23 @@ public abstract sealed class SqlDialect {
 
   /** INSERT or UPDATE by primary key. */
   public abstract String upsert(String table, List<String> keyColumns, List<String> valueColumns);
+
+  /**
+   * Statements that widen a VARCHAR column to {@code length} characters, keeping NOT NULL; running
+   * them again changes nothing. None on SQLite, which does not enforce lengths.
+   */
+  public abstract List<String> widenVarchar(String table, String column, int length, boolean notNull);
+
+  /** Appended to a SELECT inside a transaction to lock the rows read until it ends. */
+  public abstract String lockingRead();
+
+  /**
+   * After secrets were encrypted or removed: makes the engine's own files drop the old copies
+   * where this can be done from a connection. True when that is done; false when the engine
+   * leaves it to the operator (see the README: server databases keep old row versions, WAL and
+   * binary logs, and backups of their own).
+   */
+  public abstract boolean scrubFreedSpace(Connection connection) throws SQLException;
 
   public void setTime(PreparedStatement statement, int index, LocalDateTime time) throws SQLException {
     statement.setObject(index, time);
@@ -142,6 +161,47 @@ public abstract sealed class SqlDialect {
     }
 
     @Override
+    public List<String> widenVarchar(String table, String column, int length, boolean notNull) {
+      return List.of();
+    }
+
+    /** SQLite locks the whole database for a writing transaction; there is no row lock to take. */
+    @Override
+    public String lockingRead() {
+      return "";
+    }
+
+    /**
+     * VACUUM rewrites the file from the live rows only, so no freed page or cell keeps an old
+     * value (secure_delete zeroes what is deleted from now on, not what was freed before); the
+     * TRUNCATE checkpoint then copies the WAL into the file and cuts the WAL to zero bytes.
+     */
+    @Override
+    public boolean scrubFreedSpace(Connection connection) throws SQLException {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("VACUUM");
+        for (int attempt = 0; attempt < 50; attempt++) {
+          try (ResultSet row = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+            // (busy, WAL frames, frames checkpointed): busy means another connection was reading.
+            if (row.next() && row.getInt(1) == 0) {
+              return true;
+            }
+          }
+          sleepBriefly();
+        }
+        return false;
+      }
+    }
+
+    private static void sleepBriefly() {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
     public void setTime(PreparedStatement statement, int index, LocalDateTime time) throws SQLException {
       statement.setString(index, time == null ? null : SqliteTimes.format(time));
     }
@@ -189,6 +249,22 @@ public abstract sealed class SqlDialect {
       String updates = valueColumns.stream().map(c -> c + " = VALUES(" + c + ")").collect(Collectors.joining(", "));
       return insertPart(table, keyColumns, valueColumns) + " ON DUPLICATE KEY UPDATE " + updates;
     }
+
+    @Override
+    public List<String> widenVarchar(String table, String column, int length, boolean notNull) {
+      return List.of("ALTER TABLE " + table + " MODIFY COLUMN " + column + " VARCHAR(" + length + ")"
+          + (notNull ? " NOT NULL" : " NULL"));
+    }
+
+    @Override
+    public String lockingRead() {
+      return " FOR UPDATE";
+    }
+
+    @Override
+    public boolean scrubFreedSpace(Connection connection) {
+      return false;
+    }
   }
 
   static final class Postgres extends SqlDialect {
@@ -227,6 +303,22 @@ public abstract sealed class SqlDialect {
     @Override
     public String upsert(String table, List<String> keyColumns, List<String> valueColumns) {
       return onConflictUpsert(table, keyColumns, valueColumns);
+    }
+
+    /** ALTER COLUMN TYPE leaves NOT NULL as it was. */
+    @Override
+    public List<String> widenVarchar(String table, String column, int length, boolean notNull) {
+      return List.of("ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE VARCHAR(" + length + ")");
+    }
+
+    @Override
+    public String lockingRead() {
+      return " FOR UPDATE";
+    }
+
+    @Override
+    public boolean scrubFreedSpace(Connection connection) {
+      return false;
     }
   }
 }

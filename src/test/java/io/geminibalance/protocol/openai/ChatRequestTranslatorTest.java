@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,6 +35,30 @@ class ChatRequestTranslatorTest {
         "messages", "at least one");
     assertThatThrownBy(() -> new ChatRequestTranslator(OPTIONS, null).translate(Fixtures.json("[1]"), 0))
         .isInstanceOf(TranslationException.class);
+  }
+
+  @Test
+  void rejectsMalformedModelNamesNamingTheField() {
+    for (String model : new String[] {"gemini?x", "gemini#x", "../files", "models/a/b", "gemini 2.5", " gemini-2.5-flash",
+        "g\u00e9mini", "gemini\\r\\nx", "gemini%2Fx", "-search"}) {
+      assertRejected("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+          "model", "Invalid model name: '");
+    }
+    String huge = "a".repeat(200_000);
+    assertThatThrownBy(() -> translate("{\"model\":\"" + huge + "\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"))
+        .isInstanceOfSatisfying(TranslationException.class, e -> {
+          assertThat(e.param()).isEqualTo("model");
+          assertThat(e.getMessage()).contains("(200000 characters) is longer than 128 characters").hasSizeLessThan(250);
+        });
+  }
+
+  @Test
+  void wellFormedModelsWithVirtualSuffixesStillTranslate() {
+    String user = ",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+    assertThat(translate("{\"model\":\"models/gemini-2.5-flash-search\"" + user).upstreamModel()).isEqualTo("gemini-2.5-flash");
+    assertThat(translate("{\"model\":\"gemini-2.5-pro-non-thinking\"" + user).upstreamModel()).isEqualTo("gemini-2.5-pro");
+    assertThat(translate("{\"model\":\"gemini-2.5-flash-preview-05-20\"" + user).upstreamModel())
+        .isEqualTo("gemini-2.5-flash-preview-05-20");
   }
 
   @Test
@@ -158,9 +183,11 @@ class ChatRequestTranslatorTest {
     String before = translated.body().toString();
 
     JsonNode filled = MediaPlaceholders.withFetchedMedia(translated.body(),
-        Map.of("https://a/x.png", new MediaPlaceholders.FetchedMedia("image/JPG", "QUJD")));
+        Map.of("https://a/x.png", new MediaPlaceholders.FetchedMedia("image/JPG", "ABC".getBytes(StandardCharsets.US_ASCII))));
 
-    assertThat(filled.at("/contents/0/parts/0")).isEqualTo(Fixtures.json("{\"inlineData\":{\"mimeType\":\"image/jpeg\",\"data\":\"QUJD\"}}"));
+    // the bytes are written as base64 when the tree is serialised
+    assertThat(Fixtures.json(filled.at("/contents/0/parts/0").toString()))
+        .isEqualTo(Fixtures.json("{\"inlineData\":{\"mimeType\":\"image/jpeg\",\"data\":\"QUJD\"}}"));
     assertThat(filled.at("/contents/0/parts/1/fileData/fileUri").asText()).isEqualTo("https://a/y");
     assertThat(translated.body().toString()).isEqualTo(before);
     assertThat(translated.mediaUrls()).containsExactly("https://a/x.png", "https://a/y");
@@ -171,5 +198,50 @@ class ChatRequestTranslatorTest {
     JsonNode part = translate("{\"model\":\"gemini-2.0-flash\",\"messages\":[{\"role\":\"user\",\"content\":["
         + "{\"type\":\"file\",\"file\":{\"file_data\":\"data:text/plain,hello%20world\"}}]}]}").body().at("/contents/0/parts/0");
     assertThat(part).isEqualTo(Fixtures.json("{\"inlineData\":{\"mimeType\":\"text/plain\",\"data\":\"aGVsbG8gd29ybGQ=\"}}"));
+  }
+
+  // Found by TranslatorPropertyTest: URLDecoder threw IllegalArgumentException out of the
+  // translator for a broken %-escape, and "data:;,x" split into no header parts at all.
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"data:,%", "data:,%zz", "data:text/plain,%E0%A4%A"})
+  void aDataUrlWithABrokenEscapeIsTheClientsError(String url) {
+    String base = "{\"model\":\"gemini-2.5-flash\",\"messages\":[{\"role\":\"user\",\"content\":[%s]}]}";
+    assertRejected(base.formatted("{\"type\":\"image_url\",\"image_url\":\"" + url + "\"}"),
+        "messages[0].content[0].image_url.url", "malformed data URL");
+    assertRejected(base.formatted("{\"type\":\"file\",\"file\":{\"file_data\":\"" + url + "\"}}"),
+        "messages[0].content[0].file.file_data", "malformed data URL");
+  }
+
+  @Test
+  void aDataUrlWithOnlySemicolonsInItsHeaderIsPlainText() {
+    JsonNode part = translate("{\"model\":\"gemini-2.0-flash\",\"messages\":[{\"role\":\"user\",\"content\":["
+        + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:;,x\"}}]}]}").body().at("/contents/0/parts/0");
+    assertThat(part).isEqualTo(Fixtures.json("{\"inlineData\":{\"mimeType\":\"text/plain\",\"data\":\"eA==\"}}"));
+  }
+
+  // Found by TranslatorPropertyTest: tool call arguments nested 999 levels deep parse, but the
+  // translated body (6 more levels) is deeper than Jackson writes, so the relay failed to send it.
+  @Test
+  void clientJsonTooDeepToSendIsRejectedNamingItsField() {
+    String deepObject = "{\"a\":".repeat(999) + "1" + "}".repeat(999);
+    String call = "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\","
+        + "\"function\":{\"name\":\"f\",\"arguments\":%s}}]}";
+    String base = "{\"model\":\"gemini-2.5-flash\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"},%s]%s}";
+    String asText = Fixtures.json(deepObject).toString().replace("\\", "\\\\").replace("\"", "\\\"");
+    assertRejected(base.formatted(call.formatted("\"" + asText + "\""), ""),
+        "messages[1].tool_calls[0].function.arguments", "nested more than 512 levels");
+    String shallower = "{\"a\":".repeat(990) + "1" + "}".repeat(990);
+    assertRejected(base.formatted(call.formatted(shallower), ""),
+        "messages[1].tool_calls[0].function.arguments", "nested more than 512 levels");
+    String result = ",{\"role\":\"tool\",\"tool_call_id\":\"c1\",\"content\":\"" + asText + "\"}";
+    assertRejected(base.formatted(call.formatted("\"{}\"") + result, ""), "messages[2].content", "nested");
+    assertRejected(base.formatted("{\"role\":\"user\",\"content\":\"y\"}",
+        ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":" + shallower + "}}]"),
+        "tools[0].function.parameters", "nested");
+    assertRejected(base.formatted("{\"role\":\"user\",\"content\":\"y\"}",
+        ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"schema\":" + shallower + "}}"),
+        "response_format.json_schema.schema", "nested");
+    String allowed = "{\"a\":".repeat(511) + "{}" + "}".repeat(511);
+    assertThat(translate(base.formatted(call.formatted(allowed), "")).body().toString()).isNotEmpty();
   }
 }

@@ -111,6 +111,19 @@ class EmbeddingsTranslatorTest {
   }
 
   @Test
+  void rejectsMalformedModelNamesNamingTheField() {
+    for (String model : new String[] {"a?b", "a#b", "models/../x", "a b", "\u00e9", "a".repeat(129)}) {
+      assertThatThrownBy(() -> EmbeddingsTranslator.toGemini(Fixtures.json("{\"model\":\"" + model + "\",\"input\":\"a\"}")))
+          .isInstanceOfSatisfying(TranslationException.class, e -> {
+            assertThat(e.param()).isEqualTo("model");
+            assertThat(e.getMessage()).startsWith("Invalid model name: '");
+          });
+    }
+    assertThat(EmbeddingsTranslator.toGemini(Fixtures.json("{\"model\":\"gemini-embedding-001\",\"input\":\"a\"}"))
+        .upstreamModel()).isEqualTo("gemini-embedding-001");
+  }
+
+  @Test
   void aShortUpstreamAnswerIsAnUpstreamFault() {
     EmbeddingsTranslator.EmbeddingsRequest translated = EmbeddingsTranslator.toGemini(request(texts(3), ""));
     assertThatThrownBy(() -> EmbeddingsTranslator.toOpenAi(translated, List.of(batchResponse(0, 2))))

@@ -48,6 +48,14 @@ class SseFramerTest {
     assertThat(frame("data: 1\r\n\r\ndata: 2\r\n", new int[0])).containsExactly("data: 1\r\n\r\n", "data: 2\r\n\r\n");
   }
 
+  // Found by SsePropertyTest: "data: 2\r" was finished as "data: 2\r\n", which made its CR a
+  // CRLF and still left the event without its blank line.
+  @Test
+  void terminatesALastEventWhoseLinesEndInCarriageReturns() {
+    assertThat(frame("data: 1\r\rdata: 2\r", new int[0])).containsExactly("data: 1\r\r", "data: 2\r\n\n");
+    assertThat(frame("data: 1\r\rdata: 2\r\r", new int[0])).containsExactly("data: 1\r\r", "data: 2\r\r");
+  }
+
   @Test
   void dropsStrayBlankLinesBetweenEvents() {
     assertThat(frame("\n\ndata: 1\n\n\n\ndata: 2\n\n", new int[0])).containsExactly("data: 1\n\n", "data: 2\n\n");

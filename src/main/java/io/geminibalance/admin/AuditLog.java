@@ -1,0 +1,106 @@
+package io.geminibalance.admin;
+
+import io.geminibalance.storage.AuditEntry;
+import io.geminibalance.storage.AuditLogStore;
+import io.geminibalance.storage.AuditRow;
+import io.geminibalance.storage.Page;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records every admin change in {@code gb_audit_log}, with the values already masked.
+ *
+ * <p>Written ahead: callers record a change before they make it, and do not make it when the row
+ * cannot be written ({@link AuditFailed}; the admin gets a 500 saying nothing changed). A change
+ * nobody can trace afterwards is worse than one that has to wait for the database; and the
+ * settings live in that same database, so when it cannot take the audit row it usually cannot
+ * take the change either. The other way round (written, then the change fails) leaves a row for
+ * a change that did not happen, which the change's own error answer and an ERROR line report.
+ *
+ * <p>Changes that can send the pool's keys or the clients' traffic elsewhere, or change who gets
+ * in ({@link #WATCHED}), are also logged at WARN; others at INFO.
+ */
+public final class AuditLog {
+  private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+  /** The name under which rotations of the generated admin token are recorded. */
+  public static final String GENERATED_ADMIN_TOKEN = "generated admin token";
+  static final Set<String> WATCHED = Set.of("BASE_URL", "PROXIES", "CUSTOM_HEADERS", "API_KEYS", "ALLOWED_TOKENS",
+      "AUTH_TOKEN", GENERATED_ADMIN_TOKEN);
+
+  private final AuditLogStore store;
+  private final InstantSource clock;
+
+  /** The audit row could not be written, so the change was not made. */
+  public static final class AuditFailed extends RuntimeException {
+    AuditFailed(String action, Throwable cause) {
+      super("the audit log cannot be written, so nothing was changed (" + action + "): " + cause.getMessage(), cause);
+    }
+  }
+
+  public AuditLog(AuditLogStore store, InstantSource clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /**
+   * Writes the row; completes exceptionally with {@link AuditFailed} (inside a
+   * {@link CompletionException}) when it cannot be written. Nothing is written for no changes.
+   */
+  public CompletableFuture<Void> record(AdminCaller caller, String action, List<AuditEntry.Change> changes) {
+    if (changes.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    AuditEntry entry = new AuditEntry(clock.instant(), action, caller.clientAddress(), caller.adminFingerprint(),
+        changes);
+    return store.append(entry).handle((ok, err) -> {
+      if (err != null) {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        LOG.error("Admin change refused: the audit log cannot be written ({}, from {}): {}", action,
+            caller.clientAddress(), cause.getMessage());
+        throw new CompletionException(new AuditFailed(action, cause));
+      }
+      logged(entry);
+      return null;
+    });
+  }
+
+  /**
+   * Wraps the change made after its row was written: when the change fails, the row stays (for a
+   * change that was not, or not wholly, made) and an ERROR line says so.
+   */
+  static <T> CompletableFuture<T> reportFailure(String action, CompletableFuture<T> change) {
+    return change.whenComplete((result, err) -> {
+      if (err != null) {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        LOG.error("Admin change {} is in the audit log but was not (wholly) made: {}", action, cause.getMessage());
+      }
+    });
+  }
+
+  /** Newest first. */
+  public CompletableFuture<Page<AuditRow>> page(int offset, int limit) {
+    return store.page(offset, limit);
+  }
+
+  private static void logged(AuditEntry entry) {
+    String who = "from " + entry.clientAddress()
+        + (entry.adminFingerprint() == null ? "" : " (admin token " + entry.adminFingerprint() + ")");
+    for (AuditEntry.Change change : entry.changes()) {
+      if (WATCHED.contains(change.setting())) {
+        LOG.warn("Admin change {} {}: {}: {} -> {}", entry.action(), who, change.setting(), change.oldValue(),
+            change.newValue());
+      }
+    }
+    String others = entry.changes().stream().map(AuditEntry.Change::setting).filter(name -> !WATCHED.contains(name))
+        .collect(Collectors.joining(", "));
+    if (!others.isEmpty()) {
+      LOG.info("Admin change {} {}: {}", entry.action(), who, others);
+    }
+  }
+}

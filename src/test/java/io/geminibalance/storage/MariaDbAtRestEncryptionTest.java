@@ -1,0 +1,12 @@
+package io.geminibalance.storage;
+
+import io.geminibalance.storage.support.ServerTestDatabase;
+import io.geminibalance.storage.support.TestDatabase;
+
+/** Encryption at rest on MariaDb. */
+class MariaDbAtRestEncryptionTest extends AtRestEncryptionContractTest {
+  @Override
+  TestDatabase createDatabase() throws Exception {
+    return ServerTestDatabase.mariadb();
+  }
+}
