@@ -1,9 +1,13 @@
 package io.geminibalance.admin;
 
+import io.geminibalance.requestlog.SecretRedactor;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** Error answers of the admin API: {@code {"error":{"code","message","param"}}}. */
+/**
+ * Error answers of the admin API: {@code {"error":{"code","message","param"}}}. Messages go
+ * through the secret redactor: they quote setting values and database errors.
+ */
 final class AdminResponses {
   private AdminResponses() {}
 
@@ -11,7 +15,8 @@ final class AdminResponses {
     if (rc.response().ended()) {
       return;
     }
-    JsonObject error = new JsonObject().put("code", status).put("message", message);
+    JsonObject error = new JsonObject().put("code", status)
+        .put("message", SecretRedactor.process().redact(message));
     if (param != null) {
       error.put("param", param);
     }

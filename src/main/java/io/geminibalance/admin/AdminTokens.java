@@ -3,6 +3,7 @@ package io.geminibalance.admin;
 import io.geminibalance.auth.AdminCredential;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.keypool.ApiKey;
+import io.geminibalance.requestlog.SecretRedactor;
 import io.geminibalance.requestlog.TokenFingerprints;
 import io.geminibalance.storage.AdminTokenStore;
 import io.geminibalance.storage.AuditEntry;
@@ -72,6 +73,7 @@ public final class AdminTokens {
 
   private void generateAtStart() {
     String token = newToken();
+    SecretRedactor.process().register(token);
     String hash = AdminCredential.hash(token);
     if (!store.createIfAbsent(hash).join()) {
       // Another gateway on the same database generated (and announced) one first: that one applies.
@@ -121,6 +123,7 @@ public final class AdminTokens {
    */
   public CompletableFuture<String> rotate(AdminCaller caller) {
     String token = newToken();
+    SecretRedactor.process().register(token);
     String hash = AdminCredential.hash(token);
     String before = generated == null ? AuditChanges.UNSET : "previous generated token";
     return audit.record(caller, "admin_token.rotate", List.of(new AuditEntry.Change(

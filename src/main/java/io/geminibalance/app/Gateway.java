@@ -10,6 +10,7 @@ import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.config.LiveConfig;
 import io.geminibalance.keypool.ApiKey;
+import io.geminibalance.keypool.InMemoryQuotaState;
 import io.geminibalance.keypool.KeyPool;
 import io.geminibalance.keypool.PoolSnapshot;
 import io.geminibalance.keypool.LeaseQueue;
@@ -60,6 +61,8 @@ public final class Gateway {
   private Deployment servers;
   private long recheckTimer = -1;
   private long stateTimer = -1;
+  private long laneTimer = -1;
+  private Future<Void> modelListFetched = Future.succeededFuture();
   private AdminTokens adminTokens;
   private AdminThrottle adminThrottle;
 
@@ -97,7 +100,9 @@ public final class Gateway {
   private static Future<Gateway> start(Vertx vertx, GatewayConfig config, Persistence persistence) {
     LongSupplier clock = System::currentTimeMillis;
     LiveConfig live = new LiveConfig(config);
-    QuotaKeyPool pool = new QuotaKeyPool(keys(config), Settings.quotaPolicy(config), InstantSource.system());
+    CatalogAdmission admission = new CatalogAdmission(vertx);
+    QuotaKeyPool pool = new QuotaKeyPool(keys(config), Settings.quotaPolicy(config), new InMemoryQuotaState(),
+        InstantSource.system(), admission);
     KeyStateSync.restore(pool, persistence.storage().keyStates());
     LeaseQueue queue = LeaseQueue.over(pool, QueueLeaser.timer(vertx), InstantSource.system(),
         Settings.queueSettings(config));
@@ -107,7 +112,10 @@ public final class Gateway {
     StoredAttemptLog attemptLog = persistence.attemptLog(live::get);
     persistence.startRetention(live::get);
     UpstreamExecutor executor = new UpstreamExecutor(new QueueLeaser(vertx, queue), pool, upstream,
-        attemptLog, () -> live.get().maxAttempts(), clock);
+        attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor());
+    ModelCatalog catalog = new ModelCatalog(executor, clock, 60_000);
+    admission.attach(catalog);
+    gateway.modelListFetched = fetchModelList(vertx, catalog);
     AuditLog audit = new AuditLog(persistence.storage().auditLog(), InstantSource.system());
     AdminTokens adminTokens = new AdminTokens(persistence.storage().adminToken(), audit, System.out,
         persistence.storage().tokenFingerprints());
@@ -119,14 +127,15 @@ public final class Gateway {
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
         new NativeGeminiRelay(executor, () -> live.get().filteredModels()),
         new OpenAiCompatRelay(executor),
-        new OpenAiRelay(executor, new ModelCatalog(executor, clock, 60_000),
-            new MediaFetcher(vertx, mediaSettings(config)), new ThoughtSignatureCache(100_000, 6 * 3_600_000L),
+        new OpenAiRelay(executor, catalog,
+            new MediaFetcher(vertx, mediaSettings(config)),
+            new ThoughtSignatureCache(ThoughtSignatureCache.DEFAULT_MAX_BYTES, ThoughtSignatureCache.DEFAULT_TTL_MILLIS),
             live::get, clock),
         () -> health(pool, clock.getAsLong(), attemptLog), clock,
         gateway.adminThrottle,
         new ConfigApi(new SettingsService(persistence.env(), persistence.storage().settings(),
             persistence.storage().apiKeys(), live::get, gateway::reconfigure, Settings::build, audit, adminTokens)),
-        () -> JsonObject.mapFrom(pool.quotaSnapshot()),
+        () -> poolReport(pool),
         new AuditApi(audit),
         new AdminTokenApi(adminTokens, live::get),
         EdgePolicy.live(live::get), Settings.clientLimits(config));
@@ -134,6 +143,7 @@ public final class Gateway {
     adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
     gateway.scheduleRecheck(config);
     gateway.startKeyStateSync();
+    gateway.startLaneEviction();
     logCapacity(config, pool);
     return gateway.deployServers(deps).map(gateway);
   }
@@ -207,9 +217,49 @@ public final class Gateway {
   }
 
   /**
-   * RPM and RPD totals of the pool per model, for /health: {@code default} for any model without
+   * Fetches Google's model list once at start-up, in the background, so that the pool keeps quota
+   * state for the models it lists (see {@link CatalogAdmission}); completes either way.
+   */
+  private static Future<Void> fetchModelList(Vertx vertx, ModelCatalog catalog) {
+    io.vertx.core.Promise<Void> fetched = io.vertx.core.Promise.promise();
+    vertx.runOnContext(v -> {
+      try {
+        catalog.refresh().onComplete(ar -> {
+          if (ar.failed()) {
+            LOG.warn("Could not fetch the upstream model list ({}); models get quota state of their own"
+                + " once they answer", ar.cause().getMessage());
+          }
+          fetched.complete();
+        });
+      } catch (RuntimeException e) {
+        LOG.warn("Could not fetch the upstream model list", e);
+        fetched.complete();
+      }
+    });
+    return fetched.future();
+  }
+
+  /** Completes once the start-up fetch of the upstream model list has ended, successful or not. */
+  public Future<Void> modelListFetched() {
+    return modelListFetched;
+  }
+
+  /** Drops idle lanes every minute, on a worker: it reads the cells of idle lanes. */
+  private synchronized void startLaneEviction() {
+    laneTimer = vertx.setPeriodic(60_000, id -> vertx.executeBlocking(pool::evictIdleLanes, false));
+  }
+
+  /** {@code GET /api/pool}: the quota snapshot, and the capacity per model. */
+  static JsonObject poolReport(QuotaKeyPool pool) {
+    PoolSnapshot keys = pool.snapshot();
+    return JsonObject.mapFrom(pool.quotaSnapshot())
+        .put("capacity", capacity(pool, (int) (keys.keys().size() - keys.disabled())));
+  }
+
+  /**
+   * RPM and RPD totals of the pool per model, for /api/pool: {@code default} for any model without
    * a limit of its own (enabled keys x DEFAULT_RPM / DEFAULT_RPD, -1 = unlimited), then each
-   * model the pool has limits or traffic for.
+   * model the pool keeps quota state for.
    */
   static JsonObject capacity(QuotaKeyPool pool, int enabledKeys) {
     JsonObject perModel = new JsonObject();
@@ -254,6 +304,10 @@ public final class Gateway {
 
   private KeyStateSync finalSync;
 
+  /**
+   * {@code GET /health}, which needs no token: status and counts only. Model names and capacity
+   * are the operator's business, at {@code GET /api/pool}.
+   */
   static JsonObject health(QuotaKeyPool pool, long now, StoredAttemptLog log) {
     PoolSnapshot snapshot = pool.snapshot();
     return new JsonObject()
@@ -262,7 +316,6 @@ public final class Gateway {
             .put("total", snapshot.keys().size())
             .put("usable", snapshot.usable(now))
             .put("disabled", snapshot.disabled()))
-        .put("capacity", capacity(pool, (int) (snapshot.keys().size() - snapshot.disabled())))
         .put("logs", new JsonObject()
             .put("droppedRequestLogs", log.droppedRequestLogs())
             .put("droppedErrorLogs", log.droppedErrorLogs()));
@@ -306,6 +359,9 @@ public final class Gateway {
       }
       if (stateTimer >= 0) {
         vertx.cancelTimer(stateTimer);
+      }
+      if (laneTimer >= 0) {
+        vertx.cancelTimer(laneTimer);
       }
     }
     Future<Void> undeploy = servers == null ? Future.succeededFuture() : vertx.undeploy(servers.id());

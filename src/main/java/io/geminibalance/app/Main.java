@@ -4,6 +4,7 @@ import io.geminibalance.admin.AdminTokenCommand;
 import io.geminibalance.config.ConfigException;
 import io.geminibalance.config.EnvSource;
 import io.geminibalance.config.GatewayConfig;
+import io.geminibalance.requestlog.SecretRedactor;
 import io.geminibalance.storage.Storage;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -27,11 +28,12 @@ public final class Main {
       return;
     }
     IoTransport.Choice transport;
+    ConfiguredSecrets.registerRaw(raw, SecretRedactor.process());
     try {
       LogLevels.apply(GatewayConfig.from(raw).logLevel());
       transport = IoTransport.choose(raw);
     } catch (ConfigException e) {
-      System.err.println("Configuration error: " + e.getMessage());
+      System.err.println("Configuration error: " + SecretRedactor.process().redact(e.getMessage()));
       System.exit(2);
       return;
     }
@@ -44,7 +46,7 @@ public final class Main {
     try {
       gateway = Gateway.start(vertx, awaitStorage(storage)).await(30, TimeUnit.SECONDS);
     } catch (ConfigException e) {
-      System.err.println("Configuration error: " + e.getMessage());
+      System.err.println("Configuration error: " + SecretRedactor.process().redact(e.getMessage()));
       vertx.close();
       System.exit(2);
       return;

@@ -40,7 +40,8 @@ public final class Persistence implements AutoCloseable {
 
   private final Storage storage;
   private final Map<String, String> env;
-  private final SecretRedactor redactor = new SecretRedactor();
+  /** The process-wide one, so that the keys registered here are masked in the process log too. */
+  private final SecretRedactor redactor = SecretRedactor.process();
   private StoredAttemptLog attemptLog;
 
   private Persistence(Storage storage, Map<String, String> env) {
@@ -89,7 +90,7 @@ public final class Persistence implements AutoCloseable {
     GatewayConfig config = validWithSaved(saved);
     storage.apiKeys().addAll(config.apiKeys()).join();
     List<String> keys = storage.apiKeys().list().join().stream().map(k -> k.secret()).toList();
-    keys.forEach(redactor::register);
+    redactor.registerAll(keys);
     return config.withApiKeys(keys);
   }
 
@@ -119,7 +120,8 @@ public final class Persistence implements AutoCloseable {
       LogWriter<io.geminibalance.requestlog.ErrorLogEntry> errors = storage.newErrorLogWriter(
           writerOptions("error-log", config.get()), new ErrorLogSanitizer(redactor,
               () -> recordBodies(config.get()), json));
-      attemptLog = new StoredAttemptLog(requests, errors, () -> recordBodies(config.get()));
+      attemptLog = new StoredAttemptLog(requests, errors, () -> recordBodies(config.get()),
+          () -> Settings.errorLogBodyMaxBytes(config.get()));
     }
     return attemptLog;
   }

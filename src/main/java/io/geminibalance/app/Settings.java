@@ -4,6 +4,7 @@ import io.geminibalance.config.ConfigException;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.keypool.LeaseQueue;
 import io.geminibalance.keypool.QuotaPolicy;
+import io.geminibalance.requestlog.SecretRedactor;
 import io.geminibalance.upstream.UpstreamClient;
 import java.util.Map;
 
@@ -16,16 +17,25 @@ final class Settings {
   private Settings() {}
 
   static GatewayConfig build(Map<String, String> raw) {
+    ConfiguredSecrets.registerRaw(raw, SecretRedactor.process());
     GatewayConfig config = GatewayConfig.from(raw);
     quotaPolicy(config);
     queueSettings(config);
     io.geminibalance.relay.OpenAiOptions.from(config);
     io.geminibalance.relay.ImageLimits.from(config);
     upstreamPool(config);
+    errorLogBodyMaxBytes(config);
     adminAuthFailuresPerMinute(config);
     clientLimits(config);
     io.geminibalance.server.EdgePolicy.from(config.values());
+    ConfiguredSecrets.register(config, SecretRedactor.process());
     return config;
+  }
+
+  /** ERROR_LOG_REQUEST_BODY_MAX_KB (default 16, up to 64 MiB) in bytes. */
+  static int errorLogBodyMaxBytes(GatewayConfig config) {
+    return 1024 * config.values().integer("ERROR_LOG_REQUEST_BODY_MAX_KB",
+        io.geminibalance.requestlog.RequestBodyExcerpt.DEFAULT_MAX_BYTES / 1024, 1, 65_536);
   }
 
   /** Failed admin authentications allowed per client address and minute (then 429 until the minute is over). */
@@ -68,6 +78,6 @@ final class Settings {
   private static ConfigException asConfigException(IllegalArgumentException e) {
     String message = e.getMessage() == null ? "invalid setting" : e.getMessage();
     int colon = message.indexOf(':');
-    return new ConfigException(colon > 0 ? message.substring(0, colon) : "settings", message);
+    return ConfigException.quoting(colon > 0 ? message.substring(0, colon) : "settings", message);
   }
 }

@@ -100,6 +100,79 @@ public final class ConfigValues {
     return List.copyOf(items);
   }
 
+  /**
+   * Credentials (API keys, tokens) as a list: each must be printable ASCII without spaces, so it
+   * travels in a header unchanged and cannot split one (a line break in a key would end the header
+   * and start another). A space usually means two keys pasted without a comma.
+   */
+  public List<String> credentials(String name) {
+    List<String> items = list(name, List.of());
+    for (int i = 0; i < items.size(); i++) {
+      checkCredential(name, items.get(i), items.size() == 1 ? "" : " item " + (i + 1) + " of " + items.size());
+    }
+    return items;
+  }
+
+  /** One credential, or {@code null} when unset; the same characters as {@link #credentials}. */
+  public String credential(String name) {
+    String value = get(name);
+    if (value != null) {
+      checkCredential(name, value, "");
+    }
+    return value;
+  }
+
+  private static void checkCredential(String name, String value, String which) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x21 || c > 0x7e) {
+        String what = c == '\r' || c == '\n' ? "a line break" : c == ' ' ? "a space"
+            : c < 0x20 || c == 0x7f ? "a control character" : "a character outside printable ASCII";
+        throw ConfigException.problem(name, (which.isEmpty() ? "the value" : which.strip()) + " has " + what
+            + " at position " + (i + 1), "printable ASCII without spaces; separate several with commas");
+      }
+    }
+  }
+
+  /**
+   * Extra HTTP headers as a JSON object: names must be HTTP tokens (RFC 9110) and not a header
+   * the gateway sets itself (framing, connection, the key); values may hold no control character
+   * but a tab, so no value can end its header line and start another.
+   */
+  public Map<String, String> headers(String name) {
+    Map<String, String> headers = stringMap(name);
+    for (Map.Entry<String, String> header : headers.entrySet()) {
+      String field = header.getKey();
+      if (field.isEmpty() || !field.chars().allMatch(ConfigValues::isTokenChar)) {
+        throw ConfigException.problem(name, "'" + ConfigException.escaped(field) + "' is not a header name",
+            "names of letters, digits and !#$%&'*+-.^_`|~");
+      }
+      if (GATEWAY_HEADERS.contains(field.toLowerCase(Locale.ROOT))) {
+        throw ConfigException.problem(name, "'" + field + "' is set by the gateway itself",
+            "headers other than " + String.join(", ", GATEWAY_HEADERS));
+      }
+      String value = header.getValue();
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
+          throw ConfigException.problem(name, "the value of '" + field + "' has "
+              + (c == '\r' || c == '\n' ? "a line break" : c > 0xff ? "a character that is not Latin-1" : "a control character")
+              + " at position " + (i + 1), "header values without line breaks or control characters");
+        }
+      }
+    }
+    return headers;
+  }
+
+  /** Headers CUSTOM_HEADERS may not set: the message framing, the connection, and the pool key. */
+  private static final List<String> GATEWAY_HEADERS = List.of("content-length", "transfer-encoding",
+      "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "http2-settings",
+      "x-goog-api-key", "authorization");
+
+  private static boolean isTokenChar(int c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+  }
+
   /** A JSON object of string values (numbers and booleans are kept as their text). */
   public Map<String, String> stringMap(String name) {
     JsonNode node = jsonObject(name);

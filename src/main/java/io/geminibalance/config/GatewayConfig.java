@@ -47,13 +47,13 @@ public record GatewayConfig(
    */
   public static GatewayConfig from(Map<String, String> raw) {
     ConfigValues v = new ConfigValues(raw);
-    List<String> allowed = v.list("ALLOWED_TOKENS", List.of());
-    String auth = v.get("AUTH_TOKEN");
+    List<String> allowed = v.credentials("ALLOWED_TOKENS");
+    String auth = v.credential("AUTH_TOKEN");
     AuthTokenSource source = auth == null ? AuthTokenSource.GENERATED : AuthTokenSource.AUTH_TOKEN;
     return new GatewayConfig(
         v.string("HOST", "0.0.0.0"),
         v.integer("PORT", 8000, 0, 65535),
-        dedupe(v.list("API_KEYS", List.of())),
+        dedupe(v.credentials("API_KEYS")),
         allowed,
         auth,
         source,
@@ -64,7 +64,7 @@ public record GatewayConfig(
         v.decimal("CHECK_INTERVAL_HOURS", 1, 0, 24 * 365),
         v.string("TEST_MODEL", "gemini-2.5-flash-lite"),
         v.list("FILTERED_MODELS", DEFAULT_FILTERED_MODELS),
-        v.stringMap("CUSTOM_HEADERS"),
+        v.headers("CUSTOM_HEADERS"),
         logLevel(v),
         v);
   }

@@ -22,6 +22,11 @@ public final class InMemoryQuotaState implements QuotaState {
   }
 
   @Override
+  public void forgetModel(String model) {
+    cellsByKey.values().forEach(cells -> cells.remove(model));
+  }
+
+  @Override
   public List<QuotaRecord> export(long nowMillis) {
     List<QuotaRecord> records = new ArrayList<>();
     cellsByKey.values().forEach(cells -> cells.values().forEach(c -> records.add(c.export(nowMillis))));

@@ -15,6 +15,14 @@ public interface KeyPool {
    */
   Acquisition acquire(String model, Set<ApiKey> alreadyTried);
 
+  /**
+   * The name of the lane that serves {@code model}: requests that wait for a key wait per lane.
+   * By default each base model is its own lane; a pool may make models share one.
+   */
+  default String laneOf(String model) {
+    return ModelNames.base(model);
+  }
+
   /** Reports how the attempt went; exactly once per granted lease. */
   void release(KeyLease lease, KeyOutcome outcome);
 

@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Lets a request wait, without blocking a thread, for the next key of its model instead of
- * failing at once. Waiters of one model are served first come, first served; a waiter whose
+ * failing at once. Waiters of one lane (a model, or the models that share a lane: see {@link
+ * KeyPool#laneOf}) are served first come, first served; a waiter whose
  * deadline falls before the earliest moment any key frees is answered at once, so the edge can
  * reply 429 with a truthful Retry-After. The futures complete on the caller's thread or the
  * timer's; a Vert.x edge hops back with {@code Future.fromCompletionStage(future, context)}.
@@ -57,11 +58,18 @@ public final class LeaseQueue {
 
   private record Answer(Waiter waiter, Acquisition acquisition) {}
 
-  /** The waiters of one model, and the one timer that wakes them. Guarded by itself. */
+  /** The waiters of one lane, and the one timer that wakes them. Guarded by itself. */
   private static final class Line {
+    final String lane;
     final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     Timer.Scheduled wakeUp;
     long wakeUpAtMillis = Long.MAX_VALUE;
+    /** Removed from the queue with its lane: a request that still holds it looks again. */
+    boolean dropped;
+
+    Line(String lane) {
+      this.lane = lane;
+    }
   }
 
   /**
@@ -87,6 +95,7 @@ public final class LeaseQueue {
   public static LeaseQueue over(QuotaKeyPool pool, Timer timer, InstantSource clock, Settings settings) {
     LeaseQueue queue = new LeaseQueue(pool, timer, clock, settings);
     pool.onAvailability(queue::availabilityChanged);
+    pool.beforeDropping(queue::dropLine);
     return queue;
   }
 
@@ -106,7 +115,7 @@ public final class LeaseQueue {
    */
   public CompletableFuture<Acquisition> acquireOrWait(String model, Set<ApiKey> tried, long deadlineMillis) {
     String base = ModelNames.base(model);
-    Line line = lines.computeIfAbsent(base, m -> new Line());
+    Line line = line(base);
     Acquisition.Granted now = grantWhenNobodyWaits(line, base, tried);
     if (now != null) {
       return CompletableFuture.completedFuture(now);
@@ -114,16 +123,60 @@ public final class LeaseQueue {
     long probeDeadline = Math.max(deadlineMillis, clock.millis() + PROBE_WAIT.toMillis());
     Waiter waiter = new Waiter(base, Set.copyOf(tried), deadlineMillis, probeDeadline, new CompletableFuture<>());
     List<Answer> answers = new ArrayList<>();
-    synchronized (line) {
-      if (line.waiters.size() >= settings.maxWaitersPerModel()) {
-        answers.add(new Answer(waiter, queueFull(base)));
-      } else {
-        line.waiters.addLast(waiter);
-        serve(line, answers);
+    while (true) {
+      synchronized (line) {
+        if (!line.dropped) {
+          if (line.waiters.size() >= settings.maxWaitersPerModel()) {
+            answers.add(new Answer(waiter, queueFull(line.lane)));
+          } else {
+            line.waiters.addLast(waiter);
+            serve(line, answers);
+          }
+          break;
+        }
       }
+      line = line(base);
     }
     complete(answers);
     return waiter.future();
+  }
+
+  /**
+   * The line of the model's lane. A line exists only for a lane, so names the pool keeps no
+   * state for share the line of their shared lane.
+   */
+  private Line line(String base) {
+    Line line = lines.get(base);
+    return line != null ? line : lines.computeIfAbsent(pool.laneOf(base), Line::new);
+  }
+
+  /**
+   * Drops the line of a lane the pool is about to drop; false, to keep the lane, while requests
+   * wait in it.
+   */
+  boolean dropLine(String lane) {
+    Line line = lines.get(lane);
+    if (line == null) {
+      return true;
+    }
+    synchronized (line) {
+      line.waiters.removeIf(waiter -> waiter.future().isDone());
+      if (!line.waiters.isEmpty()) {
+        return false;
+      }
+      line.dropped = true;
+      if (line.wakeUp != null) {
+        line.wakeUp.cancel();
+        line.wakeUp = null;
+      }
+      lines.remove(lane, line);
+      return true;
+    }
+  }
+
+  /** Lines (lanes requests have queued for), for metrics and tests. */
+  public int lineCount() {
+    return lines.size();
   }
 
   /**
@@ -182,7 +235,8 @@ public final class LeaseQueue {
         it.remove();
         continue;
       }
-      if (blocking != null) {
+      boolean onLane = sameLane(line, waiter);
+      if (blocking != null && onLane) {
         boolean expired = blocking.awaitingProbe() ? now >= waiter.probeDeadlineMillis()
             : waiter.deadlineMillis() < blocking.earliestMillis();
         if (expired) {
@@ -195,13 +249,24 @@ public final class LeaseQueue {
       if (acquisition instanceof Acquisition.Refused refused && canStillWait(refused, waiter, now)) {
         nextWake = Math.min(nextWake, refused.awaitingProbe()
             ? Math.min(refused.earliestMillis(), waiter.probeDeadlineMillis()) : refused.earliestMillis());
-        blocking = waiter.tried().isEmpty() ? refused : null;
+        if (onLane) {
+          blocking = waiter.tried().isEmpty() ? refused : null;
+        }
       } else {
         it.remove();
         answers.add(new Answer(waiter, acquisition));
       }
     }
     scheduleWake(line, nextWake, now);
+  }
+
+  /**
+   * Whether the waiter is served by the line's lane. In a shared line it may not be: its model
+   * may have got a lane of its own since it queued, and then another lane's refusal says nothing
+   * about it.
+   */
+  private boolean sameLane(Line line, Waiter waiter) {
+    return line.lane.equals(waiter.model()) || line.lane.equals(pool.laneOf(waiter.model()));
   }
 
   private static boolean canStillWait(Acquisition.Refused refused, Waiter waiter, long now) {

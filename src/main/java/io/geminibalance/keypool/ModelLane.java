@@ -21,6 +21,8 @@ final class ModelLane {
   private static final long PROBE_HINT_MILLIS = 1_000;
 
   final String model;
+  /** A lane of models without quota state of their own (see {@link QuotaKeyPool}). */
+  final boolean shared;
   final ThrottleDetector throttle = new ThrottleDetector();
   private final SlotRing ready = new SlotRing();
   private final DueHeap due = new DueHeap();
@@ -44,9 +46,21 @@ final class ModelLane {
   private int probing;
   /** Whether the last {@link #take} was a probe; read right after it under the lock. */
   private boolean tookProbe;
+  /**
+   * Leases granted and not yet released, so that the lane is never dropped under one. It may dip
+   * below zero for a moment while a rebuilt lane takes over its predecessor's count (see {@link
+   * #retire()}); the pool reads it only under its structure lock, after the count is handed over.
+   */
+  private int leasesOut;
+  /** The last lease or release, or the lane's creation: the pool drops lanes idle for a while. */
+  private long lastUsedMillis;
+  /** Dropped from the pool or replaced: leases no more, so a caller that still holds it looks again. */
+  private boolean retired;
 
-  ModelLane(String model) {
+  ModelLane(String model, boolean shared, long nowMillis) {
     this.model = model;
+    this.shared = shared;
+    this.lastUsedMillis = nowMillis;
   }
 
   synchronized void add(Slot slot, long nowMillis) {
@@ -86,13 +100,20 @@ final class ModelLane {
     backoffUntil = Math.max(backoffUntil, untilMillis);
   }
 
-  /** Leases the first ready key not yet tried; null when none can take the request now. */
-  synchronized KeyLease lease(Set<ApiKey> tried, long nowMillis) {
-    Slot slot = take(tried, nowMillis);
+  /**
+   * Leases the first ready key not yet tried; null when none can take the request now or the
+   * lane is retired.
+   *
+   * @param requested the base model asked for: this lane's own, or any for a shared lane
+   */
+  synchronized KeyLease lease(String requested, Set<ApiKey> tried, long nowMillis) {
+    Slot slot = retired ? null : take(tried, nowMillis);
     if (slot == null) {
       return null;
     }
-    KeyLease lease = new KeyLease(slot.entry.key, model, nowMillis);
+    KeyLease lease = new KeyLease(slot.entry.key, requested, nowMillis, model);
+    leasesOut++;
+    lastUsedMillis = nowMillis;
     if (tookProbe) {
       slot.probe = lease;
       probing++;
@@ -105,7 +126,9 @@ final class ModelLane {
   }
 
   /** The slot a lease was granted from, or null when its key left the pool. */
-  synchronized Slot released(KeyLease lease) {
+  synchronized Slot released(KeyLease lease, long nowMillis) {
+    leasesOut--;
+    lastUsedMillis = Math.max(lastUsedMillis, nowMillis);
     Slot slot = inFlight.remove(lease);
     if (slot == null) {
       slot = slots.get(lease.key());
@@ -130,6 +153,25 @@ final class ModelLane {
     return true;
   }
 
+  /**
+   * Counts, now, a request Google accepted from {@code key} for this model that another lane
+   * granted (the shared lane, before the model had a lane of its own), so that it counts against
+   * the model's minute and day as it did at Google. Nothing is counted if the key has no room now.
+   */
+  synchronized void countAccepted(ApiKey key, long nowMillis) {
+    Slot slot = slots.get(key);
+    if (slot == null || !slot.live()) {
+      return;
+    }
+    QuotaCell.Take take = slot.cell.tryTake(slot.limit, nowMillis);
+    if (take.taken() && take.probe()) {
+      slot.cell.settleProbe(true, nowMillis, nowMillis);
+    }
+    if (take.taken()) {
+      place(slot, slot.cell.nextFreeAt(slot.limit, nowMillis), nowMillis);
+    }
+  }
+
   synchronized boolean isProbe(Slot slot, KeyLease lease) {
     return slot.probe == lease;
   }
@@ -147,6 +189,39 @@ final class ModelLane {
 
   synchronized int probing() {
     return probing;
+  }
+
+  synchronized boolean retired() {
+    return retired;
+  }
+
+  /**
+   * Stops leasing (the lane is being replaced) and hands back how many leases are still out, for
+   * the replacement to carry on counting: their releases reach the replacement.
+   */
+  synchronized int retire() {
+    retired = true;
+    return leasesOut;
+  }
+
+  synchronized void inheritLeases(int count) {
+    leasesOut += count;
+  }
+
+  /**
+   * Retires the lane if no lease is out and none was granted since {@code idleSinceMillis}.
+   *
+   * @return whether it was retired
+   */
+  synchronized boolean retireIfIdle(long idleSinceMillis) {
+    if (leasesOut == 0 && lastUsedMillis <= idleSinceMillis && probing == 0) {
+      retired = true;
+    }
+    return retired;
+  }
+
+  synchronized boolean idleSince(long idleSinceMillis) {
+    return leasesOut == 0 && lastUsedMillis <= idleSinceMillis && probing == 0;
   }
 
   private Slot take(Set<ApiKey> tried, long nowMillis) {

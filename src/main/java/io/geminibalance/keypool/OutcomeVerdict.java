@@ -51,6 +51,42 @@ sealed interface OutcomeVerdict {
     };
   }
 
+  /**
+   * What the lane shared by models not (yet) known to exist keeps of a verdict: it has no state
+   * per model, so what Google said about one model (its daily quota, no access for the key's
+   * tier, a lower minute limit) becomes a short cooldown of the key in that lane, so that the next
+   * such request takes another key. What concerns the whole key applies as usual.
+   */
+  static OutcomeVerdict forUnlisted(OutcomeVerdict verdict, long nowMillis, QuotaPolicy policy) {
+    long shortly = nowMillis + policy.minuteCooldown().toMillis();
+    return switch (verdict) {
+      case Cool cool -> new Cool(cool.untilMillis(), cool.reason(), 0, cool.throttleSuspect());
+      case Park park -> new Cool(Math.min(park.untilMillis(), shortly), park.reason(), 0, false);
+      case DisableForModel off -> new Cool(shortly, off.reason(), 0, false);
+      case Clear clear -> clear;
+      case DisableKey off -> off;
+      case CountFailure failure -> failure;
+      case Ignore ignore -> ignore;
+    };
+  }
+
+  /**
+   * What the lane of models beyond MAX_MODELS keeps of a verdict: only what concerns the whole
+   * key. Those models are served round robin without quota state, so that reaching the cap never
+   * refuses a request Google would accept; a refused attempt moves on to another key as usual.
+   */
+  static OutcomeVerdict forOverflow(OutcomeVerdict verdict) {
+    return switch (verdict) {
+      case Cool cool -> new Ignore();
+      case Park park -> new Ignore();
+      case DisableForModel off -> new Ignore();
+      case Clear clear -> clear;
+      case DisableKey off -> off;
+      case CountFailure failure -> failure;
+      case Ignore ignore -> ignore;
+    };
+  }
+
   private static OutcomeVerdict rateLimited(RateLimited limited, Facts facts, QuotaPolicy policy) {
     String reason = limited.reason() == null ? "429 from Google" : limited.reason();
     long now = facts.nowMillis();

@@ -2,16 +2,21 @@ package io.geminibalance.keypool;
 
 import io.geminibalance.keypool.QuotaCell.Block;
 import io.geminibalance.keypool.QuotaCell.BlockKind;
+import io.geminibalance.keypool.RateLimits.Limit;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,57 +34,281 @@ import org.slf4j.LoggerFactory;
  * change of the configured limit. Requests beyond what a key has proven Google accepts in a
  * minute go one at a time (probes), so that limits configured too high cost at most one 429 per
  * key and model whatever the concurrency.
+ *
+ * <p>Quota state (a lane, and a cell per key) is kept only for models known to exist: those
+ * {@link ModelAdmission} admits (Google's model list), MODEL_RATE_LIMITS, models restored from
+ * storage and models that answered 2xx; at most {@link QuotaPolicy#maxModels()} of them, and lanes
+ * idle with nothing worth keeping are dropped ({@link #evictIdleLanes()}). Every other request is
+ * still served, from one of two shared lanes without state per model: {@link #UNLISTED} for names
+ * not known to exist (counted against the default limits of each key, so that made-up names cannot
+ * use the pool beyond what one model could; a 2xx gives the model its own lane), and {@link
+ * #OVERFLOW} for known models beyond the cap (round robin, never refused by a count, so that the cap
+ * never fails a request Google would accept).
  */
 public final class QuotaKeyPool implements KeyPool {
   private static final Logger LOG = LoggerFactory.getLogger(QuotaKeyPool.class);
 
+  /** The shared lane of models not known to exist (parentheses: no model name has them). */
+  public static final String UNLISTED = "(unlisted models)";
+  /** The shared lane of known models that found no room under MAX_MODELS. */
+  public static final String OVERFLOW = "(models beyond MAX_MODELS)";
+  /** How long a lane must go without a lease before it may be dropped. */
+  public static final Duration LANE_IDLE = Duration.ofMinutes(10);
+  private static final long CAP_WARNING_MILLIS = 60_000;
+
   private volatile QuotaPolicy policy;
   private final QuotaState state;
+  /** The cells of the shared lanes: never exported, since they belong to no model. */
+  private final QuotaState sharedState = new InMemoryQuotaState();
+  private final ModelAdmission admission;
   private final InstantSource clock;
   private final Object structureLock = new Object();
   private final Map<String, ModelLane> lanes = new ConcurrentHashMap<>();
+  private volatile ModelLane unlisted;
+  private volatile ModelLane overflow;
+  /**
+   * Models that answered 2xx while no lane was free, so that they go to the overflow lane rather
+   * than be counted as unlisted; at most MAX_MODELS names, oldest forgotten first. Guarded by itself.
+   */
+  private final LinkedHashSet<String> answeredWithoutLane = new LinkedHashSet<>();
   private final List<Consumer<String>> availabilityListeners = new CopyOnWriteArrayList<>();
+  private final List<Predicate<String>> dropChecks = new CopyOnWriteArrayList<>();
   private volatile Map<ApiKey, KeyEntry> entries = Map.of();
+  private volatile long capWarnedAtMillis = Long.MIN_VALUE;
 
-  /** A pool over in-memory quota state. */
+  /** A pool over in-memory quota state that keeps quota state for every model name it is asked for. */
   public QuotaKeyPool(Collection<ApiKey> keys, QuotaPolicy policy, InstantSource clock) {
     this(keys, policy, new InMemoryQuotaState(), clock);
   }
 
   public QuotaKeyPool(Collection<ApiKey> keys, QuotaPolicy policy, QuotaState state, InstantSource clock) {
+    this(keys, policy, state, clock, ModelAdmission.EVERY_MODEL);
+  }
+
+  public QuotaKeyPool(Collection<ApiKey> keys, QuotaPolicy policy, QuotaState state, InstantSource clock,
+      ModelAdmission admission) {
     this.policy = policy;
     this.state = state;
     this.clock = clock;
+    this.admission = admission;
+    this.unlisted = new ModelLane(UNLISTED, true, clock.millis());
+    this.overflow = new ModelLane(OVERFLOW, true, clock.millis());
     replaceKeys(keys);
-    policy.limits().byModel().keySet().forEach(this::lane);
+    createConfiguredLanes(policy);
   }
 
   @Override
   public Acquisition acquire(String model, Set<ApiKey> alreadyTried) {
-    ModelLane lane = lane(ModelNames.base(model));
+    String base = ModelNames.base(model);
+    ModelLane lane = lanes.get(base);
+    if (lane == null) {
+      lane = laneForNew(base);
+    }
     long now = clock.millis();
-    KeyLease lease = lane.lease(alreadyTried, now);
+    KeyLease lease = lane.lease(base, alreadyTried, now);
     if (lease != null) {
       return new Acquisition.Granted(lease);
+    }
+    if (lane.retired()) {
+      return acquire(model, alreadyTried); // dropped or rebuilt meanwhile: its successor answers
     }
     return lane.refusal(alreadyTried, now);
   }
 
+  /**
+   * The lane that serves {@code model}, by name: the model itself, {@link #UNLISTED} or {@link
+   * #OVERFLOW}. Requests that wait for a key queue per lane, so unknown names share one queue.
+   */
+  @Override
+  public String laneOf(String model) {
+    String base = ModelNames.base(model);
+    ModelLane lane = lanes.get(base);
+    return (lane != null ? lane : laneForNew(base)).model;
+  }
+
   @Override
   public void release(KeyLease lease, KeyOutcome outcome) {
-    ModelLane lane = lanes.get(lease.model());
-    Slot slot = lane == null ? null : lane.released(lease);
+    ModelLane lane = grantedBy(lease);
+    long now = clock.millis();
+    Slot slot = lane == null ? null : lane.released(lease, now);
     if (slot == null) {
       return; // the key was removed meanwhile
     }
-    long now = clock.millis();
     int sent = outcome instanceof KeyOutcome.RateLimited ? sentBefore(lane, slot, lease) : 0;
     OutcomeVerdict.Facts facts = new OutcomeVerdict.Facts(now, sent, slot.limit.rpm());
     OutcomeVerdict verdict = OutcomeVerdict.decide(outcome, facts, policy);
+    if (lane.shared) {
+      verdict = lane.model.equals(UNLISTED) ? OutcomeVerdict.forUnlisted(verdict, now, policy)
+          : OutcomeVerdict.forOverflow(verdict);
+    }
     apply(verdict, lane, slot, lease);
     if (lane.endProbe(slot, lease, verdict instanceof OutcomeVerdict.Clear, now)) {
       notifyAvailable(lane.model);
     }
+    if (lane.shared && verdict instanceof OutcomeVerdict.Clear && lane.model.equals(UNLISTED)) {
+      admitAnswered(lease, now);
+    }
+  }
+
+  /** The lane a lease came from (its successor if rebuilt), or null if it was dropped. */
+  private ModelLane grantedBy(KeyLease lease) {
+    ModelLane lane = lanes.get(lease.lane());
+    if (lane != null) {
+      return lane;
+    }
+    return switch (lease.lane()) {
+      case UNLISTED -> unlisted;
+      case OVERFLOW -> overflow;
+      default -> null;
+    };
+  }
+
+  /**
+   * The lane for a model that has none yet: a new one when the model is known to exist and
+   * there is room, else a shared lane.
+   */
+  private ModelLane laneForNew(String base) {
+    if (base.equals(UNLISTED) || base.equals(OVERFLOW) || !admitted(base)) {
+      return unlisted;
+    }
+    ModelLane lane = createLane(base, base.equals(RateLimits.UNMETERED));
+    return lane != null ? lane : overflow;
+  }
+
+  private boolean admitted(String base) {
+    if (base.equals(RateLimits.UNMETERED) || policy.limits().byModel().containsKey(base)) {
+      return true;
+    }
+    synchronized (answeredWithoutLane) {
+      if (answeredWithoutLane.contains(base)) {
+        return true;
+      }
+    }
+    return admission.exists(base);
+  }
+
+  /**
+   * A model not known to exist answered 2xx: it exists, so it gets a lane of its own if there is
+   * room, which counts the accepted request.
+   */
+  private void admitAnswered(KeyLease lease, long nowMillis) {
+    String base = lease.model();
+    ModelLane lane = lanes.get(base);
+    if (lane == null) {
+      lane = createLane(base, false);
+    }
+    if (lane != null) {
+      lane.countAccepted(lease.key(), nowMillis);
+      return;
+    }
+    synchronized (answeredWithoutLane) {
+      answeredWithoutLane.add(base);
+      if (answeredWithoutLane.size() > policy.maxModels()) {
+        answeredWithoutLane.remove(answeredWithoutLane.iterator().next());
+      }
+    }
+  }
+
+  /**
+   * The model's lane, created unless MAX_MODELS lanes exist already ({@code beyondCap}: the
+   * lanes of MODEL_RATE_LIMITS and the model-list bucket, which are few and always kept).
+   *
+   * @return the lane, or null when there is no room
+   */
+  private ModelLane createLane(String base, boolean beyondCap) {
+    synchronized (structureLock) {
+      ModelLane lane = lanes.get(base);
+      if (lane != null) {
+        return lane;
+      }
+      if (!beyondCap && modelLaneCount() >= policy.maxModels()) {
+        warnCapReached(base);
+        return null;
+      }
+      lane = newLane(base);
+      lanes.put(base, lane);
+      return lane;
+    }
+  }
+
+  /** Lanes that count toward MAX_MODELS: all but the model-list bucket. */
+  private int modelLaneCount() {
+    return lanes.size() - (lanes.containsKey(RateLimits.UNMETERED) ? 1 : 0);
+  }
+
+  private void warnCapReached(String base) {
+    long now = clock.millis();
+    if (now - capWarnedAtMillis >= CAP_WARNING_MILLIS) {
+      capWarnedAtMillis = now;
+      LOG.warn("MAX_MODELS ({}) models have quota state and none is idle: {} (and any other model"
+          + " until a lane is dropped) is served round robin without quota scheduling", policy.maxModels(), base);
+    }
+  }
+
+  private void createConfiguredLanes(QuotaPolicy configured) {
+    for (String model : configured.limits().byModel().keySet()) {
+      if (!model.equals(UNLISTED) && !model.equals(OVERFLOW)) {
+        createLane(model, true);
+      }
+    }
+  }
+
+  /** Lanes never dropped: MODEL_RATE_LIMITS and the model-list bucket. */
+  private boolean pinned(String model) {
+    return model.equals(RateLimits.UNMETERED) || policy.limits().byModel().containsKey(model);
+  }
+
+  /**
+   * Drops the lanes that went {@link #LANE_IDLE} without a lease, have no lease out and no request
+   * waiting (see {@link #beforeDropping}), and whose keys hold nothing worth keeping (see {@link
+   * QuotaRecord#holdsState}), together with their cells; the lanes of MODEL_RATE_LIMITS and the
+   * model-list bucket stay. Reads every cell of idle lanes: run it periodically, off the event loops.
+   *
+   * @return the models dropped
+   */
+  public List<String> evictIdleLanes() {
+    long now = clock.millis();
+    long idleSince = now - LANE_IDLE.toMillis();
+    long today = PacificDay.dayOf(now);
+    List<String> dropped = new ArrayList<>();
+    for (ModelLane lane : List.copyOf(lanes.values())) {
+      if (pinned(lane.model) || !lane.idleSince(idleSince) || holdsState(lane, now, today)
+          || !dropChecks.stream().allMatch(check -> check.test(lane.model))) {
+        continue;
+      }
+      synchronized (structureLock) {
+        if (!lanes.remove(lane.model, lane)) {
+          continue;
+        }
+        if (!lane.retireIfIdle(idleSince)) {
+          lanes.put(lane.model, lane); // a lease came meanwhile
+          continue;
+        }
+        state.forgetModel(lane.model);
+        dropped.add(lane.model);
+      }
+    }
+    if (!dropped.isEmpty()) {
+      LOG.debug("Dropped the quota state of {} idle model(s): {}", dropped.size(), dropped);
+    }
+    return dropped;
+  }
+
+  private static boolean holdsState(ModelLane lane, long nowMillis, long today) {
+    for (Slot slot : lane.slots()) {
+      if (slot.cell.export(nowMillis).holdsState(nowMillis, today, !slot.limit.rpdUnlimited())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Registers a check run before an idle lane is dropped, with its model; false keeps the lane.
+   * The wait queue uses it to keep lanes that requests wait for, and to drop its own line.
+   */
+  public void beforeDropping(Predicate<String> check) {
+    dropChecks.add(check);
   }
 
   /**
@@ -148,15 +377,31 @@ public final class QuotaKeyPool implements KeyPool {
       keys.forEach(key -> next.put(key, previous.getOrDefault(key, new KeyEntry(key))));
       entries = next;
       long now = clock.millis();
+      List<ModelLane> all = allLanes();
       for (ApiKey gone : previous.keySet()) {
         if (!next.containsKey(gone)) {
-          lanes.values().forEach(lane -> lane.remove(gone));
+          all.forEach(lane -> lane.remove(gone));
           state.forget(gone.fingerprint());
+          sharedState.forget(gone.fingerprint());
         }
       }
-      lanes.values().forEach(lane -> next.values().forEach(entry -> lane.add(slotFor(entry, lane.model), now)));
+      all.forEach(lane -> next.values().forEach(entry -> lane.add(slotFor(entry, lane.model), now)));
     }
+    notifyAllLanes();
+  }
+
+  /** Every lane, the shared ones last. */
+  private List<ModelLane> allLanes() {
+    List<ModelLane> all = new ArrayList<>(lanes.values());
+    all.add(unlisted);
+    all.add(overflow);
+    return all;
+  }
+
+  private void notifyAllLanes() {
     lanes.keySet().forEach(this::notifyAvailable);
+    notifyAvailable(UNLISTED);
+    notifyAvailable(OVERFLOW);
   }
 
   /**
@@ -168,14 +413,27 @@ public final class QuotaKeyPool implements KeyPool {
       policy = next;
       for (String model : List.copyOf(lanes.keySet())) {
         ModelLane previous = lanes.get(model);
-        previous.abandonProbes(); // before the new lane places its slots by their cells
-        ModelLane rebuilt = newLane(model);
-        forgetLearnedWhereConfigChanged(previous, rebuilt);
+        ModelLane rebuilt = rebuild(previous);
         lanes.put(model, rebuilt);
+        // Retired only once replaced: a caller holding the old lane finds the new one when it looks again.
+        rebuilt.inheritLeases(previous.retire());
       }
-      next.limits().byModel().keySet().forEach(model -> lanes.computeIfAbsent(model, this::newLane));
+      ModelLane previousUnlisted = unlisted;
+      unlisted = rebuild(previousUnlisted);
+      unlisted.inheritLeases(previousUnlisted.retire());
+      ModelLane previousOverflow = overflow;
+      overflow = rebuild(previousOverflow);
+      overflow.inheritLeases(previousOverflow.retire());
+      createConfiguredLanes(next);
     }
-    lanes.keySet().forEach(this::notifyAvailable);
+    notifyAllLanes();
+  }
+
+  private ModelLane rebuild(ModelLane previous) {
+    previous.abandonProbes(); // before the new lane places its slots by their cells
+    ModelLane rebuilt = newLane(previous.model);
+    forgetLearnedWhereConfigChanged(previous, rebuilt);
+    return rebuilt;
   }
 
   /**
@@ -203,9 +461,12 @@ public final class QuotaKeyPool implements KeyPool {
     return new PoolSnapshot(statuses);
   }
 
-  /** Totals per model and one row per key and model, for {@code GET /api/pool}. */
+  /**
+   * Totals per model and one row per key and model, for {@code GET /api/pool}; the shared lanes
+   * as totals only.
+   */
   public QuotaSnapshot quotaSnapshot() {
-    return QuotaSnapshots.of(lanes.values(), policy, clock.millis());
+    return QuotaSnapshots.of(lanes.values(), List.of(unlisted, overflow), policy, clock.millis());
   }
 
   /** The limits in force (they change with saved settings). */
@@ -215,10 +476,13 @@ public final class QuotaKeyPool implements KeyPool {
 
   /** Capacity of the enabled keys for one model by the configured limits. */
   public PoolCapacity capacity(String model) {
-    return QuotaSnapshots.capacity(lane(ModelNames.base(model)), policy);
+    String base = ModelNames.base(model);
+    ModelLane lane = lanes.get(base);
+    return lane != null ? QuotaSnapshots.capacity(lane, policy)
+        : QuotaSnapshots.capacity(base, entries.values(), policy);
   }
 
-  /** The models configured in MODEL_RATE_LIMITS or requested so far. */
+  /** The models with quota state of their own (see the class comment), sorted. */
   public List<String> models() {
     return lanes.keySet().stream().sorted().toList();
   }
@@ -231,20 +495,20 @@ public final class QuotaKeyPool implements KeyPool {
     }
     entry.enable();
     long now = clock.millis();
-    for (ModelLane lane : lanes.values()) {
+    for (ModelLane lane : allLanes()) {
       Slot slot = lane.slot(key);
       if (slot != null) {
         slot.cell.clearAllBlocks();
         lane.wake(slot, now);
       }
     }
-    lanes.keySet().forEach(this::notifyAvailable);
+    notifyAllLanes();
   }
 
   /** Gives a key back one model after a re-check showed its tier has quota for it now. */
   public void restoreModel(ApiKey key, String model) {
-    ModelLane lane = lane(ModelNames.base(model));
-    Slot slot = lane.slot(key);
+    ModelLane lane = lanes.get(ModelNames.base(model));
+    Slot slot = lane == null ? null : lane.slot(key);
     if (slot != null) {
       slot.cell.clearAllBlocks();
       lane.wake(slot, clock.millis());
@@ -288,18 +552,29 @@ public final class QuotaKeyPool implements KeyPool {
     availabilityListeners.add(listener);
   }
 
-  /** What should survive a restart. */
+  /**
+   * What should survive a restart: every key, and the quota records that hold something worth
+   * keeping ({@link QuotaRecord#holdsState}); a key and model without one has no stored row.
+   */
   public PoolState exportState() {
     List<PoolState.KeyRecord> keys = entries.values().stream()
         .map(e -> new PoolState.KeyRecord(e.key.fingerprint(), e.disabled(), e.disabledReason(), e.failures()))
         .toList();
-    return new PoolState(keys, state.export(clock.millis()));
+    long now = clock.millis();
+    long today = PacificDay.dayOf(now);
+    Map<String, KeyEntry> byFingerprint = byFingerprint();
+    List<QuotaRecord> quotas = state.export(now).stream()
+        .filter(q -> worthKeeping(q, byFingerprint.get(q.keyFingerprint()), now, today)).toList();
+    return new PoolState(keys, quotas);
   }
 
-  /** Loads what {@link #exportState()} saved; records of keys no longer configured are ignored. */
+  /**
+   * Loads what {@link #exportState()} saved. Records of keys no longer configured, and records
+   * that hold nothing any more (yesterday's use, a cooldown over), are ignored; the models of the
+   * others get their lanes, up to MAX_MODELS.
+   */
   public void importState(PoolState saved) {
-    Map<String, KeyEntry> byFingerprint = new LinkedHashMap<>();
-    entries.values().forEach(e -> byFingerprint.put(e.key.fingerprint(), e));
+    Map<String, KeyEntry> byFingerprint = byFingerprint();
     for (PoolState.KeyRecord record : saved.keys()) {
       KeyEntry entry = byFingerprint.get(record.keyFingerprint());
       if (entry != null && record.disabled()) {
@@ -309,36 +584,60 @@ public final class QuotaKeyPool implements KeyPool {
         entry.restoreFailures(record.failures());
       }
     }
-    List<QuotaRecord> quotas = saved.quotas().stream().filter(q -> byFingerprint.containsKey(q.keyFingerprint())).toList();
-    state.restore(quotas);
-    quotas.forEach(q -> lane(q.model()));
     long now = clock.millis();
-    for (Map.Entry<String, ModelLane> lane : lanes.entrySet()) {
-      lane.getValue().wakeAll(now);
-      notifyAvailable(lane.getKey());
-    }
-  }
-
-  private ModelLane lane(String baseModel) {
-    ModelLane lane = lanes.get(baseModel);
-    if (lane != null) {
-      return lane;
-    }
+    long today = PacificDay.dayOf(now);
+    List<QuotaRecord> worth = saved.quotas().stream()
+        .filter(q -> !q.model().equals(UNLISTED) && !q.model().equals(OVERFLOW))
+        .filter(q -> worthKeeping(q, byFingerprint.get(q.keyFingerprint()), now, today)).toList();
+    List<QuotaRecord> restored;
     synchronized (structureLock) {
-      return lanes.computeIfAbsent(baseModel, this::newLane);
+      Set<String> models = new HashSet<>(lanes.keySet());
+      int room = policy.maxModels() - modelLaneCount();
+      for (QuotaRecord q : worth) {
+        if (!models.contains(q.model()) && (room > 0 || q.model().equals(RateLimits.UNMETERED))) {
+          models.add(q.model());
+          room -= q.model().equals(RateLimits.UNMETERED) ? 0 : 1;
+        }
+      }
+      restored = worth.stream().filter(q -> models.contains(q.model())).toList();
+      state.restore(restored); // before the lanes place their slots by these cells
+      restored.forEach(q -> createLane(q.model(), true));
     }
+    if (restored.size() < worth.size()) {
+      LOG.warn("{} stored quota record(s) not restored: MAX_MODELS ({}) models have quota state already",
+          worth.size() - restored.size(), policy.maxModels());
+    }
+    allLanes().forEach(lane -> lane.wakeAll(now));
+    notifyAllLanes();
   }
 
-  private ModelLane newLane(String baseModel) {
-    ModelLane lane = new ModelLane(baseModel);
+  private Map<String, KeyEntry> byFingerprint() {
+    Map<String, KeyEntry> byFingerprint = new LinkedHashMap<>();
+    entries.values().forEach(e -> byFingerprint.put(e.key.fingerprint(), e));
+    return byFingerprint;
+  }
+
+  private boolean worthKeeping(QuotaRecord record, KeyEntry entry, long nowMillis, long today) {
+    return entry != null && record.holdsState(nowMillis, today,
+        !policy.limits().limitFor(entry.key, record.model()).rpdUnlimited());
+  }
+
+  private ModelLane newLane(String laneModel) {
     long now = clock.millis();
-    entries.values().forEach(entry -> lane.add(slotFor(entry, baseModel), now));
+    ModelLane lane = new ModelLane(laneModel, laneModel.equals(UNLISTED) || laneModel.equals(OVERFLOW), now);
+    entries.values().forEach(entry -> lane.add(slotFor(entry, laneModel), now));
     return lane;
   }
 
-  private Slot slotFor(KeyEntry entry, String baseModel) {
-    QuotaCell cell = state.cell(entry.key.fingerprint(), baseModel);
-    return new Slot(entry, cell, policy.limits().limitFor(entry.key, baseModel));
+  /** A key's slot in a lane; the shared lanes' cells live apart, as they belong to no model. */
+  private Slot slotFor(KeyEntry entry, String laneModel) {
+    String fingerprint = entry.key.fingerprint();
+    return switch (laneModel) {
+      case UNLISTED -> new Slot(entry, sharedState.cell(fingerprint, UNLISTED),
+          policy.limits().limitFor(entry.key, UNLISTED));
+      case OVERFLOW -> new Slot(entry, sharedState.cell(fingerprint, OVERFLOW), Limit.UNLIMITED);
+      default -> new Slot(entry, state.cell(fingerprint, laneModel), policy.limits().limitFor(entry.key, laneModel));
+    };
   }
 
   private void notifyAvailable(String baseModel) {

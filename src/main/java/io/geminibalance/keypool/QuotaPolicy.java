@@ -14,30 +14,54 @@ import java.util.Map;
  * @param shortCooldown the cooldown after a 429 that carries no usable details
  * @param minuteCooldown the cooldown after a per-minute 429 without RetryInfo
  * @param throttleBackoff how long a model pauses when many keys are refused at once
+ * @param maxModels models with quota state of their own (MAX_MODELS); see {@link QuotaKeyPool}
  */
 public record QuotaPolicy(RateLimits limits, int maxFailures, Duration cooldownCap,
-    Duration shortCooldown, Duration minuteCooldown, Duration throttleBackoff) {
+    Duration shortCooldown, Duration minuteCooldown, Duration throttleBackoff, int maxModels) {
 
   public static final int DEFAULT_MAX_FAILURES = 3;
+  public static final int DEFAULT_MAX_MODELS = 256;
+  private static final int MAX_MODELS_CEILING = 100_000;
 
   public QuotaPolicy {
     if (maxFailures < 1) {
       throw new IllegalArgumentException("MAX_FAILURES: " + maxFailures + " (expected: an integer >= 1)");
     }
+    if (maxModels < 1 || maxModels > MAX_MODELS_CEILING) {
+      throw new IllegalArgumentException("MAX_MODELS: " + maxModels + " (expected: an integer from 1 to "
+          + MAX_MODELS_CEILING + ")");
+    }
   }
 
   public static QuotaPolicy of(RateLimits limits) {
     return new QuotaPolicy(limits, DEFAULT_MAX_FAILURES, Duration.ofSeconds(120),
-        Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5));
+        Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5), DEFAULT_MAX_MODELS);
   }
 
-  /** Reads the limits (see {@link RateLimits#fromEnv}) and MAX_FAILURES (default 3). */
+  /** Reads the limits (see {@link RateLimits#fromEnv}), MAX_FAILURES (default 3) and MAX_MODELS (256). */
   public static QuotaPolicy fromEnv(Map<String, String> env) {
-    return of(RateLimits.fromEnv(env)).withMaxFailures(maxFailures(env.get("MAX_FAILURES")));
+    return of(RateLimits.fromEnv(env)).withMaxFailures(maxFailures(env.get("MAX_FAILURES")))
+        .withMaxModels(maxModels(env.get("MAX_MODELS")));
   }
 
   public QuotaPolicy withMaxFailures(int value) {
-    return new QuotaPolicy(limits, value, cooldownCap, shortCooldown, minuteCooldown, throttleBackoff);
+    return new QuotaPolicy(limits, value, cooldownCap, shortCooldown, minuteCooldown, throttleBackoff, maxModels);
+  }
+
+  public QuotaPolicy withMaxModels(int value) {
+    return new QuotaPolicy(limits, maxFailures, cooldownCap, shortCooldown, minuteCooldown, throttleBackoff, value);
+  }
+
+  private static int maxModels(String raw) {
+    if (raw == null || raw.isBlank()) {
+      return DEFAULT_MAX_MODELS;
+    }
+    try {
+      return Integer.parseInt(raw.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("MAX_MODELS: '" + raw + "' (expected: an integer from 1 to "
+          + MAX_MODELS_CEILING + ")");
+    }
   }
 
   private static int maxFailures(String raw) {

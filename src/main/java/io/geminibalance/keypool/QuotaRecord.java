@@ -18,4 +18,25 @@ import java.util.List;
  */
 public record QuotaRecord(String keyFingerprint, String model, long pacificDay, int usedToday,
     List<Long> recentSendsMillis, String blockKind, long blockedUntilMillis, String reason,
-    int learnedRpm, int provenRpm) {}
+    int learnedRpm, int provenRpm) {
+
+  /**
+   * Whether the record holds anything worth keeping: a block in force (cooldown, park,
+   * disable for this model), a minute limit Google taught today or a proven level, or today's use
+   * against a finite daily limit. The pool stores only such records and drops a lane whose keys
+   * have none (see {@link QuotaKeyPool#evictIdleLanes()}).
+   *
+   * @param today the current Pacific quota day ({@link PacificDay#dayOf})
+   * @param dailyLimited whether the key has a finite daily limit for the model
+   */
+  public boolean holdsState(long nowMillis, long today, boolean dailyLimited) {
+    boolean blocked = switch (QuotaCell.BlockKind.valueOf(blockKind)) {
+      case NONE -> false;
+      case MODEL_DISABLED -> true;
+      case COOLDOWN, PARKED -> blockedUntilMillis > nowMillis;
+    };
+    boolean ofToday = pacificDay == today;
+    return blocked || provenRpm > 0 || (ofToday && learnedRpm > 0)
+        || (ofToday && dailyLimited && usedToday > 0);
+  }
+}

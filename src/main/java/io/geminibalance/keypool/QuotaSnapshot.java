@@ -6,8 +6,12 @@ import java.util.List;
  * The pool's quota state for {@code GET /api/pool}: totals per model, then one row per key and
  * model. Plain records of strings and numbers, so Jackson serialises it as it is; keys appear
  * masked only. Limits and remaining amounts of -1 mean unlimited.
+ *
+ * @param sharedLanes totals of the lanes shared by models without quota state of their own:
+ *     {@code (unlisted models)} and {@code (models beyond MAX_MODELS)} (see {@link QuotaKeyPool})
  */
-public record QuotaSnapshot(long atMillis, List<ModelTotals> models, List<KeyModelRow> keys) {
+public record QuotaSnapshot(long atMillis, List<ModelTotals> models, List<KeyModelRow> keys,
+    List<ModelTotals> sharedLanes) {
 
   /** What a key can do for a model right now. */
   public enum CellState { USABLE, COOLING, PARKED, DISABLED }

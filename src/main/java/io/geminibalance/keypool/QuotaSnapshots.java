@@ -15,34 +15,57 @@ import java.util.List;
 final class QuotaSnapshots {
   private QuotaSnapshots() {}
 
-  static QuotaSnapshot of(Collection<ModelLane> lanes, QuotaPolicy policy, long nowMillis) {
+  static QuotaSnapshot of(Collection<ModelLane> lanes, List<ModelLane> shared, QuotaPolicy policy,
+      long nowMillis) {
     List<ModelTotals> totals = new ArrayList<>();
     List<KeyModelRow> rows = new ArrayList<>();
     List<ModelLane> sorted = lanes.stream().sorted(Comparator.comparing(l -> l.model)).toList();
     for (ModelLane lane : sorted) {
-      List<KeyModelRow> laneRows = lane.slots().stream()
-          .sorted(Comparator.comparing(s -> s.entry.key.fingerprint()))
-          .map(slot -> row(lane.model, slot, nowMillis)).toList();
+      List<KeyModelRow> laneRows = rows(lane, nowMillis);
       totals.add(totals(lane, laneRows, policy));
       rows.addAll(laneRows);
     }
-    return new QuotaSnapshot(nowMillis, totals, rows);
+    List<ModelTotals> sharedTotals = shared.stream().map(lane -> totals(lane, rows(lane, nowMillis), policy)).toList();
+    return new QuotaSnapshot(nowMillis, totals, rows, sharedTotals);
+  }
+
+  private static List<KeyModelRow> rows(ModelLane lane, long nowMillis) {
+    return lane.slots().stream()
+        .sorted(Comparator.comparing(s -> s.entry.key.fingerprint()))
+        .map(slot -> row(lane.model, slot, nowMillis)).toList();
   }
 
   static PoolCapacity capacity(ModelLane lane, QuotaPolicy policy) {
-    long rpm = 0;
-    long rpd = 0;
-    int keys = 0;
-    for (Slot slot : lane.slots()) {
-      if (slot.entry.disabled()) {
-        continue;
+    Capacity sum = new Capacity();
+    lane.slots().forEach(slot -> sum.add(slot.entry, slot.limit));
+    return sum.of(lane.model);
+  }
+
+  /** The capacity a model without a lane would have, by the limits its keys would get. */
+  static PoolCapacity capacity(String model, Collection<KeyEntry> entries, QuotaPolicy policy) {
+    Capacity sum = new Capacity();
+    entries.forEach(entry -> sum.add(entry, policy.limits().limitFor(entry.key, model)));
+    return sum.of(model);
+  }
+
+  /** Sums the limits of the enabled keys; -1 once one of them is unlimited. */
+  private static final class Capacity {
+    long rpm;
+    long rpd;
+    int keys;
+
+    void add(KeyEntry entry, Limit limit) {
+      if (entry.disabled()) {
+        return;
       }
       keys++;
-      Limit limit = slot.limit;
       rpm = rpm < 0 || limit.rpmUnlimited() ? PoolCapacity.UNLIMITED : rpm + limit.rpm();
       rpd = rpd < 0 || limit.rpdUnlimited() ? PoolCapacity.UNLIMITED : rpd + limit.rpd();
     }
-    return new PoolCapacity(lane.model, keys, rpm, rpd);
+
+    PoolCapacity of(String model) {
+      return new PoolCapacity(model, keys, rpm, rpd);
+    }
   }
 
   private static KeyModelRow row(String model, Slot slot, long nowMillis) {

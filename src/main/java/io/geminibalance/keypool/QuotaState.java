@@ -14,6 +14,9 @@ public interface QuotaState {
   /** Drops the cells of a key removed from the pool. */
   void forget(String keyFingerprint);
 
+  /** Drops every key's cell of a model the pool no longer keeps state for. */
+  void forgetModel(String model);
+
   /** Every cell, for persistence. */
   List<QuotaRecord> export(long nowMillis);
 

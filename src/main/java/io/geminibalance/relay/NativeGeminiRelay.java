@@ -1,6 +1,7 @@
 package io.geminibalance.relay;
 
 import io.geminibalance.protocol.gemini.GeminiMethod;
+import io.geminibalance.protocol.gemini.GoogleQuery;
 import io.geminibalance.protocol.gemini.NativePath;
 import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.streaming.ChunkTransformer;
@@ -64,8 +65,8 @@ public final class NativeGeminiRelay {
   private static UpstreamCall call(RoutingContext rc, String upstreamPath, String model, boolean stream,
       String operation) {
     Buffer body = rc.request().method() == HttpMethod.POST ? rc.body().buffer() : null;
-    return new UpstreamCall(rc.request().method(), upstreamPath, QueryStrings.withoutKey(rc.request().query()),
-        rc.request().headers(), body == null ? Buffer.buffer() : body,
+    return new UpstreamCall(rc.request().method(), upstreamPath,
+        GoogleQuery.withoutCredentials(rc.request().query()), rc.request().headers(), body == null ? Buffer.buffer() : body,
         model, stream, KeyPlacement.GOOG_API_KEY_HEADER, operation);
   }
 

@@ -3,6 +3,7 @@ package io.geminibalance.relay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.geminibalance.protocol.gemini.ModelIdSyntax;
+import io.geminibalance.protocol.gemini.GoogleQuery;
 import io.geminibalance.protocol.openai.CompatPath;
 import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.streaming.ChunkTransformer;
@@ -76,7 +77,7 @@ public final class OpenAiCompatRelay {
   private static UpstreamCall call(RoutingContext rc, String upstreamPath, Buffer body, String model,
       boolean stream) {
     return new UpstreamCall(rc.request().method(), upstreamPath,
-        QueryStrings.withoutKey(rc.request().query()), rc.request().headers(),
+        GoogleQuery.withoutCredentials(rc.request().query()), rc.request().headers(),
         body, model, stream, KeyPlacement.BEARER,
         stream ? "openai-compatiable-stream" : "openai-compatiable-non-stream");
   }

@@ -13,5 +13,10 @@ public interface AttemptLog {
     return false;
   }
 
+  /** The most of a request body one error-log row keeps (see {@link RequestBodyExcerpt}). */
+  default int requestBodyMaxBytes() {
+    return RequestBodyExcerpt.DEFAULT_MAX_BYTES;
+  }
+
   AttemptLog NONE = record -> { };
 }

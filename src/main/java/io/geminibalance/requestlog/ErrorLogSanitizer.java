@@ -8,7 +8,8 @@ import java.util.function.BooleanSupplier;
  * Makes an error-log row safe to store: secrets redacted from the message and body, and the body
  * kept only while ERROR_LOG_RECORD_REQUEST_BODY is on (read at each call, so a settings change
  * applies at once). A body that is not JSON is stored as a JSON string, because gemini-balance's
- * MySQL column has the JSON type and would reject the whole batch.
+ * MySQL column has the JSON type and would reject the whole batch. Bodies arrive already cut to
+ * ERROR_LOG_REQUEST_BODY_MAX_KB by {@link RequestBodyExcerpt}, whose mark is itself JSON.
  */
 public final class ErrorLogSanitizer {
   private final SecretRedactor redactor;

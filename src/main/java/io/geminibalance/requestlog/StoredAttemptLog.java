@@ -2,6 +2,7 @@ package io.geminibalance.requestlog;
 
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * Sends every attempt to the request log and every failed attempt to the error log, through
@@ -11,12 +12,19 @@ public final class StoredAttemptLog implements AttemptLog {
   private final LogWriter<RequestLogEntry> requests;
   private final LogWriter<ErrorLogEntry> errors;
   private final BooleanSupplier recordRequestBody;
+  private final IntSupplier requestBodyMaxBytes;
 
+  /**
+   * @param recordRequestBody ERROR_LOG_RECORD_REQUEST_BODY
+   * @param requestBodyMaxBytes ERROR_LOG_REQUEST_BODY_MAX_KB in bytes: each row's cap, so that
+   *     rows waiting for the database hold at most LOG_QUEUE_SIZE times it
+   */
   public StoredAttemptLog(LogWriter<RequestLogEntry> requests, LogWriter<ErrorLogEntry> errors,
-      BooleanSupplier recordRequestBody) {
+      BooleanSupplier recordRequestBody, IntSupplier requestBodyMaxBytes) {
     this.requests = requests;
     this.errors = errors;
     this.recordRequestBody = recordRequestBody;
+    this.requestBodyMaxBytes = requestBodyMaxBytes;
   }
 
   @Override
@@ -34,6 +42,11 @@ public final class StoredAttemptLog implements AttemptLog {
   @Override
   public boolean wantsRequestBodies() {
     return recordRequestBody.getAsBoolean();
+  }
+
+  @Override
+  public int requestBodyMaxBytes() {
+    return requestBodyMaxBytes.getAsInt();
   }
 
   public long droppedRequestLogs() {

@@ -1,6 +1,7 @@
 package io.geminibalance.server;
 
 import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.protocol.gemini.GoogleQuery;
 import io.geminibalance.requestlog.KeyIdentity;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -34,9 +35,10 @@ final class NativeAuth implements Handler<RoutingContext> {
   }
 
   private static String credential(RoutingContext rc) {
-    String query = rc.request().getParam("key");
-    if (query != null && !query.isBlank()) {
-      return query.strip();
+    // Only the exact, unencoded name: ?KEY= or ?%6Bey= do not authenticate (and are never forwarded).
+    String query = GoogleQuery.apiKey(rc.request().query());
+    if (query != null) {
+      return query;
     }
     String header = rc.request().getHeader("x-goog-api-key");
     if (header != null && !header.isBlank()) {

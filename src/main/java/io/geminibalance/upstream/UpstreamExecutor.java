@@ -8,12 +8,15 @@ import io.geminibalance.protocol.gemini.GoogleError;
 import io.geminibalance.requestlog.AttemptLog;
 import io.geminibalance.requestlog.AttemptRecord;
 import io.geminibalance.requestlog.KeyIdentity;
+import io.geminibalance.requestlog.RequestBodyExcerpt;
+import io.geminibalance.requestlog.SecretRedactor;
 import io.geminibalance.streaming.BodyRelay;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.netty.handler.timeout.TimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.IntSupplier;
@@ -35,15 +38,17 @@ public final class UpstreamExecutor {
   private final AttemptLog attemptLog;
   private final IntSupplier maxAttempts;
   private final LongSupplier clock;
+  private final SecretRedactor redactor;
 
   public UpstreamExecutor(Leaser leaser, KeyPool pool, UpstreamClient client, AttemptLog attemptLog,
-      IntSupplier maxAttempts, LongSupplier clockMillis) {
+      IntSupplier maxAttempts, LongSupplier clockMillis, SecretRedactor redactor) {
     this.leaser = leaser;
     this.pool = pool;
     this.client = client;
     this.attemptLog = attemptLog;
     this.maxAttempts = maxAttempts;
     this.clock = clockMillis;
+    this.redactor = redactor;
   }
 
   /**
@@ -91,9 +96,20 @@ public final class UpstreamExecutor {
     }
     // An error body that stalls must not hold the request (or the lease) past TIME_OUT either.
     return BodyRelay.collect(response, bodyIdleTimeoutMillis()).transform(b -> {
-      Buffer errorBody = b.succeeded() ? b.result() : Buffer.buffer();
+      Buffer errorBody = b.succeeded() ? redacted(b.result()) : Buffer.buffer();
       return afterErrorAnswer(call, ctx, attempt, tried, lease, started, status, errorBody);
     });
+  }
+
+  /**
+   * An error answer with any key or token in it masked, before it is classified (the reason is
+   * kept with the key's state), logged, or relayed to the client: an upstream (a proxy in
+   * BASE_URL, say) may quote the key it was sent. Unchanged, and not copied, when it holds none.
+   */
+  private Buffer redacted(Buffer body) {
+    String text = body.toString(StandardCharsets.UTF_8);
+    String clean = redactor.redact(text);
+    return clean == text ? body : Buffer.buffer(clean);
   }
 
   private Future<UpstreamResult> afterErrorAnswer(UpstreamCall call, RequestContext ctx, int attempt,
@@ -157,6 +173,12 @@ public final class UpstreamExecutor {
         KeyIdentity.of(lease.key()), ctx.client(), attempt, status,
         status >= 200 && status < 300, clock.getAsLong() - started, call.stream(), call.operation(),
         error, error != null && attemptLog.wantsRequestBodies() && call.body() != null
-            ? call.body().toString() : null));
+            ? excerpt(call.body(), attemptLog.requestBodyMaxBytes()) : null));
+  }
+
+  /** At most {@code maxBytes} of the body, read as bytes: never the whole body as text. */
+  private static String excerpt(Buffer body, int maxBytes) {
+    int length = body.length();
+    return RequestBodyExcerpt.of(body.getBytes(0, Math.min(length, maxBytes)), length);
   }
 }

@@ -66,6 +66,34 @@ class ConfigApiTest {
   }
 
   @Test
+  void controlCharactersInKeysTokensAndHeadersAre400AndNothingIsSaved() {
+    String goodKey = "AIzaSyD4x9Qm2Lr7Tn0Pw3Ke8Jb5Vc1Hs6Gf2Zq";
+    try (GatewayHarness h = GatewayHarness.start()) {
+      Map<String, String> bad = Map.of(
+          "CUSTOM_HEADERS", "{\"x\":\"a\\r\\nb\"}",
+          "API_KEYS", "[\"" + goodKey + "\",\"odd\\r\\nX-Injected: 1\"]",
+          "ALLOWED_TOKENS", "[\"tok-ok-12345\",\"bad\\ntoken\"]",
+          "AUTH_TOKEN", "\"admin\\u0000token\"");
+      bad.forEach((name, json) -> {
+        HttpResponse<String> r = put(h, "{\"TEST_MODEL\":\"changed-model\",\"" + name + "\":" + json + "}");
+        assertThat(r.statusCode()).as(name).isEqualTo(400);
+        assertThat(r.body()).as(name).contains("\"param\":\"" + name + "\"").contains(name + ": ")
+            .doesNotContain(goodKey).doesNotContain("X-Injected").doesNotContain("tok-ok-12345");
+      });
+      String config = h.get("/api/config", "authorization", ADMIN).body();
+      assertThat(config).contains("\"name\":\"TEST_MODEL\",\"value\":\"gemini-2.5-flash-lite\",\"source\":\"DEFAULT\"");
+      new io.vertx.core.json.JsonObject(config).getJsonArray("settings").stream()
+          .map(io.vertx.core.json.JsonObject.class::cast)
+          .filter(setting -> bad.containsKey(setting.getString("name")))
+          .forEach(setting -> assertThat(setting.getString("source")).as(setting.getString("name")).isNotEqualTo("SAVED"));
+      // The data plane still works, with nothing of the rejected header upstream.
+      assertThat(h.post("/v1beta/models/m:generateContent", "{}", "x-goog-api-key", CLIENT_TOKEN).statusCode())
+          .isEqualTo(200);
+      assertThat(h.fake.requests().get(0).headers().contains("x")).isFalse();
+    }
+  }
+
+  @Test
   void aBadValueIs400NamingItAndNothingIsSaved() {
     try (GatewayHarness h = GatewayHarness.start()) {
       HttpResponse<String> r = put(h, "{\"TEST_MODEL\":\"x\",\"MAX_RETRIES\":\"lots\"}");

@@ -2,10 +2,26 @@ package io.geminibalance.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.geminibalance.keypool.Acquisition;
+import io.geminibalance.keypool.ApiKey;
+import io.geminibalance.keypool.KeyOutcome;
+import io.geminibalance.keypool.KeyOutcome.RateLimited;
+import io.geminibalance.keypool.KeyOutcome.RateLimited.QuotaWindow;
+import io.geminibalance.keypool.QuotaKeyPool;
+import io.geminibalance.keypool.QuotaPolicy;
 import io.geminibalance.keypool.QuotaRecord;
+import io.geminibalance.storage.KeyStateWriteBehind;
 import io.geminibalance.storage.ModelState;
+import io.geminibalance.storage.Storage;
+import io.geminibalance.storage.support.SqliteTestDatabase;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** What a key's quota row keeps across a restart, including what Google taught about its minute. */
@@ -29,5 +45,42 @@ class KeyStateSyncTest {
     QuotaRecord restored = KeyStateSync.toRecord("fp", old);
     assertThat(restored.learnedRpm()).isEqualTo(5);
     assertThat(restored.provenRpm()).isZero();
+  }
+
+  @Test
+  void aRowIsStoredOnlyWhileItHoldsSomethingAndDeletedOnceItHoldsNothing() throws Exception {
+    AtomicLong now = new AtomicLong(Instant.parse("2026-01-10T12:00:00Z").toEpochMilli());
+    InstantSource clock = () -> Instant.ofEpochMilli(now.get());
+    List<ApiKey> keys = List.of(new ApiKey("AIzaSySyncTest_000000000000000000000001"),
+        new ApiKey("AIzaSySyncTest_000000000000000000000002"));
+    QuotaKeyPool pool = new QuotaKeyPool(keys, QuotaPolicy.fromEnv(Map.of("DEFAULT_RPM", "0", "DEFAULT_RPD", "0",
+        "MODEL_RATE_LIMITS", "{\"day-limited\": [0, 100]}")), clock);
+    try (SqliteTestDatabase database = new SqliteTestDatabase(); Storage storage = Storage.open(database.config())) {
+      KeyStateWriteBehind writer = storage.newKeyStateWriteBehind(Duration.ofHours(1));
+      KeyStateSync sync = new KeyStateSync(pool, writer);
+      pool.release(lease(pool, "unlimited"), KeyOutcome.SUCCESS);
+      pool.release(lease(pool, "day-limited"), KeyOutcome.SUCCESS);
+      pool.release(lease(pool, "cooling"), new RateLimited(Duration.ofSeconds(30), QuotaWindow.MINUTE, "PerMinute"));
+      assertThat(stored(sync, writer, storage)).containsExactlyInAnyOrder("day-limited", "cooling");
+
+      now.addAndGet(31_000); // the cooldown is over
+      assertThat(stored(sync, writer, storage)).containsExactly("day-limited");
+
+      now.addAndGet(Duration.ofDays(1).toMillis()); // a new Pacific day: yesterday's use counts no more
+      assertThat(stored(sync, writer, storage)).isEmpty();
+      assertThat(storage.keyStates().loadAll().join()).hasSize(2); // the keys' own rows stay
+    }
+  }
+
+  private static io.geminibalance.keypool.KeyLease lease(QuotaKeyPool pool, String model) {
+    return ((Acquisition.Granted) pool.acquire(model, Set.of())).lease();
+  }
+
+  /** Syncs, writes, and lists the stored model rows. */
+  private static List<String> stored(KeyStateSync sync, KeyStateWriteBehind writer, Storage storage) {
+    sync.sync();
+    writer.flush();
+    return storage.keyStates().loadAll().join().stream().flatMap(state -> state.models().stream())
+        .map(ModelState::model).toList();
   }
 }

@@ -50,7 +50,7 @@ class GatewayConfigTest {
     assertThatThrownBy(() -> GatewayConfig.from(Map.of("BASE_URL", "ftp://x")))
         .hasMessageStartingWith("BASE_URL: 'ftp://x' (expected: an http(s) URL");
     assertThatThrownBy(() -> GatewayConfig.from(Map.of("CUSTOM_HEADERS", "[1]")))
-        .hasMessageStartingWith("CUSTOM_HEADERS: '[1]' (expected: a JSON object");
+        .hasMessageStartingWith("CUSTOM_HEADERS: value not shown (secret setting) (expected: a JSON object");
     assertThatThrownBy(() -> GatewayConfig.from(Map.of("PORT", "70000")))
         .hasMessageStartingWith("PORT: '70000'");
     assertThatThrownBy(() -> GatewayConfig.from(Map.of("LOG_LEVEL", "LOUD")))
@@ -103,5 +103,72 @@ class GatewayConfigTest {
     assertThat(v.integer("C", 0, 0, 10)).isEqualTo(3);
     assertThatThrownBy(() -> v.bool("D", true)).hasMessage("D: 'maybe' (expected: true or false)");
     assertThat(v.list("MISSING", List.of("x"))).containsExactly("x");
+  }
+
+  @Test
+  void secretSettingsNeverEchoTheirValueAndOthersAreEscaped() {
+    String keys = "[\"AIzaSyA0000000000000000000000000000001\", \"odd-key-7f3k\"";
+    assertThatThrownBy(() -> GatewayConfig.from(Map.of("API_KEYS", keys)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("API_KEYS: value not shown (secret setting) (expected: a JSON list of strings or comma-separated values)")
+        .satisfies(e -> assertThat(((ConfigException) e).name()).isEqualTo("API_KEYS"));
+    assertThatThrownBy(() -> GatewayConfig.from(Map.of("ALLOWED_TOKENS", "[{\"t\": \"sk-secret-token-123456\"}]")))
+        .message().doesNotContain("sk-secret").startsWith("ALLOWED_TOKENS: value not shown");
+    assertThatThrownBy(() -> GatewayConfig.from(Map.of("CUSTOM_HEADERS", "{\"x-proxy-auth\": [\"hunter2-secret\"]")))
+        .message().doesNotContain("hunter2");
+    assertThatThrownBy(() -> GatewayConfig.from(Map.of("TEST_MODEL", "ok", "LOG_LEVEL", "a\r\nFORGED LINE")))
+        .hasMessage("LOG_LEVEL: 'A\\r\\nFORGED LINE' (expected: one of DEBUG, INFO, WARNING, ERROR, CRITICAL)");
+    assertThat(new ConfigException("MYSQL_PASSWORD", "p@ss", "anything").getMessage()).doesNotContain("p@ss");
+    assertThat(ConfigException.quoting("API_KEYS", "API_KEYS: 'k1,k2' (expected: x)").getMessage()).doesNotContain("k1");
+    assertThat(ConfigException.quoting("DEFAULT_RPM", "DEFAULT_RPM: 'x\ny' (expected: n)").getMessage())
+        .isEqualTo("DEFAULT_RPM: 'x\\ny' (expected: n)");
+    assertThat(new ConfigException("MAX_RETRIES", "x".repeat(5000), "a number").getMessage()).hasSizeLessThan(300)
+        .contains("(5000 characters)");
+  }
+
+  @Test
+  void keysAndTokensMustBePrintableAsciiWithoutSpaces() {
+    for (String bad : new String[] {"key\r\nX-Injected: 1", "key\nx", "ke\ty", "ke\u0000y", "ke\u007fy", "two keys",
+        "k\u00e9y"}) {
+      String json = "[\"good-key-1\", " + com.fasterxml.jackson.databind.node.TextNode.valueOf(bad) + "]";
+      for (String name : new String[] {"API_KEYS", "ALLOWED_TOKENS"}) {
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of(name, json))).as(name + " " + json)
+            .isInstanceOf(ConfigException.class)
+            .hasMessageStartingWith(name + ": item 2 of 2 has a")
+            .hasMessageEndingWith("(expected: printable ASCII without spaces; separate several with commas)")
+            .message().doesNotContain("good-key").doesNotContain("\r").doesNotContain("\n");
+      }
+      assertThatThrownBy(() -> GatewayConfig.from(Map.of("AUTH_TOKEN", "adm" + bad))).as(bad)
+          .hasMessageStartingWith("AUTH_TOKEN: the value has a");
+    }
+    assertThatThrownBy(() -> GatewayConfig.from(Map.of("API_KEYS", "key-one key-two")))
+        .hasMessage("API_KEYS: the value has a space at position 8 (expected: printable ASCII without spaces;"
+            + " separate several with commas)");
+    assertThat(GatewayConfig.from(Map.of("API_KEYS", " a , b ", "ALLOWED_TOKENS", "[\"t=1\"]", "AUTH_TOKEN", " x\n"))
+        .apiKeys()).containsExactly("a", "b");
+  }
+
+  @Test
+  void customHeaderNamesAreTokensAndValuesHaveNoControlCharacters() {
+    assertThatThrownBy(() -> GatewayConfig.from(Map.of("CUSTOM_HEADERS", "{\"x\":\"a\\r\\nb\"}")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("CUSTOM_HEADERS: the value of 'x' has a line break at position 2"
+            + " (expected: header values without line breaks or control characters)");
+    assertThatThrownBy(() -> GatewayConfig.from(Map.of("CUSTOM_HEADERS", "{\"x\":\"a\\u0000\"}")))
+        .hasMessageContaining("a control character");
+    assertThatThrownBy(() -> GatewayConfig.from(Map.of("CUSTOM_HEADERS", "{\"x\\r\\ny\":\"v\"}")))
+        .hasMessage("CUSTOM_HEADERS: 'x\\r\\ny' is not a header name (expected: names of letters, digits and"
+            + " !#$%&'*+-.^_`|~)");
+    for (String name : new String[] {"X Team", "x:y", "", "x(y)", "caf\u00e9"}) {
+      assertThatThrownBy(() -> GatewayConfig.from(Map.of("CUSTOM_HEADERS",
+          "{" + com.fasterxml.jackson.databind.node.TextNode.valueOf(name) + ":\"v\"}"))).as(name)
+          .hasMessageContaining("is not a header name");
+    }
+    for (String name : new String[] {"Content-Length", "transfer-encoding", "Connection", "x-goog-api-key", "Authorization"}) {
+      assertThatThrownBy(() -> GatewayConfig.from(Map.of("CUSTOM_HEADERS", "{\"" + name + "\":\"1\"}"))).as(name)
+          .hasMessageContaining("'" + name + "' is set by the gateway itself");
+    }
+    assertThat(GatewayConfig.from(Map.of("CUSTOM_HEADERS", "{\"X-Team\":\"ml\\tai \u00e9\",\"x!#$%&'*+-.^_`|~9\":\"\"}"))
+        .customHeaders()).containsEntry("X-Team", "ml\tai \u00e9");
   }
 }

@@ -184,6 +184,25 @@ abstract class StorageContractTest {
   }
 
   @Test
+  void aModelRowTheStateNoLongerNamesIsDeleted() throws Exception {
+    ModelState parked = new ModelState("gemini-2.5-pro", BASE.plusSeconds(60), "429", LocalDate.of(2026, 11, 20), 3);
+    ModelState used = new ModelState("gemini-2.5-flash", null, null, LocalDate.of(2026, 11, 20), 7);
+    storage.keyStates().upsert(List.of(new KeyState(KEY_A.fingerprint(), false, null, 0, List.of(parked, used), BASE),
+        new KeyState(KEY_B.fingerprint(), false, null, 0, List.of(used), BASE))).join();
+    KeyState parkOver = new KeyState(KEY_A.fingerprint(), false, null, 0, List.of(used), BASE.plusSeconds(120));
+    storage.keyStates().upsert(List.of(parkOver)).join();
+    KeyState dayOver = new KeyState(KEY_B.fingerprint(), false, null, 0, List.of(), BASE.plusSeconds(120));
+    storage.keyStates().upsert(List.of(dayOver)).join();
+
+    assertThat(reopen().keyStates().loadAll().join()).containsExactlyInAnyOrder(parkOver, dayOver);
+    try (var connection = database.connect(); var statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM gb_key_model_state")) {
+      rows.next();
+      assertThat(rows.getInt(1)).isEqualTo(1);
+    }
+  }
+
+  @Test
   void writeBehindKeepsTheLatestStatePerKeyAndFlushesOnClose() {
     KeyStateWriteBehind writeBehind = storage.newKeyStateWriteBehind(Duration.ofHours(1));
     writeBehind.record(new KeyState(KEY_A.fingerprint(), false, null, 1, List.of(), BASE));
@@ -337,6 +356,23 @@ abstract class StorageContractTest {
     assertThat(rows).extracting(ErrorLogRow::requestBody).containsExactly("\"not json\"",
         "{\"key\":\"AIza...0002\"}", null);
     assertThat(rows).extracting(ErrorLogRow::maskedKey).containsOnly("...0001");
+  }
+
+  @Test
+  void aLargeRequestBodyIsStoredAsAMarkedValidJsonExcerpt() throws Exception {
+    LogWriter<ErrorLogEntry> writer = storage.newErrorLogWriter(LogWriter.Options.defaults("error-log"),
+        new ErrorLogSanitizer(new SecretRedactor(), () -> true, new ObjectMapper()));
+    byte[] body = ("{\"contents\":[{\"parts\":[{\"text\":\"" + "\u00e9t\u00e9 ".repeat(1_000_000) + "\"}]}]}")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String excerpt = io.geminibalance.requestlog.RequestBodyExcerpt.of(Arrays.copyOf(body, 16 * 1024), body.length);
+    writer.offer(failure(BASE, KEY_A, 400, "bad", excerpt));
+    assertThat(writer.awaitIdle(Duration.ofSeconds(10))).isTrue();
+
+    ErrorLogRow row = storage.errorLogs().search(ErrorLogQuery.firstPage(10)).join().rows().get(0);
+    com.fasterxml.jackson.databind.JsonNode stored = new ObjectMapper().readTree(row.requestBody());
+    assertThat(stored.path("truncated").path("totalBytes").asLong()).isEqualTo(body.length);
+    assertThat(stored.path("head").asText()).startsWith("{\"contents\":[{\"parts\":[{\"text\":\"\u00e9t\u00e9 ");
+    assertThat(row.requestBody().length()).isLessThan(20_000);
   }
 
   @Test

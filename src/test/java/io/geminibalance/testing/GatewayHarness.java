@@ -64,6 +64,9 @@ public final class GatewayHarness implements AutoCloseable {
     env.putAll(overrides);
     try {
       Gateway gateway = Gateway.start(vertx, env).await(20, TimeUnit.SECONDS);
+      // The gateway fetches the model list at start-up; tests count upstream calls from here on.
+      gateway.modelListFetched().await(20, TimeUnit.SECONDS);
+      fake.reset();
       return new GatewayHarness(vertx, fake, gateway);
     } catch (Exception e) {
       vertx.close();

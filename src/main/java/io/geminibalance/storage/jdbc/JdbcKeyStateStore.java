@@ -73,9 +73,22 @@ public final class JdbcKeyStateStore implements KeyStateStore {
     List<KeyState> copy = List.copyOf(states);
     return jdbc.transaction("save key state", connection -> {
       upsertKeys(connection, copy);
+      deleteModels(connection, copy);
       upsertModels(connection, copy);
       return null;
     });
+  }
+
+  /** A key's model rows are replaced as a whole: those its state no longer names must go. */
+  private static void deleteModels(Connection connection, List<KeyState> states) throws SQLException {
+    try (PreparedStatement delete = connection.prepareStatement(
+        "DELETE FROM gb_key_model_state WHERE fingerprint = ?")) {
+      for (KeyState state : states) {
+        delete.setString(1, state.fingerprint());
+        delete.addBatch();
+      }
+      delete.executeBatch();
+    }
   }
 
   private void upsertKeys(Connection connection, List<KeyState> states) throws SQLException {

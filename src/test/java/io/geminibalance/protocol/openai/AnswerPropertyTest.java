@@ -55,7 +55,7 @@ class AnswerPropertyTest {
     ObjectNode completion;
     try {
       completion = new ChatResponseTranslator(OPTIONS).toCompletion(received.get(),
-          TestContexts.context("gemini-2.5-flash", new ThoughtSignatureCache(10, 1_000)));
+          TestContexts.context("gemini-2.5-flash", new ThoughtSignatureCache(1 << 16, 1_000)));
     } catch (MalformedUpstreamException e) {
       assertThat(e.getMessage()).isNotBlank();
       Statistics.label("outcome").collect("502");

@@ -110,7 +110,7 @@ class ChatRequestTranslatorTest {
 
   @Test
   void restoresThoughtSignatureAndUpstreamIdFromTheCache() {
-    ThoughtSignatureCache cache = new ThoughtSignatureCache(10, 60_000);
+    ThoughtSignatureCache cache = new ThoughtSignatureCache(1 << 20, 60_000);
     cache.put("call_x", new ThoughtSignatureCache.Entry("f", "SIG_CACHED", "gem-1"), 1_000);
     String json = "{\"model\":\"gemini-3-pro-preview\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"},"
         + "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"call_x\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]},"
@@ -126,7 +126,7 @@ class ChatRequestTranslatorTest {
 
   @Test
   void clientSignatureWinsOverTheCacheAndExpiredEntriesAreIgnored() {
-    ThoughtSignatureCache cache = new ThoughtSignatureCache(10, 60_000);
+    ThoughtSignatureCache cache = new ThoughtSignatureCache(1 << 20, 60_000);
     cache.put("c1", new ThoughtSignatureCache.Entry("f", "SIG_OLD", null), 0);
     cache.put("c2", new ThoughtSignatureCache.Entry("f", "SIG_EXPIRED", null), 0);
     String json = "{\"model\":\"gemini-3-pro-preview\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"},"

@@ -13,7 +13,7 @@ class ChatResponseTranslatorTest {
 
   @Test
   void recordsSignaturesSoTheNextRequestCanRestoreThem() {
-    ThoughtSignatureCache cache = new ThoughtSignatureCache(100, 60_000);
+    ThoughtSignatureCache cache = new ThoughtSignatureCache(1 << 20, 60_000);
     JsonNode gemini = Fixtures.json("{\"candidates\":[{\"index\":0,\"finishReason\":\"STOP\",\"content\":{\"parts\":["
         + "{\"functionCall\":{\"name\":\"f\",\"args\":{\"a\":1}},\"thoughtSignature\":\"SIG\"}]}}]}");
 

@@ -53,7 +53,7 @@ class ChatStreamTranslatorTest {
 
   @Test
   void streamedSignaturesAreRecordedInTheCache() {
-    ThoughtSignatureCache cache = new ThoughtSignatureCache(10, 60_000);
+    ThoughtSignatureCache cache = new ThoughtSignatureCache(1 << 20, 60_000);
     List<ObjectNode> chunks = translator(false, cache).onEvent(Fixtures.json("{\"candidates\":[{\"content\":{\"parts\":["
         + "{\"functionCall\":{\"name\":\"f\",\"args\":{}},\"thoughtSignature\":\"S1\"}]}}]}"));
 

@@ -16,19 +16,23 @@ class ThoughtSignatureCacheTest {
     return new ThoughtSignatureCache.Entry("f", signature, null);
   }
 
+  /** What one entry of id {@code "a"} with a one-character signature is charged. */
+  private static final long SMALL = ThoughtSignatureCache.sizeOf("a", entry("S"));
+
   @Test
   void entriesExpireAfterTheirTimeToLive() {
-    ThoughtSignatureCache cache = new ThoughtSignatureCache(10, 1_000);
+    ThoughtSignatureCache cache = new ThoughtSignatureCache(10 * SMALL, 1_000);
     cache.put("a", entry("S"), 100);
 
     assertThat(cache.get("a", 1_099)).contains(entry("S"));
     assertThat(cache.get("a", 1_100)).isEmpty();
     assertThat(cache.size()).isZero();
+    assertThat(cache.bytes()).isZero();
   }
 
   @Test
-  void theLeastRecentlyUsedEntryIsEvictedAtCapacity() {
-    ThoughtSignatureCache cache = new ThoughtSignatureCache(2, 1_000);
+  void theLeastRecentlyUsedEntryIsEvictedWhenTheBudgetIsFull() {
+    ThoughtSignatureCache cache = new ThoughtSignatureCache(2 * SMALL, 1_000);
     cache.put("a", entry("A"), 0);
     cache.put("b", entry("B"), 0);
     cache.get("a", 1);
@@ -40,8 +44,48 @@ class ThoughtSignatureCacheTest {
   }
 
   @Test
+  void largeSignaturesStayWithinTheByteBudget() {
+    long budget = 4L * 1024 * 1024;
+    ThoughtSignatureCache cache = new ThoughtSignatureCache(budget, 60_000);
+    String large = "s".repeat(300_000); // 600,000 bytes charged
+    for (int i = 0; i < 100; i++) {
+      cache.put("call_" + i, entry(large + i), i);
+      assertThat(cache.bytes()).isLessThanOrEqualTo(budget);
+    }
+    assertThat(cache.size()).isEqualTo(6);
+    assertThat(cache.get("call_99", 100)).isPresent();
+    assertThat(cache.get("call_93", 100)).isEmpty();
+    // Small entries are not all pushed out by one large one, and one larger than the budget is not kept.
+    cache.put("huge", entry("x".repeat(3_000_000)), 101);
+    assertThat(cache.get("huge", 102)).isEmpty();
+    assertThat(cache.get("call_99", 102)).isPresent();
+  }
+
+  @Test
+  void replacingAnEntryChargesOnlyTheNewOne() {
+    ThoughtSignatureCache cache = new ThoughtSignatureCache(1 << 20, 60_000);
+    cache.put("a", entry("x".repeat(1_000)), 0);
+    cache.put("a", entry("S"), 1);
+    assertThat(cache.bytes()).isEqualTo(SMALL);
+    cache.put("a", entry("y".repeat(1 << 20)), 2); // too large: dropped, with what it replaced
+    assertThat(cache.bytes()).isZero();
+    assertThat(cache.size()).isZero();
+  }
+
+  @Test
+  void expiredEntriesLeaveTheBudgetAsNewOnesComeIn() {
+    ThoughtSignatureCache cache = new ThoughtSignatureCache(100 * SMALL, 1_000);
+    cache.put("a", entry("A"), 0);
+    cache.put("b", entry("B"), 0);
+    cache.put("c", entry("C"), 5_000);
+    assertThat(cache.size()).isEqualTo(1);
+    assertThat(cache.bytes()).isEqualTo(SMALL);
+  }
+
+  @Test
   void concurrentUseStaysWithinBounds() throws Exception {
-    ThoughtSignatureCache cache = new ThoughtSignatureCache(500, 60_000);
+    long budget = 500 * ThoughtSignatureCache.sizeOf("0-0000", entry("S0000"));
+    ThoughtSignatureCache cache = new ThoughtSignatureCache(budget, 60_000);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<?>> futures = new ArrayList<>();
@@ -49,8 +93,8 @@ class ThoughtSignatureCacheTest {
         int thread = t;
         futures.add(pool.submit(() -> {
           for (int i = 0; i < 5_000; i++) {
-            cache.put(thread + "-" + i, entry("S" + i), i);
-            cache.get(thread + "-" + (i / 2), i);
+            cache.put(thread + "-" + "%04d".formatted(i), entry("S" + "%04d".formatted(i)), i);
+            cache.get(thread + "-" + "%04d".formatted(i / 2), i);
           }
         }));
       }
@@ -61,6 +105,7 @@ class ThoughtSignatureCacheTest {
       pool.shutdown();
     }
     assertThat(cache.size()).isEqualTo(500);
+    assertThat(cache.bytes()).isEqualTo(budget);
   }
 
   @Test

@@ -22,7 +22,7 @@ import net.jqwik.api.statistics.Statistics;
 class TranslatorPropertyTest {
 
   private static final TranslationOptions OPTIONS = TranslationOptions.defaults();
-  private static final ThoughtSignatureCache CACHE = new ThoughtSignatureCache(100, 60_000);
+  private static final ThoughtSignatureCache CACHE = new ThoughtSignatureCache(1 << 20, 60_000);
   private static final Pattern INDEX = Pattern.compile("\\[(\\d+)]");
 
   static {
