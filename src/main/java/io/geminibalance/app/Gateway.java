@@ -26,6 +26,8 @@ import io.geminibalance.relay.OpenAiRelay;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.requestlog.StoredAttemptLog;
 import io.geminibalance.server.AdminThrottle;
+import io.geminibalance.server.ClientConnections;
+import io.geminibalance.server.EdgePolicy;
 import io.geminibalance.server.HttpServerVerticle;
 import io.geminibalance.server.Routes;
 import io.geminibalance.upstream.QueueLeaser;
@@ -135,7 +137,8 @@ public final class Gateway {
             persistence.storage().apiKeys(), live::get, gateway::reconfigure, Settings::build, audit, adminTokens)),
         () -> poolReport(pool),
         new AuditApi(audit),
-        new AdminTokenApi(adminTokens, live::get));
+        new AdminTokenApi(adminTokens, live::get),
+        EdgePolicy.live(live::get), Settings.clientLimits(config));
     live.onChange(next -> gateway.apply(next, authenticator));
     adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
     gateway.scheduleRecheck(config);
@@ -188,8 +191,9 @@ public final class Gateway {
     GatewayConfig config = live.get();
     int loops = config.values().integer("EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256);
     HttpServerVerticle[] first = new HttpServerVerticle[1];
+    ClientConnections connections = new ClientConnections(deps.clientLimits());
     return vertx.deployVerticle(() -> {
-      HttpServerVerticle verticle = new HttpServerVerticle(deps, config.host(), config.port());
+      HttpServerVerticle verticle = new HttpServerVerticle(deps, connections, config.host(), config.port());
       if (first[0] == null) {
         first[0] = verticle;
       }

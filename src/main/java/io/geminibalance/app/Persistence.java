@@ -34,7 +34,9 @@ public final class Persistence implements AutoCloseable {
   /** Settings a saved value may not change: they need a restart and are read from the environment. */
   static final Set<String> ENV_ONLY = Set.of("PORT", "HOST", "DATABASE_TYPE", "DATABASE_URL",
       "SQLITE_DATABASE", "EVENT_LOOPS", "UPSTREAM_MAX_CONNECTIONS", "UPSTREAM_HTTP2_MAX_CONNECTIONS",
-      "UPSTREAM_H2C", IoTransport.SETTING, AtRestEncryption.KEY_SETTING, AtRestEncryption.PREVIOUS_KEY_SETTING);
+      "UPSTREAM_H2C", IoTransport.SETTING, AtRestEncryption.KEY_SETTING, AtRestEncryption.PREVIOUS_KEY_SETTING,
+      "CLIENT_HEADER_TIMEOUT_SECONDS", "CLIENT_IDLE_TIMEOUT_SECONDS", "CLIENT_BODY_TIMEOUT_SECONDS",
+      "MAX_CLIENT_CONNECTIONS", "MAX_H2_STREAMS");
 
   private final Storage storage;
   private final Map<String, String> env;

@@ -26,6 +26,8 @@ final class Settings {
     upstreamPool(config);
     errorLogBodyMaxBytes(config);
     adminAuthFailuresPerMinute(config);
+    clientLimits(config);
+    io.geminibalance.server.EdgePolicy.from(config.values());
     ConfiguredSecrets.register(config, SecretRedactor.process());
     return config;
   }
@@ -39,6 +41,11 @@ final class Settings {
   /** Failed admin authentications allowed per client address and minute (then 429 until the minute is over). */
   static int adminAuthFailuresPerMinute(GatewayConfig config) {
     return config.values().integer("ADMIN_AUTH_FAILURES_PER_MINUTE", 10, 1, 1_000_000);
+  }
+
+  /** Client connection limits and timeouts (read at start; changing them needs a restart). */
+  static io.geminibalance.server.ClientLimits clientLimits(GatewayConfig config) {
+    return io.geminibalance.server.ClientLimits.from(config.values());
   }
 
   /** Upstream connection pools (read at start; changing them needs a restart). */

@@ -63,6 +63,11 @@ public final class SettingsCatalog {
       d("GATEWAY_IMAGE_DOWNLOADS", "16", false, "Image downloads in progress at once, all requests together"),
       d("GATEWAY_IMAGE_DOWNLOAD_MB", "64", false,
           "MiB of downloaded images held at once, all requests together (>= MAX_IMAGE_DOWNLOAD_MB)"),
+      d("MAX_REQUEST_BODY_MB", "64", false, "Largest request body read whole, MiB (413 beyond)"),
+      d("TRUSTED_PROXIES", "[]", false,
+          "Reverse proxies (IPs/CIDRs) whose X-Forwarded-For/-Proto/-Host are believed"),
+      d("CORS_ALLOWED_ORIGINS", "*", false,
+          "Origins browsers may call the data plane from (* = any, [] = none; never with credentials)"),
       fixed("PORT", "8000", "Listen port (restart to change)"),
       fixed("HOST", "0.0.0.0", "Listen address (restart to change)"),
       fixed("DATABASE_TYPE", "sqlite", "sqlite, mysql or postgres (restart to change)"),
@@ -77,7 +82,17 @@ public final class SettingsCatalog {
       fixed("IO_TRANSPORT", "auto",
           "Socket I/O: auto (epoll, else NIO), epoll or nio (restart to change)"),
       fixed("UPSTREAM_H2C", "false",
-          "Cleartext HTTP/2 with prior knowledge to an http:// BASE_URL (restart to change)"));
+          "Cleartext HTTP/2 with prior knowledge to an http:// BASE_URL (restart to change)"),
+      fixed("CLIENT_HEADER_TIMEOUT_SECONDS", "20",
+          "Longest time for a client to send a request head, seconds (0 = off; restart to change)"),
+      fixed("CLIENT_IDLE_TIMEOUT_SECONDS", "75",
+          "Idle keep-alive client connections close after this, seconds (0 = off; restart to change)"),
+      fixed("CLIENT_BODY_TIMEOUT_SECONDS", "30",
+          "Longest pause between request body bytes, seconds; 408 beyond (0 = off; restart to change)"),
+      fixed("MAX_CLIENT_CONNECTIONS", "20000",
+          "Open client connections at most; beyond it 503 and close (restart to change)"),
+      fixed("MAX_H2_STREAMS", "100",
+          "Concurrent HTTP/2 streams per client connection (restart to change)"));
 
   private static final Map<String, Definition> BY_NAME = index();
 

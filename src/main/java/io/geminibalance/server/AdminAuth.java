@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
  * enough. Failed attempts are throttled per client address ({@link AdminThrottle}); a request
  * that sends no Authorization header at all is not an attempt and is not counted. The caller's
  * address and admin token fingerprint go on the context for the audit log ({@link AdminCaller}).
+ * Runs before the body is read: a refused request's body is never read ({@link Rejections}).
  */
 final class AdminAuth implements Handler<RoutingContext> {
   private final ClientAuthenticator authenticator;
@@ -51,8 +52,7 @@ final class AdminAuth implements Handler<RoutingContext> {
   }
 
   private static void error(RoutingContext rc, int status, String message, String statusName) {
-    rc.response().setStatusCode(status).putHeader("content-type", "application/json; charset=UTF-8")
-        .end(new JsonObject().put("error", new JsonObject().put("code", status).put("message", message)
-            .put("status", statusName)).encode());
+    Rejections.send(rc, status, new JsonObject().put("error", new JsonObject().put("code", status)
+        .put("message", message).put("status", statusName)).encode());
   }
 }

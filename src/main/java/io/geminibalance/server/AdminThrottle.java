@@ -1,7 +1,6 @@
 package io.geminibalance.server;
 
 import io.geminibalance.requestlog.RateLimitedWarning;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.Iterator;
@@ -61,12 +60,11 @@ public final class AdminThrottle {
 
   /**
    * The client address of a request, for the throttle and the audit log: the one place it is read.
-   * The peer's address for now; behind a trusted reverse proxy this is where the forwarded address
-   * is to be resolved.
+   * {@link ClientOrigin}'s: the TCP peer, or behind a proxy in TRUSTED_PROXIES the address it
+   * forwarded.
    */
   public static String clientAddress(RoutingContext rc) {
-    SocketAddress remote = rc.request().remoteAddress();
-    String host = remote == null ? null : remote.hostAddress();
+    String host = ClientOrigin.of(rc).address();
     return host == null || host.isEmpty() ? "unknown" : host;
   }
 

@@ -11,12 +11,15 @@ import io.vertx.core.http.HttpServerOptions;
  */
 public final class HttpServerVerticle extends VerticleBase {
   private final Routes.Dependencies deps;
+  private final ClientConnections connections;
   private final String host;
   private final int port;
   private HttpServer server;
 
-  public HttpServerVerticle(Routes.Dependencies deps, String host, int port) {
+  /** {@code connections}: shared by every instance, so that MAX_CLIENT_CONNECTIONS counts them all. */
+  public HttpServerVerticle(Routes.Dependencies deps, ClientConnections connections, String host, int port) {
     this.deps = deps;
+    this.connections = connections;
     this.host = host;
     this.port = port;
   }
@@ -26,11 +29,13 @@ public final class HttpServerVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setTcpNoDelay(true)
         .setCompressionSupported(false)
+        // Vert.x's idle timeout would also cut a stream whose upstream is quiet: ClientConnections
+        // times out only connections that wait for their client.
         .setIdleTimeout(0)
         // No WebSocket route exists: keep Netty's WebSocket extension handler off the request path.
         .setPerFrameWebSocketCompressionSupported(false)
         .setPerMessageWebSocketCompressionSupported(false);
-    return vertx.createHttpServer(options)
+    return connections.createServer(vertx, options)
         .requestHandler(Routes.build(vertx, deps))
         .listen(port, host)
         .onSuccess(s -> server = s);

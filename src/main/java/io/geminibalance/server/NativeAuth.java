@@ -3,13 +3,13 @@ package io.geminibalance.server;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.protocol.gemini.GoogleQuery;
 import io.geminibalance.requestlog.KeyIdentity;
-import io.geminibalance.relay.Responses;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Authenticates native Gemini calls: {@code ?key=}, {@code x-goog-api-key} or a Bearer token,
- * as the official SDKs and curl examples send them. Rejects in Google's error shape.
+ * as the official SDKs and curl examples send them. Rejects in Google's error shape, from the
+ * headers and query alone: the body is never read for a caller without a valid credential.
  */
 final class NativeAuth implements Handler<RoutingContext> {
   static final String CLIENT = "client.masked";
@@ -24,10 +24,10 @@ final class NativeAuth implements Handler<RoutingContext> {
     String token = credential(rc);
     KeyIdentity client;
     if (token == null) {
-      Responses.gemini(rc.response(), 401,
+      Rejections.gemini(rc, 401,
           "Missing API key: send it in the x-goog-api-key header or the key query parameter.");
     } else if ((client = authenticator.identify(token)) == null) {
-      Responses.gemini(rc.response(), 401, "API key not valid for this gateway.");
+      Rejections.gemini(rc, 401, "API key not valid for this gateway.");
     } else {
       rc.put(CLIENT, client);
       rc.next();

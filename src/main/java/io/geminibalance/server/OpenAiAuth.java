@@ -2,11 +2,13 @@ package io.geminibalance.server;
 
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.requestlog.KeyIdentity;
-import io.geminibalance.relay.OpenAiResponses;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
-/** Authenticates OpenAI-style calls ({@code Authorization: Bearer}); rejects in OpenAI's shape. */
+/**
+ * Authenticates OpenAI-style calls ({@code Authorization: Bearer}); rejects in OpenAI's shape,
+ * without reading the body.
+ */
 final class OpenAiAuth implements Handler<RoutingContext> {
   private final ClientAuthenticator authenticator;
 
@@ -20,12 +22,10 @@ final class OpenAiAuth implements Handler<RoutingContext> {
     String token = ClientAuthenticator.bearer(header);
     KeyIdentity client;
     if (token == null) {
-      OpenAiResponses.error(rc.response(), 401, header == null ? "Missing Authorization header."
-              : "Invalid Authorization header format: expected 'Bearer <token>'.",
-          "invalid_request_error", null, "invalid_api_key");
+      Rejections.openAi(rc, 401, header == null ? "Missing Authorization header."
+              : "Invalid Authorization header format: expected 'Bearer <token>'.", "invalid_api_key");
     } else if ((client = authenticator.identify(token)) == null) {
-      OpenAiResponses.error(rc.response(), 401, "Incorrect API key provided.",
-          "invalid_request_error", null, "invalid_api_key");
+      Rejections.openAi(rc, 401, "Incorrect API key provided.", "invalid_api_key");
     } else {
       rc.put(NativeAuth.CLIENT, client);
       rc.next();

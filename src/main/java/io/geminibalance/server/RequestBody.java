@@ -1,5 +1,6 @@
 package io.geminibalance.server;
 
+import io.geminibalance.streaming.IdleWatchdog;
 import io.geminibalance.streaming.WholeBody;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -7,6 +8,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.impl.RoutingContextInternal;
+import java.util.function.LongSupplier;
 
 /**
  * Reads a request body whole before the route's next handler, as vertx-web's BodyHandler does,
@@ -15,15 +17,33 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
  * buffer. A body that arrives in one chunk (nearly all JSON requests) is kept as that chunk; that
  * buffer was the largest allocation per native request (about a fifth of the bytes, by JFR).
  *
- * <p>Bodies over {@code limitBytes} fail the route with 413, by their Content-Length before any
- * byte is read, or as soon as the bytes read pass the limit. Several chunks are joined without
- * trusting Content-Length for the size: this runs before authentication.
+ * <p>Runs after authentication, on a request that {@link Intake} paused: nothing of the body is
+ * read before the caller is known. Bodies over the limit (MAX_REQUEST_BODY_MB) fail the route with
+ * 413, by their Content-Length before any byte is read, or as soon as the bytes read pass the
+ * limit. Several chunks are joined without trusting Content-Length for the size. A client that
+ * sends no body byte for CLIENT_BODY_TIMEOUT_SECONDS while the body is read fails the route with
+ * 408; the timeout is watched by the per-event-loop sweep of {@link IdleWatchdog}, not a timer per
+ * request. The routes answer those failures without reading the rest ({@link Rejections}).
+ *
+ * <p>This is for bodies read whole. Endpoints that stream a body through (uploads) need their own
+ * reader, with a cap of their own, instead of this one.
  */
 final class RequestBody implements Handler<RoutingContext> {
-  private final long limitBytes;
+  private final LongSupplier limitBytes;
+  private final long idleTimeoutMillis;
 
-  RequestBody(long limitBytes) {
+  /**
+   * @param limitBytes the body limit in force (read per request: the setting is live)
+   * @param idleTimeoutMillis longest pause between body bytes; 0 waits for ever
+   */
+  RequestBody(LongSupplier limitBytes, long idleTimeoutMillis) {
     this.limitBytes = limitBytes;
+    this.idleTimeoutMillis = idleTimeoutMillis;
+  }
+
+  /** A fixed limit and no idle timeout (tests). */
+  RequestBody(long limitBytes) {
+    this(() -> limitBytes, 0);
   }
 
   @Override
@@ -35,7 +55,8 @@ final class RequestBody implements Handler<RoutingContext> {
     }
     internal.visitHandler(RoutingContextInternal.BODY_HANDLER);
     HttpServerRequest request = rc.request();
-    if (declaredLength(request) > limitBytes) {
+    long limit = limitBytes.getAsLong();
+    if (declaredLength(request) > limit) {
       rc.fail(413);
       return;
     }
@@ -52,7 +73,7 @@ final class RequestBody implements Handler<RoutingContext> {
       }
       rc.response().writeContinue();
     }
-    new Reader(rc, internal, limitBytes).start(request);
+    new Reader(rc, internal, limit).start(request, idleTimeoutMillis);
   }
 
   /** Content-Length, or -1 when absent or not a number (then only the bytes read count). */
@@ -60,13 +81,17 @@ final class RequestBody implements Handler<RoutingContext> {
     return WholeBody.parseLength(request.getHeader("content-length"));
   }
 
-  /** One request's body on its way in; all callbacks run on the request's event loop. */
-  private static final class Reader {
+  /**
+   * One request's body on its way in; all callbacks run on the request's event loop. It is also
+   * the action of its idle watch ({@link #run}), one allocation less per request.
+   */
+  private static final class Reader implements Runnable {
     private final RoutingContext rc;
     private final RoutingContextInternal internal;
     private final long limitBytes;
     private final WholeBody body = new WholeBody(-1);
     private long received;
+    private IdleWatchdog.Watch watch = IdleWatchdog.Watch.NONE;
     /**
      * The route has moved on: the body is complete, too large, or broken. Later chunks, the end
      * and errors (e.g. a connection lost while the answer streams) are no longer this reader's.
@@ -79,14 +104,15 @@ final class RequestBody implements Handler<RoutingContext> {
       this.limitBytes = limitBytes;
     }
 
-    void start(HttpServerRequest request) {
+    void start(HttpServerRequest request, long idleTimeoutMillis) {
       request.handler(chunk -> {
         if (settled) {
           return;
         }
+        watch.touch();
         received += chunk.length();
         if (received > limitBytes) {
-          settled = true;
+          settle();
           rc.fail(413);
           return;
         }
@@ -96,18 +122,33 @@ final class RequestBody implements Handler<RoutingContext> {
       // the route fails so nothing waits for an end that will not come.
       request.exceptionHandler(err -> {
         if (!settled) {
-          settled = true;
+          settle();
           rc.fail(400, err);
         }
       });
       request.endHandler(v -> {
         if (!settled) {
-          settled = true;
+          settle();
           internal.setBody(body.body());
           rc.next();
         }
       });
+      watch = IdleWatchdog.watch(idleTimeoutMillis, this);
       request.resume();
+    }
+
+    /** No body byte for the idle timeout: 408. */
+    @Override
+    public void run() {
+      if (!settled) {
+        settle();
+        rc.fail(408);
+      }
+    }
+
+    private void settle() {
+      settled = true;
+      watch.stop();
     }
   }
 }

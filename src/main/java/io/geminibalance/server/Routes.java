@@ -7,14 +7,11 @@ import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.relay.OpenAiRelay;
-import io.geminibalance.relay.OpenAiResponses;
-import io.geminibalance.relay.Responses;
 import io.geminibalance.upstream.RequestContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -22,8 +19,6 @@ import java.util.stream.Stream;
 
 /** Every route of the gateway, in one place: data plane first, then operations. */
 public final class Routes {
-  /** Google documents about 20 MB per request with inline data; leave room for encoding. */
-  private static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
   private static final List<String> NATIVE_PREFIXES = List.of("/v1beta", "/gemini/v1beta");
   /** OpenAI requests translated to Gemini. */
   private static final List<String> TRANSLATED_PREFIXES = List.of("/v1", "/hf/v1");
@@ -47,34 +42,36 @@ public final class Routes {
       ConfigApi configApi,
       Supplier<JsonObject> pool,
       AuditApi auditApi,
-      AdminTokenApi adminTokenApi) {}
+      AdminTokenApi adminTokenApi,
+      Supplier<EdgePolicy> edge,
+      ClientLimits clientLimits) {}
 
   /**
-   * Request bodies are read whole. Not preallocated from Content-Length: the body handler runs
-   * before authentication, and a buffer sized from a declared length would let a caller without a
-   * token pin 64 KiB per request by sending headers and no body. The data plane reads them with
-   * {@link RequestBody} (no copy of a one-chunk body); the admin API keeps vertx-web's handler.
+   * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
+   * answers CORS on the data plane), authentication from headers and query, then the body reader,
+   * then the endpoint. A caller without a valid credential is answered before any body byte is
+   * read, and its connection (HTTP/1.x) or stream (HTTP/2) is closed rather than drained.
+   * Bodies are read whole ({@link RequestBody}, no copy of a one-chunk body), not preallocated
+   * from Content-Length. Endpoints that stream a body through (uploads) will need a reader with a
+   * cap of their own in place of {@code bodies}.
    */
-  private static BodyHandler bodies() {
-    return BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
-  }
-
-  private static RequestBody dataBodies() {
-    return new RequestBody(MAX_BODY_BYTES);
-  }
-
   public static Router build(Vertx vertx, Dependencies deps) {
     Router router = Router.router(vertx);
+    RequestBody bodies = new RequestBody(() -> deps.edge().get().maxBodyBytes(),
+        deps.clientLimits().bodyTimeoutMillis());
+    Intake dataIntake = Intake.dataPlane(deps.edge());
     router.get("/health").handler(rc -> rc.json(deps.health().get()));
     NativeAuth nativeAuth = new NativeAuth(deps.authenticator());
     for (String prefix : NATIVE_PREFIXES) {
       router.route(prefix + "/*")
-          .handler(dataBodies())
+          .handler(dataIntake)
           .handler(nativeAuth)
+          .handler(bodies)
           .handler(rc -> nativeRelay(rc, prefix, deps));
     }
-    router.route("/api/*").handler(bodies())
-        .handler(new AdminAuth(deps.authenticator(), deps.adminThrottle()));
+    router.route("/api/*").handler(Intake.admin(deps.edge()))
+        .handler(new AdminAuth(deps.authenticator(), deps.adminThrottle()))
+        .handler(bodies);
     router.get("/api/config").handler(deps.configApi()::get);
     router.put("/api/config").handler(deps.configApi()::put);
     router.delete("/api/config/:name").handler(deps.configApi()::delete);
@@ -83,33 +80,44 @@ public final class Routes {
     router.post("/api/admin-token/rotate").handler(deps.adminTokenApi()::rotate);
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator());
     router.route(COMPAT_PREFIX + "/*")
-        .handler(dataBodies())
+        .handler(dataIntake)
         .handler(openAiAuth)
+        .handler(bodies)
         .handler(rc -> deps.openAiCompatRelay().handle(rc, resource(rc, COMPAT_PREFIX), context(rc, deps)));
     for (String prefix : TRANSLATED_PREFIXES) {
       router.route(prefix + "/*")
-          .handler(dataBodies())
+          .handler(dataIntake)
           .handler(openAiAuth)
+          .handler(bodies)
           .handler(rc -> deps.openAiRelay().handle(rc, resource(rc, prefix), context(rc, deps)));
     }
-    router.route().last().handler(rc -> Responses.gemini(rc.response(), 404,
+    router.route().last().handler(rc -> Rejections.gemini(rc, 404,
         "No such endpoint: " + rc.request().method() + " " + rc.request().path()));
-    // From the body readers: the client's doing, answered in its protocol's shape (when it is still
-    // there) without an error log.
-    router.errorHandler(413, rc -> bodyError(rc, 413,
-        "Request body larger than " + MAX_BODY_BYTES / (1024 * 1024) + " MiB.", "request_too_large"));
+    // From the body readers and the CORS check: the client's doing, answered in its protocol's
+    // shape (when it is still there) without an error log, and without reading the rest.
+    router.errorHandler(413, rc -> bodyError(rc, 413, "Request body larger than "
+        + deps.edge().get().maxBodyText() + " (MAX_REQUEST_BODY_MB).", "request_too_large"));
+    router.errorHandler(408, rc -> bodyError(rc, 408, "No request body bytes for "
+        + deps.clientLimits().bodyTimeoutMillis() / 1000 + " s (CLIENT_BODY_TIMEOUT_SECONDS).",
+        "request_timeout"));
     router.errorHandler(400, rc -> bodyError(rc, 400, "The request body could not be read.", "invalid_body"));
     router.errorHandler(417, rc -> bodyError(rc, 417, "Only 'Expect: 100-continue' is supported.",
         "expectation_failed"));
+    router.errorHandler(403, rc -> bodyError(rc, 403, "Cross-origin request from an origin not in "
+        + "CORS_ALLOWED_ORIGINS.", "origin_not_allowed"));
     return router;
   }
 
+  /** Whether a request for {@code path} gets its errors in OpenAI's shape (else Google's). */
+  static boolean speaksOpenAi(String path) {
+    return OPENAI_PREFIXES.stream().anyMatch(prefix -> path.startsWith(prefix + "/"));
+  }
+
   private static void bodyError(RoutingContext rc, int status, String message, String openAiCode) {
-    String path = rc.request().path();
-    if (OPENAI_PREFIXES.stream().anyMatch(prefix -> path.startsWith(prefix + "/"))) {
-      OpenAiResponses.error(rc.response(), status, message, "invalid_request_error", null, openAiCode);
+    if (speaksOpenAi(rc.request().path())) {
+      Rejections.openAi(rc, status, message, openAiCode);
     } else {
-      Responses.gemini(rc.response(), status, message);
+      Rejections.gemini(rc, status, message);
     }
   }
 

@@ -120,7 +120,7 @@ public final class IdleWatchdog {
   public static class Watch {
     public static final Watch NONE = new Watch(null, 0, null) {
       @Override
-      void touch() {}
+      public void touch() {}
 
       @Override
       void pause() {}
@@ -147,8 +147,8 @@ public final class IdleWatchdog {
       this.onIdle = onIdle;
     }
 
-    /** Upstream bytes arrived. */
-    void touch() {
+    /** Bytes arrived (from the upstream for a relayed stream, from the client for a request body). */
+    public void touch() {
       lastActivity = System.nanoTime();
     }
 

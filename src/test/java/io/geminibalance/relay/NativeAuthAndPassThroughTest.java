@@ -134,18 +134,21 @@ class NativeAuthAndPassThroughTest {
 
   @Test
   void bodyErrorsOnTheOpenAiSurfaceComeInOpenAiShape() throws Exception {
+    // Authenticated: since body errors come after authentication (a caller without a credential gets 401 first).
     String expectation = rawAnswer("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+        + "Authorization: Bearer " + CLIENT_TOKEN + "\r\n"
         + "Expect: nope\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
     assertThat(expectation).startsWith("HTTP/1.1 417").contains("\"type\":\"invalid_request_error\"")
         .contains("\"code\":\"expectation_failed\"");
     String tooLarge = rawAnswer("POST /hf/v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+        + "Authorization: Bearer " + CLIENT_TOKEN + "\r\n"
         + "Content-Length: 100000000\r\nConnection: close\r\n\r\n");
     assertThat(tooLarge).startsWith("HTTP/1.1 413").contains("\"code\":\"request_too_large\"");
   }
 
   /**
    * The answer (status line, headers, body by Content-Length) to {@code request} written on a
-   * plain socket; read by length because a 413 leaves the connection open for the unsent body.
+   * plain socket; read by length, not to the end of the stream.
    */
   private static String rawAnswer(String request) throws Exception {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", h.gateway.port())) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The data plane's body reader: whole bodies to the next handler, 413 over the limit. */
+/** The data plane's body reader: whole bodies to the next handler, 413 over the limit, 408 when the client stops. */
 class RequestBodyTest {
   private static final int LIMIT = 1000;
   private Vertx vertx;
@@ -33,7 +33,10 @@ class RequestBodyTest {
     // Echoes what the next handler got as the body.
     router.route("/echo").handler(new RequestBody(LIMIT))
         .handler(rc -> rc.response().end("got " + rc.body().length() + ": " + rc.body().asString()));
+    router.route("/watched").handler(new RequestBody(() -> LIMIT, 500))
+        .handler(rc -> rc.response().end("got " + rc.body().length() + ": " + rc.body().asString()));
     router.errorHandler(413, rc -> rc.response().setStatusCode(413).end("too large"));
+    router.errorHandler(408, rc -> rc.response().setStatusCode(408).end("timed out"));
     router.errorHandler(417, rc -> rc.response().setStatusCode(417).end("expectation failed"));
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
     client = vertx.createHttpClient();
@@ -111,6 +114,26 @@ class RequestBodyTest {
     assertThat(first == null || first.startsWith("HTTP/1.1 400")).as("closed or 400, got: " + first).isTrue();
   }
 
+  /** A client that stops sending for longer than the body timeout: 408, without waiting for ever. */
+  @Test
+  void bodyThatStopsLongerThanTheIdleTimeoutIs408() throws Exception {
+    assertThat(raw("POST /watched HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf"))
+        .startsWith("HTTP/1.1 408");
+  }
+
+  @Test
+  void pausesShorterThanTheIdleTimeoutAreFine() throws Exception {
+    assertThat(sendChunked("/watched", 200, "alpha-", "beta-", "gamma", "-delta"))
+        .isEqualTo("200 got 22: alpha-beta-gamma-delta");
+  }
+
+  @Test
+  void theTimeoutIsBetweenBytesNotForTheWholeBody() throws Exception {
+    // 8 pieces 300 ms apart: 2.1 s in all, longer than the 500 ms timeout, never 500 ms without a byte.
+    assertThat(sendChunked("/watched", 300, "a", "b", "c", "d", "e", "f", "g", "h"))
+        .isEqualTo("200 got 8: abcdefgh");
+  }
+
   /** Writes {@code request} on a plain socket; returns the answer's first line (null: closed). */
   private String raw(String request) throws Exception {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.actualPort())) {
@@ -124,22 +147,27 @@ class RequestBodyTest {
 
   /** Sends each part as its own chunk, 50 ms apart; returns "status body". */
   private String sendChunked(String... parts) throws Exception {
-    return client.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(uri().toString()))
+    return sendChunked("/echo", 50, parts);
+  }
+
+  private String sendChunked(String path, long gapMillis, String... parts) throws Exception {
+    return client.request(new RequestOptions().setMethod(HttpMethod.POST)
+            .setAbsoluteURI(uri().resolve(path).toString()))
         .compose(request -> {
           request.setChunked(true);
-          writeParts(request, parts, 0);
+          writeParts(request, parts, 0, gapMillis);
           return request.response();
         })
         .compose(response -> response.body().map(body -> response.statusCode() + " " + body))
         .await(10, TimeUnit.SECONDS);
   }
 
-  private void writeParts(HttpClientRequest request, String[] parts, int next) {
+  private void writeParts(HttpClientRequest request, String[] parts, int next, long gapMillis) {
     if (next == parts.length) {
       request.end();
       return;
     }
     request.write(Buffer.buffer(parts[next]));
-    vertx.setTimer(50, t -> writeParts(request, parts, next + 1));
+    vertx.setTimer(gapMillis, t -> writeParts(request, parts, next + 1, gapMillis));
   }
 }

@@ -26,6 +26,7 @@ public final class GeminiErrors {
       case 401 -> "UNAUTHENTICATED";
       case 403 -> "PERMISSION_DENIED";
       case 404 -> "NOT_FOUND";
+      case 408 -> "DEADLINE_EXCEEDED";
       case 409 -> "ABORTED";
       case 413 -> "INVALID_ARGUMENT";
       case 429 -> "RESOURCE_EXHAUSTED";

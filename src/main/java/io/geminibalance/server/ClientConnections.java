@@ -1,0 +1,170 @@
+package io.geminibalance.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.impl.HttpServerImpl;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.internal.VertxWrapper;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.net.impl.NetServerImpl;
+import io.vertx.core.net.impl.NetServerInternal;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every client connection of the gateway's HTTP servers, from accept to close: counted against
+ * MAX_CLIENT_CONNECTIONS, and timed while the gateway waits for the client (a request head, the
+ * next request on an idle keep-alive connection). While a request is being answered nothing here
+ * times out, so a stream or a WebSocket stays open however long its upstream is silent.
+ *
+ * <p>Vert.x 5 has no hook at accept and no header-read timeout (its idle timeout would also cut a
+ * quiet stream), so the servers are created through Vert.x's internal classes: a
+ * {@link NetServerImpl} whose {@code initChannel} (its extension point for the pipeline) registers
+ * each accepted channel here, before any byte is read; and Vert.x's connection handler, which
+ * knows when a channel has become an HTTP/1.x or an HTTP/2 connection. Tests cover each behaviour
+ * (ClientConnectionsTest), so a Vert.x upgrade that changes these classes fails them.
+ *
+ * <p>Cost: per connection, one small object, a counter increment and a list link; per HTTP/1.x
+ * request, a handler in the pipeline that sets a few fields when a request head arrives and when
+ * its response ends; no timer per connection or request. One periodic sweep per event loop walks
+ * that loop's connections and closes those past their deadline.
+ */
+public final class ClientConnections {
+  private static final Logger LOG = LoggerFactory.getLogger(ClientConnections.class);
+  private static final AttributeKey<ClientConnection> KEY = AttributeKey.valueOf("gb.clientConnection");
+  /** How often each event loop checks its connections: a deadline is noticed within this. */
+  static final long SWEEP_MILLIS = 500;
+  /** The pipeline name of the HTTP/1.x exchange tracker, just before Vert.x's own handler. */
+  static final String HANDLER_NAME = "gb-client";
+
+  final ClientLimits limits;
+  private final AtomicInteger open = new AtomicInteger();
+  private final Map<EventLoop, Sweep> sweeps = new ConcurrentHashMap<>();
+  private final AtomicLong nextOverCapacityWarning = new AtomicLong(Long.MIN_VALUE);
+
+  public ClientConnections(ClientLimits limits) {
+    this.limits = limits;
+  }
+
+  public ClientLimits limits() {
+    return limits;
+  }
+
+  /** Client connections open now, across all event loops (including those being refused). */
+  public int open() {
+    return open.get();
+  }
+
+  /**
+   * An HTTP server whose connections are all watched here; {@code options} get the HTTP/2 stream
+   * cap (SETTINGS_MAX_CONCURRENT_STREAMS). Call from the verticle that will own the server.
+   */
+  public HttpServer createServer(Vertx vertx, HttpServerOptions options) {
+    HttpServerOptions withCap = new HttpServerOptions(options)
+        .setInitialSettings(new Http2Settings(options.getInitialSettings())
+            .setMaxConcurrentStreams(limits.maxH2Streams()));
+    VertxInternal hooked = new VertxWrapper((VertxInternal) vertx) {
+      @Override
+      public NetServerInternal createNetServer(NetServerOptions netOptions) {
+        return new NetServerImpl(delegate, netOptions.copy()) {
+          @Override
+          protected void initChannel(ChannelPipeline pipeline, boolean ssl) {
+            super.initChannel(pipeline, ssl);
+            accepted(pipeline.channel());
+          }
+        };
+      }
+    };
+    return new HttpServerImpl(hooked, withCap).connectionHandler(this::established);
+  }
+
+  /** A channel was accepted; runs on its event loop before any byte is read. */
+  private void accepted(Channel channel) {
+    boolean overCapacity = open.incrementAndGet() > limits.maxConnections();
+    if (overCapacity) {
+      warnOverCapacity();
+    }
+    ClientConnection connection = new ClientConnection(this, channel, overCapacity);
+    channel.attr(KEY).set(connection);
+    Sweep sweep = sweeps.computeIfAbsent(channel.eventLoop(), Sweep::new);
+    sweep.add(connection);
+    channel.closeFuture().addListener(f -> {
+      open.decrementAndGet();
+      sweep.remove(connection);
+    });
+  }
+
+  /** Vert.x made the channel an HTTP/1.x or HTTP/2 connection. */
+  private void established(HttpConnection connection) {
+    if (!(connection instanceof ConnectionBase base)) {
+      return;
+    }
+    ClientConnection client = base.channel().attr(KEY).get();
+    if (client != null) {
+      client.established(connection, base.channel().pipeline());
+    }
+  }
+
+  private void warnOverCapacity() {
+    long now = System.nanoTime();
+    long next = nextOverCapacityWarning.get();
+    if ((next == Long.MIN_VALUE || now - next >= 0)
+        && nextOverCapacityWarning.compareAndSet(next, now + TimeUnit.MINUTES.toNanos(1))) {
+      LOG.warn("MAX_CLIENT_CONNECTIONS ({}) reached: new connections are answered 503 and closed"
+          + " (this warning repeats at most once a minute)", limits.maxConnections());
+    }
+  }
+
+  /**
+   * The connections of one event loop, in a list only that loop touches (no lock), and the
+   * periodic check that runs there while the list is not empty.
+   */
+  private final class Sweep {
+    private final EventLoop loop;
+    private final ClientConnection head = ClientConnection.listHead();
+    private ScheduledFuture<?> task;
+
+    Sweep(EventLoop loop) {
+      this.loop = loop;
+    }
+
+    void add(ClientConnection connection) {
+      head.linkBefore(connection);
+      if (task == null) {
+        task = loop.scheduleAtFixedRate(this::run, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+      }
+    }
+
+    void remove(ClientConnection connection) {
+      connection.unlink();
+    }
+
+    private void run() {
+      long now = System.nanoTime();
+      ClientConnection c = head.next;
+      while (c != head) {
+        ClientConnection next = c.next;
+        c.check(now);
+        c = next;
+      }
+      if (head.next == head && task != null) {
+        task.cancel(false);
+        task = null;
+      }
+    }
+  }
+}
