@@ -13,7 +13,10 @@ import org.slf4j.LoggerFactory;
  * Throttles failed admin authentications per client address, loopback included: after
  * ADMIN_AUTH_FAILURES_PER_MINUTE failures within a minute of the first one, every admin request
  * from that address gets 429 until that minute has passed, whatever its token, so guessing
- * AUTH_TOKEN online takes years. A successful authentication before that forgets the address.
+ * AUTH_TOKEN online takes years. A successful admin authentication before that forgets the
+ * address. The data plane, which accepts the admin token too, counts its failed authentications
+ * here as well and refuses every credential but a client token while the address is throttled
+ * ({@link AdminOnDataPlane}); otherwise it would be the way round this throttle.
  *
  * <p>Memory is bounded: at most {@value #MAX_TRACKED} addresses are tracked. Windows are kept in
  * the order they started, so expired ones are dropped from the head as new ones come; when all
@@ -90,8 +93,9 @@ public final class AdminThrottle {
    */
   public void failed(String address) {
     if (count(address)) {
-      blockedWarning.warn("Admin API: too many failed authentications from {}; refusing its admin requests for up"
-          + " to a minute (ADMIN_AUTH_FAILURES_PER_MINUTE)", address);
+      blockedWarning.warn("Too many failed authentications from {}; refusing the admin token and unknown"
+          + " credentials from it for up to a minute, client tokens still work (ADMIN_AUTH_FAILURES_PER_MINUTE)",
+          address);
     }
   }
 
