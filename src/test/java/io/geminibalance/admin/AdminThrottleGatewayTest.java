@@ -59,6 +59,21 @@ class AdminThrottleGatewayTest {
     }
   }
 
+  /** Behind a trusted proxy, IPv6 clients of one /64 share a window: a host picks any address in its /64. */
+  @Test
+  void ipv6ClientsBehindATrustedProxyAreCountedByTheirSlash64() {
+    try (GatewayHarness h = GatewayHarness.start(Map.of("TRUSTED_PROXIES", "127.0.0.1"))) {
+      for (int i = 0; i < 10; i++) {
+        assertThat(h.get("/api/config", "authorization", "Bearer wrong-token-" + i,
+            "x-forwarded-for", "2001:db8:1:2::" + Integer.toHexString(i + 1)).statusCode()).isEqualTo(401);
+      }
+      assertThat(h.get("/api/config", "authorization", "Bearer " + ADMIN_TOKEN,
+          "x-forwarded-for", "2001:db8:1:2:aaaa::1").statusCode()).as("another address in the /64").isEqualTo(429);
+      assertThat(h.get("/api/config", "authorization", "Bearer " + ADMIN_TOKEN,
+          "x-forwarded-for", "2001:db8:1:3::1").statusCode()).as("another /64").isEqualTo(200);
+    }
+  }
+
   @Test
   void theLimitIsASetting() {
     try (GatewayHarness h = GatewayHarness.start(Map.of("ADMIN_AUTH_FAILURES_PER_MINUTE", "2"))) {

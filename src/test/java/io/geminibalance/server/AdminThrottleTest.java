@@ -218,6 +218,31 @@ class AdminThrottleTest {
   }
 
   @Test
+  void anIpv6ClientIsCountedByItsSlash64AndAnIpv4ClientByItsAddress() {
+    AtomicLong clock = new AtomicLong();
+    AdminThrottle throttle = new AdminThrottle(3, clock::get, AdminThrottle.MAX_TRACKED);
+    for (String address : List.of("2001:db8:0:7::1", "2001:db8:0:7::2", "2001:db8:0:7:ffff:ffff:ffff:ffff")) {
+      throttle.failed(address);
+    }
+    assertThat(throttle.trackedAddresses()).as("one /64").isEqualTo(1);
+    assertThat(throttle.retryAfterSeconds("2001:DB8:0:7:1:2:3:4")).as("any address in that /64").isEqualTo(60);
+    assertThat(throttle.retryAfterSeconds("2001:db8:0:8::1")).as("the next /64").isZero();
+    throttle.succeeded("2001:db8:0:7::abcd");
+    assertThat(throttle.retryAfterSeconds("2001:db8:0:7::1")).as("a success clears the /64").isZero();
+
+    for (String address : List.of("10.0.0.1", "10.0.0.1", "::ffff:10.0.0.1")) {
+      throttle.failed(address);
+    }
+    assertThat(throttle.retryAfterSeconds("10.0.0.1")).as("IPv4-mapped is the IPv4 address").isEqualTo(60);
+    assertThat(throttle.retryAfterSeconds("10.0.0.2")).as("IPv4 by /32").isZero();
+
+    assertThat(AdminThrottle.key("2001:DB8:0:7:1:2:3:4")).isEqualTo("2001:db8:0:7::/64");
+    assertThat(AdminThrottle.key("::1")).isEqualTo("::/64");
+    assertThat(AdminThrottle.key("203.0.113.7")).isEqualTo("203.0.113.7");
+    assertThat(AdminThrottle.key("unknown")).isEqualTo("unknown");
+  }
+
+  @Test
   void manyAddressesNeverGrowTheMapBeyondItsCap() {
     AtomicLong clock = new AtomicLong();
     AdminThrottle throttled = new AdminThrottle(10, clock::get, AdminThrottle.MAX_TRACKED);
