@@ -166,7 +166,7 @@ public final class ConfigValues {
       for (int i = 0; i < value.length(); i++) {
         char c = value.charAt(i);
         if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
-          throw ConfigException.problem(name, "the value of '" + field + "' has "
+          throw ConfigException.problem(name, "the value of " + ConfigException.quoted(field) + " has "
               + (c == '\r' || c == '\n' ? "a line break" : c > 0xff ? "a character that is not Latin-1" : "a control character")
               + " at position " + (i + 1), "header values without line breaks or control characters");
         }

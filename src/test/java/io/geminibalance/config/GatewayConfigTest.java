@@ -129,6 +129,25 @@ class GatewayConfigTest {
         .contains("(5000 characters)");
   }
 
+  /** Values are cut at 200 characters; what the code words itself never is. */
+  @Test
+  void onlyQuotedValuesAreCutNeverTheCodesOwnWords() {
+    String instruction = "SOME_SETTING: " + "do this, then that; ".repeat(20) + "and finally this.";
+    assertThat(new ConfigException("SOME_SETTING", instruction).getMessage()).isEqualTo(instruction);
+    assertThat(new ConfigException("SOME_SETTING", "SOME_SETTING: a\nb").getMessage())
+        .isEqualTo("SOME_SETTING: a\\nb");
+
+    String expectation = "an integer from 1 to 100000; " + "this part is the code's own words ".repeat(8);
+    String quoting = ConfigException.quoting("MAX_MODELS", "MAX_MODELS: '" + "9".repeat(5000) + "' (expected: "
+        + expectation + ")").getMessage();
+    assertThat(quoting).startsWith("MAX_MODELS: '" + "9".repeat(200) + "... (5000 characters)' (expected: ")
+        .endsWith(expectation + ")");
+
+    assertThat(ConfigException.quoted("x".repeat(300))).isEqualTo("'" + "x".repeat(200) + "... (300 characters)'");
+    assertThatThrownBy(() -> GatewayConfig.from(Map.of("CUSTOM_HEADERS", "{\"" + "x".repeat(300) + "\":\"a\\n\"}")))
+        .hasMessageStartingWith("CUSTOM_HEADERS: the value of '" + "x".repeat(200) + "... (300 characters)' has a");
+  }
+
   @Test
   void keysAndTokensMustBePrintableAsciiWithoutSpaces() {
     for (String bad : new String[] {"key\r\nX-Injected: 1", "key\nx", "ke\ty", "ke\u0000y", "ke\u007fy", "two keys",
