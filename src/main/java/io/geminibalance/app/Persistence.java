@@ -55,7 +55,12 @@ public final class Persistence implements AutoCloseable {
     try {
       config = StorageConfig.fromEnv(env);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("DATABASE_TYPE", env.getOrDefault("DATABASE_TYPE", ""), e.getMessage());
+      // Storage words its messages as "NAME: 'value' (expected: ...)" for the setting at fault.
+      String message = e.getMessage();
+      int colon = message.indexOf(':');
+      String name = colon > 0 && message.substring(0, colon).matches("[A-Z][A-Z0-9_]*")
+          ? message.substring(0, colon) : "DATABASE_TYPE";
+      throw new ConfigException(name, message);
     }
     try {
       return new Persistence(Storage.open(config, AtRestEncryption.fromEnv(env, Persistence::isSecretSetting)), env);

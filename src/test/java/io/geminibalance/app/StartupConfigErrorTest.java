@@ -46,4 +46,21 @@ class StartupConfigErrorTest {
     assertThat(shaped.exitCode()).isEqualTo(2);
     assertThat(shaped.stderr()).contains("TIME_OUT: 'AIza...").doesNotContain(KEY);
   }
+
+  @Test
+  void aBadStorageSettingIsNamedOnceByItsOwnName() {
+    MainProcess.Outcome type = MainProcess.run(Map.of("DATABASE_TYPE", "oracle"), WAIT);
+    assertThat(type.exitCode()).isEqualTo(2);
+    // The last line: a child run from the class path may print the JVM's native-access warnings first.
+    assertThat(lastLine(type.stderr()))
+        .isEqualTo("Configuration error: DATABASE_TYPE: 'oracle' (expected: sqlite, mysql or postgres)");
+    MainProcess.Outcome missing = MainProcess.run(Map.of("DATABASE_TYPE", "mysql", "MYSQL_HOST", "127.0.0.1"), WAIT);
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(lastLine(missing.stderr()))
+        .isEqualTo("Configuration error: MYSQL_DATABASE: not set (expected: a database name)");
+  }
+
+  private static String lastLine(String text) {
+    return text.strip().lines().reduce((first, second) -> second).orElse("");
+  }
 }
