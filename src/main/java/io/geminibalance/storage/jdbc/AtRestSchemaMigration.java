@@ -2,7 +2,6 @@ package io.geminibalance.storage.jdbc;
 
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -45,7 +44,7 @@ final class AtRestSchemaMigration implements JavaMigration {
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (name VARCHAR(64) NOT NULL PRIMARY KEY,"
           + " value TEXT NOT NULL, updated_at BIGINT NOT NULL)");
-      if (!columnExists(connection, "gb_api_keys", "last4")) {
+      if (!SchemaMetadata.columnExists(connection, "gb_api_keys", "last4")) {
         statement.execute("ALTER TABLE gb_api_keys ADD COLUMN last4 VARCHAR(8)");
       }
       for (String sql : dialect.widenVarchar("gb_api_keys", "api_key", API_KEY_LENGTH, true)) {
@@ -80,18 +79,6 @@ final class AtRestSchemaMigration implements JavaMigration {
       insert.setString(2, value);
       insert.setLong(3, System.currentTimeMillis());
       insert.executeUpdate();
-    }
-  }
-
-  private static boolean columnExists(Connection connection, String table, String column) throws SQLException {
-    DatabaseMetaData meta = connection.getMetaData();
-    try (ResultSet rows = meta.getColumns(connection.getCatalog(), connection.getSchema(), table, null)) {
-      while (rows.next()) {
-        if (column.equalsIgnoreCase(rows.getString("COLUMN_NAME"))) {
-          return true;
-        }
-      }
-      return false;
     }
   }
 

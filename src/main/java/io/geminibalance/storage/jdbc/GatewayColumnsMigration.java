@@ -1,12 +1,9 @@
 package io.geminibalance.storage.jdbc;
 
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Locale;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
 import org.flywaydb.core.api.migration.JavaMigration;
@@ -66,40 +63,15 @@ final class GatewayColumnsMigration implements JavaMigration {
     Connection connection = context.getConnection();
     try (Statement statement = connection.createStatement()) {
       for (Column column : columns()) {
-        if (!columnExists(connection, column)) {
+        if (!SchemaMetadata.columnExists(connection, column.table(), column.name())) {
           statement.execute("ALTER TABLE " + column.table() + " ADD COLUMN " + column.name() + " " + column.type());
         }
       }
       for (Index index : indexes()) {
-        if (!indexExists(connection, index)) {
+        if (!SchemaMetadata.indexExists(connection, index.table(), index.name())) {
           statement.execute("CREATE INDEX " + index.name() + " ON " + index.table() + " (" + index.columns() + ")");
         }
       }
-    }
-  }
-
-  private static boolean columnExists(Connection connection, Column column) throws SQLException {
-    DatabaseMetaData meta = connection.getMetaData();
-    try (ResultSet rows = meta.getColumns(connection.getCatalog(), connection.getSchema(), column.table(), null)) {
-      while (rows.next()) {
-        if (column.name().equalsIgnoreCase(rows.getString("COLUMN_NAME"))) {
-          return true;
-        }
-      }
-      return false;
-    }
-  }
-
-  private static boolean indexExists(Connection connection, Index index) throws SQLException {
-    DatabaseMetaData meta = connection.getMetaData();
-    try (ResultSet rows = meta.getIndexInfo(connection.getCatalog(), connection.getSchema(), index.table(), false, true)) {
-      while (rows.next()) {
-        String name = rows.getString("INDEX_NAME");
-        if (name != null && index.name().equals(name.toLowerCase(Locale.ROOT))) {
-          return true;
-        }
-      }
-      return false;
     }
   }
 
