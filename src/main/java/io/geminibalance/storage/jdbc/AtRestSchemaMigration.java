@@ -7,9 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Base64;
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Version 5: what encryption at rest and client-token fingerprints need.
@@ -24,7 +22,7 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * </ul>
  * Idempotent, like {@link GatewayColumnsMigration}: it runs again when our history table is lost.
  */
-final class AtRestSchemaMigration implements JavaMigration {
+final class AtRestSchemaMigration extends IdempotentJavaMigration {
   static final String TABLE = "gb_installation";
   /** The HMAC secret of client-token fingerprints (base64 of 32 bytes, or that sealed). */
   static final String TOKEN_FINGERPRINT_SECRET = "token_fingerprint_secret";
@@ -35,6 +33,7 @@ final class AtRestSchemaMigration implements JavaMigration {
   private final SqlDialect dialect;
 
   AtRestSchemaMigration(SqlDialect dialect) {
+    super("5", "installation secrets and encrypted key column");
     this.dialect = dialect;
   }
 
@@ -80,25 +79,5 @@ final class AtRestSchemaMigration implements JavaMigration {
       insert.setLong(3, System.currentTimeMillis());
       insert.executeUpdate();
     }
-  }
-
-  @Override
-  public MigrationVersion getVersion() {
-    return MigrationVersion.fromVersion("5");
-  }
-
-  @Override
-  public String getDescription() {
-    return "installation secrets and encrypted key column";
-  }
-
-  @Override
-  public Integer getChecksum() {
-    return null;
-  }
-
-  @Override
-  public boolean canExecuteInTransaction() {
-    return true;
   }
 }

@@ -4,9 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Version 2: our columns and indexes on gemini-balance's own tables. Written in Java because it
@@ -14,7 +12,7 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * earlier partial run, a manual fix), and neither MySQL nor SQLite offers ADD COLUMN IF NOT EXISTS.
  * Existing rows keep their values; every added column is nullable.
  */
-final class GatewayColumnsMigration implements JavaMigration {
+final class GatewayColumnsMigration extends IdempotentJavaMigration {
   private record Column(String table, String name, String type) {}
 
   private record Index(String table, String name, String columns) {}
@@ -22,6 +20,7 @@ final class GatewayColumnsMigration implements JavaMigration {
   private final SqlDialect dialect;
 
   GatewayColumnsMigration(SqlDialect dialect) {
+    super("2", "gateway columns and indexes");
     this.dialect = dialect;
   }
 
@@ -73,25 +72,5 @@ final class GatewayColumnsMigration implements JavaMigration {
         }
       }
     }
-  }
-
-  @Override
-  public MigrationVersion getVersion() {
-    return MigrationVersion.fromVersion("2");
-  }
-
-  @Override
-  public String getDescription() {
-    return "gateway columns and indexes";
-  }
-
-  @Override
-  public Integer getChecksum() {
-    return null;
-  }
-
-  @Override
-  public boolean canExecuteInTransaction() {
-    return true;
   }
 }
