@@ -9,9 +9,8 @@ import io.geminibalance.testing.GatewayHarness;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,17 +28,8 @@ class OpenAiModelErrorsTest {
   private static final List<String> CHATS = List.of("/v1/chat/completions", "/hf/v1/chat/completions",
       "/openai/v1/chat/completions");
   private static final String MESSAGES = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
-  static GatewayHarness h;
-
-  @BeforeAll
-  static void start() {
-    h = GatewayHarness.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    h.close();
-  }
+  @RegisterExtension
+  static final GatewayHarness h = GatewayHarness.start();
 
   @ParameterizedTest
   @ValueSource(strings = {"\"gemini?x\"", "\"../files\"", "\"g\\u00e9mini\"", "\"models/a/b\"", "5", "true",

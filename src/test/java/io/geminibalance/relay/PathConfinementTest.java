@@ -10,10 +10,8 @@ import io.geminibalance.testing.RawHttp;
 import io.geminibalance.testing.Recorded;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,22 +24,8 @@ class PathConfinementTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String BEARER = "Bearer " + CLIENT_TOKEN;
   private static final String CHAT = ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-  static GatewayHarness h;
-
-  @BeforeAll
-  static void start() {
-    h = GatewayHarness.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    h.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    h.fake.reset();
-  }
+  @RegisterExtension
+  static final GatewayHarness h = GatewayHarness.start();
 
   // ---- native surface ----
 
