@@ -4,7 +4,6 @@ import io.geminibalance.config.GatewayConfig;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -25,7 +24,7 @@ public final class AdminTokenApi {
     Future.fromCompletionStage(tokens.rotate(AdminCaller.of(rc)), rc.vertx().getOrCreateContext())
         .onComplete((token, err) -> {
           if (err != null) {
-            Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            Throwable cause = Failures.cause(err);
             AdminResponses.error(rc, 500, cause instanceof AuditLog.AuditFailed ? cause.getMessage()
                 : "cannot rotate the admin token: " + cause.getMessage(), null);
             return;

@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.concurrent.CompletionException;
 
 /**
  * {@code GET /api/audit?limit=&offset=}: the audit log, newest first. {@code limit} is 1 to
@@ -34,7 +33,7 @@ public final class AuditApi {
     }
     Future.fromCompletionStage(audit.page(offset, limit), rc.vertx().getOrCreateContext()).onComplete((page, err) -> {
       if (err != null) {
-        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        Throwable cause = Failures.cause(err);
         AdminResponses.error(rc, 500, "cannot read the audit log: " + cause.getMessage(), null);
         return;
       }

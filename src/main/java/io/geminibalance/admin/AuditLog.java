@@ -61,7 +61,7 @@ public final class AuditLog {
         changes);
     return store.append(entry).handle((ok, err) -> {
       if (err != null) {
-        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        Throwable cause = Failures.cause(err);
         LOG.error("Admin change refused: the audit log cannot be written ({}, from {}): {}", action,
             caller.clientAddress(), cause.getMessage());
         throw new CompletionException(new AuditFailed(action, cause));
@@ -78,7 +78,7 @@ public final class AuditLog {
   static <T> CompletableFuture<T> reportFailure(String action, CompletableFuture<T> change) {
     return change.whenComplete((result, err) -> {
       if (err != null) {
-        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        Throwable cause = Failures.cause(err);
         LOG.error("Admin change {} is in the audit log but was not (wholly) made: {}", action, cause.getMessage());
       }
     });

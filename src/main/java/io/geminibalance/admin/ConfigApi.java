@@ -12,7 +12,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -30,7 +29,7 @@ public final class ConfigApi {
   public void get(RoutingContext rc) {
     onLoop(rc, settings.effective()).onComplete((effective, err) -> {
       if (err != null) {
-        AdminResponses.error(rc, 500, "cannot read settings: " + rootMessage(err), null);
+        AdminResponses.error(rc, 500, "cannot read settings: " + Failures.cause(err).getMessage(), null);
         return;
       }
       rc.json(render(effective));
@@ -62,7 +61,7 @@ public final class ConfigApi {
         onLoop(rc, settings.effective()).onComplete((effective, readErr) -> {
           if (readErr != null) {
             AdminResponses.error(rc, 500,
-                "settings saved, but cannot read them back: " + rootMessage(readErr), null);
+                "settings saved, but cannot read them back: " + Failures.cause(readErr).getMessage(), null);
           } else {
             rc.json(render(effective));
           }
@@ -89,7 +88,7 @@ public final class ConfigApi {
   }
 
   private static void failure(RoutingContext rc, Throwable err) {
-    Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+    Throwable cause = Failures.cause(err);
     if (cause instanceof SettingsService.InvalidSetting invalid) {
       AdminResponses.error(rc, 400, invalid.getMessage(), invalid.name());
     } else if (cause instanceof AuditLog.AuditFailed auditFailed) {
@@ -163,10 +162,5 @@ public final class ConfigApi {
       return "{...}";
     }
     return ApiKey.mask(value);
-  }
-
-  private static String rootMessage(Throwable err) {
-    Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-    return cause.getMessage();
   }
 }

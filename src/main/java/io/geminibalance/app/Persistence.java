@@ -31,12 +31,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Persistence implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Persistence.class);
-  /** Settings a saved value may not change: they need a restart and are read from the environment. */
-  static final Set<String> ENV_ONLY = Set.of("PORT", "HOST", "DATABASE_TYPE", "DATABASE_URL",
-      "SQLITE_DATABASE", "EVENT_LOOPS", "UPSTREAM_MAX_CONNECTIONS", "UPSTREAM_HTTP2_MAX_CONNECTIONS",
-      "UPSTREAM_H2C", IoTransport.SETTING, AtRestEncryption.KEY_SETTING, AtRestEncryption.PREVIOUS_KEY_SETTING,
-      "CLIENT_HEADER_TIMEOUT_SECONDS", "CLIENT_IDLE_TIMEOUT_SECONDS", "CLIENT_BODY_TIMEOUT_SECONDS",
-      "MAX_CLIENT_CONNECTIONS", "MAX_H2_STREAMS");
+  /**
+   * Settings a saved value may not change: they need a restart and are read from the environment.
+   * The catalogue's are those it declares not editable; these few are not in the catalogue (the
+   * admin API does not show them): where the database is, and the number of event loops.
+   */
+  private static final Set<String> ENV_ONLY_OUTSIDE_CATALOGUE = Set.of("DATABASE_URL", "SQLITE_DATABASE",
+      "EVENT_LOOPS");
+  static final Set<String> ENV_ONLY = envOnly();
 
   private final Storage storage;
   private final Map<String, String> env;
@@ -67,6 +69,12 @@ public final class Persistence implements AutoCloseable {
     } catch (EncryptionKeyException e) {
       throw new ConfigException(e.setting(), e.getMessage());
     }
+  }
+
+  private static Set<String> envOnly() {
+    Set<String> names = new java.util.HashSet<>(ENV_ONLY_OUTSIDE_CATALOGUE);
+    SettingsCatalog.all().stream().filter(def -> !def.editable()).forEach(def -> names.add(def.name()));
+    return Set.copyOf(names);
   }
 
   /**

@@ -32,15 +32,14 @@ final class Settings {
     return config;
   }
 
-  /** ERROR_LOG_REQUEST_BODY_MAX_KB (default 16, up to 64 MiB) in bytes. */
+  /** ERROR_LOG_REQUEST_BODY_MAX_KB in bytes. */
   static int errorLogBodyMaxBytes(GatewayConfig config) {
-    return 1024 * config.values().integer("ERROR_LOG_REQUEST_BODY_MAX_KB",
-        io.geminibalance.requestlog.RequestBodyExcerpt.DEFAULT_MAX_BYTES / 1024, 1, 65_536);
+    return 1024 * config.values().integer("ERROR_LOG_REQUEST_BODY_MAX_KB");
   }
 
   /** Failed admin authentications allowed per client address and minute (then 429 until the minute is over). */
   static int adminAuthFailuresPerMinute(GatewayConfig config) {
-    return config.values().integer("ADMIN_AUTH_FAILURES_PER_MINUTE", 10, 1, 1_000_000);
+    return config.values().integer("ADMIN_AUTH_FAILURES_PER_MINUTE");
   }
 
   /** Client connection limits and timeouts (read at start; changing them needs a restart). */

@@ -54,6 +54,19 @@ public final class ConfigValues {
     }
   }
 
+  /**
+   * A whole-number setting declared in {@link SettingsCatalog} with its range: its catalogue
+   * default when unset.
+   */
+  public int integer(String name) {
+    SettingsCatalog.Definition definition = SettingsCatalog.definition(name);
+    SettingsCatalog.Range range = definition.range();
+    if (range == null) {
+      throw new IllegalArgumentException(name + " has no range in the settings catalogue");
+    }
+    return integer(name, definition.defaultInt(), range.min(), range.max());
+  }
+
   public double decimal(String name, double fallback, double min, double max) {
     String value = get(name);
     if (value == null) {
@@ -85,9 +98,20 @@ public final class ConfigValues {
   /** A list from JSON ({@code ["a","b"]}) or comma-separated text; blanks dropped. */
   public List<String> list(String name, List<String> fallback) {
     String value = get(name);
+    return value == null ? fallback : parseList(name, value);
+  }
+
+  /** A list setting declared in {@link SettingsCatalog}: its catalogue default when unset. */
+  public List<String> list(String name) {
+    String value = get(name);
     if (value == null) {
-      return fallback;
+      String fallback = SettingsCatalog.definition(name).defaultValue();
+      return fallback.isBlank() ? List.of() : parseList(name, fallback.strip());
     }
+    return parseList(name, value);
+  }
+
+  private static List<String> parseList(String name, String value) {
     if (value.startsWith("[")) {
       return jsonList(name, value);
     }

@@ -32,6 +32,23 @@ sealed interface OutcomeVerdict {
   record Ignore() implements OutcomeVerdict {}
 
   /**
+   * Whether Google accepted the request with the key: only then does a probe of the key pass, and
+   * does a model not known to exist prove that it does. Every verdict says so here, so a new
+   * verdict has to decide.
+   */
+  default boolean accepted() {
+    return switch (this) {
+      case Clear clear -> true;
+      case Cool cool -> false;
+      case Park park -> false;
+      case DisableForModel off -> false;
+      case DisableKey off -> false;
+      case CountFailure failure -> false;
+      case Ignore ignore -> false;
+    };
+  }
+
+  /**
    * @param nowMillis when the answer arrived
    * @param sentInWindow what this key sent for this model in the minute before the lease
    * @param configuredRpm the configured per-minute limit, 0 = unlimited

@@ -142,10 +142,10 @@ public final class QuotaKeyPool implements KeyPool {
           : OutcomeVerdict.forOverflow(verdict);
     }
     apply(verdict, lane, slot, lease);
-    if (lane.endProbe(slot, lease, verdict instanceof OutcomeVerdict.Clear, now)) {
+    if (lane.endProbe(slot, lease, verdict.accepted(), now)) {
       notifyAvailable(lane.model);
     }
-    if (lane.shared && verdict instanceof OutcomeVerdict.Clear && lane.model.equals(UNLISTED)) {
+    if (lane.shared && verdict.accepted() && lane.model.equals(UNLISTED)) {
       admitAnswered(lease, now);
     }
   }

@@ -1,5 +1,6 @@
 package io.geminibalance.keypool;
 
+import io.geminibalance.config.SettingsCatalog;
 import java.time.Duration;
 import java.util.Map;
 
@@ -20,8 +21,9 @@ public record QuotaPolicy(RateLimits limits, int maxFailures, Duration cooldownC
     Duration shortCooldown, Duration minuteCooldown, Duration throttleBackoff, int maxModels) {
 
   public static final int DEFAULT_MAX_FAILURES = 3;
-  public static final int DEFAULT_MAX_MODELS = 256;
-  private static final int MAX_MODELS_CEILING = 100_000;
+  private static final SettingsCatalog.Definition MAX_MODELS = SettingsCatalog.definition("MAX_MODELS");
+  public static final int DEFAULT_MAX_MODELS = MAX_MODELS.defaultInt();
+  private static final int MAX_MODELS_CEILING = MAX_MODELS.range().max();
 
   public QuotaPolicy {
     if (maxFailures < 1) {
@@ -38,7 +40,7 @@ public record QuotaPolicy(RateLimits limits, int maxFailures, Duration cooldownC
         Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5), DEFAULT_MAX_MODELS);
   }
 
-  /** Reads the limits (see {@link RateLimits#fromEnv}), MAX_FAILURES (default 3) and MAX_MODELS (256). */
+  /** Reads the limits (see {@link RateLimits#fromEnv}), MAX_FAILURES (default 3) and MAX_MODELS. */
   public static QuotaPolicy fromEnv(Map<String, String> env) {
     return of(RateLimits.fromEnv(env)).withMaxFailures(maxFailures(env.get("MAX_FAILURES")))
         .withMaxModels(maxModels(env.get("MAX_MODELS")));

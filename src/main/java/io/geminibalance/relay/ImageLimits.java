@@ -25,13 +25,13 @@ public record ImageLimits(int perRequest, long requestBytes, int gatewayDownload
   /** @throws ConfigException naming a bad setting */
   public static ImageLimits from(GatewayConfig config) {
     var v = config.values();
-    int requestMb = v.integer("MAX_IMAGE_DOWNLOAD_MB", 20, 1, 1024);
-    int gatewayMb = v.integer("GATEWAY_IMAGE_DOWNLOAD_MB", 64, 1, 1024 * 1024);
+    int requestMb = v.integer("MAX_IMAGE_DOWNLOAD_MB");
+    int gatewayMb = v.integer("GATEWAY_IMAGE_DOWNLOAD_MB");
     if (gatewayMb < requestMb) {
       throw new ConfigException("GATEWAY_IMAGE_DOWNLOAD_MB", Integer.toString(gatewayMb),
           "at least MAX_IMAGE_DOWNLOAD_MB (" + requestMb + "), or a request at that cap could never be served");
     }
-    return new ImageLimits(v.integer("MAX_IMAGE_DOWNLOADS", 10, 0, 1000), requestMb * MIB,
-        v.integer("GATEWAY_IMAGE_DOWNLOADS", 16, 1, 100_000), gatewayMb * MIB);
+    return new ImageLimits(v.integer("MAX_IMAGE_DOWNLOADS"), requestMb * MIB,
+        v.integer("GATEWAY_IMAGE_DOWNLOADS"), gatewayMb * MIB);
   }
 }

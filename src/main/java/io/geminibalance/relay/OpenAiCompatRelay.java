@@ -2,9 +2,11 @@ package io.geminibalance.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.geminibalance.protocol.gemini.ModelIdSyntax;
 import io.geminibalance.protocol.gemini.GoogleQuery;
 import io.geminibalance.protocol.openai.CompatPath;
+import io.geminibalance.protocol.openai.ModelName;
+import io.geminibalance.protocol.openai.OpenAiErrors;
+import io.geminibalance.protocol.openai.TranslationException;
 import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.streaming.SseRelayTransformer;
@@ -58,16 +60,11 @@ public final class OpenAiCompatRelay {
           "invalid_request_error", null, "invalid_json");
       return;
     }
-    String model = bareModel(body.path("model").asText(""));
-    if (model.isEmpty()) {
-      OpenAiResponses.error(rc.response(), 400, "Missing required parameter: 'model'.",
-          "invalid_request_error", "model", "missing_required_parameter");
-      return;
-    }
-    String problem = ModelIdSyntax.problem(model);
-    if (problem != null) {
-      OpenAiResponses.error(rc.response(), 400, "Invalid model name: " + problem,
-          "invalid_request_error", "model", "invalid_model");
+    String model;
+    try {
+      model = ModelName.stripPrefix(ModelName.requiredIn(body));
+    } catch (TranslationException e) {
+      OpenAiFailures.send(rc.response(), OpenAiErrors.fromTranslation(e));
       return;
     }
     boolean stream = body.path("stream").asBoolean(false);
@@ -133,10 +130,6 @@ public final class OpenAiCompatRelay {
       default -> "internal";
     };
     OpenAiResponses.error(client, failed.status(), failed.message(), type, null, code);
-  }
-
-  static String bareModel(String model) {
-    return model.startsWith("models/") ? model.substring("models/".length()) : model;
   }
 
   private static JsonNode parse(Buffer body) {

@@ -115,7 +115,7 @@ public final class OpenAiRelay {
       translated = new ChatRequestTranslator(options(), signatures).translate(body, clock.getAsLong());
     } catch (TranslationException e) {
       OpenAiResponses.error(rc.response(), 400, e.getMessage(), "invalid_request_error", e.param(),
-          "invalid_request");
+          e.code() != null ? e.code() : "invalid_request");
       return;
     }
     List<String> urls = translated.mediaUrls().stream().distinct().toList();

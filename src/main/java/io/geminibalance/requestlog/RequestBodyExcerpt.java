@@ -3,6 +3,7 @@ package io.geminibalance.requestlog;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.geminibalance.config.SettingsCatalog;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -13,8 +14,9 @@ import java.nio.charset.StandardCharsets;
  * bytes from the body, never the whole body as text.
  */
 public final class RequestBodyExcerpt {
-  /** ERROR_LOG_REQUEST_BODY_MAX_KB's default. */
-  public static final int DEFAULT_MAX_BYTES = 16 * 1024;
+  /** ERROR_LOG_REQUEST_BODY_MAX_KB's default, in bytes. */
+  public static final int DEFAULT_MAX_BYTES =
+      1024 * SettingsCatalog.definition("ERROR_LOG_REQUEST_BODY_MAX_KB").defaultInt();
   /**
    * A run of token characters (letters, digits, {@code _}, {@code -}) this long or shorter at the
    * cut is dropped: it may be the first part of a key or token cut in two, which the redactor

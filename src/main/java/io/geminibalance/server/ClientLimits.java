@@ -16,29 +16,21 @@ public record ClientLimits(
     int maxConnections,
     int maxH2Streams) {
 
-  public static final int DEFAULT_HEADER_TIMEOUT_SECONDS = 20;
-  public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 75;
-  public static final int DEFAULT_BODY_TIMEOUT_SECONDS = 30;
-  /** Twice the 10,000 held streams the gateway is sized for (each stream is one client connection on HTTP/1.1). */
-  public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
-  /** As Vert.x's and Google's own servers advertise. */
-  public static final int DEFAULT_MAX_H2_STREAMS = 100;
-
   public static ClientLimits defaults() {
     return from(new ConfigValues(java.util.Map.of()));
   }
 
-  /** @throws io.geminibalance.config.ConfigException naming a bad setting */
+  /**
+   * Defaults and ranges as declared in the settings catalogue.
+   *
+   * @throws io.geminibalance.config.ConfigException naming a bad setting
+   */
   public static ClientLimits from(ConfigValues v) {
     return new ClientLimits(
-        seconds(v, "CLIENT_HEADER_TIMEOUT_SECONDS", DEFAULT_HEADER_TIMEOUT_SECONDS),
-        seconds(v, "CLIENT_IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT_SECONDS),
-        seconds(v, "CLIENT_BODY_TIMEOUT_SECONDS", DEFAULT_BODY_TIMEOUT_SECONDS),
-        v.integer("MAX_CLIENT_CONNECTIONS", DEFAULT_MAX_CONNECTIONS, 1, 10_000_000),
-        v.integer("MAX_H2_STREAMS", DEFAULT_MAX_H2_STREAMS, 1, 1_000_000));
-  }
-
-  private static long seconds(ConfigValues v, String name, int fallback) {
-    return v.integer(name, fallback, 0, 86_400) * 1000L;
+        v.integer("CLIENT_HEADER_TIMEOUT_SECONDS") * 1000L,
+        v.integer("CLIENT_IDLE_TIMEOUT_SECONDS") * 1000L,
+        v.integer("CLIENT_BODY_TIMEOUT_SECONDS") * 1000L,
+        v.integer("MAX_CLIENT_CONNECTIONS"),
+        v.integer("MAX_H2_STREAMS"));
   }
 }

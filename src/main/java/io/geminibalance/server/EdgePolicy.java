@@ -25,7 +25,6 @@ import java.util.function.Supplier;
  *     browser an answer made for another caller
  */
 public record EdgePolicy(long maxBodyBytes, TrustedProxies trustedProxies, CorsHandler cors, boolean varyOnOrigin) {
-  public static final int DEFAULT_MAX_BODY_MB = 64;
   private static final long MIB = 1024L * 1024;
 
   /**
@@ -54,15 +53,15 @@ public record EdgePolicy(long maxBodyBytes, TrustedProxies trustedProxies, CorsH
 
   /** @throws ConfigException naming a bad setting */
   public static EdgePolicy from(ConfigValues v) {
-    long maxBody = v.integer("MAX_REQUEST_BODY_MB", DEFAULT_MAX_BODY_MB, 1, 2047) * MIB;
+    long maxBody = v.integer("MAX_REQUEST_BODY_MB") * MIB;
     TrustedProxies proxies;
     try {
-      proxies = TrustedProxies.parse(v.list("TRUSTED_PROXIES", List.of()));
+      proxies = TrustedProxies.parse(v.list("TRUSTED_PROXIES"));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("TRUSTED_PROXIES", "TRUSTED_PROXIES: " + e.getMessage()
           + " (expected: a list of IPv4/IPv6 addresses or CIDR blocks, e.g. [\"10.0.0.0/8\",\"::1\"])");
     }
-    List<String> origins = v.list("CORS_ALLOWED_ORIGINS", List.of("*"));
+    List<String> origins = v.list("CORS_ALLOWED_ORIGINS");
     return new EdgePolicy(maxBody, proxies, cors(origins), origins.size() == 1 && !origins.get(0).equals("*"));
   }
 

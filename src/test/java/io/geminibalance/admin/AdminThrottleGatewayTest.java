@@ -5,6 +5,7 @@ import static io.geminibalance.testing.GatewayHarness.CLIENT_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geminibalance.testing.GatewayHarness;
+import io.geminibalance.testing.LogCapture;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -15,7 +16,7 @@ class AdminThrottleGatewayTest {
 
   @Test
   void theEleventhFailureFromLoopbackGets429WithRetryAfterAndTheRightTokenIsRefusedToo() {
-    try (CapturedOutput out = new CapturedOutput(); GatewayHarness h = GatewayHarness.start()) {
+    try (LogCapture out = new LogCapture(); GatewayHarness h = GatewayHarness.start()) {
       for (int i = 0; i < 10; i++) {
         assertThat(h.get("/api/config", "authorization", "Bearer wrong-token-" + i).statusCode()).isEqualTo(401);
       }

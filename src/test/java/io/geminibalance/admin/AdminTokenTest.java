@@ -7,24 +7,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.geminibalance.auth.AdminCredential;
 import io.geminibalance.storage.Storage;
 import io.geminibalance.storage.StorageConfig;
+import io.geminibalance.storage.support.DatabaseScan;
 import io.geminibalance.testing.GatewayHarness;
+import io.geminibalance.testing.LogCapture;
+import io.geminibalance.testing.MainProcess;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +62,7 @@ class AdminTokenTest {
   @Test
   void theGeneratedTokenSurvivesAPutADeleteAndARestartAndIsAnnouncedOnce() {
     String db = GatewayHarness.tempDatabase();
-    try (CapturedOutput out = new CapturedOutput()) {
+    try (LogCapture out = new LogCapture()) {
       String token;
       try (GatewayHarness h = GatewayHarness.start(NO_TOKENS, db)) {
         token = out.announcedToken();
@@ -90,7 +90,7 @@ class AdminTokenTest {
   void onlyTheTokensHashIsStored() throws Exception {
     String db = GatewayHarness.tempDatabase();
     String token;
-    try (CapturedOutput out = new CapturedOutput(); GatewayHarness h = GatewayHarness.start(NO_TOKENS, db)) {
+    try (LogCapture out = new LogCapture(); GatewayHarness h = GatewayHarness.start(NO_TOKENS, db)) {
       token = out.announcedToken();
       assertThat(put(h, token, "{\"TEST_MODEL\":\"m2\"}").statusCode()).isEqualTo(200);
     }
@@ -104,7 +104,7 @@ class AdminTokenTest {
   void rotationThroughTheApiAnswersTheNewTokenOnceAndTheOldOneStopsWorking() {
     String db = GatewayHarness.tempDatabase();
     String rotated;
-    try (CapturedOutput out = new CapturedOutput()) {
+    try (LogCapture out = new LogCapture()) {
       String first;
       try (GatewayHarness h = GatewayHarness.start(NO_TOKENS, db)) {
         first = out.announcedToken();
@@ -134,23 +134,15 @@ class AdminTokenTest {
   void rotationByTheOperatorCommandPrintsTheNewTokenAndAppliesAtTheNextStart() throws Exception {
     String db = GatewayHarness.tempDatabase();
     String first;
-    try (CapturedOutput out = new CapturedOutput(); GatewayHarness h = GatewayHarness.start(NO_TOKENS, db)) {
+    try (LogCapture out = new LogCapture(); GatewayHarness h = GatewayHarness.start(NO_TOKENS, db)) {
       first = out.announcedToken();
     }
 
-    Path workDir = Files.createTempDirectory("gb-rotate-");
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder command = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "io.geminibalance.app.Main", "--rotate-admin-token")
-        .directory(workDir.toFile()).redirectErrorStream(false);
-    command.environment().keySet().removeIf(name -> name.equals("AUTH_TOKEN") || name.equals("ALLOWED_TOKENS"));
-    command.environment().put("DATABASE_TYPE", "sqlite");
-    command.environment().put("SQLITE_DATABASE", db);
-    Process process = command.start();
-    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(stderr).isZero();
+    MainProcess.Outcome rotation = MainProcess.run(Map.of("DATABASE_TYPE", "sqlite", "SQLITE_DATABASE", db),
+        Duration.ofSeconds(60), "--rotate-admin-token");
+    String stdout = rotation.stdout();
+    String stderr = rotation.stderr();
+    assertThat(rotation.exitCode()).as(stderr).isZero();
     List<String> lines = stdout.lines().filter(line -> line.startsWith(AdminTokens.ANNOUNCEMENT)).toList();
     assertThat(lines).hasSize(1);
     String rotated = lines.get(0).substring(AdminTokens.ANNOUNCEMENT.length());
@@ -158,7 +150,7 @@ class AdminTokenTest {
     assertThat(stdout.split(Pattern.quote(rotated), -1)).as("printed once").hasSize(2);
     assertThat(stderr).contains("keeps its admin token until it restarts");
 
-    try (CapturedOutput out = new CapturedOutput(); GatewayHarness h = GatewayHarness.start(NO_TOKENS, db)) {
+    try (LogCapture out = new LogCapture(); GatewayHarness h = GatewayHarness.start(NO_TOKENS, db)) {
       assertThat(getConfig(h, rotated).statusCode()).isEqualTo(200);
       assertThat(getConfig(h, first).statusCode()).isEqualTo(401);
       assertThat(out.announcements()).as("nothing new generated at this start").isEmpty();
@@ -195,7 +187,7 @@ class AdminTokenTest {
   void theOperatorCommandRemovesALostSavedAuthToken() throws Exception {
     String db = GatewayHarness.tempDatabase();
     Map<String, String> noEnvAuthToken = new HashMap<>(NO_TOKENS);
-    try (CapturedOutput out = new CapturedOutput(); GatewayHarness h = GatewayHarness.start(noEnvAuthToken, db)) {
+    try (LogCapture out = new LogCapture(); GatewayHarness h = GatewayHarness.start(noEnvAuthToken, db)) {
       String generated = out.announcedToken();
       assertThat(put(h, generated, "{\"AUTH_TOKEN\":\"saved-admin-token-lost-0001\"}").statusCode()).isEqualTo(200);
       assertThat(getConfig(h, "saved-admin-token-lost-0001").statusCode()).isEqualTo(200);
@@ -228,7 +220,7 @@ class AdminTokenTest {
 
   @Test
   void withoutAuthTokenTheFirstAllowedTokenIsNotTheAdminButStillAClient() {
-    try (CapturedOutput out = new CapturedOutput();
+    try (LogCapture out = new LogCapture();
         GatewayHarness h = GatewayHarness.start(Map.of("AUTH_TOKEN", ""))) {
       assertThat(getConfig(h, CLIENT_TOKEN).statusCode()).isEqualTo(401);
       assertThat(put(h, CLIENT_TOKEN, "{\"BASE_URL\":\"http://127.0.0.1:9/v1beta\"}").statusCode()).isEqualTo(401);
@@ -242,7 +234,7 @@ class AdminTokenTest {
 
   @Test
   void authTokenWinsAndCannotBeRemovedUntilAGeneratedTokenExists() {
-    try (CapturedOutput out = new CapturedOutput(); GatewayHarness h = GatewayHarness.start()) {
+    try (LogCapture out = new LogCapture(); GatewayHarness h = GatewayHarness.start()) {
       assertThat(out.announcements()).as("nothing generated while AUTH_TOKEN is set").isEmpty();
 
       HttpResponse<String> refused = put(h, ADMIN_TOKEN, "{\"AUTH_TOKEN\":\"\"}");
@@ -263,30 +255,11 @@ class AdminTokenTest {
 
   /** Every value of every row of every table of a SQLite file, as text. */
   private static List<String> everyCell(String sqliteFile) throws Exception {
-    List<String> cells = new ArrayList<>();
-    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + sqliteFile);
-        Statement statement = connection.createStatement()) {
-      List<String> tables = new ArrayList<>();
-      try (ResultSet rows = statement.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
-        while (rows.next()) {
-          tables.add(rows.getString(1));
-        }
-      }
-      assertThat(tables).contains("gb_admin_token", "gb_audit_log", "t_settings");
-      for (String table : tables) {
-        try (ResultSet rows = statement.executeQuery("SELECT * FROM \"" + table + "\"")) {
-          int columns = rows.getMetaData().getColumnCount();
-          while (rows.next()) {
-            for (int i = 1; i <= columns; i++) {
-              String value = rows.getString(i);
-              if (value != null) {
-                cells.add(value);
-              }
-            }
-          }
-        }
-      }
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + sqliteFile)) {
+      Map<String, List<List<String>>> tables = DatabaseScan.rows(connection);
+      assertThat(tables).containsKeys("gb_admin_token", "gb_audit_log", "t_settings");
+      return tables.values().stream().flatMap(rows -> rows.stream().skip(1)).flatMap(List::stream)
+          .filter(Objects::nonNull).toList();
     }
-    return cells;
   }
 }

@@ -5,6 +5,7 @@ import static io.geminibalance.testing.GatewayHarness.CLIENT_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geminibalance.testing.GatewayHarness;
+import io.geminibalance.testing.LogCapture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -38,7 +39,7 @@ class AuditLogTest {
 
   @Test
   void aPutAndADeleteAreRecordedWithMaskedValuesTimeAddressAndTokenFingerprint() {
-    try (CapturedOutput out = new CapturedOutput(); GatewayHarness h = GatewayHarness.start()) {
+    try (LogCapture out = new LogCapture(); GatewayHarness h = GatewayHarness.start()) {
       String fingerprint = adminFingerprint(h);
       Instant before = Instant.now().minusSeconds(1);
       String newBaseUrl = h.fake.baseUrl().replace("127.0.0.1", "localhost");
@@ -160,7 +161,7 @@ class AuditLogTest {
   @Test
   void aChangeThatCannotBeAuditedIsRefusedAndNothingIsSaved() throws Exception {
     String db = GatewayHarness.tempDatabase();
-    try (CapturedOutput out = new CapturedOutput(); GatewayHarness h = GatewayHarness.start(Map.of(), db)) {
+    try (LogCapture out = new LogCapture(); GatewayHarness h = GatewayHarness.start(Map.of(), db)) {
       execute(db, "ALTER TABLE gb_audit_log RENAME TO gb_audit_log_away");
       try {
         HttpResponse<String> r = AdminTokenTest.put(h, ADMIN_TOKEN, "{\"TEST_MODEL\":\"never-saved\"}");

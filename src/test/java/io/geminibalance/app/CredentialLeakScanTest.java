@@ -3,6 +3,7 @@ package io.geminibalance.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
+import io.geminibalance.storage.support.DatabaseScan;
 import io.geminibalance.testing.GatewayHarness;
 import io.geminibalance.testing.LogCapture;
 import io.geminibalance.testing.MainProcess;
@@ -11,12 +12,8 @@ import io.geminibalance.testing.Reply;
 import io.vertx.core.json.JsonArray;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +106,7 @@ class CredentialLeakScanTest {
       Map<String, String> noAdmin = new HashMap<>(env);
       noAdmin.put("AUTH_TOKEN", "");
       try (GatewayHarness h = GatewayHarness.start(noAdmin, generatedDb)) {
-        generated = announced(capture.text());
+        generated = capture.announcedToken();
         admin(h, generated, "{\"MAX_RETRIES\":\"" + generated + "\"}", 400);
         admin(h, generated, "{\"MAX_RETRIES\":2}", 200);
         answers.add(h.post(GENERATE.formatted("m-e500"), "{}", "x-goog-api-key", generated));
@@ -170,12 +166,6 @@ class CredentialLeakScanTest {
     assertThat(rows.get("t_error_logs.error_log")).contains("key ..." + last4(KEY_1)).contains("key ..." + last4(ODD_KEY));
     assertThat(rows.get("t_error_logs.request_msg")).contains("..." + last4(ODD_TOKEN));
     assertThat(rows.get("gb_key_state.disabled_reason")).contains("API_KEY_INVALID");
-  }
-
-  private static String announced(String output) {
-    List<String> lines = output.lines().filter(line -> line.startsWith("Generated admin token: ")).toList();
-    assertThat(lines).hasSize(1);
-    return lines.get(0).substring("Generated admin token: ".length());
   }
 
   /** Error answers that quote the key they were sent, as a misbehaving upstream or proxy might. */
@@ -269,33 +259,14 @@ class CredentialLeakScanTest {
     return outputs;
   }
 
-  /** Per "table.column": the text of every row, as the JDBC driver returns it. */
+  /** Per "table.column": the text of every row. */
   private static Map<String, String> databaseText(String file) throws Exception {
-    Map<String, StringBuilder> text = new HashMap<>();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
-      Set<String> tables = new TreeSet<>();
-      try (ResultSet t = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
-        while (t.next()) {
-          tables.add(t.getString("TABLE_NAME"));
-        }
-      }
-      assertThat(tables).contains("gb_api_keys", "t_settings", "t_error_logs", "t_request_log", "gb_key_state");
-      for (String table : tables) {
-        try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery("SELECT * FROM \"" + table + "\"")) {
-          ResultSetMetaData meta = rows.getMetaData();
-          while (rows.next()) {
-            for (int i = 1; i <= meta.getColumnCount(); i++) {
-              byte[] bytes = rows.getBytes(i);
-              text.computeIfAbsent(table + "." + meta.getColumnName(i), k -> new StringBuilder())
-                  .append(bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8)).append('\n');
-            }
-          }
-        }
-      }
+      Map<String, String> columns = DatabaseScan.columns(c);
+      assertThat(columns).containsKeys("gb_api_keys.api_key", "t_settings.value", "t_error_logs.error_log",
+          "t_request_log.id", "gb_key_state.disabled_reason");
+      return columns;
     }
-    Map<String, String> result = new HashMap<>();
-    text.forEach((column, builder) -> result.put(column, builder.toString()));
-    return result;
   }
 
   private void admin(GatewayHarness h, String token, String body, int expected) {

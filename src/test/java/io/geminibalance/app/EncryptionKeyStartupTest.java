@@ -9,9 +9,10 @@ import io.geminibalance.storage.EncryptionKey;
 import io.geminibalance.storage.Storage;
 import io.geminibalance.storage.StorageConfig;
 import io.geminibalance.testing.GatewayHarness;
-import java.nio.charset.StandardCharsets;
+import io.geminibalance.testing.MainProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -101,43 +102,20 @@ class EncryptionKeyStartupTest {
       storage.apiKeys().addAll(List.of("AIzaSyLauncherKey_000000000000000000001")).join();
     }
 
-    Launch malformed = launch(dir, db, SIXTEEN_BYTES);
-    assertThat(malformed.exit()).isEqualTo(2);
+    MainProcess.Outcome malformed = launch(db, SIXTEEN_BYTES);
+    assertThat(malformed.exitCode()).isEqualTo(2);
     assertThat(malformed.output()).contains("Configuration error: ENCRYPTION_KEY: decodes to 16 bytes")
         .doesNotContain(SIXTEEN_BYTES);
 
     String wrong = EncryptionKey.generate();
-    Launch mismatch = launch(dir, db, wrong);
-    assertThat(mismatch.exit()).isEqualTo(2);
+    MainProcess.Outcome mismatch = launch(db, wrong);
+    assertThat(mismatch.exitCode()).isEqualTo(2);
     assertThat(mismatch.output()).contains("Configuration error: ENCRYPTION_KEY: does not match the key this database")
         .doesNotContain(wrong).doesNotContain(right).doesNotContain("AIzaSyLauncherKey_000000000000000000001");
   }
 
-  private record Launch(int exit, String output) {}
-
-  private static Launch launch(Path dir, Path db, String key) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName())
-        .directory(dir.toFile()).redirectErrorStream(true);
-    builder.environment().keySet().removeIf(name -> name.startsWith("ENCRYPTION_KEY"));
-    builder.environment().putAll(Map.of("ENCRYPTION_KEY", key, "DATABASE_TYPE", "sqlite",
-        "SQLITE_DATABASE", db.toString(), "PORT", "0", "HOST", "127.0.0.1", "AUTH_TOKEN", "sk-launcher-admin-0001",
-        "CHECK_INTERVAL_HOURS", "0"));
-    Process process = builder.start();
-    java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
-    Thread reader = Thread.ofPlatform().daemon(true).start(() -> {
-      try {
-        process.getInputStream().transferTo(output);
-      } catch (java.io.IOException ignored) {
-        // the process is gone
-      }
-    });
-    try {
-      assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("the launcher stopped by itself").isTrue();
-      reader.join(5000);
-      return new Launch(process.exitValue(), output.toString(StandardCharsets.UTF_8));
-    } finally {
-      process.destroyForcibly();
-    }
+  private static MainProcess.Outcome launch(Path db, String key) {
+    return MainProcess.run(Map.of("ENCRYPTION_KEY", key, "DATABASE_TYPE", "sqlite", "SQLITE_DATABASE", db.toString(),
+        "AUTH_TOKEN", "sk-launcher-admin-0001", "CHECK_INTERVAL_HOURS", "0"), Duration.ofSeconds(90));
   }
 }

@@ -7,28 +7,12 @@ import io.geminibalance.testing.GatewayHarness;
 import io.geminibalance.testing.Recorded;
 import io.geminibalance.testing.Replies;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class NativeAuthAndPassThroughTest {
-  static GatewayHarness h;
-
-  @BeforeAll
-  static void start() {
-    h = GatewayHarness.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    h.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    h.fake.reset();
-  }
+  @RegisterExtension
+  static final GatewayHarness h = GatewayHarness.start();
 
   @Test
   void missingCredentialIs401InGoogleShapeAndNothingReachesUpstream() {

@@ -16,29 +16,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class NativeStreamingTest {
   static final String STREAM = "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse";
-  static GatewayHarness h;
-
-  @BeforeAll
-  static void start() {
-    h = GatewayHarness.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    h.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    h.fake.reset();
-  }
+  @RegisterExtension
+  static final GatewayHarness h = GatewayHarness.start();
 
   @Test
   void eachEventIsRelayedAsItArrivesWithItsBlankLine() throws Exception {

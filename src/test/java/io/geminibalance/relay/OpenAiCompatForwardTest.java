@@ -8,30 +8,14 @@ import io.geminibalance.testing.Recorded;
 import io.geminibalance.testing.Replies;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code /openai/v1}: forwarded to Google's OpenAI-compatible API with a pool key as Bearer. */
 class OpenAiCompatForwardTest {
   static final String BEARER = "Bearer " + CLIENT_TOKEN;
-  static GatewayHarness h;
-
-  @BeforeAll
-  static void start() {
-    h = GatewayHarness.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    h.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    h.fake.reset();
-  }
+  @RegisterExtension
+  static final GatewayHarness h = GatewayHarness.start();
 
   @Test
   void chatIsForwardedUnchangedWithAPoolKeyAsBearer() {

@@ -6,19 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.geminibalance.testing.GatewayHarness;
+import io.geminibalance.testing.RawHttp;
 import io.geminibalance.testing.Recorded;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,22 +24,8 @@ class PathConfinementTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String BEARER = "Bearer " + CLIENT_TOKEN;
   private static final String CHAT = ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-  static GatewayHarness h;
-
-  @BeforeAll
-  static void start() {
-    h = GatewayHarness.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    h.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    h.fake.reset();
-  }
+  @RegisterExtension
+  static final GatewayHarness h = GatewayHarness.start();
 
   // ---- native surface ----
 
@@ -71,9 +50,9 @@ class PathConfinementTest {
   })
   void traversalEncodedSeparatorsAndEmptySegmentsAre400AndNothingGoesUpstream(String request) throws IOException {
     String[] parts = request.split(" ");
-    Raw r = raw(parts[0], parts[1], parts[0].equals("POST") ? "{}" : null, "x-goog-api-key", CLIENT_TOKEN);
-    assertThat(r.status).as(request).isEqualTo(400);
-    JsonNode error = JSON.readTree(r.body).path("error");
+    RawHttp.Answer r = raw(parts[0], parts[1], parts[0].equals("POST") ? "{}" : null, "x-goog-api-key", CLIENT_TOKEN);
+    assertThat(r.status()).as(request).isEqualTo(400);
+    JsonNode error = JSON.readTree(r.body()).path("error");
     assertThat(error.path("code").asInt()).isEqualTo(400);
     assertThat(error.path("status").asText()).isEqualTo("INVALID_ARGUMENT");
     assertThat(error.path("message").asText()).as(request)
@@ -85,24 +64,24 @@ class PathConfinementTest {
   @ValueSource(strings = {"gemini%3Fx", "gemini%23x", "gemini#x", "gemini%20x", "%20gemini", "g%C3%A9mini",
       "gemini@1", "-gemini", ".gemini"})
   void malformedModelsInTheNativePathAre400NamingTheModel(String model) throws IOException {
-    Raw r = raw("POST", "/v1beta/models/" + model + ":generateContent", "{}", "x-goog-api-key", CLIENT_TOKEN);
-    assertThat(r.status).as(model).isEqualTo(400);
-    assertThat(JSON.readTree(r.body).at("/error/message").asText()).as(model).startsWith("Invalid model name in path: '");
+    RawHttp.Answer r = raw("POST", "/v1beta/models/" + model + ":generateContent", "{}", "x-goog-api-key", CLIENT_TOKEN);
+    assertThat(r.status()).as(model).isEqualTo(400);
+    assertThat(JSON.readTree(r.body()).at("/error/message").asText()).as(model).startsWith("Invalid model name in path: '");
     assertThat(h.fake.requests()).as(model).isEmpty();
   }
 
   @Test
   void rawNonAsciiAndOverlongModelsInTheNativePathAre400() throws IOException {
-    Raw unicode = raw("POST", "/v1beta/models/g\u00e9mini:generateContent", "{}", "x-goog-api-key", CLIENT_TOKEN);
-    assertThat(unicode.status).isEqualTo(400);
-    assertThat(unicode.body).contains("in the path is not allowed");
+    RawHttp.Answer unicode = raw("POST", "/v1beta/models/g\u00e9mini:generateContent", "{}", "x-goog-api-key", CLIENT_TOKEN);
+    assertThat(unicode.status()).isEqualTo(400);
+    assertThat(unicode.body()).contains("in the path is not allowed");
     String longModel = "gemini-" + "x".repeat(2000);
-    Raw tooLong = raw("POST", "/v1beta/models/" + longModel + ":generateContent", "{}", "x-goog-api-key", CLIENT_TOKEN);
-    assertThat(tooLong.status).isEqualTo(400);
-    assertThat(JSON.readTree(tooLong.body).at("/error/message").asText())
+    RawHttp.Answer tooLong = raw("POST", "/v1beta/models/" + longModel + ":generateContent", "{}", "x-goog-api-key", CLIENT_TOKEN);
+    assertThat(tooLong.status()).isEqualTo(400);
+    assertThat(JSON.readTree(tooLong.body()).at("/error/message").asText())
         .startsWith("Invalid model name in path: 'gemini-xxx")
         .endsWith("(2007 characters) is longer than 128 characters");
-    assertThat(tooLong.body.length()).isLessThan(400);
+    assertThat(tooLong.body().length()).isLessThan(400);
     assertThat(h.fake.requests()).isEmpty();
   }
 
@@ -112,9 +91,9 @@ class PathConfinementTest {
       "DELETE /v1beta/models/gemini-2.5-flash"})
   void unknownResourcesAndMethodsAre404AndNothingGoesUpstream(String request) throws IOException {
     String[] parts = request.split(" ");
-    Raw r = raw(parts[0], parts[1], parts[0].equals("POST") ? "{}" : null, "x-goog-api-key", CLIENT_TOKEN);
-    assertThat(r.status).as(request).isEqualTo(404);
-    assertThat(JSON.readTree(r.body).at("/error/status").asText()).isEqualTo("NOT_FOUND");
+    RawHttp.Answer r = raw(parts[0], parts[1], parts[0].equals("POST") ? "{}" : null, "x-goog-api-key", CLIENT_TOKEN);
+    assertThat(r.status()).as(request).isEqualTo(404);
+    assertThat(JSON.readTree(r.body()).at("/error/status").asText()).isEqualTo("NOT_FOUND");
     assertThat(h.fake.requests()).as(request).isEmpty();
   }
 
@@ -187,9 +166,9 @@ class PathConfinementTest {
   @ValueSource(strings = {"/v1/models/gemini%3Fx", "/v1/models/..%2Ffiles", "/hf/v1/models/-x",
       "/openai/v1/models/gemini%3Fx", "/openai/v1/models/gemini@x"})
   void malformedModelIdsInOpenAiPathsAre400NamingModel(String path) throws IOException {
-    Raw r = raw("GET", path, null, "authorization", BEARER);
-    assertThat(r.status).as(path).isEqualTo(400);
-    assertThat(JSON.readTree(r.body).at("/error/param").asText()).as(path).isEqualTo("model");
+    RawHttp.Answer r = raw("GET", path, null, "authorization", BEARER);
+    assertThat(r.status()).as(path).isEqualTo(400);
+    assertThat(JSON.readTree(r.body()).at("/error/param").asText()).as(path).isEqualTo("model");
     assertThat(h.fake.requests()).as(path).isEmpty();
   }
 
@@ -201,10 +180,10 @@ class PathConfinementTest {
       "POST /openai/v1/chat/completions/../../files", "GET /api/../openai/v1/files"})
   void compatPathsAreConfinedToo(String request) throws IOException {
     String[] parts = request.split(" ");
-    Raw r = raw(parts[0], parts[1], parts[0].equals("POST") ? "{\"model\":\"gemini-2.5-flash\"}" : null,
+    RawHttp.Answer r = raw(parts[0], parts[1], parts[0].equals("POST") ? "{\"model\":\"gemini-2.5-flash\"}" : null,
         "authorization", BEARER);
-    assertThat(r.status).as(request).isEqualTo(400);
-    JsonNode error = JSON.readTree(r.body).path("error");
+    assertThat(r.status()).as(request).isEqualTo(400);
+    JsonNode error = JSON.readTree(r.body()).path("error");
     assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
     assertThat(error.path("code").asText()).isEqualTo("invalid_path");
     assertThat(h.fake.requests()).as(request).isEmpty();
@@ -212,9 +191,9 @@ class PathConfinementTest {
 
   @Test
   void compatForwardsOnlyItsAllowList() throws IOException {
-    assertThat(raw("POST", "/openai/v1/files", "{\"model\":\"gemini-2.5-flash\"}", "authorization", BEARER).status)
+    assertThat(raw("POST", "/openai/v1/files", "{\"model\":\"gemini-2.5-flash\"}", "authorization", BEARER).status())
         .isEqualTo(404);
-    assertThat(raw("GET", "/openai/v1/batches", null, "authorization", BEARER).status).isEqualTo(404);
+    assertThat(raw("GET", "/openai/v1/batches", null, "authorization", BEARER).status()).isEqualTo(404);
     assertThat(h.fake.requests()).isEmpty();
     assertThat(h.get("/openai/v1/models/gemini-2.5-flash", "authorization", BEARER).statusCode()).isEqualTo(200);
     assertThat(h.get("/openai/v1/models/models/gemini-2.5-pro", "authorization", BEARER).statusCode()).isEqualTo(200);
@@ -231,61 +210,8 @@ class PathConfinementTest {
         "Missing required parameter: 'model'");
   }
 
-  // ---- a minimal HTTP/1.1 client that sends the request target byte for byte ----
-
-  private record Raw(int status, String body) {}
-
-  private static Raw raw(String method, String target, String body, String... headers) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", h.gateway.port())) {
-      socket.setSoTimeout(30_000);
-      StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-          .append("host: 127.0.0.1\r\nconnection: close\r\n");
-      for (int i = 0; i < headers.length; i += 2) {
-        head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
-      }
-      byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-      if (body != null) {
-        head.append("content-type: application/json\r\ncontent-length: ").append(payload.length).append("\r\n");
-      }
-      OutputStream out = socket.getOutputStream();
-      out.write(head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
-      out.write(payload);
-      out.flush();
-      return parse(socket.getInputStream().readAllBytes());
-    }
-  }
-
-  private static Raw parse(byte[] response) throws IOException {
-    String text = new String(response, StandardCharsets.UTF_8);
-    int end = text.indexOf("\r\n\r\n");
-    String head = text.substring(0, end);
-    int status = Integer.parseInt(head.substring(9, 12));
-    String body = text.substring(end + 4);
-    if (head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
-      body = dechunk(new java.io.ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
-    }
-    return new Raw(status, body);
-  }
-
-  private static String dechunk(InputStream in) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    while (true) {
-      StringBuilder line = new StringBuilder();
-      int c;
-      while ((c = in.read()) != '\n') {
-        if (c < 0) {
-          return out.toString(StandardCharsets.UTF_8);
-        }
-        if (c != '\r') {
-          line.append((char) c);
-        }
-      }
-      int size = Integer.parseInt(line.toString().trim(), 16);
-      if (size == 0) {
-        return out.toString(StandardCharsets.UTF_8);
-      }
-      out.write(in.readNBytes(size));
-      in.skip(2);
-    }
+  /** Over a raw socket: the JDK client would normalise or refuse some of these targets. */
+  private static RawHttp.Answer raw(String method, String target, String body, String... headers) throws IOException {
+    return RawHttp.exchange(h.gateway.port(), method, target, body, headers);
   }
 }

@@ -6,30 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.geminibalance.testing.GatewayHarness;
 import io.geminibalance.testing.Recorded;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Query credentials: only {@code ?key=} authenticates, and no credential parameter goes upstream. */
 class QueryCredentialsTest {
   private static final String GENERATE = "/v1beta/models/gemini-2.5-flash:generateContent";
-  static GatewayHarness h;
-
-  @BeforeAll
-  static void start() {
-    h = GatewayHarness.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    h.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    h.fake.reset();
-  }
+  @RegisterExtension
+  static final GatewayHarness h = GatewayHarness.start();
 
   @Test
   void otherSpellingsOfKeyDoNotAuthenticate() {

@@ -4,6 +4,7 @@ import static io.geminibalance.testing.GatewayHarness.CLIENT_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geminibalance.testing.GatewayHarness;
+import io.geminibalance.testing.RawHttp;
 import io.geminibalance.testing.Replies;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -20,9 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A caller without a valid credential is answered 401 from its headers alone: a 60 MB body is
@@ -32,17 +32,8 @@ import org.junit.jupiter.api.Test;
 class AuthBeforeBodyTest {
   private static final long BODY = 60_000_000;
   private static final String SSE = "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse";
-  private static GatewayHarness h;
-
-  @BeforeAll
-  static void start() {
-    h = GatewayHarness.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    h.close();
-  }
+  @RegisterExtension
+  static final GatewayHarness h = GatewayHarness.start();
 
   @Test
   void nativeCallWithoutKeyIsRefusedBeforeItsBody() throws Exception {

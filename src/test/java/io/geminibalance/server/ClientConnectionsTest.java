@@ -4,6 +4,7 @@ import static io.geminibalance.testing.GatewayHarness.CLIENT_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geminibalance.testing.GatewayHarness;
+import io.geminibalance.testing.RawHttp;
 import io.geminibalance.testing.Replies;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;

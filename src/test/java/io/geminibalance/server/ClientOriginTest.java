@@ -3,6 +3,7 @@ package io.geminibalance.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geminibalance.config.ConfigValues;
+import io.geminibalance.testing.RawHttp;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.geminibalance.config.ConfigException;
 import io.geminibalance.testing.GatewayHarness;
+import io.geminibalance.testing.RawHttp;
 import java.net.http.HttpRequest;
 import java.util.Arrays;
 import java.util.List;

@@ -11,12 +11,19 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A running gateway in front of a {@link FakeGemini}, both on ephemeral ports, plus a plain JDK
  * HTTP client for raw calls. Three pool keys and one client token by default.
+ *
+ * <p>Closed by the test that started it, or, registered as a JUnit extension, shared by a whole
+ * test class: {@code @RegisterExtension static final GatewayHarness h = GatewayHarness.start();}
+ * then forgets the fake upstream's requests and rules before each test and stops after the last.
  */
-public final class GatewayHarness implements AutoCloseable {
+public final class GatewayHarness implements AutoCloseable, BeforeEachCallback, AfterAllCallback {
   public static final String CLIENT_TOKEN = "tok-client-0001";
   public static final String ADMIN_TOKEN = "tok-admin-0002";
   public static final String KEY_A = "key-aaaa-1111";
@@ -121,5 +128,15 @@ public final class GatewayHarness implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    fake.reset();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 }

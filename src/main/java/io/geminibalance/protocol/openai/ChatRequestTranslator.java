@@ -67,10 +67,7 @@ public final class ChatRequestTranslator {
   }
 
   private ModelName parseModel(JsonNode request) {
-    String requested = Json.optString(request, "model", "model")
-        .filter(m -> !m.isBlank())
-        .orElseThrow(() -> new TranslationException("model", "'model' is required"));
-    ModelName.requireWellFormed(requested);
+    String requested = ModelName.requiredIn(request);
     ModelName model = ModelName.parse(requested, options.imageModels());
     if (model.search() && !options.searchModels().contains(model.base())) {
       throw new TranslationException("model", "Model " + requested + " is not supported");

@@ -71,7 +71,7 @@ public sealed interface CompatPath {
       if (resource.indexOf('/', start) < 0) {
         String modelProblem = ModelIdSyntax.problem(resource, start, resource.length());
         return modelProblem == null ? new Model(resource.substring("models/".length()))
-            : new Rejected(400, "Invalid model name: " + modelProblem, "model", "invalid_model");
+            : new Rejected(400, "Invalid model name: " + modelProblem, "model", ModelName.INVALID);
       }
     }
     return new Rejected(404, "Unknown endpoint: " + httpMethod + " /openai/v1/"

@@ -40,9 +40,7 @@ public final class EmbeddingsTranslator {
     if (request == null || !request.isObject()) {
       throw new TranslationException(null, "the request body must be a JSON object");
     }
-    String requested = Json.optString(request, "model", "model").filter(m -> !m.isBlank())
-        .orElseThrow(() -> new TranslationException("model", "'model' is required"));
-    ModelName.requireWellFormed(requested);
+    String requested = ModelName.requiredIn(request);
     String upstream = ModelName.stripPrefix(requested);
     List<String> inputs = inputs(request.get("input"));
     Integer dimensions = Json.optInt(request, "dimensions", "dimensions").orElse(null);

@@ -1,5 +1,6 @@
 package io.geminibalance.protocol.openai;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.geminibalance.protocol.gemini.ModelIdSyntax;
 import java.util.Collection;
 import java.util.Objects;
@@ -19,6 +20,11 @@ import java.util.Objects;
  * @param base the upstream model id, without {@code models/} and without virtual suffixes
  */
 public record ModelName(String requested, String base, boolean search, boolean image, boolean nonThinking) {
+
+  /** The code of every error about a model name that is there but unusable, on every OpenAI surface. */
+  public static final String INVALID = "invalid_model";
+  /** The code of a request without a model, as OpenAI answers it. */
+  public static final String MISSING = "missing_required_parameter";
 
   private static final String PREFIX = "models/";
   private static final String SEARCH = "-search";
@@ -66,6 +72,25 @@ public record ModelName(String requested, String base, boolean search, boolean i
   }
 
   /**
+   * The {@code model} field of an OpenAI request body, as sent, once it is a well-formed id. All
+   * OpenAI surfaces read it here, so a bad one gets the same answer on each: a missing or blank
+   * model {@value #MISSING}, anything but a string or a malformed id {@value #INVALID}.
+   *
+   * @throws TranslationException naming {@code model}
+   */
+  public static String requiredIn(JsonNode request) {
+    JsonNode value = request.get("model");
+    if (value == null || value.isNull() || value.isTextual() && value.asText().isBlank()) {
+      throw new TranslationException("model", "Missing required parameter: 'model'.", MISSING);
+    }
+    if (!value.isTextual()) {
+      throw new TranslationException("model", "'model' must be a string", INVALID);
+    }
+    requireWellFormed(value.asText());
+    return value.asText();
+  }
+
+  /**
    * Checks that {@code requested} (with or without {@code models/}) is a well-formed model id, as
    * {@link ModelIdSyntax} defines it, before it goes anywhere near an upstream path.
    *
@@ -75,7 +100,7 @@ public record ModelName(String requested, String base, boolean search, boolean i
     String id = stripPrefix(requested);
     String problem = ModelIdSyntax.problem(id);
     if (problem != null) {
-      throw new TranslationException("model", "Invalid model name: " + problem);
+      throw new TranslationException("model", "Invalid model name: " + problem, INVALID);
     }
   }
 

@@ -48,9 +48,9 @@ public final class OpenAiErrors {
     return new OpenAiError(status, body(message, typeFor(status), param, code), OptionalLong.empty());
   }
 
-  /** 400 {@code invalid_request_error} naming the field at fault. */
+  /** 400 {@code invalid_request_error} naming the field at fault, with the exception's code. */
   public static OpenAiError fromTranslation(TranslationException e) {
-    return of(400, e.getMessage(), e.param(), null);
+    return of(400, e.getMessage(), e.param(), e.code());
   }
 
   static String typeFor(int status) {

@@ -2,15 +2,12 @@ package io.geminibalance.storage.jdbc;
 
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Base64;
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Version 5: what encryption at rest and client-token fingerprints need.
@@ -25,7 +22,7 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * </ul>
  * Idempotent, like {@link GatewayColumnsMigration}: it runs again when our history table is lost.
  */
-final class AtRestSchemaMigration implements JavaMigration {
+final class AtRestSchemaMigration extends IdempotentJavaMigration {
   static final String TABLE = "gb_installation";
   /** The HMAC secret of client-token fingerprints (base64 of 32 bytes, or that sealed). */
   static final String TOKEN_FINGERPRINT_SECRET = "token_fingerprint_secret";
@@ -36,6 +33,7 @@ final class AtRestSchemaMigration implements JavaMigration {
   private final SqlDialect dialect;
 
   AtRestSchemaMigration(SqlDialect dialect) {
+    super("5", "installation secrets and encrypted key column");
     this.dialect = dialect;
   }
 
@@ -45,7 +43,7 @@ final class AtRestSchemaMigration implements JavaMigration {
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (name VARCHAR(64) NOT NULL PRIMARY KEY,"
           + " value TEXT NOT NULL, updated_at BIGINT NOT NULL)");
-      if (!columnExists(connection, "gb_api_keys", "last4")) {
+      if (!SchemaMetadata.columnExists(connection, "gb_api_keys", "last4")) {
         statement.execute("ALTER TABLE gb_api_keys ADD COLUMN last4 VARCHAR(8)");
       }
       for (String sql : dialect.widenVarchar("gb_api_keys", "api_key", API_KEY_LENGTH, true)) {
@@ -81,37 +79,5 @@ final class AtRestSchemaMigration implements JavaMigration {
       insert.setLong(3, System.currentTimeMillis());
       insert.executeUpdate();
     }
-  }
-
-  private static boolean columnExists(Connection connection, String table, String column) throws SQLException {
-    DatabaseMetaData meta = connection.getMetaData();
-    try (ResultSet rows = meta.getColumns(connection.getCatalog(), connection.getSchema(), table, null)) {
-      while (rows.next()) {
-        if (column.equalsIgnoreCase(rows.getString("COLUMN_NAME"))) {
-          return true;
-        }
-      }
-      return false;
-    }
-  }
-
-  @Override
-  public MigrationVersion getVersion() {
-    return MigrationVersion.fromVersion("5");
-  }
-
-  @Override
-  public String getDescription() {
-    return "installation secrets and encrypted key column";
-  }
-
-  @Override
-  public Integer getChecksum() {
-    return null;
-  }
-
-  @Override
-  public boolean canExecuteInTransaction() {
-    return true;
   }
 }

@@ -1,15 +1,10 @@
 package io.geminibalance.storage.jdbc;
 
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Locale;
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Version 2: our columns and indexes on gemini-balance's own tables. Written in Java because it
@@ -17,7 +12,7 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * earlier partial run, a manual fix), and neither MySQL nor SQLite offers ADD COLUMN IF NOT EXISTS.
  * Existing rows keep their values; every added column is nullable.
  */
-final class GatewayColumnsMigration implements JavaMigration {
+final class GatewayColumnsMigration extends IdempotentJavaMigration {
   private record Column(String table, String name, String type) {}
 
   private record Index(String table, String name, String columns) {}
@@ -25,6 +20,7 @@ final class GatewayColumnsMigration implements JavaMigration {
   private final SqlDialect dialect;
 
   GatewayColumnsMigration(SqlDialect dialect) {
+    super("2", "gateway columns and indexes");
     this.dialect = dialect;
   }
 
@@ -66,60 +62,15 @@ final class GatewayColumnsMigration implements JavaMigration {
     Connection connection = context.getConnection();
     try (Statement statement = connection.createStatement()) {
       for (Column column : columns()) {
-        if (!columnExists(connection, column)) {
+        if (!SchemaMetadata.columnExists(connection, column.table(), column.name())) {
           statement.execute("ALTER TABLE " + column.table() + " ADD COLUMN " + column.name() + " " + column.type());
         }
       }
       for (Index index : indexes()) {
-        if (!indexExists(connection, index)) {
+        if (!SchemaMetadata.indexExists(connection, index.table(), index.name())) {
           statement.execute("CREATE INDEX " + index.name() + " ON " + index.table() + " (" + index.columns() + ")");
         }
       }
     }
-  }
-
-  private static boolean columnExists(Connection connection, Column column) throws SQLException {
-    DatabaseMetaData meta = connection.getMetaData();
-    try (ResultSet rows = meta.getColumns(connection.getCatalog(), connection.getSchema(), column.table(), null)) {
-      while (rows.next()) {
-        if (column.name().equalsIgnoreCase(rows.getString("COLUMN_NAME"))) {
-          return true;
-        }
-      }
-      return false;
-    }
-  }
-
-  private static boolean indexExists(Connection connection, Index index) throws SQLException {
-    DatabaseMetaData meta = connection.getMetaData();
-    try (ResultSet rows = meta.getIndexInfo(connection.getCatalog(), connection.getSchema(), index.table(), false, true)) {
-      while (rows.next()) {
-        String name = rows.getString("INDEX_NAME");
-        if (name != null && index.name().equals(name.toLowerCase(Locale.ROOT))) {
-          return true;
-        }
-      }
-      return false;
-    }
-  }
-
-  @Override
-  public MigrationVersion getVersion() {
-    return MigrationVersion.fromVersion("2");
-  }
-
-  @Override
-  public String getDescription() {
-    return "gateway columns and indexes";
-  }
-
-  @Override
-  public Integer getChecksum() {
-    return null;
-  }
-
-  @Override
-  public boolean canExecuteInTransaction() {
-    return true;
   }
 }

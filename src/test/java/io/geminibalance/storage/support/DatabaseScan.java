@@ -44,29 +44,50 @@ public final class DatabaseScan {
 
   /** Every table's column names (first entry) and rows as text, in a stable order: to compare before and after. */
   public static Map<String, List<List<String>>> rows(TestDatabase database) throws SQLException {
-    Map<String, List<List<String>>> result = new TreeMap<>();
     try (Connection connection = database.connect()) {
-      for (String table : tables(connection)) {
-        List<List<String>> rows = new ArrayList<>();
-        try (Statement statement = connection.createStatement();
-            ResultSet set = statement.executeQuery("SELECT * FROM " + table + " ORDER BY 1")) {
-          ResultSetMetaData meta = set.getMetaData();
-          List<String> columns = new ArrayList<>();
-          for (int i = 1; i <= meta.getColumnCount(); i++) {
-            columns.add(meta.getColumnName(i));
-          }
-          rows.add(columns);
-          while (set.next()) {
-            List<String> row = new ArrayList<>();
-            for (int i = 1; i <= meta.getColumnCount(); i++) {
-              row.add(text(set, i));
-            }
-            rows.add(row);
-          }
-        }
-        result.put(table, rows);
-      }
+      return rows(connection);
     }
+  }
+
+  /** As {@link #rows(TestDatabase)}, for a database a test reaches on its own (a gateway's SQLite file). */
+  public static Map<String, List<List<String>>> rows(Connection connection) throws SQLException {
+    Map<String, List<List<String>>> result = new TreeMap<>();
+    for (String table : tables(connection)) {
+      List<List<String>> rows = new ArrayList<>();
+      try (Statement statement = connection.createStatement();
+          ResultSet set = statement.executeQuery("SELECT * FROM " + table + " ORDER BY 1")) {
+        ResultSetMetaData meta = set.getMetaData();
+        List<String> columns = new ArrayList<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+          columns.add(meta.getColumnName(i));
+        }
+        rows.add(columns);
+        while (set.next()) {
+          List<String> row = new ArrayList<>();
+          for (int i = 1; i <= meta.getColumnCount(); i++) {
+            row.add(text(set, i));
+          }
+          rows.add(row);
+        }
+      }
+      result.put(table, rows);
+    }
+    return result;
+  }
+
+  /** Per {@code table.column}: the text of every row's value, one per line (null as an empty line). */
+  public static Map<String, String> columns(Connection connection) throws SQLException {
+    Map<String, String> result = new TreeMap<>();
+    rows(connection).forEach((table, rows) -> {
+      List<String> columns = rows.get(0);
+      for (int i = 0; i < columns.size(); i++) {
+        StringBuilder text = new StringBuilder();
+        for (List<String> row : rows.subList(1, rows.size())) {
+          text.append(row.get(i) == null ? "" : row.get(i)).append('\n');
+        }
+        result.put(table + "." + columns.get(i), text.toString());
+      }
+    });
     return result;
   }
 

@@ -1,0 +1,42 @@
+package io.geminibalance.storage.jdbc;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Locale;
+
+/**
+ * What a database already has, from JDBC metadata, for the Java migrations that must be idempotent
+ * on every engine (neither MySQL nor SQLite offers ADD COLUMN IF NOT EXISTS). Names are compared
+ * ignoring case: engines report them in upper or lower case.
+ */
+final class SchemaMetadata {
+  private SchemaMetadata() {}
+
+  static boolean columnExists(Connection connection, String table, String column) throws SQLException {
+    DatabaseMetaData meta = connection.getMetaData();
+    try (ResultSet rows = meta.getColumns(connection.getCatalog(), connection.getSchema(), table, null)) {
+      while (rows.next()) {
+        if (column.equalsIgnoreCase(rows.getString("COLUMN_NAME"))) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** @param index in lower case, as our migrations name indexes */
+  static boolean indexExists(Connection connection, String table, String index) throws SQLException {
+    DatabaseMetaData meta = connection.getMetaData();
+    try (ResultSet rows = meta.getIndexInfo(connection.getCatalog(), connection.getSchema(), table, false, true)) {
+      while (rows.next()) {
+        String name = rows.getString("INDEX_NAME");
+        if (name != null && index.equals(name.toLowerCase(Locale.ROOT))) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+}
