@@ -167,19 +167,12 @@ class AdminTokenTest {
 
   /** The command masks what it prints: a secret pasted into another setting is not echoed. */
   @Test
-  void theOperatorCommandsErrorsAreMasked() throws Exception {
+  void theOperatorCommandsErrorsAreMasked() {
     String token = "sk-pasted-admin-token-0042";
-    Path workDir = Files.createTempDirectory("gb-rotate-");
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder command = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "io.geminibalance.app.Main", "--rotate-admin-token")
-        .directory(workDir.toFile()).redirectErrorStream(true);
-    command.environment().put("AUTH_TOKEN", token);
-    command.environment().put("DATABASE_TYPE", token);
-    Process process = command.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(output).isEqualTo(2);
+    MainProcess.Outcome run = MainProcess.run(Map.of("AUTH_TOKEN", token, "DATABASE_TYPE", token),
+        Duration.ofSeconds(60), "--rotate-admin-token");
+    String output = run.output();
+    assertThat(run.exitCode()).as(output).isEqualTo(2);
     assertThat(output).contains("Configuration error: DATABASE_TYPE: ").contains("...0042").doesNotContain(token);
   }
 

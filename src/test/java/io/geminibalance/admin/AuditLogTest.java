@@ -100,7 +100,7 @@ class AuditLogTest {
   /** A PUT that sets values to what they already are (a settings page saved whole) changes nothing: no row. */
   @Test
   void onlySettingsWhoseValueChangesAreRecordedAndAPutChangingNothingWritesNoRow() {
-    try (CapturedOutput out = new CapturedOutput(); GatewayHarness h = GatewayHarness.start()) {
+    try (LogCapture out = new LogCapture(); GatewayHarness h = GatewayHarness.start()) {
       String unchanged = "{\"MAX_RETRIES\":3,\"BASE_URL\":\"" + h.fake.baseUrl() + "\","
           + "\"ALLOWED_TOKENS\":\"" + CLIENT_TOKEN + "\",\"AUTH_TOKEN\":\"" + ADMIN_TOKEN + "\","
           + "\"API_KEYS\":[\"" + GatewayHarness.KEY_C + "\",\"" + GatewayHarness.KEY_B + "\",\""
