@@ -1,5 +1,6 @@
 package io.geminibalance.requestlog;
 
+import io.geminibalance.logging.RateLimitedWarning;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geminibalance.keypool.KeyOutcome.RateLimited;
 import io.geminibalance.keypool.KeyOutcome.RateLimited.QuotaWindow;
+import io.geminibalance.testing.LogEvents;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -158,6 +159,29 @@ class ModelStateBoundsTest {
     assertThat(unknown.lane()).isEqualTo(QuotaKeyPool.UNLISTED);
     listed.release(unknown, KeyOutcome.SUCCESS);
     assertThat(Keys.lease(listed, "gemini-new").lane()).isEqualTo(QuotaKeyPool.OVERFLOW);
+  }
+
+  @Test
+  void reachingMaxModelsIsWarnedAtOnceThenAtMostOnceAMinute() {
+    QuotaKeyPool pool = pool(2, env("MAX_MODELS", "2", "DEFAULT_RPM", "0", "DEFAULT_RPD", "0"),
+        ModelAdmission.EVERY_MODEL);
+    try (LogEvents log = LogEvents.of(QuotaKeyPool.class)) {
+      Keys.send(pool, "model-a");
+      Keys.send(pool, "model-b");
+      assertThat(log.warnings()).isEmpty();
+      for (int i = 0; i < 46; i++) {
+        assertThat(Keys.send(pool, "beyond-" + i).lane()).isEqualTo(QuotaKeyPool.OVERFLOW);
+      }
+      assertThat(log.warnings()).singleElement().asString()
+          .startsWith("MAX_MODELS (2) models have quota state").contains("beyond-0 ");
+      clock.advance(59_999);
+      Keys.send(pool, "beyond-46");
+      assertThat(log.warnings()).hasSize(1);
+      clock.advance(1);
+      Keys.send(pool, "beyond-47");
+      assertThat(log.warnings()).hasSize(2).last().asString()
+          .contains("beyond-47 ").endsWith("(46 similar warnings suppressed)");
+    }
   }
 
   @Test
