@@ -339,6 +339,11 @@ public final class QuotaKeyPool implements KeyPool {
         }
       }
       case OutcomeVerdict.Ignore i -> { }
+      case OutcomeVerdict.GiveBack g -> {
+        slot.cell.giveBack(lease.acquiredAtMillis(), now);
+        lane.wake(slot, now);
+        notifyAvailable(lane.model);
+      }
     }
   }
 

@@ -93,6 +93,44 @@ class ModelStateBoundsTest {
   }
 
   @Test
+  void googles404sForMadeUpNamesLeaveTheSharedLanesMinuteAndDayAsTheyWere() {
+    QuotaKeyPool pool = pool(3, env("DEFAULT_RPM", "5", "DEFAULT_RPD", "100"), LISTED);
+    for (int i = 1; i <= 100; i++) { // far beyond 5 RPM x 3 keys: each is given back
+      KeyLease lease = Keys.lease(pool, "zz-made-up-" + i);
+      assertThat(lease.lane()).isEqualTo(QuotaKeyPool.UNLISTED);
+      pool.release(lease, KeyOutcome.NOT_FOUND);
+    }
+    assertThat(unlisted(pool)).satisfies(lane -> {
+      assertThat(lane.usable()).isEqualTo(3);
+      assertThat(lane.remainingToday()).isEqualTo(300);
+    });
+    // A request Google did count still counts, in the shared lane as in the model's own.
+    pool.release(Keys.lease(pool, "gemini-unlisted-preview"), KeyOutcome.SUCCESS);
+    assertThat(unlisted(pool).remainingToday()).isEqualTo(299);
+    pool.release(Keys.lease(pool, "zz-server-error"), KeyOutcome.NEUTRAL);
+    assertThat(unlisted(pool).remainingToday()).isEqualTo(298);
+  }
+
+  @Test
+  void a404InAModelsOwnLaneIsGivenBackToo() {
+    QuotaKeyPool pool = pool(1, env("DEFAULT_RPM", "1", "DEFAULT_RPD", "10"), LISTED);
+    Keys.send(pool, KNOWN);
+    clock.advance(60_000);
+    for (int i = 0; i < 5; i++) {
+      pool.release(Keys.lease(pool, KNOWN), KeyOutcome.NOT_FOUND); // retired by Google meanwhile
+    }
+    assertThat(pool.quotaSnapshot().keys()).singleElement().satisfies(row -> {
+      assertThat(row.usedThisMinute()).isZero();
+      assertThat(row.usedToday()).isEqualTo(1);
+    });
+  }
+
+  private static QuotaSnapshot.ModelTotals unlisted(QuotaKeyPool pool) {
+    return pool.quotaSnapshot().sharedLanes().stream()
+        .filter(lane -> lane.model().equals(QuotaKeyPool.UNLISTED)).findFirst().orElseThrow();
+  }
+
+  @Test
   void aModelThatAnswers2xxGetsItsOwnLane() {
     QuotaKeyPool pool = pool(2, UNLIMITED, LISTED);
     KeyLease first = Keys.lease(pool, "gemini-unlisted-preview");
