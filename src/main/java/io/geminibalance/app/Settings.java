@@ -25,6 +25,7 @@ final class Settings {
     io.geminibalance.relay.ImageLimits.from(config);
     upstreamPool(config);
     errorLogBodyMaxBytes(config);
+    errorLogQueueBytes(config);
     adminAuthFailuresPerMinute(config);
     clientLimits(config);
     io.geminibalance.server.EdgePolicy.from(config.values());
@@ -36,6 +37,12 @@ final class Settings {
   static int errorLogBodyMaxBytes(GatewayConfig config) {
     return 1024 * config.values().integer("ERROR_LOG_REQUEST_BODY_MAX_KB",
         io.geminibalance.requestlog.RequestBodyExcerpt.DEFAULT_MAX_BYTES / 1024, 1, 65_536);
+  }
+
+  /** ERROR_LOG_QUEUE_MB (default 16, up to 4 GiB) in bytes: what error-log rows waiting may hold. */
+  static long errorLogQueueBytes(GatewayConfig config) {
+    return 1024L * 1024 * config.values().integer("ERROR_LOG_QUEUE_MB",
+        (int) (io.geminibalance.requestlog.ErrorLogMemory.DEFAULT_MAX_BYTES / (1024 * 1024)), 1, 4096);
   }
 
   /** Failed admin authentications allowed per client address and minute (then 429 until the minute is over). */
