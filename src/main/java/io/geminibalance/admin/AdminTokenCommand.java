@@ -1,5 +1,6 @@
 package io.geminibalance.admin;
 
+import io.geminibalance.requestlog.SecretRedactor;
 import io.geminibalance.requestlog.TokenFingerprints;
 import io.geminibalance.storage.AdminTokenStore;
 import io.geminibalance.storage.AuditLogStore;
@@ -37,16 +38,19 @@ public final class AdminTokenCommand {
     try {
       String savedAuthToken = blankToNull(settings.loadAll().join().get("AUTH_TOKEN"));
       if (savedAuthToken != null) {
+        SecretRedactor.process().register(savedAuthToken);
         audit.record(AdminCaller.OPERATOR, "settings.revert",
             List.of(AuditChanges.of("AUTH_TOKEN", savedAuthToken, envAuthToken))).join();
         settings.delete("AUTH_TOKEN").join();
         err.println("Removed the AUTH_TOKEN saved through the admin API.");
       }
-      String token = new AdminTokens(tokens, audit, out, fingerprints).rotate(AdminCaller.OPERATOR).join();
+      AdminTokens adminTokens = new AdminTokens(tokens, audit, out, fingerprints);
+      adminTokens.load();
+      String token = adminTokens.rotate(AdminCaller.OPERATOR).join();
       AdminTokens.announce(out, token);
     } catch (CompletionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      err.println("Cannot rotate the admin token: " + cause.getMessage());
+      err.println("Cannot rotate the admin token: " + SecretRedactor.process().redact(cause.getMessage()));
       return 1;
     }
     if (envAuthToken != null) {

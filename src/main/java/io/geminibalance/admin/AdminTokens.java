@@ -53,7 +53,7 @@ public final class AdminTokens {
    * ALLOWED_TOKENS entry is no longer the admin token, and how to keep gemini-balance's way.
    */
   public void start(GatewayConfig config) {
-    generated = store.load().join().map(AdminCredential::ofStoredHash).orElse(null);
+    load();
     if (config.authToken() != null) {
       return;
     }
@@ -69,6 +69,14 @@ public final class AdminTokens {
           + " To keep gemini-balance's behaviour, set AUTH_TOKEN to that entry.",
           ApiKey.mask(config.allowedTokens().get(0)));
     }
+  }
+
+  /**
+   * Loads the stored hash (blocking), so a rotation knows whether it replaces a token: {@link
+   * #start} does, and so must the operator's command, or its audit row would say "(unset)".
+   */
+  public void load() {
+    generated = store.load().join().map(AdminCredential::ofStoredHash).orElse(null);
   }
 
   private void generateAtStart() {

@@ -39,6 +39,22 @@ final class AuditChanges {
     return changes;
   }
 
+  /**
+   * Whether the value in force stays the same: equal once trimmed, or for a list of secrets the
+   * same items (what {@link #of} shows as {@value #UNCHANGED}). Compared on the values, not on
+   * what {@link #of} shows, which for a plain setting could be the text "(unchanged)" itself.
+   */
+  static boolean unchanged(String name, String before, String after) {
+    String old = blankToNull(before);
+    String next = blankToNull(after);
+    if (Objects.equals(old, next)) {
+      return true;
+    }
+    boolean secret = SettingsCatalog.find(name).map(SettingsCatalog.Definition::secret).orElse(true);
+    return secret && !isObject(old) && !isObject(next) && (isList(old) || isList(next))
+        && new LinkedHashSet<>(items(name, old)).equals(new LinkedHashSet<>(items(name, next)));
+  }
+
   static AuditEntry.Change of(String name, String before, String after) {
     boolean secret = SettingsCatalog.find(name).map(SettingsCatalog.Definition::secret).orElse(true);
     String old = blankToNull(before);

@@ -9,6 +9,7 @@ import io.geminibalance.storage.AuditEntry;
 import io.geminibalance.storage.SettingsStore;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -136,16 +137,25 @@ public final class SettingsService {
     }
   }
 
-  /** The masked changes of a PUT; API_KEYS is compared with the stored key set, which it replaces. */
+  /**
+   * The masked changes of a PUT: only settings whose value in force changes, so a PUT that sets
+   * everything to what it already is (a settings page saved whole) writes no audit row and no WARN
+   * line, and a real change is not buried among rows that changed nothing. API_KEYS is compared
+   * with the stored key set, which it replaces.
+   */
   private List<AuditEntry.Change> updateChanges(Map<String, String> changes, Map<String, String> saved,
       Map<String, String> merged, List<String> storedKeys, GatewayConfig next) {
     Map<String, String> before = inForce(saved);
     Map<String, String> after = inForce(merged);
     List<AuditEntry.Change> result = new ArrayList<>();
     for (String name : changes.keySet()) {
-      result.add(name.equals("API_KEYS") && storedKeys != null
-          ? AuditChanges.list(name, storedKeys, next.apiKeys())
-          : AuditChanges.of(name, before.get(name), after.get(name)));
+      if (name.equals("API_KEYS") && storedKeys != null) {
+        if (!new HashSet<>(storedKeys).equals(new HashSet<>(next.apiKeys()))) {
+          result.add(AuditChanges.list(name, storedKeys, next.apiKeys()));
+        }
+      } else if (!AuditChanges.unchanged(name, before.get(name), after.get(name))) {
+        result.add(AuditChanges.of(name, before.get(name), after.get(name)));
+      }
     }
     return result;
   }

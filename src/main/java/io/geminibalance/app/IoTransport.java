@@ -62,7 +62,7 @@ public final class IoTransport {
     }
     Transport transport = transports.get(name);
     if (!usable(transport)) {
-      throw new ConfigException(SETTING, SETTING + ": '" + requested + "' is not available here ("
+      throw new ConfigException(SETTING, SETTING + ": " + ConfigException.quoted(requested) + " is not available here ("
           + whyNot(transport) + "); use auto to fall back to NIO");
     }
     return new Choice(name, transport, null);

@@ -23,12 +23,13 @@ public final class Main {
     useNettyPooledAllocator();
     skipNettyLeakSampling();
     Map<String, String> raw = EnvSource.load(Path.of("."), System.getenv());
+    // Before anything can print a message: the operator's command too may quote a secret.
+    ConfiguredSecrets.registerRaw(raw, SecretRedactor.process());
     if (java.util.Arrays.asList(args).contains(AdminTokenCommand.FLAG)) {
       System.exit(rotateAdminToken(raw));
       return;
     }
     IoTransport.Choice transport;
-    ConfiguredSecrets.registerRaw(raw, SecretRedactor.process());
     try {
       LogLevels.apply(GatewayConfig.from(raw).logLevel());
       transport = IoTransport.choose(raw);
@@ -73,10 +74,10 @@ public final class Main {
       return AdminTokenCommand.run(storage.settings(), storage.adminToken(), storage.auditLog(),
           storage.tokenFingerprints(), raw, System.out, System.err);
     } catch (ConfigException e) {
-      System.err.println("Configuration error: " + e.getMessage());
+      System.err.println("Configuration error: " + SecretRedactor.process().redact(e.getMessage()));
       return 2;
     } catch (RuntimeException e) {
-      System.err.println("Cannot rotate the admin token: " + e.getMessage());
+      System.err.println("Cannot rotate the admin token: " + SecretRedactor.process().redact(e.getMessage()));
       return 1;
     }
   }

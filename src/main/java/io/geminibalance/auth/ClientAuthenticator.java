@@ -40,46 +40,43 @@ public final class ClientAuthenticator {
 
   /**
    * Replaces the accepted client tokens and the admin credential. The admin token is accepted on
-   * the data plane as well; when it is AUTH_TOKEN it is usually among {@code newTokens} too.
+   * the data plane as well, but never as a client token: a token in {@code newTokens} that is the
+   * admin credential (AUTH_TOKEN is among the client tokens, and gemini-balance users often list it
+   * in ALLOWED_TOKENS too) is left out here and checked through {@link #admin} only, so the data
+   * plane applies the admin failure throttle to it like the admin API does.
    */
   public void update(Collection<String> newTokens, AdminCredential admin) {
     this.state = new State(newTokens.stream()
         .filter(t -> !t.isBlank())
+        .filter(t -> admin == null || !admin.matches(t))
         .map(t -> new Token(t.getBytes(StandardCharsets.UTF_8), fingerprints.of(t)))
         .toList(), admin);
   }
 
-  public boolean accepts(String candidate) {
-    return identify(candidate) != null;
-  }
-
   /**
-   * The log identity of {@code candidate} when it is an accepted token, else {@code null}. Every
-   * token is compared, whatever matched, so timing does not tell which one did.
+   * The log identity of {@code candidate} when it is a client token, else {@code null} (the admin
+   * token included: see {@link #admin}). Every token is compared, whatever matched, so timing does
+   * not tell which one did. Nothing is hashed: a client with a valid token pays only the compares.
    */
-  public KeyIdentity identify(String candidate) {
+  public KeyIdentity client(String candidate) {
     if (candidate == null || candidate.isEmpty()) {
       return null;
     }
-    State current = state;
     byte[] given = candidate.getBytes(StandardCharsets.UTF_8);
     KeyIdentity match = null;
-    for (Token token : current.tokens()) {
+    for (Token token : state.tokens()) {
       if (MessageDigest.isEqual(token.bytes(), given)) {
         match = token.identity();
       }
-    }
-    // Hashed only when no client token matched: a client with a valid token pays nothing more.
-    // The timing then tells "client token" from "admin token or none", which the caller knows.
-    if (match == null && current.admin() != null && current.admin().matches(candidate)) {
-      match = fingerprints.of(candidate);
     }
     return match;
   }
 
   /**
-   * The identity of {@code candidate} when it is the admin token in force (the admin API's check),
-   * else {@code null}. Client tokens are not enough.
+   * The identity of {@code candidate} when it is the admin token in force, else {@code null}.
+   * Client tokens are not enough. Hashes the candidate: callers on the data plane ask this only
+   * when {@link #client} did not match (the timing then tells "client token" from "anything else",
+   * which the caller knows), and after the admin failure throttle.
    */
   public KeyIdentity admin(String candidate) {
     AdminCredential admin = state.admin();

@@ -4,7 +4,8 @@ package io.geminibalance.config;
  * A setting with a bad value. The message is one line: {@code NAME: 'value' (expected: ...)}, where
  * the value of a secret setting ({@link SecretSettings}) is never shown and any other value is
  * shown with control characters escaped (so it cannot forge log lines) and cut at
- * {@value #SHOWN_CHARS} characters.
+ * {@value #SHOWN_CHARS} characters. Only quoted values are cut: what the code words itself (the
+ * expectation, an instruction) is shown whole, however long.
  */
 public final class ConfigException extends RuntimeException {
   private static final int SHOWN_CHARS = 200;
@@ -16,21 +17,40 @@ public final class ConfigException extends RuntimeException {
 
   /**
    * For a message already worded by the caller, starting with the name; control characters are
-   * escaped. The caller words a secret setting's message without its value; a message from code
-   * that quotes values goes through {@link #quoting} instead.
+   * escaped, and nothing is cut. The caller words a secret setting's message without its value,
+   * and quotes any other value with {@link #quoted}; a message from code that quotes values in its
+   * own way goes through {@link #quoting} instead.
    */
   public ConfigException(String name, String message) {
-    this(name, escaped(message), true);
+    this(name, escaped(message, Integer.MAX_VALUE), true);
   }
 
   /**
    * For a message in the {@code NAME: 'value' (expected: ...)} form from code that quotes the
    * value it rejects (the quota and queue settings): replaced by one without the value when the
-   * setting is secret.
+   * setting is secret; otherwise the quoted value is cut like any other, the rest kept whole. A
+   * message not in that form is cut as a whole, since the value in it cannot be told apart.
    */
   public static ConfigException quoting(String name, String message) {
-    return new ConfigException(name, SecretSettings.isSecret(name)
-        ? name + ": invalid value (not shown: secret setting)" : escaped(message), true);
+    if (SecretSettings.isSecret(name)) {
+      return new ConfigException(name, name + ": invalid value (not shown: secret setting)", true);
+    }
+    String text = message == null ? "" : message;
+    int open = text.indexOf(": '");
+    int close = text.lastIndexOf("' (");
+    if (open < 0 || close < open + 3) {
+      return new ConfigException(name, escaped(text), true);
+    }
+    return new ConfigException(name, escaped(text.substring(0, open + 2), Integer.MAX_VALUE)
+        + quoted(text.substring(open + 3, close)) + escaped(text.substring(close + 1), Integer.MAX_VALUE), true);
+  }
+
+  /**
+   * A value as a message quotes it: {@code 'value'}, control characters escaped, cut at
+   * {@value #SHOWN_CHARS} characters. Never for a secret setting's value.
+   */
+  public static String quoted(String value) {
+    return "'" + escaped(value) + "'";
   }
 
   /** A problem with part of a setting, worded by the caller without the value. */
@@ -51,16 +71,21 @@ public final class ConfigException extends RuntimeException {
     if (SecretSettings.isSecret(name)) {
       return "value not shown (secret setting)";
     }
-    return "'" + escaped(value) + "'";
+    return quoted(value);
   }
 
-  /** The text with control characters escaped ({@code \n}, {@code \u0000}) and cut when long. */
+  /** A value with control characters escaped ({@code \n}, {@code \u0000}) and cut when long. */
   static String escaped(String text) {
+    return escaped(text, SHOWN_CHARS);
+  }
+
+  /** The text with control characters escaped, cut after {@code limit} characters. */
+  private static String escaped(String text, int limit) {
     if (text == null) {
       return "";
     }
-    StringBuilder out = new StringBuilder(Math.min(text.length(), SHOWN_CHARS) + 16);
-    for (int i = 0; i < text.length() && i < SHOWN_CHARS; i++) {
+    StringBuilder out = new StringBuilder(Math.min(text.length(), limit) + 16);
+    for (int i = 0; i < text.length() && i < limit; i++) {
       char c = text.charAt(i);
       switch (c) {
         case '\n' -> out.append("\\n");
@@ -75,7 +100,7 @@ public final class ConfigException extends RuntimeException {
         }
       }
     }
-    if (text.length() > SHOWN_CHARS) {
+    if (text.length() > limit) {
       out.append("... (").append(text.length()).append(" characters)");
     }
     return out.toString();

@@ -3,6 +3,7 @@ package io.geminibalance.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geminibalance.requestlog.SecretRedactor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,7 +104,10 @@ public final class ConfigValues {
   /**
    * Credentials (API keys, tokens) as a list: each must be printable ASCII without spaces, so it
    * travels in a header unchanged and cannot split one (a line break in a key would end the header
-   * and start another). A space usually means two keys pasted without a comma.
+   * and start another). A space usually means two keys pasted without a comma. Each must also be
+   * at least {@link SecretRedactor#MIN_REGISTERED_LENGTH} characters long: the log redactor does not
+   * mask shorter secrets (it would mask ordinary words too), so a shorter one would show whole in a
+   * message that quotes it (a token pasted into the wrong setting).
    */
   public List<String> credentials(String name) {
     List<String> items = list(name, List.of());
@@ -123,14 +127,21 @@ public final class ConfigValues {
   }
 
   private static void checkCredential(String name, String value, String which) {
+    String expected = "printable ASCII without spaces, at least " + SecretRedactor.MIN_REGISTERED_LENGTH
+        + " characters; separate several with commas";
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c < 0x21 || c > 0x7e) {
         String what = c == '\r' || c == '\n' ? "a line break" : c == ' ' ? "a space"
             : c < 0x20 || c == 0x7f ? "a control character" : "a character outside printable ASCII";
         throw ConfigException.problem(name, (which.isEmpty() ? "the value" : which.strip()) + " has " + what
-            + " at position " + (i + 1), "printable ASCII without spaces; separate several with commas");
+            + " at position " + (i + 1), expected);
       }
+    }
+    if (value.length() < SecretRedactor.MIN_REGISTERED_LENGTH) {
+      // Neither the value nor its length: a short secret is guessed all the easier.
+      throw ConfigException.problem(name, (which.isEmpty() ? "the value" : which.strip()) + " is shorter than "
+          + SecretRedactor.MIN_REGISTERED_LENGTH + " characters, too short to be masked in log lines", expected);
     }
   }
 
@@ -155,7 +166,7 @@ public final class ConfigValues {
       for (int i = 0; i < value.length(); i++) {
         char c = value.charAt(i);
         if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
-          throw ConfigException.problem(name, "the value of '" + field + "' has "
+          throw ConfigException.problem(name, "the value of " + ConfigException.quoted(field) + " has "
               + (c == '\r' || c == '\n' ? "a line break" : c > 0xff ? "a character that is not Latin-1" : "a control character")
               + " at position " + (i + 1), "header values without line breaks or control characters");
         }

@@ -26,8 +26,12 @@ import java.util.regex.Pattern;
 public final class SecretRedactor {
   private static final Pattern GOOGLE_KEY = Pattern.compile("AIza[0-9A-Za-z_-]{35}");
   private static final Pattern SK_TOKEN = Pattern.compile("sk-[0-9A-Za-z_-]{8,}");
-  /** Shorter registered secrets would mask ordinary words. Also the width of the look-up window. */
-  static final int MIN_REGISTERED_LENGTH = 8;
+  /**
+   * Shorter registered secrets would mask ordinary words. Also the width of the look-up window.
+   * The configuration refuses shorter keys and tokens ({@code ConfigValues.credentials}), so every
+   * one of them is masked.
+   */
+  public static final int MIN_REGISTERED_LENGTH = 8;
   private static final SecretRedactor PROCESS = new SecretRedactor();
 
   private final Set<String> registered = new HashSet<>();

@@ -1,8 +1,10 @@
 package io.geminibalance.server;
 
 import io.geminibalance.logging.RateLimitedWarning;
+import io.netty.util.NetUtil;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +15,10 @@ import org.slf4j.LoggerFactory;
  * Throttles failed admin authentications per client address, loopback included: after
  * ADMIN_AUTH_FAILURES_PER_MINUTE failures within a minute of the first one, every admin request
  * from that address gets 429 until that minute has passed, whatever its token, so guessing
- * AUTH_TOKEN online takes years. A successful authentication before that forgets the address.
+ * AUTH_TOKEN online takes years. A successful admin authentication before that forgets the
+ * address. The data plane, which accepts the admin token too, counts its failed authentications
+ * here as well and refuses every credential but a client token while the address is throttled
+ * ({@link AdminOnDataPlane}); otherwise it would be the way round this throttle.
  *
  * <p>Memory is bounded: at most {@value #MAX_TRACKED} addresses are tracked. Windows are kept in
  * the order they started, so expired ones are dropped from the head as new ones come; when all
@@ -21,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * like a single address. That fails closed: during a guessing attack from that many addresses at
  * once an admin at a new address may be refused for up to a minute too, but no one gets more
  * attempts than the limit allows per window.
+ *
+ * <p>An IPv6 client is counted by its /64, not its whole address: a single host is usually given
+ * a whole /64 and can pick any address in it, so per /128 it would get 10 guesses for each of up
+ * to {@value #MAX_TRACKED} addresses. IPv4 addresses count one by one (/32).
  *
  * <p>Admin requests are rare, so one lock is enough.
  */
@@ -76,7 +85,7 @@ public final class AdminThrottle {
   /** Seconds until {@code address} may try again (for Retry-After), or 0 when it may try now. */
   public synchronized long retryAfterSeconds(String address) {
     long now = nanoClock.getAsLong();
-    Window window = windowOf(address, now);
+    Window window = windowOf(key(address), now);
     if (window == null || expired(window, now) || window.failures < limit) {
       return 0;
     }
@@ -89,27 +98,29 @@ public final class AdminThrottle {
    * at WARN (at most one line every 10 s, however many addresses reach it).
    */
   public void failed(String address) {
-    if (count(address)) {
-      blockedWarning.warn("Admin API: too many failed authentications from {}; refusing its admin requests for up"
-          + " to a minute (ADMIN_AUTH_FAILURES_PER_MINUTE)", address);
+    String key = key(address);
+    if (count(key)) {
+      blockedWarning.warn("Too many failed authentications from {}; refusing the admin token and unknown"
+          + " credentials from it for up to a minute, client tokens still work (ADMIN_AUTH_FAILURES_PER_MINUTE)",
+          key);
     }
   }
 
   /** True when this failure reached the limit. */
-  private synchronized boolean count(String address) {
+  private synchronized boolean count(String key) {
     long now = nanoClock.getAsLong();
     dropExpired(now);
-    Window window = windowOf(address, now);
+    Window window = windowOf(key, now);
     if (window == null) {
       window = new Window(now);
-      windows.put(address, window);
+      windows.put(key, window);
     } else if (expired(window, now)) {
       window.start = now;
       window.failures = 0;
       if (window != overflow) {
         // Re-inserted at the tail, so the map stays ordered by window start.
-        windows.remove(address);
-        windows.put(address, window);
+        windows.remove(key);
+        windows.put(key, window);
       }
     }
     window.failures++;
@@ -118,16 +129,33 @@ public final class AdminThrottle {
 
   /** A successful authentication: the address starts afresh (the overflow window is shared and stays). */
   public synchronized void succeeded(String address) {
-    windows.remove(address);
+    windows.remove(key(address));
+  }
+
+  /**
+   * What failures are counted under: an IPv4 address as it is, an IPv6 address as its /64
+   * ({@code 2001:db8:0:7::/64}; an IPv4-mapped one as the IPv4 address), anything else (a Unix
+   * socket's "unknown") as it is. Parsed without DNS ({@link TrustedProxies#literal}).
+   */
+  static String key(String address) {
+    byte[] bytes = TrustedProxies.literal(address);
+    if (bytes == null) {
+      return address;
+    }
+    if (bytes.length == 4) {
+      return NetUtil.bytesToIpAddress(bytes);
+    }
+    Arrays.fill(bytes, 8, 16, (byte) 0);
+    return NetUtil.bytesToIpAddress(bytes) + "/64";
   }
 
   synchronized int trackedAddresses() {
     return windows.size();
   }
 
-  /** The address's window; beyond the cap, the shared overflow window; null when it has none. */
-  private Window windowOf(String address, long now) {
-    Window window = windows.get(address);
+  /** The key's window; beyond the cap, the shared overflow window; null when it has none. */
+  private Window windowOf(String key, long now) {
+    Window window = windows.get(key);
     if (window != null) {
       return window;
     }

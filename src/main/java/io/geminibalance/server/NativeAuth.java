@@ -9,28 +9,44 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Authenticates native Gemini calls: {@code ?key=}, {@code x-goog-api-key} or a Bearer token,
  * as the official SDKs and curl examples send them. Rejects in Google's error shape, from the
- * headers and query alone: the body is never read for a caller without a valid credential.
+ * headers and query alone: the body is never read for a caller without a valid credential. A
+ * credential that is not a client token goes through {@link AdminOnDataPlane} (the admin token,
+ * or a failure counted against the address).
  */
 final class NativeAuth implements Handler<RoutingContext> {
   static final String CLIENT = "client.masked";
   private final ClientAuthenticator authenticator;
+  private final AdminOnDataPlane admin;
 
-  NativeAuth(ClientAuthenticator authenticator) {
+  NativeAuth(ClientAuthenticator authenticator, AdminThrottle throttle) {
     this.authenticator = authenticator;
+    this.admin = new AdminOnDataPlane(authenticator, throttle);
   }
 
   @Override
   public void handle(RoutingContext rc) {
     String token = credential(rc);
-    KeyIdentity client;
     if (token == null) {
       Rejections.gemini(rc, 401,
           "Missing API key: send it in the x-goog-api-key header or the key query parameter.");
-    } else if ((client = authenticator.identify(token)) == null) {
-      Rejections.gemini(rc, 401, "API key not valid for this gateway.");
-    } else {
+      return;
+    }
+    KeyIdentity client = authenticator.client(token);
+    if (client != null) {
       rc.put(CLIENT, client);
       rc.next();
+      return;
+    }
+    switch (admin.check(rc, token)) {
+      case AdminOnDataPlane.Admin accepted -> {
+        rc.put(CLIENT, accepted.identity());
+        rc.next();
+      }
+      case AdminOnDataPlane.Throttled throttled -> {
+        rc.response().putHeader("retry-after", Long.toString(throttled.retryAfterSeconds()));
+        Rejections.gemini(rc, 429, AdminOnDataPlane.throttledMessage(throttled.retryAfterSeconds()));
+      }
+      case AdminOnDataPlane.Refused refused -> Rejections.gemini(rc, 401, "API key not valid for this gateway.");
     }
   }
 

@@ -31,7 +31,12 @@ final class Rejections {
 
   /** An error in OpenAI's shape, of type {@code invalid_request_error}. */
   static void openAi(RoutingContext rc, int status, String message, String code) {
-    send(rc, status, OpenAiResponses.errorBody(message, "invalid_request_error", null, code));
+    openAi(rc, status, message, "invalid_request_error", code);
+  }
+
+  /** An error in OpenAI's shape, of the given type ({@code rate_limit_error} for a 429). */
+  static void openAi(RoutingContext rc, int status, String message, String type, String code) {
+    send(rc, status, OpenAiResponses.errorBody(message, type, null, code));
   }
 
   static void send(RoutingContext rc, int status, String body) {

@@ -61,7 +61,7 @@ public final class Routes {
         deps.clientLimits().bodyTimeoutMillis());
     Intake dataIntake = Intake.dataPlane(deps.edge());
     router.get("/health").handler(rc -> rc.json(deps.health().get()));
-    NativeAuth nativeAuth = new NativeAuth(deps.authenticator());
+    NativeAuth nativeAuth = new NativeAuth(deps.authenticator(), deps.adminThrottle());
     for (String prefix : NATIVE_PREFIXES) {
       router.route(prefix + "/*")
           .handler(dataIntake)
@@ -78,7 +78,7 @@ public final class Routes {
     router.get("/api/pool").handler(rc -> rc.json(deps.pool().get()));
     router.get("/api/audit").handler(deps.auditApi()::list);
     router.post("/api/admin-token/rotate").handler(deps.adminTokenApi()::rotate);
-    OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator());
+    OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle());
     router.route(COMPAT_PREFIX + "/*")
         .handler(dataIntake)
         .handler(openAiAuth)

@@ -1,5 +1,6 @@
 package io.geminibalance.server;
 
+import io.geminibalance.config.ConfigException;
 import io.netty.util.NetUtil;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
@@ -71,7 +72,7 @@ public final class TrustedProxies {
     int slash = entry.indexOf('/');
     byte[] address = literal(slash < 0 ? entry : entry.substring(0, slash));
     if (address == null) {
-      throw new IllegalArgumentException("'" + entry + "' is not an IP address or CIDR block");
+      throw new IllegalArgumentException(ConfigException.quoted(entry) + " is not an IP address or CIDR block");
     }
     int bits = address.length * 8;
     int prefix = bits;
@@ -82,7 +83,7 @@ public final class TrustedProxies {
         prefix = -1;
       }
       if (prefix < 0 || prefix > bits) {
-        throw new IllegalArgumentException("'" + entry + "' has a prefix length outside 0-" + bits);
+        throw new IllegalArgumentException(ConfigException.quoted(entry) + " has a prefix length outside 0-" + bits);
       }
     }
     for (int bit = prefix; bit < bits; bit++) {

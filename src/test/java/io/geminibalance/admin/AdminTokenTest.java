@@ -166,7 +166,29 @@ class AdminTokenTest {
       JsonObject newest = audit.getJsonArray("entries").getJsonObject(0);
       assertThat(newest.getString("action")).isEqualTo("admin_token.rotate");
       assertThat(newest.getString("clientAddress")).isEqualTo("command-line");
+      JsonObject change = newest.getJsonArray("changes").getJsonObject(0);
+      assertThat(change.getString("setting")).isEqualTo(AuditLog.GENERATED_ADMIN_TOKEN);
+      assertThat(change.getString("old")).as("the command replaced a stored token").isEqualTo("previous generated token");
+      assertThat(change.getString("new")).startsWith("new token, fingerprint ");
     }
+  }
+
+  /** The command masks what it prints: a secret pasted into another setting is not echoed. */
+  @Test
+  void theOperatorCommandsErrorsAreMasked() throws Exception {
+    String token = "sk-pasted-admin-token-0042";
+    Path workDir = Files.createTempDirectory("gb-rotate-");
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder command = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        "io.geminibalance.app.Main", "--rotate-admin-token")
+        .directory(workDir.toFile()).redirectErrorStream(true);
+    command.environment().put("AUTH_TOKEN", token);
+    command.environment().put("DATABASE_TYPE", token);
+    Process process = command.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isEqualTo(2);
+    assertThat(output).contains("Configuration error: DATABASE_TYPE: ").contains("...0042").doesNotContain(token);
   }
 
   @Test
@@ -195,6 +217,12 @@ class AdminTokenTest {
     try (GatewayHarness h = GatewayHarness.start(noEnvAuthToken, db)) {
       assertThat(getConfig(h, rotated).statusCode()).isEqualTo(200);
       assertThat(getConfig(h, "saved-admin-token-lost-0001").statusCode()).isEqualTo(401);
+      JsonObject rotation = new JsonObject(h.get("/api/audit", "authorization", "Bearer " + rotated).body())
+          .getJsonArray("entries").getJsonObject(0);
+      assertThat(rotation.getString("action")).isEqualTo("admin_token.rotate");
+      assertThat(rotation.getJsonArray("changes").getJsonObject(0).getString("old"))
+          .as("the generated token made at the first start was replaced, not '(unset)'")
+          .isEqualTo("previous generated token");
     }
   }
 

@@ -19,6 +19,21 @@ class AuditChangesTest {
   }
 
   @Test
+  void unchangedComparesValuesInForceNotWhatTheRowShows() {
+    assertThat(AuditChanges.unchanged("MAX_RETRIES", "3", " 3 ")).isTrue();
+    assertThat(AuditChanges.unchanged("MAX_RETRIES", "3", "1")).isFalse();
+    assertThat(AuditChanges.unchanged("TEST_MODEL", "m", "(unchanged)")).as("a value that reads like the marker")
+        .isFalse();
+    assertThat(AuditChanges.unchanged("TEST_MODEL", null, "")).isTrue();
+    assertThat(AuditChanges.unchanged("AUTH_TOKEN", "first-token-abcd", "first-token-abcd")).isTrue();
+    assertThat(AuditChanges.unchanged("AUTH_TOKEN", "first-token-abcd", "other-token-abcd")).isFalse();
+    assertThat(AuditChanges.unchanged("ALLOWED_TOKENS", "[\"token-one-1111\",\"token-two-2222\"]",
+        "token-two-2222, token-one-1111")).as("the same tokens, another form").isTrue();
+    assertThat(AuditChanges.unchanged("ALLOWED_TOKENS", "token-one-1111", "token-one-1111,token-two-2222")).isFalse();
+    assertThat(AuditChanges.unchanged("CUSTOM_HEADERS", "{\"x\":\"1\"}", "{\"x\":\"2\"}")).isFalse();
+  }
+
+  @Test
   void aSecretShowsItsLastFourOnlyWhenLongEnough() {
     assertThat(AuditChanges.of("AUTH_TOKEN", "old-admin-token-aaaa", "new-admin-token-bbbb"))
         .isEqualTo(new AuditEntry.Change("AUTH_TOKEN", "...aaaa", "...bbbb"));

@@ -96,6 +96,30 @@ class AuditLogTest {
     }
   }
 
+  /** A PUT that sets values to what they already are (a settings page saved whole) changes nothing: no row. */
+  @Test
+  void onlySettingsWhoseValueChangesAreRecordedAndAPutChangingNothingWritesNoRow() {
+    try (CapturedOutput out = new CapturedOutput(); GatewayHarness h = GatewayHarness.start()) {
+      String unchanged = "{\"MAX_RETRIES\":3,\"BASE_URL\":\"" + h.fake.baseUrl() + "\","
+          + "\"ALLOWED_TOKENS\":\"" + CLIENT_TOKEN + "\",\"AUTH_TOKEN\":\"" + ADMIN_TOKEN + "\","
+          + "\"API_KEYS\":[\"" + GatewayHarness.KEY_C + "\",\"" + GatewayHarness.KEY_B + "\",\""
+          + GatewayHarness.KEY_A + "\"],\"CUSTOM_HEADERS\":{}}";
+      assertThat(AdminTokenTest.put(h, ADMIN_TOKEN, unchanged).statusCode()).isEqualTo(200);
+      assertThat(AdminTokenTest.put(h, ADMIN_TOKEN, unchanged).statusCode()).as("saved now, the same again")
+          .isEqualTo(200);
+      assertThat(audit(h, "").getLong("total")).isZero();
+      assertThat(out.logLines()).noneMatch(line -> line.contains("Admin change"));
+
+      assertThat(AdminTokenTest.put(h, ADMIN_TOKEN, "{\"MAX_RETRIES\":1,\"TEST_MODEL\":\"gemini-2.5-flash-lite\","
+          + "\"ALLOWED_TOKENS\":[\"" + CLIENT_TOKEN + "\"]}").statusCode()).isEqualTo(200);
+      JsonObject page = audit(h, "");
+      assertThat(page.getLong("total")).isEqualTo(1);
+      Map<String, JsonObject> changes = changesBySetting(page.getJsonArray("entries").getJsonObject(0));
+      assertThat(changes.keySet()).containsExactly("MAX_RETRIES");
+      assertThat(changes.get("MAX_RETRIES").getString("new")).isEqualTo("1");
+    }
+  }
+
   @Test
   void theAuditLogIsPagedNewestFirstWithALimitCap() {
     try (GatewayHarness h = GatewayHarness.start()) {

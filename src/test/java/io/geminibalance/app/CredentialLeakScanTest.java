@@ -61,9 +61,11 @@ class CredentialLeakScanTest {
   private static final String RUNTIME_TOKEN = "sk-Wd3Qa7Zx1Cv5Bn9Mk2Lj6Hg0Fd4Sa8Pq";
   private static final String RUNTIME_ODD_TOKEN = "rtok-5Wd3Qa";
   private static final String NEW_ADMIN = "nadm-3Kx8Yv1Q";
+  // Too short for the redactor (7 characters): refused as a token, and never echoed while refused.
+  private static final String SHORT_TOKEN = "tok7abc";
 
   private static final List<String> SECRETS = List.of(KEY_1, KEY_2, KEY_3, ODD_KEY, TOKEN, ODD_TOKEN, ADMIN,
-      RUNTIME_KEY, RUNTIME_ODD_KEY, RUNTIME_TOKEN, RUNTIME_ODD_TOKEN, NEW_ADMIN);
+      RUNTIME_KEY, RUNTIME_ODD_KEY, RUNTIME_TOKEN, RUNTIME_ODD_TOKEN, NEW_ADMIN, SHORT_TOKEN);
   private static final String GENERATE = "/v1beta/models/%s:generateContent";
   private static final String STREAM = "/v1beta/models/%s:streamGenerateContent?alt=sse";
 
@@ -236,6 +238,12 @@ class CredentialLeakScanTest {
     admin(h, ADMIN, "{\"TIME_OUT\":\"" + KEY_2 + "\"}", 400);
     admin(h, ADMIN, "{\"ALLOWED_TOKENS\":[\"" + RUNTIME_ODD_TOKEN + "\"],\"TEST_MODEL\":\"" + RUNTIME_ODD_TOKEN
         + "\",\"MAX_FAILURES\":\"" + RUNTIME_ODD_TOKEN + "\"}", 400);
+    // A token too short to be masked: refused before the setting it was also pasted into can quote it.
+    admin(h, ADMIN, "{\"ALLOWED_TOKENS\":[\"" + TOKEN + "\",\"" + SHORT_TOKEN + "\"],\"MAX_RETRIES\":\""
+        + SHORT_TOKEN + "\"}", 400);
+    assertThat(answers.getLast().body()).contains("ALLOWED_TOKENS: item 2 of 2 is shorter than 8 characters");
+    admin(h, ADMIN, "{\"AUTH_TOKEN\":\"" + SHORT_TOKEN + "\"}", 400);
+    assertThat(answers.getLast().body()).contains("AUTH_TOKEN: the value is shorter than 8 characters");
   }
 
   /** Start-up errors of the real launcher: stdout and stderr of each run. */
@@ -247,6 +255,8 @@ class CredentialLeakScanTest {
         "MAX_RETRIES", ODD_TOKEN, "AUTH_TOKEN", ADMIN));
     runs.put("key pasted into BASE_URL", Map.of("API_KEYS", json(KEY_1, ODD_KEY),
         "BASE_URL", "ftp://x/?key=" + ODD_KEY + "&k2=" + KEY_2));
+    runs.put("short token, also pasted into MAX_RETRIES", Map.of("ALLOWED_TOKENS", SHORT_TOKEN,
+        "MAX_RETRIES", SHORT_TOKEN));
     Map<String, String> outputs = new LinkedHashMap<>();
     runs.forEach((name, env) -> {
       MainProcess.Outcome run = MainProcess.run(env, Duration.ofSeconds(60));
@@ -254,6 +264,8 @@ class CredentialLeakScanTest {
       assertThat(run.stderr()).as(name).startsWith("Configuration error: ");
       outputs.put(name, run.output());
     });
+    assertThat(outputs.get("short token, also pasted into MAX_RETRIES"))
+        .contains("ALLOWED_TOKENS: the value is shorter than 8 characters");
     return outputs;
   }
 

@@ -63,6 +63,32 @@ class EncryptionKeyStartupTest {
     }
   }
 
+  /**
+   * The longest messages the code words itself are shown whole (they were cut at 200 characters,
+   * mid-instruction): only quoted values are cut.
+   */
+  @Test
+  void aWrongKeyIsExplainedInFull() throws Exception {
+    String db = GatewayHarness.tempDatabase();
+    try (Storage storage = Storage.open(StorageConfig.sqlite(Path.of(db)),
+        AtRestEncryption.fromEnv(Map.of("ENCRYPTION_KEY", EncryptionKey.generate()), name -> true))) {
+      storage.apiKeys().addAll(List.of("AIzaSyWrongKeyTest_00000000000000000001")).join();
+    }
+    String wrongBoth = "ENCRYPTION_KEY: does not match the key this database is encrypted with, nor does"
+        + " ENCRYPTION_KEY_PREVIOUS. Nothing was changed. Use the key it was encrypted with; to change keys, set that"
+        + " one as ENCRYPTION_KEY_PREVIOUS and the new one as ENCRYPTION_KEY.";
+    assertThat(wrongBoth).hasSizeGreaterThan(200);
+    assertThatThrownBy(() -> GatewayHarness.start(Map.of("ENCRYPTION_KEY", EncryptionKey.generate(),
+        "ENCRYPTION_KEY_PREVIOUS", EncryptionKey.generate()), db))
+        .rootCause().isInstanceOf(ConfigException.class).hasMessage(wrongBoth);
+    String unset = "ENCRYPTION_KEY: not set, but this database's keys and secret settings are encrypted. Set the"
+        + " ENCRYPTION_KEY they were encrypted with (to store them in clear again, set that key as"
+        + " ENCRYPTION_KEY_PREVIOUS and leave ENCRYPTION_KEY unset for one start). Nothing was changed.";
+    assertThat(unset).hasSizeGreaterThan(250);
+    assertThatThrownBy(() -> GatewayHarness.start(Map.of(), db))
+        .rootCause().isInstanceOf(ConfigException.class).hasMessage(unset);
+  }
+
   /** The launcher itself: exit status 2 and one "Configuration error" line, no key anywhere in its output. */
   @Test
   @Timeout(value = 240, unit = TimeUnit.SECONDS)

@@ -30,20 +30,33 @@ class AdminCredentialTest {
   }
 
   @Test
-  void theAuthenticatorTakesTheHashedAdminTokenOnTheDataPlaneButClientTokensNotAsAdmin() {
+  void theAuthenticatorTellsClientTokensFromTheAdminToken() {
     TokenFingerprints fingerprints = new TokenFingerprints(new byte[32]);
     ClientAuthenticator authenticator = new ClientAuthenticator(List.of("client-token-1"),
         AdminCredential.ofStoredHash(AdminCredential.hash(GENERATED)), fingerprints);
-    assertThat(authenticator.identify(GENERATED)).isEqualTo(fingerprints.of(GENERATED));
-    assertThat(authenticator.identify("client-token-1")).isEqualTo(fingerprints.of("client-token-1"));
+    assertThat(authenticator.client(GENERATED)).isNull();
+    assertThat(authenticator.client("client-token-1")).isEqualTo(fingerprints.of("client-token-1"));
     assertThat(authenticator.admin(GENERATED)).isEqualTo(fingerprints.of(GENERATED));
     assertThat(authenticator.admin("client-token-1")).isNull();
-    assertThat(authenticator.identify("nobody")).isNull();
+    assertThat(authenticator.client("nobody")).isNull();
+    assertThat(authenticator.admin("nobody")).isNull();
 
     authenticator.update(List.of("client-token-1"), AdminCredential.ofAuthToken("configured-admin"));
-    assertThat(authenticator.identify(GENERATED)).as("rotated away").isNull();
+    assertThat(authenticator.admin(GENERATED)).as("rotated away").isNull();
     assertThat(authenticator.admin("configured-admin")).isNotNull();
     authenticator.update(List.of("client-token-2"));
     assertThat(authenticator.admin("configured-admin")).as("a token update keeps the admin").isNotNull();
+  }
+
+  @Test
+  void anAdminTokenListedAmongTheClientTokensIsTheAdminsOnly() {
+    TokenFingerprints fingerprints = new TokenFingerprints(new byte[32]);
+    // AUTH_TOKEN is among GatewayConfig.clientTokens(), and often in ALLOWED_TOKENS too: it must still go
+    // through the admin check (and its failure throttle), not pass as a client token.
+    ClientAuthenticator authenticator = new ClientAuthenticator(List.of("client-token-1", "configured-admin"),
+        AdminCredential.ofAuthToken("configured-admin"), fingerprints);
+    assertThat(authenticator.client("configured-admin")).isNull();
+    assertThat(authenticator.admin("configured-admin")).isEqualTo(fingerprints.of("configured-admin"));
+    assertThat(authenticator.client("client-token-1")).isNotNull();
   }
 }

@@ -16,7 +16,7 @@ class GatewayConfigTest {
 
   @Test
   void defaultsMatchGeminiBalance() {
-    GatewayConfig c = GatewayConfig.from(Map.of("AUTH_TOKEN", "admin"));
+    GatewayConfig c = GatewayConfig.from(Map.of("AUTH_TOKEN", "admin-token-1"));
     assertThat(c.port()).isEqualTo(8000);
     assertThat(c.host()).isEqualTo("0.0.0.0");
     assertThat(c.baseUrl()).hasToString("https://generativelanguage.googleapis.com/v1beta");
@@ -31,9 +31,12 @@ class GatewayConfigTest {
 
   @Test
   void listsAcceptJsonAndCommaSeparatedForms() {
-    assertThat(GatewayConfig.from(Map.of("API_KEYS", "[\"a\", \"b\"]")).apiKeys()).containsExactly("a", "b");
-    assertThat(GatewayConfig.from(Map.of("API_KEYS", "a, b ,c")).apiKeys()).containsExactly("a", "b", "c");
-    assertThat(GatewayConfig.from(Map.of("API_KEYS", "['a','a','b']")).apiKeys()).containsExactly("a", "b");
+    assertThat(GatewayConfig.from(Map.of("API_KEYS", "[\"key-aaaa\", \"key-bbbb\"]")).apiKeys())
+        .containsExactly("key-aaaa", "key-bbbb");
+    assertThat(GatewayConfig.from(Map.of("API_KEYS", "key-aaaa, key-bbbb ,key-cccc")).apiKeys())
+        .containsExactly("key-aaaa", "key-bbbb", "key-cccc");
+    assertThat(GatewayConfig.from(Map.of("API_KEYS", "['key-aaaa','key-aaaa','key-bbbb']")).apiKeys())
+        .containsExactly("key-aaaa", "key-bbbb");
   }
 
   @Test
@@ -68,18 +71,18 @@ class GatewayConfigTest {
 
   @Test
   void emptyAuthTokenDoesNotMakeTheFirstAllowedTokenTheAdmin() {
-    GatewayConfig c = GatewayConfig.from(Map.of("ALLOWED_TOKENS", "[\"t1\",\"t2\"]", "AUTH_TOKEN", ""));
+    GatewayConfig c = GatewayConfig.from(Map.of("ALLOWED_TOKENS", "[\"token-01\",\"token-02\"]", "AUTH_TOKEN", ""));
     assertThat(c.authToken()).isNull();
     assertThat(c.authTokenSource()).isEqualTo(GatewayConfig.AuthTokenSource.GENERATED);
-    assertThat(c.clientTokens()).containsExactly("t1", "t2");
+    assertThat(c.clientTokens()).containsExactly("token-01", "token-02");
   }
 
   @Test
   void authTokenIsTheAdminTokenAndAClientToken() {
-    GatewayConfig c = GatewayConfig.from(Map.of("ALLOWED_TOKENS", "[\"t1\"]", "AUTH_TOKEN", "admin-1"));
-    assertThat(c.authToken()).isEqualTo("admin-1");
+    GatewayConfig c = GatewayConfig.from(Map.of("ALLOWED_TOKENS", "[\"token-01\"]", "AUTH_TOKEN", "admin-01"));
+    assertThat(c.authToken()).isEqualTo("admin-01");
     assertThat(c.authTokenSource()).isEqualTo(GatewayConfig.AuthTokenSource.AUTH_TOKEN);
-    assertThat(c.clientTokens()).containsExactly("t1", "admin-1");
+    assertThat(c.clientTokens()).containsExactly("token-01", "admin-01");
   }
 
   @Test
@@ -126,6 +129,25 @@ class GatewayConfigTest {
         .contains("(5000 characters)");
   }
 
+  /** Values are cut at 200 characters; what the code words itself never is. */
+  @Test
+  void onlyQuotedValuesAreCutNeverTheCodesOwnWords() {
+    String instruction = "SOME_SETTING: " + "do this, then that; ".repeat(20) + "and finally this.";
+    assertThat(new ConfigException("SOME_SETTING", instruction).getMessage()).isEqualTo(instruction);
+    assertThat(new ConfigException("SOME_SETTING", "SOME_SETTING: a\nb").getMessage())
+        .isEqualTo("SOME_SETTING: a\\nb");
+
+    String expectation = "an integer from 1 to 100000; " + "this part is the code's own words ".repeat(8);
+    String quoting = ConfigException.quoting("MAX_MODELS", "MAX_MODELS: '" + "9".repeat(5000) + "' (expected: "
+        + expectation + ")").getMessage();
+    assertThat(quoting).startsWith("MAX_MODELS: '" + "9".repeat(200) + "... (5000 characters)' (expected: ")
+        .endsWith(expectation + ")");
+
+    assertThat(ConfigException.quoted("x".repeat(300))).isEqualTo("'" + "x".repeat(200) + "... (300 characters)'");
+    assertThatThrownBy(() -> GatewayConfig.from(Map.of("CUSTOM_HEADERS", "{\"" + "x".repeat(300) + "\":\"a\\n\"}")))
+        .hasMessageStartingWith("CUSTOM_HEADERS: the value of '" + "x".repeat(200) + "... (300 characters)' has a");
+  }
+
   @Test
   void keysAndTokensMustBePrintableAsciiWithoutSpaces() {
     for (String bad : new String[] {"key\r\nX-Injected: 1", "key\nx", "ke\ty", "ke\u0000y", "ke\u007fy", "two keys",
@@ -135,17 +157,36 @@ class GatewayConfigTest {
         assertThatThrownBy(() -> GatewayConfig.from(Map.of(name, json))).as(name + " " + json)
             .isInstanceOf(ConfigException.class)
             .hasMessageStartingWith(name + ": item 2 of 2 has a")
-            .hasMessageEndingWith("(expected: printable ASCII without spaces; separate several with commas)")
+            .hasMessageEndingWith("(expected: printable ASCII without spaces, at least 8 characters; separate"
+                + " several with commas)")
             .message().doesNotContain("good-key").doesNotContain("\r").doesNotContain("\n");
       }
       assertThatThrownBy(() -> GatewayConfig.from(Map.of("AUTH_TOKEN", "adm" + bad))).as(bad)
           .hasMessageStartingWith("AUTH_TOKEN: the value has a");
     }
     assertThatThrownBy(() -> GatewayConfig.from(Map.of("API_KEYS", "key-one key-two")))
-        .hasMessage("API_KEYS: the value has a space at position 8 (expected: printable ASCII without spaces;"
-            + " separate several with commas)");
-    assertThat(GatewayConfig.from(Map.of("API_KEYS", " a , b ", "ALLOWED_TOKENS", "[\"t=1\"]", "AUTH_TOKEN", " x\n"))
-        .apiKeys()).containsExactly("a", "b");
+        .hasMessage("API_KEYS: the value has a space at position 8 (expected: printable ASCII without spaces,"
+            + " at least 8 characters; separate several with commas)");
+    assertThat(GatewayConfig.from(Map.of("API_KEYS", " key-aaaa , key-bbbb ", "ALLOWED_TOKENS", "[\"token=01\"]",
+        "AUTH_TOKEN", " admin-01\n")).apiKeys()).containsExactly("key-aaaa", "key-bbbb");
+  }
+
+  /** The redactor cannot mask a secret shorter than 8 characters, so none is accepted. */
+  @Test
+  void keysAndTokensShorterThanTheRedactorMasksAreRefusedWithoutShowingThem() {
+    assertThat(io.geminibalance.requestlog.SecretRedactor.MIN_REGISTERED_LENGTH).isEqualTo(8);
+    assertThatThrownBy(() -> GatewayConfig.from(Map.of("ALLOWED_TOKENS", "tok7abc", "MAX_RETRIES", "tok7abc")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("ALLOWED_TOKENS: the value is shorter than 8 characters, too short to be masked in log lines"
+            + " (expected: printable ASCII without spaces, at least 8 characters; separate several with commas)");
+    assertThatThrownBy(() -> GatewayConfig.from(Map.of("API_KEYS", "[\"key-aaaa\",\"k7\"]")))
+        .hasMessageStartingWith("API_KEYS: item 2 of 2 is shorter than 8 characters").message()
+        .doesNotContain("k7").doesNotContain("key-aaaa");
+    assertThatThrownBy(() -> GatewayConfig.from(Map.of("AUTH_TOKEN", "admin12")))
+        .hasMessageStartingWith("AUTH_TOKEN: the value is shorter than 8 characters").message()
+        .doesNotContain("admin12");
+    assertThat(GatewayConfig.from(Map.of("ALLOWED_TOKENS", "tok8abcd", "AUTH_TOKEN", "admin123")).clientTokens())
+        .containsExactly("tok8abcd", "admin123");
   }
 
   @Test

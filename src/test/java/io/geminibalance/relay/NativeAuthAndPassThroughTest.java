@@ -49,6 +49,14 @@ class NativeAuthAndPassThroughTest {
   }
 
   @Test
+  void aKeyParameterWithWhitespaceAroundTheTokenIsNotTheToken() {
+    // Google refuses ?key=%20<key>; the gateway compares the value as sent as well.
+    assertThat(h.get("/v1beta/models?key=%20" + CLIENT_TOKEN).statusCode()).isEqualTo(401);
+    assertThat(h.get("/v1beta/models?key=" + CLIENT_TOKEN + "+").statusCode()).isEqualTo(401);
+    assertThat(h.fake.requests()).isEmpty();
+  }
+
+  @Test
   void everyCredentialFormIsAcceptedAndNeverForwarded() {
     assertThat(h.post("/v1beta/models/gemini-2.5-flash:generateContent?key=" + CLIENT_TOKEN, "{}").statusCode())
         .isEqualTo(200);

@@ -45,6 +45,8 @@ class AdminThrottleTest {
     Router router = Router.router(vertx);
     router.route("/api/*").handler(new AdminAuth(authenticator, throttle));
     router.get("/api/config").handler(rc -> rc.end("ok"));
+    router.route("/v1beta/*").handler(new NativeAuth(authenticator, throttle)).handler(rc -> rc.end("ok"));
+    router.route("/v1/*").handler(new OpenAiAuth(authenticator, throttle)).handler(rc -> rc.end("ok"));
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
   }
 
@@ -54,10 +56,24 @@ class AdminThrottleTest {
   }
 
   private HttpResponse<String> get(String authorization) throws Exception {
+    return send("/api/config", authorization == null ? new String[0] : new String[] {"authorization", authorization});
+  }
+
+  /** A native call with {@code token} in x-goog-api-key. */
+  private HttpResponse<String> gemini(String token) throws Exception {
+    return send("/v1beta/models/m:generateContent", "x-goog-api-key", token);
+  }
+
+  /** An OpenAI call with {@code token} as its Bearer token. */
+  private HttpResponse<String> openAi(String token) throws Exception {
+    return send("/v1/chat/completions", "authorization", "Bearer " + token);
+  }
+
+  private HttpResponse<String> send(String path, String... headers) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort()
-        + "/api/config")).timeout(Duration.ofSeconds(10));
-    if (authorization != null) {
-      request.header("authorization", authorization);
+        + path)).timeout(Duration.ofSeconds(10));
+    if (headers.length > 0) {
+      request.headers(headers);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -86,6 +102,58 @@ class AdminThrottleTest {
     now.addAndGet(SECOND / 2);
     assertThat(get("Bearer " + ADMIN).statusCode()).as("once the minute has passed").isEqualTo(200);
     assertThat(get("Bearer wrong-again").statusCode()).as("a fresh window").isEqualTo(401);
+  }
+
+  @Test
+  void dataPlaneFailuresCountTooAndWhileThrottledTheAdminTokenIsRefusedOnEveryPlaneButClientTokensWork()
+      throws Exception {
+    assertThat(gemini(ADMIN).statusCode()).as("the admin token is accepted on the data plane").isEqualTo(200);
+    assertThat(openAi(ADMIN).statusCode()).isEqualTo(200);
+    for (int i = 0; i < 10; i++) {
+      now.addAndGet(SECOND);
+      HttpResponse<String> failed = i % 2 == 0 ? gemini("wrong-" + i) : openAi("wrong-" + i);
+      assertThat(failed.statusCode()).as("failure %d", i + 1).isEqualTo(401);
+    }
+    HttpResponse<String> eleventh = send("/v1beta/models/m:generateContent?key=wrong-10");
+    assertThat(eleventh.statusCode()).isEqualTo(429);
+    assertThat(eleventh.headers().firstValue("retry-after")).hasValue("51");
+
+    HttpResponse<String> nativeAdmin = gemini(ADMIN);
+    assertThat(nativeAdmin.statusCode()).as("the right admin token on /v1beta").isEqualTo(429);
+    assertThat(nativeAdmin.headers().firstValue("retry-after")).hasValue("51");
+    JsonObject nativeError = new JsonObject(nativeAdmin.body()).getJsonObject("error");
+    assertThat(nativeError.getInteger("code")).isEqualTo(429);
+    assertThat(nativeError.getString("status")).isEqualTo("RESOURCE_EXHAUSTED");
+    assertThat(nativeError.getString("message")).contains("Too many failed authentications", "51 s");
+
+    HttpResponse<String> openAiAdmin = openAi(ADMIN);
+    assertThat(openAiAdmin.statusCode()).as("the right admin token on /v1").isEqualTo(429);
+    assertThat(openAiAdmin.headers().firstValue("retry-after")).hasValue("51");
+    JsonObject openAiError = new JsonObject(openAiAdmin.body()).getJsonObject("error");
+    assertThat(openAiError.getString("type")).isEqualTo("rate_limit_error");
+    assertThat(openAiError.getString("code")).isEqualTo("rate_limit_exceeded");
+
+    assertThat(get("Bearer " + ADMIN).statusCode()).as("the right admin token on /api").isEqualTo(429);
+    assertThat(gemini("wrong-11").statusCode()).as("a wrong token: 429, not 401").isEqualTo(429);
+
+    assertThat(gemini(CLIENT).statusCode()).as("client tokens keep working").isEqualTo(200);
+    assertThat(openAi(CLIENT).statusCode()).isEqualTo(200);
+    assertThat(get("Bearer " + ADMIN).statusCode()).as("a client token does not clear the window").isEqualTo(429);
+
+    now.addAndGet(51 * SECOND);
+    assertThat(gemini(ADMIN).statusCode()).as("once the minute has passed").isEqualTo(200);
+    assertThat(openAi(ADMIN).statusCode()).isEqualTo(200);
+    assertThat(get("Bearer " + ADMIN).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void dataPlaneRequestsWithoutACredentialAreNotCounted() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      assertThat(send("/v1beta/models/m:generateContent").statusCode()).isEqualTo(401);
+      assertThat(send("/v1/chat/completions").statusCode()).isEqualTo(401);
+      assertThat(send("/v1/chat/completions", "authorization", "Basic eDp5").statusCode()).isEqualTo(401);
+    }
+    assertThat(get("Bearer " + ADMIN).statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -147,6 +215,31 @@ class AdminThrottleTest {
     assertThat(capped.retryAfterSeconds("10.0.9.9")).isZero();
     capped.failed("10.0.2.1");
     assertThat(capped.trackedAddresses()).isEqualTo(1);
+  }
+
+  @Test
+  void anIpv6ClientIsCountedByItsSlash64AndAnIpv4ClientByItsAddress() {
+    AtomicLong clock = new AtomicLong();
+    AdminThrottle throttle = new AdminThrottle(3, clock::get, AdminThrottle.MAX_TRACKED);
+    for (String address : List.of("2001:db8:0:7::1", "2001:db8:0:7::2", "2001:db8:0:7:ffff:ffff:ffff:ffff")) {
+      throttle.failed(address);
+    }
+    assertThat(throttle.trackedAddresses()).as("one /64").isEqualTo(1);
+    assertThat(throttle.retryAfterSeconds("2001:DB8:0:7:1:2:3:4")).as("any address in that /64").isEqualTo(60);
+    assertThat(throttle.retryAfterSeconds("2001:db8:0:8::1")).as("the next /64").isZero();
+    throttle.succeeded("2001:db8:0:7::abcd");
+    assertThat(throttle.retryAfterSeconds("2001:db8:0:7::1")).as("a success clears the /64").isZero();
+
+    for (String address : List.of("10.0.0.1", "10.0.0.1", "::ffff:10.0.0.1")) {
+      throttle.failed(address);
+    }
+    assertThat(throttle.retryAfterSeconds("10.0.0.1")).as("IPv4-mapped is the IPv4 address").isEqualTo(60);
+    assertThat(throttle.retryAfterSeconds("10.0.0.2")).as("IPv4 by /32").isZero();
+
+    assertThat(AdminThrottle.key("2001:DB8:0:7:1:2:3:4")).isEqualTo("2001:db8:0:7::/64");
+    assertThat(AdminThrottle.key("::1")).isEqualTo("::/64");
+    assertThat(AdminThrottle.key("203.0.113.7")).isEqualTo("203.0.113.7");
+    assertThat(AdminThrottle.key("unknown")).isEqualTo("unknown");
   }
 
   @Test

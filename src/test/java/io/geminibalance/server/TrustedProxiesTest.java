@@ -56,6 +56,10 @@ class TrustedProxiesTest {
     assertThatThrownBy(() -> EdgePolicy.from(new ConfigValues(Map.of("TRUSTED_PROXIES", "[\"10.0.0.0/8\",\"10.0.0.0/40\"]"))))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("TRUSTED_PROXIES: ")
         .hasMessageContaining("10.0.0.0/40");
+    // A long entry is cut, the expectation after it is not.
+    assertThatThrownBy(() -> EdgePolicy.from(new ConfigValues(Map.of("TRUSTED_PROXIES", "x".repeat(5000)))))
+        .hasMessageStartingWith("TRUSTED_PROXIES: '" + "x".repeat(200) + "... (5000 characters)' is not an IP")
+        .hasMessageEndingWith("(expected: a list of IPv4/IPv6 addresses or CIDR blocks, e.g. [\"10.0.0.0/8\",\"::1\"])");
   }
 
   /** A typo in TRUSTED_PROXIES stops start-up (it used to be ignored: the setting did not exist). */

@@ -30,8 +30,10 @@ public final class GoogleQuery {
 
   /**
    * The value of the first non-blank parameter named exactly {@code key} (case-sensitive, name not
-   * encoded), decoded; {@code null} when there is none. {@code KEY=} or {@code %6Bey=} do not
-   * authenticate: Google documents the name {@code key}.
+   * encoded), decoded and not stripped; {@code null} when there is none. {@code KEY=} or
+   * {@code %6Bey=} do not authenticate: Google documents the name {@code key}. Nor does
+   * {@code key=%20TOKEN}: Google refuses it, so the gateway compares the value as sent (headers
+   * are different: HTTP itself drops the whitespace around a header value).
    */
   public static String apiKey(String rawQuery) {
     if (rawQuery == null || rawQuery.isEmpty()) {
@@ -42,8 +44,8 @@ public final class GoogleQuery {
     while (start <= length) {
       int end = pairEnd(rawQuery, start);
       if (rawQuery.startsWith("key=", start) && end > start + 4) {
-        String value = decodeValue(rawQuery.substring(start + 4, end)).strip();
-        if (!value.isEmpty()) {
+        String value = decodeValue(rawQuery.substring(start + 4, end));
+        if (!value.isBlank()) {
           return value;
         }
       }

@@ -21,6 +21,11 @@ class GoogleQueryTest {
     assertThat(GoogleQuery.apiKey("")).isNull();
     assertThat(GoogleQuery.apiKey(null)).isNull();
     assertThat(GoogleQuery.apiKey("key=bad%zzescape")).isEqualTo("bad%zzescape");
+    // Not stripped: Google refuses a key with whitespace around it, so the gateway does too.
+    assertThat(GoogleQuery.apiKey("key=%20tok-1")).isEqualTo(" tok-1");
+    assertThat(GoogleQuery.apiKey("key=tok-1+")).isEqualTo("tok-1 ");
+    assertThat(GoogleQuery.apiKey("key=%09tok-1%0A")).isEqualTo("\ttok-1\n");
+    assertThat(GoogleQuery.apiKey("key=%20&key=second")).as("a blank value is skipped").isEqualTo("second");
   }
 
   @Test

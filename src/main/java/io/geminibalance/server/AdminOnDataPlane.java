@@ -1,0 +1,63 @@
+package io.geminibalance.server;
+
+import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.requestlog.KeyIdentity;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The data plane's answer to a credential that is not a client token: the admin token (accepted
+ * on the data plane too, as in gemini-balance) or a failed authentication, counted against the
+ * same per-address window as the admin API's ({@link AdminThrottle}). Without that, the data plane
+ * would let anyone try admin tokens at full speed and then use the one that worked on
+ * {@code /api}.
+ *
+ * <p>While an address is throttled, every credential from it that is not a client token gets 429,
+ * the right admin token included, so neither plane confirms a guess; client tokens keep working,
+ * so one misconfigured client behind a shared NAT does not lock out the others. Only this failure
+ * path consults the throttle: a request with a client token costs nothing more.
+ */
+final class AdminOnDataPlane {
+  /** What the data plane does with a credential that is not a client token. */
+  sealed interface Outcome {}
+
+  /** The admin token: the request goes on under its identity. */
+  record Admin(KeyIdentity identity) implements Outcome {}
+
+  /** Neither a client token nor the admin token: 401, and one more failure for the address. */
+  record Refused() implements Outcome {}
+
+  /** The address has failed too often: 429 with this Retry-After, whatever the credential. */
+  record Throttled(long retryAfterSeconds) implements Outcome {}
+
+  private static final Refused REFUSED = new Refused();
+
+  private final ClientAuthenticator authenticator;
+  private final AdminThrottle throttle;
+
+  AdminOnDataPlane(ClientAuthenticator authenticator, AdminThrottle throttle) {
+    this.authenticator = authenticator;
+    this.throttle = throttle;
+  }
+
+  /** For a {@code token} the caller sent that {@link ClientAuthenticator#client} did not match. */
+  Outcome check(RoutingContext rc, String token) {
+    String address = AdminThrottle.clientAddress(rc);
+    long retryAfter = throttle.retryAfterSeconds(address);
+    if (retryAfter > 0) {
+      return new Throttled(retryAfter);
+    }
+    KeyIdentity admin = authenticator.admin(token);
+    if (admin != null) {
+      throttle.succeeded(address);
+      return new Admin(admin);
+    }
+    throttle.failed(address);
+    return REFUSED;
+  }
+
+  /** The message of a 429, in either protocol's error shape. */
+  static String throttledMessage(long retryAfterSeconds) {
+    return "Too many failed authentications from this address; try again in " + retryAfterSeconds
+        + " s (client tokens still work).";
+  }
+}
