@@ -318,7 +318,8 @@ public final class Gateway {
             .put("disabled", snapshot.disabled()))
         .put("logs", new JsonObject()
             .put("droppedRequestLogs", log.droppedRequestLogs())
-            .put("droppedErrorLogs", log.droppedErrorLogs()));
+            .put("droppedErrorLogs", log.droppedErrorLogs())
+            .put("droppedErrorLogBodies", log.droppedErrorLogBodies()));
   }
 
   private static void logStartup(GatewayConfig config, int port) {

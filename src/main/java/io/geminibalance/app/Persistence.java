@@ -132,7 +132,8 @@ public final class Persistence implements AutoCloseable {
           storage.newRequestLogWriter(writerOptions("request-log", config.get()));
       LogWriter<io.geminibalance.requestlog.ErrorLogEntry> errors = storage.newErrorLogWriter(
           writerOptions("error-log", config.get()), new ErrorLogSanitizer(redactor,
-              () -> recordBodies(config.get()), json));
+              () -> recordBodies(config.get()), json),
+          io.geminibalance.requestlog.ErrorLogMemory.budget(Settings.errorLogQueueBytes(config.get())));
       attemptLog = new StoredAttemptLog(requests, errors, () -> recordBodies(config.get()),
           () -> Settings.errorLogBodyMaxBytes(config.get()));
     }

@@ -25,6 +25,7 @@ final class Settings {
     io.geminibalance.relay.ImageLimits.from(config);
     upstreamPool(config);
     errorLogBodyMaxBytes(config);
+    errorLogQueueBytes(config);
     adminAuthFailuresPerMinute(config);
     clientLimits(config);
     io.geminibalance.server.EdgePolicy.from(config.values());
@@ -35,6 +36,11 @@ final class Settings {
   /** ERROR_LOG_REQUEST_BODY_MAX_KB in bytes. */
   static int errorLogBodyMaxBytes(GatewayConfig config) {
     return 1024 * config.values().integer("ERROR_LOG_REQUEST_BODY_MAX_KB");
+  }
+
+  /** ERROR_LOG_QUEUE_MB in bytes: what error-log rows waiting for the database may hold. */
+  static long errorLogQueueBytes(GatewayConfig config) {
+    return 1024L * 1024 * config.values().integer("ERROR_LOG_QUEUE_MB");
   }
 
   /** Failed admin authentications allowed per client address and minute (then 429 until the minute is over). */

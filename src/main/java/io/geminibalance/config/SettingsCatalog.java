@@ -77,6 +77,9 @@ public final class SettingsCatalog {
       d("ERROR_LOG_RECORD_REQUEST_BODY", "false", false, "Store request bodies in error logs"),
       d("ERROR_LOG_REQUEST_BODY_MAX_KB", "16", false, "Request body kept per error log row, KiB (the rest is cut)")
           .within(1, 65_536),
+      d("ERROR_LOG_QUEUE_MB", "16", false,
+          "MiB of bodies and messages error log rows waiting for the database may hold (beyond: rows without body)")
+          .within(1, 4096),
       d("AUTO_DELETE_ERROR_LOGS_ENABLED", "true", false, "Delete old error logs daily"),
       d("AUTO_DELETE_ERROR_LOGS_DAYS", "7", false, "Error log retention, days"),
       d("AUTO_DELETE_REQUEST_LOGS_ENABLED", "false", false, "Delete old request logs daily"),

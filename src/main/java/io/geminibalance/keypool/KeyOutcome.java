@@ -36,9 +36,17 @@ public sealed interface KeyOutcome {
   /** The key's tier has no access to this model (quota limit 0): disable the key for this model only. */
   record ModelUnavailable(String reason) implements KeyOutcome {}
 
-  /** Neither the key's fault nor a success (5xx, timeout, the client's own 400/404). */
+  /**
+   * Google answered 404: the model (or another resource the request names) does not exist. Not
+   * the key's fault, and Google counts no quota for it, so the pool gives back what the lease
+   * counted: a client that invents model names uses up nobody's minute or day.
+   */
+  record NotFound() implements KeyOutcome {}
+
+  /** Neither the key's fault nor a success (5xx, timeout, the client's own 400). */
   record Neutral() implements KeyOutcome {}
 
   KeyOutcome SUCCESS = new Success();
   KeyOutcome NEUTRAL = new Neutral();
+  KeyOutcome NOT_FOUND = new NotFound();
 }

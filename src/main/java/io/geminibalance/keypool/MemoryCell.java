@@ -58,6 +58,15 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
   }
 
   @Override
+  public synchronized void giveBack(long takenAtMillis, long nowMillis) {
+    PacificDay.Cached today = rollDay(nowMillis);
+    forget(takenAtMillis);
+    if (today.contains(takenAtMillis) && usedToday > 0) {
+      usedToday--;
+    }
+  }
+
+  @Override
   public synchronized int provenRpm() {
     return provenRpm;
   }

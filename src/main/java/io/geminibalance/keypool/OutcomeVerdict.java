@@ -32,6 +32,12 @@ sealed interface OutcomeVerdict {
   record Ignore() implements OutcomeVerdict {}
 
   /**
+   * Nothing learned about the key, and Google counted no quota for the request: the send the
+   * lease took leaves the key's minute window and day count, as if it had never been made.
+   */
+  record GiveBack() implements OutcomeVerdict {}
+
+  /**
    * Whether Google accepted the request with the key: only then does a probe of the key pass, and
    * does a model not known to exist prove that it does. Every verdict says so here, so a new
    * verdict has to decide.
@@ -45,6 +51,7 @@ sealed interface OutcomeVerdict {
       case DisableKey off -> false;
       case CountFailure failure -> false;
       case Ignore ignore -> false;
+      case GiveBack giveBack -> false;
     };
   }
 
@@ -59,6 +66,7 @@ sealed interface OutcomeVerdict {
     return switch (outcome) {
       case KeyOutcome.Success s -> new Clear();
       case KeyOutcome.Neutral n -> new Ignore();
+      case KeyOutcome.NotFound n -> new GiveBack();
       case KeyOutcome.KeyInvalid invalid -> new DisableKey("dead: " + invalid.reason());
       case KeyOutcome.KeyBlocked blocked -> new DisableKey("blocked until its owner acts (re-checked): "
           + blocked.reason());
@@ -72,7 +80,8 @@ sealed interface OutcomeVerdict {
    * What the lane shared by models not (yet) known to exist keeps of a verdict: it has no state
    * per model, so what Google said about one model (its daily quota, no access for the key's
    * tier, a lower minute limit) becomes a short cooldown of the key in that lane, so that the next
-   * such request takes another key. What concerns the whole key applies as usual.
+   * such request takes another key. What concerns the whole key applies as usual, and so does a
+   * 404's give-back: made-up names must not use up the lane that unlisted real models share.
    */
   static OutcomeVerdict forUnlisted(OutcomeVerdict verdict, long nowMillis, QuotaPolicy policy) {
     long shortly = nowMillis + policy.minuteCooldown().toMillis();
@@ -84,12 +93,13 @@ sealed interface OutcomeVerdict {
       case DisableKey off -> off;
       case CountFailure failure -> failure;
       case Ignore ignore -> ignore;
+      case GiveBack giveBack -> giveBack;
     };
   }
 
   /**
    * What the lane of models beyond MAX_MODELS keeps of a verdict: only what concerns the whole
-   * key. Those models are served round robin without quota state, so that reaching the cap never
+   * key (and a 404's give-back, which keeps the lane's counts true). Those models are served round robin without quota state, so that reaching the cap never
    * refuses a request Google would accept; a refused attempt moves on to another key as usual.
    */
   static OutcomeVerdict forOverflow(OutcomeVerdict verdict) {
@@ -101,6 +111,7 @@ sealed interface OutcomeVerdict {
       case DisableKey off -> off;
       case CountFailure failure -> failure;
       case Ignore ignore -> ignore;
+      case GiveBack giveBack -> giveBack;
     };
   }
 

@@ -37,6 +37,14 @@ public interface QuotaCell {
   /** Requests Google accepted from this key within one minute without a 429, 0 if none yet. */
   int provenRpm();
 
+  /**
+   * Undoes the take made at {@code takenAtMillis}, which Google did not count (it answered 404):
+   * that send leaves the minute window, and the day count drops by one if the take was today.
+   * The window stays exact: its other sends are kept, and one a full window overwrote at the take
+   * was already outside every limit the cell checks (the take needed it to be).
+   */
+  void giveBack(long takenAtMillis, long nowMillis);
+
   /** Forgets a probe whose answer will never be settled (the lanes were rebuilt). */
   void abandonProbe();
 

@@ -3,6 +3,7 @@ package io.geminibalance.keypool;
 import io.geminibalance.keypool.QuotaCell.Block;
 import io.geminibalance.keypool.QuotaCell.BlockKind;
 import io.geminibalance.keypool.RateLimits.Limit;
+import io.geminibalance.logging.RateLimitedWarning;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -54,7 +55,6 @@ public final class QuotaKeyPool implements KeyPool {
   public static final String OVERFLOW = "(models beyond MAX_MODELS)";
   /** How long a lane must go without a lease before it may be dropped. */
   public static final Duration LANE_IDLE = Duration.ofMinutes(10);
-  private static final long CAP_WARNING_MILLIS = 60_000;
 
   private volatile QuotaPolicy policy;
   private final QuotaState state;
@@ -74,7 +74,7 @@ public final class QuotaKeyPool implements KeyPool {
   private final List<Consumer<String>> availabilityListeners = new CopyOnWriteArrayList<>();
   private final List<Predicate<String>> dropChecks = new CopyOnWriteArrayList<>();
   private volatile Map<ApiKey, KeyEntry> entries = Map.of();
-  private volatile long capWarnedAtMillis = Long.MIN_VALUE;
+  private final RateLimitedWarning capWarning;
 
   /** A pool over in-memory quota state that keeps quota state for every model name it is asked for. */
   public QuotaKeyPool(Collection<ApiKey> keys, QuotaPolicy policy, InstantSource clock) {
@@ -91,6 +91,7 @@ public final class QuotaKeyPool implements KeyPool {
     this.state = state;
     this.clock = clock;
     this.admission = admission;
+    this.capWarning = RateLimitedWarning.following(LOG, Duration.ofMinutes(1), clock);
     this.unlisted = new ModelLane(UNLISTED, true, clock.millis());
     this.overflow = new ModelLane(OVERFLOW, true, clock.millis());
     replaceKeys(keys);
@@ -237,12 +238,8 @@ public final class QuotaKeyPool implements KeyPool {
   }
 
   private void warnCapReached(String base) {
-    long now = clock.millis();
-    if (now - capWarnedAtMillis >= CAP_WARNING_MILLIS) {
-      capWarnedAtMillis = now;
-      LOG.warn("MAX_MODELS ({}) models have quota state and none is idle: {} (and any other model"
-          + " until a lane is dropped) is served round robin without quota scheduling", policy.maxModels(), base);
-    }
+    capWarning.warn("MAX_MODELS ({}) models have quota state and none is idle: {} (and any other model"
+        + " until a lane is dropped) is served round robin without quota scheduling", policy.maxModels(), base);
   }
 
   private void createConfiguredLanes(QuotaPolicy configured) {
@@ -342,6 +339,11 @@ public final class QuotaKeyPool implements KeyPool {
         }
       }
       case OutcomeVerdict.Ignore i -> { }
+      case OutcomeVerdict.GiveBack g -> {
+        slot.cell.giveBack(lease.acquiredAtMillis(), now);
+        lane.wake(slot, now);
+        notifyAvailable(lane.model);
+      }
     }
   }
 

@@ -47,6 +47,31 @@ class SlidingWindow {
     count = Math.min(count + 1, sends.length);
   }
 
+  /**
+   * Removes one send made at {@code millis} (the most recent such), moving the later ones back a
+   * place, so the window holds what it would had that send never been made.
+   *
+   * @return false when no remembered send was made then
+   */
+  boolean forget(long millis) {
+    int found = 0;
+    for (int n = 1; n <= count && found == 0; n++) {
+      if (nthMostRecent(n) == millis) {
+        found = n;
+      }
+    }
+    if (found == 0) {
+      return false;
+    }
+    for (int n = found; n > 1; n--) {
+      sends[Math.floorMod(next - n, sends.length)] = nthMostRecent(n - 1);
+    }
+    next = Math.floorMod(next - 1, sends.length);
+    sends[next] = 0;
+    count--;
+    return true;
+  }
+
   /** Sends in (now - 60 s, now]. */
   int usedAt(long now) {
     int used = 0;

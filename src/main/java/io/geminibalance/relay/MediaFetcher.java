@@ -12,7 +12,6 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.ArrayList;
@@ -22,9 +21,9 @@ import java.util.Locale;
 /**
  * Downloads media that OpenAI clients reference by http(s) URL, so it can go upstream inline.
  * Guarded because the gateway fetches on a client's behalf: the request's and the gateway's
- * {@link ImageBudget} (count, bytes, downloads at once), a timeout, few redirects, and no
- * private, loopback or link-local targets unless allowed (the address is checked after DNS and
- * then connected to directly, so a rebinding name cannot slip past the check).
+ * {@link ImageBudget} (count, bytes, downloads at once), a timeout, few redirects, and only
+ * globally reachable targets unless allowed ({@link PrivateAddresses}; the address is checked
+ * after DNS and then connected to directly, so a rebinding name cannot slip past the check).
  *
  * <p>A body is read into one array: sized by Content-Length when the server sends one (after
  * the request's cap allowed it), else gathered chunk by chunk, each chunk counted against the cap
@@ -103,7 +102,7 @@ public final class MediaFetcher {
     return vertx.executeBlocking(() -> {
       InetAddress[] all = InetAddress.getAllByName(host);
       for (InetAddress address : all) {
-        if (!settings.allowPrivateAddresses() && isPrivate(address)) {
+        if (!settings.allowPrivateAddresses() && PrivateAddresses.contains(address)) {
           throw new MediaException("refusing to fetch from a private or local address: " + host);
         }
       }
@@ -296,21 +295,6 @@ public final class MediaFetcher {
       return "application/pdf";
     }
     return "application/octet-stream";
-  }
-
-  static boolean isPrivate(InetAddress a) {
-    if (a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress()
-        || a.isSiteLocalAddress() || a.isMulticastAddress()) {
-      return true;
-    }
-    byte[] raw = a.getAddress();
-    if (a instanceof Inet6Address) {
-      return (raw[0] & 0xfe) == 0xfc; // fc00::/7 unique local
-    }
-    int first = raw[0] & 0xff;
-    int second = raw[1] & 0xff;
-    return first == 0 || (first == 100 && second >= 64 && second <= 127) // CGNAT 100.64/10
-        || (first == 169 && second == 254) || (first == 198 && (second == 18 || second == 19));
   }
 
   public void close() {

@@ -1,5 +1,6 @@
 package io.geminibalance.requestlog;
 
+import io.geminibalance.logging.RateLimitedWarning;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * rate-limited WARN line. A batch the database rejects as bad data (SQL state class 22/23, decided
  * by {@code isPermanent}) is dropped the same way instead of blocking the queue forever.
  * {@link #close()} writes what is left, trying until the close timeout.
+ *
+ * <p>Rows can also be bounded in bytes ({@link MemoryBudget}): a row that would take the rows
+ * waiting beyond the budget is queued in a light form instead (its metadata, without its bulk),
+ * counted in {@link #lightenedCount()} and reported by a rate-limited WARN line, so that a slow
+ * database never makes the queue hold more memory than the budget plus the light rows.
  */
 public final class LogWriter<E> implements AutoCloseable {
   /**
@@ -50,6 +58,29 @@ public final class LogWriter<E> implements AutoCloseable {
     }
   }
 
+  /**
+   * A bound on the memory the rows waiting hold.
+   *
+   * @param maxBytes what the rows waiting may hold together, by {@code bytes}
+   * @param bytes what one row holds, about (its bulk: texts, not its fixed fields); the same for a
+   *     row every time it is asked, since the writer asks again when the row leaves
+   * @param lighten the row without its bulk, marked as such, for when it does not fit
+   */
+  public record MemoryBudget<E>(long maxBytes, ToLongFunction<E> bytes, UnaryOperator<E> lighten) {
+    public MemoryBudget {
+      if (maxBytes < 1) {
+        throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: at least 1)");
+      }
+      Objects.requireNonNull(bytes, "bytes");
+      Objects.requireNonNull(lighten, "lighten");
+    }
+
+    /** No bound beyond the row count: for rows whose size is fixed. */
+    public static <E> MemoryBudget<E> unbounded() {
+      return new MemoryBudget<>(Long.MAX_VALUE, row -> 0, row -> row);
+    }
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
   /** How long the writer waits after a first row for more to arrive. */
   static final long LINGER_MILLIS = 100;
@@ -57,21 +88,32 @@ public final class LogWriter<E> implements AutoCloseable {
   private final Options options;
   private final BatchSink<E> sink;
   private final Predicate<Throwable> isPermanent;
+  private final MemoryBudget<E> budget;
   private final LinkedBlockingQueue<E> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
+  /** What the rows accepted and not yet written or dropped hold, by {@link MemoryBudget#bytes}. */
+  private final AtomicLong heldBytes = new AtomicLong();
+  private final AtomicLong lightened = new AtomicLong();
   private final CountDownLatch closing = new CountDownLatch(1);
   private final RateLimitedWarning dropWarning;
   private final RateLimitedWarning failureWarning;
+  private final RateLimitedWarning budgetWarning;
   private final Thread writer;
 
   public LogWriter(Options options, BatchSink<E> sink, Predicate<Throwable> isPermanent) {
+    this(options, sink, isPermanent, MemoryBudget.unbounded());
+  }
+
+  public LogWriter(Options options, BatchSink<E> sink, Predicate<Throwable> isPermanent, MemoryBudget<E> budget) {
     this.options = Objects.requireNonNull(options, "options");
     this.sink = Objects.requireNonNull(sink, "sink");
     this.isPermanent = Objects.requireNonNull(isPermanent, "isPermanent");
+    this.budget = Objects.requireNonNull(budget, "budget");
     this.dropWarning = new RateLimitedWarning(LOG, Duration.ofSeconds(10));
     this.failureWarning = new RateLimitedWarning(LOG, Duration.ofSeconds(10));
+    this.budgetWarning = new RateLimitedWarning(LOG, Duration.ofSeconds(10));
     // Below the event loops when the JVM maps priorities to nice values (see Jdbc's threads).
     this.writer = Thread.ofPlatform().name("gb-" + options.name() + "-writer").daemon(true)
         .priority(Thread.MIN_PRIORITY).unstarted(this::runWriter);
@@ -88,8 +130,34 @@ public final class LogWriter<E> implements AutoCloseable {
       pending.decrementAndGet();
       return drop("queue full (" + options.capacity() + " rows)");
     }
-    queue.add(entry);
+    queue.add(withinBudget(entry));
     return true;
+  }
+
+  /** The row, or its light form when it does not fit in what the budget has left. */
+  private E withinBudget(E entry) {
+    long bytes = budget.bytes().applyAsLong(entry);
+    if (bytes == 0 || reserve(bytes)) {
+      return entry;
+    }
+    E light = budget.lighten().apply(entry);
+    heldBytes.addAndGet(budget.bytes().applyAsLong(light));
+    long total = lightened.incrementAndGet();
+    budgetWarning.warn("{}: the rows waiting for the database hold their memory budget ({} bytes); a row of"
+        + " {} bytes is queued without its bulk; {} so far", options.name(), budget.maxBytes(), bytes, total);
+    return light;
+  }
+
+  private boolean reserve(long bytes) {
+    while (true) {
+      long held = heldBytes.get();
+      if (held + bytes > budget.maxBytes() || held + bytes < 0) {
+        return false;
+      }
+      if (heldBytes.compareAndSet(held, held + bytes)) {
+        return true;
+      }
+    }
   }
 
   private boolean drop(String why) {
@@ -100,6 +168,16 @@ public final class LogWriter<E> implements AutoCloseable {
 
   public long droppedCount() {
     return dropped.get();
+  }
+
+  /** Rows queued without their bulk because the rows waiting held the memory budget. */
+  public long lightenedCount() {
+    return lightened.get();
+  }
+
+  /** What the rows waiting hold now, by the budget's measure. */
+  public long heldBytes() {
+    return heldBytes.get();
   }
 
   public long writtenCount() {
@@ -208,8 +286,14 @@ public final class LogWriter<E> implements AutoCloseable {
 
   private void release(List<E> batch) {
     int size = batch.size();
+    long bytes = 0;
+    for (E entry : batch) {
+      bytes += budget.bytes().applyAsLong(entry);
+    }
+    long freed = bytes;
     // Never below zero: close() may already have written these rows off as dropped.
     pending.updateAndGet(count -> Math.max(0, count - size));
+    heldBytes.updateAndGet(held -> Math.max(0, held - freed));
     batch.clear();
   }
 
@@ -229,6 +313,7 @@ public final class LogWriter<E> implements AutoCloseable {
   private void dropRemaining(String why) {
     int left = pending.getAndSet(0);
     queue.clear();
+    heldBytes.set(0);
     if (left > 0) {
       dropped.addAndGet(left);
       LOG.warn("{}: {} rows {}; {} dropped in total", options.name(), left, why, dropped.get());

@@ -16,8 +16,8 @@ public final class StoredAttemptLog implements AttemptLog {
 
   /**
    * @param recordRequestBody ERROR_LOG_RECORD_REQUEST_BODY
-   * @param requestBodyMaxBytes ERROR_LOG_REQUEST_BODY_MAX_KB in bytes: each row's cap, so that
-   *     rows waiting for the database hold at most LOG_QUEUE_SIZE times it
+   * @param requestBodyMaxBytes ERROR_LOG_REQUEST_BODY_MAX_KB in bytes: each row's cap (the rows
+   *     waiting for the database together: ERROR_LOG_QUEUE_MB, see {@link ErrorLogMemory})
    */
   public StoredAttemptLog(LogWriter<RequestLogEntry> requests, LogWriter<ErrorLogEntry> errors,
       BooleanSupplier recordRequestBody, IntSupplier requestBodyMaxBytes) {
@@ -55,5 +55,10 @@ public final class StoredAttemptLog implements AttemptLog {
 
   public long droppedErrorLogs() {
     return errors.droppedCount();
+  }
+
+  /** Error-log rows stored without their request body: they waited beyond ERROR_LOG_QUEUE_MB. */
+  public long droppedErrorLogBodies() {
+    return errors.lightenedCount();
   }
 }

@@ -1,6 +1,6 @@
 package io.geminibalance.server;
 
-import io.geminibalance.requestlog.RateLimitedWarning;
+import io.geminibalance.logging.RateLimitedWarning;
 import io.netty.util.NetUtil;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;

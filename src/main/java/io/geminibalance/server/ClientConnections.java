@@ -1,5 +1,6 @@
 package io.geminibalance.server;
 
+import io.geminibalance.logging.RateLimitedWarning;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
@@ -17,11 +18,11 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.NetServerImpl;
 import io.vertx.core.net.impl.NetServerInternal;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,7 @@ public final class ClientConnections {
   final ClientLimits limits;
   private final AtomicInteger open = new AtomicInteger();
   private final Map<EventLoop, Sweep> sweeps = new ConcurrentHashMap<>();
-  private final AtomicLong nextOverCapacityWarning = new AtomicLong(Long.MIN_VALUE);
+  private final RateLimitedWarning overCapacityWarning = new RateLimitedWarning(LOG, Duration.ofMinutes(1));
 
   public ClientConnections(ClientLimits limits) {
     this.limits = limits;
@@ -120,13 +121,8 @@ public final class ClientConnections {
   }
 
   private void warnOverCapacity() {
-    long now = System.nanoTime();
-    long next = nextOverCapacityWarning.get();
-    if ((next == Long.MIN_VALUE || now - next >= 0)
-        && nextOverCapacityWarning.compareAndSet(next, now + TimeUnit.MINUTES.toNanos(1))) {
-      LOG.warn("MAX_CLIENT_CONNECTIONS ({}) reached: new connections are answered 503 and closed"
-          + " (this warning repeats at most once a minute)", limits.maxConnections());
-    }
+    overCapacityWarning.warn("MAX_CLIENT_CONNECTIONS ({}) reached: new connections are answered 503 and"
+        + " closed (this warning repeats at most once a minute)", limits.maxConnections());
   }
 
   /**

@@ -2,6 +2,7 @@ package io.geminibalance.storage;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.geminibalance.requestlog.ErrorLogEntry;
+import io.geminibalance.requestlog.ErrorLogMemory;
 import io.geminibalance.requestlog.ErrorLogSanitizer;
 import io.geminibalance.requestlog.LogWriter;
 import io.geminibalance.requestlog.RequestLogEntry;
@@ -161,11 +162,20 @@ public final class Storage implements AutoCloseable {
     return track(new LogWriter<>(options, batch -> requestLogs.insert(batch).join(), SqlErrors::isPermanent));
   }
 
-  /** A writer for error-log rows; each row is sanitized on the writer thread, off the request path. */
+  /** A writer for error-log rows, within ERROR_LOG_QUEUE_MB's default budget. */
+  public LogWriter<ErrorLogEntry> newErrorLogWriter(LogWriter.Options options, ErrorLogSanitizer sanitizer) {
+    return newErrorLogWriter(options, sanitizer, ErrorLogMemory.budget(ErrorLogMemory.DEFAULT_MAX_BYTES));
+  }
+
+  /**
+   * A writer for error-log rows; each row is sanitized on the writer thread, off the request path.
+   * The rows waiting hold at most {@code budget} of bodies and messages (see {@link ErrorLogMemory}).
+   */
   public synchronized LogWriter<ErrorLogEntry> newErrorLogWriter(LogWriter.Options options,
-      ErrorLogSanitizer sanitizer) {
+      ErrorLogSanitizer sanitizer, LogWriter.MemoryBudget<ErrorLogEntry> budget) {
     return track(new LogWriter<>(options,
-        batch -> errorLogs.insert(batch.stream().map(sanitizer::sanitize).toList()).join(), SqlErrors::isPermanent));
+        batch -> errorLogs.insert(batch.stream().map(sanitizer::sanitize).toList()).join(), SqlErrors::isPermanent,
+        budget));
   }
 
   /** Write-behind for the key pool's state, flushed every {@code interval} and by {@link #close}. */

@@ -30,6 +30,9 @@ public final class OutcomeClassifier {
           ? new Verdict(new KeyOutcome.ModelUnavailable(error.message()), true, "model not in tier")
           : refused(error, status);
       case 429 -> rateLimited(error);
+      // Whatever the body says (a proxy in BASE_URL may answer it too): nothing was generated and
+      // Google counts no quota, so the pool gives back what the lease counted.
+      case 404 -> new Verdict(KeyOutcome.NOT_FOUND, false, "upstream 404 " + error.status());
       case 408 -> transientFailure("request timeout");
       default -> status >= 500
           ? transientFailure("upstream " + status + " " + error.status())

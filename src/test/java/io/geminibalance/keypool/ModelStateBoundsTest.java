@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geminibalance.keypool.KeyOutcome.RateLimited;
 import io.geminibalance.keypool.KeyOutcome.RateLimited.QuotaWindow;
+import io.geminibalance.testing.LogEvents;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -92,6 +93,44 @@ class ModelStateBoundsTest {
   }
 
   @Test
+  void googles404sForMadeUpNamesLeaveTheSharedLanesMinuteAndDayAsTheyWere() {
+    QuotaKeyPool pool = pool(3, env("DEFAULT_RPM", "5", "DEFAULT_RPD", "100"), LISTED);
+    for (int i = 1; i <= 100; i++) { // far beyond 5 RPM x 3 keys: each is given back
+      KeyLease lease = Keys.lease(pool, "zz-made-up-" + i);
+      assertThat(lease.lane()).isEqualTo(QuotaKeyPool.UNLISTED);
+      pool.release(lease, KeyOutcome.NOT_FOUND);
+    }
+    assertThat(unlisted(pool)).satisfies(lane -> {
+      assertThat(lane.usable()).isEqualTo(3);
+      assertThat(lane.remainingToday()).isEqualTo(300);
+    });
+    // A request Google did count still counts, in the shared lane as in the model's own.
+    pool.release(Keys.lease(pool, "gemini-unlisted-preview"), KeyOutcome.SUCCESS);
+    assertThat(unlisted(pool).remainingToday()).isEqualTo(299);
+    pool.release(Keys.lease(pool, "zz-server-error"), KeyOutcome.NEUTRAL);
+    assertThat(unlisted(pool).remainingToday()).isEqualTo(298);
+  }
+
+  @Test
+  void a404InAModelsOwnLaneIsGivenBackToo() {
+    QuotaKeyPool pool = pool(1, env("DEFAULT_RPM", "1", "DEFAULT_RPD", "10"), LISTED);
+    Keys.send(pool, KNOWN);
+    clock.advance(60_000);
+    for (int i = 0; i < 5; i++) {
+      pool.release(Keys.lease(pool, KNOWN), KeyOutcome.NOT_FOUND); // retired by Google meanwhile
+    }
+    assertThat(pool.quotaSnapshot().keys()).singleElement().satisfies(row -> {
+      assertThat(row.usedThisMinute()).isZero();
+      assertThat(row.usedToday()).isEqualTo(1);
+    });
+  }
+
+  private static QuotaSnapshot.ModelTotals unlisted(QuotaKeyPool pool) {
+    return pool.quotaSnapshot().sharedLanes().stream()
+        .filter(lane -> lane.model().equals(QuotaKeyPool.UNLISTED)).findFirst().orElseThrow();
+  }
+
+  @Test
   void aModelThatAnswers2xxGetsItsOwnLane() {
     QuotaKeyPool pool = pool(2, UNLIMITED, LISTED);
     KeyLease first = Keys.lease(pool, "gemini-unlisted-preview");
@@ -158,6 +197,29 @@ class ModelStateBoundsTest {
     assertThat(unknown.lane()).isEqualTo(QuotaKeyPool.UNLISTED);
     listed.release(unknown, KeyOutcome.SUCCESS);
     assertThat(Keys.lease(listed, "gemini-new").lane()).isEqualTo(QuotaKeyPool.OVERFLOW);
+  }
+
+  @Test
+  void reachingMaxModelsIsWarnedAtOnceThenAtMostOnceAMinute() {
+    QuotaKeyPool pool = pool(2, env("MAX_MODELS", "2", "DEFAULT_RPM", "0", "DEFAULT_RPD", "0"),
+        ModelAdmission.EVERY_MODEL);
+    try (LogEvents log = LogEvents.of(QuotaKeyPool.class)) {
+      Keys.send(pool, "model-a");
+      Keys.send(pool, "model-b");
+      assertThat(log.warnings()).isEmpty();
+      for (int i = 0; i < 46; i++) {
+        assertThat(Keys.send(pool, "beyond-" + i).lane()).isEqualTo(QuotaKeyPool.OVERFLOW);
+      }
+      assertThat(log.warnings()).singleElement().asString()
+          .startsWith("MAX_MODELS (2) models have quota state").contains("beyond-0 ");
+      clock.advance(59_999);
+      Keys.send(pool, "beyond-46");
+      assertThat(log.warnings()).hasSize(1);
+      clock.advance(1);
+      Keys.send(pool, "beyond-47");
+      assertThat(log.warnings()).hasSize(2).last().asString()
+          .contains("beyond-47 ").endsWith("(46 similar warnings suppressed)");
+    }
   }
 
   @Test

@@ -45,6 +45,48 @@ class QuotaWindowsTest {
   }
 
   @Test
+  void aSendGivenBackLeavesTheWindowAsIfNeverMadeAndTheOthersStay() {
+    FakeClock clock = FakeClock.at("2026-01-10T12:00:00Z");
+    QuotaKeyPool pool = Keys.pool(1, clock, Map.of("DEFAULT_RPM", "3", "DEFAULT_RPD", "10"));
+    for (int i = 0; i < 3; i++) {
+      Keys.send(pool, MODEL); // the key proves 3 a minute, so that the lease below is no probe
+    }
+    clock.advance(60_000);
+    Keys.send(pool, MODEL); // t=0
+    clock.advance(10_000);
+    KeyLease notFound = Keys.lease(pool, MODEL); // t=10 s
+    clock.advance(10_000);
+    Keys.send(pool, MODEL); // t=20 s
+    assertThat(Keys.refused(pool, MODEL).earliestMillis()).isEqualTo(clock.millis() - 20_000 + 60_000);
+    pool.release(notFound, KeyOutcome.NOT_FOUND);
+    assertThat(pool.quotaSnapshot().keys()).singleElement().satisfies(row -> {
+      assertThat(row.usedThisMinute()).isEqualTo(2);
+      assertThat(row.usedToday()).isEqualTo(5);
+    });
+    clock.advance(10_000);
+    Keys.send(pool, MODEL); // t=30 s, in the place the 404 gave back
+    // Full again with sends at 0, 20 and 30 s: the next frees when the one at 0 leaves, at 60 s.
+    assertThat(Keys.refused(pool, MODEL).earliestMillis()).isEqualTo(clock.millis() - 30_000 + 60_000);
+    clock.advance(30_000);
+    Keys.send(pool, MODEL);
+    assertThat(Keys.refused(pool, MODEL).earliestMillis()).isEqualTo(clock.millis() - 60_000 + 20_000 + 60_000);
+  }
+
+  @Test
+  void aSendTakenYesterdayIsNotTakenOffTodaysCount() {
+    FakeClock clock = FakeClock.at("2026-01-10T07:59:59Z"); // 23:59:59 in California
+    QuotaKeyPool pool = Keys.pool(1, clock, Map.of("DEFAULT_RPM", "0", "DEFAULT_RPD", "2"));
+    KeyLease yesterday = Keys.lease(pool, MODEL);
+    clock.advance(1_000);
+    Keys.send(pool, MODEL);
+    pool.release(yesterday, KeyOutcome.NOT_FOUND);
+    assertThat(pool.quotaSnapshot().keys()).singleElement()
+        .satisfies(row -> assertThat(row.usedToday()).isEqualTo(1));
+    Keys.send(pool, MODEL);
+    Keys.refused(pool, MODEL);
+  }
+
+  @Test
   void dayLimitHoldsUntilPacificMidnightAcrossSpringForward() {
     FakeClock clock = FakeClock.at("2026-03-08T20:00:00Z");
     QuotaKeyPool pool = Keys.pool(1, clock, Map.of("DEFAULT_RPM", "0", "DEFAULT_RPD", "2"));

@@ -52,6 +52,14 @@ class ErrorLogRequestBodyTest {
         Map.of("ERROR_LOG_REQUEST_BODY_MAX_KB", "0"))).hasMessageContaining("ERROR_LOG_REQUEST_BODY_MAX_KB");
   }
 
+  @Test
+  void theQueueBudgetIsValidated() {
+    for (String bad : new String[] {"0", "4097", "much"}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> GatewayHarness.start(
+          Map.of("ERROR_LOG_QUEUE_MB", bad))).hasMessageContaining("ERROR_LOG_QUEUE_MB");
+    }
+  }
+
   private static ErrorLogRow awaitErrorRow(GatewayHarness h) throws InterruptedException {
     for (int i = 0; i < 200; i++) {
       List<ErrorLogRow> rows = h.gateway.persistence().storage().errorLogs()

@@ -48,6 +48,30 @@ class ModelStateBoundsIntegrationTest {
   }
 
   @Test
+  void googles404sUseUpNothingOfTheLaneUnlistedModelsShare() {
+    // 3 keys at 5 RPM and 100 RPD: the shared lane takes 15 requests a minute and 300 a day.
+    try (GatewayHarness h = GatewayHarness.start(Map.of("DEFAULT_RPM", "5", "DEFAULT_RPD", "100",
+        "QUEUE_TIMEOUT_SECONDS", "0"))) {
+      h.fake.on(r -> r.path().contains("/zz-made-up-"),
+          Replies.googleError(404, "NOT_FOUND", "models/zz-made-up is not found for API version v1beta"));
+      for (int i = 1; i <= 20; i++) {
+        assertThat(h.post("/v1beta/models/zz-made-up-" + i + ":generateContent", "{}", "x-goog-api-key",
+            CLIENT_TOKEN).statusCode()).as("request %d", i).isEqualTo(404);
+      }
+      String pool = h.get("/api/pool", "authorization", "Bearer " + ADMIN_TOKEN).body();
+      assertThat(pool).contains("\"model\":\"" + QuotaKeyPool.UNLISTED + "\",\"keys\":3,\"usable\":3,"
+          + "\"cooling\":0,\"parked\":0,\"disabled\":0,\"rpmCapacity\":15,\"rpdCapacity\":300,"
+          + "\"remainingToday\":300");
+      // An unlisted model Google serves is counted (and gets its own lane).
+      assertThat(h.post("/v1beta/models/gemini-unlisted-preview:generateContent", "{}", "x-goog-api-key",
+          CLIENT_TOKEN).statusCode()).isEqualTo(200);
+      assertThat(h.get("/api/pool", "authorization", "Bearer " + ADMIN_TOKEN).body())
+          .contains("\"model\":\"" + QuotaKeyPool.UNLISTED + "\",\"keys\":3,\"usable\":3,")
+          .contains("\"remainingToday\":299");
+    }
+  }
+
+  @Test
   void beyondMaxModelsRequestsAreStillServedWithoutQuotaStateOfTheirOwn() {
     try (GatewayHarness h = GatewayHarness.start(Map.of("MAX_MODELS", "1", "DEFAULT_RPM", "1",
         "DEFAULT_RPD", "0"))) {

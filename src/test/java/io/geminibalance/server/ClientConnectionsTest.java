@@ -4,6 +4,7 @@ import static io.geminibalance.testing.GatewayHarness.CLIENT_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geminibalance.testing.GatewayHarness;
+import io.geminibalance.testing.LogEvents;
 import io.geminibalance.testing.RawHttp;
 import io.geminibalance.testing.Replies;
 import io.vertx.core.http.HttpClient;
@@ -158,7 +159,8 @@ class ClientConnectionsTest {
 
   @Test
   void connectionsOverTheCapGet503InTheCallersShapeAndClose() throws Exception {
-    try (GatewayHarness h = GatewayHarness.start(Map.of("MAX_CLIENT_CONNECTIONS", "3"))) {
+    try (GatewayHarness h = GatewayHarness.start(Map.of("MAX_CLIENT_CONNECTIONS", "3"));
+        LogEvents log = LogEvents.of(ClientConnections.class)) {
       List<RawHttp> held = new ArrayList<>();
       try {
         for (int i = 0; i < 3; i++) {
@@ -182,6 +184,8 @@ class ClientConnectionsTest {
           assertThat(answer.status()).isEqualTo(503);
           assertThat(answer.body()).contains("\"code\":\"too_many_connections\"");
         }
+        assertThat(log.warnings()).as("one warning, the second held back for a minute").singleElement()
+            .asString().startsWith("MAX_CLIENT_CONNECTIONS (3) reached");
         held.remove(0).close();
         assertThat(healthAnsweredWithin(h, 10_000)).as("a closed connection frees its place").isTrue();
         for (RawHttp c : held) {

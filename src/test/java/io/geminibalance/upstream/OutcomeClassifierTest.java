@@ -66,10 +66,11 @@ class OutcomeClassifierTest {
   }
 
   @Test
-  void unknownModelIsNotRetried() {
+  void unknownModelIsNotRetriedAndItsQuotaIsGivenBack() {
     Verdict v = classify(404, error(404, "NOT_FOUND", "models/x is not found"));
     assertThat(v.retryOnAnotherKey()).isFalse();
-    assertThat(v.keyOutcome()).isInstanceOf(KeyOutcome.Neutral.class);
+    assertThat(v.keyOutcome()).isInstanceOf(KeyOutcome.NotFound.class);
+    assertThat(classify(404, "<html>Not Found</html>").keyOutcome()).isInstanceOf(KeyOutcome.NotFound.class);
   }
 
   @Test
