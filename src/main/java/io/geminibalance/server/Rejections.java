@@ -31,7 +31,12 @@ final class Rejections {
 
   /** An error in OpenAI's shape, of type {@code invalid_request_error}. */
   static void openAi(RoutingContext rc, int status, String message, String code) {
-    send(rc, status, OpenAiResponses.errorBody(message, "invalid_request_error", null, code));
+    openAi(rc, status, message, null, code);
+  }
+
+  /** As {@link #openAi(RoutingContext, int, String, String)}, naming the request field at fault. */
+  static void openAi(RoutingContext rc, int status, String message, String param, String code) {
+    send(rc, status, OpenAiResponses.errorBody(message, "invalid_request_error", param, code));
   }
 
   static void send(RoutingContext rc, int status, String body) {

@@ -48,8 +48,9 @@ public final class Routes {
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
-   * answers CORS on the data plane), authentication from headers and query, then the body reader,
-   * then the endpoint. A caller without a valid credential is answered before any body byte is
+   * answers CORS on the data plane), authentication from headers and query, on the data plane the
+   * path check ({@link PathGate}), then the body reader, then the endpoint. A caller without a
+   * valid credential, or asking for a path the surface refuses, is answered before any body byte is
    * read, and its connection (HTTP/1.x) or stream (HTTP/2) is closed rather than drained.
    * Bodies are read whole ({@link RequestBody}, no copy of a one-chunk body), not preallocated
    * from Content-Length. Endpoints that stream a body through (uploads) will need a reader with a
@@ -66,8 +67,9 @@ public final class Routes {
       router.route(prefix + "/*")
           .handler(dataIntake)
           .handler(nativeAuth)
+          .handler(PathGate.nativeGemini(prefix))
           .handler(bodies)
-          .handler(rc -> nativeRelay(rc, prefix, deps));
+          .handler(rc -> deps.nativeRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     }
     router.route("/api/*").handler(Intake.admin(deps.edge()))
         .handler(new AdminAuth(deps.authenticator(), deps.adminThrottle()))
@@ -82,14 +84,16 @@ public final class Routes {
     router.route(COMPAT_PREFIX + "/*")
         .handler(dataIntake)
         .handler(openAiAuth)
+        .handler(PathGate.compat(COMPAT_PREFIX))
         .handler(bodies)
-        .handler(rc -> deps.openAiCompatRelay().handle(rc, resource(rc, COMPAT_PREFIX), context(rc, deps)));
+        .handler(rc -> deps.openAiCompatRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     for (String prefix : TRANSLATED_PREFIXES) {
       router.route(prefix + "/*")
           .handler(dataIntake)
           .handler(openAiAuth)
+          .handler(PathGate.translated(prefix))
           .handler(bodies)
-          .handler(rc -> deps.openAiRelay().handle(rc, resource(rc, prefix), context(rc, deps)));
+          .handler(rc -> deps.openAiRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     }
     router.route().last().handler(rc -> Rejections.gemini(rc, 404,
         "No such endpoint: " + rc.request().method() + " " + rc.request().path()));
@@ -119,23 +123,6 @@ public final class Routes {
     } else {
       Rejections.gemini(rc, status, message);
     }
-  }
-
-  private static void nativeRelay(RoutingContext rc, String prefix, Dependencies deps) {
-    deps.nativeRelay().handle(rc, resource(rc, prefix), context(rc, deps));
-  }
-
-  /**
-   * The raw path below {@code prefix}, without its leading slash. Routing matched the normalised
-   * path; a raw path that reached this prefix only through normalisation ({@code /api/../v1beta/...},
-   * {@code /%761beta/...}) is handed on whole, for the surface's own path check to refuse.
-   */
-  private static String resource(RoutingContext rc, String prefix) {
-    String path = rc.request().path();
-    if (!path.startsWith(prefix) || (path.length() > prefix.length() && path.charAt(prefix.length()) != '/')) {
-      return path.startsWith("/") ? path.substring(1) : path;
-    }
-    return path.length() > prefix.length() + 1 ? path.substring(prefix.length() + 1) : "";
   }
 
   private static RequestContext context(RoutingContext rc, Dependencies deps) {
