@@ -89,6 +89,8 @@ public final class SettingsCatalog {
           "Idle keep-alive client connections close after this, seconds (0 = off; restart to change)"),
       fixed("CLIENT_BODY_TIMEOUT_SECONDS", "30",
           "Longest pause between request body bytes, seconds; 408 beyond (0 = off; restart to change)"),
+      fixed("CLIENT_BODY_DEADLINE_SECONDS", "300",
+          "Longest time to send a request body whole, seconds; 408 beyond (0 = off; restart to change)"),
       fixed("MAX_CLIENT_CONNECTIONS", "20000",
           "Open client connections at most; beyond it 503 and close (restart to change)"),
       fixed("MAX_H2_STREAMS", "100",

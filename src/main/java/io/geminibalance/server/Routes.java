@@ -59,7 +59,7 @@ public final class Routes {
   public static Router build(Vertx vertx, Dependencies deps) {
     Router router = Router.router(vertx);
     RequestBody bodies = new RequestBody(() -> deps.edge().get().maxBodyBytes(),
-        deps.clientLimits().bodyTimeoutMillis());
+        deps.clientLimits().bodyTimeoutMillis(), deps.clientLimits().bodyDeadlineMillis());
     Intake dataIntake = Intake.dataPlane(deps.edge());
     router.get("/health").handler(rc -> rc.json(deps.health().get()));
     NativeAuth nativeAuth = new NativeAuth(deps.authenticator());
@@ -95,16 +95,26 @@ public final class Routes {
           .handler(bodies)
           .handler(rc -> deps.openAiRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     }
-    router.route().last().handler(rc -> Rejections.gemini(rc, 404,
-        "No such endpoint: " + rc.request().method() + " " + rc.request().path()));
+    router.route().last().handler(rc -> Rejections.gemini(rc, 404, RoutingFailures.noSuchEndpoint(rc.request())));
     // From the body readers and the CORS check: the client's doing, answered in its protocol's
     // shape (when it is still there) without an error log, and without reading the rest.
     router.errorHandler(413, rc -> bodyError(rc, 413, "Request body larger than "
         + deps.edge().get().maxBodyText() + " (MAX_REQUEST_BODY_MB).", "request_too_large"));
-    router.errorHandler(408, rc -> bodyError(rc, 408, "No request body bytes for "
-        + deps.clientLimits().bodyTimeoutMillis() / 1000 + " s (CLIENT_BODY_TIMEOUT_SECONDS).",
+    router.errorHandler(408, rc -> bodyError(rc, 408, rc.failure() == RequestBody.PAST_DEADLINE
+        ? "Request body not complete within " + deps.clientLimits().bodyDeadlineMillis() / 1000
+            + " s (CLIENT_BODY_DEADLINE_SECONDS)."
+        : "No request body bytes for " + deps.clientLimits().bodyTimeoutMillis() / 1000
+            + " s (CLIENT_BODY_TIMEOUT_SECONDS).",
         "request_timeout"));
-    router.errorHandler(400, rc -> bodyError(rc, 400, "The request body could not be read.", "invalid_body"));
+    router.errorHandler(400, rc -> bodyError(rc, 400, RoutingFailures.badRequestMessage(rc),
+        RoutingFailures.badRequestCode(rc)));
+    // A request target that is not a path (CONNECT host:port): vertx-web fails it before any route,
+    // and would log each one at ERROR.
+    router.errorHandler(404, rc -> {
+      int status = RoutingFailures.notRoutedStatus(rc);
+      bodyError(rc, status, RoutingFailures.notRoutedMessage(rc), RoutingFailures.notRoutedCode(status));
+    });
+    router.errorHandler(405, rc -> bodyError(rc, 405, RoutingFailures.notRoutedMessage(rc), "method_not_allowed"));
     router.errorHandler(417, rc -> bodyError(rc, 417, "Only 'Expect: 100-continue' is supported.",
         "expectation_failed"));
     router.errorHandler(403, rc -> bodyError(rc, 403, "Cross-origin request from an origin not in "

@@ -139,6 +139,43 @@ class ClientConnectionsTest {
     }
   }
 
+  /**
+   * A body trickling in, a byte every 200 ms (never a pause as long as the 30 s body timeout), is
+   * cut by CLIENT_BODY_DEADLINE_SECONDS: 408 in the caller's shape, the connection closed. Before,
+   * the pause timeout alone let it hold its connection for as long as it kept trickling.
+   */
+  @Test
+  void bodyTricklingInIsCutAtTheBodyDeadline() throws Exception {
+    try (GatewayHarness h = GatewayHarness.start(Map.of("CLIENT_BODY_TIMEOUT_SECONDS", "30",
+        "CLIENT_BODY_DEADLINE_SECONDS", "2"))) {
+      for (boolean openAi : new boolean[] {false, true}) {
+        try (RawHttp c = RawHttp.open(h.gateway.port())) {
+          c.send((openAi ? "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+              : "POST " + GENERATE + " HTTP/1.1\r\nHost: x\r\nx-goog-api-key: ") + CLIENT_TOKEN
+              + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{");
+          Thread trickle = Thread.ofPlatform().daemon().start(() -> {
+            try {
+              for (int i = 0; i < 100; i++) { // at most 20 s; 1000 bytes would take 200 s
+                Thread.sleep(200);
+                c.send(" ");
+              }
+            } catch (IOException | InterruptedException e) {
+              // closed by the gateway
+            }
+          });
+          RawHttp.Answer answer = c.read();
+          trickle.interrupt();
+          assertThat(answer.status()).isEqualTo(408);
+          assertThat(answer.body()).contains("CLIENT_BODY_DEADLINE_SECONDS")
+              .contains(openAi ? "\"code\":\"request_timeout\"" : "\"status\":\"DEADLINE_EXCEEDED\"");
+          assertThat(answer.header("connection")).isEqualTo("close");
+          assertThat(c.closedWithin(10_000)).isTrue();
+        }
+      }
+      assertThat(h.fake.requests()).isEmpty();
+    }
+  }
+
   /** The body timeout is between bytes: a body that keeps coming, slower in all, is read. */
   @Test
   void slowBodyThatKeepsComingIsRead() throws Exception {
