@@ -1,6 +1,12 @@
 package io.geminibalance.server;
 
+import io.geminibalance.protocol.gemini.GeminiErrors;
 import io.geminibalance.protocol.gemini.PathSegments;
+import io.geminibalance.relay.OpenAiResponses;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -61,6 +67,38 @@ final class RoutingFailures {
   /** The OpenAI error code for {@link #notRoutedStatus}'s statuses. */
   static String notRoutedCode(int status) {
     return status == 405 ? "method_not_allowed" : "unknown_url";
+  }
+
+  /**
+   * The server's handler for a request head the HTTP codec could not decode (Vert.x's own answers
+   * it with an empty body): 414 for a request line over Vert.x's 4096 bytes, 431 for headers over
+   * its 8192 bytes, 400 otherwise, in the caller's protocol when the path is known (it is not
+   * for a 414), then the connection is closed as Vert.x does: the rest of the head is unread.
+   */
+  static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status;
+    String message;
+    if (cause instanceof TooLongHttpLineException) {
+      status = 414;
+      message = "The request line (method, URL and version) is longer than 4096 bytes.";
+    } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+      status = 431;
+      message = "The request headers are larger than 8192 bytes.";
+    } else {
+      status = 400;
+      message = "Malformed HTTP request.";
+    }
+    String path = status == 414 ? "" : request.path();
+    String body = path != null && Routes.speaksOpenAi(path)
+        ? OpenAiResponses.errorBody(message, "invalid_request_error", null,
+            status == 400 ? "invalid_request" : "request_too_large")
+        : GeminiErrors.body(status, message);
+    request.response().setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=UTF-8")
+        .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
+        .end(body)
+        .onComplete(done -> request.connection().close());
   }
 
   /** The message of a 404 for a request no route serves; quotes at most a short excerpt of the path. */

@@ -68,6 +68,25 @@ class MalformedRequestTest {
     }
   }
 
+  /** Heads over the codec's limits: an answer that says which limit, not an empty body. */
+  @Test
+  void headsOverTheLimitsAre414And431WithABody() throws Exception {
+    try (RawHttp c = RawHttp.open(h.gateway.port())) {
+      c.send("GET /v1beta/models?x=" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+      RawHttp.Answer answer = c.read();
+      assertThat(answer.status()).isEqualTo(414);
+      assertThat(answer.body()).contains("\"code\":414").contains("longer than 4096 bytes");
+      assertThat(c.closedWithin(10_000)).isTrue();
+    }
+    try (RawHttp c = RawHttp.open(h.gateway.port())) {
+      c.send("GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(9000) + "\r\n\r\n");
+      RawHttp.Answer answer = c.read();
+      assertThat(answer.status()).isEqualTo(431);
+      assertThat(answer.body()).contains("\"type\":\"invalid_request_error\"").contains("larger than 8192 bytes");
+      assertThat(c.closedWithin(10_000)).isTrue();
+    }
+  }
+
   @Test
   void anUnknownEndpointIsQuotedOnlyInPart() throws Exception {
     try (RawHttp c = RawHttp.open(h.gateway.port())) {
