@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
  * open streams: no timer per stream. A stream only stores a timestamp when upstream bytes arrive;
  * one periodic sweep per event loop walks that loop's streams and fires those idle for longer than
  * their timeout. The sweep runs on the event loop that owns the streams, so the list needs no lock,
- * and it stops when the loop has no stream left (the loop is forgotten when it terminates).
+ * and it stops when the loop has no stream left (the loop is forgotten when it terminates). A
+ * watch may also carry a deadline that fires however active the stream is (a request body read
+ * whole must be complete by then).
  */
 public final class IdleWatchdog {
   /** How often each event loop checks its streams: a stream fires within timeout + this. */
