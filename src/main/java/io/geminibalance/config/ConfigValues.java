@@ -199,10 +199,20 @@ public final class ConfigValues {
     return headers;
   }
 
-  /** Headers CUSTOM_HEADERS may not set: the message framing, the connection, and the pool key. */
+  /**
+   * Headers CUSTOM_HEADERS may not set: the message framing, the connection, and the pool key; the
+   * target host (Host names the BASE_URL's host: another value sends the pool keys to whatever
+   * else answers at that address); Expect (the upstream client never waits for a 100 Continue,
+   * and any other expectation gets 417 on every call); and what describes the bodies, which the
+   * client (native pass-through) or the gateway (translated requests) decides per request, and the
+   * gateway reads answers uncompressed: a fixed Content-Type, Content-Encoding or Accept-Encoding
+   * would mislabel every body or get answers the gateway cannot read. HTTP/2 pseudo-headers
+   * ({@code :authority}) are not header names (':' is not a token character) and fail before.
+   */
   private static final List<String> GATEWAY_HEADERS = List.of("content-length", "transfer-encoding",
       "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "http2-settings",
-      "x-goog-api-key", "authorization");
+      "x-goog-api-key", "authorization", "host", "expect", "content-type", "content-encoding",
+      "accept-encoding");
 
   private static boolean isTokenChar(int c) {
     return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;

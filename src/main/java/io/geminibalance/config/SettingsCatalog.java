@@ -122,6 +122,11 @@ public final class SettingsCatalog {
       fixed("CLIENT_BODY_TIMEOUT_SECONDS", "30",
           "Longest pause between request body bytes, seconds; 408 beyond (0 = off; restart to change)")
           .within(0, 86_400),
+      // Five minutes: a body of the 20 MB Google takes inline arrives in that time at about 70 KB/s,
+      // one at the default 64 MiB cap at about 220 KB/s.
+      fixed("CLIENT_BODY_DEADLINE_SECONDS", "300",
+          "Longest time to send a request body whole, seconds; 408 beyond (0 = off; restart to change)")
+          .within(0, 86_400),
       // Twice the 10,000 held streams the gateway is sized for (each stream is one client
       // connection on HTTP/1.1).
       fixed("MAX_CLIENT_CONNECTIONS", "20000",

@@ -41,13 +41,13 @@ public final class NativeGeminiRelay {
   }
 
   /**
-   * Handles {@code resource}, the raw path after the version prefix (e.g. {@code models/x:countTokens}).
-   * Only what {@link NativePath} allows goes upstream, on a path rebuilt from its parts.
+   * Relays {@code path}, parsed from the request's path before its body was read (refusals never
+   * get here). The upstream path is rebuilt from its parts.
    */
-  public void handle(RoutingContext rc, String resource, RequestContext ctx) {
+  public void handle(RoutingContext rc, NativePath.Allowed path, RequestContext ctx) {
     HttpServerRequest request = rc.request();
     rc.response().closeHandler(v -> ctx.clientClosed());
-    switch (NativePath.parse(request.method().name(), resource)) {
+    switch (path) {
       case NativePath.ModelList list ->
           relayModelList(rc, call(rc, list.upstreamPath(), MODEL_LIST_BUCKET, false, "gemini-models"), ctx);
       case NativePath.Model model ->
@@ -58,7 +58,6 @@ public final class NativeGeminiRelay {
         relay(rc, call(rc, modelMethod.upstreamPath(), modelMethod.model(), stream,
             operation(modelMethod.method())), ctx, sse);
       }
-      case NativePath.Rejected rejected -> Responses.gemini(rc.response(), rejected.status(), rejected.message());
     }
   }
 

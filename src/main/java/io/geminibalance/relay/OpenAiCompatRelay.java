@@ -37,19 +37,17 @@ public final class OpenAiCompatRelay {
   }
 
   /**
-   * {@code resource} is the raw path after {@code /openai/v1/}. Only what {@link CompatPath} allows
-   * goes upstream, on a path rebuilt from its parts.
+   * Forwards {@code path}, parsed from the request's path before its body was read (refusals never
+   * get here), on an upstream path rebuilt from its parts.
    */
-  public void handle(RoutingContext rc, String resource, RequestContext ctx) {
+  public void handle(RoutingContext rc, CompatPath.Allowed path, RequestContext ctx) {
     rc.response().closeHandler(v -> ctx.clientClosed());
-    switch (CompatPath.parse(rc.request().method().name(), resource)) {
+    switch (path) {
       case CompatPath.ModelList list ->
           forward(rc, ctx, call(rc, list.upstreamPath(), null, NativeGeminiRelay.MODEL_LIST_BUCKET, false));
       case CompatPath.Model model ->
           forward(rc, ctx, call(rc, model.upstreamPath(), null, NativeGeminiRelay.MODEL_LIST_BUCKET, false));
       case CompatPath.Post post -> post(rc, ctx, post);
-      case CompatPath.Rejected rejected -> OpenAiResponses.error(rc.response(), rejected.status(),
-          rejected.message(), "invalid_request_error", rejected.param(), rejected.code());
     }
   }
 

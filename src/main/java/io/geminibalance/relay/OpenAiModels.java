@@ -1,9 +1,7 @@
 package io.geminibalance.relay;
 
 import io.geminibalance.protocol.openai.ModelListTranslator;
-import io.geminibalance.protocol.openai.ModelName;
 import io.geminibalance.protocol.openai.OpenAiErrors;
-import io.geminibalance.protocol.openai.TranslationException;
 import io.geminibalance.protocol.openai.TranslationOptions;
 import io.geminibalance.upstream.RequestContext;
 import io.vertx.ext.web.RoutingContext;
@@ -26,14 +24,9 @@ final class OpenAiModels {
     });
   }
 
+  /** {@code id} was checked with the request's path ({@code TranslatedPath}), before its body. */
   static void one(RoutingContext rc, ModelCatalog catalog, TranslationOptions options, RequestContext ctx,
       String id) {
-    try {
-      ModelName.requireWellFormed(id);
-    } catch (TranslationException e) {
-      OpenAiFailures.send(rc.response(), OpenAiErrors.fromTranslation(e));
-      return;
-    }
     catalog.models(ctx.client()).onComplete(ar -> {
       if (ar.failed()) {
         fail(rc, ar.cause());

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.protocol.gemini.GeminiMethod;
-import io.geminibalance.protocol.gemini.PathSegments;
 import io.geminibalance.protocol.openai.ChatRequestTranslator;
 import io.geminibalance.protocol.openai.MediaPlaceholders;
 import io.geminibalance.protocol.openai.MediaPlaceholders.FetchedMedia;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.protocol.openai.TranslatedChatRequest;
+import io.geminibalance.protocol.openai.TranslatedPath;
 import io.geminibalance.protocol.openai.TranslationException;
 import io.geminibalance.protocol.openai.TranslationOptions;
 import io.geminibalance.upstream.RequestContext;
@@ -67,22 +67,14 @@ public final class OpenAiRelay {
     this.clock = clock;
   }
 
-  /** {@code resource} is the path below the prefix, e.g. {@code chat/completions}. */
-  public void handle(RoutingContext rc, String resource, RequestContext ctx) {
+  /** Serves {@code path}, parsed from the request's path before its body was read (refusals never get here). */
+  public void handle(RoutingContext rc, TranslatedPath.Allowed path, RequestContext ctx) {
     rc.response().closeHandler(v -> ctx.clientClosed());
-    HttpMethod method = rc.request().method();
-    if (method == HttpMethod.GET && resource.equals("models")) {
-      OpenAiModels.list(rc, catalog, options(), ctx);
-    } else if (method == HttpMethod.GET && resource.startsWith("models/")) {
-      OpenAiModels.one(rc, catalog, options(), ctx, resource.substring("models/".length()));
-    } else if (method == HttpMethod.POST && resource.equals("chat/completions")) {
-      chat(rc, ctx);
-    } else if (method == HttpMethod.POST && resource.equals("embeddings")) {
-      OpenAiEmbeddings.handle(rc, executor, ctx, parse(rc));
-    } else {
-      OpenAiResponses.error(rc.response(), 404, "Unknown endpoint: " + method + " "
-          + PathSegments.excerpt(rc.request().path(), 0, rc.request().path().length()),
-          "invalid_request_error", null, "unknown_url");
+    switch (path) {
+      case TranslatedPath.ModelList list -> OpenAiModels.list(rc, catalog, options(), ctx);
+      case TranslatedPath.Model model -> OpenAiModels.one(rc, catalog, options(), ctx, model.id());
+      case TranslatedPath.ChatCompletions chat -> chat(rc, ctx);
+      case TranslatedPath.Embeddings embeddings -> OpenAiEmbeddings.handle(rc, executor, ctx, parse(rc));
     }
   }
 

@@ -33,7 +33,9 @@ import java.nio.charset.StandardCharsets;
  * being answered (no timeout here: the body reader has its own, the upstream has TIME_OUT);
  * {@code IDLE} from the end of the last response until the next request's first bytes
  * (CLIENT_IDLE_TIMEOUT_SECONDS); {@code HTTP2} once the connection speaks HTTP/2, idle when it has
- * no open stream; {@code UPGRADED} after a 101 (a WebSocket), never timed.
+ * no open stream; {@code UPGRADED} after a 101 (a WebSocket), never timed. A connection over
+ * MAX_CLIENT_CONNECTIONS has {@link ClientConnections#OVER_CAPACITY_HEAD_MILLIS} for its first head
+ * (answered 503), not the header timeout.
  *
  * <p>On HTTP/1.x this object is also a handler in the pipeline, between Vert.x's codec and its
  * connection handler, where it sees each request head and each response's end as Netty messages.
@@ -167,11 +169,17 @@ final class ClientConnection extends ChannelDuplexHandler {
     }
     ClientLimits limits = owner.limits;
     switch (phase) {
-      case HEAD -> closeAfter(now, limits.headerTimeoutMillis());
+      case HEAD -> closeAfter(now, overCapacity ? overCapacityHeadMillis() : limits.headerTimeoutMillis());
       case IDLE -> closeAfter(now, limits.idleTimeoutMillis());
       case HTTP2 -> checkHttp2(now, limits.idleTimeoutMillis());
       default -> { }
     }
+  }
+
+  /** Over the cap, the first head must come within the short grace (or the header timeout, if shorter). */
+  private long overCapacityHeadMillis() {
+    long header = owner.limits.headerTimeoutMillis();
+    return header > 0 ? Math.min(header, owner.overCapacityHeadMillis) : owner.overCapacityHeadMillis;
   }
 
   private void closeAfter(long now, long timeoutMillis) {

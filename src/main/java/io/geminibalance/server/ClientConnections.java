@@ -49,16 +49,30 @@ public final class ClientConnections {
   private static final AttributeKey<ClientConnection> KEY = AttributeKey.valueOf("gb.clientConnection");
   /** How often each event loop checks its connections: a deadline is noticed within this. */
   static final long SWEEP_MILLIS = 500;
+  /**
+   * How long a connection over MAX_CLIENT_CONNECTIONS may take to send its first request head
+   * (then answered 503 and closed) before it is closed without an answer: long enough for a client
+   * that sends its request right after connecting, short enough that idle connections made over
+   * the cap do not pile up for the whole header timeout.
+   */
+  static final long OVER_CAPACITY_HEAD_MILLIS = 1_000;
   /** The pipeline name of the HTTP/1.x exchange tracker, just before Vert.x's own handler. */
   static final String HANDLER_NAME = "gb-client";
 
   final ClientLimits limits;
+  /** {@link #OVER_CAPACITY_HEAD_MILLIS}, longer in a test that needs over-cap connections to stay. */
+  final long overCapacityHeadMillis;
   private final AtomicInteger open = new AtomicInteger();
   private final Map<EventLoop, Sweep> sweeps = new ConcurrentHashMap<>();
   private final RateLimitedWarning overCapacityWarning = new RateLimitedWarning(LOG, Duration.ofMinutes(1));
 
   public ClientConnections(ClientLimits limits) {
+    this(limits, OVER_CAPACITY_HEAD_MILLIS);
+  }
+
+  ClientConnections(ClientLimits limits, long overCapacityHeadMillis) {
     this.limits = limits;
+    this.overCapacityHeadMillis = overCapacityHeadMillis;
   }
 
   public ClientLimits limits() {
@@ -93,11 +107,25 @@ public final class ClientConnections {
     return new HttpServerImpl(hooked, withCap).connectionHandler(this::established);
   }
 
-  /** A channel was accepted; runs on its event loop before any byte is read. */
+  /**
+   * A channel was accepted; runs on its event loop before any byte is read. Over the cap, the
+   * connection is only kept to answer its first request with 503, and only for
+   * {@link #OVER_CAPACITY_HEAD_MILLIS} ({@link ClientConnection#check}); past the cap plus
+   * {@link #refusalMargin}, it is closed at once, so that a flood of idle connections holds at most
+   * that many sockets beyond the cap, whatever the header timeout.
+   */
   private void accepted(Channel channel) {
-    boolean overCapacity = open.incrementAndGet() > limits.maxConnections();
+    int count = open.incrementAndGet();
+    boolean overCapacity = count > limits.maxConnections();
     if (overCapacity) {
       warnOverCapacity();
+      if (count > limits.maxConnections() + refusalMargin(limits.maxConnections())) {
+        channel.closeFuture().addListener(f -> open.decrementAndGet());
+        channel.config().setAutoRead(false);
+        // After Vert.x has finished setting the channel up (this runs in the middle of it).
+        channel.eventLoop().execute(channel::close);
+        return;
+      }
     }
     ClientConnection connection = new ClientConnection(this, channel, overCapacity);
     channel.attr(KEY).set(connection);
@@ -107,6 +135,14 @@ public final class ClientConnections {
       open.decrementAndGet();
       sweep.remove(connection);
     });
+  }
+
+  /**
+   * How many connections beyond MAX_CLIENT_CONNECTIONS are kept (briefly) to be answered 503
+   * rather than closed without a word: a tenth of the cap, at least 16.
+   */
+  static int refusalMargin(int maxConnections) {
+    return Math.max(16, maxConnections / 10);
   }
 
   /** Vert.x made the channel an HTTP/1.x or HTTP/2 connection. */

@@ -37,6 +37,7 @@ public final class HttpServerVerticle extends VerticleBase {
         .setPerMessageWebSocketCompressionSupported(false);
     return connections.createServer(vertx, options)
         .requestHandler(Routes.build(vertx, deps))
+        .invalidRequestHandler(RoutingFailures::invalidRequest)
         .listen(port, host)
         .onSuccess(s -> server = s);
   }

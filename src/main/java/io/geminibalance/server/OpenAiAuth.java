@@ -42,7 +42,7 @@ final class OpenAiAuth implements Handler<RoutingContext> {
       case AdminOnDataPlane.Throttled throttled -> {
         rc.response().putHeader("retry-after", Long.toString(throttled.retryAfterSeconds()));
         Rejections.openAi(rc, 429, AdminOnDataPlane.throttledMessage(throttled.retryAfterSeconds()),
-            "rate_limit_error", "rate_limit_exceeded");
+            "rate_limit_error", null, "rate_limit_exceeded");
       }
       case AdminOnDataPlane.Refused refused -> Rejections.openAi(rc, 401, "Incorrect API key provided.",
           "invalid_api_key");

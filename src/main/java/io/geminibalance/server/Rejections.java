@@ -31,12 +31,15 @@ final class Rejections {
 
   /** An error in OpenAI's shape, of type {@code invalid_request_error}. */
   static void openAi(RoutingContext rc, int status, String message, String code) {
-    openAi(rc, status, message, "invalid_request_error", code);
+    openAi(rc, status, message, "invalid_request_error", null, code);
   }
 
-  /** An error in OpenAI's shape, of the given type ({@code rate_limit_error} for a 429). */
-  static void openAi(RoutingContext rc, int status, String message, String type, String code) {
-    send(rc, status, OpenAiResponses.errorBody(message, type, null, code));
+  /**
+   * An error in OpenAI's shape of the given type ({@code rate_limit_error} for a 429), naming the
+   * request field at fault when {@code param} is not null.
+   */
+  static void openAi(RoutingContext rc, int status, String message, String type, String param, String code) {
+    send(rc, status, OpenAiResponses.errorBody(message, type, param, code));
   }
 
   static void send(RoutingContext rc, int status, String body) {

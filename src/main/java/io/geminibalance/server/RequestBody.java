@@ -21,29 +21,52 @@ import java.util.function.LongSupplier;
  * read before the caller is known. Bodies over the limit (MAX_REQUEST_BODY_MB) fail the route with
  * 413, by their Content-Length before any byte is read, or as soon as the bytes read pass the
  * limit. Several chunks are joined without trusting Content-Length for the size. A client that
- * sends no body byte for CLIENT_BODY_TIMEOUT_SECONDS while the body is read fails the route with
- * 408; the timeout is watched by the per-event-loop sweep of {@link IdleWatchdog}, not a timer per
- * request. The routes answer those failures without reading the rest ({@link Rejections}).
+ * sends no body byte for CLIENT_BODY_TIMEOUT_SECONDS while the body is read, or has not sent it
+ * whole within CLIENT_BODY_DEADLINE_SECONDS, fails the route with 408 ({@link #STALLED} or
+ * {@link #PAST_DEADLINE}); both are watched by the per-event-loop sweep of {@link IdleWatchdog},
+ * not a timer per request. A body the connection breaks off fails it with 400
+ * ({@link #isUnreadable}). The routes answer those failures without reading the rest
+ * ({@link Rejections}).
  *
  * <p>This is for bodies read whole. Endpoints that stream a body through (uploads) need their own
  * reader, with a cap of their own, instead of this one.
  */
 final class RequestBody implements Handler<RoutingContext> {
+  /** The failure of a 408 for a pause longer than CLIENT_BODY_TIMEOUT_SECONDS. */
+  static final Exception STALLED = new Failure("no request body bytes within the body timeout", null);
+  /** The failure of a 408 for a body not whole within CLIENT_BODY_DEADLINE_SECONDS. */
+  static final Exception PAST_DEADLINE = new Failure("request body not complete within the body deadline", null);
+
   private final LongSupplier limitBytes;
   private final long idleTimeoutMillis;
+  private final long deadlineMillis;
 
   /**
    * @param limitBytes the body limit in force (read per request: the setting is live)
    * @param idleTimeoutMillis longest pause between body bytes; 0 waits for ever
+   * @param deadlineMillis longest time to read a body whole; 0 waits for ever
    */
-  RequestBody(LongSupplier limitBytes, long idleTimeoutMillis) {
+  RequestBody(LongSupplier limitBytes, long idleTimeoutMillis, long deadlineMillis) {
     this.limitBytes = limitBytes;
     this.idleTimeoutMillis = idleTimeoutMillis;
+    this.deadlineMillis = deadlineMillis;
   }
 
-  /** A fixed limit and no idle timeout (tests). */
+  /** A fixed limit and no timeouts (tests). */
   RequestBody(long limitBytes) {
-    this(() -> limitBytes, 0);
+    this(() -> limitBytes, 0, 0);
+  }
+
+  /** Whether a route failed because the connection broke off or garbled the body (a 400 of its own). */
+  static boolean isUnreadable(Throwable failure) {
+    return failure instanceof Failure && failure.getCause() != null;
+  }
+
+  /** A body failure; no stack trace (it is the client's doing, answered, never logged). */
+  private static final class Failure extends Exception {
+    Failure(String message, Throwable cause) {
+      super(message, cause, false, false);
+    }
   }
 
   @Override
@@ -73,7 +96,7 @@ final class RequestBody implements Handler<RoutingContext> {
       }
       rc.response().writeContinue();
     }
-    new Reader(rc, internal, limit).start(request, idleTimeoutMillis);
+    new Reader(rc, internal, limit).start(request, idleTimeoutMillis, deadlineMillis);
   }
 
   /** Content-Length, or -1 when absent or not a number (then only the bytes read count). */
@@ -104,7 +127,7 @@ final class RequestBody implements Handler<RoutingContext> {
       this.limitBytes = limitBytes;
     }
 
-    void start(HttpServerRequest request, long idleTimeoutMillis) {
+    void start(HttpServerRequest request, long idleTimeoutMillis, long deadlineMillis) {
       request.handler(chunk -> {
         if (settled) {
           return;
@@ -123,7 +146,7 @@ final class RequestBody implements Handler<RoutingContext> {
       request.exceptionHandler(err -> {
         if (!settled) {
           settle();
-          rc.fail(400, err);
+          rc.fail(400, new Failure("the request body could not be read", err));
         }
       });
       request.endHandler(v -> {
@@ -133,16 +156,17 @@ final class RequestBody implements Handler<RoutingContext> {
           rc.next();
         }
       });
-      watch = IdleWatchdog.watch(idleTimeoutMillis, this);
+      watch = IdleWatchdog.watch(idleTimeoutMillis, deadlineMillis, this);
       request.resume();
     }
 
-    /** No body byte for the idle timeout: 408. */
+    /** No body byte for the idle timeout, or the body not whole by its deadline: 408. */
     @Override
     public void run() {
       if (!settled) {
+        boolean late = watch.pastDeadline();
         settle();
-        rc.fail(408);
+        rc.fail(408, late ? PAST_DEADLINE : STALLED);
       }
     }
 

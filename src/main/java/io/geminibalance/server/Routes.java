@@ -48,8 +48,9 @@ public final class Routes {
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
-   * answers CORS on the data plane), authentication from headers and query, then the body reader,
-   * then the endpoint. A caller without a valid credential is answered before any body byte is
+   * answers CORS on the data plane), authentication from headers and query, on the data plane the
+   * path check ({@link PathGate}), then the body reader, then the endpoint. A caller without a
+   * valid credential, or asking for a path the surface refuses, is answered before any body byte is
    * read, and its connection (HTTP/1.x) or stream (HTTP/2) is closed rather than drained.
    * Bodies are read whole ({@link RequestBody}, no copy of a one-chunk body), not preallocated
    * from Content-Length. Endpoints that stream a body through (uploads) will need a reader with a
@@ -58,7 +59,7 @@ public final class Routes {
   public static Router build(Vertx vertx, Dependencies deps) {
     Router router = Router.router(vertx);
     RequestBody bodies = new RequestBody(() -> deps.edge().get().maxBodyBytes(),
-        deps.clientLimits().bodyTimeoutMillis());
+        deps.clientLimits().bodyTimeoutMillis(), deps.clientLimits().bodyDeadlineMillis());
     Intake dataIntake = Intake.dataPlane(deps.edge());
     router.get("/health").handler(rc -> rc.json(deps.health().get()));
     NativeAuth nativeAuth = new NativeAuth(deps.authenticator(), deps.adminThrottle());
@@ -66,8 +67,9 @@ public final class Routes {
       router.route(prefix + "/*")
           .handler(dataIntake)
           .handler(nativeAuth)
+          .handler(PathGate.nativeGemini(prefix))
           .handler(bodies)
-          .handler(rc -> nativeRelay(rc, prefix, deps));
+          .handler(rc -> deps.nativeRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     }
     router.route("/api/*").handler(Intake.admin(deps.edge()))
         .handler(new AdminAuth(deps.authenticator(), deps.adminThrottle()))
@@ -82,25 +84,37 @@ public final class Routes {
     router.route(COMPAT_PREFIX + "/*")
         .handler(dataIntake)
         .handler(openAiAuth)
+        .handler(PathGate.compat(COMPAT_PREFIX))
         .handler(bodies)
-        .handler(rc -> deps.openAiCompatRelay().handle(rc, resource(rc, COMPAT_PREFIX), context(rc, deps)));
+        .handler(rc -> deps.openAiCompatRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     for (String prefix : TRANSLATED_PREFIXES) {
       router.route(prefix + "/*")
           .handler(dataIntake)
           .handler(openAiAuth)
+          .handler(PathGate.translated(prefix))
           .handler(bodies)
-          .handler(rc -> deps.openAiRelay().handle(rc, resource(rc, prefix), context(rc, deps)));
+          .handler(rc -> deps.openAiRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     }
-    router.route().last().handler(rc -> Rejections.gemini(rc, 404,
-        "No such endpoint: " + rc.request().method() + " " + rc.request().path()));
+    router.route().last().handler(rc -> Rejections.gemini(rc, 404, RoutingFailures.noSuchEndpoint(rc.request())));
     // From the body readers and the CORS check: the client's doing, answered in its protocol's
     // shape (when it is still there) without an error log, and without reading the rest.
     router.errorHandler(413, rc -> bodyError(rc, 413, "Request body larger than "
         + deps.edge().get().maxBodyText() + " (MAX_REQUEST_BODY_MB).", "request_too_large"));
-    router.errorHandler(408, rc -> bodyError(rc, 408, "No request body bytes for "
-        + deps.clientLimits().bodyTimeoutMillis() / 1000 + " s (CLIENT_BODY_TIMEOUT_SECONDS).",
+    router.errorHandler(408, rc -> bodyError(rc, 408, rc.failure() == RequestBody.PAST_DEADLINE
+        ? "Request body not complete within " + deps.clientLimits().bodyDeadlineMillis() / 1000
+            + " s (CLIENT_BODY_DEADLINE_SECONDS)."
+        : "No request body bytes for " + deps.clientLimits().bodyTimeoutMillis() / 1000
+            + " s (CLIENT_BODY_TIMEOUT_SECONDS).",
         "request_timeout"));
-    router.errorHandler(400, rc -> bodyError(rc, 400, "The request body could not be read.", "invalid_body"));
+    router.errorHandler(400, rc -> bodyError(rc, 400, RoutingFailures.badRequestMessage(rc),
+        RoutingFailures.badRequestCode(rc)));
+    // A request target that is not a path (CONNECT host:port): vertx-web fails it before any route,
+    // and would log each one at ERROR.
+    router.errorHandler(404, rc -> {
+      int status = RoutingFailures.notRoutedStatus(rc);
+      bodyError(rc, status, RoutingFailures.notRoutedMessage(rc), RoutingFailures.notRoutedCode(status));
+    });
+    router.errorHandler(405, rc -> bodyError(rc, 405, RoutingFailures.notRoutedMessage(rc), "method_not_allowed"));
     router.errorHandler(417, rc -> bodyError(rc, 417, "Only 'Expect: 100-continue' is supported.",
         "expectation_failed"));
     router.errorHandler(403, rc -> bodyError(rc, 403, "Cross-origin request from an origin not in "
@@ -119,23 +133,6 @@ public final class Routes {
     } else {
       Rejections.gemini(rc, status, message);
     }
-  }
-
-  private static void nativeRelay(RoutingContext rc, String prefix, Dependencies deps) {
-    deps.nativeRelay().handle(rc, resource(rc, prefix), context(rc, deps));
-  }
-
-  /**
-   * The raw path below {@code prefix}, without its leading slash. Routing matched the normalised
-   * path; a raw path that reached this prefix only through normalisation ({@code /api/../v1beta/...},
-   * {@code /%761beta/...}) is handed on whole, for the surface's own path check to refuse.
-   */
-  private static String resource(RoutingContext rc, String prefix) {
-    String path = rc.request().path();
-    if (!path.startsWith(prefix) || (path.length() > prefix.length() && path.charAt(prefix.length()) != '/')) {
-      return path.startsWith("/") ? path.substring(1) : path;
-    }
-    return path.length() > prefix.length() + 1 ? path.substring(prefix.length() + 1) : "";
   }
 
   private static RequestContext context(RoutingContext rc, Dependencies deps) {

@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
  * open streams: no timer per stream. A stream only stores a timestamp when upstream bytes arrive;
  * one periodic sweep per event loop walks that loop's streams and fires those idle for longer than
  * their timeout. The sweep runs on the event loop that owns the streams, so the list needs no lock,
- * and it stops when the loop has no stream left (the loop is forgotten when it terminates).
+ * and it stops when the loop has no stream left (the loop is forgotten when it terminates). A
+ * watch may also carry a deadline that fires however active the stream is (a request body read
+ * whole must be complete by then).
  */
 public final class IdleWatchdog {
   /** How often each event loop checks its streams: a stream fires within timeout + this. */
@@ -40,9 +42,18 @@ public final class IdleWatchdog {
    * that never fires when there is no event-loop context or the timeout is not positive.
    */
   public static Watch watch(long timeoutMillis, Runnable onIdle) {
+    return watch(timeoutMillis, 0, onIdle);
+  }
+
+  /**
+   * As {@link #watch(long, Runnable)}, and {@code onExpired} also runs once {@code deadlineMillis}
+   * have passed from now, however active the stream (a request body trickling in). Either limit
+   * may be 0 (off); the watch never fires when both are.
+   */
+  public static Watch watch(long timeoutMillis, long deadlineMillis, Runnable onExpired) {
     Context context = Vertx.currentContext();
-    if (timeoutMillis <= 0 || !(context instanceof ContextInternal internal) || !context.isEventLoopContext()
-        || !internal.nettyEventLoop().inEventLoop()) {
+    if ((timeoutMillis <= 0 && deadlineMillis <= 0) || !(context instanceof ContextInternal internal)
+        || !context.isEventLoopContext() || !internal.nettyEventLoop().inEventLoop()) {
       return Watch.NONE;
     }
     EventLoop loop = internal.nettyEventLoop();
@@ -54,7 +65,12 @@ public final class IdleWatchdog {
       IdleWatchdog created = dog;
       loop.terminationFuture().addListener(f -> BY_LOOP.remove(loop, created));
     }
-    Watch watch = new Watch(context, TimeUnit.MILLISECONDS.toNanos(timeoutMillis), onIdle);
+    Watch watch = new Watch(context, timeoutMillis > 0 ? TimeUnit.MILLISECONDS.toNanos(timeoutMillis) : Long.MAX_VALUE,
+        onExpired);
+    if (deadlineMillis > 0) {
+      watch.deadline = watch.lastActivity + TimeUnit.MILLISECONDS.toNanos(deadlineMillis);
+      watch.hasDeadline = true;
+    }
     dog.add(watch);
     return watch;
   }
@@ -88,7 +104,7 @@ public final class IdleWatchdog {
     Watch w = head.next;
     while (w != head) {
       Watch next = w.next;
-      if (!w.paused && now - w.lastActivity >= w.timeoutNanos) {
+      if ((!w.paused && now - w.lastActivity >= w.timeoutNanos) || w.pastDeadline(now)) {
         w.unlink();
         if (idle == null) {
           idle = new ArrayList<>();
@@ -136,6 +152,9 @@ public final class IdleWatchdog {
     private final long timeoutNanos;
     private Runnable onIdle;
     private long lastActivity = System.nanoTime();
+    /** When the stream must have ended, however active (if {@link #hasDeadline}). */
+    private long deadline;
+    private boolean hasDeadline;
     private boolean paused;
     private boolean stopped;
     private Watch prev;
@@ -150,6 +169,15 @@ public final class IdleWatchdog {
     /** Bytes arrived (from the upstream for a relayed stream, from the client for a request body). */
     public void touch() {
       lastActivity = System.nanoTime();
+    }
+
+    /** Whether the watch's deadline (not its idle timeout) has passed. */
+    public boolean pastDeadline() {
+      return pastDeadline(System.nanoTime());
+    }
+
+    private boolean pastDeadline(long now) {
+      return hasDeadline && now - deadline >= 0;
     }
 
     /** Reading is paused for back-pressure: a slow client, not a silent upstream. */

@@ -200,12 +200,13 @@ class GatewayConfigTest {
     assertThatThrownBy(() -> GatewayConfig.from(Map.of("CUSTOM_HEADERS", "{\"x\\r\\ny\":\"v\"}")))
         .hasMessage("CUSTOM_HEADERS: 'x\\r\\ny' is not a header name (expected: names of letters, digits and"
             + " !#$%&'*+-.^_`|~)");
-    for (String name : new String[] {"X Team", "x:y", "", "x(y)", "caf\u00e9"}) {
+    for (String name : new String[] {"X Team", "x:y", "", "x(y)", "caf\u00e9", ":authority", ":path", "host:"}) {
       assertThatThrownBy(() -> GatewayConfig.from(Map.of("CUSTOM_HEADERS",
           "{" + com.fasterxml.jackson.databind.node.TextNode.valueOf(name) + ":\"v\"}"))).as(name)
           .hasMessageContaining("is not a header name");
     }
-    for (String name : new String[] {"Content-Length", "transfer-encoding", "Connection", "x-goog-api-key", "Authorization"}) {
+    for (String name : new String[] {"Content-Length", "transfer-encoding", "Connection", "x-goog-api-key", "Authorization",
+        "Host", "HOST", "Expect", "Content-Type", "content-encoding", "Accept-Encoding"}) {
       assertThatThrownBy(() -> GatewayConfig.from(Map.of("CUSTOM_HEADERS", "{\"" + name + "\":\"1\"}"))).as(name)
           .hasMessageContaining("'" + name + "' is set by the gateway itself");
     }

@@ -30,6 +30,31 @@ class UpstreamHeadersTest {
     }
   }
 
+  /**
+   * CUSTOM_HEADERS may not name the upstream host, an expectation or how the bodies are encoded:
+   * refused on PUT (400 naming the setting, nothing saved), and the upstream keeps receiving the
+   * Host of BASE_URL. Before, {@code {"Host":"evil.example"}} was saved and sent on every call.
+   */
+  @Test
+  void customHeadersCannotSetHostExpectOrBodyEncoding() {
+    try (GatewayHarness h = GatewayHarness.start()) {
+      for (String name : new String[] {"Host", "host", "Expect", "Content-Type", "Content-Encoding", "Accept-Encoding"}) {
+        HttpResponse<String> r = h.send(h.request("/api/config", "authorization", "Bearer " + GatewayHarness.ADMIN_TOKEN,
+                "content-type", "application/json")
+            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+                "{\"CUSTOM_HEADERS\":{\"" + name + "\":\"evil.example\"}}")).build());
+        assertThat(r.statusCode()).as(name).isEqualTo(400);
+        assertThat(r.body()).as(name).contains("CUSTOM_HEADERS").contains("'" + name + "' is set by the gateway itself");
+      }
+      h.post("/v1beta/models/gemini-2.5-flash:generateContent", "{}", "x-goog-api-key", CLIENT_TOKEN);
+      Recorded upstream = h.fake.requests().get(0);
+      String baseHost = java.net.URI.create(h.fake.baseUrl()).getAuthority();
+      assertThat(upstream.headers().get("host")).isEqualTo(baseHost);
+      assertThat(upstream.headers().contains("expect")).isFalse();
+      assertThat(upstream.headers().get("content-type")).isEqualTo("application/json");
+    }
+  }
+
   @Test
   void onlyAllowListedRequestHeadersReachGoogle() {
     try (GatewayHarness h = GatewayHarness.start()) {

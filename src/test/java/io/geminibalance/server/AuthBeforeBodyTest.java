@@ -23,11 +23,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A caller without a valid credential is answered 401 from its headers alone: a 60 MB body is
- * neither read nor waited for, and the connection is closed instead of drained. Before, the whole
- * body was read (up to the 64 MiB cap) and only then answered.
+ * A caller without a valid credential is answered 401 from its headers alone, and an
+ * authenticated caller asking for a path its surface refuses 400 or 404 from its path alone: a
+ * 60 MB body is neither read nor waited for, and the connection is closed instead of drained.
+ * Before, the whole body was read (up to the 64 MiB cap) and only then answered.
  */
 class AuthBeforeBodyTest {
   private static final long BODY = 60_000_000;
@@ -76,6 +79,30 @@ class AuthBeforeBodyTest {
   void adminCallWithClientTokenIsRefusedBeforeItsBody() throws Exception {
     Outcome o = sendBigBody("PUT", "/api/config", "Authorization: Bearer " + CLIENT_TOKEN + "\r\n");
     o.assertRefusedEarly();
+  }
+
+  /**
+   * An authenticated caller asking for a path its surface refuses is answered from the path alone,
+   * like a caller without a credential: the relays used to parse the path after the body was read.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      /v1beta/files                                       | 404 | NOT_FOUND        | x-goog-api-key: %s
+      /v1beta/models/../files                             | 400 | INVALID_ARGUMENT | x-goog-api-key: %s
+      /gemini/v1beta/models/gemini-2.5-flash:deleteModel  | 404 | NOT_FOUND        | x-goog-api-key: %s
+      /v1beta/models/a%2Fb:generateContent                 | 400 | INVALID_ARGUMENT | x-goog-api-key: %s
+      /v1/files                                           | 404 | unknown_url      | Authorization: Bearer %s
+      /hf/v1/responses                                    | 404 | unknown_url      | Authorization: Bearer %s
+      /openai/v1/files                                    | 404 | unknown_url      | Authorization: Bearer %s
+      /openai/v1/chat/completions/../../files             | 400 | invalid_path     | Authorization: Bearer %s
+      """)
+  void authenticatedCallToARefusedPathIsAnsweredBeforeItsBody(String path, int status, String reason, String auth)
+      throws Exception {
+    int upstreamBefore = h.fake.requests().size();
+    Outcome o = sendBigBody("POST", path, auth.formatted(CLIENT_TOKEN) + "\r\n");
+    assertThat(o.answer.body()).as(path).contains(reason);
+    o.assertRefusedEarly(status);
+    assertThat(h.fake.requests()).as("nothing went upstream").hasSize(upstreamBefore);
   }
 
   /** Without a body, a refused request keeps its keep-alive connection: nothing is left unread. */
@@ -166,7 +193,11 @@ class AuthBeforeBodyTest {
   private record Outcome(RawHttp.Answer answer, long sentWhenAnswered, long sentInAll, boolean finishedSending,
       boolean closed) {
     void assertRefusedEarly() {
-      assertThat(answer.status()).isEqualTo(401);
+      assertRefusedEarly(401);
+    }
+
+    void assertRefusedEarly(int status) {
+      assertThat(answer.status()).isEqualTo(status);
       assertThat(answer.header("content-type")).startsWith("application/json");
       assertThat(answer.header("connection")).as("says it closes").isEqualTo("close");
       assertThat(sentWhenAnswered).as("answered before the body was sent").isLessThan(BODY);

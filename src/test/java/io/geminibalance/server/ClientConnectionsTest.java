@@ -141,6 +141,43 @@ class ClientConnectionsTest {
     }
   }
 
+  /**
+   * A body trickling in, a byte every 200 ms (never a pause as long as the 30 s body timeout), is
+   * cut by CLIENT_BODY_DEADLINE_SECONDS: 408 in the caller's shape, the connection closed. Before,
+   * the pause timeout alone let it hold its connection for as long as it kept trickling.
+   */
+  @Test
+  void bodyTricklingInIsCutAtTheBodyDeadline() throws Exception {
+    try (GatewayHarness h = GatewayHarness.start(Map.of("CLIENT_BODY_TIMEOUT_SECONDS", "30",
+        "CLIENT_BODY_DEADLINE_SECONDS", "2"))) {
+      for (boolean openAi : new boolean[] {false, true}) {
+        try (RawHttp c = RawHttp.open(h.gateway.port())) {
+          c.send((openAi ? "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+              : "POST " + GENERATE + " HTTP/1.1\r\nHost: x\r\nx-goog-api-key: ") + CLIENT_TOKEN
+              + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{");
+          Thread trickle = Thread.ofPlatform().daemon().start(() -> {
+            try {
+              for (int i = 0; i < 100; i++) { // at most 20 s; 1000 bytes would take 200 s
+                Thread.sleep(200);
+                c.send(" ");
+              }
+            } catch (IOException | InterruptedException e) {
+              // closed by the gateway
+            }
+          });
+          RawHttp.Answer answer = c.read();
+          trickle.interrupt();
+          assertThat(answer.status()).isEqualTo(408);
+          assertThat(answer.body()).contains("CLIENT_BODY_DEADLINE_SECONDS")
+              .contains(openAi ? "\"code\":\"request_timeout\"" : "\"status\":\"DEADLINE_EXCEEDED\"");
+          assertThat(answer.header("connection")).isEqualTo("close");
+          assertThat(c.closedWithin(10_000)).isTrue();
+        }
+      }
+      assertThat(h.fake.requests()).isEmpty();
+    }
+  }
+
   /** The body timeout is between bytes: a body that keeps coming, slower in all, is read. */
   @Test
   void slowBodyThatKeepsComingIsRead() throws Exception {
@@ -198,6 +235,98 @@ class ClientConnectionsTest {
         }
       }
     }
+  }
+
+  /**
+   * A flood of idle connections over MAX_CLIENT_CONNECTIONS: each is closed within about a second
+   * (or at once, past the refusal margin), not kept for the 60 s header timeout, and the open
+   * count returns to the cap while the connections under it keep working. Before, every one of
+   * them held its socket for the whole header timeout.
+   */
+  @Test
+  void idleConnectionsOverTheCapAreClosedLongBeforeTheHeaderTimeout() throws Exception {
+    int cap = 3;
+    int flood = 40; // beyond the refusal margin (16): some closed at accept, the rest after the grace
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    List<RawHttp> sockets = new ArrayList<>();
+    try {
+      ClientConnections connections = new ClientConnections(new ClientLimits(60_000, 120_000, 60_000, cap, 100));
+      int port = plainServer(vertx, connections);
+      for (int i = 0; i < cap; i++) {
+        RawHttp c = RawHttp.open(port);
+        sockets.add(c);
+        c.send("GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(c.read().status()).isEqualTo(200);
+      }
+      List<RawHttp> idle = new ArrayList<>();
+      for (int i = 0; i < flood; i++) {
+        RawHttp c = RawHttp.open(port);
+        sockets.add(c);
+        idle.add(c);
+      }
+      long deadline = System.nanoTime() + 20_000_000_000L; // well before the 60 s header timeout
+      for (RawHttp c : idle) {
+        long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+        assertThat(c.closedWithin(left)).as("an idle connection over the cap is closed").isTrue();
+      }
+      assertThat(openWithin(connections, cap, 10_000)).as("open connections back at the cap").isTrue();
+      for (int i = 0; i < cap; i++) {
+        sockets.get(i).send("GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(sockets.get(i).read().status()).as("connections under the cap still work").isEqualTo(200);
+      }
+    } finally {
+      for (RawHttp c : sockets) {
+        c.close();
+      }
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Up to the refusal margin past the cap, a connection is kept to answer its first request 503;
+   * beyond it, one is closed at accept without an answer. (The over-cap grace is long here, so
+   * that the connections filling the margin stay while the test goes on.)
+   */
+  @Test
+  void pastTheRefusalMarginAConnectionIsClosedAtAccept() throws Exception {
+    int cap = 2;
+    int margin = ClientConnections.refusalMargin(cap);
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    List<RawHttp> sockets = new ArrayList<>();
+    try {
+      ClientConnections connections = new ClientConnections(new ClientLimits(60_000, 120_000, 60_000, cap, 100), 60_000);
+      int port = plainServer(vertx, connections);
+      for (int i = 0; i < cap + margin; i++) {
+        sockets.add(RawHttp.open(port));
+      }
+      assertThat(openWithin(connections, cap + margin, 10_000)).as("cap + margin counted").isTrue();
+      try (RawHttp beyond = RawHttp.open(port)) {
+        beyond.send("GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(beyond.closedWithin(10_000)).as("closed without an answer").isTrue();
+      }
+      RawHttp withinMargin = sockets.get(sockets.size() - 1);
+      withinMargin.send("GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(withinMargin.read().status()).isEqualTo(503);
+    } finally {
+      for (RawHttp c : sockets) {
+        c.close();
+      }
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static int plainServer(io.vertx.core.Vertx vertx, ClientConnections connections) throws Exception {
+    return connections.createServer(vertx, new io.vertx.core.http.HttpServerOptions())
+        .requestHandler(req -> req.response().end("ok"))
+        .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
+  }
+
+  private static boolean openWithin(ClientConnections connections, int expected, long millis) throws Exception {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    while (connections.open() != expected && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    return connections.open() == expected;
   }
 
   private static boolean healthAnsweredWithin(GatewayHarness h, long millis) throws Exception {

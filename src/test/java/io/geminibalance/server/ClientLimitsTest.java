@@ -19,6 +19,7 @@ class ClientLimitsTest {
     assertThat(d.bodyTimeoutMillis()).isEqualTo(30_000);
     assertThat(d.maxConnections()).isEqualTo(20_000);
     assertThat(d.maxH2Streams()).isEqualTo(100);
+    assertThat(d.bodyDeadlineMillis()).isEqualTo(300_000);
   }
 
   @Test
@@ -26,7 +27,7 @@ class ClientLimitsTest {
     ClientLimits fromCatalog = ClientLimits.from(new ConfigValues(SettingsCatalog.defaults()));
     assertThat(fromCatalog).isEqualTo(ClientLimits.defaults());
     for (String name : new String[] {"CLIENT_HEADER_TIMEOUT_SECONDS", "CLIENT_IDLE_TIMEOUT_SECONDS",
-        "CLIENT_BODY_TIMEOUT_SECONDS", "MAX_CLIENT_CONNECTIONS", "MAX_H2_STREAMS"}) {
+        "CLIENT_BODY_TIMEOUT_SECONDS", "MAX_CLIENT_CONNECTIONS", "MAX_H2_STREAMS", "CLIENT_BODY_DEADLINE_SECONDS"}) {
       assertThat(SettingsCatalog.find(name)).as(name).hasValueSatisfying(def -> assertThat(def.editable()).isFalse());
     }
     EdgePolicy policy = EdgePolicy.from(new ConfigValues(SettingsCatalog.defaults()));
@@ -38,16 +39,17 @@ class ClientLimitsTest {
   @Test
   void zeroTurnsATimeoutOff() {
     ClientLimits l = ClientLimits.from(new ConfigValues(Map.of("CLIENT_HEADER_TIMEOUT_SECONDS", "0",
-        "CLIENT_IDLE_TIMEOUT_SECONDS", "0", "CLIENT_BODY_TIMEOUT_SECONDS", "0")));
+        "CLIENT_IDLE_TIMEOUT_SECONDS", "0", "CLIENT_BODY_TIMEOUT_SECONDS", "0", "CLIENT_BODY_DEADLINE_SECONDS", "0")));
     assertThat(l.headerTimeoutMillis()).isZero();
     assertThat(l.idleTimeoutMillis()).isZero();
     assertThat(l.bodyTimeoutMillis()).isZero();
+    assertThat(l.bodyDeadlineMillis()).isZero();
   }
 
   @Test
   void badValuesAreNamed() {
     for (Map.Entry<String, String> bad : Map.of("CLIENT_HEADER_TIMEOUT_SECONDS", "-1", "CLIENT_IDLE_TIMEOUT_SECONDS",
-        "soon", "CLIENT_BODY_TIMEOUT_SECONDS", "1.5", "MAX_CLIENT_CONNECTIONS", "0", "MAX_H2_STREAMS", "0").entrySet()) {
+        "soon", "CLIENT_BODY_TIMEOUT_SECONDS", "1.5", "MAX_CLIENT_CONNECTIONS", "0", "MAX_H2_STREAMS", "0", "CLIENT_BODY_DEADLINE_SECONDS", "-5").entrySet()) {
       assertThatThrownBy(() -> ClientLimits.from(new ConfigValues(Map.of(bad.getKey(), bad.getValue()))))
           .isInstanceOf(ConfigException.class).hasMessageStartingWith(bad.getKey() + ": ");
     }

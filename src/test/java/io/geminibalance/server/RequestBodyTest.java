@@ -33,7 +33,7 @@ class RequestBodyTest {
     // Echoes what the next handler got as the body.
     router.route("/echo").handler(new RequestBody(LIMIT))
         .handler(rc -> rc.response().end("got " + rc.body().length() + ": " + rc.body().asString()));
-    router.route("/watched").handler(new RequestBody(() -> LIMIT, 500))
+    router.route("/watched").handler(new RequestBody(() -> LIMIT, 500, 0))
         .handler(rc -> rc.response().end("got " + rc.body().length() + ": " + rc.body().asString()));
     router.errorHandler(413, rc -> rc.response().setStatusCode(413).end("too large"));
     router.errorHandler(408, rc -> rc.response().setStatusCode(408).end("timed out"));

@@ -112,5 +112,35 @@ class IdleWatchdogTest {
   void outsideAnEventLoopOrWithoutTimeoutNothingIsWatched() throws Exception {
     assertThat(IdleWatchdog.watch(100, () -> { })).isSameAs(IdleWatchdog.Watch.NONE);
     assertThat(onLoop(() -> IdleWatchdog.watch(0, () -> { }))).isSameAs(IdleWatchdog.Watch.NONE);
+    assertThat(onLoop(() -> IdleWatchdog.watch(0, 0, () -> { }))).isSameAs(IdleWatchdog.Watch.NONE);
+    assertThat(IdleWatchdog.Watch.NONE.pastDeadline()).isFalse();
+  }
+
+  /** A deadline fires however often the stream is touched (a body trickling in), and says so. */
+  @Test
+  void aDeadlineFiresThoughTheStreamKeepsBeingTouched() throws Exception {
+    AtomicInteger fired = new AtomicInteger();
+    CompletableFuture<Boolean> pastDeadline = new CompletableFuture<>();
+    IdleWatchdog.Watch[] holder = new IdleWatchdog.Watch[1];
+    IdleWatchdog.Watch watch = onLoop(() -> holder[0] = IdleWatchdog.watch(60_000, 600, () -> {
+      fired.incrementAndGet();
+      pastDeadline.complete(holder[0].pastDeadline());
+    }));
+    for (int i = 0; i < 40 && !pastDeadline.isDone(); i++) {
+      Thread.sleep(100);
+      onLoop(watch::touch, watch);
+    }
+    assertThat(pastDeadline.get(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(fired).hasValue(1);
+    assertThat(watched()).isZero();
+  }
+
+  /** With the idle timeout off, only the deadline applies. */
+  @Test
+  void aDeadlineAloneIsWatched() throws Exception {
+    CompletableFuture<Void> fired = new CompletableFuture<>();
+    IdleWatchdog.Watch watch = onLoop(() -> IdleWatchdog.watch(0, 300, () -> fired.complete(null)));
+    assertThat(watch).isNotSameAs(IdleWatchdog.Watch.NONE);
+    fired.get(5, TimeUnit.SECONDS);
   }
 }

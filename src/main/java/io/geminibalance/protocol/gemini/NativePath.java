@@ -11,22 +11,25 @@ package io.geminibalance.protocol.gemini;
  */
 public sealed interface NativePath {
 
+  /** What may go upstream: the relay's input, never a {@link Rejected}. */
+  sealed interface Allowed extends NativePath {}
+
   /** {@code GET models}: the model list (its query, e.g. {@code pageSize}/{@code pageToken}, is forwarded). */
-  record ModelList() implements NativePath {
+  record ModelList() implements Allowed {
     public String upstreamPath() {
       return "/models";
     }
   }
 
   /** {@code GET models/{model}}: one model's metadata. */
-  record Model(String model) implements NativePath {
+  record Model(String model) implements Allowed {
     public String upstreamPath() {
       return "/models/" + PathSegments.encode(model);
     }
   }
 
   /** {@code POST models/{model}:{method}}. */
-  record ModelMethod(String model, GeminiMethod method) implements NativePath {
+  record ModelMethod(String model, GeminiMethod method) implements Allowed {
     public String upstreamPath() {
       return method.pathFor(model);
     }
@@ -49,44 +52,54 @@ public sealed interface NativePath {
    * {@code /}) may reach upstream for {@code httpMethod} ({@code GET}, {@code POST}, ...).
    */
   static NativePath parse(String httpMethod, String resource) {
-    if (resource.isEmpty()) {
-      return unknown(httpMethod, resource);
+    return parse(httpMethod, resource, 0);
+  }
+
+  /**
+   * {@link #parse(String, String)} for the resource that starts at index {@code from} of
+   * {@code path} (the request's raw path): no substring is made for the resource, only for the
+   * model that is kept.
+   */
+  static NativePath parse(String httpMethod, String path, int from) {
+    int length = path.length();
+    if (from >= length) {
+      return unknown(httpMethod, path, from);
     }
-    String problem = PathSegments.problem(resource);
+    String problem = PathSegments.problem(path, from);
     if (problem != null) {
       return new Rejected(400, problem, "path");
     }
     boolean get = httpMethod.equals("GET");
-    if (resource.equals("models")) {
-      return get ? MODEL_LIST : unknown(httpMethod, resource);
+    if (length - from == "models".length() && path.startsWith("models", from)) {
+      return get ? MODEL_LIST : unknown(httpMethod, path, from);
     }
-    int start = "models/".length();
-    if (!resource.startsWith("models/") || resource.indexOf('/', start) >= 0) {
-      return unknown(httpMethod, resource);
+    int start = from + "models/".length();
+    if (!path.startsWith("models/", from) || path.indexOf('/', start) >= 0) {
+      return unknown(httpMethod, path, from);
     }
-    int colon = resource.indexOf(':', start);
+    int colon = path.indexOf(':', start);
     if (colon < 0) {
       if (!get) {
-        return unknown(httpMethod, resource);
+        return unknown(httpMethod, path, from);
       }
-      Rejected invalid = invalidModel(resource, start, resource.length());
-      return invalid != null ? invalid : new Model(resource.substring(start));
+      Rejected invalid = invalidModel(path, start, length);
+      return invalid != null ? invalid : new Model(path.substring(start));
     }
-    GeminiMethod method = httpMethod.equals("POST") ? GeminiMethod.find(resource, colon + 1, resource.length()) : null;
+    GeminiMethod method = httpMethod.equals("POST") ? GeminiMethod.find(path, colon + 1, length) : null;
     if (method == null) {
-      return unknown(httpMethod, resource);
+      return unknown(httpMethod, path, from);
     }
-    Rejected invalid = invalidModel(resource, start, colon);
-    return invalid != null ? invalid : new ModelMethod(resource.substring(start, colon), method);
+    Rejected invalid = invalidModel(path, start, colon);
+    return invalid != null ? invalid : new ModelMethod(path.substring(start, colon), method);
   }
 
-  private static Rejected invalidModel(String resource, int from, int to) {
-    String problem = ModelIdSyntax.problem(resource, from, to);
+  private static Rejected invalidModel(String path, int from, int to) {
+    String problem = ModelIdSyntax.problem(path, from, to);
     return problem == null ? null : new Rejected(400, "Invalid model name in path: " + problem, "model");
   }
 
-  private static Rejected unknown(String httpMethod, String resource) {
+  private static Rejected unknown(String httpMethod, String path, int from) {
     return new Rejected(404, "Unknown native path: " + httpMethod + " /"
-        + PathSegments.excerpt(resource, 0, resource.length()), "path");
+        + PathSegments.excerpt(path, from, path.length()), "path");
   }
 }

@@ -22,9 +22,14 @@ public final class PathSegments {
    * backslash, space, control or non-ASCII character, no malformed percent-encoding.
    */
   public static String problem(String path) {
+    return problem(path, 0);
+  }
+
+  /** {@link #problem(String)} for {@code path} from index {@code from} on (no substring made). */
+  public static String problem(String path, int from) {
     int length = path.length();
-    int segmentStart = 0;
-    for (int i = 0; i <= length; i++) {
+    int segmentStart = from;
+    for (int i = from; i <= length; i++) {
       char c = i < length ? path.charAt(i) : '/';
       if (c == '/') {
         String segment = segmentProblem(path, segmentStart, i);

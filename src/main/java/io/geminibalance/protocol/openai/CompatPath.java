@@ -2,7 +2,7 @@ package io.geminibalance.protocol.openai;
 
 import io.geminibalance.protocol.gemini.ModelIdSyntax;
 import io.geminibalance.protocol.gemini.PathSegments;
-import java.util.Set;
+import java.util.List;
 
 /**
  * What a request to {@code /openai/v1/...} (Google's own OpenAI-compatible API, forwarded as is)
@@ -14,11 +14,17 @@ import java.util.Set;
  */
 public sealed interface CompatPath {
 
-  /** Resources answered for a {@code POST} whose JSON body names the model. */
-  Set<String> POST_RESOURCES = Set.of("chat/completions", "embeddings", "images/generations", "audio/speech");
+  /**
+   * Resources answered for a {@code POST} whose JSON body names the model (a list: compared with a
+   * region of the path by index, without a substring or an iterator).
+   */
+  List<String> POST_RESOURCES = List.of("chat/completions", "embeddings", "images/generations", "audio/speech");
+
+  /** What may go upstream: the relay's input, never a {@link Rejected}. */
+  sealed interface Allowed extends CompatPath {}
 
   /** {@code GET models}. */
-  record ModelList() implements CompatPath {
+  record ModelList() implements Allowed {
     public String upstreamPath() {
       return "/openai/models";
     }
@@ -28,7 +34,7 @@ public sealed interface CompatPath {
    * {@code GET models/{id}}; {@code id} may itself start with {@code models/}, the form Google's
    * compatible model list hands out, and is forwarded in the form the client used.
    */
-  record Model(String id) implements CompatPath {
+  record Model(String id) implements Allowed {
     public String upstreamPath() {
       String bare = ModelName.stripPrefix(id);
       return "/openai/models/" + (bare.length() < id.length() ? "models/" : "") + PathSegments.encode(bare);
@@ -36,7 +42,7 @@ public sealed interface CompatPath {
   }
 
   /** A {@code POST} to one of {@link #POST_RESOURCES}. */
-  record Post(String resource) implements CompatPath {
+  record Post(String resource) implements Allowed {
     public String upstreamPath() {
       return "/openai/" + resource;
     }
@@ -56,25 +62,40 @@ public sealed interface CompatPath {
    * {@code httpMethod}.
    */
   static CompatPath parse(String httpMethod, String resource) {
-    String problem = resource.isEmpty() ? null : PathSegments.problem(resource);
+    return parse(httpMethod, resource, 0);
+  }
+
+  /**
+   * {@link #parse(String, String)} for the resource that starts at index {@code from} of
+   * {@code path} (the request's raw path), without a substring for it.
+   */
+  static CompatPath parse(String httpMethod, String path, int from) {
+    int length = path.length();
+    String problem = from >= length ? null : PathSegments.problem(path, from);
     if (problem != null) {
       return new Rejected(400, problem, null, "invalid_path");
     }
-    if (httpMethod.equals("POST") && POST_RESOURCES.contains(resource)) {
-      return new Post(resource);
+    if (httpMethod.equals("POST")) {
+      for (int i = 0; i < POST_RESOURCES.size(); i++) {
+        String resource = POST_RESOURCES.get(i);
+        if (length - from == resource.length() && path.startsWith(resource, from)) {
+          return new Post(resource);
+        }
+      }
     }
-    if (httpMethod.equals("GET") && resource.equals("models")) {
+    if (httpMethod.equals("GET") && length - from == "models".length() && path.startsWith("models", from)) {
       return new ModelList();
     }
-    if (httpMethod.equals("GET") && resource.startsWith("models/")) {
-      int start = resource.startsWith("models/models/") ? "models/models/".length() : "models/".length();
-      if (resource.indexOf('/', start) < 0) {
-        String modelProblem = ModelIdSyntax.problem(resource, start, resource.length());
-        return modelProblem == null ? new Model(resource.substring("models/".length()))
+    if (httpMethod.equals("GET") && path.startsWith("models/", from)) {
+      int id = from + "models/".length();
+      int start = path.startsWith("models/", id) ? id + "models/".length() : id;
+      if (path.indexOf('/', start) < 0) {
+        String modelProblem = ModelIdSyntax.problem(path, start, length);
+        return modelProblem == null ? new Model(path.substring(id))
             : new Rejected(400, "Invalid model name: " + modelProblem, "model", ModelName.INVALID);
       }
     }
     return new Rejected(404, "Unknown endpoint: " + httpMethod + " /openai/v1/"
-        + PathSegments.excerpt(resource, 0, resource.length()), null, "unknown_url");
+        + PathSegments.excerpt(path, from, length), null, "unknown_url");
   }
 }

@@ -26,7 +26,7 @@ class NativePathTest {
       POST | models/GEMINI-2.5-Flash:generateContent                  | /models/GEMINI-2.5-Flash:generateContent
       """)
   void allowedFormsGoUpstreamOnTheSamePath(String method, String resource, String upstream) {
-    NativePath parsed = NativePath.parse(method, resource);
+    NativePath parsed = parse(method, resource);
     String path = switch (parsed) {
       case NativePath.ModelList list -> list.upstreamPath();
       case NativePath.Model model -> model.upstreamPath();
@@ -38,10 +38,10 @@ class NativePathTest {
 
   @Test
   void partsAreSplitOut() {
-    assertThat(NativePath.parse("POST", "models/gemini-2.5-pro:streamGenerateContent"))
+    assertThat(parse("POST", "models/gemini-2.5-pro:streamGenerateContent"))
         .isEqualTo(new NativePath.ModelMethod("gemini-2.5-pro", GeminiMethod.STREAM_GENERATE_CONTENT));
-    assertThat(NativePath.parse("GET", "models/gemini-2.5-pro")).isEqualTo(new NativePath.Model("gemini-2.5-pro"));
-    assertThat(NativePath.parse("GET", "models")).isSameAs(NativePath.MODEL_LIST);
+    assertThat(parse("GET", "models/gemini-2.5-pro")).isEqualTo(new NativePath.Model("gemini-2.5-pro"));
+    assertThat(parse("GET", "models")).isSameAs(NativePath.MODEL_LIST);
     assertThat(GeminiMethod.STREAM_GENERATE_CONTENT.streaming()).isTrue();
     assertThat(GeminiMethod.GENERATE_CONTENT.streaming()).isFalse();
   }
@@ -84,7 +84,7 @@ class NativePathTest {
       GET  | models/gemini@001                        | model | 'gemini@001' has '@' at position 7
       """)
   void malformedPathsAre400(String method, String resource, String field, String message) {
-    NativePath parsed = NativePath.parse(method, resource);
+    NativePath parsed = parse(method, resource);
     assertThat(parsed).isInstanceOf(NativePath.Rejected.class);
     NativePath.Rejected rejected = (NativePath.Rejected) parsed;
     assertThat(rejected.status()).isEqualTo(400);
@@ -97,7 +97,7 @@ class NativePathTest {
     for (String resource : new String[] {"models/a b:generateContent", "models/a\tb:generateContent",
         "models/a\rb:generateContent", "models/a\u0000b:generateContent", "models/g\u00e9mini:generateContent",
         "models/g\u00c3\u00a9mini:generateContent", "models/a\u007fb:generateContent"}) {
-      NativePath parsed = NativePath.parse("POST", resource);
+      NativePath parsed = parse("POST", resource);
       assertThat(parsed).as(resource).isInstanceOf(NativePath.Rejected.class);
       NativePath.Rejected rejected = (NativePath.Rejected) parsed;
       assertThat(rejected.status()).as(resource).isEqualTo(400);
@@ -108,16 +108,16 @@ class NativePathTest {
   @Test
   void modelNamesLongerThanTheCapAre400AndQuotedOnlyInPart() {
     String longest = "m" + "x".repeat(ModelIdSyntax.MAX_LENGTH - 1);
-    assertThat(NativePath.parse("POST", "models/" + longest + ":generateContent"))
+    assertThat(parse("POST", "models/" + longest + ":generateContent"))
         .isEqualTo(new NativePath.ModelMethod(longest, GeminiMethod.GENERATE_CONTENT));
     String huge = "m" + "x".repeat(200_000);
-    NativePath.Rejected rejected = (NativePath.Rejected) NativePath.parse("POST", "models/" + huge + ":generateContent");
+    NativePath.Rejected rejected = (NativePath.Rejected) parse("POST", "models/" + huge + ":generateContent");
     assertThat(rejected.status()).isEqualTo(400);
     assertThat(rejected.field()).isEqualTo("model");
     assertThat(rejected.message()).startsWith("Invalid model name in path: 'mxxx")
         .contains("...' (200001 characters) is longer than 128 characters")
         .hasSizeLessThan(250);
-    NativePath.Rejected over = (NativePath.Rejected) NativePath.parse("GET", "models/" + longest + "y");
+    NativePath.Rejected over = (NativePath.Rejected) parse("GET", "models/" + longest + "y");
     assertThat(over.message()).contains("is longer than 128 characters");
   }
 
@@ -144,7 +144,7 @@ class NativePathTest {
       GET    | ""
       """)
   void unknownResourcesAre404(String method, String resource) {
-    NativePath parsed = NativePath.parse(method, resource);
+    NativePath parsed = parse(method, resource);
     assertThat(parsed).isInstanceOf(NativePath.Rejected.class);
     NativePath.Rejected rejected = (NativePath.Rejected) parsed;
     assertThat(rejected.status()).isEqualTo(404);
@@ -153,7 +153,7 @@ class NativePathTest {
 
   @Test
   void anUnknownPathIsQuotedOnlyInPart() {
-    NativePath.Rejected rejected = (NativePath.Rejected) NativePath.parse("GET", "files/" + "a".repeat(5000));
+    NativePath.Rejected rejected = (NativePath.Rejected) parse("GET", "files/" + "a".repeat(5000));
     assertThat(rejected.status()).isEqualTo(404);
     assertThat(rejected.message()).isEqualTo("Unknown native path: GET /files/" + "a".repeat(94) + "...");
   }
@@ -165,5 +165,16 @@ class NativePathTest {
     assertThat(GeminiMethod.GENERATE_CONTENT.pathFor("../files")).isEqualTo("/models/..%2Ffiles:generateContent");
     assertThat(GeminiMethod.BATCH_EMBED_CONTENTS.pathFor("a?b#c d")).isEqualTo("/models/a%3Fb%23c%20d:batchEmbedContents");
     assertThat(new NativePath.Model("g\u00e9:x").upstreamPath()).isEqualTo("/models/g%C3%A9%3Ax");
+  }
+
+  /**
+   * Parses {@code resource} as the gate does, from its index in a whole raw path, and checks that
+   * the answer is the one for the resource alone.
+   */
+  private static NativePath parse(String method, String resource) {
+    NativePath alone = NativePath.parse(method, resource);
+    String path = "/v1beta/" + resource;
+    assertThat(NativePath.parse(method, path, path.length() - resource.length())).as(path).isEqualTo(alone);
+    return alone;
   }
 }

@@ -20,7 +20,7 @@ class CompatPathTest {
       GET  | models/models/gemini-2.5-flash  | /openai/models/models/gemini-2.5-flash
       """)
   void allowedFormsGoUpstream(String method, String resource, String upstream) {
-    String path = switch (CompatPath.parse(method, resource)) {
+    String path = switch (parse(method, resource)) {
       case CompatPath.ModelList list -> list.upstreamPath();
       case CompatPath.Model model -> model.upstreamPath();
       case CompatPath.Post post -> post.upstreamPath();
@@ -48,7 +48,7 @@ class CompatPathTest {
       POST | ""                             | 404 | unknown_url   |       | Unknown endpoint: POST /openai/v1/
       """)
   void refusedForms(String method, String resource, int status, String code, String param, String message) {
-    CompatPath parsed = CompatPath.parse(method, resource);
+    CompatPath parsed = parse(method, resource);
     assertThat(parsed).isInstanceOf(CompatPath.Rejected.class);
     CompatPath.Rejected rejected = (CompatPath.Rejected) parsed;
     assertThat(rejected.status()).isEqualTo(status);
@@ -61,5 +61,16 @@ class CompatPathTest {
   void aModelIdIsEncodedIntoTheForwardedPath() {
     assertThat(new CompatPath.Model("a/b").upstreamPath()).isEqualTo("/openai/models/a%2Fb");
     assertThat(new CompatPath.Model("models/a?b").upstreamPath()).isEqualTo("/openai/models/models/a%3Fb");
+  }
+
+  /**
+   * Parses {@code resource} as the gate does, from its index in a whole raw path, and checks that
+   * the answer is the one for the resource alone.
+   */
+  private static CompatPath parse(String method, String resource) {
+    CompatPath alone = CompatPath.parse(method, resource);
+    String path = "/openai/v1/" + resource;
+    assertThat(CompatPath.parse(method, path, path.length() - resource.length())).as(path).isEqualTo(alone);
+    return alone;
   }
 }

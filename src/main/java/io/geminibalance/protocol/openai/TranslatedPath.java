@@ -1,0 +1,82 @@
+package io.geminibalance.protocol.openai;
+
+import io.geminibalance.protocol.gemini.ModelIdSyntax;
+import io.geminibalance.protocol.gemini.PathSegments;
+
+/**
+ * What a request to the translated OpenAI surface ({@code /v1/...}, {@code /hf/v1/...}) asks for,
+ * decided from the raw path below the prefix and the HTTP method: {@code POST chat/completions},
+ * {@code POST embeddings}, {@code GET models} and {@code GET models/{id}} (the id with or without
+ * {@code models/}, checked as {@link ModelIdSyntax} defines it: 400 naming {@code model}).
+ * Anything else is 404. No path of this surface is forwarded: the gateway builds the upstream path
+ * from the model in the body, or answers from its model catalog.
+ */
+public sealed interface TranslatedPath {
+
+  /** What the relay serves: never a {@link Rejected}. */
+  sealed interface Allowed extends TranslatedPath {}
+
+  /** {@code GET models}. */
+  record ModelList() implements Allowed {}
+
+  /** {@code GET models/{id}}, {@code id} as the client wrote it (it may start with {@code models/}). */
+  record Model(String id) implements Allowed {}
+
+  /** {@code POST chat/completions}. */
+  record ChatCompletions() implements Allowed {}
+
+  /** {@code POST embeddings}. */
+  record Embeddings() implements Allowed {}
+
+  /**
+   * Refused before the body is read, in OpenAI's error terms.
+   *
+   * @param status 400 for a malformed model id, 404 for an endpoint the gateway does not serve
+   * @param param the request field at fault ({@code model}), or null
+   * @param code OpenAI's error code
+   */
+  record Rejected(int status, String message, String param, String code) implements TranslatedPath {}
+
+  ModelList MODEL_LIST = new ModelList();
+  ChatCompletions CHAT_COMPLETIONS = new ChatCompletions();
+  Embeddings EMBEDDINGS = new Embeddings();
+
+  /** Decides what {@code resource} (the raw path below the prefix) asks for with {@code httpMethod}. */
+  static TranslatedPath parse(String httpMethod, String resource) {
+    return parse(httpMethod, resource, 0);
+  }
+
+  /**
+   * {@link #parse(String, String)} for the resource that starts at index {@code from} of
+   * {@code path} (the request's raw path), without a substring for it. Error messages quote the
+   * whole path, shortened.
+   */
+  static TranslatedPath parse(String httpMethod, String path, int from) {
+    int length = path.length();
+    if (httpMethod.equals("POST")) {
+      if (is(path, from, "chat/completions")) {
+        return CHAT_COMPLETIONS;
+      }
+      if (is(path, from, "embeddings")) {
+        return EMBEDDINGS;
+      }
+    } else if (httpMethod.equals("GET")) {
+      if (is(path, from, "models")) {
+        return MODEL_LIST;
+      }
+      if (path.startsWith("models/", from)) {
+        int id = from + "models/".length();
+        int start = path.startsWith("models/", id) ? id + "models/".length() : id;
+        String problem = ModelIdSyntax.problem(path, start, length);
+        return problem == null ? new Model(path.substring(id))
+            : new Rejected(400, "Invalid model name: " + problem, "model", ModelName.INVALID);
+      }
+    }
+    return new Rejected(404, "Unknown endpoint: " + httpMethod + " " + PathSegments.excerpt(path, 0, length),
+        null, "unknown_url");
+  }
+
+  private static boolean is(String path, int from, String resource) {
+    return path.length() - from == resource.length() && path.startsWith(resource, from);
+  }
+}
