@@ -3,6 +3,8 @@ package io.geminibalance.server;
 import io.geminibalance.admin.AdminTokenApi;
 import io.geminibalance.admin.AuditApi;
 import io.geminibalance.admin.ConfigApi;
+import io.geminibalance.admin.ErrorLogApi;
+import io.geminibalance.admin.StatsApi;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.OpenAiCompatRelay;
@@ -12,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -27,6 +30,11 @@ public final class Routes {
   /** Where clients speak OpenAI (and get errors in its shape). */
   private static final List<String> OPENAI_PREFIXES =
       Stream.concat(TRANSLATED_PREFIXES.stream(), Stream.of(COMPAT_PREFIX)).toList();
+
+  /** The chart library of the /stats page, from its webjar (the version is the pom's). */
+  static final String UPLOT_PATH = "/static/vendor/uplot/";
+  private static final StaticHandler UPLOT = StaticHandler.create("META-INF/resources/webjars/uplot/1.6.30")
+      .setDirectoryListing(false).setCachingEnabled(true).setMaxAgeSeconds(86_400);
 
   private Routes() {}
 
@@ -45,7 +53,9 @@ public final class Routes {
       AdminTokenApi adminTokenApi,
       Supplier<EdgePolicy> edge,
       ClientLimits clientLimits,
-      AdminPages pages) {}
+      AdminPages pages,
+      ErrorLogApi errorLogApi,
+      StatsApi statsApi) {}
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
@@ -82,6 +92,19 @@ public final class Routes {
     router.get("/api/pool").handler(rc -> rc.json(deps.pool().get()));
     router.get("/api/audit").handler(deps.auditApi()::list);
     router.post("/api/admin-token/rotate").handler(deps.adminTokenApi()::rotate);
+    // Logs and statistics (the /logs and /stats pages); "all" and "lookup" before the ids.
+    router.get("/api/logs/errors").handler(deps.errorLogApi()::list);
+    router.get("/api/logs/errors/lookup").handler(deps.errorLogApi()::lookup);
+    router.get("/api/logs/errors/:id/details").handler(deps.errorLogApi()::details);
+    router.delete("/api/logs/errors").handler(deps.errorLogApi()::deleteSelected);
+    router.delete("/api/logs/errors/all").handler(deps.errorLogApi()::deleteAll);
+    router.delete("/api/logs/errors/:id").handler(deps.errorLogApi()::deleteOne);
+    router.get("/api/stats/overview").handler(deps.statsApi()::overview);
+    router.get("/api/stats/details").handler(deps.statsApi()::details);
+    router.get("/api/stats/attention-keys").handler(deps.statsApi()::attentionKeys);
+    router.get("/api/stats/capacity").handler(deps.statsApi()::capacity);
+    router.get("/api/key-usage-details/:key").handler(deps.statsApi()::keyUsage);
+    router.get(UPLOT_PATH + "*").handler(UPLOT);
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle());
     router.route(COMPAT_PREFIX + "/*")
         .handler(dataIntake)
