@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -61,7 +62,8 @@ public final class AdminSessions {
    */
   public CompletableFuture<Started> start(String adminFingerprint, String credentialId, String clientAddress) {
     String id = random();
-    Instant now = clock.instant();
+    // Milliseconds, as stored: the login's answer and later look-ups say the same expiry.
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     AdminSession session = new AdminSession(hash(id), random(), adminFingerprint, credentialId, clientAddress,
         now, now.plusSeconds(expireSeconds.getAsInt()), now);
     return store.create(session).thenApply(v -> {

@@ -140,6 +140,15 @@ final class AdminAuth implements Handler<RoutingContext> {
     if (field != null) {
       error.put("field", field);
     }
-    Rejections.send(rc, status, new JsonObject().put("error", error).encode());
+    String body = new JsonObject().put("error", error).encode();
+    if (rc.request().isEnded()) {
+      // The body has been read (an endpoint's own refusal): nothing is left unread to guard against.
+      if (!rc.response().ended()) {
+        rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=UTF-8")
+            .end(body);
+      }
+      return;
+    }
+    Rejections.send(rc, status, body);
   }
 }

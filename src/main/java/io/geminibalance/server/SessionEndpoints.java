@@ -96,7 +96,7 @@ final class SessionEndpoints {
       return null;
     }
     try {
-      Object parsed = body.toJson();
+      Object parsed = body.toJsonValue();
       if (parsed instanceof JsonObject object && object.getValue("token") instanceof String token
           && !token.isBlank()) {
         return token.strip();
