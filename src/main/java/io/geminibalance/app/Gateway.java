@@ -1,5 +1,6 @@
 package io.geminibalance.app;
 
+import io.geminibalance.admin.AdminSessions;
 import io.geminibalance.admin.AdminTokenApi;
 import io.geminibalance.admin.AdminTokens;
 import io.geminibalance.admin.AuditApi;
@@ -28,7 +29,6 @@ import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.relay.OpenAiRelay;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.requestlog.StoredAttemptLog;
-import io.geminibalance.server.AdminPages;
 import io.geminibalance.server.AdminThrottle;
 import io.geminibalance.server.ClientConnections;
 import io.geminibalance.server.EdgePolicy;
@@ -70,6 +70,8 @@ public final class Gateway {
   private Future<Void> modelListFetched = Future.succeededFuture();
   private AdminTokens adminTokens;
   private AdminThrottle adminThrottle;
+  private AdminSessions adminSessions;
+  private long sessionPurgeTimer = -1;
 
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
@@ -127,6 +129,8 @@ public final class Gateway {
     adminTokens.start(config);
     gateway.adminTokens = adminTokens;
     gateway.adminThrottle = new AdminThrottle(Settings.adminAuthFailuresPerMinute(config));
+    gateway.adminSessions = new AdminSessions(persistence.storage().adminSessions(), InstantSource.system(),
+        () -> Settings.adminSessionExpireSeconds(live.get()));
     ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens(), adminTokens.inForce(config),
         persistence.storage().tokenFingerprints());
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
@@ -143,7 +147,7 @@ public final class Gateway {
         () -> poolReport(pool),
         new AuditApi(audit),
         new AdminTokenApi(adminTokens, live::get),
-        EdgePolicy.live(live::get), Settings.clientLimits(config), AdminPages.open(),
+        EdgePolicy.live(live::get), Settings.clientLimits(config), gateway.adminSessions,
         new ErrorLogApi(persistence.storage().errorLogs(), audit, persistence.storage().config().zone()),
         new StatsApi(persistence.storage().stats(), persistence.storage().requestLogs(),
             () -> poolTotals(vertx, pool), InstantSource.system(), persistence.storage().config().zone()));
@@ -152,6 +156,7 @@ public final class Gateway {
     gateway.scheduleRecheck(config);
     gateway.startKeyStateSync();
     gateway.startLaneEviction();
+    gateway.startSessionPurge();
     logCapacity(config, pool);
     return gateway.deployServers(deps).map(gateway);
   }
@@ -260,6 +265,18 @@ public final class Gateway {
   /** The pool's totals per model for /api/stats/capacity, worked out on a worker: O(keys x models). */
   private static CompletableFuture<List<QuotaSnapshot.ModelTotals>> poolTotals(Vertx vertx, QuotaKeyPool pool) {
     return vertx.executeBlocking(() -> pool.quotaSnapshot().models(), false).toCompletionStage().toCompletableFuture();
+  }
+
+  /**
+   * Deletes expired admin sessions every 10 minutes (each is also deleted when next presented);
+   * every gateway on the database does it, which is harmless.
+   */
+  private synchronized void startSessionPurge() {
+    sessionPurgeTimer = vertx.setPeriodic(600_000, id -> adminSessions.purgeExpired().whenComplete((n, err) -> {
+      if (err != null) {
+        LOG.warn("Could not delete expired admin sessions: {}", err.getMessage());
+      }
+    }));
   }
 
   /** {@code GET /api/pool}: the quota snapshot, and the capacity per model. */
@@ -376,6 +393,9 @@ public final class Gateway {
       }
       if (laneTimer >= 0) {
         vertx.cancelTimer(laneTimer);
+      }
+      if (sessionPurgeTimer >= 0) {
+        vertx.cancelTimer(sessionPurgeTimer);
       }
     }
     Future<Void> undeploy = servers == null ? Future.succeededFuture() : vertx.undeploy(servers.id());

@@ -46,6 +46,8 @@ public final class SettingsCatalog {
       d("AUTH_TOKEN", "", true, "Admin token"),
       d("ADMIN_AUTH_FAILURES_PER_MINUTE", "10", false,
           "Failed admin authentications per client address and minute before 429").within(1, 1_000_000),
+      d("ADMIN_SESSION_EXPIRE", "3600", false,
+          "Admin web UI session lifetime from login, seconds (absolute, not extended by use)").within(300, 86_400),
       d("BASE_URL", GatewayConfig.DEFAULT_BASE_URL, false, "Upstream base URL"),
       d("MAX_FAILURES", "3", false, "Failures with an unknown key reason before a key is disabled"),
       d("MAX_RETRIES", "3", false, "Retries on other keys"),

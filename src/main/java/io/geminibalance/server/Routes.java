@@ -1,5 +1,6 @@
 package io.geminibalance.server;
 
+import io.geminibalance.admin.AdminSessions;
 import io.geminibalance.admin.AdminTokenApi;
 import io.geminibalance.admin.AuditApi;
 import io.geminibalance.admin.ConfigApi;
@@ -33,8 +34,7 @@ public final class Routes {
 
   /** The chart library of the /stats page, from its webjar (the version is the pom's). */
   static final String UPLOT_PATH = "/static/vendor/uplot/";
-  private static final StaticHandler UPLOT = StaticHandler.create("META-INF/resources/webjars/uplot/1.6.30")
-      .setDirectoryListing(false).setCachingEnabled(true).setMaxAgeSeconds(86_400);
+  private static final String UPLOT_WEBJAR = "META-INF/resources/webjars/uplot/1.6.30";
 
   private Routes() {}
 
@@ -53,7 +53,7 @@ public final class Routes {
       AdminTokenApi adminTokenApi,
       Supplier<EdgePolicy> edge,
       ClientLimits clientLimits,
-      AdminPages pages,
+      AdminSessions adminSessions,
       ErrorLogApi errorLogApi,
       StatsApi statsApi) {}
 
@@ -73,7 +73,23 @@ public final class Routes {
         deps.clientLimits().bodyTimeoutMillis(), deps.clientLimits().bodyDeadlineMillis());
     Intake dataIntake = Intake.dataPlane(deps.edge());
     router.get("/health").handler(rc -> rc.json(deps.health().get()));
-    deps.pages().mount(router);
+    // Admin web UI: login and sessions (POST /api/session before the /api/* guard, which does not
+    // apply to it), pages guarded by the session.
+    SessionEndpoints session = new SessionEndpoints(deps.adminSessions(), deps.authenticator(), deps.adminThrottle());
+    new AdminPages(session.loginPage(), session.pageGuard()).mount(router);
+    router.post("/api/session").handler(Intake.admin(deps.edge()))
+        .handler(session::beforeLogin)
+        .handler(new RequestBody(() -> SessionEndpoints.MAX_LOGIN_BODY, deps.clientLimits().bodyTimeoutMillis(),
+            deps.clientLimits().bodyDeadlineMillis()))
+        .handler(session::login);
+    router.post("/api/session").failureHandler(rc -> {
+      if (rc.statusCode() == 413) {
+        AdminAuth.error(rc, 413, "Login body larger than " + SessionEndpoints.MAX_LOGIN_BODY + " bytes: send"
+            + " {\"token\": \"...\"} only.", "INVALID_ARGUMENT", null);
+      } else {
+        rc.next();
+      }
+    });
     NativeAuth nativeAuth = new NativeAuth(deps.authenticator(), deps.adminThrottle());
     for (String prefix : NATIVE_PREFIXES) {
       router.route(prefix + "/*")
@@ -84,7 +100,7 @@ public final class Routes {
           .handler(rc -> deps.nativeRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     }
     router.route("/api/*").handler(Intake.admin(deps.edge()))
-        .handler(new AdminAuth(deps.authenticator(), deps.adminThrottle()))
+        .handler(new AdminAuth(deps.authenticator(), deps.adminThrottle(), deps.adminSessions()))
         .handler(bodies);
     router.get("/api/config").handler(deps.configApi()::get);
     router.put("/api/config").handler(deps.configApi()::put);
@@ -104,7 +120,11 @@ public final class Routes {
     router.get("/api/stats/attention-keys").handler(deps.statsApi()::attentionKeys);
     router.get("/api/stats/capacity").handler(deps.statsApi()::capacity);
     router.get("/api/key-usage-details/:key").handler(deps.statsApi()::keyUsage);
-    router.get(UPLOT_PATH + "*").handler(UPLOT);
+    // Past AdminPages' /static/* (which set the security headers and found no such file there).
+    router.get(UPLOT_PATH + "*").handler(StaticHandler.create(UPLOT_WEBJAR).setDirectoryListing(false)
+        .setCachingEnabled(true).setMaxAgeSeconds(86_400));
+    router.get("/api/session").handler(session::current);
+    router.delete("/api/session").handler(session::logout);
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle());
     router.route(COMPAT_PREFIX + "/*")
         .handler(dataIntake)
