@@ -68,7 +68,7 @@ GB.page('stats', {
     'stats.failureRate': '失败率 {pct}',
     'stats.p50': '延迟 p50',
     'stats.p95': '延迟 p95',
-    'stats.ms': '{n} 毫秒',
+    'stats.ms': '{n} ms',
     'stats.tokens': 'Token（输入 / 输出）',
     'stats.tokensNote': '仅统计网关读取到用量的调用',
     'stats.callsChart': '调用趋势',

@@ -27,13 +27,15 @@ final class LogStatsDemoData {
 
   private LogStatsDemoData() {}
 
-  /** About 600 calls over the last 24 hours, a few failures, tokens on successes; returns the count. */
+  /** 600 calls over the last 23 hours, a few failures, tokens on successes; returns the count. */
   static int seedRequests(Storage storage, Instant now) {
     Random random = new Random(16);
     List<RequestLogEntry> rows = new ArrayList<>();
     for (int i = 0; i < 600; i++) {
-      Instant time = now.minusSeconds(random.nextInt(24 * 3600));
-      String model = MODELS.get(Math.min(random.nextInt(6), 3));
+      // Within 23 hours, so that every call is still inside the "24 hours" range when the page asks.
+      Instant time = now.minusSeconds(random.nextInt(23 * 3600));
+      int pick = random.nextInt(100);
+      String model = MODELS.get(pick < 50 ? 0 : pick < 70 ? 1 : pick < 90 ? 2 : 3);
       KeyIdentity key = KEYS.get(random.nextInt(KEYS.size()));
       int roll = random.nextInt(100);
       int status = roll < 8 ? 429 : roll < 10 ? 403 : roll < 11 ? 400 : roll < 13 ? 500 : 200;
