@@ -178,6 +178,16 @@ class StatsApiTest {
   }
 
   @Test
+  void theChartLibraryAndItsLicenceAreServedFromTheJar() {
+    HttpResponse<String> script = h.get("/static/vendor/uplot/dist/uPlot.iife.min.js");
+    assertThat(script.statusCode()).isEqualTo(200);
+    assertThat(script.body()).contains("uPlot");
+    assertThat(script.headers().firstValue("content-security-policy")).isPresent();
+    assertThat(h.get("/static/vendor/uplot/dist/uPlot.min.css").statusCode()).isEqualTo(200);
+    assertThat(h.get("/static/vendor/uplot/LICENSE").body()).contains("MIT");
+  }
+
+  @Test
   void exhaustionIsForecastAtTheLastHoursRateUnlessTheDayEndsFirst() {
     long now = 1_000_000_000L;
     long reset = now + 3_600_000L * 10;
