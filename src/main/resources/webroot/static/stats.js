@@ -235,14 +235,14 @@ GB.page('stats', {
       charts.push(chart(uPlot, GB.$('#calls-chart'), [xs,
         o.buckets.map(function (b) { return b.success; }),
         o.buckets.map(function (b) { return b.failure; })], [
-        {},
+        { label: GB.t('stats.time') },
         { label: GB.t('stats.success'), stroke: okColor, fill: okColor + '55', paths: bars },
         { label: GB.t('stats.failure'), stroke: badColor, fill: badColor + '55', paths: bars }
       ], axes));
       charts.push(chart(uPlot, GB.$('#latency-chart'), [xs,
         o.buckets.map(function (b) { return b.latency_p50_ms; }),
         o.buckets.map(function (b) { return b.latency_p95_ms; })], [
-        {},
+        { label: GB.t('stats.time') },
         { label: 'p50 (ms)', stroke: primary, width: 2, spanGaps: true, points: { show: true, size: 4 } },
         { label: 'p95 (ms)', stroke: warn, width: 2, spanGaps: true, points: { show: true, size: 4 } }
       ], axes));
