@@ -80,6 +80,17 @@ class AdminSessionTest {
           "origin", "https://admin.example.com", "sec-fetch-site", SAME_ORIGIN);
       assertThat(answer.statusCode()).isEqualTo(200);
       assertThat(answer.headers().firstValue("set-cookie").orElseThrow()).contains("; Secure");
+
+      // A page clearing an ended session's cookie says Secure too (pages have no intake of their own).
+      HttpResponse<String> page = h.get("/keys", "cookie", "gb_session=" + "A".repeat(43), "x-forwarded-proto", "https");
+      assertThat(page.statusCode()).isEqualTo(302);
+      assertThat(page.headers().firstValue("set-cookie").orElseThrow()).contains("Max-Age=0").contains("; Secure");
+    }
+    try (GatewayHarness h = GatewayHarness.start()) {
+      HttpResponse<String> untrusted = h.post("/api/session", "{\"token\":\"" + ADMIN_TOKEN + "\"}",
+          "content-type", "application/json", "x-forwarded-proto", "https");
+      assertThat(untrusted.headers().firstValue("set-cookie").orElseThrow())
+          .as("X-Forwarded-Proto from a peer not in TRUSTED_PROXIES is not believed").doesNotContain("Secure");
     }
   }
 
