@@ -27,8 +27,14 @@ import java.util.Map;
  * DOM as markup could not run anyway.
  */
 public final class AdminPages {
-  /** The pages and their files under {@code webroot/}; the login page is {@code /}. */
-  static final Map<String, String> PAGES = pages();
+  /**
+   * The pages by path: each is {@code webroot/<name>.html} (its content) inside
+   * {@code webroot/layout.html} (head, navigation, the shared script and {@code static/<name>.js}),
+   * titled by the i18n text {@code title}. The login page is {@code /}.
+   */
+  record Page(String name, String title) {}
+
+  static final Map<String, Page> PAGES = pages();
   static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self';"
       + " img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none';"
       + " base-uri 'none'; form-action 'self'";
@@ -51,8 +57,13 @@ public final class AdminPages {
     // Each start gets its own asset version, so a browser never runs an older app.js against a
     // newer page after an upgrade, while assets stay cacheable in between.
     String version = Long.toString(System.currentTimeMillis(), 36);
+    String layout = read("webroot/layout.html");
     Map<String, Buffer> loaded = new LinkedHashMap<>();
-    PAGES.forEach((path, file) -> loaded.put(path, Buffer.buffer(read("webroot/" + file).replace("@@V@@", version))));
+    PAGES.forEach((path, page) -> loaded.put(path, Buffer.buffer(layout
+        .replace("@@BODY@@", read("webroot/" + page.name() + ".html"))
+        .replace("@@PAGE@@", page.name())
+        .replace("@@TITLE@@", page.title())
+        .replace("@@V@@", version))));
     this.html = Map.copyOf(loaded);
   }
 
@@ -60,11 +71,11 @@ public final class AdminPages {
     return new AdminPages(OPEN, OPEN);
   }
 
-  private static Map<String, String> pages() {
-    Map<String, String> pages = new LinkedHashMap<>();
-    pages.put("/", "login.html");
+  private static Map<String, Page> pages() {
+    Map<String, Page> pages = new LinkedHashMap<>();
+    pages.put("/", new Page("login", "login.title"));
     for (String page : List.of("keys", "config", "logs", "stats")) {
-      pages.put("/" + page, page + ".html");
+      pages.put("/" + page, new Page(page, "nav." + page));
     }
     return Map.copyOf(pages);
   }
