@@ -133,6 +133,8 @@ final class SessionEndpoints {
         storeFailed(rc, ar.cause());
         return;
       }
+      LOG.info("Admin session ended by logout from {} (admin token {})", AdminThrottle.clientAddress(rc),
+          session.adminFingerprint());
       SessionCookie.clear(rc);
       rc.response().setStatusCode(204).end();
     });
