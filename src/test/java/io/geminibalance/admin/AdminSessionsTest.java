@@ -87,7 +87,7 @@ class AdminSessionsTest {
         .doesNotContain(started.id());
     assertThat(database.count("SELECT COUNT(*) FROM gb_admin_session WHERE id_hash = '"
         + AdminSessions.hash(started.id()) + "'")).isEqualTo(1);
-    for (String id : new String[] {null, "", "short", started.id() + "x", started.id().replace('A', '\''),
+    for (String id : new String[] {null, "", "short", started.id() + "x", "'" + started.id().substring(1),
         AdminSessions.hash(started.id())}) {
       assertThat(sessions.find(id, "cred").join()).as(String.valueOf(id)).isEmpty();
     }
