@@ -272,11 +272,16 @@ public final class Gateway {
    * every gateway on the database does it, which is harmless.
    */
   private synchronized void startSessionPurge() {
-    sessionPurgeTimer = vertx.setPeriodic(600_000, id -> adminSessions.purgeExpired().whenComplete((n, err) -> {
+    sessionPurgeTimer = vertx.setPeriodic(600_000, id -> purgeExpiredAdminSessions().whenComplete((n, err) -> {
       if (err != null) {
         LOG.warn("Could not delete expired admin sessions: {}", err.getMessage());
       }
     }));
+  }
+
+  /** Deletes the expired admin sessions now (the periodic job does the same); completes with how many. */
+  public java.util.concurrent.CompletableFuture<Integer> purgeExpiredAdminSessions() {
+    return adminSessions.purgeExpired();
   }
 
   /** {@code GET /api/pool}: the quota snapshot, and the capacity per model. */

@@ -75,7 +75,8 @@ public final class Routes {
     router.get("/health").handler(rc -> rc.json(deps.health().get()));
     // Admin web UI: login and sessions (POST /api/session before the /api/* guard, which does not
     // apply to it), pages guarded by the session.
-    SessionEndpoints session = new SessionEndpoints(deps.adminSessions(), deps.authenticator(), deps.adminThrottle());
+    SessionEndpoints session = new SessionEndpoints(deps.adminSessions(), deps.authenticator(), deps.adminThrottle(),
+        deps.edge());
     new AdminPages(session.loginPage(), session.pageGuard()).mount(router);
     router.post("/api/session").handler(Intake.admin(deps.edge()))
         .handler(session::beforeLogin)

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +36,14 @@ final class SessionEndpoints {
   private final AdminSessions sessions;
   private final ClientAuthenticator authenticator;
   private final AdminThrottle throttle;
+  private final Supplier<EdgePolicy> edge;
 
-  SessionEndpoints(AdminSessions sessions, ClientAuthenticator authenticator, AdminThrottle throttle) {
+  SessionEndpoints(AdminSessions sessions, ClientAuthenticator authenticator, AdminThrottle throttle,
+      Supplier<EdgePolicy> edge) {
     this.sessions = sessions;
     this.authenticator = authenticator;
     this.throttle = throttle;
+    this.edge = edge;
   }
 
   /** {@code POST /api/session} before its body is read: the failure throttle and the cross-site checks. */
@@ -129,6 +133,8 @@ final class SessionEndpoints {
         storeFailed(rc, ar.cause());
         return;
       }
+      LOG.info("Admin session ended by logout from {} (admin token {})", AdminThrottle.clientAddress(rc),
+          session.adminFingerprint());
       SessionCookie.clear(rc);
       rc.response().setStatusCode(204).end();
     });
@@ -160,6 +166,8 @@ final class SessionEndpoints {
   }
 
   private void withSession(RoutingContext rc, Handler<Optional<AdminSession>> then) {
+    // Pages have no intake: the cookie cleared below is Secure behind a TLS-terminating proxy too.
+    Intake.noteProxies(rc, edge.get());
     String id = SessionCookie.read(rc);
     if (id == null) {
       then.handle(Optional.empty());

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -71,7 +72,7 @@ public final class Browser implements AutoCloseable {
     return start(DESKTOP_WIDTH, DESKTOP_HEIGHT);
   }
 
-  /** A browser whose window is {@code width} x {@code height} CSS pixels (375 wide for a phone). */
+  /** A browser whose page area is {@code width} x {@code height} CSS pixels (375 x 812 for a phone). */
   public static Browser start(int width, int height) {
     requireInstalled();
     Path profile;
@@ -97,11 +98,26 @@ public final class Browser implements AutoCloseable {
     try {
       ChromeDriver driver = new ChromeDriver(service, options);
       driver.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
+      fitViewport(driver, width, height);
       return new Browser(service, driver, profile);
     } catch (RuntimeException e) {
       service.stop();
       deleteTree(profile);
       throw e;
+    }
+  }
+
+  /**
+   * Makes the page area (not the window with its frame) {@code width} x {@code height}, so that
+   * screenshots and layout widths are what the test asked for.
+   */
+  private static void fitViewport(ChromeDriver driver, int width, int height) {
+    long innerWidth = ((Number) driver.executeScript("return window.innerWidth")).longValue();
+    long innerHeight = ((Number) driver.executeScript("return window.innerHeight")).longValue();
+    if (innerWidth != width || innerHeight != height) {
+      Dimension outer = driver.manage().window().getSize();
+      driver.manage().window().setSize(new Dimension(outer.getWidth() + (int) (width - innerWidth),
+          outer.getHeight() + (int) (height - innerHeight)));
     }
   }
 

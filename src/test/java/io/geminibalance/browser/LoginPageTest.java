@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import io.geminibalance.testing.GatewayHarness;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.JavascriptExecutor;
 
 /** The login page in headless Chromium: wrong token, right token, language switch, logout. */
 @Tag("browser")
@@ -92,8 +94,14 @@ class LoginPageTest {
   }
 
   @Test
-  void pagesWithoutASessionRedirectToTheLoginPage() {
-    try (Browser browser = Browser.start()) {
+  void pagesWithoutASessionRedirectToTheLoginPageAtPhoneWidth() {
+    try (Browser browser = Browser.start(375, 812)) {
+      browser.open(base() + "/");
+      assertThat(browser.driver().manage().window().getSize().getWidth()).isGreaterThanOrEqualTo(375);
+      assertThat(((JavascriptExecutor) browser.driver()).executeScript(
+          "return [window.innerWidth, window.innerHeight, document.documentElement.scrollWidth]"))
+          .as("the page area is what was asked for, and the login page needs no horizontal scrolling")
+          .isEqualTo(List.of(375L, 812L, 375L));
       for (String page : new String[] {"/keys", "/config", "/logs", "/stats"}) {
         browser.open(base() + page);
         assertThat(browser.path()).as(page).isEqualTo("/");
