@@ -230,7 +230,8 @@ GB.page('stats', {
       var warn = css('--warn');
       var axisColor = css('--muted');
       var grid = { stroke: css('--border'), width: 1 };
-      var axes = [{ stroke: axisColor, grid: grid, ticks: grid }, { stroke: axisColor, grid: grid, ticks: grid, size: 60 }];
+      var axes = [{ stroke: axisColor, grid: grid, ticks: grid, values: timeLabels },
+        { stroke: axisColor, grid: grid, ticks: grid, size: 60 }];
       var bars = uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.7, 40] }) : undefined;
       charts.push(chart(uPlot, GB.$('#calls-chart'), [xs,
         o.buckets.map(function (b) { return b.success; }),
@@ -248,6 +249,18 @@ GB.page('stats', {
       ], axes));
     }, function (err) {
       GB.fill(GB.$('#calls-chart'), GB.el('p', { class: 'field-error', text: err.message }));
+    });
+  }
+
+  function two(n) { return n < 10 ? '0' + n : String(n); }
+
+  /** 24-hour times for the hour and day ranges, month-day for longer ones: the same in both languages. */
+  function timeLabels(u, splits) {
+    var short = state.range === '1h' || state.range === '24h';
+    return splits.map(function (s) {
+      var d = new Date(s * 1000);
+      return short ? two(d.getHours()) + ':' + two(d.getMinutes())
+        : two(d.getMonth() + 1) + '-' + two(d.getDate()) + (state.range === '7d' && d.getHours() ? ' ' + two(d.getHours()) + 'h' : '');
     });
   }
 
