@@ -34,12 +34,14 @@ class SettingsCatalogDefaultsTest {
   }
 
   @Test
-  void wholeNumberDefaultsLieInTheirRange() {
+  void numberDefaultsLieInTheirRange() {
     ConfigValues unset = new ConfigValues(Map.of());
     for (SettingsCatalog.Definition def : SettingsCatalog.all()) {
-      if (def.range() != null) {
+      if (def.type() == SettingsCatalog.Type.INT && !def.defaultValue().isEmpty()) {
         assertThat(unset.integer(def.name())).as(def.name())
-            .isEqualTo(def.defaultInt()).isBetween(def.range().min(), def.range().max());
+            .isEqualTo(def.defaultInt()).isBetween(def.range().intMin(), def.range().intMax());
+      } else if (def.type() == SettingsCatalog.Type.DECIMAL) {
+        assertThat(unset.decimal(def.name())).as(def.name()).isBetween(def.range().min(), def.range().max());
       }
     }
   }
