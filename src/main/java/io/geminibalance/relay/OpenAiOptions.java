@@ -24,10 +24,9 @@ public final class OpenAiOptions {
 
   private static TranslationOptions build(GatewayConfig config) {
     ConfigValues v = config.values();
-    TranslationOptions d = TranslationOptions.defaults();
     JsonNode safety = v.jsonArray("SAFETY_SETTINGS");
     return new TranslationOptions(
-        safety == null ? d.safetySettings() : safety,
+        safety == null ? TranslationOptions.defaultSafetySettings() : safety,
         new HashSet<>(v.list("THINKING_MODELS")),
         budgets(v),
         v.bool("SHOW_THINKING_PROCESS"),

@@ -59,6 +59,13 @@ class SettingsCatalogDefaultsTest {
         .forEach(def -> assertThat(Persistence.ENV_ONLY).as(def.name()).doesNotContain(def.name()));
   }
 
+  /** The translator's own defaults (its tests use them) are the catalogue's. */
+  @Test
+  void theTranslatorsDefaultsAreTheCataloguesDefaults() {
+    assertThat(OpenAiOptions.from(Settings.build(Map.of())))
+        .isEqualTo(io.geminibalance.protocol.openai.TranslationOptions.defaults());
+  }
+
   /** Everything Settings validates, as typed values that compare by value. */
   private static List<Object> parsed(Map<String, String> raw) {
     GatewayConfig c = Settings.build(raw);
