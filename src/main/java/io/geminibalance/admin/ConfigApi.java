@@ -170,7 +170,7 @@ public final class ConfigApi {
 
   /** Lists of secrets keep their shape so the admin can count them; each item is masked. */
   static String maskSecret(String value) {
-    if (value == null || value.isEmpty()) {
+    if (value == null || value.isEmpty() || value.strip().equals("[]") || value.strip().equals("{}")) {
       return value;
     }
     if (value.strip().startsWith("[") || value.contains(",")) {

@@ -207,6 +207,8 @@ class ConfigApiTest {
       assertThat(password.getBoolean("secret")).isTrue();
       assertThat(password.getString("value")).isEqualTo("(set)");
       assertThat(byName.get("DATABASE_URL").getString("value")).isEmpty();
+      assertThat(byName.get("CUSTOM_HEADERS").getString("default")).isEqualTo("{}");
+      assertThat(byName.get("API_KEYS").getString("default")).isEqualTo("[]");
       assertThat(body.encode()).doesNotContain("hunter2").doesNotContain("pass\"");
     }
   }
