@@ -63,7 +63,7 @@ public final class ConfigApi {
             AdminResponses.error(rc, 500,
                 "settings saved, but cannot read them back: " + Failures.cause(readErr).getMessage(), null);
           } else {
-            rc.json(render(effective));
+            rc.json(render(effective).put("restart_required", restartRequired(changes)));
           }
         });
       });
@@ -150,6 +150,14 @@ public final class ConfigApi {
     }
     return new JsonObject().put("settings", list).put("groups", groups)
         .put("warnings", new JsonArray(effective.warnings()));
+  }
+
+  /** The saved settings that are read at start only: saved now, in force after the next restart. */
+  private static JsonArray restartRequired(Map<String, String> changes) {
+    JsonArray names = new JsonArray();
+    changes.keySet().stream().filter(name -> SettingsCatalog.find(name).map(SettingsCatalog.Definition::restart)
+        .orElse(false)).forEach(names::add);
+    return names;
   }
 
   private static Number number(SettingsCatalog.Definition def, double value) {

@@ -238,4 +238,15 @@ class ConfigApiTest {
       assertThat(envOnly.body()).contains("\"param\":\"EVENT_LOOPS\"");
     }
   }
+
+  @Test
+  void aSavedSettingThatIsReadAtStartIsNamedInTheAnswer() {
+    try (GatewayHarness h = GatewayHarness.start()) {
+      HttpResponse<String> r = put(h, "{\"TIMEZONE\":\"Europe/Berlin\",\"MAX_RETRIES\":1}");
+      assertThat(r.statusCode()).isEqualTo(200);
+      io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject(r.body());
+      assertThat(body.getJsonArray("restart_required").getList()).containsExactly("TIMEZONE");
+      assertThat(r.body()).contains("\"name\":\"TIMEZONE\",\"value\":\"Europe/Berlin\",\"source\":\"SAVED\"");
+    }
+  }
 }
