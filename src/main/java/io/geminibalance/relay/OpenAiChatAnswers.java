@@ -43,7 +43,8 @@ final class OpenAiChatAnswers {
 
   /**
    * The attempt goes to the request log here, once the answer is read, with the token counts the
-   * translation has just parsed (none when the body broke or was not a Gemini answer).
+   * translation has just parsed (none when the body broke or was not a Gemini answer). Streams
+   * do the same when they end ({@link #stream}).
    */
   private static void whole(HttpServerResponse client, UpstreamResult.Answered answered,
       ChatResponseTranslator translator, ResponseContext context, long idleTimeoutMillis) {
@@ -110,7 +111,13 @@ final class OpenAiChatAnswers {
         .putHeader("content-type", "text/event-stream; charset=UTF-8")
         .putHeader("cache-control", "no-cache")
         .putHeader("x-accel-buffering", "no");
-    BodyRelay.relay(answered.response(), client, new OpenAiStreamTransformer(translator), idleTimeoutMillis);
+    // The future completes however the stream ends (end, break, silence, client gone): the attempt
+    // is logged then, with the usage of the last event that reported one.
+    BodyRelay.relay(answered.response(), client, new OpenAiStreamTransformer(translator), idleTimeoutMillis)
+        .onComplete(ar -> {
+          ObjectNode usage = translator.usage();
+          answered.log().logged(tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens"));
+        });
   }
 
   private static JsonNode parse(Buffer body) {
