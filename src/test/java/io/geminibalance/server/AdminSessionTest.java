@@ -332,6 +332,29 @@ class AdminSessionTest {
     }
   }
 
+  @Test
+  void withoutTheSessionTableLoginsAndSessionsAnswer503AndBearerStillWorks() throws Exception {
+    String db = GatewayHarness.tempDatabase();
+    try (GatewayHarness h = GatewayHarness.start(Map.of(), db)) {
+      AdminLogin session = AdminLogin.of(h);
+      execute(db, "ALTER TABLE gb_admin_session RENAME TO gb_admin_session_away");
+      try {
+        HttpResponse<String> login = login(h, "{\"token\":\"" + ADMIN_TOKEN + "\"}");
+        assertThat(login.statusCode()).isEqualTo(503);
+        assertThat(login.headers().firstValue("set-cookie")).isEmpty();
+        HttpResponse<String> api = h.get("/api/config", "cookie", session.cookie());
+        assertThat(api.statusCode()).isEqualTo(503);
+        assertThat(new JsonObject(api.body()).getJsonObject("error").getString("message"))
+            .contains("Bearer tokens still work");
+        assertThat(h.get("/keys", "cookie", session.cookie()).statusCode()).isEqualTo(503);
+        assertThat(h.get("/api/config", "authorization", "Bearer " + ADMIN_TOKEN).statusCode()).isEqualTo(200);
+      } finally {
+        execute(db, "ALTER TABLE gb_admin_session_away RENAME TO gb_admin_session");
+      }
+      assertThat(h.get("/api/session", "cookie", session.cookie()).statusCode()).as("back").isEqualTo(200);
+    }
+  }
+
   private static long count(String db, String sql) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
         ResultSet rows = s.executeQuery(sql)) {
