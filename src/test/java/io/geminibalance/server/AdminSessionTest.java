@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.geminibalance.testing.AdminLogin;
 import io.geminibalance.testing.GatewayHarness;
 import io.geminibalance.testing.LogCapture;
+import io.geminibalance.testing.RawHttp;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -270,6 +271,39 @@ class AdminSessionTest {
       assertThat(throttled.headers().firstValue("set-cookie")).isEmpty();
       assertThat(h.get("/api/config", "authorization", "Bearer " + ADMIN_TOKEN).statusCode())
           .as("the same throttle as Bearer").isEqualTo(429);
+    }
+  }
+
+  /** Guesses sent side by side pass the check before their bodies arrive; each is counted when it is tried. */
+  @Test
+  void loginsWhoseBodiesArriveTogetherAreStillThrottledOneByOne() throws Exception {
+    try (GatewayHarness h = GatewayHarness.start()) {
+      List<RawHttp> connections = new ArrayList<>();
+      try {
+        for (int i = 0; i < 15; i++) {
+          String body = "{\"token\":\"wrong-guess-" + (100 + i) + "\"}";
+          RawHttp c = RawHttp.open(h.gateway.port());
+          connections.add(c);
+          c.send("POST /api/session HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+              + "Content-Length: " + body.length() + "\r\n\r\n");
+        }
+        // Give the heads time to pass the check before any body is sent (a round trip on another
+        // connection); the outcome must not depend on it either way.
+        assertThat(h.get("/api/config", "authorization", "Bearer " + ADMIN_TOKEN).statusCode()).isEqualTo(200);
+        for (int i = 0; i < 15; i++) {
+          connections.get(i).send("{\"token\":\"wrong-guess-" + (100 + i) + "\"}");
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (RawHttp c : connections) {
+          statuses.add(c.read().status());
+        }
+        assertThat(statuses).as("10 guesses tried, the rest refused").filteredOn(s -> s == 401).hasSize(10);
+        assertThat(statuses).filteredOn(s -> s == 429).hasSize(5);
+      } finally {
+        for (RawHttp c : connections) {
+          c.close();
+        }
+      }
     }
   }
 
