@@ -40,9 +40,22 @@ final class CsrfCheck {
     if (origin != null && (ownOrigin == null || !origin.strip().equalsIgnoreCase(ownOrigin))) {
       return "Origin '" + origin + "' is not this gateway's own origin"
           + (ownOrigin == null ? "" : " (" + ownOrigin + ")") + ": admin calls with a session cookie must come"
-          + " from its own pages.";
+          + " from its own pages." + proxyHint(origin.strip(), ownOrigin);
     }
     return null;
+  }
+
+  /**
+   * Behind a reverse proxy the gateway sees the origin the proxy used unless it is told the
+   * browser's: the usual cause of a refused page call, so the answer says how to fix it.
+   */
+  private static String proxyHint(String origin, String ownOrigin) {
+    if (ownOrigin == null || !origin.startsWith("https://") || !ownOrigin.startsWith("http://")) {
+      return origin.equals("null") || ownOrigin == null ? "" : " Behind a reverse proxy? It must pass on the"
+          + " host the browser used (Host, or X-Forwarded-Host from a proxy in TRUSTED_PROXIES).";
+    }
+    return " Behind a TLS-terminating proxy? List it in TRUSTED_PROXIES so that its X-Forwarded-Proto (and"
+        + " X-Forwarded-Host) are believed.";
   }
 
   /**

@@ -69,6 +69,11 @@ final class SessionEndpoints {
           "token");
       return;
     }
+    // Again, now that the body is in: logins sent side by side all passed the check before their
+    // bodies arrived, and each guess must be counted against the limit before the next is tried.
+    if (AdminAuth.throttled(rc, throttle)) {
+      return;
+    }
     String address = AdminThrottle.clientAddress(rc);
     KeyIdentity admin = authenticator.admin(token);
     if (admin == null) {

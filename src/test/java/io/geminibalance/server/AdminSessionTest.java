@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.geminibalance.testing.AdminLogin;
 import io.geminibalance.testing.GatewayHarness;
 import io.geminibalance.testing.LogCapture;
+import io.geminibalance.testing.RawHttp;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -273,6 +274,39 @@ class AdminSessionTest {
     }
   }
 
+  /** Guesses sent side by side pass the check before their bodies arrive; each is counted when it is tried. */
+  @Test
+  void loginsWhoseBodiesArriveTogetherAreStillThrottledOneByOne() throws Exception {
+    try (GatewayHarness h = GatewayHarness.start()) {
+      List<RawHttp> connections = new ArrayList<>();
+      try {
+        for (int i = 0; i < 15; i++) {
+          String body = "{\"token\":\"wrong-guess-" + (100 + i) + "\"}";
+          RawHttp c = RawHttp.open(h.gateway.port());
+          connections.add(c);
+          c.send("POST /api/session HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+              + "Content-Length: " + body.length() + "\r\n\r\n");
+        }
+        // Give the heads time to pass the check before any body is sent (a round trip on another
+        // connection); the outcome must not depend on it either way.
+        assertThat(h.get("/api/config", "authorization", "Bearer " + ADMIN_TOKEN).statusCode()).isEqualTo(200);
+        for (int i = 0; i < 15; i++) {
+          connections.get(i).send("{\"token\":\"wrong-guess-" + (100 + i) + "\"}");
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (RawHttp c : connections) {
+          statuses.add(c.read().status());
+        }
+        assertThat(statuses).as("10 guesses tried, the rest refused").filteredOn(s -> s == 401).hasSize(10);
+        assertThat(statuses).filteredOn(s -> s == 429).hasSize(5);
+      } finally {
+        for (RawHttp c : connections) {
+          c.close();
+        }
+      }
+    }
+  }
+
   @Test
   void badLoginBodiesGetAClear4xxAndNoSession() {
     try (GatewayHarness h = GatewayHarness.start()) {
@@ -329,6 +363,29 @@ class AdminSessionTest {
       assertThat(h.gateway.purgeExpiredAdminSessions().get()).isEqualTo(2);
       assertThat(count(db, "SELECT COUNT(*) FROM gb_admin_session")).isEqualTo(1);
       assertThat(h.get("/api/session", "cookie", live.cookie()).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void withoutTheSessionTableLoginsAndSessionsAnswer503AndBearerStillWorks() throws Exception {
+    String db = GatewayHarness.tempDatabase();
+    try (GatewayHarness h = GatewayHarness.start(Map.of(), db)) {
+      AdminLogin session = AdminLogin.of(h);
+      execute(db, "ALTER TABLE gb_admin_session RENAME TO gb_admin_session_away");
+      try {
+        HttpResponse<String> login = login(h, "{\"token\":\"" + ADMIN_TOKEN + "\"}");
+        assertThat(login.statusCode()).isEqualTo(503);
+        assertThat(login.headers().firstValue("set-cookie")).isEmpty();
+        HttpResponse<String> api = h.get("/api/config", "cookie", session.cookie());
+        assertThat(api.statusCode()).isEqualTo(503);
+        assertThat(new JsonObject(api.body()).getJsonObject("error").getString("message"))
+            .contains("Bearer tokens still work");
+        assertThat(h.get("/keys", "cookie", session.cookie()).statusCode()).isEqualTo(503);
+        assertThat(h.get("/api/config", "authorization", "Bearer " + ADMIN_TOKEN).statusCode()).isEqualTo(200);
+      } finally {
+        execute(db, "ALTER TABLE gb_admin_session_away RENAME TO gb_admin_session");
+      }
+      assertThat(h.get("/api/session", "cookie", session.cookie()).statusCode()).as("back").isEqualTo(200);
     }
   }
 

@@ -46,5 +46,10 @@ class CsrfCheckTest {
     assertThat(CsrfCheck.refusal(TOKEN, OWN, "none", TOKEN, OWN)).as("typed into the address bar, not a page call")
         .startsWith("Sec-Fetch-Site is 'none'");
     assertThat(CsrfCheck.crossSite(OWN, null, null)).as("own origin unknown (no Host)").isNotNull();
+    assertThat(CsrfCheck.crossSite("https://gw.example.com", null, "http://gw.example.com"))
+        .as("a TLS proxy the gateway does not trust").endsWith("List it in TRUSTED_PROXIES so that its"
+            + " X-Forwarded-Proto (and X-Forwarded-Host) are believed.");
+    assertThat(CsrfCheck.crossSite("https://gw.example.com", null, "https://10.0.0.5:8000"))
+        .as("a proxy that rewrites Host").contains("It must pass on the host the browser used");
   }
 }
