@@ -11,6 +11,7 @@ import io.geminibalance.storage.ErrorLogStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -217,7 +218,7 @@ public final class ErrorLogApi {
     JsonNode root;
     try {
       root = body.length == 0 ? null : JSON.readTree(body);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new QueryParams.BadParam("ids", "body: not JSON (expected {\"ids\": [1, 2, ...]})");
     }
     JsonNode ids = root == null ? null : root.get("ids");

@@ -20,8 +20,10 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -51,10 +53,10 @@ public final class StatsApi {
       this.bucket = bucket;
     }
 
-    static final List<String> NAMES = java.util.Arrays.stream(values()).map(r -> r.name).toList();
+    static final List<String> NAMES = Arrays.stream(values()).map(r -> r.name).toList();
 
     static Range named(String name) {
-      return java.util.Arrays.stream(values()).filter(r -> r.name.equals(name)).findFirst().orElseThrow();
+      return Arrays.stream(values()).filter(r -> r.name.equals(name)).findFirst().orElseThrow();
     }
   }
 
@@ -114,7 +116,7 @@ public final class StatsApi {
       var t = totals.join();
       LatencyPercentiles overall = latency.join();
       JsonObject body = new JsonObject().put("range", range.name)
-          .put("bucket", range.bucket.name().toLowerCase(java.util.Locale.ROOT))
+          .put("bucket", range.bucket.name().toLowerCase(Locale.ROOT))
           .put("from", from.toString()).put("to", to.toString())
           .put("buckets", buckets(range.bucket, from, to, counts.join(), bucketLatency.join()))
           .put("totals", new JsonObject().put("success", t.success()).put("failure", t.failure())

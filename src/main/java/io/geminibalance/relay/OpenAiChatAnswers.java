@@ -14,7 +14,6 @@ import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.upstream.UpstreamResult;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
