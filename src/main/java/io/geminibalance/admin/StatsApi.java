@@ -187,6 +187,15 @@ public final class StatsApi {
    * key or a fingerprint) narrows it to one key.
    */
   public void details(RoutingContext rc) {
+    calls(rc, false);
+  }
+
+  /** {@code GET /api/stats/key-details?key=&period=}: gemini-balance's per-key call list; {@code key} is required. */
+  public void keyDetails(RoutingContext rc) {
+    calls(rc, true);
+  }
+
+  private void calls(RoutingContext rc, boolean keyRequired) {
     Duration period;
     int limit;
     String fingerprint;
@@ -194,6 +203,9 @@ public final class StatsApi {
       period = PERIODS.get(QueryParams.choice(rc, "period", "1h", PERIOD_NAMES));
       limit = QueryParams.integer(rc, "limit", 100, 1, 1000);
       fingerprint = fingerprint(QueryParams.text(rc, "key", 200));
+      if (keyRequired && fingerprint == null) {
+        throw new QueryParams.BadParam("key", "key: required (a whole key or its fingerprint)");
+      }
     } catch (QueryParams.BadParam e) {
       e.answer(rc);
       return;

@@ -118,6 +118,7 @@ public final class Routes {
     router.delete("/api/logs/errors/:id").handler(deps.errorLogApi()::deleteOne);
     router.get("/api/stats/overview").handler(deps.statsApi()::overview);
     router.get("/api/stats/details").handler(deps.statsApi()::details);
+    router.get("/api/stats/key-details").handler(deps.statsApi()::keyDetails);
     router.get("/api/stats/attention-keys").handler(deps.statsApi()::attentionKeys);
     router.get("/api/stats/capacity").handler(deps.statsApi()::capacity);
     router.get("/api/key-usage-details/:key").handler(deps.statsApi()::keyUsage);

@@ -133,6 +133,10 @@ class StatsApiTest {
     assertThat(array("/api/stats/details?period=1m")).isEmpty();
     assertThat(array("/api/stats/details?period=1h&key=" + SECRET_A)).hasSize(5);
     assertThat(array("/api/stats/details?period=24h&key=" + B.fingerprint())).hasSize(2);
+    assertThat(array("/api/stats/key-details?period=24h&key=" + B.fingerprint())).hasSize(2);
+    HttpResponse<String> noKey = get("/api/stats/key-details?period=1h");
+    assertThat(noKey.statusCode()).isEqualTo(400);
+    assertThat(noKey.body()).contains("\"param\":\"key\"");
   }
 
   @Test
