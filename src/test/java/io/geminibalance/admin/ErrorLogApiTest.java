@@ -189,6 +189,22 @@ class ErrorLogApiTest {
         .doesNotContain(GatewayHarness.KEY_C);
   }
 
+  /** Rows hold the key's fingerprint and last 4 in clear, so search needs no decryption. */
+  @Test
+  void keySearchWorksTheSameWithEncryptionAtRest() {
+    String encryptionKey = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    try (GatewayHarness encrypted = GatewayHarness.start(java.util.Map.of("ENCRYPTION_KEY", encryptionKey))) {
+      encrypted.gateway.persistence().storage().errorLogs().insert(List.of(
+          entry(T0, KEY, "gemini-2.5-flash", "gemini-chat-non-stream", 429, "quota", null),
+          entry(T0, OTHER, "gemini-2.5-flash", "gemini-chat-non-stream", 400, "bad", null))).join();
+      for (String search : new String[] {"wXyZ", "AIza...wXyZ", SECRET}) {
+        HttpResponse<String> r = encrypted.get("/api/logs/errors?key_search=" + search, "authorization", ADMIN);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(codes(new JsonObject(r.body()))).as(search).containsExactly(429);
+      }
+    }
+  }
+
   private static long idOf(int code) {
     return getJson("/api/logs/errors?error_code_search=" + code).getJsonArray("logs").getJsonObject(0).getLong("id");
   }
