@@ -44,7 +44,8 @@ public final class Routes {
       AuditApi auditApi,
       AdminTokenApi adminTokenApi,
       Supplier<EdgePolicy> edge,
-      ClientLimits clientLimits) {}
+      ClientLimits clientLimits,
+      AdminPages pages) {}
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
@@ -62,6 +63,7 @@ public final class Routes {
         deps.clientLimits().bodyTimeoutMillis(), deps.clientLimits().bodyDeadlineMillis());
     Intake dataIntake = Intake.dataPlane(deps.edge());
     router.get("/health").handler(rc -> rc.json(deps.health().get()));
+    deps.pages().mount(router);
     NativeAuth nativeAuth = new NativeAuth(deps.authenticator(), deps.adminThrottle());
     for (String prefix : NATIVE_PREFIXES) {
       router.route(prefix + "/*")
