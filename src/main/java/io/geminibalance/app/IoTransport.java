@@ -2,6 +2,7 @@ package io.geminibalance.app;
 
 import io.geminibalance.config.ConfigException;
 import io.geminibalance.config.ConfigValues;
+import io.geminibalance.config.SettingsCatalog;
 import io.vertx.core.Vertx;
 import io.vertx.core.transport.Transport;
 import java.util.HashMap;
@@ -23,7 +24,7 @@ import java.util.Map;
  */
 public final class IoTransport {
   public static final String SETTING = "IO_TRANSPORT";
-  private static final List<String> NAMES = List.of("auto", "epoll", "nio");
+  private static final List<String> NAMES = SettingsCatalog.definition(SETTING).allowed();
   private static final Map<String, Transport> TRANSPORTS = onClassPath();
 
   /** The transport in force and, when {@code auto} passed over epoll, why. */
@@ -41,7 +42,7 @@ public final class IoTransport {
   }
 
   public static Choice choose(Map<String, String> env) {
-    return choose(new ConfigValues(env).string(SETTING, "auto"), TRANSPORTS);
+    return choose(new ConfigValues(env).string(SETTING), TRANSPORTS);
   }
 
   /**

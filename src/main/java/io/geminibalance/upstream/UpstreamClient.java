@@ -120,10 +120,7 @@ public final class UpstreamClient implements AutoCloseable {
    *     calls beyond that wait for a free stream
    * @param h2c cleartext HTTP/2 with prior knowledge for {@code http://} upstreams
    */
-  public record Pool(int http1MaxConnections, int http2MaxConnections, boolean h2c) {
-    public static final int DEFAULT_HTTP1_MAX_CONNECTIONS = 10_000;
-    public static final int DEFAULT_HTTP2_MAX_CONNECTIONS = 128;
-  }
+  public record Pool(int http1MaxConnections, int http2MaxConnections, boolean h2c) {}
 
   public UpstreamClient(Vertx vertx, Settings settings, Pool pool) {
     this.target = Target.of(settings);

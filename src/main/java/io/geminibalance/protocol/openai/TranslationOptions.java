@@ -69,7 +69,11 @@ public record TranslationOptions(
     return safetySettings;
   }
 
-  /** The original project's defaults, safety filters off. */
+  /**
+   * The original project's defaults, safety filters off, for the translator's tests: the gateway
+   * builds its options from the settings catalogue (relay.OpenAiOptions), and
+   * SettingsCatalogDefaultsTest holds the two equal.
+   */
   public static TranslationOptions defaults() {
     return new TranslationOptions(
         defaultSafetySettings(),
