@@ -150,14 +150,10 @@
     });
   }
 
-  /** The pool's size for the API_KEYS row: the keys API when it is there, else /health. */
+  /** The pool's size for the API_KEYS row, from the health report (GET /api/config has no count). */
   function loadKeyCount() {
-    GB.api('GET', '/api/keys' + GB.qs({ page: 1, limit: 1 })).then(function (page) {
-      return page && typeof page.total_items === 'number' ? page.total_items : Promise.reject(new Error('shape'));
-    }).catch(function () {
-      return GB.api('GET', '/health').then(function (health) { return health && health.keys ? health.keys.total : null; });
-    }).then(function (n) {
-      state.keyCount = typeof n === 'number' ? n : null;
+    GB.api('GET', '/health').then(function (health) {
+      state.keyCount = health && health.keys && typeof health.keys.total === 'number' ? health.keys.total : null;
       var control = state.controls.API_KEYS;
       if (control && control.refresh) { control.refresh(); }
     }, function () { /* the row keeps its text without a count */ });
