@@ -673,10 +673,15 @@
   function selectTab(id, fromClick) {
     if (!id || !GB.$('#cfg-panel-' + id)) { return; }
     state.tab = id;
-    GB.$$('#cfg-tabs .tab').forEach(function (tab) {
+    var tabs = GB.$('#cfg-tabs');
+    GB.$$('.tab', tabs).forEach(function (tab) {
       var active = tab.getAttribute('data-group') === id;
       tab.classList.toggle('active', active);
       tab.setAttribute('aria-selected', active ? 'true' : 'false');
+      // On a phone the tab row scrolls sideways: keep the selected tab in sight.
+      if (active && (tab.offsetLeft < tabs.scrollLeft || tab.offsetLeft + tab.offsetWidth > tabs.scrollLeft + tabs.clientWidth)) {
+        tabs.scrollLeft = Math.max(0, tab.offsetLeft - 16);
+      }
     });
     if (fromClick && location.hash !== '#' + id) { history.replaceState(null, '', '#' + id); }
     applyFilter();
