@@ -98,6 +98,22 @@ class ConfigRevealTest {
   }
 
   @Test
+  void aRevealThatCannotBeAuditedIsNotAnswered() throws Exception {
+    String db = GatewayHarness.tempDatabase();
+    try (GatewayHarness h = GatewayHarness.start(Map.of(), db)) {
+      AuditLogTest.execute(db, "ALTER TABLE gb_audit_log RENAME TO gb_audit_log_away");
+      try {
+        HttpResponse<String> r = reveal(h, "{\"name\":\"AUTH_TOKEN\"}");
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(error(r).getString("message")).contains("the audit log cannot be written");
+        assertThat(r.body()).doesNotContain(ADMIN_TOKEN);
+      } finally {
+        AuditLogTest.execute(db, "ALTER TABLE gb_audit_log_away RENAME TO gb_audit_log");
+      }
+    }
+  }
+
+  @Test
   void onlyTheAdminMayReveal() {
     try (GatewayHarness h = GatewayHarness.start()) {
       assertThat(h.post("/api/config/reveal", "{\"name\":\"AUTH_TOKEN\"}").statusCode()).isEqualTo(401);
