@@ -34,6 +34,8 @@
       'config.secret': 'secret',
       'config.default': 'Default: {value}',
       'config.defaultEmpty': 'Default: (empty)',
+      'config.defaultOn': 'Default: on',
+      'config.defaultOff': 'Default: off',
       'config.revert': 'Revert to environment',
       'config.revertConfirm': 'Remove the saved value of {name}? The environment\'s value (or the default) applies again at once.',
       'config.reverted': '{name}: the environment\'s value (or the default) applies again',
@@ -90,6 +92,8 @@
       'config.secret': '敏感',
       'config.default': '默认值：{value}',
       'config.defaultEmpty': '默认值：（空）',
+      'config.defaultOn': '默认值：开启',
+      'config.defaultOff': '默认值：关闭',
       'config.revert': '恢复为环境变量',
       'config.revertConfirm': '删除 {name} 的已保存值？将立即改用环境变量的值（或默认值）。',
       'config.reverted': '{name}：已恢复为环境变量的值（或默认值）',
@@ -320,6 +324,7 @@
   function defaultLine(s) {
     if (s.secret || s['default'] === undefined || s['default'] === null || s.name === 'API_KEYS') { return null; }
     var shown = String(s['default']);
+    if (s.type === 'bool') { return message('div', 'cfg-default', isTrue(shown) ? 'config.defaultOn' : 'config.defaultOff'); }
     return shown === '' ? message('div', 'cfg-default', 'config.defaultEmpty')
       : message('div', 'cfg-default', 'config.default', { value: shown.length > 300 ? shown.substring(0, 300) + '…' : shown });
   }
