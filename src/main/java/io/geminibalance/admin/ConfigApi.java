@@ -63,7 +63,7 @@ public final class ConfigApi {
             AdminResponses.error(rc, 500,
                 "settings saved, but cannot read them back: " + Failures.cause(readErr).getMessage(), null);
           } else {
-            rc.json(render(effective));
+            rc.json(render(effective).put("restart_required", restartRequired(changes)));
           }
         });
       });
@@ -207,6 +207,14 @@ public final class ConfigApi {
         .put("warnings", new JsonArray(effective.warnings()));
   }
 
+  /** The saved settings that are read at start only: saved now, in force after the next restart. */
+  private static JsonArray restartRequired(Map<String, String> changes) {
+    JsonArray names = new JsonArray();
+    changes.keySet().stream().filter(name -> SettingsCatalog.find(name).map(SettingsCatalog.Definition::restart)
+        .orElse(false)).forEach(names::add);
+    return names;
+  }
+
   private static Number number(SettingsCatalog.Definition def, double value) {
     return def.type() == SettingsCatalog.Type.INT ? (Number) (long) value : (Number) value;
   }
@@ -225,7 +233,7 @@ public final class ConfigApi {
 
   /** Lists of secrets keep their shape so the admin can count them; each item is masked. */
   static String maskSecret(String value) {
-    if (value == null || value.isEmpty()) {
+    if (value == null || value.isEmpty() || value.strip().equals("[]") || value.strip().equals("{}")) {
       return value;
     }
     if (value.strip().startsWith("[") || value.contains(",")) {

@@ -17,10 +17,9 @@ import java.util.Map;
  * transport production uses, not on Vert.x's NIO default (unit tests of single components still
  * make their own Vert.x).
  *
- * <p>io_uring is not offered, though Netty has it: side by side it served 15-28 % more short
- * requests per second than epoll, but holding 10,000 streams its completion queue overflowed
- * (time to response headers p99 over 10 s, against 1-1.5 s on epoll), and with a queue eight times
- * larger most streams stalled (bench/README.md).
+ * <p>io_uring is not offered, though Netty has it: it serves short requests faster than epoll,
+ * but holding the 10,000 streams the gateway is sized for its completion queue overflowed and
+ * streams stalled, even with a larger queue (bench/NOTES.md).
  */
 public final class IoTransport {
   public static final String SETTING = "IO_TRANSPORT";

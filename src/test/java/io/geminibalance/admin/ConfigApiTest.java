@@ -207,6 +207,8 @@ class ConfigApiTest {
       assertThat(password.getBoolean("secret")).isTrue();
       assertThat(password.getString("value")).isEqualTo("(set)");
       assertThat(byName.get("DATABASE_URL").getString("value")).isEmpty();
+      assertThat(byName.get("CUSTOM_HEADERS").getString("default")).isEqualTo("{}");
+      assertThat(byName.get("API_KEYS").getString("default")).isEqualTo("[]");
       assertThat(body.encode()).doesNotContain("hunter2").doesNotContain("pass\"");
     }
   }
@@ -234,6 +236,17 @@ class ConfigApiTest {
       HttpResponse<String> envOnly = put(h, "{\"EVENT_LOOPS\":4}");
       assertThat(envOnly.statusCode()).isEqualTo(400);
       assertThat(envOnly.body()).contains("\"param\":\"EVENT_LOOPS\"");
+    }
+  }
+
+  @Test
+  void aSavedSettingThatIsReadAtStartIsNamedInTheAnswer() {
+    try (GatewayHarness h = GatewayHarness.start()) {
+      HttpResponse<String> r = put(h, "{\"TIMEZONE\":\"Europe/Berlin\",\"MAX_RETRIES\":1}");
+      assertThat(r.statusCode()).isEqualTo(200);
+      io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject(r.body());
+      assertThat(body.getJsonArray("restart_required").getList()).containsExactly("TIMEZONE");
+      assertThat(r.body()).contains("\"name\":\"TIMEZONE\",\"value\":\"Europe/Berlin\",\"source\":\"SAVED\"");
     }
   }
 }

@@ -61,8 +61,8 @@ public record TranslationOptions(
   }
 
   /**
-   * The options' own tree, not a copy, for the request translator: a deep copy per request was
-   * about 1 % of the OpenAI route's CPU. Translated bodies share it and nothing writes to them
+   * The options' own tree, not a copy, for the request translator: a deep copy per request showed
+   * in the OpenAI route's CPU profile. Translated bodies share it and nothing writes to them
    * ({@link MediaPlaceholders#withFetchedMedia} copies first), so it is never changed.
    */
   JsonNode sharedSafetySettings() {
