@@ -778,7 +778,8 @@
     button.disabled = true;
     button.textContent = GB.t('config.saving');
     GB.api('PUT', '/api/config', body).then(function (config) {
-      var restart = dirty.filter(function (name) { return state.controls[name].setting.restart; });
+      var restart = Array.isArray(config.restart_required) ? config.restart_required
+        : dirty.filter(function (name) { return state.controls[name].setting.restart; });
       render(config);
       GB.toast(GB.t('config.saved'));
       showNotice(restart);
