@@ -1,5 +1,6 @@
 package io.geminibalance.server;
 
+import io.geminibalance.admin.AdminSessions;
 import io.geminibalance.admin.AdminTokenApi;
 import io.geminibalance.admin.AuditApi;
 import io.geminibalance.admin.ConfigApi;
@@ -45,7 +46,7 @@ public final class Routes {
       AdminTokenApi adminTokenApi,
       Supplier<EdgePolicy> edge,
       ClientLimits clientLimits,
-      AdminPages pages) {}
+      AdminSessions adminSessions) {}
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
@@ -63,7 +64,24 @@ public final class Routes {
         deps.clientLimits().bodyTimeoutMillis(), deps.clientLimits().bodyDeadlineMillis());
     Intake dataIntake = Intake.dataPlane(deps.edge());
     router.get("/health").handler(rc -> rc.json(deps.health().get()));
-    deps.pages().mount(router);
+    // Admin web UI: login and sessions (POST /api/session before the /api/* guard, which does not
+    // apply to it), pages guarded by the session.
+    SessionEndpoints session = new SessionEndpoints(deps.adminSessions(), deps.authenticator(), deps.adminThrottle(),
+        deps.edge());
+    new AdminPages(session.loginPage(), session.pageGuard()).mount(router);
+    router.post("/api/session").handler(Intake.admin(deps.edge()))
+        .handler(session::beforeLogin)
+        .handler(new RequestBody(() -> SessionEndpoints.MAX_LOGIN_BODY, deps.clientLimits().bodyTimeoutMillis(),
+            deps.clientLimits().bodyDeadlineMillis()))
+        .handler(session::login);
+    router.post("/api/session").failureHandler(rc -> {
+      if (rc.statusCode() == 413) {
+        AdminAuth.error(rc, 413, "Login body larger than " + SessionEndpoints.MAX_LOGIN_BODY + " bytes: send"
+            + " {\"token\": \"...\"} only.", "INVALID_ARGUMENT", null);
+      } else {
+        rc.next();
+      }
+    });
     NativeAuth nativeAuth = new NativeAuth(deps.authenticator(), deps.adminThrottle());
     for (String prefix : NATIVE_PREFIXES) {
       router.route(prefix + "/*")
@@ -74,7 +92,7 @@ public final class Routes {
           .handler(rc -> deps.nativeRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     }
     router.route("/api/*").handler(Intake.admin(deps.edge()))
-        .handler(new AdminAuth(deps.authenticator(), deps.adminThrottle()))
+        .handler(new AdminAuth(deps.authenticator(), deps.adminThrottle(), deps.adminSessions()))
         .handler(bodies);
     router.get("/api/config").handler(deps.configApi()::get);
     router.put("/api/config").handler(deps.configApi()::put);
@@ -84,6 +102,8 @@ public final class Routes {
     router.get("/api/pool").handler(rc -> rc.json(deps.pool().get()));
     router.get("/api/audit").handler(deps.auditApi()::list);
     router.post("/api/admin-token/rotate").handler(deps.adminTokenApi()::rotate);
+    router.get("/api/session").handler(session::current);
+    router.delete("/api/session").handler(session::logout);
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle());
     router.route(COMPAT_PREFIX + "/*")
         .handler(dataIntake)
