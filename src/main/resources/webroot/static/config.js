@@ -538,7 +538,7 @@
     var stringsOnly = !!s.secret;
     var initial = locked ? {} : parseObject(s.value);
     var control;
-    var add = GB.el('button', { type: 'button', class: 'btn btn-small', 'data-i18n': 'config.mapAdd',
+    var add = GB.el('button', { type: 'button', class: 'btn btn-small cfg-map-add', 'data-i18n': 'config.mapAdd',
       text: GB.t('config.mapAdd'), onclick: function () { addRow('', ''); onEdit(control); } });
 
     function addRow(key, value) {
@@ -579,7 +579,7 @@
     control = {
       element: raw || GB.el('div', {}, rows, hidden),
       inputs: raw ? [raw] : [],
-      labelFor: raw ? true : false,
+      labelFor: !!raw,
       value: function () {
         if (raw) { return raw.value.trim(); }
         if (locked) { return s.value; }
@@ -602,7 +602,6 @@
       },
       focus: function () { var first = GB.$('input, textarea', control.element); if (first) { first.focus(); } }
     };
-    control.inputs = raw ? [raw] : control.inputs;
     if (locked) {
       control.actions = [revealButton(s, function (value) {
         locked = false;

@@ -113,6 +113,35 @@ class ConfigPageTest {
   }
 
   @Test
+  void headerRowsEditedOnThePageGoUpstreamOnTheNextRequest() {
+    try (GatewayHarness h = GatewayHarness.start(Map.of("CUSTOM_HEADERS", "{\"x-team\": \"blue-secret-value\"}"));
+        Browser browser = Browser.start()) {
+      openConfig(browser, h, "upstream");
+      // A secret object shows nothing of its values until revealed; then one row per header.
+      assertThat(browser.waitFor(By.id("cfg-CUSTOM_HEADERS-row")).getText()).doesNotContain("blue-secret-value");
+      assertThat(browser.driver().findElements(By.cssSelector("#cfg-CUSTOM_HEADERS-row .cfg-map-add"))).isEmpty();
+      click(browser, By.cssSelector("#cfg-CUSTOM_HEADERS-row .cfg-reveal"));
+      WebElement value = browser.waitFor(By.cssSelector("#cfg-CUSTOM_HEADERS-row .cfg-map-value"));
+      assertThat(value.getAttribute("value")).isEqualTo("blue-secret-value");
+      replaceText(value, "green");
+      click(browser, By.cssSelector("#cfg-CUSTOM_HEADERS-row .cfg-map-add"));
+      List<WebElement> keys = browser.driver().findElements(By.cssSelector("#cfg-CUSTOM_HEADERS-row .cfg-map-key"));
+      List<WebElement> values = browser.driver().findElements(By.cssSelector("#cfg-CUSTOM_HEADERS-row .cfg-map-value"));
+      keys.get(1).sendKeys("x-route");
+      values.get(1).sendKeys("eu-1");
+      click(browser, By.id("cfg-save"));
+      browser.waitFor(sourceBadge("CUSTOM_HEADERS", "SAVED"));
+
+      assertThat(generate(h, CLIENT_TOKEN)).isEqualTo(200);
+      assertThat(h.fake.requests().get(0).headers().get("x-team")).isEqualTo("green");
+      assertThat(h.fake.requests().get(0).headers().get("x-route")).isEqualTo("eu-1");
+      assertThat(browser.driver().findElement(By.id("cfg-CUSTOM_HEADERS-row")).getText()).as("masked again")
+          .doesNotContain("green").doesNotContain("eu-1");
+      assertThat(browser.severeConsoleMessages()).isEmpty();
+    }
+  }
+
+  @Test
   void anOutOfRangeValueIsShownBesideItsSettingAndNothingIsSaved() {
     try (GatewayHarness h = GatewayHarness.start(Map.of("MAX_RETRIES", "2")); Browser browser = Browser.start()) {
       openConfig(browser, h, "keys");
