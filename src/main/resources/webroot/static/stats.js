@@ -1,4 +1,395 @@
-/* The stats page (being built: see the admin UI section of the README). */
-GB.page('stats', { en: {}, zh: {} }, function () {
-  GB.fill(GB.$('#content'), GB.el('p', { class: 'muted', text: GB.t('common.none') }));
+/*
+ * The statistics page: calls per minute / hour / day (success vs failure) and latency p50/p95 as
+ * uPlot charts, totals with tokens, per model and per key tables, keys needing attention, pool
+ * capacity. Every figure is aggregated by the server (/api/stats/*); charts get one point per bucket.
+ */
+GB.page('stats', {
+  en: {
+    'stats.range1h': '1 hour',
+    'stats.range24h': '24 hours',
+    'stats.range7d': '7 days',
+    'stats.range30d': '30 days',
+    'stats.refresh': 'Refresh',
+    'stats.recent': 'Recent calls',
+    'stats.calls': 'Calls',
+    'stats.success': 'Success',
+    'stats.failure': 'Failure',
+    'stats.failureRate': '{pct} failed',
+    'stats.p50': 'Latency p50',
+    'stats.p95': 'Latency p95',
+    'stats.ms': '{n} ms',
+    'stats.tokens': 'Tokens (prompt / completion)',
+    'stats.tokensNote': 'where the gateway reads usage',
+    'stats.callsChart': 'Calls',
+    'stats.latencyChart': 'Latency of successful calls',
+    'stats.perModel': 'Per model',
+    'stats.perKey': 'Busiest keys',
+    'stats.model': 'Model',
+    'stats.key': 'Key',
+    'stats.prompt': 'Prompt tokens',
+    'stats.completion': 'Completion tokens',
+    'stats.usage': 'Usage',
+    'stats.attention': 'Keys needing attention (24 h)',
+    'stats.limit': 'Show',
+    'stats.count': 'Count',
+    'stats.capacity': 'Pool capacity',
+    'stats.capacityNote': 'Daily quotas reset at {time} (midnight Pacific time).',
+    'stats.keys': 'Keys',
+    'stats.usable': 'Usable',
+    'stats.cooling': 'Cooling',
+    'stats.parked': 'Parked',
+    'stats.disabled': 'Disabled',
+    'stats.remaining': 'Left today',
+    'stats.unlimited': 'unlimited',
+    'stats.lastHour': 'Calls, last hour',
+    'stats.exhaustion': 'Runs out at this rate',
+    'stats.lastsDay': 'lasts until the reset',
+    'stats.empty': 'No calls in this range',
+    'stats.keyUsageTitle': 'Key {key}: last 24 hours',
+    'stats.recentTitle': 'Calls of the last hour (newest first)',
+    'stats.time': 'Time',
+    'stats.status': 'Status',
+    'stats.latency': 'Latency',
+    'stats.viewError': 'Error',
+    'stats.noError': 'No error log found for this call',
+    'stats.errorTitle': 'Error of this call',
+    'stats.chartsUnavailable': 'The chart library could not be loaded'
+  },
+  zh: {
+    'stats.range1h': '1 小时',
+    'stats.range24h': '24 小时',
+    'stats.range7d': '7 天',
+    'stats.range30d': '30 天',
+    'stats.refresh': '刷新',
+    'stats.recent': '最近调用',
+    'stats.calls': '调用次数',
+    'stats.success': '成功',
+    'stats.failure': '失败',
+    'stats.failureRate': '失败率 {pct}',
+    'stats.p50': '延迟 p50',
+    'stats.p95': '延迟 p95',
+    'stats.ms': '{n} ms',
+    'stats.tokens': 'Token（输入 / 输出）',
+    'stats.tokensNote': '仅统计网关读取到用量的调用',
+    'stats.callsChart': '调用趋势',
+    'stats.latencyChart': '成功调用的延迟',
+    'stats.perModel': '按模型',
+    'stats.perKey': '调用最多的密钥',
+    'stats.model': '模型',
+    'stats.key': '密钥',
+    'stats.prompt': '输入 Token',
+    'stats.completion': '输出 Token',
+    'stats.usage': '用量',
+    'stats.attention': '值得注意的密钥（24 小时）',
+    'stats.limit': '显示',
+    'stats.count': '次数',
+    'stats.capacity': '密钥池容量',
+    'stats.capacityNote': '每日配额在 {time}（太平洋时间午夜）重置。',
+    'stats.keys': '密钥数',
+    'stats.usable': '可用',
+    'stats.cooling': '冷却中',
+    'stats.parked': '暂停至重置',
+    'stats.disabled': '已禁用',
+    'stats.remaining': '今日剩余',
+    'stats.unlimited': '无限制',
+    'stats.lastHour': '最近 1 小时调用',
+    'stats.exhaustion': '按当前速率耗尽于',
+    'stats.lastsDay': '可撑到重置',
+    'stats.empty': '此时间范围内没有调用',
+    'stats.keyUsageTitle': '密钥 {key}：最近 24 小时',
+    'stats.recentTitle': '最近 1 小时的调用（最新在前）',
+    'stats.time': '时间',
+    'stats.status': '状态',
+    'stats.latency': '延迟',
+    'stats.viewError': '错误',
+    'stats.noError': '未找到此调用的错误日志',
+    'stats.errorTitle': '此调用的错误',
+    'stats.chartsUnavailable': '图表库加载失败'
+  }
+}, function () {
+  'use strict';
+  var state = { range: '24h', attentionCode: 429, overview: null, attention: null, capacity: null };
+  var charts = [];
+  var uplotReady = loadUplot();
+
+  /** uPlot ships in the jar (webjar, see the README); loaded here so that only this page pays for it. */
+  function loadUplot() {
+    document.head.appendChild(GB.el('link', { rel: 'stylesheet', href: '/static/vendor/uplot/dist/uPlot.min.css' }));
+    return new Promise(function (resolve, reject) {
+      var script = GB.el('script', { src: '/static/vendor/uplot/dist/uPlot.iife.min.js' });
+      script.addEventListener('load', function () { resolve(window.uPlot); });
+      script.addEventListener('error', function () { reject(new Error(GB.t('stats.chartsUnavailable'))); });
+      document.head.appendChild(script);
+    });
+  }
+
+  function css(name) {
+    return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+  }
+
+  function ms(n) { return n == null ? '–' : GB.t('stats.ms', { n: GB.fmtNum(n) }); }
+
+  function pct(part, whole) { return whole ? (Math.round(part * 1000 / whole) / 10) + '%' : '0%'; }
+
+  function card(label, value, sub) {
+    return GB.el('div', { class: 'card' }, GB.el('div', { class: 'stat-label', text: label }),
+      GB.el('div', { class: 'stat-value', text: value }), sub ? GB.el('div', { class: 'stat-sub', text: sub }) : null);
+  }
+
+  function table(headers, rows) {
+    if (!rows.length) { return GB.el('p', { class: 'empty', text: GB.t('stats.empty') }); }
+    return GB.el('table', { class: 'grid' },
+      GB.el('thead', null, GB.el('tr', null, headers.map(function (h) {
+        return GB.el('th', { class: h.num ? 'num' : null, text: GB.t(h.key) });
+      }))),
+      GB.el('tbody', null, rows));
+  }
+
+  function td(value, opts) {
+    var o = opts || {};
+    return GB.el('td', { class: [o.num ? 'num' : '', o.mono ? 'mono' : '', o.nowrap ? 'nowrap' : ''].join(' ').trim() || null },
+      value);
+  }
+
+  // ---- data ----
+
+  function loadOverview() {
+    return GB.api('GET', '/api/stats/overview' + GB.qs({ range: state.range })).then(function (data) {
+      state.overview = data;
+      renderOverview();
+    }, function (err) { GB.toast(err.message, 'error'); });
+  }
+
+  function loadAttention() {
+    var limit = parseInt(GB.$('#attention-limit').value, 10) || 20;
+    return GB.api('GET', '/api/stats/attention-keys' + GB.qs({ status_code: state.attentionCode, limit: limit }))
+      .then(function (rows) {
+        GB.$('#attention-limit').classList.remove('invalid');
+        state.attention = rows;
+        renderAttention();
+      }, function (err) {
+        if (err.field === 'limit') { GB.$('#attention-limit').classList.add('invalid'); }
+        GB.toast(err.message, 'error');
+      });
+  }
+
+  function loadCapacity() {
+    return GB.api('GET', '/api/stats/capacity').then(function (data) {
+      state.capacity = data;
+      renderCapacity();
+    }, function (err) { GB.toast(err.message, 'error'); });
+  }
+
+  function loadAll() {
+    return Promise.all([loadOverview(), loadAttention(), loadCapacity()]);
+  }
+
+  // ---- rendering ----
+
+  function renderOverview() {
+    var o = state.overview;
+    if (!o) { return; }
+    var t = o.totals;
+    GB.fill(GB.$('#totals'),
+      card(GB.t('stats.calls'), GB.fmtNum(t.total), GB.t('stats.failureRate', { pct: pct(t.failure, t.total) })),
+      card(GB.t('stats.success') + ' / ' + GB.t('stats.failure'), GB.fmtNum(t.success) + ' / ' + GB.fmtNum(t.failure)),
+      card(GB.t('stats.p50') + ' / p95', ms(t.latency_p50_ms) + ' / ' + ms(t.latency_p95_ms)),
+      card(GB.t('stats.tokens'), GB.fmtNum(t.prompt_tokens) + ' / ' + GB.fmtNum(t.completion_tokens),
+        GB.t('stats.tokensNote')));
+    GB.fill(GB.$('#models'), table([
+      { key: 'stats.model' }, { key: 'stats.calls', num: true }, { key: 'stats.success', num: true },
+      { key: 'stats.failure', num: true }, { key: 'stats.p50', num: true }, { key: 'stats.p95', num: true },
+      { key: 'stats.prompt', num: true }, { key: 'stats.completion', num: true }
+    ], o.models.map(function (m) {
+      return GB.el('tr', null, td(m.model || '', { mono: true }), td(GB.fmtNum(m.total), { num: true }),
+        td(GB.fmtNum(m.success), { num: true }), td(GB.fmtNum(m.failure), { num: true }),
+        td(ms(m.latency_p50_ms), { num: true, nowrap: true }), td(ms(m.latency_p95_ms), { num: true, nowrap: true }),
+        td(GB.fmtNum(m.prompt_tokens), { num: true }), td(GB.fmtNum(m.completion_tokens), { num: true }));
+    })));
+    GB.fill(GB.$('#keys'), table([
+      { key: 'stats.key' }, { key: 'stats.calls', num: true }, { key: 'stats.success', num: true },
+      { key: 'stats.failure', num: true }, { key: 'stats.usage' }
+    ], o.keys.map(function (k) {
+      return GB.el('tr', null, td(k.key, { mono: true, nowrap: true }), td(GB.fmtNum(k.total), { num: true }),
+        td(GB.fmtNum(k.success), { num: true }), td(GB.fmtNum(k.failure), { num: true }),
+        td(GB.el('button', { type: 'button', class: 'btn btn-small', text: GB.t('stats.usage'),
+          onclick: function () { keyUsage(k); } })));
+    })));
+    drawCharts();
+  }
+
+  function drawCharts() {
+    uplotReady.then(function (uPlot) {
+      var o = state.overview;
+      charts.forEach(function (c) { c.destroy(); });
+      charts = [];
+      var xs = o.buckets.map(function (b) { return b.t; });
+      var okColor = css('--ok');
+      var badColor = css('--danger');
+      var primary = css('--primary');
+      var warn = css('--warn');
+      var axisColor = css('--muted');
+      var grid = { stroke: css('--border'), width: 1 };
+      var axes = [{ stroke: axisColor, grid: grid, ticks: grid, values: timeLabels },
+        { stroke: axisColor, grid: grid, ticks: grid, size: 60 }];
+      var bars = uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.7, 40] }) : undefined;
+      charts.push(chart(uPlot, GB.$('#calls-chart'), [xs,
+        o.buckets.map(function (b) { return b.success; }),
+        o.buckets.map(function (b) { return b.failure; })], [
+        { label: GB.t('stats.time') },
+        { label: GB.t('stats.success'), stroke: okColor, fill: okColor + '55', paths: bars },
+        { label: GB.t('stats.failure'), stroke: badColor, fill: badColor + '55', paths: bars }
+      ], axes));
+      charts.push(chart(uPlot, GB.$('#latency-chart'), [xs,
+        o.buckets.map(function (b) { return b.latency_p50_ms; }),
+        o.buckets.map(function (b) { return b.latency_p95_ms; })], [
+        { label: GB.t('stats.time') },
+        { label: 'p50 (ms)', stroke: primary, width: 2, spanGaps: true, points: { show: true, size: 4 } },
+        { label: 'p95 (ms)', stroke: warn, width: 2, spanGaps: true, points: { show: true, size: 4 } }
+      ], axes));
+    }, function (err) {
+      GB.fill(GB.$('#calls-chart'), GB.el('p', { class: 'field-error', text: err.message }));
+    });
+  }
+
+  function two(n) { return n < 10 ? '0' + n : String(n); }
+
+  /** 24-hour times for the hour and day ranges, month-day for longer ones: the same in both languages. */
+  function timeLabels(u, splits) {
+    var short = state.range === '1h' || state.range === '24h';
+    return splits.map(function (s) {
+      var d = new Date(s * 1000);
+      return short ? two(d.getHours()) + ':' + two(d.getMinutes())
+        : two(d.getMonth() + 1) + '-' + two(d.getDate()) + (state.range === '7d' && d.getHours() ? ' ' + two(d.getHours()) + 'h' : '');
+    });
+  }
+
+  function chart(uPlot, container, data, series, axes) {
+    GB.fill(container);
+    var width = Math.max(280, container.clientWidth || 600);
+    return new uPlot({ width: width, height: 240, series: series, axes: axes, scales: { x: { time: true } },
+      cursor: { drag: { x: false, y: false } } }, data, container);
+  }
+
+  function resize() {
+    charts.forEach(function (c) {
+      var width = Math.max(280, c.root.parentNode.clientWidth || 600);
+      c.setSize({ width: width, height: 240 });
+    });
+  }
+
+  function renderAttention() {
+    GB.fill(GB.$('#attention'), table([
+      { key: 'stats.key' }, { key: 'stats.count', num: true }, { key: 'stats.usage' }
+    ], (state.attention || []).map(function (k) {
+      return GB.el('tr', null, td(k.key, { mono: true, nowrap: true }),
+        td(GB.el('span', { class: 'badge ' + (k.status_code === 429 ? 'warn' : 'bad'), text: GB.fmtNum(k.count) }), { num: true }),
+        td(GB.el('button', { type: 'button', class: 'btn btn-small', text: GB.t('stats.usage'),
+          onclick: function () { keyUsage(k); } })));
+    })));
+  }
+
+  function amount(n) { return n < 0 ? GB.t('stats.unlimited') : GB.fmtNum(n); }
+
+  function renderCapacity() {
+    var c = state.capacity;
+    if (!c) { return; }
+    GB.$('#capacity-note').textContent = GB.t('stats.capacityNote', { time: GB.fmtTime(c.resets_at) });
+    GB.fill(GB.$('#capacity'), table([
+      { key: 'stats.model' }, { key: 'stats.keys', num: true }, { key: 'stats.usable', num: true },
+      { key: 'stats.cooling', num: true }, { key: 'stats.parked', num: true }, { key: 'stats.disabled', num: true },
+      { key: 'stats.remaining', num: true }, { key: 'stats.lastHour', num: true }, { key: 'stats.exhaustion' }
+    ], c.models.map(function (m) {
+      return GB.el('tr', null, td(m.model, { mono: true }), td(GB.fmtNum(m.keys), { num: true }),
+        td(GB.el('span', { class: 'badge ok', text: GB.fmtNum(m.usable) }), { num: true }),
+        td(GB.fmtNum(m.cooling), { num: true }), td(GB.fmtNum(m.parked), { num: true }),
+        td(m.disabled ? GB.el('span', { class: 'badge bad', text: GB.fmtNum(m.disabled) }) : '0', { num: true }),
+        td(amount(m.remaining_today), { num: true }), td(GB.fmtNum(m.calls_last_hour), { num: true }),
+        td(m.exhausted_at ? GB.el('span', { class: 'badge warn', text: GB.fmtTime(m.exhausted_at) })
+          : GB.el('span', { class: 'muted', text: GB.t('stats.lastsDay') }), { nowrap: true }));
+    })));
+  }
+
+  // ---- dialogs ----
+
+  function keyUsage(k) {
+    Promise.all([
+      GB.api('GET', '/api/key-usage-details/' + encodeURIComponent(k.key_fingerprint)),
+      GB.api('GET', '/api/stats/details' + GB.qs({ period: '24h', key: k.key_fingerprint, limit: 50 }))
+    ]).then(function (answers) {
+      var perModel = answers[0];
+      var models = Object.keys(perModel).sort(function (a, b) { return perModel[b] - perModel[a]; });
+      var body = GB.el('div', null,
+        table([{ key: 'stats.model' }, { key: 'stats.calls', num: true }], models.map(function (m) {
+          return GB.el('tr', null, td(m, { mono: true }), td(GB.fmtNum(perModel[m]), { num: true }));
+        })),
+        GB.el('h3', { class: 'spaced', text: GB.t('stats.recentTitle') }),
+        callTable(answers[1]));
+      GB.modal(GB.t('stats.keyUsageTitle', { key: k.key }), body);
+    }, function (err) { GB.toast(err.message, 'error'); });
+  }
+
+  function callTable(calls) {
+    return GB.el('div', { class: 'table-wrap' }, table([
+      { key: 'stats.time' }, { key: 'stats.key' }, { key: 'stats.model' }, { key: 'stats.status' },
+      { key: 'stats.latency', num: true }, { key: 'stats.viewError' }
+    ], calls.map(function (c) {
+      return GB.el('tr', null, td(GB.fmtTime(c.timestamp), { nowrap: true }), td(c.key, { mono: true, nowrap: true }),
+        td(c.model || '', { mono: true }),
+        td(GB.el('span', { class: 'badge ' + (c.status === 'success' ? 'ok' : 'bad'), text: c.status_code == null ? '–' : c.status_code })),
+        td(ms(c.latency_ms), { num: true, nowrap: true }),
+        td(c.status === 'success' || !c.request_id ? '' : GB.el('button', { type: 'button', class: 'btn btn-small',
+          text: GB.t('stats.viewError'), onclick: function () { callError(c); } })));
+    })));
+  }
+
+  function callError(c) {
+    GB.api('GET', '/api/logs/errors/lookup' + GB.qs({ request_id: c.request_id, status_code: c.status_code }))
+      .then(function (d) {
+        GB.modal(GB.t('stats.errorTitle'), GB.el('div', null,
+          GB.el('p', { class: 'mono', text: [d.error_type, d.error_code, d.model_name].join(' · ') }),
+          GB.el('pre', { text: d.error_log || '' })));
+      }, function (err) { GB.toast(err.status === 404 ? GB.t('stats.noError') : err.message, 'error'); });
+  }
+
+  function recentCalls() {
+    GB.api('GET', '/api/stats/details' + GB.qs({ period: '1h', limit: 200 })).then(function (calls) {
+      GB.modal(GB.t('stats.recentTitle'), callTable(calls));
+    }, function (err) { GB.toast(err.message, 'error'); });
+  }
+
+  // ---- controls ----
+
+  function activate(tabs, button) {
+    GB.$$('.tab', tabs).forEach(function (b) {
+      b.classList.toggle('active', b === button);
+      b.setAttribute('aria-selected', b === button ? 'true' : 'false');
+    });
+  }
+
+  GB.$$('#range-tabs .tab').forEach(function (button) {
+    button.addEventListener('click', function () {
+      activate(GB.$('#range-tabs'), button);
+      state.range = button.getAttribute('data-range');
+      loadOverview();
+    });
+  });
+  GB.$$('#attention-tabs .tab').forEach(function (button) {
+    button.addEventListener('click', function () {
+      activate(GB.$('#attention-tabs'), button);
+      state.attentionCode = parseInt(button.getAttribute('data-code'), 10);
+      loadAttention();
+    });
+  });
+  GB.$('#attention-limit').addEventListener('change', loadAttention);
+  GB.$('#refresh').addEventListener('click', loadAll);
+  GB.$('#recent-calls').addEventListener('click', recentCalls);
+  window.addEventListener('resize', GB.debounce(resize, 150));
+  document.addEventListener('gb:lang', function () {
+    renderOverview();
+    renderAttention();
+    renderCapacity();
+  });
+
+  loadAll();
 });

@@ -25,10 +25,10 @@ public final class AuditApi {
     int limit;
     int offset;
     try {
-      limit = intParam(rc, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-      offset = intParam(rc, "offset", 0, 0, MAX_OFFSET);
-    } catch (BadParam e) {
-      AdminResponses.error(rc, 400, e.getMessage(), e.name);
+      limit = QueryParams.integer(rc, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+      offset = QueryParams.integer(rc, "offset", 0, 0, MAX_OFFSET);
+    } catch (QueryParams.BadParam e) {
+      e.answer(rc);
       return;
     }
     Future.fromCompletionStage(audit.page(offset, limit), rc.vertx().getOrCreateContext()).onComplete((page, err) -> {
@@ -52,32 +52,5 @@ public final class AuditApi {
     return new JsonObject().put("id", row.id()).put("time", entry.time().toString()).put("action", entry.action())
         .put("clientAddress", entry.clientAddress()).put("adminFingerprint", entry.adminFingerprint())
         .put("changes", changes);
-  }
-
-  private static final class BadParam extends RuntimeException {
-    private final String name;
-
-    BadParam(String name, String message) {
-      super(message);
-      this.name = name;
-    }
-  }
-
-  private static int intParam(RoutingContext rc, String name, int fallback, int min, int max) {
-    String value = rc.request().getParam(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    String expected = name + ": '" + (value.length() > 20 ? value.substring(0, 20) + "..." : value)
-        + "' (expected: a whole number from " + min + " to " + max + ")";
-    try {
-      int parsed = Integer.parseInt(value.strip());
-      if (parsed < min || parsed > max) {
-        throw new BadParam(name, expected);
-      }
-      return parsed;
-    } catch (NumberFormatException e) {
-      throw new BadParam(name, expected);
-    }
   }
 }

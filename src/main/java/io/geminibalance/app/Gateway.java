@@ -6,6 +6,8 @@ import io.geminibalance.admin.AdminTokens;
 import io.geminibalance.admin.AuditApi;
 import io.geminibalance.admin.AuditLog;
 import io.geminibalance.admin.ConfigApi;
+import io.geminibalance.admin.ErrorLogApi;
+import io.geminibalance.admin.StatsApi;
 import io.geminibalance.admin.SettingsService;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.config.GatewayConfig;
@@ -18,6 +20,7 @@ import io.geminibalance.keypool.LeaseQueue;
 import io.geminibalance.keypool.PoolCapacity;
 import io.geminibalance.keypool.QuotaKeyPool;
 import io.geminibalance.keypool.QuotaPolicy;
+import io.geminibalance.keypool.QuotaSnapshot;
 import io.geminibalance.keypool.RateLimits;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.MediaFetcher;
@@ -41,6 +44,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,7 +147,10 @@ public final class Gateway {
         () -> poolReport(pool),
         new AuditApi(audit),
         new AdminTokenApi(adminTokens, live::get),
-        EdgePolicy.live(live::get), Settings.clientLimits(config), gateway.adminSessions);
+        EdgePolicy.live(live::get), Settings.clientLimits(config), gateway.adminSessions,
+        new ErrorLogApi(persistence.storage().errorLogs(), audit, persistence.storage().config().zone()),
+        new StatsApi(persistence.storage().stats(), persistence.storage().requestLogs(),
+            () -> poolTotals(vertx, pool), InstantSource.system(), persistence.storage().config().zone()));
     live.onChange(next -> gateway.apply(next, authenticator));
     adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
     gateway.scheduleRecheck(config);
@@ -254,6 +261,11 @@ public final class Gateway {
   /** Drops idle lanes every minute, on a worker: it reads the cells of idle lanes. */
   private synchronized void startLaneEviction() {
     laneTimer = vertx.setPeriodic(60_000, id -> vertx.executeBlocking(pool::evictIdleLanes, false));
+  }
+
+  /** The pool's totals per model for /api/stats/capacity, worked out on a worker: O(keys x models). */
+  private static CompletableFuture<List<QuotaSnapshot.ModelTotals>> poolTotals(Vertx vertx, QuotaKeyPool pool) {
+    return vertx.executeBlocking(() -> pool.quotaSnapshot().models(), false).toCompletionStage().toCompletableFuture();
   }
 
   /**

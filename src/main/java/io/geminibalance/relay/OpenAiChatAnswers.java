@@ -1,6 +1,7 @@
 package io.geminibalance.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.protocol.openai.ChatResponseTranslator;
 import io.geminibalance.protocol.openai.ChatStreamTranslator;
 import io.geminibalance.protocol.openai.MalformedUpstreamException;
@@ -11,8 +12,8 @@ import io.geminibalance.protocol.openai.TranslatedChatRequest;
 import io.geminibalance.protocol.openai.TranslationOptions;
 import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.upstream.UpstreamResult;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -35,32 +36,58 @@ final class OpenAiChatAnswers {
     if (request.stream()) {
       stream(rc, answered, new ChatStreamTranslator(options, context, request.includeUsage()), idleTimeoutMillis);
     } else {
-      whole(rc.response(), answered.response(), new ChatResponseTranslator(options), context, idleTimeoutMillis);
+      whole(rc.response(), answered, new ChatResponseTranslator(options), context, idleTimeoutMillis);
     }
   }
 
-  private static void whole(HttpServerResponse client, HttpClientResponse upstream,
+  /**
+   * The attempt goes to the request log here, once the answer is read, with the token counts the
+   * translation has just parsed (none when the body broke or was not a Gemini answer). Streams
+   * do the same when they end ({@link #stream}).
+   */
+  private static void whole(HttpServerResponse client, UpstreamResult.Answered answered,
       ChatResponseTranslator translator, ResponseContext context, long idleTimeoutMillis) {
-    BodyRelay.collect(upstream, idleTimeoutMillis).onComplete(ar -> {
-      if (ar.failed()) {
-        OpenAiFailures.send(client, bodyFailure(ar.cause()));
-        return;
-      }
-      JsonNode gemini = parse(ar.result());
-      if (gemini == null) {
-        OpenAiFailures.send(client, OpenAiErrors.of(502, "upstream answer was not JSON", null, "bad_gateway"));
-        return;
-      }
-      Buffer completion;
+    BodyRelay.collect(answered.response(), idleTimeoutMillis).onComplete(ar -> {
+      ObjectNode translated = null;
       try {
-        completion = OpenAiRelay.jsonBuffer(translator.toCompletion(gemini, context));
-      } catch (MalformedUpstreamException e) {
-        OpenAiFailures.send(client, OpenAiErrors.of(502, "upstream answer was malformed: " + e.getMessage(),
-            null, "bad_gateway"));
-        return;
+        translated = answer(client, ar, translator, context);
+      } finally {
+        JsonNode usage = translated == null ? null : translated.get("usage");
+        answered.log().logged(tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens"));
       }
-      client.putHeader("content-type", "application/json; charset=UTF-8").end(completion);
     });
+  }
+
+  /** A count from the translated usage; null when Google sent none. */
+  private static Integer tokens(JsonNode usage, String field) {
+    JsonNode count = usage == null ? null : usage.get(field);
+    return count == null || !count.canConvertToInt() ? null : count.intValue();
+  }
+
+  /** Answers the client; returns the translated completion when Google reported usage, else null. */
+  private static ObjectNode answer(HttpServerResponse client, AsyncResult<Buffer> ar,
+      ChatResponseTranslator translator, ResponseContext context) {
+    if (ar.failed()) {
+      OpenAiFailures.send(client, bodyFailure(ar.cause()));
+      return null;
+    }
+    JsonNode gemini = parse(ar.result());
+    if (gemini == null) {
+      OpenAiFailures.send(client, OpenAiErrors.of(502, "upstream answer was not JSON", null, "bad_gateway"));
+      return null;
+    }
+    ObjectNode completion;
+    Buffer body;
+    try {
+      completion = translator.toCompletion(gemini, context);
+      body = OpenAiRelay.jsonBuffer(completion);
+    } catch (MalformedUpstreamException e) {
+      OpenAiFailures.send(client, OpenAiErrors.of(502, "upstream answer was malformed: " + e.getMessage(),
+          null, "bad_gateway"));
+      return null;
+    }
+    client.putHeader("content-type", "application/json; charset=UTF-8").end(body);
+    return gemini.hasNonNull("usageMetadata") ? completion : null;
   }
 
   /** A body that went silent is a timeout (504); one that broke is a bad gateway (502). */
@@ -83,7 +110,13 @@ final class OpenAiChatAnswers {
         .putHeader("content-type", "text/event-stream; charset=UTF-8")
         .putHeader("cache-control", "no-cache")
         .putHeader("x-accel-buffering", "no");
-    BodyRelay.relay(answered.response(), client, new OpenAiStreamTransformer(translator), idleTimeoutMillis);
+    // The future completes however the stream ends (end, break, silence, client gone): the attempt
+    // is logged then, with the usage of the last event that reported one.
+    BodyRelay.relay(answered.response(), client, new OpenAiStreamTransformer(translator), idleTimeoutMillis)
+        .onComplete(ar -> {
+          ObjectNode usage = translator.usage();
+          answered.log().logged(tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens"));
+        });
   }
 
   private static JsonNode parse(Buffer body) {

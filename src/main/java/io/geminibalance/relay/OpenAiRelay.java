@@ -192,7 +192,7 @@ public final class OpenAiRelay {
         (translated.stream() ? GeminiMethod.STREAM_GENERATE_CONTENT : GeminiMethod.GENERATE_CONTENT).pathFor(model),
         translated.stream() ? "alt=sse" : "", forwardedHeaders(rc), body,
         model, translated.stream(), KeyPlacement.GOOG_API_KEY_HEADER,
-        translated.stream() ? "openai-chat-stream" : "openai-chat-non-stream");
+        translated.stream() ? "openai-chat-stream" : "openai-chat-non-stream", true);
     executor.execute(call, ctx).onComplete(ar -> {
       budget.release(); // Google has the body (or never will): its images no longer count
       if (ar.failed()) {

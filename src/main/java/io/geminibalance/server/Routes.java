@@ -4,6 +4,8 @@ import io.geminibalance.admin.AdminSessions;
 import io.geminibalance.admin.AdminTokenApi;
 import io.geminibalance.admin.AuditApi;
 import io.geminibalance.admin.ConfigApi;
+import io.geminibalance.admin.ErrorLogApi;
+import io.geminibalance.admin.StatsApi;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.OpenAiCompatRelay;
@@ -13,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -28,6 +31,10 @@ public final class Routes {
   /** Where clients speak OpenAI (and get errors in its shape). */
   private static final List<String> OPENAI_PREFIXES =
       Stream.concat(TRANSLATED_PREFIXES.stream(), Stream.of(COMPAT_PREFIX)).toList();
+
+  /** The chart library of the /stats page, from its webjar (the version is the pom's). */
+  static final String UPLOT_PATH = "/static/vendor/uplot/";
+  private static final String UPLOT_WEBJAR = "META-INF/resources/webjars/uplot/1.6.30";
 
   private Routes() {}
 
@@ -46,7 +53,9 @@ public final class Routes {
       AdminTokenApi adminTokenApi,
       Supplier<EdgePolicy> edge,
       ClientLimits clientLimits,
-      AdminSessions adminSessions) {}
+      AdminSessions adminSessions,
+      ErrorLogApi errorLogApi,
+      StatsApi statsApi) {}
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
@@ -102,6 +111,22 @@ public final class Routes {
     router.get("/api/pool").handler(rc -> rc.json(deps.pool().get()));
     router.get("/api/audit").handler(deps.auditApi()::list);
     router.post("/api/admin-token/rotate").handler(deps.adminTokenApi()::rotate);
+    // Logs and statistics (the /logs and /stats pages); "all" and "lookup" before the ids.
+    router.get("/api/logs/errors").handler(deps.errorLogApi()::list);
+    router.get("/api/logs/errors/lookup").handler(deps.errorLogApi()::lookup);
+    router.get("/api/logs/errors/:id/details").handler(deps.errorLogApi()::details);
+    router.delete("/api/logs/errors").handler(deps.errorLogApi()::deleteSelected);
+    router.delete("/api/logs/errors/all").handler(deps.errorLogApi()::deleteAll);
+    router.delete("/api/logs/errors/:id").handler(deps.errorLogApi()::deleteOne);
+    router.get("/api/stats/overview").handler(deps.statsApi()::overview);
+    router.get("/api/stats/details").handler(deps.statsApi()::details);
+    router.get("/api/stats/key-details").handler(deps.statsApi()::keyDetails);
+    router.get("/api/stats/attention-keys").handler(deps.statsApi()::attentionKeys);
+    router.get("/api/stats/capacity").handler(deps.statsApi()::capacity);
+    router.get("/api/key-usage-details/:key").handler(deps.statsApi()::keyUsage);
+    // Past AdminPages' /static/* (which set the security headers and found no such file there).
+    router.get(UPLOT_PATH + "*").handler(StaticHandler.create(UPLOT_WEBJAR).setDirectoryListing(false)
+        .setCachingEnabled(true).setMaxAgeSeconds(86_400));
     router.get("/api/session").handler(session::current);
     router.delete("/api/session").handler(session::logout);
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle());

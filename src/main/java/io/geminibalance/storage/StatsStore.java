@@ -26,4 +26,16 @@ public interface StatsStore {
 
   /** The keys with most responses of one status, most first (the "keys worth a look" panel). */
   CompletableFuture<List<KeyUsage>> topKeysWithStatus(int statusCode, Instant from, Instant to, int limit);
+
+  /** Per model as requested for one key, busiest first (the per-key usage panel). */
+  CompletableFuture<List<ModelUsage>> perModelForKey(String keyFingerprint, Instant from, Instant to);
+
+  /** Latency of the successful calls of the whole window; {@code group} is {@code ""}. */
+  CompletableFuture<LatencyPercentiles> latency(Instant from, Instant to);
+
+  /** The same per model as requested, by model name. */
+  CompletableFuture<List<LatencyPercentiles>> latencyPerModel(Instant from, Instant to);
+
+  /** The same per bucket, oldest first, {@code group} the label {@link TimeBucket#parseLabel} reads. */
+  CompletableFuture<List<LatencyPercentiles>> latencyPer(TimeBucket bucket, Instant from, Instant to);
 }

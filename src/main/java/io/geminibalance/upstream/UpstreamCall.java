@@ -15,6 +15,8 @@ import io.vertx.core.http.HttpMethod;
  * @param model the base model the attempt counts against in the pool
  * @param keyPlacement how the pool key is sent
  * @param operation a short name of the operation for logs (gemini-balance's error-type names)
+ * @param readsUsage the surface reads the answer's token counts: a successful attempt is logged
+ *     when it reports them ({@link UpstreamResult.Answered#log}), not when the headers arrive
  */
 public record UpstreamCall(
     HttpMethod method,
@@ -25,7 +27,14 @@ public record UpstreamCall(
     String model,
     boolean stream,
     KeyPlacement keyPlacement,
-    String operation) {
+    String operation,
+    boolean readsUsage) {
+
+  /** A call whose successful attempts are logged as their headers arrive (no token counts). */
+  public UpstreamCall(HttpMethod method, String path, String query, MultiMap headers, Buffer body, String model,
+      boolean stream, KeyPlacement keyPlacement, String operation) {
+    this(method, path, query, headers, body, model, stream, keyPlacement, operation, false);
+  }
 
   /** Where the upstream key goes. */
   public enum KeyPlacement {

@@ -19,6 +19,7 @@ import io.netty.handler.timeout.TimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -91,8 +92,15 @@ public final class UpstreamExecutor {
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
       pool.release(lease, Verdict.SUCCESS.keyOutcome());
-      log(call, ctx, attempt, lease, status, started, null);
-      return Future.succeededFuture(new UpstreamResult.Answered(response.request(), response, lease, attempt));
+      AttemptRecord record = record(call, ctx, attempt, lease, status, started, null);
+      UpstreamResult.UsageLog usageLog = UpstreamResult.UsageLog.ALREADY_LOGGED;
+      if (call.readsUsage()) {
+        usageLog = new OnceUsageLog(attemptLog, record);
+      } else {
+        attemptLog.record(record);
+      }
+      return Future.succeededFuture(new UpstreamResult.Answered(response.request(), response, lease, attempt,
+          usageLog));
     }
     // An error body that stalls must not hold the request (or the lease) past TIME_OUT either.
     return BodyRelay.collect(response, bodyIdleTimeoutMillis()).transform(b -> {
@@ -169,11 +177,36 @@ public final class UpstreamExecutor {
 
   private void log(UpstreamCall call, RequestContext ctx, int attempt, KeyLease lease, int status,
       long started, String error) {
-    attemptLog.record(new AttemptRecord(started, ctx.requestId(), call.model(),
+    attemptLog.record(record(call, ctx, attempt, lease, status, started, error));
+  }
+
+  /** The attempt as logged; its latency is the time to the answer's headers (or to the failure). */
+  private AttemptRecord record(UpstreamCall call, RequestContext ctx, int attempt, KeyLease lease, int status,
+      long started, String error) {
+    return new AttemptRecord(started, ctx.requestId(), call.model(),
         KeyIdentity.of(lease.key()), ctx.client(), attempt, status,
         status >= 200 && status < 300, clock.getAsLong() - started, call.stream(), call.operation(),
         error, error != null && attemptLog.wantsRequestBodies() && call.body() != null
-            ? excerpt(call.body(), attemptLog.requestBodyMaxBytes()) : null));
+            ? excerpt(call.body(), attemptLog.requestBodyMaxBytes()) : null, null, null);
+  }
+
+  /** Logs its attempt at the first call only: a second report must not add a row. */
+  private static final class OnceUsageLog implements UpstreamResult.UsageLog {
+    private final AttemptLog log;
+    private final AttemptRecord record;
+    private final AtomicBoolean done = new AtomicBoolean();
+
+    OnceUsageLog(AttemptLog log, AttemptRecord record) {
+      this.log = log;
+      this.record = record;
+    }
+
+    @Override
+    public void logged(Integer promptTokens, Integer completionTokens) {
+      if (done.compareAndSet(false, true)) {
+        log.record(record.withUsage(promptTokens, completionTokens));
+      }
+    }
   }
 
   /** At most {@code maxBytes} of the body, read as bytes: never the whole body as text. */

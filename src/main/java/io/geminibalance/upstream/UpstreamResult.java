@@ -11,9 +11,21 @@ public sealed interface UpstreamResult {
   /**
    * Upstream answered 2xx. The response is paused and unread: the surface decides how to relay
    * it, and must resume it (or reset {@code request}) so the connection is not leaked.
+   *
+   * @param log for a call that {@linkplain UpstreamCall#readsUsage reads usage}: the surface must
+   *     call it once, whatever becomes of the body, or the attempt is missing from the request log;
+   *     for other calls the attempt is already logged and it does nothing
    */
   record Answered(HttpClientRequest request, HttpClientResponse response, KeyLease lease,
-      int attempt) implements UpstreamResult {}
+      int attempt, UsageLog log) implements UpstreamResult {}
+
+  /** Logs a successful attempt with the token counts read from its answer (null: not known). */
+  @FunctionalInterface
+  interface UsageLog {
+    UsageLog ALREADY_LOGGED = (prompt, completion) -> { };
+
+    void logged(Integer promptTokens, Integer completionTokens);
+  }
 
   /**
    * No attempt succeeded.

@@ -328,6 +328,53 @@ abstract class StorageContractTest {
         .containsExactly(new KeyUsage(KEY_A.fingerprint(), "...0001", 0, 1));
   }
 
+  /**
+   * Nearest rank: of the successful latencies 10..100 ms (ten calls) of flash, p50 is the 5th (50)
+   * and p95 the 10th (100); pro's single call is both; failures and calls without a latency count not.
+   */
+  @Test
+  void latencyPercentilesAreRankedInTheDatabase() {
+    List<RequestLogEntry> calls = new ArrayList<>();
+    for (int i = 10; i >= 1; i--) {
+      calls.add(timed(BASE.plusSeconds(i), "gemini-2.5-flash", KEY_A, true, i * 10L));
+    }
+    calls.add(timed(BASE.plusSeconds(20), "gemini-2.5-flash", KEY_B, false, 9_999));
+    calls.add(timed(BASE.plusSeconds(3600), "gemini-2.5-pro", KEY_B, true, 700));
+    storage.requestLogs().insert(calls).join();
+    StatsStore stats = storage.stats();
+    Instant from = BASE.minusSeconds(60);
+    Instant to = BASE.plusSeconds(7200);
+
+    assertThat(stats.latencyPerModel(from, to).join()).containsExactly(
+        new LatencyPercentiles("gemini-2.5-flash", 10, 50, 100), new LatencyPercentiles("gemini-2.5-pro", 1, 700, 700));
+    assertThat(stats.latency(from, to).join()).isEqualTo(new LatencyPercentiles("", 11, 60, 700));
+    assertThat(stats.latencyPer(TimeBucket.HOUR, from, to).join()).containsExactly(
+        new LatencyPercentiles("2026-11-20 18", 10, 50, 100), new LatencyPercentiles("2026-11-20 19", 1, 700, 700));
+    assertThat(stats.latency(to, to.plusSeconds(60)).join()).isEqualTo(new LatencyPercentiles("", 0, 0, 0));
+    assertThat(stats.perModelForKey(KEY_B.fingerprint(), from, to).join()).containsExactly(
+        new ModelUsage("gemini-2.5-flash", 0, 1, 0, 0), new ModelUsage("gemini-2.5-pro", 1, 0, 0, 0));
+  }
+
+  @Test
+  void errorLogsAreFoundByKeyTextCaseInsensitivelyAndSortedByTime() {
+    storage.errorLogs().insert(List.of(
+        failure(BASE.plusSeconds(30), KEY_A, 429, "Quota 100% used", null),
+        failure(BASE, KEY_B, 500, "internal_error", null),
+        failure(BASE.plusSeconds(10), KEY_B, 503, "quota 100 used", null))).join();
+    ErrorLogStore errors = storage.errorLogs();
+
+    assertThat(errors.search(new ErrorLogQuery(null, "0002", null, null, null, null, true, true, 0, 10)).join().rows())
+        .extracting(ErrorLogRow::statusCode).containsExactly(503, 500);
+    assertThat(errors.search(new ErrorLogQuery(null, "0002", null, null, null, null, true, false, 0, 10)).join()
+        .rows()).extracting(ErrorLogRow::statusCode).containsExactly(500, 503);
+    assertThat(errors.search(new ErrorLogQuery(null, null, "QUOTA 100%", null, null, null, false, true, 0, 10)).join()
+        .rows()).extracting(ErrorLogRow::statusCode).containsExactly(429);
+    assertThat(errors.search(new ErrorLogQuery(null, null, "l_e", null, null, null, false, true, 0, 10)).join()
+        .rows()).extracting(ErrorLogRow::statusCode).containsExactly(500);
+    assertThat(errors.search(new ErrorLogQuery(null, "9999", null, null, null, null, false, true, 0, 10)).join()
+        .total()).isZero();
+  }
+
   @Test
   void statisticsOfAnEmptyWindowAreZero() {
     Instant from = BASE.minus(Duration.ofDays(400));
@@ -383,11 +430,11 @@ abstract class StorageContractTest {
         failure(BASE.plusSeconds(20), KEY_B, 429, "quota exceeded again", null))).join();
     ErrorLogStore errors = storage.errorLogs();
 
-    Page<ErrorLogRow> quota = errors.search(new ErrorLogQuery(null, "quota", 429, null, null, true, 0, 1)).join();
+    Page<ErrorLogRow> quota = errors.search(new ErrorLogQuery(null, null, "quota", 429, null, null, false, true, 0, 1)).join();
     assertThat(quota.total()).isEqualTo(2);
     assertThat(quota.rows()).extracting(ErrorLogRow::message).containsExactly("quota exceeded again");
-    Page<ErrorLogRow> ofB = errors.search(new ErrorLogQuery(KEY_B.fingerprint(), null, null, BASE,
-        BASE.plusSeconds(15), false, 0, 10)).join();
+    Page<ErrorLogRow> ofB = errors.search(new ErrorLogQuery(KEY_B.fingerprint(), null, null, null, BASE,
+        BASE.plusSeconds(15), false, false, 0, 10)).join();
     assertThat(ofB.rows()).extracting(ErrorLogRow::statusCode).containsExactly(403);
     long id = ofB.rows().getFirst().id();
     assertThat(errors.get(id).join()).hasValueSatisfying(row -> assertThat(row.time()).isEqualTo(BASE.plusSeconds(10)));
@@ -412,7 +459,7 @@ abstract class StorageContractTest {
     storage.errorLogs().insert(withoutBodies).join();
     storage.errorLogs().insert(withBodies).join();
 
-    List<ErrorLogRow> rows = storage.errorLogs().search(new ErrorLogQuery(null, null, null, null, null, false, 0, 100))
+    List<ErrorLogRow> rows = storage.errorLogs().search(new ErrorLogQuery(null, null, null, null, null, null, false, false, 0, 100))
         .join().rows();
     assertThat(rows.stream().map(StorageContractTest::fieldsOf).toList()).containsExactlyElementsOf(
         Stream.concat(withoutBodies.stream(), withBodies.stream()).map(StorageContractTest::expectedFieldsOf).toList());
@@ -579,6 +626,11 @@ abstract class StorageContractTest {
   static RequestLogEntry call(Instant time, String model, KeyIdentity key, boolean success, Integer status,
       Integer promptTokens, Integer completionTokens) {
     return new RequestLogEntry(time, model, key, success, status, 100, promptTokens, completionTokens, false, 1,
+        "req", null);
+  }
+
+  static RequestLogEntry timed(Instant time, String model, KeyIdentity key, boolean success, long latencyMs) {
+    return new RequestLogEntry(time, model, key, success, success ? 200 : 500, latencyMs, null, null, false, 1,
         "req", null);
   }
 

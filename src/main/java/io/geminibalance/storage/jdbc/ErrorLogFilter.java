@@ -19,9 +19,16 @@ final class ErrorLogFilter {
     if (query.keyFingerprint() != null) {
       add("gb_key_fingerprint = ?", (s, i) -> s.setString(i, query.keyFingerprint()));
     }
+    if (query.keyText() != null && !query.keyText().isBlank()) {
+      String pattern = contains(query.keyText());
+      add("(LOWER(gb_key_last4) LIKE ?" + ESCAPE + " OR LOWER(gemini_key) LIKE ?" + ESCAPE + ")",
+          (s, i) -> s.setString(i, pattern));
+      binders.add((s, i) -> s.setString(i, pattern));
+    }
     if (query.text() != null && !query.text().isBlank()) {
-      String pattern = "%" + query.text() + "%";
-      add("(error_type LIKE ? OR error_log LIKE ?)", (s, i) -> s.setString(i, pattern));
+      String pattern = contains(query.text());
+      add("(LOWER(error_type) LIKE ?" + ESCAPE + " OR LOWER(error_log) LIKE ?" + ESCAPE + ")",
+          (s, i) -> s.setString(i, pattern));
       binders.add((s, i) -> s.setString(i, pattern));
     }
     if (query.statusCode() != null) {
@@ -33,6 +40,19 @@ final class ErrorLogFilter {
     if (query.to() != null) {
       add("request_time < ?", (s, i) -> dialect.setTime(s, i, values.local(query.to())));
     }
+  }
+
+  /**
+   * Spelled out because the engines disagree on the default: MariaDB and PostgreSQL escape with a
+   * backslash, SQLite has no escape character unless one is named.
+   */
+  private static final String ESCAPE = " ESCAPE '!'";
+
+  /** A LIKE pattern for a literal, lower-cased substring (both sides are lowered: engines differ in case rules). */
+  static String contains(String literal) {
+    String escaped = literal.toLowerCase(java.util.Locale.ROOT)
+        .replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    return "%" + escaped + "%";
   }
 
   private void add(String condition, Binder binder) {

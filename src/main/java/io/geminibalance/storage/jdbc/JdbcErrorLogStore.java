@@ -68,7 +68,8 @@ public final class JdbcErrorLogStore implements ErrorLogStore {
   @Override
   public CompletableFuture<Page<ErrorLogRow>> search(ErrorLogQuery query) {
     ErrorLogFilter filter = new ErrorLogFilter(query, values, jdbc.dialect());
-    String order = " ORDER BY id " + (query.newestFirst() ? "DESC" : "ASC");
+    String direction = query.newestFirst() ? " DESC" : " ASC";
+    String order = query.byTime() ? " ORDER BY request_time" + direction + ", id" + direction : " ORDER BY id" + direction;
     return jdbc.call("search error log", connection -> {
       long total;
       try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM t_error_logs" + filter.where())) {

@@ -3,6 +3,7 @@ package io.geminibalance.storage.jdbc;
 import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.storage.BucketCount;
 import io.geminibalance.storage.KeyUsage;
+import io.geminibalance.storage.LatencyPercentiles;
 import io.geminibalance.storage.ModelUsage;
 import io.geminibalance.storage.StatsStore;
 import io.geminibalance.storage.TimeBucket;
@@ -71,8 +72,68 @@ public final class JdbcStatsStore implements StatsStore {
   public CompletableFuture<List<ModelUsage>> perModel(Instant from, Instant to) {
     String sql = "SELECT model_name, " + COUNTS + ", " + TOKENS + WINDOW
         + " GROUP BY model_name ORDER BY COUNT(*) DESC, model_name";
-    return query("calls per model", sql, from, to, rows -> new ModelUsage(rows.getString("model_name"),
-        rows.getLong("ok"), rows.getLong("failed"), rows.getLong("prompt"), rows.getLong("completion")));
+    return query("calls per model", sql, from, to, JdbcStatsStore::modelUsage);
+  }
+
+  private static ModelUsage modelUsage(ResultSet rows) throws SQLException {
+    return new ModelUsage(rows.getString("model_name"), rows.getLong("ok"), rows.getLong("failed"),
+        rows.getLong("prompt"), rows.getLong("completion"));
+  }
+
+  @Override
+  public CompletableFuture<List<ModelUsage>> perModelForKey(String keyFingerprint, Instant from, Instant to) {
+    String sql = "SELECT model_name, " + COUNTS + ", " + TOKENS + WINDOW
+        + " AND gb_key_fingerprint = ? GROUP BY model_name ORDER BY COUNT(*) DESC, model_name";
+    return query("calls per model of a key", sql, from, to, JdbcStatsStore::modelUsage, keyFingerprint);
+  }
+
+  @Override
+  public CompletableFuture<LatencyPercentiles> latency(Instant from, Instant to) {
+    return percentiles("latency", null, from, to).thenApply(rows -> rows.isEmpty()
+        ? new LatencyPercentiles("", 0, 0, 0) : rows.getFirst());
+  }
+
+  @Override
+  public CompletableFuture<List<LatencyPercentiles>> latencyPerModel(Instant from, Instant to) {
+    return percentiles("latency per model", "model_name", from, to);
+  }
+
+  @Override
+  public CompletableFuture<List<LatencyPercentiles>> latencyPer(TimeBucket bucket, Instant from, Instant to) {
+    return percentiles("latency per " + bucket, jdbc.dialect().bucketLabel("request_time", bucket), from, to);
+  }
+
+  /**
+   * p50 and p95 per group ({@code group} an SQL expression, or null for the whole window) by the nearest rank: the row whose rank r (1..n, by latency) is the
+   * first with r >= p * n, i.e. {@code r * 100 >= p * n > (r - 1) * 100} in whole numbers (integer
+   * division differs between the engines, comparisons do not). Window functions, which all three
+   * engines have (SQLite 3.25, MariaDB 10.2), rank inside the database; two rows per group come back.
+   */
+  private CompletableFuture<List<LatencyPercentiles>> percentiles(String operation, String group, Instant from,
+      Instant to) {
+    // PostgreSQL refuses a constant in PARTITION BY: the whole window is "no partition".
+    String partition = group == null ? "" : "PARTITION BY " + group;
+    String sql = "SELECT g, n, latency_ms, r FROM (SELECT " + (group == null ? "CAST(NULL AS CHAR(1))" : group)
+        + " AS g, latency_ms, ROW_NUMBER() OVER (" + partition + " ORDER BY latency_ms) AS r,"
+        + " COUNT(*) OVER (" + partition + ") AS n" + WINDOW
+        + " AND is_success AND latency_ms IS NOT NULL) ranked"
+        + " WHERE (r * 100 >= 50 * n AND (r - 1) * 100 < 50 * n) OR (r * 100 >= 95 * n AND (r - 1) * 100 < 95 * n)"
+        + " ORDER BY g, r";
+    return query(operation, sql, from, to, rows -> new RankedLatency(rows.getString("g"), rows.getLong("n"),
+        rows.getLong("r"), rows.getInt("latency_ms"))).thenApply(JdbcStatsStore::pairUp);
+  }
+
+  private record RankedLatency(String group, long calls, long rank, int latency) {}
+
+  /** One or two rows per group (one when p50 and p95 are the same row), in rank order. */
+  private static List<LatencyPercentiles> pairUp(List<RankedLatency> rows) {
+    Map<String, List<RankedLatency>> byGroup = new LinkedHashMap<>();
+    rows.forEach(row -> byGroup.computeIfAbsent(row.group() == null ? "" : row.group(), g -> new ArrayList<>())
+        .add(row));
+    List<LatencyPercentiles> result = new ArrayList<>();
+    byGroup.forEach((group, ranked) -> result.add(new LatencyPercentiles(group, ranked.getFirst().calls(),
+        ranked.getFirst().latency(), ranked.getLast().latency())));
+    return result;
   }
 
   @Override
