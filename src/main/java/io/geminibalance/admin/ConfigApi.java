@@ -191,6 +191,9 @@ public final class ConfigApi {
           .put("group", def.group().id())
           .put("description", def.description())
           .put("description_zh", def.descriptionZh());
+      if (def.type() == SettingsCatalog.Type.SECRET_LIST) {
+        boundSecretList(entry);
+      }
       if (def.range() != null) {
         entry.put("min", number(def, def.range().min())).put("max", number(def, def.range().max()));
       }
@@ -205,6 +208,28 @@ public final class ConfigApi {
     }
     return new JsonObject().put("settings", list).put("groups", groups)
         .put("warnings", new JsonArray(effective.warnings()));
+  }
+
+  /** Masked items a secret list shows at most; a pool of 100,000 keys is counted, not listed. */
+  static final int SECRET_LIST_SHOWN = 20;
+
+  /**
+   * Adds {@code count} to a secret list's entry and keeps only its first {@link #SECRET_LIST_SHOWN}
+   * masked items ({@code truncated: true} then): API_KEYS may hold a whole pool, which the keys
+   * page lists page by page; the config page needs the count.
+   */
+  private static void boundSecretList(JsonObject entry) {
+    String value = entry.getString("value");
+    if (value == null || value.isBlank() || !value.strip().startsWith("[")) {
+      // One item (masked as a single value), or none.
+      entry.put("count", value == null || value.isBlank() ? 0 : 1);
+      return;
+    }
+    JsonArray items = new JsonArray(value);
+    entry.put("count", items.size());
+    if (items.size() > SECRET_LIST_SHOWN) {
+      entry.put("value", new JsonArray(items.getList().subList(0, SECRET_LIST_SHOWN)).encode()).put("truncated", true);
+    }
   }
 
   /** The saved settings that are read at start only: saved now, in force after the next restart. */

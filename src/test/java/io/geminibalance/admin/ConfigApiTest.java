@@ -42,6 +42,32 @@ class ConfigApiTest {
     }
   }
 
+  /** A pool of thousands of keys is counted, not listed: the keys page lists them page by page. */
+  @Test
+  void aLargeKeyListIsCountedAndOnlyItsFirstItemsShownMasked() {
+    StringBuilder keys = new StringBuilder("[");
+    for (int i = 0; i < 2000; i++) {
+      keys.append(i == 0 ? "" : ",").append("\"key-many-").append(String.format("%06d", i)).append('"');
+    }
+    try (GatewayHarness h = GatewayHarness.start(Map.of("API_KEYS", keys.append(']').toString()))) {
+      io.vertx.core.json.JsonObject apiKeys = new io.vertx.core.json.JsonObject(
+          h.get("/api/config", "authorization", ADMIN).body()).getJsonArray("settings").stream()
+          .map(io.vertx.core.json.JsonObject.class::cast).filter(s -> s.getString("name").equals("API_KEYS"))
+          .findFirst().orElseThrow();
+      assertThat(apiKeys.getInteger("count")).isEqualTo(2000);
+      assertThat(apiKeys.getBoolean("truncated")).isTrue();
+      io.vertx.core.json.JsonArray shown = new io.vertx.core.json.JsonArray(apiKeys.getString("value"));
+      assertThat(shown).hasSize(ConfigApi.SECRET_LIST_SHOWN);
+      assertThat(shown.getString(0)).isEqualTo("...0000");
+      io.vertx.core.json.JsonObject tokens = new io.vertx.core.json.JsonObject(
+          h.get("/api/config", "authorization", ADMIN).body()).getJsonArray("settings").stream()
+          .map(io.vertx.core.json.JsonObject.class::cast).filter(s -> s.getString("name").equals("ALLOWED_TOKENS"))
+          .findFirst().orElseThrow();
+      assertThat(tokens.getInteger("count")).isEqualTo(1);
+      assertThat(tokens.containsKey("truncated")).isFalse();
+    }
+  }
+
   @Test
   void theEncryptionKeyIsShownOnlyAsSetNotEvenItsLastCharacters() {
     String key = java.util.Base64.getEncoder().encodeToString(new byte[32]).replace("AAAA=", "Zq9x=");
