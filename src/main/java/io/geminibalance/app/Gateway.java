@@ -5,6 +5,9 @@ import io.geminibalance.admin.AdminTokens;
 import io.geminibalance.admin.AuditApi;
 import io.geminibalance.admin.AuditLog;
 import io.geminibalance.admin.ConfigApi;
+import io.geminibalance.admin.KeyMaintenanceApi;
+import io.geminibalance.admin.KeyVerifyJobs;
+import io.geminibalance.admin.KeysApi;
 import io.geminibalance.admin.SettingsService;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.config.GatewayConfig;
@@ -124,6 +127,10 @@ public final class Gateway {
     gateway.adminThrottle = new AdminThrottle(Settings.adminAuthFailuresPerMinute(config));
     ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens(), adminTokens.inForce(config),
         persistence.storage().tokenFingerprints());
+    SettingsService settings = new SettingsService(persistence.env(), persistence.storage().settings(),
+        persistence.storage().apiKeys(), live::get, gateway::reconfigure, Settings::build, audit, adminTokens);
+    KeysApi keysApi = new KeysApi(pool, settings, audit, new KeyVerifyJobs(gateway.recheck, pool,
+        () -> live.get().values().integer("KEY_VERIFY_CONCURRENCY")));
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
         new NativeGeminiRelay(executor, () -> live.get().filteredModels()),
         new OpenAiCompatRelay(executor),
@@ -133,12 +140,12 @@ public final class Gateway {
             live::get, clock),
         () -> health(pool, clock.getAsLong(), attemptLog), clock,
         gateway.adminThrottle,
-        new ConfigApi(new SettingsService(persistence.env(), persistence.storage().settings(),
-            persistence.storage().apiKeys(), live::get, gateway::reconfigure, Settings::build, audit, adminTokens)),
+        new ConfigApi(settings),
         () -> poolReport(pool),
         new AuditApi(audit),
         new AdminTokenApi(adminTokens, live::get),
-        EdgePolicy.live(live::get), Settings.clientLimits(config));
+        EdgePolicy.live(live::get), Settings.clientLimits(config),
+        keysApi, new KeyMaintenanceApi(keysApi, audit));
     live.onChange(next -> gateway.apply(next, authenticator));
     adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
     gateway.scheduleRecheck(config);

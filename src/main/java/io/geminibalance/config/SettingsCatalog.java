@@ -52,6 +52,8 @@ public final class SettingsCatalog {
       d("TIME_OUT", "300", false, "Upstream idle timeout, seconds"),
       d("CHECK_INTERVAL_HOURS", "1", false, "Re-check period for disabled keys (0 = off)"),
       d("TEST_MODEL", "gemini-2.5-flash-lite", false, "Model used to re-check keys"),
+      d("KEY_VERIFY_CONCURRENCY", "5", false,
+          "Keys verified at once by a verification from the key page or API").within(1, 50),
       d("FILTERED_MODELS", String.join(",", GatewayConfig.DEFAULT_FILTERED_MODELS), false,
           "Models hidden from model lists"),
       d("CUSTOM_HEADERS", "{}", true, "Extra upstream headers (JSON object)"),

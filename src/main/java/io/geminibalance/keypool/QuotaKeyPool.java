@@ -321,6 +321,10 @@ public final class QuotaKeyPool implements KeyPool {
   private void apply(OutcomeVerdict verdict, ModelLane lane, Slot slot, KeyLease lease) {
     long now = clock.millis();
     ApiKey key = slot.entry.key;
+    String problem = verdict.problem();
+    if (problem != null) {
+      slot.entry.noteProblem(lane.model + ": " + problem, now);
+    }
     switch (verdict) {
       case OutcomeVerdict.Clear c -> succeeded(lane, slot, lease, now);
       case OutcomeVerdict.Cool cool -> cool(lane, slot, cool, now);
@@ -505,6 +509,72 @@ public final class QuotaKeyPool implements KeyPool {
       }
     }
     notifyAllLanes();
+  }
+
+  /**
+   * Applies what an admin's verification of {@code key} with {@code model} taught, by the same
+   * rules as a client's request (only the key's own failures count against it; a 429 cools, it
+   * does not disable). A success puts the key back in service (failures reset, re-enabled) and
+   * lifts that model's blocks; blocks of other models stay.
+   *
+   * @return false when the key is not in the pool (then nothing changes)
+   */
+  public boolean verified(ApiKey key, String model, KeyOutcome outcome) {
+    KeyEntry entry = entries.get(key);
+    if (entry == null) {
+      return false;
+    }
+    long now = clock.millis();
+    ModelLane lane = lanes.get(ModelNames.base(model));
+    Slot slot = lane == null ? null : lane.slot(key);
+    OutcomeVerdict verdict = OutcomeVerdict.decide(outcome,
+        new OutcomeVerdict.Facts(now, 0, slot == null ? 0 : slot.limit.rpm()), policy);
+    String problem = verdict.problem();
+    if (problem != null) {
+      entry.noteProblem(ModelNames.base(model) + ": " + problem, now);
+    }
+    switch (verdict) {
+      case OutcomeVerdict.Clear c -> {
+        entry.enable();
+        if (slot != null) {
+          slot.cell.clearAllBlocks();
+          lane.wake(slot, now);
+        }
+        notifyAllLanes();
+      }
+      case OutcomeVerdict.DisableKey off -> disable(key, off.reason());
+      case OutcomeVerdict.CountFailure failure -> {
+        if (entry.fail(policy.maxFailures())) {
+          disable(key, failure.reason() + " (" + policy.maxFailures() + " failures in a row)");
+        }
+      }
+      case OutcomeVerdict.Cool cool -> {
+        if (slot != null) {
+          slot.cell.block(new Block(BlockKind.COOLDOWN, cool.untilMillis(), cool.reason(), now));
+        }
+      }
+      case OutcomeVerdict.Park park -> {
+        if (slot != null) {
+          slot.cell.block(new Block(BlockKind.PARKED, park.untilMillis(), park.reason(), now));
+        }
+      }
+      case OutcomeVerdict.DisableForModel off -> {
+        if (slot != null) {
+          slot.cell.block(new Block(BlockKind.MODEL_DISABLED, QuotaCell.NEVER, off.reason(), now));
+        }
+      }
+      case OutcomeVerdict.Ignore i -> { }
+      case OutcomeVerdict.GiveBack g -> { }
+    }
+    return true;
+  }
+
+  /**
+   * Every key with its whole-key state and its state per model, in the order the keys were
+   * added, for the admin's key list. O(keys x models): for admin requests only, never the data plane.
+   */
+  public List<KeyDetail> keyDetails() {
+    return QuotaSnapshots.details(entries.values(), lanes.values(), clock.millis());
   }
 
   /** Gives a key back one model after a re-check showed its tier has quota for it now. */

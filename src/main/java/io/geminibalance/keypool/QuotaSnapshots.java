@@ -29,6 +29,24 @@ final class QuotaSnapshots {
     return new QuotaSnapshot(nowMillis, totals, rows, sharedTotals);
   }
 
+  static List<KeyDetail> details(Collection<KeyEntry> entries, Collection<ModelLane> lanes, long nowMillis) {
+    List<ModelLane> sorted = lanes.stream().sorted(Comparator.comparing(l -> l.model)).toList();
+    List<KeyDetail> details = new ArrayList<>(entries.size());
+    for (KeyEntry entry : entries) {
+      List<KeyModelRow> models = new ArrayList<>(sorted.size());
+      for (ModelLane lane : sorted) {
+        Slot slot = lane.slot(entry.key);
+        if (slot != null) {
+          models.add(row(lane.model, slot, nowMillis));
+        }
+      }
+      KeyEntry.KeyProblem problem = entry.lastProblem();
+      details.add(new KeyDetail(entry.key, entry.disabled(), entry.disabledReason(), entry.failures(),
+          problem == null ? null : problem.reason(), problem == null ? 0 : problem.atMillis(), models));
+    }
+    return details;
+  }
+
   private static List<KeyModelRow> rows(ModelLane lane, long nowMillis) {
     return lane.slots().stream()
         .sorted(Comparator.comparing(s -> s.entry.key.fingerprint()))
