@@ -28,6 +28,7 @@ import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.relay.OpenAiRelay;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.requestlog.StoredAttemptLog;
+import io.geminibalance.server.AdminPages;
 import io.geminibalance.server.AdminThrottle;
 import io.geminibalance.server.ClientConnections;
 import io.geminibalance.server.EdgePolicy;
@@ -144,7 +145,7 @@ public final class Gateway {
         () -> poolReport(pool),
         new AuditApi(audit),
         new AdminTokenApi(adminTokens, live::get),
-        EdgePolicy.live(live::get), Settings.clientLimits(config),
+        EdgePolicy.live(live::get), Settings.clientLimits(config), AdminPages.open(),
         keysApi, new KeyMaintenanceApi(keysApi, audit));
     live.onChange(next -> gateway.apply(next, authenticator));
     adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));

@@ -47,6 +47,7 @@ public final class Routes {
       AdminTokenApi adminTokenApi,
       Supplier<EdgePolicy> edge,
       ClientLimits clientLimits,
+      AdminPages pages,
       KeysApi keysApi,
       KeyMaintenanceApi keyMaintenanceApi) {}
 
@@ -66,6 +67,7 @@ public final class Routes {
         deps.clientLimits().bodyTimeoutMillis(), deps.clientLimits().bodyDeadlineMillis());
     Intake dataIntake = Intake.dataPlane(deps.edge());
     router.get("/health").handler(rc -> rc.json(deps.health().get()));
+    deps.pages().mount(router);
     AdminAuth adminAuth = new AdminAuth(deps.authenticator(), deps.adminThrottle());
     // Keys: gemini-balance's key-maintenance endpoints, admin only (checked before the body), and
     // only under /gemini/v1beta: routed before the native pass-through, which would take them.

@@ -1,0 +1,4 @@
+/* The logs page (being built: see the admin UI section of the README). */
+GB.page('logs', { en: {}, zh: {} }, function () {
+  GB.fill(GB.$('#content'), GB.el('p', { class: 'muted', text: GB.t('common.none') }));
+});

@@ -1,0 +1,4 @@
+/* The stats page (being built: see the admin UI section of the README). */
+GB.page('stats', { en: {}, zh: {} }, function () {
+  GB.fill(GB.$('#content'), GB.el('p', { class: 'muted', text: GB.t('common.none') }));
+});
