@@ -8,11 +8,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
  * One page of the key list from every key of the pool: filtered, sorted, cut. Pure. Works on the
  * pool's keys in memory, so search is the same with ENCRYPTION_KEY set and no row is decrypted.
+ * Search is a substring of the key lower-cased once per {@link #index} (so any part, and the last
+ * 4, ignoring case), or the key's id.
  *
  * <p>A key's states: {@code disabled} when disabled as a whole; otherwise {@code cooling},
  * {@code parked} and {@code model_disabled} when it is so for at least one model (with
@@ -28,18 +31,45 @@ final class KeyListing {
   record Totals(int total, int valid, int invalid, int usable, int cooling, int parked, int modelDisabled,
       int disabled) {}
 
-  static Result page(List<KeyDetail> all, KeyQuery query) {
-    String model = query.model() == null ? null : ModelNames.base(query.model());
+  /**
+   * Every key with what filters and sorts read, computed once per snapshot of the pool: its
+   * states over all models, its use today over all models, and the key lower-cased for search.
+   */
+  record Indexed(int order, KeyDetail key, String lowerSecret, Set<KeyState> states, long usedToday) {}
+
+  /** The pool's keys, indexed, with the totals by state. */
+  record Index(List<Indexed> keys, Totals totals) {}
+
+  static Index index(List<KeyDetail> all) {
     int[] counts = new int[KeyState.values().length];
     int invalid = 0;
-    List<Row> matching = new ArrayList<>();
+    List<Indexed> keys = new ArrayList<>(all.size());
     for (int i = 0; i < all.size(); i++) {
       KeyDetail key = all.get(i);
-      Set<KeyState> states = states(key, model);
+      Set<KeyState> states = states(key, null);
       states.forEach(s -> counts[s.ordinal()]++);
       invalid += key.disabled() ? 1 : 0;
+      keys.add(new Indexed(i, key, key.key().secret().toLowerCase(Locale.ROOT), states, usedToday(key, null)));
+    }
+    Totals totals = new Totals(all.size(), all.size() - invalid, invalid, counts[KeyState.USABLE.ordinal()],
+        counts[KeyState.COOLING.ordinal()], counts[KeyState.PARKED.ordinal()],
+        counts[KeyState.MODEL_DISABLED.ordinal()], counts[KeyState.DISABLED.ordinal()]);
+    return new Index(List.copyOf(keys), totals);
+  }
+
+  static Result page(List<KeyDetail> all, KeyQuery query) {
+    return page(index(all), query);
+  }
+
+  static Result page(Index index, KeyQuery query) {
+    String model = query.model() == null ? null : ModelNames.base(query.model());
+    List<Row> matching = new ArrayList<>();
+    for (Indexed key : index.keys()) {
+      Set<KeyState> states = model == null ? key.states() : states(key.key(), model);
       if (matches(key, states, query)) {
-        matching.add(new Row(i, key, query.sort() == KeyQuery.Sort.USED_TODAY ? usedToday(key, model) : 0));
+        long used = query.sort() != KeyQuery.Sort.USED_TODAY ? 0
+            : model == null ? key.usedToday() : usedToday(key.key(), model);
+        matching.add(new Row(key.order(), key.key(), used));
       }
     }
     matching.sort(order(query));
@@ -48,10 +78,7 @@ final class KeyListing {
     List<KeyDetail> page = from >= matching.size() ? List.of()
         : matching.subList((int) from, (int) Math.min(matching.size(), from + query.limit())).stream()
             .map(Row::key).toList();
-    Totals totals = new Totals(all.size(), all.size() - invalid, invalid, counts[KeyState.USABLE.ordinal()],
-        counts[KeyState.COOLING.ordinal()], counts[KeyState.PARKED.ordinal()],
-        counts[KeyState.MODEL_DISABLED.ordinal()], counts[KeyState.DISABLED.ordinal()]);
-    return new Result(page, matching.size(), totalPages, query.page(), totals);
+    return new Result(page, matching.size(), totalPages, query.page(), index.totals());
   }
 
   private record Row(int index, KeyDetail key, long usedToday) {}
@@ -86,7 +113,8 @@ final class KeyListing {
     };
   }
 
-  private static boolean matches(KeyDetail key, Set<KeyState> states, KeyQuery query) {
+  private static boolean matches(Indexed indexed, Set<KeyState> states, KeyQuery query) {
+    KeyDetail key = indexed.key();
     switch (query.status()) {
       case VALID -> {
         if (key.disabled()) {
@@ -106,22 +134,8 @@ final class KeyListing {
     if (query.state() != null && !states.contains(query.state())) {
       return false;
     }
-    return query.search() == null || found(key, query.search());
-  }
-
-  /**
-   * Any substring of the key (so also its last 4), ignoring case, or its id. Compares in place:
-   * at 100,000 keys a lower-cased copy of each would cost more than the search.
-   */
-  static boolean found(KeyDetail key, String lowerNeedle) {
-    String secret = key.key().secret();
-    int last = secret.length() - lowerNeedle.length();
-    for (int i = 0; i <= last; i++) {
-      if (secret.regionMatches(true, i, lowerNeedle, 0, lowerNeedle.length())) {
-        return true;
-      }
-    }
-    return key.key().fingerprint().equals(lowerNeedle);
+    return query.search() == null || indexed.lowerSecret().contains(query.search())
+        || key.key().fingerprint().equals(query.search());
   }
 
   private static long usedToday(KeyDetail key, String model) {

@@ -31,6 +31,7 @@ public final class KeyVerifyJobs {
   private final QuotaKeyPool pool;
   private final IntSupplier concurrency;
   private final Map<String, Job> jobs = new LinkedHashMap<>();
+  private final List<Runnable> verifiedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public KeyVerifyJobs(KeyProbe probe, QuotaKeyPool pool, IntSupplier concurrency) {
     this.probe = probe;
@@ -132,8 +133,16 @@ public final class KeyVerifyJobs {
     for (int i = 0; i < Math.min(Math.max(1, concurrency.getAsInt()), keys.size()); i++) {
       workers.add(drain(job));
     }
-    Future.join(workers).onComplete(ar -> job.finish());
+    Future.join(workers).onComplete(ar -> {
+      job.finish();
+      verifiedListeners.forEach(Runnable::run);
+    });
     return job;
+  }
+
+  /** Runs {@code listener} when a job or a verification outside a job has ended (the pool learned). */
+  void onVerified(Runnable listener) {
+    verifiedListeners.add(listener);
   }
 
   /** Verifies keys outside any job (the original's endpoints), with the same concurrency bound. */
@@ -144,6 +153,7 @@ public final class KeyVerifyJobs {
       workers.add(drain(job));
     }
     return Future.join(workers).transform(ar -> {
+      verifiedListeners.forEach(Runnable::run);
       synchronized (job) {
         return Future.succeededFuture(List.copyOf(job.results));
       }

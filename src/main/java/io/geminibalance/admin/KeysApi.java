@@ -39,12 +39,15 @@ public final class KeysApi {
   private final SettingsService settings;
   private final AuditLog audit;
   private final KeyVerifyJobs verifications;
+  private final KeyIndexCache index;
 
   public KeysApi(QuotaKeyPool pool, SettingsService settings, AuditLog audit, KeyVerifyJobs verifications) {
     this.pool = pool;
     this.settings = settings;
     this.audit = audit;
     this.verifications = verifications;
+    this.index = new KeyIndexCache(pool::keyDetails, pool::wholeKeyChanges, System::currentTimeMillis);
+    verifications.onVerified(index::invalidate);
   }
 
   // ---- GET /api/keys, GET /api/keys/all ----
@@ -58,7 +61,7 @@ public final class KeysApi {
       AdminResponses.error(rc, 400, e.getMessage(), e.field());
       return;
     }
-    rc.vertx().executeBlocking(() -> render(KeyListing.page(pool.keyDetails(), query)), false)
+    rc.vertx().executeBlocking(() -> render(KeyListing.page(index.get(), query)), false)
         .onComplete(ar -> {
           if (ar.failed()) {
             AdminResponses.error(rc, 500, "cannot list keys: " + ar.cause().getMessage(), null);
@@ -153,7 +156,7 @@ public final class KeysApi {
         .put("reason", r.reason())));
     CompletableFuture<Integer> added = fresh.isEmpty() ? CompletableFuture.completedFuture(0)
         : settings.addKeys(fresh, AdminCaller.of(rc));
-    answer(rc, added, n -> new JsonObject().put("added", n).put("duplicates", duplicates)
+    answer(rc, added.whenComplete((n, err) -> index.invalidate()), n -> new JsonObject().put("added", n).put("duplicates", duplicates)
         .put("rejected", rejected).put("rejected_count", parsed.rejectedCount()));
   }
 
@@ -195,7 +198,7 @@ public final class KeysApi {
     }
     CompletableFuture<Integer> deleted = keys.isEmpty() ? CompletableFuture.completedFuture(0)
         : settings.removeKeys(secrets, AdminCaller.of(rc));
-    answer(rc, deleted, n -> shape.apply(new JsonObject().put("deleted_count", keys.size())
+    answer(rc, deleted.whenComplete((n, err) -> index.invalidate()), n -> shape.apply(new JsonObject().put("deleted_count", keys.size())
         .put("not_found", new JsonArray(notFound)).put("warnings", warnings)));
   }
 
@@ -274,6 +277,7 @@ public final class KeysApi {
     return audit.record(AdminCaller.of(rc), "keys.reset", List.of(keysChange("keys", "reset", keys)))
         .thenApply(v -> {
           keys.forEach(pool::restore);
+          index.invalidate();
           return keys.size();
         });
   }

@@ -75,6 +75,11 @@ public final class QuotaKeyPool implements KeyPool {
   private final List<Predicate<String>> dropChecks = new CopyOnWriteArrayList<>();
   private volatile Map<ApiKey, KeyEntry> entries = Map.of();
   private final RateLimitedWarning capWarning;
+  /**
+   * Counts changes of keys' whole-key state (added, removed, disabled, restored, a failure
+   * counted), so that admin views built from {@link #keyDetails()} can tell they are out of date.
+   */
+  private final java.util.concurrent.atomic.AtomicLong wholeKeyChanges = new java.util.concurrent.atomic.AtomicLong();
 
   /** A pool over in-memory quota state that keeps quota state for every model name it is asked for. */
   public QuotaKeyPool(Collection<ApiKey> keys, QuotaPolicy policy, InstantSource clock) {
@@ -338,6 +343,7 @@ public final class QuotaKeyPool implements KeyPool {
       }
       case OutcomeVerdict.DisableKey off -> disable(key, off.reason());
       case OutcomeVerdict.CountFailure failure -> {
+        wholeKeyChanges.incrementAndGet();
         if (slot.entry.fail(policy.maxFailures())) {
           disable(key, failure.reason() + " (" + policy.maxFailures() + " failures in a row)");
         }
@@ -382,6 +388,7 @@ public final class QuotaKeyPool implements KeyPool {
       Map<ApiKey, KeyEntry> next = new LinkedHashMap<>();
       keys.forEach(key -> next.put(key, previous.getOrDefault(key, new KeyEntry(key))));
       entries = next;
+      wholeKeyChanges.incrementAndGet();
       long now = clock.millis();
       List<ModelLane> all = allLanes();
       for (ApiKey gone : previous.keySet()) {
@@ -500,6 +507,7 @@ public final class QuotaKeyPool implements KeyPool {
       return;
     }
     entry.enable();
+    wholeKeyChanges.incrementAndGet();
     long now = clock.millis();
     for (ModelLane lane : allLanes()) {
       Slot slot = lane.slot(key);
@@ -536,6 +544,7 @@ public final class QuotaKeyPool implements KeyPool {
     switch (verdict) {
       case OutcomeVerdict.Clear c -> {
         entry.enable();
+        wholeKeyChanges.incrementAndGet();
         if (slot != null) {
           slot.cell.clearAllBlocks();
           lane.wake(slot, now);
@@ -544,6 +553,7 @@ public final class QuotaKeyPool implements KeyPool {
       }
       case OutcomeVerdict.DisableKey off -> disable(key, off.reason());
       case OutcomeVerdict.CountFailure failure -> {
+        wholeKeyChanges.incrementAndGet();
         if (entry.fail(policy.maxFailures())) {
           disable(key, failure.reason() + " (" + policy.maxFailures() + " failures in a row)");
         }
@@ -573,6 +583,11 @@ public final class QuotaKeyPool implements KeyPool {
    * Every key with its whole-key state and its state per model, in the order the keys were
    * added, for the admin's key list. O(keys x models): for admin requests only, never the data plane.
    */
+  /** Grows with every change of a key's whole-key state (see {@link #keyDetails()}). */
+  public long wholeKeyChanges() {
+    return wholeKeyChanges.get();
+  }
+
   public List<KeyDetail> keyDetails() {
     return QuotaSnapshots.details(entries.values(), lanes.values(), clock.millis());
   }
@@ -593,6 +608,7 @@ public final class QuotaKeyPool implements KeyPool {
     KeyEntry entry = entries.get(key);
     if (entry != null) {
       entry.disable(reason);
+      wholeKeyChanges.incrementAndGet();
       LOG.warn("Key {} disabled: {}", key, reason);
     }
   }
