@@ -123,41 +123,65 @@ public final class KeysApi {
 
   // ---- POST /api/keys ----
 
-  /** Bulk add from pasted text: {@code {text, mode: "extract"|"lines"}}. */
+  /**
+   * Bulk add from pasted text: {@code {text, mode: "extract"|"lines"}}. Parsing and comparing with
+   * the pool run on a worker: 100,000 keys take seconds of hashing and matching.
+   */
   public void add(RoutingContext rc) {
-    KeyPaste.Parsed parsed;
+    JsonObject body;
+    KeyPaste.Mode mode;
+    String pasted;
     try {
-      JsonObject body = body(rc);
+      body = body(rc);
       Object text = body.getValue("text");
-      if (!(text instanceof String pasted)) {
+      if (!(text instanceof String string)) {
         throw new BadRequest("text", "expected the pasted text as a string");
       }
+      pasted = string;
       String modeText = body.getValue("mode") == null ? "extract" : String.valueOf(body.getValue("mode"));
-      KeyPaste.Mode mode = switch (modeText) {
+      mode = switch (modeText) {
         case "extract" -> KeyPaste.Mode.EXTRACT;
         case "lines" -> KeyPaste.Mode.LINES;
         default -> throw new BadRequest("mode", "expected extract or lines, got '" + KeyQuery.cut(modeText) + "'");
       };
-      parsed = KeyPaste.parse(pasted, mode);
-      if (parsed.keys().isEmpty() && parsed.rejectedCount() == 0) {
-        throw new BadRequest("text", mode == KeyPaste.Mode.EXTRACT
-            ? "no Google API key (AIza followed by 35 characters) found; for keys of another format use mode \"lines\""
-            : "no key found (one key per line)");
-      }
     } catch (BadRequest e) {
       AdminResponses.error(rc, 400, e.getMessage(), e.field());
       return;
     }
+    rc.vertx().executeBlocking(() -> parse(pasted, mode), false).onComplete(ar -> {
+      if (ar.failed()) {
+        if (ar.cause() instanceof BadRequest e) {
+          AdminResponses.error(rc, 400, e.getMessage(), e.field());
+        } else {
+          AdminResponses.error(rc, 500, "cannot read the keys: " + ar.cause().getMessage(), null);
+        }
+        return;
+      }
+      Paste paste = ar.result();
+      CompletableFuture<Integer> added = paste.fresh().isEmpty() ? CompletableFuture.completedFuture(0)
+          : settings.addKeys(paste.fresh(), AdminCaller.of(rc));
+      JsonArray rejected = new JsonArray();
+      paste.parsed().rejected().forEach(r -> rejected.add(new JsonObject().put("line", r.line())
+          .put("text", r.text()).put("reason", r.reason())));
+      answer(rc, added.whenComplete((n, err) -> index.invalidate()), n -> new JsonObject().put("added", n)
+          .put("duplicates", paste.duplicates()).put("rejected", rejected)
+          .put("rejected_count", paste.parsed().rejectedCount()));
+    });
+  }
+
+  /** A paste read: the keys not yet in the pool, and how many were there already or repeated. */
+  private record Paste(KeyPaste.Parsed parsed, List<String> fresh, int duplicates) {}
+
+  private Paste parse(String text, KeyPaste.Mode mode) {
+    KeyPaste.Parsed parsed = KeyPaste.parse(text, mode);
+    if (parsed.keys().isEmpty() && parsed.rejectedCount() == 0) {
+      throw new BadRequest("text", mode == KeyPaste.Mode.EXTRACT
+          ? "no Google API key (AIza followed by 35 characters) found; for keys of another format use mode \"lines\""
+          : "no key found (one key per line)");
+    }
     Set<ApiKey> inPool = new HashSet<>(pool.snapshot().keys().stream().map(PoolSnapshot.KeyStatus::key).toList());
     List<String> fresh = parsed.keys().stream().filter(k -> !inPool.contains(new ApiKey(k))).toList();
-    int duplicates = parsed.repeated() + parsed.keys().size() - fresh.size();
-    JsonArray rejected = new JsonArray();
-    parsed.rejected().forEach(r -> rejected.add(new JsonObject().put("line", r.line()).put("text", r.text())
-        .put("reason", r.reason())));
-    CompletableFuture<Integer> added = fresh.isEmpty() ? CompletableFuture.completedFuture(0)
-        : settings.addKeys(fresh, AdminCaller.of(rc));
-    answer(rc, added.whenComplete((n, err) -> index.invalidate()), n -> new JsonObject().put("added", n).put("duplicates", duplicates)
-        .put("rejected", rejected).put("rejected_count", parsed.rejectedCount()));
+    return new Paste(parsed, fresh, parsed.repeated() + parsed.keys().size() - fresh.size());
   }
 
   // ---- deletes ----

@@ -30,6 +30,7 @@ import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.requestlog.StoredAttemptLog;
 import io.geminibalance.server.AdminPages;
 import io.geminibalance.server.AdminThrottle;
+import io.geminibalance.storage.KeyState;
 import io.geminibalance.server.ClientConnections;
 import io.geminibalance.server.EdgePolicy;
 import io.geminibalance.server.HttpServerVerticle;
@@ -107,12 +108,13 @@ public final class Gateway {
     CatalogAdmission admission = new CatalogAdmission(vertx);
     QuotaKeyPool pool = new QuotaKeyPool(keys(config), Settings.quotaPolicy(config), new InMemoryQuotaState(),
         InstantSource.system(), admission);
-    KeyStateSync.restore(pool, persistence.storage().keyStates());
+    List<KeyState> storedKeyStates = KeyStateSync.restore(pool, persistence.storage().keyStates());
     LeaseQueue queue = LeaseQueue.over(pool, QueueLeaser.timer(vertx), InstantSource.system(),
         Settings.queueSettings(config));
     UpstreamClient upstream = new UpstreamClient(vertx, upstreamSettings(config), Settings.upstreamPool(config));
     Gateway gateway = new Gateway(vertx, live, pool, upstream, persistence);
     gateway.queue = queue;
+    gateway.storedKeyStates = storedKeyStates;
     StoredAttemptLog attemptLog = persistence.attemptLog(live::get);
     persistence.startRetention(live::get);
     UpstreamExecutor executor = new UpstreamExecutor(new QueueLeaser(vertx, queue), pool, upstream,
@@ -300,7 +302,8 @@ public final class Gateway {
 
   private void startKeyStateSync() {
     KeyStateSync sync = new KeyStateSync(pool,
-        persistence.storage().newKeyStateWriteBehind(persistence.keyStateInterval()));
+        persistence.storage().newKeyStateWriteBehind(persistence.keyStateInterval()), storedKeyStates);
+    storedKeyStates = null;
     long period = persistence.keyStateInterval().toMillis();
     // Snapshots are cheap but not free at 100k keys: take them on a worker, not an event loop.
     stateTimer = vertx.setPeriodic(period, id -> vertx.executeBlocking(() -> {
@@ -311,6 +314,8 @@ public final class Gateway {
   }
 
   private KeyStateSync finalSync;
+  /** The key state rows loaded at start, until the sync takes them over. */
+  private List<KeyState> storedKeyStates = List.of();
 
   /**
    * {@code GET /health}, which needs no token: status and counts only. Model names and capacity
