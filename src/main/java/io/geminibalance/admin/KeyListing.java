@@ -1,13 +1,16 @@
 package io.geminibalance.admin;
 
 import io.geminibalance.admin.KeyQuery.KeyState;
+import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.keypool.KeyDetail;
 import io.geminibalance.keypool.ModelNames;
 import io.geminibalance.keypool.QuotaSnapshot.KeyModelRow;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 
@@ -41,6 +44,13 @@ final class KeyListing {
   record Index(List<Indexed> keys, Totals totals) {}
 
   static Index index(List<KeyDetail> all) {
+    Map<ApiKey, String> lower = new HashMap<>();
+    all.forEach(key -> lower.put(key.key(), key.key().secret().toLowerCase(Locale.ROOT)));
+    return index(all, lower);
+  }
+
+  /** @param lowerCase each key lower-cased (kept by the caller across indexes: keys never change) */
+  static Index index(List<KeyDetail> all, Map<ApiKey, String> lowerCase) {
     int[] counts = new int[KeyState.values().length];
     int invalid = 0;
     List<Indexed> keys = new ArrayList<>(all.size());
@@ -49,7 +59,7 @@ final class KeyListing {
       Set<KeyState> states = states(key, null);
       states.forEach(s -> counts[s.ordinal()]++);
       invalid += key.disabled() ? 1 : 0;
-      keys.add(new Indexed(i, key, key.key().secret().toLowerCase(Locale.ROOT), states, usedToday(key, null)));
+      keys.add(new Indexed(i, key, lowerCase.get(key.key()), states, usedToday(key, null)));
     }
     Totals totals = new Totals(all.size(), all.size() - invalid, invalid, counts[KeyState.USABLE.ordinal()],
         counts[KeyState.COOLING.ordinal()], counts[KeyState.PARKED.ordinal()],

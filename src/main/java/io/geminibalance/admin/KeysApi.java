@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 
 /**
@@ -46,7 +47,7 @@ public final class KeysApi {
     this.settings = settings;
     this.audit = audit;
     this.verifications = verifications;
-    this.index = new KeyIndexCache(pool::keyDetails, pool::wholeKeyChanges, System::currentTimeMillis);
+    this.index = new KeyIndexCache(pool, System::currentTimeMillis);
     verifications.onVerified(index::invalidate);
   }
 
@@ -61,7 +62,11 @@ public final class KeysApi {
       AdminResponses.error(rc, 400, e.getMessage(), e.field());
       return;
     }
-    rc.vertx().executeBlocking(() -> render(KeyListing.page(index.get(), query)), false)
+    Executor background = task -> rc.vertx().executeBlocking(() -> {
+      task.run();
+      return null;
+    }, false);
+    rc.vertx().executeBlocking(() -> render(KeyListing.page(index.get(background), query)), false)
         .onComplete(ar -> {
           if (ar.failed()) {
             AdminResponses.error(rc, 500, "cannot list keys: " + ar.cause().getMessage(), null);

@@ -2,6 +2,7 @@ package io.geminibalance.keypool;
 
 import io.geminibalance.keypool.QuotaCell.Block;
 import io.geminibalance.keypool.QuotaCell.BlockKind;
+import io.geminibalance.keypool.QuotaSnapshot.KeyModelRow;
 import io.geminibalance.keypool.RateLimits.Limit;
 import io.geminibalance.logging.RateLimitedWarning;
 import java.time.Duration;
@@ -75,11 +76,6 @@ public final class QuotaKeyPool implements KeyPool {
   private final List<Predicate<String>> dropChecks = new CopyOnWriteArrayList<>();
   private volatile Map<ApiKey, KeyEntry> entries = Map.of();
   private final RateLimitedWarning capWarning;
-  /**
-   * Counts changes of keys' whole-key state (added, removed, disabled, restored, a failure
-   * counted), so that admin views built from {@link #keyDetails()} can tell they are out of date.
-   */
-  private final java.util.concurrent.atomic.AtomicLong wholeKeyChanges = new java.util.concurrent.atomic.AtomicLong();
 
   /** A pool over in-memory quota state that keeps quota state for every model name it is asked for. */
   public QuotaKeyPool(Collection<ApiKey> keys, QuotaPolicy policy, InstantSource clock) {
@@ -343,7 +339,6 @@ public final class QuotaKeyPool implements KeyPool {
       }
       case OutcomeVerdict.DisableKey off -> disable(key, off.reason());
       case OutcomeVerdict.CountFailure failure -> {
-        wholeKeyChanges.incrementAndGet();
         if (slot.entry.fail(policy.maxFailures())) {
           disable(key, failure.reason() + " (" + policy.maxFailures() + " failures in a row)");
         }
@@ -388,7 +383,6 @@ public final class QuotaKeyPool implements KeyPool {
       Map<ApiKey, KeyEntry> next = new LinkedHashMap<>();
       keys.forEach(key -> next.put(key, previous.getOrDefault(key, new KeyEntry(key))));
       entries = next;
-      wholeKeyChanges.incrementAndGet();
       long now = clock.millis();
       List<ModelLane> all = allLanes();
       for (ApiKey gone : previous.keySet()) {
@@ -507,7 +501,6 @@ public final class QuotaKeyPool implements KeyPool {
       return;
     }
     entry.enable();
-    wholeKeyChanges.incrementAndGet();
     long now = clock.millis();
     for (ModelLane lane : allLanes()) {
       Slot slot = lane.slot(key);
@@ -544,7 +537,6 @@ public final class QuotaKeyPool implements KeyPool {
     switch (verdict) {
       case OutcomeVerdict.Clear c -> {
         entry.enable();
-        wholeKeyChanges.incrementAndGet();
         if (slot != null) {
           slot.cell.clearAllBlocks();
           lane.wake(slot, now);
@@ -553,7 +545,6 @@ public final class QuotaKeyPool implements KeyPool {
       }
       case OutcomeVerdict.DisableKey off -> disable(key, off.reason());
       case OutcomeVerdict.CountFailure failure -> {
-        wholeKeyChanges.incrementAndGet();
         if (entry.fail(policy.maxFailures())) {
           disable(key, failure.reason() + " (" + policy.maxFailures() + " failures in a row)");
         }
@@ -583,13 +574,25 @@ public final class QuotaKeyPool implements KeyPool {
    * Every key with its whole-key state and its state per model, in the order the keys were
    * added, for the admin's key list. O(keys x models): for admin requests only, never the data plane.
    */
-  /** Grows with every change of a key's whole-key state (see {@link #keyDetails()}). */
-  public long wholeKeyChanges() {
-    return wholeKeyChanges.get();
+  public List<KeyDetail> keyDetails() {
+    Collection<KeyEntry> keys = entries.values();
+    return QuotaSnapshots.details(keys, QuotaSnapshots.modelRows(keys, lanes.values(), clock.millis()));
   }
 
-  public List<KeyDetail> keyDetails() {
-    return QuotaSnapshots.details(entries.values(), lanes.values(), clock.millis());
+  /**
+   * Each key's state per model (the expensive part of {@link #keyDetails()}: O(keys x models)
+   * cell reads), for views that refresh it less often than the whole-key state.
+   */
+  public Map<ApiKey, List<KeyModelRow>> modelRows() {
+    return QuotaSnapshots.modelRows(entries.values(), lanes.values(), clock.millis());
+  }
+
+  /**
+   * Every key's whole-key state now (cheap: no cell is read), with per-model rows taken from
+   * {@code modelRows} (from {@link #modelRows()}, possibly older; a key not in it shows none).
+   */
+  public List<KeyDetail> keyDetails(Map<ApiKey, List<KeyModelRow>> modelRows) {
+    return QuotaSnapshots.details(entries.values(), modelRows);
   }
 
   /** Gives a key back one model after a re-check showed its tier has quota for it now. */
@@ -608,7 +611,6 @@ public final class QuotaKeyPool implements KeyPool {
     KeyEntry entry = entries.get(key);
     if (entry != null) {
       entry.disable(reason);
-      wholeKeyChanges.incrementAndGet();
       LOG.warn("Key {} disabled: {}", key, reason);
     }
   }

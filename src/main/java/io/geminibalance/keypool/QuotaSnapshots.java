@@ -9,7 +9,9 @@ import io.geminibalance.keypool.RateLimits.Limit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Builds the read-only views of the pool; O(keys x models), for admin and health only. */
 final class QuotaSnapshots {
@@ -29,9 +31,11 @@ final class QuotaSnapshots {
     return new QuotaSnapshot(nowMillis, totals, rows, sharedTotals);
   }
 
-  static List<KeyDetail> details(Collection<KeyEntry> entries, Collection<ModelLane> lanes, long nowMillis) {
+  /** Every key's rows, one per model with quota state, keyed by the key. O(keys x models). */
+  static Map<ApiKey, List<KeyModelRow>> modelRows(Collection<KeyEntry> entries, Collection<ModelLane> lanes,
+      long nowMillis) {
     List<ModelLane> sorted = lanes.stream().sorted(Comparator.comparing(l -> l.model)).toList();
-    List<KeyDetail> details = new ArrayList<>(entries.size());
+    Map<ApiKey, List<KeyModelRow>> rows = new HashMap<>(entries.size() * 2);
     for (KeyEntry entry : entries) {
       List<KeyModelRow> models = new ArrayList<>(sorted.size());
       for (ModelLane lane : sorted) {
@@ -40,9 +44,19 @@ final class QuotaSnapshots {
           models.add(row(lane.model, slot, nowMillis));
         }
       }
+      rows.put(entry.key, List.copyOf(models));
+    }
+    return rows;
+  }
+
+  /** Every key's whole-key state now, with the model rows given (none for a key without). */
+  static List<KeyDetail> details(Collection<KeyEntry> entries, Map<ApiKey, List<KeyModelRow>> modelRows) {
+    List<KeyDetail> details = new ArrayList<>(entries.size());
+    for (KeyEntry entry : entries) {
       KeyEntry.KeyProblem problem = entry.lastProblem();
       details.add(new KeyDetail(entry.key, entry.disabled(), entry.disabledReason(), entry.failures(),
-          problem == null ? null : problem.reason(), problem == null ? 0 : problem.atMillis(), models));
+          problem == null ? null : problem.reason(), problem == null ? 0 : problem.atMillis(),
+          modelRows.getOrDefault(entry.key, List.of())));
     }
     return details;
   }
