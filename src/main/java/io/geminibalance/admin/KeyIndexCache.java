@@ -4,7 +4,7 @@ import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.keypool.KeyDetail;
 import io.geminibalance.keypool.QuotaKeyPool;
 import io.geminibalance.keypool.QuotaSnapshot.KeyModelRow;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,8 +13,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The pool's keys as {@code GET /api/keys} filters and sorts them ({@link KeyListing#index}).
- * Each key's whole-key state (disabled, failures, last error) is read fresh for every request: that
- * is one pass over the keys. Its state per model costs O(keys x models) cell reads (300,000 at
+ * Each key's whole-key state (disabled, failures, last error) is read again whenever a key was
+ * disabled, restored, added, removed or counted a failure (one pass over the keys), so those
+ * always show at once; a key's last error otherwise follows with the per-model state. Its state per model costs O(keys x models) cell reads (300,000 at
  * 100,000 keys and three models, seconds on a busy machine), so it is rebuilt at most every
  * {@value #MODEL_MAX_AGE_MILLIS} ms, in the background while requests keep using the previous
  * build: what traffic changes per model (a cooldown, a day count) shows a few seconds late. A
@@ -26,17 +27,25 @@ final class KeyIndexCache {
   private final QuotaKeyPool pool;
   private final LongSupplier clock;
   /** Keys lower-cased for search, kept across builds: keys never change. Guarded by this. */
-  private Map<ApiKey, String> lowerCase = new HashMap<>();
+  private Map<ApiKey, String> lowerCase = new ConcurrentHashMap<>();
   private volatile Map<ApiKey, List<KeyModelRow>> modelRows;
   private volatile long builtAtMillis;
   private boolean rebuilding;
+  /** The last index, and what it was built from. Guarded by this. */
+  private KeyListing.Index index;
+  private Map<ApiKey, List<KeyModelRow>> indexRows;
+  private long indexChange;
 
   KeyIndexCache(QuotaKeyPool pool, LongSupplier clock) {
     this.pool = pool;
     this.clock = clock;
   }
 
-  /** The index now; {@code background} runs a rebuild of the per-model state when due. */
+  /**
+   * The index now; {@code background} runs a rebuild of the per-model state when due. The index
+   * itself is reused while neither the per-model state nor any key's whole-key state changed
+   * ({@link QuotaKeyPool#wholeKeyChanges}).
+   */
   KeyListing.Index get(Executor background) {
     Map<ApiKey, List<KeyModelRow>> rows = modelRows;
     if (rows == null) {
@@ -44,8 +53,20 @@ final class KeyIndexCache {
     } else if (clock.getAsLong() - builtAtMillis >= MODEL_MAX_AGE_MILLIS && startRebuild()) {
       background.execute(this::rebuild);
     }
+    long change = pool.wholeKeyChanges();
+    synchronized (this) {
+      if (index != null && indexRows == rows && indexChange == change) {
+        return index;
+      }
+    }
     List<KeyDetail> keys = pool.keyDetails(rows);
-    return KeyListing.index(keys, lowerCased(keys));
+    KeyListing.Index built = KeyListing.index(keys, lowerCased(keys));
+    synchronized (this) {
+      index = built;
+      indexRows = rows;
+      indexChange = change;
+    }
+    return built;
   }
 
   private synchronized boolean startRebuild() {
@@ -68,13 +89,13 @@ final class KeyIndexCache {
   }
 
   private synchronized Map<ApiKey, String> lowerCased(List<KeyDetail> keys) {
-    Map<ApiKey, String> next = new HashMap<>(keys.size() * 2);
-    for (KeyDetail key : keys) {
-      String lower = lowerCase.get(key.key());
-      next.put(key.key(), lower != null ? lower : key.key().secret().toLowerCase(Locale.ROOT));
+    if (lowerCase.size() > 2 * keys.size() + 1024) {
+      lowerCase = new ConcurrentHashMap<>(); // many keys removed: forget theirs
     }
-    lowerCase = next;
-    return next;
+    for (KeyDetail key : keys) {
+      lowerCase.computeIfAbsent(key.key(), k -> k.secret().toLowerCase(Locale.ROOT));
+    }
+    return lowerCase;
   }
 
   /** The next request rebuilds the per-model state before it answers. */

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -76,6 +77,11 @@ public final class QuotaKeyPool implements KeyPool {
   private final List<Predicate<String>> dropChecks = new CopyOnWriteArrayList<>();
   private volatile Map<ApiKey, KeyEntry> entries = Map.of();
   private final RateLimitedWarning capWarning;
+  /**
+   * Counts changes of keys' whole-key state (added, removed, disabled, restored, a failure
+   * counted), so that admin views built from {@link #keyDetails} can tell they are out of date.
+   */
+  private final AtomicLong wholeKeyChanges = new AtomicLong();
 
   /** A pool over in-memory quota state that keeps quota state for every model name it is asked for. */
   public QuotaKeyPool(Collection<ApiKey> keys, QuotaPolicy policy, InstantSource clock) {
@@ -339,6 +345,7 @@ public final class QuotaKeyPool implements KeyPool {
       }
       case OutcomeVerdict.DisableKey off -> disable(key, off.reason());
       case OutcomeVerdict.CountFailure failure -> {
+        wholeKeyChanges.incrementAndGet();
         if (slot.entry.fail(policy.maxFailures())) {
           disable(key, failure.reason() + " (" + policy.maxFailures() + " failures in a row)");
         }
@@ -383,6 +390,7 @@ public final class QuotaKeyPool implements KeyPool {
       Map<ApiKey, KeyEntry> next = new LinkedHashMap<>();
       keys.forEach(key -> next.put(key, previous.getOrDefault(key, new KeyEntry(key))));
       entries = next;
+      wholeKeyChanges.incrementAndGet();
       long now = clock.millis();
       List<ModelLane> all = allLanes();
       for (ApiKey gone : previous.keySet()) {
@@ -501,6 +509,7 @@ public final class QuotaKeyPool implements KeyPool {
       return;
     }
     entry.enable();
+    wholeKeyChanges.incrementAndGet();
     long now = clock.millis();
     for (ModelLane lane : allLanes()) {
       Slot slot = lane.slot(key);
@@ -537,6 +546,7 @@ public final class QuotaKeyPool implements KeyPool {
     switch (verdict) {
       case OutcomeVerdict.Clear c -> {
         entry.enable();
+        wholeKeyChanges.incrementAndGet();
         if (slot != null) {
           slot.cell.clearAllBlocks();
           lane.wake(slot, now);
@@ -545,6 +555,7 @@ public final class QuotaKeyPool implements KeyPool {
       }
       case OutcomeVerdict.DisableKey off -> disable(key, off.reason());
       case OutcomeVerdict.CountFailure failure -> {
+        wholeKeyChanges.incrementAndGet();
         if (entry.fail(policy.maxFailures())) {
           disable(key, failure.reason() + " (" + policy.maxFailures() + " failures in a row)");
         }
@@ -574,6 +585,11 @@ public final class QuotaKeyPool implements KeyPool {
    * Every key with its whole-key state and its state per model, in the order the keys were
    * added, for the admin's key list. O(keys x models): for admin requests only, never the data plane.
    */
+  /** Grows with every change of a key's whole-key state (see {@link #keyDetails}). */
+  public long wholeKeyChanges() {
+    return wholeKeyChanges.get();
+  }
+
   public List<KeyDetail> keyDetails() {
     Collection<KeyEntry> keys = entries.values();
     return QuotaSnapshots.details(keys, QuotaSnapshots.modelRows(keys, lanes.values(), clock.millis()));
@@ -611,6 +627,7 @@ public final class QuotaKeyPool implements KeyPool {
     KeyEntry entry = entries.get(key);
     if (entry != null) {
       entry.disable(reason);
+      wholeKeyChanges.incrementAndGet();
       LOG.warn("Key {} disabled: {}", key, reason);
     }
   }
