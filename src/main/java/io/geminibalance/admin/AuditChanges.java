@@ -135,7 +135,7 @@ final class AuditChanges {
       return List.of();
     }
     try {
-      return new ConfigValues(Map.of(name, value)).list(name, List.of());
+      return ConfigValues.listItems(name, value);
     } catch (ConfigException e) {
       return List.of(value);
     }

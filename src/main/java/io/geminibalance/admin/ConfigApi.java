@@ -63,7 +63,7 @@ public final class ConfigApi {
             AdminResponses.error(rc, 500,
                 "settings saved, but cannot read them back: " + Failures.cause(readErr).getMessage(), null);
           } else {
-            rc.json(render(effective));
+            rc.json(render(effective).put("restart_required", restartRequired(changes)));
           }
         });
       });
@@ -115,20 +115,53 @@ public final class ConfigApi {
     return changes;
   }
 
-  private static JsonObject render(EffectiveSettings effective) {
+  /**
+   * Every catalogued setting with its value in force and its declaration, the config page's tabs in
+   * display order, and the warnings of the merge (a saved value hiding the environment's).
+   */
+  static JsonObject render(EffectiveSettings effective) {
     JsonArray list = new JsonArray();
     for (SettingsCatalog.Definition def : SettingsCatalog.all()) {
       EffectiveSettings.Setting setting = effective.settings().get(def.name());
       String value = setting == null ? def.defaultValue() : setting.value();
-      list.add(new JsonObject()
+      JsonObject entry = new JsonObject()
           .put("name", def.name())
           .put("value", def.secret() ? maskSecret(def, value) : value)
           .put("source", setting == null ? "DEFAULT" : setting.source().name())
           .put("secret", def.secret())
           .put("editable", def.editable())
-          .put("description", def.description()));
+          .put("restart", def.restart())
+          .put("type", def.type().id())
+          .put("default", def.secret() ? maskSecret(def, def.defaultValue()) : def.defaultValue())
+          .put("group", def.group().id())
+          .put("description", def.description())
+          .put("description_zh", def.descriptionZh());
+      if (def.range() != null) {
+        entry.put("min", number(def, def.range().min())).put("max", number(def, def.range().max()));
+      }
+      if (!def.allowed().isEmpty()) {
+        entry.put("allowed", new JsonArray(def.allowed()));
+      }
+      list.add(entry);
     }
-    return new JsonObject().put("settings", list).put("warnings", new JsonArray(effective.warnings()));
+    JsonArray groups = new JsonArray();
+    for (SettingsCatalog.Group group : SettingsCatalog.Group.values()) {
+      groups.add(new JsonObject().put("id", group.id()).put("en", group.en()).put("zh", group.zh()));
+    }
+    return new JsonObject().put("settings", list).put("groups", groups)
+        .put("warnings", new JsonArray(effective.warnings()));
+  }
+
+  /** The saved settings that are read at start only: saved now, in force after the next restart. */
+  private static JsonArray restartRequired(Map<String, String> changes) {
+    JsonArray names = new JsonArray();
+    changes.keySet().stream().filter(name -> SettingsCatalog.find(name).map(SettingsCatalog.Definition::restart)
+        .orElse(false)).forEach(names::add);
+    return names;
+  }
+
+  private static Number number(SettingsCatalog.Definition def, double value) {
+    return def.type() == SettingsCatalog.Type.INT ? (Number) (long) value : (Number) value;
   }
 
   /**
@@ -145,7 +178,7 @@ public final class ConfigApi {
 
   /** Lists of secrets keep their shape so the admin can count them; each item is masked. */
   static String maskSecret(String value) {
-    if (value == null || value.isEmpty()) {
+    if (value == null || value.isEmpty() || value.strip().equals("[]") || value.strip().equals("{}")) {
       return value;
     }
     if (value.strip().startsWith("[") || value.contains(",")) {

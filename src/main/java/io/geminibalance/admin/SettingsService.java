@@ -1,14 +1,13 @@
 package io.geminibalance.admin;
 
 import io.geminibalance.config.ConfigException;
+import io.geminibalance.config.ConfigValues;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.config.SettingsCatalog;
 import io.geminibalance.storage.ApiKeyStore;
 import io.geminibalance.storage.EffectiveSettings;
 import io.geminibalance.storage.AuditEntry;
 import io.geminibalance.storage.SettingsStore;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.geminibalance.storage.SettingValues;
 import io.vertx.core.json.JsonArray;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -242,7 +241,7 @@ public final class SettingsService {
     if (value == null || value.isBlank()) {
       return List.of();
     }
-    Set<String> envKeys = new HashSet<>(new SettingValues(new ObjectMapper()).list(value));
+    Set<String> envKeys = new HashSet<>(ConfigValues.listItems("API_KEYS", value));
     return secrets.stream().filter(envKeys::contains).toList();
   }
 
@@ -252,7 +251,7 @@ public final class SettingsService {
       if (value == null || value.isBlank()) {
         return CompletableFuture.completedFuture(null);
       }
-      List<String> savedKeys = new SettingValues(new ObjectMapper()).list(value);
+      List<String> savedKeys = ConfigValues.listItems("API_KEYS", value);
       if (savedKeys.stream().noneMatch(gone::contains)) {
         return CompletableFuture.completedFuture(null);
       }

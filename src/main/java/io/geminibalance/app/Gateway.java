@@ -190,7 +190,7 @@ public final class Gateway {
   }
 
   private static MediaFetcher.Settings mediaSettings(GatewayConfig config) {
-    return new MediaFetcher.Settings(15_000, config.values().bool("IMAGE_FETCH_ALLOW_PRIVATE", false));
+    return new MediaFetcher.Settings(15_000, config.values().bool("IMAGE_FETCH_ALLOW_PRIVATE"));
   }
 
   /**
@@ -199,7 +199,8 @@ public final class Gateway {
    */
   private Future<Deployment> deployServers(Routes.Dependencies deps) {
     GatewayConfig config = live.get();
-    int loops = config.values().integer("EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256);
+    int loops = config.values().optionalInteger("EVENT_LOOPS")
+        .orElse(Runtime.getRuntime().availableProcessors());
     HttpServerVerticle[] first = new HttpServerVerticle[1];
     ClientConnections connections = new ClientConnections(deps.clientLimits());
     return vertx.deployVerticle(() -> {

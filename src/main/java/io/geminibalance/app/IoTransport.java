@@ -2,6 +2,7 @@ package io.geminibalance.app;
 
 import io.geminibalance.config.ConfigException;
 import io.geminibalance.config.ConfigValues;
+import io.geminibalance.config.SettingsCatalog;
 import io.vertx.core.Vertx;
 import io.vertx.core.transport.Transport;
 import java.util.HashMap;
@@ -16,14 +17,13 @@ import java.util.Map;
  * transport production uses, not on Vert.x's NIO default (unit tests of single components still
  * make their own Vert.x).
  *
- * <p>io_uring is not offered, though Netty has it: side by side it served 15-28 % more short
- * requests per second than epoll, but holding 10,000 streams its completion queue overflowed
- * (time to response headers p99 over 10 s, against 1-1.5 s on epoll), and with a queue eight times
- * larger most streams stalled (bench/README.md).
+ * <p>io_uring is not offered, though Netty has it: it serves short requests faster than epoll,
+ * but holding the 10,000 streams the gateway is sized for its completion queue overflowed and
+ * streams stalled, even with a larger queue (bench/NOTES.md).
  */
 public final class IoTransport {
   public static final String SETTING = "IO_TRANSPORT";
-  private static final List<String> NAMES = List.of("auto", "epoll", "nio");
+  private static final List<String> NAMES = SettingsCatalog.definition(SETTING).allowed();
   private static final Map<String, Transport> TRANSPORTS = onClassPath();
 
   /** The transport in force and, when {@code auto} passed over epoll, why. */
@@ -41,7 +41,7 @@ public final class IoTransport {
   }
 
   public static Choice choose(Map<String, String> env) {
-    return choose(new ConfigValues(env).string(SETTING, "auto"), TRANSPORTS);
+    return choose(new ConfigValues(env).string(SETTING), TRANSPORTS);
   }
 
   /**

@@ -115,10 +115,9 @@ public final class Main {
 
   /**
    * Netty 4.2 defaults to its adaptive allocator, whose buffers cost noticeably more per write
-   * (every header byte goes through a wrapper) than the pooled one: under the benchmark the
-   * gateway used about 5-10 % less CPU per request with the pooled allocator, for about 4 MiB
-   * more peak RSS. Must run before any Netty class loads; {@code -Dio.netty.allocator.type}
-   * still wins.
+   * (every header byte goes through a wrapper) than the pooled one; the pooled one costs a few MiB
+   * of peak memory and saves more CPU per request than that is worth (bench/NOTES.md). Must run
+   * before any Netty class loads; {@code -Dio.netty.allocator.type} still wins.
    */
   private static void useNettyPooledAllocator() {
     if (System.getProperty("io.netty.allocator.type") == null) {
@@ -128,7 +127,7 @@ public final class Main {
 
   /**
    * Netty's leak detector (level SIMPLE unless set) samples buffer allocations on every request
-   * path; the profile put it at about 2 % of the event loops' Java time. It only reports leaks,
+   * path, a visible share of the event loops' time in profiles. It only reports leaks,
    * which the test suite (not started through here) still does; {@code -Dio.netty.leakDetection.level}
    * still wins, e.g. to hunt a leak in production.
    */

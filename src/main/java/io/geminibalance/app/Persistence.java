@@ -32,12 +32,9 @@ import org.slf4j.LoggerFactory;
 public final class Persistence implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Persistence.class);
   /**
-   * Settings a saved value may not change: they need a restart and are read from the environment.
-   * The catalogue's are those it declares not editable; these few are not in the catalogue (the
-   * admin API does not show them): where the database is, and the number of event loops.
+   * Settings a saved value may not change: they need a restart and are read from the environment
+   * (the catalogue declares them not editable).
    */
-  private static final Set<String> ENV_ONLY_OUTSIDE_CATALOGUE = Set.of("DATABASE_URL", "SQLITE_DATABASE",
-      "EVENT_LOOPS");
   static final Set<String> ENV_ONLY = envOnly();
 
   private final Storage storage;
@@ -72,9 +69,8 @@ public final class Persistence implements AutoCloseable {
   }
 
   private static Set<String> envOnly() {
-    Set<String> names = new java.util.HashSet<>(ENV_ONLY_OUTSIDE_CATALOGUE);
-    SettingsCatalog.all().stream().filter(def -> !def.editable()).forEach(def -> names.add(def.name()));
-    return Set.copyOf(names);
+    return SettingsCatalog.all().stream().filter(SettingsCatalog.Definition::envOnly)
+        .map(SettingsCatalog.Definition::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   /**
@@ -143,19 +139,19 @@ public final class Persistence implements AutoCloseable {
   /** The writers' queue bound: rows beyond it while the database is away are counted as dropped. */
   private static LogWriter.Options writerOptions(String name, GatewayConfig config) {
     LogWriter.Options d = LogWriter.Options.defaults(name);
-    int capacity = config.values().integer("LOG_QUEUE_SIZE", d.capacity(), 1, 10_000_000);
+    int capacity = config.values().integer("LOG_QUEUE_SIZE");
     // Retry a failed batch at least every 5 s, so logging resumes soon after the database returns.
     return new LogWriter.Options(name, capacity, Math.min(d.batchSize(), capacity), d.initialBackoff(),
         Duration.ofSeconds(5), d.closeTimeout());
   }
 
   private static boolean recordBodies(GatewayConfig config) {
-    return config.values().bool("ERROR_LOG_RECORD_REQUEST_BODY", false);
+    return config.values().bool("ERROR_LOG_RECORD_REQUEST_BODY");
   }
 
   /** Starts the daily log clean-up at 00:00 in TIMEZONE. */
   public void startRetention(Supplier<GatewayConfig> config) {
-    ZoneId zone = ZoneId.of(config.get().values().string("TIMEZONE", "Asia/Shanghai"));
+    ZoneId zone = config.get().values().zone("TIMEZONE");
     storage.newRetentionJob(() -> RetentionPolicy.fromSettings(config.get().values().raw())).start(zone);
   }
 

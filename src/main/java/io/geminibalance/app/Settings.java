@@ -2,6 +2,7 @@ package io.geminibalance.app;
 
 import io.geminibalance.config.ConfigException;
 import io.geminibalance.config.GatewayConfig;
+import io.geminibalance.config.SettingsCatalog;
 import io.geminibalance.keypool.LeaseQueue;
 import io.geminibalance.keypool.QuotaPolicy;
 import io.geminibalance.requestlog.SecretRedactor;
@@ -29,6 +30,8 @@ final class Settings {
     adminAuthFailuresPerMinute(config);
     clientLimits(config);
     io.geminibalance.server.EdgePolicy.from(config.values());
+    // Storage settings are checked where the database is opened: they matter only for its type.
+    config.values().checkTyped(def -> def.group() != SettingsCatalog.Group.STORAGE);
     ConfiguredSecrets.register(config, SecretRedactor.process());
     return config;
   }
@@ -56,11 +59,9 @@ final class Settings {
   /** Upstream connection pools (read at start; changing them needs a restart). */
   static UpstreamClient.Pool upstreamPool(GatewayConfig config) {
     return new UpstreamClient.Pool(
-        config.values().integer("UPSTREAM_MAX_CONNECTIONS", UpstreamClient.Pool.DEFAULT_HTTP1_MAX_CONNECTIONS,
-            1, 1_000_000),
-        config.values().integer("UPSTREAM_HTTP2_MAX_CONNECTIONS", UpstreamClient.Pool.DEFAULT_HTTP2_MAX_CONNECTIONS,
-            1, 100_000),
-        config.values().bool("UPSTREAM_H2C", false));
+        config.values().integer("UPSTREAM_MAX_CONNECTIONS"),
+        config.values().integer("UPSTREAM_HTTP2_MAX_CONNECTIONS"),
+        config.values().bool("UPSTREAM_H2C"));
   }
 
   static QuotaPolicy quotaPolicy(GatewayConfig config) {

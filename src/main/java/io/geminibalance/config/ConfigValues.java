@@ -3,16 +3,23 @@ package io.geminibalance.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.geminibalance.requestlog.SecretRedactor;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * Typed reads of raw settings, in gemini-balance's encodings: lists as JSON ({@code ["a","b"]})
  * or comma-separated, maps as JSON objects, booleans as true/false/1/0/yes/no/on/off.
+ *
+ * <p>The reads by name alone take the setting's default, range and allowed values from
+ * {@link SettingsCatalog}, and refuse a name it does not declare or a read of another type: a
+ * setting is declared once, and read as what it is. The reads with an explicit fallback are for
+ * this package's own tests of the encodings.
  */
 public final class ConfigValues {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,12 +39,12 @@ public final class ConfigValues {
     return value == null || value.isBlank() ? null : value.strip();
   }
 
-  public String string(String name, String fallback) {
+  String string(String name, String fallback) {
     String value = get(name);
     return value == null ? fallback : value;
   }
 
-  public int integer(String name, int fallback, int min, int max) {
+  int integer(String name, int fallback, int min, int max) {
     String value = get(name);
     if (value == null) {
       return fallback;
@@ -54,20 +61,107 @@ public final class ConfigValues {
     }
   }
 
-  /**
-   * A whole-number setting declared in {@link SettingsCatalog} with its range: its catalogue
-   * default when unset.
-   */
+  /** A whole-number setting: its catalogue default when unset, within its catalogue range. */
   public int integer(String name) {
-    SettingsCatalog.Definition definition = SettingsCatalog.definition(name);
-    SettingsCatalog.Range range = definition.range();
-    if (range == null) {
-      throw new IllegalArgumentException(name + " has no range in the settings catalogue");
+    SettingsCatalog.Definition def = typed(name, SettingsCatalog.Type.INT);
+    if (def.defaultValue().isEmpty()) {
+      throw new IllegalArgumentException(name + " has a computed default: read it with optionalInteger");
     }
-    return integer(name, definition.defaultInt(), range.min(), range.max());
+    return integer(name, def.defaultInt(), def.range().intMin(), def.range().intMax());
   }
 
-  public double decimal(String name, double fallback, double min, double max) {
+  /** A whole-number setting whose default is computed by the caller (EVENT_LOOPS: the CPU cores). */
+  public OptionalInt optionalInteger(String name) {
+    SettingsCatalog.Definition def = typed(name, SettingsCatalog.Type.INT);
+    return get(name) == null ? OptionalInt.empty()
+        : OptionalInt.of(integer(name, 0, def.range().intMin(), def.range().intMax()));
+  }
+
+  /** A decimal setting: its catalogue default when unset, within its catalogue range. */
+  public double decimal(String name) {
+    SettingsCatalog.Definition def = typed(name, SettingsCatalog.Type.DECIMAL);
+    return decimal(name, Double.parseDouble(def.defaultValue()), def.range().min(), def.range().max());
+  }
+
+  /** A true/false setting: its catalogue default when unset. */
+  public boolean bool(String name) {
+    SettingsCatalog.Definition def = typed(name, SettingsCatalog.Type.BOOL);
+    return bool(name, Boolean.parseBoolean(def.defaultValue()));
+  }
+
+  /**
+   * A text setting (a string, URL, secret or enum read as the caller spells it): its catalogue
+   * default when unset, or {@code null} when that is empty.
+   */
+  public String string(String name) {
+    SettingsCatalog.Definition def = typed(name, SettingsCatalog.Type.STRING, SettingsCatalog.Type.URL,
+        SettingsCatalog.Type.SECRET, SettingsCatalog.Type.ENUM);
+    return string(name, def.defaultValue().isEmpty() ? null : def.defaultValue());
+  }
+
+  /** An enum setting: one of its catalogue values (as the catalogue spells it), else the default. */
+  public String choice(String name) {
+    SettingsCatalog.Definition def = typed(name, SettingsCatalog.Type.ENUM);
+    String value = string(name, def.defaultValue());
+    for (String allowed : def.allowed()) {
+      if (allowed.equalsIgnoreCase(value)) {
+        return allowed;
+      }
+    }
+    throw new ConfigException(name, value, "one of " + String.join(", ", def.allowed()));
+  }
+
+  /** A time-zone setting, or {@code null} when unset and without a default. */
+  public ZoneId zone(String name) {
+    SettingsCatalog.Definition def = typed(name, SettingsCatalog.Type.ZONE);
+    String value = string(name, def.defaultValue().isEmpty() ? null : def.defaultValue());
+    if (value == null) {
+      return null;
+    }
+    try {
+      return ZoneId.of(value);
+    } catch (DateTimeException e) {
+      throw new ConfigException(name, value, "a time zone such as Asia/Shanghai");
+    }
+  }
+
+  /**
+   * Reads every catalogued setting of a type that says all about its values (numbers, booleans,
+   * lists, zones), so a bad one is refused even where it is read later or only at start (TIMEZONE,
+   * EVENT_LOOPS). Text, maps and enums with aliases are checked by the code that gives them meaning.
+   *
+   * @throws ConfigException naming the first bad setting
+   */
+  public void checkTyped(java.util.function.Predicate<SettingsCatalog.Definition> which) {
+    for (SettingsCatalog.Definition def : SettingsCatalog.all()) {
+      if (!which.test(def)) {
+        continue;
+      }
+      switch (def.type()) {
+        case INT -> optionalInteger(def.name());
+        case DECIMAL -> decimal(def.name());
+        case BOOL -> bool(def.name());
+        case LIST -> list(def.name());
+        case SECRET_LIST -> credentials(def.name());
+        case ZONE -> zone(def.name());
+        case STRING, SECRET, MAP, JSON_ARRAY, ENUM, URL -> { }
+      }
+    }
+  }
+
+  /** The catalogue's definition, which must be of one of these types. */
+  private static SettingsCatalog.Definition typed(String name, SettingsCatalog.Type... types) {
+    SettingsCatalog.Definition def = SettingsCatalog.definition(name);
+    for (SettingsCatalog.Type type : types) {
+      if (def.type() == type) {
+        return def;
+      }
+    }
+    throw new IllegalArgumentException(name + " is a " + def.type().id() + " setting, not read as "
+        + java.util.Arrays.toString(types));
+  }
+
+  double decimal(String name, double fallback, double min, double max) {
     String value = get(name);
     if (value == null) {
       return fallback;
@@ -83,7 +177,7 @@ public final class ConfigValues {
     }
   }
 
-  public boolean bool(String name, boolean fallback) {
+  boolean bool(String name, boolean fallback) {
     String value = get(name);
     if (value == null) {
       return fallback;
@@ -96,19 +190,28 @@ public final class ConfigValues {
   }
 
   /** A list from JSON ({@code ["a","b"]}) or comma-separated text; blanks dropped. */
-  public List<String> list(String name, List<String> fallback) {
+  List<String> list(String name, List<String> fallback) {
     String value = get(name);
     return value == null ? fallback : parseList(name, value);
   }
 
   /** A list setting declared in {@link SettingsCatalog}: its catalogue default when unset. */
   public List<String> list(String name) {
+    SettingsCatalog.Definition def = typed(name, SettingsCatalog.Type.LIST, SettingsCatalog.Type.SECRET_LIST);
     String value = get(name);
     if (value == null) {
-      String fallback = SettingsCatalog.definition(name).defaultValue();
+      String fallback = def.defaultValue();
       return fallback.isBlank() ? List.of() : parseList(name, fallback.strip());
     }
     return parseList(name, value);
+  }
+
+  /**
+   * Any text read as a list in either encoding, whatever the setting's type (the audit log shows
+   * which items a change added and removed).
+   */
+  public static List<String> listItems(String name, String value) {
+    return value.isBlank() ? List.of() : parseList(name, value.strip());
   }
 
   private static List<String> parseList(String name, String value) {
@@ -129,12 +232,12 @@ public final class ConfigValues {
    * Credentials (API keys, tokens) as a list: each must be printable ASCII without spaces, so it
    * travels in a header unchanged and cannot split one (a line break in a key would end the header
    * and start another). A space usually means two keys pasted without a comma. Each must also be
-   * at least {@link SecretRedactor#MIN_REGISTERED_LENGTH} characters long: the log redactor does not
+   * at least {@link SecretSettings#MIN_LENGTH} characters long: the log redactor does not
    * mask shorter secrets (it would mask ordinary words too), so a shorter one would show whole in a
    * message that quotes it (a token pasted into the wrong setting).
    */
   public List<String> credentials(String name) {
-    List<String> items = list(name, List.of());
+    List<String> items = list(name);
     for (int i = 0; i < items.size(); i++) {
       checkCredential(name, items.get(i), items.size() == 1 ? "" : " item " + (i + 1) + " of " + items.size());
     }
@@ -143,6 +246,7 @@ public final class ConfigValues {
 
   /** One credential, or {@code null} when unset; the same characters as {@link #credentials}. */
   public String credential(String name) {
+    typed(name, SettingsCatalog.Type.SECRET);
     String value = get(name);
     if (value != null) {
       checkCredential(name, value, "");
@@ -151,7 +255,7 @@ public final class ConfigValues {
   }
 
   private static void checkCredential(String name, String value, String which) {
-    String expected = "printable ASCII without spaces, at least " + SecretRedactor.MIN_REGISTERED_LENGTH
+    String expected = "printable ASCII without spaces, at least " + SecretSettings.MIN_LENGTH
         + " characters; separate several with commas";
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
@@ -162,10 +266,10 @@ public final class ConfigValues {
             + " at position " + (i + 1), expected);
       }
     }
-    if (value.length() < SecretRedactor.MIN_REGISTERED_LENGTH) {
+    if (value.length() < SecretSettings.MIN_LENGTH) {
       // Neither the value nor its length: a short secret is guessed all the easier.
       throw ConfigException.problem(name, (which.isEmpty() ? "the value" : which.strip()) + " is shorter than "
-          + SecretRedactor.MIN_REGISTERED_LENGTH + " characters, too short to be masked in log lines", expected);
+          + SecretSettings.MIN_LENGTH + " characters, too short to be masked in log lines", expected);
     }
   }
 
@@ -244,6 +348,7 @@ public final class ConfigValues {
 
   /** A JSON array, or {@code null} when unset. */
   public JsonNode jsonArray(String name) {
+    typed(name, SettingsCatalog.Type.JSON_ARRAY);
     String value = get(name);
     if (value == null) {
       return null;

@@ -29,10 +29,7 @@ public record GatewayConfig(
     String logLevel,
     ConfigValues values) {
 
-  public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
-  public static final List<String> DEFAULT_FILTERED_MODELS = List.of(
-      "gemini-1.0-pro-vision-latest", "gemini-pro-vision", "chat-bison-001", "text-bison-001",
-      "embedding-gecko-001");
+  public static final String DEFAULT_BASE_URL = SettingsCatalog.DEFAULT_BASE_URL;
 
   /**
    * Where the admin token comes from. Without AUTH_TOKEN it is the generated token kept (hashed)
@@ -51,19 +48,19 @@ public record GatewayConfig(
     String auth = v.credential("AUTH_TOKEN");
     AuthTokenSource source = auth == null ? AuthTokenSource.GENERATED : AuthTokenSource.AUTH_TOKEN;
     return new GatewayConfig(
-        v.string("HOST", "0.0.0.0"),
-        v.integer("PORT", 8000, 0, 65535),
+        v.string("HOST"),
+        v.integer("PORT"),
         dedupe(v.credentials("API_KEYS")),
         allowed,
         auth,
         source,
         baseUrl(v),
-        v.integer("MAX_FAILURES", 3, 1, 1000),
-        v.integer("MAX_RETRIES", 3, 0, 100),
-        Duration.ofSeconds(v.integer("TIME_OUT", 300, 1, 86400)),
-        v.decimal("CHECK_INTERVAL_HOURS", 1, 0, 24 * 365),
-        v.string("TEST_MODEL", "gemini-2.5-flash-lite"),
-        v.list("FILTERED_MODELS", DEFAULT_FILTERED_MODELS),
+        v.integer("MAX_FAILURES"),
+        v.integer("MAX_RETRIES"),
+        Duration.ofSeconds(v.integer("TIME_OUT")),
+        v.decimal("CHECK_INTERVAL_HOURS"),
+        v.string("TEST_MODEL"),
+        v.list("FILTERED_MODELS"),
         v.headers("CUSTOM_HEADERS"),
         logLevel(v),
         v);
@@ -94,7 +91,7 @@ public record GatewayConfig(
   }
 
   private static URI baseUrl(ConfigValues v) {
-    String value = v.string("BASE_URL", DEFAULT_BASE_URL);
+    String value = v.string("BASE_URL");
     String trimmed = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
     try {
       URI uri = URI.create(trimmed);
@@ -109,13 +106,14 @@ public record GatewayConfig(
   }
 
   private static String logLevel(ConfigValues v) {
-    String value = v.string("LOG_LEVEL", "INFO").toUpperCase(Locale.ROOT);
+    // The catalogue lists gemini-balance's names; Logback's spellings are accepted too.
+    String value = v.string("LOG_LEVEL").toUpperCase(Locale.ROOT);
     return switch (value) {
       case "DEBUG", "INFO", "ERROR", "TRACE" -> value;
       case "WARNING", "WARN" -> "WARN";
       case "CRITICAL", "FATAL" -> "ERROR";
       default -> throw new ConfigException("LOG_LEVEL", value,
-          "one of DEBUG, INFO, WARNING, ERROR, CRITICAL");
+          "one of " + String.join(", ", SettingsCatalog.definition("LOG_LEVEL").allowed()));
     };
   }
 

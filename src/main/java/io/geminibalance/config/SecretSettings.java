@@ -8,6 +8,12 @@ import java.util.Locale;
  * secret when its name says it holds one.
  */
 public final class SecretSettings {
+  /**
+   * The shortest credential the gateway accepts: the log redactor masks secrets from this length
+   * on (shorter ones would mask ordinary words too), so a shorter one could show whole in a log line.
+   */
+  public static final int MIN_LENGTH = 8;
+
   private SecretSettings() {}
 
   public static boolean isSecret(String name) {

@@ -2,156 +2,436 @@ package io.geminibalance.config;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * Every setting the gateway knows, with its default (in the text encoding the environment uses)
- * and whether it is a secret. The admin API lists and edits exactly these; secrets are masked on
- * the way out. The code that parses a setting reads its default (and, for whole numbers, its
- * range) from here, e.g. {@link ConfigValues#integer(String)}, so each is written once.
+ * Every setting the gateway reads, each declared once: its type, default (in the text encoding
+ * the environment uses), range or allowed values, whether it is secret, whether the admin UI may
+ * save it, whether a change needs a restart, the config page's tab it belongs to, and what it means
+ * in English and Chinese. The code reads typed values through {@link ConfigValues}, which takes
+ * defaults and ranges from here, so none is written twice; the admin API lists exactly these.
+ *
+ * <p>This package depends on no other package of the gateway: any module may read its settings
+ * from here without making the package graph cyclic.
  */
 public final class SettingsCatalog {
 
-  /**
-   * One setting. {@code editable} is false for settings that need a restart (database, port):
-   * those are read from the environment only, a saved value is ignored.
-   *
-   * @param range the whole numbers the setting accepts, or null when it is not a whole number
-   */
-  public record Definition(String name, String defaultValue, boolean secret, boolean editable,
-      String description, Range range) {
+  /** How a setting's text is read; the config page picks an input by it. */
+  public enum Type {
+    STRING, INT, DECIMAL, BOOL,
+    /** JSON list of strings or comma-separated values. */
+    LIST,
+    /** A list of credentials: each item masked on the way out. */
+    SECRET_LIST,
+    /** One secret string. */
+    SECRET,
+    /** A JSON object. */
+    MAP,
+    JSON_ARRAY,
+    /** One of {@link Definition#allowed()}, compared without regard to case. */
+    ENUM,
+    URL,
+    /** A time-zone id such as Asia/Shanghai. */
+    ZONE;
 
-    public Definition(String name, String defaultValue, boolean secret, boolean editable, String description) {
-      this(name, defaultValue, secret, editable, description, null);
+    /** The name the admin API uses. */
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** The tabs of the config page, in display order. */
+  public enum Group {
+    KEYS("Keys & access", "密钥与访问"),
+    UPSTREAM("Upstream", "上游"),
+    MODELS("Models", "模型"),
+    QUOTAS("Quotas & scheduling", "配额与调度"),
+    FEATURES("Translation & features", "翻译与功能"),
+    IMAGES("Images", "图片"),
+    LOGS("Logs & retention", "日志与保留"),
+    SECURITY("Security & edge", "安全与边缘"),
+    SERVER("Server", "服务器"),
+    STORAGE("Storage", "存储");
+
+    private final String en;
+    private final String zh;
+
+    Group(String en, String zh) {
+      this.en = en;
+      this.zh = zh;
     }
 
-    /** This setting as a whole number from {@code min} to {@code max}. */
-    Definition within(int min, int max) {
-      return new Definition(name, defaultValue, secret, editable, description, new Range(min, max));
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public String en() {
+      return en;
+    }
+
+    public String zh() {
+      return zh;
+    }
+  }
+
+  /**
+   * One setting.
+   *
+   * @param defaultValue the default in the environment's text encoding; empty when unset means
+   *     something computed ({@code defaultLabel} says what: CPU cores, the JVM's zone, generated)
+   * @param editable the admin UI may save it; false for settings read from the environment only
+   *     (where the database is, the port, the encryption key): a saved value is ignored
+   * @param restart a change applies only after a restart (always so for the environment-only ones)
+   * @param range the numbers an INT or DECIMAL setting accepts, both ends included; null otherwise
+   * @param allowed the values of an ENUM setting (the first spelling of each); empty otherwise
+   * @param defaultLabel how the README shows a computed default, or null when the default is shown
+   */
+  public record Definition(String name, Type type, Group group, String defaultValue, boolean secret,
+      boolean editable, boolean restart, Range range, List<String> allowed, String description,
+      String descriptionZh, String defaultLabel) {
+
+    public Definition {
+      allowed = List.copyOf(allowed);
+      if ((type == Type.INT || type == Type.DECIMAL) != (range != null)) {
+        throw new IllegalArgumentException(name + ": a range goes with INT and DECIMAL settings only");
+      }
+      if ((type == Type.ENUM) == allowed.isEmpty()) {
+        throw new IllegalArgumentException(name + ": allowed values go with ENUM settings only");
+      }
     }
 
     /** The default of a whole-number setting. */
     public int defaultInt() {
       return Integer.parseInt(defaultValue);
     }
+
+    /** The environment alone sets it (the admin UI shows it, read-only). */
+    public boolean envOnly() {
+      return !editable;
+    }
   }
 
-  /** The whole numbers a setting accepts, both ends included. */
-  public record Range(int min, int max) {}
+  /** The numbers a setting accepts, both ends included. */
+  public record Range(double min, double max) {
+    public int intMin() {
+      return (int) min;
+    }
 
-  private static final List<Definition> ALL = List.of(
-      d("API_KEYS", "[]", true, "Gemini API keys of the pool"),
-      d("ALLOWED_TOKENS", "[]", true, "Tokens clients may use"),
-      d("AUTH_TOKEN", "", true, "Admin token"),
-      d("ADMIN_AUTH_FAILURES_PER_MINUTE", "10", false,
-          "Failed admin authentications per client address and minute before 429").within(1, 1_000_000),
-      d("BASE_URL", GatewayConfig.DEFAULT_BASE_URL, false, "Upstream base URL"),
-      d("MAX_FAILURES", "3", false, "Failures with an unknown key reason before a key is disabled"),
-      d("MAX_RETRIES", "3", false, "Retries on other keys"),
-      d("TIME_OUT", "300", false, "Upstream idle timeout, seconds"),
-      d("CHECK_INTERVAL_HOURS", "1", false, "Re-check period for disabled keys (0 = off)"),
-      d("TEST_MODEL", "gemini-2.5-flash-lite", false, "Model used to re-check keys"),
-      d("KEY_VERIFY_CONCURRENCY", "5", false,
-          "Keys verified at once by a verification from the key page or API").within(1, 50),
-      d("FILTERED_MODELS", String.join(",", GatewayConfig.DEFAULT_FILTERED_MODELS), false,
-          "Models hidden from model lists"),
-      d("CUSTOM_HEADERS", "{}", true, "Extra upstream headers (JSON object)"),
-      d("LOG_LEVEL", "INFO", false, "DEBUG, INFO, WARNING, ERROR, CRITICAL"),
-      d("SEARCH_MODELS", "[\"gemini-2.5-flash\",\"gemini-2.5-pro\"]", false, "Models offered as <model>-search"),
-      d("IMAGE_MODELS", "[\"gemini-2.0-flash-exp\",\"gemini-2.5-flash-image-preview\"]", false,
-          "Models offered as <model>-image"),
-      d("THINKING_MODELS", "[\"gemini-2.5-flash\",\"gemini-2.5-pro\"]", false, "Models offered as <model>-non-thinking"),
-      d("THINKING_BUDGET_MAP", "{}", false, "Thinking budget per model (JSON object)"),
-      d("SHOW_THINKING_PROCESS", "true", false, "Return thoughts as reasoning_content"),
-      d("SAFETY_SETTINGS", "", false, "Safety settings for OpenAI requests (JSON list; [] = none)"),
-      d("TOOLS_CODE_EXECUTION_ENABLED", "false", false, "Add the code execution tool"),
-      d("URL_CONTEXT_ENABLED", "false", false, "Add the URL context tool"),
-      d("URL_CONTEXT_MODELS", "[\"gemini-2.5-pro\",\"gemini-2.5-flash\",\"gemini-2.5-flash-lite\",\"gemini-2.0-flash\","
-          + "\"gemini-2.0-flash-live-001\"]", false, "Models that get URL context"),
-      d("SHOW_SEARCH_LINK", "true", false, "Append search sources to -search answers"),
-      d("DEFAULT_RPM", "5", false, "Requests per minute per key and model (0 = unlimited)"),
-      d("DEFAULT_RPD", "100", false, "Requests per day per key and model (0 = unlimited)"),
-      d("MODEL_RATE_LIMITS", "{}", false, "{\"model\": [rpm, rpd]}"),
-      d("KEY_RATE_LIMITS", "{}", false, "{\"<last 8 chars of key>\": [rpm, rpd]}"),
-      d("QUEUE_TIMEOUT_SECONDS", "10", false, "Longest wait for a free key (0 = answer 429 at once)"),
-      d("MAX_MODELS", "256", false, "Models with quota state of their own (others: round robin)").within(1, 100_000),
-      d("ERROR_LOG_RECORD_REQUEST_BODY", "false", false, "Store request bodies in error logs"),
-      d("ERROR_LOG_REQUEST_BODY_MAX_KB", "16", false, "Request body kept per error log row, KiB (the rest is cut)")
-          .within(1, 65_536),
-      d("ERROR_LOG_QUEUE_MB", "16", false,
-          "MiB of bodies and messages error log rows waiting for the database may hold (beyond: rows without body)")
-          .within(1, 4096),
-      d("AUTO_DELETE_ERROR_LOGS_ENABLED", "true", false, "Delete old error logs daily"),
-      d("AUTO_DELETE_ERROR_LOGS_DAYS", "7", false, "Error log retention, days"),
-      d("AUTO_DELETE_REQUEST_LOGS_ENABLED", "false", false, "Delete old request logs daily"),
-      d("AUTO_DELETE_REQUEST_LOGS_DAYS", "30", false, "Request log retention, days"),
-      d("TIMEZONE", "Asia/Shanghai", false, "Time zone of the daily jobs"),
-      d("IMAGE_FETCH_ALLOW_PRIVATE", "false", false, "Let image URLs point at private addresses"),
-      d("MAX_IMAGE_DOWNLOADS", "10", false, "Image URLs the gateway downloads for one OpenAI request (0 = none)")
-          .within(0, 1000),
-      d("MAX_IMAGE_DOWNLOAD_MB", "20", false, "MiB of images downloaded for one OpenAI request in all").within(1, 1024),
-      d("GATEWAY_IMAGE_DOWNLOADS", "16", false, "Image downloads in progress at once, all requests together")
-          .within(1, 100_000),
-      d("GATEWAY_IMAGE_DOWNLOAD_MB", "64", false,
-          "MiB of downloaded images held at once, all requests together (>= MAX_IMAGE_DOWNLOAD_MB)")
-          .within(1, 1024 * 1024),
-      d("MAX_REQUEST_BODY_MB", "64", false, "Largest request body read whole, MiB (413 beyond)").within(1, 2047),
-      d("TRUSTED_PROXIES", "[]", false,
-          "Reverse proxies (IPs/CIDRs) whose X-Forwarded-For/-Proto/-Host are believed"),
-      d("CORS_ALLOWED_ORIGINS", "*", false,
-          "Origins browsers may call the data plane from (* = any, [] = none; never with credentials)"),
-      fixed("PORT", "8000", "Listen port (restart to change)"),
-      fixed("HOST", "0.0.0.0", "Listen address (restart to change)"),
-      fixed("DATABASE_TYPE", "sqlite", "sqlite, mysql or postgres (restart to change)"),
-      new Definition("ENCRYPTION_KEY", "", true, false,
-          "Base64 of 32 random bytes: store API keys and secret settings encrypted (restart to change)"),
-      new Definition("ENCRYPTION_KEY_PREVIOUS", "", true, false,
-          "The key the database is encrypted with, while changing or removing ENCRYPTION_KEY (one start)"),
-      fixed("UPSTREAM_MAX_CONNECTIONS", "10000",
-          "HTTP/1.1 connections to the upstream per event loop (restart to change)"),
-      fixed("UPSTREAM_HTTP2_MAX_CONNECTIONS", "128",
-          "HTTP/2 connections to the upstream per event loop, each carrying many streams (restart to change)"),
-      fixed("IO_TRANSPORT", "auto",
-          "Socket I/O: auto (epoll, else NIO), epoll or nio (restart to change)"),
-      fixed("UPSTREAM_H2C", "false",
-          "Cleartext HTTP/2 with prior knowledge to an http:// BASE_URL (restart to change)"),
-      fixed("CLIENT_HEADER_TIMEOUT_SECONDS", "20",
-          "Longest time for a client to send a request head, seconds (0 = off; restart to change)").within(0, 86_400),
-      fixed("CLIENT_IDLE_TIMEOUT_SECONDS", "75",
-          "Idle keep-alive client connections close after this, seconds (0 = off; restart to change)")
-          .within(0, 86_400),
-      fixed("CLIENT_BODY_TIMEOUT_SECONDS", "30",
-          "Longest pause between request body bytes, seconds; 408 beyond (0 = off; restart to change)")
-          .within(0, 86_400),
+    public int intMax() {
+      return (int) max;
+    }
+  }
+
+  private static final String URL_CONTEXT_MODELS = "[\"gemini-2.5-pro\",\"gemini-2.5-flash\","
+      + "\"gemini-2.5-flash-lite\",\"gemini-2.0-flash\",\"gemini-2.0-flash-live-001\"]";
+  public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
+  public static final List<String> DEFAULT_FILTERED_MODELS = List.of(
+      "gemini-1.0-pro-vision-latest", "gemini-pro-vision", "chat-bison-001", "text-bison-001",
+      "embedding-gecko-001");
+
+  private static final List<Definition> ALL = Stream.of(
+      // Keys & access
+      s("API_KEYS", Type.SECRET_LIST, Group.KEYS, "[]")
+          .en("Gemini API keys of the pool").zh("密钥池中的 Gemini API 密钥"),
+      s("ALLOWED_TOKENS", Type.SECRET_LIST, Group.KEYS, "[]")
+          .en("Tokens clients may use").zh("客户端可使用的访问令牌"),
+      s("AUTH_TOKEN", Type.SECRET, Group.KEYS, "").label("generated")
+          .en("Admin token (unset: one is generated at the first start and kept hashed)")
+          .zh("管理员令牌（未设置时首次启动自动生成，仅保存其哈希）"),
+      s("ADMIN_AUTH_FAILURES_PER_MINUTE", Type.INT, Group.KEYS, "10").range(1, 1_000_000)
+          .en("Failed admin authentications per client address and minute before 429")
+          .zh("每个客户端地址每分钟允许的管理员认证失败次数，超过后返回 429"),
+      s("MAX_FAILURES", Type.INT, Group.KEYS, "3").range(1, 1000)
+          .en("Failures with an unknown key reason before a key is disabled")
+          .zh("原因不明的密钥错误达到此次数后停用该密钥"),
+      s("CHECK_INTERVAL_HOURS", Type.DECIMAL, Group.KEYS, "1").range(0, 24 * 365)
+          .en("Re-check period for disabled keys, hours (0 = off)")
+          .zh("重新检测已停用密钥的间隔（小时，0 = 关闭）"),
+      s("TEST_MODEL", Type.STRING, Group.KEYS, "gemini-2.5-flash-lite")
+          .en("Model used to re-check keys").zh("检测密钥时使用的模型"),
+      s("KEY_VERIFY_CONCURRENCY", Type.INT, Group.KEYS, "5").range(1, 50)
+          .en("Keys verified at once by a verification job from the keys page or the API")
+          .zh("在密钥页面或通过 API 发起验证时同时验证的密钥数"),
+      // Upstream
+      s("BASE_URL", Type.URL, Group.UPSTREAM, DEFAULT_BASE_URL)
+          .en("Upstream base URL").zh("上游 API 基础地址"),
+      s("MAX_RETRIES", Type.INT, Group.UPSTREAM, "3").range(0, 100)
+          .en("Retries on other keys after a failed attempt").zh("一次尝试失败后换用其他密钥重试的次数"),
+      s("TIME_OUT", Type.INT, Group.UPSTREAM, "300").range(1, 86_400)
+          .en("Upstream idle timeout, seconds").zh("上游空闲超时（秒）"),
+      s("CUSTOM_HEADERS", Type.MAP, Group.UPSTREAM, "{}").secret()
+          .en("Extra upstream headers (JSON object; values are secret)")
+          .zh("附加到上游请求的请求头（JSON 对象，值视为机密）"),
+      s("UPSTREAM_MAX_CONNECTIONS", Type.INT, Group.UPSTREAM, "10000").range(1, 1_000_000).envOnly()
+          .en("HTTP/1.1 connections to the upstream per event loop")
+          .zh("每个事件循环到上游的 HTTP/1.1 连接数上限"),
+      s("UPSTREAM_HTTP2_MAX_CONNECTIONS", Type.INT, Group.UPSTREAM, "128").range(1, 100_000).envOnly()
+          .en("HTTP/2 connections to the upstream per event loop, each carrying many streams")
+          .zh("每个事件循环到上游的 HTTP/2 连接数上限（每条连接承载多个流）"),
+      s("UPSTREAM_H2C", Type.BOOL, Group.UPSTREAM, "false").envOnly()
+          .en("Cleartext HTTP/2 with prior knowledge to an http:// BASE_URL")
+          .zh("对 http:// 的 BASE_URL 使用明文 HTTP/2（prior knowledge）"),
+      // Models
+      s("FILTERED_MODELS", Type.LIST, Group.MODELS, String.join(",", DEFAULT_FILTERED_MODELS))
+          .label("five legacy models")
+          .en("Models hidden from model lists").zh("从模型列表中隐藏的模型"),
+      s("SEARCH_MODELS", Type.LIST, Group.MODELS, "[\"gemini-2.5-flash\",\"gemini-2.5-pro\"]")
+          .en("Models offered as <model>-search").zh("以 <模型>-search 形式提供的模型"),
+      s("IMAGE_MODELS", Type.LIST, Group.MODELS, "[\"gemini-2.0-flash-exp\",\"gemini-2.5-flash-image-preview\"]")
+          .en("Models offered as <model>-image").zh("以 <模型>-image 形式提供的模型"),
+      s("THINKING_MODELS", Type.LIST, Group.MODELS, "[\"gemini-2.5-flash\",\"gemini-2.5-pro\"]")
+          .en("Models offered as <model>-non-thinking").zh("以 <模型>-non-thinking 形式提供的模型"),
+      s("THINKING_BUDGET_MAP", Type.MAP, Group.MODELS, "{}")
+          .en("Thinking budget per model (JSON object of model to -1..32768)")
+          .zh("每个模型的思考预算（JSON 对象：模型 -> -1..32768）"),
+      s("URL_CONTEXT_MODELS", Type.LIST, Group.MODELS, URL_CONTEXT_MODELS).label("2.x models")
+          .en("Models that get the URL context tool").zh("启用 URL 上下文工具的模型"),
+      // Quotas & scheduling
+      s("DEFAULT_RPM", Type.INT, Group.QUOTAS, "5").range(0, 1_000_000_000)
+          .en("Requests per minute per key and model (0 = unlimited)")
+          .zh("每个密钥每个模型每分钟的请求数（0 = 不限）"),
+      s("DEFAULT_RPD", Type.INT, Group.QUOTAS, "100").range(0, 1_000_000_000)
+          .en("Requests per day per key and model (0 = unlimited)")
+          .zh("每个密钥每个模型每天的请求数（0 = 不限）"),
+      s("MODEL_RATE_LIMITS", Type.MAP, Group.QUOTAS, "{}")
+          .en("[rpm, rpd] per model, e.g. {\"gemini-2.5-pro\": [2, 50]}")
+          .zh("按模型设置 [每分钟, 每天] 请求数，如 {\"gemini-2.5-pro\": [2, 50]}"),
+      s("KEY_RATE_LIMITS", Type.MAP, Group.QUOTAS, "{}")
+          .en("[rpm, rpd] per key, by the key's last 8 characters")
+          .zh("按密钥（末 8 位）设置 [每分钟, 每天] 请求数"),
+      s("QUEUE_TIMEOUT_SECONDS", Type.INT, Group.QUOTAS, "10").range(0, 86_400)
+          .en("Longest wait for a free key, seconds (0 = answer 429 at once)")
+          .zh("等待空闲密钥的最长时间（秒，0 = 立即返回 429）"),
+      s("MAX_MODELS", Type.INT, Group.QUOTAS, "256").range(1, 100_000)
+          .en("Models with quota state of their own (others: round robin)")
+          .zh("单独记录配额状态的模型数上限（其余轮询）"),
+      // Translation & features
+      s("SHOW_THINKING_PROCESS", Type.BOOL, Group.FEATURES, "true")
+          .en("Return thoughts as reasoning_content").zh("以 reasoning_content 返回思考过程"),
+      s("SAFETY_SETTINGS", Type.JSON_ARRAY, Group.FEATURES, "").label("all categories off")
+          .en("Safety settings for OpenAI requests (JSON list; [] = none; unset = all categories off)")
+          .zh("OpenAI 请求的安全设置（JSON 列表；[] = 不设置；未设置 = 全部类别关闭）"),
+      s("TOOLS_CODE_EXECUTION_ENABLED", Type.BOOL, Group.FEATURES, "false")
+          .en("Add the code execution tool").zh("添加代码执行工具"),
+      s("URL_CONTEXT_ENABLED", Type.BOOL, Group.FEATURES, "false")
+          .en("Add the URL context tool").zh("添加 URL 上下文工具"),
+      s("SHOW_SEARCH_LINK", Type.BOOL, Group.FEATURES, "true")
+          .en("Append search sources to -search answers").zh("在 -search 回答末尾附上搜索来源"),
+      // Images
+      s("IMAGE_FETCH_ALLOW_PRIVATE", Type.BOOL, Group.IMAGES, "false").restart()
+          .en("Let image URLs point at private addresses").zh("允许图片 URL 指向内网地址"),
+      s("MAX_IMAGE_DOWNLOADS", Type.INT, Group.IMAGES, "10").range(0, 1000)
+          .en("Image URLs the gateway downloads for one OpenAI request (0 = none)")
+          .zh("单个 OpenAI 请求最多下载的图片 URL 数（0 = 不下载）"),
+      s("MAX_IMAGE_DOWNLOAD_MB", Type.INT, Group.IMAGES, "20").range(1, 1024)
+          .en("MiB of images downloaded for one OpenAI request in all")
+          .zh("单个 OpenAI 请求下载图片的总大小上限（MiB）"),
+      s("GATEWAY_IMAGE_DOWNLOADS", Type.INT, Group.IMAGES, "16").range(1, 100_000)
+          .en("Image downloads in progress at once, all requests together")
+          .zh("全部请求合计同时进行的图片下载数"),
+      s("GATEWAY_IMAGE_DOWNLOAD_MB", Type.INT, Group.IMAGES, "64").range(1, 1024 * 1024)
+          .en("MiB of downloaded images held at once, all requests together (>= MAX_IMAGE_DOWNLOAD_MB)")
+          .zh("全部请求合计同时持有的已下载图片大小（MiB，不小于 MAX_IMAGE_DOWNLOAD_MB）"),
+      // Logs & retention
+      s("LOG_LEVEL", Type.ENUM, Group.LOGS, "INFO").allowed("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+          .en("Process log level").zh("进程日志级别"),
+      s("ERROR_LOG_RECORD_REQUEST_BODY", Type.BOOL, Group.LOGS, "false")
+          .en("Store request bodies in error logs").zh("在错误日志中保存请求体"),
+      s("ERROR_LOG_REQUEST_BODY_MAX_KB", Type.INT, Group.LOGS, "16").range(1, 65_536)
+          .en("Request body kept per error log row, KiB (the rest is cut)")
+          .zh("每条错误日志保存的请求体大小（KiB，超出部分截断）"),
+      s("ERROR_LOG_QUEUE_MB", Type.INT, Group.LOGS, "16").range(1, 4096).restart()
+          .en("MiB of bodies and messages error log rows waiting for the database may hold (beyond: rows without body)")
+          .zh("等待写入数据库的错误日志可占用的请求体与消息内存（MiB，超出后不含请求体）"),
+      s("LOG_QUEUE_SIZE", Type.INT, Group.LOGS, "10000").range(1, 10_000_000).envOnly()
+          .en("Log rows that may wait for the database (beyond: counted as dropped)")
+          .zh("可等待写入数据库的日志行数（超出部分计为丢弃）"),
+      s("AUTO_DELETE_ERROR_LOGS_ENABLED", Type.BOOL, Group.LOGS, "true")
+          .en("Delete old error logs daily").zh("每天删除过期的错误日志"),
+      s("AUTO_DELETE_ERROR_LOGS_DAYS", Type.INT, Group.LOGS, "7").range(1, 36_500)
+          .en("Error log retention, days").zh("错误日志保留天数"),
+      s("AUTO_DELETE_REQUEST_LOGS_ENABLED", Type.BOOL, Group.LOGS, "false")
+          .en("Delete old request logs daily").zh("每天删除过期的请求日志"),
+      s("AUTO_DELETE_REQUEST_LOGS_DAYS", Type.INT, Group.LOGS, "30").range(1, 36_500)
+          .en("Request log retention, days").zh("请求日志保留天数"),
+      s("TIMEZONE", Type.ZONE, Group.LOGS, "Asia/Shanghai").restart()
+          .en("Time zone of the daily clean-up").zh("每日清理任务使用的时区"),
+      // Security & edge
+      s("MAX_REQUEST_BODY_MB", Type.INT, Group.SECURITY, "64").range(1, 2047)
+          .en("Largest request body read whole, MiB (413 beyond)")
+          .zh("完整读取的请求体大小上限（MiB，超出返回 413）"),
+      s("TRUSTED_PROXIES", Type.LIST, Group.SECURITY, "[]")
+          .en("Reverse proxies (IPs/CIDRs) whose X-Forwarded-For/-Proto/-Host are believed")
+          .zh("可信反向代理（IP/CIDR），仅信任它们的 X-Forwarded-For/-Proto/-Host"),
+      s("CORS_ALLOWED_ORIGINS", Type.LIST, Group.SECURITY, "*")
+          .en("Origins browsers may call the data plane from (* = any, [] = none; never with credentials)")
+          .zh("允许浏览器跨域调用数据面的来源（* = 任意，[] = 不允许；从不携带凭据）"),
+      s("CLIENT_HEADER_TIMEOUT_SECONDS", Type.INT, Group.SECURITY, "20").range(0, 86_400).envOnly()
+          .en("Longest time for a client to send a request head, seconds (0 = off)")
+          .zh("客户端发送请求头的最长时间（秒，0 = 关闭）"),
+      s("CLIENT_IDLE_TIMEOUT_SECONDS", Type.INT, Group.SECURITY, "75").range(0, 86_400).envOnly()
+          .en("Idle keep-alive client connections close after this, seconds (0 = off)")
+          .zh("空闲的客户端长连接在此时间后关闭（秒，0 = 关闭）"),
+      s("CLIENT_BODY_TIMEOUT_SECONDS", Type.INT, Group.SECURITY, "30").range(0, 86_400).envOnly()
+          .en("Longest pause between request body bytes, seconds; 408 beyond (0 = off)")
+          .zh("请求体字节之间的最长停顿（秒，超出返回 408，0 = 关闭）"),
       // Five minutes: a body of the 20 MB Google takes inline arrives in that time at about 70 KB/s,
       // one at the default 64 MiB cap at about 220 KB/s.
-      fixed("CLIENT_BODY_DEADLINE_SECONDS", "300",
-          "Longest time to send a request body whole, seconds; 408 beyond (0 = off; restart to change)")
-          .within(0, 86_400),
+      s("CLIENT_BODY_DEADLINE_SECONDS", Type.INT, Group.SECURITY, "300").range(0, 86_400).envOnly()
+          .en("Longest time to send a request body whole, seconds; 408 beyond (0 = off)")
+          .zh("发送完整请求体的最长时间（秒，超出返回 408，0 = 关闭）"),
       // Twice the 10,000 held streams the gateway is sized for (each stream is one client
       // connection on HTTP/1.1).
-      fixed("MAX_CLIENT_CONNECTIONS", "20000",
-          "Open client connections at most; beyond it 503 and close (restart to change)").within(1, 10_000_000),
+      s("MAX_CLIENT_CONNECTIONS", Type.INT, Group.SECURITY, "20000").range(1, 10_000_000).envOnly()
+          .en("Open client connections at most; beyond it 503 and close")
+          .zh("客户端连接数上限；超出时返回 503 并关闭"),
       // As Vert.x's and Google's own servers advertise.
-      fixed("MAX_H2_STREAMS", "100",
-          "Concurrent HTTP/2 streams per client connection (restart to change)").within(1, 1_000_000));
+      s("MAX_H2_STREAMS", Type.INT, Group.SECURITY, "100").range(1, 1_000_000).envOnly()
+          .en("Concurrent HTTP/2 streams per client connection").zh("每个客户端 HTTP/2 连接的并发流数"),
+      // Server
+      s("HOST", Type.STRING, Group.SERVER, "0.0.0.0").envOnly()
+          .en("Listen address").zh("监听地址"),
+      s("PORT", Type.INT, Group.SERVER, "8000").range(0, 65_535).envOnly()
+          .en("Listen port").zh("监听端口"),
+      s("EVENT_LOOPS", Type.INT, Group.SERVER, "").range(1, 256).envOnly().label("CPU cores")
+          .en("HTTP server instances, one per event loop (unset: one per CPU core)")
+          .zh("HTTP 服务实例数，每个事件循环一个（未设置时等于 CPU 核数）"),
+      s("IO_TRANSPORT", Type.ENUM, Group.SERVER, "auto").allowed("auto", "epoll", "nio").envOnly()
+          .en("Socket I/O: auto (epoll, else NIO), epoll or nio").zh("网络 I/O：auto（优先 epoll，否则 NIO）、epoll 或 nio"),
+      // Storage
+      s("DATABASE_TYPE", Type.ENUM, Group.STORAGE, "sqlite").allowed("sqlite", "mysql", "postgres").envOnly()
+          .en("Database: sqlite, mysql or postgres").zh("数据库类型：sqlite、mysql 或 postgres"),
+      s("DATABASE_URL", Type.SECRET, Group.STORAGE, "").envOnly().label("unset")
+          .en("A JDBC URL; overrides every other database setting")
+          .zh("JDBC 连接地址；设置后覆盖其他所有数据库设置"),
+      s("SQLITE_DATABASE", Type.STRING, Group.STORAGE, "default_db").envOnly()
+          .en("SQLite file (a bare name lives under data/)").zh("SQLite 数据库文件（仅文件名时位于 data/ 下）"),
+      s("MYSQL_HOST", Type.STRING, Group.STORAGE, "").envOnly().label("unset")
+          .en("MySQL/MariaDB host").zh("MySQL/MariaDB 主机"),
+      s("MYSQL_PORT", Type.INT, Group.STORAGE, "3306").range(1, 65_535).envOnly()
+          .en("MySQL/MariaDB port").zh("MySQL/MariaDB 端口"),
+      s("MYSQL_USER", Type.STRING, Group.STORAGE, "").envOnly().label("unset")
+          .en("MySQL/MariaDB user").zh("MySQL/MariaDB 用户名"),
+      s("MYSQL_PASSWORD", Type.SECRET, Group.STORAGE, "").envOnly().label("empty")
+          .en("MySQL/MariaDB password").zh("MySQL/MariaDB 密码"),
+      s("MYSQL_DATABASE", Type.STRING, Group.STORAGE, "").envOnly().label("unset")
+          .en("MySQL/MariaDB database").zh("MySQL/MariaDB 数据库名"),
+      s("MYSQL_SOCKET", Type.STRING, Group.STORAGE, "").envOnly().label("unset")
+          .en("MySQL/MariaDB Unix socket (instead of host and port)")
+          .zh("MySQL/MariaDB Unix 套接字（代替主机和端口）"),
+      s("POSTGRES_HOST", Type.STRING, Group.STORAGE, "").envOnly().label("unset")
+          .en("PostgreSQL host").zh("PostgreSQL 主机"),
+      s("POSTGRES_PORT", Type.INT, Group.STORAGE, "5432").range(1, 65_535).envOnly()
+          .en("PostgreSQL port").zh("PostgreSQL 端口"),
+      s("POSTGRES_USER", Type.STRING, Group.STORAGE, "").envOnly().label("unset")
+          .en("PostgreSQL user").zh("PostgreSQL 用户名"),
+      s("POSTGRES_PASSWORD", Type.SECRET, Group.STORAGE, "").envOnly().label("empty")
+          .en("PostgreSQL password").zh("PostgreSQL 密码"),
+      s("POSTGRES_DATABASE", Type.STRING, Group.STORAGE, "").envOnly().label("unset")
+          .en("PostgreSQL database").zh("PostgreSQL 数据库名"),
+      s("TZ", Type.ZONE, Group.STORAGE, "").envOnly().label("the JVM's zone")
+          .en("Zone of the database's date-time columns (as gemini-balance's container wrote them)")
+          .zh("数据库日期时间列所用时区（与 gemini-balance 容器写入时一致）"),
+      s("ENCRYPTION_KEY", Type.SECRET, Group.STORAGE, "").envOnly().label("unset")
+          .en("Base64 of 32 random bytes: store API keys and secret settings encrypted")
+          .zh("32 个随机字节的 Base64：加密存储 API 密钥和机密设置"),
+      s("ENCRYPTION_KEY_PREVIOUS", Type.SECRET, Group.STORAGE, "").envOnly().label("unset")
+          .en("The key the database is encrypted with, while changing or removing ENCRYPTION_KEY (one start)")
+          .zh("更换或移除 ENCRYPTION_KEY 时数据库当前使用的密钥（仅用于一次启动）"))
+      .map(Builder::build).toList();
 
   private static final Map<String, Definition> BY_NAME = index();
 
   private SettingsCatalog() {}
 
-  private static Definition d(String name, String defaultValue, boolean secret, String description) {
-    return new Definition(name, defaultValue, secret, true, description);
+  private static Builder s(String name, Type type, Group group, String defaultValue) {
+    return new Builder(name, type, group, defaultValue);
   }
 
-  private static Definition fixed(String name, String defaultValue, String description) {
-    return new Definition(name, defaultValue, false, false, description);
+  /** Declarations read as sentences; every setting is editable and live unless it says otherwise. */
+  private static final class Builder {
+    private final String name;
+    private final Type type;
+    private final Group group;
+    private final String defaultValue;
+    private boolean secret;
+    private boolean editable = true;
+    private boolean restart;
+    private Range range;
+    private List<String> allowed = List.of();
+    private String en;
+    private String zh;
+    private String label;
+
+    Builder(String name, Type type, Group group, String defaultValue) {
+      this.name = name;
+      this.type = type;
+      this.group = group;
+      this.defaultValue = defaultValue;
+      this.secret = type == Type.SECRET || type == Type.SECRET_LIST;
+    }
+
+    Builder secret() {
+      secret = true;
+      return this;
+    }
+
+    /** Read from the environment only; a change needs a restart. */
+    Builder envOnly() {
+      editable = false;
+      restart = true;
+      return this;
+    }
+
+    /** Editable, but read once at start. */
+    Builder restart() {
+      restart = true;
+      return this;
+    }
+
+    Builder range(double min, double max) {
+      range = new Range(min, max);
+      return this;
+    }
+
+    Builder allowed(String... values) {
+      allowed = List.of(values);
+      return this;
+    }
+
+    Builder label(String text) {
+      label = text;
+      return this;
+    }
+
+    Builder en(String text) {
+      en = text;
+      return this;
+    }
+
+    Builder zh(String text) {
+      zh = text;
+      return this;
+    }
+
+    Definition build() {
+      if (en == null || zh == null) {
+        throw new IllegalStateException(name + ": a description in English and Chinese is required");
+      }
+      return new Definition(name, type, group, defaultValue, secret, editable, restart, range, allowed, en, zh, label);
+    }
   }
 
   private static Map<String, Definition> index() {
     Map<String, Definition> map = new LinkedHashMap<>();
-    ALL.forEach(def -> map.put(def.name(), def));
+    for (Definition def : ALL) {
+      if (map.put(def.name(), def) != null) {
+        throw new IllegalStateException(def.name() + " is declared twice in the settings catalogue");
+      }
+    }
     return map;
   }
 
@@ -172,7 +452,7 @@ public final class SettingsCatalog {
     return definition;
   }
 
-  /** Name -> default value, in catalog order. */
+  /** Name -> default value, in catalogue order. */
   public static Map<String, String> defaults() {
     Map<String, String> defaults = new LinkedHashMap<>();
     ALL.forEach(def -> defaults.put(def.name(), def.defaultValue()));

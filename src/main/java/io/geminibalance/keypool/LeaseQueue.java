@@ -28,24 +28,18 @@ public final class LeaseQueue {
    * @param maxWaitersPerModel waiters beyond this are refused at once
    */
   public record Settings(Duration timeout, int maxWaitersPerModel) {
-    public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(10), 1_000);
+    public static final Settings DEFAULTS = new Settings(
+        Duration.ofSeconds(io.geminibalance.config.SettingsCatalog.definition("QUEUE_TIMEOUT_SECONDS").defaultInt()),
+        1_000);
 
-    /** Reads QUEUE_TIMEOUT_SECONDS (default 10, 0 = don't wait). */
+    /**
+     * Reads QUEUE_TIMEOUT_SECONDS (0 = don't wait).
+     *
+     * @throws io.geminibalance.config.ConfigException naming it when bad
+     */
     public static Settings fromEnv(Map<String, String> env) {
-      String raw = env.get("QUEUE_TIMEOUT_SECONDS");
-      if (raw == null || raw.isBlank()) {
-        return DEFAULTS;
-      }
-      try {
-        long seconds = Long.parseLong(raw.strip());
-        if (seconds >= 0) {
-          return new Settings(Duration.ofSeconds(seconds), DEFAULTS.maxWaitersPerModel());
-        }
-      } catch (NumberFormatException ignored) {
-        // reported below with the expected shape
-      }
-      throw new IllegalArgumentException(
-          "QUEUE_TIMEOUT_SECONDS: '" + raw + "' (expected: an integer >= 0, 0 = don't wait)");
+      int seconds = new io.geminibalance.config.ConfigValues(env).integer("QUEUE_TIMEOUT_SECONDS");
+      return new Settings(Duration.ofSeconds(seconds), DEFAULTS.maxWaitersPerModel());
     }
   }
 

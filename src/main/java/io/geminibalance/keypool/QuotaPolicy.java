@@ -1,5 +1,6 @@
 package io.geminibalance.keypool;
 
+import io.geminibalance.config.ConfigValues;
 import io.geminibalance.config.SettingsCatalog;
 import java.time.Duration;
 import java.util.Map;
@@ -20,10 +21,10 @@ import java.util.Map;
 public record QuotaPolicy(RateLimits limits, int maxFailures, Duration cooldownCap,
     Duration shortCooldown, Duration minuteCooldown, Duration throttleBackoff, int maxModels) {
 
-  public static final int DEFAULT_MAX_FAILURES = 3;
+  public static final int DEFAULT_MAX_FAILURES = SettingsCatalog.definition("MAX_FAILURES").defaultInt();
   private static final SettingsCatalog.Definition MAX_MODELS = SettingsCatalog.definition("MAX_MODELS");
   public static final int DEFAULT_MAX_MODELS = MAX_MODELS.defaultInt();
-  private static final int MAX_MODELS_CEILING = MAX_MODELS.range().max();
+  private static final int MAX_MODELS_CEILING = MAX_MODELS.range().intMax();
 
   public QuotaPolicy {
     if (maxFailures < 1) {
@@ -40,10 +41,14 @@ public record QuotaPolicy(RateLimits limits, int maxFailures, Duration cooldownC
         Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5), DEFAULT_MAX_MODELS);
   }
 
-  /** Reads the limits (see {@link RateLimits#fromEnv}), MAX_FAILURES (default 3) and MAX_MODELS. */
+  /**
+   * Reads the limits (see {@link RateLimits#fromEnv}), MAX_FAILURES and MAX_MODELS.
+   *
+   * @throws io.geminibalance.config.ConfigException naming a bad setting
+   */
   public static QuotaPolicy fromEnv(Map<String, String> env) {
-    return of(RateLimits.fromEnv(env)).withMaxFailures(maxFailures(env.get("MAX_FAILURES")))
-        .withMaxModels(maxModels(env.get("MAX_MODELS")));
+    ConfigValues v = new ConfigValues(env);
+    return of(RateLimits.from(v)).withMaxFailures(v.integer("MAX_FAILURES")).withMaxModels(v.integer("MAX_MODELS"));
   }
 
   public QuotaPolicy withMaxFailures(int value) {
@@ -52,28 +57,5 @@ public record QuotaPolicy(RateLimits limits, int maxFailures, Duration cooldownC
 
   public QuotaPolicy withMaxModels(int value) {
     return new QuotaPolicy(limits, maxFailures, cooldownCap, shortCooldown, minuteCooldown, throttleBackoff, value);
-  }
-
-  private static int maxModels(String raw) {
-    if (raw == null || raw.isBlank()) {
-      return DEFAULT_MAX_MODELS;
-    }
-    try {
-      return Integer.parseInt(raw.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("MAX_MODELS: '" + raw + "' (expected: an integer from 1 to "
-          + MAX_MODELS_CEILING + ")");
-    }
-  }
-
-  private static int maxFailures(String raw) {
-    if (raw == null || raw.isBlank()) {
-      return DEFAULT_MAX_FAILURES;
-    }
-    try {
-      return Integer.parseInt(raw.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("MAX_FAILURES: '" + raw + "' (expected: an integer >= 1)");
-    }
   }
 }

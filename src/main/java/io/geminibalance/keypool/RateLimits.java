@@ -3,6 +3,8 @@ package io.geminibalance.keypool;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geminibalance.config.ConfigValues;
+import io.geminibalance.config.SettingsCatalog;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -17,8 +19,8 @@ import java.util.Map;
  */
 public record RateLimits(Limit defaults, Map<String, Limit> byModel, Map<String, Limit> byKeyLast8) {
 
-  public static final int DEFAULT_RPM = 5;
-  public static final int DEFAULT_RPD = 100;
+  public static final int DEFAULT_RPM = SettingsCatalog.definition("DEFAULT_RPM").defaultInt();
+  public static final int DEFAULT_RPD = SettingsCatalog.definition("DEFAULT_RPD").defaultInt();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PAIR_SHAPE = "JSON object {\"%s\": [rpm, rpd]}";
 
@@ -52,10 +54,14 @@ public record RateLimits(Limit defaults, Map<String, Limit> byModel, Map<String,
 
   /** Reads DEFAULT_RPM, DEFAULT_RPD, MODEL_RATE_LIMITS and KEY_RATE_LIMITS; absent means default. */
   public static RateLimits fromEnv(Map<String, String> env) {
-    Limit defaults = new Limit(
-        intSetting(env, "DEFAULT_RPM", DEFAULT_RPM), intSetting(env, "DEFAULT_RPD", DEFAULT_RPD));
-    return new RateLimits(defaults,
-        pairs(env, "MODEL_RATE_LIMITS", "model"), pairs(env, "KEY_RATE_LIMITS", "<last 8 chars of key>"));
+    return from(new ConfigValues(env));
+  }
+
+  /** @throws IllegalArgumentException or a ConfigException, naming the bad setting */
+  public static RateLimits from(ConfigValues v) {
+    Limit defaults = new Limit(v.integer("DEFAULT_RPM"), v.integer("DEFAULT_RPD"));
+    return new RateLimits(defaults, pairs(v, "MODEL_RATE_LIMITS", "model"),
+        pairs(v, "KEY_RATE_LIMITS", "<last 8 chars of key>"));
   }
 
   /**
@@ -81,25 +87,10 @@ public record RateLimits(Limit defaults, Map<String, Limit> byModel, Map<String,
     return Map.copyOf(normalised);
   }
 
-  private static int intSetting(Map<String, String> env, String name, int fallback) {
-    String raw = env.get(name);
-    if (raw == null || raw.isBlank()) {
-      return fallback;
-    }
-    try {
-      int value = Integer.parseInt(raw.strip());
-      if (value >= 0) {
-        return value;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below with the expected shape
-    }
-    throw new IllegalArgumentException(name + ": '" + raw + "' (expected: an integer >= 0, 0 = unlimited)");
-  }
-
-  private static Map<String, Limit> pairs(Map<String, String> env, String name, String keyName) {
-    String raw = env.get(name);
-    if (raw == null || raw.isBlank()) {
+  private static Map<String, Limit> pairs(ConfigValues v, String name, String keyName) {
+    SettingsCatalog.definition(name);
+    String raw = v.get(name);
+    if (raw == null) {
       return Map.of();
     }
     IllegalArgumentException invalid = new IllegalArgumentException(

@@ -24,20 +24,19 @@ public final class OpenAiOptions {
 
   private static TranslationOptions build(GatewayConfig config) {
     ConfigValues v = config.values();
-    TranslationOptions d = TranslationOptions.defaults();
     JsonNode safety = v.jsonArray("SAFETY_SETTINGS");
     return new TranslationOptions(
-        safety == null ? d.safetySettings() : safety,
-        new HashSet<>(v.list("THINKING_MODELS", List.copyOf(d.thinkingModels()))),
+        safety == null ? TranslationOptions.defaultSafetySettings() : safety,
+        new HashSet<>(v.list("THINKING_MODELS")),
         budgets(v),
-        v.bool("SHOW_THINKING_PROCESS", d.showThinkingProcess()),
-        v.bool("SHOW_SEARCH_LINK", d.showSearchLink()),
-        new HashSet<>(v.list("SEARCH_MODELS", List.copyOf(d.searchModels()))),
-        new HashSet<>(v.list("IMAGE_MODELS", List.copyOf(d.imageModels()))),
+        v.bool("SHOW_THINKING_PROCESS"),
+        v.bool("SHOW_SEARCH_LINK"),
+        new HashSet<>(v.list("SEARCH_MODELS")),
+        new HashSet<>(v.list("IMAGE_MODELS")),
         new HashSet<>(config.filteredModels()),
-        v.bool("TOOLS_CODE_EXECUTION_ENABLED", false),
-        v.bool("URL_CONTEXT_ENABLED", false),
-        new HashSet<>(v.list("URL_CONTEXT_MODELS", List.copyOf(d.urlContextModels()))));
+        v.bool("TOOLS_CODE_EXECUTION_ENABLED"),
+        v.bool("URL_CONTEXT_ENABLED"),
+        new HashSet<>(v.list("URL_CONTEXT_MODELS")));
   }
 
   private static Map<String, Integer> budgets(ConfigValues v) {

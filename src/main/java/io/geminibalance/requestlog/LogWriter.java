@@ -47,11 +47,9 @@ public final class LogWriter<E> implements AutoCloseable {
     }
 
     /**
-     * Batches of at most 500 rows. Larger batches commit less often (5,000: 4.1 -> 3.5 us of
-     * database CPU per row under full load) but keep rows waiting longer, so more of them outlive a
-     * young collection: side by side, the heap after young collections doubled (18 -> 38 MiB)
-     * and peak RSS rose from 244 to 261 MiB; a full benchmark run peaked at 274 MiB, past the
-     * 256 MiB its target allows.
+     * Batches of at most 500 rows. Larger batches commit less often, saving a little database CPU
+     * per row, but keep rows waiting longer, so more of them outlive a young collection: the heap
+     * and peak RSS grow, past the memory the gateway is sized for (bench/NOTES.md).
      */
     public static Options defaults(String name) {
       return new Options(name, 10_000, 500, Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(3));

@@ -31,7 +31,7 @@ public final class SecretRedactor {
    * The configuration refuses shorter keys and tokens ({@code ConfigValues.credentials}), so every
    * one of them is masked.
    */
-  public static final int MIN_REGISTERED_LENGTH = 8;
+  public static final int MIN_REGISTERED_LENGTH = io.geminibalance.config.SecretSettings.MIN_LENGTH;
   private static final SecretRedactor PROCESS = new SecretRedactor();
 
   private final Set<String> registered = new HashSet<>();

@@ -1,5 +1,7 @@
 package io.geminibalance.storage;
 
+import io.geminibalance.config.ConfigException;
+import io.geminibalance.config.ConfigValues;
 import io.geminibalance.keypool.ApiKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,11 +15,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ApiKeySeeding {
   private final ApiKeyStore keys;
-  private final SettingValues values;
 
-  public ApiKeySeeding(ApiKeyStore keys, SettingValues values) {
+  public ApiKeySeeding(ApiKeyStore keys) {
     this.keys = keys;
-    this.values = values;
   }
 
   /**
@@ -30,10 +30,13 @@ public final class ApiKeySeeding {
     return keys.addAll(candidates).thenCompose(added -> keys.list());
   }
 
-  private List<String> parse(String source, String value) {
+  private static List<String> parse(String source, String value) {
+    if (value == null) {
+      return List.of();
+    }
     try {
-      return values.list(value);
-    } catch (IllegalArgumentException e) {
+      return ConfigValues.listItems("API_KEYS", value);
+    } catch (ConfigException e) {
       throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
     }
   }

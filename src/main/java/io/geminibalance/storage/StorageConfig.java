@@ -1,5 +1,7 @@
 package io.geminibalance.storage;
 
+import io.geminibalance.config.ConfigException;
+import io.geminibalance.config.ConfigValues;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Map;
@@ -16,8 +18,6 @@ import java.util.Objects;
 public record StorageConfig(
     DatabaseType type, String jdbcUrl, String user, String password, ZoneId zone, int maxPoolSize) {
 
-  private static final String DEFAULT_SQLITE = "data/default_db";
-
   public StorageConfig {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
@@ -32,15 +32,21 @@ public record StorageConfig(
     return new StorageConfig(DatabaseType.SQLITE, "jdbc:sqlite:" + file, null, null, ZoneId.systemDefault(), 4);
   }
 
+  /**
+   * Defaults and ranges as the settings catalogue declares them.
+   *
+   * @throws IllegalArgumentException or a {@link ConfigException}, naming the bad setting
+   */
   public static StorageConfig fromEnv(Map<String, String> env) {
-    EnvReader reader = new EnvReader(env);
-    ZoneId zone = reader.zone("TZ");
-    String url = reader.optional("DATABASE_URL");
+    ConfigValues reader = new ConfigValues(env);
+    ZoneId tz = reader.zone("TZ");
+    ZoneId zone = tz == null ? ZoneId.systemDefault() : tz;
+    String url = reader.string("DATABASE_URL");
     if (url != null) {
       DatabaseType type = DatabaseType.fromJdbcUrl(url);
       return new StorageConfig(type, normalise(url), null, null, zone, poolSize(type));
     }
-    DatabaseType type = DatabaseType.parse(reader.orDefault("DATABASE_TYPE", "sqlite"));
+    DatabaseType type = DatabaseType.parse(reader.string("DATABASE_TYPE"));
     return switch (type) {
       case SQLITE -> new StorageConfig(type, "jdbc:sqlite:" + sqlitePath(reader), null, null, zone, 4);
       case MYSQL -> mysql(reader, zone);
@@ -58,27 +64,40 @@ public record StorageConfig(
   }
 
   /** gemini-balance kept a bare SQLITE_DATABASE name under data/; a path is taken as given. */
-  private static String sqlitePath(EnvReader reader) {
-    String value = reader.orDefault("SQLITE_DATABASE", DEFAULT_SQLITE);
+  private static String sqlitePath(ConfigValues reader) {
+    String value = reader.string("SQLITE_DATABASE");
     return value.contains("/") || value.contains("\\") ? value : "data/" + value;
   }
 
-  private static StorageConfig mysql(EnvReader reader, ZoneId zone) {
-    String database = reader.required("MYSQL_DATABASE", "a database name");
-    String socket = reader.optional("MYSQL_SOCKET");
+  private static StorageConfig mysql(ConfigValues reader, ZoneId zone) {
+    String database = required(reader, "MYSQL_DATABASE", "a database name");
+    String socket = reader.string("MYSQL_SOCKET");
     String url = socket != null
         ? "jdbc:mariadb://localhost/" + database + "?localSocket=" + socket
-        : "jdbc:mariadb://" + reader.required("MYSQL_HOST", "a host name")
-            + ":" + reader.port("MYSQL_PORT", 3306) + "/" + database;
-    return new StorageConfig(DatabaseType.MYSQL, url, reader.required("MYSQL_USER", "a user name"),
-        reader.orDefault("MYSQL_PASSWORD", ""), zone, 10);
+        : "jdbc:mariadb://" + required(reader, "MYSQL_HOST", "a host name")
+            + ":" + reader.integer("MYSQL_PORT") + "/" + database;
+    return new StorageConfig(DatabaseType.MYSQL, url, required(reader, "MYSQL_USER", "a user name"),
+        password(reader, "MYSQL_PASSWORD"), zone, 10);
   }
 
-  private static StorageConfig postgres(EnvReader reader, ZoneId zone) {
-    String url = "jdbc:postgresql://" + reader.required("POSTGRES_HOST", "a host name")
-        + ":" + reader.port("POSTGRES_PORT", 5432) + "/" + reader.required("POSTGRES_DATABASE", "a database name");
-    return new StorageConfig(DatabaseType.POSTGRES, url, reader.required("POSTGRES_USER", "a user name"),
-        reader.orDefault("POSTGRES_PASSWORD", ""), zone, 10);
+  private static StorageConfig postgres(ConfigValues reader, ZoneId zone) {
+    String url = "jdbc:postgresql://" + required(reader, "POSTGRES_HOST", "a host name")
+        + ":" + reader.integer("POSTGRES_PORT") + "/" + required(reader, "POSTGRES_DATABASE", "a database name");
+    return new StorageConfig(DatabaseType.POSTGRES, url, required(reader, "POSTGRES_USER", "a user name"),
+        password(reader, "POSTGRES_PASSWORD"), zone, 10);
+  }
+
+  private static String required(ConfigValues reader, String name, String expected) {
+    String value = reader.string(name);
+    if (value == null) {
+      throw new IllegalArgumentException(name + ": not set (expected: " + expected + ")");
+    }
+    return value;
+  }
+
+  private static String password(ConfigValues reader, String name) {
+    String value = reader.string(name);
+    return value == null ? "" : value;
   }
 
   /** Only the MariaDB driver is shipped; it needs its own scheme for MySQL servers too. */

@@ -18,7 +18,7 @@
  *       still in clear; the shutdown hook makes SIGTERM flush every writer below).</li>
  *   <li>{@code saved = storage.settings().loadAll().join()};
  *       {@code EffectiveSettings.merge(defaults, System.getenv(), saved)}; log its warnings.</li>
- *   <li>{@code keys = new ApiKeySeeding(storage.apiKeys(), settingValues).seed(env API_KEYS, saved).join()}.</li>
+ *   <li>{@code keys = new ApiKeySeeding(storage.apiKeys()).seed(env API_KEYS, saved).join()}.</li>
  *   <li>{@code storage.keyStates().loadAll().join()} into the key pool, and give the pool
  *       {@code storage.newKeyStateWriteBehind(Duration.ofSeconds(5))} to {@code record} changes.</li>
  *   <li>{@code storage.newRequestLogWriter(LogWriter.Options.defaults("request-log"))} and

@@ -36,9 +36,8 @@ import java.util.function.Consumer;
  * <p>Each event loop has its own pair of clients, so its own connections. Vert.x hands a pooled
  * connection to whichever caller asks, whatever event loop the connection lives on; a request from
  * another loop then crosses threads twice (the write to the connection's loop, the answer back),
- * with a wake-up of the other loop each time. Measured with two loops on the native route (A/B,
- * two runs each), pools per loop gave 6-25 % more requests per second and a p99 of 22-23 ms
- * instead of 28-29. Calls from outside an event loop share
+ * with a wake-up of the other loop each time, which cost throughput and tail latency under load
+ * (bench/NOTES.md). Calls from outside an event loop share
  * one extra pair. All pairs are made up front, by whoever builds this client (off any verticle), so
  * that none is tied to a verticle's lifetime and {@link #close()} closes every one.
  */
@@ -120,10 +119,7 @@ public final class UpstreamClient implements AutoCloseable {
    *     calls beyond that wait for a free stream
    * @param h2c cleartext HTTP/2 with prior knowledge for {@code http://} upstreams
    */
-  public record Pool(int http1MaxConnections, int http2MaxConnections, boolean h2c) {
-    public static final int DEFAULT_HTTP1_MAX_CONNECTIONS = 10_000;
-    public static final int DEFAULT_HTTP2_MAX_CONNECTIONS = 128;
-  }
+  public record Pool(int http1MaxConnections, int http2MaxConnections, boolean h2c) {}
 
   public UpstreamClient(Vertx vertx, Settings settings, Pool pool) {
     this.target = Target.of(settings);
@@ -208,7 +204,7 @@ public final class UpstreamClient implements AutoCloseable {
   /**
    * TIME_OUT until the response headers (the body has its own watch, in the relay). On an event
    * loop this is the shared idle sweep, not Vert.x's request idle timeout: that one schedules and
-   * cancels a timer per attempt, about 2 % of the event loops' Java time under load. Elsewhere (no
+   * cancels a timer per attempt, a visible share of the event loops' time under load. Elsewhere (no
    * event loop to sweep on) the request's own timeout applies. Used on the request's event loop.
    */
   private static final class AnswerDeadline {

@@ -154,4 +154,99 @@ class ConfigApiTest {
       assertThat(put(h, "{\"DEFAULT_RPM\":\"-2\"}").statusCode()).isEqualTo(400);
     }
   }
+
+  /** Every setting the gateway reads, env-only ones too, with its declaration; the page's tabs in order. */
+  @Test
+  void getListsEverySettingWithItsDeclarationAndTheGroupsInDisplayOrder() {
+    try (GatewayHarness h = GatewayHarness.start(Map.of("MYSQL_PASSWORD", "hunter2-db-pass", "EVENT_LOOPS", "2"))) {
+      io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject(
+          h.get("/api/config", "authorization", ADMIN).body());
+      Map<String, io.vertx.core.json.JsonObject> byName = new java.util.LinkedHashMap<>();
+      body.getJsonArray("settings").forEach(o -> {
+        io.vertx.core.json.JsonObject setting = (io.vertx.core.json.JsonObject) o;
+        byName.put(setting.getString("name"), setting);
+      });
+      assertThat(byName.keySet()).containsExactlyElementsOf(io.geminibalance.config.SettingsCatalog.all().stream()
+          .map(io.geminibalance.config.SettingsCatalog.Definition::name).toList());
+      java.util.List<String> groupIds = body.getJsonArray("groups").stream()
+          .map(g -> ((io.vertx.core.json.JsonObject) g).getString("id")).toList();
+      assertThat(groupIds).containsExactly("keys", "upstream", "models", "quotas", "features", "images", "logs",
+          "security", "server", "storage");
+      body.getJsonArray("groups").forEach(g -> assertThat(((io.vertx.core.json.JsonObject) g).getString("zh"))
+          .isNotBlank());
+      byName.values().forEach(setting -> {
+        assertThat(setting.fieldNames()).as(setting.getString("name")).contains("name", "value", "source", "secret",
+            "editable", "restart", "type", "default", "group", "description", "description_zh");
+        assertThat(groupIds).contains(setting.getString("group"));
+        assertThat(setting.getString("description_zh")).as(setting.getString("name")).isNotBlank();
+      });
+
+      io.vertx.core.json.JsonObject retries = byName.get("MAX_RETRIES");
+      assertThat(retries.getString("type")).isEqualTo("int");
+      assertThat(retries.getLong("min")).isZero();
+      assertThat(retries.getLong("max")).isEqualTo(100);
+      assertThat(retries.getString("default")).isEqualTo("3");
+      assertThat(retries.getBoolean("editable")).isTrue();
+      assertThat(retries.getBoolean("restart")).isFalse();
+      assertThat(retries.getString("group")).isEqualTo("upstream");
+      assertThat(byName.get("CHECK_INTERVAL_HOURS").getString("type")).isEqualTo("decimal");
+      assertThat(byName.get("LOG_LEVEL").getJsonArray("allowed").getList())
+          .containsExactly("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL");
+      assertThat(byName.get("API_KEYS").getString("type")).isEqualTo("secret_list");
+      assertThat(byName.get("ERROR_LOG_QUEUE_MB").getBoolean("restart")).isTrue();
+      assertThat(byName.get("ERROR_LOG_QUEUE_MB").getBoolean("editable")).isTrue();
+
+      io.vertx.core.json.JsonObject port = byName.get("PORT");
+      assertThat(port.getBoolean("editable")).isFalse();
+      assertThat(port.getBoolean("restart")).isTrue();
+      assertThat(port.getString("group")).isEqualTo("server");
+      io.vertx.core.json.JsonObject loops = byName.get("EVENT_LOOPS");
+      assertThat(loops.getString("value")).isEqualTo("2");
+      assertThat(loops.getString("source")).isEqualTo("ENV");
+      io.vertx.core.json.JsonObject password = byName.get("MYSQL_PASSWORD");
+      assertThat(password.getBoolean("secret")).isTrue();
+      assertThat(password.getString("value")).isEqualTo("(set)");
+      assertThat(byName.get("DATABASE_URL").getString("value")).isEmpty();
+      assertThat(byName.get("CUSTOM_HEADERS").getString("default")).isEqualTo("{}");
+      assertThat(byName.get("API_KEYS").getString("default")).isEqualTo("[]");
+      assertThat(body.encode()).doesNotContain("hunter2").doesNotContain("pass\"");
+    }
+  }
+
+  @Test
+  void outOfRangeWrongTypeAndUnknownEnumValuesAre400NamingTheSettingAndNothingIsSaved() {
+    try (GatewayHarness h = GatewayHarness.start()) {
+      Map<String, String> bad = Map.of(
+          "MAX_RETRIES", "101",
+          "QUEUE_TIMEOUT_SECONDS", "-1",
+          "CHECK_INTERVAL_HOURS", "\"soon\"",
+          "SHOW_THINKING_PROCESS", "\"perhaps\"",
+          "LOG_LEVEL", "\"LOUD\"",
+          "TIMEZONE", "\"Mars/Olympus\"",
+          "MODEL_RATE_LIMITS", "[1,2]",
+          "BASE_URL", "\"ftp://example\"");
+      bad.forEach((name, json) -> {
+        HttpResponse<String> r = put(h, "{\"TEST_MODEL\":\"changed-model\",\"" + name + "\":" + json + "}");
+        assertThat(r.statusCode()).as(name).isEqualTo(400);
+        assertThat(r.body()).as(name).contains("\"param\":\"" + name + "\"").contains(name + ": ");
+      });
+      String config = h.get("/api/config", "authorization", ADMIN).body();
+      assertThat(config).contains("\"name\":\"TEST_MODEL\",\"value\":\"gemini-2.5-flash-lite\",\"source\":\"DEFAULT\"");
+      assertThat(config).doesNotContain("\"source\":\"SAVED\"");
+      HttpResponse<String> envOnly = put(h, "{\"EVENT_LOOPS\":4}");
+      assertThat(envOnly.statusCode()).isEqualTo(400);
+      assertThat(envOnly.body()).contains("\"param\":\"EVENT_LOOPS\"");
+    }
+  }
+
+  @Test
+  void aSavedSettingThatIsReadAtStartIsNamedInTheAnswer() {
+    try (GatewayHarness h = GatewayHarness.start()) {
+      HttpResponse<String> r = put(h, "{\"TIMEZONE\":\"Europe/Berlin\",\"MAX_RETRIES\":1}");
+      assertThat(r.statusCode()).isEqualTo(200);
+      io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject(r.body());
+      assertThat(body.getJsonArray("restart_required").getList()).containsExactly("TIMEZONE");
+      assertThat(r.body()).contains("\"name\":\"TIMEZONE\",\"value\":\"Europe/Berlin\",\"source\":\"SAVED\"");
+    }
+  }
 }

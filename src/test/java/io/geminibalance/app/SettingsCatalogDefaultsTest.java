@@ -34,12 +34,14 @@ class SettingsCatalogDefaultsTest {
   }
 
   @Test
-  void wholeNumberDefaultsLieInTheirRange() {
+  void numberDefaultsLieInTheirRange() {
     ConfigValues unset = new ConfigValues(Map.of());
     for (SettingsCatalog.Definition def : SettingsCatalog.all()) {
-      if (def.range() != null) {
+      if (def.type() == SettingsCatalog.Type.INT && !def.defaultValue().isEmpty()) {
         assertThat(unset.integer(def.name())).as(def.name())
-            .isEqualTo(def.defaultInt()).isBetween(def.range().min(), def.range().max());
+            .isEqualTo(def.defaultInt()).isBetween(def.range().intMin(), def.range().intMax());
+      } else if (def.type() == SettingsCatalog.Type.DECIMAL) {
+        assertThat(unset.decimal(def.name())).as(def.name()).isBetween(def.range().min(), def.range().max());
       }
     }
   }
@@ -55,6 +57,13 @@ class SettingsCatalogDefaultsTest {
         "MAX_CLIENT_CONNECTIONS"));
     SettingsCatalog.all().stream().filter(SettingsCatalog.Definition::editable)
         .forEach(def -> assertThat(Persistence.ENV_ONLY).as(def.name()).doesNotContain(def.name()));
+  }
+
+  /** The translator's own defaults (its tests use them) are the catalogue's. */
+  @Test
+  void theTranslatorsDefaultsAreTheCataloguesDefaults() {
+    assertThat(OpenAiOptions.from(Settings.build(Map.of())))
+        .isEqualTo(io.geminibalance.protocol.openai.TranslationOptions.defaults());
   }
 
   /** Everything Settings validates, as typed values that compare by value. */

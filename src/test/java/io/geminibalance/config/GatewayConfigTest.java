@@ -108,6 +108,16 @@ class GatewayConfigTest {
     assertThat(v.list("MISSING", List.of("x"))).containsExactly("x");
   }
 
+  /** How gemini-balance wrote lists in t_settings, read by the same parser as the environment's. */
+  @Test
+  void listsAreJsonOrCommaSeparatedAndABrokenJsonListIsAnError() {
+    assertThat(ConfigValues.listItems("X", "[\"a\", \" b \", \"\"]")).containsExactly("a", "b");
+    assertThat(ConfigValues.listItems("X", "a, b,,c")).containsExactly("a", "b", "c");
+    assertThat(ConfigValues.listItems("X", "  ")).isEmpty();
+    assertThatThrownBy(() -> ConfigValues.listItems("X", "[\"a\""))
+        .hasMessageStartingWith("X: '[\"a\"' (expected: a JSON list");
+  }
+
   @Test
   void secretSettingsNeverEchoTheirValueAndOthersAreEscaped() {
     String keys = "[\"AIzaSyA0000000000000000000000000000001\", \"odd-key-7f3k\"";

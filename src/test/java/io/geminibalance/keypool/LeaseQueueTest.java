@@ -118,6 +118,6 @@ class LeaseQueueTest {
   void badTimeoutSettingIsExplained() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> LeaseQueue.Settings.fromEnv(Map.of("QUEUE_TIMEOUT_SECONDS", "-1")))
-        .hasMessage("QUEUE_TIMEOUT_SECONDS: '-1' (expected: an integer >= 0, 0 = don't wait)");
+        .hasMessage("QUEUE_TIMEOUT_SECONDS: '-1' (expected: a whole number from 0 to 86400)");
   }
 }

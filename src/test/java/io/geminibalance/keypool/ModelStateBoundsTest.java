@@ -336,9 +336,9 @@ class ModelStateBoundsTest {
   @Test
   void maxModelsIsValidated() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> QuotaPolicy.fromEnv(Map.of("MAX_MODELS", "0")))
-        .hasMessage("MAX_MODELS: 0 (expected: an integer from 1 to 100000)");
+        .hasMessage("MAX_MODELS: '0' (expected: a whole number from 1 to 100000)");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> QuotaPolicy.fromEnv(Map.of("MAX_MODELS", "many")))
-        .hasMessage("MAX_MODELS: 'many' (expected: an integer from 1 to 100000)");
+        .hasMessage("MAX_MODELS: 'many' (expected: a whole number from 1 to 100000)");
     assertThat(QuotaPolicy.fromEnv(Map.of()).maxModels()).isEqualTo(256);
   }
 }

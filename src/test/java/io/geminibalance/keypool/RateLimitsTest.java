@@ -48,6 +48,6 @@ class RateLimitsTest {
     assertThatThrownBy(() -> RateLimits.fromEnv(Map.of("MODEL_RATE_LIMITS", "{\"m\": [1.5, 2]}")))
         .hasMessageStartingWith("MODEL_RATE_LIMITS:");
     assertThatThrownBy(() -> RateLimits.fromEnv(Map.of("DEFAULT_RPM", "five")))
-        .hasMessage("DEFAULT_RPM: 'five' (expected: an integer >= 0, 0 = unlimited)");
+        .hasMessage("DEFAULT_RPM: 'five' (expected: a whole number from 0 to 1000000000)");
   }
 }

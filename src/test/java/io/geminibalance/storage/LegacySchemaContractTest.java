@@ -2,7 +2,6 @@ package io.geminibalance.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.requestlog.RequestLogEntry;
@@ -56,7 +55,7 @@ abstract class LegacySchemaContractTest {
       Map<String, String> saved = storage.settings().loadAll().join();
       assertThat(saved).containsEntry("MAX_FAILURES", "10").containsKeys("API_KEYS", "ALLOWED_TOKENS");
 
-      List<String> keys = new SettingValues(new ObjectMapper()).list(saved.get("API_KEYS"));
+      List<String> keys = io.geminibalance.config.ConfigValues.listItems("API_KEYS", saved.get("API_KEYS"));
       assertThat(keys).containsExactly(KEY_ONE, KEY_TWO);
       assertThat(storage.apiKeys().addAll(keys).join()).isEqualTo(2);
       assertThat(storage.apiKeys().list().join()).extracting(ApiKey::secret).containsExactly(KEY_ONE, KEY_TWO);

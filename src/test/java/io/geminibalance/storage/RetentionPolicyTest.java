@@ -27,9 +27,9 @@ class RetentionPolicyTest {
   @Test
   void rejectsDaysThatAreNotPositive() {
     assertThatThrownBy(() -> RetentionPolicy.fromSettings(Map.of("AUTO_DELETE_ERROR_LOGS_DAYS", "0")))
-        .hasMessage("AUTO_DELETE_ERROR_LOGS_DAYS: '0' (expected: a positive whole number of days)");
+        .hasMessage("AUTO_DELETE_ERROR_LOGS_DAYS: '0' (expected: a whole number from 1 to 36500)");
     assertThatThrownBy(() -> RetentionPolicy.fromSettings(Map.of("AUTO_DELETE_REQUEST_LOGS_DAYS", "week")))
-        .hasMessage("AUTO_DELETE_REQUEST_LOGS_DAYS: 'week' (expected: a positive whole number of days)");
+        .hasMessage("AUTO_DELETE_REQUEST_LOGS_DAYS: 'week' (expected: a whole number from 1 to 36500)");
     assertThatThrownBy(() -> RetentionPolicy.fromSettings(Map.of("AUTO_DELETE_REQUEST_LOGS_ENABLED", "maybe")))
         .hasMessage("AUTO_DELETE_REQUEST_LOGS_ENABLED: 'maybe' (expected: true or false)");
   }

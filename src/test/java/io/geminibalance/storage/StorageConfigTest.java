@@ -69,7 +69,7 @@ class StorageConfigTest {
         .hasMessage("MYSQL_DATABASE: not set (expected: a database name)");
     assertThatThrownBy(() -> StorageConfig.fromEnv(Map.of("DATABASE_TYPE", "postgres", "POSTGRES_HOST", "h",
         "POSTGRES_PORT", "99999", "POSTGRES_USER", "u", "POSTGRES_DATABASE", "d")))
-        .hasMessage("POSTGRES_PORT: '99999' (expected: a port number 1-65535)");
+        .hasMessage("POSTGRES_PORT: '99999' (expected: a whole number from 1 to 65535)");
     assertThatThrownBy(() -> StorageConfig.fromEnv(Map.of("DATABASE_URL", "jdbc:oracle:thin:@h:1521:x")))
         .hasMessageStartingWith("DATABASE_URL: 'jdbc:oracle:...' (expected: a JDBC URL starting with");
   }

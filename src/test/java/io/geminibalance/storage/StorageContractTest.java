@@ -150,7 +150,7 @@ abstract class StorageContractTest {
   @Test
   void startUpSeedsKeysFromTheEnvironmentAndTheSavedSetting() {
     storage.apiKeys().addAll(List.of("AIzaSyAddedInTheAdminUi")).join();
-    ApiKeySeeding seeding = new ApiKeySeeding(storage.apiKeys(), new SettingValues(new ObjectMapper()));
+    ApiKeySeeding seeding = new ApiKeySeeding(storage.apiKeys());
 
     List<ApiKey> keys = seeding.seed(SECRET_A + "," + SECRET_B, Map.of("API_KEYS", "[\"" + SECRET_B + "\"]")).join();
 

@@ -61,15 +61,19 @@ public record TranslationOptions(
   }
 
   /**
-   * The options' own tree, not a copy, for the request translator: a deep copy per request was
-   * about 1 % of the OpenAI route's CPU. Translated bodies share it and nothing writes to them
+   * The options' own tree, not a copy, for the request translator: a deep copy per request showed
+   * in the OpenAI route's CPU profile. Translated bodies share it and nothing writes to them
    * ({@link MediaPlaceholders#withFetchedMedia} copies first), so it is never changed.
    */
   JsonNode sharedSafetySettings() {
     return safetySettings;
   }
 
-  /** The original project's defaults, safety filters off. */
+  /**
+   * The original project's defaults, safety filters off, for the translator's tests: the gateway
+   * builds its options from the settings catalogue (relay.OpenAiOptions), and
+   * SettingsCatalogDefaultsTest holds the two equal.
+   */
   public static TranslationOptions defaults() {
     return new TranslationOptions(
         defaultSafetySettings(),

@@ -44,8 +44,9 @@ final class GatewayColumnsMigration extends IdempotentJavaMigration {
   /**
    * One index per query shape of the admin UI and the statistics (see the stores). Every
    * request-log query is bounded by a time window, so the time index serves the per-model and
-   * per-status ones too; each further index on t_request_log costs every request's log row about
-   * 0.9 us of CPU on SQLite (measured), so (model, time) and (status, time) are not created.
+   * per-status ones too; each further index on t_request_log costs every request's log row CPU
+   * (RequestLogInsertCostMeasurement, bench/NOTES.md), so (model, time) and (status, time) are not
+   * created.
    */
   private static List<Index> indexes() {
     return List.of(

@@ -41,8 +41,8 @@ public abstract sealed class SqlDialect {
   /**
    * Rows per INSERT statement when writing a batch of log rows (see {@link MultiRowInsert}).
    * One, i.e. a plain JDBC batch, unless the engine gains from a multi-row VALUES list: the
-   * MariaDB and PostgreSQL drivers already send a batch in one round trip, and there a 50-row
-   * VALUES list cost the gateway 0.7 to 1.5 us more CPU per row (RequestLogInsertCostMeasurement).
+   * MariaDB and PostgreSQL drivers already send a batch in one round trip, and there a multi-row
+   * VALUES list cost the gateway more CPU per row (RequestLogInsertCostMeasurement, bench/NOTES.md).
    */
   public int rowsPerInsert() {
     return 1;
