@@ -111,19 +111,28 @@ public final class KeysApi {
     return millis > 0 && millis < FAR_FUTURE_MILLIS ? Instant.ofEpochMilli(millis).toString() : null;
   }
 
-  /** gemini-balance's "copy all" list, masked, with ids beside. */
+  /** gemini-balance's "copy all" list, masked, with ids beside; built on a worker (3 MB at 100,000 keys). */
   public void all(RoutingContext rc) {
-    JsonArray valid = new JsonArray();
-    JsonArray validIds = new JsonArray();
-    JsonArray invalid = new JsonArray();
-    JsonArray invalidIds = new JsonArray();
-    PoolSnapshot snapshot = pool.snapshot();
-    for (PoolSnapshot.KeyStatus status : snapshot.keys()) {
-      (status.disabled() ? invalid : valid).add(ApiKey.maskEnds(status.key().secret()));
-      (status.disabled() ? invalidIds : validIds).add(status.key().fingerprint());
-    }
-    rc.json(new JsonObject().put("valid_keys", valid).put("invalid_keys", invalid)
-        .put("valid_ids", validIds).put("invalid_ids", invalidIds).put("total_count", snapshot.keys().size()));
+    rc.vertx().executeBlocking(() -> {
+      JsonArray valid = new JsonArray();
+      JsonArray validIds = new JsonArray();
+      JsonArray invalid = new JsonArray();
+      JsonArray invalidIds = new JsonArray();
+      PoolSnapshot snapshot = pool.snapshot();
+      for (PoolSnapshot.KeyStatus status : snapshot.keys()) {
+        (status.disabled() ? invalid : valid).add(ApiKey.maskEnds(status.key().secret()));
+        (status.disabled() ? invalidIds : validIds).add(status.key().fingerprint());
+      }
+      return new JsonObject().put("valid_keys", valid).put("invalid_keys", invalid)
+          .put("valid_ids", validIds).put("invalid_ids", invalidIds).put("total_count", snapshot.keys().size())
+          .toBuffer();
+    }, false).onComplete(ar -> {
+      if (ar.failed()) {
+        AdminResponses.error(rc, 500, "cannot list keys: " + ar.cause().getMessage(), null);
+      } else {
+        rc.response().putHeader("content-type", "application/json").end(ar.result());
+      }
+    });
   }
 
   // ---- POST /api/keys ----
