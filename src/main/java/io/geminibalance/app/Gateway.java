@@ -1,5 +1,6 @@
 package io.geminibalance.app;
 
+import io.geminibalance.admin.AdminSessions;
 import io.geminibalance.admin.AdminTokenApi;
 import io.geminibalance.admin.AdminTokens;
 import io.geminibalance.admin.AuditApi;
@@ -28,7 +29,6 @@ import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.relay.OpenAiRelay;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.requestlog.StoredAttemptLog;
-import io.geminibalance.server.AdminPages;
 import io.geminibalance.server.AdminThrottle;
 import io.geminibalance.storage.KeyState;
 import io.geminibalance.server.ClientConnections;
@@ -70,6 +70,8 @@ public final class Gateway {
   private Future<Void> modelListFetched = Future.succeededFuture();
   private AdminTokens adminTokens;
   private AdminThrottle adminThrottle;
+  private AdminSessions adminSessions;
+  private long sessionPurgeTimer = -1;
 
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
@@ -128,6 +130,8 @@ public final class Gateway {
     adminTokens.start(config);
     gateway.adminTokens = adminTokens;
     gateway.adminThrottle = new AdminThrottle(Settings.adminAuthFailuresPerMinute(config));
+    gateway.adminSessions = new AdminSessions(persistence.storage().adminSessions(), InstantSource.system(),
+        () -> Settings.adminSessionExpireSeconds(live.get()));
     ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens(), adminTokens.inForce(config),
         persistence.storage().tokenFingerprints());
     SettingsService settings = new SettingsService(persistence.env(), persistence.storage().settings(),
@@ -147,13 +151,14 @@ public final class Gateway {
         () -> poolReport(pool),
         new AuditApi(audit),
         new AdminTokenApi(adminTokens, live::get),
-        EdgePolicy.live(live::get), Settings.clientLimits(config), AdminPages.open(),
+        EdgePolicy.live(live::get), Settings.clientLimits(config), gateway.adminSessions,
         keysApi, new KeyMaintenanceApi(keysApi, audit));
     live.onChange(next -> gateway.apply(next, authenticator));
     adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
     gateway.scheduleRecheck(config);
     gateway.startKeyStateSync();
     gateway.startLaneEviction();
+    gateway.startSessionPurge();
     logCapacity(config, pool);
     return gateway.deployServers(deps).map(gateway);
   }
@@ -258,6 +263,23 @@ public final class Gateway {
   /** Drops idle lanes every minute, on a worker: it reads the cells of idle lanes. */
   private synchronized void startLaneEviction() {
     laneTimer = vertx.setPeriodic(60_000, id -> vertx.executeBlocking(pool::evictIdleLanes, false));
+  }
+
+  /**
+   * Deletes expired admin sessions every 10 minutes (each is also deleted when next presented);
+   * every gateway on the database does it, which is harmless.
+   */
+  private synchronized void startSessionPurge() {
+    sessionPurgeTimer = vertx.setPeriodic(600_000, id -> purgeExpiredAdminSessions().whenComplete((n, err) -> {
+      if (err != null) {
+        LOG.warn("Could not delete expired admin sessions: {}", err.getMessage());
+      }
+    }));
+  }
+
+  /** Deletes the expired admin sessions now (the periodic job does the same); completes with how many. */
+  public java.util.concurrent.CompletableFuture<Integer> purgeExpiredAdminSessions() {
+    return adminSessions.purgeExpired();
   }
 
   /** {@code GET /api/pool}: the quota snapshot, and the capacity per model. */
@@ -377,6 +399,9 @@ public final class Gateway {
       }
       if (laneTimer >= 0) {
         vertx.cancelTimer(laneTimer);
+      }
+      if (sessionPurgeTimer >= 0) {
+        vertx.cancelTimer(sessionPurgeTimer);
       }
     }
     Future<Void> undeploy = servers == null ? Future.succeededFuture() : vertx.undeploy(servers.id());

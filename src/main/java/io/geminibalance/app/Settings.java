@@ -51,6 +51,11 @@ final class Settings {
     return config.values().integer("ADMIN_AUTH_FAILURES_PER_MINUTE");
   }
 
+  /** Seconds an admin web UI session lasts from its login (live: read at each login). */
+  static int adminSessionExpireSeconds(GatewayConfig config) {
+    return config.values().integer("ADMIN_SESSION_EXPIRE");
+  }
+
   /** Client connection limits and timeouts (read at start; changing them needs a restart). */
   static io.geminibalance.server.ClientLimits clientLimits(GatewayConfig config) {
     return io.geminibalance.server.ClientLimits.from(config.values());

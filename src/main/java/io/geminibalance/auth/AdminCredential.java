@@ -1,5 +1,6 @@
 package io.geminibalance.auth;
 
+import io.geminibalance.requestlog.TokenFingerprints;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -49,6 +50,17 @@ public final class AdminCredential {
   /** What is stored for a generated token: {@code sha256:<64 hex digits>}. */
   public static String hash(String token) {
     return PREFIX + HexFormat.of().formatHex(sha256(token));
+  }
+
+  /**
+   * A short name of this credential that is the same on every gateway of one installation and
+   * changes whenever the admin token does: the installation's HMAC of the token's hash (like a
+   * token fingerprint, it cannot be checked against guesses without the installation's secret).
+   * Admin sessions carry the id of the credential they logged in with and end when it is no longer
+   * the one in force. Worked out from the hash, because a generated token is known only by it.
+   */
+  public String id(TokenFingerprints fingerprints) {
+    return fingerprints.of(HexFormat.of().formatHex(digest)).fingerprint();
   }
 
   /** True when {@code candidate} is this admin token; constant time in the candidate's content and length. */

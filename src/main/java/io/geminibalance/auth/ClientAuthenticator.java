@@ -18,8 +18,12 @@ public final class ClientAuthenticator {
    */
   private record Token(byte[] bytes, KeyIdentity identity) {}
 
-  /** The accepted client tokens and the admin credential, replaced together. */
-  private record State(List<Token> tokens, AdminCredential admin) {}
+  /**
+   * The accepted client tokens and the admin credential, replaced together.
+   *
+   * @param adminId the admin credential's {@link AdminCredential#id}, or null without one
+   */
+  private record State(List<Token> tokens, AdminCredential admin, String adminId) {}
 
   private final TokenFingerprints fingerprints;
   private volatile State state;
@@ -50,7 +54,7 @@ public final class ClientAuthenticator {
         .filter(t -> !t.isBlank())
         .filter(t -> admin == null || !admin.matches(t))
         .map(t -> new Token(t.getBytes(StandardCharsets.UTF_8), fingerprints.of(t)))
-        .toList(), admin);
+        .toList(), admin, admin == null ? null : admin.id(fingerprints));
   }
 
   /**
@@ -81,6 +85,14 @@ public final class ClientAuthenticator {
   public KeyIdentity admin(String candidate) {
     AdminCredential admin = state.admin();
     return admin != null && admin.matches(candidate) ? fingerprints.of(candidate) : null;
+  }
+
+  /**
+   * The {@link AdminCredential#id} of the admin credential in force, or null without one: a
+   * session made under another credential has ended.
+   */
+  public String adminCredentialId() {
+    return state.adminId();
   }
 
   /** The token of an {@code Authorization: Bearer <token>} header, or {@code null}. */

@@ -144,6 +144,9 @@ public final class SettingsCatalog {
       s("ADMIN_AUTH_FAILURES_PER_MINUTE", Type.INT, Group.KEYS, "10").range(1, 1_000_000)
           .en("Failed admin authentications per client address and minute before 429")
           .zh("每个客户端地址每分钟允许的管理员认证失败次数，超过后返回 429"),
+      s("ADMIN_SESSION_EXPIRE", Type.INT, Group.KEYS, "3600").range(300, 86_400)
+          .en("Admin web UI session lifetime from login, seconds (absolute, not extended by use)")
+          .zh("管理界面会话自登录起的有效期（秒，绝对期限，使用不会延长）"),
       s("MAX_FAILURES", Type.INT, Group.KEYS, "3").range(1, 1000)
           .en("Failures with an unknown key reason before a key is disabled")
           .zh("原因不明的密钥错误达到此次数后停用该密钥"),

@@ -32,14 +32,22 @@ final class Intake implements Handler<RoutingContext> {
     return new Intake(policy, false);
   }
 
-  @Override
-  public void handle(RoutingContext rc) {
-    rc.request().pause();
-    EdgePolicy current = policy.get();
+  /**
+   * Leaves the proxies in TRUSTED_PROXIES for {@link ClientOrigin#of} (routes without an intake,
+   * such as the admin pages, call this themselves).
+   */
+  static void noteProxies(RoutingContext rc, EdgePolicy current) {
     if (!current.trustedProxies().isEmpty()) {
       // Without trusted proxies ClientOrigin.of needs nothing from here (and the request pays nothing).
       rc.put(ClientOrigin.KEY, current.trustedProxies());
     }
+  }
+
+  @Override
+  public void handle(RoutingContext rc) {
+    rc.request().pause();
+    EdgePolicy current = policy.get();
+    noteProxies(rc, current);
     if (cors && current.cors() != null) {
       if (current.varyOnOrigin()) {
         rc.response().headers().add(HttpHeaders.VARY, HttpHeaders.ORIGIN);

@@ -1,5 +1,6 @@
 package io.geminibalance.server;
 
+import io.geminibalance.admin.AdminSessions;
 import io.geminibalance.admin.AdminTokenApi;
 import io.geminibalance.admin.AuditApi;
 import io.geminibalance.admin.ConfigApi;
@@ -47,7 +48,7 @@ public final class Routes {
       AdminTokenApi adminTokenApi,
       Supplier<EdgePolicy> edge,
       ClientLimits clientLimits,
-      AdminPages pages,
+      AdminSessions adminSessions,
       KeysApi keysApi,
       KeyMaintenanceApi keyMaintenanceApi) {}
 
@@ -67,8 +68,25 @@ public final class Routes {
         deps.clientLimits().bodyTimeoutMillis(), deps.clientLimits().bodyDeadlineMillis());
     Intake dataIntake = Intake.dataPlane(deps.edge());
     router.get("/health").handler(rc -> rc.json(deps.health().get()));
-    deps.pages().mount(router);
-    AdminAuth adminAuth = new AdminAuth(deps.authenticator(), deps.adminThrottle());
+    // Admin web UI: login and sessions (POST /api/session before the /api/* guard, which does not
+    // apply to it), pages guarded by the session.
+    SessionEndpoints session = new SessionEndpoints(deps.adminSessions(), deps.authenticator(), deps.adminThrottle(),
+        deps.edge());
+    new AdminPages(session.loginPage(), session.pageGuard()).mount(router);
+    router.post("/api/session").handler(Intake.admin(deps.edge()))
+        .handler(session::beforeLogin)
+        .handler(new RequestBody(() -> SessionEndpoints.MAX_LOGIN_BODY, deps.clientLimits().bodyTimeoutMillis(),
+            deps.clientLimits().bodyDeadlineMillis()))
+        .handler(session::login);
+    router.post("/api/session").failureHandler(rc -> {
+      if (rc.statusCode() == 413) {
+        AdminAuth.error(rc, 413, "Login body larger than " + SessionEndpoints.MAX_LOGIN_BODY + " bytes: send"
+            + " {\"token\": \"...\"} only.", "INVALID_ARGUMENT", null);
+      } else {
+        rc.next();
+      }
+    });
+    AdminAuth adminAuth = new AdminAuth(deps.authenticator(), deps.adminThrottle(), deps.adminSessions());
     // Keys: gemini-balance's key-maintenance endpoints, admin only (checked before the body), and
     // only under /gemini/v1beta: routed before the native pass-through, which would take them.
     KeyMaintenanceApi maintenance = deps.keyMaintenanceApi();
@@ -101,6 +119,8 @@ public final class Routes {
     router.get("/api/pool").handler(rc -> rc.json(deps.pool().get()));
     router.get("/api/audit").handler(deps.auditApi()::list);
     router.post("/api/admin-token/rotate").handler(deps.adminTokenApi()::rotate);
+    router.get("/api/session").handler(session::current);
+    router.delete("/api/session").handler(session::logout);
     // Keys: the key management API of the /keys page, and gemini-balance's /api/config/keys.
     KeysApi keys = deps.keysApi();
     router.get("/api/keys").handler(keys::list);

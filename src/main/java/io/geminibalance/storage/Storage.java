@@ -42,6 +42,7 @@ public final class Storage implements AutoCloseable {
   private final StatsStore stats;
   private final AdminTokenStore adminToken;
   private final AuditLogStore auditLog;
+  private final AdminSessionStore adminSessions;
   private final TokenFingerprints tokenFingerprints;
   private final Deque<AutoCloseable> writers = new ArrayDeque<>();
   private boolean closed;
@@ -62,6 +63,7 @@ public final class Storage implements AutoCloseable {
     this.stats = stores.stats();
     this.adminToken = stores.adminToken();
     this.auditLog = stores.auditLog();
+    this.adminSessions = stores.adminSessions();
   }
 
   /** Connects and migrates; blocks (call it at start-up, before the event loops take traffic). */
@@ -150,6 +152,11 @@ public final class Storage implements AutoCloseable {
 
   public AuditLogStore auditLog() {
     return auditLog;
+  }
+
+  /** Admin web UI sessions, shared by every gateway on this database. */
+  public AdminSessionStore adminSessions() {
+    return adminSessions;
   }
 
   /** Client-token fingerprints with this installation's secret (the same for every instance on this database). */

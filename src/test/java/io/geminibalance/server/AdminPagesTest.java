@@ -2,6 +2,7 @@ package io.geminibalance.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.geminibalance.testing.AdminLogin;
 import io.geminibalance.testing.GatewayHarness;
 import io.geminibalance.testing.RawHttp;
 import java.net.http.HttpResponse;
@@ -18,7 +19,8 @@ class AdminPagesTest {
   @ParameterizedTest
   @ValueSource(strings = {"/", "/keys", "/config", "/logs", "/stats"})
   void everyPageIsServedAsHtmlWithItsSecurityHeaders(String path) {
-    HttpResponse<String> page = h.get(path);
+    // Logged in: a session would send the login page on to /keys, so "/" is asked without it.
+    HttpResponse<String> page = path.equals("/") ? h.get(path) : h.get(path, "cookie", AdminLogin.of(h).cookie());
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
     assertThat(page.headers().firstValue("content-security-policy")).get().asString()
@@ -29,6 +31,26 @@ class AdminPagesTest {
     assertThat(page.body()).contains("/static/app.js?v=").doesNotContain("@@V@@");
     // No inline script: every <script> loads a file from this origin.
     assertThat(page.body()).doesNotContainPattern("<script(?![^>]*\\ssrc=\"/static/)[^>]*>");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/keys", "/config", "/logs", "/stats"})
+  void pagesWithoutALiveSessionRedirectToTheLoginPage(String path) {
+    for (String[] headers : new String[][] {{}, {"cookie", "gb_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
+        {"cookie", "gb_session=not-even-an-id"}}) {
+      HttpResponse<String> page = h.get(path, headers);
+      assertThat(page.statusCode()).isEqualTo(302);
+      assertThat(page.headers().firstValue("location")).hasValue("/");
+      assertThat(page.headers().firstValue("cache-control")).hasValue("no-store");
+      assertThat(page.body()).isEmpty();
+    }
+  }
+
+  @Test
+  void theLoginPageSendsALoggedInBrowserOnToKeys() {
+    HttpResponse<String> page = h.get("/", "cookie", AdminLogin.of(h).cookie());
+    assertThat(page.statusCode()).isEqualTo(302);
+    assertThat(page.headers().firstValue("location")).hasValue("/keys");
   }
 
   @Test

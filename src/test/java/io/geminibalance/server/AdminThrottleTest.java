@@ -43,7 +43,8 @@ class AdminThrottleTest {
     ClientAuthenticator authenticator = new ClientAuthenticator(List.of(CLIENT, ADMIN), AdminCredential.ofAuthToken(ADMIN),
         new TokenFingerprints(new byte[32]));
     Router router = Router.router(vertx);
-    router.route("/api/*").handler(new AdminAuth(authenticator, throttle));
+    // These requests carry no session cookie, so no session store is needed.
+    router.route("/api/*").handler(new AdminAuth(authenticator, throttle, null));
     router.get("/api/config").handler(rc -> rc.end("ok"));
     router.route("/v1beta/*").handler(new NativeAuth(authenticator, throttle)).handler(rc -> rc.end("ok"));
     router.route("/v1/*").handler(new OpenAiAuth(authenticator, throttle)).handler(rc -> rc.end("ok"));

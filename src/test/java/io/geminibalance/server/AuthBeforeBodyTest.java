@@ -3,6 +3,7 @@ package io.geminibalance.server;
 import static io.geminibalance.testing.GatewayHarness.CLIENT_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.geminibalance.testing.AdminLogin;
 import io.geminibalance.testing.GatewayHarness;
 import io.geminibalance.testing.RawHttp;
 import io.geminibalance.testing.Replies;
@@ -84,6 +85,27 @@ class AuthBeforeBodyTest {
         "Authorization: Bearer " + CLIENT_TOKEN + "\r\n");
     assertThat(client.answer.body()).contains("admin token");
     client.assertRefusedEarly();
+  }
+
+  /** The admin pages' session: without its CSRF token, or with an ended session, refused as early. */
+  @Test
+  void adminCallWithSessionCookieButNoCsrfTokenIsRefusedBeforeItsBody() throws Exception {
+    AdminLogin session = AdminLogin.of(h);
+    Outcome o = sendBigBody("PUT", "/api/config", "Cookie: " + session.cookie() + "\r\n");
+    assertThat(o.answer.body()).contains("X-CSRF-Token missing");
+    o.assertRefusedEarly(403);
+
+    Outcome ended = sendBigBody("PUT", "/api/config", "Cookie: gb_session=" + "A".repeat(43) + "\r\n"
+        + "X-CSRF-Token: " + session.csrfToken() + "\r\n");
+    assertThat(ended.answer.body()).contains("Admin session expired or ended");
+    ended.assertRefusedEarly(401);
+  }
+
+  @Test
+  void aLoginLargerThanATokenIsRefusedBeforeItsBody() throws Exception {
+    Outcome o = sendBigBody("POST", "/api/session", "");
+    assertThat(o.answer.body()).contains("Login body larger than 4096 bytes");
+    o.assertRefusedEarly(413);
   }
 
   /** A client token is not the admin token: refused as early. */

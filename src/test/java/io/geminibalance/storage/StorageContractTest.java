@@ -84,7 +84,7 @@ abstract class StorageContractTest {
     storage = Storage.open(config);
     database.execute("DELETE FROM t_request_log", "DELETE FROM t_error_logs", "DELETE FROM t_settings",
         "DELETE FROM gb_api_keys", "DELETE FROM gb_key_state", "DELETE FROM gb_key_model_state",
-        "DELETE FROM gb_admin_token", "DELETE FROM gb_audit_log");
+        "DELETE FROM gb_admin_token", "DELETE FROM gb_audit_log", "DELETE FROM gb_admin_session");
   }
 
   @AfterEach
@@ -499,6 +499,61 @@ abstract class StorageContractTest {
 
     storage.adminToken().replace(second).join();
     assertThat(reopen().adminToken().load().join()).hasValue(second);
+  }
+
+  private static AdminSession adminSession(char id, Instant created, long lifetimeSeconds) {
+    String idHash = String.valueOf(id).repeat(64);
+    return new AdminSession(idHash, "csrf-" + id, "fp-" + id, "cred-1", "203.0.113.7", created,
+        created.plusSeconds(lifetimeSeconds), created);
+  }
+
+  @Test
+  void anAdminSessionIsStoredFoundTouchedAndDeletedByItsIdHash() {
+    AdminSession made = adminSession('a', BASE, 3600);
+    storage.adminSessions().create(made).join();
+
+    assertThat(storage.adminSessions().find(made.idHash()).join()).hasValue(made);
+    assertThat(storage.adminSessions().find("b".repeat(64)).join()).isEmpty();
+
+    storage.adminSessions().touch(made.idHash(), BASE.plusMillis(90_123)).join();
+    assertThat(storage.adminSessions().find(made.idHash()).join().orElseThrow().lastSeenAt())
+        .isEqualTo(BASE.plusMillis(90_123));
+
+    assertThat(storage.adminSessions().delete(made.idHash()).join()).isTrue();
+    assertThat(storage.adminSessions().delete(made.idHash()).join()).isFalse();
+    assertThat(storage.adminSessions().find(made.idHash()).join()).isEmpty();
+  }
+
+  @Test
+  void adminSessionsAreSeenAndEndedThroughAnotherInstancesPool() {
+    AdminSession made = adminSession('c', BASE, 600);
+    storage.adminSessions().create(made).join();
+    try (Storage other = Storage.open(config)) {
+      assertThat(other.adminSessions().find(made.idHash()).join()).hasValue(made);
+      assertThat(other.adminSessions().delete(made.idHash()).join()).isTrue();
+    }
+    assertThat(storage.adminSessions().find(made.idHash()).join()).as("ended for every instance").isEmpty();
+  }
+
+  @Test
+  void deletingExpiredAdminSessionsLeavesTheLiveOnes() throws Exception {
+    storage.adminSessions().create(adminSession('1', BASE, 300)).join();
+    storage.adminSessions().create(adminSession('2', BASE, 600)).join();
+    storage.adminSessions().create(adminSession('3', BASE, 86_400)).join();
+
+    assertThat(storage.adminSessions().deleteExpired(BASE.plusSeconds(600)).join()).as("expiry is exclusive")
+        .isEqualTo(2);
+    assertThat(storage.adminSessions().find("3".repeat(64)).join()).isPresent();
+    assertThat(database.count("SELECT COUNT(*) FROM gb_admin_session")).isEqualTo(1);
+  }
+
+  @Test
+  void aSecondAdminSessionWithTheSameIdHashIsRefused() {
+    AdminSession made = adminSession('d', BASE, 600);
+    storage.adminSessions().create(made).join();
+    assertThat(storage.adminSessions().create(adminSession('d', BASE.plusSeconds(1), 600)))
+        .failsWithin(Duration.ofSeconds(10));
+    assertThat(storage.adminSessions().find(made.idHash()).join()).hasValue(made);
   }
 
   @Test

@@ -56,4 +56,8 @@ public final class JdbcStores {
   public JdbcAuditLogStore auditLog() {
     return new JdbcAuditLogStore(jdbc);
   }
+
+  public JdbcAdminSessionStore adminSessions() {
+    return new JdbcAdminSessionStore(jdbc);
+  }
 }
