@@ -289,14 +289,16 @@ GB.page('keys', {
     if (key.disabled_reason) {
       parts.push(GB.el('p', {}, GB.t('keys.detail.disabledReason') + ': ', GB.el('span', { text: key.disabled_reason })));
     }
-    if (!key.models.length) {
+    // Lanes in parentheses are the pool's own (the model-list bucket), not models a client asks for.
+    var models = key.models.filter(function (m) { return m.model.charAt(0) !== '('; });
+    if (!models.length) {
       parts.push(GB.el('p', { class: 'muted', text: GB.t('keys.detail.noModels') }));
     } else {
       parts.push(GB.el('div', { class: 'table-wrap' }, GB.el('table', { class: 'grid models' },
         GB.el('thead', {}, GB.el('tr', {}, ['model', 'state', 'until', 'minute', 'today', 'reason'].map(function (c) {
           return GB.el('th', { text: GB.t('keys.detail.' + c) });
         }))),
-        GB.el('tbody', {}, key.models.map(function (m) {
+        GB.el('tbody', {}, models.map(function (m) {
           return GB.el('tr', {},
             GB.el('td', { class: 'mono', text: m.model }),
             GB.el('td', {}, badge(m.state)),
@@ -362,23 +364,30 @@ GB.page('keys', {
       function (err) { GB.toast(err.message, 'error'); });
   }
 
-  function watchJob(jobId) {
-    clearTimeout(jobTimer);
+  var lastJob = null;
+
+  function renderJob(job) {
+    lastJob = job;
     var box = GB.$('#job');
     box.classList.remove('hidden');
+    var bar = GB.el('div');
+    bar.style.width = (job.total ? Math.round(job.done * 100 / job.total) : 100) + '%';
+    var finished = job.state === 'done' || job.state === 'cancelled';
+    var text = GB.t(job.state === 'cancelled' ? 'keys.job.cancelled' : finished ? 'keys.job.done' : 'keys.job.running', job);
+    GB.fill(box, GB.el('p', { class: 'job-text', text: text }), GB.el('div', { class: 'progress' }, bar),
+      GB.el('div', { class: 'row job-actions' },
+        finished ? GB.el('button', { type: 'button', class: 'btn btn-small', id: 'job-results', text: GB.t('keys.job.results'),
+          onclick: function () { showResults(job); } })
+          : GB.el('button', { type: 'button', class: 'btn btn-small', text: GB.t('keys.job.cancel'),
+            onclick: function () { GB.api('POST', '/api/keys/verify/' + encodeURIComponent(job.job_id) + '/cancel'); } })));
+    return finished;
+  }
+
+  function watchJob(jobId) {
+    clearTimeout(jobTimer);
     function poll() {
       GB.api('GET', '/api/keys/verify/' + encodeURIComponent(jobId) + '?limit=1000').then(function (job) {
-        var bar = GB.el('div');
-        bar.style.width = (job.total ? Math.round(job.done * 100 / job.total) : 100) + '%';
-        var finished = job.state === 'done' || job.state === 'cancelled';
-        var text = GB.t(job.state === 'cancelled' ? 'keys.job.cancelled' : finished ? 'keys.job.done' : 'keys.job.running', job);
-        GB.fill(box, GB.el('p', { class: 'job-text', text: text }), GB.el('div', { class: 'progress' }, bar),
-          GB.el('div', { class: 'row job-actions' },
-            finished ? GB.el('button', { type: 'button', class: 'btn btn-small', id: 'job-results', text: GB.t('keys.job.results'),
-              onclick: function () { showResults(job); } })
-              : GB.el('button', { type: 'button', class: 'btn btn-small', text: GB.t('keys.job.cancel'),
-                onclick: function () { GB.api('POST', '/api/keys/verify/' + encodeURIComponent(jobId) + '/cancel'); } })));
-        if (finished) { load(); } else { jobTimer = setTimeout(poll, 1000); }
+        if (renderJob(job)) { load(); } else { jobTimer = setTimeout(poll, 1000); }
       }, function (err) { GB.toast(err.message, 'error'); });
     }
     poll();
@@ -501,6 +510,7 @@ GB.page('keys', {
   document.addEventListener('gb:lang', function () {
     renderControls();
     if (last) { renderTotals(last.totals); renderRows(last.keys); renderSelection(); }
+    if (lastJob) { renderJob(lastJob); }
   });
 
   // The page's own styles, from the jar like everything else (the CSP allows 'self').

@@ -25,8 +25,8 @@ class KeysPageTest {
   /** Fake keys in Google's format, for realistic screenshots; none is a real key. */
   static final List<String> FAKE_KEYS = List.of(
       "AIzaSyDemo0Key1aaaaaaaaaaaaaaaaaaaaaQx1", "AIzaSyDemo0Key2bbbbbbbbbbbbbbbbbbbbbWv2",
-      "AIzaSyDemo0Key3ccccccccccccccccccccccRt3", "AIzaSyDemo0Key4dddddddddddddddddddddPl4",
-      "AIzaSyDemo0Key5eeeeeeeeeeeeeeeeeeeeeMn5", "AIzaSyDemo0Key6ffffffffffffffffffffffKj6");
+      "AIzaSyDemo0Key3cccccccccccccccccccccRt3", "AIzaSyDemo0Key4dddddddddddddddddddddPl4",
+      "AIzaSyDemo0Key5eeeeeeeeeeeeeeeeeeeeeMn5", "AIzaSyDemo0Key6fffffffffffffffffffffKj6");
 
   static By row(String key) {
     return By.cssSelector("#keys-body tr[data-id='" + new ApiKey(key).fingerprint() + "']");
@@ -73,13 +73,15 @@ class KeysPageTest {
       // Per-model detail of a key.
       browser.driver().findElement(row(FAKE_KEYS.get(0))).findElement(By.cssSelector("button")).click();
       WebElement detail = browser.waitFor(By.cssSelector("tr[data-detail-for='" + new ApiKey(FAKE_KEYS.get(0)).fingerprint() + "']"));
-      assertThat(detail.getText()).contains("gemini-2.5-flash").contains("Usable").contains("/ 250");
+      assertThat(detail.getText()).contains("gemini-2.5-flash").contains("Usable").contains("/ 250")
+          .doesNotContain("(unmetered)");
       assertThat(browser.severeConsoleMessages()).as("no script error or CSP violation").isEmpty();
       browser.screenshot("keys-en");
 
       browser.driver().findElement(By.id("gb-lang")).click();
       browser.waitForText(By.id("btn-add"), "添加密钥");
       browser.until(d -> d.findElement(row(FAKE_KEYS.get(2))).getText().contains("已禁用"));
+      browser.waitForText(By.cssSelector("#job .job-text"), "验证完成");
       browser.screenshot("keys-zh");
     }
   }
