@@ -29,14 +29,12 @@ public final class KeyMaintenanceApi {
 
   /** {@code DELETE /api/config/keys/{key}}. */
   public void deleteKey(RoutingContext rc) {
-    List<String> notFound = new ArrayList<>();
-    List<ApiKey> found = keys.bySecret(List.of(rc.pathParam("key")), notFound);
-    if (found.isEmpty()) {
-      AdminResponses.error(rc, 404, "key: not in the pool (" + notFound.get(0) + ")", "key");
+    ApiKey key = pathKey(rc, "key");
+    if (key == null) {
       return;
     }
-    keys.delete(rc, found, List.of(), result -> new JsonObject().put("success", true)
-        .put("message", "Deleted key " + ApiKey.maskEnds(found.get(0).secret()))
+    keys.delete(rc, List.of(key), List.of(), result -> new JsonObject().put("success", true)
+        .put("message", "Deleted key " + ApiKey.maskEnds(key.secret()))
         .put("deleted_count", result.getInteger("deleted_count")).put("not_found_keys", new JsonArray())
         .put("warnings", result.getJsonArray("warnings")));
   }
@@ -132,14 +130,23 @@ public final class KeyMaintenanceApi {
 
   /** {@code POST /gemini/v1beta/reset-fail-count/{api_key}}: 404 when the key is not in the pool. */
   public void resetKey(RoutingContext rc) {
-    List<String> notFound = new ArrayList<>();
-    List<ApiKey> found = keys.bySecret(List.of(rc.pathParam("api_key")), notFound);
-    if (found.isEmpty()) {
-      AdminResponses.error(rc, 404, "api_key: not in the pool (" + notFound.get(0) + ")", "api_key");
+    ApiKey key = pathKey(rc, "api_key");
+    if (key == null) {
       return;
     }
-    KeysApi.answer(rc, keys.reset(rc, found), n -> new JsonObject().put("success", true)
-        .put("message", "Failure count of key " + ApiKey.maskEnds(found.get(0).secret()) + " reset"));
+    KeysApi.answer(rc, keys.reset(rc, List.of(key)), n -> new JsonObject().put("success", true)
+        .put("message", "Failure count of key " + ApiKey.maskEnds(key.secret()) + " reset"));
+  }
+
+  /** The pool key named whole by path parameter {@code param}, or null once 404 is answered. */
+  private ApiKey pathKey(RoutingContext rc, String param) {
+    List<String> notFound = new ArrayList<>();
+    List<ApiKey> found = keys.bySecret(List.of(rc.pathParam(param)), notFound);
+    if (found.isEmpty()) {
+      AdminResponses.error(rc, 404, param + ": not in the pool (" + notFound.get(0) + ")", param);
+      return null;
+    }
+    return found.get(0);
   }
 
   /** {@code POST /gemini/v1beta/reset-all-fail-counts?key_type=valid|invalid}. */
