@@ -27,6 +27,7 @@ final class AuditChanges {
   static final int MIN_LENGTH_FOR_LAST4 = 12;
   static final String UNSET = "(unset)";
   static final String UNCHANGED = "(unchanged)";
+  static final String REVEALED = "(revealed)";
 
   private AuditChanges() {}
 
@@ -70,6 +71,14 @@ final class AuditChanges {
     }
     return new AuditEntry.Change(name, masked(old), Objects.equals(old, next) ? UNCHANGED
         : masked(next).equals(masked(old)) ? "changed" : masked(next));
+  }
+
+  /**
+   * A secret shown to an admin: the value as the audit log shows it (masked), with
+   * {@value #REVEALED} in place of a new value, since nothing changed.
+   */
+  static AuditEntry.Change revealed(String name, String value) {
+    return new AuditEntry.Change(name, of(name, value, value).oldValue(), REVEALED);
   }
 
   /** A list of secrets (API_KEYS, ALLOWED_TOKENS): how many before, and after with what was added and removed. */

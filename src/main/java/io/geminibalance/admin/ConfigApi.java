@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@code GET /api/config}, {@code PUT /api/config}, {@code DELETE /api/config/{name}}. Secrets
- * are masked on the way out; a bad value is a 400 naming it, and then nothing is saved.
+ * {@code GET /api/config}, {@code PUT /api/config}, {@code DELETE /api/config/{name}},
+ * {@code POST /api/config/reveal}. Secrets are masked on the way out (until revealed, audited); a bad value is a 400 naming it, and then nothing is saved.
  */
 public final class ConfigApi {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -87,14 +87,69 @@ public final class ConfigApi {
     }
   }
 
+  /**
+   * {@code POST /api/config/reveal {"name": ...}}: the value in force of one editable secret,
+   * audited ({@code settings.reveal}) before it is answered. Environment-only secrets
+   * (ENCRYPTION_KEY) are key material no page needs and are never revealed; API_KEYS is revealed
+   * and exported key by key on the keys API, not as one list of up to 100,000.
+   */
+  public void reveal(RoutingContext rc) {
+    String name;
+    try {
+      name = parseRevealName(rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes());
+    } catch (IllegalArgumentException e) {
+      AdminResponses.error(rc, 400, e.getMessage(), "name");
+      return;
+    }
+    SettingsCatalog.Definition def = SettingsCatalog.find(name).orElse(null);
+    if (def == null) {
+      AdminResponses.error(rc, 404, name + ": unknown setting", "name");
+    } else if (!def.secret()) {
+      AdminResponses.error(rc, 400, name + ": not a secret; GET /api/config shows its value", "name");
+    } else if (!def.editable()) {
+      AdminResponses.error(rc, 403, name + ": set in the environment only, and never revealed", "name");
+    } else if (def.name().equals("API_KEYS")) {
+      AdminResponses.error(rc, 400, name + ": keys are revealed and exported one by one on the keys page (/keys)",
+          "name");
+    } else {
+      onLoop(rc, settings.reveal(name, AdminCaller.of(rc))).onComplete((value, err) -> {
+        if (err != null) {
+          failure(rc, err, "cannot read settings: ");
+        } else {
+          rc.response().putHeader("cache-control", "no-store");
+          rc.json(new JsonObject().put("name", name).put("value", value));
+        }
+      });
+    }
+  }
+
+  /** Body: {@code {"name": "<setting>"}}. */
+  static String parseRevealName(byte[] body) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("body: not valid JSON (expected: {\"name\": \"<setting>\"})");
+    }
+    JsonNode name = root == null || !root.isObject() ? null : root.get("name");
+    if (name == null || !name.isTextual() || name.asText().isBlank()) {
+      throw new IllegalArgumentException("name: expected {\"name\": \"<setting>\"} naming one setting");
+    }
+    return name.asText();
+  }
+
   private static void failure(RoutingContext rc, Throwable err) {
+    failure(rc, err, "cannot save settings: ");
+  }
+
+  private static void failure(RoutingContext rc, Throwable err, String what) {
     Throwable cause = Failures.cause(err);
     if (cause instanceof SettingsService.InvalidSetting invalid) {
       AdminResponses.error(rc, 400, invalid.getMessage(), invalid.name());
     } else if (cause instanceof AuditLog.AuditFailed auditFailed) {
       AdminResponses.error(rc, 500, auditFailed.getMessage(), null);
     } else {
-      AdminResponses.error(rc, 500, "cannot save settings: " + cause.getMessage(), null);
+      AdminResponses.error(rc, 500, what + cause.getMessage(), null);
     }
   }
 

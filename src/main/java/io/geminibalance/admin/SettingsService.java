@@ -130,6 +130,19 @@ public final class SettingsService {
   }
 
   /**
+   * The value in force of an editable secret, for an admin who asked to see it: recorded in the
+   * audit log first (action {@code settings.reveal}), and not answered when that row cannot be
+   * written. Which settings may be revealed is {@link ConfigApi}'s decision.
+   */
+  public CompletableFuture<String> reveal(String name, AdminCaller caller) {
+    return effective().thenCompose(settings -> {
+      String value = settings.values().get(name);
+      return audit.record(caller, "settings.reveal", List.of(AuditChanges.revealed(name, value)))
+          .thenApply(v -> value == null ? "" : value);
+    });
+  }
+
+  /**
    * Without AUTH_TOKEN the generated token is the admin's; when there is none (the gateway always
    * ran with AUTH_TOKEN), leaving AUTH_TOKEN unset would lock every admin out.
    */

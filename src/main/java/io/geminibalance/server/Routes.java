@@ -116,6 +116,8 @@ public final class Routes {
     router.get("/api/config").handler(deps.configApi()::get);
     router.put("/api/config").handler(deps.configApi()::put);
     router.delete("/api/config/:name").handler(deps.configApi()::delete);
+    // Config page (issue 16): an editable secret's value, audited.
+    router.post("/api/config/reveal").handler(deps.configApi()::reveal);
     router.get("/api/pool").handler(rc -> rc.json(deps.pool().get()));
     router.get("/api/audit").handler(deps.auditApi()::list);
     router.post("/api/admin-token/rotate").handler(deps.adminTokenApi()::rotate);

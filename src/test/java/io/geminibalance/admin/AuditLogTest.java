@@ -200,7 +200,7 @@ class AuditLogTest {
         .map(e -> ((JsonObject) e).getJsonArray("changes").getJsonObject(0).getString("new")).toList();
   }
 
-  private static void execute(String sqliteFile, String sql) throws Exception {
+  static void execute(String sqliteFile, String sql) throws Exception {
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + sqliteFile);
         Statement statement = connection.createStatement()) {
       statement.setQueryTimeout((int) Duration.ofSeconds(10).toSeconds());
