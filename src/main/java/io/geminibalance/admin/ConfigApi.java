@@ -40,7 +40,7 @@ public final class ConfigApi {
    * The stage usually completes on a database thread; the routing context is not thread-safe and
    * belongs to the request's event loop, so the answer is written from there.
    */
-  private static <T> Future<T> onLoop(RoutingContext rc, CompletionStage<T> stage) {
+  static <T> Future<T> onLoop(RoutingContext rc, CompletionStage<T> stage) {
     return Future.fromCompletionStage(stage, rc.vertx().getOrCreateContext());
   }
 

@@ -1,17 +1,21 @@
 package io.geminibalance.admin;
 
 import io.geminibalance.config.ConfigException;
+import io.geminibalance.config.ConfigValues;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.config.SettingsCatalog;
 import io.geminibalance.storage.ApiKeyStore;
 import io.geminibalance.storage.EffectiveSettings;
 import io.geminibalance.storage.AuditEntry;
 import io.geminibalance.storage.SettingsStore;
+import io.vertx.core.json.JsonArray;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -204,5 +208,85 @@ public final class SettingsService {
 
   public GatewayConfig current() {
     return current.get();
+  }
+
+  /**
+   * Adds keys (the key management page's bulk add): audited as an API_KEYS change, stored, then
+   * live in the pool. Key changes run one after another, so that two at once cannot apply an older
+   * key set after a newer one.
+   *
+   * @param secrets keys not yet in the pool, validated by the caller
+   * @return how many were stored
+   */
+  public CompletableFuture<Integer> addKeys(List<String> secrets, AdminCaller caller) {
+    return serially(() -> {
+      List<String> before = current.get().apiKeys();
+      List<String> after = new ArrayList<>(before);
+      after.addAll(secrets);
+      return audit.record(caller, "keys.add", List.of(AuditChanges.list("API_KEYS", before, after)))
+          .thenCompose(v -> AuditLog.reportFailure("keys.add", keys.addAll(secrets)
+              .thenCompose(added -> applyStoredKeys().thenApply(config -> added))));
+    });
+  }
+
+  /**
+   * Removes keys from storage (with their pool state) and from the pool, audited first. A saved
+   * API_KEYS setting loses them too, so that they do not come back at the next start; keys that
+   * the API_KEYS environment variable names do come back then ({@link #inEnvironment}).
+   *
+   * @return how many were stored
+   */
+  public CompletableFuture<Integer> removeKeys(List<String> secrets, AdminCaller caller) {
+    return serially(() -> {
+      List<String> before = current.get().apiKeys();
+      Set<String> gone = new HashSet<>(secrets);
+      List<String> after = before.stream().filter(k -> !gone.contains(k)).toList();
+      return audit.record(caller, "keys.delete", List.of(AuditChanges.list("API_KEYS", before, after)))
+          .thenCompose(v -> AuditLog.reportFailure("keys.delete", keys.removeAll(secrets)
+              .thenCompose(removed -> forgetSavedKeys(gone).thenApply(x -> removed))
+              .thenCompose(removed -> applyStoredKeys().thenApply(config -> removed))));
+    });
+  }
+
+  /** Which of these keys the API_KEYS environment variable names (they return at the next start). */
+  public List<String> inEnvironment(Collection<String> secrets) {
+    String value = env.get("API_KEYS");
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    Set<String> envKeys = new HashSet<>(ConfigValues.listItems("API_KEYS", value));
+    return secrets.stream().filter(envKeys::contains).toList();
+  }
+
+  private CompletableFuture<Void> forgetSavedKeys(Set<String> gone) {
+    return store.loadAll().thenCompose(saved -> {
+      String value = saved.get("API_KEYS");
+      if (value == null || value.isBlank()) {
+        return CompletableFuture.completedFuture(null);
+      }
+      List<String> savedKeys = ConfigValues.listItems("API_KEYS", value);
+      if (savedKeys.stream().noneMatch(gone::contains)) {
+        return CompletableFuture.completedFuture(null);
+      }
+      JsonArray remaining = new JsonArray(savedKeys.stream().filter(k -> !gone.contains(k)).toList());
+      return store.save(Map.of("API_KEYS", remaining.encode())).thenApply(v -> null);
+    });
+  }
+
+  /** The configuration in force with the stored key set, applied (the pool follows). */
+  private CompletableFuture<GatewayConfig> applyStoredKeys() {
+    return keys.list().thenApply(stored -> {
+      GatewayConfig next = current.get().withApiKeys(stored.stream().map(k -> k.secret()).toList());
+      apply.accept(next);
+      return next;
+    });
+  }
+
+  private CompletableFuture<?> keyChanges = CompletableFuture.completedFuture(null);
+
+  private synchronized <T> CompletableFuture<T> serially(Supplier<CompletableFuture<T>> change) {
+    CompletableFuture<T> next = keyChanges.handle((r, e) -> null).thenCompose(x -> change.get());
+    keyChanges = next;
+    return next;
   }
 }

@@ -7,6 +7,9 @@ import io.geminibalance.admin.AuditApi;
 import io.geminibalance.admin.AuditLog;
 import io.geminibalance.admin.ConfigApi;
 import io.geminibalance.admin.ErrorLogApi;
+import io.geminibalance.admin.KeyMaintenanceApi;
+import io.geminibalance.admin.KeyVerifyJobs;
+import io.geminibalance.admin.KeysApi;
 import io.geminibalance.admin.StatsApi;
 import io.geminibalance.admin.SettingsService;
 import io.geminibalance.auth.ClientAuthenticator;
@@ -30,6 +33,7 @@ import io.geminibalance.relay.OpenAiRelay;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.requestlog.StoredAttemptLog;
 import io.geminibalance.server.AdminThrottle;
+import io.geminibalance.storage.KeyState;
 import io.geminibalance.server.ClientConnections;
 import io.geminibalance.server.EdgePolicy;
 import io.geminibalance.server.HttpServerVerticle;
@@ -110,12 +114,13 @@ public final class Gateway {
     CatalogAdmission admission = new CatalogAdmission(vertx);
     QuotaKeyPool pool = new QuotaKeyPool(keys(config), Settings.quotaPolicy(config), new InMemoryQuotaState(),
         InstantSource.system(), admission);
-    KeyStateSync.restore(pool, persistence.storage().keyStates());
+    List<KeyState> storedKeyStates = KeyStateSync.restore(pool, persistence.storage().keyStates());
     LeaseQueue queue = LeaseQueue.over(pool, QueueLeaser.timer(vertx), InstantSource.system(),
         Settings.queueSettings(config));
     UpstreamClient upstream = new UpstreamClient(vertx, upstreamSettings(config), Settings.upstreamPool(config));
     Gateway gateway = new Gateway(vertx, live, pool, upstream, persistence);
     gateway.queue = queue;
+    gateway.storedKeyStates = storedKeyStates;
     StoredAttemptLog attemptLog = persistence.attemptLog(live::get);
     persistence.startRetention(live::get);
     UpstreamExecutor executor = new UpstreamExecutor(new QueueLeaser(vertx, queue), pool, upstream,
@@ -133,6 +138,10 @@ public final class Gateway {
         () -> Settings.adminSessionExpireSeconds(live.get()));
     ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens(), adminTokens.inForce(config),
         persistence.storage().tokenFingerprints());
+    SettingsService settings = new SettingsService(persistence.env(), persistence.storage().settings(),
+        persistence.storage().apiKeys(), live::get, gateway::reconfigure, Settings::build, audit, adminTokens);
+    KeysApi keysApi = new KeysApi(pool, settings, audit, new KeyVerifyJobs(gateway.recheck, pool,
+        () -> live.get().values().integer("KEY_VERIFY_CONCURRENCY")));
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
         new NativeGeminiRelay(executor, () -> live.get().filteredModels()),
         new OpenAiCompatRelay(executor),
@@ -142,15 +151,15 @@ public final class Gateway {
             live::get, clock),
         () -> health(pool, clock.getAsLong(), attemptLog), clock,
         gateway.adminThrottle,
-        new ConfigApi(new SettingsService(persistence.env(), persistence.storage().settings(),
-            persistence.storage().apiKeys(), live::get, gateway::reconfigure, Settings::build, audit, adminTokens)),
+        new ConfigApi(settings),
         () -> poolReport(pool),
         new AuditApi(audit),
         new AdminTokenApi(adminTokens, live::get),
         EdgePolicy.live(live::get), Settings.clientLimits(config), gateway.adminSessions,
         new ErrorLogApi(persistence.storage().errorLogs(), audit, persistence.storage().config().zone()),
         new StatsApi(persistence.storage().stats(), persistence.storage().requestLogs(),
-            () -> poolTotals(vertx, pool), InstantSource.system(), persistence.storage().config().zone()));
+            () -> poolTotals(vertx, pool), InstantSource.system(), persistence.storage().config().zone()),
+        keysApi, new KeyMaintenanceApi(keysApi, audit));
     live.onChange(next -> gateway.apply(next, authenticator));
     adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
     gateway.scheduleRecheck(config);
@@ -328,7 +337,8 @@ public final class Gateway {
 
   private void startKeyStateSync() {
     KeyStateSync sync = new KeyStateSync(pool,
-        persistence.storage().newKeyStateWriteBehind(persistence.keyStateInterval()));
+        persistence.storage().newKeyStateWriteBehind(persistence.keyStateInterval()), storedKeyStates);
+    storedKeyStates = null;
     long period = persistence.keyStateInterval().toMillis();
     // Snapshots are cheap but not free at 100k keys: take them on a worker, not an event loop.
     stateTimer = vertx.setPeriodic(period, id -> vertx.executeBlocking(() -> {
@@ -339,6 +349,8 @@ public final class Gateway {
   }
 
   private KeyStateSync finalSync;
+  /** The key state rows loaded at start, until the sync takes them over. */
+  private List<KeyState> storedKeyStates = List.of();
 
   /**
    * {@code GET /health}, which needs no token: status and counts only. Model names and capacity

@@ -32,30 +32,49 @@ final class KeyStateSync {
   private final Map<String, KeyState> lastWritten = new HashMap<>();
 
   KeyStateSync(QuotaKeyPool pool, KeyStateWriteBehind writer) {
-    this.pool = pool;
-    this.writer = writer;
+    this(pool, writer, List.of());
   }
 
-  static void restore(QuotaKeyPool pool, KeyStateStore store) {
+  /**
+   * @param stored the rows restored at start ({@link #restore}): a key without one needs none
+   *     while its state is the default, so adding 100,000 keys writes no 100,000 rows
+   */
+  KeyStateSync(QuotaKeyPool pool, KeyStateWriteBehind writer, List<KeyState> stored) {
+    this.pool = pool;
+    this.writer = writer;
+    stored.forEach(state -> lastWritten.put(state.fingerprint(), state));
+  }
+
+  /** Loads the stored state into the pool; returns the rows loaded (for the constructor). */
+  static List<KeyState> restore(QuotaKeyPool pool, KeyStateStore store) {
     List<PoolState.KeyRecord> keys = new ArrayList<>();
     List<QuotaRecord> quotas = new ArrayList<>();
-    for (KeyState state : store.loadAll().join()) {
+    List<KeyState> loaded = store.loadAll().join();
+    for (KeyState state : loaded) {
       keys.add(new PoolState.KeyRecord(state.fingerprint(), state.disabled(), state.disabledReason(),
           state.failureCount()));
       state.models().forEach(m -> quotas.add(toRecord(state.fingerprint(), m)));
     }
     pool.importState(new PoolState(keys, quotas));
+    return loaded;
   }
 
   /** Records every key whose state differs from what was last written. */
   synchronized void sync() {
     for (KeyState state : toStates(pool.exportState())) {
       KeyState previous = lastWritten.get(state.fingerprint());
+      if (previous == null && isDefault(state)) {
+        continue; // no row, and none needed: restore treats a key without one the same
+      }
       if (previous == null || !sameState(previous, state)) {
         writer.record(state);
         lastWritten.put(state.fingerprint(), state);
       }
     }
+  }
+
+  private static boolean isDefault(KeyState state) {
+    return !state.disabled() && state.failureCount() == 0 && state.models().isEmpty();
   }
 
   private static boolean sameState(KeyState a, KeyState b) {

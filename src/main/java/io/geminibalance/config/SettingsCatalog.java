@@ -155,6 +155,9 @@ public final class SettingsCatalog {
           .zh("重新检测已停用密钥的间隔（小时，0 = 关闭）"),
       s("TEST_MODEL", Type.STRING, Group.KEYS, "gemini-2.5-flash-lite")
           .en("Model used to re-check keys").zh("检测密钥时使用的模型"),
+      s("KEY_VERIFY_CONCURRENCY", Type.INT, Group.KEYS, "5").range(1, 50)
+          .en("Keys verified at once by a verification job from the keys page or the API")
+          .zh("在密钥页面或通过 API 发起验证时同时验证的密钥数"),
       // Upstream
       s("BASE_URL", Type.URL, Group.UPSTREAM, DEFAULT_BASE_URL)
           .en("Upstream base URL").zh("上游 API 基础地址"),

@@ -56,6 +56,18 @@ public final class ApiKey {
     return secret.length() <= 4 ? "..." : "..." + secret.substring(secret.length() - 4);
   }
 
+  /**
+   * The key as the admin pages show it: first 4 and last 4 characters ({@code AIza...a1B2}), as
+   * gemini-balance's pages did. A key shorter than 12 characters shows only its last 4 ({@link
+   * #mask}), so that at least half of it stays hidden.
+   */
+  public static String maskEnds(String secret) {
+    if (secret == null || secret.length() < 12) {
+      return mask(secret);
+    }
+    return secret.substring(0, 4) + "..." + secret.substring(secret.length() - 4);
+  }
+
   private static String sha256Prefix(String value) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));

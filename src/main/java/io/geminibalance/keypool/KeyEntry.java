@@ -9,6 +9,11 @@ final class KeyEntry {
   private volatile int failures;
   private volatile boolean disabled;
   private volatile String disabledReason = "";
+  /** The last problem the key caused (kept in memory only, for the admin's key list). */
+  private volatile KeyProblem lastProblem;
+
+  /** A problem and when it happened. */
+  record KeyProblem(String reason, long atMillis) {}
 
   KeyEntry(ApiKey key) {
     this.key = key;
@@ -50,6 +55,14 @@ final class KeyEntry {
         failures = 0;
       }
     }
+  }
+
+  void noteProblem(String reason, long nowMillis) {
+    lastProblem = new KeyProblem(reason, nowMillis);
+  }
+
+  KeyProblem lastProblem() {
+    return lastProblem;
   }
 
   synchronized void restoreFailures(int count) {

@@ -56,6 +56,23 @@ sealed interface OutcomeVerdict {
   }
 
   /**
+   * What went wrong with the key, for the admin's "last error" of a key; null when nothing did
+   * (success, or an answer that says nothing about the key).
+   */
+  default String problem() {
+    return switch (this) {
+      case Clear clear -> null;
+      case Cool cool -> cool.reason();
+      case Park park -> park.reason();
+      case DisableForModel off -> off.reason();
+      case DisableKey off -> off.reason();
+      case CountFailure failure -> failure.reason();
+      case Ignore ignore -> null;
+      case GiveBack giveBack -> null;
+    };
+  }
+
+  /**
    * @param nowMillis when the answer arrived
    * @param sentInWindow what this key sent for this model in the minute before the lease
    * @param configuredRpm the configured per-minute limit, 0 = unlimited

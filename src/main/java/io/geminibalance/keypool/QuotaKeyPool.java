@@ -2,6 +2,7 @@ package io.geminibalance.keypool;
 
 import io.geminibalance.keypool.QuotaCell.Block;
 import io.geminibalance.keypool.QuotaCell.BlockKind;
+import io.geminibalance.keypool.QuotaSnapshot.KeyModelRow;
 import io.geminibalance.keypool.RateLimits.Limit;
 import io.geminibalance.logging.RateLimitedWarning;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -75,6 +77,11 @@ public final class QuotaKeyPool implements KeyPool {
   private final List<Predicate<String>> dropChecks = new CopyOnWriteArrayList<>();
   private volatile Map<ApiKey, KeyEntry> entries = Map.of();
   private final RateLimitedWarning capWarning;
+  /**
+   * Counts changes of keys' whole-key state (added, removed, disabled, restored, a failure
+   * counted), so that admin views built from {@link #keyDetails} can tell they are out of date.
+   */
+  private final AtomicLong wholeKeyChanges = new AtomicLong();
 
   /** A pool over in-memory quota state that keeps quota state for every model name it is asked for. */
   public QuotaKeyPool(Collection<ApiKey> keys, QuotaPolicy policy, InstantSource clock) {
@@ -321,6 +328,10 @@ public final class QuotaKeyPool implements KeyPool {
   private void apply(OutcomeVerdict verdict, ModelLane lane, Slot slot, KeyLease lease) {
     long now = clock.millis();
     ApiKey key = slot.entry.key;
+    String problem = verdict.problem();
+    if (problem != null) {
+      slot.entry.noteProblem(lane.model + ": " + problem, now);
+    }
     switch (verdict) {
       case OutcomeVerdict.Clear c -> succeeded(lane, slot, lease, now);
       case OutcomeVerdict.Cool cool -> cool(lane, slot, cool, now);
@@ -334,6 +345,7 @@ public final class QuotaKeyPool implements KeyPool {
       }
       case OutcomeVerdict.DisableKey off -> disable(key, off.reason());
       case OutcomeVerdict.CountFailure failure -> {
+        wholeKeyChanges.incrementAndGet();
         if (slot.entry.fail(policy.maxFailures())) {
           disable(key, failure.reason() + " (" + policy.maxFailures() + " failures in a row)");
         }
@@ -378,6 +390,7 @@ public final class QuotaKeyPool implements KeyPool {
       Map<ApiKey, KeyEntry> next = new LinkedHashMap<>();
       keys.forEach(key -> next.put(key, previous.getOrDefault(key, new KeyEntry(key))));
       entries = next;
+      wholeKeyChanges.incrementAndGet();
       long now = clock.millis();
       List<ModelLane> all = allLanes();
       for (ApiKey gone : previous.keySet()) {
@@ -496,6 +509,7 @@ public final class QuotaKeyPool implements KeyPool {
       return;
     }
     entry.enable();
+    wholeKeyChanges.incrementAndGet();
     long now = clock.millis();
     for (ModelLane lane : allLanes()) {
       Slot slot = lane.slot(key);
@@ -505,6 +519,96 @@ public final class QuotaKeyPool implements KeyPool {
       }
     }
     notifyAllLanes();
+  }
+
+  /**
+   * Applies what an admin's verification of {@code key} with {@code model} taught, by the same
+   * rules as a client's request (only the key's own failures count against it; a 429 cools, it
+   * does not disable). A success puts the key back in service (failures reset, re-enabled) and
+   * lifts that model's blocks; blocks of other models stay.
+   *
+   * @return false when the key is not in the pool (then nothing changes)
+   */
+  public boolean verified(ApiKey key, String model, KeyOutcome outcome) {
+    KeyEntry entry = entries.get(key);
+    if (entry == null) {
+      return false;
+    }
+    long now = clock.millis();
+    ModelLane lane = lanes.get(ModelNames.base(model));
+    Slot slot = lane == null ? null : lane.slot(key);
+    OutcomeVerdict verdict = OutcomeVerdict.decide(outcome,
+        new OutcomeVerdict.Facts(now, 0, slot == null ? 0 : slot.limit.rpm()), policy);
+    String problem = verdict.problem();
+    if (problem != null) {
+      entry.noteProblem(ModelNames.base(model) + ": " + problem, now);
+    }
+    switch (verdict) {
+      case OutcomeVerdict.Clear c -> {
+        entry.enable();
+        wholeKeyChanges.incrementAndGet();
+        if (slot != null) {
+          slot.cell.clearAllBlocks();
+          lane.wake(slot, now);
+        }
+        notifyAllLanes();
+      }
+      case OutcomeVerdict.DisableKey off -> disable(key, off.reason());
+      case OutcomeVerdict.CountFailure failure -> {
+        wholeKeyChanges.incrementAndGet();
+        if (entry.fail(policy.maxFailures())) {
+          disable(key, failure.reason() + " (" + policy.maxFailures() + " failures in a row)");
+        }
+      }
+      case OutcomeVerdict.Cool cool -> {
+        if (slot != null) {
+          slot.cell.block(new Block(BlockKind.COOLDOWN, cool.untilMillis(), cool.reason(), now));
+        }
+      }
+      case OutcomeVerdict.Park park -> {
+        if (slot != null) {
+          slot.cell.block(new Block(BlockKind.PARKED, park.untilMillis(), park.reason(), now));
+        }
+      }
+      case OutcomeVerdict.DisableForModel off -> {
+        if (slot != null) {
+          slot.cell.block(new Block(BlockKind.MODEL_DISABLED, QuotaCell.NEVER, off.reason(), now));
+        }
+      }
+      case OutcomeVerdict.Ignore i -> { }
+      case OutcomeVerdict.GiveBack g -> { }
+    }
+    return true;
+  }
+
+  /**
+   * Every key with its whole-key state and its state per model, in the order the keys were
+   * added, for the admin's key list. O(keys x models): for admin requests only, never the data plane.
+   */
+  /** Grows with every change of a key's whole-key state (see {@link #keyDetails}). */
+  public long wholeKeyChanges() {
+    return wholeKeyChanges.get();
+  }
+
+  public List<KeyDetail> keyDetails() {
+    Collection<KeyEntry> keys = entries.values();
+    return QuotaSnapshots.details(keys, QuotaSnapshots.modelRows(keys, lanes.values(), clock.millis()));
+  }
+
+  /**
+   * Each key's state per model (the expensive part of {@link #keyDetails()}: O(keys x models)
+   * cell reads), for views that refresh it less often than the whole-key state.
+   */
+  public Map<ApiKey, List<KeyModelRow>> modelRows() {
+    return QuotaSnapshots.modelRows(entries.values(), lanes.values(), clock.millis());
+  }
+
+  /**
+   * Every key's whole-key state now (cheap: no cell is read), with per-model rows taken from
+   * {@code modelRows} (from {@link #modelRows()}, possibly older; a key not in it shows none).
+   */
+  public List<KeyDetail> keyDetails(Map<ApiKey, List<KeyModelRow>> modelRows) {
+    return QuotaSnapshots.details(entries.values(), modelRows);
   }
 
   /** Gives a key back one model after a re-check showed its tier has quota for it now. */
@@ -523,6 +627,7 @@ public final class QuotaKeyPool implements KeyPool {
     KeyEntry entry = entries.get(key);
     if (entry != null) {
       entry.disable(reason);
+      wholeKeyChanges.incrementAndGet();
       LOG.warn("Key {} disabled: {}", key, reason);
     }
   }

@@ -9,7 +9,9 @@ import io.geminibalance.keypool.RateLimits.Limit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Builds the read-only views of the pool; O(keys x models), for admin and health only. */
 final class QuotaSnapshots {
@@ -27,6 +29,36 @@ final class QuotaSnapshots {
     }
     List<ModelTotals> sharedTotals = shared.stream().map(lane -> totals(lane, rows(lane, nowMillis), policy)).toList();
     return new QuotaSnapshot(nowMillis, totals, rows, sharedTotals);
+  }
+
+  /** Every key's rows, one per model with quota state, keyed by the key. O(keys x models). */
+  static Map<ApiKey, List<KeyModelRow>> modelRows(Collection<KeyEntry> entries, Collection<ModelLane> lanes,
+      long nowMillis) {
+    List<ModelLane> sorted = lanes.stream().sorted(Comparator.comparing(l -> l.model)).toList();
+    Map<ApiKey, List<KeyModelRow>> rows = new HashMap<>(entries.size() * 2);
+    for (KeyEntry entry : entries) {
+      List<KeyModelRow> models = new ArrayList<>(sorted.size());
+      for (ModelLane lane : sorted) {
+        Slot slot = lane.slot(entry.key);
+        if (slot != null) {
+          models.add(row(lane.model, slot, nowMillis));
+        }
+      }
+      rows.put(entry.key, List.copyOf(models));
+    }
+    return rows;
+  }
+
+  /** Every key's whole-key state now, with the model rows given (none for a key without). */
+  static List<KeyDetail> details(Collection<KeyEntry> entries, Map<ApiKey, List<KeyModelRow>> modelRows) {
+    List<KeyDetail> details = new ArrayList<>(entries.size());
+    for (KeyEntry entry : entries) {
+      KeyEntry.KeyProblem problem = entry.lastProblem();
+      details.add(new KeyDetail(entry.key, entry.disabled(), entry.disabledReason(), entry.failures(),
+          problem == null ? null : problem.reason(), problem == null ? 0 : problem.atMillis(),
+          modelRows.getOrDefault(entry.key, List.of())));
+    }
+    return details;
   }
 
   private static List<KeyModelRow> rows(ModelLane lane, long nowMillis) {

@@ -5,6 +5,8 @@ import io.geminibalance.admin.AdminTokenApi;
 import io.geminibalance.admin.AuditApi;
 import io.geminibalance.admin.ConfigApi;
 import io.geminibalance.admin.ErrorLogApi;
+import io.geminibalance.admin.KeyMaintenanceApi;
+import io.geminibalance.admin.KeysApi;
 import io.geminibalance.admin.StatsApi;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.relay.NativeGeminiRelay;
@@ -55,7 +57,9 @@ public final class Routes {
       ClientLimits clientLimits,
       AdminSessions adminSessions,
       ErrorLogApi errorLogApi,
-      StatsApi statsApi) {}
+      StatsApi statsApi,
+      KeysApi keysApi,
+      KeyMaintenanceApi keyMaintenanceApi) {}
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
@@ -91,6 +95,21 @@ public final class Routes {
         rc.next();
       }
     });
+    AdminAuth adminAuth = new AdminAuth(deps.authenticator(), deps.adminThrottle(), deps.adminSessions());
+    // Keys: gemini-balance's key-maintenance endpoints, admin only (checked before the body), and
+    // only under /gemini/v1beta: routed before the native pass-through, which would take them.
+    KeyMaintenanceApi maintenance = deps.keyMaintenanceApi();
+    Intake adminIntake = Intake.admin(deps.edge());
+    router.post("/gemini/v1beta/verify-key/:api_key").handler(adminIntake).handler(adminAuth).handler(bodies)
+        .handler(maintenance::verifyKey);
+    router.post("/gemini/v1beta/verify-selected-keys").handler(adminIntake).handler(adminAuth).handler(bodies)
+        .handler(maintenance::verifySelected);
+    router.post("/gemini/v1beta/reset-fail-count/:api_key").handler(adminIntake).handler(adminAuth)
+        .handler(bodies).handler(maintenance::resetKey);
+    router.post("/gemini/v1beta/reset-all-fail-counts").handler(adminIntake).handler(adminAuth).handler(bodies)
+        .handler(maintenance::resetAll);
+    router.post("/gemini/v1beta/reset-selected-fail-counts").handler(adminIntake).handler(adminAuth)
+        .handler(bodies).handler(maintenance::resetSelected);
     NativeAuth nativeAuth = new NativeAuth(deps.authenticator(), deps.adminThrottle());
     for (String prefix : NATIVE_PREFIXES) {
       router.route(prefix + "/*")
@@ -100,8 +119,8 @@ public final class Routes {
           .handler(bodies)
           .handler(rc -> deps.nativeRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     }
-    router.route("/api/*").handler(Intake.admin(deps.edge()))
-        .handler(new AdminAuth(deps.authenticator(), deps.adminThrottle(), deps.adminSessions()))
+    router.route("/api/*").handler(adminIntake)
+        .handler(adminAuth)
         .handler(bodies);
     router.get("/api/config").handler(deps.configApi()::get);
     router.put("/api/config").handler(deps.configApi()::put);
@@ -129,6 +148,22 @@ public final class Routes {
         .setCachingEnabled(true).setMaxAgeSeconds(86_400));
     router.get("/api/session").handler(session::current);
     router.delete("/api/session").handler(session::logout);
+    // Keys: the key management API of the /keys page, and gemini-balance's /api/config/keys.
+    KeysApi keys = deps.keysApi();
+    router.get("/api/keys").handler(keys::list);
+    router.get("/api/keys/all").handler(keys::all);
+    router.get("/api/keys/export").handler(keys::export);
+    router.post("/api/keys").handler(keys::add);
+    router.post("/api/keys/delete").handler(keys::deleteSelected);
+    router.post("/api/keys/delete-disabled").handler(keys::deleteDisabled);
+    router.post("/api/keys/verify").handler(keys::verify);
+    router.get("/api/keys/verify/:job_id").handler(keys::verifyStatus);
+    router.post("/api/keys/verify/:job_id/cancel").handler(keys::verifyCancel);
+    router.post("/api/keys/reset").handler(keys::reset);
+    router.post("/api/keys/reveal").handler(keys::reveal);
+    router.delete("/api/keys/:id").handler(keys::deleteOne);
+    router.delete("/api/config/keys/:key").handler(maintenance::deleteKey);
+    router.post("/api/config/keys/delete-selected").handler(maintenance::deleteSelected);
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle());
     router.route(COMPAT_PREFIX + "/*")
         .handler(dataIntake)

@@ -75,6 +75,18 @@ class AuthBeforeBodyTest {
     o.assertRefusedEarly();
   }
 
+  /** gemini-balance's key-maintenance endpoints need the admin credential, checked as early. */
+  @Test
+  void keyMaintenanceCallWithoutAdminTokenIsRefusedBeforeItsBody() throws Exception {
+    Outcome anonymous = sendBigBody("POST", "/gemini/v1beta/verify-selected-keys", "");
+    assertThat(anonymous.answer.body()).contains("admin token");
+    anonymous.assertRefusedEarly();
+    Outcome client = sendBigBody("POST", "/gemini/v1beta/reset-selected-fail-counts",
+        "Authorization: Bearer " + CLIENT_TOKEN + "\r\n");
+    assertThat(client.answer.body()).contains("admin token");
+    client.assertRefusedEarly();
+  }
+
   /** The admin pages' session: without its CSRF token, or with an ended session, refused as early. */
   @Test
   void adminCallWithSessionCookieButNoCsrfTokenIsRefusedBeforeItsBody() throws Exception {
