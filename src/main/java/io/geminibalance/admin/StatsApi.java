@@ -66,6 +66,8 @@ public final class StatsApi {
   private static final List<String> PERIOD_NAMES = List.of("1m", "1h", "8h", "24h");
   /** The status codes of the "keys needing attention" panel. */
   static final List<Integer> ATTENTION_CODES = List.of(429, 403, 400);
+  /** On the call lists: "true" when the period held more calls than {@code limit}, else "false". */
+  static final String TRUNCATED_HEADER = "X-Truncated";
 
   private final StatsStore stats;
   private final RequestLogStore requests;
@@ -183,7 +185,8 @@ public final class StatsApi {
 
   /**
    * {@code GET /api/stats/details?period=1m|1h|8h|24h&limit=&key=}: gemini-balance's call list, as
-   * an array, newest first, at most {@code limit} (1..1000, default 100) calls. {@code key} (a whole
+   * an array, newest first, at most {@code limit} (1..1000, default 100) calls; header
+   * {@code X-Truncated: true} when the period held more. {@code key} (a whole
    * key or a fingerprint) narrows it to one key.
    */
   public void details(RoutingContext rc) {
@@ -211,11 +214,14 @@ public final class StatsApi {
       return;
     }
     Instant to = clock.instant();
-    AdminResponses.whenDone(rc, requests.recent(to.minus(period), to.plusSeconds(1), fingerprint, limit),
+    // One row more than asked tells whether the period held more calls than the answer (gemini-balance
+    // returned them all; scripts see the cut in X-Truncated rather than a silently short list).
+    AdminResponses.whenDone(rc, requests.recent(to.minus(period), to.plusSeconds(1), fingerprint, limit + 1),
         "read the request log", rows -> {
           JsonArray calls = new JsonArray();
-          rows.forEach(row -> calls.add(call(row)));
-          rc.response().putHeader("content-type", "application/json; charset=UTF-8").end(calls.encode());
+          rows.stream().limit(limit).forEach(row -> calls.add(call(row)));
+          rc.response().putHeader("content-type", "application/json; charset=UTF-8")
+              .putHeader(TRUNCATED_HEADER, String.valueOf(rows.size() > limit)).end(calls.encode());
         });
   }
 
