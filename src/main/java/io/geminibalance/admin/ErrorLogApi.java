@@ -32,7 +32,7 @@ import java.util.Set;
 public final class ErrorLogApi {
   static final int DEFAULT_LIMIT = 10;
   static final int MAX_LIMIT = 1000;
-  /** How many ids one DELETE may name: each is one statement in one transaction. */
+  /** How many ids one DELETE may name: one transaction, a few hundred ids per statement. */
   static final int MAX_IDS = 10_000;
   private static final int MAX_OFFSET = 1_000_000_000;
   /** Shorter than any Google key (39 characters), longer than any last-4 or masked form. */

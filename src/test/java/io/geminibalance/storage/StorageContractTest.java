@@ -444,6 +444,27 @@ abstract class StorageContractTest {
     assertThat(errors.delete(List.of(id)).join()).isEqualTo(1);
     assertThat(errors.get(id).join()).isEmpty();
     assertThat(errors.deleteAll().join()).isEqualTo(2);
+    assertThat(errors.deleteAll().join()).isZero();
+  }
+
+  /** More rows than one statement deletes: chosen ids go in chunks, "all" in bounded batches. */
+  @Test
+  void errorLogsAreDeletedInChunksAndBatches() {
+    ErrorLogStore errors = storage.errorLogs();
+    int rows = io.geminibalance.storage.jdbc.JdbcErrorLogStore.DELETE_ALL_BATCH * 2 + 7;
+    errors.insert(IntStream.range(0, rows).mapToObj(i -> failure(BASE.plusSeconds(i), KEY_A, 429, "q" + i, null))
+        .toList()).join();
+    List<Long> ids = errors.search(new ErrorLogQuery(null, null, null, null, null, null, false, false, 0, 1000))
+        .join().rows().stream().map(ErrorLogRow::id).toList();
+    List<Long> chosen = ids.stream().limit(ids.size() - 1).toList();
+    java.util.ArrayList<Long> withUnknown = new java.util.ArrayList<>(chosen);
+    withUnknown.add(Long.MAX_VALUE);
+
+    assertThat(errors.delete(withUnknown).join()).isEqualTo(chosen.size());
+    assertThat(errors.get(ids.getLast()).join()).isPresent();
+    assertThat(errors.get(ids.getFirst()).join()).isEmpty();
+    assertThat(errors.deleteAll().join()).isEqualTo(rows - chosen.size());
+    assertThat(errors.search(ErrorLogQuery.firstPage(10)).join().total()).isZero();
   }
 
   /**

@@ -101,6 +101,6 @@ public final class JdbcRequestLogStore implements RequestLogStore {
   @Override
   public CompletableFuture<Integer> deleteOlderThan(Instant cutoff, int batchSize) {
     return jdbc.call("delete old request log", connection ->
-        BoundedDelete.run(connection, jdbc.dialect(), "t_request_log", values.local(cutoff), batchSize));
+        BoundedDelete.olderThan(connection, jdbc.dialect(), "t_request_log", values.local(cutoff), batchSize));
   }
 }
