@@ -3,8 +3,8 @@ package io.geminibalance.admin;
 import io.geminibalance.keypool.ModelNames;
 import io.geminibalance.keypool.PacificDay;
 import io.geminibalance.keypool.QuotaSnapshot.ModelTotals;
-import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.storage.BucketCount;
+import io.geminibalance.storage.KeyMatch;
 import io.geminibalance.storage.KeyUsage;
 import io.geminibalance.storage.LatencyPercentiles;
 import io.geminibalance.storage.ModelUsage;
@@ -201,12 +201,12 @@ public final class StatsApi {
   private void calls(RoutingContext rc, boolean keyRequired) {
     Duration period;
     int limit;
-    String fingerprint;
+    KeyMatch key;
     try {
       period = PERIODS.get(QueryParams.choice(rc, "period", "1h", PERIOD_NAMES));
       limit = QueryParams.integer(rc, "limit", 100, 1, 1000);
-      fingerprint = fingerprint(QueryParams.text(rc, "key", 200));
-      if (keyRequired && fingerprint == null) {
+      key = keyMatch(QueryParams.text(rc, "key", 200));
+      if (keyRequired && key == null) {
         throw new QueryParams.BadParam("key", "key: required (a whole key or its fingerprint)");
       }
     } catch (QueryParams.BadParam e) {
@@ -216,7 +216,7 @@ public final class StatsApi {
     Instant to = clock.instant();
     // One row more than asked tells whether the period held more calls than the answer (gemini-balance
     // returned them all; scripts see the cut in X-Truncated rather than a silently short list).
-    AdminResponses.whenDone(rc, requests.recent(to.minus(period), to.plusSeconds(1), fingerprint, limit + 1),
+    AdminResponses.whenDone(rc, requests.recent(to.minus(period), to.plusSeconds(1), key, limit + 1),
         "read the request log", rows -> {
           JsonArray calls = new JsonArray();
           rows.stream().limit(limit).forEach(row -> calls.add(call(row)));
@@ -232,12 +232,15 @@ public final class StatsApi {
         .put("latency_ms", row.latencyMs()).put("request_id", row.requestId()).put("attempt", row.attempt());
   }
 
-  /** A whole key pasted becomes its fingerprint; 16 hex digits are taken as a fingerprint already. */
-  static String fingerprint(String key) {
+  /**
+   * 16 hex digits are taken as a fingerprint; anything else as a whole key, which also finds the
+   * rows gemini-balance wrote (they hold the key, no fingerprint).
+   */
+  static KeyMatch keyMatch(String key) {
     if (key == null) {
       return null;
     }
-    return key.matches("[0-9a-f]{16}") ? key : KeyIdentity.ofSecret(key).fingerprint();
+    return key.matches("[0-9a-f]{16}") ? KeyMatch.ofFingerprint(key) : KeyMatch.ofSecret(key);
   }
 
   /**
@@ -275,7 +278,7 @@ public final class StatsApi {
       return;
     }
     Instant to = clock.instant();
-    AdminResponses.whenDone(rc, stats.perModelForKey(fingerprint(key), to.minus(Duration.ofHours(24)),
+    AdminResponses.whenDone(rc, stats.perModelForKey(keyMatch(key), to.minus(Duration.ofHours(24)),
         to.plusSeconds(1)), "count the key's calls", models -> {
           JsonObject result = new JsonObject();
           models.forEach(m -> result.put(m.model() == null ? "" : m.model(), m.success() + m.failure()));

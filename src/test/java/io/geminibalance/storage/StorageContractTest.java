@@ -317,7 +317,7 @@ abstract class StorageContractTest {
         new BucketCount(local("2026-11-20T18:00"), 2, 1), new BucketCount(local("2026-11-20T20:00"), 0, 1));
     assertThat(stats.countsPer(TimeBucket.DAY, BASE.minus(Duration.ofDays(1)), BASE.plus(Duration.ofDays(2))).join())
         .containsExactly(new BucketCount(local("2026-11-20T00:00"), 2, 2), new BucketCount(local("2026-11-21T00:00"), 1, 0));
-    assertThat(stats.countsPerForKey(KEY_B.fingerprint(), TimeBucket.HOUR, from, to).join()).containsExactly(
+    assertThat(stats.countsPerForKey(KeyMatch.ofFingerprint(KEY_B.fingerprint()), TimeBucket.HOUR, from, to).join()).containsExactly(
         new BucketCount(local("2026-11-20T18:00"), 1, 0), new BucketCount(local("2026-11-20T20:00"), 0, 1));
     assertThat(stats.totals(from, to).join()).isEqualTo(new UsageTotals(2, 2, 15, 27));
     assertThat(stats.perModel(from, to).join()).containsExactly(
@@ -351,7 +351,7 @@ abstract class StorageContractTest {
     assertThat(stats.latencyPer(TimeBucket.HOUR, from, to).join()).containsExactly(
         new LatencyPercentiles("2026-11-20 18", 10, 50, 100), new LatencyPercentiles("2026-11-20 19", 1, 700, 700));
     assertThat(stats.latency(to, to.plusSeconds(60)).join()).isEqualTo(new LatencyPercentiles("", 0, 0, 0));
-    assertThat(stats.perModelForKey(KEY_B.fingerprint(), from, to).join()).containsExactly(
+    assertThat(stats.perModelForKey(KeyMatch.ofFingerprint(KEY_B.fingerprint()), from, to).join()).containsExactly(
         new ModelUsage("gemini-2.5-flash", 0, 1, 0, 0), new ModelUsage("gemini-2.5-pro", 1, 0, 0, 0));
   }
 
@@ -433,7 +433,7 @@ abstract class StorageContractTest {
     Page<ErrorLogRow> quota = errors.search(new ErrorLogQuery(null, null, "quota", 429, null, null, false, true, 0, 1)).join();
     assertThat(quota.total()).isEqualTo(2);
     assertThat(quota.rows()).extracting(ErrorLogRow::message).containsExactly("quota exceeded again");
-    Page<ErrorLogRow> ofB = errors.search(new ErrorLogQuery(KEY_B.fingerprint(), null, null, null, BASE,
+    Page<ErrorLogRow> ofB = errors.search(new ErrorLogQuery(KeyMatch.ofFingerprint(KEY_B.fingerprint()), null, null, null, BASE,
         BASE.plusSeconds(15), false, false, 0, 10)).join();
     assertThat(ofB.rows()).extracting(ErrorLogRow::statusCode).containsExactly(403);
     long id = ofB.rows().getFirst().id();

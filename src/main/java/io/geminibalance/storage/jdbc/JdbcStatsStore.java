@@ -2,6 +2,7 @@ package io.geminibalance.storage.jdbc;
 
 import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.storage.BucketCount;
+import io.geminibalance.storage.KeyMatch;
 import io.geminibalance.storage.KeyUsage;
 import io.geminibalance.storage.LatencyPercentiles;
 import io.geminibalance.storage.ModelUsage;
@@ -48,9 +49,10 @@ public final class JdbcStatsStore implements StatsStore {
   }
 
   @Override
-  public CompletableFuture<List<BucketCount>> countsPerForKey(String keyFingerprint, TimeBucket bucket, Instant from,
+  public CompletableFuture<List<BucketCount>> countsPerForKey(KeyMatch key, TimeBucket bucket, Instant from,
       Instant to) {
-    return bucketCounts(bucket, " AND gb_key_fingerprint = ?", from, to, keyFingerprint);
+    return bucketCounts(bucket, " AND " + KeyCondition.sql(key, "api_key"), from, to,
+        KeyCondition.values(key).toArray());
   }
 
   private CompletableFuture<List<BucketCount>> bucketCounts(TimeBucket bucket, String condition, Instant from,
@@ -81,10 +83,11 @@ public final class JdbcStatsStore implements StatsStore {
   }
 
   @Override
-  public CompletableFuture<List<ModelUsage>> perModelForKey(String keyFingerprint, Instant from, Instant to) {
-    String sql = "SELECT model_name, " + COUNTS + ", " + TOKENS + WINDOW
-        + " AND gb_key_fingerprint = ? GROUP BY model_name ORDER BY COUNT(*) DESC, model_name";
-    return query("calls per model of a key", sql, from, to, JdbcStatsStore::modelUsage, keyFingerprint);
+  public CompletableFuture<List<ModelUsage>> perModelForKey(KeyMatch key, Instant from, Instant to) {
+    String sql = "SELECT model_name, " + COUNTS + ", " + TOKENS + WINDOW + " AND " + KeyCondition.sql(key, "api_key")
+        + " GROUP BY model_name ORDER BY COUNT(*) DESC, model_name";
+    return query("calls per model of a key", sql, from, to, JdbcStatsStore::modelUsage,
+        KeyCondition.values(key).toArray());
   }
 
   @Override
