@@ -12,6 +12,7 @@ import io.geminibalance.storage.UsageTotals;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,6 +35,12 @@ public final class JdbcStatsStore implements StatsStore {
   private static final String KEY_GROUP = "COALESCE(gb_key_fingerprint, api_key)";
   private static final String KEY_COLUMNS = KEY_GROUP + " AS k, MAX(gb_key_fingerprint) AS fp,"
       + " MAX(gb_key_last4) AS last4, ";
+
+  /**
+   * The longest one aggregate may run. They share the few database threads with the log writers
+   * and admin sessions; one running for minutes over a huge log would starve them.
+   */
+  public static final Duration QUERY_LIMIT = Duration.ofSeconds(30);
 
   private final Jdbc jdbc;
   private final JdbcValues values;
@@ -185,13 +192,15 @@ public final class JdbcStatsStore implements StatsStore {
         for (int i = 0; i < extra.length; i++) {
           select.setObject(3 + i, extra[i]);
         }
-        List<T> result = new ArrayList<>();
-        try (ResultSet rows = select.executeQuery()) {
-          while (rows.next()) {
-            result.add(mapper.map(rows));
+        return jdbc.withinTime(operation, select, QUERY_LIMIT, () -> {
+          List<T> result = new ArrayList<>();
+          try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+              result.add(mapper.map(rows));
+            }
           }
-        }
-        return result;
+          return result;
+        });
       }
     });
   }
