@@ -40,10 +40,19 @@ final class SingleFlight<K, V> {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    Running<K, V> started = new Running<>(key, result);
+    // Callers get a future that completes after the slot is free: one who asks again as soon as
+    // the answer arrives is not refused by the computation that produced it.
+    Running<K, V> started = new Running<>(key, new CompletableFuture<>());
     running = started;
-    result.whenComplete((value, error) -> finished(started));
-    return result;
+    result.whenComplete((value, error) -> {
+      finished(started);
+      if (error != null) {
+        started.result().completeExceptionally(error);
+      } else {
+        started.result().complete(value);
+      }
+    });
+    return started.result();
   }
 
   private synchronized void finished(Running<K, V> done) {
