@@ -22,6 +22,10 @@ GB.page('login', {
   var form = GB.$('#login-form');
   var input = GB.$('#token');
   var error = GB.$('#login-error');
+  var submit = form.querySelector('button[type="submit"]');
+  // Disabled in the markup until this script runs: a form sent by the browser itself would carry
+  // the token in a request this page does not control.
+  submit.disabled = false;
   function show(text) {
     error.textContent = text;
     error.classList.toggle('hidden', !text);

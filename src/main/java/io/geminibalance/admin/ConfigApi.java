@@ -261,6 +261,10 @@ public final class ConfigApi {
     if (value == null || value.isEmpty() || value.strip().equals("[]") || value.strip().equals("{}")) {
       return value;
     }
+    if (value.strip().startsWith("{")) {
+      // Before the list case: a map of several headers holds commas too, and its values are secret.
+      return "{...}";
+    }
     if (value.strip().startsWith("[") || value.contains(",")) {
       String[] items = value.replaceAll("[\\[\\]\"' ]", "").split(",");
       JsonArray masked = new JsonArray();
@@ -270,9 +274,6 @@ public final class ConfigApi {
         }
       }
       return masked.encode();
-    }
-    if (value.strip().startsWith("{")) {
-      return "{...}";
     }
     return ApiKey.mask(value);
   }

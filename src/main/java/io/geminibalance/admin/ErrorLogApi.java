@@ -3,6 +3,7 @@ package io.geminibalance.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geminibalance.requestlog.SecretRedactor;
 import io.geminibalance.storage.AuditEntry;
 import io.geminibalance.storage.ErrorLogQuery;
 import io.geminibalance.storage.ErrorLogRow;
@@ -251,8 +252,15 @@ public final class ErrorLogApi {
         .put("request_time", row.time() == null ? null : row.time().toString());
   }
 
+  /**
+   * The whole row. Its texts are redacted again on the way out: rows the gateway writes are
+   * redacted before they are stored, but rows gemini-balance wrote (read in place, and rewritten
+   * only when ENCRYPTION_KEY is set) can quote a key in a URL ({@code ?key=AIza...}).
+   */
   private static JsonObject details(ErrorLogRow row) {
-    return summary(row).put("error_log", row.message()).put("request_msg", pretty(row.requestBody()))
+    SecretRedactor redactor = SecretRedactor.process();
+    return summary(row).put("error_log", redactor.redact(row.message()))
+        .put("request_msg", redactor.redact(pretty(row.requestBody())))
         .put("request_id", row.requestId());
   }
 

@@ -37,7 +37,7 @@ final class CsrfCheck {
       return "Sec-Fetch-Site is '" + fetchSite + "': admin calls with a session cookie must come from this"
           + " gateway's own pages (same-origin).";
     }
-    if (origin != null && (ownOrigin == null || !origin.strip().equalsIgnoreCase(ownOrigin))) {
+    if (origin != null && (ownOrigin == null || !sameOrigin(origin.strip(), ownOrigin))) {
       return "Origin '" + origin + "' is not this gateway's own origin"
           + (ownOrigin == null ? "" : " (" + ownOrigin + ")") + ": admin calls with a session cookie must come"
           + " from its own pages." + proxyHint(origin.strip(), ownOrigin);
@@ -56,6 +56,26 @@ final class CsrfCheck {
     }
     return " Behind a TLS-terminating proxy? List it in TRUSTED_PROXIES so that its X-Forwarded-Proto (and"
         + " X-Forwarded-Host) are believed.";
+  }
+
+  /**
+   * Whether two {@code scheme://host[:port]} origins are the same, ignoring case and a default port
+   * written out: a proxy may pass {@code Host: example.com:443} while the browser's Origin says
+   * {@code https://example.com}.
+   */
+  static boolean sameOrigin(String a, String b) {
+    return withoutDefaultPort(a).equalsIgnoreCase(withoutDefaultPort(b));
+  }
+
+  private static String withoutDefaultPort(String origin) {
+    String lower = origin.toLowerCase(java.util.Locale.ROOT);
+    if (lower.startsWith("https://") && lower.endsWith(":443")) {
+      return lower.substring(0, lower.length() - 4);
+    }
+    if (lower.startsWith("http://") && lower.endsWith(":80")) {
+      return lower.substring(0, lower.length() - 3);
+    }
+    return lower;
   }
 
   /**

@@ -77,24 +77,6 @@ public final class Routes {
         deps.clientLimits().bodyTimeoutMillis(), deps.clientLimits().bodyDeadlineMillis());
     Intake dataIntake = Intake.dataPlane(deps.edge());
     router.get("/health").handler(rc -> rc.json(deps.health().get()));
-    // Admin web UI: login and sessions (POST /api/session before the /api/* guard, which does not
-    // apply to it), pages guarded by the session.
-    SessionEndpoints session = new SessionEndpoints(deps.adminSessions(), deps.authenticator(), deps.adminThrottle(),
-        deps.edge());
-    new AdminPages(session.loginPage(), session.pageGuard()).mount(router);
-    router.post("/api/session").handler(Intake.admin(deps.edge()))
-        .handler(session::beforeLogin)
-        .handler(new RequestBody(() -> SessionEndpoints.MAX_LOGIN_BODY, deps.clientLimits().bodyTimeoutMillis(),
-            deps.clientLimits().bodyDeadlineMillis()))
-        .handler(session::login);
-    router.post("/api/session").failureHandler(rc -> {
-      if (rc.statusCode() == 413) {
-        AdminAuth.error(rc, 413, "Login body larger than " + SessionEndpoints.MAX_LOGIN_BODY + " bytes: send"
-            + " {\"token\": \"...\"} only.", "INVALID_ARGUMENT", null);
-      } else {
-        rc.next();
-      }
-    });
     AdminAuth adminAuth = new AdminAuth(deps.authenticator(), deps.adminThrottle(), deps.adminSessions());
     // Keys: gemini-balance's key-maintenance endpoints, admin only (checked before the body), and
     // only under /gemini/v1beta: routed before the native pass-through, which would take them.
@@ -119,6 +101,42 @@ public final class Routes {
           .handler(bodies)
           .handler(rc -> deps.nativeRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     }
+    OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle());
+    router.route(COMPAT_PREFIX + "/*")
+        .handler(dataIntake)
+        .handler(openAiAuth)
+        .handler(PathGate.compat(COMPAT_PREFIX))
+        .handler(bodies)
+        .handler(rc -> deps.openAiCompatRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
+    for (String prefix : TRANSLATED_PREFIXES) {
+      router.route(prefix + "/*")
+          .handler(dataIntake)
+          .handler(openAiAuth)
+          .handler(PathGate.translated(prefix))
+          .handler(bodies)
+          .handler(rc -> deps.openAiRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
+    }
+    // The admin web UI and API after the data plane: the router tries routes in order, so the data
+    // plane's requests do not pass dozens of admin routes first. None of them overlaps a data-plane
+    // prefix; the key-maintenance routes under /gemini/v1beta stay before the native pass-through.
+    // Admin web UI: login and sessions (POST /api/session before the /api/* guard, which does not
+    // apply to it), pages guarded by the session.
+    SessionEndpoints session = new SessionEndpoints(deps.adminSessions(), deps.authenticator(), deps.adminThrottle(),
+        deps.edge());
+    new AdminPages(session.loginPage(), session.pageGuard()).mount(router);
+    router.post("/api/session").handler(Intake.admin(deps.edge()))
+        .handler(session::beforeLogin)
+        .handler(new RequestBody(() -> SessionEndpoints.MAX_LOGIN_BODY, deps.clientLimits().bodyTimeoutMillis(),
+            deps.clientLimits().bodyDeadlineMillis()))
+        .handler(session::login);
+    router.post("/api/session").failureHandler(rc -> {
+      if (rc.statusCode() == 413) {
+        AdminAuth.error(rc, 413, "Login body larger than " + SessionEndpoints.MAX_LOGIN_BODY + " bytes: send"
+            + " {\"token\": \"...\"} only.", "INVALID_ARGUMENT", null);
+      } else {
+        rc.next();
+      }
+    });
     router.route("/api/*").handler(adminIntake)
         .handler(adminAuth)
         .handler(bodies);
@@ -164,21 +182,6 @@ public final class Routes {
     router.delete("/api/keys/:id").handler(keys::deleteOne);
     router.delete("/api/config/keys/:key").handler(maintenance::deleteKey);
     router.post("/api/config/keys/delete-selected").handler(maintenance::deleteSelected);
-    OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle());
-    router.route(COMPAT_PREFIX + "/*")
-        .handler(dataIntake)
-        .handler(openAiAuth)
-        .handler(PathGate.compat(COMPAT_PREFIX))
-        .handler(bodies)
-        .handler(rc -> deps.openAiCompatRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
-    for (String prefix : TRANSLATED_PREFIXES) {
-      router.route(prefix + "/*")
-          .handler(dataIntake)
-          .handler(openAiAuth)
-          .handler(PathGate.translated(prefix))
-          .handler(bodies)
-          .handler(rc -> deps.openAiRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
-    }
     router.route().last().handler(rc -> Rejections.gemini(rc, 404, RoutingFailures.noSuchEndpoint(rc.request())));
     // From the body readers and the CORS check: the client's doing, answered in its protocol's
     // shape (when it is still there) without an error log, and without reading the rest.

@@ -68,6 +68,17 @@ class ConfigApiTest {
     }
   }
 
+  /** A map of several headers holds commas: it is still masked whole, not as a list of pieces. */
+  @Test
+  void customHeadersWithSeveralEntriesAreMaskedWhole() {
+    try (GatewayHarness h = GatewayHarness.start(Map.of("CUSTOM_HEADERS",
+        "{\"X-Team\":\"secret-value-1\",\"X-Other\":\"secret-value-2\"}"))) {
+      String body = h.get("/api/config", "authorization", ADMIN).body();
+      assertThat(body).contains("\"name\":\"CUSTOM_HEADERS\",\"value\":\"{...}\"")
+          .doesNotContain("ue-1").doesNotContain("ue-2").doesNotContain("secret-value");
+    }
+  }
+
   @Test
   void theEncryptionKeyIsShownOnlyAsSetNotEvenItsLastCharacters() {
     String key = java.util.Base64.getEncoder().encodeToString(new byte[32]).replace("AAAA=", "Zq9x=");

@@ -114,6 +114,39 @@ class ErrorLogApiTest {
     }
   }
 
+  /**
+   * A row gemini-balance wrote (read in place; rewritten only with ENCRYPTION_KEY set) can quote a
+   * key in its error text or request: the details never show it whole.
+   */
+  @Test
+  void detailsOfALegacyRowDoNotShowAKeyItsTextsQuote() throws Exception {
+    String db = GatewayHarness.tempDatabase();
+    String legacyKey = "AIzaSyLegacyRowKey0000000000000000000Qq9";
+    try (GatewayHarness g = GatewayHarness.start(java.util.Map.of(), db);
+        java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+        java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO t_error_logs (gemini_key, model_name,"
+            + " error_type, error_log, error_code, request_msg, request_time) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            java.sql.Statement.RETURN_GENERATED_KEYS)) {
+      insert.setString(1, legacyKey);
+      insert.setString(2, "gemini-2.0-flash");
+      insert.setString(3, "gemini-chat-non-stream");
+      insert.setString(4, "400 Bad Request for url https://generativelanguage.googleapis.com/v1beta/models/"
+          + "gemini-2.0-flash:generateContent?key=" + legacyKey);
+      insert.setInt(5, 400);
+      insert.setString(6, "{\"key\":\"" + legacyKey + "\"}");
+      insert.setString(7, "2026-11-30 10:00:00");
+      insert.executeUpdate();
+      long id;
+      try (java.sql.ResultSet keys = insert.getGeneratedKeys()) {
+        keys.next();
+        id = keys.getLong(1);
+      }
+      HttpResponse<String> details = g.get("/api/logs/errors/" + id + "/details", "authorization", ADMIN);
+      assertThat(details.statusCode()).as(details.body()).isEqualTo(200);
+      assertThat(details.body()).doesNotContain(legacyKey).contains("400 Bad Request");
+    }
+  }
+
   @Test
   void detailsShowTheMessageAndThePrettyRequestBody() {
     long id = idOf(429);

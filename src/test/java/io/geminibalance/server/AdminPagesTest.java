@@ -53,6 +53,17 @@ class AdminPagesTest {
     assertThat(page.headers().firstValue("location")).hasValue("/keys");
   }
 
+  /**
+   * Sent by the browser itself (before the script runs, or without it), the login form posts: the
+   * token never lands in a URL (history, proxy logs). Its button is enabled by the script.
+   */
+  @Test
+  void theLoginFormPostsAndWaitsForItsScript() {
+    String page = h.get("/").body();
+    assertThat(page).contains("<form id=\"login-form\" method=\"post\" action=\"/api/session\"");
+    assertThat(page).containsPattern("<button type=\"submit\"[^>]* disabled>");
+  }
+
   @Test
   void assetsComeFromTheJarWithTheirTypes() {
     HttpResponse<String> js = h.get("/static/app.js");

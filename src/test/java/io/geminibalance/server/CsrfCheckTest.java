@@ -25,6 +25,16 @@ class CsrfCheckTest {
   }
 
   @Test
+  void aDefaultPortWrittenOutIsTheSameOriginButAnotherPortIsNot() {
+    assertThat(CsrfCheck.refusal(TOKEN, "https://gw.example.com", null, TOKEN, "https://gw.example.com:443")).isNull();
+    assertThat(CsrfCheck.refusal(TOKEN, "http://gw.example.com:80", null, TOKEN, "http://gw.example.com")).isNull();
+    assertThat(CsrfCheck.refusal(TOKEN, "http://gw.example.com", null, TOKEN, "http://gw.example.com:443"))
+        .contains("not this gateway's own origin");
+    assertThat(CsrfCheck.refusal(TOKEN, "https://gw.example.com:80", null, TOKEN, "https://gw.example.com"))
+        .contains("not this gateway's own origin");
+  }
+
+  @Test
   void theTokenMustBeThereAndMatchExactly() {
     assertThat(CsrfCheck.refusal(null, OWN, "same-origin", TOKEN, OWN)).startsWith("X-CSRF-Token missing");
     assertThat(CsrfCheck.refusal("  ", OWN, "same-origin", TOKEN, OWN)).startsWith("X-CSRF-Token missing");
