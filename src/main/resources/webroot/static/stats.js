@@ -153,11 +153,32 @@ GB.page('stats', {
 
   // ---- data ----
 
+  // The server computes one overview at a time and refuses another range meanwhile (503): a range
+  // chosen while one loads is asked for when that one is done, and only the latest is shown.
+  var overviewLoading = null;
+  var overviewAgain = false;
+
   function loadOverview() {
-    return GB.api('GET', '/api/stats/overview' + GB.qs({ range: state.range })).then(function (data) {
-      state.overview = data;
-      renderOverview();
-    }, function (err) { GB.toast(err.message, 'error'); });
+    if (overviewLoading) {
+      overviewAgain = true;
+      return overviewLoading;
+    }
+    var range = state.range;
+    overviewLoading = GB.api('GET', '/api/stats/overview' + GB.qs({ range: range })).then(function (data) {
+      if (range === state.range) {
+        state.overview = data;
+        renderOverview();
+      }
+    }, function (err) {
+      if (range === state.range) { GB.toast(err.message, 'error'); }
+    }).then(function () {
+      overviewLoading = null;
+      if (overviewAgain) {
+        overviewAgain = false;
+        return loadOverview();
+      }
+    });
+    return overviewLoading;
   }
 
   function loadAttention() {

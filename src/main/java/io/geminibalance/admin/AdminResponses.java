@@ -1,6 +1,7 @@
 package io.geminibalance.admin;
 
 import io.geminibalance.requestlog.SecretRedactor;
+import io.geminibalance.storage.StorageTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -29,16 +30,26 @@ final class AdminResponses {
 
   /**
    * Runs {@code then} with the stage's value on the request's event loop (stores complete on
-   * database threads; the routing context belongs to its loop), or answers 500 with
-   * "cannot {what}: cause".
+   * database threads; the routing context belongs to its loop), or answers "cannot {what}: cause":
+   * 503 with Retry-After when asking again later can help (a statement stopped at its time limit,
+   * statistics busy with another computation), else 500.
    */
   static <T> void whenDone(RoutingContext rc, CompletionStage<T> stage, String what, Consumer<T> then) {
     Future.fromCompletionStage(stage, rc.vertx().getOrCreateContext()).onComplete((value, err) -> {
       if (err != null) {
-        error(rc, 500, "cannot " + what + ": " + Failures.cause(err).getMessage(), null);
+        Throwable cause = Failures.cause(err);
+        boolean later = cause instanceof StorageTimeoutException || cause instanceof SingleFlight.Busy;
+        if (later) {
+          rc.response().putHeader("retry-after", RETRY_AFTER_SECONDS);
+        }
+        error(rc, later ? 503 : 500, "cannot " + what + ": " + cause.getMessage()
+            + (cause instanceof StorageTimeoutException ? " (the request log is too large for this question"
+                + " now: try a shorter range, or later)" : ""), null);
         return;
       }
       then.accept(value);
     });
   }
+
+  private static final String RETRY_AFTER_SECONDS = "5";
 }

@@ -3,12 +3,12 @@ package io.geminibalance.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.requestlog.SecretRedactor;
 import io.geminibalance.storage.AuditEntry;
 import io.geminibalance.storage.ErrorLogQuery;
 import io.geminibalance.storage.ErrorLogRow;
 import io.geminibalance.storage.ErrorLogStore;
+import io.geminibalance.storage.KeyMatch;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -26,14 +26,14 @@ import java.util.Set;
  * The error log behind the /logs page, with gemini-balance's paths, parameters and field names
  * ({@code GET /api/logs/errors}, {@code /{id}/details}, {@code /lookup} and the DELETE variants).
  * Rows hold no key (its fingerprint and last 4 only), so a key search works the same with
- * ENCRYPTION_KEY set: a whole key pasted is turned into its fingerprint, anything else is a
- * substring of the last 4 (or of the whole key on rows gemini-balance wrote). Deletions go to the
- * audit log.
+ * ENCRYPTION_KEY set: a whole key pasted is turned into its fingerprint (and also matches the
+ * rows gemini-balance wrote, which hold the key and no fingerprint), anything else is a substring
+ * of the last 4 (or of the whole key on rows gemini-balance wrote). Deletions go to the audit log.
  */
 public final class ErrorLogApi {
   static final int DEFAULT_LIMIT = 10;
   static final int MAX_LIMIT = 1000;
-  /** How many ids one DELETE may name: each is one statement in one transaction. */
+  /** How many ids one DELETE may name: one transaction, a few hundred ids per statement. */
   static final int MAX_IDS = 10_000;
   private static final int MAX_OFFSET = 1_000_000_000;
   /** Shorter than any Google key (39 characters), longer than any last-4 or masked form. */
@@ -81,17 +81,17 @@ public final class ErrorLogApi {
     }
     boolean byTime = QueryParams.choice(rc, "sort_by", "id", List.of("id", "request_time")).equals("request_time");
     boolean newestFirst = QueryParams.choice(rc, "sort_order", "desc", List.of("asc", "desc")).equals("desc");
-    String fingerprint = null;
+    KeyMatch key = null;
     String keyText = null;
     if (keySearch != null) {
       if (keySearch.length() >= WHOLE_KEY_LENGTH && !keySearch.contains("...")) {
-        fingerprint = KeyIdentity.ofSecret(keySearch).fingerprint();
+        key = KeyMatch.ofSecret(keySearch);
       } else {
         // The pages show keys as "AIza...a1B2": searching for what is shown means its last part.
         keyText = keySearch.contains("...") ? keySearch.substring(keySearch.lastIndexOf("...") + 3) : keySearch;
       }
     }
-    return new ErrorLogQuery(fingerprint, keyText, errorSearch, code, start, end, byTime, newestFirst, offset, limit);
+    return new ErrorLogQuery(key, keyText, errorSearch, code, start, end, byTime, newestFirst, offset, limit);
   }
 
   /** {@code GET /api/logs/errors/{id}/details}: the whole row, the request body pretty-printed. */
@@ -117,20 +117,20 @@ public final class ErrorLogApi {
    */
   public void lookup(RoutingContext rc) {
     String requestId;
-    String fingerprint;
+    KeyMatch key;
     Instant at;
     Integer status;
     int window;
     try {
       requestId = QueryParams.text(rc, "request_id", 64);
-      String key = QueryParams.text(rc, "gemini_key", 200);
+      String secret = QueryParams.text(rc, "gemini_key", 200);
       String given = QueryParams.text(rc, "key_fingerprint", 64);
-      fingerprint = key != null ? KeyIdentity.ofSecret(key).fingerprint() : given;
+      key = secret != null ? KeyMatch.ofSecret(secret) : given != null ? KeyMatch.ofFingerprint(given) : null;
       at = QueryParams.time(rc, "timestamp", zone);
       status = QueryParams.optionalInteger(rc, "status_code", 0, 999);
       window = QueryParams.integer(rc, "window_seconds", 100, 1, 300);
-      if (requestId == null && (fingerprint == null || at == null)) {
-        throw new QueryParams.BadParam(fingerprint == null ? "gemini_key" : "timestamp",
+      if (requestId == null && (key == null || at == null)) {
+        throw new QueryParams.BadParam(key == null ? "gemini_key" : "timestamp",
             "give request_id, or gemini_key (or key_fingerprint) and timestamp");
       }
     } catch (QueryParams.BadParam e) {
@@ -144,7 +144,7 @@ public final class ErrorLogApi {
       return;
     }
     Duration span = Duration.ofSeconds(window);
-    ErrorLogQuery near = new ErrorLogQuery(fingerprint, null, null, null, at.minus(span), at.plus(span).plusSeconds(1),
+    ErrorLogQuery near = new ErrorLogQuery(key, null, null, null, at.minus(span), at.plus(span).plusSeconds(1),
         true, true, 0, 200);
     AdminResponses.whenDone(rc, store.search(near), "look up the error log", page -> answerFound(rc,
         page.rows().stream().min(Comparator

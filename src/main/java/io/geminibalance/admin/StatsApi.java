@@ -3,8 +3,8 @@ package io.geminibalance.admin;
 import io.geminibalance.keypool.ModelNames;
 import io.geminibalance.keypool.PacificDay;
 import io.geminibalance.keypool.QuotaSnapshot.ModelTotals;
-import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.storage.BucketCount;
+import io.geminibalance.storage.KeyMatch;
 import io.geminibalance.storage.KeyUsage;
 import io.geminibalance.storage.LatencyPercentiles;
 import io.geminibalance.storage.ModelUsage;
@@ -12,6 +12,7 @@ import io.geminibalance.storage.RequestLogRow;
 import io.geminibalance.storage.RequestLogStore;
 import io.geminibalance.storage.StatsStore;
 import io.geminibalance.storage.TimeBucket;
+import io.geminibalance.storage.UsageTotals;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -58,6 +59,31 @@ public final class StatsApi {
     static Range named(String name) {
       return Arrays.stream(values()).filter(r -> r.name.equals(name)).findFirst().orElseThrow();
     }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  /** The overview's aggregates of one range, filled one after the other. */
+  private static final class Overview {
+    final Range range;
+    final Instant from;
+    final Instant to;
+    List<BucketCount> counts;
+    List<LatencyPercentiles> bucketLatency;
+    UsageTotals totals;
+    LatencyPercentiles latency;
+    List<ModelUsage> models;
+    List<LatencyPercentiles> modelLatency;
+    List<KeyUsage> keys;
+
+    Overview(Range range, Instant from, Instant to) {
+      this.range = range;
+      this.from = from;
+      this.to = to;
+    }
   }
 
   /** gemini-balance's call-list periods. */
@@ -66,12 +92,20 @@ public final class StatsApi {
   private static final List<String> PERIOD_NAMES = List.of("1m", "1h", "8h", "24h");
   /** The status codes of the "keys needing attention" panel. */
   static final List<Integer> ATTENTION_CODES = List.of(429, 403, 400);
+  /** On the call lists: "true" when the period held more calls than {@code limit}, else "false". */
+  static final String TRUNCATED_HEADER = "X-Truncated";
 
   private final StatsStore stats;
   private final RequestLogStore requests;
   private final Supplier<CompletableFuture<List<ModelTotals>>> poolTotals;
   private final InstantSource clock;
   private final ZoneId zone;
+  /**
+   * Gateway-wide, one overview is computed at a time (several aggregates, each possibly seconds
+   * over a large log, on the database threads the log writers and admin sessions share): the same
+   * range asked again meanwhile shares the running one, another range is answered 503.
+   */
+  private final SingleFlight<Range, Overview> overviews = new SingleFlight<>("the overview of range");
 
   /**
    * @param poolTotals the pool's totals per model; O(keys x models), so the caller computes them
@@ -90,7 +124,7 @@ public final class StatsApi {
   /**
    * {@code GET /api/stats/overview?range=1h|24h|7d|30d&keys_limit=}: calls per bucket (every bucket
    * of the range, empty ones as zero) with latency p50/p95, totals with tokens, per model, and the
-   * busiest keys.
+   * busiest keys. 503 with Retry-After while another range's overview is computed.
    */
   public void overview(RoutingContext rc) {
     Range range;
@@ -102,32 +136,42 @@ public final class StatsApi {
       e.answer(rc);
       return;
     }
+    int limit = keysLimit;
+    AdminResponses.whenDone(rc, overviews.run(range, () -> compute(range)), "aggregate the request log",
+        o -> rc.json(overviewBody(o, limit)));
+  }
+
+  /**
+   * One aggregate after the other, never in parallel: each holds a database thread while it runs,
+   * and the log writers need the others.
+   */
+  private CompletableFuture<Overview> compute(Range range) {
     Instant to = clock.instant();
-    Instant from = to.minus(range.length);
-    var counts = stats.countsPer(range.bucket, from, to);
-    var bucketLatency = stats.latencyPer(range.bucket, from, to);
-    var totals = stats.totals(from, to);
-    var latency = stats.latency(from, to);
-    var models = stats.perModel(from, to);
-    var modelLatency = stats.latencyPerModel(from, to);
-    var keys = stats.perKey(from, to);
-    var all = CompletableFuture.allOf(counts, bucketLatency, totals, latency, models, modelLatency, keys);
-    AdminResponses.whenDone(rc, all, "aggregate the request log", v -> {
-      var t = totals.join();
-      LatencyPercentiles overall = latency.join();
-      JsonObject body = new JsonObject().put("range", range.name)
-          .put("bucket", range.bucket.name().toLowerCase(Locale.ROOT))
-          .put("from", from.toString()).put("to", to.toString())
-          .put("buckets", buckets(range.bucket, from, to, counts.join(), bucketLatency.join()))
-          .put("totals", new JsonObject().put("success", t.success()).put("failure", t.failure())
-              .put("total", t.total()).put("prompt_tokens", t.promptTokens())
-              .put("completion_tokens", t.completionTokens()).put("latency_p50_ms", overall.p50())
-              .put("latency_p95_ms", overall.p95()))
-          .put("models", models(models.join(), modelLatency.join()))
-          .put("keys", keys(keys.join().stream().limit(keysLimit).toList()))
-          .put("keys_total", keys.join().size());
-      rc.json(body);
-    });
+    Overview o = new Overview(range, to.minus(range.length), to);
+    Instant from = o.from;
+    return stats.countsPer(range.bucket, from, to).thenAccept(v -> o.counts = v)
+        .thenCompose(v -> stats.latencyPer(range.bucket, from, to)).thenAccept(v -> o.bucketLatency = v)
+        .thenCompose(v -> stats.totals(from, to)).thenAccept(v -> o.totals = v)
+        .thenCompose(v -> stats.latency(from, to)).thenAccept(v -> o.latency = v)
+        .thenCompose(v -> stats.perModel(from, to)).thenAccept(v -> o.models = v)
+        .thenCompose(v -> stats.latencyPerModel(from, to)).thenAccept(v -> o.modelLatency = v)
+        .thenCompose(v -> stats.perKey(from, to)).thenAccept(v -> o.keys = v)
+        .thenApply(v -> o);
+  }
+
+  private JsonObject overviewBody(Overview o, int keysLimit) {
+    UsageTotals t = o.totals;
+    return new JsonObject().put("range", o.range.name)
+        .put("bucket", o.range.bucket.name().toLowerCase(Locale.ROOT))
+        .put("from", o.from.toString()).put("to", o.to.toString())
+        .put("buckets", buckets(o.range.bucket, o.from, o.to, o.counts, o.bucketLatency))
+        .put("totals", new JsonObject().put("success", t.success()).put("failure", t.failure())
+            .put("total", t.total()).put("prompt_tokens", t.promptTokens())
+            .put("completion_tokens", t.completionTokens()).put("latency_p50_ms", o.latency.p50())
+            .put("latency_p95_ms", o.latency.p95()))
+        .put("models", models(o.models, o.modelLatency))
+        .put("keys", keys(o.keys.stream().limit(keysLimit).toList()))
+        .put("keys_total", o.keys.size());
   }
 
   /** Every bucket from the one holding {@code from} to the one holding {@code to}, epoch seconds. */
@@ -183,7 +227,8 @@ public final class StatsApi {
 
   /**
    * {@code GET /api/stats/details?period=1m|1h|8h|24h&limit=&key=}: gemini-balance's call list, as
-   * an array, newest first, at most {@code limit} (1..1000, default 100) calls. {@code key} (a whole
+   * an array, newest first, at most {@code limit} (1..1000, default 100) calls; header
+   * {@code X-Truncated: true} when the period held more. {@code key} (a whole
    * key or a fingerprint) narrows it to one key.
    */
   public void details(RoutingContext rc) {
@@ -198,12 +243,12 @@ public final class StatsApi {
   private void calls(RoutingContext rc, boolean keyRequired) {
     Duration period;
     int limit;
-    String fingerprint;
+    KeyMatch key;
     try {
       period = PERIODS.get(QueryParams.choice(rc, "period", "1h", PERIOD_NAMES));
       limit = QueryParams.integer(rc, "limit", 100, 1, 1000);
-      fingerprint = fingerprint(QueryParams.text(rc, "key", 200));
-      if (keyRequired && fingerprint == null) {
+      key = keyMatch(QueryParams.text(rc, "key", 200));
+      if (keyRequired && key == null) {
         throw new QueryParams.BadParam("key", "key: required (a whole key or its fingerprint)");
       }
     } catch (QueryParams.BadParam e) {
@@ -211,11 +256,14 @@ public final class StatsApi {
       return;
     }
     Instant to = clock.instant();
-    AdminResponses.whenDone(rc, requests.recent(to.minus(period), to.plusSeconds(1), fingerprint, limit),
+    // One row more than asked tells whether the period held more calls than the answer (gemini-balance
+    // returned them all; scripts see the cut in X-Truncated rather than a silently short list).
+    AdminResponses.whenDone(rc, requests.recent(to.minus(period), to.plusSeconds(1), key, limit + 1),
         "read the request log", rows -> {
           JsonArray calls = new JsonArray();
-          rows.forEach(row -> calls.add(call(row)));
-          rc.response().putHeader("content-type", "application/json; charset=UTF-8").end(calls.encode());
+          rows.stream().limit(limit).forEach(row -> calls.add(call(row)));
+          rc.response().putHeader("content-type", "application/json; charset=UTF-8")
+              .putHeader(TRUNCATED_HEADER, String.valueOf(rows.size() > limit)).end(calls.encode());
         });
   }
 
@@ -226,12 +274,15 @@ public final class StatsApi {
         .put("latency_ms", row.latencyMs()).put("request_id", row.requestId()).put("attempt", row.attempt());
   }
 
-  /** A whole key pasted becomes its fingerprint; 16 hex digits are taken as a fingerprint already. */
-  static String fingerprint(String key) {
+  /**
+   * 16 hex digits are taken as a fingerprint; anything else as a whole key, which also finds the
+   * rows gemini-balance wrote (they hold the key, no fingerprint).
+   */
+  static KeyMatch keyMatch(String key) {
     if (key == null) {
       return null;
     }
-    return key.matches("[0-9a-f]{16}") ? key : KeyIdentity.ofSecret(key).fingerprint();
+    return key.matches("[0-9a-f]{16}") ? KeyMatch.ofFingerprint(key) : KeyMatch.ofSecret(key);
   }
 
   /**
@@ -269,7 +320,7 @@ public final class StatsApi {
       return;
     }
     Instant to = clock.instant();
-    AdminResponses.whenDone(rc, stats.perModelForKey(fingerprint(key), to.minus(Duration.ofHours(24)),
+    AdminResponses.whenDone(rc, stats.perModelForKey(keyMatch(key), to.minus(Duration.ofHours(24)),
         to.plusSeconds(1)), "count the key's calls", models -> {
           JsonObject result = new JsonObject();
           models.forEach(m -> result.put(m.model() == null ? "" : m.model(), m.success() + m.failure()));

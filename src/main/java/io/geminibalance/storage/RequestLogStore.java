@@ -12,9 +12,9 @@ public interface RequestLogStore {
   /**
    * The newest calls in [from, to), newest first, for the admin call-detail lists.
    *
-   * @param keyFingerprint only this key's calls, or null for all
+   * @param key only this key's calls, or null for all
    */
-  CompletableFuture<List<RequestLogRow>> recent(Instant from, Instant to, String keyFingerprint, int limit);
+  CompletableFuture<List<RequestLogRow>> recent(Instant from, Instant to, KeyMatch key, int limit);
   /** Deletes rows older than {@code cutoff}, {@code batchSize} rows per statement; returns how many. */
   CompletableFuture<Integer> deleteOlderThan(Instant cutoff, int batchSize);
 }

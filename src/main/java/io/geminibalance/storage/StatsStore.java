@@ -12,8 +12,8 @@ public interface StatsStore {
   /** Success and failure counts per bucket, oldest first; empty buckets are left out. */
   CompletableFuture<List<BucketCount>> countsPer(TimeBucket bucket, Instant from, Instant to);
 
-  /** The same for one key (the per-key detail chart); rows gemini-balance wrote before us are not included. */
-  CompletableFuture<List<BucketCount>> countsPerForKey(String keyFingerprint, TimeBucket bucket, Instant from,
+  /** The same for one key (the per-key detail chart). */
+  CompletableFuture<List<BucketCount>> countsPerForKey(KeyMatch key, TimeBucket bucket, Instant from,
       Instant to);
 
   CompletableFuture<UsageTotals> totals(Instant from, Instant to);
@@ -28,7 +28,7 @@ public interface StatsStore {
   CompletableFuture<List<KeyUsage>> topKeysWithStatus(int statusCode, Instant from, Instant to, int limit);
 
   /** Per model as requested for one key, busiest first (the per-key usage panel). */
-  CompletableFuture<List<ModelUsage>> perModelForKey(String keyFingerprint, Instant from, Instant to);
+  CompletableFuture<List<ModelUsage>> perModelForKey(KeyMatch key, Instant from, Instant to);
 
   /** Latency of the successful calls of the whole window; {@code group} is {@code ""}. */
   CompletableFuture<LatencyPercentiles> latency(Instant from, Instant to);

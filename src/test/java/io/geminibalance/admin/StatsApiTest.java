@@ -130,6 +130,9 @@ class StatsApiTest {
     assertThat(newest.getString("key")).isEqualTo("...b002");
     assertThat(newest.fieldNames()).contains("timestamp", "model", "latency_ms", "request_id");
     assertThat(array("/api/stats/details?period=1h&limit=2")).hasSize(2);
+    assertThat(get("/api/stats/details?period=1h&limit=2").headers().firstValue("x-truncated")).hasValue("true");
+    assertThat(get("/api/stats/details?period=1h&limit=7").headers().firstValue("x-truncated")).hasValue("false");
+    assertThat(get("/api/stats/details?period=1h&limit=6").headers().firstValue("x-truncated")).hasValue("true");
     assertThat(array("/api/stats/details?period=1m")).isEmpty();
     assertThat(array("/api/stats/details?period=1h&key=" + SECRET_A)).hasSize(5);
     assertThat(array("/api/stats/details?period=24h&key=" + B.fingerprint())).hasSize(2);

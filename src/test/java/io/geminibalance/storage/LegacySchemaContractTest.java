@@ -76,12 +76,18 @@ abstract class LegacySchemaContractTest {
     assertThat(database.count("SELECT COUNT(*) FROM t_settings")).isEqualTo(4);
   }
 
+  /** One call of KEY_ONE written by us (fingerprint, no whole key) in the middle of the window. */
+  private static KeyIdentity logOneNewCall(Storage storage, String model) {
+    KeyIdentity one = KeyIdentity.ofSecret(KEY_ONE);
+    storage.requestLogs().insert(List.of(new RequestLogEntry(WINDOW_START.plusSeconds(1800), model, one, true, 200,
+        500, 3, 4, false, 1, "req-new", null))).join();
+    return one;
+  }
+
   @Test
   void countsOldHistoryInStatisticsWithoutEverReturningAFullKey() {
     try (Storage storage = Storage.open(config)) {
-      KeyIdentity one = KeyIdentity.ofSecret(KEY_ONE);
-      storage.requestLogs().insert(List.of(new RequestLogEntry(WINDOW_START.plusSeconds(1800), "gemini-2.5-flash",
-          one, true, 200, 500, 3, 4, false, 1, "req-new", null))).join();
+      KeyIdentity one = logOneNewCall(storage, "gemini-2.5-flash");
 
       assertThat(storage.stats().totals(WINDOW_START, WINDOW_END).join()).isEqualTo(new UsageTotals(3, 1, 3, 4));
       assertThat(storage.stats().perKey(WINDOW_START, WINDOW_END).join()).containsExactly(
@@ -96,6 +102,34 @@ abstract class LegacySchemaContractTest {
             assertThat(row.errorType()).isEqualTo("gemini-chat-non-stream");
             assertThat(row.time()).isEqualTo(Instant.parse("2026-11-20T10:15:30Z"));
           });
+    }
+  }
+
+  /**
+   * Without ENCRYPTION_KEY the old rows keep the whole key and have no fingerprint: asking with the
+   * whole key finds them beside ours; a fingerprint alone finds ours only.
+   */
+  @Test
+  void aWholeKeyFindsGeminiBalancesRowsOfThatKey() {
+    try (Storage storage = Storage.open(config)) {
+      KeyIdentity one = logOneNewCall(storage, "gemini-2.5-pro");
+      KeyMatch whole = KeyMatch.ofSecret(KEY_ONE);
+      KeyMatch byFingerprint = KeyMatch.ofFingerprint(one.fingerprint());
+
+      assertThat(storage.requestLogs().recent(WINDOW_START, WINDOW_END, whole, 10).join())
+          .extracting(RequestLogRow::keyFingerprint).containsExactly(one.fingerprint(), one.fingerprint(),
+              one.fingerprint());
+      assertThat(storage.requestLogs().recent(WINDOW_START, WINDOW_END, byFingerprint, 10).join()).hasSize(1);
+      assertThat(storage.stats().perModelForKey(whole, WINDOW_START, WINDOW_END).join()).containsExactly(
+          new ModelUsage("gemini-2.5-flash", 1, 1, 0, 0), new ModelUsage("gemini-2.5-pro", 1, 0, 3, 4));
+      assertThat(storage.stats().countsPerForKey(whole, TimeBucket.HOUR, WINDOW_START, WINDOW_END).join())
+          .singleElement().satisfies(bucket -> assertThat(bucket.success() + bucket.failure()).isEqualTo(3));
+      assertThat(storage.errorLogs().search(new ErrorLogQuery(whole, null, null, null, null, null, false, true, 0,
+          10)).join().rows()).singleElement().satisfies(row -> assertThat(row.statusCode()).isEqualTo(429));
+      assertThat(storage.errorLogs().search(new ErrorLogQuery(KeyMatch.ofSecret(KEY_TWO), null, null, null, null,
+          null, false, true, 0, 10)).join().total()).isZero();
+      assertThat(storage.errorLogs().search(new ErrorLogQuery(byFingerprint, null, null, null, null, null, false,
+          true, 0, 10)).join().total()).isZero();
     }
   }
 

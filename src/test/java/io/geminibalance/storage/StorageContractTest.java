@@ -317,7 +317,7 @@ abstract class StorageContractTest {
         new BucketCount(local("2026-11-20T18:00"), 2, 1), new BucketCount(local("2026-11-20T20:00"), 0, 1));
     assertThat(stats.countsPer(TimeBucket.DAY, BASE.minus(Duration.ofDays(1)), BASE.plus(Duration.ofDays(2))).join())
         .containsExactly(new BucketCount(local("2026-11-20T00:00"), 2, 2), new BucketCount(local("2026-11-21T00:00"), 1, 0));
-    assertThat(stats.countsPerForKey(KEY_B.fingerprint(), TimeBucket.HOUR, from, to).join()).containsExactly(
+    assertThat(stats.countsPerForKey(KeyMatch.ofFingerprint(KEY_B.fingerprint()), TimeBucket.HOUR, from, to).join()).containsExactly(
         new BucketCount(local("2026-11-20T18:00"), 1, 0), new BucketCount(local("2026-11-20T20:00"), 0, 1));
     assertThat(stats.totals(from, to).join()).isEqualTo(new UsageTotals(2, 2, 15, 27));
     assertThat(stats.perModel(from, to).join()).containsExactly(
@@ -351,7 +351,7 @@ abstract class StorageContractTest {
     assertThat(stats.latencyPer(TimeBucket.HOUR, from, to).join()).containsExactly(
         new LatencyPercentiles("2026-11-20 18", 10, 50, 100), new LatencyPercentiles("2026-11-20 19", 1, 700, 700));
     assertThat(stats.latency(to, to.plusSeconds(60)).join()).isEqualTo(new LatencyPercentiles("", 0, 0, 0));
-    assertThat(stats.perModelForKey(KEY_B.fingerprint(), from, to).join()).containsExactly(
+    assertThat(stats.perModelForKey(KeyMatch.ofFingerprint(KEY_B.fingerprint()), from, to).join()).containsExactly(
         new ModelUsage("gemini-2.5-flash", 0, 1, 0, 0), new ModelUsage("gemini-2.5-pro", 1, 0, 0, 0));
   }
 
@@ -433,7 +433,7 @@ abstract class StorageContractTest {
     Page<ErrorLogRow> quota = errors.search(new ErrorLogQuery(null, null, "quota", 429, null, null, false, true, 0, 1)).join();
     assertThat(quota.total()).isEqualTo(2);
     assertThat(quota.rows()).extracting(ErrorLogRow::message).containsExactly("quota exceeded again");
-    Page<ErrorLogRow> ofB = errors.search(new ErrorLogQuery(KEY_B.fingerprint(), null, null, null, BASE,
+    Page<ErrorLogRow> ofB = errors.search(new ErrorLogQuery(KeyMatch.ofFingerprint(KEY_B.fingerprint()), null, null, null, BASE,
         BASE.plusSeconds(15), false, false, 0, 10)).join();
     assertThat(ofB.rows()).extracting(ErrorLogRow::statusCode).containsExactly(403);
     long id = ofB.rows().getFirst().id();
@@ -444,6 +444,27 @@ abstract class StorageContractTest {
     assertThat(errors.delete(List.of(id)).join()).isEqualTo(1);
     assertThat(errors.get(id).join()).isEmpty();
     assertThat(errors.deleteAll().join()).isEqualTo(2);
+    assertThat(errors.deleteAll().join()).isZero();
+  }
+
+  /** More rows than one statement deletes: chosen ids go in chunks, "all" in bounded batches. */
+  @Test
+  void errorLogsAreDeletedInChunksAndBatches() {
+    ErrorLogStore errors = storage.errorLogs();
+    int rows = io.geminibalance.storage.jdbc.JdbcErrorLogStore.DELETE_ALL_BATCH * 2 + 7;
+    errors.insert(IntStream.range(0, rows).mapToObj(i -> failure(BASE.plusSeconds(i), KEY_A, 429, "q" + i, null))
+        .toList()).join();
+    List<Long> ids = errors.search(new ErrorLogQuery(null, null, null, null, null, null, false, false, 0, 1000))
+        .join().rows().stream().map(ErrorLogRow::id).toList();
+    List<Long> chosen = ids.stream().limit(ids.size() - 1).toList();
+    java.util.ArrayList<Long> withUnknown = new java.util.ArrayList<>(chosen);
+    withUnknown.add(Long.MAX_VALUE);
+
+    assertThat(errors.delete(withUnknown).join()).isEqualTo(chosen.size());
+    assertThat(errors.get(ids.getLast()).join()).isPresent();
+    assertThat(errors.get(ids.getFirst()).join()).isEmpty();
+    assertThat(errors.deleteAll().join()).isEqualTo(rows - chosen.size());
+    assertThat(errors.search(ErrorLogQuery.firstPage(10)).join().total()).isZero();
   }
 
   /**

@@ -16,8 +16,9 @@ final class ErrorLogFilter {
   private final List<Binder> binders = new ArrayList<>();
 
   ErrorLogFilter(ErrorLogQuery query, JdbcValues values, SqlDialect dialect) {
-    if (query.keyFingerprint() != null) {
-      add("gb_key_fingerprint = ?", (s, i) -> s.setString(i, query.keyFingerprint()));
+    if (query.key() != null) {
+      conditions.add(KeyCondition.sql(query.key(), "gemini_key"));
+      KeyCondition.values(query.key()).forEach(value -> binders.add((s, i) -> s.setObject(i, value)));
     }
     if (query.keyText() != null && !query.keyText().isBlank()) {
       String pattern = contains(query.keyText());

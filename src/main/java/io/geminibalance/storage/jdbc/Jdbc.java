@@ -1,11 +1,16 @@
 package io.geminibalance.storage.jdbc;
 
 import io.geminibalance.storage.StorageException;
+import io.geminibalance.storage.StorageTimeoutException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
@@ -20,11 +25,17 @@ public final class Jdbc implements AutoCloseable {
   private final DataSource dataSource;
   private final SqlDialect dialect;
   private final ExecutorService executor;
+  /** Cancels statements that outrun their limit ({@link #withinTime}). */
+  private final ScheduledThreadPoolExecutor deadlines;
 
   public Jdbc(DataSource dataSource, SqlDialect dialect, int threads) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.executor = Executors.newFixedThreadPool(threads, daemonThreads());
+    this.deadlines = new ScheduledThreadPoolExecutor(1,
+        Thread.ofPlatform().name("gb-jdbc-deadline").daemon(true).factory());
+    // Nearly every deadline is cancelled when its statement ends in time: drop it then, not 30 s later.
+    deadlines.setRemoveOnCancelPolicy(true);
   }
 
   public SqlDialect dialect() {
@@ -47,6 +58,67 @@ public final class Jdbc implements AutoCloseable {
       return work.run(connection);
     } catch (SQLException e) {
       throw new StorageException(operation + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A statement's work: execute it and read what it returns. */
+  public interface StatementWork<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} (which executes {@code statement}), cancelling the statement when it runs
+   * longer than {@code limit}; then fails with {@link StorageTimeoutException}. Cancelling rather
+   * than {@link Statement#setQueryTimeout}: the SQLite driver applies that only to waiting for
+   * locks, never to a long SELECT, while {@link Statement#cancel} interrupts the statement on all
+   * three engines. The cancel never fires once {@code work} is over, when the connection may
+   * already serve someone else's statement.
+   */
+  public <T> T withinTime(String operation, Statement statement, Duration limit, StatementWork<T> work)
+      throws SQLException {
+    Deadline deadline = new Deadline(statement);
+    ScheduledFuture<?> timer = deadlines.schedule(deadline::expire, limit.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      return work.run();
+    } catch (SQLException e) {
+      if (deadline.expired()) {
+        throw new StorageTimeoutException(operation, limit, e);
+      }
+      throw e;
+    } finally {
+      deadline.finish();
+      timer.cancel(false);
+    }
+  }
+
+  /** The cancel of one statement, which must not happen after its work ended. */
+  private static final class Deadline {
+    private final Statement statement;
+    private boolean finished;
+    private boolean expired;
+
+    Deadline(Statement statement) {
+      this.statement = statement;
+    }
+
+    synchronized void expire() {
+      if (finished) {
+        return;
+      }
+      expired = true;
+      try {
+        statement.cancel();
+      } catch (SQLException | RuntimeException e) {
+        // The statement then runs to its end; the caller still gets its result or error.
+      }
+    }
+
+    synchronized boolean expired() {
+      return expired;
+    }
+
+    synchronized void finish() {
+      finished = true;
     }
   }
 
@@ -82,6 +154,7 @@ public final class Jdbc implements AutoCloseable {
   @Override
   public void close() {
     // Called after the writers have flushed: what is still queued here is not worth a long wait.
+    deadlines.shutdownNow();
     executor.shutdown();
     try {
       if (!executor.awaitTermination(1, TimeUnit.SECONDS)) {

@@ -126,14 +126,24 @@ public final class JdbcErrorLogStore implements ErrorLogStore {
     return result;
   }
 
+  /** A chosen list of ids is deleted this many per statement ({@code id IN (...)}), in one transaction. */
+  public static final int IDS_PER_DELETE = 500;
+  /** Deleting everything goes this many rows per auto-committed statement, as retention does. */
+  public static final int DELETE_ALL_BATCH = 1000;
+
   @Override
   public CompletableFuture<Integer> delete(Collection<Long> ids) {
     List<Long> copy = List.copyOf(ids);
     return jdbc.transaction("delete error logs", connection -> {
       int deleted = 0;
-      try (PreparedStatement delete = connection.prepareStatement("DELETE FROM t_error_logs WHERE id = ?")) {
-        for (long id : copy) {
-          delete.setLong(1, id);
+      for (int start = 0; start < copy.size(); start += IDS_PER_DELETE) {
+        List<Long> chunk = copy.subList(start, Math.min(copy.size(), start + IDS_PER_DELETE));
+        String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+        try (PreparedStatement delete = connection.prepareStatement(
+            "DELETE FROM t_error_logs WHERE id IN (" + marks + ")")) {
+          for (int i = 0; i < chunk.size(); i++) {
+            delete.setLong(i + 1, chunk.get(i));
+          }
           deleted += delete.executeUpdate();
         }
       }
@@ -143,16 +153,13 @@ public final class JdbcErrorLogStore implements ErrorLogStore {
 
   @Override
   public CompletableFuture<Integer> deleteAll() {
-    return jdbc.call("delete all error logs", connection -> {
-      try (PreparedStatement delete = connection.prepareStatement("DELETE FROM t_error_logs")) {
-        return delete.executeUpdate();
-      }
-    });
+    return jdbc.call("delete all error logs", connection ->
+        BoundedDelete.all(connection, jdbc.dialect(), "t_error_logs", DELETE_ALL_BATCH));
   }
 
   @Override
   public CompletableFuture<Integer> deleteOlderThan(Instant cutoff, int batchSize) {
     return jdbc.call("delete old error log", connection ->
-        BoundedDelete.run(connection, jdbc.dialect(), "t_error_logs", values.local(cutoff), batchSize));
+        BoundedDelete.olderThan(connection, jdbc.dialect(), "t_error_logs", values.local(cutoff), batchSize));
   }
 }

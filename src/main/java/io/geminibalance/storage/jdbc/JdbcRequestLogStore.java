@@ -2,6 +2,7 @@ package io.geminibalance.storage.jdbc;
 
 import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.requestlog.RequestLogEntry;
+import io.geminibalance.storage.KeyMatch;
 import io.geminibalance.storage.RequestLogRow;
 import io.geminibalance.storage.RequestLogStore;
 import java.sql.PreparedStatement;
@@ -61,15 +62,16 @@ public final class JdbcRequestLogStore implements RequestLogStore {
   }
 
   @Override
-  public CompletableFuture<List<RequestLogRow>> recent(Instant from, Instant to, String keyFingerprint, int limit) {
+  public CompletableFuture<List<RequestLogRow>> recent(Instant from, Instant to, KeyMatch key, int limit) {
     String sql = "SELECT id, request_time, model_name, api_key, is_success, status_code, latency_ms,"
         + " gb_key_fingerprint, gb_key_last4, gb_request_id, gb_attempt FROM t_request_log WHERE request_time >= ? AND request_time < ?"
-        + (keyFingerprint == null ? "" : " AND gb_key_fingerprint = ?") + " ORDER BY request_time DESC LIMIT ?";
+        + (key == null ? "" : " AND " + KeyCondition.sql(key, "api_key")) + " ORDER BY request_time DESC LIMIT ?";
+    List<Object> keyValues = key == null ? List.of() : KeyCondition.values(key);
     return jdbc.call("list request log", connection -> {
       try (PreparedStatement select = connection.prepareStatement(sql)) {
         int index = bindWindow(select, from, to);
-        if (keyFingerprint != null) {
-          select.setString(index++, keyFingerprint);
+        for (Object value : keyValues) {
+          select.setObject(index++, value);
         }
         select.setInt(index, limit);
         return readRows(select);
@@ -101,6 +103,6 @@ public final class JdbcRequestLogStore implements RequestLogStore {
   @Override
   public CompletableFuture<Integer> deleteOlderThan(Instant cutoff, int batchSize) {
     return jdbc.call("delete old request log", connection ->
-        BoundedDelete.run(connection, jdbc.dialect(), "t_request_log", values.local(cutoff), batchSize));
+        BoundedDelete.olderThan(connection, jdbc.dialect(), "t_request_log", values.local(cutoff), batchSize));
   }
 }

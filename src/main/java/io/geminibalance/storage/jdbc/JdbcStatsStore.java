@@ -2,6 +2,7 @@ package io.geminibalance.storage.jdbc;
 
 import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.storage.BucketCount;
+import io.geminibalance.storage.KeyMatch;
 import io.geminibalance.storage.KeyUsage;
 import io.geminibalance.storage.LatencyPercentiles;
 import io.geminibalance.storage.ModelUsage;
@@ -11,6 +12,7 @@ import io.geminibalance.storage.UsageTotals;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,6 +36,12 @@ public final class JdbcStatsStore implements StatsStore {
   private static final String KEY_COLUMNS = KEY_GROUP + " AS k, MAX(gb_key_fingerprint) AS fp,"
       + " MAX(gb_key_last4) AS last4, ";
 
+  /**
+   * The longest one aggregate may run. They share the few database threads with the log writers
+   * and admin sessions; one running for minutes over a huge log would starve them.
+   */
+  public static final Duration QUERY_LIMIT = Duration.ofSeconds(30);
+
   private final Jdbc jdbc;
   private final JdbcValues values;
 
@@ -48,9 +56,10 @@ public final class JdbcStatsStore implements StatsStore {
   }
 
   @Override
-  public CompletableFuture<List<BucketCount>> countsPerForKey(String keyFingerprint, TimeBucket bucket, Instant from,
+  public CompletableFuture<List<BucketCount>> countsPerForKey(KeyMatch key, TimeBucket bucket, Instant from,
       Instant to) {
-    return bucketCounts(bucket, " AND gb_key_fingerprint = ?", from, to, keyFingerprint);
+    return bucketCounts(bucket, " AND " + KeyCondition.sql(key, "api_key"), from, to,
+        KeyCondition.values(key).toArray());
   }
 
   private CompletableFuture<List<BucketCount>> bucketCounts(TimeBucket bucket, String condition, Instant from,
@@ -81,10 +90,11 @@ public final class JdbcStatsStore implements StatsStore {
   }
 
   @Override
-  public CompletableFuture<List<ModelUsage>> perModelForKey(String keyFingerprint, Instant from, Instant to) {
-    String sql = "SELECT model_name, " + COUNTS + ", " + TOKENS + WINDOW
-        + " AND gb_key_fingerprint = ? GROUP BY model_name ORDER BY COUNT(*) DESC, model_name";
-    return query("calls per model of a key", sql, from, to, JdbcStatsStore::modelUsage, keyFingerprint);
+  public CompletableFuture<List<ModelUsage>> perModelForKey(KeyMatch key, Instant from, Instant to) {
+    String sql = "SELECT model_name, " + COUNTS + ", " + TOKENS + WINDOW + " AND " + KeyCondition.sql(key, "api_key")
+        + " GROUP BY model_name ORDER BY COUNT(*) DESC, model_name";
+    return query("calls per model of a key", sql, from, to, JdbcStatsStore::modelUsage,
+        KeyCondition.values(key).toArray());
   }
 
   @Override
@@ -182,13 +192,15 @@ public final class JdbcStatsStore implements StatsStore {
         for (int i = 0; i < extra.length; i++) {
           select.setObject(3 + i, extra[i]);
         }
-        List<T> result = new ArrayList<>();
-        try (ResultSet rows = select.executeQuery()) {
-          while (rows.next()) {
-            result.add(mapper.map(rows));
+        return jdbc.withinTime(operation, select, QUERY_LIMIT, () -> {
+          List<T> result = new ArrayList<>();
+          try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+              result.add(mapper.map(rows));
+            }
           }
-        }
-        return result;
+          return result;
+        });
       }
     });
   }

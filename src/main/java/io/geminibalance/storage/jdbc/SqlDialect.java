@@ -32,8 +32,11 @@ public abstract sealed class SqlDialect {
   /** An expression turning a DATETIME column into the text label of its bucket. */
   public abstract String bucketLabel(String column, TimeBucket bucket);
 
-  /** Deletes at most {@code limit} rows older than the bound parameter; one statement, repeated by the caller. */
-  public abstract String boundedDelete(String table, String timeColumn, int limit);
+  /**
+   * Deletes at most {@code limit} rows matching {@code condition} (one bound parameter, e.g.
+   * {@code request_time < ?}), lowest ids first; one statement, repeated by the caller.
+   */
+  public abstract String boundedDelete(String table, String condition, int limit);
 
   /** The most parameters one statement may bind. */
   public abstract int maxBindParameters();
@@ -118,9 +121,9 @@ public abstract sealed class SqlDialect {
     }
 
     @Override
-    public String boundedDelete(String table, String timeColumn, int limit) {
+    public String boundedDelete(String table, String condition, int limit) {
       return "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table
-          + " WHERE " + timeColumn + " < ? ORDER BY id LIMIT " + limit + ")";
+          + " WHERE " + condition + " ORDER BY id LIMIT " + limit + ")";
     }
 
     /** SQLITE_MAX_VARIABLE_NUMBER since SQLite 3.32. */
@@ -229,8 +232,8 @@ public abstract sealed class SqlDialect {
     }
 
     @Override
-    public String boundedDelete(String table, String timeColumn, int limit) {
-      return "DELETE FROM " + table + " WHERE " + timeColumn + " < ? ORDER BY id LIMIT " + limit;
+    public String boundedDelete(String table, String condition, int limit) {
+      return "DELETE FROM " + table + " WHERE " + condition + " ORDER BY id LIMIT " + limit;
     }
 
     /** The prepared-statement protocol counts parameters in 16 bits. */
@@ -284,9 +287,9 @@ public abstract sealed class SqlDialect {
     }
 
     @Override
-    public String boundedDelete(String table, String timeColumn, int limit) {
+    public String boundedDelete(String table, String condition, int limit) {
       return "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table
-          + " WHERE " + timeColumn + " < ? ORDER BY id LIMIT " + limit + ")";
+          + " WHERE " + condition + " ORDER BY id LIMIT " + limit + ")";
     }
 
     /** The Bind message counts parameters in a signed 16-bit number; the driver refuses more. */
