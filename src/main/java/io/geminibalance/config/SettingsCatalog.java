@@ -53,6 +53,7 @@ public final class SettingsCatalog {
     IMAGES("Images", "图片"),
     LOGS("Logs & retention", "日志与保留"),
     SECURITY("Security & edge", "安全与边缘"),
+    RESOURCES("Files & resources", "文件与资源"),
     SERVER("Server", "服务器"),
     STORAGE("Storage", "存储");
 
@@ -205,6 +206,15 @@ public final class SettingsCatalog {
       s("KEY_RATE_LIMITS", Type.MAP, Group.QUOTAS, "{}")
           .en("[rpm, rpd] per key, by the key's last 8 characters")
           .zh("按密钥（末 8 位）设置 [每分钟, 每天] 请求数"),
+      s("FILES_USER_ISOLATION_ENABLED", Type.BOOL, Group.RESOURCES, "true")
+          .en("Each client sees and uses only the files, caches, batches and other resources it created"
+              + " (another client's are 404)")
+          .zh("每个客户端只能看到和使用自己创建的文件、缓存、批处理等资源（他人的资源返回 404）"),
+      s("FILES_CLEANUP_ENABLED", Type.BOOL, Group.RESOURCES, "true")
+          .en("Delete expired resource records, and the resources at Google")
+          .zh("删除已过期的资源记录，并在 Google 端删除对应资源"),
+      s("FILES_CLEANUP_INTERVAL_HOURS", Type.INT, Group.RESOURCES, "1").range(1, 24 * 7).restart()
+          .en("How often expired resources are cleaned, hours").zh("清理过期资源的间隔（小时）"),
       s("QUEUE_TIMEOUT_SECONDS", Type.INT, Group.QUOTAS, "10").range(0, 86_400)
           .en("Longest wait for a free key, seconds (0 = answer 429 at once)")
           .zh("等待空闲密钥的最长时间（秒，0 = 立即返回 429）"),

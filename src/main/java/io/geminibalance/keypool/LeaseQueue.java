@@ -104,6 +104,37 @@ public final class LeaseQueue {
   }
 
   /**
+   * The key with fingerprint {@code keyFingerprint} for {@code model} now, or as soon as it frees
+   * within the configured timeout; otherwise its {@link Acquisition.Refused} (permanent when it is
+   * disabled or gone). The pinned request does not queue in the lane's line, where any key would
+   * do: it wakes on its own timer when its key's known free time comes.
+   */
+  public CompletableFuture<Acquisition> acquireKeyOrWait(String model, String keyFingerprint) {
+    CompletableFuture<Acquisition> future = new CompletableFuture<>();
+    tryKey(model, keyFingerprint, clock.millis() + settings.timeout().toMillis(), future);
+    return future;
+  }
+
+  private void tryKey(String model, String keyFingerprint, long deadlineMillis,
+      CompletableFuture<Acquisition> future) {
+    Acquisition acquisition = pool.acquireKey(model, keyFingerprint);
+    long now = clock.millis();
+    switch (acquisition) {
+      case Acquisition.Granted granted -> future.complete(granted);
+      case Acquisition.Refused refused -> {
+        long deadline = refused.awaitingProbe()
+            ? Math.max(deadlineMillis, now + PROBE_WAIT.toMillis()) : deadlineMillis;
+        if (refused.permanent() || refused.earliestMillis() > deadline) {
+          future.complete(refused);
+        } else {
+          timer.schedule(Math.max(1, refused.earliestMillis() - now),
+              () -> tryKey(model, keyFingerprint, deadlineMillis, future));
+        }
+      }
+    }
+  }
+
+  /**
    * A key for {@code model} now, or as soon as one frees before {@code deadlineMillis}; otherwise
    * a {@link Acquisition.Refused} as soon as it is clear that none will.
    */
