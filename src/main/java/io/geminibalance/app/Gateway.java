@@ -33,7 +33,11 @@ import io.geminibalance.relay.OpenAiRelay;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.requestlog.StoredAttemptLog;
 import io.geminibalance.server.AdminThrottle;
+import io.geminibalance.relay.ResourceCleanup;
+import io.geminibalance.relay.ResourceRegistry;
+import io.geminibalance.relay.ResourceRelay;
 import io.geminibalance.storage.KeyState;
+import io.geminibalance.storage.ResourceRecord;
 import io.geminibalance.server.ClientConnections;
 import io.geminibalance.server.EdgePolicy;
 import io.geminibalance.server.HttpServerVerticle;
@@ -76,6 +80,8 @@ public final class Gateway {
   private AdminThrottle adminThrottle;
   private AdminSessions adminSessions;
   private long sessionPurgeTimer = -1;
+  private long resourceCleanupTimer = -1;
+  private ResourceCleanup resourceCleanup;
 
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
@@ -142,8 +148,13 @@ public final class Gateway {
         persistence.storage().apiKeys(), live::get, gateway::reconfigure, Settings::build, audit, adminTokens);
     KeysApi keysApi = new KeysApi(pool, settings, audit, new KeyVerifyJobs(gateway.recheck, pool,
         () -> live.get().values().integer("KEY_VERIFY_CONCURRENCY")));
+    ResourceRegistry registry = new ResourceRegistry(persistence.storage().resources(),
+        () -> live.get().values().bool("FILES_USER_ISOLATION_ENABLED"));
+    ResourceRelay resources = new ResourceRelay(executor, registry, clock, ResourceRecord.GEMINI_POOL);
+    gateway.startResourceCleanup(config, new ResourceCleanup(executor, registry, pool::holdsKey, clock,
+        () -> live.get().values().bool("FILES_CLEANUP_ENABLED")));
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
-        new NativeGeminiRelay(executor, () -> live.get().filteredModels()),
+        new NativeGeminiRelay(executor, () -> live.get().filteredModels(), resources),
         new OpenAiCompatRelay(executor),
         new OpenAiRelay(executor, catalog,
             new MediaFetcher(vertx, mediaSettings(config)),
@@ -289,6 +300,18 @@ public final class Gateway {
     }));
   }
 
+  /** Cleans expired resources every FILES_CLEANUP_INTERVAL_HOURS (each run checks FILES_CLEANUP_ENABLED). */
+  private synchronized void startResourceCleanup(GatewayConfig config, ResourceCleanup cleanup) {
+    resourceCleanup = cleanup;
+    long periodMillis = config.values().integer("FILES_CLEANUP_INTERVAL_HOURS") * 3_600_000L;
+    resourceCleanupTimer = vertx.setPeriodic(periodMillis, id -> cleanup.run());
+  }
+
+  /** Deletes expired resources now, at Google and from the records (the periodic job does the same). */
+  public Future<Integer> cleanExpiredResources() {
+    return resourceCleanup.run();
+  }
+
   /** Deletes the expired admin sessions now (the periodic job does the same); completes with how many. */
   public java.util.concurrent.CompletableFuture<Integer> purgeExpiredAdminSessions() {
     return adminSessions.purgeExpired();
@@ -414,6 +437,9 @@ public final class Gateway {
       }
       if (sessionPurgeTimer >= 0) {
         vertx.cancelTimer(sessionPurgeTimer);
+      }
+      if (resourceCleanupTimer >= 0) {
+        vertx.cancelTimer(resourceCleanupTimer);
       }
     }
     Future<Void> undeploy = servers == null ? Future.succeededFuture() : vertx.undeploy(servers.id());

@@ -7,6 +7,7 @@ import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.streaming.SseRelayTransformer;
 import io.geminibalance.upstream.HeaderPolicy;
+import io.geminibalance.upstream.KeyChoice;
 import io.geminibalance.upstream.RequestContext;
 import io.geminibalance.upstream.UpstreamCall;
 import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
@@ -34,10 +35,13 @@ public final class NativeGeminiRelay {
 
   private final UpstreamExecutor executor;
   private final Supplier<List<String>> filteredModels;
+  private final ResourceRelay resources;
 
-  public NativeGeminiRelay(UpstreamExecutor executor, Supplier<List<String>> filteredModels) {
+  public NativeGeminiRelay(UpstreamExecutor executor, Supplier<List<String>> filteredModels,
+      ResourceRelay resources) {
     this.executor = executor;
     this.filteredModels = filteredModels;
+    this.resources = resources;
   }
 
   /**
@@ -51,13 +55,35 @@ public final class NativeGeminiRelay {
       case NativePath.ModelList list ->
           relayModelList(rc, call(rc, list.upstreamPath(), MODEL_LIST_BUCKET, false, "gemini-models"), ctx);
       case NativePath.Model model ->
-          relay(rc, call(rc, model.upstreamPath(), MODEL_LIST_BUCKET, false, "gemini-model"), ctx, false);
+          relay(rc, call(rc, model.upstreamPath(), MODEL_LIST_BUCKET, false, "gemini-model"), ctx, false,
+              KeyChoice.ANY);
+      case NativePath.ModelMethod modelMethod when modelMethod.method().createsResource() ->
+          resources.createByModel(rc, modelMethod.upstreamPath(), modelMethod.model(), ctx,
+              operation(modelMethod.method()));
       case NativePath.ModelMethod modelMethod -> {
         boolean stream = modelMethod.method().streaming();
         boolean sse = stream && QueryStrings.wantsSse(request.query());
-        relay(rc, call(rc, modelMethod.upstreamPath(), modelMethod.model(), stream,
-            operation(modelMethod.method())), ctx, sse);
+        UpstreamCall call = call(rc, modelMethod.upstreamPath(), modelMethod.model(), stream,
+            operation(modelMethod.method()));
+        if (!ResourceRelay.namesResources(rc)) {
+          relay(rc, call, ctx, sse, KeyChoice.ANY);
+          return;
+        }
+        // A file, cache or file search store in the body: only the key that created it can use it.
+        resources.affinityOf(rc, ctx, null).onComplete(decided -> {
+          if (decided.failed()) {
+            Responses.gemini(rc.response(), 503, "The gateway's resource records are unavailable right now"
+                + " (database); retry shortly.");
+            return;
+          }
+          switch (decided.result()) {
+            case Affinity.Refused refused -> Responses.gemini(rc.response(), refused.status(), refused.message());
+            case Affinity.Rotation rotation -> relay(rc, call, ctx, sse, KeyChoice.ANY);
+            case Affinity.Pinned pinned -> relay(rc, call, ctx, sse, pinned.choice());
+          }
+        });
       }
+      case NativePath.Resource resource -> resources.handle(rc, resource, ctx);
     }
   }
 
@@ -76,11 +102,15 @@ public final class NativeGeminiRelay {
       case COUNT_TOKENS -> "gemini-count-tokens";
       case EMBED_CONTENT -> "gemini-embed-single";
       case BATCH_EMBED_CONTENTS -> "gemini-embed-batch";
+      case PREDICT -> "gemini-predict";
+      case PREDICT_LONG_RUNNING -> "gemini-predict-long-running";
+      case BATCH_GENERATE_CONTENT -> "gemini-batch-create";
+      case ASYNC_BATCH_EMBED_CONTENT -> "gemini-batch-embed-create";
     };
   }
 
-  private void relay(RoutingContext rc, UpstreamCall call, RequestContext ctx, boolean sse) {
-    executor.execute(call, ctx).onComplete(ar -> {
+  private void relay(RoutingContext rc, UpstreamCall call, RequestContext ctx, boolean sse, KeyChoice keys) {
+    executor.execute(call, ctx, keys).onComplete(ar -> {
       if (ar.failed()) {
         Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
       } else if (ar.result() instanceof UpstreamResult.Answered answered) {
