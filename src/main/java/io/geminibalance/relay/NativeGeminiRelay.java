@@ -76,11 +76,7 @@ public final class NativeGeminiRelay {
                 + " (database); retry shortly.");
             return;
           }
-          switch (decided.result()) {
-            case Affinity.Refused refused -> Responses.gemini(rc.response(), refused.status(), refused.message());
-            case Affinity.Rotation rotation -> relay(rc, call, ctx, sse, KeyChoice.ANY);
-            case Affinity.Pinned pinned -> relay(rc, call, ctx, sse, pinned.choice());
-          }
+          ResourceRelay.apply(rc, decided.result(), keys -> relay(rc, call, ctx, sse, keys));
         });
       }
       case NativePath.Resource resource -> resources.handle(rc, resource, ctx);
