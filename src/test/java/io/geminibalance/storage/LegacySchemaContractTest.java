@@ -1,5 +1,6 @@
 package io.geminibalance.storage;
 
+import io.geminibalance.protocol.gemini.ResourceKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geminibalance.keypool.ApiKey;

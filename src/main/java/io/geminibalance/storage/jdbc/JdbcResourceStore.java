@@ -1,6 +1,6 @@
 package io.geminibalance.storage.jdbc;
 
-import io.geminibalance.storage.ResourceKind;
+import io.geminibalance.protocol.gemini.ResourceKind;
 import io.geminibalance.storage.ResourceRecord;
 import io.geminibalance.storage.ResourceStore;
 import io.geminibalance.storage.SqlErrors;

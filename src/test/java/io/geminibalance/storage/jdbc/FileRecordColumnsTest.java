@@ -2,7 +2,7 @@ package io.geminibalance.storage.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.geminibalance.storage.ResourceKind;
+import io.geminibalance.protocol.gemini.ResourceKind;
 import io.geminibalance.storage.ResourceRecord;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
