@@ -326,7 +326,7 @@ public final class ResourceRelay {
       }
       ResourceRecord record = found.get();
       List<Future<Void>> writes = new ArrayList<>();
-      if (itself) {
+      if (itself && record.name().equals(json.path("name").asText(null))) {
         writes.add(registry.record(record.withState(state(json, record.state()),
             expires(json, record.expiresMillis()), metadata(json))));
       }
