@@ -26,6 +26,8 @@ import java.util.stream.Stream;
 /** Every route of the gateway, in one place: data plane first, then operations. */
 public final class Routes {
   private static final List<String> NATIVE_PREFIXES = List.of("/v1beta", "/gemini/v1beta");
+  /** Vertex AI Express, native Gemini bodies through the Vertex pool (gemini-balance's path, and v1). */
+  private static final List<String> VERTEX_EXPRESS_PREFIXES = List.of("/vertex-express/v1beta", "/vertex-express/v1");
   /** OpenAI requests translated to Gemini. */
   private static final List<String> TRANSLATED_PREFIXES = List.of("/v1", "/hf/v1");
   /** OpenAI requests forwarded to Gemini's own OpenAI-compatible API. */
@@ -59,7 +61,8 @@ public final class Routes {
       ErrorLogApi errorLogApi,
       StatsApi statsApi,
       KeysApi keysApi,
-      KeyMaintenanceApi keyMaintenanceApi) {}
+      KeyMaintenanceApi keyMaintenanceApi,
+      NativeGeminiRelay vertexExpressRelay) {}
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
@@ -100,6 +103,14 @@ public final class Routes {
           .handler(PathGate.nativeGemini(prefix))
           .handler(bodies)
           .handler(rc -> deps.nativeRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
+    }
+    for (String prefix : VERTEX_EXPRESS_PREFIXES) {
+      router.route(prefix + "/*")
+          .handler(dataIntake)
+          .handler(nativeAuth)
+          .handler(PathGate.vertexExpress(prefix))
+          .handler(bodies)
+          .handler(rc -> deps.vertexExpressRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     }
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle());
     router.route(COMPAT_PREFIX + "/*")
