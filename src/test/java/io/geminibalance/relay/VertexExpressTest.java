@@ -240,6 +240,8 @@ class VertexExpressTest {
     assertThat(h.post("/v1beta/models/gemini-2.5-flash:generateContent", "{}", "x-goog-api-key", CLIENT_TOKEN)
         .statusCode()).isEqualTo(200);
     assertThat(new JsonObject(h.get("/health").body()).containsKey("vertexExpressKeys")).isFalse();
+    assertThat(h.get("/vertex-express/v1beta/models", "x-goog-api-key", CLIENT_TOKEN).statusCode()).isEqualTo(200);
+    assertThat(vertexFake.requests()).isEmpty();
   }
 
   @Test
