@@ -143,8 +143,8 @@ public final class JdbcResourceStore implements ResourceStore {
       try (PreparedStatement select = connection.prepareStatement(
           table.select() + table.where("name = ?"))) {
         select.setString(1, name);
-        List<ResourceRecord> found = readAll(select, table);
-        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        // Exactly: t_file_records.name keeps gemini-balance's collation, which ignores case on MySQL.
+        return readAll(select, table).stream().filter(record -> record.name().equals(name)).findFirst();
       }
     });
   }
