@@ -132,7 +132,8 @@ public final class JdbcResourceStore implements ResourceStore {
     statement.setString(first + 3, record.owner());
     statement.setLong(first + 4, record.createdMillis());
     statement.setLong(first + 5, record.expiresMillis());
-    statement.setString(first + 6, record.state());
+    // Google's states are short enum names; a longer one is cut rather than losing the record.
+    statement.setString(first + 6, JdbcValues.truncate(record.state(), 64));
     statement.setString(first + 7, record.metadata());
   }
 
