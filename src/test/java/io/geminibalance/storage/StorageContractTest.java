@@ -720,6 +720,7 @@ abstract class StorageContractTest {
     storage.resources().save(file).join();
 
     assertThat(reopen().resources().find("files/cat1").join()).hasValue(file);
+    assertThat(storage.resources().find("files/CAT1").join()).as("names are case-sensitive").isEmpty();
     assertThat(storage.resources().list(ResourceKind.FILE, "c_fileOwner0000000009", BASE.toEpochMilli(), 10, 0)
         .join()).containsExactly(file);
     assertThat(database.count("SELECT COUNT(*) FROM gb_resource")).isZero();

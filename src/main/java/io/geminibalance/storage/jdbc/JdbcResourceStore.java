@@ -132,7 +132,8 @@ public final class JdbcResourceStore implements ResourceStore {
     statement.setString(first + 3, record.owner());
     statement.setLong(first + 4, record.createdMillis());
     statement.setLong(first + 5, record.expiresMillis());
-    statement.setString(first + 6, record.state());
+    // Google's states are short enum names; a longer one is cut rather than losing the record.
+    statement.setString(first + 6, JdbcValues.truncate(record.state(), 64));
     statement.setString(first + 7, record.metadata());
   }
 
@@ -143,8 +144,8 @@ public final class JdbcResourceStore implements ResourceStore {
       try (PreparedStatement select = connection.prepareStatement(
           table.select() + table.where("name = ?"))) {
         select.setString(1, name);
-        List<ResourceRecord> found = readAll(select, table);
-        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        // Exactly: t_file_records.name keeps gemini-balance's collation, which ignores case on MySQL.
+        return readAll(select, table).stream().filter(record -> record.name().equals(name)).findFirst();
       }
     });
   }
