@@ -132,9 +132,13 @@ public final class ResourceRelay {
         Affinity.decide(named, owner, registry.isolation(), pools.keySet(), clock.getAsLong())));
   }
 
-  /** Whether the request's body names a resource (cheap: a byte scan; most bodies name none). */
+  /**
+   * Whether the request's body may name a resource: a scan of its bytes in place for the fields
+   * that can (most bodies have none, and cost no copy and no parse).
+   */
   public static boolean namesResources(RoutingContext rc) {
-    return !bodyReferences(rc).isEmpty();
+    Buffer body = rc.body() == null ? null : rc.body().buffer();
+    return body != null && ResourceReferences.mayNameResources(body::getByte, body.length());
   }
 
   private static Set<String> bodyReferences(RoutingContext rc) {
