@@ -119,7 +119,11 @@ public final class ResourceRelay {
    * cache, a file search store), which only their key can reach.
    */
   public Future<Affinity> affinityOf(RoutingContext rc, RequestContext ctx, String pathResource) {
-    Set<String> referenced = bodyReferences(rc);
+    ResourceReferences.References references = bodyReferences(rc);
+    if (references.problem() != null) {
+      return Future.succeededFuture(new Affinity.Refused(400, references.problem()));
+    }
+    Set<String> referenced = references.names();
     if (referenced.isEmpty() && pathResource == null) {
       return Future.succeededFuture(Affinity.ROTATION);
     }
@@ -141,9 +145,10 @@ public final class ResourceRelay {
     return body != null && ResourceReferences.mayNameResources(body::getByte, body.length());
   }
 
-  private static Set<String> bodyReferences(RoutingContext rc) {
+  private static ResourceReferences.References bodyReferences(RoutingContext rc) {
     Buffer body = rc.body() == null ? null : rc.body().buffer();
-    return body == null || body.length() == 0 ? Set.of() : ResourceReferences.inRequest(body.getBytes());
+    return body == null || body.length() == 0 ? ResourceReferences.References.NONE
+        : ResourceReferences.inRequest(body.getBytes());
   }
 
   private Future<List<Affinity.Named>> resolve(List<String> names) {
@@ -274,9 +279,13 @@ public final class ResourceRelay {
         // Google dropped it already: forgetting the record is all a delete can do.
         return registry.forget(path.root()).map(v -> new Decided(null, record));
       }
+      ResourceReferences.References references = bodyReferences(rc);
+      if (references.problem() != null) {
+        return Future.succeededFuture(new Decided(new Affinity.Refused(400, references.problem()), record));
+      }
       List<Affinity.Named> named = new ArrayList<>();
       named.add(new Affinity.Named(path.root(), record));
-      List<String> others = bodyReferences(rc).stream().filter(name -> !name.equals(path.root())).toList();
+      List<String> others = references.names().stream().filter(name -> !name.equals(path.root())).toList();
       return resolve(others).map(more -> {
         named.addAll(more);
         return new Decided(Affinity.decide(named, owner, registry.isolation(), pools.keySet(), clock.getAsLong()),

@@ -18,13 +18,15 @@ class ResourceReferencesReviewTest {
   void anEscapedFieldNameStillNamesTheFile() {
     // JSON: "file\u0055ri" is the field fileUri; Google's parser decodes it as any JSON parser does.
     String body = "{\"contents\":[{\"parts\":[{\"fileData\":{\"file\\u0055ri\":\"files/victim\"}}]}]}";
-    assertThat(ResourceReferences.inRequest(bytes(body))).containsExactly("files/victim");
+    assertThat(ResourceReferences.inRequest(bytes(body)).names()).containsExactly("files/victim");
   }
 
   @Test
   void aMalformedTailDoesNotHideTheReferencesBeforeIt() {
     String body = "{\"contents\":[{\"parts\":[{\"fileData\":{\"fileUri\":\"files/victim\"}}]}]} x";
-    assertThat(ResourceReferences.inRequest(bytes(body))).contains("files/victim");
+    ResourceReferences.References found = ResourceReferences.inRequest(bytes(body));
+    assertThat(found.names()).contains("files/victim");
+    assertThat(found.problem()).isNotNull(); // refused, not passed on
   }
 
   @Test
@@ -34,12 +36,12 @@ class ResourceReferencesReviewTest {
       body.append("{\"fileData\":{\"fileUri\":\"files/mine").append(i).append("\"}},");
     }
     body.append("{\"fileData\":{\"fileUri\":\"files/victim\"}}]}]}");
-    assertThat(ResourceReferences.inRequest(bytes(body.toString()))).contains("files/victim");
+    assertThat(ResourceReferences.inRequest(bytes(body.toString())).problem()).isNotNull(); // refused whole
   }
 
   @Test
   void aSnakeCaseBatchInputFileNamesTheFile() {
     String body = "{\"batch\":{\"input_config\":{\"file_name\":\"files/victim\"}}}";
-    assertThat(ResourceReferences.inRequest(bytes(body))).containsExactly("files/victim");
+    assertThat(ResourceReferences.inRequest(bytes(body)).names()).containsExactly("files/victim");
   }
 }
