@@ -15,6 +15,9 @@ import com.google.genai.types.CachedContent;
 import com.google.genai.types.Content;
 import com.google.genai.types.CreateBatchJobConfig;
 import com.google.genai.types.CreateCachedContentConfig;
+import com.google.genai.types.CreateEmbeddingsBatchJobConfig;
+import com.google.genai.types.EmbedContentBatch;
+import com.google.genai.types.EmbeddingsBatchJobSource;
 import com.google.genai.types.GenerateContentConfig;
 import com.google.genai.types.GenerateContentResponse;
 import com.google.genai.types.GenerateImagesConfig;
@@ -65,6 +68,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GoogleGenAiResourcesSdkTest {
   private static final String OTHER_TOKEN = "tok-client-other-0003";
   private static final String MODEL = "gemini-2.5-flash";
+  private static final String EMBEDDING = "gemini-embedding-001";
   private static final String IMAGEN = "imagen-4.0-generate-001";
   private static final String VEO = "veo-3.0-generate-001";
   private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 1, 2, 3};
@@ -173,6 +177,24 @@ class GoogleGenAiResourcesSdkTest {
     List<BatchJob> afterwards = new ArrayList<>();
     mine.batches.list(null).forEach(afterwards::add);
     assertThat(afterwards).extracting(b -> b.name().orElse("")).doesNotContain(name);
+  }
+
+  @Test
+  void anEmbeddingsBatchIsReadWithTheKeyThatCreatedIt() {
+    BatchJob created = mine.batches.createEmbeddings(EMBEDDING, EmbeddingsBatchJobSource.builder()
+        .inlinedRequests(EmbedContentBatch.builder().contents(Content.fromParts(Part.fromText("first")),
+            Content.fromParts(Part.fromText("second"))).build()).build(),
+        CreateEmbeddingsBatchJobConfig.builder().displayName("vectors").build());
+    String name = created.name().orElseThrow();
+    Recorded creation = only(h.fake.requests());
+    assertThat(creation.path()).isEqualTo("/v1beta/models/" + EMBEDDING + ":asyncBatchEmbedContent");
+    assertThat(creation.bodyText()).contains("first").contains("second");
+
+    assertThat(mine.batches.get(name, null).displayName()).hasValue("vectors");
+    mine.batches.cancel(name, null);
+    assertThat(h.fake.requests()).extracting(Recorded::key).containsOnly(creation.key()).hasSize(3);
+    notFound(() -> other.batches.get(name, null), name);
+    assertThat(h.fake.requests()).hasSize(3);
   }
 
   /**
@@ -351,7 +373,8 @@ class GoogleGenAiResourcesSdkTest {
     void install(FakeGemini fake) {
       fake.on(r -> is(r, "POST", "/v1beta/cachedContents"), (r, res, raw) -> createCache(r).send(r, res, raw));
       fake.on(r -> r.path().startsWith("/v1beta/cachedContents/"), (r, res, raw) -> cache(r).send(r, res, raw));
-      fake.on(r -> r.path().endsWith(":batchGenerateContent"), (r, res, raw) -> createBatch(r).send(r, res, raw));
+      fake.on(r -> r.path().endsWith(":batchGenerateContent") || r.path().endsWith(":asyncBatchEmbedContent"),
+          (r, res, raw) -> createBatch(r).send(r, res, raw));
       fake.on(r -> r.path().startsWith("/v1beta/batches/"), (r, res, raw) -> batch(r).send(r, res, raw));
       fake.on(r -> r.path().endsWith(":predict"), Replies.json(200, "{\"predictions\":[{\"mimeType\":\"image/png\","
           + "\"bytesBase64Encoded\":\"" + Base64.getEncoder().encodeToString(PNG) + "\"}]}"));
@@ -429,7 +452,8 @@ class GoogleGenAiResourcesSdkTest {
       int count = request.path("inputConfig").path("requests").path("requests").size();
       ObjectNode operation = JSON.createObjectNode().put("name", name);
       ObjectNode metadata = operation.putObject("metadata")
-          .put("@type", "type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatch")
+          .put("@type", "type.googleapis.com/google.ai.generativelanguage.v1main."
+              + (path.endsWith(":asyncBatchEmbedContent") ? "EmbedContentBatch" : "GenerateContentBatch"))
           .put("model", model).put("displayName", request.path("displayName").asText(name))
           .put("createTime", now).put("updateTime", now).put("state", "BATCH_STATE_PENDING").put("name", name);
       metadata.putObject("batchStats").put("requestCount", Integer.toString(count))
