@@ -139,6 +139,22 @@ class GoogleGenAiResourcesSdkTest {
   }
 
   @Test
+  void theSdksPagerFollowsTheGatewaysPageTokens() {
+    List<String> made = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      made.add(mine.caches.create(MODEL, CreateCachedContentConfig.builder()
+          .contents(Content.fromParts(Part.fromText("page " + i))).build()).name().orElseThrow());
+    }
+    int before = h.fake.requests().size();
+    List<String> listed = new ArrayList<>();
+    mine.caches.list(ListCachedContentsConfig.builder().pageSize(1).build())
+        .forEach(c -> listed.add(c.name().orElse("")));
+    // Newest first, one per page, every page from the records.
+    assertThat(listed).containsSubsequence(made.reversed()).doesNotHaveDuplicates();
+    assertThat(h.fake.requests()).hasSize(before);
+  }
+
+  @Test
   void aBatchIsCreatedReadListedCancelledAndDeletedWithTheKeyThatCreatedIt() {
     BatchJob created = mine.batches.create(MODEL, BatchJobSource.builder().inlinedRequests(
             InlinedRequest.builder().contents(Content.fromParts(Part.fromText("one"))).build(),
