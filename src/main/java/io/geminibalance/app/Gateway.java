@@ -38,6 +38,7 @@ import io.geminibalance.relay.ResourceRegistry;
 import io.geminibalance.relay.ResourceRelay;
 import io.geminibalance.storage.KeyState;
 import io.geminibalance.storage.ResourceRecord;
+import io.geminibalance.storage.KeyStateWriteBehind;
 import io.geminibalance.server.ClientConnections;
 import io.geminibalance.server.EdgePolicy;
 import io.geminibalance.server.HttpServerVerticle;
@@ -70,6 +71,8 @@ public final class Gateway {
   private LeaseQueue queue;
   private final UpstreamClient upstream;
   private final KeyRecheckJob recheck;
+  /** The Vertex Express surface's own pool (VERTEX_API_KEYS). */
+  private VertexExpress vertexExpress;
   private final Persistence persistence;
   private Deployment servers;
   private long recheckTimer = -1;
@@ -128,6 +131,9 @@ public final class Gateway {
     gateway.queue = queue;
     gateway.storedKeyStates = storedKeyStates;
     StoredAttemptLog attemptLog = persistence.attemptLog(live::get);
+    VertexExpress vertex = new VertexExpress(vertx, config, live::get, admission, attemptLog, persistence, clock);
+    vertex.restore(storedKeyStates);
+    gateway.vertexExpress = vertex;
     persistence.startRetention(live::get);
     UpstreamExecutor executor = new UpstreamExecutor(new QueueLeaser(vertx, queue), pool, upstream,
         attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor());
@@ -160,17 +166,19 @@ public final class Gateway {
             new MediaFetcher(vertx, mediaSettings(config)),
             new ThoughtSignatureCache(ThoughtSignatureCache.DEFAULT_MAX_BYTES, ThoughtSignatureCache.DEFAULT_TTL_MILLIS),
             live::get, clock),
-        () -> health(pool, clock.getAsLong(), attemptLog), clock,
+        () -> vertex.addHealth(health(pool, clock.getAsLong(), attemptLog), clock.getAsLong()), clock,
         gateway.adminThrottle,
         new ConfigApi(settings),
-        () -> poolReport(pool),
+        () -> poolReport(pool).put("vertexExpress", vertex.report(clock.getAsLong())),
         new AuditApi(audit),
         new AdminTokenApi(adminTokens, live::get),
         EdgePolicy.live(live::get), Settings.clientLimits(config), gateway.adminSessions,
         new ErrorLogApi(persistence.storage().errorLogs(), audit, persistence.storage().config().zone()),
         new StatsApi(persistence.storage().stats(), persistence.storage().requestLogs(),
             () -> poolTotals(vertx, pool), InstantSource.system(), persistence.storage().config().zone()),
-        keysApi, new KeyMaintenanceApi(keysApi, audit));
+        keysApi, new KeyMaintenanceApi(keysApi, audit),
+        NativeGeminiRelay.vertexExpress(vertex.executor(), executor, () -> live.get().filteredModels(),
+            vertex::unavailable));
     live.onChange(next -> gateway.apply(next, authenticator));
     adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
     gateway.scheduleRecheck(config);
@@ -178,6 +186,7 @@ public final class Gateway {
     gateway.startLaneEviction();
     gateway.startSessionPurge();
     logCapacity(config, pool);
+    vertex.logStartup();
     return gateway.deployServers(deps).map(gateway);
   }
 
@@ -189,6 +198,7 @@ public final class Gateway {
     pool.updatePolicy(Settings.quotaPolicy(next));
     queue.updateSettings(Settings.queueSettings(next));
     upstream.update(upstreamSettings(next));
+    vertexExpress.apply(next);
     LogLevels.apply(next.logLevel());
     scheduleRecheck(next);
     LOG.info("Configuration applied: {} key(s), upstream {}", next.apiKeys().size(), next.baseUrl());
@@ -246,7 +256,10 @@ public final class Gateway {
     }
     if (config.checkIntervalHours() > 0) {
       long period = Math.max(1000, Math.round(config.checkIntervalHours() * 3_600_000));
-      recheckTimer = vertx.setPeriodic(period, id -> recheck.run());
+      recheckTimer = vertx.setPeriodic(period, id -> {
+        recheck.run();
+        vertexExpress.recheck();
+      });
     }
   }
 
@@ -359,13 +372,15 @@ public final class Gateway {
   }
 
   private void startKeyStateSync() {
-    KeyStateSync sync = new KeyStateSync(pool,
-        persistence.storage().newKeyStateWriteBehind(persistence.keyStateInterval()), storedKeyStates);
+    KeyStateWriteBehind writer = persistence.storage().newKeyStateWriteBehind(persistence.keyStateInterval());
+    KeyStateSync sync = new KeyStateSync(pool, writer, storedKeyStates);
+    vertexExpress.startStateSync(writer, storedKeyStates);
     storedKeyStates = null;
     long period = persistence.keyStateInterval().toMillis();
     // Snapshots are cheap but not free at 100k keys: take them on a worker, not an event loop.
     stateTimer = vertx.setPeriodic(period, id -> vertx.executeBlocking(() -> {
       sync.sync();
+      vertexExpress.syncState();
       return null;
     }, false));
     this.finalSync = sync;
@@ -418,6 +433,16 @@ public final class Gateway {
     live.replace(next);
   }
 
+  /** The Vertex Express pool (VERTEX_API_KEYS). */
+  public QuotaKeyPool vertexExpressPool() {
+    return vertexExpress.pool();
+  }
+
+  /** Re-tests disabled Vertex Express keys now (the periodic job does the same); completes with the count restored. */
+  public Future<Integer> recheckDisabledVertexExpressKeys() {
+    return vertexExpress.recheck();
+  }
+
   /** Re-tests disabled keys now (the periodic job does the same); completes with the count restored. */
   public Future<Integer> recheckDisabledKeys() {
     return recheck.run();
@@ -443,9 +468,13 @@ public final class Gateway {
       }
     }
     Future<Void> undeploy = servers == null ? Future.succeededFuture() : vertx.undeploy(servers.id());
-    return undeploy.andThen(ar -> upstream.close()).eventually(() -> vertx.executeBlocking(() -> {
+    return undeploy.andThen(ar -> {
+      upstream.close();
+      vertexExpress.close();
+    }).eventually(() -> vertx.executeBlocking(() -> {
       if (finalSync != null) {
         finalSync.sync();
+        vertexExpress.syncState();
       }
       persistence.close();
       return null;

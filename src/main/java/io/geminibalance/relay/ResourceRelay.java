@@ -15,6 +15,7 @@ import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.storage.ResourceRecord;
 import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.streaming.ChunkTransformer;
+import io.geminibalance.streaming.SseRelayTransformer;
 import io.geminibalance.upstream.HeaderPolicy;
 import io.geminibalance.upstream.KeyChoice;
 import io.geminibalance.upstream.RequestContext;
@@ -88,7 +89,7 @@ public final class ResourceRelay {
     switch (path.verb()) {
       case LIST -> list(rc, path, ctx);
       case CREATE -> create(rc, path.upstreamPath(), createQuotaModel(rc, path), ctx,
-          "gemini-" + path.kind().collection() + "-create");
+          "gemini-" + path.kind().collection() + "-create", streamed(rc, path));
       case GET, UPDATE, DELETE, ACTION, DOWNLOAD -> named(rc, path, ctx);
     }
   }
@@ -99,7 +100,7 @@ public final class ResourceRelay {
    */
   public void createByModel(RoutingContext rc, String upstreamPath, String model, RequestContext ctx,
       String operation) {
-    create(rc, upstreamPath, model, ctx, operation);
+    create(rc, upstreamPath, model, ctx, operation, false);
   }
 
   /**
@@ -140,7 +141,8 @@ public final class ResourceRelay {
 
   // ---- create
 
-  private void create(RoutingContext rc, String upstreamPath, String model, RequestContext ctx, String operation) {
+  private void create(RoutingContext rc, String upstreamPath, String model, RequestContext ctx, String operation,
+      boolean stream) {
     registry.owner(client(ctx)).onComplete(owned -> {
       if (owned.failed()) {
         storeDown(rc, ctx, owned.cause());
@@ -151,14 +153,14 @@ public final class ResourceRelay {
           storeDown(rc, ctx, decided.cause());
           return;
         }
-        UpstreamCall call = call(rc, upstreamPath, model, operation);
-        switch (decided.result()) {
-          case Affinity.Refused refused -> Responses.gemini(rc.response(), refused.status(), refused.message());
-          case Affinity.Rotation rotation -> executor.execute(call, ctx, KeyChoice.ANY)
-              .onComplete(ar -> afterCreate(rc, ctx, ar, owned.result()));
-          case Affinity.Pinned pinned -> executor.execute(call, ctx, pinned.choice())
-              .onComplete(ar -> afterCreate(rc, ctx, ar, owned.result()));
-        }
+        UpstreamCall call = call(rc, upstreamPath, model, operation, stream);
+        apply(rc, decided.result(), keys -> executor.execute(call, ctx, keys).onComplete(ar -> {
+          if (stream) {
+            afterStreamedCreate(rc, ctx, ar, owned.result());
+          } else {
+            afterCreate(rc, ctx, ar, owned.result());
+          }
+        }));
       });
     });
   }
@@ -185,6 +187,47 @@ public final class ResourceRelay {
               return Future.succeededFuture();
             });
       });
+    }
+  }
+
+  /** Answers a refusal, or sends with the keys the affinity allows. */
+  static void apply(RoutingContext rc, Affinity affinity, java.util.function.Consumer<KeyChoice> send) {
+    switch (affinity) {
+      case Affinity.Refused refused -> Responses.gemini(rc.response(), refused.status(), refused.message());
+      case Affinity.Rotation rotation -> send.accept(KeyChoice.ANY);
+      case Affinity.Pinned pinned -> send.accept(pinned.choice());
+    }
+  }
+
+  /**
+   * A created resource streamed to the client as it is made (an interaction with {@code stream}):
+   * relayed event by event; the first event that names it records it.
+   */
+  private void afterStreamedCreate(RoutingContext rc, RequestContext ctx,
+      io.vertx.core.AsyncResult<UpstreamResult> ar, String owner) {
+    if (ar.failed()) {
+      Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
+      return;
+    }
+    switch (ar.result()) {
+      case UpstreamResult.Failed failed -> Responses.geminiFailure(rc.response(), failed);
+      case UpstreamResult.Answered answered -> {
+        HttpServerResponse client = rc.response();
+        HttpClientResponse upstream = answered.response();
+        client.setStatusCode(upstream.statusCode());
+        HeaderPolicy.copyDownstream(upstream.headers(), client.headers());
+        client.setChunked(true).putHeader("cache-control", "no-cache").putHeader("x-accel-buffering", "no");
+        BodyRelay.relay(upstream, client, new CreatedInStream(new SseRelayTransformer(), json -> {
+          String name = createdName(json.has("interaction") ? json.path("interaction") : json);
+          ResourceKind kind = name == null ? null : ResourceKind.ofName(name);
+          if (kind != null) {
+            registry.record(record(name, kind, answered.lease(), owner, json.has("interaction")
+                ? json.path("interaction") : json)).onFailure(failure -> LOG.warn("request {}: {} was created"
+                    + " at Google but could not be recorded ({})", ctx.requestId(), name, failure.toString()));
+          }
+          return kind != null;
+        }), executor.bodyIdleTimeoutMillis());
+      }
     }
   }
 
@@ -286,7 +329,7 @@ public final class ResourceRelay {
       }
       ResourceRecord record = found.get();
       List<Future<Void>> writes = new ArrayList<>();
-      if (itself) {
+      if (itself && record.name().equals(json.path("name").asText(null))) {
         writes.add(registry.record(record.withState(state(json, record.state()),
             expires(json, record.expiresMillis()), metadata(json))));
       }
@@ -373,6 +416,18 @@ public final class ResourceRelay {
 
   // ---- helpers
 
+  /** Whether the client asked for the creation's answer as a stream ({@code "stream": true} or {@code alt=sse}). */
+  private static boolean streamed(RoutingContext rc, NativePath.Resource path) {
+    if (path.kind() != ResourceKind.INTERACTION) {
+      return false;
+    }
+    if (QueryStrings.wantsSse(rc.request().query())) {
+      return true;
+    }
+    JsonNode body = rc.body() == null || rc.body().buffer() == null ? null : parse(rc.body().buffer());
+    return body != null && body.path("stream").asBoolean(false);
+  }
+
   private String createQuotaModel(RoutingContext rc, NativePath.Resource path) {
     if (path.kind() != ResourceKind.INTERACTION) {
       return RateLimits.UNMETERED;
@@ -433,11 +488,15 @@ public final class ResourceRelay {
   }
 
   private UpstreamCall call(RoutingContext rc, String upstreamPath, String model, String operation) {
+    return call(rc, upstreamPath, model, operation, false);
+  }
+
+  private UpstreamCall call(RoutingContext rc, String upstreamPath, String model, String operation, boolean stream) {
     HttpMethod method = rc.request().method();
     Buffer body = method == HttpMethod.GET || method == HttpMethod.DELETE || rc.body() == null
         ? null : rc.body().buffer();
     return new UpstreamCall(method, upstreamPath, GoogleQuery.withoutCredentials(rc.request().query()),
-        rc.request().headers(), body == null ? Buffer.buffer() : body, model, false,
+        rc.request().headers(), body == null ? Buffer.buffer() : body, model, stream,
         KeyPlacement.GOOG_API_KEY_HEADER, operation);
   }
 

@@ -33,6 +33,8 @@ public final class Routes {
    */
   static final String NATIVE_ON_V1 = "^/v1/(models/[^/]+:[A-Za-z]+|models/[^/]+/operations/.+"
       + "|(files|cachedContents|batches|operations|fileSearchStores|interactions)(/.*)?)$";
+  /** Vertex AI Express, native Gemini bodies through the Vertex pool (gemini-balance's path, and v1). */
+  private static final List<String> VERTEX_EXPRESS_PREFIXES = List.of("/vertex-express/v1beta", "/vertex-express/v1");
   /** OpenAI requests translated to Gemini. */
   private static final List<String> TRANSLATED_PREFIXES = List.of("/v1", "/hf/v1");
   /** OpenAI requests forwarded to Gemini's own OpenAI-compatible API. */
@@ -66,7 +68,8 @@ public final class Routes {
       ErrorLogApi errorLogApi,
       StatsApi statsApi,
       KeysApi keysApi,
-      KeyMaintenanceApi keyMaintenanceApi) {}
+      KeyMaintenanceApi keyMaintenanceApi,
+      NativeGeminiRelay vertexExpressRelay) {}
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
@@ -114,6 +117,14 @@ public final class Routes {
         .handler(PathGate.nativeGemini("/v1"))
         .handler(bodies)
         .handler(rc -> deps.nativeRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
+    for (String prefix : VERTEX_EXPRESS_PREFIXES) {
+      router.route(prefix + "/*")
+          .handler(dataIntake)
+          .handler(nativeAuth)
+          .handler(PathGate.vertexExpress(prefix))
+          .handler(bodies)
+          .handler(rc -> deps.vertexExpressRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
+    }
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle());
     router.route(COMPAT_PREFIX + "/*")
         .handler(dataIntake)

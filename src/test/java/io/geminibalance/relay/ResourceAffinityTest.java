@@ -49,7 +49,7 @@ class ResourceAffinityTest {
     gw.fake.on(r -> r.method().name().equals("GET") && r.path().contains("/batches/"),
         (r, resp, raw) -> Replies.json(200, "{\"name\":\"" + r.path().substring(r.path().indexOf("batches/")) + "\",\"done\":true,"
             + "\"response\":{\"responsesFile\":\"files/out-" + created + "\"}}").send(r, resp, raw));
-    gw.fake.on(r -> r.method().name().equals("DELETE"), r -> Replies.json(200, "{}").send(r, resp, raw));
+    gw.fake.on(r -> r.method().name().equals("DELETE"), Replies.json(200, "{}"));
   }
 
   private static HttpResponse<String> call(String method, String path, String body, String token) {
