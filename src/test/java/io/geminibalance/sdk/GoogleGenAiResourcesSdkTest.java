@@ -139,6 +139,28 @@ class GoogleGenAiResourcesSdkTest {
   }
 
   @Test
+  void aCreationGoogleRefusesReachesTheSdkAndLeavesNoRecord() {
+    h.fake.reset();
+    h.fake.on(r -> r.path().endsWith("/cachedContents"), Replies.googleError(400, "INVALID_ARGUMENT",
+        "Cached content is too small. total_token_count=5, min_total_token_count=1024"));
+    google.install(h.fake);
+    List<String> before = new ArrayList<>();
+    mine.caches.list(null).forEach(c -> before.add(c.name().orElse("")));
+
+    assertThatThrownBy(() -> mine.caches.create(MODEL, CreateCachedContentConfig.builder()
+        .contents(Content.fromParts(Part.fromText("short"))).build()))
+        .isInstanceOf(ClientException.class)
+        .satisfies(e -> assertThat(((ApiException) e).code()).isEqualTo(400))
+        .hasMessageContaining("too small");
+    List<String> after = new ArrayList<>();
+    mine.caches.list(null).forEach(c -> after.add(c.name().orElse("")));
+    assertThat(after).isEqualTo(before);
+    // Google refused it: no key is blamed for the client's mistake.
+    String pool = h.get("/api/pool", "authorization", "Bearer " + GatewayHarness.ADMIN_TOKEN).body();
+    assertThat(pool).doesNotContain("DISABLED").doesNotContain("COOLING");
+  }
+
+  @Test
   void theSdksPagerFollowsTheGatewaysPageTokens() {
     List<String> made = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
