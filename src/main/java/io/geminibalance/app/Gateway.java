@@ -84,6 +84,8 @@ public final class Gateway {
   private AdminSessions adminSessions;
   private long sessionPurgeTimer = -1;
   private long resourceCleanupTimer = -1;
+  private QuotaKeyPool paidPool;
+  private LeaseQueue paidQueue;
   private ResourceCleanup resourceCleanup;
 
   /** The servers' deployment id and the port they share. */
@@ -156,11 +158,25 @@ public final class Gateway {
         () -> live.get().values().integer("KEY_VERIFY_CONCURRENCY")));
     ResourceRegistry registry = new ResourceRegistry(persistence.storage().resources(),
         () -> live.get().values().bool("FILES_USER_ISOLATION_ENABLED"));
-    ResourceRelay resources = new ResourceRelay(executor, registry, clock, ResourceRecord.GEMINI_POOL);
-    gateway.startResourceCleanup(config, new ResourceCleanup(executor, registry, pool::holdsKey, clock,
-        () -> live.get().values().bool("FILES_CLEANUP_ENABLED")));
+    // PAID_KEY: a pool of its own for Imagen and Veo (scheduled and classified like the others).
+    QuotaKeyPool paidPool = new QuotaKeyPool(paidKeys(config), Settings.quotaPolicy(config), new InMemoryQuotaState(),
+        InstantSource.system(), admission);
+    gateway.paidPool = paidPool;
+    LeaseQueue paidQueue = LeaseQueue.over(paidPool, QueueLeaser.timer(vertx), InstantSource.system(),
+        Settings.queueSettings(config));
+    gateway.paidQueue = paidQueue;
+    UpstreamExecutor paidExecutor = new UpstreamExecutor(new QueueLeaser(vertx, paidQueue), paidPool, upstream,
+        attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor());
+    java.util.Map<String, UpstreamExecutor> resourcePools = new java.util.LinkedHashMap<>();
+    resourcePools.put(ResourceRecord.GEMINI_POOL, executor);
+    resourcePools.put(ResourceRecord.PAID_POOL, paidExecutor);
+    ResourceRelay resources = new ResourceRelay(resourcePools, registry, clock);
+    gateway.startResourceCleanup(config, new ResourceCleanup(resourcePools::get, registry,
+        (poolName, fingerprint) -> (poolName.equals(ResourceRecord.PAID_POOL) ? paidPool : pool).holdsKey(fingerprint),
+        clock, () -> live.get().values().bool("FILES_CLEANUP_ENABLED")));
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
-        new NativeGeminiRelay(executor, () -> live.get().filteredModels(), resources),
+        new NativeGeminiRelay(executor, () -> live.get().filteredModels(), resources,
+            () -> paidPool.size() > 0 ? ResourceRecord.PAID_POOL : ResourceRecord.GEMINI_POOL),
         new OpenAiCompatRelay(executor),
         new OpenAiRelay(executor, catalog,
             new MediaFetcher(vertx, mediaSettings(config)),
@@ -197,6 +213,9 @@ public final class Gateway {
     pool.replaceKeys(keys(next));
     pool.updatePolicy(Settings.quotaPolicy(next));
     queue.updateSettings(Settings.queueSettings(next));
+    paidPool.replaceKeys(paidKeys(next));
+    paidPool.updatePolicy(Settings.quotaPolicy(next));
+    paidQueue.updateSettings(Settings.queueSettings(next));
     upstream.update(upstreamSettings(next));
     vertexExpress.apply(next);
     LogLevels.apply(next.logLevel());
@@ -216,6 +235,12 @@ public final class Gateway {
 
   private static List<ApiKey> keys(GatewayConfig config) {
     return config.apiKeys().stream().map(ApiKey::new).toList();
+  }
+
+  /** PAID_KEY, the one key of Imagen and Veo when set. */
+  private static List<ApiKey> paidKeys(GatewayConfig config) {
+    String paid = config.values().credential("PAID_KEY");
+    return paid == null || paid.isBlank() ? List.of() : List.of(new ApiKey(paid.strip()));
   }
 
   private static UpstreamClient.Settings upstreamSettings(GatewayConfig config) {

@@ -242,6 +242,10 @@ public final class SettingsCatalog {
       s("SHOW_SEARCH_LINK", Type.BOOL, Group.FEATURES, "true")
           .en("Append search sources to -search answers").zh("在 -search 回答末尾附上搜索来源"),
       // Images
+      s("PAID_KEY", Type.SECRET, Group.IMAGES, "").label("unset")
+          .en("A key for Imagen (predict) and Veo (predictLongRunning): when set, those requests and their"
+              + " operations use it instead of the pool")
+          .zh("用于 Imagen（predict）和 Veo（predictLongRunning）的密钥：设置后这些请求及其操作使用它而非密钥池"),
       s("IMAGE_FETCH_ALLOW_PRIVATE", Type.BOOL, Group.IMAGES, "false").restart()
           .en("Let image URLs point at private addresses").zh("允许图片 URL 指向内网地址"),
       s("MAX_IMAGE_DOWNLOADS", Type.INT, Group.IMAGES, "10").range(0, 1000)

@@ -18,8 +18,8 @@ public sealed interface Affinity {
   /** Nothing named is recorded (and isolation allows that): any key, in rotation. */
   record Rotation() implements Affinity {}
 
-  /** Only the key that created {@code resource} can serve the request. */
-  record Pinned(String keyFingerprint, String resource) implements Affinity {
+  /** Only the key that created {@code resource}, in pool {@code pool}, can serve the request. */
+  record Pinned(String keyFingerprint, String resource, String pool) implements Affinity {
     KeyChoice choice() {
       return new KeyChoice.Pinned(keyFingerprint, resource);
     }
@@ -37,11 +37,13 @@ public sealed interface Affinity {
    * @param named the resources the request names, in order (its path's first)
    * @param caller the calling client's id
    * @param isolation FILES_USER_ISOLATION_ENABLED: unrecorded or others' resources are unknown
-   * @param pool the pool the request is served from ({@link ResourceRecord#GEMINI_POOL})
+   * @param pools the pools the surface serves from ({@link ResourceRecord#GEMINI_POOL}, {@link
+   *     ResourceRecord#PAID_POOL})
    */
-  static Affinity decide(List<Named> named, String caller, boolean isolation, String pool, long nowMillis) {
+  static Affinity decide(List<Named> named, String caller, boolean isolation, Set<String> pools, long nowMillis) {
     Set<String> keys = new LinkedHashSet<>();
     String first = null;
+    String firstPool = null;
     for (Named one : named) {
       if (one.record().isEmpty()) {
         if (isolation) {
@@ -56,12 +58,15 @@ public sealed interface Affinity {
       if (record.expiredAt(nowMillis)) {
         return new Refused(404, one.name() + " has expired: Google keeps it only until its expiration time.");
       }
-      if (!record.pool().equals(pool)) {
+      if (!pools.contains(record.pool())) {
         return new Refused(400, one.name() + " was created through the " + record.pool() + " surface and can"
             + " only be used there.");
       }
-      keys.add(record.keyFingerprint());
-      first = first == null ? one.name() : first;
+      keys.add(record.pool() + "/" + record.keyFingerprint());
+      if (first == null) {
+        first = one.name();
+        firstPool = record.pool();
+      }
     }
     if (keys.size() > 1) {
       return new Refused(400, "This request names resources created with different keys of the gateway's pool ("
@@ -69,7 +74,11 @@ public sealed interface Affinity {
           + "): Google serves each resource only to the key that created it, so they cannot be used in one"
           + " request. Create them in one request chain (e.g. upload the files, then create the cache from them).");
     }
-    return keys.isEmpty() ? ROTATION : new Pinned(keys.iterator().next(), first);
+    if (keys.isEmpty()) {
+      return ROTATION;
+    }
+    String key = keys.iterator().next();
+    return new Pinned(key.substring(firstPool.length() + 1), first, firstPool);
   }
 
   private static Refused notFound(String name) {

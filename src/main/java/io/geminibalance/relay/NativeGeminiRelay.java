@@ -3,6 +3,7 @@ package io.geminibalance.relay;
 import io.geminibalance.protocol.gemini.GeminiMethod;
 import io.geminibalance.protocol.gemini.GoogleQuery;
 import io.geminibalance.protocol.gemini.NativePath;
+import io.geminibalance.storage.ResourceRecord;
 import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.streaming.SseRelayTransformer;
@@ -47,20 +48,29 @@ public final class NativeGeminiRelay {
   private final Supplier<String> unavailable;
   /** Stateful resources and the affinity of requests naming them; null on a surface without resources. */
   private final ResourceRelay resources;
+  /** The pool Imagen and Veo are sent from: {@link ResourceRecord#PAID_POOL} while PAID_KEY is set. */
+  private final Supplier<String> mediaPool;
 
+  /**
+   * The native Gemini surface.
+   *
+   * @param mediaPool the pool of {@code predict} and {@code predictLongRunning} (PAID_KEY's, or the
+   *     default one), asked per request
+   */
   public NativeGeminiRelay(UpstreamExecutor executor, Supplier<List<String>> filteredModels,
-      ResourceRelay resources) {
-    this(executor, executor, filteredModels, "gemini", () -> null, resources);
+      ResourceRelay resources, Supplier<String> mediaPool) {
+    this(executor, executor, filteredModels, "gemini", () -> null, resources, mediaPool);
   }
 
   private NativeGeminiRelay(UpstreamExecutor executor, UpstreamExecutor modelExecutor,
       Supplier<List<String>> filteredModels, String surface, Supplier<String> unavailable,
-      ResourceRelay resources) {
+      ResourceRelay resources, Supplier<String> mediaPool) {
     this.executor = executor;
     this.modelExecutor = modelExecutor;
     this.filteredModels = filteredModels;
     this.unavailable = unavailable;
     this.resources = resources;
+    this.mediaPool = mediaPool;
     Map<GeminiMethod, String> names = new EnumMap<>(GeminiMethod.class);
     for (GeminiMethod method : GeminiMethod.values()) {
       names.put(method, surface + "-" + operation(method));
@@ -78,7 +88,7 @@ public final class NativeGeminiRelay {
    */
   public static NativeGeminiRelay vertexExpress(UpstreamExecutor vertex, UpstreamExecutor gemini,
       Supplier<List<String>> filteredModels, Supplier<String> unavailable) {
-    return new NativeGeminiRelay(vertex, gemini, filteredModels, "vertex-express", unavailable, null);
+    return new NativeGeminiRelay(vertex, gemini, filteredModels, "vertex-express", unavailable, null, () -> ResourceRecord.GEMINI_POOL);
   }
 
   /**
@@ -96,7 +106,7 @@ public final class NativeGeminiRelay {
               false, KeyChoice.ANY);
       case NativePath.ModelMethod modelMethod when modelMethod.method().createsResource() && resources != null ->
           resources.createByModel(rc, modelMethod.upstreamPath(), modelMethod.model(), ctx,
-              operations.get(modelMethod.method()));
+              operations.get(modelMethod.method()), poolOf(modelMethod.method()));
       case NativePath.ModelMethod modelMethod -> {
         String refusal = unavailable.get();
         if (refusal != null) {
@@ -108,8 +118,13 @@ public final class NativeGeminiRelay {
         boolean sse = stream && QueryStrings.wantsSse(request.query());
         UpstreamCall call = call(rc, modelMethod.upstreamPath(), modelMethod.model(), stream,
             operations.get(modelMethod.method()));
-        if (resources == null || !ResourceRelay.namesResources(rc)) {
+        if (resources == null) {
           relay(rc, executor, call, ctx, sse, KeyChoice.ANY);
+          return;
+        }
+        String inPool = poolOf(modelMethod.method());
+        if (!ResourceRelay.namesResources(rc)) {
+          relay(rc, resources.executor(inPool), call, ctx, sse, KeyChoice.ANY);
           return;
         }
         // A file, cache or file search store in the body: only the key that created it can use it.
@@ -119,13 +134,21 @@ public final class NativeGeminiRelay {
                 + " (database); retry shortly.");
             return;
           }
-          ResourceRelay.apply(rc, decided.result(), keys -> relay(rc, executor, call, ctx, sse, keys));
+          resources.apply(rc, decided.result(), inPool, (via, keys) -> relay(rc, via, call, ctx, sse, keys));
         });
       }
       case NativePath.Resource resource when resources != null -> resources.handle(rc, resource, ctx);
       case NativePath.Resource resource -> Responses.gemini(rc.response(), 404,
           "Unknown path on this surface: " + resource.path());
     }
+  }
+
+  /** Imagen and Veo go to the media pool (PAID_KEY's when set); everything else to the surface's own. */
+  private String poolOf(GeminiMethod method) {
+    return switch (method) {
+      case PREDICT, PREDICT_LONG_RUNNING -> mediaPool.get();
+      default -> ResourceRecord.GEMINI_POOL;
+    };
   }
 
   private static UpstreamCall call(RoutingContext rc, String upstreamPath, String model, boolean stream,

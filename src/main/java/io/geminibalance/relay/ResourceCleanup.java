@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,16 +32,20 @@ public final class ResourceCleanup {
   /** Runs stop after this many batches; the next run carries on. */
   static final int MAX_BATCHES = 50;
 
-  private final UpstreamExecutor executor;
+  private final java.util.function.Function<String, UpstreamExecutor> executors;
   private final ResourceRegistry registry;
-  private final Predicate<String> keyInPool;
+  private final java.util.function.BiPredicate<String, String> keyInPool;
   private final LongSupplier clock;
   private final BooleanSupplier enabled;
   private final AtomicBoolean running = new AtomicBoolean();
 
-  public ResourceCleanup(UpstreamExecutor executor, ResourceRegistry registry, Predicate<String> keyInPool,
-      LongSupplier clockMillis, BooleanSupplier enabled) {
-    this.executor = executor;
+  /**
+   * @param executors the executor of each pool, by its name (null: a pool no longer served)
+   * @param keyInPool whether a pool (first argument) holds the key with a fingerprint (second)
+   */
+  public ResourceCleanup(java.util.function.Function<String, UpstreamExecutor> executors, ResourceRegistry registry,
+      java.util.function.BiPredicate<String, String> keyInPool, LongSupplier clockMillis, BooleanSupplier enabled) {
+    this.executors = executors;
     this.registry = registry;
     this.keyInPool = keyInPool;
     this.clock = clockMillis;
@@ -86,7 +89,8 @@ public final class ResourceCleanup {
 
   /** Best effort: whatever Google answers (it may have dropped the resource already), the record goes. */
   private Future<Void> deleteAtGoogle(ResourceRecord record) {
-    if (!keyInPool.test(record.keyFingerprint())) {
+    UpstreamExecutor executor = executors.apply(record.pool());
+    if (executor == null || !keyInPool.test(record.pool(), record.keyFingerprint())) {
       return Future.succeededFuture();
     }
     StringBuilder path = new StringBuilder();

@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -62,18 +63,28 @@ public final class ResourceRelay {
     void download(RoutingContext rc, NativePath.Resource file, ResourceRecord record, RequestContext ctx);
   }
 
+  /** The default pool's executor: new resources go there unless a request says otherwise. */
   private final UpstreamExecutor executor;
+  /** Every pool this surface serves from, by name; the first is the default. */
+  private final Map<String, UpstreamExecutor> pools;
   private final ResourceRegistry registry;
   private final LongSupplier clock;
   private final String pool;
   /** Null: downloads are relayed like any other request about the file (streamed, with its key). */
   private volatile Downloads downloads;
 
-  public ResourceRelay(UpstreamExecutor executor, ResourceRegistry registry, LongSupplier clockMillis, String pool) {
-    this.executor = executor;
+  /** @param pools the pools this surface serves from, by name, the default first */
+  public ResourceRelay(Map<String, UpstreamExecutor> pools, ResourceRegistry registry, LongSupplier clockMillis) {
+    this.pools = Map.copyOf(pools);
+    this.pool = pools.keySet().iterator().next();
+    this.executor = pools.get(pool);
     this.registry = registry;
     this.clock = clockMillis;
-    this.pool = pool;
+  }
+
+  /** The executor of pool {@code name}. */
+  public UpstreamExecutor executor(String name) {
+    return pools.get(name);
   }
 
   public void downloads(Downloads handler) {
@@ -89,7 +100,7 @@ public final class ResourceRelay {
     switch (path.verb()) {
       case LIST -> list(rc, path, ctx);
       case CREATE -> create(rc, path.upstreamPath(), createQuotaModel(rc, path), ctx,
-          "gemini-" + path.kind().collection() + "-create", streamed(rc, path));
+          "gemini-" + path.kind().collection() + "-create", streamed(rc, path), pool);
       case GET, UPDATE, DELETE, ACTION, DOWNLOAD -> named(rc, path, ctx);
     }
   }
@@ -99,8 +110,8 @@ public final class ResourceRelay {
    * predictLongRunning}): counted against {@code model}'s quota like any generation.
    */
   public void createByModel(RoutingContext rc, String upstreamPath, String model, RequestContext ctx,
-      String operation) {
-    create(rc, upstreamPath, model, ctx, operation, false);
+      String operation, String inPool) {
+    create(rc, upstreamPath, model, ctx, operation, false, inPool);
   }
 
   /**
@@ -118,12 +129,16 @@ public final class ResourceRelay {
     }
     referenced.stream().filter(name -> !names.contains(name)).forEach(names::add);
     return registry.owner(client(ctx)).compose(owner -> resolve(names).map(named ->
-        Affinity.decide(named, owner, registry.isolation(), pool, clock.getAsLong())));
+        Affinity.decide(named, owner, registry.isolation(), pools.keySet(), clock.getAsLong())));
   }
 
-  /** Whether the request's body names a resource (cheap: a byte scan; most bodies name none). */
+  /**
+   * Whether the request's body may name a resource: a scan of its bytes in place for the fields
+   * that can (most bodies have none, and cost no copy and no parse).
+   */
   public static boolean namesResources(RoutingContext rc) {
-    return !bodyReferences(rc).isEmpty();
+    Buffer body = rc.body() == null ? null : rc.body().buffer();
+    return body != null && ResourceReferences.mayNameResources(body::getByte, body.length());
   }
 
   private static Set<String> bodyReferences(RoutingContext rc) {
@@ -142,7 +157,7 @@ public final class ResourceRelay {
   // ---- create
 
   private void create(RoutingContext rc, String upstreamPath, String model, RequestContext ctx, String operation,
-      boolean stream) {
+      boolean stream, String inPool) {
     registry.owner(client(ctx)).onComplete(owned -> {
       if (owned.failed()) {
         storeDown(rc, ctx, owned.cause());
@@ -154,11 +169,12 @@ public final class ResourceRelay {
           return;
         }
         UpstreamCall call = call(rc, upstreamPath, model, operation, stream);
-        apply(rc, decided.result(), keys -> executor.execute(call, ctx, keys).onComplete(ar -> {
+        apply(rc, decided.result(), inPool, (via, keys) -> via.execute(call, ctx, keys).onComplete(ar -> {
+          String madeIn = via == pools.get(inPool) ? inPool : poolOf(via);
           if (stream) {
-            afterStreamedCreate(rc, ctx, ar, owned.result());
+            afterStreamedCreate(rc, ctx, ar, owned.result(), madeIn);
           } else {
-            afterCreate(rc, ctx, ar, owned.result());
+            afterCreate(rc, ctx, ar, owned.result(), madeIn);
           }
         }));
       });
@@ -166,7 +182,7 @@ public final class ResourceRelay {
   }
 
   private void afterCreate(RoutingContext rc, RequestContext ctx, io.vertx.core.AsyncResult<UpstreamResult> ar,
-      String owner) {
+      String owner, String madeIn) {
     if (ar.failed()) {
       Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
       return;
@@ -180,7 +196,7 @@ public final class ResourceRelay {
         if (kind == null) {
           return Future.succeededFuture();
         }
-        return registry.record(record(name, kind, answered.lease(), owner, json))
+        return registry.record(record(name, kind, answered.lease(), owner, json, madeIn))
             .recover(failure -> {
               LOG.warn("request {}: {} was created at Google but could not be recorded ({}): later requests"
                   + " naming it may reach it with the wrong key", ctx.requestId(), name, failure.toString());
@@ -190,13 +206,21 @@ public final class ResourceRelay {
     }
   }
 
-  /** Answers a refusal, or sends with the keys the affinity allows. */
-  static void apply(RoutingContext rc, Affinity affinity, java.util.function.Consumer<KeyChoice> send) {
+  /**
+   * Answers a refusal, or sends through the pool and with the keys the affinity allows: the pinned
+   * key's pool, or {@code rotationPool} in rotation.
+   */
+  public void apply(RoutingContext rc, Affinity affinity, String rotationPool,
+      java.util.function.BiConsumer<UpstreamExecutor, KeyChoice> send) {
     switch (affinity) {
       case Affinity.Refused refused -> Responses.gemini(rc.response(), refused.status(), refused.message());
-      case Affinity.Rotation rotation -> send.accept(KeyChoice.ANY);
-      case Affinity.Pinned pinned -> send.accept(pinned.choice());
+      case Affinity.Rotation rotation -> send.accept(pools.get(rotationPool), KeyChoice.ANY);
+      case Affinity.Pinned pinned -> send.accept(pools.get(pinned.pool()), pinned.choice());
     }
+  }
+
+  private String poolOf(UpstreamExecutor via) {
+    return pools.entrySet().stream().filter(e -> e.getValue() == via).map(Map.Entry::getKey).findFirst().orElse(pool);
   }
 
   /**
@@ -204,7 +228,7 @@ public final class ResourceRelay {
    * relayed event by event; the first event that names it records it.
    */
   private void afterStreamedCreate(RoutingContext rc, RequestContext ctx,
-      io.vertx.core.AsyncResult<UpstreamResult> ar, String owner) {
+      io.vertx.core.AsyncResult<UpstreamResult> ar, String owner, String madeIn) {
     if (ar.failed()) {
       Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
       return;
@@ -222,7 +246,7 @@ public final class ResourceRelay {
           ResourceKind kind = name == null ? null : ResourceKind.ofName(name);
           if (kind != null) {
             registry.record(record(name, kind, answered.lease(), owner, json.has("interaction")
-                ? json.path("interaction") : json)).onFailure(failure -> LOG.warn("request {}: {} was created"
+                ? json.path("interaction") : json, madeIn)).onFailure(failure -> LOG.warn("request {}: {} was created"
                     + " at Google but could not be recorded ({})", ctx.requestId(), name, failure.toString()));
           }
           return kind != null;
@@ -255,7 +279,8 @@ public final class ResourceRelay {
       List<String> others = bodyReferences(rc).stream().filter(name -> !name.equals(path.root())).toList();
       return resolve(others).map(more -> {
         named.addAll(more);
-        return new Decided(Affinity.decide(named, owner, registry.isolation(), pool, clock.getAsLong()), record);
+        return new Decided(Affinity.decide(named, owner, registry.isolation(), pools.keySet(), clock.getAsLong()),
+            record);
       });
     })).onComplete(ar -> {
       if (ar.failed()) {
@@ -269,10 +294,10 @@ public final class ResourceRelay {
       }
       switch (decided.affinity()) {
         case Affinity.Refused refused -> Responses.gemini(rc.response(), refused.status(), refused.message());
-        case Affinity.Rotation rotation -> sendNamed(rc, path, ctx, KeyChoice.ANY, false);
+        case Affinity.Rotation rotation -> sendNamed(rc, path, ctx, executor, KeyChoice.ANY, false);
         case Affinity.Pinned pinned when path.verb() == ResourcePath.Verb.DOWNLOAD && downloads != null ->
             downloads.download(rc, path, decided.record().orElseThrow(), ctx);
-        case Affinity.Pinned pinned -> sendNamed(rc, path, ctx, pinned.choice(), true);
+        case Affinity.Pinned pinned -> sendNamed(rc, path, ctx, pools.get(pinned.pool()), pinned.choice(), true);
       }
     });
   }
@@ -284,12 +309,12 @@ public final class ResourceRelay {
     return !registry.isolation() || record.owner().equals(owner);
   }
 
-  private void sendNamed(RoutingContext rc, NativePath.Resource path, RequestContext ctx, KeyChoice keys,
-      boolean pinned) {
+  private void sendNamed(RoutingContext rc, NativePath.Resource path, RequestContext ctx, UpstreamExecutor via,
+      KeyChoice keys, boolean pinned) {
     UpstreamCall call = call(rc, path.upstreamPath(), RateLimits.UNMETERED,
         "gemini-" + path.kind().collection() + "-" + path.verb().name().toLowerCase());
     boolean itself = path.path().equals(path.root());
-    executor.execute(call, ctx, keys).onComplete(ar -> {
+    via.execute(call, ctx, keys).onComplete(ar -> {
       if (ar.failed()) {
         Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
         return;
@@ -440,9 +465,10 @@ public final class ResourceRelay {
     return model.startsWith("models/") ? model.substring("models/".length()) : model;
   }
 
-  private ResourceRecord record(String name, ResourceKind kind, KeyLease lease, String owner, JsonNode json) {
+  private ResourceRecord record(String name, ResourceKind kind, KeyLease lease, String owner, JsonNode json,
+      String madeIn) {
     KeyIdentity key = KeyIdentity.of(lease.key());
-    return new ResourceRecord(name, kind, pool, key.fingerprint(), key.last4(), owner, clock.getAsLong(),
+    return new ResourceRecord(name, kind, madeIn, key.fingerprint(), key.last4(), owner, clock.getAsLong(),
         expires(json, 0), state(json, null), metadata(json));
   }
 

@@ -33,6 +33,32 @@ public final class ResourceReferences {
 
   private ResourceReferences() {}
 
+  /** Reads one byte of a body held elsewhere (a network buffer), so a scan copies nothing. */
+  @FunctionalInterface
+  public interface Bytes {
+    byte at(int index);
+  }
+
+  /**
+   * Whether a request body of {@code length} bytes may name a resource: one of the fields {@link
+   * #inRequest} follows appears in it. Most bodies name none, and then nothing is copied or parsed.
+   */
+  public static boolean mayNameResources(Bytes body, int length) {
+    return containsAny(body, length, REQUEST_MARKERS);
+  }
+
+  private static boolean startsWith(Bytes body, int length, int at, byte[] marker) {
+    if (at + marker.length > length) {
+      return false;
+    }
+    for (int j = 1; j < marker.length; j++) {
+      if (body.at(at + j) != marker[j]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The resource names a request body refers to, in order of appearance, without repeats. */
   public static Set<String> inRequest(byte[] body) {
     if (!containsAny(body, REQUEST_MARKERS)) {
@@ -143,29 +169,21 @@ public final class ResourceReferences {
     return markers;
   }
 
-  /** One pass: at each quote, whether one of the markers starts there. */
   static boolean containsAny(byte[] body, byte[][] markers) {
-    for (int i = 0; i < body.length; i++) {
-      if (body[i] == '"') {
+    return containsAny(i -> body[i], body.length, markers);
+  }
+
+  /** One pass: at each quote, whether one of the markers starts there. */
+  private static boolean containsAny(Bytes body, int length, byte[][] markers) {
+    for (int i = 0; i < length; i++) {
+      if (body.at(i) == '"') {
         for (byte[] marker : markers) {
-          if (startsWith(body, i, marker)) {
+          if (startsWith(body, length, i, marker)) {
             return true;
           }
         }
       }
     }
     return false;
-  }
-
-  private static boolean startsWith(byte[] body, int at, byte[] marker) {
-    if (at + marker.length > body.length) {
-      return false;
-    }
-    for (int j = 1; j < marker.length; j++) {
-      if (body[at + j] != marker[j]) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -54,6 +54,19 @@ class ResourceReferencesTest {
   }
 
   @Test
+  void theInPlaceScanAgreesWithTheParse() {
+    for (String body : new String[] {"{\"cachedContent\":\"cachedContents/c\"}", "{\"contents\":[]}",
+        "{\"x\":\"fileUri\"}", "{\"fileUri\"", "\"previous_interaction_id\": 1", ""}) {
+      byte[] bytes = json(body);
+      boolean scanned = ResourceReferences.mayNameResources(i -> bytes[i], bytes.length);
+      assertThat(scanned).as(body).isEqualTo(ResourceReferences.containsAny(bytes,
+          new byte[][] {json("\"fileUri\""), json("\"cachedContent\""), json("\"previous_interaction_id\"")}));
+    }
+    byte[] plain = json("{\"contents\":[{\"parts\":[{\"text\":\"cachedContent\"}]}]}");
+    assertThat(ResourceReferences.mayNameResources(i -> plain[i], plain.length)).isTrue(); // a quote before it
+  }
+
+  @Test
   void namesAreBounded() {
     StringBuilder body = new StringBuilder("{\"tools\":[{\"fileSearch\":{\"fileSearchStoreNames\":[");
     for (int i = 0; i < 500; i++) {
