@@ -349,7 +349,10 @@ public final class ResourceRelay {
     }
     long length = BodyRelay.declaredLength(answered.response());
     boolean small = length >= 0 && length <= RECORDED_ANSWER_MAX_BYTES;
-    if (path.verb() != ResourcePath.Verb.GET || !small) {
+    // A change (PATCH of a cache's ttl) answers with the resource as it now is, like a read: its
+    // record follows, or lists and the expiry check would keep the old expireTime.
+    boolean current = path.verb() == ResourcePath.Verb.GET || path.verb() == ResourcePath.Verb.UPDATE;
+    if (!current || !small) {
       relay(rc.response(), answered.response());
       return;
     }
