@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.keypool.KeyLease;
 import io.geminibalance.keypool.RateLimits;
 import io.geminibalance.protocol.gemini.GoogleQuery;
+import io.geminibalance.protocol.gemini.ModelIdSyntax;
 import io.geminibalance.protocol.gemini.NativePath;
 import io.geminibalance.protocol.gemini.ResourceKind;
 import io.geminibalance.protocol.gemini.ResourcePath;
 import io.geminibalance.protocol.gemini.ResourceReferences;
+import io.geminibalance.protocol.gemini.ResourceSummary;
 import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.storage.ResourceRecord;
 import io.geminibalance.streaming.BodyRelay;
@@ -54,8 +56,8 @@ public final class ResourceRelay {
   static final int MAX_PAGE_SIZE = 100;
   /** Answers about a resource up to this size update its record; larger ones (inline batch results) stream. */
   private static final long RECORDED_ANSWER_MAX_BYTES = 1024 * 1024;
-  /** A resource's JSON kept with its record (for lists) up to this size. */
-  private static final int METADATA_MAX_CHARS = 64 * 1024;
+  /** The leading bytes of an answer read for its summary (see {@link ResourceSummary}). */
+  private static final int SUMMARY_BYTES = 64 * 1024;
 
   /** Serves {@code files/{id}:download}: the file's bytes, streamed (see the upload relay). */
   @FunctionalInterface
@@ -99,8 +101,16 @@ public final class ResourceRelay {
   public void handle(RoutingContext rc, NativePath.Resource path, RequestContext ctx) {
     switch (path.verb()) {
       case LIST -> list(rc, path, ctx);
-      case CREATE -> create(rc, path.upstreamPath(), createQuotaModel(rc, path), ctx,
-          "gemini-" + path.kind().collection() + "-create", streamed(rc, path), pool);
+      case CREATE -> {
+        Creation creation = creation(rc, path);
+        if (creation.quotaModel() == null) {
+          Responses.gemini(rc.response(), 400, "Field 'model': not a model name (letters, digits, '-', '.' and '_',"
+              + " at most 128 characters)");
+          return;
+        }
+        create(rc, path.upstreamPath(), creation.quotaModel(), ctx, "gemini-" + path.kind().collection() + "-create",
+            creation.stream(), pool);
+      }
       case GET, UPDATE, DELETE, ACTION, DOWNLOAD -> named(rc, path, ctx);
     }
   }
@@ -195,7 +205,7 @@ public final class ResourceRelay {
     switch (ar.result()) {
       case UpstreamResult.Failed failed -> Responses.geminiFailure(rc.response(), failed);
       case UpstreamResult.Answered answered -> collectThen(rc, answered, body -> {
-        JsonNode json = parse(body);
+        JsonNode json = ResourceSummary.of(body.getBytes(0, Math.min(body.length(), SUMMARY_BYTES)));
         String name = json == null ? null : createdName(json);
         ResourceKind kind = name == null ? null : ResourceKind.ofName(name);
         if (kind == null) {
@@ -332,7 +342,8 @@ public final class ResourceRelay {
         case UpstreamResult.Failed failed -> {
           if (failed.status() == 404 && itself && !failed.poolRefusal() && pinned) {
             // Its own key says it is gone: the record is stale.
-            registry.forget(path.root());
+            registry.forget(path.root()).onFailure(e -> LOG.warn("{}: could not remove its stale record ({})",
+                path.root(), e.toString()));
           }
           Responses.geminiFailure(rc.response(), failed);
         }
@@ -344,7 +355,13 @@ public final class ResourceRelay {
   private void afterNamed(RoutingContext rc, NativePath.Resource path, UpstreamResult.Answered answered,
       boolean itself) {
     if (path.verb() == ResourcePath.Verb.DELETE && itself) {
-      registry.forget(path.root()).onComplete(v -> relay(rc.response(), answered.response()));
+      registry.forget(path.root()).onComplete(v -> {
+        if (v.failed()) {
+          LOG.warn("{} was deleted at Google but its record could not be removed ({}); the cleanup removes it"
+              + " when it expires", path.root(), v.cause().toString());
+        }
+        relay(rc.response(), answered.response());
+      });
       return;
     }
     long length = BodyRelay.declaredLength(answered.response());
@@ -357,7 +374,7 @@ public final class ResourceRelay {
       return;
     }
     collectThen(rc, answered, body -> registry.find(path.root()).compose(found -> {
-      JsonNode json = parse(body);
+      JsonNode json = ResourceSummary.of(body.getBytes(0, Math.min(body.length(), SUMMARY_BYTES)));
       if (found.isEmpty() || json == null) {
         return Future.succeededFuture();
       }
@@ -367,7 +384,9 @@ public final class ResourceRelay {
         writes.add(registry.record(record.withState(state(json, record.state()),
             expires(json, record.expiresMillis()), metadata(json))));
       }
-      for (String file : ResourceReferences.filesInAnswer(body.getBytes())) {
+      // Google names the files it made for a batch or a video: they belong to the same key and client.
+      boolean makesFiles = record.kind() == ResourceKind.BATCH || record.kind() == ResourceKind.OPERATION;
+      for (String file : makesFiles ? ResourceReferences.filesInAnswer(body.getBytes()) : Set.<String>of()) {
         writes.add(registry.find(file).compose(existing -> existing.isPresent() ? Future.succeededFuture()
             : registry.record(new ResourceRecord(file, ResourceKind.FILE, record.pool(), record.keyFingerprint(),
                 record.keyLast4(), record.owner(), clock.getAsLong(), 0, "ACTIVE",
@@ -450,28 +469,26 @@ public final class ResourceRelay {
 
   // ---- helpers
 
-  /** Whether the client asked for the creation's answer as a stream ({@code "stream": true} or {@code alt=sse}). */
-  private static boolean streamed(RoutingContext rc, NativePath.Resource path) {
-    if (path.kind() != ResourceKind.INTERACTION) {
-      return false;
-    }
-    if (QueryStrings.wantsSse(rc.request().query())) {
-      return true;
-    }
-    JsonNode body = rc.body() == null || rc.body().buffer() == null ? null : parse(rc.body().buffer());
-    return body != null && body.path("stream").asBoolean(false);
-  }
+  /**
+   * What creating {@code path} counts against, and whether its answer streams: an interaction runs
+   * a model (its {@code model}, counted like a generation) and may stream ({@code "stream": true}
+   * or {@code alt=sse}); other creations use no model's quota and answer at once.
+   */
+  private record Creation(String quotaModel, boolean stream) {}
 
-  private String createQuotaModel(RoutingContext rc, NativePath.Resource path) {
+  private static Creation creation(RoutingContext rc, NativePath.Resource path) {
     if (path.kind() != ResourceKind.INTERACTION) {
-      return RateLimits.UNMETERED;
+      return new Creation(RateLimits.UNMETERED, false);
     }
-    JsonNode body = rc.body() == null || rc.body().buffer() == null ? null : parse(rc.body().buffer());
+    Buffer raw = rc.body() == null ? null : rc.body().buffer();
+    JsonNode body = raw == null ? null : ResourceSummary.topLevelScalars(raw.getBytes());
     String model = body == null ? null : body.path("model").asText(null);
+    boolean stream = QueryStrings.wantsSse(rc.request().query()) || (body != null && body.path("stream").asBoolean(false));
     if (model == null) {
-      return RateLimits.UNMETERED;
+      return new Creation(RateLimits.UNMETERED, stream);
     }
-    return model.startsWith("models/") ? model.substring("models/".length()) : model;
+    String id = model.startsWith("models/") ? model.substring("models/".length()) : model;
+    return new Creation(ModelIdSyntax.problem(id, 0, id.length()) == null ? id : null, stream);
   }
 
   private ResourceRecord record(String name, ResourceKind kind, KeyLease lease, String owner, JsonNode json,
@@ -504,9 +521,9 @@ public final class ResourceRelay {
     }
   }
 
+  /** The summary, already bounded by {@link ResourceSummary}. */
   private static String metadata(JsonNode json) {
-    String text = json.toString();
-    return text.length() <= METADATA_MAX_CHARS ? text : null;
+    return json.toString();
   }
 
   private static JsonNode parse(Buffer body) {

@@ -142,7 +142,8 @@ public final class ResourceReferences {
     if (!node.isTextual()) {
       return;
     }
-    String name = file(node.asText());
+    // Google's own answer, at a place only Google fills: its URL is Google's (or BASE_URL's) host.
+    String name = fileInPath(node.asText());
     if (name != null && name.equals(name.toLowerCase(java.util.Locale.ROOT)) && files.size() < MAX_NAMES) {
       files.add(name);
     }
@@ -153,7 +154,7 @@ public final class ResourceReferences {
     return switch (field) {
       case "cachedContent", "cached_content", "fileSearchStoreNames", "file_search_store_names",
           "previous_interaction_id", "previousInteractionId" -> true;
-      default -> value.startsWith("files/") || (onGoogle(value) && value.contains("/files/"));
+      default -> value.startsWith("files/") || onGoogle(value);
     };
   }
 
@@ -184,9 +185,11 @@ public final class ResourceReferences {
    * other host is a web address Google fetches, not a file of a key.
    */
   private static String file(String value) {
-    if (!value.startsWith("files/") && !onGoogle(value)) {
-      return null;
-    }
+    return value.startsWith("files/") || onGoogle(value) ? fileInPath(value) : null;
+  }
+
+  /** {@code files/{id}} at the end of a name or of a URL's path, whatever its host. */
+  private static String fileInPath(String value) {
     int end = value.indexOf('?');
     String path = end < 0 ? value : value.substring(0, end);
     int colon = path.lastIndexOf(':');
@@ -200,9 +203,21 @@ public final class ResourceReferences {
     return named(path.substring(at), "files/");
   }
 
+  /**
+   * Whether a URL is a Files API address: on Google's host, or on any host (BASE_URL's proxy) with
+   * the API's own path ({@code /v1beta/files/...}). A web page at {@code example.com/files/x} is not.
+   */
   private static boolean onGoogle(String value) {
     int scheme = value.indexOf("://");
-    return scheme > 0 && value.startsWith(GOOGLE_HOST, scheme + 3);
+    if (scheme <= 0) {
+      return false;
+    }
+    if (value.startsWith(GOOGLE_HOST, scheme + 3)) {
+      return true;
+    }
+    int path = value.indexOf('/', scheme + 3);
+    return path > 0 && (value.startsWith("/v1beta/files/", path) || value.startsWith("/v1/files/", path)
+        || value.startsWith("/v1alpha/files/", path));
   }
 
   private static final String GOOGLE_HOST = "generativelanguage.googleapis.com/";
