@@ -86,6 +86,8 @@ public final class Gateway {
   private long resourceCleanupTimer = -1;
   private QuotaKeyPool paidPool;
   private LeaseQueue paidQueue;
+  /** Re-tests a disabled PAID_KEY like the pool's keys: it serves every Imagen and Veo request. */
+  private volatile KeyRecheckJob paidRecheck;
   private ResourceCleanup resourceCleanup;
 
   /** The servers' deployment id and the port they share. */
@@ -165,6 +167,7 @@ public final class Gateway {
     LeaseQueue paidQueue = LeaseQueue.over(paidPool, QueueLeaser.timer(vertx), InstantSource.system(),
         Settings.queueSettings(config));
     gateway.paidQueue = paidQueue;
+    gateway.paidRecheck = new KeyRecheckJob(paidPool, upstream, () -> live.get().testModel());
     UpstreamExecutor paidExecutor = new UpstreamExecutor(new QueueLeaser(vertx, paidQueue), paidPool, upstream,
         attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor());
     java.util.Map<String, UpstreamExecutor> resourcePools = new java.util.LinkedHashMap<>();
@@ -185,7 +188,8 @@ public final class Gateway {
         () -> vertex.addHealth(health(pool, clock.getAsLong(), attemptLog), clock.getAsLong()), clock,
         gateway.adminThrottle,
         new ConfigApi(settings),
-        () -> poolReport(pool).put("vertexExpress", vertex.report(clock.getAsLong())),
+        () -> poolReport(pool).put("vertexExpress", vertex.report(clock.getAsLong()))
+            .put("paidKey", paidPool.size() == 0 ? null : poolReport(paidPool)),
         new AuditApi(audit),
         new AdminTokenApi(adminTokens, live::get),
         EdgePolicy.live(live::get), Settings.clientLimits(config), gateway.adminSessions,
@@ -284,6 +288,9 @@ public final class Gateway {
       recheckTimer = vertx.setPeriodic(period, id -> {
         recheck.run();
         vertexExpress.recheck();
+        if (paidRecheck != null) {
+          paidRecheck.run();
+        }
       });
     }
   }

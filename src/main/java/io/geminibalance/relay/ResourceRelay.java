@@ -25,6 +25,7 @@ import io.geminibalance.upstream.UpstreamCall;
 import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
 import io.geminibalance.upstream.UpstreamExecutor;
 import io.geminibalance.upstream.UpstreamResult;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
@@ -38,6 +39,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -169,8 +172,6 @@ public final class ResourceRelay {
     return Future.all(lookups).map(all -> all.<Affinity.Named>list());
   }
 
-  // ---- create
-
   private void create(RoutingContext rc, String upstreamPath, String model, RequestContext ctx, String operation,
       boolean stream, String inPool) {
     registry.owner(client(ctx)).onComplete(owned -> {
@@ -196,7 +197,7 @@ public final class ResourceRelay {
     });
   }
 
-  private void afterCreate(RoutingContext rc, RequestContext ctx, io.vertx.core.AsyncResult<UpstreamResult> ar,
+  private void afterCreate(RoutingContext rc, RequestContext ctx, AsyncResult<UpstreamResult> ar,
       String owner, String madeIn) {
     if (ar.failed()) {
       Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
@@ -226,7 +227,7 @@ public final class ResourceRelay {
    * key's pool, or {@code rotationPool} in rotation.
    */
   public void apply(RoutingContext rc, Affinity affinity, String rotationPool,
-      java.util.function.BiConsumer<UpstreamExecutor, KeyChoice> send) {
+      BiConsumer<UpstreamExecutor, KeyChoice> send) {
     switch (affinity) {
       case Affinity.Refused refused -> Responses.gemini(rc.response(), refused.status(), refused.message());
       case Affinity.Rotation rotation -> send.accept(pools.get(rotationPool), KeyChoice.ANY);
@@ -243,7 +244,7 @@ public final class ResourceRelay {
    * relayed event by event; the first event that names it records it.
    */
   private void afterStreamedCreate(RoutingContext rc, RequestContext ctx,
-      io.vertx.core.AsyncResult<UpstreamResult> ar, String owner, String madeIn) {
+      AsyncResult<UpstreamResult> ar, String owner, String madeIn) {
     if (ar.failed()) {
       Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
       return;
@@ -280,8 +281,6 @@ public final class ResourceRelay {
     return id == null ? null : "interactions/" + id;
   }
 
-  // ---- requests about one resource
-
   private void named(RoutingContext rc, NativePath.Resource path, RequestContext ctx) {
     registry.owner(client(ctx)).compose(owner -> registry.find(path.root()).compose(record -> {
       if (path.verb() == ResourcePath.Verb.DELETE && path.path().equals(path.root()) && record.isPresent()
@@ -314,8 +313,8 @@ public final class ResourceRelay {
       switch (decided.affinity()) {
         case Affinity.Refused refused -> Responses.gemini(rc.response(), refused.status(), refused.message());
         case Affinity.Rotation rotation -> sendNamed(rc, path, ctx, executor, KeyChoice.ANY, false);
-        case Affinity.Pinned pinned when path.verb() == ResourcePath.Verb.DOWNLOAD && downloads != null ->
-            downloads.download(rc, path, decided.record().orElseThrow(), ctx);
+        case Affinity.Pinned pinned when path.verb() == ResourcePath.Verb.DOWNLOAD && downloads != null
+            && decided.record().isPresent() -> downloads.download(rc, path, decided.record().get(), ctx);
         case Affinity.Pinned pinned -> sendNamed(rc, path, ctx, pools.get(pinned.pool()), pinned.choice(), true);
       }
     });
@@ -399,8 +398,6 @@ public final class ResourceRelay {
     }));
   }
 
-  // ---- lists, from the records
-
   private void list(RoutingContext rc, NativePath.Resource path, RequestContext ctx) {
     int pageSize;
     long offset;
@@ -466,8 +463,6 @@ public final class ResourceRelay {
     throw new IllegalArgumentException("pageToken: not a token this gateway handed out (use the previous"
         + " answer's nextPageToken)");
   }
-
-  // ---- helpers
 
   /**
    * What creating {@code path} counts against, and whether its answer streams: an interaction runs
@@ -554,7 +549,7 @@ public final class ResourceRelay {
 
   /** Reads the answer whole, runs {@code then} with it, and relays it unchanged whatever {@code then} did. */
   private void collectThen(RoutingContext rc, UpstreamResult.Answered answered,
-      java.util.function.Function<Buffer, Future<Void>> then) {
+      Function<Buffer, Future<Void>> then) {
     HttpClientResponse upstream = answered.response();
     BodyRelay.collect(upstream, executor.bodyIdleTimeoutMillis()).onComplete(collected -> {
       if (collected.failed()) {
@@ -593,7 +588,8 @@ public final class ResourceRelay {
     BodyRelay.relay(upstream, client, ChunkTransformer.IDENTITY, executor.bodyIdleTimeoutMillis());
   }
 
-  private static void storeDown(RoutingContext rc, RequestContext ctx, Throwable cause) {
+  /** The records could not be read: 503 with a short Retry-After, the cause in the log. */
+  static void storeDown(RoutingContext rc, RequestContext ctx, Throwable cause) {
     LOG.warn("request {}: the resource records could not be read ({})", ctx.requestId(), cause.toString());
     rc.response().putHeader("retry-after", "5");
     Responses.gemini(rc.response(), 503, "The gateway's resource records are unavailable right now (database);"

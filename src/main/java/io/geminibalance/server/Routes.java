@@ -20,6 +20,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -33,6 +34,7 @@ public final class Routes {
    */
   static final String NATIVE_ON_V1 = "^/v1/(models/[^/]+:[A-Za-z]+|models/[^/]+/operations/.+"
       + "|(files|cachedContents|batches|operations|fileSearchStores|interactions)(/.*)?)$";
+  private static final Pattern NATIVE_ON_V1_PATH = Pattern.compile(NATIVE_ON_V1);
   /** Vertex AI Express, native Gemini bodies through the Vertex pool (gemini-balance's path, and v1). */
   private static final List<String> VERTEX_EXPRESS_PREFIXES = List.of("/vertex-express/v1beta", "/vertex-express/v1");
   /** OpenAI requests translated to Gemini. */
@@ -235,7 +237,8 @@ public final class Routes {
 
   /** Whether a request for {@code path} gets its errors in OpenAI's shape (else Google's). */
   static boolean speaksOpenAi(String path) {
-    return OPENAI_PREFIXES.stream().anyMatch(prefix -> path.startsWith(prefix + "/")) && !path.matches(NATIVE_ON_V1);
+    return OPENAI_PREFIXES.stream().anyMatch(prefix -> path.startsWith(prefix + "/"))
+        && !NATIVE_ON_V1_PATH.matcher(path).matches();
   }
 
   private static void bodyError(RoutingContext rc, int status, String message, String openAiCode) {
