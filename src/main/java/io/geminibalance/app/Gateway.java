@@ -25,6 +25,7 @@ import io.geminibalance.keypool.QuotaKeyPool;
 import io.geminibalance.keypool.QuotaPolicy;
 import io.geminibalance.keypool.QuotaSnapshot;
 import io.geminibalance.keypool.RateLimits;
+import io.geminibalance.relay.LiveRelay;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.MediaFetcher;
 import io.geminibalance.relay.ModelCatalog;
@@ -38,6 +39,7 @@ import io.geminibalance.server.ClientConnections;
 import io.geminibalance.server.EdgePolicy;
 import io.geminibalance.server.HttpServerVerticle;
 import io.geminibalance.server.Routes;
+import io.geminibalance.upstream.LiveConnector;
 import io.geminibalance.upstream.QueueLeaser;
 import io.geminibalance.upstream.UpstreamClient;
 import io.geminibalance.upstream.UpstreamExecutor;
@@ -76,6 +78,7 @@ public final class Gateway {
   private AdminThrottle adminThrottle;
   private AdminSessions adminSessions;
   private long sessionPurgeTimer = -1;
+  private LiveConnector liveConnector;
 
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
@@ -123,8 +126,14 @@ public final class Gateway {
     gateway.storedKeyStates = storedKeyStates;
     StoredAttemptLog attemptLog = persistence.attemptLog(live::get);
     persistence.startRetention(live::get);
-    UpstreamExecutor executor = new UpstreamExecutor(new QueueLeaser(vertx, queue), pool, upstream,
+    QueueLeaser leaser = new QueueLeaser(vertx, queue);
+    UpstreamExecutor executor = new UpstreamExecutor(leaser, pool, upstream,
         attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor());
+    int liveMaxMessageBytes = config.values().integer("LIVE_MAX_MESSAGE_MB") * 1024 * 1024;
+    LiveConnector liveConnector = new LiveConnector(vertx, leaser, pool, upstream, attemptLog,
+        () -> live.get().maxAttempts(), clock, persistence.redactor(), liveMaxMessageBytes,
+        Settings.upstreamPool(config).http1MaxConnections());
+    gateway.liveConnector = liveConnector;
     ModelCatalog catalog = new ModelCatalog(executor, clock, 60_000);
     admission.attach(catalog);
     gateway.modelListFetched = fetchModelList(vertx, catalog);
@@ -159,7 +168,9 @@ public final class Gateway {
         new ErrorLogApi(persistence.storage().errorLogs(), audit, persistence.storage().config().zone()),
         new StatsApi(persistence.storage().stats(), persistence.storage().requestLogs(),
             () -> poolTotals(vertx, pool), InstantSource.system(), persistence.storage().config().zone()),
-        keysApi, new KeyMaintenanceApi(keysApi, audit));
+        keysApi, new KeyMaintenanceApi(keysApi, audit),
+        new LiveRelay(liveConnector, liveMaxMessageBytes, () -> upstream.settings().timeout().toMillis(),
+            persistence.redactor()));
     live.onChange(next -> gateway.apply(next, authenticator));
     adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
     gateway.scheduleRecheck(config);
@@ -417,7 +428,12 @@ public final class Gateway {
       }
     }
     Future<Void> undeploy = servers == null ? Future.succeededFuture() : vertx.undeploy(servers.id());
-    return undeploy.andThen(ar -> upstream.close()).eventually(() -> vertx.executeBlocking(() -> {
+    return undeploy.andThen(ar -> {
+      upstream.close();
+      if (liveConnector != null) {
+        liveConnector.close();
+      }
+    }).eventually(() -> vertx.executeBlocking(() -> {
       if (finalSync != null) {
         finalSync.sync();
       }

@@ -9,6 +9,8 @@ import io.geminibalance.admin.KeyMaintenanceApi;
 import io.geminibalance.admin.KeysApi;
 import io.geminibalance.admin.StatsApi;
 import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.protocol.gemini.LivePath;
+import io.geminibalance.relay.LiveRelay;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.relay.OpenAiRelay;
@@ -59,7 +61,8 @@ public final class Routes {
       ErrorLogApi errorLogApi,
       StatsApi statsApi,
       KeysApi keysApi,
-      KeyMaintenanceApi keyMaintenanceApi) {}
+      KeyMaintenanceApi keyMaintenanceApi,
+      LiveRelay liveRelay) {}
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
@@ -100,6 +103,11 @@ public final class Routes {
           .handler(PathGate.nativeGemini(prefix))
           .handler(bodies)
           .handler(rc -> deps.nativeRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
+    }
+    // The Live API (WebSocket): authenticated as the native surface, before the upgrade.
+    for (String version : LivePath.VERSIONS) {
+      router.get(LivePath.path(version)).handler(dataIntake).handler(nativeAuth).handler(LiveGate::check)
+          .handler(rc -> deps.liveRelay().handle(rc, version, context(rc, deps)));
     }
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle());
     router.route(COMPAT_PREFIX + "/*")
