@@ -119,6 +119,9 @@ public final class LiveRelay {
       }
       setup.appendBuffer(frame.binaryData());
       if (setup.length() > maxMessageBytes) {
+        // Whatever else arrives before the close completes is not collected.
+        client.frameHandler(null);
+        setup = null;
         closeClient(LiveClose.MESSAGE_TOO_BIG, "Setup message larger than " + maxMessageBytes / (1024 * 1024)
             + " MiB (LIVE_MAX_MESSAGE_MB)");
         return;

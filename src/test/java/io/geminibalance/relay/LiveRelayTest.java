@@ -212,7 +212,7 @@ class LiveRelayTest {
     Client client = session(PATH);
     FakeLive.Session upstream = live.nextSession();
     Buffer bytes = Buffer.buffer(new byte[] {0, 1, 2, (byte) 0xFF, 0x7F});
-    client.ws.writeBinaryMessage(bytes);
+    client.ws.writeBinaryMessage(bytes.copy());
     WebSocketFrame echoed = client.next();
     assertThat(echoed.type()).isEqualTo(WebSocketFrameType.BINARY);
     assertThat(echoed.binaryData()).isEqualTo(bytes);
@@ -317,6 +317,28 @@ class LiveRelayTest {
     assertThat(closed.reason()).startsWith("Invalid JSON payload received.");
     assertThat(live.all).hasSize(1);
     assertThat(h.gateway.pool().snapshot().disabled()).isZero();
+  }
+
+  @Test
+  void aSessionIsOneRowInTheRequestLog() throws Exception {
+    java.time.Instant since = java.time.Instant.now().minusSeconds(5);
+    Client client = connect(PATH, GatewayHarness.CLIENT_TOKEN);
+    client.send(SETUP.replace("gemini-live-test", "gemini-live-logged"));
+    assertThat(client.nextText()).isEqualTo("{\"setupComplete\":{}}");
+    client.send("{\"clientContent\":{\"turns\":[{\"role\":\"user\",\"parts\":[{\"text\":\"1\"}]}]}}");
+    client.nextText();
+    client.ws.close();
+    var log = h.gateway.persistence().storage().requestLogs();
+    java.util.List<io.geminibalance.storage.RequestLogRow> rows = java.util.List.of();
+    for (int i = 0; i < 200 && rows.isEmpty(); i++) {
+      Thread.sleep(50);
+      rows = log.recent(since, java.time.Instant.now().plusSeconds(60), null, 100).join().stream()
+          .filter(row -> "gemini-live-logged".equals(row.model())).toList();
+    }
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0).success()).isTrue();
+    assertThat(rows.get(0).statusCode()).isEqualTo(101);
+    assertThat(rows.get(0).attempt()).isEqualTo(1);
   }
 
   private static WebSocketFrame framesUntil(FakeLive.Session upstream, WebSocketFrameType type) throws Exception {

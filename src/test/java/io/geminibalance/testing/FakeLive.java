@@ -78,6 +78,11 @@ public final class FakeLive implements AutoCloseable {
       vertx.runOnContext(v -> socket.close((short) code, reason));
     }
 
+    /** Runs {@code action} with the socket on its event loop. */
+    public void onContext(java.util.function.Consumer<ServerWebSocket> action) {
+      vertx.runOnContext(v -> action.accept(socket));
+    }
+
     /** Sends a frame to the gateway. */
     public void send(WebSocketFrame frame) {
       vertx.runOnContext(v -> socket.writeFrame(frame));
@@ -161,8 +166,15 @@ public final class FakeLive implements AutoCloseable {
   private void serve(Session session, ServerWebSocket ws, CloseAfterSetup closeAfterSetup) {
     session.socket = ws;
     ws.frameHandler(frame -> {
-      if (frame.type() != WebSocketFrameType.CLOSE) {
-        session.frames.add(frame);
+      // A copy: Vert.x's message aggregator appends a message's later fragments to its first frame's buffer.
+      Buffer data = frame.binaryData().copy();
+      switch (frame.type()) {
+        case TEXT -> session.frames.add(WebSocketFrame.textFrame(data.toString(), frame.isFinal()));
+        case BINARY -> session.frames.add(WebSocketFrame.binaryFrame(data, frame.isFinal()));
+        case CONTINUATION -> session.frames.add(WebSocketFrame.continuationFrame(data, frame.isFinal()));
+        case PING -> session.frames.add(WebSocketFrame.pingFrame(data));
+        case PONG -> session.frames.add(WebSocketFrame.pongFrame(data));
+        case CLOSE -> { }
       }
     });
     ws.closeHandler(v -> session.closed.complete(new Closed(ws.closeStatusCode() == null ? 1006

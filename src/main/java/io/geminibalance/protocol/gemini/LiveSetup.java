@@ -36,7 +36,10 @@ public final class LiveSetup {
     } catch (IOException e) {
       return new Invalid("The first message could not be read as JSON.");
     }
-    if (root == null || !root.isObject()) {
+    if (root == null || root.isMissingNode()) {
+      return new Invalid("The first message is empty: send {\"setup\":{\"model\":\"models/...\"}} first.");
+    }
+    if (!root.isObject()) {
       return new Invalid("The first message must be a JSON object: {\"setup\":{\"model\":\"models/...\"}}.");
     }
     JsonNode setup = root.get("setup");
