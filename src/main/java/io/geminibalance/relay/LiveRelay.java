@@ -23,12 +23,10 @@ import org.slf4j.LoggerFactory;
  * The Live API: a WebSocket relayed frame by frame between the client and Google, with a pool key
  * in place of the client's credential. The caller was authenticated before the upgrade; the
  * client's first message (the setup, read whole up to LIVE_MAX_MESSAGE_MB) names the model, which
- * {@link LiveConnector} leases a key for and opens the upstream side with. From then on every
- * frame goes through as it came (text, binary, continuation, so fragmented messages stay
- * fragmented), each direction back-pressured: a side whose peer's write queue is full is paused
- * until the queue drains. Pings are passed on (each hop also answers them itself, so pongs are
- * not). A close on either side is passed to the other with its code and reason (any key in the
- * reason masked). A session with no frame either way for TIME_OUT is closed (1011).
+ * {@link LiveConnector} leases a key for and opens the upstream side with. From then on each
+ * direction is a back-pressured {@link FramePipe}. A close on either side is passed to the other
+ * with its code and reason (any key in the reason masked). A session with no frame either way for
+ * TIME_OUT is closed (1011).
  */
 public final class LiveRelay {
   private static final Logger LOG = LoggerFactory.getLogger(LiveRelay.class);
@@ -176,52 +174,12 @@ public final class LiveRelay {
           "No frames either way for " + timeout / 1000 + " s (TIME_OUT)"));
       upstream.exceptionHandler(e -> LOG.debug("request {}: upstream Live socket: {}", ctx.requestId(), e.toString()));
       upstream.closeHandler(v -> upstreamClosed());
-      pipe(client, upstream);
-      pipe(upstream, client);
-      forward(upstream, client, connected.first(), new long[] {0});
+      Runnable tooBig = () -> closeBoth(LiveClose.MESSAGE_TOO_BIG, "Message larger than "
+          + maxMessageBytes / (1024 * 1024) + " MiB (LIVE_MAX_MESSAGE_MB)");
+      new FramePipe(client, upstream, maxMessageBytes, watch::touch, tooBig).start();
+      new FramePipe(upstream, client, maxMessageBytes, watch::touch, tooBig).start().forward(connected.first());
       upstream.resume();
       client.resume();
-    }
-
-    /** Frames from {@code from} to {@code to}; messages are counted across their fragments. */
-    private void pipe(WebSocketBase from, WebSocketBase to) {
-      long[] messageBytes = {0};
-      from.frameHandler(frame -> forward(from, to, frame, messageBytes));
-    }
-
-    private void forward(WebSocketBase from, WebSocketBase to, WebSocketFrame frame, long[] messageBytes) {
-      watch.touch();
-      switch (frame.type()) {
-        case TEXT, BINARY -> messageBytes[0] = frame.binaryData().length();
-        case CONTINUATION -> messageBytes[0] += frame.binaryData().length();
-        case PING -> {
-          if (!to.isClosed()) {
-            to.writeFrame(WebSocketFrame.pingFrame(frame.binaryData()));
-          }
-          return;
-        }
-        // Pongs were answered on each hop; a close arrives through the close handler.
-        default -> {
-          return;
-        }
-      }
-      if (messageBytes[0] > maxMessageBytes) {
-        closeBoth(LiveClose.MESSAGE_TOO_BIG, "Message larger than " + maxMessageBytes / (1024 * 1024)
-            + " MiB (LIVE_MAX_MESSAGE_MB)");
-        return;
-      }
-      if (to.isClosed()) {
-        return;
-      }
-      to.writeFrame(frame);
-      if (to.writeQueueFull()) {
-        from.pause();
-        to.drainHandler(v -> {
-          if (!from.isClosed()) {
-            from.resume();
-          }
-        });
-      }
     }
 
     private void clientClosed() {

@@ -38,13 +38,13 @@ class LiveSetupTest {
   void aLongModelNameIsQuotedOnlyInPart() {
     String name = "m".repeat(5000) + "!";
     LiveSetup.Parsed parsed = parse("{\"setup\":{\"model\":\"models/" + name + "\"}}");
-    assertThat(parsed).isInstanceOf(LiveSetup.Invalid.class);
-    assertThat(((LiveSetup.Invalid) parsed).message()).hasSizeLessThan(400);
+    assertThat(parsed).isInstanceOfSatisfying(LiveSetup.Invalid.class,
+        invalid -> assertThat(invalid.message()).hasSizeLessThan(400));
   }
 
   private static void assertInvalid(String text, String expected) {
     LiveSetup.Parsed parsed = parse(text);
-    assertThat(parsed).as(text).isInstanceOf(LiveSetup.Invalid.class);
-    assertThat(((LiveSetup.Invalid) parsed).message()).as(text).contains(expected);
+    assertThat(parsed).as(text).isInstanceOfSatisfying(LiveSetup.Invalid.class,
+        invalid -> assertThat(invalid.message()).as(text).contains(expected));
   }
 }
