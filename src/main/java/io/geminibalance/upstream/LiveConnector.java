@@ -234,6 +234,13 @@ public final class LiveConnector implements AutoCloseable {
       if (outcome.future().isComplete()) {
         return;
       }
+      if (a.ctx.clientGone()) {
+        // The relay closed it: the client left while Google was answering the setup.
+        a.release(KeyOutcome.NEUTRAL, 499, "client closed before the session began");
+        outcome.tryComplete(new Refusal(new Verdict(KeyOutcome.NEUTRAL, false, "client closed"),
+            new Failed(LiveClose.GOING_AWAY, "client closed")));
+        return;
+      }
       int code = socket.closeStatusCode() == null ? 1006 : socket.closeStatusCode();
       String reason = redactor.redact(socket.closeReason() == null ? "" : socket.closeReason());
       LiveCloseClassifier.Outcome classified = LiveCloseClassifier.classify(code, reason);

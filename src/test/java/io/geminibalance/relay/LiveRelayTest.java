@@ -320,6 +320,23 @@ class LiveRelayTest {
   }
 
   @Test
+  void aClientThatLeavesBeforeGoogleAnswersClosesTheUpstreamAndNoOtherKeyIsTried() throws Exception {
+    for (String key : new String[] {GatewayHarness.KEY_A, GatewayHarness.KEY_B, GatewayHarness.KEY_C}) {
+      live.on(key, new FakeLive.Silent());
+    }
+    Client client = connect(PATH, GatewayHarness.CLIENT_TOKEN);
+    client.send(SETUP);
+    FakeLive.Session upstream = live.nextSession();
+    assertThat(upstream.texts.poll(10, TimeUnit.SECONDS)).isEqualTo(SETUP);
+    client.ws.close((short) 1000, "changed my mind");
+    FakeLive.Closed closed = upstream.closed.get(10, TimeUnit.SECONDS);
+    assertThat(closed.code()).isEqualTo(1000);
+    assertThat(closed.reason()).isEqualTo("changed my mind");
+    assertThat(live.all).hasSize(1);
+    assertThat(h.gateway.pool().snapshot().disabled()).isZero();
+  }
+
+  @Test
   void aSessionIsOneRowInTheRequestLog() throws Exception {
     java.time.Instant since = java.time.Instant.now().minusSeconds(5);
     Client client = connect(PATH, GatewayHarness.CLIENT_TOKEN);

@@ -45,6 +45,9 @@ public final class FakeLive implements AutoCloseable {
   /** The handshake answered with an HTTP status and body (a proxy in BASE_URL, say). */
   public record Reject(int status, String body) implements Behaviour {}
 
+  /** A session that never answers its setup. */
+  public record Silent() implements Behaviour {}
+
   /** The setup answered with a close frame (Google: bad key, quota, bad setup). */
   public record CloseAfterSetup(int code, String reason) implements Behaviour {}
 
@@ -160,6 +163,12 @@ public final class FakeLive implements AutoCloseable {
           .putHeader("content-type", "application/json").end(reject.body());
       case Accept accept -> request.toWebSocket().onSuccess(ws -> serve(session, ws, null));
       case CloseAfterSetup close -> request.toWebSocket().onSuccess(ws -> serve(session, ws, close));
+      case Silent silent -> request.toWebSocket().onSuccess(ws -> {
+        session.socket = ws;
+        ws.textMessageHandler(session.texts::add);
+        ws.closeHandler(v -> session.closed.complete(new Closed(ws.closeStatusCode() == null ? 1006
+            : ws.closeStatusCode(), ws.closeReason())));
+      });
     }
   }
 
