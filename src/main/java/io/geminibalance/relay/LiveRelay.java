@@ -5,6 +5,7 @@ import io.geminibalance.protocol.gemini.LivePath;
 import io.geminibalance.protocol.gemini.LiveSetup;
 import io.geminibalance.requestlog.SecretRedactor;
 import io.geminibalance.streaming.IdleWatchdog;
+import io.geminibalance.upstream.HeaderPolicy;
 import io.geminibalance.upstream.LiveConnector;
 import io.geminibalance.upstream.RequestContext;
 import io.vertx.core.MultiMap;
@@ -55,7 +56,9 @@ public final class LiveRelay {
 
   /** Accepts the upgrade of an authenticated request for the Live endpoint of {@code version}. */
   public void handle(RoutingContext rc, String version, RequestContext ctx) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(rc.request().headers());
+    // Only what may go upstream is kept for the session (never the client's credential).
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    HeaderPolicy.copyUpstream(rc.request().headers(), headers);
     rc.request().toWebSocket().onComplete(ar -> {
       if (ar.failed()) {
         if (!rc.response().ended() && !rc.response().closed()) {
