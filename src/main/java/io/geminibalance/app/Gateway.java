@@ -25,6 +25,7 @@ import io.geminibalance.keypool.QuotaKeyPool;
 import io.geminibalance.keypool.QuotaPolicy;
 import io.geminibalance.keypool.QuotaSnapshot;
 import io.geminibalance.keypool.RateLimits;
+import io.geminibalance.relay.LiveRelay;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.MediaFetcher;
 import io.geminibalance.relay.ModelCatalog;
@@ -43,6 +44,7 @@ import io.geminibalance.server.ClientConnections;
 import io.geminibalance.server.EdgePolicy;
 import io.geminibalance.server.HttpServerVerticle;
 import io.geminibalance.server.Routes;
+import io.geminibalance.upstream.LiveConnector;
 import io.geminibalance.upstream.QueueLeaser;
 import io.geminibalance.upstream.UpstreamClient;
 import io.geminibalance.upstream.UpstreamExecutor;
@@ -89,6 +91,7 @@ public final class Gateway {
   /** Re-tests a disabled PAID_KEY like the pool's keys: it serves every Imagen and Veo request. */
   private volatile KeyRecheckJob paidRecheck;
   private ResourceCleanup resourceCleanup;
+  private LiveConnector liveConnector;
 
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
@@ -139,8 +142,14 @@ public final class Gateway {
     vertex.restore(storedKeyStates);
     gateway.vertexExpress = vertex;
     persistence.startRetention(live::get);
-    UpstreamExecutor executor = new UpstreamExecutor(new QueueLeaser(vertx, queue), pool, upstream,
+    QueueLeaser leaser = new QueueLeaser(vertx, queue);
+    UpstreamExecutor executor = new UpstreamExecutor(leaser, pool, upstream,
         attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor());
+    int liveMaxMessageBytes = config.values().integer("LIVE_MAX_MESSAGE_MB") * 1024 * 1024;
+    LiveConnector liveConnector = new LiveConnector(vertx, leaser, pool, upstream, attemptLog,
+        () -> live.get().maxAttempts(), clock, persistence.redactor(), liveMaxMessageBytes,
+        Settings.upstreamPool(config).http1MaxConnections());
+    gateway.liveConnector = liveConnector;
     ModelCatalog catalog = new ModelCatalog(executor, clock, 60_000);
     admission.attach(catalog);
     gateway.modelListFetched = fetchModelList(vertx, catalog);
@@ -198,7 +207,9 @@ public final class Gateway {
             () -> poolTotals(vertx, pool), InstantSource.system(), persistence.storage().config().zone()),
         keysApi, new KeyMaintenanceApi(keysApi, audit),
         NativeGeminiRelay.vertexExpress(vertex.executor(), executor, () -> live.get().filteredModels(),
-            vertex::unavailable));
+            vertex::unavailable),
+        new LiveRelay(liveConnector, liveMaxMessageBytes, () -> upstream.settings().timeout().toMillis(),
+            persistence.redactor()));
     live.onChange(next -> gateway.apply(next, authenticator));
     adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
     gateway.scheduleRecheck(config);
@@ -503,6 +514,9 @@ public final class Gateway {
     return undeploy.andThen(ar -> {
       upstream.close();
       vertexExpress.close();
+      if (liveConnector != null) {
+        liveConnector.close();
+      }
     }).eventually(() -> vertx.executeBlocking(() -> {
       if (finalSync != null) {
         finalSync.sync();

@@ -32,9 +32,12 @@ public final class HttpServerVerticle extends VerticleBase {
         // Vert.x's idle timeout would also cut a stream whose upstream is quiet: ClientConnections
         // times out only connections that wait for their client.
         .setIdleTimeout(0)
-        // No WebSocket route exists: keep Netty's WebSocket extension handler off the request path.
+        // The Live API relays frames as they come: no compression extension (and no Netty extension
+        // handler on the request path).
         .setPerFrameWebSocketCompressionSupported(false)
-        .setPerMessageWebSocketCompressionSupported(false);
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setMaxWebSocketFrameSize(deps.liveRelay().maxMessageBytes())
+        .setMaxWebSocketMessageSize(deps.liveRelay().maxMessageBytes());
     return connections.createServer(vertx, options)
         .requestHandler(Routes.build(vertx, deps))
         .invalidRequestHandler(RoutingFailures::invalidRequest)

@@ -9,6 +9,8 @@ import io.geminibalance.admin.KeyMaintenanceApi;
 import io.geminibalance.admin.KeysApi;
 import io.geminibalance.admin.StatsApi;
 import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.protocol.gemini.LivePath;
+import io.geminibalance.relay.LiveRelay;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.relay.OpenAiRelay;
@@ -71,7 +73,8 @@ public final class Routes {
       StatsApi statsApi,
       KeysApi keysApi,
       KeyMaintenanceApi keyMaintenanceApi,
-      NativeGeminiRelay vertexExpressRelay) {}
+      NativeGeminiRelay vertexExpressRelay,
+      LiveRelay liveRelay) {}
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
@@ -126,6 +129,11 @@ public final class Routes {
           .handler(PathGate.vertexExpress(prefix))
           .handler(bodies)
           .handler(rc -> deps.vertexExpressRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
+    }
+    // The Live API (WebSocket): authenticated as the native surface, before the upgrade.
+    for (String version : LivePath.VERSIONS) {
+      router.get(LivePath.path(version)).handler(dataIntake).handler(nativeAuth).handler(LiveGate::check)
+          .handler(rc -> deps.liveRelay().handle(rc, version, context(rc, deps)));
     }
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle());
     router.route(COMPAT_PREFIX + "/*")
