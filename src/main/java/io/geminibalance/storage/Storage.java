@@ -43,6 +43,7 @@ public final class Storage implements AutoCloseable {
   private final AdminTokenStore adminToken;
   private final AuditLogStore auditLog;
   private final AdminSessionStore adminSessions;
+  private final UploadSessionStore uploadSessions;
   private final TokenFingerprints tokenFingerprints;
   private final Deque<AutoCloseable> writers = new ArrayDeque<>();
   private boolean closed;
@@ -64,6 +65,7 @@ public final class Storage implements AutoCloseable {
     this.adminToken = stores.adminToken();
     this.auditLog = stores.auditLog();
     this.adminSessions = stores.adminSessions();
+    this.uploadSessions = stores.uploadSessions();
   }
 
   /** Connects and migrates; blocks (call it at start-up, before the event loops take traffic). */
@@ -157,6 +159,11 @@ public final class Storage implements AutoCloseable {
   /** Admin web UI sessions, shared by every gateway on this database. */
   public AdminSessionStore adminSessions() {
     return adminSessions;
+  }
+
+  /** Resumable uploads in progress, shared by every gateway on this database. */
+  public UploadSessionStore uploadSessions() {
+    return uploadSessions;
   }
 
   /** Client-token fingerprints with this installation's secret (the same for every instance on this database). */

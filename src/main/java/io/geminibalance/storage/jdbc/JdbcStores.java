@@ -60,4 +60,8 @@ public final class JdbcStores {
   public JdbcAdminSessionStore adminSessions() {
     return new JdbcAdminSessionStore(jdbc);
   }
+
+  public JdbcUploadSessionStore uploadSessions() {
+    return new JdbcUploadSessionStore(jdbc);
+  }
 }
