@@ -44,6 +44,7 @@ public final class Storage implements AutoCloseable {
   private final AuditLogStore auditLog;
   private final AdminSessionStore adminSessions;
   private final UploadSessionStore uploadSessions;
+  private final ResourceStore resources = new InMemoryResourceStore();
   private final TokenFingerprints tokenFingerprints;
   private final Deque<AutoCloseable> writers = new ArrayDeque<>();
   private boolean closed;
@@ -159,6 +160,11 @@ public final class Storage implements AutoCloseable {
   /** Admin web UI sessions, shared by every gateway on this database. */
   public AdminSessionStore adminSessions() {
     return adminSessions;
+  }
+
+  /** TEMPORARY until i17-store's JDBC store lands. */
+  public ResourceStore resources() {
+    return resources;
   }
 
   /** Resumable uploads in progress, shared by every gateway on this database. */
