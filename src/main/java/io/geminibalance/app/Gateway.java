@@ -27,7 +27,9 @@ import io.geminibalance.keypool.QuotaSnapshot;
 import io.geminibalance.keypool.RateLimits;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.MediaFetcher;
+import io.geminibalance.relay.FileTransferRelay;
 import io.geminibalance.relay.ModelCatalog;
+import io.geminibalance.relay.ResourceRegistry;
 import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.relay.OpenAiRelay;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
@@ -159,7 +161,10 @@ public final class Gateway {
         new ErrorLogApi(persistence.storage().errorLogs(), audit, persistence.storage().config().zone()),
         new StatsApi(persistence.storage().stats(), persistence.storage().requestLogs(),
             () -> poolTotals(vertx, pool), InstantSource.system(), persistence.storage().config().zone()),
-        keysApi, new KeyMaintenanceApi(keysApi, audit));
+        keysApi, new KeyMaintenanceApi(keysApi, audit),
+        new FileTransferRelay(executor, new ResourceRegistry(persistence.storage().resources(),
+            () -> live.get().values().bool("FILES_USER_ISOLATION_ENABLED")), persistence.storage().uploadSessions(),
+            () -> live.get().values().integer("MAX_UPLOAD_MB"), clock));
     live.onChange(next -> gateway.apply(next, authenticator));
     adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
     gateway.scheduleRecheck(config);

@@ -1,0 +1,270 @@
+package io.geminibalance.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.geminibalance.testing.FakeUploads;
+import io.geminibalance.testing.GatewayHarness;
+import io.geminibalance.testing.GeneratedBytes;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Resumable uploads and downloads through the gateway, against Google's upload protocol as
+ * {@link FakeUploads} plays it: the upload URL the client gets is the gateway's, every step goes
+ * with the key that started the upload, another client cannot use it, and bad input is a clear 4xx
+ * in Google's shape that reaches nothing upstream.
+ */
+class FileTransferTest {
+  static final String OTHER_TOKEN = "tok-client-9999";
+  static final Set<String> POOL = Set.of(GatewayHarness.KEY_A, GatewayHarness.KEY_B, GatewayHarness.KEY_C);
+
+  @RegisterExtension
+  static final GatewayHarness h = GatewayHarness.start(Map.of(
+      "ALLOWED_TOKENS", "[\"" + GatewayHarness.CLIENT_TOKEN + "\",\"" + OTHER_TOKEN + "\"]",
+      "MAX_UPLOAD_MB", "1"));
+  static final FakeUploads uploads = FakeUploads.on(h.fake);
+
+  @BeforeEach
+  void clear() {
+    uploads.clear();
+  }
+
+  static HttpResponse<String> start(String token, long size, String... extra) {
+    String[] headers = concat(new String[] {"x-goog-api-key", token, "x-goog-upload-protocol", "resumable",
+        "x-goog-upload-command", "start", "x-goog-upload-header-content-length", Long.toString(size),
+        "x-goog-upload-header-content-type", "text/plain", "content-type", "application/json"}, extra);
+    return h.post("/upload/v1beta/files", "{\"file\":{\"displayName\":\"notes\"}}", headers);
+  }
+
+  static HttpResponse<String> chunk(String uploadUrl, String token, String command, long offset, byte[] bytes) {
+    HttpRequest.Builder request = h.request(pathOf(uploadUrl), "x-goog-api-key", token,
+        "x-goog-upload-command", command, "x-goog-upload-offset", Long.toString(offset));
+    return h.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
+  }
+
+  static String pathOf(String url) {
+    return url.substring(url.indexOf("/upload/"));
+  }
+
+  static String[] concat(String[] a, String[] b) {
+    String[] all = new String[a.length + b.length];
+    System.arraycopy(a, 0, all, 0, a.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  static void assertGoogleError(HttpResponse<String> response, int status, String messagePart) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    JsonObject error = new JsonObject(response.body()).getJsonObject("error");
+    assertThat(error.getInteger("code")).isEqualTo(status);
+    assertThat(error.getString("status")).isNotBlank();
+    assertThat(error.getString("message")).contains(messagePart);
+  }
+
+  static String uploadFile(String token, byte[] content) {
+    HttpResponse<String> started = start(token, content.length);
+    String url = started.headers().firstValue("x-goog-upload-url").orElseThrow();
+    int half = content.length / 2;
+    assertThat(chunk(url, token, "upload", 0, java.util.Arrays.copyOfRange(content, 0, half)).statusCode())
+        .isEqualTo(200);
+    HttpResponse<String> done = chunk(url, token, "upload, finalize", half,
+        java.util.Arrays.copyOfRange(content, half, content.length));
+    assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+    return new JsonObject(done.body()).getJsonObject("file").getString("name");
+  }
+
+  @Test
+  void anUploadGoesStartToFinishWithOneKeyThroughTheGatewaysOwnUrl() {
+    HttpResponse<String> started = start(GatewayHarness.CLIENT_TOKEN, 14);
+
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+    String url = started.headers().firstValue("x-goog-upload-url").orElseThrow();
+    assertThat(url).matches(java.util.regex.Pattern.quote(h.url("/upload/v1beta/files?upload_id="))
+        + "[A-Za-z0-9_-]{43}&upload_protocol=resumable");
+    assertThat(started.headers().firstValue("x-goog-upload-status")).hasValue("active");
+    assertThat(started.headers().firstValue("x-goog-upload-chunk-granularity")).hasValue("8388608");
+    assertThat(started.headers().map()).doesNotContainKey("x-goog-upload-control-url")
+        .doesNotContainKey("x-guploader-uploadid");
+    assertNoPoolKeyIn(started.headers().map().toString() + started.body());
+    assertThat(url).doesNotContain(GatewayHarness.CLIENT_TOKEN);
+
+    HttpResponse<String> first = chunk(url, GatewayHarness.CLIENT_TOKEN, "upload", 0,
+        "hello, ".getBytes(StandardCharsets.UTF_8));
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.headers().firstValue("x-goog-upload-status")).hasValue("active");
+    assertThat(first.headers().firstValue("x-goog-upload-size-received")).hasValue("7");
+    HttpResponse<String> query = h.send(h.request(pathOf(url), "x-goog-api-key", GatewayHarness.CLIENT_TOKEN,
+        "x-goog-upload-command", "query").POST(HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(query.headers().firstValue("x-goog-upload-size-received")).hasValue("7");
+    HttpResponse<String> done = chunk(url, GatewayHarness.CLIENT_TOKEN, "upload, finalize", 7,
+        "uploads".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+    assertThat(done.headers().firstValue("x-goog-upload-status")).hasValue("final");
+    JsonObject file = new JsonObject(done.body()).getJsonObject("file");
+    assertThat(file.getString("name")).startsWith("files/");
+    assertThat(file.getString("sizeBytes")).isEqualTo("14");
+    List<FakeUploads.Step> steps = uploads.steps();
+    assertThat(steps).extracting(FakeUploads.Step::command)
+        .containsExactly("start", "upload", "query", "upload, finalize");
+    assertThat(steps).extracting(FakeUploads.Step::key).containsOnly(steps.get(0).key());
+    assertThat(POOL).contains(steps.get(0).key());
+    assertThat(steps.get(0).path()).isEqualTo("/upload/v1beta/files");
+    assertThat(uploads.files().get(file.getString("name")).bytes().toString()).isEqualTo("hello, uploads");
+
+    // The upload is over: its URL is gone.
+    assertGoogleError(chunk(url, GatewayHarness.CLIENT_TOKEN, "upload", 14, new byte[] {1}), 404, "No such upload");
+  }
+
+  @Test
+  void aFileIsDownloadedWithTheKeyThatUploadedIt() {
+    byte[] content = "bytes of a generated file".getBytes(StandardCharsets.UTF_8);
+    String name = uploadFile(GatewayHarness.CLIENT_TOKEN, content);
+    String uploadKey = uploads.steps().get(0).key();
+
+    for (int i = 0; i < 4; i++) {
+      HttpResponse<byte[]> download = downloadAs(GatewayHarness.CLIENT_TOKEN, name);
+      assertThat(download.statusCode()).isEqualTo(200);
+      assertThat(download.body()).isEqualTo(content);
+      assertThat(download.headers().firstValue("content-type")).hasValue("application/octet-stream");
+      assertThat(download.headers().map()).doesNotContainKey("x-goog-upload-control-url");
+    }
+    List<FakeUploads.Step> downloads = uploads.steps().stream().filter(s -> s.path().startsWith("/download/"))
+        .toList();
+    assertThat(downloads).hasSize(4).extracting(FakeUploads.Step::key).containsOnly(uploadKey);
+    assertThat(downloads).extracting(FakeUploads.Step::query).containsOnly("alt=media");
+  }
+
+  static HttpResponse<byte[]> downloadAs(String token, String name) {
+    try {
+      return h.http.send(h.request("/download/v1beta/" + name + ":download?alt=media", "x-goog-api-key", token)
+          .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void anotherClientCanNeitherContinueAnUploadNorDownloadTheFile() {
+    HttpResponse<String> started = start(GatewayHarness.CLIENT_TOKEN, 4);
+    String url = started.headers().firstValue("x-goog-upload-url").orElseThrow();
+    int before = uploads.steps().size();
+
+    assertGoogleError(chunk(url, OTHER_TOKEN, "upload, finalize", 0, new byte[] {1, 2, 3, 4}), 404,
+        "No such upload");
+    HttpResponse<String> query = h.send(h.request(pathOf(url), "x-goog-api-key", OTHER_TOKEN,
+        "x-goog-upload-command", "query").POST(HttpRequest.BodyPublishers.noBody()).build());
+    assertGoogleError(query, 404, "No such upload");
+    assertThat(uploads.steps()).as("nothing reached Google").hasSize(before);
+
+    HttpResponse<String> done = chunk(url, GatewayHarness.CLIENT_TOKEN, "upload, finalize", 0, new byte[] {1, 2, 3, 4});
+    assertThat(done.statusCode()).as("the owner still can").isEqualTo(200);
+    String name = new JsonObject(done.body()).getJsonObject("file").getString("name");
+    int after = uploads.steps().size();
+    HttpResponse<byte[]> stolen = downloadAs(OTHER_TOKEN, name);
+    assertThat(stolen.statusCode()).isEqualTo(404);
+    assertThat(new String(stolen.body(), StandardCharsets.UTF_8)).contains("\"status\"").contains(name);
+    assertThat(uploads.steps()).as("nothing reached Google").hasSize(after);
+    assertThat(downloadAs(GatewayHarness.CLIENT_TOKEN, name).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void badStartsAreRefusedInGooglesShapeAndReachNothing() {
+    String token = GatewayHarness.CLIENT_TOKEN;
+    assertGoogleError(h.post("/upload/v1beta/files", "{}", "x-goog-upload-protocol", "resumable",
+        "x-goog-upload-command", "start"), 401, "API key");
+    assertGoogleError(h.post("/upload/v1beta/files", "{}", "x-goog-api-key", token,
+        "x-goog-upload-command", "start"), 400, "resumable");
+    assertGoogleError(h.post("/upload/v1beta/files", "{}", "x-goog-api-key", token,
+        "x-goog-upload-protocol", "multipart"), 400, "resumable");
+    assertGoogleError(h.post("/upload/v1beta/files", "{}", "x-goog-api-key", token,
+        "x-goog-upload-protocol", "resumable", "x-goog-upload-command", "upload"), 400, "start");
+    assertGoogleError(h.post("/upload/v1beta/files", "{}", "x-goog-api-key", token,
+        "x-goog-upload-protocol", "resumable", "x-goog-upload-command", "start",
+        "x-goog-upload-header-content-length", "12kb"), 400, "X-Goog-Upload-Header-Content-Length");
+    assertGoogleError(h.post("/upload/v1beta/files", "{}", "x-goog-api-key", token,
+        "x-goog-upload-protocol", "resumable", "x-goog-upload-command", "start",
+        "x-goog-upload-header-content-length", "-1"), 400, "whole number");
+    assertGoogleError(start(token, 1024 * 1024 + 1), 413, "MAX_UPLOAD_MB (1 MiB)");
+    assertGoogleError(h.send(h.request("/upload/v1beta/files", "x-goog-api-key", token).GET().build()), 405, "POST");
+    assertGoogleError(h.post("/upload/v1beta/fileSearchStores/nope:uploadToFileSearchStore", "{}",
+        "x-goog-api-key", token, "x-goog-upload-protocol", "resumable", "x-goog-upload-command", "start"), 404,
+        "fileSearchStores/nope");
+    assertGoogleError(h.post("/upload/v1beta/fileSearchStores/nope:somethingElse", "{}",
+        "x-goog-api-key", token, "x-goog-upload-protocol", "resumable", "x-goog-upload-command", "start"), 404, "");
+    assertThat(uploads.steps()).isEmpty();
+    assertThat(h.fake.requests()).isEmpty();
+  }
+
+  @Test
+  void badChunksAreRefusedInGooglesShapeAndReachNothing() {
+    String token = GatewayHarness.CLIENT_TOKEN;
+    String url = start(token, 10).headers().firstValue("x-goog-upload-url").orElseThrow();
+    int before = uploads.steps().size();
+    String path = pathOf(url);
+
+    assertGoogleError(h.send(h.request(path, "x-goog-upload-command", "upload", "x-goog-upload-offset", "0")
+        .POST(HttpRequest.BodyPublishers.ofString("abc")).build()), 401, "API key");
+    assertGoogleError(chunk(url, token, "upload, start", 0, new byte[] {1}), 400, "X-Goog-Upload-Command");
+    assertGoogleError(chunk(url, token, "download", 0, new byte[] {1}), 400, "X-Goog-Upload-Command");
+    assertGoogleError(chunk(url, token, "upload, finalize, upload", 0, new byte[] {1}), 400, "too many");
+    assertGoogleError(h.send(h.request(path, "x-goog-api-key", token).POST(HttpRequest.BodyPublishers.ofString("a"))
+        .build()), 400, "Missing X-Goog-Upload-Command");
+    assertGoogleError(h.send(h.request(path, "x-goog-api-key", token, "x-goog-upload-command", "upload")
+        .POST(HttpRequest.BodyPublishers.ofString("abc")).build()), 400, "Missing X-Goog-Upload-Offset");
+    assertGoogleError(h.send(h.request(path, "x-goog-api-key", token, "x-goog-upload-command", "upload",
+        "x-goog-upload-offset", "zero").POST(HttpRequest.BodyPublishers.ofString("abc")).build()), 400,
+        "X-Goog-Upload-Offset 'zero'");
+    assertGoogleError(chunk(url, token, "upload", 11, new byte[] {1}), 400, "past the end");
+    assertGoogleError(chunk(url, token, "upload", 4, new byte[7]), 413, "declared at its start (10 bytes)");
+    assertGoogleError(chunk(url, token, "finalize", 0, new byte[3]), 400, "carries no bytes");
+    assertGoogleError(chunk(url.replaceAll("upload_id=[^&]+", "upload_id=" + "A".repeat(43)), token, "upload", 0,
+        new byte[] {1}), 404, "No such upload");
+    assertGoogleError(chunk(url.replaceAll("upload_id=[^&]+", "upload_id=short"), token, "upload", 0,
+        new byte[] {1}), 404, "No such upload");
+    assertGoogleError(h.send(h.request(path, "x-goog-api-key", token, "x-goog-upload-command", "upload",
+        "x-goog-upload-offset", "0").GET().build()), 405, "POST or PUT");
+    assertThat(uploads.steps()).as("nothing reached Google").hasSize(before);
+    assertThat(uploads.files()).isEmpty();
+  }
+
+  @Test
+  void aChunkedBodyPastTheLimitIsCutAt413AndNothingIsRecorded() {
+    String token = GatewayHarness.CLIENT_TOKEN;
+    // No declared size: MAX_UPLOAD_MB (1 MiB) is the limit, and the body declares no length either.
+    HttpResponse<String> started = h.post("/upload/v1beta/files", "{}", "x-goog-api-key", token,
+        "x-goog-upload-protocol", "resumable", "x-goog-upload-command", "start");
+    String url = started.headers().firstValue("x-goog-upload-url").orElseThrow();
+    HttpRequest request = h.request(pathOf(url), "x-goog-api-key", token, "x-goog-upload-command",
+        "upload, finalize", "x-goog-upload-offset", "0")
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new GeneratedBytes(2 * 1024 * 1024))).build();
+    HttpResponse<String> over;
+    try {
+      over = h.http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      // The gateway may close the connection before the client has finished sending: also a refusal.
+      over = null;
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    if (over != null) {
+      assertGoogleError(over, 413, "MAX_UPLOAD_MB");
+    }
+    assertThat(uploads.files()).as("no file made").isEmpty();
+    assertThat(uploads.steps()).extracting(FakeUploads.Step::command).containsExactly("start");
+  }
+
+  static void assertNoPoolKeyIn(String text) {
+    for (String key : POOL) {
+      assertThat(text).doesNotContain(key);
+    }
+  }
+}
