@@ -2,6 +2,11 @@ package io.geminibalance.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.geminibalance.keypool.ApiKey;
+import io.geminibalance.requestlog.KeyIdentity;
+import io.geminibalance.storage.ResourceKind;
+import io.geminibalance.storage.ResourceRecord;
+import io.geminibalance.storage.ResourceStore;
 import io.geminibalance.testing.FakeUploads;
 import io.geminibalance.testing.GatewayHarness;
 import io.geminibalance.testing.GeneratedBytes;
@@ -83,7 +88,9 @@ class FileTransferTest {
 
   @Test
   void anUploadGoesStartToFinishWithOneKeyThroughTheGatewaysOwnUrl() {
-    HttpResponse<String> started = start(GatewayHarness.CLIENT_TOKEN, 14);
+    // Forwarding headers from an address not in TRUSTED_PROXIES do not choose the URL's origin.
+    HttpResponse<String> started = start(GatewayHarness.CLIENT_TOKEN, 14, "x-forwarded-host", "evil.example",
+        "x-forwarded-proto", "https");
 
     assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
     String url = started.headers().firstValue("x-goog-upload-url").orElseThrow();
@@ -150,6 +157,65 @@ class FileTransferTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  @Test
+  void theFinishedFileIsRecordedWithItsKeyAndOwner() {
+    String name = uploadFile(GatewayHarness.CLIENT_TOKEN, "recorded".getBytes(StandardCharsets.UTF_8));
+
+    ResourceRecord record = resources().find(name).join().orElseThrow();
+    KeyIdentity key = KeyIdentity.of(new ApiKey(uploads.steps().get(0).key()));
+    assertThat(record.kind()).isEqualTo(ResourceKind.FILE);
+    assertThat(record.pool()).isEqualTo(ResourceRecord.GEMINI_POOL);
+    assertThat(record.keyFingerprint()).isEqualTo(key.fingerprint());
+    assertThat(record.keyLast4()).isEqualTo(key.last4());
+    assertThat(record.state()).isEqualTo("ACTIVE");
+    assertThat(record.expiresMillis()).isGreaterThan(System.currentTimeMillis());
+    assertThat(new JsonObject(record.metadata()).getString("name")).isEqualTo(name);
+    assertThat(record.owner()).isNotBlank().doesNotContain(GatewayHarness.CLIENT_TOKEN);
+  }
+
+  @Test
+  void anUploadIntoAFileSearchStoreGoesWithTheStoresKeyAndRecordsItsOperation() {
+    String owner = ownerOf(GatewayHarness.CLIENT_TOKEN);
+    String storeKey = GatewayHarness.KEY_B;
+    resources().save(new ResourceRecord("fileSearchStores/s1", ResourceKind.FILE_SEARCH_STORE,
+        ResourceRecord.GEMINI_POOL, new ApiKey(storeKey).fingerprint(), "2222", owner, System.currentTimeMillis(), 0,
+        null, null)).join();
+    uploads.clear();
+    String[] headers = {"x-goog-upload-protocol", "resumable", "x-goog-upload-command", "start",
+        "x-goog-upload-header-content-length", "5", "content-type", "application/json"};
+
+    assertGoogleError(h.post("/upload/v1beta/fileSearchStores/s1:uploadToFileSearchStore", "{}",
+        concat(new String[] {"x-goog-api-key", OTHER_TOKEN}, headers)), 404, "fileSearchStores/s1");
+    assertThat(uploads.steps()).as("another client's store: nothing reaches Google").isEmpty();
+    HttpResponse<String> started = h.post("/upload/v1beta/fileSearchStores/s1:uploadToFileSearchStore",
+        "{\"displayName\":\"doc\"}", concat(new String[] {"x-goog-api-key", GatewayHarness.CLIENT_TOKEN}, headers));
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+    String url = started.headers().firstValue("x-goog-upload-url").orElseThrow();
+    assertThat(url).startsWith(h.url("/upload/v1beta/files?upload_id="));
+    HttpResponse<String> done = chunk(url, GatewayHarness.CLIENT_TOKEN, "upload, finalize", 0,
+        "hello".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+    String operation = new JsonObject(done.body()).getString("name");
+    assertThat(operation).startsWith("fileSearchStores/s1/upload/operations/");
+    assertThat(uploads.steps()).extracting(FakeUploads.Step::key).containsOnly(storeKey);
+    assertThat(uploads.steps().get(0).path()).isEqualTo("/upload/v1beta/fileSearchStores/s1:uploadToFileSearchStore");
+    ResourceRecord recorded = resources().find(operation).join().orElseThrow();
+    assertThat(recorded.kind()).isEqualTo(ResourceKind.OPERATION);
+    assertThat(recorded.keyFingerprint()).isEqualTo(new ApiKey(storeKey).fingerprint());
+    assertThat(recorded.owner()).isEqualTo(owner);
+  }
+
+  static ResourceStore resources() {
+    return h.gateway.persistence().storage().resources();
+  }
+
+  /** The client id the gateway gave a token, learnt from a file it uploaded. */
+  static String ownerOf(String token) {
+    String name = uploadFile(token, "x".getBytes(StandardCharsets.UTF_8));
+    return resources().find(name).join().orElseThrow().owner();
   }
 
   @Test
