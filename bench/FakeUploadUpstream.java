@@ -1,4 +1,5 @@
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,8 +27,10 @@ public final class FakeUploadUpstream {
   public static void main(String[] args) {
     int port = Integer.parseInt(args[0]);
     Vertx vertx = Vertx.vertx();
-    vertx.createHttpServer().requestHandler(FakeUploadUpstream::handle).listen(port, "127.0.0.1")
-        .await();
+    // Bodies in 64 KiB pieces (Netty's largest read), as cheap to read as Vert.x makes them.
+    vertx.createHttpServer(new HttpServerOptions().setMaxChunkSize(64 * 1024).setTcpNoDelay(true)
+        .setHandle100ContinueAutomatically(true))
+        .requestHandler(FakeUploadUpstream::handle).listen(port, "127.0.0.1").await();
     System.out.println("fake upload upstream on 127.0.0.1:" + port);
   }
 

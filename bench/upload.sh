@@ -52,6 +52,7 @@ wait_http() {
   done
   return 1
 }
+ticks() { awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 status_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 median() { sort -g | awk '{a[NR] = $1} END { if (NR == 0) print "NA"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
@@ -82,7 +83,7 @@ XMX_MB=$(printf '%s\n' "${GW_JVM_OPTS[@]}" | awk '/^-Xmx/ {v = substr($0, 5); if
 
 log "starting the fake upload upstream on :$UP_PORT"
 "$JAVA" -Xmx256m -cp "$TMP/gateway.jar:$TMP/classes" FakeUploadUpstream "$UP_PORT" >"$TMP/upstream.log" 2>&1 &
-PIDS+=("$!")
+UP_PID=$!; PIDS+=("$UP_PID")
 wait_http "http://127.0.0.1:$UP_PORT/health" 30 || die "fake upstream not ready: $(tail -5 "$TMP/upstream.log")"
 
 log "starting the gateway on :$GW_PORT with ${GW_JVM_OPTS[*]}"
@@ -106,7 +107,7 @@ upload() {
     | awk -F': ' 'tolower($1) == "x-goog-upload-url" {sub(/\r$/, "", $2); print $2}')
   [[ -n "$url" ]] || die "no upload URL from $base"
   out=$(curl -s --max-time "$MAX_SECONDS" -o "$TMP/answer.json" -w '%{time_total} %{size_upload} %{http_code}' \
-      -X POST -T "$TMP/payload.bin" -H 'Expect:' -H "x-goog-api-key: $key" \
+      -X POST -T "$TMP/payload.bin" -H "x-goog-api-key: $key" \
       -H 'x-goog-upload-command: upload, finalize' -H 'x-goog-upload-offset: 0' "$url")
   [[ "${out##* }" == 200 ]] || die "upload to $base answered ${out##* }: $(head -c 300 "$TMP/answer.json")"
   grep -q "\"sizeBytes\":\"$SIZE_BYTES\"" "$TMP/answer.json" || die "wrong size in the answer: $(cat "$TMP/answer.json")"
@@ -116,10 +117,14 @@ upload() {
 log "warm-up: one ${SIZE_MB} MiB upload each way"
 upload "http://127.0.0.1:$UP_PORT" bench-key-0001-aaaa >/dev/null
 upload "http://127.0.0.1:$GW_PORT" "$CLIENT_TOKEN" >/dev/null
-DIRECT=(); GATEWAY=()
+DIRECT=(); GATEWAY=(); GW_TICKS=0; UP_TICKS_DIRECT=0; UP_TICKS_GW=0
 for r in $(seq 1 "$ROUNDS"); do
+  u0=$(ticks "$UP_PID")
   d=$(upload "http://127.0.0.1:$UP_PORT" bench-key-0001-aaaa)
+  u1=$(ticks "$UP_PID"); g0=$(ticks "$GW_PID")
   g=$(upload "http://127.0.0.1:$GW_PORT" "$CLIENT_TOKEN")
+  u2=$(ticks "$UP_PID"); g1=$(ticks "$GW_PID")
+  UP_TICKS_DIRECT=$(( UP_TICKS_DIRECT + u1 - u0 )); UP_TICKS_GW=$(( UP_TICKS_GW + u2 - u1 )); GW_TICKS=$(( GW_TICKS + g1 - g0 ))
   DIRECT+=("$(awk -v s="${d%% *}" -v b="$SIZE_BYTES" 'BEGIN { printf "%.1f", b / 1048576 / s }')")
   GATEWAY+=("$(awk -v s="${g%% *}" -v b="$SIZE_BYTES" 'BEGIN { printf "%.1f", b / 1048576 / s }')")
   log "round $r: direct ${DIRECT[-1]} MiB/s, gateway ${GATEWAY[-1]} MiB/s"
@@ -130,6 +135,9 @@ G_MED=$(printf '%s\n' "${GATEWAY[@]}" | median)
 RATIO=$(awk -v g="$G_MED" -v d="$D_MED" 'BEGIN { printf "%.2f", g / d }')
 LIMIT_MB=$(( XMX_MB + 64 ))
 PEAK_MB=$(( PEAK_RSS_KB / 1024 ))
+HZ=$(getconf CLK_TCK)
+# CPU seconds per GiB moved: the gateway's, and the upstream's on each path (the same work).
+per_gib() { awk -v t="$1" -v hz="$HZ" -v n="$ROUNDS" -v b="$SIZE_BYTES" 'BEGIN { printf "%.2f", t / hz / (n * b / 1073741824) }'; }
 RSS_OK=$( (( PEAK_MB <= LIMIT_MB )) && echo yes || echo NO)
 RATIO_OK=$(awk -v r="$RATIO" 'BEGIN { print (r >= 0.8 ? "yes" : "NO") }')
 
@@ -139,7 +147,7 @@ mkdir -p "$BENCH_DIR/results"
   echo "# Upload benchmark $STAMP"
   echo
   echo "One ${SIZE_MB} MiB resumable upload as a single \`upload, finalize\` chunk (curl -T from a sparse file,"
-  echo "HTTP/1.1, no Expect), directly to the fake upstream and through the gateway (HTTP/1.1 upstream),"
+  echo "HTTP/1.1, with curl's \`Expect: 100-continue\`), directly to the fake upstream and through the gateway (HTTP/1.1 upstream),"
   echo "alternating, ${ROUNDS} rounds after one warm-up each. $(nproc) CPUs, load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "Gateway JVM: \`${GW_JVM_OPTS[*]}\`."
   echo
@@ -149,6 +157,7 @@ mkdir -p "$BENCH_DIR/results"
   echo "| gateway | $G_MED | ${GATEWAY[*]} |"
   echo
   echo "- throughput gateway / direct: **$RATIO** (>= 0.8: $RATIO_OK)"
+  echo "- CPU seconds per GiB: gateway $(per_gib "$GW_TICKS"); fake upstream $(per_gib "$UP_TICKS_DIRECT") direct, $(per_gib "$UP_TICKS_GW") behind the gateway"
   echo "- gateway RSS idle $(( IDLE_RSS_KB / 1024 )) MiB, peak (VmHWM) **$PEAK_MB MiB**; -Xmx $XMX_MB MiB + 64 MiB = $LIMIT_MB MiB (within: $RSS_OK)"
 } | tee "$RESULT_MD"
 log "written $RESULT_MD"

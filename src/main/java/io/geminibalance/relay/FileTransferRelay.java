@@ -30,6 +30,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -275,6 +276,11 @@ public final class FileTransferRelay {
           + " upload (or 'upload, finalize').");
       return;
     }
+    String expect = request.getHeader("expect");
+    if (expect != null && !expect.strip().equalsIgnoreCase("100-continue")) {
+      refusal.refuse(417, "Only 'Expect: 100-continue' is supported.");
+      return;
+    }
     String id = ResumableUpload.uploadId(request.query());
     if (!ResumableUpload.plausibleUploadId(id)) {
       refusal.refuse(404, NO_SUCH_UPLOAD);
@@ -318,6 +324,9 @@ public final class FileTransferRelay {
     if (body == null) {
       // Nothing to read (checked above): let the request's end through.
       request.resume();
+    } else if (request.getHeader("expect") != null && request.version() != HttpVersion.HTTP_1_0) {
+      // Every check has passed: the client may send the bytes now.
+      rc.response().writeContinue();
     }
     String target = session.uploadTarget();
     int query = target.indexOf('?');
