@@ -327,6 +327,54 @@ class FileTransferTest {
     }
     assertThat(uploads.files()).as("no file made").isEmpty();
     assertThat(uploads.steps()).extracting(FakeUploads.Step::command).containsExactly("start");
+    assertThat(h.gateway.pool().snapshot().keys()).as("the client's mistake").allSatisfy(k ->
+        assertThat(k.failures()).isZero());
+  }
+
+  @Test
+  void aClientThatBreaksOffMidChunkBlamesNoKeyAndCanResume() {
+    String token = GatewayHarness.CLIENT_TOKEN;
+    long size = 512 * 1024;
+    String url = start(token, size).headers().firstValue("x-goog-upload-url").orElseThrow();
+    for (int i = 0; i < 5; i++) {
+      HttpRequest broken = h.request(pathOf(url), "x-goog-api-key", token, "x-goog-upload-command",
+          "upload, finalize", "x-goog-upload-offset", "0")
+          .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.InputStream() {
+            private final GeneratedBytes bytes = new GeneratedBytes(size);
+
+            @Override
+            public int read() throws java.io.IOException {
+              byte[] one = new byte[1];
+              return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws java.io.IOException {
+              if (bytes.position() >= size / 2) {
+                throw new java.io.IOException("the client gives up");
+              }
+              return bytes.read(buffer, offset, length);
+            }
+          })).build();
+      try {
+        h.http.send(broken, HttpResponse.BodyHandlers.ofString());
+      } catch (java.io.IOException expected) {
+        // The client's own failure: what it sees does not matter here.
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    assertThat(h.gateway.pool().snapshot().keys()).allSatisfy(k -> assertThat(k.failures()).isZero());
+    assertThat(h.gateway.pool().snapshot().disabled()).isZero();
+    assertThat(uploads.files()).as("no truncated file was finalized").isEmpty();
+    HttpRequest whole = h.request(pathOf(url), "x-goog-api-key", token, "x-goog-upload-command", "upload, finalize",
+        "x-goog-upload-offset", "0").POST(HttpRequest.BodyPublishers.ofInputStream(() -> new GeneratedBytes(size)))
+        .build();
+    HttpResponse<String> done = h.send(whole);
+    assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+    assertThat(new JsonObject(done.body()).getJsonObject("file").getString("sha256Hash"))
+        .isEqualTo(GeneratedBytes.sha256(size));
   }
 
   static void assertNoPoolKeyIn(String text) {

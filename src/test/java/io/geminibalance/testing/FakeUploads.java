@@ -46,7 +46,7 @@ public final class FakeUploads {
     final String displayName;
     final String mimeType;
     final String store;
-    final MessageDigest digest = sha256();
+    MessageDigest digest = sha256();
     Buffer kept = Buffer.buffer();
     long received;
     boolean done;
@@ -132,13 +132,16 @@ public final class FakeUploads {
       return;
     }
     long[] count = {0};
+    // Bytes of a request that breaks off are not kept (as if Google persisted none of them).
+    MessageDigest digest = copy(session.digest);
+    Buffer[] kept = {session.kept == null ? null : session.kept.copy()};
     req.handler(chunk -> {
       count[0] += chunk.length();
-      session.digest.update(chunk.getBytes());
-      if (session.kept != null && session.received + count[0] <= KEEP_BYTES) {
-        session.kept.appendBuffer(chunk);
+      digest.update(chunk.getBytes());
+      if (kept[0] != null && session.received + count[0] <= KEEP_BYTES) {
+        kept[0].appendBuffer(chunk);
       } else {
-        session.kept = null;
+        kept[0] = null;
       }
       long at = pauseAt;
       if (at >= 0 && session.received + count[0] >= at && paused == null) {
@@ -149,6 +152,8 @@ public final class FakeUploads {
     });
     req.endHandler(v -> {
       session.received += count[0];
+      session.digest = digest;
+      session.kept = kept[0];
       if (!c.endsWith("finalize")) {
         status(req, key, command, session, 200);
         return;
@@ -253,6 +258,14 @@ public final class FakeUploads {
       }
     }
     return null;
+  }
+
+  private static MessageDigest copy(MessageDigest digest) {
+    try {
+      return (MessageDigest) digest.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static MessageDigest sha256() {
