@@ -129,6 +129,9 @@ public final class SettingsCatalog {
   private static final String URL_CONTEXT_MODELS = "[\"gemini-2.5-pro\",\"gemini-2.5-flash\","
       + "\"gemini-2.5-flash-lite\",\"gemini-2.0-flash\",\"gemini-2.0-flash-live-001\"]";
   public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
+  /** Vertex AI in express mode: the global endpoint, no project or location in the path. */
+  public static final String DEFAULT_VERTEX_EXPRESS_BASE_URL =
+      "https://aiplatform.googleapis.com/v1beta1/publishers/google";
   public static final List<String> DEFAULT_FILTERED_MODELS = List.of(
       "gemini-1.0-pro-vision-latest", "gemini-pro-vision", "chat-bison-001", "text-bison-001",
       "embedding-gecko-001");
@@ -148,6 +151,9 @@ public final class SettingsCatalog {
       s("ADMIN_SESSION_EXPIRE", Type.INT, Group.KEYS, "3600").range(300, 86_400)
           .en("Admin web UI session lifetime from login, seconds (absolute, not extended by use)")
           .zh("管理界面会话自登录起的有效期（秒，绝对期限，使用不会延长）"),
+      s("VERTEX_API_KEYS", Type.SECRET_LIST, Group.KEYS, "[]")
+          .en("Vertex AI Express API keys: the own pool of /vertex-express")
+          .zh("Vertex AI Express API 密钥：/vertex-express 专用的密钥池"),
       s("MAX_FAILURES", Type.INT, Group.KEYS, "3").range(1, 1000)
           .en("Failures with an unknown key reason before a key is disabled")
           .zh("原因不明的密钥错误达到此次数后停用该密钥"),
@@ -162,6 +168,8 @@ public final class SettingsCatalog {
       // Upstream
       s("BASE_URL", Type.URL, Group.UPSTREAM, DEFAULT_BASE_URL)
           .en("Upstream base URL").zh("上游 API 基础地址"),
+      s("VERTEX_EXPRESS_BASE_URL", Type.URL, Group.UPSTREAM, DEFAULT_VERTEX_EXPRESS_BASE_URL)
+          .en("Vertex AI Express upstream base URL").zh("Vertex AI Express 上游基础地址"),
       s("MAX_RETRIES", Type.INT, Group.UPSTREAM, "3").range(0, 100)
           .en("Retries on other keys after a failed attempt").zh("一次尝试失败后换用其他密钥重试的次数"),
       s("TIME_OUT", Type.INT, Group.UPSTREAM, "300").range(1, 86_400)
@@ -237,6 +245,10 @@ public final class SettingsCatalog {
       s("SHOW_SEARCH_LINK", Type.BOOL, Group.FEATURES, "true")
           .en("Append search sources to -search answers").zh("在 -search 回答末尾附上搜索来源"),
       // Images
+      s("PAID_KEY", Type.SECRET, Group.IMAGES, "").label("unset")
+          .en("A key for Imagen (predict) and Veo (predictLongRunning): when set, those requests and their"
+              + " operations use it instead of the pool")
+          .zh("用于 Imagen（predict）和 Veo（predictLongRunning）的密钥：设置后这些请求及其操作使用它而非密钥池"),
       s("IMAGE_FETCH_ALLOW_PRIVATE", Type.BOOL, Group.IMAGES, "false").restart()
           .en("Let image URLs point at private addresses").zh("允许图片 URL 指向内网地址"),
       s("MAX_IMAGE_DOWNLOADS", Type.INT, Group.IMAGES, "10").range(0, 1000)

@@ -2,12 +2,13 @@ package io.geminibalance.relay;
 
 import io.geminibalance.keypool.RateLimits;
 import io.geminibalance.protocol.gemini.GoogleQuery;
+import io.geminibalance.protocol.gemini.NativePath;
+import io.geminibalance.protocol.gemini.ResourceKind;
 import io.geminibalance.protocol.gemini.ResumableUpload;
 import io.geminibalance.protocol.gemini.ResumableUpload.Command;
 import io.geminibalance.protocol.gemini.ResumableUpload.MediaRoot;
 import io.geminibalance.protocol.gemini.UploadedResource;
 import io.geminibalance.requestlog.KeyIdentity;
-import io.geminibalance.storage.ResourceKind;
 import io.geminibalance.storage.ResourceRecord;
 import io.geminibalance.storage.UploadSession;
 import io.geminibalance.storage.UploadSessionStore;
@@ -42,6 +43,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -82,6 +84,7 @@ public final class FileTransferRelay {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final UpstreamExecutor executor;
+  private final Function<String, UpstreamExecutor> pools;
   private final ResourceRegistry registry;
   private final UploadSessionStore sessions;
   private final LongSupplier maxUploadMb;
@@ -97,10 +100,16 @@ public final class FileTransferRelay {
     void refuse(int status, String message);
   }
 
-  /** @param maxUploadMb MAX_UPLOAD_MB, read per request (a live setting) */
-  public FileTransferRelay(UpstreamExecutor executor, ResourceRegistry registry, UploadSessionStore sessions,
-      LongSupplier maxUploadMb, LongSupplier clock) {
+  /**
+   * @param executor the Gemini pool's, where uploads go
+   * @param pools every pool's executor by name ({@link ResourceRecord#pool}), null for an unknown name:
+   *     a file is downloaded through the pool that recorded it
+   * @param maxUploadMb MAX_UPLOAD_MB, read per request (a live setting)
+   */
+  public FileTransferRelay(UpstreamExecutor executor, Function<String, UpstreamExecutor> pools,
+      ResourceRegistry registry, UploadSessionStore sessions, LongSupplier maxUploadMb, LongSupplier clock) {
     this.executor = executor;
+    this.pools = pools;
     this.registry = registry;
     this.sessions = sessions;
     this.maxUploadMb = maxUploadMb;
@@ -359,7 +368,7 @@ public final class FileTransferRelay {
     HttpClientResponse upstream = answered.response();
     boolean finished = command.finalizes() || "final".equalsIgnoreCase(upstream.getHeader("x-goog-upload-status"));
     if (!finished && command != Command.CANCEL) {
-      relayAnswer(rc.response(), upstream);
+      relayAnswer(rc.response(), upstream, executor);
       return;
     }
     BodyRelay.collect(upstream, executor.bodyIdleTimeoutMillis()).onComplete(body -> {
@@ -446,19 +455,33 @@ public final class FileTransferRelay {
         });
   }
 
+  /**
+   * {@code files/{id}:download} on the native prefixes (the URI Veo hands out), routed here by the
+   * resource relay once it found the file's record and the caller may use it.
+   */
+  public void download(RoutingContext rc, NativePath.Resource file, ResourceRecord record, RequestContext ctx) {
+    rc.response().closeHandler(v -> ctx.clientClosed());
+    sendDownload(rc, ctx, record);
+  }
+
   private void sendDownload(RoutingContext rc, RequestContext ctx, ResourceRecord file) {
+    UpstreamExecutor via = pools.apply(file.pool());
+    if (via == null) {
+      Responses.gemini(rc.response(), 404, file.name() + " was not created through this surface.");
+      return;
+    }
     String fileId = file.name().substring(ResourceKind.FILE.collection().length() + 1);
-    UpstreamCall call = new UpstreamCall(HttpMethod.GET, MediaRoot.of(executor.baseUrl()).download(fileId),
+    UpstreamCall call = new UpstreamCall(HttpMethod.GET, MediaRoot.of(via.baseUrl()).download(fileId),
         "alt=media", rc.request().headers(), null, RateLimits.UNMETERED, false, KeyPlacement.GOOG_API_KEY_HEADER,
         OPERATION_DOWNLOAD, false, new UpstreamCall.Media(MultiMap.caseInsensitiveMultiMap(), null, -1));
-    executor.execute(call, ctx, new KeyChoice.Pinned(file.keyFingerprint(), file.name())).onComplete(ar -> {
+    via.execute(call, ctx, new KeyChoice.Pinned(file.keyFingerprint(), file.name())).onComplete(ar -> {
       if (ar.failed()) {
         Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
         return;
       }
       switch (ar.result()) {
         case UpstreamResult.Failed failed -> Responses.geminiFailure(rc.response(), failed);
-        case UpstreamResult.Answered answered -> relayAnswer(rc.response(), answered.response());
+        case UpstreamResult.Answered answered -> relayAnswer(rc.response(), answered.response(), via);
       }
     });
   }
@@ -530,7 +553,7 @@ public final class FileTransferRelay {
    * A 2xx answer relayed as it is, streamed with back-pressure: a file's bytes, or an upload step
    * with nothing to record (a chunk taken, a query answered).
    */
-  private void relayAnswer(HttpServerResponse response, HttpClientResponse upstream) {
+  private static void relayAnswer(HttpServerResponse response, HttpClientResponse upstream, UpstreamExecutor via) {
     if (response.ended() || response.closed()) {
       upstream.request().reset();
       return;
@@ -543,6 +566,6 @@ public final class FileTransferRelay {
     } else {
       response.setChunked(true);
     }
-    BodyRelay.relay(upstream, response, ChunkTransformer.IDENTITY, executor.bodyIdleTimeoutMillis());
+    BodyRelay.relay(upstream, response, ChunkTransformer.IDENTITY, via.bodyIdleTimeoutMillis());
   }
 }

@@ -1,7 +1,7 @@
 package io.geminibalance.relay;
 
 import io.geminibalance.requestlog.KeyIdentity;
-import io.geminibalance.storage.ResourceKind;
+import io.geminibalance.protocol.gemini.ResourceKind;
 import io.geminibalance.storage.ResourceRecord;
 import io.geminibalance.storage.ResourceStore;
 import io.vertx.core.Context;

@@ -27,7 +27,16 @@ import java.util.stream.Stream;
 
 /** Every route of the gateway, in one place: data plane first, then operations. */
 public final class Routes {
-  private static final List<String> NATIVE_PREFIXES = List.of("/v1beta", "/gemini/v1beta");
+  private static final List<String> NATIVE_PREFIXES = List.of("/v1beta", "/gemini/v1beta", "/gemini/v1");
+  /**
+   * Native paths on {@code /v1}, which otherwise speaks OpenAI: a Gemini method on a model, or a
+   * stateful resource. {@code GET /v1/models} stays OpenAI's list ({@code /gemini/v1/models} is
+   * the native one).
+   */
+  static final String NATIVE_ON_V1 = "^/v1/(models/[^/]+:[A-Za-z]+|models/[^/]+/operations/.+"
+      + "|(files|cachedContents|batches|operations|fileSearchStores|interactions)(/.*)?)$";
+  /** Vertex AI Express, native Gemini bodies through the Vertex pool (gemini-balance's path, and v1). */
+  private static final List<String> VERTEX_EXPRESS_PREFIXES = List.of("/vertex-express/v1beta", "/vertex-express/v1");
   /** OpenAI requests translated to Gemini. */
   private static final List<String> TRANSLATED_PREFIXES = List.of("/v1", "/hf/v1");
   /** OpenAI requests forwarded to Gemini's own OpenAI-compatible API. */
@@ -62,6 +71,7 @@ public final class Routes {
       StatsApi statsApi,
       KeysApi keysApi,
       KeyMaintenanceApi keyMaintenanceApi,
+      NativeGeminiRelay vertexExpressRelay,
       FileTransferRelay fileTransfers) {}
 
   /**
@@ -105,6 +115,20 @@ public final class Routes {
           .handler(rc -> deps.nativeRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     }
     mountFileTransfers(router, deps, dataIntake, nativeAuth, bodies);
+    router.routeWithRegex(NATIVE_ON_V1)
+        .handler(dataIntake)
+        .handler(nativeAuth)
+        .handler(PathGate.nativeGemini("/v1"))
+        .handler(bodies)
+        .handler(rc -> deps.nativeRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
+    for (String prefix : VERTEX_EXPRESS_PREFIXES) {
+      router.route(prefix + "/*")
+          .handler(dataIntake)
+          .handler(nativeAuth)
+          .handler(PathGate.vertexExpress(prefix))
+          .handler(bodies)
+          .handler(rc -> deps.vertexExpressRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
+    }
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle());
     router.route(COMPAT_PREFIX + "/*")
         .handler(dataIntake)
@@ -260,7 +284,7 @@ public final class Routes {
 
   /** Whether a request for {@code path} gets its errors in OpenAI's shape (else Google's). */
   static boolean speaksOpenAi(String path) {
-    return OPENAI_PREFIXES.stream().anyMatch(prefix -> path.startsWith(prefix + "/"));
+    return OPENAI_PREFIXES.stream().anyMatch(prefix -> path.startsWith(prefix + "/")) && !path.matches(NATIVE_ON_V1);
   }
 
   private static void bodyError(RoutingContext rc, int status, String message, String openAiCode) {

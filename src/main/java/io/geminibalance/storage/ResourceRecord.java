@@ -1,5 +1,7 @@
 package io.geminibalance.storage;
 
+import io.geminibalance.protocol.gemini.ResourceKind;
+
 import java.util.Objects;
 
 /**
@@ -31,6 +33,8 @@ public record ResourceRecord(
     String metadata) {
 
   public static final String GEMINI_POOL = "gemini";
+  /** PAID_KEY: Imagen and Veo are sent with it when it is set. */
+  public static final String PAID_POOL = "paid";
 
   public ResourceRecord {
     Objects.requireNonNull(name, "name");

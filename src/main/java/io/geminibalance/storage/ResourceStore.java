@@ -1,5 +1,7 @@
 package io.geminibalance.storage;
 
+import io.geminibalance.protocol.gemini.ResourceKind;
+
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

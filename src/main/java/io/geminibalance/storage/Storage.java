@@ -43,8 +43,8 @@ public final class Storage implements AutoCloseable {
   private final AdminTokenStore adminToken;
   private final AuditLogStore auditLog;
   private final AdminSessionStore adminSessions;
+  private final ResourceStore resources;
   private final UploadSessionStore uploadSessions;
-  private final ResourceStore resources = new InMemoryResourceStore();
   private final TokenFingerprints tokenFingerprints;
   private final Deque<AutoCloseable> writers = new ArrayDeque<>();
   private boolean closed;
@@ -66,6 +66,7 @@ public final class Storage implements AutoCloseable {
     this.adminToken = stores.adminToken();
     this.auditLog = stores.auditLog();
     this.adminSessions = stores.adminSessions();
+    this.resources = stores.resources();
     this.uploadSessions = stores.uploadSessions();
   }
 
@@ -162,7 +163,7 @@ public final class Storage implements AutoCloseable {
     return adminSessions;
   }
 
-  /** TEMPORARY until i17-store's JDBC store lands. */
+  /** Resources created through the gateway and their owners, shared by every gateway on this database. */
   public ResourceStore resources() {
     return resources;
   }

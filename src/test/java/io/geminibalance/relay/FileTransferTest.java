@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.requestlog.KeyIdentity;
-import io.geminibalance.storage.ResourceKind;
+import io.geminibalance.protocol.gemini.ResourceKind;
 import io.geminibalance.storage.ResourceRecord;
 import io.geminibalance.storage.ResourceStore;
 import io.geminibalance.testing.FakeUploads;

@@ -61,6 +61,10 @@ public final class JdbcStores {
     return new JdbcAdminSessionStore(jdbc);
   }
 
+  public JdbcResourceStore resources() {
+    return new JdbcResourceStore(jdbc, values, clock);
+  }
+
   public JdbcUploadSessionStore uploadSessions() {
     return new JdbcUploadSessionStore(jdbc);
   }
