@@ -5,6 +5,11 @@
 # and killed on exit; every transfer is bounded by curl's --max-time.
 #
 #   bench/upload.sh                  # BENCH_UPLOAD_MB=1024 BENCH_ROUNDS=3
+#   BENCH_PIN=1 bench/upload.sh      # client and fake upstream on CPU 0, the gateway on CPU 1
+#
+# Unpinned, the gateway path runs three busy processes (client, gateway, upstream) against the
+# direct path's two on the same CPUs; pinned, the gateway has a CPU of its own, as it has in a
+# deployment where neither the clients nor Google run on its machine.
 #
 # Writes bench/results/<UTC date-time>-upload.md (a run with BENCH_UPLOAD_MB < 1024 is named -dry).
 set -euo pipefail
@@ -16,10 +21,12 @@ ROUNDS="${BENCH_ROUNDS:-3}"
 UP_PORT="${BENCH_UPSTREAM_PORT:-18191}"
 GW_PORT="${BENCH_GATEWAY_PORT:-18192}"
 MAX_SECONDS="${BENCH_UPLOAD_MAX_SECONDS:-300}"
+PIN="${BENCH_PIN:-0}"
 CLIENT_TOKEN="bench-upload-client-token"
-STAMP="$(date -u +%Y-%m-%dT%H%MZ)"
+STAMP="$(date -u +%Y-%m-%dT%H%MZ)"; [[ "${BENCH_PIN:-0}" == 1 ]] && STAMP="$STAMP-pinned"
 DRY=0; (( SIZE_MB < 1024 )) && DRY=1
-RESULT_MD="$BENCH_DIR/results/$STAMP-upload$( (( DRY )) && echo -dry).md"
+SUFFIX=""; (( DRY )) && SUFFIX="-dry"
+RESULT_MD="$BENCH_DIR/results/$STAMP-upload$SUFFIX.md"
 
 log() { printf '[upload-bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { printf '[upload-bench] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -57,6 +64,11 @@ status_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status" 2>/dev/null 
 median() { sort -g | awk '{a[NR] = $1} END { if (NR == 0) print "NA"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 [[ "$(uname -s)" == Linux ]] || die "Linux only (reads /proc)."
+SIDE=(); GW_SIDE=()
+if [[ "$PIN" == 1 ]]; then
+  command -v taskset >/dev/null && (( $(nproc) >= 2 )) || die "BENCH_PIN=1 needs taskset and 2 CPUs"
+  SIDE=(taskset -c 0); GW_SIDE=(taskset -c 1)
+fi
 command -v curl >/dev/null || die "curl is required."
 JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 [[ -x "$JAVA" && -x "$(dirname "$JAVA")/javac" ]] || die "need a JDK 21+: set JAVA_HOME"
@@ -82,7 +94,7 @@ mapfile -t GW_JVM_OPTS < <(grep -v '^[[:space:]]*#' "$BENCH_DIR/jvm.opts" | tr -
 XMX_MB=$(printf '%s\n' "${GW_JVM_OPTS[@]}" | awk '/^-Xmx/ {v = substr($0, 5); if (v ~ /[gG]$/) v *= 1024; print v + 0}')
 
 log "starting the fake upload upstream on :$UP_PORT"
-"$JAVA" -Xmx256m -cp "$TMP/gateway.jar:$TMP/classes" FakeUploadUpstream "$UP_PORT" >"$TMP/upstream.log" 2>&1 &
+"${SIDE[@]}" "$JAVA" -Xmx256m -cp "$TMP/gateway.jar:$TMP/classes" FakeUploadUpstream "$UP_PORT" >"$TMP/upstream.log" 2>&1 &
 UP_PID=$!; PIDS+=("$UP_PID")
 wait_http "http://127.0.0.1:$UP_PORT/health" 30 || die "fake upstream not ready: $(tail -5 "$TMP/upstream.log")"
 
@@ -91,7 +103,7 @@ log "starting the gateway on :$GW_PORT with ${GW_JVM_OPTS[*]}"
     ALLOWED_TOKENS="[\"$CLIENT_TOKEN\"]" AUTH_TOKEN="bench-admin-token" \
     BASE_URL="http://127.0.0.1:$UP_PORT/v1beta" DATABASE_TYPE=sqlite SQLITE_DATABASE="$TMP/gw/bench.db" \
     LOG_LEVEL=WARNING DEFAULT_RPM=0 DEFAULT_RPD=0 CHECK_INTERVAL_HOURS=0 MAX_UPLOAD_MB=2048 \
-    "$JAVA" "${GW_JVM_OPTS[@]}" -jar "$TMP/gateway.jar" ) >"$TMP/gateway.log" 2>&1 &
+    "${GW_SIDE[@]}" "$JAVA" "${GW_JVM_OPTS[@]}" -jar "$TMP/gateway.jar" ) >"$TMP/gateway.log" 2>&1 &
 GW_PID=$!; PIDS+=("$GW_PID")
 wait_http "http://127.0.0.1:$GW_PORT/health" 60 || die "gateway not ready: $(tail -20 "$TMP/gateway.log")"
 IDLE_RSS_KB=$(status_kb "$GW_PID" VmRSS)
@@ -106,7 +118,7 @@ upload() {
       -H 'content-type: application/json' --data '{"file":{"displayName":"bench"}}' \
     | awk -F': ' 'tolower($1) == "x-goog-upload-url" {sub(/\r$/, "", $2); print $2}')
   [[ -n "$url" ]] || die "no upload URL from $base"
-  out=$(curl -s --max-time "$MAX_SECONDS" -o "$TMP/answer.json" -w '%{time_total} %{size_upload} %{http_code}' \
+  out=$("${SIDE[@]}" curl -s --max-time "$MAX_SECONDS" -o "$TMP/answer.json" -w '%{time_total} %{size_upload} %{http_code}' \
       -X POST -T "$TMP/payload.bin" -H "x-goog-api-key: $key" \
       -H 'x-goog-upload-command: upload, finalize' -H 'x-goog-upload-offset: 0' "$url")
   [[ "${out##* }" == 200 ]] || die "upload to $base answered ${out##* }: $(head -c 300 "$TMP/answer.json")"
@@ -150,6 +162,7 @@ mkdir -p "$BENCH_DIR/results"
   echo "HTTP/1.1, with curl's \`Expect: 100-continue\`), directly to the fake upstream and through the gateway (HTTP/1.1 upstream),"
   echo "alternating, ${ROUNDS} rounds after one warm-up each. $(nproc) CPUs, load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "Gateway JVM: \`${GW_JVM_OPTS[*]}\`."
+  [[ "$PIN" == 1 ]] && echo "Pinned (BENCH_PIN=1): curl and the fake upstream on CPU 0, the gateway on CPU 1."
   echo
   echo "| | median MiB/s | rounds |"
   echo "|---|---|---|"
