@@ -7,6 +7,7 @@ import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.protocol.gemini.ResourceKind;
 import io.geminibalance.storage.ResourceRecord;
 import io.geminibalance.storage.ResourceStore;
+import io.geminibalance.storage.UploadSession;
 import io.geminibalance.testing.FakeUploads;
 import io.geminibalance.testing.GatewayHarness;
 import io.geminibalance.testing.GeneratedBytes;
@@ -375,6 +376,36 @@ class FileTransferTest {
     assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
     assertThat(new JsonObject(done.body()).getJsonObject("file").getString("sha256Hash"))
         .isEqualTo(GeneratedBytes.sha256(size));
+  }
+
+  @Test
+  void aWrongOffsetIsGooglesToJudgeAndNothingIsRecorded() {
+    String token = GatewayHarness.CLIENT_TOKEN;
+    String url = start(token, 10).headers().firstValue("x-goog-upload-url").orElseThrow();
+    assertThat(chunk(url, token, "upload", 0, new byte[4]).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> wrong = chunk(url, token, "upload, finalize", 2, new byte[8]);
+
+    assertGoogleError(wrong, 400, "offset 2 does not match 4");
+    assertThat(uploads.files()).isEmpty();
+    assertThat(h.gateway.pool().snapshot().keys()).allSatisfy(k -> assertThat(k.failures()).isZero());
+    HttpResponse<String> right = chunk(url, token, "upload, finalize", 4, new byte[6]);
+    assertThat(right.statusCode()).as("the upload goes on").isEqualTo(200);
+  }
+
+  @Test
+  void anExpiredSessionIsUnknown() {
+    String id = FileTransferRelay.newUploadId();
+    long now = System.currentTimeMillis();
+    String owner = ownerOf(GatewayHarness.CLIENT_TOKEN);
+    h.gateway.persistence().storage().uploadSessions().create(new UploadSession(FileTransferRelay.hash(id),
+        "/upload/v1beta/files?upload_id=gone", new ApiKey(GatewayHarness.KEY_A).fingerprint(), "1111", owner, 10,
+        UploadSession.Kind.FILE, null, now - 8 * 86_400_000L, now - 1000)).join();
+    int before = uploads.steps().size();
+
+    assertGoogleError(chunk(h.url("/upload/v1beta/files?upload_id=" + id + "&upload_protocol=resumable"),
+        GatewayHarness.CLIENT_TOKEN, "upload", 0, new byte[1]), 404, "No such upload");
+    assertThat(uploads.steps()).hasSize(before);
   }
 
   static void assertNoPoolKeyIn(String text) {
