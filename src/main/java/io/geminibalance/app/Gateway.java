@@ -25,6 +25,7 @@ import io.geminibalance.keypool.QuotaKeyPool;
 import io.geminibalance.keypool.QuotaPolicy;
 import io.geminibalance.keypool.QuotaSnapshot;
 import io.geminibalance.keypool.RateLimits;
+import io.geminibalance.relay.LiveRelay;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.MediaFetcher;
 import io.geminibalance.relay.FileTransferRelay;
@@ -44,6 +45,7 @@ import io.geminibalance.server.ClientConnections;
 import io.geminibalance.server.EdgePolicy;
 import io.geminibalance.server.HttpServerVerticle;
 import io.geminibalance.server.Routes;
+import io.geminibalance.upstream.LiveConnector;
 import io.geminibalance.upstream.QueueLeaser;
 import io.geminibalance.upstream.UpstreamClient;
 import io.geminibalance.upstream.UpstreamExecutor;
@@ -87,7 +89,10 @@ public final class Gateway {
   private long resourceCleanupTimer = -1;
   private QuotaKeyPool paidPool;
   private LeaseQueue paidQueue;
+  /** Re-tests a disabled PAID_KEY like the pool's keys: it serves every Imagen and Veo request. */
+  private volatile KeyRecheckJob paidRecheck;
   private ResourceCleanup resourceCleanup;
+  private LiveConnector liveConnector;
 
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
@@ -138,8 +143,14 @@ public final class Gateway {
     vertex.restore(storedKeyStates);
     gateway.vertexExpress = vertex;
     persistence.startRetention(live::get);
-    UpstreamExecutor executor = new UpstreamExecutor(new QueueLeaser(vertx, queue), pool, upstream,
+    QueueLeaser leaser = new QueueLeaser(vertx, queue);
+    UpstreamExecutor executor = new UpstreamExecutor(leaser, pool, upstream,
         attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor());
+    int liveMaxMessageBytes = config.values().integer("LIVE_MAX_MESSAGE_MB") * 1024 * 1024;
+    LiveConnector liveConnector = new LiveConnector(vertx, leaser, pool, upstream, attemptLog,
+        () -> live.get().maxAttempts(), clock, persistence.redactor(), liveMaxMessageBytes,
+        Settings.upstreamPool(config).http1MaxConnections());
+    gateway.liveConnector = liveConnector;
     ModelCatalog catalog = new ModelCatalog(executor, clock, 60_000);
     admission.attach(catalog);
     gateway.modelListFetched = fetchModelList(vertx, catalog);
@@ -166,6 +177,7 @@ public final class Gateway {
     LeaseQueue paidQueue = LeaseQueue.over(paidPool, QueueLeaser.timer(vertx), InstantSource.system(),
         Settings.queueSettings(config));
     gateway.paidQueue = paidQueue;
+    gateway.paidRecheck = new KeyRecheckJob(paidPool, upstream, () -> live.get().testModel());
     UpstreamExecutor paidExecutor = new UpstreamExecutor(new QueueLeaser(vertx, paidQueue), paidPool, upstream,
         attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor());
     java.util.Map<String, UpstreamExecutor> resourcePools = new java.util.LinkedHashMap<>();
@@ -182,7 +194,7 @@ public final class Gateway {
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
         new NativeGeminiRelay(executor, () -> live.get().filteredModels(), resources,
             () -> paidPool.size() > 0 ? ResourceRecord.PAID_POOL : ResourceRecord.GEMINI_POOL),
-        new OpenAiCompatRelay(executor),
+        new OpenAiCompatRelay(executor, resources),
         new OpenAiRelay(executor, catalog,
             new MediaFetcher(vertx, mediaSettings(config)),
             new ThoughtSignatureCache(ThoughtSignatureCache.DEFAULT_MAX_BYTES, ThoughtSignatureCache.DEFAULT_TTL_MILLIS),
@@ -190,7 +202,8 @@ public final class Gateway {
         () -> vertex.addHealth(health(pool, clock.getAsLong(), attemptLog), clock.getAsLong()), clock,
         gateway.adminThrottle,
         new ConfigApi(settings),
-        () -> poolReport(pool).put("vertexExpress", vertex.report(clock.getAsLong())),
+        () -> poolReport(pool).put("vertexExpress", vertex.report(clock.getAsLong()))
+            .put("paidKey", paidPool.size() == 0 ? null : poolReport(paidPool)),
         new AuditApi(audit),
         new AdminTokenApi(adminTokens, live::get),
         EdgePolicy.live(live::get), Settings.clientLimits(config), gateway.adminSessions,
@@ -200,7 +213,9 @@ public final class Gateway {
         keysApi, new KeyMaintenanceApi(keysApi, audit),
         NativeGeminiRelay.vertexExpress(vertex.executor(), executor, () -> live.get().filteredModels(),
             vertex::unavailable),
-        files);
+        files,
+        new LiveRelay(liveConnector, liveMaxMessageBytes, () -> upstream.settings().timeout().toMillis(),
+            persistence.redactor()));
     live.onChange(next -> gateway.apply(next, authenticator));
     adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
     gateway.scheduleRecheck(config);
@@ -290,6 +305,9 @@ public final class Gateway {
       recheckTimer = vertx.setPeriodic(period, id -> {
         recheck.run();
         vertexExpress.recheck();
+        if (paidRecheck != null) {
+          paidRecheck.run();
+        }
       });
     }
   }
@@ -502,6 +520,9 @@ public final class Gateway {
     return undeploy.andThen(ar -> {
       upstream.close();
       vertexExpress.close();
+      if (liveConnector != null) {
+        liveConnector.close();
+      }
     }).eventually(() -> vertx.executeBlocking(() -> {
       if (finalSync != null) {
         finalSync.sync();

@@ -291,6 +291,11 @@ public final class SettingsCatalog {
       s("MAX_REQUEST_BODY_MB", Type.INT, Group.SECURITY, "64").range(1, 2047)
           .en("Largest request body read whole, MiB (413 beyond)")
           .zh("完整读取的请求体大小上限（MiB，超出返回 413）"),
+      // Google's Live API takes audio in small chunks, but a video frame or an image sent inline is
+      // one message of up to a few MiB.
+      s("LIVE_MAX_MESSAGE_MB", Type.INT, Group.SECURITY, "16").range(1, 1024).restart()
+          .en("Largest Live API WebSocket message (and frame), MiB; the session is closed with 1009 beyond")
+          .zh("Live API WebSocket 单条消息（及帧）大小上限（MiB，超出以 1009 关闭会话）"),
       s("TRUSTED_PROXIES", Type.LIST, Group.SECURITY, "[]")
           .en("Reverse proxies (IPs/CIDRs) whose X-Forwarded-For/-Proto/-Host are believed")
           .zh("可信反向代理（IP/CIDR），仅信任它们的 X-Forwarded-For/-Proto/-Host"),

@@ -77,6 +77,8 @@ public final class LeaseQueue {
   private final InstantSource clock;
   private volatile Settings settings;
   private final Map<String, Line> lines = new ConcurrentHashMap<>();
+  /** Requests waiting for one named key (see {@link #acquireKeyOrWait}): bounded like a lane's line. */
+  private final java.util.concurrent.atomic.AtomicInteger pinnedWaiting = new java.util.concurrent.atomic.AtomicInteger();
 
   public LeaseQueue(KeyPool pool, Timer timer, InstantSource clock, Settings settings) {
     this.pool = pool;
@@ -111,24 +113,45 @@ public final class LeaseQueue {
    */
   public CompletableFuture<Acquisition> acquireKeyOrWait(String model, String keyFingerprint) {
     CompletableFuture<Acquisition> future = new CompletableFuture<>();
-    tryKey(model, keyFingerprint, clock.millis() + settings.timeout().toMillis(), future);
+    long now = clock.millis();
+    long deadline = now + settings.timeout().toMillis();
+    // Fixed once, like a line waiter's: a probe that never settles must not keep it waiting.
+    long probeDeadline = Math.max(deadline, now + PROBE_WAIT.toMillis());
+    tryKey(model, keyFingerprint, deadline, probeDeadline, future, true);
     return future;
   }
 
-  private void tryKey(String model, String keyFingerprint, long deadlineMillis,
-      CompletableFuture<Acquisition> future) {
-    Acquisition acquisition = pool.acquireKey(model, keyFingerprint);
-    long now = clock.millis();
+  private void tryKey(String model, String keyFingerprint, long deadline, long probeDeadline,
+      CompletableFuture<Acquisition> future, boolean first) {
+    if (!first) {
+      pinnedWaiting.decrementAndGet();
+    }
+    if (future.isDone()) {
+      return;
+    }
+    Acquisition acquisition;
+    try {
+      acquisition = pool.acquireKey(model, keyFingerprint);
+    } catch (RuntimeException e) {
+      future.completeExceptionally(e);
+      return;
+    }
     switch (acquisition) {
-      case Acquisition.Granted granted -> future.complete(granted);
+      case Acquisition.Granted granted -> {
+        if (!future.complete(granted)) {
+          pool.release(granted.lease(), KeyOutcome.NEUTRAL);
+        }
+      }
       case Acquisition.Refused refused -> {
-        long deadline = refused.awaitingProbe()
-            ? Math.max(deadlineMillis, now + PROBE_WAIT.toMillis()) : deadlineMillis;
-        if (refused.permanent() || refused.earliestMillis() > deadline) {
+        long now = clock.millis();
+        long until = refused.awaitingProbe() ? probeDeadline : deadline;
+        if (refused.permanent() || refused.earliestMillis() > until
+            || pinnedWaiting.get() >= settings.maxWaitersPerModel()) {
           future.complete(refused);
         } else {
+          pinnedWaiting.incrementAndGet();
           timer.schedule(Math.max(1, refused.earliestMillis() - now),
-              () -> tryKey(model, keyFingerprint, deadlineMillis, future));
+              () -> tryKey(model, keyFingerprint, deadline, probeDeadline, future, false));
         }
       }
     }

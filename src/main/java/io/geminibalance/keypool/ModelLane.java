@@ -125,7 +125,11 @@ final class ModelLane {
       return null;
     }
     QuotaCell.Take take = slot.cell.tryTake(slot.limit, nowMillis);
-    place(slot, take.nextFreeMillis(), nowMillis);
+    // A refused slot that waits already has its place; placing it again would add one due entry per
+    // refusal (each request naming a resource of a key spent for the day).
+    if (take.taken() || slot.place == Slot.Place.READY) {
+      place(slot, take.nextFreeMillis(), nowMillis);
+    }
     if (!take.taken()) {
       return null;
     }

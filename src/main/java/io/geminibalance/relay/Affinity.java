@@ -59,8 +59,8 @@ public sealed interface Affinity {
         return new Refused(404, one.name() + " has expired: Google keeps it only until its expiration time.");
       }
       if (!pools.contains(record.pool())) {
-        return new Refused(400, one.name() + " was created through the " + record.pool() + " surface and can"
-            + " only be used there.");
+        return new Refused(404, one.name() + " was created through the " + record.pool() + " surface and is not"
+            + " known here.");
       }
       keys.add(record.pool() + "/" + record.keyFingerprint());
       if (first == null) {

@@ -130,8 +130,7 @@ public final class NativeGeminiRelay {
         // A file, cache or file search store in the body: only the key that created it can use it.
         resources.affinityOf(rc, ctx, null).onComplete(decided -> {
           if (decided.failed()) {
-            Responses.gemini(rc.response(), 503, "The gateway's resource records are unavailable right now"
-                + " (database); retry shortly.");
+            ResourceRelay.storeDown(rc, ctx, decided.cause());
             return;
           }
           resources.apply(rc, decided.result(), inPool, (via, keys) -> relay(rc, via, call, ctx, sse, keys));
@@ -179,10 +178,12 @@ public final class NativeGeminiRelay {
     via.execute(call, ctx, keys).onComplete(ar -> {
       if (ar.failed()) {
         Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
-      } else if (ar.result() instanceof UpstreamResult.Answered answered) {
-        relayAnswer(rc.response(), answered.response(), call.stream(), sse, via.bodyIdleTimeoutMillis());
-      } else {
-        Responses.geminiFailure(rc.response(), (UpstreamResult.Failed) ar.result());
+        return;
+      }
+      switch (ar.result()) {
+        case UpstreamResult.Answered answered ->
+            relayAnswer(rc.response(), answered.response(), call.stream(), sse, via.bodyIdleTimeoutMillis());
+        case UpstreamResult.Failed failed -> Responses.geminiFailure(rc.response(), failed);
       }
     });
   }
@@ -214,22 +215,26 @@ public final class NativeGeminiRelay {
     modelExecutor.execute(call, ctx).onComplete(ar -> {
       if (ar.failed()) {
         Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
-      } else if (ar.result() instanceof UpstreamResult.Answered answered) {
-        HttpClientResponse upstream = answered.response();
-        BodyRelay.collect(upstream, modelExecutor.bodyIdleTimeoutMillis()).onComplete(body -> {
-          if (body.failed()) {
-            Responses.gemini(rc.response(), 502, "upstream model list broke: " + body.cause().getMessage());
-            return;
-          }
-          byte[] filtered = ModelListFilter.filter(body.result().getBytes(), filteredModels.get());
-          rc.response().setStatusCode(upstream.statusCode())
-              .putHeader("content-type", "application/json; charset=UTF-8")
-              .end(Buffer.buffer(filtered));
-        });
-      } else {
-        Responses.geminiFailure(rc.response(), (UpstreamResult.Failed) ar.result());
+        return;
+      }
+      switch (ar.result()) {
+        case UpstreamResult.Answered answered -> {
+          HttpClientResponse upstream = answered.response();
+          BodyRelay.collect(upstream, modelExecutor.bodyIdleTimeoutMillis()).onComplete(body -> {
+            if (body.failed()) {
+              Responses.gemini(rc.response(), 502, "upstream model list broke: " + body.cause().getMessage());
+              return;
+            }
+            byte[] filtered = ModelListFilter.filter(body.result().getBytes(), filteredModels.get());
+            rc.response().setStatusCode(upstream.statusCode())
+                .putHeader("content-type", "application/json; charset=UTF-8")
+                .end(Buffer.buffer(filtered));
+          });
+        }
+        case UpstreamResult.Failed failed -> Responses.geminiFailure(rc.response(), failed);
       }
     });
   }
+
 
 }

@@ -83,15 +83,19 @@ public final class ResourceCleanup {
     }
     ResourceRecord record = records.get(index);
     return deleteAtGoogle(record)
-        .compose(v -> registry.forget(record.name()))
+        .compose(gone -> gone ? registry.forget(record.name()) : Future.succeededFuture(false))
         .compose(forgot -> each(records, index + 1, removed + (forgot ? 1 : 0)));
   }
 
-  /** Best effort: whatever Google answers (it may have dropped the resource already), the record goes. */
-  private Future<Void> deleteAtGoogle(ResourceRecord record) {
+  /**
+   * Whether the resource is gone at Google: deleted now, already dropped (404), or out of reach for
+   * good (its key left the pool). A refusal for now (the key cooling or disabled, Google down)
+   * keeps the record for the next run.
+   */
+  private Future<Boolean> deleteAtGoogle(ResourceRecord record) {
     UpstreamExecutor executor = executors.apply(record.pool());
     if (executor == null || !keyInPool.test(record.pool(), record.keyFingerprint())) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(true);
     }
     StringBuilder path = new StringBuilder();
     for (String segment : record.name().split("/")) {
@@ -104,9 +108,19 @@ public final class ResourceCleanup {
     return executor.execute(call, ctx, new KeyChoice.Pinned(record.keyFingerprint(), record.name()))
         .compose(result -> switch (result) {
           case UpstreamResult.Answered answered ->
-              BodyRelay.collect(answered.response(), executor.bodyIdleTimeoutMillis()).<Void>mapEmpty();
-          case UpstreamResult.Failed failed -> Future.<Void>succeededFuture();
+              BodyRelay.collect(answered.response(), executor.bodyIdleTimeoutMillis()).map(body -> true);
+          case UpstreamResult.Failed failed -> {
+            if (failed.status() != 404) {
+              LOG.debug("{} could not be deleted at Google now ({} {}); kept for the next run", record.name(),
+                  failed.status(), failed.message());
+            }
+            yield Future.succeededFuture(failed.status() == 404 && !failed.poolRefusal());
+          }
         })
-        .recover(failure -> Future.succeededFuture());
+        .recover(failure -> {
+          LOG.debug("{} could not be deleted at Google now ({}); kept for the next run", record.name(),
+              failure.toString());
+          return Future.succeededFuture(false);
+        });
   }
 }

@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.keypool.KeyLease;
 import io.geminibalance.keypool.RateLimits;
 import io.geminibalance.protocol.gemini.GoogleQuery;
+import io.geminibalance.protocol.gemini.ModelIdSyntax;
 import io.geminibalance.protocol.gemini.NativePath;
 import io.geminibalance.protocol.gemini.ResourceKind;
 import io.geminibalance.protocol.gemini.ResourcePath;
 import io.geminibalance.protocol.gemini.ResourceReferences;
+import io.geminibalance.protocol.gemini.ResourceSummary;
 import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.storage.ResourceRecord;
 import io.geminibalance.streaming.BodyRelay;
@@ -23,6 +25,7 @@ import io.geminibalance.upstream.UpstreamCall;
 import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
 import io.geminibalance.upstream.UpstreamExecutor;
 import io.geminibalance.upstream.UpstreamResult;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
@@ -36,6 +39,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +59,8 @@ public final class ResourceRelay {
   static final int MAX_PAGE_SIZE = 100;
   /** Answers about a resource up to this size update its record; larger ones (inline batch results) stream. */
   private static final long RECORDED_ANSWER_MAX_BYTES = 1024 * 1024;
-  /** A resource's JSON kept with its record (for lists) up to this size. */
-  private static final int METADATA_MAX_CHARS = 64 * 1024;
+  /** The leading bytes of an answer read for its summary (see {@link ResourceSummary}). */
+  private static final int SUMMARY_BYTES = 64 * 1024;
 
   /** Serves {@code files/{id}:download}: the file's bytes, streamed (see the upload relay). */
   @FunctionalInterface
@@ -99,8 +104,16 @@ public final class ResourceRelay {
   public void handle(RoutingContext rc, NativePath.Resource path, RequestContext ctx) {
     switch (path.verb()) {
       case LIST -> list(rc, path, ctx);
-      case CREATE -> create(rc, path.upstreamPath(), createQuotaModel(rc, path), ctx,
-          "gemini-" + path.kind().collection() + "-create", streamed(rc, path), pool);
+      case CREATE -> {
+        Creation creation = creation(rc, path);
+        if (creation.quotaModel() == null) {
+          Responses.gemini(rc.response(), 400, "Field 'model': not a model name (letters, digits, '-', '.' and '_',"
+              + " at most 128 characters)");
+          return;
+        }
+        create(rc, path.upstreamPath(), creation.quotaModel(), ctx, "gemini-" + path.kind().collection() + "-create",
+            creation.stream(), pool);
+      }
       case GET, UPDATE, DELETE, ACTION, DOWNLOAD -> named(rc, path, ctx);
     }
   }
@@ -119,7 +132,11 @@ public final class ResourceRelay {
    * cache, a file search store), which only their key can reach.
    */
   public Future<Affinity> affinityOf(RoutingContext rc, RequestContext ctx, String pathResource) {
-    Set<String> referenced = bodyReferences(rc);
+    ResourceReferences.References references = bodyReferences(rc);
+    if (references.problem() != null) {
+      return Future.succeededFuture(new Affinity.Refused(400, references.problem()));
+    }
+    Set<String> referenced = references.names();
     if (referenced.isEmpty() && pathResource == null) {
       return Future.succeededFuture(Affinity.ROTATION);
     }
@@ -141,9 +158,10 @@ public final class ResourceRelay {
     return body != null && ResourceReferences.mayNameResources(body::getByte, body.length());
   }
 
-  private static Set<String> bodyReferences(RoutingContext rc) {
+  private static ResourceReferences.References bodyReferences(RoutingContext rc) {
     Buffer body = rc.body() == null ? null : rc.body().buffer();
-    return body == null || body.length() == 0 ? Set.of() : ResourceReferences.inRequest(body.getBytes());
+    return body == null || body.length() == 0 ? ResourceReferences.References.NONE
+        : ResourceReferences.inRequest(body.getBytes());
   }
 
   private Future<List<Affinity.Named>> resolve(List<String> names) {
@@ -153,8 +171,6 @@ public final class ResourceRelay {
     }
     return Future.all(lookups).map(all -> all.<Affinity.Named>list());
   }
-
-  // ---- create
 
   private void create(RoutingContext rc, String upstreamPath, String model, RequestContext ctx, String operation,
       boolean stream, String inPool) {
@@ -181,7 +197,7 @@ public final class ResourceRelay {
     });
   }
 
-  private void afterCreate(RoutingContext rc, RequestContext ctx, io.vertx.core.AsyncResult<UpstreamResult> ar,
+  private void afterCreate(RoutingContext rc, RequestContext ctx, AsyncResult<UpstreamResult> ar,
       String owner, String madeIn) {
     if (ar.failed()) {
       Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
@@ -190,7 +206,7 @@ public final class ResourceRelay {
     switch (ar.result()) {
       case UpstreamResult.Failed failed -> Responses.geminiFailure(rc.response(), failed);
       case UpstreamResult.Answered answered -> collectThen(rc, answered, body -> {
-        JsonNode json = parse(body);
+        JsonNode json = ResourceSummary.of(body.getBytes(0, Math.min(body.length(), SUMMARY_BYTES)));
         String name = json == null ? null : createdName(json);
         ResourceKind kind = name == null ? null : ResourceKind.ofName(name);
         if (kind == null) {
@@ -211,7 +227,7 @@ public final class ResourceRelay {
    * key's pool, or {@code rotationPool} in rotation.
    */
   public void apply(RoutingContext rc, Affinity affinity, String rotationPool,
-      java.util.function.BiConsumer<UpstreamExecutor, KeyChoice> send) {
+      BiConsumer<UpstreamExecutor, KeyChoice> send) {
     switch (affinity) {
       case Affinity.Refused refused -> Responses.gemini(rc.response(), refused.status(), refused.message());
       case Affinity.Rotation rotation -> send.accept(pools.get(rotationPool), KeyChoice.ANY);
@@ -228,7 +244,7 @@ public final class ResourceRelay {
    * relayed event by event; the first event that names it records it.
    */
   private void afterStreamedCreate(RoutingContext rc, RequestContext ctx,
-      io.vertx.core.AsyncResult<UpstreamResult> ar, String owner, String madeIn) {
+      AsyncResult<UpstreamResult> ar, String owner, String madeIn) {
     if (ar.failed()) {
       Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
       return;
@@ -265,8 +281,6 @@ public final class ResourceRelay {
     return id == null ? null : "interactions/" + id;
   }
 
-  // ---- requests about one resource
-
   private void named(RoutingContext rc, NativePath.Resource path, RequestContext ctx) {
     registry.owner(client(ctx)).compose(owner -> registry.find(path.root()).compose(record -> {
       if (path.verb() == ResourcePath.Verb.DELETE && path.path().equals(path.root()) && record.isPresent()
@@ -274,9 +288,13 @@ public final class ResourceRelay {
         // Google dropped it already: forgetting the record is all a delete can do.
         return registry.forget(path.root()).map(v -> new Decided(null, record));
       }
+      ResourceReferences.References references = bodyReferences(rc);
+      if (references.problem() != null) {
+        return Future.succeededFuture(new Decided(new Affinity.Refused(400, references.problem()), record));
+      }
       List<Affinity.Named> named = new ArrayList<>();
       named.add(new Affinity.Named(path.root(), record));
-      List<String> others = bodyReferences(rc).stream().filter(name -> !name.equals(path.root())).toList();
+      List<String> others = references.names().stream().filter(name -> !name.equals(path.root())).toList();
       return resolve(others).map(more -> {
         named.addAll(more);
         return new Decided(Affinity.decide(named, owner, registry.isolation(), pools.keySet(), clock.getAsLong()),
@@ -295,8 +313,8 @@ public final class ResourceRelay {
       switch (decided.affinity()) {
         case Affinity.Refused refused -> Responses.gemini(rc.response(), refused.status(), refused.message());
         case Affinity.Rotation rotation -> sendNamed(rc, path, ctx, executor, KeyChoice.ANY, false);
-        case Affinity.Pinned pinned when path.verb() == ResourcePath.Verb.DOWNLOAD && downloads != null ->
-            downloads.download(rc, path, decided.record().orElseThrow(), ctx);
+        case Affinity.Pinned pinned when path.verb() == ResourcePath.Verb.DOWNLOAD && downloads != null
+            && decided.record().isPresent() -> downloads.download(rc, path, decided.record().get(), ctx);
         case Affinity.Pinned pinned -> sendNamed(rc, path, ctx, pools.get(pinned.pool()), pinned.choice(), true);
       }
     });
@@ -323,7 +341,8 @@ public final class ResourceRelay {
         case UpstreamResult.Failed failed -> {
           if (failed.status() == 404 && itself && !failed.poolRefusal() && pinned) {
             // Its own key says it is gone: the record is stale.
-            registry.forget(path.root());
+            registry.forget(path.root()).onFailure(e -> LOG.warn("{}: could not remove its stale record ({})",
+                path.root(), e.toString()));
           }
           Responses.geminiFailure(rc.response(), failed);
         }
@@ -335,17 +354,26 @@ public final class ResourceRelay {
   private void afterNamed(RoutingContext rc, NativePath.Resource path, UpstreamResult.Answered answered,
       boolean itself) {
     if (path.verb() == ResourcePath.Verb.DELETE && itself) {
-      registry.forget(path.root()).onComplete(v -> relay(rc.response(), answered.response()));
+      registry.forget(path.root()).onComplete(v -> {
+        if (v.failed()) {
+          LOG.warn("{} was deleted at Google but its record could not be removed ({}); the cleanup removes it"
+              + " when it expires", path.root(), v.cause().toString());
+        }
+        relay(rc.response(), answered.response());
+      });
       return;
     }
     long length = BodyRelay.declaredLength(answered.response());
     boolean small = length >= 0 && length <= RECORDED_ANSWER_MAX_BYTES;
-    if (path.verb() != ResourcePath.Verb.GET || !small) {
+    // A change (PATCH of a cache's ttl) answers with the resource as it now is, like a read: its
+    // record follows, or lists and the expiry check would keep the old expireTime.
+    boolean current = path.verb() == ResourcePath.Verb.GET || path.verb() == ResourcePath.Verb.UPDATE;
+    if (!current || !small) {
       relay(rc.response(), answered.response());
       return;
     }
     collectThen(rc, answered, body -> registry.find(path.root()).compose(found -> {
-      JsonNode json = parse(body);
+      JsonNode json = ResourceSummary.of(body.getBytes(0, Math.min(body.length(), SUMMARY_BYTES)));
       if (found.isEmpty() || json == null) {
         return Future.succeededFuture();
       }
@@ -355,7 +383,9 @@ public final class ResourceRelay {
         writes.add(registry.record(record.withState(state(json, record.state()),
             expires(json, record.expiresMillis()), metadata(json))));
       }
-      for (String file : ResourceReferences.filesInAnswer(body.getBytes())) {
+      // Google names the files it made for a batch or a video: they belong to the same key and client.
+      boolean makesFiles = record.kind() == ResourceKind.BATCH || record.kind() == ResourceKind.OPERATION;
+      for (String file : makesFiles ? ResourceReferences.filesInAnswer(body.getBytes()) : Set.<String>of()) {
         writes.add(registry.find(file).compose(existing -> existing.isPresent() ? Future.succeededFuture()
             : registry.record(new ResourceRecord(file, ResourceKind.FILE, record.pool(), record.keyFingerprint(),
                 record.keyLast4(), record.owner(), clock.getAsLong(), 0, "ACTIVE",
@@ -367,8 +397,6 @@ public final class ResourceRelay {
       });
     }));
   }
-
-  // ---- lists, from the records
 
   private void list(RoutingContext rc, NativePath.Resource path, RequestContext ctx) {
     int pageSize;
@@ -436,30 +464,26 @@ public final class ResourceRelay {
         + " answer's nextPageToken)");
   }
 
-  // ---- helpers
+  /**
+   * What creating {@code path} counts against, and whether its answer streams: an interaction runs
+   * a model (its {@code model}, counted like a generation) and may stream ({@code "stream": true}
+   * or {@code alt=sse}); other creations use no model's quota and answer at once.
+   */
+  private record Creation(String quotaModel, boolean stream) {}
 
-  /** Whether the client asked for the creation's answer as a stream ({@code "stream": true} or {@code alt=sse}). */
-  private static boolean streamed(RoutingContext rc, NativePath.Resource path) {
+  private static Creation creation(RoutingContext rc, NativePath.Resource path) {
     if (path.kind() != ResourceKind.INTERACTION) {
-      return false;
+      return new Creation(RateLimits.UNMETERED, false);
     }
-    if (QueryStrings.wantsSse(rc.request().query())) {
-      return true;
-    }
-    JsonNode body = rc.body() == null || rc.body().buffer() == null ? null : parse(rc.body().buffer());
-    return body != null && body.path("stream").asBoolean(false);
-  }
-
-  private String createQuotaModel(RoutingContext rc, NativePath.Resource path) {
-    if (path.kind() != ResourceKind.INTERACTION) {
-      return RateLimits.UNMETERED;
-    }
-    JsonNode body = rc.body() == null || rc.body().buffer() == null ? null : parse(rc.body().buffer());
+    Buffer raw = rc.body() == null ? null : rc.body().buffer();
+    JsonNode body = raw == null ? null : ResourceSummary.topLevelScalars(raw.getBytes());
     String model = body == null ? null : body.path("model").asText(null);
+    boolean stream = QueryStrings.wantsSse(rc.request().query()) || (body != null && body.path("stream").asBoolean(false));
     if (model == null) {
-      return RateLimits.UNMETERED;
+      return new Creation(RateLimits.UNMETERED, stream);
     }
-    return model.startsWith("models/") ? model.substring("models/".length()) : model;
+    String id = model.startsWith("models/") ? model.substring("models/".length()) : model;
+    return new Creation(ModelIdSyntax.problem(id, 0, id.length()) == null ? id : null, stream);
   }
 
   private ResourceRecord record(String name, ResourceKind kind, KeyLease lease, String owner, JsonNode json,
@@ -492,9 +516,9 @@ public final class ResourceRelay {
     }
   }
 
+  /** The summary, already bounded by {@link ResourceSummary}. */
   private static String metadata(JsonNode json) {
-    String text = json.toString();
-    return text.length() <= METADATA_MAX_CHARS ? text : null;
+    return json.toString();
   }
 
   private static JsonNode parse(Buffer body) {
@@ -525,7 +549,7 @@ public final class ResourceRelay {
 
   /** Reads the answer whole, runs {@code then} with it, and relays it unchanged whatever {@code then} did. */
   private void collectThen(RoutingContext rc, UpstreamResult.Answered answered,
-      java.util.function.Function<Buffer, Future<Void>> then) {
+      Function<Buffer, Future<Void>> then) {
     HttpClientResponse upstream = answered.response();
     BodyRelay.collect(upstream, executor.bodyIdleTimeoutMillis()).onComplete(collected -> {
       if (collected.failed()) {
@@ -564,7 +588,8 @@ public final class ResourceRelay {
     BodyRelay.relay(upstream, client, ChunkTransformer.IDENTITY, executor.bodyIdleTimeoutMillis());
   }
 
-  private static void storeDown(RoutingContext rc, RequestContext ctx, Throwable cause) {
+  /** The records could not be read: 503 with a short Retry-After, the cause in the log. */
+  static void storeDown(RoutingContext rc, RequestContext ctx, Throwable cause) {
     LOG.warn("request {}: the resource records could not be read ({})", ctx.requestId(), cause.toString());
     rc.response().putHeader("retry-after", "5");
     Responses.gemini(rc.response(), 503, "The gateway's resource records are unavailable right now (database);"

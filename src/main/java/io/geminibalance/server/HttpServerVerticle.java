@@ -37,9 +37,12 @@ public final class HttpServerVerticle extends VerticleBase {
         // HTTP/1.1 request bodies in pieces of up to 64 KiB (Netty's largest read) rather than 8 KiB:
         // a streamed upload then costs one upstream write per read instead of eight.
         .setMaxChunkSize(MAX_CHUNK_BYTES)
-        // No WebSocket route exists: keep Netty's WebSocket extension handler off the request path.
+        // The Live API relays frames as they come: no compression extension (and no Netty extension
+        // handler on the request path).
         .setPerFrameWebSocketCompressionSupported(false)
-        .setPerMessageWebSocketCompressionSupported(false);
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setMaxWebSocketFrameSize(deps.liveRelay().maxMessageBytes())
+        .setMaxWebSocketMessageSize(deps.liveRelay().maxMessageBytes());
     return connections.createServer(vertx, options)
         .requestHandler(Routes.build(vertx, deps))
         .invalidRequestHandler(RoutingFailures::invalidRequest)

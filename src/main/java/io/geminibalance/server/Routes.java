@@ -10,6 +10,8 @@ import io.geminibalance.admin.KeysApi;
 import io.geminibalance.admin.StatsApi;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.relay.FileTransferRelay;
+import io.geminibalance.protocol.gemini.LivePath;
+import io.geminibalance.relay.LiveRelay;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.relay.OpenAiRelay;
@@ -22,6 +24,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -35,6 +38,7 @@ public final class Routes {
    */
   static final String NATIVE_ON_V1 = "^/v1/(models/[^/]+:[A-Za-z]+|models/[^/]+/operations/.+"
       + "|(files|cachedContents|batches|operations|fileSearchStores|interactions)(/.*)?)$";
+  private static final Pattern NATIVE_ON_V1_PATH = Pattern.compile(NATIVE_ON_V1);
   /** Vertex AI Express, native Gemini bodies through the Vertex pool (gemini-balance's path, and v1). */
   private static final List<String> VERTEX_EXPRESS_PREFIXES = List.of("/vertex-express/v1beta", "/vertex-express/v1");
   /** OpenAI requests translated to Gemini. */
@@ -72,7 +76,8 @@ public final class Routes {
       KeysApi keysApi,
       KeyMaintenanceApi keyMaintenanceApi,
       NativeGeminiRelay vertexExpressRelay,
-      FileTransferRelay fileTransfers) {}
+      FileTransferRelay fileTransfers,
+      LiveRelay liveRelay) {}
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
@@ -128,6 +133,11 @@ public final class Routes {
           .handler(PathGate.vertexExpress(prefix))
           .handler(bodies)
           .handler(rc -> deps.vertexExpressRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
+    }
+    // The Live API (WebSocket): authenticated as the native surface, before the upgrade.
+    for (String version : LivePath.VERSIONS) {
+      router.get(LivePath.path(version)).handler(dataIntake).handler(nativeAuth).handler(LiveGate::check)
+          .handler(rc -> deps.liveRelay().handle(rc, version, context(rc, deps)));
     }
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle());
     router.route(COMPAT_PREFIX + "/*")
@@ -284,7 +294,8 @@ public final class Routes {
 
   /** Whether a request for {@code path} gets its errors in OpenAI's shape (else Google's). */
   static boolean speaksOpenAi(String path) {
-    return OPENAI_PREFIXES.stream().anyMatch(prefix -> path.startsWith(prefix + "/")) && !path.matches(NATIVE_ON_V1);
+    return OPENAI_PREFIXES.stream().anyMatch(prefix -> path.startsWith(prefix + "/"))
+        && !NATIVE_ON_V1_PATH.matcher(path).matches();
   }
 
   private static void bodyError(RoutingContext rc, int status, String message, String openAiCode) {

@@ -95,6 +95,11 @@ public final class UpstreamExecutor {
 
   private Future<UpstreamResult> send(UpstreamCall call, RequestContext ctx, KeyChoice keys, int attempt,
       Set<ApiKey> tried, KeyLease lease) {
+    if (ctx.clientGone()) {
+      // Gone while it waited for the key: nothing is sent, and the key's turn is given back.
+      pool.release(lease, KeyOutcome.NEUTRAL);
+      return Future.succeededFuture(new UpstreamResult.Failed(499, null, 0, "client closed", false));
+    }
     tried.add(lease.key());
     long started = clock.getAsLong();
     return client.send(call, lease.key(), ctx::attach)
@@ -206,8 +211,7 @@ public final class UpstreamExecutor {
     long waitMillis = Math.max(0, refused.earliestMillis() - clock.getAsLong());
     long seconds = Math.max(1, (waitMillis + 999) / 1000);
     return new UpstreamResult.Failed(429, null, seconds, pinned.resource() + " can only be reached with the key"
-        + " that created it, and " + refused.reason() + " (the gateway's own limit, not Google's); retry in "
-        + seconds + " s", true);
+        + " that created it, and " + refused.reason() + "; retry in " + seconds + " s", true);
   }
 
   private UpstreamResult.Failed refusal(Acquisition.Refused refused) {

@@ -24,12 +24,27 @@ public final class ResourceReferences {
   static final int MAX_NAMES = 64;
   private static final JsonFactory JSON = JsonFactory.builder().build();
 
-  private static final String[] REQUEST_FIELDS = {"fileUri", "file_uri", "fileName", "cachedContent",
-      "cached_content", "fileSearchStoreNames", "file_search_store_names", "previous_interaction_id",
-      "previousInteractionId"};
-  private static final String[] ANSWER_FIELDS = {"uri", "fileUri", "file_uri", "responsesFile", "fileName"};
-  private static final byte[][] REQUEST_MARKERS = markers(REQUEST_FIELDS);
-  private static final byte[][] ANSWER_MARKERS = markers(ANSWER_FIELDS);
+  private static final String[] REQUEST_FIELDS = {"fileUri", "file_uri", "fileName", "file_name", "uri",
+      "cachedContent", "cached_content", "fileSearchStoreNames", "file_search_store_names",
+      "previous_interaction_id", "previousInteractionId"};
+  /**
+   * Field names may be written with escapes ({@code "file\u0055ri"}), which a Google parser
+   * decodes: a body with an escaped ASCII character is always parsed. Clients escape non-ASCII
+   * text ({@code \u4e2d}) far more often, and that does not trigger the parse.
+   */
+  private static final byte[] ESCAPED_ASCII = "\\u00".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[][] REQUEST_MARKERS = withEscape(markers(REQUEST_FIELDS));
+
+  /**
+   * What a request body names.
+   *
+   * @param names the resource names, in order of appearance, without repeats
+   * @param problem why the body cannot be judged (malformed JSON, a reference that is no resource
+   *     name, too many references): the request must be refused, or null
+   */
+  public record References(Set<String> names, String problem) {
+    public static final References NONE = new References(Set.of(), null);
+  }
 
   private ResourceReferences() {}
 
@@ -59,47 +74,88 @@ public final class ResourceReferences {
     return true;
   }
 
-  /** The resource names a request body refers to, in order of appearance, without repeats. */
-  public static Set<String> inRequest(byte[] body) {
+  /** The resources a request body refers to. */
+  public static References inRequest(byte[] body) {
     if (!containsAny(body, REQUEST_MARKERS)) {
-      return Set.of();
+      return References.NONE;
     }
-    return collect(body, REQUEST_FIELDS);
+    Set<String> names = new LinkedHashSet<>();
+    try (JsonParser parser = JSON.createParser(body)) {
+      JsonToken token;
+      while ((token = parser.nextToken()) != null) {
+        if (token != JsonToken.VALUE_STRING) {
+          continue;
+        }
+        String field = fieldOf(parser.getParsingContext());
+        if (field == null || !isOneOf(field, REQUEST_FIELDS)) {
+          continue;
+        }
+        String value = parser.getText();
+        String name = normalise(field, value);
+        if (name == null && namesACollection(field, value)) {
+          return new References(names, "Field '" + field + "': " + PathSegments.quote(value, 0, value.length())
+              + " is not a resource name (expected e.g. files/abc-123 or a URL ending in it)");
+        }
+        if (name != null && names.add(name) && names.size() > MAX_NAMES) {
+          return new References(names, "The request names more than " + MAX_NAMES + " files, caches or other"
+              + " resources; send fewer in one request");
+        }
+      }
+    } catch (IOException malformed) {
+      return new References(names, "The request body is not valid JSON");
+    }
+    return new References(names, null);
   }
 
-  /** The files an answer names ({@code files/{id}}), e.g. videos a finished operation made. */
+  /**
+   * The files an answer about a batch or an operation names where Google puts the files it made:
+   * a batch's {@code responsesFile}, a Veo video's {@code uri}. Only those places: elsewhere an
+   * answer may quote anything (a model's function-call arguments).
+   */
   public static Set<String> filesInAnswer(byte[] body) {
-    if (!containsAny(body, ANSWER_MARKERS)) {
+    com.fasterxml.jackson.databind.JsonNode root;
+    try {
+      root = TREE.readTree(body);
+    } catch (IOException malformed) {
+      return Set.of();
+    }
+    if (root == null || !root.isObject()) {
       return Set.of();
     }
     Set<String> files = new LinkedHashSet<>();
-    for (String name : collect(body, ANSWER_FIELDS)) {
-      if (name.startsWith("files/")) {
-        files.add(name);
-      }
+    for (String pointer : RESULT_FILES) {
+      addGenerated(files, root.at(pointer));
+    }
+    for (com.fasterxml.jackson.databind.JsonNode sample : root.at(VIDEO_SAMPLES)) {
+      addGenerated(files, sample.at("/video/uri"));
     }
     return files;
   }
 
-  private static Set<String> collect(byte[] body, String[] fields) {
-    Set<String> names = new LinkedHashSet<>();
-    try (JsonParser parser = JSON.createParser(body)) {
-      JsonToken token;
-      while ((token = parser.nextToken()) != null && names.size() < MAX_NAMES) {
-        if (token == JsonToken.VALUE_STRING) {
-          String field = fieldOf(parser.getParsingContext());
-          if (field != null && isOneOf(field, fields)) {
-            String name = normalise(field, parser.getText());
-            if (name != null) {
-              names.add(name);
-            }
-          }
-        }
-      }
-    } catch (IOException malformed) {
-      return Set.of();
+  private static final com.fasterxml.jackson.databind.ObjectMapper TREE = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final String[] RESULT_FILES = {"/response/responsesFile", "/output/responsesFile",
+      "/metadata/output/responsesFile", "/response/output/responsesFile"};
+  private static final String VIDEO_SAMPLES = "/response/generateVideoResponse/generatedSamples";
+
+  /** Google's file ids are lowercase letters, digits and dashes: a name in any other case is not one it made. */
+  private static void addGenerated(Set<String> files, com.fasterxml.jackson.databind.JsonNode node) {
+    if (!node.isTextual()) {
+      return;
     }
-    return names;
+    // Google's own answer, at a place only Google fills: its URL is Google's (or BASE_URL's) host.
+    String name = fileInPath(node.asText());
+    if (name != null && name.equals(name.toLowerCase(java.util.Locale.ROOT)) && files.size() < MAX_NAMES) {
+      files.add(name);
+    }
+  }
+
+  /** Whether a reference field's value points into a collection, even if not as a valid name. */
+  private static boolean namesACollection(String field, String value) {
+    return switch (field) {
+      case "cachedContent", "cached_content", "fileSearchStoreNames", "file_search_store_names",
+          "previous_interaction_id", "previousInteractionId" -> true;
+      default -> value.startsWith("files/") || onGoogle(value);
+    };
   }
 
   /** The field a string belongs to: its own name, or the name of the array it is in. */
@@ -123,8 +179,17 @@ public final class ResourceReferences {
     };
   }
 
-  /** {@code files/{id}} from a name or a URL ({@code https://host/v1beta/files/abc:download?alt=media}). */
+  /**
+   * {@code files/{id}} from a name or a URL on Google's host ({@code
+   * https://generativelanguage.googleapis.com/v1beta/files/abc:download?alt=media}); a URL on any
+   * other host is a web address Google fetches, not a file of a key.
+   */
   private static String file(String value) {
+    return value.startsWith("files/") || onGoogle(value) ? fileInPath(value) : null;
+  }
+
+  /** {@code files/{id}} at the end of a name or of a URL's path, whatever its host. */
+  private static String fileInPath(String value) {
     int end = value.indexOf('?');
     String path = end < 0 ? value : value.substring(0, end);
     int colon = path.lastIndexOf(':');
@@ -137,6 +202,25 @@ public final class ResourceReferences {
     }
     return named(path.substring(at), "files/");
   }
+
+  /**
+   * Whether a URL is a Files API address: on Google's host, or on any host (BASE_URL's proxy) with
+   * the API's own path ({@code /v1beta/files/...}). A web page at {@code example.com/files/x} is not.
+   */
+  private static boolean onGoogle(String value) {
+    int scheme = value.indexOf("://");
+    if (scheme <= 0) {
+      return false;
+    }
+    if (value.startsWith(GOOGLE_HOST, scheme + 3)) {
+      return true;
+    }
+    int path = value.indexOf('/', scheme + 3);
+    return path > 0 && (value.startsWith("/v1beta/files/", path) || value.startsWith("/v1/files/", path)
+        || value.startsWith("/v1alpha/files/", path));
+  }
+
+  private static final String GOOGLE_HOST = "generativelanguage.googleapis.com/";
 
   private static String named(String value, String prefix) {
     if (!value.startsWith(prefix) || value.length() == prefix.length()
@@ -161,6 +245,12 @@ public final class ResourceReferences {
     return false;
   }
 
+  private static byte[][] withEscape(byte[][] markers) {
+    byte[][] all = java.util.Arrays.copyOf(markers, markers.length + 1);
+    all[markers.length] = ESCAPED_ASCII;
+    return all;
+  }
+
   private static byte[][] markers(String[] fields) {
     byte[][] markers = new byte[fields.length][];
     for (int i = 0; i < fields.length; i++) {
@@ -176,9 +266,10 @@ public final class ResourceReferences {
   /** One pass: at each quote, whether one of the markers starts there. */
   private static boolean containsAny(Bytes body, int length, byte[][] markers) {
     for (int i = 0; i < length; i++) {
-      if (body.at(i) == '"') {
+      byte b = body.at(i);
+      if (b == '"' || b == '\\') {
         for (byte[] marker : markers) {
-          if (startsWith(body, length, i, marker)) {
+          if (marker[0] == b && startsWith(body, length, i, marker)) {
             return true;
           }
         }

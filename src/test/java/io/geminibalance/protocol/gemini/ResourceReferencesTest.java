@@ -23,22 +23,38 @@ class ResourceReferencesTest {
          "tools": [{"fileSearch": {"fileSearchStoreNames": ["fileSearchStores/s1", "fileSearchStores/s2"]}}],
          "previous_interaction_id": "i7"}
         """;
-    assertThat(ResourceReferences.inRequest(json(body))).containsExactly(
+    assertThat(ResourceReferences.inRequest(json(body)).names()).containsExactly(
         "cachedContents/c1", "files/f1", "files/f2", "fileSearchStores/s1", "fileSearchStores/s2", "interactions/i7");
   }
 
   @Test
   void aBatchInputFileIsAReference() {
-    assertThat(ResourceReferences.inRequest(json("{\"batch\":{\"inputConfig\":{\"fileName\":\"files/in-1\"}}}")))
+    assertThat(ResourceReferences.inRequest(json("{\"batch\":{\"inputConfig\":{\"fileName\":\"files/in-1\"}}}")).names())
         .containsExactly("files/in-1");
   }
 
   @Test
-  void plainRequestsNameNothingAndMalformedOnesNameNothing() {
-    assertThat(ResourceReferences.inRequest(json("{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}"))).isEmpty();
-    assertThat(ResourceReferences.inRequest(json("{\"cachedContent\": \"cachedContents/c1\""))).isEmpty();
-    assertThat(ResourceReferences.inRequest(json("{\"cachedContent\": \"cachedContents/../x\"}"))).isEmpty();
-    assertThat(ResourceReferences.inRequest(json("{\"cachedContent\": 5}"))).isEmpty();
+  void plainRequestsNameNothing() {
+    assertThat(ResourceReferences.inRequest(json("{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}")))
+        .isEqualTo(ResourceReferences.References.NONE);
+    assertThat(ResourceReferences.inRequest(json("{\"cachedContent\": 5}")).names()).isEmpty();
+    // Non-ASCII text escaped by the client does not make every body a parse.
+    byte[] chinese = json("{\"t\":\"\\u4e2d\\u6587\"}");
+    assertThat(ResourceReferences.mayNameResources(i -> chinese[i], chinese.length)).isFalse();
+    byte[] escapedName = json("{\"cached\\u0043ontent\":\"cachedContents/c\"}");
+    assertThat(ResourceReferences.mayNameResources(i -> escapedName[i], escapedName.length)).isTrue();
+    // Web addresses on other hosts are pages Google fetches, not files of a key.
+    assertThat(ResourceReferences.inRequest(json("{\"fileData\":{\"fileUri\":\"https://example.com/files/report\"}}")))
+        .isEqualTo(new ResourceReferences.References(java.util.Set.of(), null));
+  }
+
+  @Test
+  void bodiesThatCannotBeJudgedAreRefusedNotPassedOn() {
+    assertThat(ResourceReferences.inRequest(json("{\"cachedContent\": \"cachedContents/c1\"")).problem())
+        .contains("not valid JSON");
+    assertThat(ResourceReferences.inRequest(json("{\"cachedContent\": \"cachedContents/../x\"}")).problem())
+        .contains("Field 'cachedContent'").contains("not a resource name");
+    assertThat(ResourceReferences.inRequest(json("{\"fileUri\": \"files/x/\"}")).problem()).isNotNull();
   }
 
   @Test
@@ -51,6 +67,10 @@ class ResourceReferencesTest {
     String batch = "{\"name\":\"batches/b1\",\"response\":{\"responsesFile\":\"files/batch-out-1\"}}";
     assertThat(ResourceReferences.filesInAnswer(json(batch))).containsExactly("files/batch-out-1");
     assertThat(ResourceReferences.filesInAnswer(json("{\"uri\":\"https://example.com/a\"}"))).isEmpty();
+    // Only where Google puts the files it made: a model's function-call arguments name nothing.
+    assertThat(ResourceReferences.filesInAnswer(json("{\"name\":\"batches/b\",\"response\":{\"inlinedResponses\":"
+        + "[{\"functionCall\":{\"args\":{\"responsesFile\":\"files/victim\",\"video\":{\"uri\":\"files/v\"}}}}]}}")))
+        .isEmpty();
   }
 
   @Test
@@ -73,6 +93,6 @@ class ResourceReferencesTest {
       body.append(i == 0 ? "" : ",").append("\"fileSearchStores/s").append(i).append('"');
     }
     body.append("]}}]}");
-    assertThat(ResourceReferences.inRequest(json(body.toString()))).hasSize(ResourceReferences.MAX_NAMES);
+    assertThat(ResourceReferences.inRequest(json(body.toString())).problem()).contains("more than 64");
   }
 }
