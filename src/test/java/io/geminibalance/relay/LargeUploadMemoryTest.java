@@ -30,8 +30,21 @@ class LargeUploadMemoryTest {
   @RegisterExtension
   static final GatewayHarness h = GatewayHarness.start(Map.of("MAX_UPLOAD_MB", "1024"));
 
+
   @Test
   void aLargeUploadIsStreamedInBoundedMemory() throws Exception {
+    streamsInBoundedMemory(h);
+  }
+
+  /** The same with the gateway's HTTP/2 upstream client (Google's API speaks HTTP/2): flow control holds it. */
+  @Test
+  void aLargeUploadIsStreamedInBoundedMemoryOverHttp2() throws Exception {
+    try (GatewayHarness h2 = GatewayHarness.start(Map.of("MAX_UPLOAD_MB", "1024", "UPSTREAM_H2C", "true"))) {
+      streamsInBoundedMemory(h2);
+    }
+  }
+
+  static void streamsInBoundedMemory(GatewayHarness h) throws Exception {
     FakeUploads uploads = FakeUploads.on(h.fake);
     String token = GatewayHarness.CLIENT_TOKEN;
     HttpResponse<String> started = h.post("/upload/v1beta/files", "{\"file\":{\"displayName\":\"big\"}}",

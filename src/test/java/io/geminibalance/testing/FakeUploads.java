@@ -29,6 +29,7 @@ public final class FakeUploads {
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final Map<String, StoredFile> files = new ConcurrentHashMap<>();
   private final List<Step> steps = new CopyOnWriteArrayList<>();
+  private final List<io.vertx.core.http.HttpVersion> versions = new CopyOnWriteArrayList<>();
   private final AtomicInteger ids = new AtomicInteger();
   private volatile long pauseAt = -1;
   private volatile HttpServerRequest paused;
@@ -76,6 +77,11 @@ public final class FakeUploads {
     return List.copyOf(steps);
   }
 
+  /** The HTTP version of each request, in order. */
+  public List<io.vertx.core.http.HttpVersion> versions() {
+    return List.copyOf(versions);
+  }
+
   public Map<String, StoredFile> files() {
     return Map.copyOf(files);
   }
@@ -99,6 +105,7 @@ public final class FakeUploads {
 
   public void clear() {
     steps.clear();
+    versions.clear();
     sessions.clear();
     files.clear();
   }
@@ -233,6 +240,7 @@ public final class FakeUploads {
   private void reply(HttpServerRequest req, String key, String command, int status, Buffer body,
       String uploadStatus) {
     steps.add(new Step(req.method().name(), req.path(), req.query(), command, key, status));
+    versions.add(req.version());
     HttpServerResponse response = req.response().setStatusCode(status);
     if (uploadStatus != null) {
       response.putHeader("x-goog-upload-status", uploadStatus);
