@@ -61,6 +61,6 @@ class AffinityTest {
     assertThat(Affinity.decide(List.of(named("files/a", "k1", "c1", NOW)), "c1", true, POOLS,
         NOW)).isInstanceOfSatisfying(Affinity.Refused.class, r -> assertThat(r.message()).contains("expired"));
     assertThat(Affinity.decide(List.of(named("files/a", "k1", "c1", 0)), "c1", true, Set.of("vertex"), NOW))
-        .isInstanceOfSatisfying(Affinity.Refused.class, r -> assertThat(r.status()).isEqualTo(400));
+        .isInstanceOfSatisfying(Affinity.Refused.class, r -> assertThat(r.status()).isEqualTo(404));
   }
 }

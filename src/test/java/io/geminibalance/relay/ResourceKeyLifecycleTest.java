@@ -47,6 +47,20 @@ class ResourceKeyLifecycleTest {
   }
 
   @Test
+  void twoInstancesOnOneDatabaseShareTheAffinity() throws Exception {
+    String database = GatewayHarness.tempDatabase();
+    try (GatewayHarness a = GatewayHarness.start(Map.of(), database);
+        GatewayHarness b = GatewayHarness.start(Map.of(), database)) {
+      String key = createCache(a, "2099-01-01T00:00:00Z");
+      for (int i = 0; i < 4; i++) {
+        assertThat(b.get("/v1beta/cachedContents/life1", "x-goog-api-key", CLIENT_TOKEN).statusCode()).isEqualTo(200);
+      }
+      assertThat(b.fake.requests("/cachedContents/life1")).extracting(Recorded::key).containsOnly(key);
+      assertThat(b.get("/v1beta/cachedContents", "x-goog-api-key", CLIENT_TOKEN).body()).contains("cachedContents/life1");
+    }
+  }
+
+  @Test
   void aDisabledKeyMakesItsResourcesUnavailableAndARemovedOneUnreachable() throws Exception {
     try (GatewayHarness h = GatewayHarness.start()) {
       String key = createCache(h, "2099-01-01T00:00:00Z");
