@@ -408,6 +408,30 @@ class FileTransferTest {
     assertThat(uploads.steps()).hasSize(before);
   }
 
+  @Test
+  void expiredSessionsAreDeletedWhenAnUploadStarts() throws Exception {
+    try (GatewayHarness fresh = GatewayHarness.start()) {
+      FakeUploads.on(fresh.fake);
+      long now = System.currentTimeMillis();
+      var sessions = fresh.gateway.persistence().storage().uploadSessions();
+      String expired = FileTransferRelay.hash(FileTransferRelay.newUploadId());
+      String live = FileTransferRelay.hash(FileTransferRelay.newUploadId());
+      for (String[] row : new String[][] {{expired, "-1000"}, {live, "60000"}}) {
+        sessions.create(new UploadSession(row[0], "/upload/v1beta/files?upload_id=x", "fp", "1111", "c_someone", 1,
+            UploadSession.Kind.FILE, null, now - 1000, now + Long.parseLong(row[1]))).join();
+      }
+
+      assertThat(fresh.post("/upload/v1beta/files", "{}", "x-goog-api-key", GatewayHarness.CLIENT_TOKEN,
+          "x-goog-upload-protocol", "resumable", "x-goog-upload-command", "start").statusCode()).isEqualTo(200);
+
+      for (int i = 0; i < 100 && sessions.find(expired).join().isPresent(); i++) {
+        Thread.sleep(50);
+      }
+      assertThat(sessions.find(expired).join()).isEmpty();
+      assertThat(sessions.find(live).join()).isPresent();
+    }
+  }
+
   static void assertNoPoolKeyIn(String text) {
     for (String key : POOL) {
       assertThat(text).doesNotContain(key);
