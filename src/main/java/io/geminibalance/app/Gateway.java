@@ -28,6 +28,7 @@ import io.geminibalance.keypool.RateLimits;
 import io.geminibalance.relay.LiveRelay;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.MediaFetcher;
+import io.geminibalance.relay.FileTransferRelay;
 import io.geminibalance.relay.ModelCatalog;
 import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.relay.OpenAiRelay;
@@ -186,6 +187,10 @@ public final class Gateway {
     gateway.startResourceCleanup(config, new ResourceCleanup(resourcePools::get, registry,
         (poolName, fingerprint) -> (poolName.equals(ResourceRecord.PAID_POOL) ? paidPool : pool).holdsKey(fingerprint),
         clock, () -> live.get().values().bool("FILES_CLEANUP_ENABLED")));
+    // Uploads start on the Gemini pool; downloads go with the pool and key of the file's record.
+    FileTransferRelay files = new FileTransferRelay(executor, resourcePools::get, registry,
+        persistence.storage().uploadSessions(), () -> live.get().values().integer("MAX_UPLOAD_MB"), clock);
+    resources.downloads(files::download);
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
         new NativeGeminiRelay(executor, () -> live.get().filteredModels(), resources,
             () -> paidPool.size() > 0 ? ResourceRecord.PAID_POOL : ResourceRecord.GEMINI_POOL),
@@ -208,6 +213,7 @@ public final class Gateway {
         keysApi, new KeyMaintenanceApi(keysApi, audit),
         NativeGeminiRelay.vertexExpress(vertex.executor(), executor, () -> live.get().filteredModels(),
             vertex::unavailable),
+        files,
         new LiveRelay(liveConnector, liveMaxMessageBytes, () -> upstream.settings().timeout().toMillis(),
             persistence.redactor()));
     live.onChange(next -> gateway.apply(next, authenticator));

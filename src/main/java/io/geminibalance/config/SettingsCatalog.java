@@ -223,6 +223,9 @@ public final class SettingsCatalog {
           .zh("删除已过期的资源记录，并在 Google 端删除对应资源"),
       s("FILES_CLEANUP_INTERVAL_HOURS", Type.INT, Group.RESOURCES, "1").range(1, 24 * 7).restart()
           .en("How often expired resources are cleaned, hours").zh("清理过期资源的间隔（小时）"),
+      s("MAX_UPLOAD_MB", Type.INT, Group.RESOURCES, "2048").range(1, 1_048_576)
+          .en("Largest file accepted by an upload (declared size and bytes received), MiB")
+          .zh("上传文件的最大大小（声明大小与实际接收字节），MiB"),
       s("QUEUE_TIMEOUT_SECONDS", Type.INT, Group.QUOTAS, "10").range(0, 86_400)
           .en("Longest wait for a free key, seconds (0 = answer 429 at once)")
           .zh("等待空闲密钥的最长时间（秒，0 = 立即返回 429）"),

@@ -9,11 +9,13 @@ import io.geminibalance.admin.KeyMaintenanceApi;
 import io.geminibalance.admin.KeysApi;
 import io.geminibalance.admin.StatsApi;
 import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.relay.FileTransferRelay;
 import io.geminibalance.protocol.gemini.LivePath;
 import io.geminibalance.relay.LiveRelay;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.relay.OpenAiRelay;
+import io.geminibalance.relay.Responses;
 import io.geminibalance.upstream.RequestContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -74,6 +76,7 @@ public final class Routes {
       KeysApi keysApi,
       KeyMaintenanceApi keyMaintenanceApi,
       NativeGeminiRelay vertexExpressRelay,
+      FileTransferRelay fileTransfers,
       LiveRelay liveRelay) {}
 
   /**
@@ -116,6 +119,7 @@ public final class Routes {
           .handler(bodies)
           .handler(rc -> deps.nativeRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     }
+    mountFileTransfers(router, deps, dataIntake, nativeAuth, bodies);
     router.routeWithRegex(NATIVE_ON_V1)
         .handler(dataIntake)
         .handler(nativeAuth)
@@ -242,6 +246,51 @@ public final class Routes {
         + "CORS_ALLOWED_ORIGINS.", "origin_not_allowed"));
     return router;
   }
+
+  /**
+   * Uploads and downloads of files, beside the native prefixes as Google has them. A start (small
+   * JSON metadata) has its body read like any call; a chunk (it names an upload_id) is checked
+   * from its headers and its session, then streamed to Google by the relay without the body reader.
+   */
+  private static void mountFileTransfers(Router router, Dependencies deps, Intake intake, NativeAuth auth,
+      RequestBody bodies) {
+    FileTransferRelay files = deps.fileTransfers();
+    for (String path : UPLOAD_PATHS) {
+      router.route(path).handler(intake).handler(auth).handler(rc -> {
+        if (FileTransferRelay.isChunk(rc.request())) {
+          files.chunk(rc, context(rc, deps), (status, message) -> Rejections.gemini(rc, status, message));
+        } else {
+          rc.next();
+        }
+      }).handler(bodies).handler(rc -> files.start(rc, context(rc, deps), ClientOrigin.of(rc).baseUrl(), null));
+    }
+    router.route(STORE_UPLOAD_PATH + "*").handler(intake).handler(auth).handler(bodies).handler(rc -> {
+      String rest = rc.request().path().substring(STORE_UPLOAD_PATH.length());
+      String store = rest.endsWith(STORE_UPLOAD_METHOD)
+          ? rest.substring(0, rest.length() - STORE_UPLOAD_METHOD.length()) : null;
+      if (store == null) {
+        Responses.gemini(rc.response(), 404, RoutingFailures.noSuchEndpoint(rc.request()));
+        return;
+      }
+      files.start(rc, context(rc, deps), ClientOrigin.of(rc).baseUrl(), store);
+    });
+    router.route(DOWNLOAD_PATH + "*").handler(intake).handler(auth).handler(rc -> {
+      String rest = rc.request().path().substring(DOWNLOAD_PATH.length());
+      if (!rest.endsWith(DOWNLOAD_METHOD)) {
+        Rejections.gemini(rc, 404, RoutingFailures.noSuchEndpoint(rc.request()));
+        return;
+      }
+      files.download(rc, rest.substring(0, rest.length() - DOWNLOAD_METHOD.length()), context(rc, deps));
+    });
+  }
+
+  /** Where uploads to the Files API start, and where their chunks go (the upload URL's path). */
+  private static final List<String> UPLOAD_PATHS =
+      List.of("/upload/v1beta/files", "/gemini/upload/v1beta/files", "/upload/v1/files");
+  private static final String STORE_UPLOAD_PATH = "/upload/v1beta/fileSearchStores/";
+  private static final String STORE_UPLOAD_METHOD = ":uploadToFileSearchStore";
+  private static final String DOWNLOAD_PATH = "/download/v1beta/files/";
+  private static final String DOWNLOAD_METHOD = ":download";
 
   /** Whether a request for {@code path} gets its errors in OpenAI's shape (else Google's). */
   static boolean speaksOpenAi(String path) {

@@ -44,6 +44,7 @@ public final class Storage implements AutoCloseable {
   private final AuditLogStore auditLog;
   private final AdminSessionStore adminSessions;
   private final ResourceStore resources;
+  private final UploadSessionStore uploadSessions;
   private final TokenFingerprints tokenFingerprints;
   private final Deque<AutoCloseable> writers = new ArrayDeque<>();
   private boolean closed;
@@ -66,6 +67,7 @@ public final class Storage implements AutoCloseable {
     this.auditLog = stores.auditLog();
     this.adminSessions = stores.adminSessions();
     this.resources = stores.resources();
+    this.uploadSessions = stores.uploadSessions();
   }
 
   /** Connects and migrates; blocks (call it at start-up, before the event loops take traffic). */
@@ -164,6 +166,11 @@ public final class Storage implements AutoCloseable {
   /** Resources created through the gateway and their owners, shared by every gateway on this database. */
   public ResourceStore resources() {
     return resources;
+  }
+
+  /** Resumable uploads in progress, shared by every gateway on this database. */
+  public UploadSessionStore uploadSessions() {
+    return uploadSessions;
   }
 
   /** Client-token fingerprints with this installation's secret (the same for every instance on this database). */

@@ -61,6 +61,11 @@ public final class UpstreamExecutor {
     return client.settings().timeout().toMillis();
   }
 
+  /** BASE_URL as in force now (media endpoints are found from it). */
+  public java.net.URI baseUrl() {
+    return client.settings().baseUrl();
+  }
+
   public Future<UpstreamResult> execute(UpstreamCall call, RequestContext ctx) {
     return execute(call, ctx, KeyChoice.ANY);
   }
@@ -153,6 +158,14 @@ public final class UpstreamExecutor {
 
   private Future<UpstreamResult> afterTransportFailure(Throwable cause, UpstreamCall call,
       RequestContext ctx, KeyChoice keys, int attempt, Set<ApiKey> tried, KeyLease lease, long started) {
+    if (cause instanceof ClientBodyException clientFault) {
+      // The client's streamed body broke off or broke a limit: nothing to hold against the key,
+      // and nothing another key could do better (the body cannot be sent twice).
+      pool.release(lease, KeyOutcome.NEUTRAL);
+      log(call, ctx, attempt, lease, clientFault.status(), started, clientFault.getMessage());
+      return Future.succeededFuture(new UpstreamResult.Failed(clientFault.status(), null, 0,
+          clientFault.getMessage(), false));
+    }
     pool.release(lease, OutcomeClassifier.transportFailure(cause.toString()).keyOutcome());
     boolean timeout = cause instanceof TimeoutException
         || cause instanceof java.util.concurrent.TimeoutException

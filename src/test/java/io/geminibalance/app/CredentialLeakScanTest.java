@@ -92,6 +92,7 @@ class CredentialLeakScanTest {
         hostileUpstream(h);
         admin(h, ADMIN, "{\"LOG_LEVEL\":\"DEBUG\"}", 200);
         traffic(h, TOKEN, ODD_TOKEN);
+        uploads(h, ODD_TOKEN);
         configErrors(h);
         admin(h, ADMIN, "{\"API_KEYS\":" + json(KEY_1, KEY_2, KEY_3, ODD_KEY, RUNTIME_KEY, RUNTIME_ODD_KEY)
             + ",\"ALLOWED_TOKENS\":" + json(TOKEN, ODD_TOKEN, RUNTIME_TOKEN, RUNTIME_ODD_TOKEN) + "}", 200);
@@ -223,6 +224,28 @@ class CredentialLeakScanTest {
     // Wrong client credentials, and a client's mistake the gateway answers itself.
     answers.add(h.post(GENERATE.formatted("gemini-2.5-flash"), prompt, "x-goog-api-key", "wrong-" + token));
     answers.add(h.post("/v1/chat/completions", "{not json " + token, bearer(token)));
+  }
+
+  /**
+   * A file uploaded and downloaded with the token in the URL of every step: the upload URL, the
+   * stored session and file, the logs and the answers must not hold it, nor Google's key-bearing
+   * control URL.
+   */
+  private void uploads(GatewayHarness h, String token) {
+    io.geminibalance.testing.FakeUploads.on(h.fake);
+    HttpResponse<String> started = send(h, h.request("/upload/v1beta/files?key=" + token, "x-goog-upload-protocol",
+        "resumable", "x-goog-upload-command", "start", "x-goog-upload-header-content-length", "5", "content-type",
+        "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"file\":{\"displayName\":\"scan\"}}")));
+    String url = started.headers().firstValue("x-goog-upload-url").orElseThrow();
+    HttpResponse<String> done = send(h, h.request(url.substring(url.indexOf("/upload/")) + "&key=" + token,
+        "x-goog-upload-command", "upload, finalize", "x-goog-upload-offset", "0")
+        .POST(HttpRequest.BodyPublishers.ofString("hello")));
+    assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+    String name = done.body().replaceAll("(?s).*\"name\":\"(files/[^\"]+)\".*", "$1");
+    assertThat(send(h, h.request("/download/v1beta/" + name + ":download?alt=media&key=" + token).GET()).statusCode())
+        .isEqualTo(200);
+    assertThat(send(h, h.request("/v1beta/" + name + ":download?alt=media", "x-goog-api-key", token).GET())
+        .statusCode()).isEqualTo(200);
   }
 
   /** The Vertex Express surface with the Vertex pool: success, upstream errors, then invalid keys. */

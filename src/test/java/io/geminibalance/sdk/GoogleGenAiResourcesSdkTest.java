@@ -286,7 +286,8 @@ class GoogleGenAiResourcesSdkTest {
     mine.files.download(video, saved.toString(), null);
     assertThat(Files.readAllBytes(saved)).isEqualTo(MP4);
     Recorded download = only(h.fake.requests(":download"));
-    assertThat(download.path()).isEqualTo("/v1beta/" + file + ":download");
+    // Fetched by the file transfer relay from Google's media endpoint (/download/{version}/...).
+    assertThat(download.path()).isEqualTo("/download/v1beta/" + file + ":download");
     assertThat(download.query()).isEqualTo("alt=media");
     assertThat(h.fake.requests()).extracting(Recorded::key).containsOnly(key);
 

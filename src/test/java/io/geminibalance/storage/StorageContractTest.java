@@ -86,7 +86,8 @@ abstract class StorageContractTest {
     database.execute("DELETE FROM t_request_log", "DELETE FROM t_error_logs", "DELETE FROM t_settings",
         "DELETE FROM gb_api_keys", "DELETE FROM gb_key_state", "DELETE FROM gb_key_model_state",
         "DELETE FROM gb_admin_token", "DELETE FROM gb_audit_log", "DELETE FROM gb_admin_session",
-        "DELETE FROM gb_resource", "DELETE FROM gb_client", "DELETE FROM t_file_records");
+        "DELETE FROM gb_resource", "DELETE FROM gb_client", "DELETE FROM t_file_records",
+        "DELETE FROM gb_upload_session");
   }
 
   @AfterEach
@@ -624,6 +625,32 @@ abstract class StorageContractTest {
     assertThat(storage.adminSessions().create(adminSession('d', BASE.plusSeconds(1), 600)))
         .failsWithin(Duration.ofSeconds(10));
     assertThat(storage.adminSessions().find(made.idHash()).join()).hasValue(made);
+  }
+
+  @Test
+  void uploadSessionsAreSharedFoundByHashAndExpire() throws Exception {
+    UploadSession file = new UploadSession("a".repeat(64), "/upload/v1beta/files?upload_id=G-1&upload_protocol=resumable",
+        KEY_A.fingerprint(), KEY_A.last4(), "c_owner000000000000001", 2L * 1024 * 1024 * 1024 * 1024,
+        UploadSession.Kind.FILE, null, BASE.toEpochMilli(), BASE.plusSeconds(600).toEpochMilli());
+    UploadSession store = new UploadSession("b".repeat(64), "/upload/v1beta/fileSearchStores/s1:uploadToFileSearchStore"
+        + "?upload_id=G-2", KEY_B.fingerprint(), KEY_B.last4(), "c_owner000000000000002", -1,
+        UploadSession.Kind.FILE_SEARCH_STORE, "fileSearchStores/s1", BASE.toEpochMilli(),
+        BASE.plusSeconds(60).toEpochMilli());
+    storage.uploadSessions().create(file).join();
+    storage.uploadSessions().create(store).join();
+
+    try (Storage other = Storage.open(config)) {
+      assertThat(other.uploadSessions().find(file.idHash()).join()).hasValue(file);
+      assertThat(other.uploadSessions().find(store.idHash()).join()).hasValue(store);
+    }
+    assertThat(storage.uploadSessions().find("c".repeat(64)).join()).isEmpty();
+    assertThat(storage.uploadSessions().create(file)).as("one row per id").failsWithin(Duration.ofSeconds(10));
+
+    assertThat(storage.uploadSessions().deleteExpired(BASE.plusSeconds(60).toEpochMilli()).join()).isEqualTo(1);
+    assertThat(storage.uploadSessions().find(store.idHash()).join()).isEmpty();
+    assertThat(storage.uploadSessions().delete(file.idHash()).join()).isTrue();
+    assertThat(storage.uploadSessions().delete(file.idHash()).join()).isFalse();
+    assertThat(database.count("SELECT COUNT(*) FROM gb_upload_session")).isZero();
   }
 
   @Test

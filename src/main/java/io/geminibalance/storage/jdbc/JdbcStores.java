@@ -64,4 +64,8 @@ public final class JdbcStores {
   public JdbcResourceStore resources() {
     return new JdbcResourceStore(jdbc, values, clock);
   }
+
+  public JdbcUploadSessionStore uploadSessions() {
+    return new JdbcUploadSessionStore(jdbc);
+  }
 }
