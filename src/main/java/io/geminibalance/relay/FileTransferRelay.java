@@ -69,6 +69,11 @@ public final class FileTransferRelay {
   static final long SESSION_LIFETIME_MILLIS = Duration.ofDays(7).toMillis();
   /** Expired sessions are deleted at most this often, by the next upload to start. */
   private static final long PURGE_EVERY_MILLIS = 60_000;
+  /**
+   * Uploads one client may have open at once: each is a row kept for a week, so a client that
+   * starts uploads and never finishes them must not grow the table without end.
+   */
+  static final int MAX_OPEN_UPLOADS = 100;
   /** Longest X-Goog-Upload-Header-Content-Type or -File-Name forwarded. */
   private static final int MAX_HEADER_CHARS = 1024;
   private static final int ID_BYTES = 32;
@@ -187,6 +192,24 @@ public final class FileTransferRelay {
         return;
       }
       String owner = ownerResult.result();
+      sessions.countOpen(owner, clock.getAsLong()).whenComplete((open, err) -> rc.vertx().runOnContext(v -> {
+        if (err != null) {
+          storageDown(rc, ctx, err);
+        } else if (open >= MAX_OPEN_UPLOADS) {
+          rc.response().putHeader("retry-after", "60");
+          Responses.gemini(rc.response(), 429, "This client has " + open + " uploads open (at most "
+              + MAX_OPEN_UPLOADS + "): finish or cancel some first; unfinished ones expire after 7 days.");
+        } else {
+          startFor(rc, ctx, owner, storeId, root, request, metadata, protocolHeaders, declared, origin);
+        }
+      }));
+    });
+  }
+
+  /** Starts the upload for {@code owner}, below its cap of open uploads. */
+  private void startFor(RoutingContext rc, RequestContext ctx, String owner, String storeId, MediaRoot root,
+      HttpServerRequest request, Buffer metadata, MultiMap protocolHeaders, long declared, String origin) {
+    {
       if (storeId == null) {
         UpstreamCall call = new UpstreamCall(HttpMethod.POST, root.filesUpload(),
             GoogleQuery.withoutCredentials(request.query()), request.headers(), metadata, RateLimits.UNMETERED,
@@ -213,7 +236,7 @@ public final class FileTransferRelay {
         startUpstream(rc, ctx, call, new KeyChoice.Pinned(store.get().keyFingerprint(), storeName), owner,
             declared, UploadSession.Kind.FILE_SEARCH_STORE, storeName, origin);
       });
-    });
+    }
   }
 
   private void startUpstream(RoutingContext rc, RequestContext ctx, UpstreamCall call, KeyChoice keys,
@@ -554,18 +577,7 @@ public final class FileTransferRelay {
    * with nothing to record (a chunk taken, a query answered).
    */
   private static void relayAnswer(HttpServerResponse response, HttpClientResponse upstream, UpstreamExecutor via) {
-    if (response.ended() || response.closed()) {
-      upstream.request().reset();
-      return;
-    }
-    response.setStatusCode(upstream.statusCode());
-    HeaderPolicy.copyDownstream(upstream.headers(), response.headers());
-    long length = BodyRelay.declaredLength(upstream);
-    if (length >= 0) {
-      response.putHeader("content-length", Long.toString(length));
-    } else {
-      response.setChunked(true);
-    }
-    BodyRelay.relay(upstream, response, ChunkTransformer.IDENTITY, via.bodyIdleTimeoutMillis());
+    Responses.unchanged(response, upstream, via.bodyIdleTimeoutMillis());
   }
+
 }

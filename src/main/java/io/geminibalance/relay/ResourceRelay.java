@@ -577,15 +577,7 @@ public final class ResourceRelay {
   }
 
   private void relay(HttpServerResponse client, HttpClientResponse upstream) {
-    client.setStatusCode(upstream.statusCode());
-    HeaderPolicy.copyDownstream(upstream.headers(), client.headers());
-    long length = BodyRelay.declaredLength(upstream);
-    if (length >= 0) {
-      client.putHeader("content-length", Long.toString(length));
-    } else {
-      client.setChunked(true);
-    }
-    BodyRelay.relay(upstream, client, ChunkTransformer.IDENTITY, executor.bodyIdleTimeoutMillis());
+    Responses.unchanged(client, upstream, executor.bodyIdleTimeoutMillis());
   }
 
   /** The records could not be read: 503 with a short Retry-After, the cause in the log. */

@@ -16,6 +16,9 @@ public interface UploadSessionStore {
   /** Ends one session; true when it existed. */
   CompletableFuture<Boolean> delete(String idHash);
 
+  /** How many sessions of {@code owner} are open (not expired) at {@code nowMillis}. */
+  CompletableFuture<Integer> countOpen(String owner, long nowMillis);
+
   /** Deletes every session expired at {@code nowMillis}; completes with how many. */
   CompletableFuture<Integer> deleteExpired(long nowMillis);
 }

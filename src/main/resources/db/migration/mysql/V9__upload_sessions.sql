@@ -17,5 +17,6 @@ CREATE TABLE IF NOT EXISTS gb_upload_session (
   store_name VARCHAR(255),
   created_at BIGINT NOT NULL,
   expires_at BIGINT NOT NULL,
-  INDEX gb_upload_session_expires (expires_at)
+  INDEX gb_upload_session_expires (expires_at),
+  INDEX gb_upload_session_owner (owner, expires_at)
 );

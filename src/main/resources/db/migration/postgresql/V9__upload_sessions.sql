@@ -19,3 +19,4 @@ CREATE TABLE IF NOT EXISTS gb_upload_session (
   expires_at BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS gb_upload_session_expires ON gb_upload_session (expires_at);
+CREATE INDEX IF NOT EXISTS gb_upload_session_owner ON gb_upload_session (owner, expires_at);

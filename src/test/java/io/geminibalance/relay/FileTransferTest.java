@@ -432,6 +432,27 @@ class FileTransferTest {
     }
   }
 
+  @Test
+  void aClientCannotKeepMoreThanItsCapOfUploadsOpen() {
+    try (GatewayHarness fresh = GatewayHarness.start(Map.of(
+        "ALLOWED_TOKENS", "[\"" + GatewayHarness.CLIENT_TOKEN + "\",\"" + OTHER_TOKEN + "\"]"))) {
+      FakeUploads.on(fresh.fake);
+      String[] startHeaders = {"x-goog-upload-protocol", "resumable", "x-goog-upload-command", "start"};
+      for (int i = 0; i < FileTransferRelay.MAX_OPEN_UPLOADS; i++) {
+        assertThat(fresh.post("/upload/v1beta/files", "{}", concat(new String[] {"x-goog-api-key",
+            GatewayHarness.CLIENT_TOKEN}, startHeaders)).statusCode()).isEqualTo(200);
+      }
+      int before = fresh.fake.requests().size();
+      HttpResponse<String> over = fresh.post("/upload/v1beta/files", "{}", concat(new String[] {"x-goog-api-key",
+          GatewayHarness.CLIENT_TOKEN}, startHeaders));
+      assertGoogleError(over, 429, "uploads open");
+      assertThat(over.headers().firstValue("retry-after")).isPresent();
+      assertThat(fresh.fake.requests()).hasSize(before);
+      assertThat(fresh.post("/upload/v1beta/files", "{}", concat(new String[] {"x-goog-api-key", OTHER_TOKEN},
+          startHeaders)).statusCode()).isEqualTo(200);
+    }
+  }
+
   static void assertNoPoolKeyIn(String text) {
     for (String key : POOL) {
       assertThat(text).doesNotContain(key);

@@ -646,6 +646,10 @@ abstract class StorageContractTest {
     assertThat(storage.uploadSessions().find("c".repeat(64)).join()).isEmpty();
     assertThat(storage.uploadSessions().create(file)).as("one row per id").failsWithin(Duration.ofSeconds(10));
 
+    assertThat(storage.uploadSessions().countOpen("c_owner000000000000001", BASE.toEpochMilli()).join()).isEqualTo(1);
+    assertThat(storage.uploadSessions().countOpen("c_owner000000000000002", BASE.plusSeconds(60).toEpochMilli())
+        .join()).as("expired at that time").isZero();
+    assertThat(storage.uploadSessions().countOpen("c_nobody", BASE.toEpochMilli()).join()).isZero();
     assertThat(storage.uploadSessions().deleteExpired(BASE.plusSeconds(60).toEpochMilli()).join()).isEqualTo(1);
     assertThat(storage.uploadSessions().find(store.idHash()).join()).isEmpty();
     assertThat(storage.uploadSessions().delete(file.idHash()).join()).isTrue();

@@ -72,6 +72,20 @@ public final class JdbcUploadSessionStore implements UploadSessionStore {
   }
 
   @Override
+  public CompletableFuture<Integer> countOpen(String owner, long nowMillis) {
+    return jdbc.call("count open upload sessions", connection -> {
+      try (PreparedStatement count = connection.prepareStatement(
+          "SELECT COUNT(*) FROM gb_upload_session WHERE owner = ? AND expires_at > ?")) {
+        count.setString(1, owner);
+        count.setLong(2, nowMillis);
+        try (java.sql.ResultSet row = count.executeQuery()) {
+          return row.next() ? row.getInt(1) : 0;
+        }
+      }
+    });
+  }
+
+  @Override
   public CompletableFuture<Integer> deleteExpired(long nowMillis) {
     return jdbc.call("delete expired upload sessions", connection -> {
       try (PreparedStatement delete = connection.prepareStatement(
