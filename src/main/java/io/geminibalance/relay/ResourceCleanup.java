@@ -2,6 +2,7 @@ package io.geminibalance.relay;
 
 import io.geminibalance.keypool.RateLimits;
 import io.geminibalance.protocol.gemini.PathSegments;
+import io.geminibalance.protocol.gemini.ResourceKind;
 import io.geminibalance.storage.ResourceRecord;
 import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.upstream.KeyChoice;
@@ -14,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -29,6 +31,25 @@ import org.slf4j.LoggerFactory;
 public final class ResourceCleanup {
   private static final Logger LOG = LoggerFactory.getLogger(ResourceCleanup.class);
   static final int BATCH = 100;
+  /**
+   * How long the record of a batch, an operation or an interaction is kept when Google gives no
+   * expiry: their records would otherwise pile up for ever. Those are only forgotten, never
+   * deleted at Google (see {@link #forgottenOnly}).
+   */
+  public static final long RECORD_KEPT_MILLIS = Duration.ofDays(30).toMillis();
+
+  /**
+   * Kinds whose expired records are forgotten without a deletion at Google: Google ends these
+   * itself (a finished batch, an operation, an interaction), and a user's batch must not vanish
+   * because the gateway's record of it aged.
+   */
+  public static boolean forgottenOnly(ResourceKind kind) {
+    return switch (kind) {
+      case BATCH, OPERATION, INTERACTION -> true;
+      case FILE, CACHED_CONTENT, FILE_SEARCH_STORE -> false;
+    };
+  }
+
   /** Runs stop after this many batches; the next run carries on. */
   static final int MAX_BATCHES = 50;
 
@@ -94,7 +115,8 @@ public final class ResourceCleanup {
    */
   private Future<Boolean> deleteAtGoogle(ResourceRecord record) {
     UpstreamExecutor executor = executors.apply(record.pool());
-    if (executor == null || !keyInPool.test(record.pool(), record.keyFingerprint())) {
+    if (forgottenOnly(record.kind()) || executor == null
+        || !keyInPool.test(record.pool(), record.keyFingerprint())) {
       return Future.succeededFuture(true);
     }
     StringBuilder path = new StringBuilder();

@@ -489,8 +489,10 @@ public final class ResourceRelay {
   private ResourceRecord record(String name, ResourceKind kind, KeyLease lease, String owner, JsonNode json,
       String madeIn) {
     KeyIdentity key = KeyIdentity.of(lease.key());
-    return new ResourceRecord(name, kind, madeIn, key.fingerprint(), key.last4(), owner, clock.getAsLong(),
-        expires(json, 0), state(json, null), metadata(json));
+    long now = clock.getAsLong();
+    return new ResourceRecord(name, kind, madeIn, key.fingerprint(), key.last4(), owner, now,
+        expires(json, ResourceCleanup.forgottenOnly(kind) ? now + ResourceCleanup.RECORD_KEPT_MILLIS : 0),
+        state(json, null), metadata(json));
   }
 
   private static String state(JsonNode json, String otherwise) {

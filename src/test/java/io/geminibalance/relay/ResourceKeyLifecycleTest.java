@@ -47,6 +47,25 @@ class ResourceKeyLifecycleTest {
   }
 
   @Test
+  void batchRecordsAgeOutAndAreForgottenWithoutADeletionAtGoogle() throws Exception {
+    try (GatewayHarness h = GatewayHarness.start()) {
+      h.fake.on(r -> r.path().endsWith(":batchGenerateContent"), Replies.json(200, "{\"name\":\"batches/old1\"}"));
+      long before = System.currentTimeMillis();
+      assertThat(h.post("/v1beta/models/gemini-2.5-flash:batchGenerateContent", "{}", "x-goog-api-key", CLIENT_TOKEN)
+          .statusCode()).isEqualTo(200);
+      var resources = h.gateway.persistence().storage().resources();
+      var record = resources.find("batches/old1").join().orElseThrow();
+      assertThat(record.expiresMillis()).isBetween(before + ResourceCleanup.RECORD_KEPT_MILLIS,
+          System.currentTimeMillis() + ResourceCleanup.RECORD_KEPT_MILLIS);
+      resources.save(record.withState(record.state(), before - 1, record.metadata())).join();
+      h.fake.reset();
+      assertThat(h.gateway.cleanExpiredResources().await(10, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(h.fake.requests()).isEmpty();
+      assertThat(resources.find("batches/old1").join()).isEmpty();
+    }
+  }
+
+  @Test
   void twoInstancesOnOneDatabaseShareTheAffinity() throws Exception {
     String database = GatewayHarness.tempDatabase();
     try (GatewayHarness a = GatewayHarness.start(Map.of(), database);
