@@ -32,7 +32,8 @@ public final class AuditLog {
   public static final String GENERATED_ADMIN_TOKEN = "generated admin token";
   /** PROXIES is not a setting yet (a PUT of it is refused as unknown); listed for when it is. */
   static final Set<String> WATCHED = Set.of("BASE_URL", "PROXIES", "CUSTOM_HEADERS", "API_KEYS", "ALLOWED_TOKENS",
-      "AUTH_TOKEN", GENERATED_ADMIN_TOKEN);
+      "AUTH_TOKEN", GENERATED_ADMIN_TOKEN, "VERTEX_API_KEYS", "VERTEX_EXPRESS_BASE_URL",
+      "PAID_KEY");
 
   private final AuditLogStore store;
   private final InstantSource clock;

@@ -42,6 +42,11 @@ final class ConfiguredSecrets {
   static void register(GatewayConfig config, SecretRedactor redactor) {
     List<String> secrets = new ArrayList<>(config.apiKeys());
     secrets.addAll(config.allowedTokens());
+    secrets.addAll(config.values().credentials("VERTEX_API_KEYS"));
+    String paid = config.values().credential("PAID_KEY");
+    if (paid != null && !paid.isBlank()) {
+      secrets.add(paid.strip());
+    }
     secrets.add(config.authToken());
     secrets.addAll(config.customHeaders().values());
     redactor.registerAll(secrets);

@@ -25,19 +25,27 @@ import io.geminibalance.keypool.QuotaKeyPool;
 import io.geminibalance.keypool.QuotaPolicy;
 import io.geminibalance.keypool.QuotaSnapshot;
 import io.geminibalance.keypool.RateLimits;
+import io.geminibalance.relay.LiveRelay;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.MediaFetcher;
+import io.geminibalance.relay.FileTransferRelay;
 import io.geminibalance.relay.ModelCatalog;
 import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.relay.OpenAiRelay;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.requestlog.StoredAttemptLog;
 import io.geminibalance.server.AdminThrottle;
+import io.geminibalance.relay.ResourceCleanup;
+import io.geminibalance.relay.ResourceRegistry;
+import io.geminibalance.relay.ResourceRelay;
 import io.geminibalance.storage.KeyState;
+import io.geminibalance.storage.ResourceRecord;
+import io.geminibalance.storage.KeyStateWriteBehind;
 import io.geminibalance.server.ClientConnections;
 import io.geminibalance.server.EdgePolicy;
 import io.geminibalance.server.HttpServerVerticle;
 import io.geminibalance.server.Routes;
+import io.geminibalance.upstream.LiveConnector;
 import io.geminibalance.upstream.QueueLeaser;
 import io.geminibalance.upstream.UpstreamClient;
 import io.geminibalance.upstream.UpstreamExecutor;
@@ -66,6 +74,8 @@ public final class Gateway {
   private LeaseQueue queue;
   private final UpstreamClient upstream;
   private final KeyRecheckJob recheck;
+  /** The Vertex Express surface's own pool (VERTEX_API_KEYS). */
+  private VertexExpress vertexExpress;
   private final Persistence persistence;
   private Deployment servers;
   private long recheckTimer = -1;
@@ -76,6 +86,13 @@ public final class Gateway {
   private AdminThrottle adminThrottle;
   private AdminSessions adminSessions;
   private long sessionPurgeTimer = -1;
+  private long resourceCleanupTimer = -1;
+  private QuotaKeyPool paidPool;
+  private LeaseQueue paidQueue;
+  /** Re-tests a disabled PAID_KEY like the pool's keys: it serves every Imagen and Veo request. */
+  private volatile KeyRecheckJob paidRecheck;
+  private ResourceCleanup resourceCleanup;
+  private LiveConnector liveConnector;
 
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
@@ -122,9 +139,18 @@ public final class Gateway {
     gateway.queue = queue;
     gateway.storedKeyStates = storedKeyStates;
     StoredAttemptLog attemptLog = persistence.attemptLog(live::get);
+    VertexExpress vertex = new VertexExpress(vertx, config, live::get, admission, attemptLog, persistence, clock);
+    vertex.restore(storedKeyStates);
+    gateway.vertexExpress = vertex;
     persistence.startRetention(live::get);
-    UpstreamExecutor executor = new UpstreamExecutor(new QueueLeaser(vertx, queue), pool, upstream,
+    QueueLeaser leaser = new QueueLeaser(vertx, queue);
+    UpstreamExecutor executor = new UpstreamExecutor(leaser, pool, upstream,
         attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor());
+    int liveMaxMessageBytes = config.values().integer("LIVE_MAX_MESSAGE_MB") * 1024 * 1024;
+    LiveConnector liveConnector = new LiveConnector(vertx, leaser, pool, upstream, attemptLog,
+        () -> live.get().maxAttempts(), clock, persistence.redactor(), liveMaxMessageBytes,
+        Settings.upstreamPool(config).http1MaxConnections());
+    gateway.liveConnector = liveConnector;
     ModelCatalog catalog = new ModelCatalog(executor, clock, 60_000);
     admission.attach(catalog);
     gateway.modelListFetched = fetchModelList(vertx, catalog);
@@ -142,24 +168,54 @@ public final class Gateway {
         persistence.storage().apiKeys(), live::get, gateway::reconfigure, Settings::build, audit, adminTokens);
     KeysApi keysApi = new KeysApi(pool, settings, audit, new KeyVerifyJobs(gateway.recheck, pool,
         () -> live.get().values().integer("KEY_VERIFY_CONCURRENCY")));
+    ResourceRegistry registry = new ResourceRegistry(persistence.storage().resources(),
+        () -> live.get().values().bool("FILES_USER_ISOLATION_ENABLED"));
+    // PAID_KEY: a pool of its own for Imagen and Veo (scheduled and classified like the others).
+    QuotaKeyPool paidPool = new QuotaKeyPool(paidKeys(config), Settings.quotaPolicy(config), new InMemoryQuotaState(),
+        InstantSource.system(), admission);
+    gateway.paidPool = paidPool;
+    LeaseQueue paidQueue = LeaseQueue.over(paidPool, QueueLeaser.timer(vertx), InstantSource.system(),
+        Settings.queueSettings(config));
+    gateway.paidQueue = paidQueue;
+    gateway.paidRecheck = new KeyRecheckJob(paidPool, upstream, () -> live.get().testModel());
+    UpstreamExecutor paidExecutor = new UpstreamExecutor(new QueueLeaser(vertx, paidQueue), paidPool, upstream,
+        attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor());
+    java.util.Map<String, UpstreamExecutor> resourcePools = new java.util.LinkedHashMap<>();
+    resourcePools.put(ResourceRecord.GEMINI_POOL, executor);
+    resourcePools.put(ResourceRecord.PAID_POOL, paidExecutor);
+    ResourceRelay resources = new ResourceRelay(resourcePools, registry, clock);
+    gateway.startResourceCleanup(config, new ResourceCleanup(resourcePools::get, registry,
+        (poolName, fingerprint) -> (poolName.equals(ResourceRecord.PAID_POOL) ? paidPool : pool).holdsKey(fingerprint),
+        clock, () -> live.get().values().bool("FILES_CLEANUP_ENABLED")));
+    // Uploads start on the Gemini pool; downloads go with the pool and key of the file's record.
+    FileTransferRelay files = new FileTransferRelay(executor, resourcePools::get, registry,
+        persistence.storage().uploadSessions(), () -> live.get().values().integer("MAX_UPLOAD_MB"), clock);
+    resources.downloads(files::download);
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
-        new NativeGeminiRelay(executor, () -> live.get().filteredModels()),
-        new OpenAiCompatRelay(executor),
+        new NativeGeminiRelay(executor, () -> live.get().filteredModels(), resources,
+            () -> paidPool.size() > 0 ? ResourceRecord.PAID_POOL : ResourceRecord.GEMINI_POOL),
+        new OpenAiCompatRelay(executor, resources),
         new OpenAiRelay(executor, catalog,
             new MediaFetcher(vertx, mediaSettings(config)),
             new ThoughtSignatureCache(ThoughtSignatureCache.DEFAULT_MAX_BYTES, ThoughtSignatureCache.DEFAULT_TTL_MILLIS),
             live::get, clock),
-        () -> health(pool, clock.getAsLong(), attemptLog), clock,
+        () -> vertex.addHealth(health(pool, clock.getAsLong(), attemptLog), clock.getAsLong()), clock,
         gateway.adminThrottle,
         new ConfigApi(settings),
-        () -> poolReport(pool),
+        () -> poolReport(pool).put("vertexExpress", vertex.report(clock.getAsLong()))
+            .put("paidKey", paidPool.size() == 0 ? null : poolReport(paidPool)),
         new AuditApi(audit),
         new AdminTokenApi(adminTokens, live::get),
         EdgePolicy.live(live::get), Settings.clientLimits(config), gateway.adminSessions,
         new ErrorLogApi(persistence.storage().errorLogs(), audit, persistence.storage().config().zone()),
         new StatsApi(persistence.storage().stats(), persistence.storage().requestLogs(),
             () -> poolTotals(vertx, pool), InstantSource.system(), persistence.storage().config().zone()),
-        keysApi, new KeyMaintenanceApi(keysApi, audit));
+        keysApi, new KeyMaintenanceApi(keysApi, audit),
+        NativeGeminiRelay.vertexExpress(vertex.executor(), executor, () -> live.get().filteredModels(),
+            vertex::unavailable),
+        files,
+        new LiveRelay(liveConnector, liveMaxMessageBytes, () -> upstream.settings().timeout().toMillis(),
+            persistence.redactor()));
     live.onChange(next -> gateway.apply(next, authenticator));
     adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
     gateway.scheduleRecheck(config);
@@ -167,6 +223,7 @@ public final class Gateway {
     gateway.startLaneEviction();
     gateway.startSessionPurge();
     logCapacity(config, pool);
+    vertex.logStartup();
     return gateway.deployServers(deps).map(gateway);
   }
 
@@ -177,7 +234,11 @@ public final class Gateway {
     pool.replaceKeys(keys(next));
     pool.updatePolicy(Settings.quotaPolicy(next));
     queue.updateSettings(Settings.queueSettings(next));
+    paidPool.replaceKeys(paidKeys(next));
+    paidPool.updatePolicy(Settings.quotaPolicy(next));
+    paidQueue.updateSettings(Settings.queueSettings(next));
     upstream.update(upstreamSettings(next));
+    vertexExpress.apply(next);
     LogLevels.apply(next.logLevel());
     scheduleRecheck(next);
     LOG.info("Configuration applied: {} key(s), upstream {}", next.apiKeys().size(), next.baseUrl());
@@ -195,6 +256,12 @@ public final class Gateway {
 
   private static List<ApiKey> keys(GatewayConfig config) {
     return config.apiKeys().stream().map(ApiKey::new).toList();
+  }
+
+  /** PAID_KEY, the one key of Imagen and Veo when set. */
+  private static List<ApiKey> paidKeys(GatewayConfig config) {
+    String paid = config.values().credential("PAID_KEY");
+    return paid == null || paid.isBlank() ? List.of() : List.of(new ApiKey(paid.strip()));
   }
 
   private static UpstreamClient.Settings upstreamSettings(GatewayConfig config) {
@@ -235,7 +302,13 @@ public final class Gateway {
     }
     if (config.checkIntervalHours() > 0) {
       long period = Math.max(1000, Math.round(config.checkIntervalHours() * 3_600_000));
-      recheckTimer = vertx.setPeriodic(period, id -> recheck.run());
+      recheckTimer = vertx.setPeriodic(period, id -> {
+        recheck.run();
+        vertexExpress.recheck();
+        if (paidRecheck != null) {
+          paidRecheck.run();
+        }
+      });
     }
   }
 
@@ -289,6 +362,18 @@ public final class Gateway {
     }));
   }
 
+  /** Cleans expired resources every FILES_CLEANUP_INTERVAL_HOURS (each run checks FILES_CLEANUP_ENABLED). */
+  private synchronized void startResourceCleanup(GatewayConfig config, ResourceCleanup cleanup) {
+    resourceCleanup = cleanup;
+    long periodMillis = config.values().integer("FILES_CLEANUP_INTERVAL_HOURS") * 3_600_000L;
+    resourceCleanupTimer = vertx.setPeriodic(periodMillis, id -> cleanup.run());
+  }
+
+  /** Deletes expired resources now, at Google and from the records (the periodic job does the same). */
+  public Future<Integer> cleanExpiredResources() {
+    return resourceCleanup.run();
+  }
+
   /** Deletes the expired admin sessions now (the periodic job does the same); completes with how many. */
   public java.util.concurrent.CompletableFuture<Integer> purgeExpiredAdminSessions() {
     return adminSessions.purgeExpired();
@@ -336,13 +421,15 @@ public final class Gateway {
   }
 
   private void startKeyStateSync() {
-    KeyStateSync sync = new KeyStateSync(pool,
-        persistence.storage().newKeyStateWriteBehind(persistence.keyStateInterval()), storedKeyStates);
+    KeyStateWriteBehind writer = persistence.storage().newKeyStateWriteBehind(persistence.keyStateInterval());
+    KeyStateSync sync = new KeyStateSync(pool, writer, storedKeyStates);
+    vertexExpress.startStateSync(writer, storedKeyStates);
     storedKeyStates = null;
     long period = persistence.keyStateInterval().toMillis();
     // Snapshots are cheap but not free at 100k keys: take them on a worker, not an event loop.
     stateTimer = vertx.setPeriodic(period, id -> vertx.executeBlocking(() -> {
       sync.sync();
+      vertexExpress.syncState();
       return null;
     }, false));
     this.finalSync = sync;
@@ -395,6 +482,16 @@ public final class Gateway {
     live.replace(next);
   }
 
+  /** The Vertex Express pool (VERTEX_API_KEYS). */
+  public QuotaKeyPool vertexExpressPool() {
+    return vertexExpress.pool();
+  }
+
+  /** Re-tests disabled Vertex Express keys now (the periodic job does the same); completes with the count restored. */
+  public Future<Integer> recheckDisabledVertexExpressKeys() {
+    return vertexExpress.recheck();
+  }
+
   /** Re-tests disabled keys now (the periodic job does the same); completes with the count restored. */
   public Future<Integer> recheckDisabledKeys() {
     return recheck.run();
@@ -415,11 +512,21 @@ public final class Gateway {
       if (sessionPurgeTimer >= 0) {
         vertx.cancelTimer(sessionPurgeTimer);
       }
+      if (resourceCleanupTimer >= 0) {
+        vertx.cancelTimer(resourceCleanupTimer);
+      }
     }
     Future<Void> undeploy = servers == null ? Future.succeededFuture() : vertx.undeploy(servers.id());
-    return undeploy.andThen(ar -> upstream.close()).eventually(() -> vertx.executeBlocking(() -> {
+    return undeploy.andThen(ar -> {
+      upstream.close();
+      vertexExpress.close();
+      if (liveConnector != null) {
+        liveConnector.close();
+      }
+    }).eventually(() -> vertx.executeBlocking(() -> {
       if (finalSync != null) {
         finalSync.sync();
+        vertexExpress.syncState();
       }
       persistence.close();
       return null;

@@ -47,16 +47,21 @@ final class KeyStateSync {
 
   /** Loads the stored state into the pool; returns the rows loaded (for the constructor). */
   static List<KeyState> restore(QuotaKeyPool pool, KeyStateStore store) {
+    List<KeyState> loaded = store.loadAll().join();
+    restore(pool, loaded);
+    return loaded;
+  }
+
+  /** Loads rows already read into the pool; rows of keys it does not hold are ignored. */
+  static void restore(QuotaKeyPool pool, List<KeyState> loaded) {
     List<PoolState.KeyRecord> keys = new ArrayList<>();
     List<QuotaRecord> quotas = new ArrayList<>();
-    List<KeyState> loaded = store.loadAll().join();
     for (KeyState state : loaded) {
       keys.add(new PoolState.KeyRecord(state.fingerprint(), state.disabled(), state.disabledReason(),
           state.failureCount()));
       state.models().forEach(m -> quotas.add(toRecord(state.fingerprint(), m)));
     }
     pool.importState(new PoolState(keys, quotas));
-    return loaded;
   }
 
   /** Records every key whose state differs from what was last written. */

@@ -25,6 +25,7 @@ final class Settings {
     io.geminibalance.relay.OpenAiOptions.from(config);
     io.geminibalance.relay.ImageLimits.from(config);
     upstreamPool(config);
+    VertexExpress.Config.from(config);
     errorLogBodyMaxBytes(config);
     errorLogQueueBytes(config);
     adminAuthFailuresPerMinute(config);

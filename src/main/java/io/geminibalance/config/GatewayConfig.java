@@ -91,7 +91,14 @@ public record GatewayConfig(
   }
 
   private static URI baseUrl(ConfigValues v) {
-    String value = v.string("BASE_URL");
+    return httpUrl("BASE_URL", v.string("BASE_URL"));
+  }
+
+  /**
+   * {@code value} of the URL setting {@code name} as an http(s) URL without a trailing slash;
+   * throws {@link ConfigException} naming the setting otherwise.
+   */
+  public static URI httpUrl(String name, String value) {
     String trimmed = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
     try {
       URI uri = URI.create(trimmed);
@@ -101,7 +108,8 @@ public record GatewayConfig(
       }
       return uri;
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("BASE_URL", value, "an http(s) URL such as " + DEFAULT_BASE_URL);
+      throw new ConfigException(name, value,
+          "an http(s) URL such as " + SettingsCatalog.definition(name).defaultValue());
     }
   }
 

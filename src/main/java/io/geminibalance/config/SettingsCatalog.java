@@ -53,6 +53,7 @@ public final class SettingsCatalog {
     IMAGES("Images", "图片"),
     LOGS("Logs & retention", "日志与保留"),
     SECURITY("Security & edge", "安全与边缘"),
+    RESOURCES("Files & resources", "文件与资源"),
     SERVER("Server", "服务器"),
     STORAGE("Storage", "存储");
 
@@ -128,6 +129,9 @@ public final class SettingsCatalog {
   private static final String URL_CONTEXT_MODELS = "[\"gemini-2.5-pro\",\"gemini-2.5-flash\","
       + "\"gemini-2.5-flash-lite\",\"gemini-2.0-flash\",\"gemini-2.0-flash-live-001\"]";
   public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
+  /** Vertex AI in express mode: the global endpoint, no project or location in the path. */
+  public static final String DEFAULT_VERTEX_EXPRESS_BASE_URL =
+      "https://aiplatform.googleapis.com/v1beta1/publishers/google";
   public static final List<String> DEFAULT_FILTERED_MODELS = List.of(
       "gemini-1.0-pro-vision-latest", "gemini-pro-vision", "chat-bison-001", "text-bison-001",
       "embedding-gecko-001");
@@ -147,6 +151,9 @@ public final class SettingsCatalog {
       s("ADMIN_SESSION_EXPIRE", Type.INT, Group.KEYS, "3600").range(300, 86_400)
           .en("Admin web UI session lifetime from login, seconds (absolute, not extended by use)")
           .zh("管理界面会话自登录起的有效期（秒，绝对期限，使用不会延长）"),
+      s("VERTEX_API_KEYS", Type.SECRET_LIST, Group.KEYS, "[]")
+          .en("Vertex AI Express API keys: the own pool of /vertex-express")
+          .zh("Vertex AI Express API 密钥：/vertex-express 专用的密钥池"),
       s("MAX_FAILURES", Type.INT, Group.KEYS, "3").range(1, 1000)
           .en("Failures with an unknown key reason before a key is disabled")
           .zh("原因不明的密钥错误达到此次数后停用该密钥"),
@@ -161,6 +168,8 @@ public final class SettingsCatalog {
       // Upstream
       s("BASE_URL", Type.URL, Group.UPSTREAM, DEFAULT_BASE_URL)
           .en("Upstream base URL").zh("上游 API 基础地址"),
+      s("VERTEX_EXPRESS_BASE_URL", Type.URL, Group.UPSTREAM, DEFAULT_VERTEX_EXPRESS_BASE_URL)
+          .en("Vertex AI Express upstream base URL").zh("Vertex AI Express 上游基础地址"),
       s("MAX_RETRIES", Type.INT, Group.UPSTREAM, "3").range(0, 100)
           .en("Retries on other keys after a failed attempt").zh("一次尝试失败后换用其他密钥重试的次数"),
       s("TIME_OUT", Type.INT, Group.UPSTREAM, "300").range(1, 86_400)
@@ -205,6 +214,18 @@ public final class SettingsCatalog {
       s("KEY_RATE_LIMITS", Type.MAP, Group.QUOTAS, "{}")
           .en("[rpm, rpd] per key, by the key's last 8 characters")
           .zh("按密钥（末 8 位）设置 [每分钟, 每天] 请求数"),
+      s("FILES_USER_ISOLATION_ENABLED", Type.BOOL, Group.RESOURCES, "true")
+          .en("Each client sees and uses only the files, caches, batches and other resources it created"
+              + " (another client's are 404)")
+          .zh("每个客户端只能看到和使用自己创建的文件、缓存、批处理等资源（他人的资源返回 404）"),
+      s("FILES_CLEANUP_ENABLED", Type.BOOL, Group.RESOURCES, "true")
+          .en("Delete expired resource records, and the resources at Google")
+          .zh("删除已过期的资源记录，并在 Google 端删除对应资源"),
+      s("FILES_CLEANUP_INTERVAL_HOURS", Type.INT, Group.RESOURCES, "1").range(1, 24 * 7).restart()
+          .en("How often expired resources are cleaned, hours").zh("清理过期资源的间隔（小时）"),
+      s("MAX_UPLOAD_MB", Type.INT, Group.RESOURCES, "2048").range(1, 1_048_576)
+          .en("Largest file accepted by an upload (declared size and bytes received), MiB")
+          .zh("上传文件的最大大小（声明大小与实际接收字节），MiB"),
       s("QUEUE_TIMEOUT_SECONDS", Type.INT, Group.QUOTAS, "10").range(0, 86_400)
           .en("Longest wait for a free key, seconds (0 = answer 429 at once)")
           .zh("等待空闲密钥的最长时间（秒，0 = 立即返回 429）"),
@@ -224,6 +245,10 @@ public final class SettingsCatalog {
       s("SHOW_SEARCH_LINK", Type.BOOL, Group.FEATURES, "true")
           .en("Append search sources to -search answers").zh("在 -search 回答末尾附上搜索来源"),
       // Images
+      s("PAID_KEY", Type.SECRET, Group.IMAGES, "").label("unset")
+          .en("A key for Imagen (predict) and Veo (predictLongRunning): when set, those requests and their"
+              + " operations use it instead of the pool")
+          .zh("用于 Imagen（predict）和 Veo（predictLongRunning）的密钥：设置后这些请求及其操作使用它而非密钥池"),
       s("IMAGE_FETCH_ALLOW_PRIVATE", Type.BOOL, Group.IMAGES, "false").restart()
           .en("Let image URLs point at private addresses").zh("允许图片 URL 指向内网地址"),
       s("MAX_IMAGE_DOWNLOADS", Type.INT, Group.IMAGES, "10").range(0, 1000)
@@ -266,6 +291,11 @@ public final class SettingsCatalog {
       s("MAX_REQUEST_BODY_MB", Type.INT, Group.SECURITY, "64").range(1, 2047)
           .en("Largest request body read whole, MiB (413 beyond)")
           .zh("完整读取的请求体大小上限（MiB，超出返回 413）"),
+      // Google's Live API takes audio in small chunks, but a video frame or an image sent inline is
+      // one message of up to a few MiB.
+      s("LIVE_MAX_MESSAGE_MB", Type.INT, Group.SECURITY, "16").range(1, 1024).restart()
+          .en("Largest Live API WebSocket message (and frame), MiB; the session is closed with 1009 beyond")
+          .zh("Live API WebSocket 单条消息（及帧）大小上限（MiB，超出以 1009 关闭会话）"),
       s("TRUSTED_PROXIES", Type.LIST, Group.SECURITY, "[]")
           .en("Reverse proxies (IPs/CIDRs) whose X-Forwarded-For/-Proto/-Host are believed")
           .zh("可信反向代理（IP/CIDR），仅信任它们的 X-Forwarded-For/-Proto/-Host"),

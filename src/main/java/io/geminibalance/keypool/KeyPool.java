@@ -16,6 +16,17 @@ public interface KeyPool {
   Acquisition acquire(String model, Set<ApiKey> alreadyTried);
 
   /**
+   * Takes the key with fingerprint {@code keyFingerprint} for {@code model} if it can take a
+   * request now: a stateful resource (a file, a cache, a batch) is reachable only with the key
+   * that created it. Refused with the time it frees when cooling or at its limit, and permanently
+   * ({@link Acquisition.Refused#permanent()}) when it is disabled or no longer in the pool.
+   */
+  Acquisition acquireKey(String model, String keyFingerprint);
+
+  /** Whether a key with this fingerprint is in the pool (disabled or not). */
+  boolean holdsKey(String keyFingerprint);
+
+  /**
    * The name of the lane that serves {@code model}: requests that wait for a key wait per lane.
    * By default each base model is its own lane; a pool may make models share one.
    */

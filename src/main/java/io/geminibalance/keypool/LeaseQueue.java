@@ -77,6 +77,8 @@ public final class LeaseQueue {
   private final InstantSource clock;
   private volatile Settings settings;
   private final Map<String, Line> lines = new ConcurrentHashMap<>();
+  /** Requests waiting for one named key (see {@link #acquireKeyOrWait}): bounded like a lane's line. */
+  private final java.util.concurrent.atomic.AtomicInteger pinnedWaiting = new java.util.concurrent.atomic.AtomicInteger();
 
   public LeaseQueue(KeyPool pool, Timer timer, InstantSource clock, Settings settings) {
     this.pool = pool;
@@ -101,6 +103,58 @@ public final class LeaseQueue {
   /** Waits up to the configured timeout. */
   public CompletableFuture<Acquisition> acquireOrWait(String model, Set<ApiKey> tried) {
     return acquireOrWait(model, tried, clock.millis() + settings.timeout().toMillis());
+  }
+
+  /**
+   * The key with fingerprint {@code keyFingerprint} for {@code model} now, or as soon as it frees
+   * within the configured timeout; otherwise its {@link Acquisition.Refused} (permanent when it is
+   * disabled or gone). The pinned request does not queue in the lane's line, where any key would
+   * do: it wakes on its own timer when its key's known free time comes.
+   */
+  public CompletableFuture<Acquisition> acquireKeyOrWait(String model, String keyFingerprint) {
+    CompletableFuture<Acquisition> future = new CompletableFuture<>();
+    long now = clock.millis();
+    long deadline = now + settings.timeout().toMillis();
+    // Fixed once, like a line waiter's: a probe that never settles must not keep it waiting.
+    long probeDeadline = Math.max(deadline, now + PROBE_WAIT.toMillis());
+    tryKey(model, keyFingerprint, deadline, probeDeadline, future, true);
+    return future;
+  }
+
+  private void tryKey(String model, String keyFingerprint, long deadline, long probeDeadline,
+      CompletableFuture<Acquisition> future, boolean first) {
+    if (!first) {
+      pinnedWaiting.decrementAndGet();
+    }
+    if (future.isDone()) {
+      return;
+    }
+    Acquisition acquisition;
+    try {
+      acquisition = pool.acquireKey(model, keyFingerprint);
+    } catch (RuntimeException e) {
+      future.completeExceptionally(e);
+      return;
+    }
+    switch (acquisition) {
+      case Acquisition.Granted granted -> {
+        if (!future.complete(granted)) {
+          pool.release(granted.lease(), KeyOutcome.NEUTRAL);
+        }
+      }
+      case Acquisition.Refused refused -> {
+        long now = clock.millis();
+        long until = refused.awaitingProbe() ? probeDeadline : deadline;
+        if (refused.permanent() || refused.earliestMillis() > until
+            || pinnedWaiting.get() >= settings.maxWaitersPerModel()) {
+          future.complete(refused);
+        } else {
+          pinnedWaiting.incrementAndGet();
+          timer.schedule(Math.max(1, refused.earliestMillis() - now),
+              () -> tryKey(model, keyFingerprint, deadline, probeDeadline, future, false));
+        }
+      }
+    }
   }
 
   /**

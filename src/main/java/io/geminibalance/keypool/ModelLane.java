@@ -111,6 +111,52 @@ final class ModelLane {
     if (slot == null) {
       return null;
     }
+    return grant(slot, requested, nowMillis);
+  }
+
+  /**
+   * Leases {@code key} itself when it can take a request now (a resource that only its creating
+   * key can reach); null when it cannot, the key is not in the lane or the lane is retired. Its
+   * place among the other keys is updated as for any lease, so it does not also get a turn too soon.
+   */
+  synchronized KeyLease leaseKey(String requested, ApiKey key, long nowMillis) {
+    Slot slot = slots.get(key);
+    if (retired || slot == null || !slot.live() || nowMillis < backoffUntil) {
+      return null;
+    }
+    QuotaCell.Take take = slot.cell.tryTake(slot.limit, nowMillis);
+    // A refused slot that waits already has its place; placing it again would add one due entry per
+    // refusal (each request naming a resource of a key spent for the day).
+    if (take.taken() || slot.place == Slot.Place.READY) {
+      place(slot, take.nextFreeMillis(), nowMillis);
+    }
+    if (!take.taken()) {
+      return null;
+    }
+    tookProbe = take.probe();
+    return grant(slot, requested, nowMillis);
+  }
+
+  /** Why {@code key} cannot take a request now: when it can, or -1 if only an operator can bring it back. */
+  synchronized Acquisition.Refused keyRefusal(ApiKey key, long nowMillis) {
+    Slot slot = slots.get(key);
+    if (slot == null || !slot.live()) {
+      return new Acquisition.Refused(-1, "the key is disabled");
+    }
+    if (nowMillis < backoffUntil) {
+      return new Acquisition.Refused(backoffUntil, "the model is paused after an IP-level throttle");
+    }
+    long freeAt = slot.cell.nextFreeAt(slot.limit, nowMillis);
+    if (freeAt >= QuotaCell.NEVER) {
+      return new Acquisition.Refused(-1, "the key is disabled for this model");
+    }
+    if (freeAt >= QuotaCell.AFTER_PROBE) {
+      return new Acquisition.Refused(nowMillis + PROBE_HINT_MILLIS, "the key's probe is in flight", true);
+    }
+    return new Acquisition.Refused(Math.max(freeAt, nowMillis + 1), "the key is cooling or at its limit");
+  }
+
+  private KeyLease grant(Slot slot, String requested, long nowMillis) {
     KeyLease lease = new KeyLease(slot.entry.key, requested, nowMillis, model);
     leasesOut++;
     lastUsedMillis = nowMillis;

@@ -10,6 +10,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -76,6 +77,8 @@ public final class QuotaKeyPool implements KeyPool {
   private final List<Consumer<String>> availabilityListeners = new CopyOnWriteArrayList<>();
   private final List<Predicate<String>> dropChecks = new CopyOnWriteArrayList<>();
   private volatile Map<ApiKey, KeyEntry> entries = Map.of();
+  /** The keys by fingerprint: stored resources name their key by it. Replaced with {@link #entries}. */
+  private volatile Map<String, ApiKey> byFingerprint = Map.of();
   private final RateLimitedWarning capWarning;
   /**
    * Counts changes of keys' whole-key state (added, removed, disabled, restored, a failure
@@ -121,6 +124,33 @@ public final class QuotaKeyPool implements KeyPool {
       return acquire(model, alreadyTried); // dropped or rebuilt meanwhile: its successor answers
     }
     return lane.refusal(alreadyTried, now);
+  }
+
+  @Override
+  public Acquisition acquireKey(String model, String keyFingerprint) {
+    ApiKey key = byFingerprint.get(keyFingerprint);
+    if (key == null) {
+      return new Acquisition.Refused(-1, "the key is no longer in the pool");
+    }
+    String base = ModelNames.base(model);
+    ModelLane lane = lanes.get(base);
+    if (lane == null) {
+      lane = laneForNew(base);
+    }
+    long now = clock.millis();
+    KeyLease lease = lane.leaseKey(base, key, now);
+    if (lease != null) {
+      return new Acquisition.Granted(lease);
+    }
+    if (lane.retired()) {
+      return acquireKey(model, keyFingerprint);
+    }
+    return lane.keyRefusal(key, now);
+  }
+
+  @Override
+  public boolean holdsKey(String keyFingerprint) {
+    return byFingerprint.containsKey(keyFingerprint);
   }
 
   /**
@@ -390,6 +420,9 @@ public final class QuotaKeyPool implements KeyPool {
       Map<ApiKey, KeyEntry> next = new LinkedHashMap<>();
       keys.forEach(key -> next.put(key, previous.getOrDefault(key, new KeyEntry(key))));
       entries = next;
+      Map<String, ApiKey> fingerprints = new HashMap<>(next.size() * 2);
+      next.keySet().forEach(key -> fingerprints.put(key.fingerprint(), key));
+      byFingerprint = fingerprints;
       wholeKeyChanges.incrementAndGet();
       long now = clock.millis();
       List<ModelLane> all = allLanes();

@@ -3,10 +3,12 @@ package io.geminibalance.relay;
 import io.geminibalance.protocol.gemini.GeminiMethod;
 import io.geminibalance.protocol.gemini.GoogleQuery;
 import io.geminibalance.protocol.gemini.NativePath;
+import io.geminibalance.storage.ResourceRecord;
 import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.streaming.SseRelayTransformer;
 import io.geminibalance.upstream.HeaderPolicy;
+import io.geminibalance.upstream.KeyChoice;
 import io.geminibalance.upstream.RequestContext;
 import io.geminibalance.upstream.UpstreamCall;
 import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
@@ -18,7 +20,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -33,11 +37,58 @@ public final class NativeGeminiRelay {
   private static final long WHOLE_BODY_MAX_BYTES = 256 * 1024;
 
   private final UpstreamExecutor executor;
+  /** Serves the model list and metadata: the generation pool's own, or Gemini's for Vertex Express. */
+  private final UpstreamExecutor modelExecutor;
   private final Supplier<List<String>> filteredModels;
+  /** The operation names of the log rows, by method: gemini-balance's for the native surface. */
+  private final Map<GeminiMethod, String> operations;
+  private final String modelListOperation;
+  private final String modelOperation;
+  /** Why the generation pool cannot serve at all (no key configured), or null when it can. */
+  private final Supplier<String> unavailable;
+  /** Stateful resources and the affinity of requests naming them; null on a surface without resources. */
+  private final ResourceRelay resources;
+  /** The pool Imagen and Veo are sent from: {@link ResourceRecord#PAID_POOL} while PAID_KEY is set. */
+  private final Supplier<String> mediaPool;
 
-  public NativeGeminiRelay(UpstreamExecutor executor, Supplier<List<String>> filteredModels) {
+  /**
+   * The native Gemini surface.
+   *
+   * @param mediaPool the pool of {@code predict} and {@code predictLongRunning} (PAID_KEY's, or the
+   *     default one), asked per request
+   */
+  public NativeGeminiRelay(UpstreamExecutor executor, Supplier<List<String>> filteredModels,
+      ResourceRelay resources, Supplier<String> mediaPool) {
+    this(executor, executor, filteredModels, "gemini", () -> null, resources, mediaPool);
+  }
+
+  private NativeGeminiRelay(UpstreamExecutor executor, UpstreamExecutor modelExecutor,
+      Supplier<List<String>> filteredModels, String surface, Supplier<String> unavailable,
+      ResourceRelay resources, Supplier<String> mediaPool) {
     this.executor = executor;
+    this.modelExecutor = modelExecutor;
     this.filteredModels = filteredModels;
+    this.unavailable = unavailable;
+    this.resources = resources;
+    this.mediaPool = mediaPool;
+    Map<GeminiMethod, String> names = new EnumMap<>(GeminiMethod.class);
+    for (GeminiMethod method : GeminiMethod.values()) {
+      names.put(method, surface + "-" + operation(method));
+    }
+    this.operations = names;
+    this.modelListOperation = surface + "-models";
+    this.modelOperation = surface + "-model";
+  }
+
+  /**
+   * The Vertex AI Express surface: model methods go through {@code vertex} (its own pool and base
+   * URL), logged as {@code vertex-express-...}; the model list and metadata come from the Gemini
+   * API through {@code gemini}, since express mode lists no models. {@code unavailable} says why
+   * the Vertex pool cannot serve (answered 503 before anything goes upstream), or null.
+   */
+  public static NativeGeminiRelay vertexExpress(UpstreamExecutor vertex, UpstreamExecutor gemini,
+      Supplier<List<String>> filteredModels, Supplier<String> unavailable) {
+    return new NativeGeminiRelay(vertex, gemini, filteredModels, "vertex-express", unavailable, null, () -> ResourceRecord.GEMINI_POOL);
   }
 
   /**
@@ -49,16 +100,54 @@ public final class NativeGeminiRelay {
     rc.response().closeHandler(v -> ctx.clientClosed());
     switch (path) {
       case NativePath.ModelList list ->
-          relayModelList(rc, call(rc, list.upstreamPath(), MODEL_LIST_BUCKET, false, "gemini-models"), ctx);
+          relayModelList(rc, call(rc, list.upstreamPath(), MODEL_LIST_BUCKET, false, modelListOperation), ctx);
       case NativePath.Model model ->
-          relay(rc, call(rc, model.upstreamPath(), MODEL_LIST_BUCKET, false, "gemini-model"), ctx, false);
+          relay(rc, modelExecutor, call(rc, model.upstreamPath(), MODEL_LIST_BUCKET, false, modelOperation), ctx,
+              false, KeyChoice.ANY);
+      case NativePath.ModelMethod modelMethod when modelMethod.method().createsResource() && resources != null ->
+          resources.createByModel(rc, modelMethod.upstreamPath(), modelMethod.model(), ctx,
+              operations.get(modelMethod.method()), poolOf(modelMethod.method()));
       case NativePath.ModelMethod modelMethod -> {
+        String refusal = unavailable.get();
+        if (refusal != null) {
+          rc.response().putHeader("x-should-retry", "false");
+          Responses.gemini(rc.response(), 503, refusal);
+          return;
+        }
         boolean stream = modelMethod.method().streaming();
         boolean sse = stream && QueryStrings.wantsSse(request.query());
-        relay(rc, call(rc, modelMethod.upstreamPath(), modelMethod.model(), stream,
-            operation(modelMethod.method())), ctx, sse);
+        UpstreamCall call = call(rc, modelMethod.upstreamPath(), modelMethod.model(), stream,
+            operations.get(modelMethod.method()));
+        if (resources == null) {
+          relay(rc, executor, call, ctx, sse, KeyChoice.ANY);
+          return;
+        }
+        String inPool = poolOf(modelMethod.method());
+        if (!ResourceRelay.namesResources(rc)) {
+          relay(rc, resources.executor(inPool), call, ctx, sse, KeyChoice.ANY);
+          return;
+        }
+        // A file, cache or file search store in the body: only the key that created it can use it.
+        resources.affinityOf(rc, ctx, null).onComplete(decided -> {
+          if (decided.failed()) {
+            ResourceRelay.storeDown(rc, ctx, decided.cause());
+            return;
+          }
+          resources.apply(rc, decided.result(), inPool, (via, keys) -> relay(rc, via, call, ctx, sse, keys));
+        });
       }
+      case NativePath.Resource resource when resources != null -> resources.handle(rc, resource, ctx);
+      case NativePath.Resource resource -> Responses.gemini(rc.response(), 404,
+          "Unknown path on this surface: " + resource.path());
     }
+  }
+
+  /** Imagen and Veo go to the media pool (PAID_KEY's when set); everything else to the surface's own. */
+  private String poolOf(GeminiMethod method) {
+    return switch (method) {
+      case PREDICT, PREDICT_LONG_RUNNING -> mediaPool.get();
+      default -> ResourceRecord.GEMINI_POOL;
+    };
   }
 
   private static UpstreamCall call(RoutingContext rc, String upstreamPath, String model, boolean stream,
@@ -69,24 +158,32 @@ public final class NativeGeminiRelay {
         model, stream, KeyPlacement.GOOG_API_KEY_HEADER, operation);
   }
 
+  /** gemini-balance's error-type names without their surface ({@code gemini-chat-stream}). */
   private static String operation(GeminiMethod method) {
     return switch (method) {
-      case GENERATE_CONTENT -> "gemini-chat-non-stream";
-      case STREAM_GENERATE_CONTENT -> "gemini-chat-stream";
-      case COUNT_TOKENS -> "gemini-count-tokens";
-      case EMBED_CONTENT -> "gemini-embed-single";
-      case BATCH_EMBED_CONTENTS -> "gemini-embed-batch";
+      case GENERATE_CONTENT -> "chat-non-stream";
+      case STREAM_GENERATE_CONTENT -> "chat-stream";
+      case COUNT_TOKENS -> "count-tokens";
+      case EMBED_CONTENT -> "embed-single";
+      case BATCH_EMBED_CONTENTS -> "embed-batch";
+      case PREDICT -> "predict";
+      case PREDICT_LONG_RUNNING -> "predict-long-running";
+      case BATCH_GENERATE_CONTENT -> "batch-create";
+      case ASYNC_BATCH_EMBED_CONTENT -> "batch-embed-create";
     };
   }
 
-  private void relay(RoutingContext rc, UpstreamCall call, RequestContext ctx, boolean sse) {
-    executor.execute(call, ctx).onComplete(ar -> {
+  private void relay(RoutingContext rc, UpstreamExecutor via, UpstreamCall call, RequestContext ctx,
+      boolean sse, KeyChoice keys) {
+    via.execute(call, ctx, keys).onComplete(ar -> {
       if (ar.failed()) {
         Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
-      } else if (ar.result() instanceof UpstreamResult.Answered answered) {
-        relayAnswer(rc.response(), answered.response(), call.stream(), sse, executor.bodyIdleTimeoutMillis());
-      } else {
-        Responses.geminiFailure(rc.response(), (UpstreamResult.Failed) ar.result());
+        return;
+      }
+      switch (ar.result()) {
+        case UpstreamResult.Answered answered ->
+            relayAnswer(rc.response(), answered.response(), call.stream(), sse, via.bodyIdleTimeoutMillis());
+        case UpstreamResult.Failed failed -> Responses.geminiFailure(rc.response(), failed);
       }
     });
   }
@@ -115,25 +212,29 @@ public final class NativeGeminiRelay {
   }
 
   private void relayModelList(RoutingContext rc, UpstreamCall call, RequestContext ctx) {
-    executor.execute(call, ctx).onComplete(ar -> {
+    modelExecutor.execute(call, ctx).onComplete(ar -> {
       if (ar.failed()) {
         Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
-      } else if (ar.result() instanceof UpstreamResult.Answered answered) {
-        HttpClientResponse upstream = answered.response();
-        BodyRelay.collect(upstream, executor.bodyIdleTimeoutMillis()).onComplete(body -> {
-          if (body.failed()) {
-            Responses.gemini(rc.response(), 502, "upstream model list broke: " + body.cause().getMessage());
-            return;
-          }
-          byte[] filtered = ModelListFilter.filter(body.result().getBytes(), filteredModels.get());
-          rc.response().setStatusCode(upstream.statusCode())
-              .putHeader("content-type", "application/json; charset=UTF-8")
-              .end(Buffer.buffer(filtered));
-        });
-      } else {
-        Responses.geminiFailure(rc.response(), (UpstreamResult.Failed) ar.result());
+        return;
+      }
+      switch (ar.result()) {
+        case UpstreamResult.Answered answered -> {
+          HttpClientResponse upstream = answered.response();
+          BodyRelay.collect(upstream, modelExecutor.bodyIdleTimeoutMillis()).onComplete(body -> {
+            if (body.failed()) {
+              Responses.gemini(rc.response(), 502, "upstream model list broke: " + body.cause().getMessage());
+              return;
+            }
+            byte[] filtered = ModelListFilter.filter(body.result().getBytes(), filteredModels.get());
+            rc.response().setStatusCode(upstream.statusCode())
+                .putHeader("content-type", "application/json; charset=UTF-8")
+                .end(Buffer.buffer(filtered));
+          });
+        }
+        case UpstreamResult.Failed failed -> Responses.geminiFailure(rc.response(), failed);
       }
     });
   }
+
 
 }

@@ -11,6 +11,7 @@ import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.streaming.SseRelayTransformer;
 import io.geminibalance.upstream.HeaderPolicy;
+import io.geminibalance.upstream.KeyChoice;
 import io.geminibalance.upstream.RequestContext;
 import io.geminibalance.upstream.UpstreamCall;
 import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
@@ -31,8 +32,15 @@ public final class OpenAiCompatRelay {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final UpstreamExecutor executor;
+  /** Google's OpenAI layer takes a cache too ({@code extra_body.google.cached_content}): affinity applies. */
+  private final ResourceRelay resources;
 
   public OpenAiCompatRelay(UpstreamExecutor executor) {
+    this(executor, null);
+  }
+
+  public OpenAiCompatRelay(UpstreamExecutor executor, ResourceRelay resources) {
+    this.resources = resources;
     this.executor = executor;
   }
 
@@ -44,9 +52,11 @@ public final class OpenAiCompatRelay {
     rc.response().closeHandler(v -> ctx.clientClosed());
     switch (path) {
       case CompatPath.ModelList list ->
-          forward(rc, ctx, call(rc, list.upstreamPath(), null, NativeGeminiRelay.MODEL_LIST_BUCKET, false));
+          forward(rc, ctx, executor, call(rc, list.upstreamPath(), null, NativeGeminiRelay.MODEL_LIST_BUCKET, false),
+              KeyChoice.ANY);
       case CompatPath.Model model ->
-          forward(rc, ctx, call(rc, model.upstreamPath(), null, NativeGeminiRelay.MODEL_LIST_BUCKET, false));
+          forward(rc, ctx, executor, call(rc, model.upstreamPath(), null, NativeGeminiRelay.MODEL_LIST_BUCKET, false),
+              KeyChoice.ANY);
       case CompatPath.Post post -> post(rc, ctx, post);
     }
   }
@@ -66,7 +76,24 @@ public final class OpenAiCompatRelay {
       return;
     }
     boolean stream = body.path("stream").asBoolean(false);
-    forward(rc, ctx, call(rc, post.upstreamPath(), rc.body().buffer(), model, stream));
+    UpstreamCall call = call(rc, post.upstreamPath(), rc.body().buffer(), model, stream);
+    if (resources == null || !ResourceRelay.namesResources(rc)) {
+      forward(rc, ctx, executor, call, KeyChoice.ANY);
+      return;
+    }
+    resources.affinityOf(rc, ctx, null).onComplete(decided -> {
+      if (decided.failed()) {
+        OpenAiResponses.error(rc.response().putHeader("retry-after", "5"), 503, "The gateway's resource records"
+            + " are unavailable right now (database); retry shortly.", "server_error", null, "service_unavailable");
+        return;
+      }
+      switch (decided.result()) {
+        case Affinity.Refused refused -> OpenAiResponses.error(rc.response(), refused.status(), refused.message(),
+            "invalid_request_error", null, refused.status() == 404 ? "resource_not_found" : "invalid_resource");
+        case Affinity.Rotation rotation -> forward(rc, ctx, executor, call, KeyChoice.ANY);
+        case Affinity.Pinned pinned -> forward(rc, ctx, resources.executor(pinned.pool()), call, pinned.choice());
+      }
+    });
   }
 
   private static UpstreamCall call(RoutingContext rc, String upstreamPath, Buffer body, String model,
@@ -77,16 +104,19 @@ public final class OpenAiCompatRelay {
         stream ? "openai-compatiable-stream" : "openai-compatiable-non-stream");
   }
 
-  private void forward(RoutingContext rc, RequestContext ctx, UpstreamCall call) {
-    executor.execute(call, ctx).onComplete(ar -> {
+  private void forward(RoutingContext rc, RequestContext ctx, UpstreamExecutor via, UpstreamCall call,
+      KeyChoice keys) {
+    via.execute(call, ctx, keys).onComplete(ar -> {
       HttpServerResponse client = rc.response();
       if (ar.failed()) {
         OpenAiResponses.error(client, 500, UnexpectedFailure.logged(ctx, ar.cause()), "server_error",
             null, "internal");
-      } else if (ar.result() instanceof UpstreamResult.Answered answered) {
-        relayAnswer(client, answered.response(), call.stream(), executor.bodyIdleTimeoutMillis());
-      } else {
-        failure(client, (UpstreamResult.Failed) ar.result());
+        return;
+      }
+      switch (ar.result()) {
+        case UpstreamResult.Answered answered ->
+            relayAnswer(client, answered.response(), call.stream(), via.bodyIdleTimeoutMillis());
+        case UpstreamResult.Failed failed -> failure(client, failed);
       }
     });
   }

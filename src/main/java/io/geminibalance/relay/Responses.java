@@ -2,11 +2,35 @@ package io.geminibalance.relay;
 
 import io.geminibalance.protocol.gemini.GeminiErrors;
 import io.geminibalance.upstream.UpstreamResult;
+import io.geminibalance.streaming.BodyRelay;
+import io.geminibalance.streaming.ChunkTransformer;
+import io.geminibalance.upstream.HeaderPolicy;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 
-/** Writes final answers that are not relayed bodies: the gateway's own errors and failures. */
+/** Writes final answers: the gateway's own errors and failures, and upstream answers passed on unchanged. */
 public final class Responses {
   private Responses() {}
+
+  /**
+   * Passes an upstream answer on as it is (status, allow-listed headers, body streamed with
+   * back-pressure); a client already gone resets the upstream request instead.
+   */
+  public static void unchanged(HttpServerResponse client, HttpClientResponse upstream, long idleTimeoutMillis) {
+    if (client.ended() || client.closed()) {
+      upstream.request().reset();
+      return;
+    }
+    client.setStatusCode(upstream.statusCode());
+    HeaderPolicy.copyDownstream(upstream.headers(), client.headers());
+    long length = BodyRelay.declaredLength(upstream);
+    if (length >= 0) {
+      client.putHeader("content-length", Long.toString(length));
+    } else {
+      client.setChunked(true);
+    }
+    BodyRelay.relay(upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis);
+  }
 
   /** A gateway error in Google's shape. */
   public static void gemini(HttpServerResponse response, int status, String message) {

@@ -1,6 +1,7 @@
 package io.geminibalance.server;
 
 import io.geminibalance.protocol.gemini.NativePath;
+import io.geminibalance.protocol.gemini.VertexExpressPath;
 import io.geminibalance.protocol.openai.CompatPath;
 import io.geminibalance.protocol.openai.TranslatedPath;
 import io.vertx.core.Handler;
@@ -27,6 +28,17 @@ final class PathGate {
     return rc -> {
       String path = rc.request().path();
       switch (NativePath.parse(rc.request().method().name(), path, resourceStart(path, prefix))) {
+        case NativePath.Rejected rejected -> Rejections.gemini(rc, rejected.status(), rejected.message());
+        case NativePath.Allowed allowed -> pass(rc, allowed);
+      }
+    };
+  }
+
+  /** The Vertex AI Express surface below {@code prefix} ({@code /vertex-express/v1beta}, {@code .../v1}). */
+  static Handler<RoutingContext> vertexExpress(String prefix) {
+    return rc -> {
+      String path = rc.request().path();
+      switch (VertexExpressPath.parse(rc.request().method().name(), path, resourceStart(path, prefix))) {
         case NativePath.Rejected rejected -> Rejections.gemini(rc, rejected.status(), rejected.message());
         case NativePath.Allowed allowed -> pass(rc, allowed);
       }

@@ -9,9 +9,13 @@ import io.geminibalance.admin.KeyMaintenanceApi;
 import io.geminibalance.admin.KeysApi;
 import io.geminibalance.admin.StatsApi;
 import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.relay.FileTransferRelay;
+import io.geminibalance.protocol.gemini.LivePath;
+import io.geminibalance.relay.LiveRelay;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.relay.OpenAiRelay;
+import io.geminibalance.relay.Responses;
 import io.geminibalance.upstream.RequestContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -20,12 +24,23 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /** Every route of the gateway, in one place: data plane first, then operations. */
 public final class Routes {
-  private static final List<String> NATIVE_PREFIXES = List.of("/v1beta", "/gemini/v1beta");
+  private static final List<String> NATIVE_PREFIXES = List.of("/v1beta", "/gemini/v1beta", "/gemini/v1");
+  /**
+   * Native paths on {@code /v1}, which otherwise speaks OpenAI: a Gemini method on a model, or a
+   * stateful resource. {@code GET /v1/models} stays OpenAI's list ({@code /gemini/v1/models} is
+   * the native one).
+   */
+  static final String NATIVE_ON_V1 = "^/v1/(models/[^/]+:[A-Za-z]+|models/[^/]+/operations/.+"
+      + "|(files|cachedContents|batches|operations|fileSearchStores|interactions)(/.*)?)$";
+  private static final Pattern NATIVE_ON_V1_PATH = Pattern.compile(NATIVE_ON_V1);
+  /** Vertex AI Express, native Gemini bodies through the Vertex pool (gemini-balance's path, and v1). */
+  private static final List<String> VERTEX_EXPRESS_PREFIXES = List.of("/vertex-express/v1beta", "/vertex-express/v1");
   /** OpenAI requests translated to Gemini. */
   private static final List<String> TRANSLATED_PREFIXES = List.of("/v1", "/hf/v1");
   /** OpenAI requests forwarded to Gemini's own OpenAI-compatible API. */
@@ -59,7 +74,10 @@ public final class Routes {
       ErrorLogApi errorLogApi,
       StatsApi statsApi,
       KeysApi keysApi,
-      KeyMaintenanceApi keyMaintenanceApi) {}
+      KeyMaintenanceApi keyMaintenanceApi,
+      NativeGeminiRelay vertexExpressRelay,
+      FileTransferRelay fileTransfers,
+      LiveRelay liveRelay) {}
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
@@ -100,6 +118,26 @@ public final class Routes {
           .handler(PathGate.nativeGemini(prefix))
           .handler(bodies)
           .handler(rc -> deps.nativeRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
+    }
+    mountFileTransfers(router, deps, dataIntake, nativeAuth, bodies);
+    router.routeWithRegex(NATIVE_ON_V1)
+        .handler(dataIntake)
+        .handler(nativeAuth)
+        .handler(PathGate.nativeGemini("/v1"))
+        .handler(bodies)
+        .handler(rc -> deps.nativeRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
+    for (String prefix : VERTEX_EXPRESS_PREFIXES) {
+      router.route(prefix + "/*")
+          .handler(dataIntake)
+          .handler(nativeAuth)
+          .handler(PathGate.vertexExpress(prefix))
+          .handler(bodies)
+          .handler(rc -> deps.vertexExpressRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
+    }
+    // The Live API (WebSocket): authenticated as the native surface, before the upgrade.
+    for (String version : LivePath.VERSIONS) {
+      router.get(LivePath.path(version)).handler(dataIntake).handler(nativeAuth).handler(LiveGate::check)
+          .handler(rc -> deps.liveRelay().handle(rc, version, context(rc, deps)));
     }
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle());
     router.route(COMPAT_PREFIX + "/*")
@@ -209,9 +247,55 @@ public final class Routes {
     return router;
   }
 
+  /**
+   * Uploads and downloads of files, beside the native prefixes as Google has them. A start (small
+   * JSON metadata) has its body read like any call; a chunk (it names an upload_id) is checked
+   * from its headers and its session, then streamed to Google by the relay without the body reader.
+   */
+  private static void mountFileTransfers(Router router, Dependencies deps, Intake intake, NativeAuth auth,
+      RequestBody bodies) {
+    FileTransferRelay files = deps.fileTransfers();
+    for (String path : UPLOAD_PATHS) {
+      router.route(path).handler(intake).handler(auth).handler(rc -> {
+        if (FileTransferRelay.isChunk(rc.request())) {
+          files.chunk(rc, context(rc, deps), (status, message) -> Rejections.gemini(rc, status, message));
+        } else {
+          rc.next();
+        }
+      }).handler(bodies).handler(rc -> files.start(rc, context(rc, deps), ClientOrigin.of(rc).baseUrl(), null));
+    }
+    router.route(STORE_UPLOAD_PATH + "*").handler(intake).handler(auth).handler(bodies).handler(rc -> {
+      String rest = rc.request().path().substring(STORE_UPLOAD_PATH.length());
+      String store = rest.endsWith(STORE_UPLOAD_METHOD)
+          ? rest.substring(0, rest.length() - STORE_UPLOAD_METHOD.length()) : null;
+      if (store == null) {
+        Responses.gemini(rc.response(), 404, RoutingFailures.noSuchEndpoint(rc.request()));
+        return;
+      }
+      files.start(rc, context(rc, deps), ClientOrigin.of(rc).baseUrl(), store);
+    });
+    router.route(DOWNLOAD_PATH + "*").handler(intake).handler(auth).handler(rc -> {
+      String rest = rc.request().path().substring(DOWNLOAD_PATH.length());
+      if (!rest.endsWith(DOWNLOAD_METHOD)) {
+        Rejections.gemini(rc, 404, RoutingFailures.noSuchEndpoint(rc.request()));
+        return;
+      }
+      files.download(rc, rest.substring(0, rest.length() - DOWNLOAD_METHOD.length()), context(rc, deps));
+    });
+  }
+
+  /** Where uploads to the Files API start, and where their chunks go (the upload URL's path). */
+  private static final List<String> UPLOAD_PATHS =
+      List.of("/upload/v1beta/files", "/gemini/upload/v1beta/files", "/upload/v1/files");
+  private static final String STORE_UPLOAD_PATH = "/upload/v1beta/fileSearchStores/";
+  private static final String STORE_UPLOAD_METHOD = ":uploadToFileSearchStore";
+  private static final String DOWNLOAD_PATH = "/download/v1beta/files/";
+  private static final String DOWNLOAD_METHOD = ":download";
+
   /** Whether a request for {@code path} gets its errors in OpenAI's shape (else Google's). */
   static boolean speaksOpenAi(String path) {
-    return OPENAI_PREFIXES.stream().anyMatch(prefix -> path.startsWith(prefix + "/"));
+    return OPENAI_PREFIXES.stream().anyMatch(prefix -> path.startsWith(prefix + "/"))
+        && !NATIVE_ON_V1_PATH.matcher(path).matches();
   }
 
   private static void bodyError(RoutingContext rc, int status, String message, String openAiCode) {

@@ -43,6 +43,8 @@ public final class Storage implements AutoCloseable {
   private final AdminTokenStore adminToken;
   private final AuditLogStore auditLog;
   private final AdminSessionStore adminSessions;
+  private final ResourceStore resources;
+  private final UploadSessionStore uploadSessions;
   private final TokenFingerprints tokenFingerprints;
   private final Deque<AutoCloseable> writers = new ArrayDeque<>();
   private boolean closed;
@@ -64,6 +66,8 @@ public final class Storage implements AutoCloseable {
     this.adminToken = stores.adminToken();
     this.auditLog = stores.auditLog();
     this.adminSessions = stores.adminSessions();
+    this.resources = stores.resources();
+    this.uploadSessions = stores.uploadSessions();
   }
 
   /** Connects and migrates; blocks (call it at start-up, before the event loops take traffic). */
@@ -157,6 +161,16 @@ public final class Storage implements AutoCloseable {
   /** Admin web UI sessions, shared by every gateway on this database. */
   public AdminSessionStore adminSessions() {
     return adminSessions;
+  }
+
+  /** Resources created through the gateway and their owners, shared by every gateway on this database. */
+  public ResourceStore resources() {
+    return resources;
+  }
+
+  /** Resumable uploads in progress, shared by every gateway on this database. */
+  public UploadSessionStore uploadSessions() {
+    return uploadSessions;
   }
 
   /** Client-token fingerprints with this installation's secret (the same for every instance on this database). */

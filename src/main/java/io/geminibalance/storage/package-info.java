@@ -1,7 +1,8 @@
 /**
  * The storage layer: gemini-balance's tables (t_settings, t_request_log, t_error_logs,
  * t_file_records) plus our own (gb_api_keys, gb_key_state, gb_key_model_state, gb_admin_token,
- * gb_audit_log, gb_installation, gb_ columns), on SQLite (default), MySQL/MariaDB or PostgreSQL.
+ * gb_audit_log, gb_installation, gb_admin_session, gb_client, gb_resource, gb_ columns), on SQLite
+ * (default), MySQL/MariaDB or PostgreSQL.
  * With ENCRYPTION_KEY, keys and secret settings are stored encrypted
  * ({@link io.geminibalance.storage.AtRestEncryption}).
  *

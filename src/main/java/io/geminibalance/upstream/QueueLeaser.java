@@ -33,6 +33,15 @@ public final class QueueLeaser implements Leaser {
     return Future.fromCompletionStage(acquisition, context);
   }
 
+  @Override
+  public Future<Acquisition> leaseKey(String model, String keyFingerprint) {
+    CompletableFuture<Acquisition> acquisition = queue.acquireKeyOrWait(model, keyFingerprint);
+    if (acquisition.isDone() && !acquisition.isCompletedExceptionally()) {
+      return Future.succeededFuture(acquisition.join());
+    }
+    return Future.fromCompletionStage(acquisition, vertx.getOrCreateContext());
+  }
+
   /** Vert.x timers for the queue's wake-ups (never blocks a thread). */
   public static io.geminibalance.keypool.Timer timer(Vertx vertx) {
     return (delayMillis, task) -> {

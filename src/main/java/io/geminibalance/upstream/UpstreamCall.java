@@ -3,6 +3,7 @@ package io.geminibalance.upstream;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.streams.ReadStream;
 
 /**
  * One request the gateway wants answered upstream, independent of which key sends it.
@@ -17,6 +18,8 @@ import io.vertx.core.http.HttpMethod;
  * @param operation a short name of the operation for logs (gemini-balance's error-type names)
  * @param readsUsage the surface reads the answer's token counts: a successful attempt is logged
  *     when it reports them ({@link UpstreamResult.Answered#log}), not when the headers arrive
+ * @param media for Google's upload and download endpoints, which live beside the API rather than
+ *     under BASE_URL: {@code path} is then below BASE_URL's origin; {@code null} for API calls
  */
 public record UpstreamCall(
     HttpMethod method,
@@ -28,7 +31,14 @@ public record UpstreamCall(
     boolean stream,
     KeyPlacement keyPlacement,
     String operation,
-    boolean readsUsage) {
+    boolean readsUsage,
+    Media media) {
+
+  /** A call whose answer's token counts are read or not, under BASE_URL. */
+  public UpstreamCall(HttpMethod method, String path, String query, MultiMap headers, Buffer body, String model,
+      boolean stream, KeyPlacement keyPlacement, String operation, boolean readsUsage) {
+    this(method, path, query, headers, body, model, stream, keyPlacement, operation, readsUsage, null);
+  }
 
   /** A call whose successful attempts are logged as their headers arrive (no token counts). */
   public UpstreamCall(HttpMethod method, String path, String query, MultiMap headers, Buffer body, String model,
@@ -43,6 +53,17 @@ public record UpstreamCall(
     /** {@code Authorization: Bearer}: Google's OpenAI-compatible API. */
     BEARER
   }
+
+  /**
+   * What a call on Google's media endpoints carries besides the client's allow-listed headers.
+   *
+   * @param protocolHeaders the resumable-upload headers ({@code X-Goog-Upload-*}) the gateway
+   *     checked and rebuilt, sent as they are; empty for a download
+   * @param body a body streamed through as it arrives (an upload chunk), never held whole, or
+   *     {@code null} (the call's {@code body} then applies); a call with one is never retried
+   * @param bodyLength the streamed body's length when known (Content-Length), else -1
+   */
+  public record Media(MultiMap protocolHeaders, ReadStream<Buffer> body, long bodyLength) {}
 
   public String pathAndQuery() {
     return query == null || query.isEmpty() ? path : path + "?" + query;

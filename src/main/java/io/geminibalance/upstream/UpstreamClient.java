@@ -8,6 +8,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -18,6 +19,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.streams.ReadStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -108,6 +110,15 @@ public final class UpstreamClient implements AutoCloseable {
       return options.setServer(server).setSsl(ssl).setHost(host).setPort(port)
           .setURI(pathPrefix + pathAndQuery);
     }
+
+    /** {@code pathAndQuery} below BASE_URL's origin (Google's upload and download endpoints). */
+    RequestOptions locateFromOrigin(RequestOptions options, String pathAndQuery) {
+      if (host == null) {
+        URI url = settings.baseUrl();
+        return options.setAbsoluteURI(url.getScheme() + "://" + url.getRawAuthority() + pathAndQuery);
+      }
+      return options.setServer(server).setSsl(ssl).setHost(host).setPort(port).setURI(pathAndQuery);
+    }
   }
 
   /**
@@ -170,7 +181,10 @@ public final class UpstreamClient implements AutoCloseable {
       Consumer<HttpClientRequest> onRequest) {
     Target t = target;
     Settings s = t.settings();
-    RequestOptions options = t.locate(new RequestOptions(), call.pathAndQuery())
+    UpstreamCall.Media media = call.media();
+    RequestOptions located = media == null ? t.locate(new RequestOptions(), call.pathAndQuery())
+        : t.locateFromOrigin(new RequestOptions(), call.pathAndQuery());
+    RequestOptions options = located
         .setMethod(call.method())
         .setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
     long timeoutMillis = s.timeout().toMillis();
@@ -180,7 +194,11 @@ public final class UpstreamClient implements AutoCloseable {
       try {
         writeHeaders(request.headers(), call, key, s);
         onRequest.accept(request);
-        sent = call.body() == null ? request.send() : request.send(call.body());
+        if (media != null && media.body() != null) {
+          sent = stream(request, media, deadline);
+        } else {
+          sent = call.body() == null ? request.send() : request.send(call.body());
+        }
       } catch (RuntimeException e) {
         // E.g. a header value Vert.x refuses (CR/LF in a key or custom header): the request was
         // never sent, so give its connection back now rather than at the deadline.
@@ -196,6 +214,45 @@ public final class UpstreamClient implements AutoCloseable {
         return Future.succeededFuture(ar.result());
       });
     });
+  }
+
+  /**
+   * Streams the client's body to the upstream request as it arrives, pausing the client while the
+   * upstream write queue is full, so that an upload holds a bounded amount of memory whatever its
+   * size. TIME_OUT counts from the last body byte sent, not from the start: a large body takes as
+   * long as it takes. When the client's body fails (the client went away, or it broke a limit) the
+   * upstream request is reset, never ended: ended, a truncated body would look complete to Google.
+   * The answer then fails with a {@link ClientBodyException}, which the executor does not hold
+   * against the key.
+   */
+  private static Future<HttpClientResponse> stream(HttpClientRequest request, UpstreamCall.Media media,
+      AnswerDeadline deadline) {
+    ReadStream<Buffer> body = media.body();
+    if (media.bodyLength() >= 0) {
+      request.headers().set("content-length", Long.toString(media.bodyLength()));
+    } else {
+      request.setChunked(true);
+    }
+    ClientBodyException[] fault = new ClientBodyException[1];
+    // A reset shows in the answer's future; without a handler Vert.x would also log it as an error.
+    request.exceptionHandler(err -> { });
+    body.handler(chunk -> {
+      deadline.touch();
+      request.write(chunk);
+      if (request.writeQueueFull()) {
+        body.pause();
+        request.drainHandler(v -> body.resume());
+      }
+    });
+    body.endHandler(v -> request.end());
+    body.exceptionHandler(err -> {
+      fault[0] = err instanceof ClientBodyException known ? known
+          : new ClientBodyException(499, "the client's request body broke off: " + err.getMessage());
+      request.reset(CANCEL, fault[0]);
+    });
+    body.resume();
+    return request.response().transform(ar -> fault[0] != null ? Future.failedFuture(fault[0])
+        : ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause()));
   }
 
   /** HTTP/2 RST_STREAM code for a request given up (what Vert.x's own timeout sends); HTTP/1 closes. */
@@ -225,6 +282,11 @@ public final class UpstreamClient implements AutoCloseable {
       }
     }
 
+    /** Body bytes went out: the deadline starts again from now. */
+    void touch() {
+      watch.touch();
+    }
+
     /** The send finished; returns its failure, reported as the timeout when that caused it. */
     Throwable settle(Throwable failure) {
       settled = true;
@@ -246,6 +308,9 @@ public final class UpstreamClient implements AutoCloseable {
       headers.set("authorization", "Bearer " + key.secret());
     } else {
       headers.set("x-goog-api-key", key.secret());
+    }
+    if (call.media() != null) {
+      call.media().protocolHeaders().forEach(headers::set);
     }
     if (call.body() != null && !headers.contains("content-type")) {
       headers.set("content-type", "application/json");

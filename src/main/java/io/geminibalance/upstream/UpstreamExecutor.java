@@ -3,6 +3,7 @@ package io.geminibalance.upstream;
 import io.geminibalance.keypool.Acquisition;
 import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.keypool.KeyLease;
+import io.geminibalance.keypool.KeyOutcome;
 import io.geminibalance.keypool.KeyPool;
 import io.geminibalance.protocol.gemini.GoogleError;
 import io.geminibalance.requestlog.AttemptLog;
@@ -60,33 +61,55 @@ public final class UpstreamExecutor {
     return client.settings().timeout().toMillis();
   }
 
-  public Future<UpstreamResult> execute(UpstreamCall call, RequestContext ctx) {
-    return attempt(call, ctx, 1, new HashSet<>(), null);
+  /** BASE_URL as in force now (media endpoints are found from it). */
+  public java.net.URI baseUrl() {
+    return client.settings().baseUrl();
   }
 
-  private Future<UpstreamResult> attempt(UpstreamCall call, RequestContext ctx, int attempt,
+  public Future<UpstreamResult> execute(UpstreamCall call, RequestContext ctx) {
+    return execute(call, ctx, KeyChoice.ANY);
+  }
+
+  /** Carries {@code call} through the keys {@code keys} allows. */
+  public Future<UpstreamResult> execute(UpstreamCall call, RequestContext ctx, KeyChoice keys) {
+    return attempt(call, ctx, keys, 1, new HashSet<>(), null);
+  }
+
+  private Future<UpstreamResult> attempt(UpstreamCall call, RequestContext ctx, KeyChoice keys, int attempt,
       Set<ApiKey> tried, UpstreamResult.Failed last) {
     if (ctx.clientGone()) {
       return Future.succeededFuture(new UpstreamResult.Failed(499, null, 0, "client closed", false));
     }
-    return leaser.lease(call.model(), tried).compose(acquisition -> switch (acquisition) {
-      case Acquisition.Refused refused -> Future.succeededFuture(last != null ? last : refusal(refused));
-      case Acquisition.Granted granted -> send(call, ctx, attempt, tried, granted.lease());
+    Future<Acquisition> acquired = switch (keys) {
+      case KeyChoice.AnyKey any -> leaser.lease(call.model(), tried);
+      case KeyChoice.Pinned pinned -> leaser.leaseKey(call.model(), pinned.keyFingerprint());
+    };
+    return acquired.compose(acquisition -> switch (acquisition) {
+      case Acquisition.Refused refused -> Future.succeededFuture(last != null ? last : switch (keys) {
+        case KeyChoice.AnyKey any -> refusal(refused);
+        case KeyChoice.Pinned pinned -> pinnedRefusal(pinned, refused);
+      });
+      case Acquisition.Granted granted -> send(call, ctx, keys, attempt, tried, granted.lease());
     });
   }
 
-  private Future<UpstreamResult> send(UpstreamCall call, RequestContext ctx, int attempt,
+  private Future<UpstreamResult> send(UpstreamCall call, RequestContext ctx, KeyChoice keys, int attempt,
       Set<ApiKey> tried, KeyLease lease) {
+    if (ctx.clientGone()) {
+      // Gone while it waited for the key: nothing is sent, and the key's turn is given back.
+      pool.release(lease, KeyOutcome.NEUTRAL);
+      return Future.succeededFuture(new UpstreamResult.Failed(499, null, 0, "client closed", false));
+    }
     tried.add(lease.key());
     long started = clock.getAsLong();
     return client.send(call, lease.key(), ctx::attach)
-        .transform(ar -> afterSend(ar, call, ctx, attempt, tried, lease, started));
+        .transform(ar -> afterSend(ar, call, ctx, keys, attempt, tried, lease, started));
   }
 
   private Future<UpstreamResult> afterSend(AsyncResult<HttpClientResponse> ar, UpstreamCall call,
-      RequestContext ctx, int attempt, Set<ApiKey> tried, KeyLease lease, long started) {
+      RequestContext ctx, KeyChoice keys, int attempt, Set<ApiKey> tried, KeyLease lease, long started) {
     if (ar.failed()) {
-      return afterTransportFailure(ar.cause(), call, ctx, attempt, tried, lease, started);
+      return afterTransportFailure(ar.cause(), call, ctx, keys, attempt, tried, lease, started);
     }
     HttpClientResponse response = ar.result();
     int status = response.statusCode();
@@ -105,7 +128,7 @@ public final class UpstreamExecutor {
     // An error body that stalls must not hold the request (or the lease) past TIME_OUT either.
     return BodyRelay.collect(response, bodyIdleTimeoutMillis()).transform(b -> {
       Buffer errorBody = b.succeeded() ? redacted(b.result()) : Buffer.buffer();
-      return afterErrorAnswer(call, ctx, attempt, tried, lease, started, status, errorBody);
+      return afterErrorAnswer(call, ctx, keys, attempt, tried, lease, started, status, errorBody);
     });
   }
 
@@ -120,8 +143,8 @@ public final class UpstreamExecutor {
     return clean == text ? body : Buffer.buffer(clean);
   }
 
-  private Future<UpstreamResult> afterErrorAnswer(UpstreamCall call, RequestContext ctx, int attempt,
-      Set<ApiKey> tried, KeyLease lease, long started, int status, Buffer body) {
+  private Future<UpstreamResult> afterErrorAnswer(UpstreamCall call, RequestContext ctx, KeyChoice keys,
+      int attempt, Set<ApiKey> tried, KeyLease lease, long started, int status, Buffer body) {
     byte[] bytes = body.getBytes();
     Verdict verdict = OutcomeClassifier.classify(status, bytes);
     pool.release(lease, verdict.keyOutcome());
@@ -130,11 +153,19 @@ public final class UpstreamExecutor {
         verdict.reason());
     UpstreamResult.Failed failed = new UpstreamResult.Failed(status, body,
         retryAfterSeconds(status, bytes), verdict.reason(), false);
-    return retryOrStop(call, ctx, attempt, tried, verdict, failed);
+    return retryOrStop(call, ctx, keys, attempt, tried, verdict, failed);
   }
 
   private Future<UpstreamResult> afterTransportFailure(Throwable cause, UpstreamCall call,
-      RequestContext ctx, int attempt, Set<ApiKey> tried, KeyLease lease, long started) {
+      RequestContext ctx, KeyChoice keys, int attempt, Set<ApiKey> tried, KeyLease lease, long started) {
+    if (cause instanceof ClientBodyException clientFault) {
+      // The client's streamed body broke off or broke a limit: nothing to hold against the key,
+      // and nothing another key could do better (the body cannot be sent twice).
+      pool.release(lease, KeyOutcome.NEUTRAL);
+      log(call, ctx, attempt, lease, clientFault.status(), started, clientFault.getMessage());
+      return Future.succeededFuture(new UpstreamResult.Failed(clientFault.status(), null, 0,
+          clientFault.getMessage(), false));
+    }
     pool.release(lease, OutcomeClassifier.transportFailure(cause.toString()).keyOutcome());
     boolean timeout = cause instanceof TimeoutException
         || cause instanceof java.util.concurrent.TimeoutException
@@ -145,15 +176,42 @@ public final class UpstreamExecutor {
         lease.key(), cause.toString());
     String message = timeout ? "upstream timed out" : "upstream unreachable: " + cause.getMessage();
     UpstreamResult.Failed failed = new UpstreamResult.Failed(status, null, 0, message, false);
-    return retryOrStop(call, ctx, attempt, tried, OutcomeClassifier.transportFailure(message), failed);
+    return retryOrStop(call, ctx, keys, attempt, tried, OutcomeClassifier.transportFailure(message), failed);
   }
 
-  private Future<UpstreamResult> retryOrStop(UpstreamCall call, RequestContext ctx, int attempt,
+  private Future<UpstreamResult> retryOrStop(UpstreamCall call, RequestContext ctx, KeyChoice keys, int attempt,
       Set<ApiKey> tried, Verdict verdict, UpstreamResult.Failed failed) {
-    if (verdict.retryOnAnotherKey() && attempt < maxAttempts.getAsInt() && !ctx.clientGone()) {
-      return attempt(call, ctx, attempt + 1, tried, failed);
+    boolean anotherKeyAllowed = switch (keys) {
+      case KeyChoice.AnyKey any -> true;
+      case KeyChoice.Pinned pinned -> false;
+    };
+    if (anotherKeyAllowed && verdict.retryOnAnotherKey() && attempt < maxAttempts.getAsInt()
+        && !ctx.clientGone()) {
+      return attempt(call, ctx, keys, attempt + 1, tried, failed);
     }
     return Future.succeededFuture(failed);
+  }
+
+  /**
+   * The one key that can reach a resource cannot be used: the client learns which resource and
+   * why, never a 403 from sending it with a wrong key. Gone from the pool: the resource is out of
+   * reach for good (404); disabled: until the key is restored (503); cooling past the wait: 429
+   * with when to retry.
+   */
+  private UpstreamResult.Failed pinnedRefusal(KeyChoice.Pinned pinned, Acquisition.Refused refused) {
+    if (refused.permanent()) {
+      boolean gone = !pool.holdsKey(pinned.keyFingerprint());
+      return gone
+          ? new UpstreamResult.Failed(404, null, 0, pinned.resource() + " was created with a key that is no"
+              + " longer in the gateway's pool: it cannot be reached any more.", true)
+          : new UpstreamResult.Failed(503, null, 60, pinned.resource() + " can only be reached with the key"
+              + " that created it, and " + refused.reason() + "; it is usable again when the key is restored.",
+              true);
+    }
+    long waitMillis = Math.max(0, refused.earliestMillis() - clock.getAsLong());
+    long seconds = Math.max(1, (waitMillis + 999) / 1000);
+    return new UpstreamResult.Failed(429, null, seconds, pinned.resource() + " can only be reached with the key"
+        + " that created it, and " + refused.reason() + "; retry in " + seconds + " s", true);
   }
 
   private UpstreamResult.Failed refusal(Acquisition.Refused refused) {

@@ -208,7 +208,7 @@ class ConfigApiTest {
       java.util.List<String> groupIds = body.getJsonArray("groups").stream()
           .map(g -> ((io.vertx.core.json.JsonObject) g).getString("id")).toList();
       assertThat(groupIds).containsExactly("keys", "upstream", "models", "quotas", "features", "images", "logs",
-          "security", "server", "storage");
+          "security", "resources", "server", "storage");
       body.getJsonArray("groups").forEach(g -> assertThat(((io.vertx.core.json.JsonObject) g).getString("zh"))
           .isNotBlank());
       byName.values().forEach(setting -> {

@@ -57,11 +57,15 @@ class CredentialLeakScanTest {
   private static final String RUNTIME_TOKEN = "sk-Wd3Qa7Zx1Cv5Bn9Mk2Lj6Hg0Fd4Sa8Pq";
   private static final String RUNTIME_ODD_TOKEN = "rtok-5Wd3Qa";
   private static final String NEW_ADMIN = "nadm-3Kx8Yv1Q";
+  // Vertex Express keys (AQ. + 50), added at run time with the Vertex base URL.
+  private static final String VERTEX_KEY = "AQ.Ab8RN6Lq2xW9vT4nR8kW1pZ6cJ3hF0dG5sYaE7mQ2xL9vT4nR8k";
+  private static final String VERTEX_ODD_KEY = "vx9Kq3Lm7Tz";
   // Too short for the redactor (7 characters): refused as a token, and never echoed while refused.
   private static final String SHORT_TOKEN = "tok7abc";
 
   private static final List<String> SECRETS = List.of(KEY_1, KEY_2, KEY_3, ODD_KEY, TOKEN, ODD_TOKEN, ADMIN,
-      RUNTIME_KEY, RUNTIME_ODD_KEY, RUNTIME_TOKEN, RUNTIME_ODD_TOKEN, NEW_ADMIN, SHORT_TOKEN);
+      RUNTIME_KEY, RUNTIME_ODD_KEY, RUNTIME_TOKEN, RUNTIME_ODD_TOKEN, NEW_ADMIN, SHORT_TOKEN, VERTEX_KEY,
+      VERTEX_ODD_KEY);
   private static final String GENERATE = "/v1beta/models/%s:generateContent";
   private static final String STREAM = "/v1beta/models/%s:streamGenerateContent?alt=sse";
 
@@ -88,10 +92,14 @@ class CredentialLeakScanTest {
         hostileUpstream(h);
         admin(h, ADMIN, "{\"LOG_LEVEL\":\"DEBUG\"}", 200);
         traffic(h, TOKEN, ODD_TOKEN);
+        uploads(h, ODD_TOKEN);
         configErrors(h);
         admin(h, ADMIN, "{\"API_KEYS\":" + json(KEY_1, KEY_2, KEY_3, ODD_KEY, RUNTIME_KEY, RUNTIME_ODD_KEY)
             + ",\"ALLOWED_TOKENS\":" + json(TOKEN, ODD_TOKEN, RUNTIME_TOKEN, RUNTIME_ODD_TOKEN) + "}", 200);
         traffic(h, RUNTIME_TOKEN, RUNTIME_ODD_TOKEN);
+        admin(h, ADMIN, "{\"VERTEX_API_KEYS\":" + json(VERTEX_KEY, VERTEX_ODD_KEY)
+            + ",\"VERTEX_EXPRESS_BASE_URL\":\"" + h.fake.baseUrl() + "\"}", 200);
+        vertexTraffic(h, RUNTIME_TOKEN, RUNTIME_ODD_TOKEN);
         admin(h, ADMIN, "{\"AUTH_TOKEN\":\"" + NEW_ADMIN + "\"}", 200);
         admin(h, ADMIN, "{\"MAX_RETRIES\":2}", 401);
         admin(h, NEW_ADMIN, "{\"API_KEYS\":" + json(KEY_1, KEY_2, ODD_KEY, RUNTIME_KEY, RUNTIME_ODD_KEY) + "}", 200);
@@ -118,7 +126,7 @@ class CredentialLeakScanTest {
 
     // The scenarios ran as intended: runtime keys were used, DEBUG lines were written, the odd keys
     // were disabled as invalid.
-    assertThat(upstreamKeys).contains(KEY_1, ODD_KEY, RUNTIME_KEY, RUNTIME_ODD_KEY);
+    assertThat(upstreamKeys).contains(KEY_1, ODD_KEY, RUNTIME_KEY, RUNTIME_ODD_KEY, VERTEX_KEY, VERTEX_ODD_KEY);
     assertThat(log).contains("Gemini Balance listening on").contains(" DEBUG ")
         .contains("Key ..." + last4(ODD_KEY) + " disabled").contains("Key ..." + last4(RUNTIME_ODD_KEY) + " disabled");
     assertThat(answers).hasSizeGreaterThan(40);
@@ -216,6 +224,40 @@ class CredentialLeakScanTest {
     // Wrong client credentials, and a client's mistake the gateway answers itself.
     answers.add(h.post(GENERATE.formatted("gemini-2.5-flash"), prompt, "x-goog-api-key", "wrong-" + token));
     answers.add(h.post("/v1/chat/completions", "{not json " + token, bearer(token)));
+  }
+
+  /**
+   * A file uploaded and downloaded with the token in the URL of every step: the upload URL, the
+   * stored session and file, the logs and the answers must not hold it, nor Google's key-bearing
+   * control URL.
+   */
+  private void uploads(GatewayHarness h, String token) {
+    io.geminibalance.testing.FakeUploads.on(h.fake);
+    HttpResponse<String> started = send(h, h.request("/upload/v1beta/files?key=" + token, "x-goog-upload-protocol",
+        "resumable", "x-goog-upload-command", "start", "x-goog-upload-header-content-length", "5", "content-type",
+        "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"file\":{\"displayName\":\"scan\"}}")));
+    String url = started.headers().firstValue("x-goog-upload-url").orElseThrow();
+    HttpResponse<String> done = send(h, h.request(url.substring(url.indexOf("/upload/")) + "&key=" + token,
+        "x-goog-upload-command", "upload, finalize", "x-goog-upload-offset", "0")
+        .POST(HttpRequest.BodyPublishers.ofString("hello")));
+    assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+    String name = done.body().replaceAll("(?s).*\"name\":\"(files/[^\"]+)\".*", "$1");
+    assertThat(send(h, h.request("/download/v1beta/" + name + ":download?alt=media&key=" + token).GET()).statusCode())
+        .isEqualTo(200);
+    assertThat(send(h, h.request("/v1beta/" + name + ":download?alt=media", "x-goog-api-key", token).GET())
+        .statusCode()).isEqualTo(200);
+  }
+
+  /** The Vertex Express surface with the Vertex pool: success, upstream errors, then invalid keys. */
+  private void vertexTraffic(GatewayHarness h, String token, String oddToken) {
+    String prompt = "{\"contents\":[{\"parts\":[{\"text\":\"my token is " + oddToken + "\"}]}]}";
+    String generate = "/vertex-express/v1beta/models/%s:generateContent";
+    answers.add(h.post(generate.formatted("gemini-2.5-flash") + "?key=" + token, prompt));
+    answers.add(h.post("/vertex-express/v1/models/gemini-2.5-flash:streamGenerateContent?alt=sse", prompt,
+        "x-goog-api-key", oddToken));
+    for (String model : List.of("m-e400", "m-e500", "m-e429", "m-invalid", "m-invalid", "m-invalid")) {
+      answers.add(h.post(generate.formatted(model), prompt, "x-goog-api-key", token));
+    }
   }
 
   /** Bad values on PUT: each is a 400, and none may echo a secret. */

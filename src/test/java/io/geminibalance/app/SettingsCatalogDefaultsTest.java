@@ -76,6 +76,6 @@ class SettingsCatalogDefaultsTest {
         Settings.quotaPolicy(c), Settings.queueSettings(c), OpenAiOptions.from(c), ImageLimits.from(c),
         Settings.upstreamPool(c), Settings.errorLogBodyMaxBytes(c), Settings.adminAuthFailuresPerMinute(c),
         Settings.clientLimits(c), edge.maxBodyBytes(), edge.varyOnOrigin(), edge.cors() == null,
-        edge.trustedProxies().isEmpty(), RetentionPolicy.fromSettings(raw));
+        edge.trustedProxies().isEmpty(), RetentionPolicy.fromSettings(raw), VertexExpress.Config.from(c));
   }
 }

@@ -60,7 +60,8 @@ class ErrorLogRequestBodyTest {
     }
   }
 
-  private static ErrorLogRow awaitErrorRow(GatewayHarness h) throws InterruptedException {
+  /** The newest error-log row, once written (the writers batch asynchronously). */
+  static ErrorLogRow awaitErrorRow(GatewayHarness h) throws InterruptedException {
     for (int i = 0; i < 200; i++) {
       List<ErrorLogRow> rows = h.gateway.persistence().storage().errorLogs()
           .search(ErrorLogQuery.firstPage(10)).join().rows();

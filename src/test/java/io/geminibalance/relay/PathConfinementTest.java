@@ -86,8 +86,8 @@ class PathConfinementTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"POST /v1beta/models/gemini-2.5-flash:fooBar", "POST /v1beta/models/gemini-2.5-flash:predict",
-      "GET /v1beta/files", "GET /v1beta/models/gemini-2.5-flash/operations/x", "POST /v1beta/models/gemini-2.5-flash",
+  @ValueSource(strings = {"POST /v1beta/models/gemini-2.5-flash:fooBar", "POST /v1beta/models/gemini-2.5-flash:predictShort",
+      "GET /v1beta/tunedModels", "PUT /v1beta/files/abc", "GET /v1beta/models/gemini-2.5-flash/operations/x", "POST /v1beta/models/gemini-2.5-flash",
       "DELETE /v1beta/models/gemini-2.5-flash"})
   void unknownResourcesAndMethodsAre404AndNothingGoesUpstream(String request) throws IOException {
     String[] parts = request.split(" ");

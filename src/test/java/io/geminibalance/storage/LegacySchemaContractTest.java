@@ -1,5 +1,6 @@
 package io.geminibalance.storage;
 
+import io.geminibalance.protocol.gemini.ResourceKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geminibalance.keypool.ApiKey;
@@ -164,6 +165,25 @@ abstract class LegacySchemaContractTest {
     assertThat(database.count("SELECT COUNT(*) FROM t_request_log WHERE api_key = '...0001'")).isEqualTo(2);
     assertThat(database.count("SELECT COUNT(*) FROM t_file_records WHERE api_key = '...0001'"
         + " AND user_token = '...3456'")).isEqualTo(1);
+  }
+
+  /** Its file rows have no owner: the resource store never takes them for ours, and ours go beside them. */
+  @Test
+  void geminiBalancesFileRowsStayItsOwnBesideOurs() throws Exception {
+    KeyIdentity one = KeyIdentity.ofSecret(KEY_ONE);
+    ResourceRecord ours = new ResourceRecord("files/ours1", ResourceKind.FILE, ResourceRecord.GEMINI_POOL,
+        one.fingerprint(), one.last4(), "c_legacyTestOwner0001", WINDOW_START.toEpochMilli(), 0, "ACTIVE", null);
+    try (Storage storage = Storage.open(config)) {
+      assertThat(storage.resources().find("files/abc123").join()).isEmpty();
+      storage.resources().save(ours).join();
+      assertThat(storage.resources().list(ResourceKind.FILE, null, WINDOW_START.toEpochMilli(), 10, 0).join())
+          .containsExactly(ours);
+      assertThat(storage.resources().delete("files/abc123").join()).isFalse();
+    }
+    assertThat(database.count("SELECT COUNT(*) FROM t_file_records WHERE name = 'files/abc123' AND gb_owner IS NULL"
+        + " AND api_key = '" + KEY_ONE + "'")).isEqualTo(1);
+    assertThat(database.count("SELECT COUNT(*) FROM t_file_records WHERE name = 'files/ours1'"
+        + " AND api_key = '...0001' AND user_token = '...0001'")).isEqualTo(1);
   }
 
   @Test

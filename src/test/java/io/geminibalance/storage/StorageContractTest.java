@@ -1,5 +1,6 @@
 package io.geminibalance.storage;
 
+import io.geminibalance.protocol.gemini.ResourceKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -84,7 +85,9 @@ abstract class StorageContractTest {
     storage = Storage.open(config);
     database.execute("DELETE FROM t_request_log", "DELETE FROM t_error_logs", "DELETE FROM t_settings",
         "DELETE FROM gb_api_keys", "DELETE FROM gb_key_state", "DELETE FROM gb_key_model_state",
-        "DELETE FROM gb_admin_token", "DELETE FROM gb_audit_log", "DELETE FROM gb_admin_session");
+        "DELETE FROM gb_admin_token", "DELETE FROM gb_audit_log", "DELETE FROM gb_admin_session",
+        "DELETE FROM gb_resource", "DELETE FROM gb_client", "DELETE FROM t_file_records",
+        "DELETE FROM gb_upload_session");
   }
 
   @AfterEach
@@ -625,6 +628,36 @@ abstract class StorageContractTest {
   }
 
   @Test
+  void uploadSessionsAreSharedFoundByHashAndExpire() throws Exception {
+    UploadSession file = new UploadSession("a".repeat(64), "/upload/v1beta/files?upload_id=G-1&upload_protocol=resumable",
+        KEY_A.fingerprint(), KEY_A.last4(), "c_owner000000000000001", 2L * 1024 * 1024 * 1024 * 1024,
+        UploadSession.Kind.FILE, null, BASE.toEpochMilli(), BASE.plusSeconds(600).toEpochMilli());
+    UploadSession store = new UploadSession("b".repeat(64), "/upload/v1beta/fileSearchStores/s1:uploadToFileSearchStore"
+        + "?upload_id=G-2", KEY_B.fingerprint(), KEY_B.last4(), "c_owner000000000000002", -1,
+        UploadSession.Kind.FILE_SEARCH_STORE, "fileSearchStores/s1", BASE.toEpochMilli(),
+        BASE.plusSeconds(60).toEpochMilli());
+    storage.uploadSessions().create(file).join();
+    storage.uploadSessions().create(store).join();
+
+    try (Storage other = Storage.open(config)) {
+      assertThat(other.uploadSessions().find(file.idHash()).join()).hasValue(file);
+      assertThat(other.uploadSessions().find(store.idHash()).join()).hasValue(store);
+    }
+    assertThat(storage.uploadSessions().find("c".repeat(64)).join()).isEmpty();
+    assertThat(storage.uploadSessions().create(file)).as("one row per id").failsWithin(Duration.ofSeconds(10));
+
+    assertThat(storage.uploadSessions().countOpen("c_owner000000000000001", BASE.toEpochMilli()).join()).isEqualTo(1);
+    assertThat(storage.uploadSessions().countOpen("c_owner000000000000002", BASE.plusSeconds(60).toEpochMilli())
+        .join()).as("expired at that time").isZero();
+    assertThat(storage.uploadSessions().countOpen("c_nobody", BASE.toEpochMilli()).join()).isZero();
+    assertThat(storage.uploadSessions().deleteExpired(BASE.plusSeconds(60).toEpochMilli()).join()).isEqualTo(1);
+    assertThat(storage.uploadSessions().find(store.idHash()).join()).isEmpty();
+    assertThat(storage.uploadSessions().delete(file.idHash()).join()).isTrue();
+    assertThat(storage.uploadSessions().delete(file.idHash()).join()).isFalse();
+    assertThat(database.count("SELECT COUNT(*) FROM gb_upload_session")).isZero();
+  }
+
+  @Test
   void auditEntriesAreKeptWholeAndPagedNewestFirst() {
     for (int i = 1; i <= 5; i++) {
       storage.auditLog().append(new AuditEntry(BASE.plusSeconds(i), "settings.update", "2001:db8::" + i,
@@ -642,6 +675,198 @@ abstract class StorageContractTest {
     assertThat(storage.auditLog().page(4, 2).join().rows()).extracting(row -> row.entry().adminFingerprint())
         .containsExactly("fp1");
     assertThat(storage.auditLog().page(5, 2).join().rows()).isEmpty();
+  }
+
+  @Test
+  void aResourceIsSavedFoundReplacedAndDeletedByItsName() throws Exception {
+    ResourceRecord cache = resource("cachedContents/abc", ResourceKind.CACHED_CONTENT, "c_owner1", 0, 0);
+    storage.resources().save(cache).join();
+
+    try (Storage other = Storage.open(config)) {
+      assertThat(other.resources().find("cachedContents/abc").join()).as("seen by another instance").hasValue(cache);
+    }
+    ResourceRecord later = cache.withState("ACTIVE", BASE.plusSeconds(3600).toEpochMilli(), "{\"ttl\":\"3600s\"}");
+    storage.resources().save(later).join();
+    assertThat(reopen().resources().find("cachedContents/abc").join()).hasValue(later);
+    assertThat(database.count("SELECT COUNT(*) FROM gb_resource")).isEqualTo(1);
+    assertThat(storage.resources().find("cachedContents/ABC").join()).as("names are case-sensitive").isEmpty();
+
+    assertThat(storage.resources().delete("cachedContents/abc").join()).isTrue();
+    assertThat(storage.resources().delete("cachedContents/abc").join()).isFalse();
+    assertThat(storage.resources().find("cachedContents/abc").join()).isEmpty();
+  }
+
+  @Test
+  void resourcesAreListedNewestFirstPerKindAndOwnerWithoutExpiredOnes() {
+    long now = BASE.toEpochMilli();
+    List<ResourceRecord> saved = List.of(
+        resource("batches/b1", ResourceKind.BATCH, "c_alice", 1, 0),
+        resource("batches/b2", ResourceKind.BATCH, "c_bob", 2, now + 1),
+        resource("batches/b3", ResourceKind.BATCH, "c_alice", 3, now),
+        resource("batches/b4", ResourceKind.BATCH, "c_alice", 4, now + 60_000),
+        resource("batches/b5", ResourceKind.BATCH, "c_bob", 5, 0),
+        resource("models/veo-3/operations/o1", ResourceKind.OPERATION, "c_alice", 6, 0));
+    saved.forEach(record -> storage.resources().save(record).join());
+    ResourceStore resources = storage.resources();
+
+    assertThat(resources.list(ResourceKind.BATCH, null, now, 10, 0).join()).as("b3 expired at now")
+        .extracting(ResourceRecord::name).containsExactly("batches/b5", "batches/b4", "batches/b2", "batches/b1");
+    assertThat(resources.list(ResourceKind.BATCH, null, now, 2, 2).join()).extracting(ResourceRecord::name)
+        .containsExactly("batches/b2", "batches/b1");
+    assertThat(resources.list(ResourceKind.BATCH, null, now, 2, 4).join()).isEmpty();
+    assertThat(resources.list(ResourceKind.BATCH, "c_alice", now, 10, 0).join()).extracting(ResourceRecord::name)
+        .containsExactly("batches/b4", "batches/b1");
+    assertThat(resources.list(ResourceKind.BATCH, "C_ALICE", now, 10, 0).join()).as("owners are case-sensitive")
+        .isEmpty();
+    assertThat(resources.list(ResourceKind.OPERATION, "c_alice", now, 10, 0).join()).containsExactly(saved.get(5));
+    assertThat(resources.list(ResourceKind.BATCH, "c_bob", now + 1, 10, 0).join()).extracting(ResourceRecord::name)
+        .containsExactly("batches/b5");
+  }
+
+  @Test
+  void expiredResourcesOfEveryKindComeOldestExpiryFirst() {
+    long now = BASE.toEpochMilli();
+    storage.resources().save(resource("cachedContents/late", ResourceKind.CACHED_CONTENT, "c_a", 1, now)).join();
+    storage.resources().save(resource("files/early", ResourceKind.FILE, "c_a", 2, now - 2000)).join();
+    storage.resources().save(resource("batches/middle", ResourceKind.BATCH, "c_b", 3, now - 1000)).join();
+    storage.resources().save(resource("batches/live", ResourceKind.BATCH, "c_b", 4, now + 1)).join();
+    storage.resources().save(resource("batches/forever", ResourceKind.BATCH, "c_b", 5, 0)).join();
+
+    assertThat(storage.resources().expired(now, 10).join()).extracting(ResourceRecord::name)
+        .containsExactly("files/early", "batches/middle", "cachedContents/late");
+    assertThat(storage.resources().expired(now, 2).join()).extracting(ResourceRecord::name)
+        .containsExactly("files/early", "batches/middle");
+  }
+
+  /** Files go to gemini-balance's table with its columns filled from Google's File JSON; key and owner masked. */
+  @Test
+  void aFileIsKeptInGeminiBalancesTableAndReadBackAsSaved() throws Exception {
+    String metadata = """
+        {"name":"files/cat1","displayName":"cat.png","mimeType":"image/png","sizeBytes":"1024",
+         "sha256Hash":"c2hh","state":"ACTIVE","createTime":"2026-11-20T10:15:00.123456Z",
+         "updateTime":"2026-11-20T10:15:05Z","expirationTime":"2026-11-22T10:15:00Z",
+         "uri":"https://generativelanguage.googleapis.com/v1beta/files/cat1"}""";
+    ResourceRecord file = new ResourceRecord("files/cat1", ResourceKind.FILE, ResourceRecord.GEMINI_POOL,
+        KEY_A.fingerprint(), KEY_A.last4(), "c_fileOwner0000000009", BASE.toEpochMilli() + 7, 0, "ACTIVE", metadata);
+    storage.resources().save(file).join();
+
+    assertThat(reopen().resources().find("files/cat1").join()).hasValue(file);
+    assertThat(storage.resources().find("files/CAT1").join()).as("names are case-sensitive").isEmpty();
+    assertThat(storage.resources().list(ResourceKind.FILE, "c_fileOwner0000000009", BASE.toEpochMilli(), 10, 0)
+        .join()).containsExactly(file);
+    assertThat(database.count("SELECT COUNT(*) FROM gb_resource")).isZero();
+    Map<String, String> row = fileRow("files/cat1");
+    assertThat(row).containsEntry("display_name", "cat.png").containsEntry("mime_type", "image/png")
+        .containsEntry("size_bytes", "1024").containsEntry("sha256_hash", "c2hh").containsEntry("state", "ACTIVE")
+        .containsEntry("uri", "https://generativelanguage.googleapis.com/v1beta/files/cat1")
+        .containsEntry("api_key", "...0001").containsEntry("user_token", "...0009");
+    // Google's times, as naive times of the configured zone (Shanghai: UTC+8).
+    assertThat(row.get("create_time")).startsWith("2026-11-20 18:15:00");
+    assertThat(row.get("update_time")).startsWith("2026-11-20 18:15:05");
+    assertThat(row.get("expiration_time")).startsWith("2026-11-22 18:15:00");
+    assertThat(row.get("upload_completed")).startsWith("2026-11-20 18:15:00");
+    assertThat(database.count("SELECT COUNT(*) FROM t_file_records WHERE api_key LIKE '%ContractKey%'")).isZero();
+
+    ResourceRecord failed = file.withState("FAILED", 0, null);
+    storage.resources().save(failed).join();
+    assertThat(storage.resources().find("files/cat1").join()).hasValue(failed);
+    assertThat(fileRow("files/cat1")).containsEntry("state", "FAILED").containsEntry("mime_type", "");
+    assertThat(database.count("SELECT COUNT(*) FROM t_file_records")).isEqualTo(1);
+    assertThat(storage.resources().delete("files/cat1").join()).isTrue();
+    assertThat(database.count("SELECT COUNT(*) FROM t_file_records")).isZero();
+  }
+
+  @Test
+  void aFileGoogleGaveNoExpiryForExpiresInGeminiBalancesColumnAfter48Hours() throws Exception {
+    ResourceRecord file = resource("files/bare", ResourceKind.FILE, "c_x", 0, 0).withState("STATE_UNSPECIFIED", 0,
+        "not json");
+    storage.resources().save(file).join();
+
+    assertThat(storage.resources().find("files/bare").join()).hasValue(file);
+    Map<String, String> row = fileRow("files/bare");
+    assertThat(row).containsEntry("state", "PROCESSING").containsEntry("size_bytes", "0").containsEntry("uri", "");
+    assertThat(row.get("create_time")).startsWith("2026-11-20 18:15:00");
+    assertThat(row.get("expiration_time")).startsWith("2026-11-22 18:15:00");
+  }
+
+  /** A reused gemini-balance database: its file rows have no owner and are never taken for ours. */
+  @Test
+  void geminiBalancesOwnFileRowsAreNeitherReadNorDeleted() throws Exception {
+    database.execute("INSERT INTO t_file_records (name, mime_type, size_bytes, state, create_time, update_time,"
+        + " expiration_time, uri, api_key) VALUES ('files/legacy', 'image/png', 1, 'ACTIVE', '2026-11-20 10:00:00',"
+        + " '2026-11-20 10:00:00', '2026-11-20 10:00:01', 'https://x/files/legacy', '" + SECRET_A + "')");
+    long now = BASE.toEpochMilli();
+
+    assertThat(storage.resources().find("files/legacy").join()).isEmpty();
+    assertThat(storage.resources().list(ResourceKind.FILE, null, now, 10, 0).join()).isEmpty();
+    assertThat(storage.resources().expired(now, 10).join()).isEmpty();
+    assertThat(storage.resources().delete("files/legacy").join()).isFalse();
+    assertThat(database.count("SELECT COUNT(*) FROM t_file_records WHERE name = 'files/legacy'")).isEqualTo(1);
+  }
+
+  @Test
+  void aFileRecordMustBeNamedAsAFileAndOnlyAFile() {
+    assertThat(storage.resources().save(resource("cachedContents/x", ResourceKind.FILE, "c_a", 0, 0)))
+        .failsWithin(Duration.ofSeconds(10));
+    assertThat(storage.resources().save(resource("files/x", ResourceKind.BATCH, "c_a", 0, 0)))
+        .failsWithin(Duration.ofSeconds(10));
+    assertThat(storage.resources().list(ResourceKind.BATCH, null, 0, 10, 0).join()).isEmpty();
+  }
+
+  @Test
+  void aClientIdIsStablePerTokenFingerprintAndDistinctAcrossThem() {
+    String first = storage.resources().clientId("f".repeat(16)).join();
+    String second = storage.resources().clientId("e".repeat(16)).join();
+
+    assertThat(first).matches("c_[A-Za-z0-9_-]{20}");
+    assertThat(second).matches("c_[A-Za-z0-9_-]{20}").isNotEqualTo(first);
+    assertThat(storage.resources().clientId("f".repeat(16)).join()).isEqualTo(first);
+    try (Storage other = Storage.open(config)) {
+      assertThat(other.resources().clientId("f".repeat(16)).join()).isEqualTo(first);
+    }
+    assertThat(reopen().resources().clientId("e".repeat(16)).join()).isEqualTo(second);
+  }
+
+  /** Two gateways asked for a new client at once, many times each: one id, one row. */
+  @Test
+  void concurrentFirstUsesOfOneTokenGetOneClientId() throws Exception {
+    try (Storage other = Storage.open(config)) {
+      List<java.util.concurrent.CompletableFuture<String>> calls = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        calls.add(storage.resources().clientId("abcdef0123456789"));
+        calls.add(other.resources().clientId("abcdef0123456789"));
+      }
+      List<String> ids = new ArrayList<>();
+      for (var call : calls) {
+        ids.add(call.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      assertThat(ids).hasSize(16).containsOnly(ids.get(0));
+    }
+    assertThat(database.count("SELECT COUNT(*) FROM gb_client")).isEqualTo(1);
+  }
+
+  /** gemini-balance's columns of one t_file_records row, as text. */
+  private Map<String, String> fileRow(String name) throws SQLException {
+    try (var connection = database.connect(); var select = connection.prepareStatement("SELECT display_name,"
+        + " mime_type, size_bytes, sha256_hash, state, create_time, update_time, expiration_time, uri, api_key,"
+        + " user_token, upload_completed FROM t_file_records WHERE name = ?")) {
+      select.setString(1, name);
+      try (ResultSet rows = select.executeQuery()) {
+        assertThat(rows.next()).as(name).isTrue();
+        Map<String, String> row = new java.util.HashMap<>();
+        for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
+          row.put(rows.getMetaData().getColumnLabel(i).toLowerCase(java.util.Locale.ROOT), rows.getString(i));
+        }
+        return row;
+      }
+    }
+  }
+
+  /** A record of KEY_B created {@code createdSeconds} after BASE, expiring at {@code expiresMillis}. */
+  static ResourceRecord resource(String name, ResourceKind kind, String owner, int createdSeconds,
+      long expiresMillis) {
+    return new ResourceRecord(name, kind, ResourceRecord.GEMINI_POOL, KEY_B.fingerprint(), KEY_B.last4(), owner,
+        BASE.plusSeconds(createdSeconds).toEpochMilli(), expiresMillis, null, null);
   }
 
   static RequestLogEntry call(Instant time, String model, KeyIdentity key, boolean success, Integer status,

@@ -1,11 +1,14 @@
 package io.geminibalance.testing;
 
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,6 +23,8 @@ public final class FakeGemini implements AutoCloseable {
   private final HttpServer server;
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+  /** Handlers that take a request before its body is read (uploads stream through them). */
+  private final Map<String, Handler<HttpServerRequest>> streamed = new ConcurrentHashMap<>();
 
   private FakeGemini(HttpServer server) {
     this.server = server;
@@ -69,6 +74,20 @@ public final class FakeGemini implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Hands requests whose path starts with {@code pathPrefix} to {@code handler} as they arrive,
+   * body unread and not recorded here (see {@link FakeUploads}); kept across {@link #reset}.
+   */
+  public FakeGemini streaming(String pathPrefix, Handler<HttpServerRequest> handler) {
+    streamed.put(pathPrefix, handler);
+    return this;
+  }
+
+  /** This fake's origin, {@code http://127.0.0.1:port}. */
+  public String origin() {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
   public void reset() {
     rules.clear();
     requests.clear();
@@ -84,6 +103,12 @@ public final class FakeGemini implements AutoCloseable {
   }
 
   private void handle(HttpServerRequest req) {
+    for (Map.Entry<String, Handler<HttpServerRequest>> entry : streamed.entrySet()) {
+      if (req.path().startsWith(entry.getKey())) {
+        entry.getValue().handle(req);
+        return;
+      }
+    }
     req.body().onSuccess(body -> {
       Recorded recorded = Recorded.of(req, body);
       requests.add(recorded);

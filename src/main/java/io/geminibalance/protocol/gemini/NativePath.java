@@ -3,8 +3,8 @@ package io.geminibalance.protocol.gemini;
 /**
  * What a native request path may reach upstream, decided from the raw path below the version
  * prefix ({@code models/gemini-2.5-flash:generateContent}) and the HTTP method. An explicit
- * allow-list: {@code GET models}, {@code GET models/{model}} and {@code POST
- * models/{model}:{method}} for a {@link GeminiMethod}. Anything else is refused: a path that is
+ * allow-list: {@code GET models}, {@code GET models/{model}}, {@code POST
+ * models/{model}:{method}} for a {@link GeminiMethod}, and the resources of {@link ResourcePath}. Anything else is refused: a path that is
  * not plain segments (see {@link PathSegments#problem}) or names an ill-formed model with 400, an
  * unknown resource or method with 404. The upstream path is rebuilt from the parsed parts, never
  * copied from the client.
@@ -32,6 +32,23 @@ public sealed interface NativePath {
   record ModelMethod(String model, GeminiMethod method) implements Allowed {
     public String upstreamPath() {
       return method.pathFor(model);
+    }
+  }
+
+  /**
+   * A stateful resource other than a model (see {@link ResourcePath}).
+   *
+   * @param kind the resource's kind
+   * @param verb what the request does
+   * @param root the recorded resource whose key must serve the request ({@code fileSearchStores/s}
+   *     for its documents and operations), or null for a whole collection
+   * @param path the resource's path below the version, without an action
+   * @param action the action after the colon ({@code cancel}), or null
+   */
+  record Resource(ResourceKind kind, ResourcePath.Verb verb, String root, String path, String action)
+      implements Allowed {
+    public String upstreamPath() {
+      return "/" + path + (action == null ? "" : ":" + action);
     }
   }
 
@@ -75,7 +92,8 @@ public sealed interface NativePath {
     }
     int start = from + "models/".length();
     if (!path.startsWith("models/", from) || path.indexOf('/', start) >= 0) {
-      return unknown(httpMethod, path, from);
+      NativePath resource = ResourcePath.parse(httpMethod, path.substring(from));
+      return resource != null ? resource : unknown(httpMethod, path, from);
     }
     int colon = path.indexOf(':', start);
     if (colon < 0) {

@@ -2,7 +2,6 @@ package io.geminibalance.storage.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import org.flywaydb.core.api.migration.Context;
 
@@ -61,17 +60,11 @@ final class GatewayColumnsMigration extends IdempotentJavaMigration {
   @Override
   public void migrate(Context context) throws SQLException {
     Connection connection = context.getConnection();
-    try (Statement statement = connection.createStatement()) {
-      for (Column column : columns()) {
-        if (!SchemaMetadata.columnExists(connection, column.table(), column.name())) {
-          statement.execute("ALTER TABLE " + column.table() + " ADD COLUMN " + column.name() + " " + column.type());
-        }
-      }
-      for (Index index : indexes()) {
-        if (!SchemaMetadata.indexExists(connection, index.table(), index.name())) {
-          statement.execute("CREATE INDEX " + index.name() + " ON " + index.table() + " (" + index.columns() + ")");
-        }
-      }
+    for (Column column : columns()) {
+      SchemaMetadata.addColumnIfMissing(connection, column.table(), column.name(), column.type());
+    }
+    for (Index index : indexes()) {
+      SchemaMetadata.createIndexIfMissing(connection, index.table(), index.name(), index.columns());
     }
   }
 }

@@ -60,4 +60,12 @@ public final class JdbcStores {
   public JdbcAdminSessionStore adminSessions() {
     return new JdbcAdminSessionStore(jdbc);
   }
+
+  public JdbcResourceStore resources() {
+    return new JdbcResourceStore(jdbc, values, clock);
+  }
+
+  public JdbcUploadSessionStore uploadSessions() {
+    return new JdbcUploadSessionStore(jdbc);
+  }
 }

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Locale;
 
 /**
@@ -37,6 +38,26 @@ final class SchemaMetadata {
         }
       }
       return false;
+    }
+  }
+
+  /** Adds a nullable column unless the table already has one of that name. */
+  static void addColumnIfMissing(Connection connection, String table, String column, String type)
+      throws SQLException {
+    if (!columnExists(connection, table, column)) {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
+      }
+    }
+  }
+
+  /** @param index in lower case, as our migrations name indexes */
+  static void createIndexIfMissing(Connection connection, String table, String index, String columns)
+      throws SQLException {
+    if (!indexExists(connection, table, index)) {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("CREATE INDEX " + index + " ON " + table + " (" + columns + ")");
+      }
     }
   }
 }

@@ -62,6 +62,19 @@ public abstract sealed class SqlDialect {
   /** The column type for a boolean added to an existing table. */
   public abstract String booleanType();
 
+  /** The column type for a JSON text of up to a few megabytes (TEXT stops at 64 KB on MySQL). */
+  public String largeTextType() {
+    return "TEXT";
+  }
+
+  /**
+   * The column type for an ASCII identifier compared byte for byte (resource names, client ids):
+   * MySQL's default collations ignore case.
+   */
+  public String caseSensitiveAscii(int length) {
+    return "VARCHAR(" + length + ")";
+  }
+
   /** INSERT or UPDATE by primary key. */
   public abstract String upsert(String table, List<String> keyColumns, List<String> valueColumns);
 
@@ -245,6 +258,16 @@ public abstract sealed class SqlDialect {
     @Override
     public String booleanType() {
       return "TINYINT(1)";
+    }
+
+    @Override
+    public String largeTextType() {
+      return "MEDIUMTEXT";
+    }
+
+    @Override
+    public String caseSensitiveAscii(int length) {
+      return "VARCHAR(" + length + ") CHARACTER SET ascii COLLATE ascii_bin";
     }
 
     @Override

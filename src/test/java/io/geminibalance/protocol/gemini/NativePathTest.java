@@ -31,6 +31,7 @@ class NativePathTest {
       case NativePath.ModelList list -> list.upstreamPath();
       case NativePath.Model model -> model.upstreamPath();
       case NativePath.ModelMethod call -> call.upstreamPath();
+      case NativePath.Resource item -> item.upstreamPath();
       case NativePath.Rejected rejected -> throw new AssertionError("rejected: " + rejected);
     };
     assertThat(path).isEqualTo(upstream);
@@ -123,16 +124,16 @@ class NativePathTest {
 
   @ParameterizedTest(name = "{0} {1} -> 404")
   @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-      GET    | files
-      GET    | files/abc
+      POST   | files
+      PUT    | files/abc
       GET    | tunedModels/x/y
-      GET    | cachedContents
+      PUT    | cachedContents
       POST   | models
       DELETE | models
       POST   | models/gemini-2.5-flash
       GET    | models/gemini-2.5-flash:generateContent
       DELETE | models/gemini-2.5-flash:generateContent
-      POST   | models/gemini-2.5-flash:predict
+      GET    | models/gemini-2.5-flash:predict
       POST   | models/gemini-2.5-flash:fooBar
       POST   | models/gemini-2.5-flash:
       POST   | models/gemini-2.5-flash:generatecontent
@@ -153,9 +154,9 @@ class NativePathTest {
 
   @Test
   void anUnknownPathIsQuotedOnlyInPart() {
-    NativePath.Rejected rejected = (NativePath.Rejected) parse("GET", "files/" + "a".repeat(5000));
+    NativePath.Rejected rejected = (NativePath.Rejected) parse("GET", "tunedModels/" + "a".repeat(5000));
     assertThat(rejected.status()).isEqualTo(404);
-    assertThat(rejected.message()).isEqualTo("Unknown native path: GET /files/" + "a".repeat(94) + "...");
+    assertThat(rejected.message()).isEqualTo("Unknown native path: GET /tunedModels/" + "a".repeat(88) + "...");
   }
 
   @Test
