@@ -45,6 +45,18 @@ class OpenAiBadRequestPropertyTest {
     return OpenAiArbitraries.chatRequests();
   }
 
+  private static boolean finiteNumbers(JsonNode node) {
+    if (node.isNumber()) {
+      return !node.isDouble() && !node.isFloat() || Double.isFinite(node.asDouble());
+    }
+    for (JsonNode child : node) {
+      if (!finiteNumbers(child)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static HttpResponse<String> post(String body) {
     return harness.post("/v1/chat/completions", body, "authorization", "Bearer " + GatewayHarness.CLIENT_TOKEN,
         "content-type", "application/json");
@@ -64,6 +76,9 @@ class OpenAiBadRequestPropertyTest {
     Assume.that(received.isPresent() && received.get().isObject());
     // A model name every validation accepts, so the translator is what refuses the body.
     ObjectNode body = (ObjectNode) received.get();
+    // A number beyond a double (1E+400) reads as Infinity, which no JSON text can carry back: the
+    // body posted below would not be the body translated here.
+    Assume.that(finiteNumbers(body));
     body.put("model", "gemini-2.5-flash");
     String param;
     try {
