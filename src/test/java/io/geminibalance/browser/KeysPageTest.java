@@ -62,7 +62,15 @@ class KeysPageTest {
 
       // Verify one key from its row: the job runs on the server, the page shows its result.
       browser.driver().findElement(By.id("btn-refresh")).click();
-      browser.driver().findElement(row(FAKE_KEYS.get(2))).findElement(By.cssSelector(".act-verify")).click();
+      // The refresh redraws the table when its answer arrives: a row found before that is gone after.
+      browser.until(d -> {
+        try {
+          d.findElement(row(FAKE_KEYS.get(2))).findElement(By.cssSelector(".act-verify")).click();
+          return true;
+        } catch (org.openqa.selenium.StaleElementReferenceException redrawn) {
+          return false;
+        }
+      });
       browser.waitForText(By.cssSelector("#job .job-text"), "Verification finished: 0 valid, 1 invalid");
       browser.driver().findElement(By.id("job-results")).click();
       WebElement result = browser.waitFor(By.cssSelector("tr[data-result-for='" + new ApiKey(FAKE_KEYS.get(2)).fingerprint() + "']"));
