@@ -53,6 +53,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -265,7 +266,8 @@ public final class Gateway {
   }
 
   private static UpstreamClient.Settings upstreamSettings(GatewayConfig config) {
-    return new UpstreamClient.Settings(config.baseUrl(), config.timeout(), config.customHeaders());
+    return new UpstreamClient.Settings(config.baseUrl(), config.timeout(), config.customHeaders(),
+        Duration.ofSeconds(config.values().integer("STREAM_KEEPALIVE_SECONDS")));
   }
 
   private static MediaFetcher.Settings mediaSettings(GatewayConfig config) {

@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -145,6 +146,7 @@ final class VertexExpress {
   }
 
   private static UpstreamClient.Settings upstreamSettings(GatewayConfig config) {
-    return new UpstreamClient.Settings(Config.from(config).baseUrl(), config.timeout(), config.customHeaders());
+    return new UpstreamClient.Settings(Config.from(config).baseUrl(), config.timeout(), config.customHeaders(),
+        Duration.ofSeconds(config.values().integer("STREAM_KEEPALIVE_SECONDS")));
   }
 }

@@ -174,6 +174,9 @@ public final class SettingsCatalog {
           .en("Retries on other keys after a failed attempt").zh("一次尝试失败后换用其他密钥重试的次数"),
       s("TIME_OUT", Type.INT, Group.UPSTREAM, "300").range(1, 86_400)
           .en("Upstream idle timeout, seconds").zh("上游空闲超时（秒）"),
+      s("STREAM_KEEPALIVE_SECONDS", Type.INT, Group.UPSTREAM, "15").range(0, 3600)
+          .en("Seconds of upstream silence before a streamed (SSE) answer gets a keepalive comment; 0: off")
+          .zh("流式（SSE）响应在上游静默多少秒后向客户端发送保活注释；0 为关闭"),
       s("CUSTOM_HEADERS", Type.MAP, Group.UPSTREAM, "{}").secret()
           .en("Extra upstream headers (JSON object; values are secret)")
           .zh("附加到上游请求的请求头（JSON 对象，值视为机密）"),

@@ -48,6 +48,11 @@ final class CreatedInStream implements ChunkTransformer {
     return inner.onFailure(cause);
   }
 
+  @Override
+  public Buffer keepalive() {
+    return inner.keepalive();
+  }
+
   private void look(Buffer event) {
     if (found || looked >= EVENTS_LOOKED_AT) {
       return;

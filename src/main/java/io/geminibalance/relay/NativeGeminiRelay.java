@@ -182,14 +182,15 @@ public final class NativeGeminiRelay {
       }
       switch (ar.result()) {
         case UpstreamResult.Answered answered ->
-            relayAnswer(rc.response(), answered.response(), call.stream(), sse, via.bodyIdleTimeoutMillis());
+            relayAnswer(rc.response(), answered.response(), call.stream(), sse, via.bodyIdleTimeoutMillis(),
+            via.streamKeepaliveMillis());
         case UpstreamResult.Failed failed -> Responses.geminiFailure(rc.response(), failed);
       }
     });
   }
 
   private static void relayAnswer(HttpServerResponse client, HttpClientResponse upstream,
-      boolean stream, boolean sse, long idleTimeoutMillis) {
+      boolean stream, boolean sse, long idleTimeoutMillis, long keepaliveMillis) {
     client.setStatusCode(upstream.statusCode());
     HeaderPolicy.copyDownstream(upstream.headers(), client.headers());
     long length = stream ? -1 : BodyRelay.declaredLength(upstream);
@@ -207,7 +208,7 @@ public final class NativeGeminiRelay {
       BodyRelay.relayWhole(upstream, client, length, idleTimeoutMillis);
     } else {
       BodyRelay.relay(upstream, client, sse ? new SseRelayTransformer() : ChunkTransformer.IDENTITY,
-          idleTimeoutMillis);
+          idleTimeoutMillis, keepaliveMillis);
     }
   }
 

@@ -30,11 +30,13 @@ final class OpenAiChatAnswers {
   private OpenAiChatAnswers() {}
 
   static void relay(RoutingContext rc, UpstreamResult.Answered answered, TranslatedChatRequest request,
-      TranslationOptions options, ThoughtSignatureCache signatures, LongSupplier clock, long idleTimeoutMillis) {
+      TranslationOptions options, ThoughtSignatureCache signatures, LongSupplier clock, long idleTimeoutMillis,
+      long keepaliveMillis) {
     ResponseContext context = new ResponseContext(completionId(), clock.getAsLong() / 1000,
         request.model().requested(), ResponseContext.randomToolCallIds(RANDOM), signatures, clock.getAsLong());
     if (request.stream()) {
-      stream(rc, answered, new ChatStreamTranslator(options, context, request.includeUsage()), idleTimeoutMillis);
+      stream(rc, answered, new ChatStreamTranslator(options, context, request.includeUsage()), idleTimeoutMillis,
+          keepaliveMillis);
     } else {
       whole(rc.response(), answered, new ChatResponseTranslator(options), context, idleTimeoutMillis);
     }
@@ -104,7 +106,7 @@ final class OpenAiChatAnswers {
    * with an error event (not a clean end, no [DONE]) and resets the upstream request.
    */
   private static void stream(RoutingContext rc, UpstreamResult.Answered answered, ChatStreamTranslator translator,
-      long idleTimeoutMillis) {
+      long idleTimeoutMillis, long keepaliveMillis) {
     HttpServerResponse client = rc.response();
     client.setStatusCode(200).setChunked(true)
         .putHeader("content-type", "text/event-stream; charset=UTF-8")
@@ -112,7 +114,8 @@ final class OpenAiChatAnswers {
         .putHeader("x-accel-buffering", "no");
     // The future completes however the stream ends (end, break, silence, client gone): the attempt
     // is logged then, with the usage of the last event that reported one.
-    BodyRelay.relay(answered.response(), client, new OpenAiStreamTransformer(translator), idleTimeoutMillis)
+    BodyRelay.relay(answered.response(), client, new OpenAiStreamTransformer(translator), idleTimeoutMillis,
+        keepaliveMillis)
         .onComplete(ar -> {
           ObjectNode usage = translator.usage();
           answered.log().logged(tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens"));

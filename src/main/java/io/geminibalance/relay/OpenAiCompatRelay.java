@@ -115,14 +115,15 @@ public final class OpenAiCompatRelay {
       }
       switch (ar.result()) {
         case UpstreamResult.Answered answered ->
-            relayAnswer(client, answered.response(), call.stream(), via.bodyIdleTimeoutMillis());
+            relayAnswer(client, answered.response(), call.stream(), via.bodyIdleTimeoutMillis(),
+                via.streamKeepaliveMillis());
         case UpstreamResult.Failed failed -> failure(client, failed);
       }
     });
   }
 
   private static void relayAnswer(HttpServerResponse client, HttpClientResponse upstream, boolean stream,
-      long idleTimeoutMillis) {
+      long idleTimeoutMillis, long keepaliveMillis) {
     client.setStatusCode(upstream.statusCode());
     HeaderPolicy.copyDownstream(upstream.headers(), client.headers());
     client.setChunked(true);
@@ -130,7 +131,7 @@ public final class OpenAiCompatRelay {
       client.putHeader("cache-control", "no-cache");
     }
     BodyRelay.relay(upstream, client, stream ? new SseRelayTransformer(OpenAiCompatRelay::streamError)
-        : ChunkTransformer.IDENTITY, idleTimeoutMillis);
+        : ChunkTransformer.IDENTITY, idleTimeoutMillis, keepaliveMillis);
   }
 
   private static String streamError(String message) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.protocol.openai.ChatStreamTranslator;
 import io.geminibalance.protocol.sse.SseDecoder;
 import io.geminibalance.streaming.ChunkTransformer;
+import io.geminibalance.streaming.SseRelayTransformer;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -46,6 +47,12 @@ final class OpenAiStreamTransformer implements ChunkTransformer {
     translator.onEnd().forEach(c -> out.add(event(c)));
     out.add(DONE);
     return out;
+  }
+
+  /** None once the stream has ended with an error event: nothing may follow it. */
+  @Override
+  public Buffer keepalive() {
+    return stopped ? null : Buffer.buffer(SseRelayTransformer.KEEPALIVE);
   }
 
   @Override

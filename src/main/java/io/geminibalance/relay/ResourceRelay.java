@@ -266,7 +266,7 @@ public final class ResourceRelay {
                     + " at Google but could not be recorded ({})", ctx.requestId(), name, failure.toString()));
           }
           return kind != null;
-        }), executor.bodyIdleTimeoutMillis());
+        }), executor.bodyIdleTimeoutMillis(), executor.streamKeepaliveMillis());
       }
     }
   }

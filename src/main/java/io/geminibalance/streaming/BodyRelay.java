@@ -17,6 +17,12 @@ import java.util.concurrent.TimeoutException;
  * client forever. After {@code idleTimeoutMillis} without upstream bytes (not counting time paused
  * for a slow client) the relay ends as if the upstream had broken: the transformer's error event
  * (SSE) or a reset (raw bodies), and the upstream request is reset.
+ *
+ * <p>The same watch keeps SSE bodies alive: after {@code keepaliveMillis} without upstream bytes
+ * the transformer's keepalive (an SSE comment) is written, so a proxy that cuts idle connections
+ * does not cut a model that is thinking. It is written between the transformer's whole events,
+ * skipped while the client's write queue is full, never after the end, and it is not upstream
+ * activity: TIME_OUT still counts from the last upstream byte.
  */
 public final class BodyRelay {
   /** HTTP/2 RST_STREAM code for a request given up; HTTP/1 closes the connection. */
@@ -33,7 +39,17 @@ public final class BodyRelay {
    */
   public static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
       ChunkTransformer transformer, long idleTimeoutMillis) {
-    return relay(upstream, client, transformer, idleTimeoutMillis, null);
+    return relay(upstream, client, transformer, idleTimeoutMillis, 0, null);
+  }
+
+  /**
+   * As {@link #relay(HttpClientResponse, HttpServerResponse, ChunkTransformer, long)}, and after
+   * each {@code keepaliveMillis} of upstream silence (0: never) the transformer's
+   * {@link ChunkTransformer#keepalive()} goes to the client, when it has one.
+   */
+  public static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
+      ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis) {
+    return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, null);
   }
 
   /**
@@ -42,7 +58,7 @@ public final class BodyRelay {
    */
   public static Future<Void> relayWhole(HttpClientResponse upstream, HttpServerResponse client,
       long declaredLength, long idleTimeoutMillis) {
-    return relay(upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis, new WholeBody(declaredLength));
+    return relay(upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis, 0, new WholeBody(declaredLength));
   }
 
   /**
@@ -87,15 +103,17 @@ public final class BodyRelay {
   }
 
   private static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
-      ChunkTransformer transformer, long idleTimeoutMillis, WholeBody whole) {
+      ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis, WholeBody whole) {
     Promise<Void> done = Promise.promise();
+    Runnable keepalive = whole == null && keepaliveMillis > 0 && transformer.keepalive() != null
+        ? () -> keepalive(done, client, transformer) : null;
     IdleWatchdog.Watch watch = IdleWatchdog.watch(idleTimeoutMillis, () -> {
       TimeoutException idle = silentFor(idleTimeoutMillis);
       if (done.tryFail(idle)) {
         endAfterFailure(client, transformer, idle);
         upstream.request().reset(CANCEL, idle);
       }
-    });
+    }, keepaliveMillis, keepalive);
     // A small body of known length is held and written with the end: one write and one flush
     // instead of a write per chunk plus an end. Streams and large bodies flow through as they come.
     upstream.handler(chunk -> {
@@ -141,6 +159,20 @@ public final class BodyRelay {
     });
     upstream.resume();
     return done.future();
+  }
+
+  /**
+   * Runs on the stream's context between upstream chunks, so never inside an event. A full write
+   * queue skips the beat: the client has bytes coming already, and more would only add memory.
+   */
+  private static void keepalive(Promise<Void> done, HttpServerResponse client, ChunkTransformer transformer) {
+    if (done.future().isComplete() || client.closed() || client.ended() || client.writeQueueFull()) {
+      return;
+    }
+    Buffer beat = transformer.keepalive();
+    if (beat != null) {
+      client.write(beat);
+    }
   }
 
   private static void endAfterFailure(HttpServerResponse client, ChunkTransformer transformer,

@@ -21,6 +21,15 @@ public interface ChunkTransformer {
    */
   Buffer onFailure(Throwable cause);
 
+  /**
+   * What to send the client when the upstream has been silent a while, so that proxies with an
+   * idle timeout keep the connection: written only between two outputs of this transformer (which
+   * are whole events), or {@code null} when the body has no room for one (raw bodies, JSON).
+   */
+  default Buffer keepalive() {
+    return null;
+  }
+
   /** Passes bytes through unchanged; a broken upstream resets the client. */
   ChunkTransformer IDENTITY = new ChunkTransformer() {
     @Override

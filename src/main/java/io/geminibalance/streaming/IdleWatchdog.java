@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * their timeout. The sweep runs on the event loop that owns the streams, so the list needs no lock,
  * and it stops when the loop has no stream left (the loop is forgotten when it terminates). A
  * watch may also carry a deadline that fires however active the stream is (a request body read
- * whole must be complete by then).
+ * whole must be complete by then). A watch may also beat: a callback run, without ending the watch,
+ * each time the stream has been silent for a shorter period (SSE keepalive comments to the client);
+ * the same sweep drives it, so heartbeats add no timer either.
  */
 public final class IdleWatchdog {
   /** How often each event loop checks its streams: a stream fires within timeout + this. */
@@ -51,8 +53,31 @@ public final class IdleWatchdog {
    * may be 0 (off); the watch never fires when both are.
    */
   public static Watch watch(long timeoutMillis, long deadlineMillis, Runnable onExpired) {
+    return watch(timeoutMillis, deadlineMillis, onExpired, 0);
+  }
+
+  /**
+   * As {@link #watch(long, Runnable)}, and {@code onBeat} also runs, on the stream's context, each
+   * time {@code beatMillis} have passed without {@link Watch#touch()} or an earlier beat, and not
+   * while reading is paused for a slow client. A beat is not activity: it never delays
+   * {@code onIdle}. Either period may be 0 (off); the watch never fires when both are.
+   */
+  public static Watch watch(long timeoutMillis, Runnable onIdle, long beatMillis, Runnable onBeat) {
+    if (beatMillis <= 0 || onBeat == null) {
+      return watch(timeoutMillis, onIdle);
+    }
+    Watch watch = watch(timeoutMillis, 0, onIdle, beatMillis);
+    if (watch != Watch.NONE) {
+      watch.beatNanos = TimeUnit.MILLISECONDS.toNanos(beatMillis);
+      watch.onBeat = onBeat;
+    }
+    return watch;
+  }
+
+  private static Watch watch(long timeoutMillis, long deadlineMillis, Runnable onExpired, long beatMillis) {
     Context context = Vertx.currentContext();
-    if ((timeoutMillis <= 0 && deadlineMillis <= 0) || !(context instanceof ContextInternal internal)
+    if ((timeoutMillis <= 0 && deadlineMillis <= 0 && beatMillis <= 0)
+        || !(context instanceof ContextInternal internal)
         || !context.isEventLoopContext() || !internal.nettyEventLoop().inEventLoop()) {
       return Watch.NONE;
     }
@@ -101,6 +126,7 @@ public final class IdleWatchdog {
     long now = System.nanoTime();
     // Unlink first, fire after the walk: a firing stream may stop (unlink) other streams.
     List<Watch> idle = null;
+    List<Watch> beating = null;
     Watch w = head.next;
     while (w != head) {
       Watch next = w.next;
@@ -110,11 +136,20 @@ public final class IdleWatchdog {
           idle = new ArrayList<>();
         }
         idle.add(w);
+      } else if (w.dueToBeat(now)) {
+        w.lastBeat = now;
+        if (beating == null) {
+          beating = new ArrayList<>();
+        }
+        beating.add(w);
       }
       w = next;
     }
     if (idle != null) {
       idle.forEach(Watch::fire);
+    }
+    if (beating != null) {
+      beating.forEach(Watch::beat);
     }
     stopWhenEmpty();
   }
@@ -152,6 +187,10 @@ public final class IdleWatchdog {
     private final long timeoutNanos;
     private Runnable onIdle;
     private long lastActivity = System.nanoTime();
+    /** Heartbeat period, 0 when the watch does not beat; see {@link #watch(long, Runnable, long, Runnable)}. */
+    private long beatNanos;
+    private long lastBeat = lastActivity;
+    private Runnable onBeat;
     /** When the stream must have ended, however active (if {@link #hasDeadline}). */
     private long deadline;
     private boolean hasDeadline;
@@ -199,6 +238,7 @@ public final class IdleWatchdog {
       if (!stopped) {
         stopped = true;
         onIdle = null;
+        onBeat = null;
         unlink();
       }
     }
@@ -212,10 +252,27 @@ public final class IdleWatchdog {
       }
     }
 
+    /** Silent (upstream bytes and beats alike) for a beat period, and not paused for a slow client. */
+    private boolean dueToBeat(long now) {
+      return beatNanos > 0 && onBeat != null && !paused && now - lastActivity >= beatNanos
+          && now - lastBeat >= beatNanos;
+    }
+
+    private void beat() {
+      // Read when it runs: a stream that stopped in between (ended, failed) gets no beat.
+      context.runOnContext(v -> {
+        Runnable action = onBeat;
+        if (action != null) {
+          action.run();
+        }
+      });
+    }
+
     private void fire() {
       Runnable action = onIdle;
       stopped = true;
       onIdle = null;
+      onBeat = null;
       context.runOnContext(v -> action.run());
     }
   }

@@ -14,6 +14,11 @@ import java.util.function.Function;
  * SDKs raise as an error, instead of a silently truncated answer.
  */
 public final class SseRelayTransformer implements ChunkTransformer {
+  /**
+   * An SSE comment, a whole event of its own: every SSE parser skips lines starting with a colon,
+   * so clients see nothing while proxies see bytes.
+   */
+  public static final String KEEPALIVE = ": keepalive\n\n";
   private final SseFramer framer = new SseFramer();
   private final Function<String, String> errorEvent;
 
@@ -47,6 +52,11 @@ public final class SseRelayTransformer implements ChunkTransformer {
   public List<Buffer> onEnd() {
     byte[] last = framer.finish();
     return last == null ? List.of() : List.of(Buffer.buffer(last));
+  }
+
+  @Override
+  public Buffer keepalive() {
+    return Buffer.buffer(KEEPALIVE);
   }
 
   @Override

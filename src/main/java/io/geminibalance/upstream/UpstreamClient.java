@@ -78,8 +78,17 @@ public final class UpstreamClient implements AutoCloseable {
     }
   }
 
-  /** What may change at runtime without rebuilding the connection pools. */
-  public record Settings(URI baseUrl, Duration timeout, Map<String, String> customHeaders) {}
+  /**
+   * What may change at runtime without rebuilding the connection pools. {@code streamKeepalive}
+   * (STREAM_KEEPALIVE_SECONDS, zero: off) is how long an SSE answer may be silent before the relay
+   * sends the client a keepalive comment.
+   */
+  public record Settings(URI baseUrl, Duration timeout, Map<String, String> customHeaders, Duration streamKeepalive) {
+    /** Without keepalives on relayed streams. */
+    public Settings(URI baseUrl, Duration timeout, Map<String, String> customHeaders) {
+      this(baseUrl, timeout, customHeaders, Duration.ZERO);
+    }
+  }
 
   /**
    * The settings with BASE_URL taken apart once, so that a request does not build and re-parse

@@ -61,6 +61,14 @@ public final class UpstreamExecutor {
     return client.settings().timeout().toMillis();
   }
 
+  /**
+   * How long a relayed SSE answer may be silent before the client gets a keepalive comment
+   * (STREAM_KEEPALIVE_SECONDS; 0: never), read per stream so a change applies to the next one.
+   */
+  public long streamKeepaliveMillis() {
+    return client.settings().streamKeepalive().toMillis();
+  }
+
   /** BASE_URL as in force now (media endpoints are found from it). */
   public java.net.URI baseUrl() {
     return client.settings().baseUrl();

@@ -143,4 +143,58 @@ class IdleWatchdogTest {
     assertThat(watch).isNotSameAs(IdleWatchdog.Watch.NONE);
     fired.get(5, TimeUnit.SECONDS);
   }
+
+  /**
+   * A heartbeat beats again after each silent period, and beats are not activity: the idle
+   * timeout still fires, counted from the last touch.
+   */
+  @Test
+  void aHeartbeatRepeatsWithoutDelayingTheIdleTimeout() throws Exception {
+    AtomicInteger beats = new AtomicInteger();
+    CompletableFuture<Integer> beatsWhenIdle = new CompletableFuture<>();
+    onLoop(() -> IdleWatchdog.watch(1_600, () -> beatsWhenIdle.complete(beats.get()), 300,
+        beats::incrementAndGet));
+    assertThat(beatsWhenIdle.get(10, TimeUnit.SECONDS)).as("beats before the idle timeout").isGreaterThanOrEqualTo(2);
+    int atEnd = beats.get();
+    Thread.sleep(3 * IdleWatchdog.SWEEP_MILLIS);
+    assertThat(beats).as("no beat once the watch fired").hasValue(atEnd);
+    assertThat(watched()).isZero();
+  }
+
+  @Test
+  void aHeartbeatAloneIsWatchedAndStopEndsIt() throws Exception {
+    CompletableFuture<Void> beat = new CompletableFuture<>();
+    AtomicInteger beats = new AtomicInteger();
+    IdleWatchdog.Watch watch = onLoop(() -> IdleWatchdog.watch(0, () -> { }, 200, () -> {
+      beats.incrementAndGet();
+      beat.complete(null);
+    }));
+    assertThat(watch).isNotSameAs(IdleWatchdog.Watch.NONE);
+    beat.get(5, TimeUnit.SECONDS);
+    onLoop(watch::stop, watch);
+    int atStop = beats.get();
+    assertThat(watched()).isZero();
+    Thread.sleep(200 + 2 * IdleWatchdog.SWEEP_MILLIS);
+    assertThat(beats).as("no beat after stop").hasValue(atStop);
+  }
+
+  @Test
+  void aStreamPausedForASlowClientDoesNotBeat() throws Exception {
+    AtomicInteger beats = new AtomicInteger();
+    IdleWatchdog.Watch watch = onLoop(() -> IdleWatchdog.watch(0, () -> { }, 200, beats::incrementAndGet));
+    onLoop(watch::pause, watch);
+    Thread.sleep(200 + 2 * IdleWatchdog.SWEEP_MILLIS);
+    assertThat(beats).hasValue(0);
+    onLoop(watch::resume, watch);
+    for (int i = 0; i < 50 && beats.get() == 0; i++) {
+      Thread.sleep(50);
+    }
+    assertThat(beats.get()).isPositive();
+    onLoop(watch::stop, watch);
+  }
+
+  @Test
+  void withoutABeatPeriodAHeartbeatWatchIsAPlainOne() throws Exception {
+    assertThat(onLoop(() -> IdleWatchdog.watch(0, () -> { }, 0, () -> { }))).isSameAs(IdleWatchdog.Watch.NONE);
+  }
 }
