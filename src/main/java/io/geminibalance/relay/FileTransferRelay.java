@@ -241,19 +241,9 @@ public final class FileTransferRelay {
 
   private void startUpstream(RoutingContext rc, RequestContext ctx, UpstreamCall call, KeyChoice keys,
       String owner, long declared, UploadSession.Kind kind, String storeName, String origin) {
-    executor.execute(call, ctx, keys).onComplete(ar -> {
-      if (ar.failed()) {
-        Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
-        return;
-      }
-      switch (ar.result()) {
-        case UpstreamResult.Failed failed -> Responses.geminiFailure(rc.response(), failed);
-        case UpstreamResult.Answered answered -> {
-          KeyIdentity key = KeyIdentity.of(answered.lease().key());
-          afterStart(rc, ctx, answered.response(), key, owner, declared, kind, storeName, origin);
-        }
-      }
-    });
+    executor.execute(call, ctx, keys).onComplete(ar -> Responses.whenAnswered(rc.response(), ctx, ar,
+        answered -> afterStart(rc, ctx, answered.response(), KeyIdentity.of(answered.lease().key()), owner, declared,
+            kind, storeName, origin)));
   }
 
   private void afterStart(RoutingContext rc, RequestContext ctx, HttpClientResponse upstream, KeyIdentity key,
@@ -497,16 +487,8 @@ public final class FileTransferRelay {
     UpstreamCall call = new UpstreamCall(HttpMethod.GET, MediaRoot.of(via.baseUrl()).download(fileId),
         "alt=media", rc.request().headers(), null, RateLimits.UNMETERED, false, KeyPlacement.GOOG_API_KEY_HEADER,
         OPERATION_DOWNLOAD, false, new UpstreamCall.Media(MultiMap.caseInsensitiveMultiMap(), null, -1));
-    via.execute(call, ctx, new KeyChoice.Pinned(file.keyFingerprint(), file.name())).onComplete(ar -> {
-      if (ar.failed()) {
-        Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
-        return;
-      }
-      switch (ar.result()) {
-        case UpstreamResult.Failed failed -> Responses.geminiFailure(rc.response(), failed);
-        case UpstreamResult.Answered answered -> relayAnswer(rc.response(), answered.response(), via);
-      }
-    });
+    via.execute(call, ctx, new KeyChoice.Pinned(file.keyFingerprint(), file.name())).onComplete(ar ->
+        Responses.whenAnswered(rc.response(), ctx, ar, answered -> relayAnswer(rc.response(), answered.response(), via)));
   }
 
   // ---------------------------------------------------------------- helpers

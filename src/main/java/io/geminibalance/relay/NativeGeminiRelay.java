@@ -13,7 +13,6 @@ import io.geminibalance.upstream.RequestContext;
 import io.geminibalance.upstream.UpstreamCall;
 import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
 import io.geminibalance.upstream.UpstreamExecutor;
-import io.geminibalance.upstream.UpstreamResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -175,18 +174,9 @@ public final class NativeGeminiRelay {
 
   private void relay(RoutingContext rc, UpstreamExecutor via, UpstreamCall call, RequestContext ctx,
       boolean sse, KeyChoice keys) {
-    via.execute(call, ctx, keys).onComplete(ar -> {
-      if (ar.failed()) {
-        Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
-        return;
-      }
-      switch (ar.result()) {
-        case UpstreamResult.Answered answered ->
-            relayAnswer(rc.response(), answered.response(), call.stream(), sse, via.bodyIdleTimeoutMillis(),
-            via.streamKeepaliveMillis());
-        case UpstreamResult.Failed failed -> Responses.geminiFailure(rc.response(), failed);
-      }
-    });
+    via.execute(call, ctx, keys).onComplete(ar -> Responses.whenAnswered(rc.response(), ctx, ar,
+        answered -> relayAnswer(rc.response(), answered.response(), call.stream(), sse, via.bodyIdleTimeoutMillis(),
+            via.streamKeepaliveMillis())));
   }
 
   private static void relayAnswer(HttpServerResponse client, HttpClientResponse upstream,
@@ -213,28 +203,19 @@ public final class NativeGeminiRelay {
   }
 
   private void relayModelList(RoutingContext rc, UpstreamCall call, RequestContext ctx) {
-    modelExecutor.execute(call, ctx).onComplete(ar -> {
-      if (ar.failed()) {
-        Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
-        return;
-      }
-      switch (ar.result()) {
-        case UpstreamResult.Answered answered -> {
-          HttpClientResponse upstream = answered.response();
-          BodyRelay.collect(upstream, modelExecutor.bodyIdleTimeoutMillis()).onComplete(body -> {
-            if (body.failed()) {
-              Responses.gemini(rc.response(), 502, "upstream model list broke: " + body.cause().getMessage());
-              return;
-            }
-            byte[] filtered = ModelListFilter.filter(body.result().getBytes(), filteredModels.get());
-            rc.response().setStatusCode(upstream.statusCode())
-                .putHeader("content-type", "application/json; charset=UTF-8")
-                .end(Buffer.buffer(filtered));
-          });
+    modelExecutor.execute(call, ctx).onComplete(ar -> Responses.whenAnswered(rc.response(), ctx, ar, answered -> {
+      HttpClientResponse upstream = answered.response();
+      BodyRelay.collect(upstream, modelExecutor.bodyIdleTimeoutMillis()).onComplete(body -> {
+        if (body.failed()) {
+          Responses.gemini(rc.response(), 502, "upstream model list broke: " + body.cause().getMessage());
+          return;
         }
-        case UpstreamResult.Failed failed -> Responses.geminiFailure(rc.response(), failed);
-      }
-    });
+        byte[] filtered = ModelListFilter.filter(body.result().getBytes(), filteredModels.get());
+        rc.response().setStatusCode(upstream.statusCode())
+            .putHeader("content-type", "application/json; charset=UTF-8")
+            .end(Buffer.buffer(filtered));
+      });
+    }));
   }
 
 

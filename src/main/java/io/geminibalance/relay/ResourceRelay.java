@@ -199,27 +199,20 @@ public final class ResourceRelay {
 
   private void afterCreate(RoutingContext rc, RequestContext ctx, AsyncResult<UpstreamResult> ar,
       String owner, String madeIn) {
-    if (ar.failed()) {
-      Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
-      return;
-    }
-    switch (ar.result()) {
-      case UpstreamResult.Failed failed -> Responses.geminiFailure(rc.response(), failed);
-      case UpstreamResult.Answered answered -> collectThen(rc, answered, body -> {
-        JsonNode json = ResourceSummary.of(body.getBytes(0, Math.min(body.length(), SUMMARY_BYTES)));
-        String name = json == null ? null : createdName(json);
-        ResourceKind kind = name == null ? null : ResourceKind.ofName(name);
-        if (kind == null) {
-          return Future.succeededFuture();
-        }
-        return registry.record(record(name, kind, answered.lease(), owner, json, madeIn))
-            .recover(failure -> {
-              LOG.warn("request {}: {} was created at Google but could not be recorded ({}): later requests"
-                  + " naming it may reach it with the wrong key", ctx.requestId(), name, failure.toString());
-              return Future.succeededFuture();
-            });
-      });
-    }
+    Responses.whenAnswered(rc.response(), ctx, ar, answered -> collectThen(rc, answered, body -> {
+      JsonNode json = ResourceSummary.of(body.getBytes(0, Math.min(body.length(), SUMMARY_BYTES)));
+      String name = json == null ? null : createdName(json);
+      ResourceKind kind = name == null ? null : ResourceKind.ofName(name);
+      if (kind == null) {
+        return Future.succeededFuture();
+      }
+      return registry.record(record(name, kind, answered.lease(), owner, json, madeIn))
+          .recover(failure -> {
+            LOG.warn("request {}: {} was created at Google but could not be recorded ({}): later requests"
+                + " naming it may reach it with the wrong key", ctx.requestId(), name, failure.toString());
+            return Future.succeededFuture();
+          });
+    }));
   }
 
   /**
@@ -245,30 +238,24 @@ public final class ResourceRelay {
    */
   private void afterStreamedCreate(RoutingContext rc, RequestContext ctx,
       AsyncResult<UpstreamResult> ar, String owner, String madeIn) {
-    if (ar.failed()) {
-      Responses.gemini(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()));
-      return;
-    }
-    switch (ar.result()) {
-      case UpstreamResult.Failed failed -> Responses.geminiFailure(rc.response(), failed);
-      case UpstreamResult.Answered answered -> {
-        HttpServerResponse client = rc.response();
-        HttpClientResponse upstream = answered.response();
-        client.setStatusCode(upstream.statusCode());
-        HeaderPolicy.copyDownstream(upstream.headers(), client.headers());
-        client.setChunked(true).putHeader("cache-control", "no-cache").putHeader("x-accel-buffering", "no");
-        BodyRelay.relay(upstream, client, new CreatedInStream(new SseRelayTransformer(), json -> {
-          String name = createdName(json.has("interaction") ? json.path("interaction") : json);
-          ResourceKind kind = name == null ? null : ResourceKind.ofName(name);
-          if (kind != null) {
-            registry.record(record(name, kind, answered.lease(), owner, json.has("interaction")
-                ? json.path("interaction") : json, madeIn)).onFailure(failure -> LOG.warn("request {}: {} was created"
-                    + " at Google but could not be recorded ({})", ctx.requestId(), name, failure.toString()));
-          }
-          return kind != null;
-        }), executor.bodyIdleTimeoutMillis(), executor.streamKeepaliveMillis());
-      }
-    }
+    Responses.whenAnswered(rc.response(), ctx, ar, answered -> {
+      HttpServerResponse client = rc.response();
+      HttpClientResponse upstream = answered.response();
+      client.setStatusCode(upstream.statusCode());
+      HeaderPolicy.copyDownstream(upstream.headers(), client.headers());
+      client.setChunked(true).putHeader("cache-control", "no-cache").putHeader("x-accel-buffering", "no");
+      BodyRelay.relay(upstream, client, new CreatedInStream(new SseRelayTransformer(), json -> {
+        JsonNode created = json.has("interaction") ? json.path("interaction") : json;
+        String name = createdName(created);
+        ResourceKind kind = name == null ? null : ResourceKind.ofName(name);
+        if (kind != null) {
+          registry.record(record(name, kind, answered.lease(), owner, created, madeIn)).onFailure(failure ->
+              LOG.warn("request {}: {} was created at Google but could not be recorded ({})", ctx.requestId(), name,
+                  failure.toString()));
+        }
+        return kind != null;
+      }), executor.bodyIdleTimeoutMillis(), executor.streamKeepaliveMillis());
+    });
   }
 
   /** The name of what an answer created: {@code name} (operations, caches, stores) or an interaction's {@code id}. */

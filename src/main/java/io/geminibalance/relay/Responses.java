@@ -5,12 +5,32 @@ import io.geminibalance.upstream.UpstreamResult;
 import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.upstream.HeaderPolicy;
+import io.geminibalance.upstream.RequestContext;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.function.Consumer;
 
 /** Writes final answers: the gateway's own errors and failures, and upstream answers passed on unchanged. */
 public final class Responses {
   private Responses() {}
+
+  /**
+   * Ends a native upstream call the usual way: a gateway bug is a 500 naming only the request id
+   * ({@link UnexpectedFailure}), a failed call its failure in Google's shape; a 2xx answer goes to
+   * {@code answered}, which relays it.
+   */
+  static void whenAnswered(HttpServerResponse client, RequestContext ctx, AsyncResult<UpstreamResult> ar,
+      Consumer<UpstreamResult.Answered> answered) {
+    if (ar.failed()) {
+      gemini(client, 500, UnexpectedFailure.logged(ctx, ar.cause()));
+      return;
+    }
+    switch (ar.result()) {
+      case UpstreamResult.Answered done -> answered.accept(done);
+      case UpstreamResult.Failed failed -> geminiFailure(client, failed);
+    }
+  }
 
   /**
    * Passes an upstream answer on as it is (status, allow-listed headers, body streamed with
