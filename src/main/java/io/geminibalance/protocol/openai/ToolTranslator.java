@@ -3,6 +3,7 @@ package io.geminibalance.protocol.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.geminibalance.protocol.gemini.FunctionSchemas;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,7 +62,12 @@ final class ToolTranslator {
         throw new TranslationException(param + ".parameters", "'parameters' must be a JSON Schema object");
       }
       Json.requireShallow(parameters, param + ".parameters");
-      declaration.set("parametersJsonSchema", parameters.deepCopy());
+      try {
+        declaration.set("parametersJsonSchema", FunctionSchemas.forGemini(parameters));
+      } catch (FunctionSchemas.Invalid e) {
+        String at = e.pointer().isEmpty() ? "" : " at " + e.pointer();
+        throw new TranslationException(param + ".parameters", "'parameters'" + at + ": " + e.getMessage());
+      }
     }
     return declaration;
   }
