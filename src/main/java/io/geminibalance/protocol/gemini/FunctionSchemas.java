@@ -35,8 +35,9 @@ import java.util.Set;
  * <ul>
  *   <li>{@code $ref} is inlined: a JSON pointer inside the schema ({@code #}, {@code #/$defs/X},
  *       {@code #/definitions/X}, any {@code #/...}) is replaced by a cleaned copy of its target,
- *       with the keywords written beside the {@code $ref} laid over it (they win where both say
- *       something). A reference that points outside the schema or at nothing is {@link Invalid}:
+ *       with the keywords written beside the {@code $ref} laid over it as an {@code allOf} would
+ *       be: properties and required names united, otherwise the sibling wins (a description, a
+ *       default). A reference that points outside the schema or at nothing is {@link Invalid}:
  *       the gateway fetches nothing. A recursive definition (a tree node) appears at most
  *       {@value #MAX_SELF_NESTING} levels deep inside itself; one level further it is cut to a
  *       permissive schema keeping only its {@code type} and description, so the schema becomes
@@ -54,7 +55,8 @@ import java.util.Set;
  *       min/maxProperties}, non-negative integers), {@code pattern}, {@code propertyOrdering}.
  *   <li>{@code oneOf} becomes {@code anyOf} (what Gemini reads it as) unless the node has both;
  *       {@code allOf} is merged into its node (properties and required names united, other
- *       keywords kept where the node has none).
+ *       keywords kept where the node has none; a part's required names may be the node's own
+ *       properties).
  *   <li>{@code const} becomes an {@code enum} of one (a string or a number; {@code null} and
  *       booleans become the {@code type}). {@code nullable: true} (OpenAPI) adds {@code "null"} to
  *       the type. An {@code enum} keeps its strings and numbers; a {@code null} in it adds {@code
@@ -162,7 +164,15 @@ public final class FunctionSchemas {
       }
       charge(1);
       JsonNode ref = node.get("$ref");
-      return ref == null ? keywords((ObjectNode) node, pointer, depth) : inline((ObjectNode) node, ref, pointer, depth);
+      ObjectNode out = ref == null ? keywords((ObjectNode) node, pointer, depth)
+          : inline((ObjectNode) node, ref, pointer, depth);
+      JsonNode type = out == null ? null : out.get("type");
+      // Last, once the node is whole: an items of the referenced schema or of an allOf part counts.
+      if (type != null && includes(type, "array") && !out.has("items")) {
+        out.set("items", NODES.objectNode());
+        charge(1);
+      }
+      return out;
     }
 
     private ObjectNode inline(ObjectNode node, JsonNode ref, String pointer, int depth) {
@@ -200,10 +210,11 @@ public final class FunctionSchemas {
       if (inlined == null) {
         return null;
       }
-      ObjectNode merged = inlined.deepCopy();
-      merged.setAll(over);
+      // As allOf [siblings, target]: properties and required united, the siblings' other keywords win.
+      mergeAllOf(over, inlined);
+      requireAlso(over, siblings.get("required"));
       charge(over.size());
-      return merged;
+      return over;
     }
 
     /** The permissive stand-in for a definition met once too often inside itself: its type and description. */
@@ -230,6 +241,7 @@ public final class FunctionSchemas {
     private ObjectNode keywords(ObjectNode node, String pointer, int depth) {
       ObjectNode out = NODES.objectNode();
       List<ObjectNode> allOf = new ArrayList<>();
+      List<JsonNode> partsRequired = new ArrayList<>();
       Set<String> removedProperties = new LinkedHashSet<>();
       JsonNode enumValues = null;
       JsonNode constValue = null;
@@ -309,6 +321,8 @@ public final class FunctionSchemas {
           case "allOf" -> {
             ArrayNode parts = schemaList(requireArray(value, at), at, depth, false);
             parts.forEach(part -> allOf.add((ObjectNode) part));
+            // A part may require properties this node declares ({"allOf": [{"required": ["a"]}]}).
+            value.forEach(part -> partsRequired.add(part.path("required")));
           }
           default -> {
             // Outside Gemini's subset: dropped (see the class comment).
@@ -316,6 +330,7 @@ public final class FunctionSchemas {
         }
       }
       allOf.forEach(part -> mergeAllOf(out, part));
+      partsRequired.forEach(names -> requireAlso(out, names));
       if (nullable) {
         addNull(out);
       }
@@ -332,10 +347,6 @@ public final class FunctionSchemas {
       filterNames(out, "propertyOrdering", properties, removedProperties);
       if (properties != null && properties.isEmpty() && !pointer.isEmpty()) {
         out.remove("properties");
-      }
-      JsonNode type = out.get("type");
-      if (type != null && includes(type, "array") && !out.has("items")) {
-        out.set("items", NODES.objectNode());
       }
       // Each field once, plus the elements of the lists built here (values copied were charged by copy).
       charge(out.size() + out.path("enum").size() + out.path("type").size());
@@ -577,6 +588,29 @@ public final class FunctionSchemas {
   /** As the parser reads the number: an int when it fits, so cleaned and parsed schemas compare equal. */
   private static JsonNode integer(long value) {
     return value == (int) value ? NODES.numberNode((int) value) : NODES.numberNode(value);
+  }
+
+  /**
+   * Adds the declared properties among {@code names} (a raw {@code required}, from where its own
+   * node had not the properties) to the node's {@code required}.
+   */
+  private static void requireAlso(ObjectNode out, JsonNode names) {
+    JsonNode properties = out.get("properties");
+    if (names == null || !names.isArray() || properties == null) {
+      return;
+    }
+    Set<String> required = new LinkedHashSet<>();
+    out.path("required").forEach(name -> required.add(name.asText()));
+    for (JsonNode name : names) {
+      if (name.isTextual() && properties.has(name.asText())) {
+        required.add(name.asText());
+      }
+    }
+    if (!required.isEmpty()) {
+      ArrayNode list = NODES.arrayNode();
+      required.forEach(list::add);
+      out.set("required", list);
+    }
   }
 
   private static JsonNode requireArray(JsonNode value, String at) {

@@ -75,6 +75,18 @@ class FunctionSchemasTest {
   }
 
   @Test
+  void siblingsOfAReferenceAndAllOfPartsMayRequireWhatTheOtherSideDeclares() {
+    assertThat(clean("{'type':'object','properties':{'a':{'$ref':'#/$defs/A','required':['x','ghost'],"
+        + "'properties':{'y':{'type':'number'}}},'b':{'type':'object','properties':{'x':{'type':'string'}},"
+        + "'allOf':[{'required':['x']}]},'c':{'$ref':'#/$defs/L','type':'array'}},"
+        + "'$defs':{'A':{'type':'object','properties':{'x':{'type':'string'}},'required':['x']},"
+        + "'L':{'type':'array','items':{'type':'integer'}}}}"))
+        .isEqualTo(json("{'type':'object','properties':{'a':{'type':'object','properties':{'y':{'type':'number'},"
+            + "'x':{'type':'string'}},'required':['x']},'b':{'type':'object','properties':{'x':{'type':'string'}},"
+            + "'required':['x']},'c':{'type':'array','items':{'type':'integer'}}}}"));
+  }
+
+  @Test
   void anyJsonPointerInsideTheSchemaResolvesWithEscapes() {
     assertThat(clean("{'type':'object','properties':{'p':{'$ref':'#/$defs/a~1b%20c~0d'},'q':{'$ref':'#/properties/p'}},"
         + "'$defs':{'a/b c~d':{'type':'integer'}}}"))
