@@ -305,6 +305,9 @@ public final class SettingsCatalog {
       s("CORS_ALLOWED_ORIGINS", Type.LIST, Group.SECURITY, "*")
           .en("Origins browsers may call the data plane from (* = any, [] = none; never with credentials)")
           .zh("允许浏览器跨域调用数据面的来源（* = 任意，[] = 不允许；从不携带凭据）"),
+      s("URL_NORMALIZATION_ENABLED", Type.BOOL, Group.SECURITY, "false")
+          .en("Send a request on a path the gateway does not serve to the endpoint it evidently meant (URL repair)")
+          .zh("将网关不提供的路径上的请求改发到其显然想调用的端点（URL 修复）"),
       s("CLIENT_HEADER_TIMEOUT_SECONDS", Type.INT, Group.SECURITY, "20").range(0, 86_400).envOnly()
           .en("Longest time for a client to send a request head, seconds (0 = off)")
           .zh("客户端发送请求头的最长时间（秒，0 = 关闭）"),

@@ -23,8 +23,11 @@ import java.util.function.Supplier;
  *     leaves it out when a single origin is listed, although the answer still depends on the
  *     origin (no CORS header without one, 403 for any other), so a shared cache could hand a
  *     browser an answer made for another caller
+ * @param urlNormalization URL_NORMALIZATION_ENABLED: a request on a path the gateway does not
+ *     serve is sent on to the one it evidently meant ({@link UrlRepair})
  */
-public record EdgePolicy(long maxBodyBytes, TrustedProxies trustedProxies, CorsHandler cors, boolean varyOnOrigin) {
+public record EdgePolicy(long maxBodyBytes, TrustedProxies trustedProxies, CorsHandler cors, boolean varyOnOrigin,
+    boolean urlNormalization) {
   private static final long MIB = 1024L * 1024;
 
   /**
@@ -62,7 +65,8 @@ public record EdgePolicy(long maxBodyBytes, TrustedProxies trustedProxies, CorsH
           + " (expected: a list of IPv4/IPv6 addresses or CIDR blocks, e.g. [\"10.0.0.0/8\",\"::1\"])");
     }
     List<String> origins = v.list("CORS_ALLOWED_ORIGINS");
-    return new EdgePolicy(maxBody, proxies, cors(origins), origins.size() == 1 && !origins.get(0).equals("*"));
+    return new EdgePolicy(maxBody, proxies, cors(origins), origins.size() == 1 && !origins.get(0).equals("*"),
+        v.bool("URL_NORMALIZATION_ENABLED"));
   }
 
   /** The policy of the configuration in force, rebuilt only when that configuration changes. */

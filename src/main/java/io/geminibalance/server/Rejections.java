@@ -49,9 +49,13 @@ final class Rejections {
       return;
     }
     // Whatever of the body arrives from now on stays queued (up to Vert.x's small buffer, then the
-    // socket stops being read) instead of being read and dropped.
-    request.pause();
-    boolean unread = !request.isEnded() && mayHaveBody(request);
+    // socket stops being read) instead of being read and dropped. A body read whole already (the
+    // admin API's chain, then no route) cannot be paused: HTTP/2 refuses that with an exception.
+    boolean ended = request.isEnded();
+    if (!ended) {
+      request.pause();
+    }
+    boolean unread = !ended && mayHaveBody(request);
     boolean http2 = request.version() == HttpVersion.HTTP_2;
     if (unread && !http2) {
       response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);

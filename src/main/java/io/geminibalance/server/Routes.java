@@ -94,6 +94,7 @@ public final class Routes {
     RequestBody bodies = new RequestBody(() -> deps.edge().get().maxBodyBytes(),
         deps.clientLimits().bodyTimeoutMillis(), deps.clientLimits().bodyDeadlineMillis());
     Intake dataIntake = Intake.dataPlane(deps.edge());
+    UrlRepair repair = new UrlRepair(() -> deps.edge().get().urlNormalization());
     router.get("/health").handler(rc -> rc.json(deps.health().get()));
     AdminAuth adminAuth = new AdminAuth(deps.authenticator(), deps.adminThrottle(), deps.adminSessions());
     // Keys: gemini-balance's key-maintenance endpoints, admin only (checked before the body), and
@@ -115,7 +116,7 @@ public final class Routes {
       router.route(prefix + "/*")
           .handler(dataIntake)
           .handler(nativeAuth)
-          .handler(PathGate.nativeGemini(prefix))
+          .handler(PathGate.nativeGemini(prefix, repair))
           .handler(bodies)
           .handler(rc -> deps.nativeRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     }
@@ -123,14 +124,14 @@ public final class Routes {
     router.routeWithRegex(NATIVE_ON_V1)
         .handler(dataIntake)
         .handler(nativeAuth)
-        .handler(PathGate.nativeGemini("/v1"))
+        .handler(PathGate.nativeGemini("/v1", repair))
         .handler(bodies)
         .handler(rc -> deps.nativeRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     for (String prefix : VERTEX_EXPRESS_PREFIXES) {
       router.route(prefix + "/*")
           .handler(dataIntake)
           .handler(nativeAuth)
-          .handler(PathGate.vertexExpress(prefix))
+          .handler(PathGate.vertexExpress(prefix, repair))
           .handler(bodies)
           .handler(rc -> deps.vertexExpressRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     }
@@ -143,14 +144,14 @@ public final class Routes {
     router.route(COMPAT_PREFIX + "/*")
         .handler(dataIntake)
         .handler(openAiAuth)
-        .handler(PathGate.compat(COMPAT_PREFIX))
+        .handler(PathGate.compat(COMPAT_PREFIX, repair))
         .handler(bodies)
         .handler(rc -> deps.openAiCompatRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     for (String prefix : TRANSLATED_PREFIXES) {
       router.route(prefix + "/*")
           .handler(dataIntake)
           .handler(openAiAuth)
-          .handler(PathGate.translated(prefix))
+          .handler(PathGate.translated(prefix, repair))
           .handler(bodies)
           .handler(rc -> deps.openAiRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     }
@@ -220,7 +221,11 @@ public final class Routes {
     router.delete("/api/keys/:id").handler(keys::deleteOne);
     router.delete("/api/config/keys/:key").handler(maintenance::deleteKey);
     router.post("/api/config/keys/delete-selected").handler(maintenance::deleteSelected);
-    router.route().last().handler(rc -> Rejections.gemini(rc, 404, RoutingFailures.noSuchEndpoint(rc.request())));
+    router.route().last().handler(rc -> {
+      if (!repair.reroute(rc)) {
+        Rejections.gemini(rc, 404, RoutingFailures.noSuchEndpoint(rc.request()));
+      }
+    });
     // From the body readers and the CORS check: the client's doing, answered in its protocol's
     // shape (when it is still there) without an error log, and without reading the rest.
     router.errorHandler(413, rc -> bodyError(rc, 413, "Request body larger than "

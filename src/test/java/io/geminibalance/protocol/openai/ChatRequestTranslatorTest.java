@@ -75,6 +75,19 @@ class ChatRequestTranslatorTest {
   }
 
   @Test
+  void toolSchemasAreCleanedForGeminiAndAnUnrepairableOneNamesItsPlace() {
+    String base = "{\"model\":\"gemini-2.0-flash\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+        + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":%s}}]}";
+    JsonNode cleaned = translate(base.formatted("{\"$schema\":\"http://json-schema.org/draft-07/schema#\","
+        + "\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/$defs/A\"}},\"$defs\":{\"A\":{\"type\":\"string\","
+        + "\"format\":\"uri\"}}}")).body().at("/tools/0/functionDeclarations/0/parametersJsonSchema");
+    assertThat(cleaned).isEqualTo(Fixtures.json("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}}}"));
+
+    assertRejected(base.formatted("{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/$defs/Gone\"}}}"),
+        "tools[0].function.parameters", "'parameters' at /properties/a/$ref: refers to '#/$defs/Gone'");
+  }
+
+  @Test
   void rejectsUnsupportedContentAndRoles() {
     String base = "{\"model\":\"gemini-2.0-flash\",\"messages\":[%s]}";
     assertRejected(base.formatted("{\"role\":\"wizard\",\"content\":\"x\"}"), "messages[0].role", "wizard");
