@@ -15,25 +15,30 @@ import org.slf4j.LoggerFactory;
 /**
  * Deletes old log rows daily at 00:00 in TIMEZONE (Asia/Shanghai by default, as gemini-balance),
  * in bounded batches. The policy is read at each run, so a settings change applies the next night.
+ * The same run deletes the stored responses that have expired, whatever the policy: an expired
+ * response is already invisible to every read, so once a day is enough to keep the table from
+ * growing, and each statement deleting a bounded batch keeps locks short.
  */
 public final class RetentionJob implements AutoCloseable {
   /** What one run deleted. */
-  public record Result(int errorLogsDeleted, int requestLogsDeleted) {}
+  public record Result(int errorLogsDeleted, int requestLogsDeleted, int responsesDeleted) {}
 
   public static final ZoneId DEFAULT_ZONE = ZoneId.of("Asia/Shanghai");
   private static final Logger LOG = LoggerFactory.getLogger(RetentionJob.class);
 
   private final RequestLogStore requestLogs;
   private final ErrorLogStore errorLogs;
+  private final ResponseStore responses;
   private final Supplier<RetentionPolicy> policy;
   private final Clock clock;
   private final int batchSize;
   private ScheduledExecutorService scheduler;
 
-  public RetentionJob(RequestLogStore requestLogs, ErrorLogStore errorLogs, Supplier<RetentionPolicy> policy,
-      Clock clock, int batchSize) {
+  public RetentionJob(RequestLogStore requestLogs, ErrorLogStore errorLogs, ResponseStore responses,
+      Supplier<RetentionPolicy> policy, Clock clock, int batchSize) {
     this.requestLogs = requestLogs;
     this.errorLogs = errorLogs;
+    this.responses = responses;
     this.policy = policy;
     this.clock = clock;
     this.batchSize = batchSize;
@@ -47,7 +52,21 @@ public final class RetentionJob implements AutoCloseable {
         ? errorLogs.deleteOlderThan(now.minus(Duration.ofDays(current.errorLogDays())), batchSize).join() : 0;
     int requests = current.requestLogsEnabled()
         ? requestLogs.deleteOlderThan(now.minus(Duration.ofDays(current.requestLogDays())), batchSize).join() : 0;
-    return new Result(errors, requests);
+    return new Result(errors, requests, deleteExpiredResponses(now.toEpochMilli()));
+  }
+
+  /**
+   * Batch after batch until one comes back short: rows saved meanwhile expire after {@code now},
+   * so the loop ends even while responses keep being stored.
+   */
+  private int deleteExpiredResponses(long nowMillis) {
+    int total = 0;
+    int deleted;
+    do {
+      deleted = responses.deleteExpired(nowMillis, batchSize).join();
+      total += deleted;
+    } while (deleted >= batchSize);
+    return total;
   }
 
   /** The first midnight in {@code zone} strictly after {@code now}. */
@@ -74,8 +93,8 @@ public final class RetentionJob implements AutoCloseable {
   private void runAndReschedule(ZoneId zone) {
     try {
       Result result = runOnce();
-      LOG.info("retention: deleted {} error-log and {} request-log rows", result.errorLogsDeleted(),
-          result.requestLogsDeleted());
+      LOG.info("retention: deleted {} error-log and {} request-log rows, {} expired stored responses",
+          result.errorLogsDeleted(), result.requestLogsDeleted(), result.responsesDeleted());
     } catch (RuntimeException e) {
       LOG.warn("retention: run failed, next try at the next midnight: {}", e.toString());
     } finally {

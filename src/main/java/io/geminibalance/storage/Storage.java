@@ -45,6 +45,7 @@ public final class Storage implements AutoCloseable {
   private final AdminSessionStore adminSessions;
   private final ResourceStore resources;
   private final UploadSessionStore uploadSessions;
+  private final ResponseStore responses;
   private final TokenFingerprints tokenFingerprints;
   private final Deque<AutoCloseable> writers = new ArrayDeque<>();
   private boolean closed;
@@ -68,6 +69,7 @@ public final class Storage implements AutoCloseable {
     this.adminSessions = stores.adminSessions();
     this.resources = stores.resources();
     this.uploadSessions = stores.uploadSessions();
+    this.responses = stores.responses();
   }
 
   /** Connects and migrates; blocks (call it at start-up, before the event loops take traffic). */
@@ -173,6 +175,11 @@ public final class Storage implements AutoCloseable {
     return uploadSessions;
   }
 
+  /** Stored responses of the OpenAI Responses API, shared by every gateway on this database. */
+  public ResponseStore responses() {
+    return responses;
+  }
+
   /** Client-token fingerprints with this installation's secret (the same for every instance on this database). */
   public TokenFingerprints tokenFingerprints() {
     return tokenFingerprints;
@@ -204,9 +211,12 @@ public final class Storage implements AutoCloseable {
     return track(new KeyStateWriteBehind(keyStates, interval, Duration.ofSeconds(3)));
   }
 
-  /** The daily log clean-up; call {@code start(zone)} on it. Stopped by {@link #close}. */
+  /**
+   * The daily clean-up of old log rows and expired stored responses; call {@code start(zone)} on
+   * it. Stopped by {@link #close}.
+   */
   public synchronized RetentionJob newRetentionJob(Supplier<RetentionPolicy> policy) {
-    return track(new RetentionJob(requestLogs, errorLogs, policy, clock, 1000));
+    return track(new RetentionJob(requestLogs, errorLogs, responses, policy, clock, 1000));
   }
 
   private <T extends AutoCloseable> T track(T writer) {

@@ -87,7 +87,7 @@ abstract class StorageContractTest {
         "DELETE FROM gb_api_keys", "DELETE FROM gb_key_state", "DELETE FROM gb_key_model_state",
         "DELETE FROM gb_admin_token", "DELETE FROM gb_audit_log", "DELETE FROM gb_admin_session",
         "DELETE FROM gb_resource", "DELETE FROM gb_client", "DELETE FROM t_file_records",
-        "DELETE FROM gb_upload_session");
+        "DELETE FROM gb_upload_session", "DELETE FROM gb_response");
   }
 
   @AfterEach
@@ -524,12 +524,12 @@ abstract class StorageContractTest {
         call(now.minus(Duration.ofDays(1)), "m", KEY_A, true, 200, null, null))).join();
     Clock clock = Clock.fixed(now, ZoneOffset.UTC);
 
-    RetentionJob defaults = new RetentionJob(storage.requestLogs(), storage.errorLogs(),
+    RetentionJob defaults = new RetentionJob(storage.requestLogs(), storage.errorLogs(), storage.responses(),
         () -> RetentionPolicy.DEFAULTS, clock, 2);
-    assertThat(defaults.runOnce()).isEqualTo(new RetentionJob.Result(3, 0));
-    RetentionJob both = new RetentionJob(storage.requestLogs(), storage.errorLogs(),
+    assertThat(defaults.runOnce()).isEqualTo(new RetentionJob.Result(3, 0, 0));
+    RetentionJob both = new RetentionJob(storage.requestLogs(), storage.errorLogs(), storage.responses(),
         () -> new RetentionPolicy(true, 7, true, 30), clock, 1);
-    assertThat(both.runOnce()).isEqualTo(new RetentionJob.Result(0, 2));
+    assertThat(both.runOnce()).isEqualTo(new RetentionJob.Result(0, 2, 0));
 
     assertThat(storage.errorLogs().search(ErrorLogQuery.firstPage(10)).join().rows())
         .extracting(ErrorLogRow::message).containsExactly("recent");
@@ -655,6 +655,92 @@ abstract class StorageContractTest {
     assertThat(storage.uploadSessions().delete(file.idHash()).join()).isTrue();
     assertThat(storage.uploadSessions().delete(file.idHash()).join()).isFalse();
     assertThat(database.count("SELECT COUNT(*) FROM gb_upload_session")).isZero();
+  }
+
+  private static StoredResponse response(String id, String owner, long expiresAtMillis, String body) {
+    return new StoredResponse(id, owner, "gemini-2.5-flash", BASE.toEpochMilli(), expiresAtMillis, body);
+  }
+
+  @Test
+  void aStoredResponseIsSavedReplacedAndFoundByItsOwnerOnly() throws Exception {
+    long now = BASE.toEpochMilli();
+    // Over TEXT's 64 KB on MySQL, with characters outside ASCII and the BMP: the column type and charset matter.
+    String large = "{\"output\":\"" + "\u00e9\u4e2d\ud83d\ude00 ".repeat(20_000) + "\"}";
+    StoredResponse first = response("resp_" + "a".repeat(59), "c_owner1", now + 3_600_000, "{\"status\":\"in_progress\"}");
+    storage.responses().save(first).join();
+    try (Storage other = Storage.open(config)) {
+      assertThat(other.responses().find(first.id(), "c_owner1", now).join()).as("seen by another instance")
+          .hasValue(first);
+    }
+
+    StoredResponse later = new StoredResponse(first.id(), "c_owner1", "gemini-2.5-pro", now + 5, now + 7_200_000, large);
+    storage.responses().save(later).join();
+    assertThat(reopen().responses().find(first.id(), "c_owner1", now).join()).hasValue(later);
+    assertThat(database.count("SELECT COUNT(*) FROM gb_response")).isEqualTo(1);
+
+    assertThat(storage.responses().find(first.id(), "c_owner2", now).join()).as("another owner's").isEmpty();
+    assertThat(storage.responses().find(first.id(), "C_OWNER1", now).join()).as("owners are case-sensitive")
+        .isEmpty();
+    assertThat(storage.responses().find(first.id().toUpperCase(), "c_owner1", now).join())
+        .as("ids are case-sensitive").isEmpty();
+    assertThat(storage.responses().find("resp_unknown", "c_owner1", now).join()).isEmpty();
+    assertThat(storage.responses().save(response("resp_" + "a".repeat(60), "c_owner1", now, "{}")))
+        .as("an id longer than the column").failsWithin(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void anExpiredStoredResponseIsNotFound() {
+    long now = BASE.toEpochMilli();
+    storage.responses().save(response("resp_expiring", "c_owner1", now, "{}")).join();
+
+    assertThat(storage.responses().find("resp_expiring", "c_owner1", now - 1).join()).isPresent();
+    assertThat(storage.responses().find("resp_expiring", "c_owner1", now).join()).as("expired at expires_at")
+        .isEmpty();
+    assertThat(storage.responses().find("resp_expiring", "c_owner1", now + 1).join()).isEmpty();
+  }
+
+  @Test
+  void aStoredResponseIsDeletedByItsOwnerOnly() throws Exception {
+    long now = BASE.toEpochMilli();
+    storage.responses().save(response("resp_kept", "c_owner1", now + 60_000, "{}")).join();
+
+    assertThat(storage.responses().delete("resp_kept", "c_owner2").join()).as("another owner's").isFalse();
+    assertThat(storage.responses().find("resp_kept", "c_owner1", now).join()).isPresent();
+    assertThat(storage.responses().delete("resp_kept", "c_owner1").join()).isTrue();
+    assertThat(storage.responses().delete("resp_kept", "c_owner1").join()).isFalse();
+    assertThat(database.count("SELECT COUNT(*) FROM gb_response")).isZero();
+  }
+
+  @Test
+  void expiredStoredResponsesAreDeletedInBoundedBatches() throws Exception {
+    long now = BASE.toEpochMilli();
+    for (int i = 0; i < 5; i++) {
+      storage.responses().save(response("resp_old" + i, "c_owner" + i % 2, now - i, "{}")).join();
+    }
+    storage.responses().save(response("resp_live", "c_owner1", now + 1, "{}")).join();
+
+    assertThat(storage.responses().deleteExpired(now, 2).join()).isEqualTo(2);
+    assertThat(database.count("SELECT COUNT(*) FROM gb_response")).isEqualTo(4);
+    assertThat(storage.responses().deleteExpired(now, 2).join()).isEqualTo(2);
+    assertThat(storage.responses().deleteExpired(now, 2).join()).isEqualTo(1);
+    assertThat(storage.responses().deleteExpired(now, 2).join()).isZero();
+    assertThat(storage.responses().find("resp_live", "c_owner1", now).join()).isPresent();
+    assertThat(storage.responses().deleteExpired(now, 0)).as("a limit of 0").failsWithin(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void theRetentionJobSweepsExpiredStoredResponsesWhateverTheLogPolicy() throws Exception {
+    long now = BASE.toEpochMilli();
+    for (int i = 0; i < 5; i++) {
+      storage.responses().save(response("resp_old" + i, "c_owner1", now - 1000 + i, "{}")).join();
+    }
+    storage.responses().save(response("resp_live", "c_owner1", now + 1, "{}")).join();
+    RetentionJob job = new RetentionJob(storage.requestLogs(), storage.errorLogs(), storage.responses(),
+        () -> new RetentionPolicy(false, 7, false, 30), Clock.fixed(BASE, ZoneOffset.UTC), 2);
+
+    assertThat(job.runOnce()).isEqualTo(new RetentionJob.Result(0, 0, 5));
+    assertThat(database.count("SELECT COUNT(*) FROM gb_response")).isEqualTo(1);
+    assertThat(storage.responses().find("resp_live", "c_owner1", now).join()).isPresent();
   }
 
   @Test

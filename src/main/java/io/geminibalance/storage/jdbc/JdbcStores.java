@@ -68,4 +68,8 @@ public final class JdbcStores {
   public JdbcUploadSessionStore uploadSessions() {
     return new JdbcUploadSessionStore(jdbc);
   }
+
+  public JdbcResponseStore responses() {
+    return new JdbcResponseStore(jdbc);
+  }
 }

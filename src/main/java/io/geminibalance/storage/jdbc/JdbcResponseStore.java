@@ -1,0 +1,96 @@
+package io.geminibalance.storage.jdbc;
+
+import io.geminibalance.storage.ResponseStore;
+import io.geminibalance.storage.StoredResponse;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@link ResponseStore} on {@code gb_response}; times as epoch milliseconds. Every read and delete
+ * names the owner in its WHERE clause, so another client's response is never even loaded.
+ */
+public final class JdbcResponseStore implements ResponseStore {
+  /** The column widths of {@code gb_response}: a longer value would fail on one engine and not another. */
+  static final int MAX_ID_CHARS = 64;
+  static final int MAX_MODEL_CHARS = 255;
+  private static final String TABLE = "gb_response";
+  private static final String COLUMNS = "id, owner, model, created_at, expires_at, body";
+
+  private final Jdbc jdbc;
+  private final String upsert;
+
+  JdbcResponseStore(Jdbc jdbc) {
+    this.jdbc = jdbc;
+    this.upsert = jdbc.dialect().upsert(TABLE, List.of("id"),
+        List.of("owner", "model", "created_at", "expires_at", "body"));
+  }
+
+  @Override
+  public CompletableFuture<Void> save(StoredResponse response) {
+    if (response.id().length() > MAX_ID_CHARS || response.model().length() > MAX_MODEL_CHARS) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("a stored response's id is at most "
+          + MAX_ID_CHARS + " characters and its model at most " + MAX_MODEL_CHARS));
+    }
+    return jdbc.call("save response", connection -> {
+      try (PreparedStatement statement = connection.prepareStatement(upsert)) {
+        statement.setString(1, response.id());
+        statement.setString(2, response.owner());
+        statement.setString(3, response.model());
+        statement.setLong(4, response.createdAtMillis());
+        statement.setLong(5, response.expiresAtMillis());
+        statement.setString(6, response.body());
+        statement.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public CompletableFuture<Optional<StoredResponse>> find(String id, String owner, long nowMillis) {
+    return jdbc.call("find response", connection -> {
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE id = ? AND owner = ? AND expires_at > ?")) {
+        select.setString(1, id);
+        select.setString(2, owner);
+        select.setLong(3, nowMillis);
+        try (ResultSet row = select.executeQuery()) {
+          if (!row.next()) {
+            return Optional.empty();
+          }
+          return Optional.of(new StoredResponse(row.getString(1), row.getString(2), row.getString(3),
+              row.getLong(4), row.getLong(5), row.getString(6)));
+        }
+      }
+    });
+  }
+
+  @Override
+  public CompletableFuture<Boolean> delete(String id, String owner) {
+    return jdbc.call("delete response", connection -> {
+      try (PreparedStatement delete = connection.prepareStatement(
+          "DELETE FROM " + TABLE + " WHERE id = ? AND owner = ?")) {
+        delete.setString(1, id);
+        delete.setString(2, owner);
+        return delete.executeUpdate() > 0;
+      }
+    });
+  }
+
+  /** One statement of at most {@code limit} rows; the caller repeats it while it comes back full. */
+  @Override
+  public CompletableFuture<Integer> deleteExpired(long nowMillis, int limit) {
+    if (limit <= 0) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("limit " + limit));
+    }
+    return jdbc.call("delete expired responses", connection -> {
+      try (PreparedStatement delete = connection.prepareStatement(
+          jdbc.dialect().boundedDelete(TABLE, "expires_at <= ?", limit))) {
+        delete.setLong(1, nowMillis);
+        return delete.executeUpdate();
+      }
+    });
+  }
+}
