@@ -9,13 +9,13 @@ import io.geminibalance.protocol.openai.ResponseFormats;
 import io.geminibalance.protocol.openai.ThinkingConfigs;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.protocol.openai.ToolTranslator;
+import io.geminibalance.protocol.openai.TranslatedPath;
 import io.geminibalance.protocol.openai.TranslationException;
 import io.geminibalance.protocol.openai.TranslationOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * An OpenAI {@code POST /responses} body to a Gemini {@code GenerateContentRequest}. Pure and
@@ -34,9 +34,6 @@ import java.util.regex.Pattern;
  * {@code prompt} are refused, the gateway keeps no such state.
  */
 public final class ResponsesRequestTranslator {
-
-  /** The id syntax of a response: {@code resp_} and letters, digits, '-' or '_'. */
-  public static final Pattern RESPONSE_ID = Pattern.compile("resp_[A-Za-z0-9_-]{1,120}");
 
   private static final Set<String> SEARCH_TOOLS = Set.of("web_search", "web_search_preview",
       "web_search_2025_08_26", "web_search_preview_2025_03_11");
@@ -57,7 +54,7 @@ public final class ResponsesRequestTranslator {
    */
   public static Optional<String> previousResponseId(JsonNode request) {
     Optional<String> id = Json.optString(request, "previous_response_id", "previous_response_id");
-    if (id.isPresent() && !RESPONSE_ID.matcher(id.get()).matches()) {
+    if (id.isPresent() && !TranslatedPath.RESPONSE_ID.matcher(id.get()).matches()) {
       throw new TranslationException("previous_response_id",
           "'previous_response_id' is not a response id (resp_...)", "invalid_value");
     }
