@@ -387,7 +387,8 @@ public final class ResponsesStreamTranslator {
     ObjectNode usage = Json.object()
         .put("input_tokens", chat.get("prompt_tokens").longValue());
     usage.putObject("input_tokens_details")
-        .put("cached_tokens", chat.path("prompt_tokens_details").path("cached_tokens").longValue());
+        .put("cached_tokens", chat.path("prompt_tokens_details").path("cached_tokens").longValue())
+        .put("cache_write_tokens", 0); // Gemini's implicit cache reports reads only
     usage.put("output_tokens", chat.get("completion_tokens").longValue());
     usage.putObject("output_tokens_details")
         .put("reasoning_tokens", chat.path("completion_tokens_details").path("reasoning_tokens").longValue());
