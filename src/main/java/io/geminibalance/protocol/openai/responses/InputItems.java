@@ -34,7 +34,12 @@ final class InputItems {
 
   private final ThoughtSignatureCache cache;
   private final long nowMillis;
-  private final Map<String, String> callNames = new HashMap<>();
+  private record Call(String name, int order) {}
+
+  private record Result(int order, ObjectNode part) {}
+
+  private final Map<String, Call> calls = new HashMap<>();
+  private final List<Result> pendingResults = new ArrayList<>();
   private final List<Turn> turns = new ArrayList<>();
   private final List<String> systemTexts = new ArrayList<>();
   private final List<String> mediaUrls = new ArrayList<>();
@@ -58,6 +63,7 @@ final class InputItems {
     for (int i = 0; i < input.size(); i++) {
       items.accept(input.get(i), "input[" + i + "]");
     }
+    items.flushResults();
     items.placePendingSignature();
     return new Conversation(items.merged(), List.copyOf(items.systemTexts), List.copyOf(items.mediaUrls));
   }
@@ -83,6 +89,9 @@ final class InputItems {
       throw new TranslationException(param, "each input item must be an object");
     }
     String type = Json.optString(item, "type", param + ".type").orElse(item.has("role") ? "message" : "");
+    if (!type.equals("function_call_output")) {
+      flushResults();
+    }
     switch (type) {
       case "message" -> message(item, param);
       case "function_call" -> functionCall(item, param);
@@ -187,7 +196,7 @@ final class InputItems {
     String name = Json.optString(item, "name", param + ".name")
         .orElseThrow(() -> new TranslationException(param + ".name", "function_call needs a 'name'"));
     ThoughtSignatureCache.Entry cached = cache == null ? null : cache.get(callId, nowMillis).orElse(null);
-    callNames.put(callId, name);
+    calls.put(callId, new Call(name, calls.size()));
     ObjectNode part = Json.object();
     ObjectNode call = part.putObject("functionCall").put("name", name);
     call.set("args", ToolArguments.parse(item.get("arguments"), param + ".arguments"));
@@ -204,8 +213,8 @@ final class InputItems {
     placePendingSignature();
     String callId = Json.optString(item, "call_id", param + ".call_id")
         .orElseThrow(() -> new TranslationException(param + ".call_id", "function_call_output needs a 'call_id'"));
-    String name = callNames.get(callId);
-    if (name == null) {
+    Call call = calls.get(callId);
+    if (call == null) {
       throw new TranslationException(param + ".call_id",
           "call_id '" + callId + "' does not match any earlier function_call item");
     }
@@ -216,11 +225,21 @@ final class InputItems {
     if (text == null || text.isNull() || !text.isTextual()) {
       throw new TranslationException(param + ".output", "'output' must be a string or an array of text parts");
     }
-    ObjectNode response = Json.object().put("name", name);
+    ObjectNode response = Json.object().put("name", call.name());
     response.set("response", ToolArguments.resultObject(text, param + ".output"));
     ObjectNode part = Json.object();
     part.set("functionResponse", response);
-    turns.add(new Turn("user", List.of(part)));
+    pendingResults.add(new Result(call.order(), part));
+  }
+
+  // Clients may send outputs out of order; Gemini pairs responses with calls by position.
+  private void flushResults() {
+    if (pendingResults.isEmpty()) {
+      return;
+    }
+    pendingResults.sort(java.util.Comparator.comparingInt(Result::order));
+    turns.add(new Turn("user", pendingResults.stream().map(Result::part).toList()));
+    pendingResults.clear();
   }
 
   private void reasoning(JsonNode item, String param) {

@@ -182,7 +182,7 @@ public final class ResponsesStreamTranslator {
   }
 
   private void fail(List<ObjectNode> events, String message, String code) {
-    close(events);
+    close(events, "incomplete");
     failed = true;
     ObjectNode response = snapshot("failed");
     response.putObject("error").put("code", code).put("message", message);
@@ -266,6 +266,11 @@ public final class ResponsesStreamTranslator {
 
   /** Ends the open reasoning or message item, if any. */
   private void close(List<ObjectNode> events) {
+    close(events, "completed");
+  }
+
+  /** Ends the open item; a message cut short by a failure is {@code incomplete}. */
+  private void close(List<ObjectNode> events, String messageStatus) {
     switch (open) {
       case NONE -> {
         return;
@@ -285,7 +290,7 @@ public final class ResponsesStreamTranslator {
         events.add(itemEvent("response.output_text.done").put("content_index", 0).put("text", answer)
             .set("logprobs", Json.array()));
         events.add(itemEvent("response.content_part.done").put("content_index", 0).set("part", outputText(answer)));
-        item.put("status", "completed");
+        item.put("status", messageStatus);
         ((ArrayNode) item.get("content")).add(outputText(answer));
       }
     }
