@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.BiConsumer;
 
 /**
  * Downloads the image URLs of a translated OpenAI request (chat messages, Responses input) into
@@ -27,16 +28,29 @@ final class MediaDownloads {
   /** A body ready to send and the downloaded bytes in it (to size the buffer it is written to). */
   record Fetched(ObjectNode body, long mediaBytes) {}
 
-  /** A budget for one request's downloads; release it once Google has the body. */
-  ImageBudget.Request budget(ImageLimits limits) {
-    return media.requestBudget(limits);
+  /**
+   * Downloads {@code urls} into {@code body} and hands the result and its budget (release it once
+   * Google has the body) to {@code then}; answers the client itself when the request has too many
+   * URLs or a download fails, naming {@code param} (the request field holding the images).
+   */
+  void download(RoutingContext rc, ObjectNode body, List<String> urls, ImageLimits limits, String param,
+      BiConsumer<Fetched, ImageBudget.Request> then) {
+    List<String> distinct = urls.stream().distinct().toList();
+    if (refuseTooMany(rc, distinct, limits, param)) {
+      return;
+    }
+    ImageBudget.Request budget = media.requestBudget(limits);
+    fetch(body, distinct, budget).onComplete(ar -> {
+      if (ar.failed()) {
+        budget.release();
+        failure(rc, ar.cause(), param);
+      } else {
+        then.accept(ar.result(), budget);
+      }
+    });
   }
 
-  /**
-   * Answers 400 naming {@code param} when a request has more URLs than {@code limits} allow;
-   * true when it did.
-   */
-  static boolean refuseTooMany(RoutingContext rc, List<String> urls, ImageLimits limits, String param) {
+  private static boolean refuseTooMany(RoutingContext rc, List<String> urls, ImageLimits limits, String param) {
     if (urls.size() <= limits.perRequest()) {
       return false;
     }
@@ -48,7 +62,7 @@ final class MediaDownloads {
   }
 
   /** Answers a failed download: 503 when the gateway is busy, else a 400 naming {@code param}. */
-  static void failure(RoutingContext rc, Throwable cause, String param) {
+  private static void failure(RoutingContext rc, Throwable cause, String param) {
     if (cause instanceof ImageBudget.Exceeded exceeded && exceeded.gatewayWide()) {
       rc.response().putHeader("retry-after", Long.toString(ImageBudget.RETRY_AFTER_SECONDS));
       OpenAiResponses.error(rc.response(), 503, exceeded.getMessage(), "server_error", null,
@@ -63,7 +77,7 @@ final class MediaDownloads {
   }
 
   /** {@code body} with every URL downloaded, a few at a time; the first failure ends it. */
-  Future<Fetched> fetch(ObjectNode body, List<String> urls, ImageBudget.Request budget) {
+  private Future<Fetched> fetch(ObjectNode body, List<String> urls, ImageBudget.Request budget) {
     if (urls.isEmpty()) {
       return Future.succeededFuture(new Fetched(body, 0));
     }

@@ -111,20 +111,8 @@ public final class OpenAiRelay {
           e.code() != null ? e.code() : "invalid_request");
       return;
     }
-    List<String> urls = translated.mediaUrls().stream().distinct().toList();
-    ImageLimits limits = cached().images();
-    if (MediaDownloads.refuseTooMany(rc, urls, limits, "messages")) {
-      return;
-    }
-    ImageBudget.Request budget = downloads.budget(limits);
-    downloads.fetch(translated.body(), urls, budget).onComplete(ar -> {
-      if (ar.failed()) {
-        budget.release();
-        MediaDownloads.failure(rc, ar.cause(), "messages");
-        return;
-      }
-      send(rc, ctx, translated, ar.result(), budget);
-    });
+    downloads.download(rc, translated.body(), translated.mediaUrls(), cached().images(), "messages",
+        (fetched, budget) -> send(rc, ctx, translated, fetched, budget));
   }
 
   private void send(RoutingContext rc, RequestContext ctx, TranslatedChatRequest translated,

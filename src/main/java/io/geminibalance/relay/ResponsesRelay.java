@@ -40,7 +40,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -135,20 +135,9 @@ final class ResponsesRelay {
       badRequest(rc, e);
       return;
     }
-    List<String> urls = translated.mediaUrls().stream().distinct().toList();
-    ImageLimits limits = imageLimits.get();
-    if (MediaDownloads.refuseTooMany(rc, urls, limits, "input")) {
-      return;
-    }
-    ImageBudget.Request budget = downloads.budget(limits);
-    downloads.fetch(translated.body(), urls, budget).onComplete(ar -> {
-      if (ar.failed()) {
-        budget.release();
-        MediaDownloads.failure(rc, ar.cause(), "input");
-        return;
-      }
-      send(rc, ctx, translated, new Keeping(continued.owner(), history, translated), ar.result(), budget);
-    });
+    downloads.download(rc, translated.body(), translated.mediaUrls(), imageLimits.get(), "input",
+        (fetched, budget) -> send(rc, ctx, translated, new Keeping(continued.owner(), history, translated),
+            fetched, budget));
   }
 
   private void send(RoutingContext rc, RequestContext ctx, TranslatedResponsesRequest translated, Keeping keeping,
@@ -191,7 +180,8 @@ final class ResponsesRelay {
           response = whole(rc.response(), ar, context, keeping);
         } finally {
           JsonNode usage = response == null ? null : response.get("usage");
-          answered.log().logged(tokens(usage, "input_tokens"), tokens(usage, "output_tokens"));
+          answered.log().logged(OpenAiChatAnswers.tokens(usage, "input_tokens"),
+              OpenAiChatAnswers.tokens(usage, "output_tokens"));
         }
       });
     }
@@ -201,9 +191,7 @@ final class ResponsesRelay {
   private ObjectNode whole(HttpServerResponse client, io.vertx.core.AsyncResult<Buffer> ar,
       ResponsesContext context, Keeping keeping) {
     if (ar.failed()) {
-      OpenAiFailures.send(client, ar.cause() instanceof TimeoutException
-          ? OpenAiErrors.of(504, "upstream answer stalled: " + ar.cause().getMessage(), null, "deadline_exceeded")
-          : OpenAiErrors.of(502, "upstream answer broke: " + ar.cause().getMessage(), null, "bad_gateway"));
+      OpenAiFailures.send(client, OpenAiChatAnswers.bodyFailure(ar.cause()));
       return null;
     }
     JsonNode gemini;
@@ -237,7 +225,8 @@ final class ResponsesRelay {
         idleMillis, executor.streamKeepaliveMillis())
         .onComplete(ar -> {
           JsonNode usage = translator.usageSoFar();
-          answered.log().logged(tokens(usage, "input_tokens"), tokens(usage, "output_tokens"));
+          answered.log().logged(OpenAiChatAnswers.tokens(usage, "input_tokens"),
+              OpenAiChatAnswers.tokens(usage, "output_tokens"));
         });
   }
 
@@ -261,7 +250,7 @@ final class ResponsesRelay {
       ObjectNode document = OpenAiRelay.JSON.createObjectNode();
       ArrayNode items = document.putArray("items");
       items.addAll(history);
-      items.addAll(request.input());
+      request.input().forEach(item -> items.add(withId(item)));
       document.put("input_count", items.size());
       items.addAll((ArrayNode) response.get("output"));
       document.set("response", response);
@@ -288,15 +277,36 @@ final class ResponsesRelay {
     }
   }
 
+  /** An input item as kept: with an id, as OpenAI lists input items (the client's own when it sent one). */
+  private static JsonNode withId(JsonNode item) {
+    if (!item.isObject() || item.hasNonNull("id")) {
+      return item;
+    }
+    String prefix = switch (item.path("type").asText("message")) {
+      case "function_call" -> "fc_";
+      case "function_call_output" -> "fco_";
+      case "reasoning" -> "rs_";
+      default -> "msg_";
+    };
+    ObjectNode copy = ((ObjectNode) item).deepCopy();
+    copy.put("id", prefix + hex() + hex());
+    return copy;
+  }
+
   void retrieve(RoutingContext rc, RequestContext ctx, String id) {
+    withOwn(rc, ctx, id, document -> rc.response().putHeader("content-type", "application/json; charset=UTF-8")
+        .end(OpenAiRelay.jsonBuffer(document.path("response"))));
+  }
+
+  /** The caller's kept response {@code id} to {@code then}; else a 404 (or a 503 when storage fails). */
+  private void withOwn(RoutingContext rc, RequestContext ctx, String id, Consumer<JsonNode> then) {
     owner(ctx).compose(owner -> find(id, owner)).onComplete(ar -> {
       if (ar.failed()) {
         storageFailure(rc, ctx, ar.cause());
       } else if (ar.result().isEmpty()) {
         notFound(rc, id);
       } else {
-        rc.response().putHeader("content-type", "application/json; charset=UTF-8")
-            .end(OpenAiRelay.jsonBuffer(document(ar.result().get()).path("response")));
+        then.accept(document(ar.result().get()));
       }
     });
   }
@@ -340,38 +350,31 @@ final class ResponsesRelay {
       return;
     }
     int pageSize = limit;
-    owner(ctx).compose(owner -> find(id, owner)).onComplete(ar -> {
-      if (ar.failed()) {
-        storageFailure(rc, ctx, ar.cause());
-      } else if (ar.result().isEmpty()) {
-        notFound(rc, id);
-      } else {
-        JsonNode document = document(ar.result().get());
-        List<JsonNode> input = new java.util.ArrayList<>();
-        document.path("items").forEach(input::add);
-        input = input.subList(0, Math.min(input.size(), document.path("input_count").asInt(input.size())));
-        if (order.equals("desc")) {
-          input = input.reversed();
-        }
-        int start = 0;
-        if (after != null) {
-          start = input.size();
-          for (int i = 0; i < input.size(); i++) {
-            if (after.equals(input.get(i).path("id").asText(null))) {
-              start = i + 1;
-              break;
-            }
+    withOwn(rc, ctx, id, document -> {
+      List<JsonNode> input = new java.util.ArrayList<>();
+      document.path("items").forEach(input::add);
+      input = input.subList(0, Math.min(input.size(), document.path("input_count").asInt(input.size())));
+      if (order.equals("desc")) {
+        input = input.reversed();
+      }
+      int start = 0;
+      if (after != null) {
+        start = input.size();
+        for (int i = 0; i < input.size(); i++) {
+          if (after.equals(input.get(i).path("id").asText(null))) {
+            start = i + 1;
+            break;
           }
         }
-        List<JsonNode> page = input.subList(Math.min(start, input.size()), Math.min(input.size(), start + pageSize));
-        ObjectNode list = OpenAiRelay.JSON.createObjectNode().put("object", "list");
-        list.putArray("data").addAll(page);
-        list.set("first_id", page.isEmpty() ? null : page.getFirst().get("id"));
-        list.set("last_id", page.isEmpty() ? null : page.getLast().get("id"));
-        list.put("has_more", start + pageSize < input.size());
-        rc.response().putHeader("content-type", "application/json; charset=UTF-8")
-            .end(OpenAiRelay.jsonBuffer(list));
       }
+      List<JsonNode> page = input.subList(Math.min(start, input.size()), Math.min(input.size(), start + pageSize));
+      ObjectNode list = OpenAiRelay.JSON.createObjectNode().put("object", "list");
+      list.putArray("data").addAll(page);
+      list.set("first_id", page.isEmpty() ? null : page.getFirst().get("id"));
+      list.set("last_id", page.isEmpty() ? null : page.getLast().get("id"));
+      list.put("has_more", start + pageSize < input.size());
+      rc.response().putHeader("content-type", "application/json; charset=UTF-8")
+          .end(OpenAiRelay.jsonBuffer(list));
     });
   }
 
@@ -416,11 +419,6 @@ final class ResponsesRelay {
   private static void storageFailure(RoutingContext rc, RequestContext ctx, Throwable cause) {
     OpenAiResponses.error(rc.response(), 503, "The response store is unavailable: "
         + UnexpectedFailure.logged(ctx, cause), "server_error", null, "storage_unavailable");
-  }
-
-  private static Integer tokens(JsonNode usage, String field) {
-    JsonNode count = usage == null ? null : usage.get(field);
-    return count == null || !count.canConvertToInt() ? null : count.intValue();
   }
 
   /** A response id: {@code resp_} and 32 hex digits; it names an answer, guards nothing. */

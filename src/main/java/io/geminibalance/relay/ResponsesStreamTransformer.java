@@ -1,13 +1,11 @@
 package io.geminibalance.relay;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.protocol.openai.responses.ResponsesStreamTranslator;
 import io.geminibalance.protocol.sse.SseDecoder;
 import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.streaming.SseRelayTransformer;
 import io.vertx.core.buffer.Buffer;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -77,22 +75,13 @@ final class ResponsesStreamTransformer implements ChunkTransformer {
       if (payload.isBlank()) {
         continue; // an empty data field carries nothing
       }
-      translator.onEvent(parse(payload)).forEach(e -> out.add(event(e)));
+      translator.onEvent(OpenAiStreamTransformer.parse(payload)).forEach(e -> out.add(event(e)));
       if (translator.failed()) {
         stopped = true;
         break;
       }
     }
     return out;
-  }
-
-  /** The event's JSON, or null when it is not JSON (the translator reports that as malformed). */
-  private static JsonNode parse(String payload) {
-    try {
-      return OpenAiRelay.JSON.readTree(payload);
-    } catch (IOException e) {
-      return null;
-    }
   }
 
   static Buffer event(ObjectNode event) {

@@ -200,6 +200,8 @@ class ResponsesRelayTest {
     assertThat(items.statusCode()).isEqualTo(200);
     assertThat(tree(items.body()).get("data")).hasSize(1);
     assertThat(tree(items.body()).get("data").get(0).get("content").asText()).isEqualTo("My name is Ann");
+    assertThat(tree(items.body()).get("data").get(0).get("id").asText()).startsWith("msg_");
+    assertThat(tree(items.body()).get("has_more").asBoolean()).isFalse();
 
     assertThat(get("/v1/responses/" + id, OTHER_TOKEN).statusCode()).isEqualTo(404);
     assertThat(delete("/v1/responses/" + id, OTHER_TOKEN).statusCode()).isEqualTo(404);

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.protocol.openai.Json;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.protocol.openai.ToolArguments;
+import io.geminibalance.protocol.openai.Turns;
+import io.geminibalance.protocol.openai.Turns.Turn;
 import io.geminibalance.protocol.openai.TranslationException;
 import io.geminibalance.protocol.openai.UserParts;
 import java.util.ArrayList;
@@ -29,8 +31,6 @@ final class InputItems {
 
   /** The translated conversation: {@code contents} with same-role turns merged. */
   record Conversation(ArrayNode contents, List<String> systemTexts, List<String> mediaUrls) {}
-
-  private record Turn(String role, List<ObjectNode> parts) {}
 
   private final ThoughtSignatureCache cache;
   private final long nowMillis;
@@ -65,7 +65,7 @@ final class InputItems {
     }
     items.flushResults();
     items.placePendingSignature();
-    return new Conversation(items.merged(), List.copyOf(items.systemTexts), List.copyOf(items.mediaUrls));
+    return new Conversation(Turns.merge(items.turns), List.copyOf(items.systemTexts), List.copyOf(items.mediaUrls));
   }
 
   /** {@code input} as an array of items: a string is one user message. */
@@ -277,19 +277,4 @@ final class InputItems {
     pendingSignature = null;
   }
 
-  private ArrayNode merged() {
-    ArrayNode contents = Json.array();
-    ObjectNode last = null;
-    for (Turn turn : turns) {
-      if (turn.parts().isEmpty()) {
-        continue;
-      }
-      if (last == null || !last.get("role").asText().equals(turn.role())) {
-        last = contents.addObject().put("role", turn.role());
-        last.putArray("parts");
-      }
-      ((ArrayNode) last.get("parts")).addAll(turn.parts());
-    }
-    return contents;
-  }
 }
