@@ -133,6 +133,31 @@ class ResponsesRelayTest {
     assertThat(sequence).isSorted().doesNotHaveDuplicates();
     assertThat(text.toString()).isEqualTo("Hello");
     assertThat(res.body()).contains(": keepalive").doesNotContain("[DONE]");
+    // A streamed response is kept too, once it completed.
+    String id = tree(res.body().substring(res.body().indexOf("data: ") + 6, res.body().indexOf('\n',
+        res.body().indexOf("data: ")))).path("response").path("id").asText();
+    HttpResponse<String> read = get("/v1/responses/" + id, GatewayHarness.CLIENT_TOKEN);
+    assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+    assertThat(tree(read.body()).path("output").get(0).path("content").get(0).path("text").asText())
+        .isEqualTo("Hello");
+  }
+
+  @Test
+  void aStreamThatBreaksEndsWithResponseFailedAndIsNotKept() {
+    h.fake.on(r -> r.path().endsWith(":streamGenerateContent"),
+        Replies.sseCut(List.of(Replies.chunk("Hel"), Replies.chunk("lo"), Replies.finalChunk("!")), 50, 1));
+    HttpResponse<String> res = post("/v1/responses",
+        "{\"model\":\"gemini-2.5-flash\",\"input\":\"Hi\",\"stream\":true}");
+    assertThat(res.statusCode()).isEqualTo(200);
+    String body = res.body();
+    assertThat(body).contains("event: response.failed").doesNotContain("response.completed");
+    String last = body.substring(body.lastIndexOf("data: ") + 6).trim();
+    JsonNode failed = tree(last);
+    assertThat(failed.path("type").asText()).isEqualTo("response.failed");
+    assertThat(failed.path("response").path("status").asText()).isEqualTo("failed");
+    assertThat(failed.path("response").path("error").path("code").asText()).isEqualTo("upstream_stream_interrupted");
+    String id = failed.path("response").path("id").asText();
+    assertThat(get("/v1/responses/" + id, GatewayHarness.CLIENT_TOKEN).statusCode()).isEqualTo(404);
   }
 
   @Test
@@ -262,6 +287,13 @@ class ResponsesRelayTest {
     assertError(post("/v1/responses", "{\"model\":\"gemini-2.5-flash\",\"input\":\"Hi\","
         + "\"previous_response_id\":\"resp_unknown\"}"), 404, "previous_response_id");
     assertError(post("/v1/responses", "not json"), 400, null);
+    StringBuilder images = new StringBuilder();
+    for (int i = 0; i < 11; i++) {
+      images.append(i == 0 ? "" : ",").append("{\"type\":\"input_image\",\"image_url\":\"https://example.com/")
+          .append(i).append(".png\"}");
+    }
+    assertError(post("/v1/responses", "{\"model\":\"gemini-2.5-flash\",\"input\":[{\"role\":\"user\","
+        + "\"content\":[" + images + "]}]}"), 400, "input");
     assertError(get("/v1/responses/bad-id", GatewayHarness.CLIENT_TOKEN), 400, "response_id");
     assertError(get("/v1/responses/resp_missing", GatewayHarness.CLIENT_TOKEN), 404, "response_id");
     assertError(delete("/v1/responses/resp_missing", GatewayHarness.CLIENT_TOKEN), 404, "response_id");
