@@ -67,6 +67,8 @@ final class ResponsesRelay {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResponsesRelay.class);
   private static final RateLimitedWarning SAVE_FAILED = new RateLimitedWarning(LOG, java.time.Duration.ofMinutes(1));
+  private static final RateLimitedWarning STORE_UNAVAILABLE =
+      new RateLimitedWarning(LOG, java.time.Duration.ofMinutes(1));
   private static final long MIB = 1024L * 1024;
 
   private final UpstreamExecutor executor;
@@ -107,9 +109,13 @@ final class ResponsesRelay {
       badRequest(rc, e);
       return;
     }
-    owner(ctx).compose(owner -> previous.isEmpty()
-        ? Future.succeededFuture(new Continued(owner, Optional.<StoredResponse>empty(), false))
-        : find(previous.get(), owner).map(found -> new Continued(owner, found, found.isEmpty())))
+    if (previous.isEmpty()) {
+      // No storage on the way to the answer: a database outage costs only the save.
+      translate(rc, ctx, body, new Continued(Optional.empty(), false));
+      return;
+    }
+    owner(ctx).compose(owner -> find(previous.get(), owner))
+        .map(found -> new Continued(found, found.isEmpty()))
         .onComplete(ar -> {
           if (ar.failed()) {
             storageFailure(rc, ctx, ar.cause());
@@ -122,8 +128,8 @@ final class ResponsesRelay {
         });
   }
 
-  /** Who is asking and the stored response it continues, if any. */
-  private record Continued(String owner, Optional<StoredResponse> previous, boolean missing) {}
+  /** The stored response a request continues, if any; {@code missing} when the one it named is not there. */
+  private record Continued(Optional<StoredResponse> previous, boolean missing) {}
 
   private void translate(RoutingContext rc, RequestContext ctx, JsonNode body, Continued continued) {
     ArrayNode history = continued.previous().map(ResponsesRelay::items).orElseGet(OpenAiRelay.JSON::createArrayNode);
@@ -136,7 +142,7 @@ final class ResponsesRelay {
       return;
     }
     downloads.download(rc, translated.body(), translated.mediaUrls(), imageLimits.get(), "input",
-        (fetched, budget) -> send(rc, ctx, translated, new Keeping(continued.owner(), history, translated),
+        (fetched, budget) -> send(rc, ctx, translated, new Keeping(ctx, history, translated),
             fetched, budget));
   }
 
@@ -232,12 +238,12 @@ final class ResponsesRelay {
 
   /** Keeps a finished response when the request asked for it and it fits. */
   private final class Keeping {
-    private final String owner;
+    private final RequestContext ctx;
     private final ArrayNode history;
     private final TranslatedResponsesRequest request;
 
-    Keeping(String owner, ArrayNode history, TranslatedResponsesRequest request) {
-      this.owner = owner;
+    Keeping(RequestContext ctx, ArrayNode history, TranslatedResponsesRequest request) {
+      this.ctx = ctx;
       this.history = history;
       this.request = request;
     }
@@ -263,9 +269,8 @@ final class ResponsesRelay {
       long now = clock.getAsLong();
       long hours = config.get().values().integer("RESPONSES_STORE_HOURS");
       String id = response.get("id").asText();
-      StoredResponse stored = new StoredResponse(id, owner, request.model().requested(), now,
-          now + hours * 3_600_000L, text);
-      Future<Void> save = onContext(store.save(stored));
+      Future<Void> save = owner(ctx).compose(owner -> onContext(store.save(new StoredResponse(id, owner,
+          request.model().requested(), now, now + hours * 3_600_000L, text))));
       saving.put(id, save);
       save.onComplete(ar -> {
         saving.remove(id);
@@ -416,9 +421,11 @@ final class ResponsesRelay {
         e.code() != null ? e.code() : "invalid_request");
   }
 
+  // An outage of the database, not a gateway bug: a rate-limited warning, no stack trace per request.
   private static void storageFailure(RoutingContext rc, RequestContext ctx, Throwable cause) {
-    OpenAiResponses.error(rc.response(), 503, "The response store is unavailable: "
-        + UnexpectedFailure.logged(ctx, cause), "server_error", null, "storage_unavailable");
+    STORE_UNAVAILABLE.warn("request {}: the response store is unavailable: {}", ctx.requestId(), cause.toString());
+    OpenAiResponses.error(rc.response(), 503, "The response store is unavailable (request " + ctx.requestId()
+        + "); try again shortly.", "server_error", null, "storage_unavailable");
   }
 
   /** A response id: {@code resp_} and 32 hex digits; it names an answer, guards nothing. */
