@@ -24,6 +24,7 @@ import io.geminibalance.upstream.UpstreamCall;
 import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
 import io.geminibalance.upstream.UpstreamExecutor;
 import io.geminibalance.upstream.UpstreamResult;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -33,6 +34,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -66,9 +69,9 @@ final class ResponsesRelay {
   static final String ANONYMOUS = "anonymous";
 
   private static final Logger LOG = LoggerFactory.getLogger(ResponsesRelay.class);
-  private static final RateLimitedWarning SAVE_FAILED = new RateLimitedWarning(LOG, java.time.Duration.ofMinutes(1));
+  private static final RateLimitedWarning SAVE_FAILED = new RateLimitedWarning(LOG, Duration.ofMinutes(1));
   private static final RateLimitedWarning STORE_UNAVAILABLE =
-      new RateLimitedWarning(LOG, java.time.Duration.ofMinutes(1));
+      new RateLimitedWarning(LOG, Duration.ofMinutes(1));
   private static final long MIB = 1024L * 1024;
 
   private final UpstreamExecutor executor;
@@ -194,7 +197,7 @@ final class ResponsesRelay {
   }
 
   /** Answers the client with the whole Response; returns it, or null when the answer was an error. */
-  private ObjectNode whole(HttpServerResponse client, io.vertx.core.AsyncResult<Buffer> ar,
+  private ObjectNode whole(HttpServerResponse client, AsyncResult<Buffer> ar,
       ResponsesContext context, Keeping keeping) {
     if (ar.failed()) {
       OpenAiFailures.send(client, OpenAiChatAnswers.bodyFailure(ar.cause()));
@@ -256,7 +259,7 @@ final class ResponsesRelay {
       ObjectNode document = OpenAiRelay.JSON.createObjectNode();
       ArrayNode items = document.putArray("items");
       items.addAll(history);
-      request.input().forEach(item -> items.add(withId(item)));
+      request.input().forEach(item -> items.add(asListed(item)));
       document.put("input_count", items.size());
       items.addAll((ArrayNode) response.get("output"));
       document.set("response", response);
@@ -282,19 +285,41 @@ final class ResponsesRelay {
     }
   }
 
-  /** An input item as kept: with an id, as OpenAI lists input items (the client's own when it sent one). */
-  private static JsonNode withId(JsonNode item) {
-    if (!item.isObject() || item.hasNonNull("id")) {
+  /**
+   * An input item as kept, in the shape OpenAI lists input items: with an id (the client's own
+   * when it sent one), and a message with its {@code type}, a status and its text as content
+   * parts. It reads back as the same conversation.
+   */
+  private static JsonNode asListed(JsonNode item) {
+    if (!item.isObject()) {
       return item;
     }
-    String prefix = switch (item.path("type").asText("message")) {
-      case "function_call" -> "fc_";
-      case "function_call_output" -> "fco_";
-      case "reasoning" -> "rs_";
-      default -> "msg_";
-    };
     ObjectNode copy = ((ObjectNode) item).deepCopy();
-    copy.put("id", prefix + hex() + hex());
+    String type = copy.path("type").asText("message");
+    if (!copy.hasNonNull("id")) {
+      String prefix = switch (type) {
+        case "function_call" -> "fc_";
+        case "function_call_output" -> "fco_";
+        case "reasoning" -> "rs_";
+        default -> "msg_";
+      };
+      copy.put("id", prefix + hex() + hex());
+    }
+    if (type.equals("message")) {
+      copy.put("type", "message");
+      if (!copy.hasNonNull("status")) {
+        copy.put("status", "completed");
+      }
+      JsonNode content = copy.get("content");
+      if (content != null && content.isTextual()) {
+        boolean assistant = copy.path("role").asText().equals("assistant");
+        ObjectNode part = copy.putArray("content").addObject()
+            .put("type", assistant ? "output_text" : "input_text").put("text", content.asText());
+        if (assistant) {
+          part.putArray("annotations");
+        }
+      }
+    }
     return copy;
   }
 
@@ -356,7 +381,7 @@ final class ResponsesRelay {
     }
     int pageSize = limit;
     withOwn(rc, ctx, id, document -> {
-      List<JsonNode> input = new java.util.ArrayList<>();
+      List<JsonNode> input = new ArrayList<>();
       document.path("items").forEach(input::add);
       input = input.subList(0, Math.min(input.size(), document.path("input_count").asInt(input.size())));
       if (order.equals("desc")) {
@@ -403,11 +428,17 @@ final class ResponsesRelay {
     return items.isArray() ? (ArrayNode) items : OpenAiRelay.JSON.createArrayNode();
   }
 
+  /**
+   * The kept document; the gateway wrote it, so it is JSON unless the row was changed by hand,
+   * which reads as an empty document (an empty conversation, a {@code null} response) rather
+   * than a request left without an answer.
+   */
   private static JsonNode document(StoredResponse stored) {
     try {
       return OpenAiRelay.JSON.readTree(stored.body());
     } catch (IOException e) {
-      throw new IllegalStateException("stored response " + stored.id() + " is not JSON", e);
+      LOG.warn("Kept response {} is not JSON; it reads as empty", stored.id());
+      return OpenAiRelay.JSON.createObjectNode();
     }
   }
 

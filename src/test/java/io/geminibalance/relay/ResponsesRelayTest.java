@@ -224,7 +224,8 @@ class ResponsesRelayTest {
     HttpResponse<String> items = get("/v1/responses/" + id + "/input_items?order=asc", GatewayHarness.CLIENT_TOKEN);
     assertThat(items.statusCode()).isEqualTo(200);
     assertThat(tree(items.body()).get("data")).hasSize(1);
-    assertThat(tree(items.body()).get("data").get(0).get("content").asText()).isEqualTo("My name is Ann");
+    assertThat(tree(items.body()).get("data").get(0).path("content").get(0).path("text").asText())
+        .isEqualTo("My name is Ann");
     assertThat(tree(items.body()).get("data").get(0).get("id").asText()).startsWith("msg_");
     assertThat(tree(items.body()).get("has_more").asBoolean()).isFalse();
 

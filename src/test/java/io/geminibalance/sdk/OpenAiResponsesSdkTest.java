@@ -18,6 +18,7 @@ import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseFunctionToolCall;
 import com.openai.models.responses.ResponseInputItem;
+import com.openai.models.responses.ResponseItem;
 import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
@@ -157,6 +158,17 @@ class OpenAiResponsesSdkTest {
     assertThat(contents).hasSize(3);
     assertThat(contents.get(0).path("parts").get(0).path("text").asText()).isEqualTo("My name is Ann");
     assertThat(contents.get(2).path("parts").get(0).path("text").asText()).isEqualTo("Who am I?");
+
+    // The second response's input items: the whole conversation before its answer, newest first.
+    List<ResponseItem> items = client.responses().inputItems().list(second.id()).data();
+    assertThat(items).hasSize(3);
+    items.forEach(ResponseItem::validate);
+    assertThat(items.getFirst().asResponseInputMessageItem().content().getFirst().asInputText().text())
+        .isEqualTo("Who am I?");
+    assertThat(items.get(1).asResponseOutputMessage().content().getFirst().asOutputText().text())
+        .isEqualTo("Hello from fake");
+    assertThat(items.getLast().asResponseInputMessageItem().content().getFirst().asInputText().text())
+        .isEqualTo("My name is Ann");
 
     assertThatThrownBy(() -> client.responses().create(ResponseCreateParams.builder().model(MODEL)
         .input("x").previousResponseId("resp_doesnotexist").build())).isInstanceOf(NotFoundException.class);

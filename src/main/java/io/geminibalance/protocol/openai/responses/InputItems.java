@@ -11,6 +11,7 @@ import io.geminibalance.protocol.openai.Turns.Turn;
 import io.geminibalance.protocol.openai.TranslationException;
 import io.geminibalance.protocol.openai.UserParts;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -237,7 +238,7 @@ final class InputItems {
     if (pendingResults.isEmpty()) {
       return;
     }
-    pendingResults.sort(java.util.Comparator.comparingInt(Result::order));
+    pendingResults.sort(Comparator.comparingInt(Result::order));
     turns.add(new Turn("user", pendingResults.stream().map(Result::part).toList()));
     pendingResults.clear();
   }
