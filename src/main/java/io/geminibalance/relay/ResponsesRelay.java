@@ -57,15 +57,16 @@ import org.slf4j.LoggerFactory;
  * <p>A response is kept ({@code store}, true by default as at OpenAI) for RESPONSES_STORE_HOURS
  * as one document: the Response object and the conversation's items (the earlier ones, this
  * input, this output), so that {@code previous_response_id} rebuilds the whole conversation
- * (instructions are not carried over). Its owner is the calling client's stable id; a caller
- * without a client token (authentication off) is the one owner {@value #ANONYMOUS}. Another
+ * (instructions are not carried over). Its owner is the calling client's stable id (this surface
+ * authenticates every caller; a context without a client, which no route makes today, would be
+ * the one owner {@value #ANONYMOUS}). Another
  * client's response is as absent as a missing one (404). A document larger than
  * MAX_REQUEST_BODY_MB is not kept, and the answer says {@code store: false}; a failed save is
  * logged and never costs the answer. The save runs while the answer is written; a follow-up on
  * this gateway waits for it, so a client that continues at once finds it.
  */
 final class ResponsesRelay {
-  /** The owner of responses made without a client identity (authentication off). */
+  /** The owner of responses made without a client identity (a request context with none). */
   static final String ANONYMOUS = "anonymous";
 
   private static final Logger LOG = LoggerFactory.getLogger(ResponsesRelay.class);
