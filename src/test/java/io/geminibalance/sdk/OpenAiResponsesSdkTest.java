@@ -147,6 +147,19 @@ class OpenAiResponsesSdkTest {
   }
 
   @Test
+  void aBlockedPromptIsAnIncompleteResponseWithTheReasonAsARefusal() {
+    h.fake.on(r -> r.path().endsWith(":generateContent"), Replies.json(200,
+        "{\"promptFeedback\":{\"blockReason\":\"SAFETY\"},\"usageMetadata\":{\"promptTokenCount\":2}}"), 1);
+    Response response = client.responses().create(ResponseCreateParams.builder().model(MODEL).input("bad").build());
+    response.validate();
+    assertThat(response.status()).contains(ResponseStatus.INCOMPLETE);
+    assertThat(response.incompleteDetails().orElseThrow().reason())
+        .contains(Response.IncompleteDetails.Reason.CONTENT_FILTER);
+    assertThat(response.output().getFirst().asMessage().content().getFirst().asRefusal().refusal())
+        .contains("SAFETY");
+  }
+
+  @Test
   void previousResponseIdContinuesTheConversation() {
     Response first = client.responses().create(ResponseCreateParams.builder().model(MODEL)
         .input("My name is Ann").build());

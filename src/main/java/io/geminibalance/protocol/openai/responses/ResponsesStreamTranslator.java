@@ -48,7 +48,7 @@ public final class ResponsesStreamTranslator {
   private String lateSignature;
   private JsonNode lastUsage;
   private String finishReason;
-  private boolean blocked;
+  private String blockMessage;
   private ObjectNode finalResponse;
 
   public ResponsesStreamTranslator(TranslationOptions options, ResponsesContext context) {
@@ -97,7 +97,7 @@ public final class ResponsesStreamTranslator {
     JsonNode candidates = event.path("candidates");
     if (candidates.isEmpty()) {
       if (event.path("promptFeedback").hasNonNull("blockReason")) {
-        blocked = true;
+        blockMessage = ChatResponseTranslator.blockMessage(event.get("promptFeedback"));
       }
       return events;
     }
@@ -128,6 +128,9 @@ public final class ResponsesStreamTranslator {
     if (lateSignature != null) {
       addReasoning(events, "", lateSignature);
       lateSignature = null;
+    }
+    if (blockMessage != null) {
+      refusal(events, blockMessage);
     }
     ended = true;
     ObjectNode response = snapshot(status());
@@ -246,6 +249,30 @@ public final class ResponsesStreamTranslator {
         .set("logprobs", Json.array()));
   }
 
+  /** A blocked prompt's answer: one message whose content is a refusal stating Gemini's reason. */
+  private void refusal(List<ObjectNode> events, String reason) {
+    ObjectNode message = Json.object().put("id", "msg_" + context.ids().get()).put("type", "message")
+        .put("status", "in_progress").put("role", "assistant");
+    message.putArray("content");
+    int index = output.size();
+    String id = message.get("id").asText();
+    events.add(event("response.output_item.added").put("output_index", index).set("item", message.deepCopy()));
+    ObjectNode empty = Json.object().put("type", "refusal").put("refusal", "");
+    events.add(event("response.content_part.added").put("item_id", id).put("output_index", index)
+        .put("content_index", 0).set("part", empty));
+    events.add(event("response.refusal.delta").put("item_id", id).put("output_index", index)
+        .put("content_index", 0).put("delta", reason));
+    events.add(event("response.refusal.done").put("item_id", id).put("output_index", index)
+        .put("content_index", 0).put("refusal", reason));
+    ObjectNode part = Json.object().put("type", "refusal").put("refusal", reason);
+    events.add(event("response.content_part.done").put("item_id", id).put("output_index", index)
+        .put("content_index", 0).set("part", part.deepCopy()));
+    message.put("status", "completed");
+    ((ArrayNode) message.get("content")).add(part);
+    events.add(event("response.output_item.done").put("output_index", index).set("item", message.deepCopy()));
+    output.add(message);
+  }
+
   private void openReasoning(List<ObjectNode> events) {
     open = Open.REASONING;
     item = Json.object().put("id", "rs_" + context.ids().get()).put("type", "reasoning");
@@ -342,7 +369,7 @@ public final class ResponsesStreamTranslator {
   }
 
   private String incompleteReason() {
-    if (blocked) {
+    if (blockMessage != null) {
       return "content_filter";
     }
     if (finishReason == null) {
