@@ -221,6 +221,9 @@ public final class SettingsCatalog {
           .en("Each client sees and uses only the files, caches, batches and other resources it created"
               + " (another client's are 404)")
           .zh("每个客户端只能看到和使用自己创建的文件、缓存、批处理等资源（他人的资源返回 404）"),
+      s("RESPONSES_STORE_HOURS", Type.INT, Group.RESOURCES, "720").range(1, 24 * 3650)
+          .en("Hours a stored Responses API response (store: true) stays readable and continuable")
+          .zh("Responses API 存储的响应（store: true）可读取和续接的小时数"),
       s("FILES_CLEANUP_ENABLED", Type.BOOL, Group.RESOURCES, "true")
           .en("Delete expired resource records, and the resources at Google")
           .zh("删除已过期的资源记录，并在 Google 端删除对应资源"),

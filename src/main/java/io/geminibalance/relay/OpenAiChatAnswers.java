@@ -61,7 +61,7 @@ final class OpenAiChatAnswers {
   }
 
   /** A count from the translated usage; null when Google sent none. */
-  private static Integer tokens(JsonNode usage, String field) {
+  static Integer tokens(JsonNode usage, String field) {
     JsonNode count = usage == null ? null : usage.get(field);
     return count == null || !count.canConvertToInt() ? null : count.intValue();
   }
@@ -93,7 +93,7 @@ final class OpenAiChatAnswers {
   }
 
   /** A body that went silent is a timeout (504); one that broke is a bad gateway (502). */
-  private static OpenAiErrors.OpenAiError bodyFailure(Throwable cause) {
+  static OpenAiErrors.OpenAiError bodyFailure(Throwable cause) {
     if (cause instanceof TimeoutException) {
       return OpenAiErrors.of(504, "upstream answer stalled: " + cause.getMessage(), null, "deadline_exceeded");
     }

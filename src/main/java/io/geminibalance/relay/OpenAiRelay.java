@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.protocol.gemini.GeminiMethod;
 import io.geminibalance.protocol.openai.ChatRequestTranslator;
-import io.geminibalance.protocol.openai.MediaPlaceholders;
-import io.geminibalance.protocol.openai.MediaPlaceholders.FetchedMedia;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.protocol.openai.TranslatedChatRequest;
 import io.geminibalance.protocol.openai.TranslatedPath;
 import io.geminibalance.protocol.openai.TranslationException;
 import io.geminibalance.protocol.openai.TranslationOptions;
+import io.geminibalance.storage.ResponseStore;
 import io.geminibalance.upstream.RequestContext;
 import io.geminibalance.upstream.UpstreamCall;
 import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
@@ -21,7 +20,6 @@ import io.geminibalance.upstream.UpstreamResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -29,12 +27,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -52,19 +45,23 @@ public final class OpenAiRelay {
 
   private final UpstreamExecutor executor;
   private final ModelCatalog catalog;
-  private final MediaFetcher media;
+  private final MediaDownloads downloads;
+  private final ResponsesRelay responses;
   private final ThoughtSignatureCache signatures;
   private final Supplier<GatewayConfig> config;
   private final LongSupplier clock;
 
   public OpenAiRelay(UpstreamExecutor executor, ModelCatalog catalog, MediaFetcher media,
-      ThoughtSignatureCache signatures, Supplier<GatewayConfig> config, LongSupplier clock) {
+      ThoughtSignatureCache signatures, Supplier<GatewayConfig> config, LongSupplier clock,
+      ResponseStore responseStore, ResourceRegistry owners) {
     this.executor = executor;
     this.catalog = catalog;
-    this.media = media;
+    this.downloads = new MediaDownloads(media);
     this.signatures = signatures;
     this.config = config;
     this.clock = clock;
+    this.responses = new ResponsesRelay(executor, downloads, signatures, this::options, () -> cached().images(),
+        config, clock, responseStore, owners);
   }
 
   /** Serves {@code path}, parsed from the request's path before its body was read (refusals never get here). */
@@ -75,6 +72,10 @@ public final class OpenAiRelay {
       case TranslatedPath.Model model -> OpenAiModels.one(rc, catalog, options(), ctx, model.id());
       case TranslatedPath.ChatCompletions chat -> chat(rc, ctx);
       case TranslatedPath.Embeddings embeddings -> OpenAiEmbeddings.handle(rc, executor, ctx, parse(rc));
+      case TranslatedPath.ResponsesCreate create -> responses.create(rc, ctx);
+      case TranslatedPath.ResponseRetrieve retrieve -> responses.retrieve(rc, ctx, retrieve.id());
+      case TranslatedPath.ResponseDelete delete -> responses.delete(rc, ctx, delete.id());
+      case TranslatedPath.ResponseInputItems items -> responses.inputItems(rc, ctx, items.id());
     }
   }
 
@@ -110,81 +111,12 @@ public final class OpenAiRelay {
           e.code() != null ? e.code() : "invalid_request");
       return;
     }
-    List<String> urls = translated.mediaUrls().stream().distinct().toList();
-    ImageLimits limits = cached().images();
-    if (urls.size() > limits.perRequest()) {
-      OpenAiResponses.error(rc.response(), 400, "This request has " + urls.size() + " image URLs to download;"
-          + " the gateway downloads at most " + limits.perRequest() + " per request (MAX_IMAGE_DOWNLOADS)."
-          + " Send fewer, or send images inline as data: URLs.", "invalid_request_error", "messages",
-          "too_many_image_urls");
-      return;
-    }
-    ImageBudget.Request budget = media.requestBudget(limits);
-    fetchMedia(translated, urls, budget).onComplete(ar -> {
-      if (ar.failed()) {
-        budget.release();
-        imageFailure(rc, ar.cause());
-        return;
-      }
-      send(rc, ctx, translated, ar.result(), budget);
-    });
+    downloads.download(rc, translated.body(), translated.mediaUrls(), cached().images(), "messages",
+        (fetched, budget) -> send(rc, ctx, translated, fetched, budget));
   }
 
-  private static void imageFailure(RoutingContext rc, Throwable cause) {
-    if (cause instanceof ImageBudget.Exceeded exceeded && exceeded.gatewayWide()) {
-      rc.response().putHeader("retry-after", Long.toString(ImageBudget.RETRY_AFTER_SECONDS));
-      OpenAiResponses.error(rc.response(), 503, exceeded.getMessage(), "server_error", null,
-          "image_downloads_busy");
-    } else if (cause instanceof ImageBudget.Exceeded exceeded) {
-      OpenAiResponses.error(rc.response(), 400, exceeded.getMessage(), "invalid_request_error", "messages",
-          "image_too_large");
-    } else {
-      OpenAiResponses.error(rc.response(), 400, "Could not use an image URL: " + cause.getMessage(),
-          "invalid_request_error", "messages", "invalid_image_url");
-    }
-  }
-
-  /** The translated body with every URL downloaded, a few at a time; the first failure ends it. */
-  private Future<Fetched> fetchMedia(TranslatedChatRequest translated, List<String> urls,
-      ImageBudget.Request budget) {
-    if (urls.isEmpty()) {
-      return Future.succeededFuture(new Fetched(translated.body(), 0));
-    }
-    Map<String, FetchedMedia> fetched = new ConcurrentHashMap<>();
-    Deque<String> queue = new ConcurrentLinkedDeque<>(urls);
-    List<Future<Void>> workers = new ArrayList<>();
-    for (int i = 0; i < Math.min(ImageLimits.PER_REQUEST_CONCURRENCY, urls.size()); i++) {
-      workers.add(drain(queue, fetched, budget));
-    }
-    return Future.all(workers).transform(ar -> {
-      if (ar.failed()) {
-        budget.abandon();
-        return Future.failedFuture(ar.cause());
-      }
-      long bytes = fetched.values().stream().mapToLong(m -> m.bytes().length).sum();
-      return Future.succeededFuture(new Fetched(MediaPlaceholders.withFetchedMedia(translated.body(), fetched),
-          bytes));
-    });
-  }
-
-  private Future<Void> drain(Deque<String> queue, Map<String, FetchedMedia> fetched, ImageBudget.Request budget) {
-    String url = queue.poll();
-    if (url == null || budget.abandoned()) {
-      return Future.succeededFuture();
-    }
-    return media.fetch(url, budget).compose(m -> {
-      fetched.put(url, new FetchedMedia(m.mimeType(), m.bytes()));
-      return drain(queue, fetched, budget);
-    }, failure -> {
-      budget.abandon(); // the request fails: its other downloads stop
-      return Future.failedFuture(failure);
-    });
-  }
-
-  /** A body ready to send and the downloaded bytes in it (to size the buffer it is written to). */
-  private record Fetched(ObjectNode body, long mediaBytes) {}
-
-  private void send(RoutingContext rc, RequestContext ctx, TranslatedChatRequest translated, Fetched fetched,
+  private void send(RoutingContext rc, RequestContext ctx, TranslatedChatRequest translated,
+      MediaDownloads.Fetched fetched,
       ImageBudget.Request budget) {
     String model = translated.upstreamModel();
     Buffer body = jsonBuffer(fetched.body(), expectedBytes(rc, fetched.mediaBytes()));
@@ -212,13 +144,13 @@ public final class OpenAiRelay {
    * one to one) plus the downloaded bytes as base64, so the buffer is allocated once at about the
    * right size instead of grown by copies.
    */
-  private static int expectedBytes(RoutingContext rc, long mediaBytes) {
+  static int expectedBytes(RoutingContext rc, long mediaBytes) {
     Buffer client = rc.body().buffer();
     long expected = (client == null ? 0 : client.length()) + (mediaBytes + 2) / 3 * 4 + JSON_INITIAL_BYTES;
     return (int) Math.min(expected, Integer.MAX_VALUE - 8);
   }
 
-  private static MultiMap forwardedHeaders(RoutingContext rc) {
+  static MultiMap forwardedHeaders(RoutingContext rc) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     String agent = rc.request().getHeader("user-agent");
     if (agent != null) {

@@ -79,7 +79,7 @@ final class OpenAiStreamTransformer implements ChunkTransformer {
   }
 
   /** The event's JSON, or null when it is not JSON (the translator reports that as malformed). */
-  private static JsonNode parse(String payload) {
+  static JsonNode parse(String payload) {
     try {
       return OpenAiRelay.JSON.readTree(payload);
     } catch (IOException e) {

@@ -46,7 +46,7 @@ public final class ChatResponseTranslator {
    * of a wrong type is read leniently (a missing text is no text), but without an object and a
    * {@code candidates} array there is nothing to index into.
    */
-  static String shapeProblem(JsonNode response) {
+  public static String shapeProblem(JsonNode response) {
     if (response == null || !response.isObject()) {
       return "Gemini response is not a JSON object";
     }
@@ -93,7 +93,7 @@ public final class ChatResponseTranslator {
     return choice;
   }
 
-  static String blockMessage(JsonNode promptFeedback) {
+  public static String blockMessage(JsonNode promptFeedback) {
     String reason = promptFeedback.path("blockReason").asText("BLOCKED_REASON_UNSPECIFIED");
     String detail = promptFeedback.path("blockReasonMessage").asText("");
     return "The prompt was blocked by Gemini (blockReason: " + reason + ")"

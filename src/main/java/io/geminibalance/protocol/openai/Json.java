@@ -13,7 +13,7 @@ import java.util.Optional;
  * Jackson plumbing shared by the translators: node factories and typed field readers that
  * turn a wrongly typed client field into a {@link TranslationException} naming it.
  */
-final class Json {
+public final class Json {
 
   // Trailing tokens fail, so "42 apples" is text rather than the number 42.
   static final ObjectMapper MAPPER =
@@ -22,21 +22,21 @@ final class Json {
 
   private Json() {}
 
-  static ObjectNode object() {
+  public static ObjectNode object() {
     return NODES.objectNode();
   }
 
-  static ArrayNode array() {
+  public static ArrayNode array() {
     return NODES.arrayNode();
   }
 
   /** True when the field is absent or JSON null: OpenAI clients send both for "not set". */
-  static boolean isMissing(JsonNode parent, String field) {
+  public static boolean isMissing(JsonNode parent, String field) {
     JsonNode value = parent.get(field);
     return value == null || value.isNull();
   }
 
-  static Optional<String> optString(JsonNode parent, String field, String param) {
+  public static Optional<String> optString(JsonNode parent, String field, String param) {
     if (isMissing(parent, field)) {
       return Optional.empty();
     }
@@ -47,7 +47,7 @@ final class Json {
     return Optional.of(value.asText());
   }
 
-  static Optional<Integer> optInt(JsonNode parent, String field, String param) {
+  public static Optional<Integer> optInt(JsonNode parent, String field, String param) {
     if (isMissing(parent, field)) {
       return Optional.empty();
     }
@@ -58,7 +58,7 @@ final class Json {
     return Optional.of(value.intValue());
   }
 
-  static Optional<JsonNode> optNumber(JsonNode parent, String field, String param) {
+  public static Optional<JsonNode> optNumber(JsonNode parent, String field, String param) {
     if (isMissing(parent, field)) {
       return Optional.empty();
     }
@@ -69,7 +69,7 @@ final class Json {
     return Optional.of(value);
   }
 
-  static boolean optBoolean(JsonNode parent, String field, String param) {
+  public static boolean optBoolean(JsonNode parent, String field, String param) {
     if (isMissing(parent, field)) {
       return false;
     }
@@ -90,7 +90,7 @@ final class Json {
   static final int MAX_EMBEDDED_DEPTH = 512;
 
   /** Rejects client JSON nested deeper than {@link #MAX_EMBEDDED_DEPTH}, naming its field. */
-  static void requireShallow(JsonNode node, String param) {
+  public static void requireShallow(JsonNode node, String param) {
     if (deeperThan(node, MAX_EMBEDDED_DEPTH)) {
       throw new TranslationException(param,
           "'" + param + "' is nested more than " + MAX_EMBEDDED_DEPTH + " levels deep");
@@ -123,7 +123,7 @@ final class Json {
     }
   }
 
-  static String write(JsonNode node) {
+  public static String write(JsonNode node) {
     try {
       return MAPPER.writeValueAsString(node);
     } catch (JsonProcessingException e) {

@@ -23,14 +23,12 @@ final class MessageTranslator {
 
   private record Call(String name, String upstreamId, int order) {}
 
-  private record Turn(String role, List<ObjectNode> parts) {}
-
   private record ToolResult(int order, ObjectNode part) {}
 
   private final ThoughtSignatureCache cache;
   private final long nowMillis;
   private final Map<String, Call> calls = new HashMap<>();
-  private final List<Turn> turns = new ArrayList<>();
+  private final List<Turns.Turn> turns = new ArrayList<>();
   private final List<String> systemTexts = new ArrayList<>();
   private final List<String> mediaUrls = new ArrayList<>();
   private final List<ToolResult> pendingResults = new ArrayList<>();
@@ -52,7 +50,7 @@ final class MessageTranslator {
       translator.accept(messages.get(i), "messages[" + i + "]");
     }
     translator.flushToolResults();
-    return new Conversation(translator.mergedContents(), List.copyOf(translator.systemTexts),
+    return new Conversation(Turns.merge(translator.turns), List.copyOf(translator.systemTexts),
         List.copyOf(translator.mediaUrls));
   }
 
@@ -85,7 +83,7 @@ final class MessageTranslator {
   private void addUser(JsonNode content, String param) {
     List<ObjectNode> parts = new ArrayList<>();
     UserParts.translate(content, param, parts, mediaUrls);
-    turns.add(new Turn("user", parts));
+    turns.add(new Turns.Turn("user", parts));
   }
 
   private void addAssistant(JsonNode message, String param) {
@@ -103,7 +101,7 @@ final class MessageTranslator {
     if (!Json.isMissing(message, "function_call")) {
       parts.add(legacyFunctionCall(message.get("function_call"), param + ".function_call"));
     }
-    turns.add(new Turn("model", parts));
+    turns.add(new Turns.Turn("model", parts));
   }
 
   private ObjectNode functionCall(JsonNode toolCall, String param) {
@@ -183,23 +181,8 @@ final class MessageTranslator {
     }
     List<ToolResult> ordered = new ArrayList<>(pendingResults);
     ordered.sort(Comparator.comparingInt(ToolResult::order));
-    turns.add(new Turn("user", ordered.stream().map(ToolResult::part).toList()));
+    turns.add(new Turns.Turn("user", ordered.stream().map(ToolResult::part).toList()));
     pendingResults.clear();
   }
 
-  private ArrayNode mergedContents() {
-    ArrayNode contents = Json.array();
-    ObjectNode last = null;
-    for (Turn turn : turns) {
-      if (turn.parts().isEmpty()) {
-        continue;
-      }
-      if (last == null || !last.get("role").asText().equals(turn.role())) {
-        last = contents.addObject().put("role", turn.role());
-        last.putArray("parts");
-      }
-      ((ArrayNode) last.get("parts")).addAll(turn.parts());
-    }
-    return contents;
-  }
 }

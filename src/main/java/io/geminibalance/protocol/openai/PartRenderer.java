@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 
 /** Renders non-text Gemini parts as markdown, since OpenAI messages only carry text. */
-final class PartRenderer {
+public final class PartRenderer {
 
   private PartRenderer() {}
 
   /** Text as is, images as markdown data URLs, code and its output as fenced blocks. */
-  static String render(JsonNode part) {
+  public static String render(JsonNode part) {
     if (part.has("text")) {
       return part.path("text").asText("");
     }
@@ -35,7 +35,7 @@ final class PartRenderer {
   }
 
   /** A "sources" list with one markdown link per web grounding chunk; empty when none. */
-  static String searchLinks(JsonNode groundingMetadata) {
+  public static String searchLinks(JsonNode groundingMetadata) {
     StringBuilder links = new StringBuilder();
     for (JsonNode chunk : groundingMetadata.path("groundingChunks")) {
       JsonNode web = chunk.path("web");

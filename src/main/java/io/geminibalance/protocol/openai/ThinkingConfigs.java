@@ -12,35 +12,44 @@ import java.util.Optional;
  * {@code thinkingBudget}, Gemini 3 a {@code thinkingLevel}, never both (upstream 400s).
  * Other families get no budget from {@code reasoning_effort}, since they do not think.
  */
-final class ThinkingConfigs {
+public final class ThinkingConfigs {
 
   private static final int PRO_MINIMUM_BUDGET = 128;
 
   private ThinkingConfigs() {}
 
   static Optional<ObjectNode> choose(ModelName model, JsonNode request, TranslationOptions options) {
-    Optional<String> effort = Json.optString(request, "reasoning_effort", "reasoning_effort");
+    return choose(model, Json.optString(request, "reasoning_effort", "reasoning_effort"), "reasoning_effort",
+        options.showThinkingProcess(), options);
+  }
+
+  /**
+   * The thinking config for an {@code effort} the client named in {@code effortParam};
+   * {@code showThoughts} asks for thought summaries (when the model thinks at all).
+   */
+  public static Optional<ObjectNode> choose(ModelName model, Optional<String> effort, String effortParam,
+      boolean showThoughts, TranslationOptions options) {
     ObjectNode config = Json.object();
     String base = model.base();
     if (model.nonThinking()) {
       setEffort(config, base, "none");
     } else if (effort.isPresent()) {
-      validateEffort(effort.get());
+      validateEffort(effort.get(), effortParam);
       setEffort(config, base, effort.get());
     } else if (options.thinkingBudgetMap().containsKey(base)) {
       config.put("thinkingBudget", options.thinkingBudgetMap().get(base));
     }
-    if (options.showThinkingProcess() && thinkingOn(config, model, options)) {
+    if (showThoughts && thinkingOn(config, model, options)) {
       config.put("includeThoughts", true);
     }
     return config.isEmpty() ? Optional.empty() : Optional.of(config);
   }
 
-  private static void validateEffort(String effort) {
+  private static void validateEffort(String effort, String param) {
     switch (effort) {
       case "none", "minimal", "low", "medium", "high", "xhigh", "max" -> { }
-      default -> throw new TranslationException("reasoning_effort",
-          "reasoning_effort must be one of none, minimal, low, medium, high, xhigh, max");
+      default -> throw new TranslationException(param,
+          param + " must be one of none, minimal, low, medium, high, xhigh, max");
     }
   }
 

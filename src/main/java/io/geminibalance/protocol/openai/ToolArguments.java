@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Tool call arguments and tool results between OpenAI's JSON strings and Gemini's objects. */
-final class ToolArguments {
+public final class ToolArguments {
 
   private ToolArguments() {}
 
@@ -13,7 +13,7 @@ final class ToolArguments {
    * arguments. Anything that is not a JSON object is the client's error: guessing would call
    * the function with made-up input.
    */
-  static ObjectNode parse(JsonNode arguments, String param) {
+  public static ObjectNode parse(JsonNode arguments, String param) {
     if (arguments == null || arguments.isNull()) {
       return Json.object();
     }
@@ -40,7 +40,7 @@ final class ToolArguments {
    * A tool message's content as a Gemini {@code response} object: a JSON object is used as
    * is; any other value (text, number, array) is wrapped as {@code {"content": value}}.
    */
-  static ObjectNode resultObject(JsonNode content, String param) {
+  public static ObjectNode resultObject(JsonNode content, String param) {
     String text = TextContent.join(content, param);
     JsonNode parsed = Json.tryParse(text).orElse(null);
     if (parsed != null) {

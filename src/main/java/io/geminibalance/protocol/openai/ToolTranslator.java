@@ -17,7 +17,7 @@ import java.util.Set;
  * <p>{@code parallel_tool_calls} has no Gemini counterpart: Gemini decides on its own whether
  * to emit several calls in one turn, so the flag is accepted and ignored.
  */
-final class ToolTranslator {
+public final class ToolTranslator {
 
   private ToolTranslator() {}
 
@@ -49,8 +49,11 @@ final class ToolTranslator {
     return declaration(tool.path("function"), param + ".function");
   }
 
-  // strict is OpenAI-only; parametersJsonSchema takes the JSON Schema unconverted.
-  private static ObjectNode declaration(JsonNode function, String param) {
+  /**
+   * One function ({@code name}, {@code description}, {@code parameters}) as a Gemini declaration;
+   * {@code strict} is OpenAI-only. Also the Responses API's flat function tool.
+   */
+  public static ObjectNode declaration(JsonNode function, String param) {
     String name = Json.optString(function, "name", param + ".name")
         .orElseThrow(() -> new TranslationException(param + ".name", "function needs a 'name'"));
     ObjectNode declaration = Json.object().put("name", name);
@@ -83,7 +86,8 @@ final class ToolTranslator {
     return Optional.empty();
   }
 
-  private static ObjectNode config(JsonNode choice, String param) {
+  /** {@code toolConfig} for one {@code tool_choice} value; {@code param} names it in errors. */
+  public static ObjectNode config(JsonNode choice, String param) {
     if (choice.isTextual()) {
       return mode(stringMode(choice.asText(), param), List.of());
     }

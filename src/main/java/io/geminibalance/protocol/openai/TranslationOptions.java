@@ -65,7 +65,7 @@ public record TranslationOptions(
    * in the OpenAI route's CPU profile. Translated bodies share it and nothing writes to them
    * ({@link MediaPlaceholders#withFetchedMedia} copies first), so it is never changed.
    */
-  JsonNode sharedSafetySettings() {
+  public JsonNode sharedSafetySettings() {
     return safetySettings;
   }
 

@@ -11,7 +11,7 @@ import java.util.Map;
  * {@code input_audio}, {@code file}) to Gemini parts. Remote image URLs become a
  * {@link MediaPlaceholders placeholder} and are reported so the edge can fetch them.
  */
-final class UserParts {
+public final class UserParts {
 
   private static final Map<String, String> MIME_BY_EXTENSION = Map.ofEntries(
       Map.entry("png", "image/png"), Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"),
@@ -51,7 +51,7 @@ final class UserParts {
     }
   }
 
-  static void addText(String text, List<ObjectNode> out) {
+  public static void addText(String text, List<ObjectNode> out) {
     if (!text.isEmpty()) {
       out.add(Json.object().put("text", text));
     }
@@ -61,14 +61,22 @@ final class UserParts {
     String url = image != null && image.isTextual()
         ? image.asText()
         : Json.optString(image == null ? Json.object() : image, "url", param + ".url").orElse("");
+    return image(url, param + ".url", mediaUrls);
+  }
+
+  /**
+   * An image by URL: a data: URL inline, an http(s) URL as a placeholder reported in
+   * {@code mediaUrls} for the edge to download; {@code param} names the URL's field.
+   */
+  public static ObjectNode image(String url, String param, List<String> mediaUrls) {
     if (DataUrl.isDataUrl(url)) {
       DataUrl data = DataUrl.parse(url)
-          .orElseThrow(() -> new TranslationException(param + ".url", "malformed data URL"));
+          .orElseThrow(() -> new TranslationException(param, "malformed data URL"));
       return inlineData(data.mimeType(), data.base64());
     }
     String lower = url.toLowerCase(Locale.ROOT);
     if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
-      throw new TranslationException(param + ".url", "image URL must be an http(s) or data: URL");
+      throw new TranslationException(param, "image URL must be an http(s) or data: URL");
     }
     if (!mediaUrls.contains(url)) {
       mediaUrls.add(url);
@@ -85,7 +93,8 @@ final class UserParts {
     return inlineData("audio/" + format.toLowerCase(Locale.ROOT), data);
   }
 
-  private static ObjectNode filePart(JsonNode file, String param) {
+  /** A file given inline ({@code file_data}, with {@code filename}); {@code file_id} is refused. */
+  public static ObjectNode filePart(JsonNode file, String param) {
     JsonNode safe = file == null ? Json.object() : file;
     if (!Json.isMissing(safe, "file_id")) {
       throw new TranslationException(param + ".file_id", "file_id is not supported; send file_data");

@@ -17,6 +17,12 @@ class TranslatedPathTest {
     assertThat(parse("GET", "/v1/models/gemini-2.5-flash")).isEqualTo(new TranslatedPath.Model("gemini-2.5-flash"));
     assertThat(parse("GET", "/v1/models/models/gemini-2.5-flash-search"))
         .isEqualTo(new TranslatedPath.Model("models/gemini-2.5-flash-search"));
+    assertThat(parse("POST", "/v1/responses")).isSameAs(TranslatedPath.RESPONSES_CREATE);
+    assertThat(parse("POST", "/hf/v1/responses")).isSameAs(TranslatedPath.RESPONSES_CREATE);
+    assertThat(parse("GET", "/v1/responses/resp_1a-B_")).isEqualTo(new TranslatedPath.ResponseRetrieve("resp_1a-B_"));
+    assertThat(parse("DELETE", "/v1/responses/resp_1")).isEqualTo(new TranslatedPath.ResponseDelete("resp_1"));
+    assertThat(parse("GET", "/hf/v1/responses/resp_1/input_items"))
+        .isEqualTo(new TranslatedPath.ResponseInputItems("resp_1"));
   }
 
   @ParameterizedTest(name = "{0} {1} -> {2} {3}")
@@ -27,7 +33,14 @@ class TranslatedPathTest {
       GET  | /v1/models/a/b             | 400 | invalid_model | model | Invalid model name: 'a/b' has '/' at position 2
       GET  | /v1/models/                | 400 | invalid_model | model | Invalid model name: the name is empty
       POST | /v1/files                  | 404 | unknown_url   |       | Unknown endpoint: POST /v1/files
-      POST | /hf/v1/responses           | 404 | unknown_url   |       | Unknown endpoint: POST /hf/v1/responses
+      PUT  | /hf/v1/responses           | 404 | unknown_url   |       | Unknown endpoint: PUT /hf/v1/responses
+      GET  | /v1/responses              | 404 | unknown_url   |       | Unknown endpoint: GET /v1/responses
+      GET  | /v1/responses/abc          | 400 | invalid_value | response_id | Invalid response id
+      DELETE | /v1/responses/resp_a%2Fb | 400 | invalid_value | response_id | Invalid response id
+      GET  | /v1/responses/resp_         | 400 | invalid_value | response_id | Invalid response id
+      POST | /v1/responses/resp_abc/cancel | 400 | invalid_request | response_id | Only background responses
+      POST | /v1/responses/resp_abc      | 404 | unknown_url   |       | Unknown endpoint: POST /v1/responses/resp_abc
+      GET  | /v1/responses/resp_abc/other | 404 | unknown_url  |       | Unknown endpoint: GET /v1/responses/resp_abc/other
       GET  | /v1/chat/completions       | 404 | unknown_url   |       | Unknown endpoint: GET /v1/chat/completions
       POST | /v1/models                 | 404 | unknown_url   |       | Unknown endpoint: POST /v1/models
       POST | /v1/chat/completions/      | 404 | unknown_url   |       | Unknown endpoint: POST /v1/chat/completions/
