@@ -25,6 +25,7 @@ import io.geminibalance.keypool.QuotaKeyPool;
 import io.geminibalance.keypool.QuotaPolicy;
 import io.geminibalance.keypool.QuotaSnapshot;
 import io.geminibalance.keypool.RateLimits;
+import io.geminibalance.relay.imagehost.ImageHosting;
 import io.geminibalance.relay.LiveRelay;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.MediaFetcher;
@@ -94,6 +95,8 @@ public final class Gateway {
   private volatile KeyRecheckJob paidRecheck;
   private ResourceCleanup resourceCleanup;
   private LiveConnector liveConnector;
+  /** The image host's HTTP client (UPLOAD_PROVIDER). */
+  private ImageHosting imageHosting;
 
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
@@ -199,7 +202,10 @@ public final class Gateway {
         new OpenAiRelay(executor, catalog,
             new MediaFetcher(vertx, mediaSettings(config)),
             new ThoughtSignatureCache(ThoughtSignatureCache.DEFAULT_MAX_BYTES, ThoughtSignatureCache.DEFAULT_TTL_MILLIS),
-            live::get, clock),
+            live::get, clock,
+            () -> paidPool.size() > 0 ? paidExecutor : executor,
+            gateway.imageHosting = new ImageHosting(vertx, () -> live.get().values(),
+                io.geminibalance.relay.imagehost.HttpImageHost.Limits.DEFAULT, InstantSource.system())),
         () -> vertex.addHealth(health(pool, clock.getAsLong(), attemptLog), clock.getAsLong()), clock,
         gateway.adminThrottle,
         new ConfigApi(settings),
@@ -522,6 +528,9 @@ public final class Gateway {
     return undeploy.andThen(ar -> {
       upstream.close();
       vertexExpress.close();
+      if (imageHosting != null) {
+        imageHosting.close();
+      }
       if (liveConnector != null) {
         liveConnector.close();
       }

@@ -13,6 +13,7 @@ import io.geminibalance.protocol.openai.TranslatedChatRequest;
 import io.geminibalance.protocol.openai.TranslatedPath;
 import io.geminibalance.protocol.openai.TranslationException;
 import io.geminibalance.protocol.openai.TranslationOptions;
+import io.geminibalance.relay.imagehost.ImageHosting;
 import io.geminibalance.upstream.RequestContext;
 import io.geminibalance.upstream.UpstreamCall;
 import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
@@ -56,9 +57,16 @@ public final class OpenAiRelay {
   private final ThoughtSignatureCache signatures;
   private final Supplier<GatewayConfig> config;
   private final LongSupplier clock;
+  private final OpenAiImages images;
 
+  /**
+   * @param imagen the executor of the pool Imagen is sent from (PAID_KEY's when set), asked per request
+   * @param hosting the image host of {@code url} answers and {@code -image} chat images
+   */
   public OpenAiRelay(UpstreamExecutor executor, ModelCatalog catalog, MediaFetcher media,
-      ThoughtSignatureCache signatures, Supplier<GatewayConfig> config, LongSupplier clock) {
+      ThoughtSignatureCache signatures, Supplier<GatewayConfig> config, LongSupplier clock,
+      Supplier<UpstreamExecutor> imagen, ImageHosting hosting) {
+    this.images = new OpenAiImages(imagen, config, hosting, clock);
     this.executor = executor;
     this.catalog = catalog;
     this.media = media;
@@ -75,6 +83,7 @@ public final class OpenAiRelay {
       case TranslatedPath.Model model -> OpenAiModels.one(rc, catalog, options(), ctx, model.id());
       case TranslatedPath.ChatCompletions chat -> chat(rc, ctx);
       case TranslatedPath.Embeddings embeddings -> OpenAiEmbeddings.handle(rc, executor, ctx, parse(rc));
+      case TranslatedPath.ImagesGenerations generations -> images.generations(rc, ctx, parse(rc));
     }
   }
 
@@ -100,6 +109,10 @@ public final class OpenAiRelay {
   private void chat(RoutingContext rc, RequestContext ctx) {
     JsonNode body = parse(rc);
     if (body == null) {
+      return;
+    }
+    if (images.isChatModel(body)) {
+      images.chat(rc, ctx, body);
       return;
     }
     TranslatedChatRequest translated;
