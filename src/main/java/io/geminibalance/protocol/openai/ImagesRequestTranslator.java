@@ -223,7 +223,7 @@ public final class ImagesRequestTranslator {
       }
     }
     String cleaned = RATIO_TOKEN.matcher(N_TOKEN.matcher(prompt).replaceAll("")).replaceAll("")
-        .replaceAll("[ \\t]{2,}", " ").strip();
+        .replaceAll("[ \\t]{2,}", " ").replaceAll("[ \\t]+\n", "\n").strip();
     return new Tokens(cleaned, n, ratio);
   }
 
