@@ -39,8 +39,11 @@ public final class ImagesRequestTranslator {
   private static final List<String> SIZE_NAMES = List.of("256x256", "512x512", "1024x1024", "1792x1024",
       "1536x1024", "1024x1792", "1024x1536", "auto");
 
-  /** OpenAI's image model names: they all mean CREATE_IMAGE_MODEL here. */
-  private static final Set<String> OPENAI_MODELS = Set.of("dall-e-2", "dall-e-3", "gpt-image-1");
+  /**
+   * OpenAI's image model names (dall-e-2, dall-e-3, gpt-image-1 and the later gpt-image and
+   * chatgpt-image names the SDKs list): they all mean CREATE_IMAGE_MODEL here.
+   */
+  private static final List<String> OPENAI_MODEL_PREFIXES = List.of("dall-e-", "gpt-image-", "chatgpt-image-");
 
   private static final Set<String> QUALITIES = Set.of("auto", "standard", "hd", "low", "medium", "high");
   private static final Set<String> STYLES = Set.of("vivid", "natural");
@@ -139,15 +142,15 @@ public final class ImagesRequestTranslator {
       return createImageModel;
     }
     String bare = ModelName.stripPrefix(requested);
-    if (OPENAI_MODELS.contains(bare) || bare.equals(createImageModel)) {
+    if (OPENAI_MODEL_PREFIXES.stream().anyMatch(bare::startsWith) || bare.equals(createImageModel)) {
       return createImageModel;
     }
     if (bare.startsWith("imagen-")) {
       return bare;
     }
     throw new TranslationException("model", "The model '" + requested + "' does not generate images here: use "
-        + createImageModel + ", another imagen-* model, or dall-e-2, dall-e-3, gpt-image-1 (all mean "
-        + createImageModel + ")", ModelName.INVALID);
+        + createImageModel + ", another imagen-* model, or an OpenAI image model (dall-e-3, gpt-image-1, ...:"
+        + " all mean " + createImageModel + ")", ModelName.INVALID);
   }
 
   private static String ratioOfSize(String size) {
