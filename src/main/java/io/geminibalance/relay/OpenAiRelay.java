@@ -213,7 +213,7 @@ public final class OpenAiRelay {
             "server_error", null, "internal");
       } else if (ar.result() instanceof UpstreamResult.Answered answered) {
         OpenAiChatAnswers.relay(rc, answered, translated, options(), signatures, clock,
-            config.get().timeout().toMillis(), executor.streamKeepaliveMillis());
+            config.get().timeout().toMillis(), executor.streamKeepaliveMillis(), images.hosting());
       } else {
         OpenAiFailures.send(rc.response(), (UpstreamResult.Failed) ar.result(), translated.model().requested());
       }

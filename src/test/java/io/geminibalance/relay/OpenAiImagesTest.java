@@ -215,4 +215,31 @@ class OpenAiImagesTest {
       assertThat(host.uploads()).hasSize(4);
     }
   }
+
+  @Test
+  void imagesInChatAnswersAreUploadedWhenAHostIsConfigured() throws Exception {
+    String inline = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Here:\"},{\"inlineData\":"
+        + "{\"mimeType\":\"image/png\",\"data\":\"" + PNG_B64 + "\"}}],\"role\":\"model\"},"
+        + "\"finishReason\":\"STOP\",\"index\":0}]}";
+    String chat = "{\"model\":\"gemini-2.5-flash-image-preview-image\",\"messages\":[{\"role\":\"user\","
+        + "\"content\":\"draw\"}]}";
+    h.fake.on(r -> r.path().endsWith(":generateContent"), Replies.json(200, inline));
+    HttpResponse<String> plain = h.post("/v1/chat/completions", chat, "authorization", "Bearer " + CLIENT_TOKEN,
+        "content-type", "application/json");
+    assertThat(json(plain.body()).path("choices").get(0).path("message").path("content").asText())
+        .contains("![image](data:image/png;base64," + PNG_B64 + ")");
+    try (FakeImageHost host = FakeImageHost.start();
+        GatewayHarness g = GatewayHarness.start(Map.of("UPLOAD_PROVIDER", "cloudflare_imgbed",
+            "CLOUDFLARE_IMGBED_URL", host.url("/upload"), "CLOUDFLARE_IMGBED_AUTH_CODE", "code-1"))) {
+      host.answer(FakeImageHost.Answer.json(200, "[{\"src\":\"/file/chat.png\"}]"));
+      g.fake.on(r -> r.path().endsWith(":generateContent"), Replies.json(200, inline));
+      HttpResponse<String> hosted = g.post("/v1/chat/completions", chat, "authorization", "Bearer " + CLIENT_TOKEN,
+          "content-type", "application/json");
+      assertThat(hosted.statusCode()).as(hosted.body()).isEqualTo(200);
+      String content = json(hosted.body()).path("choices").get(0).path("message").path("content").asText();
+      assertThat(content).contains("Here:").contains("![image](" + host.url("/file/chat.png") + ")")
+          .doesNotContain("base64");
+      assertThat(host.uploads()).hasSize(1);
+    }
+  }
 }

@@ -114,4 +114,18 @@ class ImagesTranslatorTest {
         .isEqualTo("\n\n![image 2](u2)");
     assertThat(chunks.get(3).path("choices").get(0).path("finish_reason").asText()).isEqualTo("stop");
   }
+
+  @Test
+  void inlineImagesOfAChatAnswerAreFoundOnceAndReplacedWhereHosted() {
+    com.fasterxml.jackson.databind.node.ObjectNode completion = (com.fasterxml.jackson.databind.node.ObjectNode)
+        Fixtures.json("{\"choices\":[{\"message\":{\"content\":\"a ![image](data:image/png;base64,QUFB) b "
+            + "![image](data:image/jpeg;base64,QkJC) ![image](data:image/png;base64,QUFB)\"}},"
+            + "{\"message\":{\"content\":null}}]}");
+    List<InlineImages.Found> found = InlineImages.find(completion);
+    assertThat(found).extracting(InlineImages.Found::mimeType).containsExactly("image/png", "image/jpeg");
+    InlineImages.replace(completion, Map.of("data:image/png;base64,QUFB", "https://h/a.png"));
+    assertThat(completion.path("choices").get(0).path("message").path("content").asText())
+        .isEqualTo("a ![image](https://h/a.png) b ![image](data:image/jpeg;base64,QkJC) ![image](https://h/a.png)");
+    assertThat(completion.path("choices").get(1).path("message").path("content").isNull()).isTrue();
+  }
 }
