@@ -65,6 +65,11 @@ final class OpenAiImages {
     return config.get().values().string("CREATE_IMAGE_MODEL");
   }
 
+  /** The models served here that the model list shows: the image chat model. */
+  List<String> models() {
+    return List.of(createImageModel() + ImagesRequestTranslator.CHAT_SUFFIX);
+  }
+
   /** True when a chat request's {@code model} is the image chat model. */
   boolean isChatModel(JsonNode body) {
     JsonNode model = body.get("model");

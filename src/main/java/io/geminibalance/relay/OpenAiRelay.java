@@ -79,8 +79,8 @@ public final class OpenAiRelay {
   public void handle(RoutingContext rc, TranslatedPath.Allowed path, RequestContext ctx) {
     rc.response().closeHandler(v -> ctx.clientClosed());
     switch (path) {
-      case TranslatedPath.ModelList list -> OpenAiModels.list(rc, catalog, options(), ctx);
-      case TranslatedPath.Model model -> OpenAiModels.one(rc, catalog, options(), ctx, model.id());
+      case TranslatedPath.ModelList list -> OpenAiModels.list(rc, catalog, options(), images.models(), ctx);
+      case TranslatedPath.Model model -> OpenAiModels.one(rc, catalog, options(), images.models(), ctx, model.id());
       case TranslatedPath.ChatCompletions chat -> chat(rc, ctx);
       case TranslatedPath.Embeddings embeddings -> OpenAiEmbeddings.handle(rc, executor, ctx, parse(rc));
       case TranslatedPath.ImagesGenerations generations -> images.generations(rc, ctx, parse(rc));

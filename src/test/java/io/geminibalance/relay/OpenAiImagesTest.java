@@ -242,4 +242,13 @@ class OpenAiImagesTest {
       assertThat(host.uploads()).hasSize(1);
     }
   }
+
+  @Test
+  void theImageChatModelIsListed() throws Exception {
+    HttpResponse<String> list = h.get("/v1/models", "authorization", "Bearer " + CLIENT_TOKEN);
+    JsonNode data = json(list.body()).path("data");
+    assertThat(data.get(data.size() - 1).path("id").asText()).isEqualTo(IMAGEN + "-chat");
+    assertThat(h.get("/v1/models/" + IMAGEN + "-chat", "authorization", "Bearer " + CLIENT_TOKEN).statusCode())
+        .isEqualTo(200);
+  }
 }

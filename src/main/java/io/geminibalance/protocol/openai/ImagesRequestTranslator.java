@@ -132,9 +132,12 @@ public final class ImagesRequestTranslator {
     return new ImagesRequest(requested, upstream, predict, format, tokens.prompt(), mimeType);
   }
 
+  /** What makes CREATE_IMAGE_MODEL's name the image chat model's. */
+  public static final String CHAT_SUFFIX = "-chat";
+
   /** True when {@code model} (as a client sent it) names CREATE_IMAGE_MODEL's chat model. */
   public static boolean isChatModel(String model, String createImageModel) {
-    return model != null && ModelName.stripPrefix(model).equals(createImageModel + "-chat");
+    return model != null && ModelName.stripPrefix(model).equals(createImageModel + CHAT_SUFFIX);
   }
 
   private static String upstreamModel(String requested, String createImageModel) {
