@@ -195,15 +195,18 @@ public final class Gateway {
     FileTransferRelay files = new FileTransferRelay(executor, resourcePools::get, registry,
         persistence.storage().uploadSessions(), () -> live.get().values().integer("MAX_UPLOAD_MB"), clock);
     resources.downloads(files::download);
+    // Imagen and Veo go to PAID_KEY's pool while it is set, on every surface.
+    java.util.function.Supplier<String> mediaPool =
+        () -> paidPool.size() > 0 ? ResourceRecord.PAID_POOL : ResourceRecord.GEMINI_POOL;
+    java.util.function.Supplier<UpstreamExecutor> imagen = () -> resourcePools.get(mediaPool.get());
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
-        new NativeGeminiRelay(executor, () -> live.get().filteredModels(), resources,
-            () -> paidPool.size() > 0 ? ResourceRecord.PAID_POOL : ResourceRecord.GEMINI_POOL),
-        new OpenAiCompatRelay(executor, resources),
+        new NativeGeminiRelay(executor, () -> live.get().filteredModels(), resources, mediaPool),
+        new OpenAiCompatRelay(executor, resources, imagen, () -> live.get().values().string("CREATE_IMAGE_MODEL")),
         new OpenAiRelay(executor, catalog,
             new MediaFetcher(vertx, mediaSettings(config)),
             new ThoughtSignatureCache(ThoughtSignatureCache.DEFAULT_MAX_BYTES, ThoughtSignatureCache.DEFAULT_TTL_MILLIS),
             live::get, clock,
-            () -> paidPool.size() > 0 ? paidExecutor : executor,
+            imagen,
             gateway.imageHosting = new ImageHosting(vertx, () -> live.get().values(),
                 io.geminibalance.relay.imagehost.HttpImageHost.Limits.DEFAULT, InstantSource.system())),
         () -> vertex.addHealth(health(pool, clock.getAsLong(), attemptLog), clock.getAsLong()), clock,

@@ -251,4 +251,25 @@ class OpenAiImagesTest {
     assertThat(h.get("/v1/models/" + IMAGEN + "-chat", "authorization", "Bearer " + CLIENT_TOKEN).statusCode())
         .isEqualTo(200);
   }
+
+  @Test
+  void openAiV1ImagesGoToGooglesLayerWithOpenAiNamesAsCreateImageModel() throws Exception {
+    try (GatewayHarness g = GatewayHarness.start(Map.of("PAID_KEY", "paid-key-pppp-9999"))) {
+      g.fake.on(r -> r.path().equals("/v1beta/openai/images/generations"), Replies.json(200, "{\"data\":[]}"));
+      HttpResponse<String> renamed = g.post("/openai/v1/images/generations",
+          "{\"model\":\"dall-e-3\",\"prompt\":\"x\",\"response_format\":\"b64_json\"}",
+          "authorization", "Bearer " + CLIENT_TOKEN);
+      assertThat(renamed.statusCode()).isEqualTo(200);
+      String own = "{\"model\":\"imagen-4.0-ultra-generate-001\",\"prompt\":\"y\"}";
+      assertThat(g.post("/openai/v1/images/generations", own, "authorization", "Bearer " + CLIENT_TOKEN)
+          .statusCode()).isEqualTo(200);
+      var sent = g.fake.requests("/openai/images/generations");
+      assertThat(sent).hasSize(2);
+      assertThat(json(sent.get(0).bodyText()).path("model").asText()).isEqualTo(IMAGEN);
+      assertThat(json(sent.get(0).bodyText()).path("response_format").asText()).isEqualTo("b64_json");
+      assertThat(sent.get(1).bodyText()).isEqualTo(own);
+      assertThat(sent).allSatisfy(r -> assertThat(r.headers().get("authorization"))
+          .isEqualTo("Bearer paid-key-pppp-9999"));
+    }
+  }
 }

@@ -140,12 +140,18 @@ public final class ImagesRequestTranslator {
     return model != null && ModelName.stripPrefix(model).equals(createImageModel + CHAT_SUFFIX);
   }
 
+  /** True for OpenAI's image model names ({@code dall-e-3}, {@code gpt-image-1}, ...), which mean CREATE_IMAGE_MODEL. */
+  public static boolean isOpenAiModel(String model) {
+    String bare = ModelName.stripPrefix(model);
+    return OPENAI_MODEL_PREFIXES.stream().anyMatch(bare::startsWith);
+  }
+
   private static String upstreamModel(String requested, String createImageModel) {
     if (requested == null) {
       return createImageModel;
     }
     String bare = ModelName.stripPrefix(requested);
-    if (OPENAI_MODEL_PREFIXES.stream().anyMatch(bare::startsWith) || bare.equals(createImageModel)) {
+    if (isOpenAiModel(bare) || bare.equals(createImageModel)) {
       return createImageModel;
     }
     if (bare.startsWith("imagen-")) {
