@@ -5,8 +5,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,26 +38,15 @@ public final class FakeImageHost implements AutoCloseable {
     }
   }
 
-  private final HttpServer server;
   private final ExecutorService threads = Executors.newFixedThreadPool(8);
   private final Deque<Answer> answers = new ConcurrentLinkedDeque<>();
   private final List<Upload> uploads = Collections.synchronizedList(new ArrayList<>());
+  private final HttpServer server = LoopbackServers.start(this::handle, threads);
 
-  private FakeImageHost(HttpServer server) {
-    this.server = server;
-  }
+  private FakeImageHost() {}
 
   public static FakeImageHost start() {
-    try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      FakeImageHost host = new FakeImageHost(server);
-      server.setExecutor(host.threads);
-      server.createContext("/", host::handle);
-      server.start();
-      return host;
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return new FakeImageHost();
   }
 
   /** Answers the next requests with these, in order; the last one answers every later request. */

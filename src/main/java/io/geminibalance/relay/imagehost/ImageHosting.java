@@ -46,6 +46,7 @@ public final class ImageHosting {
     this.clock = clock;
     this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
         .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(CONNECTIONS));
+    host(); // an incomplete provider is reported at start, not at the first image
   }
 
   /** The host in force, or empty (answers carry data URLs). */
