@@ -100,7 +100,8 @@ public final class ImagesRequestTranslator {
     oneOf(body, "moderation", MODERATION);
     background(body);
     Json.optString(body, "user", "user");
-    String mimeType = mimeType(Json.optString(body, "output_format", "output_format").orElse("png"));
+    String outputFormat = Json.optString(body, "output_format", "output_format").orElse(null);
+    String mimeType = mimeType(outputFormat == null ? "png" : outputFormat);
     Integer compression = Json.optInt(body, "output_compression", "output_compression").orElse(null);
     if (compression != null && (compression < 0 || compression > 100)) {
       throw new TranslationException("output_compression", "'output_compression' must be between 0 and 100",
@@ -125,9 +126,12 @@ public final class ImagesRequestTranslator {
     parameters.put("personGeneration", "allow_adult");
     // A filtered image then comes back with its reason, which the client gets in the 400.
     parameters.put("includeRaiReason", true);
-    ObjectNode output = parameters.putObject("outputOptions").put("mimeType", mimeType);
-    if (compression != null && mimeType.equals("image/jpeg")) {
-      output.put("compressionQuality", compression);
+    if (outputFormat != null) {
+      // Only when asked for: PNG is Imagen's default, and the body stays what Google's SDKs send.
+      ObjectNode output = parameters.putObject("outputOptions").put("mimeType", mimeType);
+      if (compression != null && mimeType.equals("image/jpeg")) {
+        output.put("compressionQuality", compression);
+      }
     }
     return new ImagesRequest(requested, upstream, predict, format, tokens.prompt(), mimeType);
   }
