@@ -23,6 +23,29 @@ class ImagesFixtureTest {
     return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> check(file)));
   }
 
+  @TestFactory
+  Stream<DynamicTest> everyImageChatFixtureTranslatesExactly() {
+    List<Path> files = Fixtures.list("fixtures/openai/images-chat", ".json");
+    assertThat(files).isNotEmpty();
+    return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> checkChat(file)));
+  }
+
+  private static void checkChat(Path file) {
+    JsonNode fixture = Fixtures.read(file);
+    JsonNode request = fixture.get("request");
+    ImagesRequestTranslator.ImagesRequest translated =
+        ImageChatTranslator.request(request, fixture.get("createImageModel").asText());
+    assertThat(Fixtures.json(translated.predictBody().toString())).isEqualTo(fixture.get("predict"));
+    List<String> urls = Fixtures.MAPPER.convertValue(fixture.get("urls"),
+        Fixtures.MAPPER.getTypeFactory().constructCollectionType(List.class, String.class));
+    List<String> lines = ImageChatTranslator.markdownLines(urls);
+    String model = request.get("model").asText();
+    assertThat(Fixtures.json(ImageChatTranslator.completion("chatcmpl-1", 1_700_000_000L, model, lines).toString()))
+        .isEqualTo(fixture.get("completion"));
+    assertThat(Fixtures.json(ImageChatTranslator.chunks("chatcmpl-1", 1_700_000_000L, model, lines).toString()))
+        .isEqualTo(fixture.get("chunks"));
+  }
+
   private static void check(Path file) {
     JsonNode fixture = Fixtures.read(file);
     JsonNode request = fixture.get("request");
