@@ -1,5 +1,6 @@
 package io.geminibalance.relay.imagehost;
 
+import io.geminibalance.logging.RateLimitedWarning;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -8,6 +9,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -17,11 +19,12 @@ import org.slf4j.LoggerFactory;
  * Sends a {@link HostProvider}'s uploads: each attempt bounded by a total timeout (connecting,
  * sending, reading), the host's answer capped, an image over {@link Limits#maxImageBytes} not
  * sent at all; a failed attempt is tried once more. The final failure is one WARN line naming the
- * provider and what went wrong (never the URL, which may carry a key, nor any header).
+ * provider and what went wrong (never the URL, which may carry a key, nor any header), at most one
+ * every 10 seconds so that a host that is down does not flood the log.
  */
 public final class HttpImageHost implements ImageHost {
   private static final Logger LOG = LoggerFactory.getLogger(HttpImageHost.class);
-  private static final int ATTEMPTS = 2;
+  private static final Duration WARN_INTERVAL = Duration.ofSeconds(10);
 
   /**
    * @param attemptTimeoutMillis one attempt, from connecting to the last byte of the answer
@@ -36,6 +39,7 @@ public final class HttpImageHost implements ImageHost {
   private final HttpClientAgent client;
   private final Limits limits;
   private final InstantSource clock;
+  private final RateLimitedWarning failures = new RateLimitedWarning(LOG, WARN_INTERVAL);
 
   public HttpImageHost(HostProvider provider, HttpClientAgent client, Limits limits, InstantSource clock) {
     this.provider = provider;
@@ -60,7 +64,7 @@ public final class HttpImageHost implements ImageHost {
   }
 
   private Future<String> failed(Throwable cause) {
-    LOG.warn("Image upload to {} failed ({}); the answer carries the image as a data URL", provider.name(),
+    failures.warn("Image upload to {} failed ({}); the answer carries the image as a data URL", provider.name(),
         describe(cause));
     return Future.failedFuture(cause);
   }
