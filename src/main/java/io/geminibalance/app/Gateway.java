@@ -25,6 +25,7 @@ import io.geminibalance.keypool.QuotaKeyPool;
 import io.geminibalance.keypool.QuotaPolicy;
 import io.geminibalance.keypool.QuotaSnapshot;
 import io.geminibalance.keypool.RateLimits;
+import io.geminibalance.relay.imagehost.ImageHosting;
 import io.geminibalance.relay.LiveRelay;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.MediaFetcher;
@@ -94,6 +95,8 @@ public final class Gateway {
   private volatile KeyRecheckJob paidRecheck;
   private ResourceCleanup resourceCleanup;
   private LiveConnector liveConnector;
+  /** The image host's HTTP client (UPLOAD_PROVIDER). */
+  private ImageHosting imageHosting;
 
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
@@ -192,14 +195,20 @@ public final class Gateway {
     FileTransferRelay files = new FileTransferRelay(executor, resourcePools::get, registry,
         persistence.storage().uploadSessions(), () -> live.get().values().integer("MAX_UPLOAD_MB"), clock);
     resources.downloads(files::download);
+    // Imagen and Veo go to PAID_KEY's pool while it is set, on every surface.
+    java.util.function.Supplier<String> mediaPool =
+        () -> paidPool.size() > 0 ? ResourceRecord.PAID_POOL : ResourceRecord.GEMINI_POOL;
+    java.util.function.Supplier<UpstreamExecutor> imagen = () -> resourcePools.get(mediaPool.get());
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
-        new NativeGeminiRelay(executor, () -> live.get().filteredModels(), resources,
-            () -> paidPool.size() > 0 ? ResourceRecord.PAID_POOL : ResourceRecord.GEMINI_POOL),
-        new OpenAiCompatRelay(executor, resources),
+        new NativeGeminiRelay(executor, () -> live.get().filteredModels(), resources, mediaPool),
+        new OpenAiCompatRelay(executor, resources, imagen, () -> live.get().values().string("CREATE_IMAGE_MODEL")),
         new OpenAiRelay(executor, catalog,
             new MediaFetcher(vertx, mediaSettings(config)),
             new ThoughtSignatureCache(ThoughtSignatureCache.DEFAULT_MAX_BYTES, ThoughtSignatureCache.DEFAULT_TTL_MILLIS),
-            live::get, clock, persistence.storage().responses(), registry),
+            live::get, clock, persistence.storage().responses(), registry,
+            imagen,
+            gateway.imageHosting = new ImageHosting(vertx, () -> live.get().values(),
+                io.geminibalance.relay.imagehost.HttpImageHost.Limits.DEFAULT, InstantSource.system())),
         () -> vertex.addHealth(health(pool, clock.getAsLong(), attemptLog), clock.getAsLong()), clock,
         gateway.adminThrottle,
         new ConfigApi(settings),
@@ -522,6 +531,9 @@ public final class Gateway {
     return undeploy.andThen(ar -> {
       upstream.close();
       vertexExpress.close();
+      if (imageHosting != null) {
+        imageHosting.close();
+      }
       if (liveConnector != null) {
         liveConnector.close();
       }

@@ -269,6 +269,39 @@ public final class SettingsCatalog {
       s("GATEWAY_IMAGE_DOWNLOAD_MB", Type.INT, Group.IMAGES, "64").range(1, 1024 * 1024)
           .en("MiB of downloaded images held at once, all requests together (>= MAX_IMAGE_DOWNLOAD_MB)")
           .zh("全部请求合计同时持有的已下载图片大小（MiB，不小于 MAX_IMAGE_DOWNLOAD_MB）"),
+      s("CREATE_IMAGE_MODEL", Type.STRING, Group.IMAGES, "imagen-4.0-generate-001")
+          .en("Imagen model of /v1/images/generations and of the <model>-chat chat model")
+          .zh("/v1/images/generations 与 <模型>-chat 对话模型使用的 Imagen 模型"),
+      s("UPLOAD_PROVIDER", Type.ENUM, Group.IMAGES, "")
+          .allowed("", "smms", "picgo", "cloudflare_imgbed", "aliyun_oss").label("none (data URLs)")
+          .en("Image host for url answers and -image chat images (empty = none: data URLs)")
+          .zh("url 形式回答与 -image 对话图片使用的图床（空 = 不使用：data URL）"),
+      s("SMMS_SECRET_TOKEN", Type.SECRET, Group.IMAGES, "").label("unset")
+          .en("SM.MS API token").zh("SM.MS API 令牌"),
+      s("PICGO_API_KEY", Type.SECRET, Group.IMAGES, "").label("unset")
+          .en("PicGo (Chevereto) API key").zh("PicGo（Chevereto）API 密钥"),
+      s("PICGO_API_URL", Type.URL, Group.IMAGES, "https://www.picgo.net/api/1/upload")
+          .en("PicGo upload URL (another URL gets the key as ?key=)")
+          .zh("PicGo 上传地址（其他地址以 ?key= 传递密钥）"),
+      s("CLOUDFLARE_IMGBED_URL", Type.URL, Group.IMAGES, "").label("unset")
+          .en("CloudFlare ImgBed upload URL").zh("CloudFlare ImgBed 上传地址"),
+      s("CLOUDFLARE_IMGBED_AUTH_CODE", Type.SECRET, Group.IMAGES, "").label("unset")
+          .en("CloudFlare ImgBed auth code").zh("CloudFlare ImgBed 认证码"),
+      s("CLOUDFLARE_IMGBED_UPLOAD_FOLDER", Type.STRING, Group.IMAGES, "").label("none")
+          .en("CloudFlare ImgBed upload folder").zh("CloudFlare ImgBed 上传目录"),
+      s("OSS_ENDPOINT", Type.STRING, Group.IMAGES, "").label("unset")
+          .en("Aliyun OSS endpoint (oss-cn-hangzhou.aliyuncs.com)").zh("阿里云 OSS 端点（oss-cn-hangzhou.aliyuncs.com）"),
+      s("OSS_ENDPOINT_INNER", Type.STRING, Group.IMAGES, "").label("unset")
+          .en("Aliyun OSS internal (VPC) endpoint: uploads go there when set; links use OSS_ENDPOINT")
+          .zh("阿里云 OSS 内网（VPC）端点：设置后上传走内网，链接仍用 OSS_ENDPOINT"),
+      s("OSS_ACCESS_KEY", Type.SECRET, Group.IMAGES, "").label("unset")
+          .en("Aliyun OSS AccessKey ID").zh("阿里云 OSS AccessKey ID"),
+      s("OSS_ACCESS_KEY_SECRET", Type.SECRET, Group.IMAGES, "").label("unset")
+          .en("Aliyun OSS AccessKey secret").zh("阿里云 OSS AccessKey Secret"),
+      s("OSS_BUCKET_NAME", Type.STRING, Group.IMAGES, "").label("unset")
+          .en("Aliyun OSS bucket (public-read objects)").zh("阿里云 OSS 存储桶（对象公共读）"),
+      s("OSS_REGION", Type.STRING, Group.IMAGES, "").label("unset")
+          .en("Aliyun OSS region (cn-hangzhou)").zh("阿里云 OSS 地域（cn-hangzhou）"),
       // Logs & retention
       s("LOG_LEVEL", Type.ENUM, Group.LOGS, "INFO").allowed("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
           .en("Process log level").zh("进程日志级别"),

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.protocol.openai.ChatResponseTranslator;
 import io.geminibalance.protocol.openai.ChatStreamTranslator;
+import io.geminibalance.protocol.openai.InlineImages;
 import io.geminibalance.protocol.openai.MalformedUpstreamException;
 import io.geminibalance.protocol.openai.OpenAiErrors;
 import io.geminibalance.protocol.openai.ResponseContext;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.protocol.openai.TranslatedChatRequest;
 import io.geminibalance.protocol.openai.TranslationOptions;
+import io.geminibalance.relay.imagehost.ImageHosting;
 import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.upstream.UpstreamResult;
 import io.vertx.core.AsyncResult;
@@ -18,7 +20,10 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -31,14 +36,14 @@ final class OpenAiChatAnswers {
 
   static void relay(RoutingContext rc, UpstreamResult.Answered answered, TranslatedChatRequest request,
       TranslationOptions options, ThoughtSignatureCache signatures, LongSupplier clock, long idleTimeoutMillis,
-      long keepaliveMillis) {
+      long keepaliveMillis, ImageHosting hosting) {
     ResponseContext context = new ResponseContext(completionId(), clock.getAsLong() / 1000,
         request.model().requested(), ResponseContext.randomToolCallIds(RANDOM), signatures, clock.getAsLong());
     if (request.stream()) {
       stream(rc, answered, new ChatStreamTranslator(options, context, request.includeUsage()), idleTimeoutMillis,
           keepaliveMillis);
     } else {
-      whole(rc.response(), answered, new ChatResponseTranslator(options), context, idleTimeoutMillis);
+      whole(rc.response(), answered, new ChatResponseTranslator(options), context, idleTimeoutMillis, hosting);
     }
   }
 
@@ -48,11 +53,11 @@ final class OpenAiChatAnswers {
    * do the same when they end ({@link #stream}).
    */
   private static void whole(HttpServerResponse client, UpstreamResult.Answered answered,
-      ChatResponseTranslator translator, ResponseContext context, long idleTimeoutMillis) {
+      ChatResponseTranslator translator, ResponseContext context, long idleTimeoutMillis, ImageHosting hosting) {
     BodyRelay.collect(answered.response(), idleTimeoutMillis).onComplete(ar -> {
       ObjectNode translated = null;
       try {
-        translated = answer(client, ar, translator, context);
+        translated = answer(client, ar, translator, context, hosting);
       } finally {
         JsonNode usage = translated == null ? null : translated.get("usage");
         answered.log().logged(tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens"));
@@ -68,7 +73,7 @@ final class OpenAiChatAnswers {
 
   /** Answers the client; returns the translated completion when Google reported usage, else null. */
   private static ObjectNode answer(HttpServerResponse client, AsyncResult<Buffer> ar,
-      ChatResponseTranslator translator, ResponseContext context) {
+      ChatResponseTranslator translator, ResponseContext context, ImageHosting hosting) {
     if (ar.failed()) {
       OpenAiFailures.send(client, bodyFailure(ar.cause()));
       return null;
@@ -79,17 +84,33 @@ final class OpenAiChatAnswers {
       return null;
     }
     ObjectNode completion;
-    Buffer body;
     try {
       completion = translator.toCompletion(gemini, context);
-      body = OpenAiRelay.jsonBuffer(completion);
     } catch (MalformedUpstreamException e) {
       OpenAiFailures.send(client, OpenAiErrors.of(502, "upstream answer was malformed: " + e.getMessage(),
           null, "bad_gateway"));
       return null;
     }
-    client.putHeader("content-type", "application/json; charset=UTF-8").end(body);
+    List<InlineImages.Found> images = hosting.host().isPresent() ? InlineImages.find(completion) : List.of();
+    if (images.isEmpty()) {
+      end(client, completion);
+    } else {
+      // Images go to the image host first; one that cannot be uploaded stays a data URL.
+      hosting.uploadAll(images.stream().map(i -> new ImageHosting.Image(i.mimeType(), i.base64())).toList())
+          .onComplete(uploaded -> {
+            Map<String, String> hosted = new HashMap<>();
+            uploaded.result().forEach((index, url) -> hosted.put(images.get(index).dataUrl(), url));
+            InlineImages.replace(completion, hosted);
+            end(client, completion);
+          });
+    }
     return gemini.hasNonNull("usageMetadata") ? completion : null;
+  }
+
+  private static void end(HttpServerResponse client, ObjectNode completion) {
+    if (!client.ended() && !client.closed()) {
+      client.putHeader("content-type", "application/json; charset=UTF-8").end(OpenAiRelay.jsonBuffer(completion));
+    }
   }
 
   /** A body that went silent is a timeout (504); one that broke is a bad gateway (502). */

@@ -3,7 +3,9 @@ package io.geminibalance.relay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.geminibalance.protocol.gemini.GoogleQuery;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.protocol.openai.CompatPath;
+import io.geminibalance.protocol.openai.ImagesRequestTranslator;
 import io.geminibalance.protocol.openai.ModelName;
 import io.geminibalance.protocol.openai.OpenAiErrors;
 import io.geminibalance.protocol.openai.TranslationException;
@@ -22,6 +24,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.util.function.Supplier;
 
 /**
  * {@code /openai/v1/...}: forwards to Google's own OpenAI-compatible API
@@ -30,18 +33,30 @@ import java.io.IOException;
  */
 public final class OpenAiCompatRelay {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String IMAGES = "images/generations";
 
   private final UpstreamExecutor executor;
   /** Google's OpenAI layer takes a cache too ({@code extra_body.google.cached_content}): affinity applies. */
   private final ResourceRelay resources;
+  /** Imagen's pool (PAID_KEY's when set), for {@code images/generations}. */
+  private final Supplier<UpstreamExecutor> imagen;
+  /** CREATE_IMAGE_MODEL: what OpenAI's image model names become; null leaves the body alone. */
+  private final Supplier<String> createImageModel;
 
   public OpenAiCompatRelay(UpstreamExecutor executor) {
-    this(executor, null);
+    this(executor, null, () -> executor, () -> null);
   }
 
-  public OpenAiCompatRelay(UpstreamExecutor executor, ResourceRelay resources) {
+  /**
+   * @param imagen the executor of the pool Imagen is sent from, asked per request
+   * @param createImageModel CREATE_IMAGE_MODEL, asked per request
+   */
+  public OpenAiCompatRelay(UpstreamExecutor executor, ResourceRelay resources, Supplier<UpstreamExecutor> imagen,
+      Supplier<String> createImageModel) {
     this.resources = resources;
     this.executor = executor;
+    this.imagen = imagen;
+    this.createImageModel = createImageModel;
   }
 
   /**
@@ -76,6 +91,10 @@ public final class OpenAiCompatRelay {
       return;
     }
     boolean stream = body.path("stream").asBoolean(false);
+    if (post.resource().equals(IMAGES)) {
+      images(rc, ctx, post, (ObjectNode) body, model);
+      return;
+    }
     UpstreamCall call = call(rc, post.upstreamPath(), rc.body().buffer(), model, stream);
     if (resources == null || !ResourceRelay.namesResources(rc)) {
       forward(rc, ctx, executor, call, KeyChoice.ANY);
@@ -94,6 +113,21 @@ public final class OpenAiCompatRelay {
         case Affinity.Pinned pinned -> forward(rc, ctx, resources.executor(pinned.pool()), call, pinned.choice());
       }
     });
+  }
+
+  /**
+   * Imagen through Google's OpenAI layer: sent from Imagen's pool as on the other surfaces, and
+   * OpenAI's image model names ({@code dall-e-3}, ...) become CREATE_IMAGE_MODEL, the one change
+   * made to a body on this surface, since Google's layer knows only its own models.
+   */
+  private void images(RoutingContext rc, RequestContext ctx, CompatPath.Post post, ObjectNode body, String model) {
+    String imageModel = createImageModel.get();
+    Buffer sent = rc.body().buffer();
+    if (imageModel != null && ImagesRequestTranslator.isOpenAiModel(model)) {
+      model = imageModel;
+      sent = OpenAiRelay.jsonBuffer(body.deepCopy().put("model", imageModel));
+    }
+    forward(rc, ctx, imagen.get(), call(rc, post.upstreamPath(), sent, model, false), KeyChoice.ANY);
   }
 
   private static UpstreamCall call(RoutingContext rc, String upstreamPath, Buffer body, String model,

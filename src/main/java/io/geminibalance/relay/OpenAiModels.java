@@ -5,6 +5,7 @@ import io.geminibalance.protocol.openai.OpenAiErrors;
 import io.geminibalance.protocol.openai.TranslationOptions;
 import io.geminibalance.upstream.RequestContext;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /** {@code GET models} and {@code GET models/{id}} on the OpenAI surface, from the cached catalog. */
 final class OpenAiModels {
@@ -13,26 +14,28 @@ final class OpenAiModels {
 
   private OpenAiModels() {}
 
-  static void list(RoutingContext rc, ModelCatalog catalog, TranslationOptions options, RequestContext ctx) {
+  /** @param gatewayModels the models the gateway serves itself ({@code <CREATE_IMAGE_MODEL>-chat}) */
+  static void list(RoutingContext rc, ModelCatalog catalog, TranslationOptions options, List<String> gatewayModels,
+      RequestContext ctx) {
     catalog.models(ctx.client()).onComplete(ar -> {
       if (ar.failed()) {
         fail(rc, ar.cause());
         return;
       }
       rc.response().putHeader("content-type", "application/json; charset=UTF-8")
-          .end(new ModelListTranslator(options).toOpenAiList(ModelCatalog.asPages(ar.result()), CREATED).toString());
+          .end(new ModelListTranslator(options, gatewayModels).toOpenAiList(ModelCatalog.asPages(ar.result()), CREATED).toString());
     });
   }
 
   /** {@code id} was checked with the request's path ({@code TranslatedPath}), before its body. */
-  static void one(RoutingContext rc, ModelCatalog catalog, TranslationOptions options, RequestContext ctx,
-      String id) {
+  static void one(RoutingContext rc, ModelCatalog catalog, TranslationOptions options, List<String> gatewayModels,
+      RequestContext ctx, String id) {
     catalog.models(ctx.client()).onComplete(ar -> {
       if (ar.failed()) {
         fail(rc, ar.cause());
         return;
       }
-      new ModelListTranslator(options).find(ModelCatalog.asPages(ar.result()), id, CREATED).ifPresentOrElse(
+      new ModelListTranslator(options, gatewayModels).find(ModelCatalog.asPages(ar.result()), id, CREATED).ifPresentOrElse(
           model -> rc.response().putHeader("content-type", "application/json; charset=UTF-8").end(model.toString()),
           () -> OpenAiFailures.send(rc.response(), OpenAiErrors.of(404,
               "The model '" + id + "' does not exist", "model", "model_not_found")));

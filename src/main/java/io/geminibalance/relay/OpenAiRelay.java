@@ -11,6 +11,7 @@ import io.geminibalance.protocol.openai.TranslatedChatRequest;
 import io.geminibalance.protocol.openai.TranslatedPath;
 import io.geminibalance.protocol.openai.TranslationException;
 import io.geminibalance.protocol.openai.TranslationOptions;
+import io.geminibalance.relay.imagehost.ImageHosting;
 import io.geminibalance.storage.ResponseStore;
 import io.geminibalance.upstream.RequestContext;
 import io.geminibalance.upstream.UpstreamCall;
@@ -50,10 +51,17 @@ public final class OpenAiRelay {
   private final ThoughtSignatureCache signatures;
   private final Supplier<GatewayConfig> config;
   private final LongSupplier clock;
+  private final OpenAiImages images;
 
+  /**
+   * @param imagen the executor of the pool Imagen is sent from (PAID_KEY's when set), asked per request
+   * @param hosting the image host of {@code url} answers and {@code -image} chat images
+   */
   public OpenAiRelay(UpstreamExecutor executor, ModelCatalog catalog, MediaFetcher media,
       ThoughtSignatureCache signatures, Supplier<GatewayConfig> config, LongSupplier clock,
-      ResponseStore responseStore, ResourceRegistry owners) {
+      ResponseStore responseStore, ResourceRegistry owners, Supplier<UpstreamExecutor> imagen,
+      ImageHosting hosting) {
+    this.images = new OpenAiImages(imagen, config, hosting, clock);
     this.executor = executor;
     this.catalog = catalog;
     this.downloads = new MediaDownloads(media);
@@ -68,14 +76,15 @@ public final class OpenAiRelay {
   public void handle(RoutingContext rc, TranslatedPath.Allowed path, RequestContext ctx) {
     rc.response().closeHandler(v -> ctx.clientClosed());
     switch (path) {
-      case TranslatedPath.ModelList list -> OpenAiModels.list(rc, catalog, options(), ctx);
-      case TranslatedPath.Model model -> OpenAiModels.one(rc, catalog, options(), ctx, model.id());
+      case TranslatedPath.ModelList list -> OpenAiModels.list(rc, catalog, options(), images.models(), ctx);
+      case TranslatedPath.Model model -> OpenAiModels.one(rc, catalog, options(), images.models(), ctx, model.id());
       case TranslatedPath.ChatCompletions chat -> chat(rc, ctx);
       case TranslatedPath.Embeddings embeddings -> OpenAiEmbeddings.handle(rc, executor, ctx, parse(rc));
       case TranslatedPath.ResponsesCreate create -> responses.create(rc, ctx);
       case TranslatedPath.ResponseRetrieve retrieve -> responses.retrieve(rc, ctx, retrieve.id());
       case TranslatedPath.ResponseDelete delete -> responses.delete(rc, ctx, delete.id());
       case TranslatedPath.ResponseInputItems items -> responses.inputItems(rc, ctx, items.id());
+      case TranslatedPath.ImagesGenerations generations -> images.generations(rc, ctx, parse(rc));
     }
   }
 
@@ -101,6 +110,10 @@ public final class OpenAiRelay {
   private void chat(RoutingContext rc, RequestContext ctx) {
     JsonNode body = parse(rc);
     if (body == null) {
+      return;
+    }
+    if (images.isChatModel(body)) {
+      images.chat(rc, ctx, body);
       return;
     }
     TranslatedChatRequest translated;
@@ -132,7 +145,7 @@ public final class OpenAiRelay {
             "server_error", null, "internal");
       } else if (ar.result() instanceof UpstreamResult.Answered answered) {
         OpenAiChatAnswers.relay(rc, answered, translated, options(), signatures, clock,
-            config.get().timeout().toMillis(), executor.streamKeepaliveMillis());
+            config.get().timeout().toMillis(), executor.streamKeepaliveMillis(), images.hosting());
       } else {
         OpenAiFailures.send(rc.response(), (UpstreamResult.Failed) ar.result(), translated.model().requested());
       }

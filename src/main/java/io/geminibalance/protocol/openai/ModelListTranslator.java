@@ -11,14 +11,22 @@ import java.util.Set;
 
 /**
  * Gemini {@code models.list} pages to the OpenAI model list, with the gateway's virtual
- * models ({@code -search}, {@code -image}, {@code -non-thinking}) listed right after their base.
+ * models ({@code -search}, {@code -image}, {@code -non-thinking}) listed right after their base,
+ * and the gateway's own models ({@code <CREATE_IMAGE_MODEL>-chat}) at the end.
  */
 public final class ModelListTranslator {
 
   private final TranslationOptions options;
+  private final List<String> gatewayModels;
 
   public ModelListTranslator(TranslationOptions options) {
+    this(options, List.of());
+  }
+
+  /** @param gatewayModels models the gateway serves itself, listed after Google's */
+  public ModelListTranslator(TranslationOptions options, List<String> gatewayModels) {
     this.options = options;
+    this.gatewayModels = List.copyOf(gatewayModels);
   }
 
   /**
@@ -50,6 +58,7 @@ public final class ModelListTranslator {
         }
       }
     }
+    ids.addAll(gatewayModels);
     return ids;
   }
 

@@ -6,7 +6,7 @@ import io.geminibalance.protocol.gemini.PathSegments;
 /**
  * What a request to the translated OpenAI surface ({@code /v1/...}, {@code /hf/v1/...}) asks for,
  * decided from the raw path below the prefix and the HTTP method: {@code POST chat/completions},
- * {@code POST embeddings}, {@code GET models} and {@code GET models/{id}} (the id with or without
+ * {@code POST embeddings}, {@code POST images/generations}, {@code GET models} and {@code GET models/{id}} (the id with or without
  * {@code models/}, checked as {@link ModelIdSyntax} defines it: 400 naming {@code model}).
  * The Responses API: {@code POST responses}, {@code GET}/{@code DELETE responses/{id}} and
  * {@code GET responses/{id}/input_items}, the id checked here (400 naming {@code response_id});
@@ -42,6 +42,8 @@ public sealed interface TranslatedPath {
 
   /** {@code GET responses/{id}/input_items}. */
   record ResponseInputItems(String id) implements Allowed {}
+  /** {@code POST images/generations}: Imagen. */
+  record ImagesGenerations() implements Allowed {}
 
   /**
    * Refused before the body is read, in OpenAI's error terms.
@@ -56,6 +58,7 @@ public sealed interface TranslatedPath {
   ChatCompletions CHAT_COMPLETIONS = new ChatCompletions();
   Embeddings EMBEDDINGS = new Embeddings();
   ResponsesCreate RESPONSES_CREATE = new ResponsesCreate();
+  ImagesGenerations IMAGES_GENERATIONS = new ImagesGenerations();
 
   /** Decides what {@code resource} (the raw path below the prefix) asks for with {@code httpMethod}. */
   static TranslatedPath parse(String httpMethod, String resource) {
@@ -78,6 +81,9 @@ public sealed interface TranslatedPath {
       }
       if (is(path, from, "responses")) {
         return RESPONSES_CREATE;
+      }
+      if (is(path, from, "images/generations")) {
+        return IMAGES_GENERATIONS;
       }
     } else if (httpMethod.equals("GET")) {
       if (is(path, from, "models")) {

@@ -313,6 +313,25 @@ public final class OpenAiArbitraries {
     return object(f);
   }
 
+  /** OpenAI images requests: sizes, formats and tokens, mostly valid, sometimes nearly. */
+  public static Arbitrary<JsonNode> imagesRequests() {
+    var f = fields();
+    f.put("model", optional(nearly(Arbitraries.oneOf(models(),
+        Arbitraries.of("dall-e-3", "gpt-image-1", "imagen-4.0-generate-001").map(NODES::textNode)))));
+    f.put("prompt", required(nearly(Arbitraries.oneOf(strings(),
+        Combinators.combine(strings(), Arbitraries.of("{n:1}", "{n:4}", "{n:5}", "{n:x}", "{ratio:16:9}",
+            "{ratio:2:1}", "{n:2}{ratio:3:4}", "")).as((text, token) -> text + " " + token))
+        .map(NODES::textNode))));
+    f.put("n", optional(nearly(numbers())));
+    f.put("size", optional(nearly(text("1024x1024", "1792x1024", "1024x1536", "auto", "16:9", "1027x1792"))));
+    f.put("response_format", optional(nearly(text("url", "b64_json", "png"))));
+    f.put("quality", optional(nearly(text("hd", "standard", "ultra"))));
+    f.put("output_format", optional(nearly(text("png", "jpeg", "webp"))));
+    f.put("output_compression", optional(nearly(numbers())));
+    f.put("background", optional(nearly(text("auto", "transparent"))));
+    return object(f);
+  }
+
   // ---- Gemini answers ----
 
   /** Gemini {@code GenerateContentResponse}s: built field by field, or edited fixtures. */

@@ -1,0 +1,23 @@
+package io.geminibalance.relay.imagehost;
+
+import io.vertx.core.Future;
+
+/**
+ * Where generated images are put for answers that link to them (UPLOAD_PROVIDER): the
+ * {@code url} answers of {@code /v1/images/generations} and the images of {@code -image} chat
+ * answers. An upload that fails (after one retry) fails the future; the caller then answers with
+ * the image as a data URL, so no image is lost.
+ */
+public interface ImageHost {
+
+  /** gemini-balance's name of the provider ({@code smms}, {@code picgo}, ...), for logs. */
+  String provider();
+
+  /**
+   * Uploads one image.
+   *
+   * @param name the file name to store it under ({@link ImageFileNames})
+   * @return the image's public URL
+   */
+  Future<String> upload(byte[] bytes, String mimeType, String name);
+}
