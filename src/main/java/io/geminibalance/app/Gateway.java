@@ -26,6 +26,7 @@ import io.geminibalance.keypool.QuotaPolicy;
 import io.geminibalance.keypool.QuotaSnapshot;
 import io.geminibalance.keypool.RateLimits;
 import io.geminibalance.relay.LiveRelay;
+import io.geminibalance.relay.ConfiguredAliases;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.MediaFetcher;
 import io.geminibalance.relay.FileTransferRelay;
@@ -192,9 +193,10 @@ public final class Gateway {
     FileTransferRelay files = new FileTransferRelay(executor, resourcePools::get, registry,
         persistence.storage().uploadSessions(), () -> live.get().values().integer("MAX_UPLOAD_MB"), clock);
     resources.downloads(files::download);
+    ConfiguredAliases aliases = new ConfiguredAliases(live::get);
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
         new NativeGeminiRelay(executor, () -> live.get().filteredModels(), resources,
-            () -> paidPool.size() > 0 ? ResourceRecord.PAID_POOL : ResourceRecord.GEMINI_POOL),
+            () -> paidPool.size() > 0 ? ResourceRecord.PAID_POOL : ResourceRecord.GEMINI_POOL, aliases),
         new OpenAiCompatRelay(executor, resources),
         new OpenAiRelay(executor, catalog,
             new MediaFetcher(vertx, mediaSettings(config)),
@@ -213,7 +215,7 @@ public final class Gateway {
             () -> poolTotals(vertx, pool), InstantSource.system(), persistence.storage().config().zone()),
         keysApi, new KeyMaintenanceApi(keysApi, audit),
         NativeGeminiRelay.vertexExpress(vertex.executor(), executor, () -> live.get().filteredModels(),
-            vertex::unavailable),
+            vertex::unavailable, aliases),
         files,
         new LiveRelay(liveConnector, liveMaxMessageBytes, () -> upstream.settings().timeout().toMillis(),
             persistence.redactor()));

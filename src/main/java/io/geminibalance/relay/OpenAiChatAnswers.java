@@ -93,7 +93,7 @@ final class OpenAiChatAnswers {
   }
 
   /** A body that went silent is a timeout (504); one that broke is a bad gateway (502). */
-  private static OpenAiErrors.OpenAiError bodyFailure(Throwable cause) {
+  static OpenAiErrors.OpenAiError bodyFailure(Throwable cause) {
     if (cause instanceof TimeoutException) {
       return OpenAiErrors.of(504, "upstream answer stalled: " + cause.getMessage(), null, "deadline_exceeded");
     }
@@ -122,7 +122,7 @@ final class OpenAiChatAnswers {
         });
   }
 
-  private static JsonNode parse(Buffer body) {
+  static JsonNode parse(Buffer body) {
     try {
       return OpenAiRelay.readJson(body);
     } catch (IOException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.protocol.gemini.GeminiMethod;
+import io.geminibalance.protocol.openai.AudioOptions;
 import io.geminibalance.protocol.openai.ChatRequestTranslator;
 import io.geminibalance.protocol.openai.MediaPlaceholders;
 import io.geminibalance.protocol.openai.MediaPlaceholders.FetchedMedia;
@@ -74,7 +75,11 @@ public final class OpenAiRelay {
       case TranslatedPath.ModelList list -> OpenAiModels.list(rc, catalog, options(), ctx);
       case TranslatedPath.Model model -> OpenAiModels.one(rc, catalog, options(), ctx, model.id());
       case TranslatedPath.ChatCompletions chat -> chat(rc, ctx);
-      case TranslatedPath.Embeddings embeddings -> OpenAiEmbeddings.handle(rc, executor, ctx, parse(rc));
+      case TranslatedPath.Embeddings embeddings ->
+          OpenAiEmbeddings.handle(rc, executor, ctx, parse(rc), options().aliases());
+      case TranslatedPath.AudioSpeech speech -> OpenAiAudio.speech(rc, executor, ctx, parse(rc), cached().audio());
+      case TranslatedPath.AudioTranscriptions transcriptions ->
+          OpenAiAudio.transcription(rc, executor, ctx, cached().audio());
     }
   }
 
@@ -87,13 +92,15 @@ public final class OpenAiRelay {
     GatewayConfig current = config.get();
     CachedOptions cached = this.cached;
     if (cached == null || cached.config() != current) {
-      cached = new CachedOptions(current, OpenAiOptions.from(current), ImageLimits.from(current));
+      cached = new CachedOptions(current, OpenAiOptions.from(current), ImageLimits.from(current),
+          OpenAiOptions.audio(current));
       this.cached = cached;
     }
     return cached;
   }
 
-  private record CachedOptions(GatewayConfig config, TranslationOptions options, ImageLimits images) {}
+  private record CachedOptions(GatewayConfig config, TranslationOptions options, ImageLimits images,
+      AudioOptions audio) {}
 
   private volatile CachedOptions cached;
 
@@ -218,7 +225,7 @@ public final class OpenAiRelay {
     return (int) Math.min(expected, Integer.MAX_VALUE - 8);
   }
 
-  private static MultiMap forwardedHeaders(RoutingContext rc) {
+  static MultiMap forwardedHeaders(RoutingContext rc) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     String agent = rc.request().getHeader("user-agent");
     if (agent != null) {

@@ -49,6 +49,20 @@ public record ModelName(String requested, String base, boolean search, boolean i
     return greedy;
   }
 
+  /**
+   * As {@link #parse(String, Collection)} for the model {@code requested} stands for under
+   * {@code aliases}: suffixes are read from the alias's target, {@link #requested()} stays as sent.
+   */
+  public static ModelName parse(String requested, Collection<String> imageModels,
+      io.geminibalance.protocol.gemini.ModelAliases aliases) {
+    String resolved = aliases.resolve(requested);
+    if (resolved.equals(requested)) {
+      return parse(requested, imageModels);
+    }
+    ModelName target = parse(resolved, imageModels);
+    return new ModelName(requested, target.base(), target.search(), target.image(), target.nonThinking());
+  }
+
   private static ModelName peel(String requested, boolean imageAllowed) {
     String rest = stripPrefix(requested.trim());
     boolean search = false;

@@ -6,7 +6,7 @@ import io.geminibalance.protocol.gemini.PathSegments;
 /**
  * What a request to the translated OpenAI surface ({@code /v1/...}, {@code /hf/v1/...}) asks for,
  * decided from the raw path below the prefix and the HTTP method: {@code POST chat/completions},
- * {@code POST embeddings}, {@code GET models} and {@code GET models/{id}} (the id with or without
+ * {@code POST embeddings}, {@code POST audio/speech}, {@code POST audio/transcriptions}, {@code GET models} and {@code GET models/{id}} (the id with or without
  * {@code models/}, checked as {@link ModelIdSyntax} defines it: 400 naming {@code model}).
  * Anything else is 404. No path of this surface is forwarded: the gateway builds the upstream path
  * from the model in the body, or answers from its model catalog.
@@ -28,6 +28,12 @@ public sealed interface TranslatedPath {
   /** {@code POST embeddings}. */
   record Embeddings() implements Allowed {}
 
+  /** {@code POST audio/speech}. */
+  record AudioSpeech() implements Allowed {}
+
+  /** {@code POST audio/transcriptions}. */
+  record AudioTranscriptions() implements Allowed {}
+
   /**
    * Refused before the body is read, in OpenAI's error terms.
    *
@@ -40,6 +46,8 @@ public sealed interface TranslatedPath {
   ModelList MODEL_LIST = new ModelList();
   ChatCompletions CHAT_COMPLETIONS = new ChatCompletions();
   Embeddings EMBEDDINGS = new Embeddings();
+  AudioSpeech AUDIO_SPEECH = new AudioSpeech();
+  AudioTranscriptions AUDIO_TRANSCRIPTIONS = new AudioTranscriptions();
 
   /** Decides what {@code resource} (the raw path below the prefix) asks for with {@code httpMethod}. */
   static TranslatedPath parse(String httpMethod, String resource) {
@@ -59,6 +67,12 @@ public sealed interface TranslatedPath {
       }
       if (is(path, from, "embeddings")) {
         return EMBEDDINGS;
+      }
+      if (is(path, from, "audio/speech")) {
+        return AUDIO_SPEECH;
+      }
+      if (is(path, from, "audio/transcriptions")) {
+        return AUDIO_TRANSCRIPTIONS;
       }
     } else if (httpMethod.equals("GET")) {
       if (is(path, from, "models")) {
