@@ -53,6 +53,11 @@ final class MultipartForm {
         .set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
     DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/",
         content, headers, EmptyHttpHeaders.INSTANCE);
+    if (!HttpPostRequestDecoder.isMultipart(request)) {
+      // Without a boundary Netty would read the body as a URL-encoded form instead.
+      throw new TranslationException(null, "The multipart/form-data Content-Type has no boundary parameter",
+          "invalid_multipart");
+    }
     HttpPostRequestDecoder decoder;
     try {
       decoder = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), request, StandardCharsets.UTF_8,

@@ -50,8 +50,8 @@ final class OpenAiAudio {
       OpenAiFailures.send(rc.response(), OpenAiErrors.fromTranslation(e));
       return;
     }
-    generate(rc, executor, ctx, request.upstreamModel(), request.requestedModel(), request.body(), "openai-speech",
-        gemini -> {
+    generate(rc, executor, ctx, request.upstreamModel(), request.requestedModel(), request.body(), 0,
+        "openai-speech", gemini -> {
           HttpServerResponse response = rc.response();
           switch (SpeechTranslator.fromGemini(request, gemini)) {
             case SpeechAnswer.Audio audio -> response.putHeader("content-type", audio.contentType())
@@ -66,9 +66,16 @@ final class OpenAiAudio {
   }
 
   static void transcription(RoutingContext rc, UpstreamExecutor executor, RequestContext ctx, AudioOptions options) {
+    Buffer body = rc.body().buffer();
+    Optional<OpenAiError> formTooLarge = TranscriptionTranslator.formTooLarge(body == null ? 0 : body.length());
+    if (formTooLarge.isPresent()) {
+      OpenAiFailures.send(rc.response(), formTooLarge.get());
+      return;
+    }
     TranscriptionRequest request;
+    long fileBytes;
     try {
-      TranscriptionForm form = MultipartForm.parse(rc.request().getHeader("content-type"), rc.body().buffer());
+      TranscriptionForm form = MultipartForm.parse(rc.request().getHeader("content-type"), body);
       Optional<OpenAiError> tooLarge = form.file() == null ? Optional.empty()
           : TranscriptionTranslator.tooLarge(form.file().bytes().length);
       if (tooLarge.isPresent()) {
@@ -76,12 +83,13 @@ final class OpenAiAudio {
         return;
       }
       request = TranscriptionTranslator.toGemini(form, options);
+      fileBytes = form.file().bytes().length;
     } catch (TranslationException e) {
       OpenAiFailures.send(rc.response(), OpenAiErrors.fromTranslation(e));
       return;
     }
     generate(rc, executor, ctx, request.upstreamModel(), request.requestedModel(), request.body(),
-        "openai-transcription", gemini -> {
+        fileBytes / 3 * 4 + TranscriptionTranslator.MAX_FORM_OVERHEAD_BYTES, "openai-transcription", gemini -> {
           HttpServerResponse response = rc.response();
           switch (TranscriptionTranslator.fromGemini(gemini)) {
             case Transcript.Text text when request.format() == TranscriptionTranslator.Format.TEXT ->
@@ -96,13 +104,14 @@ final class OpenAiAudio {
   }
 
   /**
-   * Sends {@code body} to {@code model}'s {@code generateContent} and hands the parsed answer to
+   * Sends {@code body} (about {@code expectedBytes} as JSON, to size its buffer once; 0 when small)
+   * to {@code model}'s {@code generateContent} and hands the parsed answer to
    * {@code answer}, which answers the client; failures are answered here in OpenAI's shape.
    */
   private static void generate(RoutingContext rc, UpstreamExecutor executor, RequestContext ctx, String model,
-      String requestedModel, ObjectNode body, String operation, Consumer<JsonNode> answer) {
+      String requestedModel, ObjectNode body, long expectedBytes, String operation, Consumer<JsonNode> answer) {
     UpstreamCall call = new UpstreamCall(HttpMethod.POST, GeminiMethod.GENERATE_CONTENT.pathFor(model), "",
-        OpenAiRelay.forwardedHeaders(rc), OpenAiRelay.jsonBuffer(body), model, false,
+        OpenAiRelay.forwardedHeaders(rc), OpenAiRelay.jsonBuffer(body, (int) expectedBytes), model, false,
         KeyPlacement.GOOG_API_KEY_HEADER, operation, true);
     executor.execute(call, ctx).onComplete(ar -> {
       if (ar.failed()) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.protocol.gemini.PathSegments;
 import io.geminibalance.protocol.openai.OpenAiErrors.OpenAiError;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +15,8 @@ import java.util.regex.Pattern;
  * to transcribe it, and Gemini's text answer back as {@code json} or {@code text}. Pure.
  *
  * <p>Gemini takes inline data up to 20 MB per request; base64 makes audio a third larger, so a
- * file over {@link #MAX_FILE_BYTES} is refused (413) before anything goes upstream.
+ * file over {@link #MAX_FILE_BYTES} is refused (413) before anything goes upstream, and a form
+ * too large to hold a smaller one before it is even parsed.
  */
 public final class TranscriptionTranslator {
   /** Gemini's limit on a whole request with inline data. */
@@ -88,16 +88,28 @@ public final class TranscriptionTranslator {
 
   private TranscriptionTranslator() {}
 
+  /** Room for the form's text fields and part headers beside the file. */
+  public static final long MAX_FORM_OVERHEAD_BYTES = 64 * 1024;
+
   /**
-   * A 413 when the file is larger than Gemini takes inline, before it is encoded; empty otherwise.
+   * A 413 when a whole form is too large to hold a file Gemini takes inline, judged by its length
+   * before it is parsed (parsing copies the file); empty otherwise.
    */
+  public static Optional<OpenAiError> formTooLarge(long formBytes) {
+    return formBytes <= MAX_FILE_BYTES + MAX_FORM_OVERHEAD_BYTES ? Optional.empty()
+        : Optional.of(tooLarge("The form is " + formBytes + " bytes"));
+  }
+
+  /** A 413 when the file is larger than Gemini takes inline, before it is encoded; empty otherwise. */
   public static Optional<OpenAiError> tooLarge(long fileBytes) {
-    if (fileBytes <= MAX_FILE_BYTES) {
-      return Optional.empty();
-    }
-    return Optional.of(OpenAiErrors.of(413, "The audio file is " + fileBytes + " bytes; Gemini takes audio inline up"
-        + " to " + GEMINI_INLINE_REQUEST_BYTES + " bytes per request, which leaves room for files up to "
-        + MAX_FILE_BYTES + " bytes. Send a shorter or more compressed recording.", "file", "file_too_large"));
+    return fileBytes <= MAX_FILE_BYTES ? Optional.empty()
+        : Optional.of(tooLarge("The audio file is " + fileBytes + " bytes"));
+  }
+
+  private static OpenAiError tooLarge(String what) {
+    return OpenAiErrors.of(413, what + "; Gemini takes audio inline up to " + GEMINI_INLINE_REQUEST_BYTES
+        + " bytes per request, which leaves room for files up to " + MAX_FILE_BYTES + " bytes. Send a shorter"
+        + " or more compressed recording.", "file", "file_too_large");
   }
 
   /** @throws TranslationException naming the field at fault */
@@ -126,8 +138,9 @@ public final class TranscriptionTranslator {
     ObjectNode body = Json.object();
     var parts = body.putArray("contents").addObject().put("role", "user").putArray("parts");
     parts.addObject().put("text", instruction(language(fields.get("language")), fields.get("prompt")));
-    parts.addObject().putObject("inlineData").put("mimeType", mime)
-        .put("data", Base64.getEncoder().encodeToString(file.bytes()));
+    // A binary node: Jackson writes it as base64 straight into the upstream body, so no base64
+    // copy of the audio is held as a string.
+    parts.addObject().putObject("inlineData").put("mimeType", mime).put("data", file.bytes());
     Double temperature = temperature(fields.get("temperature"));
     if (temperature != null) {
       body.putObject("generationConfig").put("temperature", temperature);

@@ -47,7 +47,8 @@ class TranscriptionTranslatorTest {
       TranscriptionRequest translated = TranscriptionTranslator.toGemini(form(fixture.get("request")),
           SpeechTranslatorTest.options(fixture.get("options")));
       JsonNode expected = fixture.get("expected");
-      assertThat(translated.body()).as("body").isEqualTo(expected.get("body"));
+      // Through text: the audio is a binary node, written as base64.
+      assertThat(Fixtures.json(translated.body().toString())).as("body").isEqualTo(expected.get("body"));
       assertThat(translated.upstreamModel()).as("model").isEqualTo(expected.get("model").asText());
       assertThat(translated.format().name()).as("format").isEqualTo(expected.get("format").asText());
     }));
@@ -140,6 +141,14 @@ class TranscriptionTranslatorTest {
     // base64 of the largest file, plus the instruction, stays under Google's 20 MB.
     assertThat((TranscriptionTranslator.MAX_FILE_BYTES + 2) / 3 * 4 + 64 * 1024)
         .isLessThan(TranscriptionTranslator.GEMINI_INLINE_REQUEST_BYTES);
+  }
+
+  @Test
+  void aFormTooLargeToHoldAnAcceptableFileIsRefusedBeforeParsing() {
+    long limit = TranscriptionTranslator.MAX_FILE_BYTES + TranscriptionTranslator.MAX_FORM_OVERHEAD_BYTES;
+    assertThat(TranscriptionTranslator.formTooLarge(limit)).isEmpty();
+    assertThat(TranscriptionTranslator.formTooLarge(limit + 1).orElseThrow().body().at("/error/message").asText())
+        .startsWith("The form is " + (limit + 1) + " bytes");
   }
 
   @Test
