@@ -34,6 +34,8 @@ import java.util.Map;
 final class MultipartForm {
   /** OpenAI's audio forms have a handful of fields; a body with hundreds is not one of them. */
   static final int MAX_FIELDS = 64;
+  /** The part that carries the audio. */
+  static final String FILE = "file";
 
   private MultipartForm() {}
 
@@ -69,11 +71,20 @@ final class MultipartForm {
       Map<String, String> fields = new HashMap<>();
       AudioFile file = null;
       for (InterfaceHttpData data : decoder.getBodyHttpDatas()) {
+        boolean isFile = data.getName().equals(FILE) && file == null;
         switch (data.getHttpDataType()) {
-          case Attribute -> fields.putIfAbsent(data.getName(), ((Attribute) data).getValue());
+          // The OpenAI SDKs send bytes and streams as a part without a filename, which Netty reads
+          // as a plain attribute: the file is whatever part is named "file", by its raw bytes.
+          case Attribute -> {
+            if (isFile) {
+              file = new AudioFile("", "", ((Attribute) data).get());
+            } else {
+              fields.putIfAbsent(data.getName(), ((Attribute) data).getValue());
+            }
+          }
           case FileUpload -> {
             FileUpload upload = (FileUpload) data;
-            if (data.getName().equals("file") && file == null) {
+            if (isFile) {
               file = new AudioFile(upload.getFilename(), upload.getContentType(), upload.get());
             } else {
               fields.putIfAbsent(data.getName(), upload.getString(StandardCharsets.UTF_8));

@@ -258,6 +258,22 @@ class OpenAiAudioTest {
   }
 
   @Test
+  void aFilePartWithoutAFilenameIsTheFileRecognisedByItsSignature() {
+    h.fake.on(r -> r.path().equals(STT_PATH), Replies.json(200, TRANSCRIPT));
+    byte[] wav = io.geminibalance.protocol.openai.Wav.wrap(PCM, 24_000, 1, 16);
+    Form form = new Form().field("model", "whisper-1");
+    form.write("--" + form.boundary + "\r\nContent-Disposition: form-data; name=\"file\"\r\n"
+        + "Content-Type: application/octet-stream\r\n\r\n");
+    form.out.writeBytes(wav);
+    form.write("\r\n");
+    HttpResponse<byte[]> response = transcribe("/v1", form);
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode sent = json(h.fake.requests(":generateContent").get(0).bodyText());
+    assertThat(sent.at("/contents/0/parts/1/inlineData/mimeType").asText()).isEqualTo("audio/wav");
+    assertThat(Base64.getDecoder().decode(sent.at("/contents/0/parts/1/inlineData/data").asText())).isEqualTo(wav);
+  }
+
+  @Test
   void textFormatIsPlainText() {
     h.fake.on(r -> r.path().equals("/v1beta/models/gemini-2.5-pro:generateContent"), Replies.json(200, TRANSCRIPT));
     HttpResponse<byte[]> response = transcribe("/v1", new Form().field("model", "gemini-2.5-pro")
@@ -285,7 +301,7 @@ class OpenAiAudioTest {
   void badFormsAreA400NamingTheFieldAndNothingGoesUpstream() {
     Map<String, Form> cases = new LinkedHashMap<>();
     cases.put("file", new Form().field("model", "whisper-1"));
-    cases.put("file ", new Form().field("model", "whisper-1").field("file", "not a file"));
+    cases.put("file ", new Form().field("model", "whisper-1").field("file", "not audio, just text"));
     cases.put("file  ", new Form().field("model", "whisper-1").file("file", "notes.txt", "text/plain", PCM));
     cases.put("model", new Form().file("file", "a.wav", "audio/wav", PCM));
     cases.put("response_format", new Form().field("model", "whisper-1").field("response_format", "srt")

@@ -31,10 +31,12 @@ public record AudioOptions(String ttsModel, String ttsVoice, String ttsSpeed, St
   }
 
   /** OpenAI's speech models, which stand for TTS_MODEL. */
-  public static final Set<String> OPENAI_SPEECH_MODELS = Set.of("tts-1", "tts-1-hd", "gpt-4o-mini-tts");
+  public static final Set<String> OPENAI_SPEECH_MODELS =
+      Set.of("tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15");
   /** OpenAI's transcription models, which stand for TRANSCRIPTION_MODEL. */
   public static final Set<String> OPENAI_TRANSCRIPTION_MODELS =
-      Set.of("whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe");
+      Set.of("whisper-1", "gpt-transcribe", "gpt-4o-transcribe", "gpt-4o-mini-transcribe",
+          "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe-diarize");
 
   /**
    * The Gemini model a speech request's {@code model} (well formed, as sent) goes to: its alias's

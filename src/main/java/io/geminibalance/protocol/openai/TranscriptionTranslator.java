@@ -55,8 +55,8 @@ public final class TranscriptionTranslator {
   public record AudioFile(String filename, String contentType, byte[] bytes) {}
 
   /**
-   * The form as sent: its text fields (the first value of each name) and the part named
-   * {@code file} when it was a file upload (null when there was none).
+   * The form as sent: its text fields (the first value of each name) and the first part named
+   * {@code file}, with or without a file name (null when there was none).
    */
   public record TranscriptionForm(Map<String, String> fields, AudioFile file) {
     public TranscriptionForm {
@@ -122,9 +122,7 @@ public final class TranscriptionTranslator {
     ModelName.requireWellFormed(requested);
     AudioFile file = form.file();
     if (file == null) {
-      throw new TranslationException("file", fields.containsKey("file")
-          ? "'file' must be a file upload (a form part with a filename), not a text field"
-          : "Missing required parameter: 'file'.", ModelName.MISSING);
+      throw new TranslationException("file", "Missing required parameter: 'file'.", ModelName.MISSING);
     }
     if (file.bytes().length == 0) {
       throw new TranslationException("file", "'file' is empty");
@@ -180,7 +178,11 @@ public final class TranscriptionTranslator {
     return out;
   }
 
-  /** The MIME type Gemini gets: the part's type when it names audio Gemini reads, else the file's extension. */
+  /**
+   * The MIME type Gemini gets: the part's type when it names audio Gemini reads, else the file's
+   * extension, else the container's signature (SDKs send bytes and streams as
+   * {@code application/octet-stream}, often without a usable file name).
+   */
   static String mimeType(AudioFile file) {
     String type = file.contentType() == null ? "" : file.contentType().toLowerCase(Locale.ROOT);
     int semicolon = type.indexOf(';');
@@ -194,9 +196,56 @@ public final class TranscriptionTranslator {
     if (byExtension != null) {
       return byExtension;
     }
+    String sniffed = sniff(file.bytes());
+    if (sniffed != null) {
+      return sniffed;
+    }
     throw new TranslationException("file", "Unsupported audio file " + PathSegments.quote(name, 0, name.length())
         + (type.isEmpty() ? "" : " of type " + PathSegments.quote(type, 0, type.length()))
         + ": send flac, m4a, mp3, mp4, mpeg, mpga, oga, ogg, wav, webm, aac or aiff", "invalid_value");
+  }
+
+  /** The audio container {@code bytes} start with, by its documented signature; null when none matches. */
+  static String sniff(byte[] bytes) {
+    if (startsWith(bytes, 0, "RIFF") && startsWith(bytes, 8, "WAVE")) {
+      return "audio/wav";
+    }
+    if (startsWith(bytes, 0, "FORM") && (startsWith(bytes, 8, "AIFF") || startsWith(bytes, 8, "AIFC"))) {
+      return "audio/aiff";
+    }
+    if (startsWith(bytes, 0, "fLaC")) {
+      return "audio/flac";
+    }
+    if (startsWith(bytes, 0, "OggS")) {
+      return "audio/ogg";
+    }
+    if (startsWith(bytes, 4, "ftyp")) {
+      return "audio/mp4";
+    }
+    if (bytes.length >= 4 && (bytes[0] & 0xFF) == 0x1A && (bytes[1] & 0xFF) == 0x45 && (bytes[2] & 0xFF) == 0xDF
+        && (bytes[3] & 0xFF) == 0xA3) {
+      return "audio/webm";
+    }
+    if (startsWith(bytes, 0, "ID3")) {
+      return "audio/mp3";
+    }
+    if (bytes.length >= 2 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xE0) == 0xE0) {
+      // An MPEG frame header: layer bits 00 are AAC's ADTS, any other layer is MP3.
+      return (bytes[1] & 0x06) == 0 ? "audio/aac" : "audio/mp3";
+    }
+    return null;
+  }
+
+  private static boolean startsWith(byte[] bytes, int at, String ascii) {
+    if (bytes.length < at + ascii.length()) {
+      return false;
+    }
+    for (int i = 0; i < ascii.length(); i++) {
+      if (bytes[at + i] != (byte) ascii.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Format format(String value) {

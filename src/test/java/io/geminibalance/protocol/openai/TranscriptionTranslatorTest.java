@@ -86,13 +86,10 @@ class TranscriptionTranslatorTest {
   }
 
   @Test
-  void missingFileNamesFileAndATextFieldCalledFileSaysItMustBeAnUpload() {
+  void missingOrEmptyFileNamesFile() {
     TranslationException missing = refused(form(Map.of("model", "whisper-1"), null));
     assertThat(missing.param()).isEqualTo("file");
     assertThat(missing.code()).isEqualTo(ModelName.MISSING);
-    TranslationException text = refused(form(Map.of("model", "whisper-1", "file", "hello"), null));
-    assertThat(text.param()).isEqualTo("file");
-    assertThat(text.getMessage()).contains("file upload");
     assertThat(refused(form(Map.of("model", "whisper-1"), new AudioFile("a.wav", "audio/wav", new byte[0]))).param())
         .isEqualTo("file");
   }
@@ -118,7 +115,8 @@ class TranscriptionTranslatorTest {
 
   @Test
   void aFileNeitherTypeNorExtensionIdentifiesIsRefusedNamingFile() {
-    TranslationException e = refused(form(Map.of("model", "whisper-1"), new AudioFile("notes.txt", "text/plain", AUDIO)));
+    TranslationException e = refused(form(Map.of("model", "whisper-1"), new AudioFile("notes.txt", "text/plain",
+        "just some text".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
     assertThat(e.param()).isEqualTo("file");
     assertThat(e.getMessage()).contains("notes.txt").contains("text/plain");
   }
@@ -129,6 +127,16 @@ class TranscriptionTranslatorTest {
       "x.aiff, , audio/aiff", "x.aac, , audio/aac", "x.mp4, , audio/mp4", "x.mpga, , audio/mp3"})
   void mimeTypeComesFromTheTypeOrElseTheExtension(String name, String type, String mime) {
     assertThat(TranscriptionTranslator.mimeType(new AudioFile(name, type == null ? "" : type, AUDIO))).isEqualTo(mime);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"52494646000000005741564566, audio/wav", "464f524d00000000414946460a, audio/aiff",
+      "664c614300, audio/flac", "4f67675300, audio/ogg", "0000001c6674797069736f6d, audio/mp4",
+      "1a45dfa39f, audio/webm", "4944330400, audio/mp3", "fffb9064, audio/mp3", "fff15080, audio/aac"})
+  void withoutTypeOrExtensionTheSignatureDecides(String hex, String mime) {
+    byte[] bytes = java.util.HexFormat.of().parseHex(hex);
+    assertThat(TranscriptionTranslator.mimeType(new AudioFile("upload", "application/octet-stream", bytes)))
+        .isEqualTo(mime);
   }
 
   @Test
