@@ -79,6 +79,14 @@ class ModelAliasesGatewayTest {
   }
 
   @Test
+  void theOpenAiModelListShowsAliasesOfListedModels() {
+    HttpResponse<String> list = h.get("/v1/models", "authorization", BEARER);
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(json(list.body()).path("data").findValuesAsText("id")).contains("fast", "web").doesNotContain("narrator");
+    assertThat(h.get("/v1/models/fast", "authorization", BEARER).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void embeddingsResolveTheAliasAndEchoTheNameSent() {
     HttpResponse<String> response = h.post("/v1/embeddings", "{\"model\":\"my-embed\",\"input\":\"hello\"}",
         "authorization", BEARER, "content-type", "application/json");
@@ -121,6 +129,34 @@ class ModelAliasesGatewayTest {
       g.post("/v1beta/models/quick:generateContent", "{\"contents\":[]}", "x-goog-api-key", CLIENT_TOKEN);
       assertThat(g.fake.requests()).extracting(Recorded::path)
           .containsExactly("/v1beta/models/gemini-2.0-flash:generateContent");
+    }
+  }
+
+  @Test
+  void badAudioSettingsAreRefusedWhenSavedAndAVoiceIsTakenInAnyCase() {
+    try (GatewayHarness g = GatewayHarness.start()) {
+      HttpResponse<String> voice = putConfig(g, "{\"TTS_VOICE_NAME\":\"Robot\"}");
+      assertThat(voice.statusCode()).isEqualTo(400);
+      assertThat(voice.body()).contains("\"param\":\"TTS_VOICE_NAME\"").contains("Zephyr");
+      HttpResponse<String> model = putConfig(g, "{\"TTS_MODEL\":\"../x\"}");
+      assertThat(model.statusCode()).isEqualTo(400);
+      assertThat(model.body()).contains("\"param\":\"TTS_MODEL\"");
+      assertThat(putConfig(g, "{\"TRANSCRIPTION_MODEL\":\"a b\"}").body()).contains("\"param\":\"TRANSCRIPTION_MODEL\"");
+      assertThat(putConfig(g, "{\"TTS_SPEED\":\"warp\"}").body()).contains("\"param\":\"TTS_SPEED\"");
+
+      assertThat(putConfig(g, "{\"TTS_VOICE_NAME\":\"kore\",\"TTS_SPEED\":\"fast\","
+          + "\"TTS_MODEL\":\"gemini-2.5-pro-preview-tts\"}").statusCode()).isEqualTo(200);
+      g.fake.on(r -> r.path().endsWith(":generateContent"),
+          io.geminibalance.testing.Replies.json(200, OpenAiAudioTest.audioAnswer(new byte[] {1, 0})));
+      HttpResponse<String> speech = g.post("/v1/audio/speech", "{\"model\":\"tts-1\",\"input\":\"Go\"}",
+          "authorization", BEARER, "content-type", "application/json");
+      assertThat(speech.statusCode()).isEqualTo(200);
+      Recorded upstream = g.fake.requests(":generateContent").get(0);
+      assertThat(upstream.path()).isEqualTo("/v1beta/models/gemini-2.5-pro-preview-tts:generateContent");
+      JsonNode sent = json(upstream.bodyText());
+      assertThat(sent.at("/generationConfig/speechConfig/voiceConfig/prebuiltVoiceConfig/voiceName").asText())
+          .isEqualTo("Kore");
+      assertThat(sent.at("/contents/0/parts/0/text").asText()).isEqualTo("Speak quickly. Say the following text:\nGo");
     }
   }
 

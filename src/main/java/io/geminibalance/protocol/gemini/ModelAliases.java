@@ -51,7 +51,7 @@ public final class ModelAliases {
       }
       targets.put(name, model);
     });
-    return new ModelAliases(Map.copyOf(targets));
+    return new ModelAliases(java.util.Collections.unmodifiableMap(targets));
   }
 
   /**
@@ -71,7 +71,7 @@ public final class ModelAliases {
     return targets.isEmpty();
   }
 
-  /** Alias -> target, without {@code models/}. */
+  /** Alias -> target, without {@code models/}, in the order the setting lists them. */
   public Map<String, String> entries() {
     return targets;
   }

@@ -11,7 +11,9 @@ import java.util.Set;
 
 /**
  * Gemini {@code models.list} pages to the OpenAI model list, with the gateway's virtual
- * models ({@code -search}, {@code -image}, {@code -non-thinking}) listed right after their base.
+ * models ({@code -search}, {@code -image}, {@code -non-thinking}) listed right after their base,
+ * and then each MODEL_ALIASES alias whose target is listed (an alias of a hidden or unknown model
+ * is not advertised, though it still resolves).
  */
 public final class ModelListTranslator {
 
@@ -50,6 +52,11 @@ public final class ModelListTranslator {
         }
       }
     }
+    options.aliases().entries().forEach((alias, target) -> {
+      if (ids.contains(target)) {
+        ids.add(alias);
+      }
+    });
     return ids;
   }
 

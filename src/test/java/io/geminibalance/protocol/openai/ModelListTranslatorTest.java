@@ -47,6 +47,21 @@ class ModelListTranslatorTest {
   }
 
   @Test
+  void aliasesOfListedModelsAreListedAfterThemAndFound() {
+    TranslationOptions withAliases = new TranslationOptions(OPTIONS.safetySettings(), OPTIONS.thinkingModels(),
+        OPTIONS.thinkingBudgetMap(), false, true, OPTIONS.searchModels(), OPTIONS.imageModels(),
+        OPTIONS.filteredModels(), false, false, Set.of(), io.geminibalance.protocol.gemini.ModelAliases.of(
+            new java.util.TreeMap<>(Map.of("fast", "gemini-2.5-flash", "web", "gemini-2.5-pro-search",
+                "old", "chat-bison-001", "ghost", "gemini-9"))));
+    ModelListTranslator aliased = new ModelListTranslator(withAliases);
+    JsonNode list = Fixtures.json(aliased.toOpenAiList(PAGES, 0).toString());
+    assertThat(list.get("data")).extracting(m -> m.get("id").asText()).endsWith("gemini-2.5-pro-search", "fast", "web")
+        .doesNotContain("old", "ghost");
+    assertThat(aliased.find(PAGES, "fast", 0)).isPresent();
+    assertThat(aliased.find(PAGES, "ghost", 0)).isEmpty();
+  }
+
+  @Test
   void anEmptyUpstreamListGivesAnEmptyData() {
     assertThat(translator.toOpenAiList(List.of(Fixtures.json("{}")), 0).get("data")).isEmpty();
   }
