@@ -216,7 +216,7 @@ class OpenAiAudioTest {
       return "multipart/form-data; boundary=" + boundary;
     }
 
-    private void write(String text) {
+    void write(String text) {
       out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
     }
   }
