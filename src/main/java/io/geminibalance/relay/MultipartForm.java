@@ -1,5 +1,6 @@
 package io.geminibalance.relay;
 
+import io.geminibalance.protocol.gemini.PathSegments;
 import io.geminibalance.protocol.openai.TranscriptionTranslator.AudioFile;
 import io.geminibalance.protocol.openai.TranscriptionTranslator.TranscriptionForm;
 import io.geminibalance.protocol.openai.TranslationException;
@@ -108,6 +109,6 @@ final class MultipartForm {
   }
 
   private static String shortened(String text) {
-    return io.geminibalance.protocol.gemini.PathSegments.excerpt(text, 0, text.length());
+    return PathSegments.excerpt(text, 0, text.length());
   }
 }

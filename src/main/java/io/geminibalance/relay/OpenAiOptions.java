@@ -91,7 +91,7 @@ public final class OpenAiOptions {
     String id = model.startsWith("models/") ? model.substring("models/".length()) : model;
     String problem = ModelIdSyntax.problem(id);
     if (problem != null) {
-      throw new ConfigException(name, "a model id: " + problem.replace("'", ""));
+      throw new ConfigException(name, name + ": not a model id: " + problem);
     }
     return id;
   }

@@ -1,6 +1,7 @@
 package io.geminibalance.protocol.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.geminibalance.protocol.gemini.ModelAliases;
 import io.geminibalance.protocol.gemini.ModelIdSyntax;
 import java.util.Collection;
 import java.util.Objects;
@@ -54,7 +55,7 @@ public record ModelName(String requested, String base, boolean search, boolean i
    * {@code aliases}: suffixes are read from the alias's target, {@link #requested()} stays as sent.
    */
   public static ModelName parse(String requested, Collection<String> imageModels,
-      io.geminibalance.protocol.gemini.ModelAliases aliases) {
+      ModelAliases aliases) {
     String resolved = aliases.resolve(requested);
     if (resolved.equals(requested)) {
       return parse(requested, imageModels);

@@ -3,7 +3,10 @@ package io.geminibalance.protocol.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.protocol.gemini.PathSegments;
+import java.io.ByteArrayOutputStream;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -124,7 +127,7 @@ public final class SpeechTranslator {
     if (blocked.isPresent()) {
       return new SpeechAnswer.Blocked(blocked.get());
     }
-    java.io.ByteArrayOutputStream pcm = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream pcm = new ByteArrayOutputStream();
     int rate = -1;
     for (JsonNode part : answer.path("candidates").path(0).path("content").path("parts")) {
       JsonNode inline = part.path("inlineData");
@@ -265,11 +268,11 @@ public final class SpeechTranslator {
     voices.put("verse", "Sadachbia"); // lively
     voices.put("marin", "Despina");   // smooth, natural
     voices.put("cedar", "Sulafat");   // warm
-    return java.util.Collections.unmodifiableMap(voices);
+    return Collections.unmodifiableMap(voices);
   }
 
   private static Map<String, String> byLowerName() {
-    Map<String, String> names = new java.util.HashMap<>();
+    Map<String, String> names = new HashMap<>();
     GEMINI_VOICES.forEach(voice -> names.put(voice.toLowerCase(Locale.ROOT), voice));
     names.putAll(OPENAI_VOICES);
     return Map.copyOf(names);
