@@ -2,7 +2,9 @@ package io.geminibalance.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.protocol.gemini.GoogleQuery;
+import io.geminibalance.protocol.gemini.ModelAliases;
 import io.geminibalance.protocol.openai.CompatPath;
 import io.geminibalance.protocol.openai.ModelName;
 import io.geminibalance.protocol.openai.OpenAiErrors;
@@ -22,11 +24,13 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.util.function.Supplier;
 
 /**
  * {@code /openai/v1/...}: forwards to Google's own OpenAI-compatible API
- * ({@code {BASE_URL}/openai/...}) with a pool key as Bearer. Bodies pass through unchanged, with
- * the same key leasing and retries as every other surface.
+ * ({@code {BASE_URL}/openai/...}) with a pool key as Bearer. Bodies pass through unchanged (but for
+ * a {@code model} that is a MODEL_ALIASES alias), with the same key leasing and retries as every
+ * other surface.
  */
 public final class OpenAiCompatRelay {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,14 +38,21 @@ public final class OpenAiCompatRelay {
   private final UpstreamExecutor executor;
   /** Google's OpenAI layer takes a cache too ({@code extra_body.google.cached_content}): affinity applies. */
   private final ResourceRelay resources;
+  private final Supplier<ModelAliases> aliases;
 
   public OpenAiCompatRelay(UpstreamExecutor executor) {
     this(executor, null);
   }
 
   public OpenAiCompatRelay(UpstreamExecutor executor, ResourceRelay resources) {
+    this(executor, resources, () -> ModelAliases.NONE);
+  }
+
+  /** @param aliases MODEL_ALIASES in force: a body's {@code model} may be an alias */
+  public OpenAiCompatRelay(UpstreamExecutor executor, ResourceRelay resources, Supplier<ModelAliases> aliases) {
     this.resources = resources;
     this.executor = executor;
+    this.aliases = aliases;
   }
 
   /**
@@ -68,15 +79,23 @@ public final class OpenAiCompatRelay {
           "invalid_request_error", null, "invalid_json");
       return;
     }
-    String model;
+    String requested;
     try {
-      model = ModelName.stripPrefix(ModelName.requiredIn(body));
+      requested = ModelName.requiredIn(body);
     } catch (TranslationException e) {
       OpenAiFailures.send(rc.response(), OpenAiErrors.fromTranslation(e));
       return;
     }
+    String resolved = aliases.get().resolve(requested);
+    String model = ModelName.stripPrefix(resolved);
+    Buffer sent = rc.body().buffer();
+    if (!resolved.equals(requested)) {
+      // An alias: Google's layer gets the model it stands for; only then is the body rewritten.
+      ((ObjectNode) body).put("model", model);
+      sent = OpenAiRelay.jsonBuffer(body, sent.length() + model.length());
+    }
     boolean stream = body.path("stream").asBoolean(false);
-    UpstreamCall call = call(rc, post.upstreamPath(), rc.body().buffer(), model, stream);
+    UpstreamCall call = call(rc, post.upstreamPath(), sent, model, stream);
     if (resources == null || !ResourceRelay.namesResources(rc)) {
       forward(rc, ctx, executor, call, KeyChoice.ANY);
       return;

@@ -68,6 +68,19 @@ class ModelAliasesGatewayTest {
   }
 
   @Test
+  void theCompatibilitySurfaceSendsGoogleTheAliasTarget() {
+    String body = "{\"model\":\"fast\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"seed\":7}";
+    HttpResponse<String> response = h.post("/openai/v1/chat/completions", body, "authorization", BEARER,
+        "content-type", "application/json");
+    assertThat(response.statusCode()).isEqualTo(200);
+    Recorded upstream = h.fake.requests("/chat/completions").get(0);
+    assertThat(json(upstream.bodyText())).isEqualTo(json(body.replace("\"fast\"", "\"gemini-2.5-flash\"")));
+    String plain = "{\"model\":\"gemini-2.0-flash\",  \"messages\":[]}";
+    h.post("/openai/v1/chat/completions", plain, "authorization", BEARER, "content-type", "application/json");
+    assertThat(h.fake.requests("/chat/completions").get(1).bodyText()).as("no alias: bytes unchanged").isEqualTo(plain);
+  }
+
+  @Test
   void anAliasMayStandForAVirtualModel() {
     HttpResponse<String> response = h.post("/hf/v1/chat/completions",
         "{\"model\":\"web\",\"messages\":[{\"role\":\"user\",\"content\":\"news?\"}]}", "authorization", BEARER,
