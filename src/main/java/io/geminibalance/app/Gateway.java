@@ -27,6 +27,7 @@ import io.geminibalance.keypool.QuotaSnapshot;
 import io.geminibalance.keypool.RateLimits;
 import io.geminibalance.relay.imagehost.ImageHosting;
 import io.geminibalance.relay.LiveRelay;
+import io.geminibalance.relay.ConfiguredAliases;
 import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.MediaFetcher;
 import io.geminibalance.relay.FileTransferRelay;
@@ -199,9 +200,11 @@ public final class Gateway {
     java.util.function.Supplier<String> mediaPool =
         () -> paidPool.size() > 0 ? ResourceRecord.PAID_POOL : ResourceRecord.GEMINI_POOL;
     java.util.function.Supplier<UpstreamExecutor> imagen = () -> resourcePools.get(mediaPool.get());
+    ConfiguredAliases aliases = new ConfiguredAliases(live::get);
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
-        new NativeGeminiRelay(executor, () -> live.get().filteredModels(), resources, mediaPool),
-        new OpenAiCompatRelay(executor, resources, imagen, () -> live.get().values().string("CREATE_IMAGE_MODEL")),
+        new NativeGeminiRelay(executor, () -> live.get().filteredModels(), resources, mediaPool, aliases),
+        new OpenAiCompatRelay(executor, resources, imagen, () -> live.get().values().string("CREATE_IMAGE_MODEL"),
+            aliases),
         new OpenAiRelay(executor, catalog,
             new MediaFetcher(vertx, mediaSettings(config)),
             new ThoughtSignatureCache(ThoughtSignatureCache.DEFAULT_MAX_BYTES, ThoughtSignatureCache.DEFAULT_TTL_MILLIS),
@@ -222,7 +225,7 @@ public final class Gateway {
             () -> poolTotals(vertx, pool), InstantSource.system(), persistence.storage().config().zone()),
         keysApi, new KeyMaintenanceApi(keysApi, audit),
         NativeGeminiRelay.vertexExpress(vertex.executor(), executor, () -> live.get().filteredModels(),
-            vertex::unavailable),
+            vertex::unavailable, aliases),
         files,
         new LiveRelay(liveConnector, liveMaxMessageBytes, () -> upstream.settings().timeout().toMillis(),
             persistence.redactor()));

@@ -23,6 +23,7 @@ final class Settings {
     quotaPolicy(config);
     queueSettings(config);
     io.geminibalance.relay.OpenAiOptions.from(config);
+    io.geminibalance.relay.OpenAiOptions.audio(config);
     io.geminibalance.relay.ImageLimits.from(config);
     io.geminibalance.relay.imagehost.ImageHosts.from(config.values());
     upstreamPool(config);

@@ -204,6 +204,21 @@ public final class SettingsCatalog {
           .zh("每个模型的思考预算（JSON 对象：模型 -> -1..32768）"),
       s("URL_CONTEXT_MODELS", Type.LIST, Group.MODELS, URL_CONTEXT_MODELS).label("2.x models")
           .en("Models that get the URL context tool").zh("启用 URL 上下文工具的模型"),
+      s("MODEL_ALIASES", Type.MAP, Group.MODELS, "{}")
+          .en("Model names clients may use for Gemini models, on every surface (JSON object of alias to model id)")
+          .zh("客户端可在所有接口使用的模型别名（JSON 对象：别名 -> 模型 ID）"),
+      s("TTS_MODEL", Type.STRING, Group.MODELS, "gemini-2.5-flash-preview-tts")
+          .en("Model of /v1/audio/speech for OpenAI's tts-1, tts-1-hd and gpt-4o-mini-tts")
+          .zh("/v1/audio/speech 中 OpenAI 的 tts-1、tts-1-hd、gpt-4o-mini-tts 对应的模型"),
+      s("TTS_VOICE_NAME", Type.STRING, Group.MODELS, "Zephyr")
+          .en("Gemini voice of a speech request without a voice (one of Gemini's 30 prebuilt voices)")
+          .zh("未指定声音的语音请求所用的 Gemini 声音（Gemini 的 30 种预置声音之一）"),
+      s("TTS_SPEED", Type.ENUM, Group.MODELS, "normal").allowed("slow", "normal", "fast")
+          .en("Speaking pace of a speech request without a speed: slow, normal or fast")
+          .zh("未指定语速的语音请求的语速：slow、normal 或 fast"),
+      s("TRANSCRIPTION_MODEL", Type.STRING, Group.MODELS, "gemini-2.5-flash")
+          .en("Model of /v1/audio/transcriptions for OpenAI's whisper-1 and gpt-4o(-mini)-transcribe")
+          .zh("/v1/audio/transcriptions 中 OpenAI 的 whisper-1、gpt-4o(-mini)-transcribe 对应的模型"),
       // Quotas & scheduling
       s("DEFAULT_RPM", Type.INT, Group.QUOTAS, "5").range(0, 1_000_000_000)
           .en("Requests per minute per key and model (0 = unlimited)")

@@ -2,6 +2,7 @@ package io.geminibalance.relay;
 
 import io.geminibalance.protocol.gemini.GeminiMethod;
 import io.geminibalance.protocol.gemini.GoogleQuery;
+import io.geminibalance.protocol.gemini.ModelAliases;
 import io.geminibalance.protocol.gemini.NativePath;
 import io.geminibalance.storage.ResourceRecord;
 import io.geminibalance.streaming.BodyRelay;
@@ -49,6 +50,8 @@ public final class NativeGeminiRelay {
   private final ResourceRelay resources;
   /** The pool Imagen and Veo are sent from: {@link ResourceRecord#PAID_POOL} while PAID_KEY is set. */
   private final Supplier<String> mediaPool;
+  /** MODEL_ALIASES in force: a model in the path may be an alias. */
+  private final Supplier<ModelAliases> aliases;
 
   /**
    * The native Gemini surface.
@@ -57,14 +60,15 @@ public final class NativeGeminiRelay {
    *     default one), asked per request
    */
   public NativeGeminiRelay(UpstreamExecutor executor, Supplier<List<String>> filteredModels,
-      ResourceRelay resources, Supplier<String> mediaPool) {
-    this(executor, executor, filteredModels, "gemini", () -> null, resources, mediaPool);
+      ResourceRelay resources, Supplier<String> mediaPool, Supplier<ModelAliases> aliases) {
+    this(executor, executor, filteredModels, "gemini", () -> null, resources, mediaPool, aliases);
   }
 
   private NativeGeminiRelay(UpstreamExecutor executor, UpstreamExecutor modelExecutor,
       Supplier<List<String>> filteredModels, String surface, Supplier<String> unavailable,
-      ResourceRelay resources, Supplier<String> mediaPool) {
+      ResourceRelay resources, Supplier<String> mediaPool, Supplier<ModelAliases> aliases) {
     this.executor = executor;
+    this.aliases = aliases;
     this.modelExecutor = modelExecutor;
     this.filteredModels = filteredModels;
     this.unavailable = unavailable;
@@ -86,17 +90,19 @@ public final class NativeGeminiRelay {
    * the Vertex pool cannot serve (answered 503 before anything goes upstream), or null.
    */
   public static NativeGeminiRelay vertexExpress(UpstreamExecutor vertex, UpstreamExecutor gemini,
-      Supplier<List<String>> filteredModels, Supplier<String> unavailable) {
-    return new NativeGeminiRelay(vertex, gemini, filteredModels, "vertex-express", unavailable, null, () -> ResourceRecord.GEMINI_POOL);
+      Supplier<List<String>> filteredModels, Supplier<String> unavailable, Supplier<ModelAliases> aliases) {
+    return new NativeGeminiRelay(vertex, gemini, filteredModels, "vertex-express", unavailable, null,
+        () -> ResourceRecord.GEMINI_POOL, aliases);
   }
 
   /**
    * Relays {@code path}, parsed from the request's path before its body was read (refusals never
    * get here). The upstream path is rebuilt from its parts.
    */
-  public void handle(RoutingContext rc, NativePath.Allowed path, RequestContext ctx) {
+  public void handle(RoutingContext rc, NativePath.Allowed parsed, RequestContext ctx) {
     HttpServerRequest request = rc.request();
     rc.response().closeHandler(v -> ctx.clientClosed());
+    NativePath.Allowed path = aliased(parsed);
     switch (path) {
       case NativePath.ModelList list ->
           relayModelList(rc, call(rc, list.upstreamPath(), MODEL_LIST_BUCKET, false, modelListOperation), ctx);
@@ -139,6 +145,24 @@ public final class NativeGeminiRelay {
       case NativePath.Resource resource -> Responses.gemini(rc.response(), 404,
           "Unknown path on this surface: " + resource.path());
     }
+  }
+
+  /**
+   * {@code path} with its model resolved through MODEL_ALIASES (the path is rebuilt from the
+   * target; the body, and so the answer, pass unchanged). Nothing is allocated without aliases.
+   */
+  private NativePath.Allowed aliased(NativePath.Allowed path) {
+    ModelAliases current = aliases.get();
+    if (current.isEmpty()) {
+      return path;
+    }
+    return switch (path) {
+      case NativePath.ModelMethod method when !current.resolve(method.model()).equals(method.model()) ->
+          new NativePath.ModelMethod(current.resolve(method.model()), method.method());
+      case NativePath.Model model when !current.resolve(model.model()).equals(model.model()) ->
+          new NativePath.Model(current.resolve(model.model()));
+      default -> path;
+    };
   }
 
   /** Imagen and Veo go to the media pool (PAID_KEY's when set); everything else to the surface's own. */

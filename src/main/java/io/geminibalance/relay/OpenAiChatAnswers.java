@@ -143,7 +143,7 @@ final class OpenAiChatAnswers {
         });
   }
 
-  private static JsonNode parse(Buffer body) {
+  static JsonNode parse(Buffer body) {
     try {
       return OpenAiRelay.readJson(body);
     } catch (IOException e) {

@@ -2,8 +2,9 @@ package io.geminibalance.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.geminibalance.protocol.gemini.GoogleQuery;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.geminibalance.protocol.gemini.GoogleQuery;
+import io.geminibalance.protocol.gemini.ModelAliases;
 import io.geminibalance.protocol.openai.CompatPath;
 import io.geminibalance.protocol.openai.ImagesRequestTranslator;
 import io.geminibalance.protocol.openai.ModelName;
@@ -28,8 +29,9 @@ import java.util.function.Supplier;
 
 /**
  * {@code /openai/v1/...}: forwards to Google's own OpenAI-compatible API
- * ({@code {BASE_URL}/openai/...}) with a pool key as Bearer. Bodies pass through unchanged, with
- * the same key leasing and retries as every other surface.
+ * ({@code {BASE_URL}/openai/...}) with a pool key as Bearer. Bodies pass through unchanged (but for
+ * a {@code model} that is a MODEL_ALIASES alias), with the same key leasing and retries as every
+ * other surface.
  */
 public final class OpenAiCompatRelay {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,21 +44,28 @@ public final class OpenAiCompatRelay {
   private final Supplier<UpstreamExecutor> imagen;
   /** CREATE_IMAGE_MODEL: what OpenAI's image model names become; null leaves the body alone. */
   private final Supplier<String> createImageModel;
+  private final Supplier<ModelAliases> aliases;
 
   public OpenAiCompatRelay(UpstreamExecutor executor) {
-    this(executor, null, () -> executor, () -> null);
+    this(executor, null);
+  }
+
+  public OpenAiCompatRelay(UpstreamExecutor executor, ResourceRelay resources) {
+    this(executor, resources, () -> executor, () -> null, () -> ModelAliases.NONE);
   }
 
   /**
    * @param imagen the executor of the pool Imagen is sent from, asked per request
    * @param createImageModel CREATE_IMAGE_MODEL, asked per request
+   * @param aliases MODEL_ALIASES in force: a body's {@code model} may be an alias
    */
   public OpenAiCompatRelay(UpstreamExecutor executor, ResourceRelay resources, Supplier<UpstreamExecutor> imagen,
-      Supplier<String> createImageModel) {
+      Supplier<String> createImageModel, Supplier<ModelAliases> aliases) {
     this.resources = resources;
     this.executor = executor;
     this.imagen = imagen;
     this.createImageModel = createImageModel;
+    this.aliases = aliases;
   }
 
   /**
@@ -83,19 +92,27 @@ public final class OpenAiCompatRelay {
           "invalid_request_error", null, "invalid_json");
       return;
     }
-    String model;
+    String requested;
     try {
-      model = ModelName.stripPrefix(ModelName.requiredIn(body));
+      requested = ModelName.requiredIn(body);
     } catch (TranslationException e) {
       OpenAiFailures.send(rc.response(), OpenAiErrors.fromTranslation(e));
       return;
     }
+    String resolved = aliases.get().resolve(requested);
+    String model = ModelName.stripPrefix(resolved);
+    Buffer sent = rc.body().buffer();
+    if (!resolved.equals(requested)) {
+      // An alias: Google's layer gets the model it stands for; only then is the body rewritten.
+      ((ObjectNode) body).put("model", model);
+      sent = OpenAiRelay.jsonBuffer(body, sent.length() + model.length());
+    }
     boolean stream = body.path("stream").asBoolean(false);
     if (post.resource().equals(IMAGES)) {
-      images(rc, ctx, post, (ObjectNode) body, model);
+      images(rc, ctx, post, (ObjectNode) body, sent, model);
       return;
     }
-    UpstreamCall call = call(rc, post.upstreamPath(), rc.body().buffer(), model, stream);
+    UpstreamCall call = call(rc, post.upstreamPath(), sent, model, stream);
     if (resources == null || !ResourceRelay.namesResources(rc)) {
       forward(rc, ctx, executor, call, KeyChoice.ANY);
       return;
@@ -120,9 +137,9 @@ public final class OpenAiCompatRelay {
    * OpenAI's image model names ({@code dall-e-3}, ...) become CREATE_IMAGE_MODEL, the one change
    * made to a body on this surface, since Google's layer knows only its own models.
    */
-  private void images(RoutingContext rc, RequestContext ctx, CompatPath.Post post, ObjectNode body, String model) {
+  private void images(RoutingContext rc, RequestContext ctx, CompatPath.Post post, ObjectNode body, Buffer sent,
+      String model) {
     String imageModel = createImageModel.get();
-    Buffer sent = rc.body().buffer();
     if (imageModel != null && ImagesRequestTranslator.isOpenAiModel(model)) {
       model = imageModel;
       sent = OpenAiRelay.jsonBuffer(body.deepCopy().put("model", imageModel));

@@ -3,6 +3,7 @@ package io.geminibalance.relay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.protocol.gemini.GeminiMethod;
+import io.geminibalance.protocol.gemini.ModelAliases;
 import io.geminibalance.protocol.openai.EmbeddingsTranslator;
 import io.geminibalance.protocol.openai.EmbeddingsTranslator.EmbeddingsRequest;
 import io.geminibalance.protocol.openai.MalformedUpstreamException;
@@ -41,13 +42,14 @@ final class OpenAiEmbeddings {
     }
   }
 
-  static void handle(RoutingContext rc, UpstreamExecutor executor, RequestContext ctx, JsonNode body) {
+  static void handle(RoutingContext rc, UpstreamExecutor executor, RequestContext ctx, JsonNode body,
+      ModelAliases aliases) {
     if (body == null) {
       return;
     }
     EmbeddingsRequest request;
     try {
-      request = EmbeddingsTranslator.toGemini(body);
+      request = EmbeddingsTranslator.toGemini(body, aliases);
     } catch (TranslationException e) {
       OpenAiFailures.send(rc.response(), OpenAiErrors.fromTranslation(e));
       return;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.protocol.gemini.GeminiMethod;
+import io.geminibalance.protocol.openai.AudioOptions;
 import io.geminibalance.protocol.openai.ChatRequestTranslator;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.protocol.openai.TranslatedChatRequest;
@@ -79,12 +80,16 @@ public final class OpenAiRelay {
       case TranslatedPath.ModelList list -> OpenAiModels.list(rc, catalog, options(), images.models(), ctx);
       case TranslatedPath.Model model -> OpenAiModels.one(rc, catalog, options(), images.models(), ctx, model.id());
       case TranslatedPath.ChatCompletions chat -> chat(rc, ctx);
-      case TranslatedPath.Embeddings embeddings -> OpenAiEmbeddings.handle(rc, executor, ctx, parse(rc));
+      case TranslatedPath.Embeddings embeddings ->
+          OpenAiEmbeddings.handle(rc, executor, ctx, parse(rc), options().aliases());
       case TranslatedPath.ResponsesCreate create -> responses.create(rc, ctx);
       case TranslatedPath.ResponseRetrieve retrieve -> responses.retrieve(rc, ctx, retrieve.id());
       case TranslatedPath.ResponseDelete delete -> responses.delete(rc, ctx, delete.id());
       case TranslatedPath.ResponseInputItems items -> responses.inputItems(rc, ctx, items.id());
       case TranslatedPath.ImagesGenerations generations -> images.generations(rc, ctx, parse(rc));
+      case TranslatedPath.AudioSpeech speech -> OpenAiAudio.speech(rc, executor, ctx, parse(rc), cached().audio());
+      case TranslatedPath.AudioTranscriptions transcriptions ->
+          OpenAiAudio.transcription(rc, executor, ctx, cached().audio());
     }
   }
 
@@ -97,13 +102,15 @@ public final class OpenAiRelay {
     GatewayConfig current = config.get();
     CachedOptions cached = this.cached;
     if (cached == null || cached.config() != current) {
-      cached = new CachedOptions(current, OpenAiOptions.from(current), ImageLimits.from(current));
+      cached = new CachedOptions(current, OpenAiOptions.from(current), ImageLimits.from(current),
+          OpenAiOptions.audio(current));
       this.cached = cached;
     }
     return cached;
   }
 
-  private record CachedOptions(GatewayConfig config, TranslationOptions options, ImageLimits images) {}
+  private record CachedOptions(GatewayConfig config, TranslationOptions options, ImageLimits images,
+      AudioOptions audio) {}
 
   private volatile CachedOptions cached;
 

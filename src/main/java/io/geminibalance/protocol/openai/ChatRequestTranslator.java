@@ -68,7 +68,7 @@ public final class ChatRequestTranslator {
 
   private ModelName parseModel(JsonNode request) {
     String requested = ModelName.requiredIn(request);
-    ModelName model = ModelName.parse(requested, options.imageModels());
+    ModelName model = ModelName.parse(requested, options.imageModels(), options.aliases());
     if (model.search() && !options.searchModels().contains(model.base())) {
       throw new TranslationException("model", "Model " + requested + " is not supported");
     }

@@ -3,6 +3,7 @@ package io.geminibalance.protocol.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.geminibalance.protocol.gemini.ModelAliases;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -37,11 +38,16 @@ public final class EmbeddingsTranslator {
 
   /** @throws TranslationException for a missing model, token-array or empty input, bad options */
   public static EmbeddingsRequest toGemini(JsonNode request) {
+    return toGemini(request, ModelAliases.NONE);
+  }
+
+  /** As {@link #toGemini(JsonNode)}, with {@code model} resolved through MODEL_ALIASES. */
+  public static EmbeddingsRequest toGemini(JsonNode request, ModelAliases aliases) {
     if (request == null || !request.isObject()) {
       throw new TranslationException(null, "the request body must be a JSON object");
     }
     String requested = ModelName.requiredIn(request);
-    String upstream = ModelName.stripPrefix(requested);
+    String upstream = ModelName.stripPrefix(aliases.resolve(requested));
     List<String> inputs = inputs(request.get("input"));
     Integer dimensions = Json.optInt(request, "dimensions", "dimensions").orElse(null);
     if (dimensions != null && dimensions < 1) {

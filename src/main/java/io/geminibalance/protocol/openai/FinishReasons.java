@@ -1,5 +1,7 @@
 package io.geminibalance.protocol.openai;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
 import java.util.Set;
 
 /** Gemini {@code finishReason} to OpenAI {@code finish_reason} (PROTOCOL §7). */
@@ -22,5 +24,18 @@ public final class FinishReasons {
       return "length";
     }
     return FILTERED.contains(geminiReason) ? "content_filter" : "stop";
+  }
+
+  /**
+   * Why Gemini refused to answer, when it did: the prompt's {@code blockReason}, or a first
+   * candidate ended by a safety, recitation or policy filter. Empty for any other answer.
+   */
+  public static Optional<String> blockReason(JsonNode answer) {
+    String prompt = answer.path("promptFeedback").path("blockReason").asText("");
+    if (!prompt.isEmpty()) {
+      return Optional.of(prompt);
+    }
+    String finish = answer.path("candidates").path(0).path("finishReason").asText("");
+    return FILTERED.contains(finish) ? Optional.of(finish) : Optional.empty();
   }
 }

@@ -12,7 +12,9 @@ import java.util.Set;
 /**
  * Gemini {@code models.list} pages to the OpenAI model list, with the gateway's virtual
  * models ({@code -search}, {@code -image}, {@code -non-thinking}) listed right after their base,
- * and the gateway's own models ({@code <CREATE_IMAGE_MODEL>-chat}) at the end.
+ * and the gateway's own models ({@code <CREATE_IMAGE_MODEL>-chat}) at the end,
+ * then each MODEL_ALIASES alias whose target is listed (an alias of a hidden or unknown model
+ * is not advertised, though it still resolves).
  */
 public final class ModelListTranslator {
 
@@ -58,6 +60,11 @@ public final class ModelListTranslator {
         }
       }
     }
+    options.aliases().entries().forEach((alias, target) -> {
+      if (ids.contains(target)) {
+        ids.add(alias);
+      }
+    });
     ids.addAll(gatewayModels);
     return ids;
   }

@@ -1,6 +1,7 @@
 package io.geminibalance.protocol.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.geminibalance.protocol.gemini.ModelAliases;
 import io.geminibalance.protocol.gemini.ModelIdSyntax;
 import java.util.Collection;
 import java.util.Objects;
@@ -47,6 +48,20 @@ public record ModelName(String requested, String base, boolean search, boolean i
       return peel(requested, false);
     }
     return greedy;
+  }
+
+  /**
+   * As {@link #parse(String, Collection)} for the model {@code requested} stands for under
+   * {@code aliases}: suffixes are read from the alias's target, {@link #requested()} stays as sent.
+   */
+  public static ModelName parse(String requested, Collection<String> imageModels,
+      ModelAliases aliases) {
+    String resolved = aliases.resolve(requested);
+    if (resolved.equals(requested)) {
+      return parse(requested, imageModels);
+    }
+    ModelName target = parse(resolved, imageModels);
+    return new ModelName(requested, target.base(), target.search(), target.image(), target.nonThinking());
   }
 
   private static ModelName peel(String requested, boolean imageAllowed) {

@@ -6,7 +6,8 @@ import io.geminibalance.protocol.gemini.PathSegments;
 /**
  * What a request to the translated OpenAI surface ({@code /v1/...}, {@code /hf/v1/...}) asks for,
  * decided from the raw path below the prefix and the HTTP method: {@code POST chat/completions},
- * {@code POST embeddings}, {@code POST images/generations}, {@code GET models} and {@code GET models/{id}} (the id with or without
+ * {@code POST embeddings}, {@code POST images/generations}, {@code POST audio/speech},
+ * {@code POST audio/transcriptions}, {@code GET models} and {@code GET models/{id}} (the id with or without
  * {@code models/}, checked as {@link ModelIdSyntax} defines it: 400 naming {@code model}).
  * The Responses API: {@code POST responses}, {@code GET}/{@code DELETE responses/{id}} and
  * {@code GET responses/{id}/input_items}, the id checked here (400 naming {@code response_id});
@@ -44,6 +45,11 @@ public sealed interface TranslatedPath {
   record ResponseInputItems(String id) implements Allowed {}
   /** {@code POST images/generations}: Imagen. */
   record ImagesGenerations() implements Allowed {}
+  /** {@code POST audio/speech}. */
+  record AudioSpeech() implements Allowed {}
+
+  /** {@code POST audio/transcriptions}. */
+  record AudioTranscriptions() implements Allowed {}
 
   /**
    * Refused before the body is read, in OpenAI's error terms.
@@ -59,6 +65,8 @@ public sealed interface TranslatedPath {
   Embeddings EMBEDDINGS = new Embeddings();
   ResponsesCreate RESPONSES_CREATE = new ResponsesCreate();
   ImagesGenerations IMAGES_GENERATIONS = new ImagesGenerations();
+  AudioSpeech AUDIO_SPEECH = new AudioSpeech();
+  AudioTranscriptions AUDIO_TRANSCRIPTIONS = new AudioTranscriptions();
 
   /** Decides what {@code resource} (the raw path below the prefix) asks for with {@code httpMethod}. */
   static TranslatedPath parse(String httpMethod, String resource) {
@@ -84,6 +92,12 @@ public sealed interface TranslatedPath {
       }
       if (is(path, from, "images/generations")) {
         return IMAGES_GENERATIONS;
+      }
+      if (is(path, from, "audio/speech")) {
+        return AUDIO_SPEECH;
+      }
+      if (is(path, from, "audio/transcriptions")) {
+        return AUDIO_TRANSCRIPTIONS;
       }
     } else if (httpMethod.equals("GET")) {
       if (is(path, from, "models")) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.geminibalance.protocol.gemini.ModelAliases;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,6 +27,7 @@ import java.util.Set;
  * @param codeExecutionEnabled add the {@code codeExecution} built-in tool
  * @param urlContextEnabled add the {@code urlContext} built-in tool for {@code urlContextModels}
  * @param urlContextModels base models that get {@code urlContext}
+ * @param aliases MODEL_ALIASES, applied to {@code model} before anything else reads it
  */
 public record TranslationOptions(
     JsonNode safetySettings,
@@ -38,7 +40,17 @@ public record TranslationOptions(
     Set<String> filteredModels,
     boolean codeExecutionEnabled,
     boolean urlContextEnabled,
-    Set<String> urlContextModels) {
+    Set<String> urlContextModels,
+    ModelAliases aliases) {
+
+  /** Without MODEL_ALIASES. */
+  public TranslationOptions(JsonNode safetySettings, Set<String> thinkingModels,
+      Map<String, Integer> thinkingBudgetMap, boolean showThinkingProcess, boolean showSearchLink,
+      Set<String> searchModels, Set<String> imageModels, Set<String> filteredModels,
+      boolean codeExecutionEnabled, boolean urlContextEnabled, Set<String> urlContextModels) {
+    this(safetySettings, thinkingModels, thinkingBudgetMap, showThinkingProcess, showSearchLink, searchModels,
+        imageModels, filteredModels, codeExecutionEnabled, urlContextEnabled, urlContextModels, ModelAliases.NONE);
+  }
 
   public TranslationOptions {
     Objects.requireNonNull(safetySettings, "safetySettings");
@@ -52,6 +64,7 @@ public record TranslationOptions(
     imageModels = Set.copyOf(imageModels);
     filteredModels = Set.copyOf(filteredModels);
     urlContextModels = Set.copyOf(urlContextModels);
+    Objects.requireNonNull(aliases, "aliases");
   }
 
   /** A copy: JSON trees are mutable, and one options object is shared by every request. */
@@ -109,6 +122,6 @@ public record TranslationOptions(
   public TranslationOptions withSafetySettings(JsonNode settings) {
     return new TranslationOptions(settings, thinkingModels, thinkingBudgetMap, showThinkingProcess,
         showSearchLink, searchModels, imageModels, filteredModels, codeExecutionEnabled,
-        urlContextEnabled, urlContextModels);
+        urlContextEnabled, urlContextModels, aliases);
   }
 }

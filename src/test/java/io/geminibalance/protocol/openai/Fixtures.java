@@ -89,7 +89,14 @@ final class Fixtures {
         set(o, "filteredModels", d.filteredModels()),
         o.path("codeExecutionEnabled").asBoolean(false),
         o.path("urlContextEnabled").asBoolean(false),
-        set(o, "urlContextModels", d.urlContextModels()));
+        set(o, "urlContextModels", d.urlContextModels()),
+        aliases(o));
+  }
+
+  private static io.geminibalance.protocol.gemini.ModelAliases aliases(JsonNode o) {
+    Map<String, String> aliases = new java.util.LinkedHashMap<>();
+    o.path("aliases").properties().forEach(e -> aliases.put(e.getKey(), e.getValue().asText()));
+    return io.geminibalance.protocol.gemini.ModelAliases.of(aliases);
   }
 
   private static Set<String> set(JsonNode o, String field, Set<String> fallback) {

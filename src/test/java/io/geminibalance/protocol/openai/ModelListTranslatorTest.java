@@ -3,9 +3,11 @@ package io.geminibalance.protocol.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.geminibalance.protocol.gemini.ModelAliases;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class ModelListTranslatorTest {
@@ -44,6 +46,21 @@ class ModelListTranslatorTest {
     assertThat(translator.find(PAGES, "gemini-2.5-pro-non-thinking", 0)).isEmpty();
     assertThat(translator.find(PAGES, "chat-bison-001", 0)).isEmpty();
     assertThat(translator.find(PAGES, "gpt-4o", 0)).isEmpty();
+  }
+
+  @Test
+  void aliasesOfListedModelsAreListedAfterThemAndFound() {
+    TranslationOptions withAliases = new TranslationOptions(OPTIONS.safetySettings(), OPTIONS.thinkingModels(),
+        OPTIONS.thinkingBudgetMap(), false, true, OPTIONS.searchModels(), OPTIONS.imageModels(),
+        OPTIONS.filteredModels(), false, false, Set.of(), ModelAliases.of(
+            new TreeMap<>(Map.of("fast", "gemini-2.5-flash", "web", "gemini-2.5-pro-search",
+                "old", "chat-bison-001", "ghost", "gemini-9"))));
+    ModelListTranslator aliased = new ModelListTranslator(withAliases);
+    JsonNode list = Fixtures.json(aliased.toOpenAiList(PAGES, 0).toString());
+    assertThat(list.get("data")).extracting(m -> m.get("id").asText()).endsWith("gemini-2.5-pro-search", "fast", "web")
+        .doesNotContain("old", "ghost");
+    assertThat(aliased.find(PAGES, "fast", 0)).isPresent();
+    assertThat(aliased.find(PAGES, "ghost", 0)).isEmpty();
   }
 
   @Test
