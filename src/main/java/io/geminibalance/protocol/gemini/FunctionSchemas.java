@@ -76,7 +76,8 @@ import java.util.Set;
  * </ul>
  *
  * <p>Bounds: the result holds at most {@value #MAX_NODES} JSON nodes and schemas nest at most
- * {@value #MAX_DEPTH} levels, references inlined; a schema that would exceed either (a hostile
+ * {@value #MAX_DEPTH} levels, references inlined (what is walked and dropped, such as unknown
+ * keywords, counts against the same budget each time it is walked); a schema that would exceed either (a hostile
  * "billion laughs" of references) is {@link Invalid}, so cleaning never costs more than that.
  * A value of the wrong shape where a schema is required ({@code properties} not an object, an
  * {@code anyOf} entry that is a string, an unknown {@code type} name) is {@link Invalid} too.
@@ -201,8 +202,13 @@ public final class FunctionSchemas {
           expanding.pop();
         }
       }
-      ObjectNode siblings = node.deepCopy();
-      siblings.remove("$ref");
+      // A shallow copy: keywords() walks what it keeps, and a dropped sibling is never copied.
+      ObjectNode siblings = NODES.objectNode();
+      node.fields().forEachRemaining(field -> {
+        if (!field.getKey().equals("$ref")) {
+          siblings.set(field.getKey(), field.getValue());
+        }
+      });
       if (siblings.isEmpty()) {
         return inlined;
       }
@@ -256,6 +262,8 @@ public final class FunctionSchemas {
         switch (key) {
           case "type" -> {
             JsonNode type = type(value, at);
+            // Names walked and dropped as repeats count too; the names kept count with the node below.
+            charge(value.size() - (type == null ? 0 : type.size()));
             if (type != null) {
               out.set("type", type);
             }
@@ -325,7 +333,10 @@ public final class FunctionSchemas {
             value.forEach(part -> partsRequired.add(part.path("required")));
           }
           default -> {
-            // Outside Gemini's subset: dropped (see the class comment).
+            // Outside Gemini's subset: dropped (see the class comment), but walked once per
+            // expansion, so it counts: a definition of many unknown keywords referenced many
+            // times costs what it would cost kept.
+            charge(1);
           }
         }
       }
@@ -339,6 +350,8 @@ public final class FunctionSchemas {
       }
       if (enumValues != null) {
         enumeration(out, enumValues);
+        // Values walked and not kept (all of a dropped enum) count here; the kept ones below.
+        charge(Math.max(0, enumValues.size() - out.path("enum").size()));
       }
       exclusive(out, exclusiveMinimum, "minimum", 1);
       exclusive(out, exclusiveMaximum, "maximum", -1);
