@@ -92,6 +92,11 @@ public final class FunctionSchemas {
    * of many tools could make the gateway build (and send) far more than it received.
    */
   public static final int MAX_REQUEST_NODES = 100_000;
+  /**
+   * The longest {@code $ref}: a reference is resolved each time its definition is walked, and a
+   * definition name may be as long as the JSON parser allows (50,000 characters).
+   */
+  public static final int MAX_REF_CHARS = 2_048;
   /** The deepest schemas may nest in the cleaned schema (one level per properties/items/anyOf step). */
   public static final int MAX_DEPTH = 100;
   /** How often a definition is expanded inside its own expansion before it is cut. */
@@ -204,6 +209,9 @@ public final class FunctionSchemas {
       String at = pointer + "/$ref";
       if (!ref.isTextual()) {
         throw new Invalid(at, "must be a string");
+      }
+      if (ref.asText().length() > MAX_REF_CHARS) {
+        throw new Invalid(at, "is longer than " + MAX_REF_CHARS + " characters");
       }
       String target = targetPointer(ref.asText(), at);
       JsonNode resolved;

@@ -201,6 +201,18 @@ class FunctionSchemasTest {
   }
 
   @Test
+  void anOverlongReferenceIsRefusedAtItsPointer() {
+    // A long reference is decoded, compiled and looked up each time it is walked, and compared with
+    // every definition being expanded; a definition name can be 50,000 characters long.
+    String name = "k".repeat(FunctionSchemas.MAX_REF_CHARS);
+    assertInvalid("{'type':'object','properties':{'a':{'$ref':'#/$defs/" + name + "'}},'$defs':{'" + name
+        + "':{'type':'string'}}}", "/properties/a/$ref", "longer than " + FunctionSchemas.MAX_REF_CHARS);
+    String fits = "k".repeat(FunctionSchemas.MAX_REF_CHARS - "#/$defs/".length());
+    assertThat(clean("{'type':'object','properties':{'a':{'$ref':'#/$defs/" + fits + "'}},'$defs':{'" + fits
+        + "':{'type':'string'}}}").at("/properties/a/type").asText()).isEqualTo("string");
+  }
+
+  @Test
   void schemasNestedTooDeeplyAreRefused() {
     String deep = "{'type':'string'}";
     for (int i = 0; i <= FunctionSchemas.MAX_DEPTH; i++) {
