@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  *   <li>a path containing {@code /openai/}: POST with {@code chat/completion} becomes {@code
  *       /openai/v1/chat/completions}, with {@code embedding} {@code /openai/v1/embeddings}, with
  *       {@code image} {@code /openai/v1/images/generations}, with {@code audio} {@code
- *       /openai/v1/audio/speech}; GET with {@code model} becomes {@code /openai/v1/models}.
+ *       /openai/v1/audio/speech} (not for image edits and variations, audio transcriptions and
+ *       translations: another operation); GET with {@code model} becomes {@code /openai/v1/models}.
  *   <li>a path containing {@code /v1/}: the same onto {@code /v1/...}.
  *   <li>a path containing {@code /chat/completions}: {@code /v1/chat/completions}.
  * </ol>
@@ -127,10 +128,12 @@ final class UrlRepair {
     if (lower.contains("embedding")) {
       return Optional.of(base + "/embeddings");
     }
-    if (lower.contains("image")) {
+    // Not another operation of the family: an image edit or a transcription sent on as a generation
+    // or as speech would be answered (and paid for) as something the client did not ask for.
+    if (lower.contains("image") && !lower.contains("edit") && !lower.contains("variation")) {
       return Optional.of(base + "/images/generations");
     }
-    if (lower.contains("audio")) {
+    if (lower.contains("audio") && !lower.contains("transcription") && !lower.contains("translation")) {
       return Optional.of(base + "/audio/speech");
     }
     return Optional.empty();

@@ -35,6 +35,12 @@ class UrlRepairTest {
       "GET  | /v1beta/openai/models                                | null                 | /openai/v1/models",
       "GET  | /v1beta/openai/files                                 | null                 | -",
       "POST | /v1beta/openai/responses                             | null                 | -",
+      // Another operation of the family is not the one it would land on (an edit is no generation).
+      "POST | /x/openai/images/edits                               | null                 | -",
+      "POST | /v1beta/openai/images/variations                     | null                 | -",
+      "POST | /openai/v1/audio/transcriptions                      | null                 | -",
+      "POST | /proxy/v1/audio/translations                         | null                 | -",
+      "POST | /v1beta/openai/images/generations                    | null                 | /openai/v1/images/generations",
       // 3. /v1/
       "POST | /proxy/v1/chat/completions                           | null                 | /v1/chat/completions",
       "POST | /proxy/v1/embeddings                                 | null                 | /v1/embeddings",

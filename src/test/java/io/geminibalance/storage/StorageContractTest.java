@@ -689,6 +689,26 @@ abstract class StorageContractTest {
   }
 
   @Test
+  void anIdOrOwnerTheTableCannotHoldIsNeitherFoundNorStored() {
+    // A client names the id (GET /v1/responses/{id}); on MySQL/MariaDB comparing the ascii_bin
+    // column with a non-ASCII value is an error ("Illegal mix of collations"), not "no such row".
+    long now = BASE.toEpochMilli();
+    storage.responses().save(response("resp_a", "c_owner1", now + 60_000, "{}")).join();
+
+    assertThat(storage.responses().find("resp_\u00e9", "c_owner1", now).join()).isEmpty();
+    assertThat(storage.responses().find("resp_\ud83d\ude00", "c_owner1", now).join()).isEmpty();
+    assertThat(storage.responses().find("resp_a", "c_\u00f6wner1", now).join()).isEmpty();
+    assertThat(storage.responses().find("resp_" + "a".repeat(200), "c_owner1", now).join()).isEmpty();
+    assertThat(storage.responses().delete("resp_\u00e9", "c_owner1").join()).isFalse();
+    assertThat(storage.responses().delete("resp_a", "c_\u00f6wner1").join()).isFalse();
+    assertThat(storage.responses().save(response("resp_\u00e9", "c_owner1", now + 60_000, "{}")))
+        .as("an id outside ASCII").failsWithin(Duration.ofSeconds(10));
+    assertThat(storage.responses().save(response("resp_b", "c_" + "o".repeat(39), now + 60_000, "{}")))
+        .as("an owner longer than the column").failsWithin(Duration.ofSeconds(10));
+    assertThat(storage.responses().find("resp_a", "c_owner1", now).join()).isPresent();
+  }
+
+  @Test
   void anExpiredStoredResponseIsNotFound() {
     long now = BASE.toEpochMilli();
     storage.responses().save(response("resp_expiring", "c_owner1", now, "{}")).join();

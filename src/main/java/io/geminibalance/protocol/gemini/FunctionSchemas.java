@@ -76,14 +76,27 @@ import java.util.Set;
  * </ul>
  *
  * <p>Bounds: the result holds at most {@value #MAX_NODES} JSON nodes and schemas nest at most
- * {@value #MAX_DEPTH} levels, references inlined; a schema that would exceed either (a hostile
+ * {@value #MAX_DEPTH} levels, references inlined (what is walked and dropped, such as unknown
+ * keywords, counts against the same budget each time it is walked); a schema that would exceed either (a hostile
  * "billion laughs" of references) is {@link Invalid}, so cleaning never costs more than that.
- * A value of the wrong shape where a schema is required ({@code properties} not an object, an
+ * The schemas of one request (its tools) share a budget of {@value #MAX_REQUEST_NODES} nodes
+ * ({@link Budget}), so many tools cannot add up to more. A value of the wrong shape where a schema is required ({@code properties} not an object, an
  * {@code anyOf} entry that is a string, an unknown {@code type} name) is {@link Invalid} too.
  */
 public final class FunctionSchemas {
   /** The most JSON nodes the cleaned schema may hold, references inlined. */
   public static final int MAX_NODES = 10_000;
+  /**
+   * The most JSON nodes the cleaned schemas of one request may hold together ({@link Budget}): a
+   * schema of a few hundred bytes may inline to {@value #MAX_NODES} nodes, so without it a request
+   * of many tools could make the gateway build (and send) far more than it received.
+   */
+  public static final int MAX_REQUEST_NODES = 100_000;
+  /**
+   * The longest {@code $ref}: a reference is resolved each time its definition is walked, and a
+   * definition name may be as long as the JSON parser allows (50,000 characters).
+   */
+  public static final int MAX_REF_CHARS = 2_048;
   /** The deepest schemas may nest in the cleaned schema (one level per properties/items/anyOf step). */
   public static final int MAX_DEPTH = 100;
   /** How often a definition is expanded inside its own expansion before it is cut. */
@@ -111,16 +124,31 @@ public final class FunctionSchemas {
     }
   }
 
+  /** The nodes the cleaned schemas of one request have used so far, out of {@value #MAX_REQUEST_NODES}. */
+  public static final class Budget {
+    private int used;
+  }
+
   /**
-   * The schema to send as {@code parametersJsonSchema}, a new tree ({@code schema} is not changed).
+   * The schema to send as {@code parametersJsonSchema}, a new tree ({@code schema} is not changed);
+   * for a request with a single schema.
    *
    * @throws Invalid naming where the schema is at fault
    */
   public static ObjectNode forGemini(JsonNode schema) {
+    return forGemini(schema, new Budget());
+  }
+
+  /**
+   * The same for one of a request's schemas, all of which clean against one {@code budget}.
+   *
+   * @throws Invalid naming where the schema is at fault, or when it passes the request's budget
+   */
+  public static ObjectNode forGemini(JsonNode schema, Budget budget) {
     if (schema == null || !schema.isObject()) {
       throw new Invalid("", "must be a JSON Schema object");
     }
-    ObjectNode cleaned = new Cleaner(schema).schema(schema, "", 0);
+    ObjectNode cleaned = new Cleaner(schema, budget).schema(schema, "", 0);
     return rootObject(cleaned == null ? NODES.objectNode() : cleaned);
   }
 
@@ -144,10 +172,12 @@ public final class FunctionSchemas {
   private static final class Cleaner {
     private final JsonNode document;
     private final Deque<String> expanding = new ArrayDeque<>();
+    private final Budget budget;
     private int nodes;
 
-    Cleaner(JsonNode document) {
+    Cleaner(JsonNode document, Budget budget) {
       this.document = document;
+      this.budget = budget;
     }
 
     /** The cleaned schema at {@code pointer}, or null for the schema {@code false} (nothing is valid). */
@@ -180,6 +210,9 @@ public final class FunctionSchemas {
       if (!ref.isTextual()) {
         throw new Invalid(at, "must be a string");
       }
+      if (ref.asText().length() > MAX_REF_CHARS) {
+        throw new Invalid(at, "is longer than " + MAX_REF_CHARS + " characters");
+      }
       String target = targetPointer(ref.asText(), at);
       JsonNode resolved;
       try {
@@ -201,8 +234,13 @@ public final class FunctionSchemas {
           expanding.pop();
         }
       }
-      ObjectNode siblings = node.deepCopy();
-      siblings.remove("$ref");
+      // A shallow copy: keywords() walks what it keeps, and a dropped sibling is never copied.
+      ObjectNode siblings = NODES.objectNode();
+      node.fields().forEachRemaining(field -> {
+        if (!field.getKey().equals("$ref")) {
+          siblings.set(field.getKey(), field.getValue());
+        }
+      });
       if (siblings.isEmpty()) {
         return inlined;
       }
@@ -256,6 +294,8 @@ public final class FunctionSchemas {
         switch (key) {
           case "type" -> {
             JsonNode type = type(value, at);
+            // Names walked and dropped as repeats count too; the names kept count with the node below.
+            charge(value.size() - (type == null ? 0 : type.size()));
             if (type != null) {
               out.set("type", type);
             }
@@ -325,7 +365,10 @@ public final class FunctionSchemas {
             value.forEach(part -> partsRequired.add(part.path("required")));
           }
           default -> {
-            // Outside Gemini's subset: dropped (see the class comment).
+            // Outside Gemini's subset: dropped (see the class comment), but walked once per
+            // expansion, so it counts: a definition of many unknown keywords referenced many
+            // times costs what it would cost kept.
+            charge(1);
           }
         }
       }
@@ -339,6 +382,8 @@ public final class FunctionSchemas {
       }
       if (enumValues != null) {
         enumeration(out, enumValues);
+        // Values walked and not kept (all of a dropped enum) count here; the kept ones below.
+        charge(Math.max(0, enumValues.size() - out.path("enum").size()));
       }
       exclusive(out, exclusiveMinimum, "minimum", 1);
       exclusive(out, exclusiveMaximum, "maximum", -1);
@@ -398,17 +443,22 @@ public final class FunctionSchemas {
 
     private void charge(int count) {
       nodes += count;
+      budget.used += count;
       if (nodes > MAX_NODES) {
         throw new Invalid("", "is too large: more than " + MAX_NODES + " nodes once its references are inlined");
       }
+      if (budget.used > MAX_REQUEST_NODES) {
+        throw new Invalid("", "is too large: with the request's other tool schemas, more than " + MAX_REQUEST_NODES
+            + " nodes once their references are inlined");
+      }
     }
 
-    /** JSON nodes in {@code value}, counted only up to what the budget has left. */
+    /** JSON nodes in {@code value}, counted only up to what the budgets have left. */
     private int count(JsonNode value) {
       int count = 0;
       Deque<JsonNode> pending = new ArrayDeque<>();
       pending.push(value);
-      while (!pending.isEmpty() && nodes + count <= MAX_NODES) {
+      while (!pending.isEmpty() && nodes + count <= MAX_NODES && budget.used + count <= MAX_REQUEST_NODES) {
         JsonNode next = pending.pop();
         count++;
         next.forEach(pending::push);

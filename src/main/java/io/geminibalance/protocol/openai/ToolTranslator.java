@@ -24,36 +24,38 @@ public final class ToolTranslator {
   /** The declarations of {@code tools[].function} and deprecated {@code functions[]}, in order. */
   static List<ObjectNode> declarations(JsonNode request) {
     List<ObjectNode> declarations = new ArrayList<>();
+    FunctionSchemas.Budget budget = new FunctionSchemas.Budget();
     JsonNode tools = request.get("tools");
     if (tools != null && !tools.isNull()) {
       requireArray(tools, "tools");
       for (int i = 0; i < tools.size(); i++) {
-        declarations.add(fromTool(tools.get(i), "tools[" + i + "]"));
+        declarations.add(fromTool(tools.get(i), "tools[" + i + "]", budget));
       }
     }
     JsonNode functions = request.get("functions");
     if (functions != null && !functions.isNull()) {
       requireArray(functions, "functions");
       for (int i = 0; i < functions.size(); i++) {
-        declarations.add(declaration(functions.get(i), "functions[" + i + "]"));
+        declarations.add(declaration(functions.get(i), "functions[" + i + "]", budget));
       }
     }
     return declarations;
   }
 
-  private static ObjectNode fromTool(JsonNode tool, String param) {
+  private static ObjectNode fromTool(JsonNode tool, String param, FunctionSchemas.Budget budget) {
     String type = Json.optString(tool, "type", param + ".type").orElse("function");
     if (!type.equals("function")) {
       throw new TranslationException(param + ".type", "unsupported tool type '" + type + "'; only 'function' tools");
     }
-    return declaration(tool.path("function"), param + ".function");
+    return declaration(tool.path("function"), param + ".function", budget);
   }
 
   /**
    * One function ({@code name}, {@code description}, {@code parameters}) as a Gemini declaration;
-   * {@code strict} is OpenAI-only. Also the Responses API's flat function tool.
+   * {@code strict} is OpenAI-only. Also the Responses API's flat function tool. Every tool of one
+   * request shares {@code budget}, so many tools cannot add up past what one request may inline.
    */
-  public static ObjectNode declaration(JsonNode function, String param) {
+  public static ObjectNode declaration(JsonNode function, String param, FunctionSchemas.Budget budget) {
     String name = Json.optString(function, "name", param + ".name")
         .orElseThrow(() -> new TranslationException(param + ".name", "function needs a 'name'"));
     ObjectNode declaration = Json.object().put("name", name);
@@ -66,7 +68,7 @@ public final class ToolTranslator {
       }
       Json.requireShallow(parameters, param + ".parameters");
       try {
-        declaration.set("parametersJsonSchema", FunctionSchemas.forGemini(parameters));
+        declaration.set("parametersJsonSchema", FunctionSchemas.forGemini(parameters, budget));
       } catch (FunctionSchemas.Invalid e) {
         String at = e.pointer().isEmpty() ? "" : " at " + e.pointer();
         throw new TranslationException(param + ".parameters", "'parameters'" + at + ": " + e.getMessage());

@@ -16,6 +16,7 @@ public final class JdbcResponseStore implements ResponseStore {
   /** The column widths of {@code gb_response}: a longer value would fail on one engine and not another. */
   static final int MAX_ID_CHARS = 64;
   static final int MAX_MODEL_CHARS = 255;
+  static final int MAX_OWNER_CHARS = 40;
   private static final String TABLE = "gb_response";
   private static final String COLUMNS = "id, owner, model, created_at, expires_at, body";
 
@@ -30,9 +31,10 @@ public final class JdbcResponseStore implements ResponseStore {
 
   @Override
   public CompletableFuture<Void> save(StoredResponse response) {
-    if (response.id().length() > MAX_ID_CHARS || response.model().length() > MAX_MODEL_CHARS) {
+    if (!fits(response.id(), response.owner()) || response.model().length() > MAX_MODEL_CHARS) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("a stored response's id is at most "
-          + MAX_ID_CHARS + " characters and its model at most " + MAX_MODEL_CHARS));
+          + MAX_ID_CHARS + " and its owner " + MAX_OWNER_CHARS + " ASCII characters, its model at most "
+          + MAX_MODEL_CHARS));
     }
     return jdbc.call("save response", connection -> {
       try (PreparedStatement statement = connection.prepareStatement(upsert)) {
@@ -50,6 +52,9 @@ public final class JdbcResponseStore implements ResponseStore {
 
   @Override
   public CompletableFuture<Optional<StoredResponse>> find(String id, String owner, long nowMillis) {
+    if (!fits(id, owner)) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
     return jdbc.call("find response", connection -> {
       try (PreparedStatement select = connection.prepareStatement(
           "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE id = ? AND owner = ? AND expires_at > ?")) {
@@ -69,6 +74,9 @@ public final class JdbcResponseStore implements ResponseStore {
 
   @Override
   public CompletableFuture<Boolean> delete(String id, String owner) {
+    if (!fits(id, owner)) {
+      return CompletableFuture.completedFuture(false);
+    }
     return jdbc.call("delete response", connection -> {
       try (PreparedStatement delete = connection.prepareStatement(
           "DELETE FROM " + TABLE + " WHERE id = ? AND owner = ?")) {
@@ -77,6 +85,19 @@ public final class JdbcResponseStore implements ResponseStore {
         return delete.executeUpdate() > 0;
       }
     });
+  }
+
+  /**
+   * Whether the columns can hold this id and owner (ASCII, within their widths). One that cannot is
+   * in no row; and the query is not even sent, as MySQL/MariaDB refuse to compare an ascii_bin
+   * column with a value outside ASCII ("Illegal mix of collations") instead of finding nothing.
+   */
+  private static boolean fits(String id, String owner) {
+    return id.length() <= MAX_ID_CHARS && owner.length() <= MAX_OWNER_CHARS && ascii(id) && ascii(owner);
+  }
+
+  private static boolean ascii(String text) {
+    return text.chars().allMatch(c -> c < 0x80);
   }
 
   /** One statement of at most {@code limit} rows; the caller repeats it while it comes back full. */

@@ -156,6 +156,62 @@ class FunctionSchemasTest {
         + "}}}", "", "too large");
   }
 
+  /**
+   * {@code {'type':'object','properties':{p0..p9: {'$ref':'#/$defs/D'}},'$defs':{'D':<d>}}}: the
+   * definition is walked once per reference, so what the cleaner reads of it counts each time,
+   * dropped or not.
+   */
+  private static String tenReferencesTo(String definition) {
+    StringBuilder properties = new StringBuilder("'p0':{'$ref':'#/$defs/D'}");
+    for (int i = 1; i < 10; i++) {
+      properties.append(",'p").append(i).append("':{'$ref':'#/$defs/D'}");
+    }
+    return "{'type':'object','properties':{" + properties + "},'$defs':{'D':" + definition + "}}";
+  }
+
+  @Test
+  void droppedKeywordsCountAgainstTheBudgetEachTimeTheyAreWalked() {
+    StringBuilder definition = new StringBuilder("{'type':'string'");
+    for (int i = 0; i < 2_000; i++) {
+      definition.append(",'x-").append(i).append("':0");
+    }
+    assertInvalid(tenReferencesTo(definition + "}"), "", "too large");
+  }
+
+  @Test
+  void aDroppedEnumCountsAgainstTheBudgetEachTimeItIsWalked() {
+    String values = "'a',".repeat(2_000) + "{}";
+    assertInvalid(tenReferencesTo("{'type':'string','enum':[" + values + "]}"), "", "too large");
+  }
+
+  @Test
+  void aTypeListOfRepeatedNamesCountsAgainstTheBudgetEachTimeItIsWalked() {
+    String names = "'string',".repeat(2_000) + "'null'";
+    assertInvalid(tenReferencesTo("{'type':[" + names + "]}"), "", "too large");
+  }
+
+  @Test
+  void droppedKeywordsBesideAReferenceCountAgainstTheBudgetEachTimeTheyAreWalked() {
+    StringBuilder definition = new StringBuilder("{'$ref':'#/$defs/S','description':'w'");
+    for (int i = 0; i < 2_000; i++) {
+      definition.append(",'x-").append(i).append("':[1,2,3]");
+    }
+    assertInvalid(tenReferencesTo(definition + "}").replace("'$defs':{", "'$defs':{'S':{'type':'string'},"), "",
+        "too large");
+  }
+
+  @Test
+  void anOverlongReferenceIsRefusedAtItsPointer() {
+    // A long reference is decoded, compiled and looked up each time it is walked, and compared with
+    // every definition being expanded; a definition name can be 50,000 characters long.
+    String name = "k".repeat(FunctionSchemas.MAX_REF_CHARS);
+    assertInvalid("{'type':'object','properties':{'a':{'$ref':'#/$defs/" + name + "'}},'$defs':{'" + name
+        + "':{'type':'string'}}}", "/properties/a/$ref", "longer than " + FunctionSchemas.MAX_REF_CHARS);
+    String fits = "k".repeat(FunctionSchemas.MAX_REF_CHARS - "#/$defs/".length());
+    assertThat(clean("{'type':'object','properties':{'a':{'$ref':'#/$defs/" + fits + "'}},'$defs':{'" + fits
+        + "':{'type':'string'}}}").at("/properties/a/type").asText()).isEqualTo("string");
+  }
+
   @Test
   void schemasNestedTooDeeplyAreRefused() {
     String deep = "{'type':'string'}";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.geminibalance.protocol.gemini.FunctionSchemas;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,32 @@ class ChatRequestTranslatorTest {
 
     assertRejected(base.formatted("{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/$defs/Gone\"}}}"),
         "tools[0].function.parameters", "'parameters' at /properties/a/$ref: refers to '#/$defs/Gone'");
+  }
+
+  @Test
+  void theToolSchemasOfOneRequestShareOneNodeBudget() {
+    // Each schema inlines to a few thousand nodes from a few hundred bytes (definitions that refer to
+    // the one before twice), within the bound of one schema; many tools of it must not add up without end.
+    StringBuilder defs = new StringBuilder("\"d0\":{\"type\":\"string\"}");
+    for (int i = 1; i <= 9; i++) {
+      defs.append(",\"d").append(i).append("\":{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/$defs/d")
+          .append(i - 1).append("\"},\"b\":{\"$ref\":\"#/$defs/d").append(i - 1).append("\"}}}");
+    }
+    String schema = "{\"type\":\"object\",\"properties\":{\"x\":{\"$ref\":\"#/$defs/d9\"}},\"$defs\":{" + defs + "}}";
+    StringBuilder tools = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      tools.append(i == 0 ? "" : ",").append("{\"type\":\"function\",\"function\":{\"name\":\"f").append(i)
+          .append("\",\"parameters\":").append(schema).append("}}");
+    }
+    String base = "{\"model\":\"gemini-2.0-flash\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+        + "\"tools\":[%s]}";
+    assertThat(translate(base.formatted(tools.substring(0, tools.indexOf(",{\"type\"")))).body()
+        .at("/tools/0/functionDeclarations/0/parametersJsonSchema/properties/x/properties/a").isObject()).isTrue();
+    assertThatThrownBy(() -> translate(base.formatted(tools)))
+        .isInstanceOfSatisfying(TranslationException.class, e -> {
+          assertThat(e.param()).matches("tools\\[\\d+]\\.function\\.parameters");
+          assertThat(e.getMessage()).contains("more than " + FunctionSchemas.MAX_REQUEST_NODES + " nodes");
+        });
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.geminibalance.protocol.openai.ModelName;
 import io.geminibalance.protocol.openai.ResponseFormats;
 import io.geminibalance.protocol.openai.ThinkingConfigs;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
+import io.geminibalance.protocol.gemini.FunctionSchemas;
 import io.geminibalance.protocol.openai.ToolTranslator;
 import io.geminibalance.protocol.openai.TranslatedPath;
 import io.geminibalance.protocol.openai.TranslationException;
@@ -132,7 +133,7 @@ public final class ResponsesRequestTranslator {
 
   private ModelName model(JsonNode request) {
     String requested = ModelName.requiredIn(request);
-    ModelName model = ModelName.parse(requested, options.imageModels());
+    ModelName model = ModelName.parse(requested, options.imageModels(), options.aliases());
     if (model.search() && !options.searchModels().contains(model.base())) {
       throw new TranslationException("model", "Model " + requested + " is not supported");
     }
@@ -141,6 +142,7 @@ public final class ResponsesRequestTranslator {
 
   private void tools(JsonNode request, ModelName model, ObjectNode body) {
     List<ObjectNode> declarations = new ArrayList<>();
+    FunctionSchemas.Budget budget = new FunctionSchemas.Budget();
     boolean search = model.search();
     JsonNode tools = request.get("tools");
     if (tools != null && !tools.isNull()) {
@@ -156,7 +158,7 @@ public final class ResponsesRequestTranslator {
         String type = Json.optString(tool, "type", param + ".type")
             .orElseThrow(() -> new TranslationException(param + ".type", "tool needs a 'type'"));
         if (type.equals("function")) {
-          declarations.add(ToolTranslator.declaration(tool, param));
+          declarations.add(ToolTranslator.declaration(tool, param, budget));
         } else if (SEARCH_TOOLS.contains(type)) {
           search = true;
         } else {
