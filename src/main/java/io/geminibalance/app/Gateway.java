@@ -48,6 +48,8 @@ import io.geminibalance.server.Routes;
 import io.geminibalance.upstream.LiveConnector;
 import io.geminibalance.upstream.QueueLeaser;
 import io.geminibalance.upstream.UpstreamClient;
+import io.geminibalance.streaming.StreamOptions;
+import io.geminibalance.upstream.EmptyAnswers;
 import io.geminibalance.upstream.UpstreamExecutor;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -59,6 +61,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,8 +148,10 @@ public final class Gateway {
     gateway.vertexExpress = vertex;
     persistence.startRetention(live::get);
     QueueLeaser leaser = new QueueLeaser(vertx, queue);
+    EmptyAnswers emptyAnswers = new EmptyAnswers(() -> live.get().values().bool("EMPTY_RESPONSE_RETRY"));
     UpstreamExecutor executor = new UpstreamExecutor(leaser, pool, upstream,
-        attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor());
+        attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor(), emptyAnswers);
+    Supplier<StreamOptions> streamOptions = StreamOptions.live(() -> live.get().values());
     int liveMaxMessageBytes = config.values().integer("LIVE_MAX_MESSAGE_MB") * 1024 * 1024;
     LiveConnector liveConnector = new LiveConnector(vertx, leaser, pool, upstream, attemptLog,
         () -> live.get().maxAttempts(), clock, persistence.redactor(), liveMaxMessageBytes,
@@ -180,7 +185,7 @@ public final class Gateway {
     gateway.paidQueue = paidQueue;
     gateway.paidRecheck = new KeyRecheckJob(paidPool, upstream, () -> live.get().testModel());
     UpstreamExecutor paidExecutor = new UpstreamExecutor(new QueueLeaser(vertx, paidQueue), paidPool, upstream,
-        attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor());
+        attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor(), emptyAnswers);
     java.util.Map<String, UpstreamExecutor> resourcePools = new java.util.LinkedHashMap<>();
     resourcePools.put(ResourceRecord.GEMINI_POOL, executor);
     resourcePools.put(ResourceRecord.PAID_POOL, paidExecutor);
@@ -194,7 +199,7 @@ public final class Gateway {
     resources.downloads(files::download);
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
         new NativeGeminiRelay(executor, () -> live.get().filteredModels(), resources,
-            () -> paidPool.size() > 0 ? ResourceRecord.PAID_POOL : ResourceRecord.GEMINI_POOL),
+            () -> paidPool.size() > 0 ? ResourceRecord.PAID_POOL : ResourceRecord.GEMINI_POOL, streamOptions),
         new OpenAiCompatRelay(executor, resources),
         new OpenAiRelay(executor, catalog,
             new MediaFetcher(vertx, mediaSettings(config)),
@@ -204,6 +209,8 @@ public final class Gateway {
         gateway.adminThrottle,
         new ConfigApi(settings),
         () -> poolReport(pool).put("vertexExpress", vertex.report(clock.getAsLong()))
+            .put("emptyAnswers", new JsonObject().put("retried", emptyAnswers.retried())
+                .put("returned", emptyAnswers.returned()))
             .put("paidKey", paidPool.size() == 0 ? null : poolReport(paidPool)),
         new AuditApi(audit),
         new AdminTokenApi(adminTokens, live::get),
@@ -213,7 +220,7 @@ public final class Gateway {
             () -> poolTotals(vertx, pool), InstantSource.system(), persistence.storage().config().zone()),
         keysApi, new KeyMaintenanceApi(keysApi, audit),
         NativeGeminiRelay.vertexExpress(vertex.executor(), executor, () -> live.get().filteredModels(),
-            vertex::unavailable),
+            vertex::unavailable, streamOptions),
         files,
         new LiveRelay(liveConnector, liveMaxMessageBytes, () -> upstream.settings().timeout().toMillis(),
             persistence.redactor()));

@@ -7,6 +7,8 @@ import io.geminibalance.storage.ResourceRecord;
 import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.streaming.SseRelayTransformer;
+import io.geminibalance.streaming.StreamOptions;
+import io.geminibalance.upstream.AnswerCheck;
 import io.geminibalance.upstream.HeaderPolicy;
 import io.geminibalance.upstream.KeyChoice;
 import io.geminibalance.upstream.RequestContext;
@@ -49,6 +51,8 @@ public final class NativeGeminiRelay {
   private final ResourceRelay resources;
   /** The pool Imagen and Veo are sent from: {@link ResourceRecord#PAID_POOL} while PAID_KEY is set. */
   private final Supplier<String> mediaPool;
+  /** Fake streaming and the stream optimizer as set now. */
+  private final Supplier<StreamOptions> streamOptions;
 
   /**
    * The native Gemini surface.
@@ -57,13 +61,14 @@ public final class NativeGeminiRelay {
    *     default one), asked per request
    */
   public NativeGeminiRelay(UpstreamExecutor executor, Supplier<List<String>> filteredModels,
-      ResourceRelay resources, Supplier<String> mediaPool) {
-    this(executor, executor, filteredModels, "gemini", () -> null, resources, mediaPool);
+      ResourceRelay resources, Supplier<String> mediaPool, Supplier<StreamOptions> streamOptions) {
+    this(executor, executor, filteredModels, "gemini", () -> null, resources, mediaPool, streamOptions);
   }
 
   private NativeGeminiRelay(UpstreamExecutor executor, UpstreamExecutor modelExecutor,
       Supplier<List<String>> filteredModels, String surface, Supplier<String> unavailable,
-      ResourceRelay resources, Supplier<String> mediaPool) {
+      ResourceRelay resources, Supplier<String> mediaPool, Supplier<StreamOptions> streamOptions) {
+    this.streamOptions = streamOptions;
     this.executor = executor;
     this.modelExecutor = modelExecutor;
     this.filteredModels = filteredModels;
@@ -86,8 +91,9 @@ public final class NativeGeminiRelay {
    * the Vertex pool cannot serve (answered 503 before anything goes upstream), or null.
    */
   public static NativeGeminiRelay vertexExpress(UpstreamExecutor vertex, UpstreamExecutor gemini,
-      Supplier<List<String>> filteredModels, Supplier<String> unavailable) {
-    return new NativeGeminiRelay(vertex, gemini, filteredModels, "vertex-express", unavailable, null, () -> ResourceRecord.GEMINI_POOL);
+      Supplier<List<String>> filteredModels, Supplier<String> unavailable, Supplier<StreamOptions> streamOptions) {
+    return new NativeGeminiRelay(vertex, gemini, filteredModels, "vertex-express", unavailable, null,
+        () -> ResourceRecord.GEMINI_POOL, streamOptions);
   }
 
   /**
@@ -102,7 +108,7 @@ public final class NativeGeminiRelay {
           relayModelList(rc, call(rc, list.upstreamPath(), MODEL_LIST_BUCKET, false, modelListOperation), ctx);
       case NativePath.Model model ->
           relay(rc, modelExecutor, call(rc, model.upstreamPath(), MODEL_LIST_BUCKET, false, modelOperation), ctx,
-              false, KeyChoice.ANY);
+              false, KeyChoice.ANY, StreamPlan.REAL);
       case NativePath.ModelMethod modelMethod when modelMethod.method().createsResource() && resources != null ->
           resources.createByModel(rc, modelMethod.upstreamPath(), modelMethod.model(), ctx,
               operations.get(modelMethod.method()), poolOf(modelMethod.method()));
@@ -115,15 +121,21 @@ public final class NativeGeminiRelay {
         }
         boolean stream = modelMethod.method().streaming();
         boolean sse = stream && QueryStrings.wantsSse(request.query());
-        UpstreamCall call = call(rc, modelMethod.upstreamPath(), modelMethod.model(), stream,
-            operations.get(modelMethod.method()));
+        StreamPlan plan = modelMethod.method() == GeminiMethod.STREAM_GENERATE_CONTENT
+            ? StreamPlan.of(streamOptions.get(), sse) : StreamPlan.REAL;
+        UpstreamCall call = switch (plan) {
+          case StreamPlan.Real real -> call(rc, modelMethod.upstreamPath(), modelMethod.model(), stream,
+              operations.get(modelMethod.method()));
+          // Logged under the stream's operation name: the client asked for a stream.
+          case StreamPlan.Fake fake -> fakeStreamCall(rc, modelMethod.model(), operations.get(modelMethod.method()));
+        };
         if (resources == null) {
-          relay(rc, executor, call, ctx, sse, KeyChoice.ANY);
+          relay(rc, executor, call, ctx, sse, KeyChoice.ANY, plan);
           return;
         }
         String inPool = poolOf(modelMethod.method());
         if (!ResourceRelay.namesResources(rc)) {
-          relay(rc, resources.executor(inPool), call, ctx, sse, KeyChoice.ANY);
+          relay(rc, resources.executor(inPool), call, ctx, sse, KeyChoice.ANY, plan);
           return;
         }
         // A file, cache or file search store in the body: only the key that created it can use it.
@@ -132,7 +144,7 @@ public final class NativeGeminiRelay {
             ResourceRelay.storeDown(rc, ctx, decided.cause());
             return;
           }
-          resources.apply(rc, decided.result(), inPool, (via, keys) -> relay(rc, via, call, ctx, sse, keys));
+          resources.apply(rc, decided.result(), inPool, (via, keys) -> relay(rc, via, call, ctx, sse, keys, plan));
         });
       }
       case NativePath.Resource resource when resources != null -> resources.handle(rc, resource, ctx);
@@ -157,6 +169,16 @@ public final class NativeGeminiRelay {
         model, stream, KeyPlacement.GOOG_API_KEY_HEADER, operation);
   }
 
+  /**
+   * The non-streamed call behind a fake stream: {@code generateContent} with the same body. The
+   * client's query is left out: it only said how to stream ({@code alt=sse}).
+   */
+  private static UpstreamCall fakeStreamCall(RoutingContext rc, String model, String operation) {
+    return new UpstreamCall(HttpMethod.POST, GeminiMethod.GENERATE_CONTENT.pathFor(model), "",
+        rc.request().headers(), rc.body().buffer() == null ? Buffer.buffer() : rc.body().buffer(), model, false,
+        KeyPlacement.GOOG_API_KEY_HEADER, operation);
+  }
+
   /** gemini-balance's error-type names without their surface ({@code gemini-chat-stream}). */
   private static String operation(GeminiMethod method) {
     return switch (method) {
@@ -173,16 +195,46 @@ public final class NativeGeminiRelay {
   }
 
   private void relay(RoutingContext rc, UpstreamExecutor via, UpstreamCall call, RequestContext ctx,
-      boolean sse, KeyChoice keys) {
-    via.execute(call, ctx, keys).onComplete(ar -> Responses.whenAnswered(rc.response(), ctx, ar,
-        answered -> relayAnswer(rc.response(), answered.response(), call.stream(), sse, via.bodyIdleTimeoutMillis(),
-            via.streamKeepaliveMillis())));
+      boolean sse, KeyChoice keys, StreamPlan plan) {
+    switch (plan) {
+      case StreamPlan.Real real -> via.execute(call, ctx, keys, answerCheck(call)).onComplete(ar ->
+          Responses.whenAnswered(rc.response(), ctx, ar, answered -> relayAnswer(rc.response(), answered,
+              call.stream(), sse, via.bodyIdleTimeoutMillis(), via.streamKeepaliveMillis())));
+      case StreamPlan.Fake fake -> FakeStream.serve(rc.vertx(), rc.response(), via, call, ctx, keys, fake,
+          new SseRelayTransformer(), GEMINI_SURFACE);
+    }
   }
 
-  private static void relayAnswer(HttpServerResponse client, HttpClientResponse upstream,
+  /** A non-streamed generateContent answer is checked for emptiness (and retried when empty). */
+  private static AnswerCheck answerCheck(UpstreamCall call) {
+    return !call.stream() && call.path().endsWith(":" + GeminiMethod.GENERATE_CONTENT.wireName())
+        ? AnswerCheck.EMPTY : AnswerCheck.NONE;
+  }
+
+  /** Errors before a fake stream has started, in Google's shape. */
+  private static final FakeStream.Surface GEMINI_SURFACE = new FakeStream.Surface() {
+    @Override
+    public void failure(HttpServerResponse client, io.geminibalance.upstream.UpstreamResult.Failed failed) {
+      Responses.geminiFailure(client, failed);
+    }
+
+    @Override
+    public void error(HttpServerResponse client, int status, String message, String code) {
+      Responses.gemini(client, status, message);
+    }
+  };
+
+  private static void relayAnswer(HttpServerResponse client, io.geminibalance.upstream.UpstreamResult.Answered answered,
       boolean stream, boolean sse, long idleTimeoutMillis, long keepaliveMillis) {
+    HttpClientResponse upstream = answered.response();
     client.setStatusCode(upstream.statusCode());
     HeaderPolicy.copyDownstream(upstream.headers(), client.headers());
+    if (answered.body() != null) {
+      // Read whole by the executor (to check it was not empty): written in one piece.
+      client.headers().remove("content-length").remove("transfer-encoding");
+      client.putHeader("content-length", Integer.toString(answered.body().length())).end(answered.body());
+      return;
+    }
     long length = stream ? -1 : BodyRelay.declaredLength(upstream);
     if (length >= 0) {
       client.putHeader("content-length", Long.toString(length));

@@ -13,6 +13,9 @@ import io.geminibalance.protocol.openai.TranslatedChatRequest;
 import io.geminibalance.protocol.openai.TranslatedPath;
 import io.geminibalance.protocol.openai.TranslationException;
 import io.geminibalance.protocol.openai.TranslationOptions;
+import io.geminibalance.streaming.StreamOptions;
+import io.geminibalance.upstream.AnswerCheck;
+import io.geminibalance.upstream.KeyChoice;
 import io.geminibalance.upstream.RequestContext;
 import io.geminibalance.upstream.UpstreamCall;
 import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
@@ -87,13 +90,15 @@ public final class OpenAiRelay {
     GatewayConfig current = config.get();
     CachedOptions cached = this.cached;
     if (cached == null || cached.config() != current) {
-      cached = new CachedOptions(current, OpenAiOptions.from(current), ImageLimits.from(current));
+      cached = new CachedOptions(current, OpenAiOptions.from(current), ImageLimits.from(current),
+          StreamOptions.from(current.values()));
       this.cached = cached;
     }
     return cached;
   }
 
-  private record CachedOptions(GatewayConfig config, TranslationOptions options, ImageLimits images) {}
+  private record CachedOptions(GatewayConfig config, TranslationOptions options, ImageLimits images,
+      StreamOptions stream) {}
 
   private volatile CachedOptions cached;
 
@@ -188,12 +193,27 @@ public final class OpenAiRelay {
       ImageBudget.Request budget) {
     String model = translated.upstreamModel();
     Buffer body = jsonBuffer(fetched.body(), expectedBytes(rc, fetched.mediaBytes()));
+    StreamPlan plan = StreamPlan.of(cached().stream(), translated.stream());
+    boolean upstreamStream = switch (plan) {
+      case StreamPlan.Real real -> translated.stream();
+      case StreamPlan.Fake fake -> false;
+    };
+    // A fake stream is logged under the stream's operation name: the client asked for a stream.
     UpstreamCall call = new UpstreamCall(HttpMethod.POST,
-        (translated.stream() ? GeminiMethod.STREAM_GENERATE_CONTENT : GeminiMethod.GENERATE_CONTENT).pathFor(model),
-        translated.stream() ? "alt=sse" : "", forwardedHeaders(rc), body,
-        model, translated.stream(), KeyPlacement.GOOG_API_KEY_HEADER,
+        (upstreamStream ? GeminiMethod.STREAM_GENERATE_CONTENT : GeminiMethod.GENERATE_CONTENT).pathFor(model),
+        upstreamStream ? "alt=sse" : "", forwardedHeaders(rc), body,
+        model, upstreamStream, KeyPlacement.GOOG_API_KEY_HEADER,
         translated.stream() ? "openai-chat-stream" : "openai-chat-non-stream", true);
-    executor.execute(call, ctx).onComplete(ar -> {
+    switch (plan) {
+      case StreamPlan.Fake fake -> {
+        OpenAiChatAnswers.fakeStream(rc, executor, call, ctx, fake, translated, options(), signatures, clock,
+            budget::release);
+        return;
+      }
+      case StreamPlan.Real real -> { }
+    }
+    executor.execute(call, ctx, KeyChoice.ANY, upstreamStream ? AnswerCheck.NONE : AnswerCheck.EMPTY)
+        .onComplete(ar -> {
       budget.release(); // Google has the body (or never will): its images no longer count
       if (ar.failed()) {
         OpenAiResponses.error(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()),
