@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.protocol.gemini.AnswerEvents;
 import io.geminibalance.protocol.gemini.GeminiErrors;
 import io.geminibalance.streaming.ChunkTransformer;
+import io.geminibalance.streaming.PacedWriter;
+import io.geminibalance.streaming.StreamOptimizer;
 import io.geminibalance.upstream.AnswerCheck;
 import io.geminibalance.upstream.KeyChoice;
 import io.geminibalance.upstream.RequestContext;
@@ -17,6 +19,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -51,7 +55,7 @@ final class FakeStream {
    */
   static Future<UpstreamResult.Answered> serve(Vertx vertx, HttpServerResponse client, UpstreamExecutor via,
       UpstreamCall call, RequestContext ctx, KeyChoice keys, StreamPlan.Fake plan, ChunkTransformer transformer,
-      Surface surface) {
+      StreamOptimizer optimizer, Surface surface) {
     Promise<UpstreamResult.Answered> done = Promise.promise();
     Heartbeat heartbeat = new Heartbeat(vertx, client, transformer, plan.heartbeatMillis());
     via.execute(call, ctx, keys, AnswerCheck.EMPTY).onComplete(ar -> {
@@ -91,11 +95,19 @@ final class FakeStream {
                   "bad_gateway");
             } else {
               heartbeat.startIfNeeded();
+              List<Buffer> out = new ArrayList<>();
               for (ObjectNode event : AnswerEvents.of(answer)) {
-                write(client, transformer.onChunk(sse(event.toString())));
+                out.addAll(transformer.onChunk(sse(event.toString())));
               }
-              write(client, transformer.onEnd());
-              end(client);
+              out.addAll(transformer.onEnd());
+              if (optimizer == null || client.closed() || client.ended()) {
+                write(client, out);
+                end(client);
+              } else {
+                PacedWriter paced = new PacedWriter(vertx, client, optimizer);
+                paced.write(out);
+                paced.end();
+              }
             }
           }
           done.complete(answered);

@@ -7,6 +7,8 @@ import io.geminibalance.storage.ResourceRecord;
 import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.streaming.SseRelayTransformer;
+import io.geminibalance.protocol.gemini.GeminiTextSlicer;
+import io.geminibalance.streaming.StreamOptimizer;
 import io.geminibalance.streaming.StreamOptions;
 import io.geminibalance.upstream.AnswerCheck;
 import io.geminibalance.upstream.HeaderPolicy;
@@ -199,10 +201,16 @@ public final class NativeGeminiRelay {
     switch (plan) {
       case StreamPlan.Real real -> via.execute(call, ctx, keys, answerCheck(call)).onComplete(ar ->
           Responses.whenAnswered(rc.response(), ctx, ar, answered -> relayAnswer(rc.response(), answered,
-              call.stream(), sse, via.bodyIdleTimeoutMillis(), via.streamKeepaliveMillis())));
+              call.stream(), sse, via.bodyIdleTimeoutMillis(), via.streamKeepaliveMillis(),
+              sse ? optimizer() : null)));
       case StreamPlan.Fake fake -> FakeStream.serve(rc.vertx(), rc.response(), via, call, ctx, keys, fake,
-          new SseRelayTransformer(), GEMINI_SURFACE);
+          new SseRelayTransformer(), optimizer(), GEMINI_SURFACE);
     }
+  }
+
+  /** The stream optimizer for native SSE events, or null while it is off. */
+  private StreamOptimizer optimizer() {
+    return StreamOptimizer.of(streamOptions.get().optimizer(), GeminiTextSlicer.INSTANCE);
   }
 
   /** A non-streamed generateContent answer is checked for emptiness (and retried when empty). */
@@ -225,8 +233,11 @@ public final class NativeGeminiRelay {
   };
 
   private static void relayAnswer(HttpServerResponse client, io.geminibalance.upstream.UpstreamResult.Answered answered,
-      boolean stream, boolean sse, long idleTimeoutMillis, long keepaliveMillis) {
+      boolean stream, boolean sse, long idleTimeoutMillis, long keepaliveMillis, StreamOptimizer optimizer) {
     HttpClientResponse upstream = answered.response();
+    if (answered.body() != null && (client.closed() || client.ended())) {
+      return; // read whole already: nothing left upstream to cancel
+    }
     client.setStatusCode(upstream.statusCode());
     HeaderPolicy.copyDownstream(upstream.headers(), client.headers());
     if (answered.body() != null) {
@@ -250,7 +261,7 @@ public final class NativeGeminiRelay {
       BodyRelay.relayWhole(upstream, client, length, idleTimeoutMillis);
     } else {
       BodyRelay.relay(upstream, client, sse ? new SseRelayTransformer() : ChunkTransformer.IDENTITY,
-          idleTimeoutMillis, keepaliveMillis);
+          idleTimeoutMillis, keepaliveMillis, optimizer);
     }
   }
 

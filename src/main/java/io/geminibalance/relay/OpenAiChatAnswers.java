@@ -11,6 +11,7 @@ import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.protocol.openai.TranslatedChatRequest;
 import io.geminibalance.protocol.openai.TranslationOptions;
 import io.geminibalance.streaming.BodyRelay;
+import io.geminibalance.streaming.StreamOptimizer;
 import io.geminibalance.upstream.KeyChoice;
 import io.geminibalance.upstream.RequestContext;
 import io.geminibalance.upstream.UpstreamCall;
@@ -35,11 +36,11 @@ final class OpenAiChatAnswers {
 
   static void relay(RoutingContext rc, UpstreamResult.Answered answered, TranslatedChatRequest request,
       TranslationOptions options, ThoughtSignatureCache signatures, LongSupplier clock, long idleTimeoutMillis,
-      long keepaliveMillis) {
+      long keepaliveMillis, StreamOptimizer optimizer) {
     ResponseContext context = context(request, signatures, clock);
     if (request.stream()) {
       stream(rc, answered, new ChatStreamTranslator(options, context, request.includeUsage()), idleTimeoutMillis,
-          keepaliveMillis);
+          keepaliveMillis, optimizer);
     } else {
       whole(rc.response(), answered, new ChatResponseTranslator(options), context, idleTimeoutMillis);
     }
@@ -59,12 +60,12 @@ final class OpenAiChatAnswers {
    */
   static void fakeStream(RoutingContext rc, UpstreamExecutor via, UpstreamCall call, RequestContext ctx,
       StreamPlan.Fake plan, TranslatedChatRequest request, TranslationOptions options,
-      ThoughtSignatureCache signatures, LongSupplier clock, Runnable afterCall) {
+      ThoughtSignatureCache signatures, LongSupplier clock, StreamOptimizer optimizer, Runnable afterCall) {
     ChatStreamTranslator translator = new ChatStreamTranslator(options, context(request, signatures, clock),
         request.includeUsage());
     String requested = request.model().requested();
     FakeStream.serve(rc.vertx(), rc.response(), via, call, ctx, KeyChoice.ANY, plan,
-        new OpenAiStreamTransformer(translator), new FakeStream.Surface() {
+        new OpenAiStreamTransformer(translator), optimizer, new FakeStream.Surface() {
           @Override
           public void failure(HttpServerResponse client, UpstreamResult.Failed failed) {
             OpenAiFailures.send(client, failed, requested);
@@ -147,7 +148,7 @@ final class OpenAiChatAnswers {
    * with an error event (not a clean end, no [DONE]) and resets the upstream request.
    */
   private static void stream(RoutingContext rc, UpstreamResult.Answered answered, ChatStreamTranslator translator,
-      long idleTimeoutMillis, long keepaliveMillis) {
+      long idleTimeoutMillis, long keepaliveMillis, StreamOptimizer optimizer) {
     HttpServerResponse client = rc.response();
     client.setStatusCode(200).setChunked(true)
         .putHeader("content-type", "text/event-stream; charset=UTF-8")
@@ -156,7 +157,7 @@ final class OpenAiChatAnswers {
     // The future completes however the stream ends (end, break, silence, client gone): the attempt
     // is logged then, with the usage of the last event that reported one.
     BodyRelay.relay(answered.response(), client, new OpenAiStreamTransformer(translator), idleTimeoutMillis,
-        keepaliveMillis)
+        keepaliveMillis, optimizer)
         .onComplete(ar -> {
           ObjectNode usage = translator.usage();
           answered.log().logged(tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens"));

@@ -13,6 +13,8 @@ import io.geminibalance.protocol.openai.TranslatedChatRequest;
 import io.geminibalance.protocol.openai.TranslatedPath;
 import io.geminibalance.protocol.openai.TranslationException;
 import io.geminibalance.protocol.openai.TranslationOptions;
+import io.geminibalance.protocol.openai.ChatChunkTextSlicer;
+import io.geminibalance.streaming.StreamOptimizer;
 import io.geminibalance.streaming.StreamOptions;
 import io.geminibalance.upstream.AnswerCheck;
 import io.geminibalance.upstream.KeyChoice;
@@ -207,7 +209,7 @@ public final class OpenAiRelay {
     switch (plan) {
       case StreamPlan.Fake fake -> {
         OpenAiChatAnswers.fakeStream(rc, executor, call, ctx, fake, translated, options(), signatures, clock,
-            budget::release);
+            optimizer(), budget::release);
         return;
       }
       case StreamPlan.Real real -> { }
@@ -220,11 +222,16 @@ public final class OpenAiRelay {
             "server_error", null, "internal");
       } else if (ar.result() instanceof UpstreamResult.Answered answered) {
         OpenAiChatAnswers.relay(rc, answered, translated, options(), signatures, clock,
-            config.get().timeout().toMillis(), executor.streamKeepaliveMillis());
+            config.get().timeout().toMillis(), executor.streamKeepaliveMillis(), optimizer());
       } else {
         OpenAiFailures.send(rc.response(), (UpstreamResult.Failed) ar.result(), translated.model().requested());
       }
     });
+  }
+
+  /** The stream optimizer for chat chunks, or null while it is off. */
+  private StreamOptimizer optimizer() {
+    return StreamOptimizer.of(cached().stream().optimizer(), ChatChunkTextSlicer.INSTANCE);
   }
 
   /**

@@ -208,7 +208,13 @@ public final class UpstreamExecutor {
           UpstreamResult.UsageLog.ALREADY_LOGGED, body);
       return attempt(call, ctx, keys, check, attempt + 1, tried, null).map(next -> switch (next) {
         case UpstreamResult.Answered done -> done;
-        case UpstreamResult.Failed failed -> failed.status() == 499 ? failed : fallback;
+        case UpstreamResult.Failed failed -> {
+          if (failed.status() == 499) {
+            yield failed;
+          }
+          emptyAnswers.countReturned();
+          yield fallback;
+        }
       });
     }
     emptyAnswers.countReturned();

@@ -10,7 +10,6 @@ import io.geminibalance.testing.Recorded;
 import io.geminibalance.testing.Replies;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +89,18 @@ class EmptyAnswerRetryTest {
   }
 
   @Test
+  void whenTheRetryFailsTheClientGetsTheEmptyAnswerNotTheRetrysError() {
+    long returnedBefore = emptyAnswers().getLong("returned");
+    emptyFirst(NO_PARTS, 1);
+    h.fake.on(r -> r.pathEndsWith(":generateContent"), Replies.googleError(503, "UNAVAILABLE", "overloaded"));
+    HttpResponse<String> r = generate();
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo(NO_PARTS);
+    assertThat(h.fake.requests(":generateContent")).hasSizeGreaterThan(1);
+    assertThat(emptyAnswers().getLong("returned")).isEqualTo(returnedBefore + 1);
+  }
+
+  @Test
   void theRetriedAttemptIsLoggedAsAnEmptyAnswer() throws Exception {
     emptyFirst(NO_PARTS, 1);
     assertThat(generate().statusCode()).isEqualTo(200);
@@ -129,25 +140,20 @@ class EmptyAnswerRetryTest {
   @Test
   void theSwitchAppliesAsSoonAsItIsSaved() {
     try {
-      assertThat(putConfig("{\"EMPTY_RESPONSE_RETRY\":false}").statusCode()).isEqualTo(200);
+      assertThat(h.putConfig("{\"EMPTY_RESPONSE_RETRY\":false}").statusCode()).isEqualTo(200);
       emptyFirst(NO_PARTS, 1);
       HttpResponse<String> r = generate();
       assertThat(r.body()).isEqualTo(NO_PARTS);
       assertThat(h.fake.requests(":generateContent")).hasSize(1);
     } finally {
-      assertThat(putConfig("{\"EMPTY_RESPONSE_RETRY\":true}").statusCode()).isEqualTo(200);
+      assertThat(h.putConfig("{\"EMPTY_RESPONSE_RETRY\":true}").statusCode()).isEqualTo(200);
     }
   }
 
   @Test
   void aBadValueIsRefusedNamingTheSetting() {
-    HttpResponse<String> r = putConfig("{\"EMPTY_RESPONSE_RETRY\":\"sometimes\"}");
+    HttpResponse<String> r = h.putConfig("{\"EMPTY_RESPONSE_RETRY\":\"sometimes\"}");
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).contains("EMPTY_RESPONSE_RETRY");
-  }
-
-  static HttpResponse<String> putConfig(String body) {
-    return h.send(h.request("/api/config", "authorization", "Bearer " + ADMIN_TOKEN, "content-type",
-        "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build());
   }
 }
