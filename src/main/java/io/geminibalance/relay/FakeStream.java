@@ -122,7 +122,7 @@ final class FakeStream {
     if (heartbeat.started()) {
       Buffer event = transformer.onFailure(new IllegalStateException(message));
       if (event != null) {
-        write(client, java.util.List.of(event));
+        write(client, List.of(event));
       }
       end(client);
     } else {
@@ -161,7 +161,7 @@ final class FakeStream {
     }
   }
 
-  private static void write(HttpServerResponse client, java.util.List<Buffer> out) {
+  private static void write(HttpServerResponse client, List<Buffer> out) {
     if (client.closed() || client.ended()) {
       return;
     }

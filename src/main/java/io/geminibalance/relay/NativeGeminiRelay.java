@@ -17,6 +17,7 @@ import io.geminibalance.upstream.RequestContext;
 import io.geminibalance.upstream.UpstreamCall;
 import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
 import io.geminibalance.upstream.UpstreamExecutor;
+import io.geminibalance.upstream.UpstreamResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -222,7 +223,7 @@ public final class NativeGeminiRelay {
   /** Errors before a fake stream has started, in Google's shape. */
   private static final FakeStream.Surface GEMINI_SURFACE = new FakeStream.Surface() {
     @Override
-    public void failure(HttpServerResponse client, io.geminibalance.upstream.UpstreamResult.Failed failed) {
+    public void failure(HttpServerResponse client, UpstreamResult.Failed failed) {
       Responses.geminiFailure(client, failed);
     }
 
@@ -232,7 +233,7 @@ public final class NativeGeminiRelay {
     }
   };
 
-  private static void relayAnswer(HttpServerResponse client, io.geminibalance.upstream.UpstreamResult.Answered answered,
+  private static void relayAnswer(HttpServerResponse client, UpstreamResult.Answered answered,
       boolean stream, boolean sse, long idleTimeoutMillis, long keepaliveMillis, StreamOptimizer optimizer) {
     HttpClientResponse upstream = answered.response();
     if (answered.body() != null && (client.closed() || client.ended())) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.protocol.sse.TextSlicer;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -44,7 +45,7 @@ public final class GeminiTextSlicer implements TextSlicer {
     ObjectNode candidate = (ObjectNode) copy.path("candidates").get(0);
     ((ObjectNode) candidate.path("content").path("parts").get(0)).put("text", piece);
     if (index < count - 1) {
-      candidate.remove(java.util.List.of(ONCE_PER_CANDIDATE));
+      candidate.remove(List.of(ONCE_PER_CANDIDATE));
       copy.remove("usageMetadata");
     }
     return copy;
