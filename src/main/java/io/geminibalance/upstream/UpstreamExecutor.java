@@ -5,7 +5,6 @@ import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.keypool.KeyLease;
 import io.geminibalance.keypool.KeyOutcome;
 import io.geminibalance.keypool.KeyPool;
-import io.geminibalance.protocol.gemini.EmptyAnswer;
 import io.geminibalance.protocol.gemini.GoogleError;
 import io.geminibalance.requestlog.AttemptLog;
 import io.geminibalance.requestlog.AttemptRecord;
@@ -156,7 +155,7 @@ public final class UpstreamExecutor {
             ? Future.succeededFuture(bodyFailed(b.cause(), call, ctx, attempt, lease, started))
             : afterWholeAnswer(call, ctx, keys, check, attempt, tried, lease, started, response, b.result()));
       }
-      return Future.succeededFuture(answered(call, ctx, attempt, lease, started, response, null));
+      return Future.succeededFuture(answered(call, ctx, attempt, lease, started, response, null, Verdict.SUCCESS));
     }
     // An error body that stalls must not hold the request (or the lease) past TIME_OUT either.
     return BodyRelay.collect(response, bodyIdleTimeoutMillis()).transform(b -> {
@@ -165,10 +164,10 @@ public final class UpstreamExecutor {
     });
   }
 
-  /** A 2xx attempt that counts: the key's success, logged now or once the surface has read the usage. */
+  /** A 2xx attempt that counts (the key's success, or neutral for an empty answer), logged now or once the surface has read the usage. */
   private UpstreamResult.Answered answered(UpstreamCall call, RequestContext ctx, int attempt, KeyLease lease,
-      long started, HttpClientResponse response, Buffer body) {
-    pool.release(lease, Verdict.SUCCESS.keyOutcome());
+      long started, HttpClientResponse response, Buffer body, Verdict verdict) {
+    pool.release(lease, verdict.keyOutcome());
     AttemptRecord record = record(call, ctx, attempt, lease, response.statusCode(), started, null);
     UpstreamResult.UsageLog usageLog = UpstreamResult.UsageLog.ALREADY_LOGGED;
     if (call.readsUsage()) {
@@ -189,18 +188,21 @@ public final class UpstreamExecutor {
   private Future<UpstreamResult> afterWholeAnswer(UpstreamCall call, RequestContext ctx, KeyChoice keys,
       AnswerCheck check, int attempt, Set<ApiKey> tried, KeyLease lease, long started, HttpClientResponse response,
       Buffer body) {
-    if (!empty(body)) {
-      return Future.succeededFuture(answered(call, ctx, attempt, lease, started, response, body));
+    Verdict verdict = classified(body);
+    if (verdict.success()) {
+      return Future.succeededFuture(answered(call, ctx, attempt, lease, started, response, body, verdict));
     }
-    LOG.debug("request {} attempt {} key {}: empty answer", ctx.requestId(), attempt, lease.key());
+    LOG.debug("request {} attempt {} key {}: {}", ctx.requestId(), attempt, lease.key(), verdict.reason());
     boolean anotherKeyAllowed = switch (keys) {
       case KeyChoice.AnyKey any -> true;
       case KeyChoice.Pinned pinned -> false;
     };
-    if (anotherKeyAllowed && attempt < maxAttempts.getAsInt() && !ctx.clientGone() && ctx.firstEmptyAnswer()) {
-      pool.release(lease, KeyOutcome.NEUTRAL);
+    if (anotherKeyAllowed && verdict.retryOnAnotherKey() && attempt < maxAttempts.getAsInt() && !ctx.clientGone()
+        && ctx.firstEmptyAnswer()) {
+      pool.release(lease, verdict.keyOutcome());
       emptyAnswers.countRetried();
-      AttemptRecord ok = record(call, ctx, attempt, lease, response.statusCode(), started, "empty answer, retried");
+      AttemptRecord ok = record(call, ctx, attempt, lease, response.statusCode(), started,
+          verdict.reason() + ", retried");
       attemptLog.record(new AttemptRecord(ok.timeMillis(), ok.requestId(), ok.model(), ok.key(), ok.client(),
           ok.attempt(), ok.statusCode(), false, ok.latencyMillis(), ok.stream(), ok.operation(), ok.errorMessage(),
           ok.requestBody(), null, null));
@@ -218,7 +220,7 @@ public final class UpstreamExecutor {
       });
     }
     emptyAnswers.countReturned();
-    return Future.succeededFuture(answered(call, ctx, attempt, lease, started, response, body));
+    return Future.succeededFuture(answered(call, ctx, attempt, lease, started, response, body, verdict));
   }
 
   /**
@@ -237,13 +239,14 @@ public final class UpstreamExecutor {
   }
 
   /** Read in place: {@code Buffer.getBytes()} would copy the body first. */
-  private static boolean empty(Buffer body) {
+  private static Verdict classified(Buffer body) {
     if (body instanceof BufferInternal internal && internal.getByteBuf().hasArray()) {
       ByteBuf bytes = internal.getByteBuf();
-      return EmptyAnswer.isEmpty(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
+      return OutcomeClassifier.classifyAnswer(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(),
+          bytes.readableBytes());
     }
     byte[] copy = body.getBytes();
-    return EmptyAnswer.isEmpty(copy, 0, copy.length);
+    return OutcomeClassifier.classifyAnswer(copy, 0, copy.length);
   }
 
   /**
