@@ -59,8 +59,10 @@ public final class BodyRelay {
    */
   public static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
       ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis, StreamOptimizer optimizer) {
+    // Paced on the stream's own context; off any context (never on the data plane) it is not paced.
+    io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
     return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, null,
-        optimizer == null ? null : new PacedWriter(io.vertx.core.Vertx.currentContext().owner(), client, optimizer));
+        optimizer == null || context == null ? null : new PacedWriter(context.owner(), client, optimizer));
   }
 
   /**
