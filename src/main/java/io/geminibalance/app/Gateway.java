@@ -50,6 +50,8 @@ import io.geminibalance.server.Routes;
 import io.geminibalance.upstream.LiveConnector;
 import io.geminibalance.upstream.QueueLeaser;
 import io.geminibalance.upstream.UpstreamClient;
+import io.geminibalance.streaming.StreamOptions;
+import io.geminibalance.upstream.EmptyAnswers;
 import io.geminibalance.upstream.UpstreamExecutor;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -61,6 +63,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,8 +152,10 @@ public final class Gateway {
     gateway.vertexExpress = vertex;
     persistence.startRetention(live::get);
     QueueLeaser leaser = new QueueLeaser(vertx, queue);
+    EmptyAnswers emptyAnswers = new EmptyAnswers(() -> live.get().values().bool("EMPTY_RESPONSE_RETRY"));
     UpstreamExecutor executor = new UpstreamExecutor(leaser, pool, upstream,
-        attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor());
+        attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor(), emptyAnswers);
+    Supplier<StreamOptions> streamOptions = StreamOptions.live(() -> live.get().values());
     int liveMaxMessageBytes = config.values().integer("LIVE_MAX_MESSAGE_MB") * 1024 * 1024;
     LiveConnector liveConnector = new LiveConnector(vertx, leaser, pool, upstream, attemptLog,
         () -> live.get().maxAttempts(), clock, persistence.redactor(), liveMaxMessageBytes,
@@ -184,7 +189,7 @@ public final class Gateway {
     gateway.paidQueue = paidQueue;
     gateway.paidRecheck = new KeyRecheckJob(paidPool, upstream, () -> live.get().testModel());
     UpstreamExecutor paidExecutor = new UpstreamExecutor(new QueueLeaser(vertx, paidQueue), paidPool, upstream,
-        attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor());
+        attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor(), emptyAnswers);
     java.util.Map<String, UpstreamExecutor> resourcePools = new java.util.LinkedHashMap<>();
     resourcePools.put(ResourceRecord.GEMINI_POOL, executor);
     resourcePools.put(ResourceRecord.PAID_POOL, paidExecutor);
@@ -202,7 +207,8 @@ public final class Gateway {
     java.util.function.Supplier<UpstreamExecutor> imagen = () -> resourcePools.get(mediaPool.get());
     ConfiguredAliases aliases = new ConfiguredAliases(live::get);
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
-        new NativeGeminiRelay(executor, () -> live.get().filteredModels(), resources, mediaPool, aliases),
+        new NativeGeminiRelay(executor, () -> live.get().filteredModels(), resources, mediaPool, aliases,
+            streamOptions),
         new OpenAiCompatRelay(executor, resources, imagen, () -> live.get().values().string("CREATE_IMAGE_MODEL"),
             aliases),
         new OpenAiRelay(executor, catalog,
@@ -216,6 +222,8 @@ public final class Gateway {
         gateway.adminThrottle,
         new ConfigApi(settings),
         () -> poolReport(pool).put("vertexExpress", vertex.report(clock.getAsLong()))
+            .put("emptyAnswers", new JsonObject().put("retried", emptyAnswers.retried())
+                .put("returned", emptyAnswers.returned()))
             .put("paidKey", paidPool.size() == 0 ? null : poolReport(paidPool)),
         new AuditApi(audit),
         new AdminTokenApi(adminTokens, live::get),
@@ -225,7 +233,7 @@ public final class Gateway {
             () -> poolTotals(vertx, pool), InstantSource.system(), persistence.storage().config().zone()),
         keysApi, new KeyMaintenanceApi(keysApi, audit),
         NativeGeminiRelay.vertexExpress(vertex.executor(), executor, () -> live.get().filteredModels(),
-            vertex::unavailable, aliases),
+            vertex::unavailable, aliases, streamOptions),
         files,
         new LiveRelay(liveConnector, liveMaxMessageBytes, () -> upstream.settings().timeout().toMillis(),
             persistence.redactor()));

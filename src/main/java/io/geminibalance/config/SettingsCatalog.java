@@ -177,6 +177,29 @@ public final class SettingsCatalog {
       s("STREAM_KEEPALIVE_SECONDS", Type.INT, Group.UPSTREAM, "15").range(0, 3600)
           .en("Seconds of upstream silence before a streamed (SSE) answer gets a keepalive comment; 0: off")
           .zh("流式（SSE）响应在上游静默多少秒后向客户端发送保活注释；0 为关闭"),
+      s("FAKE_STREAM_ENABLED", Type.BOOL, Group.UPSTREAM, "false")
+          .en("Fake streaming: a streamed request is answered from one non-streamed upstream call, with"
+              + " heartbeats while it runs (OpenAI chat and native streamGenerateContent)")
+          .zh("假流式：流式请求改用一次非流式上游调用应答，调用期间发送心跳（OpenAI 聊天与原生 streamGenerateContent）"),
+      s("FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS", Type.INT, Group.UPSTREAM, "5").range(1, 60)
+          .en("Seconds between heartbeats of a fake stream").zh("假流式心跳间隔（秒）"),
+      s("EMPTY_RESPONSE_RETRY", Type.BOOL, Group.UPSTREAM, "true")
+          .en("Retry an empty non-streamed answer (no candidates or no parts, nothing blocked) once on another key")
+          .zh("非流式空回答（无候选或无内容、未被拦截）换用其他密钥重试一次"),
+      s("STREAM_OPTIMIZER_ENABLED", Type.BOOL, Group.UPSTREAM, "false")
+          .en("Stream optimizer: re-slice streamed text into small paced pieces")
+          .zh("流式输出优化：将流式文本切成小片并按节奏发送"),
+      s("STREAM_MIN_DELAY", Type.DECIMAL, Group.UPSTREAM, "0.016").range(0, 1)
+          .en("Optimizer: seconds between pieces of long texts").zh("输出优化：长文本分片间隔（秒）"),
+      s("STREAM_MAX_DELAY", Type.DECIMAL, Group.UPSTREAM, "0.024").range(0, 1)
+          .en("Optimizer: seconds between pieces of short texts").zh("输出优化：短文本分片间隔（秒）"),
+      s("STREAM_SHORT_TEXT_THRESHOLD", Type.INT, Group.UPSTREAM, "10").range(1, 100_000)
+          .en("Optimizer: a text up to this many characters is short").zh("输出优化：不超过此字符数的文本为短文本"),
+      s("STREAM_LONG_TEXT_THRESHOLD", Type.INT, Group.UPSTREAM, "50").range(1, 100_000)
+          .en("Optimizer: a text of at least this many characters is long (sent in STREAM_CHUNK_SIZE pieces)")
+          .zh("输出优化：不少于此字符数的文本为长文本（按 STREAM_CHUNK_SIZE 分片）"),
+      s("STREAM_CHUNK_SIZE", Type.INT, Group.UPSTREAM, "5").range(1, 100_000)
+          .en("Optimizer: characters per piece of a long text").zh("输出优化：长文本每片字符数"),
       s("CUSTOM_HEADERS", Type.MAP, Group.UPSTREAM, "{}").secret()
           .en("Extra upstream headers (JSON object; values are secret)")
           .zh("附加到上游请求的请求头（JSON 对象，值视为机密）"),

@@ -8,12 +8,17 @@ import io.geminibalance.storage.ResourceRecord;
 import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.streaming.SseRelayTransformer;
+import io.geminibalance.protocol.gemini.GeminiTextSlicer;
+import io.geminibalance.streaming.StreamOptimizer;
+import io.geminibalance.streaming.StreamOptions;
+import io.geminibalance.upstream.AnswerCheck;
 import io.geminibalance.upstream.HeaderPolicy;
 import io.geminibalance.upstream.KeyChoice;
 import io.geminibalance.upstream.RequestContext;
 import io.geminibalance.upstream.UpstreamCall;
 import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
 import io.geminibalance.upstream.UpstreamExecutor;
+import io.geminibalance.upstream.UpstreamResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -52,6 +57,8 @@ public final class NativeGeminiRelay {
   private final Supplier<String> mediaPool;
   /** MODEL_ALIASES in force: a model in the path may be an alias. */
   private final Supplier<ModelAliases> aliases;
+  /** Fake streaming and the stream optimizer as set now. */
+  private final Supplier<StreamOptions> streamOptions;
 
   /**
    * The native Gemini surface.
@@ -60,13 +67,16 @@ public final class NativeGeminiRelay {
    *     default one), asked per request
    */
   public NativeGeminiRelay(UpstreamExecutor executor, Supplier<List<String>> filteredModels,
-      ResourceRelay resources, Supplier<String> mediaPool, Supplier<ModelAliases> aliases) {
-    this(executor, executor, filteredModels, "gemini", () -> null, resources, mediaPool, aliases);
+      ResourceRelay resources, Supplier<String> mediaPool, Supplier<ModelAliases> aliases,
+      Supplier<StreamOptions> streamOptions) {
+    this(executor, executor, filteredModels, "gemini", () -> null, resources, mediaPool, aliases, streamOptions);
   }
 
   private NativeGeminiRelay(UpstreamExecutor executor, UpstreamExecutor modelExecutor,
       Supplier<List<String>> filteredModels, String surface, Supplier<String> unavailable,
-      ResourceRelay resources, Supplier<String> mediaPool, Supplier<ModelAliases> aliases) {
+      ResourceRelay resources, Supplier<String> mediaPool, Supplier<ModelAliases> aliases,
+      Supplier<StreamOptions> streamOptions) {
+    this.streamOptions = streamOptions;
     this.executor = executor;
     this.aliases = aliases;
     this.modelExecutor = modelExecutor;
@@ -90,9 +100,10 @@ public final class NativeGeminiRelay {
    * the Vertex pool cannot serve (answered 503 before anything goes upstream), or null.
    */
   public static NativeGeminiRelay vertexExpress(UpstreamExecutor vertex, UpstreamExecutor gemini,
-      Supplier<List<String>> filteredModels, Supplier<String> unavailable, Supplier<ModelAliases> aliases) {
+      Supplier<List<String>> filteredModels, Supplier<String> unavailable, Supplier<ModelAliases> aliases,
+      Supplier<StreamOptions> streamOptions) {
     return new NativeGeminiRelay(vertex, gemini, filteredModels, "vertex-express", unavailable, null,
-        () -> ResourceRecord.GEMINI_POOL, aliases);
+        () -> ResourceRecord.GEMINI_POOL, aliases, streamOptions);
   }
 
   /**
@@ -108,7 +119,7 @@ public final class NativeGeminiRelay {
           relayModelList(rc, call(rc, list.upstreamPath(), MODEL_LIST_BUCKET, false, modelListOperation), ctx);
       case NativePath.Model model ->
           relay(rc, modelExecutor, call(rc, model.upstreamPath(), MODEL_LIST_BUCKET, false, modelOperation), ctx,
-              false, KeyChoice.ANY);
+              false, KeyChoice.ANY, StreamPlan.REAL);
       case NativePath.ModelMethod modelMethod when modelMethod.method().createsResource() && resources != null ->
           resources.createByModel(rc, modelMethod.upstreamPath(), modelMethod.model(), ctx,
               operations.get(modelMethod.method()), poolOf(modelMethod.method()));
@@ -121,15 +132,21 @@ public final class NativeGeminiRelay {
         }
         boolean stream = modelMethod.method().streaming();
         boolean sse = stream && QueryStrings.wantsSse(request.query());
-        UpstreamCall call = call(rc, modelMethod.upstreamPath(), modelMethod.model(), stream,
-            operations.get(modelMethod.method()));
+        StreamPlan plan = modelMethod.method() == GeminiMethod.STREAM_GENERATE_CONTENT
+            ? StreamPlan.of(streamOptions.get(), sse) : StreamPlan.REAL;
+        UpstreamCall call = switch (plan) {
+          case StreamPlan.Real real -> call(rc, modelMethod.upstreamPath(), modelMethod.model(), stream,
+              operations.get(modelMethod.method()));
+          // Logged under the stream's operation name: the client asked for a stream.
+          case StreamPlan.Fake fake -> fakeStreamCall(rc, modelMethod.model(), operations.get(modelMethod.method()));
+        };
         if (resources == null) {
-          relay(rc, executor, call, ctx, sse, KeyChoice.ANY);
+          relay(rc, executor, call, ctx, sse, KeyChoice.ANY, plan);
           return;
         }
         String inPool = poolOf(modelMethod.method());
         if (!ResourceRelay.namesResources(rc)) {
-          relay(rc, resources.executor(inPool), call, ctx, sse, KeyChoice.ANY);
+          relay(rc, resources.executor(inPool), call, ctx, sse, KeyChoice.ANY, plan);
           return;
         }
         // A file, cache or file search store in the body: only the key that created it can use it.
@@ -138,7 +155,7 @@ public final class NativeGeminiRelay {
             ResourceRelay.storeDown(rc, ctx, decided.cause());
             return;
           }
-          resources.apply(rc, decided.result(), inPool, (via, keys) -> relay(rc, via, call, ctx, sse, keys));
+          resources.apply(rc, decided.result(), inPool, (via, keys) -> relay(rc, via, call, ctx, sse, keys, plan));
         });
       }
       case NativePath.Resource resource when resources != null -> resources.handle(rc, resource, ctx);
@@ -181,6 +198,16 @@ public final class NativeGeminiRelay {
         model, stream, KeyPlacement.GOOG_API_KEY_HEADER, operation);
   }
 
+  /**
+   * The non-streamed call behind a fake stream: {@code generateContent} with the same body. The
+   * client's query is left out: it only said how to stream ({@code alt=sse}).
+   */
+  private static UpstreamCall fakeStreamCall(RoutingContext rc, String model, String operation) {
+    return new UpstreamCall(HttpMethod.POST, GeminiMethod.GENERATE_CONTENT.pathFor(model), "",
+        rc.request().headers(), rc.body().buffer() == null ? Buffer.buffer() : rc.body().buffer(), model, false,
+        KeyPlacement.GOOG_API_KEY_HEADER, operation);
+  }
+
   /** gemini-balance's error-type names without their surface ({@code gemini-chat-stream}). */
   private static String operation(GeminiMethod method) {
     return switch (method) {
@@ -197,16 +224,55 @@ public final class NativeGeminiRelay {
   }
 
   private void relay(RoutingContext rc, UpstreamExecutor via, UpstreamCall call, RequestContext ctx,
-      boolean sse, KeyChoice keys) {
-    via.execute(call, ctx, keys).onComplete(ar -> Responses.whenAnswered(rc.response(), ctx, ar,
-        answered -> relayAnswer(rc.response(), answered.response(), call.stream(), sse, via.bodyIdleTimeoutMillis(),
-            via.streamKeepaliveMillis())));
+      boolean sse, KeyChoice keys, StreamPlan plan) {
+    switch (plan) {
+      case StreamPlan.Real real -> via.execute(call, ctx, keys, answerCheck(call)).onComplete(ar ->
+          Responses.whenAnswered(rc.response(), ctx, ar, answered -> relayAnswer(rc.response(), answered,
+              call.stream(), sse, via.bodyIdleTimeoutMillis(), via.streamKeepaliveMillis(),
+              sse ? optimizer() : null)));
+      case StreamPlan.Fake fake -> FakeStream.serve(rc.vertx(), rc.response(), via, call, ctx, keys, fake,
+          new SseRelayTransformer(), optimizer(), GEMINI_SURFACE);
+    }
   }
 
-  private static void relayAnswer(HttpServerResponse client, HttpClientResponse upstream,
-      boolean stream, boolean sse, long idleTimeoutMillis, long keepaliveMillis) {
+  /** The stream optimizer for native SSE events, or null while it is off. */
+  private StreamOptimizer optimizer() {
+    return StreamOptimizer.of(streamOptions.get().optimizer(), GeminiTextSlicer.INSTANCE);
+  }
+
+  /** A non-streamed generateContent answer is checked for emptiness (and retried when empty). */
+  private static AnswerCheck answerCheck(UpstreamCall call) {
+    return !call.stream() && call.path().endsWith(":" + GeminiMethod.GENERATE_CONTENT.wireName())
+        ? AnswerCheck.EMPTY : AnswerCheck.NONE;
+  }
+
+  /** Errors before a fake stream has started, in Google's shape. */
+  private static final FakeStream.Surface GEMINI_SURFACE = new FakeStream.Surface() {
+    @Override
+    public void failure(HttpServerResponse client, UpstreamResult.Failed failed) {
+      Responses.geminiFailure(client, failed);
+    }
+
+    @Override
+    public void error(HttpServerResponse client, int status, String message, String code) {
+      Responses.gemini(client, status, message);
+    }
+  };
+
+  private static void relayAnswer(HttpServerResponse client, UpstreamResult.Answered answered,
+      boolean stream, boolean sse, long idleTimeoutMillis, long keepaliveMillis, StreamOptimizer optimizer) {
+    HttpClientResponse upstream = answered.response();
+    if (answered.body() != null && (client.closed() || client.ended())) {
+      return; // read whole already: nothing left upstream to cancel
+    }
     client.setStatusCode(upstream.statusCode());
     HeaderPolicy.copyDownstream(upstream.headers(), client.headers());
+    if (answered.body() != null) {
+      // Read whole by the executor (to check it was not empty): written in one piece.
+      client.headers().remove("content-length").remove("transfer-encoding");
+      client.putHeader("content-length", Integer.toString(answered.body().length())).end(answered.body());
+      return;
+    }
     long length = stream ? -1 : BodyRelay.declaredLength(upstream);
     if (length >= 0) {
       client.putHeader("content-length", Long.toString(length));
@@ -222,7 +288,7 @@ public final class NativeGeminiRelay {
       BodyRelay.relayWhole(upstream, client, length, idleTimeoutMillis);
     } else {
       BodyRelay.relay(upstream, client, sse ? new SseRelayTransformer() : ChunkTransformer.IDENTITY,
-          idleTimeoutMillis, keepaliveMillis);
+          idleTimeoutMillis, keepaliveMillis, optimizer);
     }
   }
 

@@ -13,6 +13,11 @@ import io.geminibalance.protocol.openai.TranslatedChatRequest;
 import io.geminibalance.protocol.openai.TranslationOptions;
 import io.geminibalance.relay.imagehost.ImageHosting;
 import io.geminibalance.streaming.BodyRelay;
+import io.geminibalance.streaming.StreamOptimizer;
+import io.geminibalance.upstream.KeyChoice;
+import io.geminibalance.upstream.RequestContext;
+import io.geminibalance.upstream.UpstreamCall;
+import io.geminibalance.upstream.UpstreamExecutor;
 import io.geminibalance.upstream.UpstreamResult;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
@@ -36,15 +41,52 @@ final class OpenAiChatAnswers {
 
   static void relay(RoutingContext rc, UpstreamResult.Answered answered, TranslatedChatRequest request,
       TranslationOptions options, ThoughtSignatureCache signatures, LongSupplier clock, long idleTimeoutMillis,
-      long keepaliveMillis, ImageHosting hosting) {
-    ResponseContext context = new ResponseContext(completionId(), clock.getAsLong() / 1000,
-        request.model().requested(), ResponseContext.randomToolCallIds(RANDOM), signatures, clock.getAsLong());
+      long keepaliveMillis, ImageHosting hosting, StreamOptimizer optimizer) {
+    ResponseContext context = context(request, signatures, clock);
     if (request.stream()) {
       stream(rc, answered, new ChatStreamTranslator(options, context, request.includeUsage()), idleTimeoutMillis,
-          keepaliveMillis);
+          keepaliveMillis, optimizer);
     } else {
       whole(rc.response(), answered, new ChatResponseTranslator(options), context, idleTimeoutMillis, hosting);
     }
+  }
+
+  private static ResponseContext context(TranslatedChatRequest request, ThoughtSignatureCache signatures,
+      LongSupplier clock) {
+    return new ResponseContext(completionId(), clock.getAsLong() / 1000,
+        request.model().requested(), ResponseContext.randomToolCallIds(RANDOM), signatures, clock.getAsLong());
+  }
+
+  /**
+   * A fake stream ({@link FakeStream}): {@code call} is the non-streamed generateContent; the
+   * answer goes through the same translator and transformer as a real stream's events. The
+   * attempt is logged with the answer's usage once the stream has ended; {@code afterCall} runs
+   * once the upstream call is over, however it ended.
+   */
+  static void fakeStream(RoutingContext rc, UpstreamExecutor via, UpstreamCall call, RequestContext ctx,
+      StreamPlan.Fake plan, TranslatedChatRequest request, TranslationOptions options,
+      ThoughtSignatureCache signatures, LongSupplier clock, StreamOptimizer optimizer, Runnable afterCall) {
+    ChatStreamTranslator translator = new ChatStreamTranslator(options, context(request, signatures, clock),
+        request.includeUsage());
+    String requested = request.model().requested();
+    FakeStream.serve(rc.vertx(), rc.response(), via, call, ctx, KeyChoice.ANY, plan,
+        new OpenAiStreamTransformer(translator), optimizer, new FakeStream.Surface() {
+          @Override
+          public void failure(HttpServerResponse client, UpstreamResult.Failed failed) {
+            OpenAiFailures.send(client, failed, requested);
+          }
+
+          @Override
+          public void error(HttpServerResponse client, int status, String message, String code) {
+            OpenAiFailures.send(client, OpenAiErrors.of(status, message, null, code));
+          }
+        }).onComplete(ar -> {
+          afterCall.run();
+          if (ar.succeeded() && ar.result() != null) {
+            ObjectNode usage = translator.usage();
+            ar.result().log().logged(tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens"));
+          }
+        });
   }
 
   /**
@@ -54,7 +96,7 @@ final class OpenAiChatAnswers {
    */
   private static void whole(HttpServerResponse client, UpstreamResult.Answered answered,
       ChatResponseTranslator translator, ResponseContext context, long idleTimeoutMillis, ImageHosting hosting) {
-    BodyRelay.collect(answered.response(), idleTimeoutMillis).onComplete(ar -> {
+    answered.wholeBody(idleTimeoutMillis).onComplete(ar -> {
       ObjectNode translated = null;
       try {
         translated = answer(client, ar, translator, context, hosting);
@@ -127,7 +169,7 @@ final class OpenAiChatAnswers {
    * with an error event (not a clean end, no [DONE]) and resets the upstream request.
    */
   private static void stream(RoutingContext rc, UpstreamResult.Answered answered, ChatStreamTranslator translator,
-      long idleTimeoutMillis, long keepaliveMillis) {
+      long idleTimeoutMillis, long keepaliveMillis, StreamOptimizer optimizer) {
     HttpServerResponse client = rc.response();
     client.setStatusCode(200).setChunked(true)
         .putHeader("content-type", "text/event-stream; charset=UTF-8")
@@ -136,7 +178,7 @@ final class OpenAiChatAnswers {
     // The future completes however the stream ends (end, break, silence, client gone): the attempt
     // is logged then, with the usage of the last event that reported one.
     BodyRelay.relay(answered.response(), client, new OpenAiStreamTransformer(translator), idleTimeoutMillis,
-        keepaliveMillis)
+        keepaliveMillis, optimizer)
         .onComplete(ar -> {
           ObjectNode usage = translator.usage();
           answered.log().logged(tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens"));

@@ -14,6 +14,11 @@ import io.geminibalance.protocol.openai.TranslationException;
 import io.geminibalance.protocol.openai.TranslationOptions;
 import io.geminibalance.relay.imagehost.ImageHosting;
 import io.geminibalance.storage.ResponseStore;
+import io.geminibalance.protocol.openai.ChatChunkTextSlicer;
+import io.geminibalance.streaming.StreamOptimizer;
+import io.geminibalance.streaming.StreamOptions;
+import io.geminibalance.upstream.AnswerCheck;
+import io.geminibalance.upstream.KeyChoice;
 import io.geminibalance.upstream.RequestContext;
 import io.geminibalance.upstream.UpstreamCall;
 import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
@@ -103,14 +108,14 @@ public final class OpenAiRelay {
     CachedOptions cached = this.cached;
     if (cached == null || cached.config() != current) {
       cached = new CachedOptions(current, OpenAiOptions.from(current), ImageLimits.from(current),
-          OpenAiOptions.audio(current));
+          OpenAiOptions.audio(current), StreamOptions.from(current.values()));
       this.cached = cached;
     }
     return cached;
   }
 
   private record CachedOptions(GatewayConfig config, TranslationOptions options, ImageLimits images,
-      AudioOptions audio) {}
+      AudioOptions audio, StreamOptions stream) {}
 
   private volatile CachedOptions cached;
 
@@ -140,23 +145,43 @@ public final class OpenAiRelay {
       ImageBudget.Request budget) {
     String model = translated.upstreamModel();
     Buffer body = jsonBuffer(fetched.body(), expectedBytes(rc, fetched.mediaBytes()));
+    StreamPlan plan = StreamPlan.of(cached().stream(), translated.stream());
+    boolean upstreamStream = switch (plan) {
+      case StreamPlan.Real real -> translated.stream();
+      case StreamPlan.Fake fake -> false;
+    };
+    // A fake stream is logged under the stream's operation name: the client asked for a stream.
     UpstreamCall call = new UpstreamCall(HttpMethod.POST,
-        (translated.stream() ? GeminiMethod.STREAM_GENERATE_CONTENT : GeminiMethod.GENERATE_CONTENT).pathFor(model),
-        translated.stream() ? "alt=sse" : "", forwardedHeaders(rc), body,
-        model, translated.stream(), KeyPlacement.GOOG_API_KEY_HEADER,
+        (upstreamStream ? GeminiMethod.STREAM_GENERATE_CONTENT : GeminiMethod.GENERATE_CONTENT).pathFor(model),
+        upstreamStream ? "alt=sse" : "", forwardedHeaders(rc), body,
+        model, upstreamStream, KeyPlacement.GOOG_API_KEY_HEADER,
         translated.stream() ? "openai-chat-stream" : "openai-chat-non-stream", true);
-    executor.execute(call, ctx).onComplete(ar -> {
+    switch (plan) {
+      case StreamPlan.Fake fake -> {
+        OpenAiChatAnswers.fakeStream(rc, executor, call, ctx, fake, translated, options(), signatures, clock,
+            optimizer(), budget::release);
+        return;
+      }
+      case StreamPlan.Real real -> { }
+    }
+    executor.execute(call, ctx, KeyChoice.ANY, upstreamStream ? AnswerCheck.NONE : AnswerCheck.EMPTY)
+        .onComplete(ar -> {
       budget.release(); // Google has the body (or never will): its images no longer count
       if (ar.failed()) {
         OpenAiResponses.error(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()),
             "server_error", null, "internal");
       } else if (ar.result() instanceof UpstreamResult.Answered answered) {
         OpenAiChatAnswers.relay(rc, answered, translated, options(), signatures, clock,
-            config.get().timeout().toMillis(), executor.streamKeepaliveMillis(), images.hosting());
+            config.get().timeout().toMillis(), executor.streamKeepaliveMillis(), images.hosting(), optimizer());
       } else {
         OpenAiFailures.send(rc.response(), (UpstreamResult.Failed) ar.result(), translated.model().requested());
       }
     });
+  }
+
+  /** The stream optimizer for chat chunks, or null while it is off. */
+  private StreamOptimizer optimizer() {
+    return StreamOptimizer.of(cached().stream().optimizer(), ChatChunkTextSlicer.INSTANCE);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.geminibalance.server;
 
 import io.geminibalance.config.ConfigException;
 import io.geminibalance.config.ConfigValues;
+import io.geminibalance.config.PerConfig;
 import io.geminibalance.config.GatewayConfig;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.handler.CorsHandler;
@@ -71,23 +72,8 @@ public record EdgePolicy(long maxBodyBytes, TrustedProxies trustedProxies, CorsH
 
   /** The policy of the configuration in force, rebuilt only when that configuration changes. */
   public static Supplier<EdgePolicy> live(Supplier<GatewayConfig> config) {
-    return new Supplier<>() {
-      private volatile Cached cached;
-
-      @Override
-      public EdgePolicy get() {
-        GatewayConfig current = config.get();
-        Cached c = cached;
-        if (c == null || c.config() != current) {
-          c = new Cached(current, from(current.values()));
-          cached = c;
-        }
-        return c.policy();
-      }
-    };
+    return PerConfig.cached(config, current -> from(current.values()));
   }
-
-  private record Cached(GatewayConfig config, EdgePolicy policy) {}
 
   /** The body limit as the 413 message states it. */
   public String maxBodyText() {

@@ -39,7 +39,7 @@ public final class BodyRelay {
    */
   public static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
       ChunkTransformer transformer, long idleTimeoutMillis) {
-    return relay(upstream, client, transformer, idleTimeoutMillis, 0, null);
+    return relay(upstream, client, transformer, idleTimeoutMillis, 0, null, null);
   }
 
   /**
@@ -49,7 +49,20 @@ public final class BodyRelay {
    */
   public static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
       ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis) {
-    return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, null);
+    return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, null, null);
+  }
+
+  /**
+   * As {@link #relay(HttpClientResponse, HttpServerResponse, ChunkTransformer, long, long)}, with
+   * the transformer's events written through {@code optimizer} ({@link PacedWriter}); null: as
+   * they come. The upstream read waits while pieces are pending; keepalives are skipped then.
+   */
+  public static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
+      ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis, StreamOptimizer optimizer) {
+    // Paced on the stream's own context; off any context (never on the data plane) it is not paced.
+    io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+    return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, null,
+        optimizer == null || context == null ? null : new PacedWriter(context.owner(), client, optimizer));
   }
 
   /**
@@ -58,7 +71,8 @@ public final class BodyRelay {
    */
   public static Future<Void> relayWhole(HttpClientResponse upstream, HttpServerResponse client,
       long declaredLength, long idleTimeoutMillis) {
-    return relay(upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis, 0, new WholeBody(declaredLength));
+    return relay(upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis, 0, new WholeBody(declaredLength),
+        null);
   }
 
   /**
@@ -103,14 +117,15 @@ public final class BodyRelay {
   }
 
   private static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
-      ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis, WholeBody whole) {
+      ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis, WholeBody whole,
+      PacedWriter paced) {
     Promise<Void> done = Promise.promise();
     Runnable keepalive = whole == null && keepaliveMillis > 0 && transformer.keepalive() != null
-        ? () -> keepalive(done, client, transformer) : null;
+        ? () -> keepalive(done, client, transformer, paced) : null;
     IdleWatchdog.Watch watch = IdleWatchdog.watch(idleTimeoutMillis, () -> {
       TimeoutException idle = silentFor(idleTimeoutMillis);
       if (done.tryFail(idle)) {
-        endAfterFailure(client, transformer, idle);
+        endAfterFailure(client, transformer, idle, paced);
         upstream.request().reset(CANCEL, idle);
       }
     }, keepaliveMillis, keepalive);
@@ -123,6 +138,18 @@ public final class BodyRelay {
       }
       if (whole != null) {
         whole.add(chunk);
+        return;
+      }
+      if (paced != null) {
+        paced.write(transformer.onChunk(chunk));
+        if (paced.busy()) {
+          upstream.pause();
+          watch.pause();
+          paced.whenIdle(() -> {
+            watch.resume();
+            upstream.resume();
+          });
+        }
         return;
       }
       for (Buffer out : transformer.onChunk(chunk)) {
@@ -142,6 +169,9 @@ public final class BodyRelay {
       if (!client.closed() && !client.ended()) {
         if (whole != null) {
           client.end(whole.body());
+        } else if (paced != null) {
+          paced.write(transformer.onEnd());
+          paced.end();
         } else {
           for (Buffer out : transformer.onEnd()) {
             client.write(out);
@@ -154,7 +184,7 @@ public final class BodyRelay {
     upstream.exceptionHandler(err -> {
       watch.stop();
       if (done.tryFail(err)) {
-        endAfterFailure(client, transformer, err);
+        endAfterFailure(client, transformer, err, paced);
       }
     });
     upstream.resume();
@@ -165,8 +195,10 @@ public final class BodyRelay {
    * Runs on the stream's context between upstream chunks, so never inside an event. A full write
    * queue skips the beat: the client has bytes coming already, and more would only add memory.
    */
-  private static void keepalive(Promise<Void> done, HttpServerResponse client, ChunkTransformer transformer) {
-    if (done.future().isComplete() || client.closed() || client.ended() || client.writeQueueFull()) {
+  private static void keepalive(Promise<Void> done, HttpServerResponse client, ChunkTransformer transformer,
+      PacedWriter paced) {
+    if (done.future().isComplete() || client.closed() || client.ended() || client.writeQueueFull()
+        || (paced != null && paced.busy())) {
       return;
     }
     Buffer beat = transformer.keepalive();
@@ -176,11 +208,15 @@ public final class BodyRelay {
   }
 
   private static void endAfterFailure(HttpServerResponse client, ChunkTransformer transformer,
-      Throwable err) {
+      Throwable err, PacedWriter paced) {
     if (client.closed() || client.ended()) {
       return;
     }
     Buffer errorEvent = transformer.onFailure(err);
+    if (paced != null) {
+      paced.endNow(errorEvent);
+      return;
+    }
     if (errorEvent == null) {
       client.reset();
     } else {

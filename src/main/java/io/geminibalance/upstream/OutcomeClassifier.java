@@ -2,6 +2,7 @@ package io.geminibalance.upstream;
 
 import io.geminibalance.keypool.KeyOutcome;
 import io.geminibalance.keypool.KeyOutcome.RateLimited.QuotaWindow;
+import io.geminibalance.protocol.gemini.EmptyAnswer;
 import io.geminibalance.protocol.gemini.GoogleError;
 import java.time.Duration;
 import java.util.Locale;
@@ -38,6 +39,17 @@ public final class OutcomeClassifier {
           ? transientFailure("upstream " + status + " " + error.status())
           : clientError("upstream " + status);
     };
+  }
+
+  /**
+   * An empty 2xx answer ({@link EmptyAnswer}): nobody's fault, and another key usually answers
+   * (gemini-balance's users saw these now and then).
+   */
+  public static final Verdict EMPTY_ANSWER = new Verdict(KeyOutcome.NEUTRAL, true, "empty answer");
+
+  /** A whole non-streamed {@code generateContent} body of a 2xx answer, {@code bytes[offset, offset + length)}. */
+  public static Verdict classifyAnswer(byte[] bytes, int offset, int length) {
+    return EmptyAnswer.isEmpty(bytes, offset, length) ? EMPTY_ANSWER : Verdict.SUCCESS;
   }
 
   /** A transport failure (connect, reset, timeout) before any answer: another key may do. */

@@ -16,6 +16,7 @@ public final class RequestContext {
   private final long startedMillis;
   private HttpClientRequest inFlight;
   private boolean clientGone;
+  private boolean emptyAnswerSeen;
 
   public RequestContext(KeyIdentity client, long startedMillis) {
     this.requestId = Long.toString(startedMillis, 36) + "-" + Long.toString(SEQUENCE.incrementAndGet(), 36);
@@ -54,5 +55,12 @@ public final class RequestContext {
 
   public boolean clientGone() {
     return clientGone;
+  }
+
+  /** True the first time only: an empty answer is retried once per request, not once per key. */
+  boolean firstEmptyAnswer() {
+    boolean first = !emptyAnswerSeen;
+    emptyAnswerSeen = true;
+    return first;
   }
 }

@@ -14,7 +14,9 @@ import io.geminibalance.requestlog.SecretRedactor;
 import io.geminibalance.streaming.BodyRelay;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpClientResponse;
 import io.netty.handler.timeout.TimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -41,9 +43,23 @@ public final class UpstreamExecutor {
   private final IntSupplier maxAttempts;
   private final LongSupplier clock;
   private final SecretRedactor redactor;
+  private final EmptyAnswers emptyAnswers;
 
+  /**
+   * Declared bodies larger than this are not read for {@link AnswerCheck#EMPTY}: an empty answer is
+   * a few hundred bytes, and a large one (inline images) is relayed as it comes.
+   */
+  static final long EMPTY_CHECK_MAX_BYTES = 64 * 1024;
+
+  /** An executor that retries empty answers (EMPTY_RESPONSE_RETRY's default), counted on its own. */
   public UpstreamExecutor(Leaser leaser, KeyPool pool, UpstreamClient client, AttemptLog attemptLog,
       IntSupplier maxAttempts, LongSupplier clockMillis, SecretRedactor redactor) {
+    this(leaser, pool, client, attemptLog, maxAttempts, clockMillis, redactor, new EmptyAnswers(() -> true));
+  }
+
+  public UpstreamExecutor(Leaser leaser, KeyPool pool, UpstreamClient client, AttemptLog attemptLog,
+      IntSupplier maxAttempts, LongSupplier clockMillis, SecretRedactor redactor, EmptyAnswers emptyAnswers) {
+    this.emptyAnswers = emptyAnswers;
     this.leaser = leaser;
     this.pool = pool;
     this.client = client;
@@ -80,11 +96,21 @@ public final class UpstreamExecutor {
 
   /** Carries {@code call} through the keys {@code keys} allows. */
   public Future<UpstreamResult> execute(UpstreamCall call, RequestContext ctx, KeyChoice keys) {
-    return attempt(call, ctx, keys, 1, new HashSet<>(), null);
+    return execute(call, ctx, keys, AnswerCheck.NONE);
   }
 
-  private Future<UpstreamResult> attempt(UpstreamCall call, RequestContext ctx, KeyChoice keys, int attempt,
-      Set<ApiKey> tried, UpstreamResult.Failed last) {
+  /** As {@link #execute(UpstreamCall, RequestContext, KeyChoice)}, checking 2xx answers as {@code check} says. */
+  public Future<UpstreamResult> execute(UpstreamCall call, RequestContext ctx, KeyChoice keys, AnswerCheck check) {
+    return attempt(call, ctx, keys, check, 1, new HashSet<>(), null);
+  }
+
+  /** The empty answers this executor saw. */
+  public EmptyAnswers emptyAnswers() {
+    return emptyAnswers;
+  }
+
+  private Future<UpstreamResult> attempt(UpstreamCall call, RequestContext ctx, KeyChoice keys, AnswerCheck check,
+      int attempt, Set<ApiKey> tried, UpstreamResult.Failed last) {
     if (ctx.clientGone()) {
       return Future.succeededFuture(new UpstreamResult.Failed(499, null, 0, "client closed", false));
     }
@@ -97,12 +123,12 @@ public final class UpstreamExecutor {
         case KeyChoice.AnyKey any -> refusal(refused);
         case KeyChoice.Pinned pinned -> pinnedRefusal(pinned, refused);
       });
-      case Acquisition.Granted granted -> send(call, ctx, keys, attempt, tried, granted.lease());
+      case Acquisition.Granted granted -> send(call, ctx, keys, check, attempt, tried, granted.lease());
     });
   }
 
-  private Future<UpstreamResult> send(UpstreamCall call, RequestContext ctx, KeyChoice keys, int attempt,
-      Set<ApiKey> tried, KeyLease lease) {
+  private Future<UpstreamResult> send(UpstreamCall call, RequestContext ctx, KeyChoice keys, AnswerCheck check,
+      int attempt, Set<ApiKey> tried, KeyLease lease) {
     if (ctx.clientGone()) {
       // Gone while it waited for the key: nothing is sent, and the key's turn is given back.
       pool.release(lease, KeyOutcome.NEUTRAL);
@@ -111,33 +137,116 @@ public final class UpstreamExecutor {
     tried.add(lease.key());
     long started = clock.getAsLong();
     return client.send(call, lease.key(), ctx::attach)
-        .transform(ar -> afterSend(ar, call, ctx, keys, attempt, tried, lease, started));
+        .transform(ar -> afterSend(ar, call, ctx, keys, check, attempt, tried, lease, started));
   }
 
   private Future<UpstreamResult> afterSend(AsyncResult<HttpClientResponse> ar, UpstreamCall call,
-      RequestContext ctx, KeyChoice keys, int attempt, Set<ApiKey> tried, KeyLease lease, long started) {
+      RequestContext ctx, KeyChoice keys, AnswerCheck check, int attempt, Set<ApiKey> tried, KeyLease lease,
+      long started) {
     if (ar.failed()) {
-      return afterTransportFailure(ar.cause(), call, ctx, keys, attempt, tried, lease, started);
+      return afterTransportFailure(ar.cause(), call, ctx, keys, check, attempt, tried, lease, started);
     }
     HttpClientResponse response = ar.result();
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
-      pool.release(lease, Verdict.SUCCESS.keyOutcome());
-      AttemptRecord record = record(call, ctx, attempt, lease, status, started, null);
-      UpstreamResult.UsageLog usageLog = UpstreamResult.UsageLog.ALREADY_LOGGED;
-      if (call.readsUsage()) {
-        usageLog = new OnceUsageLog(attemptLog, record);
-      } else {
-        attemptLog.record(record);
+      if (check == AnswerCheck.EMPTY && emptyAnswers.retryOn()
+          && BodyRelay.declaredLength(response) <= EMPTY_CHECK_MAX_BYTES) {
+        return BodyRelay.collect(response, bodyIdleTimeoutMillis()).transform(b -> b.failed()
+            ? Future.succeededFuture(bodyFailed(b.cause(), call, ctx, attempt, lease, started))
+            : afterWholeAnswer(call, ctx, keys, check, attempt, tried, lease, started, response, b.result()));
       }
-      return Future.succeededFuture(new UpstreamResult.Answered(response.request(), response, lease, attempt,
-          usageLog));
+      return Future.succeededFuture(answered(call, ctx, attempt, lease, started, response, null, Verdict.SUCCESS));
     }
     // An error body that stalls must not hold the request (or the lease) past TIME_OUT either.
     return BodyRelay.collect(response, bodyIdleTimeoutMillis()).transform(b -> {
       Buffer errorBody = b.succeeded() ? redacted(b.result()) : Buffer.buffer();
-      return afterErrorAnswer(call, ctx, keys, attempt, tried, lease, started, status, errorBody);
+      return afterErrorAnswer(call, ctx, keys, check, attempt, tried, lease, started, status, errorBody);
     });
+  }
+
+  /** A 2xx attempt that counts (the key's success, or neutral for an empty answer), logged now or once the surface has read the usage. */
+  private UpstreamResult.Answered answered(UpstreamCall call, RequestContext ctx, int attempt, KeyLease lease,
+      long started, HttpClientResponse response, Buffer body, Verdict verdict) {
+    pool.release(lease, verdict.keyOutcome());
+    AttemptRecord record = record(call, ctx, attempt, lease, response.statusCode(), started, null);
+    UpstreamResult.UsageLog usageLog = UpstreamResult.UsageLog.ALREADY_LOGGED;
+    if (call.readsUsage()) {
+      usageLog = new OnceUsageLog(attemptLog, record);
+    } else {
+      attemptLog.record(record);
+    }
+    return new UpstreamResult.Answered(response.request(), response, lease, attempt, usageLog, body);
+  }
+
+  /**
+   * A whole 2xx body read for {@link AnswerCheck#EMPTY}. An empty answer is nobody's fault (the
+   * key is released neutral) and is retried once per request on another key while one may be
+   * tried; its attempt is logged as failed with "empty answer, retried". Should the retry fail,
+   * the client still gets this empty answer rather than the retry's error. A second empty answer
+   * (or one no other key could replace) goes to the client as it is.
+   */
+  private Future<UpstreamResult> afterWholeAnswer(UpstreamCall call, RequestContext ctx, KeyChoice keys,
+      AnswerCheck check, int attempt, Set<ApiKey> tried, KeyLease lease, long started, HttpClientResponse response,
+      Buffer body) {
+    Verdict verdict = classified(body);
+    if (verdict.success()) {
+      return Future.succeededFuture(answered(call, ctx, attempt, lease, started, response, body, verdict));
+    }
+    LOG.debug("request {} attempt {} key {}: {}", ctx.requestId(), attempt, lease.key(), verdict.reason());
+    boolean anotherKeyAllowed = switch (keys) {
+      case KeyChoice.AnyKey any -> true;
+      case KeyChoice.Pinned pinned -> false;
+    };
+    if (anotherKeyAllowed && verdict.retryOnAnotherKey() && attempt < maxAttempts.getAsInt() && !ctx.clientGone()
+        && ctx.firstEmptyAnswer()) {
+      pool.release(lease, verdict.keyOutcome());
+      emptyAnswers.countRetried();
+      AttemptRecord ok = record(call, ctx, attempt, lease, response.statusCode(), started,
+          verdict.reason() + ", retried");
+      attemptLog.record(new AttemptRecord(ok.timeMillis(), ok.requestId(), ok.model(), ok.key(), ok.client(),
+          ok.attempt(), ok.statusCode(), false, ok.latencyMillis(), ok.stream(), ok.operation(), ok.errorMessage(),
+          ok.requestBody(), null, null));
+      UpstreamResult.Answered fallback = new UpstreamResult.Answered(response.request(), response, lease, attempt,
+          UpstreamResult.UsageLog.ALREADY_LOGGED, body);
+      return attempt(call, ctx, keys, check, attempt + 1, tried, null).map(next -> switch (next) {
+        case UpstreamResult.Answered done -> done;
+        case UpstreamResult.Failed failed -> {
+          if (failed.status() == 499) {
+            yield failed;
+          }
+          emptyAnswers.countReturned();
+          yield fallback;
+        }
+      });
+    }
+    emptyAnswers.countReturned();
+    return Future.succeededFuture(answered(call, ctx, attempt, lease, started, response, body, verdict));
+  }
+
+  /**
+   * A 2xx body that broke off or went silent for TIME_OUT while it was read for a check: the same
+   * answer the surface gives when that happens as it relays a body (504 stalled, 502 broke), not
+   * retried (the answer had begun), and not held against the key.
+   */
+  private UpstreamResult.Failed bodyFailed(Throwable cause, UpstreamCall call, RequestContext ctx, int attempt,
+      KeyLease lease, long started) {
+    pool.release(lease, KeyOutcome.NEUTRAL);
+    boolean stalled = cause instanceof java.util.concurrent.TimeoutException;
+    int status = stalled ? 504 : 502;
+    String message = (stalled ? "upstream answer stalled: " : "upstream answer broke: ") + cause.getMessage();
+    log(call, ctx, attempt, lease, status, started, message);
+    return new UpstreamResult.Failed(status, null, 0, message, false);
+  }
+
+  /** Read in place: {@code Buffer.getBytes()} would copy the body first. */
+  private static Verdict classified(Buffer body) {
+    if (body instanceof BufferInternal internal && internal.getByteBuf().hasArray()) {
+      ByteBuf bytes = internal.getByteBuf();
+      return OutcomeClassifier.classifyAnswer(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(),
+          bytes.readableBytes());
+    }
+    byte[] copy = body.getBytes();
+    return OutcomeClassifier.classifyAnswer(copy, 0, copy.length);
   }
 
   /**
@@ -152,7 +261,7 @@ public final class UpstreamExecutor {
   }
 
   private Future<UpstreamResult> afterErrorAnswer(UpstreamCall call, RequestContext ctx, KeyChoice keys,
-      int attempt, Set<ApiKey> tried, KeyLease lease, long started, int status, Buffer body) {
+      AnswerCheck check, int attempt, Set<ApiKey> tried, KeyLease lease, long started, int status, Buffer body) {
     byte[] bytes = body.getBytes();
     Verdict verdict = OutcomeClassifier.classify(status, bytes);
     pool.release(lease, verdict.keyOutcome());
@@ -161,11 +270,12 @@ public final class UpstreamExecutor {
         verdict.reason());
     UpstreamResult.Failed failed = new UpstreamResult.Failed(status, body,
         retryAfterSeconds(status, bytes), verdict.reason(), false);
-    return retryOrStop(call, ctx, keys, attempt, tried, verdict, failed);
+    return retryOrStop(call, ctx, keys, check, attempt, tried, verdict, failed);
   }
 
   private Future<UpstreamResult> afterTransportFailure(Throwable cause, UpstreamCall call,
-      RequestContext ctx, KeyChoice keys, int attempt, Set<ApiKey> tried, KeyLease lease, long started) {
+      RequestContext ctx, KeyChoice keys, AnswerCheck check, int attempt, Set<ApiKey> tried, KeyLease lease,
+      long started) {
     if (cause instanceof ClientBodyException clientFault) {
       // The client's streamed body broke off or broke a limit: nothing to hold against the key,
       // and nothing another key could do better (the body cannot be sent twice).
@@ -184,18 +294,18 @@ public final class UpstreamExecutor {
         lease.key(), cause.toString());
     String message = timeout ? "upstream timed out" : "upstream unreachable: " + cause.getMessage();
     UpstreamResult.Failed failed = new UpstreamResult.Failed(status, null, 0, message, false);
-    return retryOrStop(call, ctx, keys, attempt, tried, OutcomeClassifier.transportFailure(message), failed);
+    return retryOrStop(call, ctx, keys, check, attempt, tried, OutcomeClassifier.transportFailure(message), failed);
   }
 
-  private Future<UpstreamResult> retryOrStop(UpstreamCall call, RequestContext ctx, KeyChoice keys, int attempt,
-      Set<ApiKey> tried, Verdict verdict, UpstreamResult.Failed failed) {
+  private Future<UpstreamResult> retryOrStop(UpstreamCall call, RequestContext ctx, KeyChoice keys,
+      AnswerCheck check, int attempt, Set<ApiKey> tried, Verdict verdict, UpstreamResult.Failed failed) {
     boolean anotherKeyAllowed = switch (keys) {
       case KeyChoice.AnyKey any -> true;
       case KeyChoice.Pinned pinned -> false;
     };
     if (anotherKeyAllowed && verdict.retryOnAnotherKey() && attempt < maxAttempts.getAsInt()
         && !ctx.clientGone()) {
-      return attempt(call, ctx, keys, attempt + 1, tried, failed);
+      return attempt(call, ctx, keys, check, attempt + 1, tried, failed);
     }
     return Future.succeededFuture(failed);
   }

@@ -1,6 +1,8 @@
 package io.geminibalance.upstream;
 
 import io.geminibalance.keypool.KeyLease;
+import io.geminibalance.streaming.BodyRelay;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -12,12 +14,30 @@ public sealed interface UpstreamResult {
    * Upstream answered 2xx. The response is paused and unread: the surface decides how to relay
    * it, and must resume it (or reset {@code request}) so the connection is not leaked.
    *
+   * @param body the whole body when the executor read it to classify the answer
+   *     ({@link AnswerCheck#EMPTY}): {@code response} has then ended and must not be read again;
+   *     null otherwise
    * @param log for a call that {@linkplain UpstreamCall#readsUsage reads usage}: the surface must
    *     call it once, whatever becomes of the body, or the attempt is missing from the request log;
    *     for other calls the attempt is already logged and it does nothing
    */
   record Answered(HttpClientRequest request, HttpClientResponse response, KeyLease lease,
-      int attempt, UsageLog log) implements UpstreamResult {}
+      int attempt, UsageLog log, Buffer body) implements UpstreamResult {
+
+    /** An answer whose body is still to be read from {@code response}. */
+    public Answered(HttpClientRequest request, HttpClientResponse response, KeyLease lease, int attempt,
+        UsageLog log) {
+      this(request, response, lease, attempt, log, null);
+    }
+
+    /**
+     * The whole body: as already read when the executor had to look at it ({@link AnswerCheck}),
+     * else read now, with the idle watchdog of {@link BodyRelay#collect}.
+     */
+    public Future<Buffer> wholeBody(long idleTimeoutMillis) {
+      return body != null ? Future.succeededFuture(body) : BodyRelay.collect(response, idleTimeoutMillis);
+    }
+  }
 
   /** Logs a successful attempt with the token counts read from its answer (null: not known). */
   @FunctionalInterface

@@ -94,6 +94,21 @@ class VertexExpressTest {
   }
 
   @Test
+  void fakeStreamingServesItsStreamsFromOneGenerateContentOnItsOwnUpstream() {
+    h = start(Map.of("FAKE_STREAM_ENABLED", "true", "FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS", "1"));
+    vertexFake.on(r -> r.pathEndsWith(":generateContent"),
+        Replies.delayed(2_500, Replies.json(200, Replies.TEXT_RESPONSE)));
+    HttpResponse<String> r = h.post("/vertex-express/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
+        "{\"contents\":[]}", "x-goog-api-key", CLIENT_TOKEN);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).startsWith(": keepalive\n\n").contains("Hello from fake").contains("\"finishReason\":\"STOP\"");
+    assertThat(vertexFake.requests(":generateContent")).hasSize(1);
+    assertThat(vertexFake.requests(":generateContent").get(0).path()).startsWith(UPSTREAM_PREFIX);
+    assertThat(vertexFake.requests(":streamGenerateContent")).isEmpty();
+    assertThat(h.fake.requests(":generateContent")).as("nothing on the Gemini upstream").isEmpty();
+  }
+
+  @Test
   void generationGoesToTheVertexUpstreamWithVertexKeysAndNeverTheClientToken() {
     start(Map.of());
     for (String path : List.of(GENERATE, "/vertex-express/v1/models/gemini-2.5-flash:generateContent")) {

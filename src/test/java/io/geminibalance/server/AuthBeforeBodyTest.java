@@ -127,7 +127,7 @@ class AuthBeforeBodyTest {
       /v1beta/models/a%2Fb:generateContent                 | 400 | INVALID_ARGUMENT | x-goog-api-key: %s
       /v1/fine_tuning/jobs                                | 404 | unknown_url      | Authorization: Bearer %s
       /v1/files                                           | 404 | NOT_FOUND        | Authorization: Bearer %s
-      /hf/v1/responses                                    | 404 | unknown_url      | Authorization: Bearer %s
+      /hf/v1/assistants                                   | 404 | unknown_url      | Authorization: Bearer %s
       /openai/v1/files                                    | 404 | unknown_url      | Authorization: Bearer %s
       /openai/v1/chat/completions/../../files             | 400 | invalid_path     | Authorization: Bearer %s
       """)

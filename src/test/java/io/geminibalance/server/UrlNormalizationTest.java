@@ -138,8 +138,10 @@ class UrlNormalizationTest {
     HttpResponse<String> unknownMethod = on.post("/v1beta/models/gemini-2.5-flash:doSomething", GENERATE,
         "x-goog-api-key", CLIENT_TOKEN);
 
-    assertThat(speech.statusCode()).isEqualTo(404);
-    assertThat(speech.body()).as("the /v1 route's 404, in OpenAI's shape").contains("/v1/audio/speech")
+    // audio/speech is served: the rewrite lands there once, and the chat body is refused by it
+    // (no "input") before any upstream call.
+    assertThat(speech.statusCode()).isEqualTo(400);
+    assertThat(speech.body()).as("answered by /v1/audio/speech, in OpenAI's shape").contains("input")
         .contains("invalid_request_error");
     assertThat(noModel.statusCode()).isEqualTo(404);
     assertThat(unknownMethod.statusCode()).isEqualTo(404);

@@ -103,6 +103,12 @@ public final class GatewayHarness implements AutoCloseable, BeforeEachCallback, 
     return send(request(path, headers).POST(HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
+  /** {@code PUT /api/config} with {@code json} (setting names to values), as the admin. */
+  public HttpResponse<String> putConfig(String json) {
+    return send(request("/api/config", "authorization", "Bearer " + ADMIN_TOKEN, "content-type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
   public HttpRequest.Builder request(String path, String... headers) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url(path)))
         .timeout(Duration.ofSeconds(30));

@@ -40,6 +40,19 @@ class OutcomeClassifierTest {
   }
 
   @Test
+  void anEmptyAnswerIsRetriedElsewhereWithoutBlame() {
+    byte[] empty = "{\"candidates\":[{\"content\":{\"role\":\"model\"},\"finishReason\":\"STOP\"}]}"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Verdict v = OutcomeClassifier.classifyAnswer(empty, 0, empty.length);
+    assertThat(v.keyOutcome()).isInstanceOf(KeyOutcome.Neutral.class);
+    assertThat(v.retryOnAnotherKey()).isTrue();
+    assertThat(v.reason()).isEqualTo("empty answer");
+    byte[] text = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"hi\"}]}}]}"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(OutcomeClassifier.classifyAnswer(text, 0, text.length)).isEqualTo(Verdict.SUCCESS);
+  }
+
+  @Test
   void invalidKeyDisablesTheKeyAndRetriesElsewhere() {
     Verdict v = classify(400, error(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.",
         INVALID_KEY_INFO));
