@@ -27,6 +27,7 @@ import io.geminibalance.keypool.QuotaSnapshot;
 import io.geminibalance.keypool.RateLimits;
 import io.geminibalance.relay.LiveRelay;
 import io.geminibalance.relay.NativeGeminiRelay;
+import io.geminibalance.relay.AnthropicRelay;
 import io.geminibalance.relay.MediaFetcher;
 import io.geminibalance.relay.FileTransferRelay;
 import io.geminibalance.relay.ModelCatalog;
@@ -192,12 +193,14 @@ public final class Gateway {
     FileTransferRelay files = new FileTransferRelay(executor, resourcePools::get, registry,
         persistence.storage().uploadSessions(), () -> live.get().values().integer("MAX_UPLOAD_MB"), clock);
     resources.downloads(files::download);
+    // One fetcher for every translated surface: its gateway-wide download budget is shared.
+    MediaFetcher mediaFetcher = new MediaFetcher(vertx, mediaSettings(config));
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
         new NativeGeminiRelay(executor, () -> live.get().filteredModels(), resources,
             () -> paidPool.size() > 0 ? ResourceRecord.PAID_POOL : ResourceRecord.GEMINI_POOL),
         new OpenAiCompatRelay(executor, resources),
         new OpenAiRelay(executor, catalog,
-            new MediaFetcher(vertx, mediaSettings(config)),
+            mediaFetcher,
             new ThoughtSignatureCache(ThoughtSignatureCache.DEFAULT_MAX_BYTES, ThoughtSignatureCache.DEFAULT_TTL_MILLIS),
             live::get, clock),
         () -> vertex.addHealth(health(pool, clock.getAsLong(), attemptLog), clock.getAsLong()), clock,
@@ -216,7 +219,8 @@ public final class Gateway {
             vertex::unavailable),
         files,
         new LiveRelay(liveConnector, liveMaxMessageBytes, () -> upstream.settings().timeout().toMillis(),
-            persistence.redactor()));
+            persistence.redactor()),
+        new AnthropicRelay(executor, mediaFetcher, live::get));
     live.onChange(next -> gateway.apply(next, authenticator));
     adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
     gateway.scheduleRecheck(config);

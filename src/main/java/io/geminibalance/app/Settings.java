@@ -23,6 +23,7 @@ final class Settings {
     quotaPolicy(config);
     queueSettings(config);
     io.geminibalance.relay.OpenAiOptions.from(config);
+    io.geminibalance.relay.AnthropicRelay.modelMap(config);
     io.geminibalance.relay.ImageLimits.from(config);
     upstreamPool(config);
     VertexExpress.Config.from(config);

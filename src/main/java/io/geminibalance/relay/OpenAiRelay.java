@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.protocol.gemini.GeminiMethod;
 import io.geminibalance.protocol.openai.ChatRequestTranslator;
-import io.geminibalance.protocol.openai.MediaPlaceholders;
-import io.geminibalance.protocol.openai.MediaPlaceholders.FetchedMedia;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
 import io.geminibalance.protocol.openai.TranslatedChatRequest;
 import io.geminibalance.protocol.openai.TranslatedPath;
@@ -29,12 +27,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -112,80 +105,33 @@ public final class OpenAiRelay {
     }
     List<String> urls = translated.mediaUrls().stream().distinct().toList();
     ImageLimits limits = cached().images();
-    if (urls.size() > limits.perRequest()) {
-      OpenAiResponses.error(rc.response(), 400, "This request has " + urls.size() + " image URLs to download;"
-          + " the gateway downloads at most " + limits.perRequest() + " per request (MAX_IMAGE_DOWNLOADS)."
-          + " Send fewer, or send images inline as data: URLs.", "invalid_request_error", "messages",
-          "too_many_image_urls");
+    MediaDownloads.Refusal tooMany = MediaDownloads.tooMany(urls, limits);
+    if (tooMany != null) {
+      imageRefusal(rc, tooMany, "messages");
       return;
     }
     ImageBudget.Request budget = media.requestBudget(limits);
-    fetchMedia(translated, urls, budget).onComplete(ar -> {
+    MediaDownloads.fetchAll(media, translated.body(), urls, budget).onComplete(ar -> {
       if (ar.failed()) {
         budget.release();
-        imageFailure(rc, ar.cause());
+        imageRefusal(rc, MediaDownloads.refusal(ar.cause()), "messages");
         return;
       }
       send(rc, ctx, translated, ar.result(), budget);
     });
   }
 
-  private static void imageFailure(RoutingContext rc, Throwable cause) {
-    if (cause instanceof ImageBudget.Exceeded exceeded && exceeded.gatewayWide()) {
-      rc.response().putHeader("retry-after", Long.toString(ImageBudget.RETRY_AFTER_SECONDS));
-      OpenAiResponses.error(rc.response(), 503, exceeded.getMessage(), "server_error", null,
-          "image_downloads_busy");
-    } else if (cause instanceof ImageBudget.Exceeded exceeded) {
-      OpenAiResponses.error(rc.response(), 400, exceeded.getMessage(), "invalid_request_error", "messages",
-          "image_too_large");
-    } else {
-      OpenAiResponses.error(rc.response(), 400, "Could not use an image URL: " + cause.getMessage(),
-          "invalid_request_error", "messages", "invalid_image_url");
+  private static void imageRefusal(RoutingContext rc, MediaDownloads.Refusal refusal, String param) {
+    if (refusal.retryAfterSeconds() > 0) {
+      rc.response().putHeader("retry-after", Long.toString(refusal.retryAfterSeconds()));
     }
+    boolean busy = refusal.status() >= 500;
+    OpenAiResponses.error(rc.response(), refusal.status(), refusal.message(),
+        busy ? "server_error" : "invalid_request_error", busy ? null : param, refusal.code());
   }
 
-  /** The translated body with every URL downloaded, a few at a time; the first failure ends it. */
-  private Future<Fetched> fetchMedia(TranslatedChatRequest translated, List<String> urls,
-      ImageBudget.Request budget) {
-    if (urls.isEmpty()) {
-      return Future.succeededFuture(new Fetched(translated.body(), 0));
-    }
-    Map<String, FetchedMedia> fetched = new ConcurrentHashMap<>();
-    Deque<String> queue = new ConcurrentLinkedDeque<>(urls);
-    List<Future<Void>> workers = new ArrayList<>();
-    for (int i = 0; i < Math.min(ImageLimits.PER_REQUEST_CONCURRENCY, urls.size()); i++) {
-      workers.add(drain(queue, fetched, budget));
-    }
-    return Future.all(workers).transform(ar -> {
-      if (ar.failed()) {
-        budget.abandon();
-        return Future.failedFuture(ar.cause());
-      }
-      long bytes = fetched.values().stream().mapToLong(m -> m.bytes().length).sum();
-      return Future.succeededFuture(new Fetched(MediaPlaceholders.withFetchedMedia(translated.body(), fetched),
-          bytes));
-    });
-  }
-
-  private Future<Void> drain(Deque<String> queue, Map<String, FetchedMedia> fetched, ImageBudget.Request budget) {
-    String url = queue.poll();
-    if (url == null || budget.abandoned()) {
-      return Future.succeededFuture();
-    }
-    return media.fetch(url, budget).compose(m -> {
-      fetched.put(url, new FetchedMedia(m.mimeType(), m.bytes()));
-      return drain(queue, fetched, budget);
-    }, failure -> {
-      budget.abandon(); // the request fails: its other downloads stop
-      return Future.failedFuture(failure);
-    });
-  }
-
-  /** A body ready to send and the downloaded bytes in it (to size the buffer it is written to). */
-  private record Fetched(ObjectNode body, long mediaBytes) {}
-
-  private void send(RoutingContext rc, RequestContext ctx, TranslatedChatRequest translated, Fetched fetched,
-      ImageBudget.Request budget) {
+  private void send(RoutingContext rc, RequestContext ctx, TranslatedChatRequest translated,
+      MediaDownloads.Fetched fetched, ImageBudget.Request budget) {
     String model = translated.upstreamModel();
     Buffer body = jsonBuffer(fetched.body(), expectedBytes(rc, fetched.mediaBytes()));
     UpstreamCall call = new UpstreamCall(HttpMethod.POST,
@@ -212,13 +158,14 @@ public final class OpenAiRelay {
    * one to one) plus the downloaded bytes as base64, so the buffer is allocated once at about the
    * right size instead of grown by copies.
    */
-  private static int expectedBytes(RoutingContext rc, long mediaBytes) {
+  static int expectedBytes(RoutingContext rc, long mediaBytes) {
     Buffer client = rc.body().buffer();
     long expected = (client == null ? 0 : client.length()) + (mediaBytes + 2) / 3 * 4 + JSON_INITIAL_BYTES;
     return (int) Math.min(expected, Integer.MAX_VALUE - 8);
   }
 
-  private static MultiMap forwardedHeaders(RoutingContext rc) {
+  /** The client headers a translated call offers upstream: only its user agent. */
+  static MultiMap forwardedHeaders(RoutingContext rc) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     String agent = rc.request().getHeader("user-agent");
     if (agent != null) {

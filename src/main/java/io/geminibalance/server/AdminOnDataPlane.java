@@ -55,6 +55,39 @@ final class AdminOnDataPlane {
     return REFUSED;
   }
 
+  /** How a surface answers a credential that lets nobody in, each in its own error shape. */
+  interface Refusals {
+    /** Neither a client token nor the admin token: 401. */
+    void refused(RoutingContext rc);
+
+    /** The address has failed too often: 429 (Retry-After is already set). */
+    void throttled(RoutingContext rc, String message);
+  }
+
+  /**
+   * Lets a client token or the admin token in (its identity on the context for the request log,
+   * then the next handler); answers anything else through {@code refusals}.
+   */
+  void admit(RoutingContext rc, String token, Refusals refusals) {
+    KeyIdentity client = authenticator.client(token);
+    if (client != null) {
+      rc.put(NativeAuth.CLIENT, client);
+      rc.next();
+      return;
+    }
+    switch (check(rc, token)) {
+      case Admin accepted -> {
+        rc.put(NativeAuth.CLIENT, accepted.identity());
+        rc.next();
+      }
+      case Throttled throttled -> {
+        rc.response().putHeader("retry-after", Long.toString(throttled.retryAfterSeconds()));
+        refusals.throttled(rc, throttledMessage(throttled.retryAfterSeconds()));
+      }
+      case Refused refused -> refusals.refused(rc);
+    }
+  }
+
   /** The message of a 429, in either protocol's error shape. */
   static String throttledMessage(long retryAfterSeconds) {
     return "Too many failed authentications from this address; try again in " + retryAfterSeconds

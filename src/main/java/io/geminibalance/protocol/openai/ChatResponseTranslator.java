@@ -46,7 +46,7 @@ public final class ChatResponseTranslator {
    * of a wrong type is read leniently (a missing text is no text), but without an object and a
    * {@code candidates} array there is nothing to index into.
    */
-  static String shapeProblem(JsonNode response) {
+  public static String shapeProblem(JsonNode response) {
     if (response == null || !response.isObject()) {
       return "Gemini response is not a JSON object";
     }

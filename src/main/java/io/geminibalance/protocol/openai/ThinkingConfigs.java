@@ -5,14 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 
 /**
- * Chooses {@code generationConfig.thinkingConfig} (PROTOCOL §6.1).
+ * Chooses {@code generationConfig.thinkingConfig} (PROTOCOL §6.1). The per-family budgets and
+ * levels are public: the Anthropic surface maps its {@code thinking} onto the same ones.
  *
  * <p>Precedence: the {@code -non-thinking} suffix (the client picked that model on purpose),
  * then {@code reasoning_effort}, then the configured THINKING_BUDGET_MAP. Gemini 2.5 gets a
  * {@code thinkingBudget}, Gemini 3 a {@code thinkingLevel}, never both (upstream 400s).
  * Other families get no budget from {@code reasoning_effort}, since they do not think.
  */
-final class ThinkingConfigs {
+public final class ThinkingConfigs {
 
   private static final int PRO_MINIMUM_BUDGET = 128;
 
@@ -55,7 +56,7 @@ final class ThinkingConfigs {
   }
 
   /** Gemini 2.5 budgets; low/medium/high follow Google's own OpenAI layer (1K, 8K, 24K). */
-  static int budget(String base, String effort) {
+  public static int budget(String base, String effort) {
     boolean pro = base.contains("-pro");
     return switch (effort) {
       case "none" -> pro ? PRO_MINIMUM_BUDGET : 0;
@@ -68,7 +69,7 @@ final class ThinkingConfigs {
   }
 
   /** Gemini 3 levels; Flash accepts MINIMAL and MEDIUM, Pro only LOW and HIGH. */
-  static String level(String base, String effort) {
+  public static String level(String base, String effort) {
     boolean flash = base.contains("flash");
     return switch (effort) {
       case "none", "minimal" -> flash ? "MINIMAL" : "LOW";
@@ -95,11 +96,11 @@ final class ThinkingConfigs {
     return family && !model.image() && !base.contains("image") && !base.contains("tts");
   }
 
-  static boolean isGemini25(String base) {
+  public static boolean isGemini25(String base) {
     return base.startsWith("gemini-2.5");
   }
 
-  static boolean isGemini3(String base) {
+  public static boolean isGemini3(String base) {
     return base.startsWith("gemini-3");
   }
 }
