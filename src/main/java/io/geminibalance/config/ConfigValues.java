@@ -337,7 +337,7 @@ public final class ConfigValues {
    * A map setting as a JSON object: its value, or its catalogue default when unset (so a default
    * that is not {@code {}} applies without being written a second time).
    */
-  public JsonNode map(String name) {
+  public JsonNode jsonMap(String name) {
     SettingsCatalog.Definition def = typed(name, SettingsCatalog.Type.MAP);
     String value = get(name);
     String json = value == null ? def.defaultValue() : value;

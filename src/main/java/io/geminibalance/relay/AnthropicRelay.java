@@ -65,7 +65,7 @@ public final class AnthropicRelay {
    */
   public static ModelMap modelMap(GatewayConfig config) {
     try {
-      return ModelMap.parse(config.values().map("ANTHROPIC_MODEL_MAP"));
+      return ModelMap.parse(config.values().jsonMap("ANTHROPIC_MODEL_MAP"));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("ANTHROPIC_MODEL_MAP", "ANTHROPIC_MODEL_MAP: " + e.getMessage());
     }
