@@ -222,6 +222,33 @@ class AnthropicSdkErrorsTest {
     assertThat(thrown.getMessage()).contains("overloaded mid-stream");
   }
 
+  @Test
+  void aStreamThatFailsBeforeItsFirstByteGetsTheErrorStatus() {
+    AnthropicClient client = start(Map.of());
+    h.fake.on(r -> r.pathEndsWith(":streamGenerateContent"),
+        Replies.googleError(400, "INVALID_ARGUMENT", "bad stream request from test"));
+    BadRequestException e = catchThrowableOfType(BadRequestException.class, () -> {
+      try (StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(hi("gemini-2.5-flash"))) {
+        stream.stream().forEach(event -> { });
+      }
+    });
+    assertThat(e.statusCode()).isEqualTo(400);
+    assertThat(e.getMessage()).contains("bad stream request from test");
+  }
+
+  @Test
+  void anUpstreamCutMidStreamEndsWithAnErrorEventAndNoMessageStop() {
+    start(Map.of());
+    h.fake.on(r -> r.pathEndsWith(":streamGenerateContent"),
+        Replies.sseCut(List.of(Replies.chunk("Hello"), Replies.chunk(" wor"), Replies.finalChunk("ld")), 20, 2));
+    HttpResponse<String> r = raw("/v1/messages", "{\"model\":\"gemini-2.5-flash\",\"max_tokens\":9,"
+        + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).startsWith("event: message_start").contains("\"text\":\"Hello\"")
+        .contains("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\"")
+        .doesNotContain("message_stop").doesNotContain("message_delta");
+  }
+
   /** The client's mistakes: 400 invalid_request_error naming the field, nothing upstream. */
   @Test
   void malformedFieldsAre400NamingTheField() {
