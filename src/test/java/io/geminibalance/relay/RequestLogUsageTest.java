@@ -63,6 +63,46 @@ class RequestLogUsageTest {
     }
   }
 
+  /**
+   * Anthropic messages log their attempt once with Google's counts (the whole prompt, cached part
+   * included; answer plus thoughts): whole 11 + (5 + 7), streamed 3 + 3; count_tokens logs its
+   * attempt without tokens.
+   */
+  @Test
+  void anthropicMessagesAreLoggedWithTheirTokens() throws InterruptedException {
+    try (GatewayHarness h = GatewayHarness.start()) {
+      Instant since = Instant.now().minusSeconds(5);
+      h.fake.on(r -> r.path().endsWith(":generateContent"), Replies.json(200, "{\"candidates\":[{\"content\":"
+          + "{\"parts\":[{\"text\":\"x\"}]},\"finishReason\":\"STOP\"}],\"usageMetadata\":{\"promptTokenCount\":11,"
+          + "\"cachedContentTokenCount\":4,\"candidatesTokenCount\":5,\"thoughtsTokenCount\":7}}"));
+      h.fake.on(r -> r.path().endsWith(":countTokens"), Replies.json(200, "{\"totalTokens\":9}"));
+      String hi = ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+      String whole = "{\"model\":\"" + MODEL + "\",\"max_tokens\":5" + hi;
+      String streamed = "{\"model\":\"" + MODEL + "\",\"max_tokens\":5,\"stream\":true" + hi;
+      assertThat(h.post("/v1/messages", whole, "x-api-key", GatewayHarness.CLIENT_TOKEN).statusCode()).isEqualTo(200);
+      assertThat(h.post("/v1/messages", streamed, "x-api-key", GatewayHarness.CLIENT_TOKEN).body())
+          .contains("message_stop");
+      assertThat(h.post("/v1/messages/count_tokens", whole, "x-api-key", GatewayHarness.CLIENT_TOKEN).body())
+          .isEqualTo("{\"input_tokens\":9}");
+      var log = h.gateway.persistence().storage().requestLogs();
+      List<RequestLogRow> rows = List.of();
+      for (int i = 0; i < 100 && rows.size() < 3; i++) {
+        Thread.sleep(50);
+        rows = log.recent(since, Instant.now().plusSeconds(60), null, 100).join().stream()
+            .filter(row -> MODEL.equals(row.model())).toList();
+      }
+      Thread.sleep(300); // a second row for one attempt would have arrived by now
+      rows = log.recent(since, Instant.now().plusSeconds(60), null, 100).join().stream()
+          .filter(row -> MODEL.equals(row.model())).toList();
+      assertThat(rows).hasSize(3);
+      ModelUsage usage = h.gateway.persistence().storage().stats()
+          .perModel(since, Instant.now().plusSeconds(60)).join().stream()
+          .filter(m -> m.model().equals(MODEL)).findFirst().orElseThrow();
+      assertThat(usage.promptTokens()).isEqualTo(11 + 3);
+      assertThat(usage.completionTokens()).isEqualTo(5 + 7 + 3);
+    }
+  }
+
   /** A client that leaves in the middle of a translated stream still leaves its attempt in the log. */
   @Test
   void aStreamTheClientAbandonsIsStillLogged() throws Exception {
