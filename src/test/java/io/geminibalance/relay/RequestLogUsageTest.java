@@ -24,6 +24,26 @@ class RequestLogUsageTest {
         "content-type", "application/json");
   }
 
+  /** The log's rows for MODEL once {@code expected} have arrived, and a moment longer for any extra one. */
+  private static List<RequestLogRow> settledRows(GatewayHarness h, Instant since, int expected)
+      throws InterruptedException {
+    var log = h.gateway.persistence().storage().requestLogs();
+    List<RequestLogRow> rows = List.of();
+    for (int i = 0; i < 100 && rows.size() < expected; i++) {
+      Thread.sleep(50);
+      rows = log.recent(since, Instant.now().plusSeconds(60), null, 100).join().stream()
+          .filter(row -> MODEL.equals(row.model())).toList();
+    }
+    Thread.sleep(300); // a second row for one attempt would have arrived by now
+    return log.recent(since, Instant.now().plusSeconds(60), null, 100).join().stream()
+        .filter(row -> MODEL.equals(row.model())).toList();
+  }
+
+  private static ModelUsage usage(GatewayHarness h, Instant since) {
+    return h.gateway.persistence().storage().stats().perModel(since, Instant.now().plusSeconds(60)).join().stream()
+        .filter(m -> m.model().equals(MODEL)).findFirst().orElseThrow();
+  }
+
   /**
    * Translated chat logs its attempt with the tokens Google reported: non-streaming 3 + 4 (the
    * fake's answer), streaming 3 + 3 (its last event). A native call, a broken answer and a stream
@@ -43,20 +63,8 @@ class RequestLogUsageTest {
       assertThat(postChat(h, false).statusCode()).isEqualTo(502);
       assertThat(postChat(h, true).body()).doesNotContain("[DONE]");
 
-      var log = h.gateway.persistence().storage().requestLogs();
-      List<RequestLogRow> rows = List.of();
-      for (int i = 0; i < 100 && rows.size() < 5; i++) {
-        Thread.sleep(50);
-        rows = log.recent(since, Instant.now().plusSeconds(60), null, 100).join().stream()
-            .filter(row -> MODEL.equals(row.model())).toList();
-      }
-      Thread.sleep(300); // a second row for one attempt would have arrived by now
-      rows = log.recent(since, Instant.now().plusSeconds(60), null, 100).join().stream()
-          .filter(row -> MODEL.equals(row.model())).toList();
-      assertThat(rows).hasSize(5);
-      ModelUsage usage = h.gateway.persistence().storage().stats()
-          .perModel(since, Instant.now().plusSeconds(60)).join().stream()
-          .filter(m -> m.model().equals(MODEL)).findFirst().orElseThrow();
+      assertThat(settledRows(h, since, 5)).hasSize(5);
+      ModelUsage usage = usage(h, since);
       assertThat(usage.promptTokens()).isEqualTo(3 + 3);
       assertThat(usage.completionTokens()).isEqualTo(4 + 3);
       assertThat(usage.success()).isEqualTo(5);
@@ -84,20 +92,8 @@ class RequestLogUsageTest {
           .contains("message_stop");
       assertThat(h.post("/v1/messages/count_tokens", whole, "x-api-key", GatewayHarness.CLIENT_TOKEN).body())
           .isEqualTo("{\"input_tokens\":9}");
-      var log = h.gateway.persistence().storage().requestLogs();
-      List<RequestLogRow> rows = List.of();
-      for (int i = 0; i < 100 && rows.size() < 3; i++) {
-        Thread.sleep(50);
-        rows = log.recent(since, Instant.now().plusSeconds(60), null, 100).join().stream()
-            .filter(row -> MODEL.equals(row.model())).toList();
-      }
-      Thread.sleep(300); // a second row for one attempt would have arrived by now
-      rows = log.recent(since, Instant.now().plusSeconds(60), null, 100).join().stream()
-          .filter(row -> MODEL.equals(row.model())).toList();
-      assertThat(rows).hasSize(3);
-      ModelUsage usage = h.gateway.persistence().storage().stats()
-          .perModel(since, Instant.now().plusSeconds(60)).join().stream()
-          .filter(m -> m.model().equals(MODEL)).findFirst().orElseThrow();
+      assertThat(settledRows(h, since, 3)).hasSize(3);
+      ModelUsage usage = usage(h, since);
       assertThat(usage.promptTokens()).isEqualTo(11 + 3);
       assertThat(usage.completionTokens()).isEqualTo(5 + 7 + 3);
     }
