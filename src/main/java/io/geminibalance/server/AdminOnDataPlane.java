@@ -3,6 +3,8 @@ package io.geminibalance.server;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.requestlog.KeyIdentity;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The data plane's answer to a credential that is not a client token: the admin token (accepted
@@ -55,14 +57,13 @@ final class AdminOnDataPlane {
     return REFUSED;
   }
 
-  /** How a surface answers a credential that lets nobody in, each in its own error shape. */
-  interface Refusals {
-    /** Neither a client token nor the admin token: 401. */
-    void refused(RoutingContext rc);
-
-    /** The address has failed too often: 429 (Retry-After is already set). */
-    void throttled(RoutingContext rc, String message);
-  }
+  /**
+   * How a surface answers a credential that lets nobody in, each in its own error shape.
+   *
+   * @param refused neither a client token nor the admin token: 401
+   * @param throttled the address has failed too often: 429 with this message (Retry-After is set)
+   */
+  record Refusals(Consumer<RoutingContext> refused, BiConsumer<RoutingContext, String> throttled) {}
 
   /**
    * Lets a client token or the admin token in (its identity on the context for the request log,
@@ -82,9 +83,9 @@ final class AdminOnDataPlane {
       }
       case Throttled throttled -> {
         rc.response().putHeader("retry-after", Long.toString(throttled.retryAfterSeconds()));
-        refusals.throttled(rc, throttledMessage(throttled.retryAfterSeconds()));
+        refusals.throttled().accept(rc, throttledMessage(throttled.retryAfterSeconds()));
       }
-      case Refused refused -> refusals.refused(rc);
+      case Refused refused -> refusals.refused().accept(rc);
     }
   }
 

@@ -12,17 +12,9 @@ import io.vertx.ext.web.RoutingContext;
  * other surfaces. {@code anthropic-version} and {@code anthropic-beta} are accepted and ignored.
  */
 final class AnthropicAuth implements Handler<RoutingContext> {
-  private static final AdminOnDataPlane.Refusals REFUSALS = new AdminOnDataPlane.Refusals() {
-    @Override
-    public void refused(RoutingContext rc) {
-      Rejections.anthropic(rc, 401, "invalid x-api-key: not a client token of this gateway.");
-    }
-
-    @Override
-    public void throttled(RoutingContext rc, String message) {
-      Rejections.anthropic(rc, 429, message);
-    }
-  };
+  private static final AdminOnDataPlane.Refusals REFUSALS = new AdminOnDataPlane.Refusals(
+      rc -> Rejections.anthropic(rc, 401, "invalid x-api-key: not a client token of this gateway."),
+      (rc, message) -> Rejections.anthropic(rc, 429, message));
   private final AdminOnDataPlane admin;
 
   AnthropicAuth(ClientAuthenticator authenticator, AdminThrottle throttle) {
