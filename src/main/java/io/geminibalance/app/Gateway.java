@@ -29,6 +29,7 @@ import io.geminibalance.relay.imagehost.ImageHosting;
 import io.geminibalance.relay.LiveRelay;
 import io.geminibalance.relay.ConfiguredAliases;
 import io.geminibalance.relay.NativeGeminiRelay;
+import io.geminibalance.relay.AnthropicRelay;
 import io.geminibalance.relay.MediaFetcher;
 import io.geminibalance.relay.FileTransferRelay;
 import io.geminibalance.relay.ModelCatalog;
@@ -206,13 +207,15 @@ public final class Gateway {
         () -> paidPool.size() > 0 ? ResourceRecord.PAID_POOL : ResourceRecord.GEMINI_POOL;
     java.util.function.Supplier<UpstreamExecutor> imagen = () -> resourcePools.get(mediaPool.get());
     ConfiguredAliases aliases = new ConfiguredAliases(live::get);
+    // One fetcher for every translated surface: its gateway-wide download budget is shared.
+    MediaFetcher mediaFetcher = new MediaFetcher(vertx, mediaSettings(config));
     Routes.Dependencies deps = new Routes.Dependencies(authenticator,
         new NativeGeminiRelay(executor, () -> live.get().filteredModels(), resources, mediaPool, aliases,
             streamOptions),
         new OpenAiCompatRelay(executor, resources, imagen, () -> live.get().values().string("CREATE_IMAGE_MODEL"),
             aliases),
         new OpenAiRelay(executor, catalog,
-            new MediaFetcher(vertx, mediaSettings(config)),
+            mediaFetcher,
             new ThoughtSignatureCache(ThoughtSignatureCache.DEFAULT_MAX_BYTES, ThoughtSignatureCache.DEFAULT_TTL_MILLIS),
             live::get, clock, persistence.storage().responses(), registry,
             imagen,
@@ -236,7 +239,8 @@ public final class Gateway {
             vertex::unavailable, aliases, streamOptions),
         files,
         new LiveRelay(liveConnector, liveMaxMessageBytes, () -> upstream.settings().timeout().toMillis(),
-            persistence.redactor()));
+            persistence.redactor()),
+        new AnthropicRelay(executor, mediaFetcher, live::get));
     live.onChange(next -> gateway.apply(next, authenticator));
     adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
     gateway.scheduleRecheck(config);

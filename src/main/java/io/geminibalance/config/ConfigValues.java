@@ -333,6 +333,21 @@ public final class ConfigValues {
     return map;
   }
 
+  /**
+   * A map setting as a JSON object: its value, or its catalogue default when unset (so a default
+   * that is not {@code {}} applies without being written a second time).
+   */
+  public JsonNode jsonMap(String name) {
+    SettingsCatalog.Definition def = typed(name, SettingsCatalog.Type.MAP);
+    String value = get(name);
+    String json = value == null ? def.defaultValue() : value;
+    JsonNode node = parseJson(name, json, "a JSON object, e.g. {\"name\": \"value\"}");
+    if (!node.isObject()) {
+      throw new ConfigException(name, json, "a JSON object, e.g. {\"name\": \"value\"}");
+    }
+    return node;
+  }
+
   /** A JSON object, or {@code null} when unset. Single-quoted JSON (Python repr) is repaired. */
   public JsonNode jsonObject(String name) {
     String value = get(name);

@@ -128,6 +128,9 @@ public final class SettingsCatalog {
 
   private static final String URL_CONTEXT_MODELS = "[\"gemini-2.5-pro\",\"gemini-2.5-flash\","
       + "\"gemini-2.5-flash-lite\",\"gemini-2.0-flash\",\"gemini-2.0-flash-live-001\"]";
+  /** Claude Code's model families: Opus and Sonnet to Gemini's Pro, Haiku to Flash. */
+  private static final String ANTHROPIC_MODEL_MAP = "{\"claude-*opus*\":\"gemini-2.5-pro\","
+      + "\"claude-*sonnet*\":\"gemini-2.5-pro\",\"claude-*haiku*\":\"gemini-2.5-flash\"}";
   public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
   /** Vertex AI in express mode: the global endpoint, no project or location in the path. */
   public static final String DEFAULT_VERTEX_EXPRESS_BASE_URL =
@@ -225,6 +228,10 @@ public final class SettingsCatalog {
       s("THINKING_BUDGET_MAP", Type.MAP, Group.MODELS, "{}")
           .en("Thinking budget per model (JSON object of model to -1..32768)")
           .zh("每个模型的思考预算（JSON 对象：模型 -> -1..32768）"),
+      s("ANTHROPIC_MODEL_MAP", Type.MAP, Group.MODELS, ANTHROPIC_MODEL_MAP).label("Claude families")
+          .en("Gemini model for each model name an Anthropic client sends (JSON object of glob to model, first"
+              + " match wins; unmatched names are Gemini names)")
+          .zh("Anthropic 客户端发送的模型名对应的 Gemini 模型（JSON 对象：通配符 -> 模型，先匹配者优先；未匹配的名称按 Gemini 模型名处理）"),
       s("URL_CONTEXT_MODELS", Type.LIST, Group.MODELS, URL_CONTEXT_MODELS).label("2.x models")
           .en("Models that get the URL context tool").zh("启用 URL 上下文工具的模型"),
       s("MODEL_ALIASES", Type.MAP, Group.MODELS, "{}")

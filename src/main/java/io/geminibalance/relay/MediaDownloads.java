@@ -14,9 +14,11 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.BiConsumer;
 
 /**
- * Downloads the image URLs of a translated OpenAI request (chat messages, Responses input) into
- * its placeholders, within the per-request and gateway-wide bounds of {@link ImageBudget}, and
- * answers the client when that fails. One place for every translated surface.
+ * Downloads the remote media of a translated request (its {@code fileData} placeholders), a few
+ * at a time within the request's {@link ImageBudget}, and puts them inline. Every translated
+ * surface (OpenAI chat, the Responses API, Anthropic messages) goes through here, so the limits
+ * and the answers to a failed download are the same everywhere; each surface only renders the
+ * {@link Refusal} in its own error shape ({@link #download} does it in OpenAI's).
  */
 final class MediaDownloads {
   private final MediaFetcher media;
@@ -29,55 +31,71 @@ final class MediaDownloads {
   record Fetched(ObjectNode body, long mediaBytes) {}
 
   /**
+   * Why the media of a request cannot be used, as the client is told.
+   *
+   * @param status 400 (the request's fault) or 503 (the gateway's downloads are busy)
+   * @param code a short machine-readable reason
+   * @param retryAfterSeconds for a 503, when to try again; else 0
+   */
+  record Refusal(int status, String message, String code, long retryAfterSeconds) {}
+
+  /**
    * Downloads {@code urls} into {@code body} and hands the result and its budget (release it once
-   * Google has the body) to {@code then}; answers the client itself when the request has too many
-   * URLs or a download fails, naming {@code param} (the request field holding the images).
+   * Google has the body) to {@code then}; answers the client itself, in OpenAI's error shape, when
+   * the request has too many URLs or a download fails, naming {@code param} (the request field
+   * holding the images).
    */
   void download(RoutingContext rc, ObjectNode body, List<String> urls, ImageLimits limits, String param,
       BiConsumer<Fetched, ImageBudget.Request> then) {
     List<String> distinct = urls.stream().distinct().toList();
-    if (refuseTooMany(rc, distinct, limits, param)) {
+    Refusal tooMany = tooMany(distinct, limits);
+    if (tooMany != null) {
+      openAiRefusal(rc, tooMany, param);
       return;
     }
     ImageBudget.Request budget = media.requestBudget(limits);
-    fetch(body, distinct, budget).onComplete(ar -> {
+    fetchAll(media, body, distinct, budget).onComplete(ar -> {
       if (ar.failed()) {
         budget.release();
-        failure(rc, ar.cause(), param);
+        openAiRefusal(rc, refusal(ar.cause()), param);
       } else {
         then.accept(ar.result(), budget);
       }
     });
   }
 
-  private static boolean refuseTooMany(RoutingContext rc, List<String> urls, ImageLimits limits, String param) {
+  private static void openAiRefusal(RoutingContext rc, Refusal refusal, String param) {
+    if (refusal.retryAfterSeconds() > 0) {
+      rc.response().putHeader("retry-after", Long.toString(refusal.retryAfterSeconds()));
+    }
+    boolean busy = refusal.status() >= 500;
+    OpenAiResponses.error(rc.response(), refusal.status(), refusal.message(),
+        busy ? "server_error" : "invalid_request_error", busy ? null : param, refusal.code());
+  }
+
+  /** The refusal for a request with more URLs than {@code limits} allow, or null when within them. */
+  static Refusal tooMany(List<String> urls, ImageLimits limits) {
     if (urls.size() <= limits.perRequest()) {
-      return false;
+      return null;
     }
-    OpenAiResponses.error(rc.response(), 400, "This request has " + urls.size() + " image URLs to download;"
-        + " the gateway downloads at most " + limits.perRequest() + " per request (MAX_IMAGE_DOWNLOADS)."
-        + " Send fewer, or send images inline as data: URLs.", "invalid_request_error", param,
-        "too_many_image_urls");
-    return true;
+    return new Refusal(400, "This request has " + urls.size() + " image URLs to download; the gateway downloads"
+        + " at most " + limits.perRequest() + " per request (MAX_IMAGE_DOWNLOADS). Send fewer, or send images"
+        + " inline as data: URLs.", "too_many_image_urls", 0);
   }
 
-  /** Answers a failed download: 503 when the gateway is busy, else a 400 naming {@code param}. */
-  private static void failure(RoutingContext rc, Throwable cause, String param) {
+  /** The refusal for a failed download. */
+  static Refusal refusal(Throwable cause) {
     if (cause instanceof ImageBudget.Exceeded exceeded && exceeded.gatewayWide()) {
-      rc.response().putHeader("retry-after", Long.toString(ImageBudget.RETRY_AFTER_SECONDS));
-      OpenAiResponses.error(rc.response(), 503, exceeded.getMessage(), "server_error", null,
-          "image_downloads_busy");
+      return new Refusal(503, exceeded.getMessage(), "image_downloads_busy", ImageBudget.RETRY_AFTER_SECONDS);
     } else if (cause instanceof ImageBudget.Exceeded exceeded) {
-      OpenAiResponses.error(rc.response(), 400, exceeded.getMessage(), "invalid_request_error", param,
-          "image_too_large");
-    } else {
-      OpenAiResponses.error(rc.response(), 400, "Could not use an image URL: " + cause.getMessage(),
-          "invalid_request_error", param, "invalid_image_url");
+      return new Refusal(400, exceeded.getMessage(), "image_too_large", 0);
     }
+    return new Refusal(400, "Could not use an image URL: " + cause.getMessage(), "invalid_image_url", 0);
   }
 
-  /** {@code body} with every URL downloaded, a few at a time; the first failure ends it. */
-  private Future<Fetched> fetch(ObjectNode body, List<String> urls, ImageBudget.Request budget) {
+  /** {@code body} with every URL downloaded and inline; the first failure ends it. */
+  static Future<Fetched> fetchAll(MediaFetcher media, ObjectNode body, List<String> urls,
+      ImageBudget.Request budget) {
     if (urls.isEmpty()) {
       return Future.succeededFuture(new Fetched(body, 0));
     }
@@ -85,7 +103,7 @@ final class MediaDownloads {
     Deque<String> queue = new ConcurrentLinkedDeque<>(urls);
     List<Future<Void>> workers = new ArrayList<>();
     for (int i = 0; i < Math.min(ImageLimits.PER_REQUEST_CONCURRENCY, urls.size()); i++) {
-      workers.add(drain(queue, fetched, budget));
+      workers.add(drain(media, queue, fetched, budget));
     }
     return Future.all(workers).transform(ar -> {
       if (ar.failed()) {
@@ -97,14 +115,15 @@ final class MediaDownloads {
     });
   }
 
-  private Future<Void> drain(Deque<String> queue, Map<String, FetchedMedia> fetched, ImageBudget.Request budget) {
+  private static Future<Void> drain(MediaFetcher media, Deque<String> queue, Map<String, FetchedMedia> fetched,
+      ImageBudget.Request budget) {
     String url = queue.poll();
     if (url == null || budget.abandoned()) {
       return Future.succeededFuture();
     }
     return media.fetch(url, budget).compose(m -> {
       fetched.put(url, new FetchedMedia(m.mimeType(), m.bytes()));
-      return drain(queue, fetched, budget);
+      return drain(media, queue, fetched, budget);
     }, failure -> {
       budget.abandon(); // the request fails: its other downloads stop
       return Future.failedFuture(failure);

@@ -20,14 +20,7 @@ final class OpenAiFailures {
       error = OpenAiErrors.of(404, "The model '" + requestedModel + "' does not exist or is not available: "
           + error.body().path("error").path("message").asText(), "model", "model_not_found");
     }
-    long retryAfter = failed.retryAfterSeconds() > 0 ? failed.retryAfterSeconds()
-        : error.retryAfterSeconds().orElse(failed.status() == 429 ? 60 : 0);
-    if (retryAfter > 0) {
-      response.putHeader("retry-after", Long.toString(retryAfter));
-    }
-    if (failed.poolRefusal() && failed.status() == 503) {
-      response.putHeader("x-should-retry", "false");
-    }
+    FailureHeaders.put(response, failed, error.retryAfterSeconds());
     response.setStatusCode(error.status()).putHeader("content-type", "application/json; charset=UTF-8")
         .end(error.body().toString());
   }

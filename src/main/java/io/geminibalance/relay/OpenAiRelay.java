@@ -195,6 +195,7 @@ public final class OpenAiRelay {
     return (int) Math.min(expected, Integer.MAX_VALUE - 8);
   }
 
+  /** The client headers a translated call offers upstream: only its user agent. */
   static MultiMap forwardedHeaders(RoutingContext rc) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     String agent = rc.request().getHeader("user-agent");

@@ -3,11 +3,8 @@ package io.geminibalance.relay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.protocol.openai.ChatStreamTranslator;
-import io.geminibalance.protocol.sse.SseDecoder;
-import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.streaming.SseRelayTransformer;
 import io.vertx.core.buffer.Buffer;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,34 +14,27 @@ import java.util.List;
  * broken connection ends the stream with an OpenAI error event and no {@code [DONE]}, so SDKs
  * raise an error instead of accepting a truncated answer.
  */
-final class OpenAiStreamTransformer implements ChunkTransformer {
+final class OpenAiStreamTransformer extends TranslatedSseTransformer {
   private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
-  private final SseDecoder decoder = new SseDecoder();
   private final ChatStreamTranslator translator;
-  private boolean stopped;
 
   OpenAiStreamTransformer(ChatStreamTranslator translator) {
     this.translator = translator;
   }
 
   @Override
-  public List<Buffer> onChunk(Buffer chunk) {
-    if (stopped) {
-      return List.of();
-    }
-    return translate(decoder.feed(chunk.getBytes()));
+  protected List<Buffer> translate(JsonNode event) {
+    return frames(translator.onEvent(event));
   }
 
   @Override
-  public List<Buffer> onEnd() {
-    if (stopped) {
-      return List.of();
-    }
-    List<Buffer> out = new ArrayList<>(translate(decoder.finish()));
-    if (stopped) {
-      return out;
-    }
-    translator.onEnd().forEach(c -> out.add(event(c)));
+  protected boolean failed() {
+    return translator.failed();
+  }
+
+  @Override
+  protected List<Buffer> closing() {
+    List<Buffer> out = new ArrayList<>(frames(translator.onEnd()));
     out.add(DONE);
     return out;
   }
@@ -62,29 +52,10 @@ final class OpenAiStreamTransformer implements ChunkTransformer {
         "upstream_stream_interrupted"));
   }
 
-  // An upstream error event or an unreadable one ends the stream (the translator says so).
-  private List<Buffer> translate(List<String> payloads) {
-    List<Buffer> out = new ArrayList<>(payloads.size());
-    for (String payload : payloads) {
-      if (payload.isBlank()) {
-        continue; // an empty data field carries nothing
-      }
-      translator.onEvent(parse(payload)).forEach(c -> out.add(event(c)));
-      if (translator.failed()) {
-        stopped = true;
-        break;
-      }
-    }
+  private static List<Buffer> frames(List<ObjectNode> chunks) {
+    List<Buffer> out = new ArrayList<>(chunks.size());
+    chunks.forEach(c -> out.add(event(c)));
     return out;
-  }
-
-  /** The event's JSON, or null when it is not JSON (the translator reports that as malformed). */
-  static JsonNode parse(String payload) {
-    try {
-      return OpenAiRelay.JSON.readTree(payload);
-    } catch (IOException e) {
-      return null;
-    }
   }
 
   private static Buffer event(ObjectNode chunk) {

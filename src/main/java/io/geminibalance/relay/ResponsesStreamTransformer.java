@@ -75,7 +75,7 @@ final class ResponsesStreamTransformer implements ChunkTransformer {
       if (payload.isBlank()) {
         continue; // an empty data field carries nothing
       }
-      translator.onEvent(OpenAiStreamTransformer.parse(payload)).forEach(e -> out.add(event(e)));
+      translator.onEvent(TranslatedSseTransformer.parse(payload)).forEach(e -> out.add(event(e)));
       if (translator.failed()) {
         stopped = true;
         break;

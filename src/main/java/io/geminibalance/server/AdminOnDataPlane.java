@@ -3,6 +3,8 @@ package io.geminibalance.server;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.requestlog.KeyIdentity;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The data plane's answer to a credential that is not a client token: the admin token (accepted
@@ -53,6 +55,38 @@ final class AdminOnDataPlane {
     }
     throttle.failed(address);
     return REFUSED;
+  }
+
+  /**
+   * How a surface answers a credential that lets nobody in, each in its own error shape.
+   *
+   * @param refused neither a client token nor the admin token: 401
+   * @param throttled the address has failed too often: 429 with this message (Retry-After is set)
+   */
+  record Refusals(Consumer<RoutingContext> refused, BiConsumer<RoutingContext, String> throttled) {}
+
+  /**
+   * Lets a client token or the admin token in (its identity on the context for the request log,
+   * then the next handler); answers anything else through {@code refusals}.
+   */
+  void admit(RoutingContext rc, String token, Refusals refusals) {
+    KeyIdentity client = authenticator.client(token);
+    if (client != null) {
+      rc.put(NativeAuth.CLIENT, client);
+      rc.next();
+      return;
+    }
+    switch (check(rc, token)) {
+      case Admin accepted -> {
+        rc.put(NativeAuth.CLIENT, accepted.identity());
+        rc.next();
+      }
+      case Throttled throttled -> {
+        rc.response().putHeader("retry-after", Long.toString(throttled.retryAfterSeconds()));
+        refusals.throttled().accept(rc, throttledMessage(throttled.retryAfterSeconds()));
+      }
+      case Refused refused -> refusals.refused().accept(rc);
+    }
   }
 
   /** The message of a 429, in either protocol's error shape. */

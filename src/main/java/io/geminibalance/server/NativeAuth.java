@@ -2,7 +2,6 @@ package io.geminibalance.server;
 
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.protocol.gemini.GoogleQuery;
-import io.geminibalance.requestlog.KeyIdentity;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
@@ -15,11 +14,12 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class NativeAuth implements Handler<RoutingContext> {
   static final String CLIENT = "client.masked";
-  private final ClientAuthenticator authenticator;
+  private static final AdminOnDataPlane.Refusals REFUSALS = new AdminOnDataPlane.Refusals(
+      rc -> Rejections.gemini(rc, 401, "API key not valid for this gateway."),
+      (rc, message) -> Rejections.gemini(rc, 429, message));
   private final AdminOnDataPlane admin;
 
   NativeAuth(ClientAuthenticator authenticator, AdminThrottle throttle) {
-    this.authenticator = authenticator;
     this.admin = new AdminOnDataPlane(authenticator, throttle);
   }
 
@@ -31,23 +31,7 @@ final class NativeAuth implements Handler<RoutingContext> {
           "Missing API key: send it in the x-goog-api-key header or the key query parameter.");
       return;
     }
-    KeyIdentity client = authenticator.client(token);
-    if (client != null) {
-      rc.put(CLIENT, client);
-      rc.next();
-      return;
-    }
-    switch (admin.check(rc, token)) {
-      case AdminOnDataPlane.Admin accepted -> {
-        rc.put(CLIENT, accepted.identity());
-        rc.next();
-      }
-      case AdminOnDataPlane.Throttled throttled -> {
-        rc.response().putHeader("retry-after", Long.toString(throttled.retryAfterSeconds()));
-        Rejections.gemini(rc, 429, AdminOnDataPlane.throttledMessage(throttled.retryAfterSeconds()));
-      }
-      case AdminOnDataPlane.Refused refused -> Rejections.gemini(rc, 401, "API key not valid for this gateway.");
-    }
+    admin.admit(rc, token, REFUSALS);
   }
 
   private static String credential(RoutingContext rc) {

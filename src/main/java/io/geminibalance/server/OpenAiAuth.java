@@ -1,7 +1,6 @@
 package io.geminibalance.server;
 
 import io.geminibalance.auth.ClientAuthenticator;
-import io.geminibalance.requestlog.KeyIdentity;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
@@ -11,11 +10,12 @@ import io.vertx.ext.web.RoutingContext;
  * {@link AdminOnDataPlane}, as on the native routes.
  */
 final class OpenAiAuth implements Handler<RoutingContext> {
-  private final ClientAuthenticator authenticator;
+  private static final AdminOnDataPlane.Refusals REFUSALS = new AdminOnDataPlane.Refusals(
+      rc -> Rejections.openAi(rc, 401, "Incorrect API key provided.", "invalid_api_key"),
+      (rc, message) -> Rejections.openAi(rc, 429, message, "rate_limit_error", null, "rate_limit_exceeded"));
   private final AdminOnDataPlane admin;
 
   OpenAiAuth(ClientAuthenticator authenticator, AdminThrottle throttle) {
-    this.authenticator = authenticator;
     this.admin = new AdminOnDataPlane(authenticator, throttle);
   }
 
@@ -28,24 +28,6 @@ final class OpenAiAuth implements Handler<RoutingContext> {
               : "Invalid Authorization header format: expected 'Bearer <token>'.", "invalid_api_key");
       return;
     }
-    KeyIdentity client = authenticator.client(token);
-    if (client != null) {
-      rc.put(NativeAuth.CLIENT, client);
-      rc.next();
-      return;
-    }
-    switch (admin.check(rc, token)) {
-      case AdminOnDataPlane.Admin accepted -> {
-        rc.put(NativeAuth.CLIENT, accepted.identity());
-        rc.next();
-      }
-      case AdminOnDataPlane.Throttled throttled -> {
-        rc.response().putHeader("retry-after", Long.toString(throttled.retryAfterSeconds()));
-        Rejections.openAi(rc, 429, AdminOnDataPlane.throttledMessage(throttled.retryAfterSeconds()),
-            "rate_limit_error", null, "rate_limit_exceeded");
-      }
-      case AdminOnDataPlane.Refused refused -> Rejections.openAi(rc, 401, "Incorrect API key provided.",
-          "invalid_api_key");
-    }
+    admin.admit(rc, token, REFUSALS);
   }
 }

@@ -1,6 +1,7 @@
 package io.geminibalance.server;
 
 import io.geminibalance.protocol.gemini.GeminiErrors;
+import io.geminibalance.relay.AnthropicResponses;
 import io.geminibalance.relay.OpenAiResponses;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -40,6 +41,11 @@ final class Rejections {
    */
   static void openAi(RoutingContext rc, int status, String message, String type, String param, String code) {
     send(rc, status, OpenAiResponses.errorBody(message, type, param, code));
+  }
+
+  /** An error in Anthropic's shape ({@code {"type":"error","error":{type,message}}}), its type from the status. */
+  static void anthropic(RoutingContext rc, int status, String message) {
+    send(rc, status, AnthropicResponses.errorBody(status, message));
   }
 
   static void send(RoutingContext rc, int status, String body) {

@@ -9,6 +9,7 @@ import io.geminibalance.admin.KeyMaintenanceApi;
 import io.geminibalance.admin.KeysApi;
 import io.geminibalance.admin.StatsApi;
 import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.relay.AnthropicRelay;
 import io.geminibalance.relay.FileTransferRelay;
 import io.geminibalance.protocol.gemini.LivePath;
 import io.geminibalance.relay.LiveRelay;
@@ -49,6 +50,12 @@ public final class Routes {
   private static final List<String> OPENAI_PREFIXES =
       Stream.concat(TRANSLATED_PREFIXES.stream(), Stream.of(COMPAT_PREFIX)).toList();
 
+  /** Anthropic's Messages API, at the root (as api.anthropic.com has it) and under /anthropic. */
+  private static final List<String> ANTHROPIC_PREFIXES = List.of("", "/anthropic");
+  private static final String ANTHROPIC_ONLY_PREFIX = "/anthropic/";
+  private static final String MESSAGES = "/v1/messages";
+  private static final String COUNT_TOKENS = "/v1/messages/count_tokens";
+
   /** The chart library of the /stats page, from its webjar (the version is the pom's). */
   static final String UPLOT_PATH = "/static/vendor/uplot/";
   private static final String UPLOT_WEBJAR = "META-INF/resources/webjars/uplot/1.6.30";
@@ -77,7 +84,8 @@ public final class Routes {
       KeyMaintenanceApi keyMaintenanceApi,
       NativeGeminiRelay vertexExpressRelay,
       FileTransferRelay fileTransfers,
-      LiveRelay liveRelay) {}
+      LiveRelay liveRelay,
+      AnthropicRelay anthropicRelay) {}
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
@@ -140,6 +148,16 @@ public final class Routes {
       router.get(LivePath.path(version)).handler(dataIntake).handler(nativeAuth).handler(LiveGate::check)
           .handler(rc -> deps.liveRelay().handle(rc, version, context(rc, deps)));
     }
+    // Anthropic's Messages API: before /v1/*, which would take /v1/messages as an OpenAI path.
+    AnthropicAuth anthropicAuth = new AnthropicAuth(deps.authenticator(), deps.adminThrottle());
+    for (String prefix : ANTHROPIC_PREFIXES) {
+      router.post(prefix + MESSAGES).handler(dataIntake).handler(anthropicAuth).handler(bodies)
+          .handler(rc -> deps.anthropicRelay().handle(rc, AnthropicRelay.Endpoint.MESSAGES, context(rc, deps)));
+      router.post(prefix + COUNT_TOKENS).handler(dataIntake).handler(anthropicAuth).handler(bodies)
+          .handler(rc -> deps.anthropicRelay().handle(rc, AnthropicRelay.Endpoint.COUNT_TOKENS, context(rc, deps)));
+    }
+    router.route(ANTHROPIC_ONLY_PREFIX + "*").handler(dataIntake).handler(anthropicAuth)
+        .handler(rc -> Rejections.anthropic(rc, 404, RoutingFailures.noSuchEndpoint(rc.request())));
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle());
     router.route(COMPAT_PREFIX + "/*")
         .handler(dataIntake)
@@ -303,8 +321,15 @@ public final class Routes {
         && !NATIVE_ON_V1_PATH.matcher(path).matches();
   }
 
+  /** Whether a request for {@code path} gets its errors in Anthropic's shape. */
+  static boolean speaksAnthropic(String path) {
+    return path.startsWith(ANTHROPIC_ONLY_PREFIX) || path.equals(MESSAGES) || path.equals(COUNT_TOKENS);
+  }
+
   private static void bodyError(RoutingContext rc, int status, String message, String openAiCode) {
-    if (speaksOpenAi(rc.request().path())) {
+    if (speaksAnthropic(rc.request().path())) {
+      Rejections.anthropic(rc, status, message);
+    } else if (speaksOpenAi(rc.request().path())) {
       Rejections.openAi(rc, status, message, openAiCode);
     } else {
       Rejections.gemini(rc, status, message);

@@ -30,7 +30,7 @@ class SettingsCatalogCompletenessTest {
    * a helper handed the values and the name ({@code required(reader, "MYSQL_HOST", ...)}).
    */
   private static final Pattern READ = Pattern.compile(
-      "\\.(?:integer|optionalInteger|decimal|bool|string|choice|zone|list|credentials|credential|jsonObject"
+      "\\.(?:integer|optionalInteger|decimal|bool|string|choice|zone|list|credentials|credential|jsonObject|jsonMap"
           + "|jsonArray|stringMap|headers|definition|find)\\(" + NAME
           + "|\\b(?:env|raw|settings|saved|environment)\\.get\\(" + NAME
           + "|\\b[A-Z_]*SETTING[A-Z_]*\\s*=\\s*" + NAME

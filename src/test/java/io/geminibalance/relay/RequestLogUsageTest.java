@@ -24,6 +24,26 @@ class RequestLogUsageTest {
         "content-type", "application/json");
   }
 
+  /** The log's rows for MODEL once {@code expected} have arrived, and a moment longer for any extra one. */
+  private static List<RequestLogRow> settledRows(GatewayHarness h, Instant since, int expected)
+      throws InterruptedException {
+    var log = h.gateway.persistence().storage().requestLogs();
+    List<RequestLogRow> rows = List.of();
+    for (int i = 0; i < 100 && rows.size() < expected; i++) {
+      Thread.sleep(50);
+      rows = log.recent(since, Instant.now().plusSeconds(60), null, 100).join().stream()
+          .filter(row -> MODEL.equals(row.model())).toList();
+    }
+    Thread.sleep(300); // a second row for one attempt would have arrived by now
+    return log.recent(since, Instant.now().plusSeconds(60), null, 100).join().stream()
+        .filter(row -> MODEL.equals(row.model())).toList();
+  }
+
+  private static ModelUsage usage(GatewayHarness h, Instant since) {
+    return h.gateway.persistence().storage().stats().perModel(since, Instant.now().plusSeconds(60)).join().stream()
+        .filter(m -> m.model().equals(MODEL)).findFirst().orElseThrow();
+  }
+
   /**
    * Translated chat logs its attempt with the tokens Google reported: non-streaming 3 + 4 (the
    * fake's answer), streaming 3 + 3 (its last event). A native call, a broken answer and a stream
@@ -43,23 +63,39 @@ class RequestLogUsageTest {
       assertThat(postChat(h, false).statusCode()).isEqualTo(502);
       assertThat(postChat(h, true).body()).doesNotContain("[DONE]");
 
-      var log = h.gateway.persistence().storage().requestLogs();
-      List<RequestLogRow> rows = List.of();
-      for (int i = 0; i < 100 && rows.size() < 5; i++) {
-        Thread.sleep(50);
-        rows = log.recent(since, Instant.now().plusSeconds(60), null, 100).join().stream()
-            .filter(row -> MODEL.equals(row.model())).toList();
-      }
-      Thread.sleep(300); // a second row for one attempt would have arrived by now
-      rows = log.recent(since, Instant.now().plusSeconds(60), null, 100).join().stream()
-          .filter(row -> MODEL.equals(row.model())).toList();
-      assertThat(rows).hasSize(5);
-      ModelUsage usage = h.gateway.persistence().storage().stats()
-          .perModel(since, Instant.now().plusSeconds(60)).join().stream()
-          .filter(m -> m.model().equals(MODEL)).findFirst().orElseThrow();
+      assertThat(settledRows(h, since, 5)).hasSize(5);
+      ModelUsage usage = usage(h, since);
       assertThat(usage.promptTokens()).isEqualTo(3 + 3);
       assertThat(usage.completionTokens()).isEqualTo(4 + 3);
       assertThat(usage.success()).isEqualTo(5);
+    }
+  }
+
+  /**
+   * Anthropic messages log their attempt once with Google's counts (the whole prompt, cached part
+   * included; answer plus thoughts): whole 11 + (5 + 7), streamed 3 + 3; count_tokens logs its
+   * attempt without tokens.
+   */
+  @Test
+  void anthropicMessagesAreLoggedWithTheirTokens() throws InterruptedException {
+    try (GatewayHarness h = GatewayHarness.start()) {
+      Instant since = Instant.now().minusSeconds(5);
+      h.fake.on(r -> r.path().endsWith(":generateContent"), Replies.json(200, "{\"candidates\":[{\"content\":"
+          + "{\"parts\":[{\"text\":\"x\"}]},\"finishReason\":\"STOP\"}],\"usageMetadata\":{\"promptTokenCount\":11,"
+          + "\"cachedContentTokenCount\":4,\"candidatesTokenCount\":5,\"thoughtsTokenCount\":7}}"));
+      h.fake.on(r -> r.path().endsWith(":countTokens"), Replies.json(200, "{\"totalTokens\":9}"));
+      String hi = ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+      String whole = "{\"model\":\"" + MODEL + "\",\"max_tokens\":5" + hi;
+      String streamed = "{\"model\":\"" + MODEL + "\",\"max_tokens\":5,\"stream\":true" + hi;
+      assertThat(h.post("/v1/messages", whole, "x-api-key", GatewayHarness.CLIENT_TOKEN).statusCode()).isEqualTo(200);
+      assertThat(h.post("/v1/messages", streamed, "x-api-key", GatewayHarness.CLIENT_TOKEN).body())
+          .contains("message_stop");
+      assertThat(h.post("/v1/messages/count_tokens", whole, "x-api-key", GatewayHarness.CLIENT_TOKEN).body())
+          .isEqualTo("{\"input_tokens\":9}");
+      assertThat(settledRows(h, since, 3)).hasSize(3);
+      ModelUsage usage = usage(h, since);
+      assertThat(usage.promptTokens()).isEqualTo(11 + 3);
+      assertThat(usage.completionTokens()).isEqualTo(5 + 7 + 3);
     }
   }
 

@@ -63,6 +63,23 @@ class StreamKeepaliveTest {
         "data: " + Replies.finalChunk("world") + "\r\n\r\n");
   }
 
+  /** Anthropic's stream keeps alive with its own ping event (which its SDKs skip), never a comment. */
+  @Test
+  void anthropicStreamGetsPingEventsBetweenWholeEvents() {
+    h.fake.on(r -> r.pathEndsWith(":streamGenerateContent"), pausedStream());
+    HttpResponse<String> r = h.post("/v1/messages", "{\"model\":\"gemini-2.5-flash\",\"max_tokens\":9,"
+        + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "x-api-key", CLIENT_TOKEN);
+    assertThat(r.statusCode()).isEqualTo(200);
+    String ping = "event: ping\ndata: {\"type\":\"ping\"}\n\n";
+    assertThat(r.body()).startsWith("event: message_start\n").contains("\n\n" + ping)
+        .endsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n").doesNotContain("keepalive");
+    for (String event : r.body().split("\n\n")) {
+      assertThat(event).matches("event: [a-z_]+\ndata: \\{.*");
+    }
+    String withoutPings = r.body().replace(ping, "");
+    assertThat(withoutPings).contains("\"text\":\"Hello \"").contains("\"text\":\"world\"").doesNotContain("error");
+  }
+
   @Test
   void openAiChatStreamGetsKeepalivesBetweenWholeEvents() {
     h.fake.on(r -> r.pathEndsWith(":streamGenerateContent"), pausedStream());

@@ -63,4 +63,22 @@ class StreamKeepaliveSdkTest {
     assertThat(chunks.stream().flatMap(c -> c.choices().stream())
         .filter(c -> c.finishReason().isPresent()).toList()).hasSize(1);
   }
+
+  /** Anthropic's stream keeps alive with ping events, which anthropic-java reads and skips. */
+  @Test
+  void anthropicSdkSkipsPings() {
+    upstreamPausesMidStream();
+    assertThat(h.post("/v1/messages", "{\"model\":\"gemini-2.5-flash\",\"max_tokens\":9,\"stream\":true,"
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "x-api-key", GatewayHarness.CLIENT_TOKEN).body())
+        .as("the stream carries pings").contains("event: ping\n");
+    com.anthropic.helpers.MessageAccumulator accumulator = com.anthropic.helpers.MessageAccumulator.create();
+    try (com.anthropic.core.http.StreamResponse<com.anthropic.models.messages.RawMessageStreamEvent> stream =
+        AnthropicSdkTest.client(h, "", GatewayHarness.CLIENT_TOKEN).messages().createStreaming(
+            com.anthropic.models.messages.MessageCreateParams.builder().model("gemini-2.5-flash").maxTokens(9)
+                .addUserMessage("hi").build())) {
+      stream.stream().forEach(accumulator::accumulate);
+    }
+    assertThat(accumulator.message().content()).hasSize(1);
+    assertThat(accumulator.message().content().get(0).asText().text()).isEqualTo("Hello world");
+  }
 }

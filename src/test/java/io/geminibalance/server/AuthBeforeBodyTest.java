@@ -69,6 +69,20 @@ class AuthBeforeBodyTest {
   }
 
   @Test
+  void anthropicCallWithoutKeyIsRefusedBeforeItsBody() throws Exception {
+    Outcome o = sendBigBody("POST", "/v1/messages", "anthropic-version: 2023-06-01\r\n");
+    assertThat(o.answer.body()).contains("\"type\":\"error\"").contains("\"authentication_error\"");
+    o.assertRefusedEarly();
+  }
+
+  @Test
+  void anthropicCallWithWrongKeyIsRefusedBeforeItsBody() throws Exception {
+    Outcome o = sendBigBody("POST", "/anthropic/v1/messages/count_tokens", "x-api-key: wrong-key\r\n");
+    assertThat(o.answer.body()).contains("\"authentication_error\"").doesNotContain("wrong-key");
+    o.assertRefusedEarly();
+  }
+
+  @Test
   void adminCallWithoutTokenIsRefusedBeforeItsBody() throws Exception {
     Outcome o = sendBigBody("PUT", "/api/config", "");
     assertThat(o.answer.body()).contains("admin token");

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 
 /**
- * Chooses {@code generationConfig.thinkingConfig} (PROTOCOL §6.1).
+ * Chooses {@code generationConfig.thinkingConfig} (PROTOCOL §6.1). The per-family budgets and
+ * levels are public: the Anthropic surface maps its {@code thinking} onto the same ones.
  *
  * <p>Precedence: the {@code -non-thinking} suffix (the client picked that model on purpose),
  * then {@code reasoning_effort}, then the configured THINKING_BUDGET_MAP. Gemini 2.5 gets a
@@ -64,7 +65,7 @@ public final class ThinkingConfigs {
   }
 
   /** Gemini 2.5 budgets; low/medium/high follow Google's own OpenAI layer (1K, 8K, 24K). */
-  static int budget(String base, String effort) {
+  public static int budget(String base, String effort) {
     boolean pro = base.contains("-pro");
     return switch (effort) {
       case "none" -> pro ? PRO_MINIMUM_BUDGET : 0;
@@ -77,7 +78,7 @@ public final class ThinkingConfigs {
   }
 
   /** Gemini 3 levels; Flash accepts MINIMAL and MEDIUM, Pro only LOW and HIGH. */
-  static String level(String base, String effort) {
+  public static String level(String base, String effort) {
     boolean flash = base.contains("flash");
     return switch (effort) {
       case "none", "minimal" -> flash ? "MINIMAL" : "LOW";
@@ -104,11 +105,11 @@ public final class ThinkingConfigs {
     return family && !model.image() && !base.contains("image") && !base.contains("tts");
   }
 
-  static boolean isGemini25(String base) {
+  public static boolean isGemini25(String base) {
     return base.startsWith("gemini-2.5");
   }
 
-  static boolean isGemini3(String base) {
+  public static boolean isGemini3(String base) {
     return base.startsWith("gemini-3");
   }
 }
