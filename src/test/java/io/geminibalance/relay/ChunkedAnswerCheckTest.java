@@ -79,10 +79,22 @@ class ChunkedAnswerCheckTest {
    */
   @Test
   void aLargeChunkedAnswerIsStreamedInBoundedMemory() throws Exception {
+    streamsInBoundedMemory(h);
+  }
+
+  /** The same with the gateway's HTTP/2 upstream client: the pause at the bound holds there too. */
+  @Test
+  void aLargeChunkedAnswerIsStreamedInBoundedMemoryOverHttp2() throws Exception {
+    try (GatewayHarness h2 = GatewayHarness.start(Map.of("UPSTREAM_H2C", "true", "EMPTY_RESPONSE_RETRY", "true"))) {
+      streamsInBoundedMemory(h2);
+    }
+  }
+
+  static void streamsInBoundedMemory(GatewayHarness h) throws Exception {
     long size = 96L * 1024 * 1024;
     long retainedMax = 32L * 1024 * 1024;
     AtomicLong written = new AtomicLong();
-    answerChunked(size, written, -1);
+    h.fake.on(r -> r.pathEndsWith(":generateContent"), Replies.chunkedJson(BEFORE, size, AFTER, written, -1), 1);
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     long baseline = retainedHeap(memory);
     HttpRequest request = h.request(GENERATE, "x-goog-api-key", CLIENT_TOKEN).timeout(Duration.ofMinutes(2))
