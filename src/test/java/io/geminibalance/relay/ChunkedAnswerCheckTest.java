@@ -96,7 +96,7 @@ class ChunkedAnswerCheckTest {
     AtomicLong written = new AtomicLong();
     h.fake.on(r -> r.pathEndsWith(":generateContent"), Replies.chunkedJson(BEFORE, size, AFTER, written, -1), 1);
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    long baseline = retainedHeap(memory);
+    long baseline = LargeUploadMemoryTest.retainedHeap(memory);
     HttpRequest request = h.request(GENERATE, "x-goog-api-key", CLIENT_TOKEN).timeout(Duration.ofMinutes(2))
         .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
     HttpResponse<InputStream> r = h.http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -110,7 +110,7 @@ class ChunkedAnswerCheckTest {
         seen = written.get();
         Thread.sleep(300);
       }
-      long retained = retainedHeap(memory) - baseline;
+      long retained = LargeUploadMemoryTest.retainedHeap(memory) - baseline;
       long writtenWhilePaused = written.get();
       System.out.printf("client paused: fake wrote %d MiB of %d, retained %d MiB%n", writtenWhilePaused >> 20,
           size >> 20, retained >> 20);
@@ -180,12 +180,5 @@ class ChunkedAnswerCheckTest {
       Thread.sleep(100);
     }
     assertThat(call.closedByCaller()).as("the upstream request was given up").isTrue();
-  }
-
-  private static long retainedHeap(MemoryMXBean memory) {
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-    }
-    return memory.getHeapMemoryUsage().getUsed();
   }
 }
