@@ -273,6 +273,13 @@ public final class NativeGeminiRelay {
       client.putHeader("content-length", Integer.toString(answered.body().length())).end(answered.body());
       return;
     }
+    if (answered.head() != null) {
+      // Begun by the executor (a chunked answer too large to be empty): those bytes, then the rest.
+      client.setChunked(true);
+      BodyRelay.relay(answered.head(), upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis,
+          keepaliveMillis);
+      return;
+    }
     long length = stream ? -1 : BodyRelay.declaredLength(upstream);
     if (length >= 0) {
       client.putHeader("content-length", Long.toString(length));

@@ -1,6 +1,7 @@
 package io.geminibalance.streaming;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
@@ -66,6 +67,16 @@ public final class BodyRelay {
   }
 
   /**
+   * As {@link #relay(HttpClientResponse, HttpServerResponse, ChunkTransformer, long, long)}, for a
+   * body whose first bytes, {@code head}, were already read off {@code upstream}
+   * ({@link #collectUpTo}): they go first, through the transformer, then the rest as it comes.
+   */
+  public static Future<Void> relay(Buffer head, HttpClientResponse upstream, HttpServerResponse client,
+      ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis) {
+    return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, null, null, head);
+  }
+
+  /**
    * Relays a body the client gets unchanged and whole: held until its end, then written at once.
    * Only for bodies whose (small) length is known, {@code declaredLength}; no transformer applies.
    */
@@ -82,9 +93,44 @@ public final class BodyRelay {
    * and resets the upstream request. A body that arrives in one chunk is not copied.
    */
   public static Future<Buffer> collect(HttpClientResponse upstream, long idleTimeoutMillis) {
-    Promise<Buffer> done = Promise.promise();
+    return read(upstream, idleTimeoutMillis, Long.MAX_VALUE, null).map(Prefix::bytes);
+  }
+
+  /**
+   * As {@link #collect(HttpClientResponse, long)}, for a body whose first bytes, {@code head},
+   * were already read off {@code upstream} ({@link #collectUpTo}); the result starts with them.
+   */
+  public static Future<Buffer> collect(Buffer head, HttpClientResponse upstream, long idleTimeoutMillis) {
+    return read(upstream, idleTimeoutMillis, Long.MAX_VALUE, head).map(Prefix::bytes);
+  }
+
+  /**
+   * The first bytes of a body: all of it ({@code complete}), or, for a body that went past the
+   * bound it was read to, what was read so far, the rest still to come from the paused upstream.
+   */
+  public record Prefix(Buffer bytes, boolean complete) {}
+
+  /**
+   * Reads a paused upstream body as {@link #collect(HttpClientResponse, long)} does, but only
+   * while it stays within {@code maxBytes}: once it goes past (by at most the chunk that crossed
+   * the bound) the upstream is paused again and what was read is handed back, not complete; the
+   * caller relays it and then the rest ({@link #relay(Buffer, HttpClientResponse, HttpServerResponse,
+   * ChunkTransformer, long, long)}) or reads on ({@link #collect(Buffer, HttpClientResponse, long)}).
+   */
+  public static Future<Prefix> collectUpTo(HttpClientResponse upstream, long maxBytes, long idleTimeoutMillis) {
+    return read(upstream, idleTimeoutMillis, maxBytes, null);
+  }
+
+  private static Future<Prefix> read(HttpClientResponse upstream, long idleTimeoutMillis, long maxBytes,
+      Buffer head) {
+    Promise<Prefix> done = Promise.promise();
     // Content-Length comes from the upstream: a bogus huge one must not size an allocation.
-    WholeBody whole = new WholeBody(Math.min(declaredLength(upstream), COLLECT_PRESIZE_MAX_BYTES));
+    WholeBody whole = new WholeBody(Math.min(declaredLength(upstream), Math.min(maxBytes, COLLECT_PRESIZE_MAX_BYTES)));
+    long[] read = {0};
+    if (head != null) {
+      whole.add(head);
+      read[0] = head.length();
+    }
     IdleWatchdog.Watch watch = IdleWatchdog.watch(idleTimeoutMillis, () -> {
       TimeoutException idle = silentFor(idleTimeoutMillis);
       if (done.tryFail(idle)) {
@@ -93,11 +139,18 @@ public final class BodyRelay {
     });
     upstream.handler(chunk -> {
       watch.touch();
+      // A chunk delivered after the pause below (none should be) still belongs to the prefix.
       whole.add(chunk);
+      read[0] += chunk.length();
+      if (read[0] > maxBytes && !done.future().isComplete()) {
+        upstream.pause();
+        watch.stop();
+        done.complete(new Prefix(whole.body(), false));
+      }
     });
     upstream.endHandler(v -> {
       watch.stop();
-      done.tryComplete(whole.body());
+      done.tryComplete(new Prefix(whole.body(), true));
     });
     upstream.exceptionHandler(err -> {
       watch.stop();
@@ -119,6 +172,12 @@ public final class BodyRelay {
   private static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
       ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis, WholeBody whole,
       PacedWriter paced) {
+    return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, whole, paced, null);
+  }
+
+  private static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
+      ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis, WholeBody whole,
+      PacedWriter paced, Buffer head) {
     Promise<Void> done = Promise.promise();
     Runnable keepalive = whole == null && keepaliveMillis > 0 && transformer.keepalive() != null
         ? () -> keepalive(done, client, transformer, paced) : null;
@@ -129,9 +188,11 @@ public final class BodyRelay {
         upstream.request().reset(CANCEL, idle);
       }
     }, keepaliveMillis, keepalive);
+    // Whether the upstream waits for the client to drain: the head's write may leave it so.
+    boolean[] held = {false};
     // A small body of known length is held and written with the end: one write and one flush
     // instead of a write per chunk plus an end. Streams and large bodies flow through as they come.
-    upstream.handler(chunk -> {
+    Handler<Buffer> onChunk = chunk -> {
       watch.touch();
       if (client.closed()) {
         return;
@@ -145,7 +206,9 @@ public final class BodyRelay {
         if (paced.busy()) {
           upstream.pause();
           watch.pause();
+          held[0] = true;
           paced.whenIdle(() -> {
+            held[0] = false;
             watch.resume();
             upstream.resume();
           });
@@ -158,12 +221,15 @@ public final class BodyRelay {
       if (client.writeQueueFull()) {
         upstream.pause();
         watch.pause();
+        held[0] = true;
         client.drainHandler(v -> {
+          held[0] = false;
           watch.resume();
           upstream.resume();
         });
       }
-    });
+    };
+    upstream.handler(onChunk);
     upstream.endHandler(v -> {
       watch.stop();
       if (!client.closed() && !client.ended()) {
@@ -187,7 +253,12 @@ public final class BodyRelay {
         endAfterFailure(client, transformer, err, paced);
       }
     });
-    upstream.resume();
+    if (head != null) {
+      onChunk.handle(head);
+    }
+    if (!held[0]) {
+      upstream.resume();
+    }
     return done.future();
   }
 

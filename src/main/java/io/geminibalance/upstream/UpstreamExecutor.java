@@ -46,8 +46,9 @@ public final class UpstreamExecutor {
   private final EmptyAnswers emptyAnswers;
 
   /**
-   * Declared bodies larger than this are not read for {@link AnswerCheck#EMPTY}: an empty answer is
-   * a few hundred bytes, and a large one (inline images) is relayed as it comes.
+   * Bodies are read for {@link AnswerCheck#EMPTY} only up to this: an empty answer is a few hundred
+   * bytes, and a large one (inline images) is relayed as it comes, unread when its declared length
+   * is larger, else after the bytes read up to here.
    */
   static final long EMPTY_CHECK_MAX_BYTES = 64 * 1024;
 
@@ -149,13 +150,23 @@ public final class UpstreamExecutor {
     HttpClientResponse response = ar.result();
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
+      // A body of unknown length (chunked) is read only up to the bound as well: past it, it is
+      // not empty, and what was read goes to the surface to be relayed before the rest.
       if (check == AnswerCheck.EMPTY && emptyAnswers.retryOn()
           && BodyRelay.declaredLength(response) <= EMPTY_CHECK_MAX_BYTES) {
-        return BodyRelay.collect(response, bodyIdleTimeoutMillis()).transform(b -> b.failed()
-            ? Future.succeededFuture(bodyFailed(b.cause(), call, ctx, attempt, lease, started))
-            : afterWholeAnswer(call, ctx, keys, check, attempt, tried, lease, started, response, b.result()));
+        return BodyRelay.collectUpTo(response, EMPTY_CHECK_MAX_BYTES, bodyIdleTimeoutMillis()).transform(b -> {
+          if (b.failed()) {
+            return Future.succeededFuture(bodyFailed(b.cause(), call, ctx, attempt, lease, started));
+          }
+          BodyRelay.Prefix prefix = b.result();
+          return prefix.complete()
+              ? afterWholeAnswer(call, ctx, keys, check, attempt, tried, lease, started, response, prefix.bytes())
+              : Future.succeededFuture(answered(call, ctx, attempt, lease, started, response, null,
+                  prefix.bytes(), Verdict.SUCCESS));
+        });
       }
-      return Future.succeededFuture(answered(call, ctx, attempt, lease, started, response, null, Verdict.SUCCESS));
+      return Future.succeededFuture(answered(call, ctx, attempt, lease, started, response, null, null,
+          Verdict.SUCCESS));
     }
     // An error body that stalls must not hold the request (or the lease) past TIME_OUT either.
     return BodyRelay.collect(response, bodyIdleTimeoutMillis()).transform(b -> {
@@ -166,7 +177,7 @@ public final class UpstreamExecutor {
 
   /** A 2xx attempt that counts (the key's success, or neutral for an empty answer), logged now or once the surface has read the usage. */
   private UpstreamResult.Answered answered(UpstreamCall call, RequestContext ctx, int attempt, KeyLease lease,
-      long started, HttpClientResponse response, Buffer body, Verdict verdict) {
+      long started, HttpClientResponse response, Buffer body, Buffer head, Verdict verdict) {
     pool.release(lease, verdict.keyOutcome());
     AttemptRecord record = record(call, ctx, attempt, lease, response.statusCode(), started, null);
     UpstreamResult.UsageLog usageLog = UpstreamResult.UsageLog.ALREADY_LOGGED;
@@ -175,7 +186,7 @@ public final class UpstreamExecutor {
     } else {
       attemptLog.record(record);
     }
-    return new UpstreamResult.Answered(response.request(), response, lease, attempt, usageLog, body);
+    return new UpstreamResult.Answered(response.request(), response, lease, attempt, usageLog, body, head);
   }
 
   /**
@@ -190,7 +201,7 @@ public final class UpstreamExecutor {
       Buffer body) {
     Verdict verdict = classified(body);
     if (verdict.success()) {
-      return Future.succeededFuture(answered(call, ctx, attempt, lease, started, response, body, verdict));
+      return Future.succeededFuture(answered(call, ctx, attempt, lease, started, response, body, null, verdict));
     }
     LOG.debug("request {} attempt {} key {}: {}", ctx.requestId(), attempt, lease.key(), verdict.reason());
     boolean anotherKeyAllowed = switch (keys) {
@@ -220,7 +231,7 @@ public final class UpstreamExecutor {
       });
     }
     emptyAnswers.countReturned();
-    return Future.succeededFuture(answered(call, ctx, attempt, lease, started, response, body, verdict));
+    return Future.succeededFuture(answered(call, ctx, attempt, lease, started, response, body, null, verdict));
   }
 
   /**

@@ -17,12 +17,21 @@ public sealed interface UpstreamResult {
    * @param body the whole body when the executor read it to classify the answer
    *     ({@link AnswerCheck#EMPTY}): {@code response} has then ended and must not be read again;
    *     null otherwise
+   * @param head the first bytes of a body the executor began to read for that check and stopped
+   *     reading once it was too large to be empty; the rest is still to come from {@code response},
+   *     after them. Null when nothing was read ({@code body} null) or all was ({@code body} set)
    * @param log for a call that {@linkplain UpstreamCall#readsUsage reads usage}: the surface must
    *     call it once, whatever becomes of the body, or the attempt is missing from the request log;
    *     for other calls the attempt is already logged and it does nothing
    */
   record Answered(HttpClientRequest request, HttpClientResponse response, KeyLease lease,
-      int attempt, UsageLog log, Buffer body) implements UpstreamResult {
+      int attempt, UsageLog log, Buffer body, Buffer head) implements UpstreamResult {
+
+    /** An answer whose body is {@code body} when the executor read it whole, else still to be read. */
+    public Answered(HttpClientRequest request, HttpClientResponse response, KeyLease lease, int attempt,
+        UsageLog log, Buffer body) {
+      this(request, response, lease, attempt, log, body, null);
+    }
 
     /** An answer whose body is still to be read from {@code response}. */
     public Answered(HttpClientRequest request, HttpClientResponse response, KeyLease lease, int attempt,
@@ -32,10 +41,15 @@ public sealed interface UpstreamResult {
 
     /**
      * The whole body: as already read when the executor had to look at it ({@link AnswerCheck}),
-     * else read now, with the idle watchdog of {@link BodyRelay#collect}.
+     * else read now (after the {@code head} already read, if any), with the idle watchdog of
+     * {@link BodyRelay#collect}.
      */
     public Future<Buffer> wholeBody(long idleTimeoutMillis) {
-      return body != null ? Future.succeededFuture(body) : BodyRelay.collect(response, idleTimeoutMillis);
+      if (body != null) {
+        return Future.succeededFuture(body);
+      }
+      return head != null ? BodyRelay.collect(head, response, idleTimeoutMillis)
+          : BodyRelay.collect(response, idleTimeoutMillis);
     }
   }
 

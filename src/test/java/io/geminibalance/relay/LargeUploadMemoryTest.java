@@ -82,7 +82,8 @@ class LargeUploadMemoryTest {
     assertThat(file.getString("sha256Hash")).isEqualTo(GeneratedBytes.sha256(SIZE));
   }
 
-  private static long retainedHeap(MemoryMXBean memory) {
+  /** The heap still in use after a few collections: what is retained, not garbage. */
+  static long retainedHeap(MemoryMXBean memory) {
     for (int i = 0; i < 3; i++) {
       System.gc();
     }

@@ -68,6 +68,37 @@ class ModelAliasesGatewayTest {
   }
 
   @Test
+  void anthropicMessagesResolveTheAliasAndEchoTheNameSent() {
+    HttpResponse<String> response = h.post("/v1/messages",
+        "{\"model\":\"fast\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+        "x-api-key", CLIENT_TOKEN, "content-type", "application/json");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(json(response.body()).path("model").asText()).isEqualTo("fast");
+    assertThat(json(response.body()).path("content").path(0).path("text").asText()).isEqualTo("Hello from fake");
+
+    HttpResponse<String> streamed = h.post("/v1/messages",
+        "{\"model\":\"fast\",\"max_tokens\":16,\"stream\":true,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+        "x-api-key", CLIENT_TOKEN, "content-type", "application/json");
+    assertThat(streamed.statusCode()).isEqualTo(200);
+    String start = streamed.body().lines().filter(l -> l.startsWith("data:") && l.contains("message_start"))
+        .findFirst().orElseThrow();
+    assertThat(json(start.substring("data:".length())).path("message").path("model").asText()).isEqualTo("fast");
+    assertThat(h.fake.requests()).extracting(Recorded::path).containsExactly(
+        "/v1beta/models/gemini-2.5-flash:generateContent", "/v1beta/models/gemini-2.5-flash:streamGenerateContent");
+  }
+
+  @Test
+  void theResponsesApiResolvesTheAliasAndEchoesTheNameSent() {
+    HttpResponse<String> response = h.post("/v1/responses", "{\"model\":\"fast\",\"input\":\"hi\"}",
+        "authorization", BEARER, "content-type", "application/json");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(json(response.body()).path("model").asText()).isEqualTo("fast");
+    assertThat(h.fake.requests()).extracting(Recorded::path)
+        .containsExactly("/v1beta/models/gemini-2.5-flash:generateContent");
+  }
+
+  @Test
   void theCompatibilitySurfaceSendsGoogleTheAliasTarget() {
     String body = "{\"model\":\"fast\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"seed\":7}";
     HttpResponse<String> response = h.post("/openai/v1/chat/completions", body, "authorization", BEARER,

@@ -196,4 +196,43 @@ public final class Replies {
       res.end();
     }
   }
+
+  /**
+   * A 200 JSON answer sent chunked, without Content-Length: {@code before}, then {@code fillerBytes}
+   * of base64 ({@code 'A'}, as an image's data would be) made as the reader takes them, honouring
+   * the write queue so the fake holds no more of it than the socket does, then {@code after}. What
+   * was written so far is counted into {@code written}. With {@code stallAfter} >= 0 it goes silent
+   * (never ends) once that many filler bytes are written.
+   */
+  public static Reply chunkedJson(String before, long fillerBytes, String after,
+      java.util.concurrent.atomic.AtomicLong written, long stallAfter) {
+    Buffer piece = Buffer.buffer("A".repeat(8192));
+    return (r, res, raw) -> {
+      res.setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8").setChunked(true);
+      res.write(before);
+      written.addAndGet(before.length());
+      pumpFiller(res, piece, new long[] {0}, fillerBytes, stallAfter, after, written);
+    };
+  }
+
+  private static void pumpFiller(HttpServerResponse res, Buffer piece, long[] sent, long total, long stallAfter,
+      String after, java.util.concurrent.atomic.AtomicLong written) {
+    while (!res.closed() && sent[0] < total) {
+      if (stallAfter >= 0 && sent[0] >= stallAfter) {
+        return;
+      }
+      int n = (int) Math.min(piece.length(), total - sent[0]);
+      res.write(n == piece.length() ? piece : piece.getBuffer(0, n));
+      sent[0] += n;
+      written.addAndGet(n);
+      if (res.writeQueueFull()) {
+        res.drainHandler(v -> pumpFiller(res, piece, sent, total, stallAfter, after, written));
+        return;
+      }
+    }
+    if (!res.closed() && !res.ended()) {
+      res.end(after);
+      written.addAndGet(after.length());
+    }
+  }
 }
