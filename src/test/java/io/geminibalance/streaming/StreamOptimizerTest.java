@@ -84,6 +84,42 @@ class StreamOptimizerTest {
     assertThat(joined.toString()).isEqualTo(text);
   }
 
+  /**
+   * Whatever describes the whole event besides its text (logprobs of every token, the prompt's
+   * feedback, fields Google adds later) is sent once, with the last piece: repeated on every piece,
+   * a client that adds up logprobs or reads the feedback per event would count it once per piece.
+   */
+  @Test
+  void perEventDataOtherThanTheTextIsSentOnceNotOncePerPiece() throws Exception {
+    String event = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hello\"}],\"role\":\"model\"},"
+        + "\"index\":0,\"avgLogprobs\":-0.5,\"logprobsResult\":{\"chosenCandidates\":[{\"token\":\"Hello\","
+        + "\"logProbability\":-0.5}]},\"someFutureField\":{\"x\":1}}],"
+        + "\"promptFeedback\":{\"safetyRatings\":[]},\"modelVersion\":\"m\",\"responseId\":\"r\"}";
+    List<StreamOptimizer.Piece> pieces = GEMINI.pieces(event(event));
+    assertThat(pieces).hasSize(5);
+    int logprobs = 0;
+    int averages = 0;
+    int future = 0;
+    int feedback = 0;
+    for (int i = 0; i < pieces.size(); i++) {
+      JsonNode piece = json(pieces.get(i));
+      JsonNode candidate = piece.path("candidates").get(0);
+      logprobs += candidate.has("logprobsResult") ? 1 : 0;
+      averages += candidate.has("avgLogprobs") ? 1 : 0;
+      future += candidate.has("someFutureField") ? 1 : 0;
+      feedback += piece.has("promptFeedback") ? 1 : 0;
+      assertThat(candidate.path("index").asInt()).isZero();
+      assertThat(piece.path("modelVersion").asText()).isEqualTo("m");
+      assertThat(piece.path("responseId").asText()).isEqualTo("r");
+    }
+    assertThat(logprobs).isEqualTo(1);
+    assertThat(averages).isEqualTo(1);
+    assertThat(future).isEqualTo(1);
+    assertThat(feedback).isEqualTo(1);
+    JsonNode last = json(pieces.getLast()).path("candidates").get(0);
+    assertThat(last.path("logprobsResult").path("chosenCandidates")).hasSize(1);
+  }
+
   @Test
   void toolCallsImagesSeveralPartsCommentsAndErrorsPassWhole() {
     List<String> whole = List.of(
