@@ -55,6 +55,9 @@ public final class Routes {
   private static final String ANTHROPIC_ONLY_PREFIX = "/anthropic/";
   private static final String MESSAGES = "/v1/messages";
   private static final String COUNT_TOKENS = "/v1/messages/count_tokens";
+  /** Anthropic's paths at the root: /v1/messages and below (batches and the like) are its own, not OpenAI's. */
+  private static final String ANTHROPIC_ROOT_PATHS = "^/v1/messages(/.*)?$";
+  private static final Pattern ANTHROPIC_ROOT_PATH = Pattern.compile(ANTHROPIC_ROOT_PATHS);
 
   /** The chart library of the /stats page, from its webjar (the version is the pom's). */
   static final String UPLOT_PATH = "/static/vendor/uplot/";
@@ -156,8 +159,11 @@ public final class Routes {
       router.post(prefix + COUNT_TOKENS).handler(dataIntake).handler(anthropicAuth).handler(bodies)
           .handler(rc -> deps.anthropicRelay().handle(rc, AnthropicRelay.Endpoint.COUNT_TOKENS, context(rc, deps)));
     }
+    // Another method or path there is answered in Anthropic's shape, not taken by /v1/* as OpenAI's.
+    router.routeWithRegex(ANTHROPIC_ROOT_PATHS).handler(dataIntake).handler(anthropicAuth)
+        .handler(Routes::anthropicNotServed);
     router.route(ANTHROPIC_ONLY_PREFIX + "*").handler(dataIntake).handler(anthropicAuth)
-        .handler(rc -> Rejections.anthropic(rc, 404, RoutingFailures.noSuchEndpoint(rc.request())));
+        .handler(Routes::anthropicNotServed);
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle());
     router.route(COMPAT_PREFIX + "/*")
         .handler(dataIntake)
@@ -323,7 +329,23 @@ public final class Routes {
 
   /** Whether a request for {@code path} gets its errors in Anthropic's shape. */
   static boolean speaksAnthropic(String path) {
-    return path.startsWith(ANTHROPIC_ONLY_PREFIX) || path.equals(MESSAGES) || path.equals(COUNT_TOKENS);
+    return path.startsWith(ANTHROPIC_ONLY_PREFIX) || ANTHROPIC_ROOT_PATH.matcher(path).matches();
+  }
+
+  /** An Anthropic path no route serves: 405 on the POST endpoints, 404 elsewhere. */
+  private static void anthropicNotServed(RoutingContext rc) {
+    String path = rc.request().path();
+    String endpoint = path.startsWith(ANTHROPIC_ONLY_PREFIX) ? path.substring(ANTHROPIC_ONLY_PREFIX.length() - 1)
+        : path;
+    if (endpoint.endsWith("/")) {
+      endpoint = endpoint.substring(0, endpoint.length() - 1);
+    }
+    if (endpoint.equals(MESSAGES) || endpoint.equals(COUNT_TOKENS)) {
+      rc.response().putHeader("allow", "POST");
+      Rejections.anthropic(rc, 405, RoutingFailures.methodNotAllowed(rc.request()) + "; use POST.");
+    } else {
+      Rejections.anthropic(rc, 404, RoutingFailures.noSuchEndpoint(rc.request()));
+    }
   }
 
   private static void bodyError(RoutingContext rc, int status, String message, String openAiCode) {

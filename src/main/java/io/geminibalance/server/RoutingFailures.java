@@ -2,6 +2,7 @@ package io.geminibalance.server;
 
 import io.geminibalance.protocol.gemini.GeminiErrors;
 import io.geminibalance.protocol.gemini.PathSegments;
+import io.geminibalance.relay.AnthropicResponses;
 import io.geminibalance.relay.OpenAiResponses;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -58,10 +59,15 @@ final class RoutingFailures {
       return "CONNECT is not supported: this is an API gateway, not a proxy.";
     }
     if (rc.statusCode() == 405) {
-      String path = request.path() == null ? request.uri() : request.path();
-      return "Method " + request.method() + " is not allowed on " + PathSegments.excerpt(path, 0, path.length());
+      return methodNotAllowed(request);
     }
     return noSuchEndpoint(request);
+  }
+
+  /** The message of a 405; quotes at most a short excerpt of the path. */
+  static String methodNotAllowed(HttpServerRequest request) {
+    String path = request.path() == null ? request.uri() : request.path();
+    return "Method " + request.method() + " is not allowed on " + PathSegments.excerpt(path, 0, path.length());
   }
 
   /** The OpenAI error code for {@link #notRoutedStatus}'s statuses. */
@@ -90,7 +96,8 @@ final class RoutingFailures {
       message = "Malformed HTTP request.";
     }
     String path = status == 414 ? "" : request.path();
-    String body = path != null && Routes.speaksOpenAi(path)
+    String body = path != null && Routes.speaksAnthropic(path) ? AnthropicResponses.errorBody(status, message)
+        : path != null && Routes.speaksOpenAi(path)
         ? OpenAiResponses.errorBody(message, "invalid_request_error", null,
             status == 400 ? "invalid_request" : "request_too_large")
         : GeminiErrors.body(status, message);

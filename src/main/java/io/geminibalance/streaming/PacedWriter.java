@@ -4,21 +4,25 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.List;
 
 /**
  * Writes a stream's events to the client through a {@link StreamOptimizer}: each event's pieces,
  * with their pauses, on Vert.x timers (nothing sleeps on the event loop). While pieces are pending,
  * or the client's write queue is full, it is {@link #busy()} and the relay stops reading upstream,
- * so a stream holds at most one upstream chunk's pieces. The response ends only once every piece
- * is written ({@link #end()}): gemini-balance's smoother could end a stream with its tail unsent
- * (issue #343). Used on the stream's event loop only.
+ * so a stream holds at most one upstream chunk's events, cut into pieces as they go out. The
+ * response ends once every piece is written ({@link #end()}): gemini-balance's smoother could end
+ * a stream with its tail unsent (issue #343). Used on the stream's event loop only.
  */
 public final class PacedWriter {
   private final Vertx vertx;
   private final HttpServerResponse client;
   private final StreamOptimizer optimizer;
-  private final ArrayDeque<StreamOptimizer.Piece> queue = new ArrayDeque<>();
+  /** The events still to write, each as its pieces, made as they are taken. */
+  private final ArrayDeque<Iterator<StreamOptimizer.Piece>> queue = new ArrayDeque<>();
+  /** The next piece, taken from the first event of the queue. */
+  private StreamOptimizer.Piece head;
   private boolean waited;
   private long timer = -1;
   private boolean waitingForDrain;
@@ -34,14 +38,14 @@ public final class PacedWriter {
   /** Queues the pieces of whole events and writes what may go now. */
   public void write(List<Buffer> events) {
     for (Buffer event : events) {
-      queue.addAll(optimizer.pieces(event));
+      queue.add(optimizer.plan(event));
     }
     pump();
   }
 
   /** Pieces are pending or the client is slow: the relay should not read more upstream yet. */
   public boolean busy() {
-    return !queue.isEmpty() || timer >= 0 || waitingForDrain;
+    return head != null || !queue.isEmpty() || timer >= 0 || waitingForDrain;
   }
 
   /** Runs {@code action} once, as soon as nothing is pending (at once when nothing is). */
@@ -66,30 +70,31 @@ public final class PacedWriter {
     cancelTimer();
     ending = true;
     if (client.closed() || client.ended()) {
-      queue.clear();
+      clear();
       return;
     }
     if (last == null) {
-      queue.clear();
+      clear();
       client.reset();
       return;
     }
-    while (!queue.isEmpty()) {
-      client.write(queue.poll().bytes());
+    for (StreamOptimizer.Piece next = peek(); next != null; next = peek()) {
+      head = null;
+      client.write(next.bytes());
     }
     client.end(last);
   }
 
   private void pump() {
-    while (!queue.isEmpty() && timer < 0 && !waitingForDrain) {
+    StreamOptimizer.Piece next;
+    while (timer < 0 && !waitingForDrain && (next = peek()) != null) {
       if (client.closed() || client.ended()) {
-        queue.clear();
+        clear();
         return;
       }
-      StreamOptimizer.Piece head = queue.peek();
-      if (head.delayMillis() > 0 && !waited) {
+      if (next.delayMillis() > 0 && !waited) {
         waited = true;
-        timer = vertx.setTimer(head.delayMillis(), id -> {
+        timer = vertx.setTimer(next.delayMillis(), id -> {
           timer = -1;
           pump();
         });
@@ -103,9 +108,9 @@ public final class PacedWriter {
         });
         return;
       }
-      queue.poll();
+      head = null;
       waited = false;
-      client.write(head.bytes());
+      client.write(next.bytes());
     }
     if (!busy()) {
       if (ending) {
@@ -116,6 +121,24 @@ public final class PacedWriter {
         runIdle();
       }
     }
+  }
+
+  /** The next piece to write, or null when none is pending. */
+  private StreamOptimizer.Piece peek() {
+    while (head == null && !queue.isEmpty()) {
+      Iterator<StreamOptimizer.Piece> first = queue.peek();
+      if (first.hasNext()) {
+        head = first.next();
+      } else {
+        queue.poll();
+      }
+    }
+    return head;
+  }
+
+  private void clear() {
+    queue.clear();
+    head = null;
   }
 
   private void runIdle() {

@@ -8,7 +8,9 @@ import io.geminibalance.protocol.sse.TextSlicer;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 
 /**
  * gemini-balance's stream smoother (STREAM_OPTIMIZER_*): the text of a stream event is re-sent in
@@ -42,36 +44,79 @@ public final class StreamOptimizer {
 
   /** The pieces for one whole SSE event (as a stream transformer outputs it). */
   public List<Piece> pieces(Buffer event) {
+    List<Piece> all = new ArrayList<>();
+    plan(event).forEachRemaining(all::add);
+    return all;
+  }
+
+  /**
+   * The pieces for one whole SSE event, each made when it is taken: a long text (a fake stream's
+   * whole answer is one event) is never held cut up, as each piece is an event of its own, many
+   * times the size of its few characters.
+   */
+  public Iterator<Piece> plan(Buffer event) {
     ObjectNode json = singleJsonEvent(event);
     String text = json == null ? null : slicer.text(json);
-    if (text == null) {
-      return List.of(new Piece(event, 0));
+    Cuts cuts = text == null ? null : new Cuts(text, settings);
+    if (cuts == null || cuts.count < 2) {
+      return List.of(new Piece(event, 0)).iterator();
     }
-    List<String> slices = slices(text);
-    if (slices.size() < 2) {
-      return List.of(new Piece(event, 0));
-    }
-    long delay = delayMillis(text.codePointCount(0, text.length()));
-    List<Piece> pieces = new ArrayList<>(slices.size());
-    for (int i = 0; i < slices.size(); i++) {
-      ObjectNode piece = slicer.withText(json, slices.get(i), i, slices.size());
-      pieces.add(new Piece(Buffer.buffer("data: " + piece + "\n\n"), i == 0 ? 0 : delay));
-    }
-    return pieces;
+    long delay = delayMillis(cuts.length);
+    return new Iterator<>() {
+      private int index;
+
+      @Override
+      public boolean hasNext() {
+        return cuts.hasNext();
+      }
+
+      @Override
+      public Piece next() {
+        ObjectNode piece = slicer.withText(json, cuts.next(), index, cuts.count);
+        return new Piece(Buffer.buffer("data: " + piece + "\n\n"), index++ == 0 ? 0 : delay);
+      }
+    };
   }
 
   /** The text cut as the settings say: whole code points, never half a surrogate pair. */
   List<String> slices(String text) {
-    int length = text.codePointCount(0, text.length());
-    int size = length >= settings.longText() ? settings.chunkSize() : 1;
-    List<String> slices = new ArrayList<>(length / size + 1);
-    int start = 0;
-    while (start < text.length()) {
-      int end = text.offsetByCodePoints(start, Math.min(size, text.codePointCount(start, text.length())));
-      slices.add(text.substring(start, end));
-      start = end;
-    }
+    List<String> slices = new ArrayList<>();
+    new Cuts(text, settings).forEachRemaining(slices::add);
     return slices;
+  }
+
+  /** A text's slices, one at a time: {@code chunkSize} code points for a long text, else one. */
+  private static final class Cuts implements Iterator<String> {
+    private final String text;
+    private final int length;
+    private final int size;
+    private final int count;
+    private int start;
+    private int taken;
+
+    Cuts(String text, StreamOptions.Optimizer settings) {
+      this.text = text;
+      this.length = text.codePointCount(0, text.length());
+      this.size = length >= settings.longText() ? settings.chunkSize() : 1;
+      this.count = (length + size - 1) / size;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return taken < count;
+    }
+
+    @Override
+    public String next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      int end = text.offsetByCodePoints(start, Math.min(size, length - taken * size));
+      String slice = text.substring(start, end);
+      start = end;
+      taken++;
+      return slice;
+    }
   }
 
   /** The pause between the pieces of a text of {@code length} characters. */

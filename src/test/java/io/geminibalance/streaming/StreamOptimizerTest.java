@@ -1,14 +1,20 @@
 package io.geminibalance.streaming;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.protocol.gemini.GeminiTextSlicer;
 import io.geminibalance.protocol.openai.ChatChunkTextSlicer;
+import io.geminibalance.protocol.sse.TextSlicer;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The optimizer's plan (pure): how texts are cut, the pauses, what stays whole. */
@@ -82,6 +88,80 @@ class StreamOptimizerTest {
       assertThat(pieces.get(i).delayMillis()).isEqualTo(i == 0 ? 0 : 16);
     }
     assertThat(joined.toString()).isEqualTo(text);
+  }
+
+  /**
+   * Whatever describes the whole event besides its text (logprobs of every token, the prompt's
+   * feedback, fields Google adds later) is sent once, with the last piece: repeated on every piece,
+   * a client that adds up logprobs or reads the feedback per event would count it once per piece.
+   */
+  @Test
+  void perEventDataOtherThanTheTextIsSentOnceNotOncePerPiece() throws Exception {
+    String event = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hello\"}],\"role\":\"model\"},"
+        + "\"index\":0,\"avgLogprobs\":-0.5,\"logprobsResult\":{\"chosenCandidates\":[{\"token\":\"Hello\","
+        + "\"logProbability\":-0.5}]},\"someFutureField\":{\"x\":1}}],"
+        + "\"promptFeedback\":{\"safetyRatings\":[]},\"modelVersion\":\"m\",\"responseId\":\"r\"}";
+    List<StreamOptimizer.Piece> pieces = GEMINI.pieces(event(event));
+    assertThat(pieces).hasSize(5);
+    int logprobs = 0;
+    int averages = 0;
+    int future = 0;
+    int feedback = 0;
+    for (int i = 0; i < pieces.size(); i++) {
+      JsonNode piece = json(pieces.get(i));
+      JsonNode candidate = piece.path("candidates").get(0);
+      logprobs += candidate.has("logprobsResult") ? 1 : 0;
+      averages += candidate.has("avgLogprobs") ? 1 : 0;
+      future += candidate.has("someFutureField") ? 1 : 0;
+      feedback += piece.has("promptFeedback") ? 1 : 0;
+      assertThat(candidate.path("index").asInt()).isZero();
+      assertThat(piece.path("modelVersion").asText()).isEqualTo("m");
+      assertThat(piece.path("responseId").asText()).isEqualTo("r");
+    }
+    assertThat(logprobs).isEqualTo(1);
+    assertThat(averages).isEqualTo(1);
+    assertThat(future).isEqualTo(1);
+    assertThat(feedback).isEqualTo(1);
+    JsonNode last = json(pieces.getLast()).path("candidates").get(0);
+    assertThat(last.path("logprobsResult").path("chosenCandidates")).hasSize(1);
+  }
+
+  /**
+   * A long text (a fake stream's whole answer is one event) is cut as its pieces are taken, not all
+   * at once: each piece is an event of its own, dozens of times the size of its 5 characters, and
+   * the writer holds them for as long as the pauses last.
+   */
+  @Test
+  void aLongTextsPiecesAreMadeAsTheyAreTaken() throws Exception {
+    AtomicInteger made = new AtomicInteger();
+    TextSlicer counting = new TextSlicer() {
+      @Override
+      public String text(ObjectNode event) {
+        return GeminiTextSlicer.INSTANCE.text(event);
+      }
+
+      @Override
+      public ObjectNode withText(ObjectNode event, String piece, int index, int count) {
+        made.incrementAndGet();
+        return GeminiTextSlicer.INSTANCE.withText(event, piece, index, count);
+      }
+    };
+    String text = "0123456789".repeat(10_000);
+    Iterator<StreamOptimizer.Piece> plan = StreamOptimizer.of(DEFAULTS, counting).plan(event(geminiText(text, true)));
+    assertThat(made.get()).isZero();
+    StringBuilder joined = new StringBuilder();
+    for (int i = 0; i < 3; i++) {
+      joined.append(json(plan.next()).at("/candidates/0/content/parts/0/text").asText());
+    }
+    assertThat(made.get()).isEqualTo(3);
+    assertThat(joined.toString()).isEqualTo("012345678901234");
+    int rest = 0;
+    while (plan.hasNext()) {
+      plan.next();
+      rest++;
+    }
+    assertThat(rest).isEqualTo(20_000 - 3);
+    assertThatThrownBy(plan::next).isInstanceOf(NoSuchElementException.class);
   }
 
   @Test

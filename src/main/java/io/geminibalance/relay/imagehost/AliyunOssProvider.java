@@ -28,6 +28,11 @@ public record AliyunOssProvider(URI uploadBase, URI publicBase, String bucket, S
   }
 
   @Override
+  public String toString() {
+    return HostProvider.describe(this, uploadBase);
+  }
+
+  @Override
   public HostRequest request(byte[] bytes, String mimeType, String fileName, Instant now) {
     String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(now.atOffset(ZoneOffset.UTC));
     String md5 = md5(bytes);

@@ -21,6 +21,11 @@ public record CloudflareImgbedProvider(URI uploadUrl, String authCode, String up
   }
 
   @Override
+  public String toString() {
+    return HostProvider.describe(this, uploadUrl);
+  }
+
+  @Override
   public HostRequest request(byte[] bytes, String mimeType, String fileName, Instant now) {
     Multipart form = Multipart.file("file", fileName, mimeType, bytes);
     StringBuilder query = new StringBuilder();

@@ -22,4 +22,12 @@ public sealed interface HostProvider
    * @throws UploadRefused when the answer holds none
    */
   String url(int status, byte[] body, String fileName);
+
+  /**
+   * The text form of a provider: its name and the host it uploads to, never its credentials (a
+   * record would print every field, the secret too, into whatever log line names it).
+   */
+  static String describe(HostProvider provider, java.net.URI target) {
+    return provider.name() + "[" + target.getHost() + ", credentials hidden]";
+  }
 }

@@ -22,6 +22,11 @@ public record PicgoProvider(URI apiUrl, String apiKey) implements HostProvider {
   }
 
   @Override
+  public String toString() {
+    return HostProvider.describe(this, apiUrl);
+  }
+
+  @Override
   public HostRequest request(byte[] bytes, String mimeType, String fileName, Instant now) {
     Multipart form = Multipart.file("source", fileName, mimeType, bytes);
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("content-type", form.contentType())

@@ -20,6 +20,11 @@ public record SmmsProvider(URI uploadUrl, String token) implements HostProvider 
   }
 
   @Override
+  public String toString() {
+    return HostProvider.describe(this, uploadUrl);
+  }
+
+  @Override
   public HostRequest request(byte[] bytes, String mimeType, String fileName, Instant now) {
     Multipart form = Multipart.file("smfile", fileName, mimeType, bytes);
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("content-type", form.contentType())

@@ -33,6 +33,27 @@ class ImageHostsTest {
     assertThat(oss.missing()).containsExactly("OSS_ACCESS_KEY_SECRET", "OSS_BUCKET_NAME", "OSS_ENDPOINT");
   }
 
+  /**
+   * A provider's secret never shows in its text form (a log line or an assertion message naming the
+   * provider or the choice), as the storage settings' password does not: records print every field.
+   */
+  @Test
+  void aProvidersTextFormNamesNoSecret() {
+    Map<String, Map<String, String>> configs = Map.of(
+        "s3cr3t-smms", Map.of("UPLOAD_PROVIDER", "smms", "SMMS_SECRET_TOKEN", "s3cr3t-smms"),
+        "s3cr3t-picgo", Map.of("UPLOAD_PROVIDER", "picgo", "PICGO_API_KEY", "s3cr3t-picgo"),
+        "s3cr3t-imgbed", Map.of("UPLOAD_PROVIDER", "cloudflare_imgbed", "CLOUDFLARE_IMGBED_URL",
+            "https://i.example/upload", "CLOUDFLARE_IMGBED_AUTH_CODE", "s3cr3t-imgbed"),
+        "s3cr3t-oss", Map.of("UPLOAD_PROVIDER", "aliyun_oss", "OSS_ACCESS_KEY", "LTAIkeyid",
+            "OSS_ACCESS_KEY_SECRET", "s3cr3t-oss", "OSS_BUCKET_NAME", "pics", "OSS_REGION", "cn-hangzhou"));
+    configs.forEach((secret, raw) -> {
+      ImageHosts.Choice choice = choose(raw);
+      assertThat(choice.provider()).as(raw.get("UPLOAD_PROVIDER")).isPresent();
+      assertThat(choice.toString()).contains(choice.provider().get().name()).doesNotContain(secret);
+      assertThat(choice.provider().get().toString()).doesNotContain(secret);
+    });
+  }
+
   @Test
   void anUnknownProviderIsASettingsError() {
     assertThatThrownBy(() -> choose(Map.of("UPLOAD_PROVIDER", "imgur"))).isInstanceOf(ConfigException.class)
