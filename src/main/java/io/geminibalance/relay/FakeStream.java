@@ -104,7 +104,7 @@ final class FakeStream {
                 write(client, out);
                 end(client);
               } else {
-                PacedWriter paced = new PacedWriter(vertx, client, optimizer);
+                PacedWriter paced = new PacedWriter(vertx, client, optimizer, null);
                 paced.write(out);
                 paced.end();
               }

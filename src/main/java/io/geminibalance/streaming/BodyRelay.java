@@ -39,7 +39,7 @@ public final class BodyRelay {
    */
   public static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
       ChunkTransformer transformer, long idleTimeoutMillis) {
-    return relay(upstream, client, transformer, idleTimeoutMillis, 0, null, null);
+    return relay(upstream, client, transformer, idleTimeoutMillis, 0, null);
   }
 
   /**
@@ -49,7 +49,7 @@ public final class BodyRelay {
    */
   public static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
       ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis) {
-    return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, null, null);
+    return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, null);
   }
 
   /**
@@ -59,10 +59,23 @@ public final class BodyRelay {
    */
   public static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
       ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis, StreamOptimizer optimizer) {
+    return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, optimizer, null);
+  }
+
+  /**
+   * As {@link #relay(HttpClientResponse, HttpServerResponse, ChunkTransformer, long, long, StreamOptimizer)},
+   * and an event {@code hold} takes ({@link EventHold}) waits for its work, later events behind it,
+   * while the upstream read waits; null: no event is held. With neither an optimizer nor a hold the
+   * events are written as they come, with no stage in between.
+   */
+  public static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
+      ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis, StreamOptimizer optimizer,
+      EventHold hold) {
     // Paced on the stream's own context; off any context (never on the data plane) it is not paced.
     io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-    return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, null,
-        optimizer == null || context == null ? null : new PacedWriter(context.owner(), client, optimizer));
+    return relayThrough(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, null,
+        (optimizer == null && hold == null) || context == null ? null
+            : new PacedWriter(context.owner(), client, optimizer, hold));
   }
 
   /**
@@ -71,7 +84,7 @@ public final class BodyRelay {
    */
   public static Future<Void> relayWhole(HttpClientResponse upstream, HttpServerResponse client,
       long declaredLength, long idleTimeoutMillis) {
-    return relay(upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis, 0, new WholeBody(declaredLength),
+    return relayThrough(upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis, 0, new WholeBody(declaredLength),
         null);
   }
 
@@ -116,7 +129,7 @@ public final class BodyRelay {
     return WholeBody.parseLength(upstream.getHeader("content-length"));
   }
 
-  private static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
+  private static Future<Void> relayThrough(HttpClientResponse upstream, HttpServerResponse client,
       ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis, WholeBody whole,
       PacedWriter paced) {
     Promise<Void> done = Promise.promise();
@@ -210,6 +223,9 @@ public final class BodyRelay {
   private static void endAfterFailure(HttpServerResponse client, ChunkTransformer transformer,
       Throwable err, PacedWriter paced) {
     if (client.closed() || client.ended()) {
+      if (paced != null) {
+        paced.endNow(null); // drops what is pending and stops held work: nobody will read it
+      }
       return;
     }
     Buffer errorEvent = transformer.onFailure(err);

@@ -1,5 +1,7 @@
 package io.geminibalance.streaming;
 
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -7,41 +9,73 @@ import java.util.ArrayDeque;
 import java.util.List;
 
 /**
- * Writes a stream's events to the client through a {@link StreamOptimizer}: each event's pieces,
- * with their pauses, on Vert.x timers (nothing sleeps on the event loop). While pieces are pending,
- * or the client's write queue is full, it is {@link #busy()} and the relay stops reading upstream,
- * so a stream holds at most one upstream chunk's pieces. The response ends only once every piece
- * is written ({@link #end()}): gemini-balance's smoother could end a stream with its tail unsent
- * (issue #343). Used on the stream's event loop only.
+ * Writes a stream's events to the client in order, through a {@link StreamOptimizer} (each event's
+ * pieces, with their pauses, on Vert.x timers: nothing sleeps on the event loop) and an
+ * {@link EventHold} (an event whose work is pending waits, and every later event behind it), either
+ * of them optional. While pieces are pending, an event is held, or the client's write queue is
+ * full, it is {@link #busy()} and the relay stops reading upstream, so a stream holds at most one
+ * upstream chunk's events. The response ends only once every piece is written ({@link #end()}):
+ * gemini-balance's smoother could end a stream with its tail unsent (issue #343). Used on the
+ * stream's event loop only.
  */
 public final class PacedWriter {
   private final Vertx vertx;
   private final HttpServerResponse client;
   private final StreamOptimizer optimizer;
-  private final ArrayDeque<StreamOptimizer.Piece> queue = new ArrayDeque<>();
+  private final EventHold hold;
+  private final Context context;
+  private final ArrayDeque<Item> queue = new ArrayDeque<>();
   private boolean waited;
   private long timer = -1;
   private boolean waitingForDrain;
+  private boolean waitingForHold;
   private boolean ending;
   private Runnable whenIdle;
 
-  public PacedWriter(Vertx vertx, HttpServerResponse client, StreamOptimizer optimizer) {
+  /** What waits to be written: a piece to write (after its pause), or an event whose work is pending. */
+  private sealed interface Item {}
+
+  private record Ready(StreamOptimizer.Piece piece) implements Item {}
+
+  /** {@code original} is what goes out if the stream must end before {@code later} completes. */
+  private record Held(Buffer original, Future<Buffer> later) implements Item {}
+
+  /** Either {@code optimizer} or {@code hold} may be null (no pauses, no held events). */
+  public PacedWriter(Vertx vertx, HttpServerResponse client, StreamOptimizer optimizer, EventHold hold) {
     this.vertx = vertx;
     this.client = client;
     this.optimizer = optimizer;
+    this.hold = hold;
+    this.context = vertx.getOrCreateContext();
   }
 
-  /** Queues the pieces of whole events and writes what may go now. */
+  /** Queues whole events (their pieces, or held) and writes what may go now. */
   public void write(List<Buffer> events) {
     for (Buffer event : events) {
-      queue.addAll(optimizer.pieces(event));
+      Future<Buffer> later = hold == null ? null : hold.hold(event);
+      if (later == null) {
+        addPieces(event);
+      } else {
+        queue.add(new Held(event, later));
+      }
     }
     pump();
   }
 
-  /** Pieces are pending or the client is slow: the relay should not read more upstream yet. */
+  private void addPieces(Buffer event) {
+    queue.addAll(pieces(event));
+  }
+
+  private List<Ready> pieces(Buffer event) {
+    if (optimizer == null) {
+      return List.of(new Ready(new StreamOptimizer.Piece(event, 0)));
+    }
+    return optimizer.pieces(event).stream().map(Ready::new).toList();
+  }
+
+  /** Pieces are pending, an event is held or the client is slow: the relay should not read more upstream yet. */
   public boolean busy() {
-    return !queue.isEmpty() || timer >= 0 || waitingForDrain;
+    return !queue.isEmpty() || timer >= 0 || waitingForDrain || waitingForHold;
   }
 
   /** Runs {@code action} once, as soon as nothing is pending (at once when nothing is). */
@@ -65,6 +99,9 @@ public final class PacedWriter {
   public void endNow(Buffer last) {
     cancelTimer();
     ending = true;
+    if (hold != null) {
+      hold.cancel();
+    }
     if (client.closed() || client.ended()) {
       queue.clear();
       return;
@@ -74,19 +111,47 @@ public final class PacedWriter {
       client.reset();
       return;
     }
+    // A held event whose work is not done goes as it was: nothing the stream carried is lost.
     while (!queue.isEmpty()) {
-      client.write(queue.poll().bytes());
+      client.write(switch (queue.poll()) {
+        case Ready ready -> ready.piece().bytes();
+        case Held held -> held.later().succeeded() ? held.later().result() : held.original();
+      });
     }
     client.end(last);
   }
 
   private void pump() {
-    while (!queue.isEmpty() && timer < 0 && !waitingForDrain) {
+    while (!queue.isEmpty() && timer < 0 && !waitingForDrain && !waitingForHold) {
       if (client.closed() || client.ended()) {
         queue.clear();
+        if (hold != null) {
+          hold.cancel();
+        }
         return;
       }
-      StreamOptimizer.Piece head = queue.peek();
+      StreamOptimizer.Piece head;
+      switch (queue.peek()) {
+        case Held held -> {
+          if (!held.later().isComplete()) {
+            waitingForHold = true;
+            // The work may complete on another thread: the writer carries on on its own context.
+            held.later().onComplete(ar -> context.runOnContext(v -> {
+              waitingForHold = false;
+              pump();
+            }));
+            return;
+          }
+          // Done: the event takes its place at the head of the queue, as its pieces.
+          queue.poll();
+          List<Ready> pieces = pieces(held.later().succeeded() ? held.later().result() : held.original());
+          for (int i = pieces.size() - 1; i >= 0; i--) {
+            queue.addFirst(pieces.get(i));
+          }
+          continue;
+        }
+        case Ready ready -> head = ready.piece();
+      }
       if (head.delayMillis() > 0 && !waited) {
         waited = true;
         timer = vertx.setTimer(head.delayMillis(), id -> {
