@@ -84,8 +84,8 @@ public final class BodyRelay {
    */
   public static Future<Void> relayWhole(HttpClientResponse upstream, HttpServerResponse client,
       long declaredLength, long idleTimeoutMillis) {
-    return relayThrough(upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis, 0, new WholeBody(declaredLength),
-        null);
+    return relayThrough(upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis, 0,
+        new WholeBody(declaredLength), null);
   }
 
   /**
@@ -157,7 +157,8 @@ public final class BodyRelay {
         paced.write(transformer.onChunk(chunk));
         if (paced.busy()) {
           upstream.pause();
-          watch.pause();
+          // Beats go on: keepalive() writes one only while the writer just waits for a held event.
+          watch.pauseBeating();
           paced.whenIdle(() -> {
             watch.resume();
             upstream.resume();
@@ -211,7 +212,7 @@ public final class BodyRelay {
   private static void keepalive(Promise<Void> done, HttpServerResponse client, ChunkTransformer transformer,
       PacedWriter paced) {
     if (done.future().isComplete() || client.closed() || client.ended() || client.writeQueueFull()
-        || (paced != null && paced.busy())) {
+        || (paced != null && paced.busy() && !paced.onlyHolding())) {
       return;
     }
     Buffer beat = transformer.keepalive();

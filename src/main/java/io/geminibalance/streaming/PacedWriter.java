@@ -78,6 +78,15 @@ public final class PacedWriter {
     return !queue.isEmpty() || timer >= 0 || waitingForDrain || waitingForHold;
   }
 
+  /**
+   * Everything before the head of the queue is written and the head is an event waiting for its
+   * work: a keepalive written now goes between two whole events, and the client hears something
+   * while an upload runs.
+   */
+  public boolean onlyHolding() {
+    return waitingForHold && timer < 0 && !waitingForDrain;
+  }
+
   /** Runs {@code action} once, as soon as nothing is pending (at once when nothing is). */
   public void whenIdle(Runnable action) {
     whenIdle = action;

@@ -9,11 +9,16 @@ import io.geminibalance.testing.FakeImageHost;
 import io.geminibalance.testing.GatewayHarness;
 import io.geminibalance.testing.ImageHost;
 import io.geminibalance.testing.Replies;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -125,6 +130,73 @@ class OpenAiStreamedImagesTest {
       assertThat(payloads.get(payloads.size() - 1)).isEqualTo("[DONE]");
       assertThat(content(payloads)).isEqualTo("Before " + markdown(dataUrl(FIRST)) + " middle "
           + markdown(dataUrl(SECOND)) + " after");
+    }
+  }
+
+  @Test
+  void aSlowUploadGetsKeepalivesBetweenWholeEventsAndTheOptimizerSlicesTheHostedChunk() throws Exception {
+    try (FakeImageHost host = FakeImageHost.start()) {
+      Map<String, String> settings = new HashMap<>(imgbed(host));
+      settings.putAll(Map.of("STREAM_KEEPALIVE_SECONDS", "1", "STREAM_OPTIMIZER_ENABLED", "true",
+          "STREAM_MIN_DELAY", "0.001", "STREAM_MAX_DELAY", "0.002"));
+      try (GatewayHarness g = GatewayHarness.start(settings)) {
+        // Google's events are 30 ms apart: only the held upload leaves the client without news long
+        // enough for a keepalive.
+        host.answer(new FakeImageHost.Answer(200, "[{\"src\":\"/file/one.png\"}]".getBytes(StandardCharsets.UTF_8),
+            2_500), FakeImageHost.Answer.json(200, "[{\"src\":\"/file/two.png\"}]"));
+        HttpResponse<String> response = stream(g);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains(": keepalive\n\n");
+        for (String event : response.body().split("\n\n")) {
+          assertThat(event).matches("data: .*|: keepalive");
+        }
+        List<String> payloads = payloads(response);
+        assertThat(payloads.get(payloads.size() - 1)).isEqualTo("[DONE]");
+        assertThat(content(payloads)).isEqualTo("Before " + markdown(host.url("/file/one.png")) + " middle "
+            + markdown(host.url("/file/two.png")) + " after");
+        // Sliced: the hosted image's markdown came in more than one chunk.
+        assertThat(payloads).noneMatch(p -> p.contains(host.url("/file/one.png")));
+      }
+    }
+  }
+
+  @Test
+  void aClientThatLeavesStopsTheUploadInProgressAndItsRetry() throws Exception {
+    try (FakeImageHost host = FakeImageHost.start(); GatewayHarness g = GatewayHarness.start(imgbed(host))) {
+      // The first attempt fails slowly: a retry would follow it unless the client's leaving stopped it.
+      host.answer(new FakeImageHost.Answer(500, "{}".getBytes(StandardCharsets.UTF_8), 1_500));
+      g.fake.on(r -> r.path().endsWith(":streamGenerateContent"), Replies.sse(events(), 30));
+      URI uri = URI.create(g.url("/v1/chat/completions"));
+      byte[] body = CHAT.getBytes(StandardCharsets.UTF_8);
+      try (Socket socket = new Socket("127.0.0.1", uri.getPort())) {
+        socket.setSoTimeout(10_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + CLIENT_TOKEN
+            + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+        InputStream in = socket.getInputStream();
+        StringBuilder seen = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (!seen.toString().contains("Before ") && System.nanoTime() < until) {
+          int n = in.read(buffer);
+          if (n < 0) {
+            break;
+          }
+          seen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+        }
+        assertThat(seen.toString()).contains("Before ");
+        long waited = System.nanoTime() + 5_000_000_000L;
+        while (host.uploads().isEmpty() && System.nanoTime() < waited) {
+          Thread.sleep(20);
+        }
+        assertThat(host.uploads()).hasSize(1);
+      }
+      // The client has gone with the upload running: well past its slow failure, no retry came.
+      Thread.sleep(3_000);
+      assertThat(host.uploads()).hasSize(1);
     }
   }
 }
