@@ -45,21 +45,25 @@ final class OpenAiChatAnswers {
       long idleTimeoutMillis, long keepaliveMillis, ImageHosting hosting, StreamOptimizer optimizer) {
     ResponseContext context = context(request, signatures, clock);
     if (request.stream()) {
-      StreamedImages images = null;
-      if (hosting.host().isPresent()) {
-        StreamedImages streamed = new StreamedImages(hosting);
-        // As the relay's own close handler, and the uploads still running stop too.
-        rc.response().closeHandler(v -> {
-          ctx.clientClosed();
-          streamed.cancel();
-        });
-        images = streamed;
-      }
       stream(rc, answered, new ChatStreamTranslator(options, context, request.includeUsage()), idleTimeoutMillis,
-          keepaliveMillis, optimizer, images);
+          keepaliveMillis, optimizer, streamedImages(rc, ctx, hosting));
     } else {
       whole(rc.response(), answered, new ChatResponseTranslator(options), context, idleTimeoutMillis, hosting);
     }
+  }
+
+  /** The uploads of a stream's images when a host is configured, else null (nothing is held). */
+  private static StreamedImages streamedImages(RoutingContext rc, RequestContext ctx, ImageHosting hosting) {
+    if (hosting.host().isEmpty()) {
+      return null;
+    }
+    StreamedImages images = new StreamedImages(hosting);
+    // As the relay's own close handler, and the uploads still running stop too.
+    rc.response().closeHandler(v -> {
+      ctx.clientClosed();
+      images.cancel();
+    });
+    return images;
   }
 
   private static ResponseContext context(TranslatedChatRequest request, ThoughtSignatureCache signatures,
@@ -76,12 +80,14 @@ final class OpenAiChatAnswers {
    */
   static void fakeStream(RoutingContext rc, UpstreamExecutor via, UpstreamCall call, RequestContext ctx,
       StreamPlan.Fake plan, TranslatedChatRequest request, TranslationOptions options,
-      ThoughtSignatureCache signatures, LongSupplier clock, StreamOptimizer optimizer, Runnable afterCall) {
+      ThoughtSignatureCache signatures, LongSupplier clock, StreamOptimizer optimizer, ImageHosting hosting,
+      Runnable afterCall) {
     ChatStreamTranslator translator = new ChatStreamTranslator(options, context(request, signatures, clock),
         request.includeUsage());
     String requested = request.model().requested();
+    StreamedImages images = streamedImages(rc, ctx, hosting);
     FakeStream.serve(rc.vertx(), rc.response(), via, call, ctx, KeyChoice.ANY, plan,
-        new OpenAiStreamTransformer(translator), optimizer, new FakeStream.Surface() {
+        new OpenAiStreamTransformer(translator, images), optimizer, images, new FakeStream.Surface() {
           @Override
           public void failure(HttpServerResponse client, UpstreamResult.Failed failed) {
             OpenAiFailures.send(client, failed, requested);

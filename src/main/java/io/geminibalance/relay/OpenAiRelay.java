@@ -159,7 +159,7 @@ public final class OpenAiRelay {
     switch (plan) {
       case StreamPlan.Fake fake -> {
         OpenAiChatAnswers.fakeStream(rc, executor, call, ctx, fake, translated, options(), signatures, clock,
-            optimizer(), budget::release);
+            optimizer(), images.hosting(), budget::release);
         return;
       }
       case StreamPlan.Real real -> { }

@@ -199,4 +199,27 @@ class OpenAiStreamedImagesTest {
       assertThat(host.uploads()).hasSize(1);
     }
   }
+
+  @Test
+  void aFakeStreamUploadsItsImagesToo() throws Exception {
+    try (FakeImageHost host = FakeImageHost.start()) {
+      Map<String, String> settings = new HashMap<>(imgbed(host));
+      settings.put("FAKE_STREAM_ENABLED", "true");
+      try (GatewayHarness g = GatewayHarness.start(settings)) {
+        host.answer(FakeImageHost.Answer.json(200, "[{\"src\":\"/file/one.png\"}]"));
+        g.fake.on(r -> r.path().endsWith(":generateContent"), Replies.json(200,
+            "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Before \"},{\"inlineData\":{\"mimeType\":"
+                + "\"image/png\",\"data\":\"" + FIRST + "\"}},{\"text\":\" after\"}],\"role\":\"model\"},"
+                + "\"finishReason\":\"STOP\",\"index\":0}]}"));
+        HttpResponse<String> response = g.post("/v1/chat/completions", CHAT, "authorization",
+            "Bearer " + CLIENT_TOKEN, "content-type", "application/json");
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<String> payloads = payloads(response);
+        assertThat(payloads.get(payloads.size() - 1)).isEqualTo("[DONE]");
+        assertThat(content(payloads)).isEqualTo("Before " + markdown(host.url("/file/one.png")) + " after");
+        assertThat(host.uploads()).hasSize(1);
+        assertThat(g.fake.requests(":streamGenerateContent")).isEmpty();
+      }
+    }
+  }
 }
