@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.protocol.gemini.AnswerEvents;
 import io.geminibalance.protocol.gemini.GeminiErrors;
 import io.geminibalance.streaming.ChunkTransformer;
+import io.geminibalance.streaming.EventHold;
 import io.geminibalance.streaming.PacedWriter;
 import io.geminibalance.streaming.StreamOptimizer;
 import io.geminibalance.upstream.AnswerCheck;
@@ -56,6 +57,17 @@ final class FakeStream {
   static Future<UpstreamResult.Answered> serve(Vertx vertx, HttpServerResponse client, UpstreamExecutor via,
       UpstreamCall call, RequestContext ctx, KeyChoice keys, StreamPlan.Fake plan, ChunkTransformer transformer,
       StreamOptimizer optimizer, Surface surface) {
+    return serve(vertx, client, via, call, ctx, keys, plan, transformer, optimizer, null, surface);
+  }
+
+  /**
+   * As {@link #serve(Vertx, HttpServerResponse, UpstreamExecutor, UpstreamCall, RequestContext, KeyChoice,
+   * StreamPlan.Fake, ChunkTransformer, StreamOptimizer, Surface)}, the answer's events written through
+   * {@code hold} (null: none is held), as a real stream's are.
+   */
+  static Future<UpstreamResult.Answered> serve(Vertx vertx, HttpServerResponse client, UpstreamExecutor via,
+      UpstreamCall call, RequestContext ctx, KeyChoice keys, StreamPlan.Fake plan, ChunkTransformer transformer,
+      StreamOptimizer optimizer, EventHold hold, Surface surface) {
     Promise<UpstreamResult.Answered> done = Promise.promise();
     Heartbeat heartbeat = new Heartbeat(vertx, client, transformer, plan.heartbeatMillis());
     via.execute(call, ctx, keys, AnswerCheck.EMPTY).onComplete(ar -> {
@@ -100,11 +112,11 @@ final class FakeStream {
                 out.addAll(transformer.onChunk(sse(event.toString())));
               }
               out.addAll(transformer.onEnd());
-              if (optimizer == null || client.closed() || client.ended()) {
+              if ((optimizer == null && hold == null) || client.closed() || client.ended()) {
                 write(client, out);
                 end(client);
               } else {
-                PacedWriter paced = new PacedWriter(vertx, client, optimizer);
+                PacedWriter paced = new PacedWriter(vertx, client, optimizer, hold);
                 paced.write(out);
                 paced.end();
               }

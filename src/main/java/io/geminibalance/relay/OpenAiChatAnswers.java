@@ -20,6 +20,7 @@ import io.geminibalance.upstream.UpstreamCall;
 import io.geminibalance.upstream.UpstreamExecutor;
 import io.geminibalance.upstream.UpstreamResult;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -39,16 +40,30 @@ final class OpenAiChatAnswers {
 
   private OpenAiChatAnswers() {}
 
-  static void relay(RoutingContext rc, UpstreamResult.Answered answered, TranslatedChatRequest request,
-      TranslationOptions options, ThoughtSignatureCache signatures, LongSupplier clock, long idleTimeoutMillis,
-      long keepaliveMillis, ImageHosting hosting, StreamOptimizer optimizer) {
+  static void relay(RoutingContext rc, RequestContext ctx, UpstreamResult.Answered answered,
+      TranslatedChatRequest request, TranslationOptions options, ThoughtSignatureCache signatures, LongSupplier clock,
+      long idleTimeoutMillis, long keepaliveMillis, ImageHosting hosting, StreamOptimizer optimizer) {
     ResponseContext context = context(request, signatures, clock);
     if (request.stream()) {
       stream(rc, answered, new ChatStreamTranslator(options, context, request.includeUsage()), idleTimeoutMillis,
-          keepaliveMillis, optimizer);
+          keepaliveMillis, optimizer, streamedImages(rc, ctx, hosting));
     } else {
       whole(rc.response(), answered, new ChatResponseTranslator(options), context, idleTimeoutMillis, hosting);
     }
+  }
+
+  /** The uploads of a stream's images when a host is configured, else null (nothing is held). */
+  private static StreamedImages streamedImages(RoutingContext rc, RequestContext ctx, ImageHosting hosting) {
+    if (hosting.host().isEmpty()) {
+      return null;
+    }
+    StreamedImages images = new StreamedImages(hosting);
+    // As the relay's own close handler, and the uploads still running stop too.
+    rc.response().closeHandler(v -> {
+      ctx.clientClosed();
+      images.cancel();
+    });
+    return images;
   }
 
   private static ResponseContext context(TranslatedChatRequest request, ThoughtSignatureCache signatures,
@@ -65,12 +80,14 @@ final class OpenAiChatAnswers {
    */
   static void fakeStream(RoutingContext rc, UpstreamExecutor via, UpstreamCall call, RequestContext ctx,
       StreamPlan.Fake plan, TranslatedChatRequest request, TranslationOptions options,
-      ThoughtSignatureCache signatures, LongSupplier clock, StreamOptimizer optimizer, Runnable afterCall) {
+      ThoughtSignatureCache signatures, LongSupplier clock, StreamOptimizer optimizer, ImageHosting hosting,
+      Runnable afterCall) {
     ChatStreamTranslator translator = new ChatStreamTranslator(options, context(request, signatures, clock),
         request.includeUsage());
     String requested = request.model().requested();
+    StreamedImages images = streamedImages(rc, ctx, hosting);
     FakeStream.serve(rc.vertx(), rc.response(), via, call, ctx, KeyChoice.ANY, plan,
-        new OpenAiStreamTransformer(translator), optimizer, new FakeStream.Surface() {
+        new OpenAiStreamTransformer(translator, images), optimizer, images, new FakeStream.Surface() {
           @Override
           public void failure(HttpServerResponse client, UpstreamResult.Failed failed) {
             OpenAiFailures.send(client, failed, requested);
@@ -138,13 +155,10 @@ final class OpenAiChatAnswers {
       end(client, completion);
     } else {
       // Images go to the image host first; one that cannot be uploaded stays a data URL.
-      hosting.uploadAll(images.stream().map(i -> new ImageHosting.Image(i.mimeType(), i.base64())).toList())
-          .onComplete(uploaded -> {
-            Map<String, String> hosted = new HashMap<>();
-            uploaded.result().forEach((index, url) -> hosted.put(images.get(index).dataUrl(), url));
-            InlineImages.replace(completion, hosted);
-            end(client, completion);
-          });
+      StreamedImages.upload(hosting, images, Promise.<Void>promise().future()).onComplete(hosted -> {
+        InlineImages.replace(completion, hosted.result());
+        end(client, completion);
+      });
     }
     return gemini.hasNonNull("usageMetadata") ? completion : null;
   }
@@ -169,7 +183,7 @@ final class OpenAiChatAnswers {
    * with an error event (not a clean end, no [DONE]) and resets the upstream request.
    */
   private static void stream(RoutingContext rc, UpstreamResult.Answered answered, ChatStreamTranslator translator,
-      long idleTimeoutMillis, long keepaliveMillis, StreamOptimizer optimizer) {
+      long idleTimeoutMillis, long keepaliveMillis, StreamOptimizer optimizer, StreamedImages images) {
     HttpServerResponse client = rc.response();
     client.setStatusCode(200).setChunked(true)
         .putHeader("content-type", "text/event-stream; charset=UTF-8")
@@ -177,8 +191,8 @@ final class OpenAiChatAnswers {
         .putHeader("x-accel-buffering", "no");
     // The future completes however the stream ends (end, break, silence, client gone): the attempt
     // is logged then, with the usage of the last event that reported one.
-    BodyRelay.relay(answered.response(), client, new OpenAiStreamTransformer(translator), idleTimeoutMillis,
-        keepaliveMillis, optimizer)
+    BodyRelay.relay(answered.response(), client, new OpenAiStreamTransformer(translator, images), idleTimeoutMillis,
+        keepaliveMillis, optimizer, images)
         .onComplete(ar -> {
           ObjectNode usage = translator.usage();
           answered.log().logged(tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens"));

@@ -159,7 +159,7 @@ public final class OpenAiRelay {
     switch (plan) {
       case StreamPlan.Fake fake -> {
         OpenAiChatAnswers.fakeStream(rc, executor, call, ctx, fake, translated, options(), signatures, clock,
-            optimizer(), budget::release);
+            optimizer(), images.hosting(), budget::release);
         return;
       }
       case StreamPlan.Real real -> { }
@@ -171,7 +171,7 @@ public final class OpenAiRelay {
         OpenAiResponses.error(rc.response(), 500, UnexpectedFailure.logged(ctx, ar.cause()),
             "server_error", null, "internal");
       } else if (ar.result() instanceof UpstreamResult.Answered answered) {
-        OpenAiChatAnswers.relay(rc, answered, translated, options(), signatures, clock,
+        OpenAiChatAnswers.relay(rc, ctx, answered, translated, options(), signatures, clock,
             config.get().timeout().toMillis(), executor.streamKeepaliveMillis(), images.hosting(), optimizer());
       } else {
         OpenAiFailures.send(rc.response(), (UpstreamResult.Failed) ar.result(), translated.model().requested());

@@ -17,9 +17,16 @@ import java.util.List;
 final class OpenAiStreamTransformer extends TranslatedSseTransformer {
   private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
   private final ChatStreamTranslator translator;
+  /** Notes the events that carry images, for the image host; null without one. */
+  private final StreamedImages images;
 
   OpenAiStreamTransformer(ChatStreamTranslator translator) {
+    this(translator, null);
+  }
+
+  OpenAiStreamTransformer(ChatStreamTranslator translator, StreamedImages images) {
     this.translator = translator;
+    this.images = images;
   }
 
   @Override
@@ -52,13 +59,19 @@ final class OpenAiStreamTransformer extends TranslatedSseTransformer {
         "upstream_stream_interrupted"));
   }
 
-  private static List<Buffer> frames(List<ObjectNode> chunks) {
+  private List<Buffer> frames(List<ObjectNode> chunks) {
     List<Buffer> out = new ArrayList<>(chunks.size());
-    chunks.forEach(c -> out.add(event(c)));
+    for (ObjectNode chunk : chunks) {
+      Buffer event = event(chunk);
+      if (images != null) {
+        images.note(chunk, event);
+      }
+      out.add(event);
+    }
     return out;
   }
 
-  private static Buffer event(ObjectNode chunk) {
+  static Buffer event(ObjectNode chunk) {
     return Buffer.buffer("data: " + chunk + "\n\n");
   }
 }

@@ -40,7 +40,7 @@ public final class BodyRelay {
    */
   public static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
       ChunkTransformer transformer, long idleTimeoutMillis) {
-    return relay(upstream, client, transformer, idleTimeoutMillis, 0, null, null);
+    return relay(upstream, client, transformer, idleTimeoutMillis, 0, null);
   }
 
   /**
@@ -50,7 +50,7 @@ public final class BodyRelay {
    */
   public static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
       ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis) {
-    return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, null, null);
+    return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, null);
   }
 
   /**
@@ -60,10 +60,23 @@ public final class BodyRelay {
    */
   public static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
       ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis, StreamOptimizer optimizer) {
+    return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, optimizer, null);
+  }
+
+  /**
+   * As {@link #relay(HttpClientResponse, HttpServerResponse, ChunkTransformer, long, long, StreamOptimizer)},
+   * and an event {@code hold} takes ({@link EventHold}) waits for its work, later events behind it,
+   * while the upstream read waits; null: no event is held. With neither an optimizer nor a hold the
+   * events are written as they come, with no stage in between.
+   */
+  public static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
+      ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis, StreamOptimizer optimizer,
+      EventHold hold) {
     // Paced on the stream's own context; off any context (never on the data plane) it is not paced.
     io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-    return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, null,
-        optimizer == null || context == null ? null : new PacedWriter(context.owner(), client, optimizer));
+    return relayThrough(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, null,
+        (optimizer == null && hold == null) || context == null ? null
+            : new PacedWriter(context.owner(), client, optimizer, hold));
   }
 
   /**
@@ -82,8 +95,8 @@ public final class BodyRelay {
    */
   public static Future<Void> relayWhole(HttpClientResponse upstream, HttpServerResponse client,
       long declaredLength, long idleTimeoutMillis) {
-    return relay(upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis, 0, new WholeBody(declaredLength),
-        null);
+    return relayThrough(upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis, 0,
+        new WholeBody(declaredLength), null);
   }
 
   /**
@@ -169,7 +182,7 @@ public final class BodyRelay {
     return WholeBody.parseLength(upstream.getHeader("content-length"));
   }
 
-  private static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
+  private static Future<Void> relayThrough(HttpClientResponse upstream, HttpServerResponse client,
       ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis, WholeBody whole,
       PacedWriter paced) {
     return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, whole, paced, null);
@@ -205,7 +218,8 @@ public final class BodyRelay {
         paced.write(transformer.onChunk(chunk));
         if (paced.busy()) {
           upstream.pause();
-          watch.pause();
+          // Beats go on: keepalive() writes one only while the writer just waits for a held event.
+          watch.pauseBeating();
           held[0] = true;
           paced.whenIdle(() -> {
             held[0] = false;
@@ -269,7 +283,7 @@ public final class BodyRelay {
   private static void keepalive(Promise<Void> done, HttpServerResponse client, ChunkTransformer transformer,
       PacedWriter paced) {
     if (done.future().isComplete() || client.closed() || client.ended() || client.writeQueueFull()
-        || (paced != null && paced.busy())) {
+        || (paced != null && paced.busy() && !paced.onlyHolding())) {
       return;
     }
     Buffer beat = transformer.keepalive();
@@ -281,6 +295,9 @@ public final class BodyRelay {
   private static void endAfterFailure(HttpServerResponse client, ChunkTransformer transformer,
       Throwable err, PacedWriter paced) {
     if (client.closed() || client.ended()) {
+      if (paced != null) {
+        paced.endNow(null); // drops what is pending and stops held work: nobody will read it
+      }
       return;
     }
     Buffer errorEvent = transformer.onFailure(err);

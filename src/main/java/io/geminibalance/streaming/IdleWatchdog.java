@@ -177,6 +177,9 @@ public final class IdleWatchdog {
       void pause() {}
 
       @Override
+      void pauseBeating() {}
+
+      @Override
       void resume() {}
 
       @Override
@@ -195,6 +198,7 @@ public final class IdleWatchdog {
     private long deadline;
     private boolean hasDeadline;
     private boolean paused;
+    private boolean beatWhilePaused;
     private boolean stopped;
     private Watch prev;
     private Watch next;
@@ -224,8 +228,18 @@ public final class IdleWatchdog {
       paused = true;
     }
 
+    /**
+     * Reading is paused while the gateway works on what it has read (an upload a held event waits
+     * for): not a silent upstream either, but the client hears nothing meanwhile, so beats go on.
+     */
+    void pauseBeating() {
+      paused = true;
+      beatWhilePaused = true;
+    }
+
     void resume() {
       paused = false;
+      beatWhilePaused = false;
       lastActivity = System.nanoTime();
     }
 
@@ -252,9 +266,12 @@ public final class IdleWatchdog {
       }
     }
 
-    /** Silent (upstream bytes and beats alike) for a beat period, and not paused for a slow client. */
+    /**
+     * Silent (upstream bytes and beats alike) for a beat period, and not paused for a slow client
+     * (a pause for the gateway's own work beats).
+     */
     private boolean dueToBeat(long now) {
-      return beatNanos > 0 && onBeat != null && !paused && now - lastActivity >= beatNanos
+      return beatNanos > 0 && onBeat != null && (!paused || beatWhilePaused) && now - lastActivity >= beatNanos
           && now - lastBeat >= beatNanos;
     }
 

@@ -54,13 +54,14 @@ public final class HttpImageHost implements ImageHost {
   }
 
   @Override
-  public Future<String> upload(byte[] bytes, String mimeType, String name) {
+  public Future<String> upload(byte[] bytes, String mimeType, String name, Future<Void> abandoned) {
     if (bytes.length > limits.maxImageBytes()) {
       return failed(new UploadRefused("the image has " + bytes.length + " bytes, more than the "
           + limits.maxImageBytes() + " the gateway uploads"));
     }
-    return attempt(bytes, mimeType, name).recover(first -> attempt(bytes, mimeType, name))
-        .recover(this::failed);
+    return attempt(bytes, mimeType, name, abandoned)
+        .recover(first -> abandoned.isComplete() ? Future.failedFuture(first) : attempt(bytes, mimeType, name, abandoned))
+        .recover(e -> abandoned.isComplete() ? Future.failedFuture(e) : failed(e));
   }
 
   private Future<String> failed(Throwable cause) {
@@ -74,7 +75,10 @@ public final class HttpImageHost implements ImageHost {
         + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
   }
 
-  private Future<String> attempt(byte[] bytes, String mimeType, String name) {
+  private Future<String> attempt(byte[] bytes, String mimeType, String name, Future<Void> abandoned) {
+    if (abandoned.isComplete()) {
+      return Future.failedFuture(new UploadRefused("abandoned: the client has left"));
+    }
     HostRequest request = provider.request(bytes, mimeType, name, clock.instant());
     URI uri = request.uri();
     boolean tls = "https".equalsIgnoreCase(uri.getScheme());
@@ -85,6 +89,7 @@ public final class HttpImageHost implements ImageHost {
     HttpClientRequest[] sent = {null};
     return client.request(options).compose(req -> {
       sent[0] = req;
+      abandoned.onComplete(v -> req.reset());
       return req.send(request.body());
     }).compose(this::read).map(answer -> provider.url(answer.status(), answer.body(), name))
         .timeout(limits.attemptTimeoutMillis(), TimeUnit.MILLISECONDS)

@@ -1,6 +1,7 @@
 package io.geminibalance.relay.imagehost;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 
 /**
  * Where generated images are put for answers that link to them (UPLOAD_PROVIDER): the
@@ -19,5 +20,13 @@ public interface ImageHost {
    * @param name the file name to store it under ({@link ImageFileNames})
    * @return the image's public URL
    */
-  Future<String> upload(byte[] bytes, String mimeType, String name);
+  default Future<String> upload(byte[] bytes, String mimeType, String name) {
+    return upload(bytes, mimeType, name, Promise.<Void>promise().future());
+  }
+
+  /**
+   * As {@link #upload(byte[], String, String)}, given up when {@code abandoned} completes (the
+   * client has left): the attempt in progress is reset, none is retried, nothing is logged.
+   */
+  Future<String> upload(byte[] bytes, String mimeType, String name, Future<Void> abandoned);
 }

@@ -2,6 +2,7 @@ package io.geminibalance.relay.imagehost;
 
 import io.geminibalance.config.ConfigValues;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -75,6 +76,14 @@ public final class ImageHosting {
    * fails: an image without a URL is answered as a data URL.
    */
   public Future<Map<Integer, String>> uploadAll(List<Image> images) {
+    return uploadAll(images, Promise.<Void>promise().future());
+  }
+
+  /**
+   * As {@link #uploadAll(List)}, given up when {@code abandoned} completes (the client has left):
+   * uploads in progress are reset and not retried.
+   */
+  public Future<Map<Integer, String>> uploadAll(List<Image> images, Future<Void> abandoned) {
     Optional<ImageHost> host = host();
     Map<Integer, String> urls = new ConcurrentHashMap<>();
     if (host.isEmpty() || images.isEmpty()) {
@@ -90,7 +99,8 @@ public final class ImageHosting {
       } catch (IllegalArgumentException e) {
         continue; // not base64: passed on as Google sent it
       }
-      uploads.add(host.get().upload(bytes, image.mimeType(), ImageFileNames.of(clock.instant(), image.mimeType()))
+      uploads.add(host.get().upload(bytes, image.mimeType(), ImageFileNames.of(clock.instant(), image.mimeType()),
+          abandoned)
           .onSuccess(url -> urls.put(index, url)));
     }
     return Future.join(uploads).transform(ar -> Future.succeededFuture(urls));
