@@ -269,6 +269,9 @@ public final class SettingsCatalog {
       s("RESPONSES_STORE_HOURS", Type.INT, Group.RESOURCES, "720").range(1, 24 * 3650)
           .en("Hours a stored Responses API response (store: true) stays readable and continuable")
           .zh("Responses API 存储的响应（store: true）可读取和续接的小时数"),
+      s("RESPONSES_STORE_MAX_PER_CLIENT", Type.INT, Group.RESOURCES, "1000").range(1, 100_000)
+          .en("Most stored Responses API responses kept per client; a save beyond it forgets the client's oldest")
+          .zh("每个客户端最多保存的 Responses API 响应数；超出时忘记该客户端最早的响应"),
       s("FILES_CLEANUP_ENABLED", Type.BOOL, Group.RESOURCES, "true")
           .en("Delete expired resource records, and the resources at Google")
           .zh("删除已过期的资源记录，并在 Google 端删除对应资源"),

@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * authenticates every caller; a context without a client, which no route makes today, would be
  * the one owner {@value #ANONYMOUS}). Another
  * client's response is as absent as a missing one (404). A document larger than
- * MAX_REQUEST_BODY_MB is not kept, and the answer says {@code store: false}; a failed save is
+ * MAX_REQUEST_BODY_MB is not kept, and the answer says {@code store: false}. A client keeps at
+ * most RESPONSES_STORE_MAX_PER_CLIENT responses: each save forgets its oldest beyond that. A failed save is
  * logged and never costs the answer. The save runs while the answer is written; a follow-up on
  * this gateway waits for it, so a client that continues at once finds it.
  */
@@ -272,9 +273,10 @@ final class ResponsesRelay {
       }
       long now = clock.getAsLong();
       long hours = config.get().values().integer("RESPONSES_STORE_HOURS");
+      int keep = config.get().values().integer("RESPONSES_STORE_MAX_PER_CLIENT");
       String id = response.get("id").asText();
       Future<Void> save = owner(ctx).compose(owner -> onContext(store.save(new StoredResponse(id, owner,
-          request.model().requested(), now, now + hours * 3_600_000L, text))));
+          request.model().requested(), now, now + hours * 3_600_000L, text), keep)));
       saving.put(id, save);
       save.onComplete(ar -> {
         saving.remove(id);

@@ -10,8 +10,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface ResponseStore {
 
-  /** Keeps a response, or replaces the one with its id (a later state of the same response). */
-  CompletableFuture<Void> save(StoredResponse response);
+  /**
+   * Keeps a response, or replaces the one with its id (a later state of the same response), and
+   * forgets its owner's oldest responses beyond {@code keepPerOwner} (by creation time), so that one
+   * client cannot fill the database with cheap requests; this response is always kept.
+   */
+  CompletableFuture<Void> save(StoredResponse response, int keepPerOwner);
 
   /** The response {@code id} when {@code owner} made it and it has not expired at {@code nowMillis}. */
   CompletableFuture<Optional<StoredResponse>> find(String id, String owner, long nowMillis);

@@ -246,6 +246,45 @@ class ResponsesRelayTest {
     assertThat(get("/v1/responses/" + id, GatewayHarness.CLIENT_TOKEN).statusCode()).isEqualTo(404);
   }
 
+  /** A gateway of its own: the bound applies to every client of the shared one. */
+  @Test
+  void aClientOverItsBoundLosesItsOldestResponseOnly() throws Exception {
+    try (GatewayHarness own = GatewayHarness.start(Map.of(
+        "ALLOWED_TOKENS", "[\"" + GatewayHarness.CLIENT_TOKEN + "\",\"" + OTHER_TOKEN + "\"]",
+        "RESPONSES_STORE_MAX_PER_CLIENT", "2"))) {
+      String others = keep(own, OTHER_TOKEN);
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        // Distinct milliseconds, so that "oldest" is the order the test made them in.
+        Thread.sleep(5);
+        ids.add(keep(own, GatewayHarness.CLIENT_TOKEN));
+      }
+      // The newest first: reading it waits for its save, which forgets the oldest.
+      assertThat(read(own, ids.get(2), GatewayHarness.CLIENT_TOKEN).statusCode()).isEqualTo(200);
+      assertThat(read(own, ids.get(1), GatewayHarness.CLIENT_TOKEN).statusCode()).isEqualTo(200);
+      HttpResponse<String> oldest = read(own, ids.get(0), GatewayHarness.CLIENT_TOKEN);
+      assertThat(oldest.statusCode()).as(oldest.body()).isEqualTo(404);
+      HttpResponse<String> continued = own.post("/v1/responses", "{\"model\":\"gemini-2.5-flash\",\"input\":\"x\","
+          + "\"previous_response_id\":\"" + ids.get(0) + "\"}", "authorization", "Bearer " + GatewayHarness.CLIENT_TOKEN,
+          "content-type", "application/json");
+      assertThat(continued.statusCode()).isEqualTo(404);
+      assertThat(tree(continued.body()).path("error").path("code").asText()).isEqualTo("previous_response_not_found");
+      assertThat(read(own, others, OTHER_TOKEN).statusCode()).as("another client's").isEqualTo(200);
+    }
+  }
+
+  private static String keep(GatewayHarness gateway, String token) {
+    HttpResponse<String> made = gateway.post("/v1/responses", "{\"model\":\"gemini-2.5-flash\",\"input\":\"Hi\"}",
+        "authorization", "Bearer " + token, "content-type", "application/json");
+    assertThat(made.statusCode()).as(made.body()).isEqualTo(200);
+    assertThat(tree(made.body()).get("store").asBoolean()).isTrue();
+    return tree(made.body()).get("id").asText();
+  }
+
+  private static HttpResponse<String> read(GatewayHarness gateway, String id, String token) {
+    return gateway.get("/v1/responses/" + id, "authorization", "Bearer " + token);
+  }
+
   @Test
   void storeFalseKeepsNothing() {
     JsonNode response = tree(post("/v1/responses",

@@ -657,6 +657,61 @@ abstract class StorageContractTest {
     assertThat(database.count("SELECT COUNT(*) FROM gb_upload_session")).isZero();
   }
 
+  /** A per-owner bound no test here reaches. */
+  private static final int KEEP_ALL = 1000;
+
+  private static StoredResponse created(String id, String owner, long createdAtMillis) {
+    return new StoredResponse(id, owner, "gemini-2.5-flash", createdAtMillis, createdAtMillis + 3_600_000, "{}");
+  }
+
+  private List<String> responseIds(String owner) throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (String id : List.of("resp_1", "resp_2", "resp_3", "resp_4", "resp_5", "resp_6", "resp_o1", "resp_o2")) {
+      if (storage.responses().find(id, owner, BASE.toEpochMilli()).join().isPresent()) {
+        ids.add(id);
+      }
+    }
+    return ids;
+  }
+
+  @Test
+  void aSaveBeyondTheOwnersBoundForgetsItsOldestResponsesOnly() throws Exception {
+    long t = BASE.toEpochMilli();
+    storage.responses().save(created("resp_o1", "c_other", t), KEEP_ALL).join();
+    storage.responses().save(created("resp_o2", "c_other", t + 1), KEEP_ALL).join();
+    for (int i = 1; i <= 5; i++) {
+      storage.responses().save(created("resp_" + i, "c_owner1", t + 10 + i), 3).join();
+      assertThat(database.count("SELECT COUNT(*) FROM gb_response WHERE owner = 'c_owner1'"))
+          .as("after save %d", i).isEqualTo(Math.min(i, 3));
+    }
+    assertThat(responseIds("c_owner1")).as("the newest three").containsExactly("resp_3", "resp_4", "resp_5");
+    assertThat(responseIds("c_other")).as("another owner's").containsExactly("resp_o1", "resp_o2");
+
+    storage.responses().save(new StoredResponse("resp_4", "c_owner1", "gemini-2.5-pro", t + 14, t + 7_200_000,
+        "{\"later\":true}"), 3).join();
+    assertThat(responseIds("c_owner1")).as("a later state of a kept one forgets nothing")
+        .containsExactly("resp_3", "resp_4", "resp_5");
+
+    storage.responses().save(created("resp_6", "c_owner1", t), 3).join();
+    assertThat(responseIds("c_owner1")).as("the response saved is kept even when it is the oldest")
+        .containsExactly("resp_4", "resp_5", "resp_6");
+
+    storage.responses().save(created("resp_5", "c_owner1", t + 15), 1).join();
+    assertThat(responseIds("c_owner1")).as("a lowered bound").containsExactly("resp_5");
+    assertThat(responseIds("c_other")).containsExactly("resp_o1", "resp_o2");
+    assertThat(storage.responses().save(created("resp_6", "c_owner1", t), 0)).as("a bound of 0")
+        .failsWithin(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void responsesMadeInTheSameMillisecondAreBoundedToo() throws Exception {
+    long t = BASE.toEpochMilli();
+    for (int i = 1; i <= 6; i++) {
+      storage.responses().save(created("resp_" + i, "c_owner1", t), 2).join();
+      assertThat(responseIds("c_owner1")).as("after save %d", i).hasSize(Math.min(i, 2)).contains("resp_" + i);
+    }
+  }
+
   private static StoredResponse response(String id, String owner, long expiresAtMillis, String body) {
     return new StoredResponse(id, owner, "gemini-2.5-flash", BASE.toEpochMilli(), expiresAtMillis, body);
   }
@@ -667,14 +722,14 @@ abstract class StorageContractTest {
     // Over TEXT's 64 KB on MySQL, with characters outside ASCII and the BMP: the column type and charset matter.
     String large = "{\"output\":\"" + "\u00e9\u4e2d\ud83d\ude00 ".repeat(20_000) + "\"}";
     StoredResponse first = response("resp_" + "a".repeat(59), "c_owner1", now + 3_600_000, "{\"status\":\"in_progress\"}");
-    storage.responses().save(first).join();
+    storage.responses().save(first, KEEP_ALL).join();
     try (Storage other = Storage.open(config)) {
       assertThat(other.responses().find(first.id(), "c_owner1", now).join()).as("seen by another instance")
           .hasValue(first);
     }
 
     StoredResponse later = new StoredResponse(first.id(), "c_owner1", "gemini-2.5-pro", now + 5, now + 7_200_000, large);
-    storage.responses().save(later).join();
+    storage.responses().save(later, KEEP_ALL).join();
     assertThat(reopen().responses().find(first.id(), "c_owner1", now).join()).hasValue(later);
     assertThat(database.count("SELECT COUNT(*) FROM gb_response")).isEqualTo(1);
 
@@ -684,7 +739,7 @@ abstract class StorageContractTest {
     assertThat(storage.responses().find(first.id().toUpperCase(), "c_owner1", now).join())
         .as("ids are case-sensitive").isEmpty();
     assertThat(storage.responses().find("resp_unknown", "c_owner1", now).join()).isEmpty();
-    assertThat(storage.responses().save(response("resp_" + "a".repeat(60), "c_owner1", now, "{}")))
+    assertThat(storage.responses().save(response("resp_" + "a".repeat(60), "c_owner1", now, "{}"), KEEP_ALL))
         .as("an id longer than the column").failsWithin(Duration.ofSeconds(10));
   }
 
@@ -693,7 +748,7 @@ abstract class StorageContractTest {
     // A client names the id (GET /v1/responses/{id}); on MySQL/MariaDB comparing the ascii_bin
     // column with a non-ASCII value is an error ("Illegal mix of collations"), not "no such row".
     long now = BASE.toEpochMilli();
-    storage.responses().save(response("resp_a", "c_owner1", now + 60_000, "{}")).join();
+    storage.responses().save(response("resp_a", "c_owner1", now + 60_000, "{}"), KEEP_ALL).join();
 
     assertThat(storage.responses().find("resp_\u00e9", "c_owner1", now).join()).isEmpty();
     assertThat(storage.responses().find("resp_\ud83d\ude00", "c_owner1", now).join()).isEmpty();
@@ -701,9 +756,9 @@ abstract class StorageContractTest {
     assertThat(storage.responses().find("resp_" + "a".repeat(200), "c_owner1", now).join()).isEmpty();
     assertThat(storage.responses().delete("resp_\u00e9", "c_owner1").join()).isFalse();
     assertThat(storage.responses().delete("resp_a", "c_\u00f6wner1").join()).isFalse();
-    assertThat(storage.responses().save(response("resp_\u00e9", "c_owner1", now + 60_000, "{}")))
+    assertThat(storage.responses().save(response("resp_\u00e9", "c_owner1", now + 60_000, "{}"), KEEP_ALL))
         .as("an id outside ASCII").failsWithin(Duration.ofSeconds(10));
-    assertThat(storage.responses().save(response("resp_b", "c_" + "o".repeat(39), now + 60_000, "{}")))
+    assertThat(storage.responses().save(response("resp_b", "c_" + "o".repeat(39), now + 60_000, "{}"), KEEP_ALL))
         .as("an owner longer than the column").failsWithin(Duration.ofSeconds(10));
     assertThat(storage.responses().find("resp_a", "c_owner1", now).join()).isPresent();
   }
@@ -711,7 +766,7 @@ abstract class StorageContractTest {
   @Test
   void anExpiredStoredResponseIsNotFound() {
     long now = BASE.toEpochMilli();
-    storage.responses().save(response("resp_expiring", "c_owner1", now, "{}")).join();
+    storage.responses().save(response("resp_expiring", "c_owner1", now, "{}"), KEEP_ALL).join();
 
     assertThat(storage.responses().find("resp_expiring", "c_owner1", now - 1).join()).isPresent();
     assertThat(storage.responses().find("resp_expiring", "c_owner1", now).join()).as("expired at expires_at")
@@ -722,7 +777,7 @@ abstract class StorageContractTest {
   @Test
   void aStoredResponseIsDeletedByItsOwnerOnly() throws Exception {
     long now = BASE.toEpochMilli();
-    storage.responses().save(response("resp_kept", "c_owner1", now + 60_000, "{}")).join();
+    storage.responses().save(response("resp_kept", "c_owner1", now + 60_000, "{}"), KEEP_ALL).join();
 
     assertThat(storage.responses().delete("resp_kept", "c_owner2").join()).as("another owner's").isFalse();
     assertThat(storage.responses().find("resp_kept", "c_owner1", now).join()).isPresent();
@@ -735,9 +790,9 @@ abstract class StorageContractTest {
   void expiredStoredResponsesAreDeletedInBoundedBatches() throws Exception {
     long now = BASE.toEpochMilli();
     for (int i = 0; i < 5; i++) {
-      storage.responses().save(response("resp_old" + i, "c_owner" + i % 2, now - i, "{}")).join();
+      storage.responses().save(response("resp_old" + i, "c_owner" + i % 2, now - i, "{}"), KEEP_ALL).join();
     }
-    storage.responses().save(response("resp_live", "c_owner1", now + 1, "{}")).join();
+    storage.responses().save(response("resp_live", "c_owner1", now + 1, "{}"), KEEP_ALL).join();
 
     assertThat(storage.responses().deleteExpired(now, 2).join()).isEqualTo(2);
     assertThat(database.count("SELECT COUNT(*) FROM gb_response")).isEqualTo(4);
@@ -752,9 +807,9 @@ abstract class StorageContractTest {
   void theRetentionJobSweepsExpiredStoredResponsesWhateverTheLogPolicy() throws Exception {
     long now = BASE.toEpochMilli();
     for (int i = 0; i < 5; i++) {
-      storage.responses().save(response("resp_old" + i, "c_owner1", now - 1000 + i, "{}")).join();
+      storage.responses().save(response("resp_old" + i, "c_owner1", now - 1000 + i, "{}"), KEEP_ALL).join();
     }
-    storage.responses().save(response("resp_live", "c_owner1", now + 1, "{}")).join();
+    storage.responses().save(response("resp_live", "c_owner1", now + 1, "{}"), KEEP_ALL).join();
     RetentionJob job = new RetentionJob(storage.requestLogs(), storage.errorLogs(), storage.responses(),
         () -> new RetentionPolicy(false, 7, false, 30), Clock.fixed(BASE, ZoneOffset.UTC), 2);
 

@@ -20,6 +20,18 @@ public final class JdbcResponseStore implements ResponseStore {
   private static final String TABLE = "gb_response";
   private static final String COLUMNS = "id, owner, model, created_at, expires_at, body";
 
+  /**
+   * Forgets the owner's responses other than the one just saved from its {@code keepPerOwner}-th
+   * newest other one on (OFFSET keepPerOwner - 1), newest by (created_at, id) so that responses made
+   * in the same millisecond still have one order. The cut-off is read through a derived table with
+   * a LIMIT: MySQL refuses a DELETE whose subquery reads the same table directly, and a derived
+   * table with a LIMIT is materialised, never merged; the same text runs on every engine. It reads
+   * at most keepPerOwner entries of ix_gb_response_owner_time, and usually deletes one row.
+   */
+  private static final String TRIM_OWNER = "DELETE FROM " + TABLE + " WHERE owner = ? AND id <> ?"
+      + " AND (created_at, id) <= (SELECT created_at, id FROM (SELECT created_at, id FROM " + TABLE
+      + " WHERE owner = ? AND id <> ? ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET ?) cutoff)";
+
   private final Jdbc jdbc;
   private final String upsert;
 
@@ -30,13 +42,16 @@ public final class JdbcResponseStore implements ResponseStore {
   }
 
   @Override
-  public CompletableFuture<Void> save(StoredResponse response) {
+  public CompletableFuture<Void> save(StoredResponse response, int keepPerOwner) {
+    if (keepPerOwner < 1) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("keepPerOwner " + keepPerOwner));
+    }
     if (!fits(response.id(), response.owner()) || response.model().length() > MAX_MODEL_CHARS) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("a stored response's id is at most "
           + MAX_ID_CHARS + " and its owner " + MAX_OWNER_CHARS + " ASCII characters, its model at most "
           + MAX_MODEL_CHARS));
     }
-    return jdbc.call("save response", connection -> {
+    return jdbc.transaction("save response", connection -> {
       try (PreparedStatement statement = connection.prepareStatement(upsert)) {
         statement.setString(1, response.id());
         statement.setString(2, response.owner());
@@ -45,6 +60,14 @@ public final class JdbcResponseStore implements ResponseStore {
         statement.setLong(5, response.expiresAtMillis());
         statement.setString(6, response.body());
         statement.executeUpdate();
+      }
+      try (PreparedStatement trim = connection.prepareStatement(TRIM_OWNER)) {
+        trim.setString(1, response.owner());
+        trim.setString(2, response.id());
+        trim.setString(3, response.owner());
+        trim.setString(4, response.id());
+        trim.setInt(5, keepPerOwner - 1);
+        trim.executeUpdate();
       }
       return null;
     });

@@ -62,6 +62,25 @@ class MigrationsTest {
     }
   }
 
+  @Test
+  void theOwnerIndexOfKeptResponsesIsMadeOnceAndAgainWhenItsHistoryIsLost() throws Exception {
+    try (SqliteTestDatabase database = new SqliteTestDatabase();
+        HikariDataSource pool = DataSources.pool(database.config())) {
+      Migrations.migrate(pool, DatabaseType.SQLITE);
+      assertThat(ownerIndexExists(pool)).isTrue();
+
+      execute(pool, "DELETE FROM gb_schema_history WHERE version = '11'");
+      assertThat(Migrations.migrate(pool, DatabaseType.SQLITE)).as("V11 runs again on the existing index").isEqualTo(1);
+      assertThat(ownerIndexExists(pool)).isTrue();
+    }
+  }
+
+  private static boolean ownerIndexExists(HikariDataSource pool) throws SQLException {
+    try (var connection = pool.getConnection()) {
+      return SchemaMetadata.indexExists(connection, "gb_response", "ix_gb_response_owner_time");
+    }
+  }
+
   /** The versions of the engine's SQL scripts and of the Java migrations. */
   private static Set<Integer> shippedVersions(DatabaseType type) throws IOException, URISyntaxException {
     Set<Integer> versions = new TreeSet<>();
