@@ -1,6 +1,6 @@
 /**
  * The OpenAI-compatible surface as pure translations to and from the native Gemini API
- * (PROTOCOL.md §5-11). JDK + Jackson only: no I/O, no clock, no randomness of its own; time,
+ * (the rules are in the README's "The OpenAI surface" and ARCHITECTURE.md's "A translation rule"). JDK + Jackson only: no I/O, no clock, no randomness of its own; time,
  * completion ids and tool call id generators are passed in. Inputs are never mutated.
  *
  * <p>How the edge uses it:
