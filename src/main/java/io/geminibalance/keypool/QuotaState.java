@@ -8,6 +8,15 @@ import java.util.List;
  */
 public interface QuotaState {
 
+  /**
+   * Whose quota a key's requests count against: Google counts limits per project, so keys of one
+   * known project share it. The key's own fingerprint when its project is unknown. A shared
+   * implementation names its records by this, so that every instance counts a project once.
+   */
+  default String owner(String keyFingerprint) {
+    return keyFingerprint;
+  }
+
   /** The cell for this key and base model, created empty on first use. */
   QuotaCell cell(String keyFingerprint, String model);
 
