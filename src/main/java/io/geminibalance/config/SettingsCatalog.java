@@ -437,6 +437,15 @@ public final class SettingsCatalog {
           .zh("HTTP 服务实例数，每个事件循环一个（未设置时等于 CPU 核数）"),
       s("IO_TRANSPORT", Type.ENUM, Group.SERVER, "auto").allowed("auto", "epoll", "nio").envOnly()
           .en("Socket I/O: auto (epoll, else NIO), epoll or nio").zh("网络 I/O：auto（优先 epoll，否则 NIO）、epoll 或 nio"),
+      s("REDIS_URL", Type.SECRET, Group.SERVER, "").envOnly().label("unset")
+          .en("Redis (redis://[user:password@]host:port[/db]): several instances share one pool's quota state")
+          .zh("Redis 地址（redis://[用户:密码@]主机:端口[/库]）：多个实例共享同一密钥池的配额状态"),
+      s("REDIS_KEY_PREFIX", Type.STRING, Group.SERVER, "gb:").envOnly()
+          .en("Prefix of every Redis key and channel the gateway uses (one pool per prefix)")
+          .zh("网关使用的所有 Redis 键和频道的前缀（每个前缀一个密钥池）"),
+      s("REDIS_TIMEOUT_MS", Type.INT, Group.SERVER, "250").range(10, 10_000).envOnly()
+          .en("A Redis command slower than this counts as Redis being away: local scheduling with 1/N limits")
+          .zh("Redis 命令超过此时长（毫秒）即视为 Redis 不可用：改用本地调度，限额按 1/N"),
       // Storage
       s("DATABASE_TYPE", Type.ENUM, Group.STORAGE, "sqlite").allowed("sqlite", "mysql", "postgres").envOnly()
           .en("Database: sqlite, mysql or postgres").zh("数据库类型：sqlite、mysql 或 postgres"),
