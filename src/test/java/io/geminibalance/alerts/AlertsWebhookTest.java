@@ -124,6 +124,26 @@ class AlertsWebhookTest {
   }
 
   @Test
+  void aKeyWithoutQuotaForOneModelIsReportedAsDisabledForThatModel() throws Exception {
+    try (FakeWebhook webhook = FakeWebhook.start(); GatewayHarness h = start(webhook, Map.of())) {
+      h.fake.on(r -> r.key().equals(KEY_C), Replies.googleError(429, "RESOURCE_EXHAUSTED",
+          "Quota exceeded for metric: generate_content_free_tier_requests, limit: 0, model: gemini-2.5-flash"));
+      for (int i = 0; i < 3; i++) {
+        assertThat(generate(h).statusCode()).isEqualTo(200);
+      }
+
+      List<FakeWebhook.Post> posts = webhook.await(1, WAIT);
+      List<JsonNode> disabled = alerts(posts, "key_disabled");
+      assertThat(disabled).hasSize(1);
+      assertThat(disabled.get(0).get("key").asText()).isEqualTo("...3333");
+      assertThat(disabled.get(0).get("model").asText()).isEqualTo("gemini-2.5-flash");
+      assertThat(json(posts.get(0)).get("text").asText()).contains("disabled for gemini-2.5-flash");
+      assertThat(h.gateway.pool().snapshot().disabledKeys()).as("the key serves other models").isEmpty();
+      assertNoKeyWhole(posts);
+    }
+  }
+
+  @Test
   void aPostTheWebhookRefusesWith500IsTriedAgain() throws Exception {
     try (FakeWebhook webhook = FakeWebhook.start().answer(500);
         GatewayHarness h = start(webhook, Map.of())) {
