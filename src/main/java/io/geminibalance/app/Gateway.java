@@ -12,6 +12,7 @@ import io.geminibalance.admin.KeyVerifyJobs;
 import io.geminibalance.admin.KeysApi;
 import io.geminibalance.admin.StatsApi;
 import io.geminibalance.admin.SettingsService;
+import io.geminibalance.alerts.Alerts;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.config.LiveConfig;
@@ -102,6 +103,8 @@ public final class Gateway {
   private LiveConnector liveConnector;
   /** The image host's HTTP client (UPLOAD_PROVIDER). */
   private ImageHosting imageHosting;
+  /** ALERT_WEBHOOK_URL's alerts. */
+  private Alerts alerts;
 
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
@@ -241,6 +244,7 @@ public final class Gateway {
         new LiveRelay(liveConnector, liveMaxMessageBytes, () -> upstream.settings().timeout().toMillis(),
             persistence.redactor()),
         new AnthropicRelay(executor, mediaFetcher, live::get));
+    gateway.alerts = startAlerts(vertx, live, persistence, attemptLog, pool, paidPool, vertex.pool());
     live.onChange(next -> gateway.apply(next, authenticator));
     adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
     gateway.scheduleRecheck(config);
@@ -250,6 +254,28 @@ public final class Gateway {
     logCapacity(config, pool);
     vertex.logStartup();
     return gateway.deployServers(deps).map(gateway);
+  }
+
+  /**
+   * Alerts for every pool's disabled keys and capacity, and for dropped log rows; they read
+   * ALERT_WEBHOOK_URL from the configuration in force, so setting it later turns them on.
+   */
+  private static Alerts startAlerts(Vertx vertx, LiveConfig live, Persistence persistence, StoredAttemptLog log,
+      QuotaKeyPool pool, QuotaKeyPool paidPool, QuotaKeyPool vertexPool) {
+    Alerts alerts = new Alerts(vertx, () -> live.get().values(), persistence.redactor()::redact,
+        InstantSource.system());
+    alerts.watch("gemini", pool);
+    alerts.watch("paid", paidPool);
+    alerts.watch("vertex-express", vertexPool);
+    alerts.watchLog("request", log::droppedRequestLogs);
+    alerts.watchLog("error", log::droppedErrorLogs);
+    alerts.start();
+    return alerts;
+  }
+
+  /** The alerts (ALERT_WEBHOOK_URL). */
+  public Alerts alerts() {
+    return alerts;
   }
 
   /** Applies a changed configuration to every running part; keys keep their state. */
@@ -551,6 +577,9 @@ public final class Gateway {
       }
       if (liveConnector != null) {
         liveConnector.close();
+      }
+      if (alerts != null) {
+        alerts.close();
       }
     }).eventually(() -> vertx.executeBlocking(() -> {
       if (finalSync != null) {

@@ -374,6 +374,19 @@ public final class SettingsCatalog {
           .en("Request log retention, days").zh("请求日志保留天数"),
       s("TIMEZONE", Type.ZONE, Group.LOGS, "Asia/Shanghai").restart()
           .en("Time zone of the daily clean-up").zh("每日清理任务使用的时区"),
+      // Alerts: the URL of an incoming webhook often is its credential (Slack, Discord), so secret.
+      s("ALERT_WEBHOOK_URL", Type.URL, Group.LOGS, "").secret().label("unset")
+          .en("Webhook that receives a JSON POST when keys are disabled, a model's capacity runs low or log rows are dropped")
+          .zh("在密钥被停用、模型剩余额度不足或日志行被丢弃时接收 JSON POST 的 Webhook 地址"),
+      s("ALERT_CAPACITY_PERCENT", Type.INT, Group.LOGS, "10").range(0, 100)
+          .en("Alert once a day when a model's requests left today fall below this share of the day's total, % (0 = off)")
+          .zh("模型今日剩余请求数低于当日总额的此百分比时告警，每天一次（%，0 = 关闭）"),
+      s("ALERT_INTERVAL_SECONDS", Type.INT, Group.LOGS, "60").range(1, 86_400)
+          .en("Least time between two alert POSTs, seconds; alerts in between are sent together")
+          .zh("两次告警 POST 之间的最短间隔（秒）；期间的告警合并发送"),
+      s("ALERT_TIMEOUT_SECONDS", Type.INT, Group.LOGS, "10").range(1, 300)
+          .en("Timeout of one alert POST, seconds (each is tried up to 3 times)")
+          .zh("单次告警 POST 的超时（秒，每次最多尝试 3 次）"),
       // Security & edge
       s("MAX_REQUEST_BODY_MB", Type.INT, Group.SECURITY, "64").range(1, 2047)
           .en("Largest request body read whole, MiB (413 beyond)")

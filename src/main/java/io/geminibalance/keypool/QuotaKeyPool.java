@@ -76,6 +76,7 @@ public final class QuotaKeyPool implements KeyPool {
   private final LinkedHashSet<String> answeredWithoutLane = new LinkedHashSet<>();
   private final List<Consumer<String>> availabilityListeners = new CopyOnWriteArrayList<>();
   private final List<Predicate<String>> dropChecks = new CopyOnWriteArrayList<>();
+  private final List<Consumer<KeyDisabled>> disableListeners = new CopyOnWriteArrayList<>();
   private volatile Map<ApiKey, KeyEntry> entries = Map.of();
   /** The keys by fingerprint: stored resources name their key by it. Replaced with {@link #entries}. */
   private volatile Map<String, ApiKey> byFingerprint = Map.of();
@@ -372,6 +373,7 @@ public final class QuotaKeyPool implements KeyPool {
       case OutcomeVerdict.DisableForModel off -> {
         slot.cell.block(new Block(BlockKind.MODEL_DISABLED, QuotaCell.NEVER, off.reason(), now));
         LOG.warn("Key {} disabled for {} only: {}", key, lane.model, off.reason());
+        notifyDisabled(new KeyDisabled(key, lane.model, off.reason()));
       }
       case OutcomeVerdict.DisableKey off -> disable(key, off.reason());
       case OutcomeVerdict.CountFailure failure -> {
@@ -606,6 +608,7 @@ public final class QuotaKeyPool implements KeyPool {
       case OutcomeVerdict.DisableForModel off -> {
         if (slot != null) {
           slot.cell.block(new Block(BlockKind.MODEL_DISABLED, QuotaCell.NEVER, off.reason(), now));
+          notifyDisabled(new KeyDisabled(key, lane.model, off.reason()));
         }
       }
       case OutcomeVerdict.Ignore i -> { }
@@ -659,9 +662,33 @@ public final class QuotaKeyPool implements KeyPool {
   public void disable(ApiKey key, String reason) {
     KeyEntry entry = entries.get(key);
     if (entry != null) {
+      boolean wasEnabled = !entry.disabled();
       entry.disable(reason);
       wholeKeyChanges.incrementAndGet();
       LOG.warn("Key {} disabled: {}", key, reason);
+      if (wasEnabled) {
+        notifyDisabled(new KeyDisabled(key, null, reason));
+      }
+    }
+  }
+
+  /**
+   * Registers a callback run when a key is taken out of service, as a whole or for one model,
+   * by an answer or a verification (not when stored state is loaded at start). It runs on the
+   * thread that disabled the key, often an event loop: it must be quick and never block.
+   */
+  public void onDisabled(Consumer<KeyDisabled> listener) {
+    disableListeners.add(listener);
+  }
+
+  private void notifyDisabled(KeyDisabled event) {
+    for (Consumer<KeyDisabled> listener : disableListeners) {
+      try {
+        listener.accept(event);
+      } catch (RuntimeException e) {
+        // A listener's bug must not undo the pool's decision, which is already applied.
+        LOG.warn("A key-disabled listener failed: {}", e.toString());
+      }
     }
   }
 
