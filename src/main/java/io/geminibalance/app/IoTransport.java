@@ -43,9 +43,10 @@ public final class IoTransport {
 
   /**
    * A Vert.x instance whose HTTP server and client metrics go to {@code metrics}' registry (when
-   * on). Labels: the status code and the worker pools only: no paths, no methods (a client may send
-   * any), no remote addresses (the gateway fetches media from hosts clients name), so no client
-   * can add series.
+   * on). Labeled by status code only: no paths, no methods (a client may send any), no remote
+   * addresses (the gateway fetches media from hosts clients name), so no client can add series.
+   * The pool metrics are off for the same reason: Vert.x names each HTTP client pool by its host
+   * whatever the labels say.
    */
   public static Vertx vertx(Choice choice, io.geminibalance.metrics.GatewayMetrics metrics) {
     if (!metrics.enabled()) {
@@ -55,8 +56,8 @@ public final class IoTransport {
         .setEnabled(true)
         // Vert.x keeps registries by name in a static map: one name per instance (tests start many).
         .setRegistryName("gemini-balance-" + REGISTRIES.incrementAndGet())
-        .setLabels(java.util.EnumSet.of(io.vertx.micrometer.Label.HTTP_CODE, io.vertx.micrometer.Label.POOL_TYPE,
-            io.vertx.micrometer.Label.POOL_NAME))
+        .setLabels(java.util.EnumSet.of(io.vertx.micrometer.Label.HTTP_CODE))
+        .addDisabledMetricsCategory(io.vertx.micrometer.MetricsDomain.NAMED_POOLS)
         .addDisabledMetricsCategory(io.vertx.micrometer.MetricsDomain.EVENT_BUS)
         .addDisabledMetricsCategory(io.vertx.micrometer.MetricsDomain.DATAGRAM_SOCKET);
     return Vertx.builder().with(new io.vertx.core.VertxOptions().setMetricsOptions(options))
