@@ -87,7 +87,9 @@ public final class RequestMeter {
 
   /** The gateway's own pool refused the request (no key now, none within the wait): its 429. */
   public void refusedByGateway() {
-    refusedByGateway = true;
+    if (metrics != null) {
+      refusedByGateway = true;
+    }
   }
 
   /**

@@ -42,7 +42,7 @@ class MetricsEndpointTest {
       h.fake.on(r -> r.path().contains("made-up-model"), Replies.googleError(404, "NOT_FOUND", "no such model"));
       assertThat(nativeCall(h, "made-up-model-" + Long.toHexString(System.nanoTime())).statusCode()).isEqualTo(404);
 
-      HttpResponse<String> scraped = h.get("/metrics", "authorization", "Bearer " + METRICS_TOKEN);
+      HttpResponse<String> scraped = scrapeOnceCounted(h, 7, "authorization", "Bearer " + METRICS_TOKEN);
       assertThat(scraped.statusCode()).isEqualTo(200);
       assertThat(scraped.headers().firstValue("content-type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
       PrometheusText metrics = PrometheusText.parse(scraped.body());
@@ -138,7 +138,7 @@ class MetricsEndpointTest {
       }
       HttpResponse<String> refused = nativeCall(h, "gemini-2.5-flash");
       assertThat(refused.statusCode()).isEqualTo(429);
-      HttpResponse<String> scraped = h.get("/metrics");
+      HttpResponse<String> scraped = scrapeOnceCounted(h, 4);
       assertThat(scraped.statusCode()).isEqualTo(200);
       PrometheusText metrics = PrometheusText.parse(scraped.body());
       assertThat(metrics.value("gb_rate_limited_responses_total", Map.of("source", "gateway"))).isEqualTo(1.0);
@@ -158,6 +158,24 @@ class MetricsEndpointTest {
       assertThat(off.statusCode()).isEqualTo(404);
       assertThat(new JsonObject(off.body()).getJsonObject("error").getString("message")).contains("METRICS_ENABLED");
       assertThat(nativeCall(h, "gemini-2.5-flash").statusCode()).isEqualTo(200);
+    }
+  }
+
+  /**
+   * A scrape once {@code requests} requests are counted: a request is counted when its response
+   * has ended on the server, which may come a moment after the client read it (bounded wait).
+   */
+  private static HttpResponse<String> scrapeOnceCounted(GatewayHarness h, int requests, String... headers)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      HttpResponse<String> scraped = h.get("/metrics", headers);
+      double counted = scraped.statusCode() != 200 ? 0 : PrometheusText.parse(scraped.body())
+          .samples("gb_requests_total").stream().mapToDouble(PrometheusText.Sample::value).sum();
+      if (counted >= requests || System.nanoTime() > deadline) {
+        return scraped;
+      }
+      Thread.sleep(20);
     }
   }
 
