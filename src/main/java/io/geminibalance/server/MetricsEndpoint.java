@@ -2,7 +2,6 @@ package io.geminibalance.server;
 
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.metrics.GatewayMetrics;
-import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -13,14 +12,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /metrics}, Prometheus' text format. Authenticated before anything else: a Bearer
+ * {@code GET /metrics}, Prometheus' text format: {@link #authenticate}, then the body reader like
+ * every route, then {@link #scrape}. Authenticated before anything else: a Bearer
  * token that is the admin token in force or METRICS_TOKEN (both compared in constant time), unless
  * METRICS_PUBLIC opens it; failures count toward the admin throttle like the admin API's, since
  * the admin token opens it. Only then does it say whether metrics are on (404 when not), so an
  * unauthenticated caller learns nothing. The scrape runs on a worker: refreshing the key gauges
  * walks every key of the pools.
  */
-public final class MetricsEndpoint implements Handler<RoutingContext> {
+public final class MetricsEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsEndpoint.class);
   /** Prometheus' text exposition format, as Micrometer's registry writes it. */
   static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -46,13 +46,17 @@ public final class MetricsEndpoint implements Handler<RoutingContext> {
     this.access = access;
   }
 
-  @Override
-  public void handle(RoutingContext rc) {
+  /** Lets the caller on (next handler) or answers it: 401, or 429 while its address is throttled. */
+  void authenticate(RoutingContext rc) {
     AdminAuth.apiHeaders(rc);
     Access now = access.get();
-    if (!now.open() && !authenticated(rc, now)) {
-      return;
+    if (now.open() || authenticated(rc, now)) {
+      rc.next();
     }
+  }
+
+  /** The exposition, or 404 when metrics are off. */
+  void scrape(RoutingContext rc) {
     if (!metrics.enabled()) {
       AdminAuth.error(rc, 404, "Metrics are off (METRICS_ENABLED=false).", "NOT_FOUND", null);
       return;

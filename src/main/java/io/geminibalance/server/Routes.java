@@ -114,8 +114,10 @@ public final class Routes {
     UrlRepair repair = new UrlRepair(() -> deps.edge().get().urlNormalization());
     router.get("/health").handler(rc -> rc.json(deps.health().get()));
     AdminAuth adminAuth = new AdminAuth(deps.authenticator(), deps.adminThrottle(), deps.adminSessions());
-    router.get("/metrics").handler(Intake.admin(deps.edge())).handler(new MetricsEndpoint(deps.metrics(),
-        deps.authenticator(), deps.adminThrottle(), deps.metricsAccess()));
+    MetricsEndpoint metrics = new MetricsEndpoint(deps.metrics(), deps.authenticator(), deps.adminThrottle(),
+        deps.metricsAccess());
+    router.get("/metrics").handler(Intake.admin(deps.edge())).handler(metrics::authenticate).handler(bodies)
+        .handler(metrics::scrape);
     Metered metered = new Metered(deps.metrics());
     // Keys: gemini-balance's key-maintenance endpoints, admin only (checked before the body), and
     // only under /gemini/v1beta: routed before the native pass-through, which would take them.

@@ -8,7 +8,10 @@ import io.geminibalance.testing.GatewayHarness;
 import io.geminibalance.testing.PrometheusText;
 import io.geminibalance.testing.Replies;
 import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -123,7 +126,10 @@ class MetricsEndpointTest {
       assertUnauthenticated(h.get("/metrics", "x-goog-api-key", METRICS_TOKEN));
       assertUnauthenticated(h.get("/metrics?key=" + METRICS_TOKEN));
       assertThat(h.get("/metrics", "authorization", "Bearer " + ADMIN_TOKEN).statusCode()).isEqualTo(200);
-      assertThat(h.get("/metrics", "authorization", "Bearer " + METRICS_TOKEN).statusCode()).isEqualTo(200);
+      // Scrapes one after another, as Prometheus sends them on one kept-alive connection.
+      for (int i = 0; i < 3; i++) {
+        assertThat(h.get("/metrics", "authorization", "Bearer " + METRICS_TOKEN).statusCode()).isEqualTo(200);
+      }
       // Only GET is routed there.
       assertThat(h.post("/metrics", "", "authorization", "Bearer " + METRICS_TOKEN).statusCode()).isEqualTo(404);
     }
@@ -147,6 +153,27 @@ class MetricsEndpointTest {
           Map.of("surface", "gemini", "model", "gemini-2.5-flash", "status", "429"))).isEqualTo(1.0);
       assertThat(metrics.value("gb_keys", Map.of("pool", "gemini", "model", "gemini-2.5-flash", "state", "cooling")))
           .isEqualTo(3.0);
+    }
+  }
+
+  @Test
+  void aClientThatLeavesMidStreamIsCounted499() throws Exception {
+    try (GatewayHarness h = GatewayHarness.start(Map.of("METRICS_PUBLIC", "true"))) {
+      h.fake.on(r -> r.path().endsWith(":streamGenerateContent"), Replies.sse(List.of(
+          Replies.chunk("one"), Replies.chunk("two"), Replies.chunk("three"), Replies.finalChunk("four")), 1_000));
+      HttpResponse<InputStream> stream = h.http.send(h.request(
+          "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", "x-goog-api-key", CLIENT_TOKEN)
+          .POST(HttpRequest.BodyPublishers.ofString(NATIVE_BODY)).build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(stream.statusCode()).isEqualTo(200);
+      try (InputStream body = stream.body()) {
+        assertThat(body.read()).isNotNegative();
+      }
+      PrometheusText metrics = PrometheusText.parse(scrapeOnceCounted(h, 1).body());
+      assertThat(metrics.value("gb_requests_total",
+          Map.of("surface", "gemini", "model", "gemini-2.5-flash", "status", "499"))).isEqualTo(1.0);
+      assertThat(metrics.value("gb_request_first_byte_seconds_count",
+          Map.of("surface", "gemini", "model", "gemini-2.5-flash"))).isEqualTo(1.0);
     }
   }
 
