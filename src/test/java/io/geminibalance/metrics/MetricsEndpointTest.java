@@ -130,6 +130,15 @@ class MetricsEndpointTest {
       for (int i = 0; i < 3; i++) {
         assertThat(h.get("/metrics", "authorization", "Bearer " + METRICS_TOKEN).statusCode()).isEqualTo(200);
       }
+      // METRICS_TOKEN and METRICS_PUBLIC apply live; a malformed token is refused naming it.
+      HttpResponse<String> malformed = h.putConfig("{\"METRICS_TOKEN\":\"has a space\"}");
+      assertThat(malformed.statusCode()).isEqualTo(400);
+      assertThat(malformed.body()).contains("METRICS_TOKEN").doesNotContain("has a space");
+      assertThat(h.putConfig("{\"METRICS_TOKEN\":\"tok-metrics-0004\"}").statusCode()).isEqualTo(200);
+      assertUnauthenticated(h.get("/metrics", "authorization", "Bearer " + METRICS_TOKEN));
+      assertThat(h.get("/metrics", "authorization", "Bearer tok-metrics-0004").statusCode()).isEqualTo(200);
+      assertThat(h.putConfig("{\"METRICS_PUBLIC\":\"true\"}").statusCode()).isEqualTo(200);
+      assertThat(h.get("/metrics").statusCode()).isEqualTo(200);
       // Only GET is routed there.
       assertThat(h.post("/metrics", "", "authorization", "Bearer " + METRICS_TOKEN).statusCode()).isEqualTo(404);
     }
