@@ -36,6 +36,12 @@ class MetricsEndpointTest {
         assertThat(h.post(CHAT, "{\"model\":\"gemini-2.5-flash\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
             "authorization", "Bearer " + CLIENT_TOKEN).statusCode()).isEqualTo(200);
       }
+      assertThat(h.post("/v1/messages", "{\"model\":\"gemini-2.5-flash\",\"max_tokens\":20,\"messages\":"
+          + "[{\"role\":\"user\",\"content\":\"hi\"}]}", "x-api-key", CLIENT_TOKEN, "content-type",
+          "application/json").statusCode()).isEqualTo(200);
+      // Refused before its body is read: counted, with no model.
+      assertThat(h.post(NATIVE.formatted("gemini-2.5-flash"), NATIVE_BODY, "x-goog-api-key", "not-a-token")
+          .statusCode()).isEqualTo(401);
       // Google refuses each of the three keys: three attempts, two of them retries, and the
       // client gets Google's 429.
       h.fake.on(r -> r.path().endsWith("gemini-2.5-pro:generateContent"), Replies.rateLimited("30s"), 3);
@@ -45,7 +51,7 @@ class MetricsEndpointTest {
       h.fake.on(r -> r.path().contains("made-up-model"), Replies.googleError(404, "NOT_FOUND", "no such model"));
       assertThat(nativeCall(h, "made-up-model-" + Long.toHexString(System.nanoTime())).statusCode()).isEqualTo(404);
 
-      HttpResponse<String> scraped = scrapeOnceCounted(h, 7, "authorization", "Bearer " + METRICS_TOKEN);
+      HttpResponse<String> scraped = scrapeOnceCounted(h, 9, "authorization", "Bearer " + METRICS_TOKEN);
       assertThat(scraped.statusCode()).isEqualTo(200);
       assertThat(scraped.headers().firstValue("content-type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
       PrometheusText metrics = PrometheusText.parse(scraped.body());
@@ -61,9 +67,13 @@ class MetricsEndpointTest {
       assertThat(metrics.value("gb_upstream_attempts_total", Map.of("model", "other", "outcome", "not_found")))
           .isEqualTo(1.0);
       assertThat(scraped.body()).doesNotContain("made-up-model");
-      assertThat(metrics.samples("gb_requests_total")).hasSize(4);
+      assertThat(metrics.value("gb_requests_total",
+          Map.of("surface", "anthropic", "model", "gemini-2.5-flash", "status", "200"))).isEqualTo(1.0);
+      assertThat(metrics.value("gb_requests_total",
+          Map.of("surface", "gemini", "model", "none", "status", "401"))).isEqualTo(1.0);
+      assertThat(metrics.samples("gb_requests_total")).hasSize(6);
       assertThat(metrics.value("gb_upstream_attempts_total",
-          Map.of("model", "gemini-2.5-flash", "outcome", "success"))).isEqualTo(5.0);
+          Map.of("model", "gemini-2.5-flash", "outcome", "success"))).isEqualTo(6.0);
       assertThat(metrics.value("gb_upstream_attempts_total",
           Map.of("model", "gemini-2.5-pro", "outcome", "rate_limited"))).isEqualTo(3.0);
       assertThat(metrics.value("gb_upstream_retries_total", Map.of("model", "gemini-2.5-pro"))).isEqualTo(2.0);
