@@ -142,6 +142,11 @@ public final class Gateway {
     return GatewayMeters.fromEnv(env);
   }
 
+  /** Starts serving over storage already opened, without metrics; closes it if the configuration is refused. */
+  public static Future<Gateway> start(Vertx vertx, Persistence persistence) {
+    return start(vertx, persistence, GatewayMetrics.OFF);
+  }
+
   /** Starts serving over storage already opened; closes it (and the metrics) if the configuration is refused. */
   public static Future<Gateway> start(Vertx vertx, Persistence persistence, GatewayMetrics metrics) {
     try {
