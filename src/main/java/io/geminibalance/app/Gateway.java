@@ -26,6 +26,7 @@ import io.geminibalance.keypool.QuotaKeyPool;
 import io.geminibalance.keypool.QuotaPolicy;
 import io.geminibalance.keypool.QuotaSnapshot;
 import io.geminibalance.keypool.RateLimits;
+import io.geminibalance.metrics.GatewayMetrics;
 import io.geminibalance.relay.imagehost.ImageHosting;
 import io.geminibalance.relay.LiveRelay;
 import io.geminibalance.relay.ConfiguredAliases;
@@ -47,6 +48,7 @@ import io.geminibalance.storage.ResourceRecord;
 import io.geminibalance.storage.KeyStateWriteBehind;
 import io.geminibalance.server.ClientConnections;
 import io.geminibalance.server.EdgePolicy;
+import io.geminibalance.server.MetricsEndpoint;
 import io.geminibalance.server.HttpServerVerticle;
 import io.geminibalance.server.Routes;
 import io.geminibalance.upstream.LiveConnector;
@@ -105,6 +107,8 @@ public final class Gateway {
   private ImageHosting imageHosting;
   /** ALERT_WEBHOOK_URL's alerts. */
   private Alerts alerts;
+  /** Prometheus metrics (METRICS_ENABLED), closed with the gateway. */
+  private GatewayMetrics metrics = GatewayMetrics.OFF;
 
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
@@ -124,20 +128,41 @@ public final class Gateway {
    * starts serving. Throws {@link io.geminibalance.config.ConfigException} on a bad setting.
    */
   public static Future<Gateway> start(Vertx vertx, Map<String, String> env) {
-    return start(vertx, Persistence.open(env));
+    return start(vertx, Persistence.open(env), metrics(env));
   }
 
-  /** Starts serving over storage already opened; closes it if the configuration is refused. */
+  /**
+   * As {@link #start(Vertx, Map)}, recording into {@code metrics}, whose registry should be the one
+   * {@code vertx} was built with ({@link IoTransport#vertx(IoTransport.Choice, GatewayMetrics)}) for
+   * the HTTP server and client metrics to be there too.
+   */
+  public static Future<Gateway> start(Vertx vertx, Map<String, String> env, GatewayMetrics metrics) {
+    return start(vertx, Persistence.open(env), metrics);
+  }
+
+  /** METRICS_ENABLED from the environment (read at start only): metrics on, or {@link GatewayMetrics#OFF}. */
+  public static GatewayMetrics metrics(Map<String, String> env) {
+    return GatewayMeters.fromEnv(env);
+  }
+
+  /** Starts serving over storage already opened, without metrics; closes it if the configuration is refused. */
   public static Future<Gateway> start(Vertx vertx, Persistence persistence) {
+    return start(vertx, persistence, GatewayMetrics.OFF);
+  }
+
+  /** Starts serving over storage already opened; closes it (and the metrics) if the configuration is refused. */
+  public static Future<Gateway> start(Vertx vertx, Persistence persistence, GatewayMetrics metrics) {
     try {
-      return start(vertx, persistence.effectiveConfig(), persistence);
+      return start(vertx, persistence.effectiveConfig(), persistence, metrics);
     } catch (RuntimeException e) {
       persistence.close();
+      metrics.close();
       throw e;
     }
   }
 
-  private static Future<Gateway> start(Vertx vertx, GatewayConfig config, Persistence persistence) {
+  private static Future<Gateway> start(Vertx vertx, GatewayConfig config, Persistence persistence,
+      GatewayMetrics metrics) {
     LongSupplier clock = System::currentTimeMillis;
     LiveConfig live = new LiveConfig(config);
     CatalogAdmission admission = new CatalogAdmission(vertx);
@@ -148,6 +173,7 @@ public final class Gateway {
         Settings.queueSettings(config));
     UpstreamClient upstream = new UpstreamClient(vertx, upstreamSettings(config), Settings.upstreamPool(config));
     Gateway gateway = new Gateway(vertx, live, pool, upstream, persistence);
+    gateway.metrics = metrics;
     gateway.queue = queue;
     gateway.storedKeyStates = storedKeyStates;
     StoredAttemptLog attemptLog = persistence.attemptLog(live::get);
@@ -243,7 +269,12 @@ public final class Gateway {
         files,
         new LiveRelay(liveConnector, liveMaxMessageBytes, () -> upstream.settings().timeout().toMillis(),
             persistence.redactor()),
-        new AnthropicRelay(executor, mediaFetcher, live::get));
+        new AnthropicRelay(executor, mediaFetcher, live::get),
+        metrics, () -> new MetricsEndpoint.Access(live.get().values().bool("METRICS_PUBLIC"),
+            live.get().values().credential("METRICS_TOKEN")));
+    GatewayMeters.register(metrics, List.of(new GatewayMeters.Pool("gemini", pool, queue),
+        new GatewayMeters.Pool("vertex_express", vertex.pool(), vertex.queue()),
+        new GatewayMeters.Pool("paid", paidPool, paidQueue)), attemptLog);
     gateway.alerts = startAlerts(vertx, live, persistence, attemptLog, pool, paidPool, vertex.pool());
     live.onChange(next -> gateway.apply(next, authenticator));
     adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
@@ -587,6 +618,7 @@ public final class Gateway {
         vertexExpress.syncState();
       }
       persistence.close();
+      metrics.close();
       return null;
     }, false)).mapEmpty();
   }

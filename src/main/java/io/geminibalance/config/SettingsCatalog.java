@@ -446,6 +446,17 @@ public final class SettingsCatalog {
       s("REDIS_TIMEOUT_MS", Type.INT, Group.SERVER, "250").range(10, 10_000).envOnly()
           .en("A Redis command slower than this counts as Redis being away: local scheduling with 1/N limits")
           .zh("Redis 命令超过此时长（毫秒）即视为 Redis 不可用：改用本地调度，限额按 1/N"),
+      // Read at start: Vert.x's HTTP server and client metrics are bound when Vert.x starts, before
+      // the database (and its saved settings) is open.
+      s("METRICS_ENABLED", Type.BOOL, Group.SERVER, "true").envOnly()
+          .en("Prometheus metrics at GET /metrics (requests, upstream attempts, keys, queues, logs, JVM, HTTP)")
+          .zh("在 GET /metrics 提供 Prometheus 指标（请求、上游尝试、密钥、队列、日志、JVM、HTTP）"),
+      s("METRICS_TOKEN", Type.SECRET, Group.SERVER, "").label("unset")
+          .en("Bearer token that may read /metrics besides the admin token (for a Prometheus scraper)")
+          .zh("除管理员令牌外可读取 /metrics 的 Bearer 令牌（供 Prometheus 抓取使用）"),
+      s("METRICS_PUBLIC", Type.BOOL, Group.SERVER, "false")
+          .en("Serve /metrics without a token (only where the port is reachable by trusted hosts alone)")
+          .zh("无需令牌即可读取 /metrics（仅在端口只对可信主机开放时使用）"),
       // Storage
       s("DATABASE_TYPE", Type.ENUM, Group.STORAGE, "sqlite").allowed("sqlite", "mysql", "postgres").envOnly()
           .en("Database: sqlite, mysql or postgres").zh("数据库类型：sqlite、mysql 或 postgres"),

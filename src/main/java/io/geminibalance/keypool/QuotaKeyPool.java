@@ -532,6 +532,14 @@ public final class QuotaKeyPool implements KeyPool {
         : QuotaSnapshots.capacity(base, entries.values(), policy);
   }
 
+  /**
+   * Whether {@code model} (by its base name) has quota state of its own, without giving it any:
+   * the metrics label only such names, so a client cannot make up labels.
+   */
+  public boolean hasLane(String model) {
+    return lanes.containsKey(ModelNames.base(model));
+  }
+
   /** The models with quota state of their own (see the class comment), sorted. */
   public List<String> models() {
     return lanes.keySet().stream().sorted().toList();
