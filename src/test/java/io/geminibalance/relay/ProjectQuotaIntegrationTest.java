@@ -31,6 +31,20 @@ class ProjectQuotaIntegrationTest {
     return served;
   }
 
+  private static JsonNode pool(GatewayHarness h) throws Exception {
+    return JSON.readTree(h.get("/api/pool", "authorization", "Bearer " + GatewayHarness.ADMIN_TOKEN).body());
+  }
+
+  /** Keys /api/pool shows in {@code project} for the model of these tests. */
+  private static long keysIn(JsonNode pool, String project) {
+    long count = 0;
+    for (JsonNode row : pool.path("keys")) {
+      count += row.path("model").asText().equals("gemini-2.5-flash")
+          && project.equals(row.path("project").asText(null)) ? 1 : 0;
+    }
+    return count;
+  }
+
   @Test
   void configuredProjectKeysShareOneQuotaWithoutAnUpstream429() throws Exception {
     try (GatewayHarness h = GatewayHarness.start(Map.of("DEFAULT_RPM", String.valueOf(RPM), "DEFAULT_RPD", "0",
@@ -41,13 +55,8 @@ class ProjectQuotaIntegrationTest {
           google.rejectedPerBucket());
       assertThat(served).as("the project's 4 and key C's 4").isEqualTo(2 * RPM);
       assertThat(google.rejectedTotal()).isZero();
-      JsonNode pool = JSON.readTree(h.get("/api/pool", "authorization", "Bearer " + GatewayHarness.ADMIN_TOKEN).body());
-      int inProject = 0;
-      for (JsonNode row : pool.path("keys")) {
-        inProject += row.path("model").asText().equals("gemini-2.5-flash")
-            && "team-a".equals(row.path("project").asText(null)) ? 1 : 0;
-      }
-      assertThat(inProject).isEqualTo(2);
+      JsonNode pool = pool(h);
+      assertThat(keysIn(pool, "team-a")).isEqualTo(2);
       assertThat(pool.toString()).doesNotContain(KEY_A).doesNotContain(KEY_B);
     }
   }
@@ -63,13 +72,7 @@ class ProjectQuotaIntegrationTest {
       assertThat(served).isEqualTo(2 * RPM);
       // Google names a key's project only in an answer to that key: one 429 per key of the project.
       assertThat(google.rejectedPerBucket()).hasSize(2).allSatisfy((bucket, n) -> assertThat(n).isEqualTo(1));
-      JsonNode pool = JSON.readTree(h.get("/api/pool", "authorization", "Bearer " + GatewayHarness.ADMIN_TOKEN).body());
-      int inProject = 0;
-      for (JsonNode row : pool.path("keys")) {
-        inProject += row.path("model").asText().equals("gemini-2.5-flash")
-            && "projects/123456789012".equals(row.path("project").asText(null)) ? 1 : 0;
-      }
-      assertThat(inProject).isEqualTo(2);
+      assertThat(keysIn(pool(h), "projects/123456789012")).isEqualTo(2);
     }
   }
 
