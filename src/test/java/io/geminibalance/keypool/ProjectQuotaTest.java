@@ -48,6 +48,31 @@ class ProjectQuotaTest {
   }
 
   @Test
+  void aKeyHeldBackByItsProjectsProbeIsNotLeftOut() {
+    List<ApiKey> two = KEYS.subList(0, 2);
+    QuotaKeyPool pool = new QuotaKeyPool(two, QuotaPolicy.fromEnv(Map.of("DEFAULT_RPM", "4", "DEFAULT_RPD", "0",
+        "KEY_PROJECTS", "{\"p\": [\"" + two.get(0).secret() + "\", \"" + two.get(1).secret() + "\"]}")), clock);
+    KeyLease probe = Keys.lease(pool, MODEL);
+    assertThat(Keys.refused(pool, MODEL).awaitingProbe()).as("the other key waits for the shared probe").isTrue();
+    clock.advance(100);
+    pool.release(probe, KeyOutcome.SUCCESS);
+    int granted = 1;
+    // Bounded: 10 s of tries, 100 ms apart, one request in flight at a time.
+    for (int i = 0; i < 100 && granted < 4; i++) {
+      if (pool.acquire(MODEL, Set.of()) instanceof Acquisition.Granted g) {
+        pool.release(g.lease(), KeyOutcome.SUCCESS);
+        granted++;
+      } else {
+        clock.advance(100);
+      }
+    }
+    assertThat(granted).as("the project's minute is used by both keys").isEqualTo(4);
+    assertThat(pool.quotaSnapshot().keys()).filteredOn(r -> r.model().equals(MODEL))
+        .allSatisfy(r -> assertThat(r.usedThisMinute()).isEqualTo(4));
+    assertThat(Keys.refused(pool, MODEL).awaitingProbe()).isFalse();
+  }
+
+  @Test
   void aProjectGoogleNamesMergesTheKeysCountsWithoutLosingOne() {
     QuotaKeyPool pool = pool(Map.of("DEFAULT_RPM", "10", "DEFAULT_RPD", "100"));
     for (int i = 0; i < 6; i++) {
