@@ -471,15 +471,16 @@ public final class Gateway {
 
   /**
    * RPM and RPD totals of the pool per model, for /api/pool: {@code default} for any model without
-   * a limit of its own (enabled keys x DEFAULT_RPM / DEFAULT_RPD, -1 = unlimited), then each
-   * model the pool keeps quota state for.
+   * a limit of its own (enabled keys x DEFAULT_RPM / DEFAULT_RPD, with auto limits the free-tier
+   * figures of a model the table does not know; -1 = unlimited), then each model the pool keeps
+   * quota state for (auto limits counted at their free-tier figures).
    */
   static JsonObject capacity(QuotaKeyPool pool, int enabledKeys) {
     JsonObject perModel = new JsonObject();
-    RateLimits.Limit d = pool.policy().limits().defaults();
+    RateLimits.Limit d = pool.policy().limits().byDefault("");
     perModel.put("default", new JsonObject().put("keys", enabledKeys)
-        .put("rpm", d.rpmUnlimited() ? PoolCapacity.UNLIMITED : (long) enabledKeys * d.rpm())
-        .put("rpd", d.rpdUnlimited() ? PoolCapacity.UNLIMITED : (long) enabledKeys * d.rpd()));
+        .put("rpm", d.nominalRpm() == 0 ? PoolCapacity.UNLIMITED : (long) enabledKeys * d.nominalRpm())
+        .put("rpd", d.nominalRpd() == 0 ? PoolCapacity.UNLIMITED : (long) enabledKeys * d.nominalRpd()));
     for (String model : pool.models()) {
       if (!model.equals(RateLimits.UNMETERED)) {
         PoolCapacity c = pool.capacity(model);
@@ -491,11 +492,16 @@ public final class Gateway {
 
   private static void logCapacity(GatewayConfig config, QuotaKeyPool pool) {
     QuotaPolicy policy = Settings.quotaPolicy(config);
-    RateLimits.Limit d = policy.limits().defaults();
+    RateLimits.Limit d = policy.limits().byDefault("");
     int keys = config.apiKeys().size();
+    if (policy.limits().autoRpm() || policy.limits().autoRpd()) {
+      LOG.info("Limits per key and model: auto (Google's free-tier figures per model, raised where a key proves"
+          + " more; see docs/rate-limits.md)");
+    }
     LOG.info("Pool capacity per model by default: {} keys x {} RPM / {} RPD = {} RPM, {} RPD", keys,
-        d.rpmUnlimited() ? "unlimited" : d.rpm(), d.rpdUnlimited() ? "unlimited" : d.rpd(),
-        d.rpmUnlimited() ? "unlimited" : (long) keys * d.rpm(), d.rpdUnlimited() ? "unlimited" : (long) keys * d.rpd());
+        d.nominalRpm() == 0 ? "unlimited" : d.nominalRpm(), d.nominalRpd() == 0 ? "unlimited" : d.nominalRpd(),
+        d.nominalRpm() == 0 ? "unlimited" : (long) keys * d.nominalRpm(),
+        d.nominalRpd() == 0 ? "unlimited" : (long) keys * d.nominalRpd());
     for (String model : pool.models()) {
       if (!model.equals(RateLimits.UNMETERED)) {
         LOG.info("Pool capacity {}", pool.capacity(model).describe());

@@ -250,18 +250,27 @@ public final class SettingsCatalog {
           .en("Model of /v1/audio/transcriptions for OpenAI's whisper-1 and gpt-4o(-mini)-transcribe")
           .zh("/v1/audio/transcriptions 中 OpenAI 的 whisper-1、gpt-4o(-mini)-transcribe 对应的模型"),
       // Quotas & scheduling
-      s("DEFAULT_RPM", Type.INT, Group.QUOTAS, "5").range(0, 1_000_000_000)
-          .en("Requests per minute per key and model (0 = unlimited)")
-          .zh("每个密钥每个模型每分钟的请求数（0 = 不限）"),
-      s("DEFAULT_RPD", Type.INT, Group.QUOTAS, "100").range(0, 1_000_000_000)
-          .en("Requests per day per key and model (0 = unlimited)")
-          .zh("每个密钥每个模型每天的请求数（0 = 不限）"),
+      s("DEFAULT_RPM", Type.STRING, Group.QUOTAS, "auto")
+          .en("Requests per minute per key and model: auto (Google's free-tier figure per model, raised"
+              + " when a key proves more) or a number (0 = unlimited)")
+          .zh("每个密钥每个模型每分钟的请求数：auto（按模型取 Google 免费层的数值，密钥证明可承受更多时自动提高）"
+              + "或一个数字（0 = 不限）"),
+      s("DEFAULT_RPD", Type.STRING, Group.QUOTAS, "auto")
+          .en("Requests per day per key and model: auto (Google's free-tier figure, shown; a key stops"
+              + " for the day when Google says so) or a number (0 = unlimited)")
+          .zh("每个密钥每个模型每天的请求数：auto（显示 Google 免费层的数值；Google 拒绝时该密钥停用到当天结束）"
+              + "或一个数字（0 = 不限）"),
       s("MODEL_RATE_LIMITS", Type.MAP, Group.QUOTAS, "{}")
           .en("[rpm, rpd] per model, e.g. {\"gemini-2.5-pro\": [2, 50]}")
           .zh("按模型设置 [每分钟, 每天] 请求数，如 {\"gemini-2.5-pro\": [2, 50]}"),
       s("KEY_RATE_LIMITS", Type.MAP, Group.QUOTAS, "{}")
           .en("[rpm, rpd] per key, by the key's last 8 characters")
           .zh("按密钥（末 8 位）设置 [每分钟, 每天] 请求数"),
+      s("KEY_PROJECTS", Type.MAP, Group.QUOTAS, "{}").secret()
+          .en("Keys of one Google Cloud project, which share its quota per model: {\"project\": [key or its"
+              + " last 8 characters, ...]}; projects Google names in its errors are learned too")
+          .zh("同一 Google Cloud 项目的密钥（按模型共享该项目的配额）：{\"项目\": [密钥或其末 8 位, ...]}；"
+              + "Google 错误中指明的项目也会被自动识别"),
       s("FILES_USER_ISOLATION_ENABLED", Type.BOOL, Group.RESOURCES, "true")
           .en("Each client sees and uses only the files, caches, batches and other resources it created"
               + " (another client's are 404)")

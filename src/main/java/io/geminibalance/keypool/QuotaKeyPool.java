@@ -86,6 +86,13 @@ public final class QuotaKeyPool implements KeyPool {
    * counted), so that admin views built from {@link #keyDetails} can tell they are out of date.
    */
   private final AtomicLong wholeKeyChanges = new AtomicLong();
+  /**
+   * Projects Google named for keys in its errors ({@code projects/<number>}), by fingerprint;
+   * KEY_PROJECTS wins over them. Written under the structure lock.
+   */
+  private final Map<String, String> learnedProjects = new ConcurrentHashMap<>();
+  /** What Google names a project; a stored project of another shape was configured. */
+  private static final java.util.regex.Pattern GOOGLE_PROJECT = java.util.regex.Pattern.compile("projects/[0-9]+");
 
   /** A pool over in-memory quota state that keeps quota state for every model name it is asked for. */
   public QuotaKeyPool(Collection<ApiKey> keys, QuotaPolicy policy, InstantSource clock) {
@@ -107,6 +114,60 @@ public final class QuotaKeyPool implements KeyPool {
     this.overflow = new ModelLane(OVERFLOW, true, clock.millis());
     replaceKeys(keys);
     createConfiguredLanes(policy);
+  }
+
+  /**
+   * Puts every key under the project it belongs to (KEY_PROJECTS, else the one Google named, else
+   * none) and gives the keys that moved slots over their new cells. Under the structure lock.
+   */
+  private void placeInProjects() {
+    long now = clock.millis();
+    List<KeyEntry> moved = new ArrayList<>();
+    for (KeyEntry entry : entries.values()) {
+      String fingerprint = entry.key.fingerprint();
+      String configured = policy.projects().projectOf(entry.key);
+      String wanted = configured != null ? configured : learnedProjects.get(fingerprint);
+      if (state.assignProject(fingerprint, wanted, now)) {
+        moved.add(entry);
+      }
+    }
+    reseat(moved, now);
+  }
+
+  private void reseat(List<KeyEntry> moved, long nowMillis) {
+    if (moved.isEmpty()) {
+      return;
+    }
+    for (ModelLane lane : lanes.values()) {
+      moved.forEach(entry -> lane.reseat(slotFor(entry, lane.model), nowMillis));
+    }
+    LOG.info("{} key(s) now count their quota under their project", moved.size());
+  }
+
+  /**
+   * Google named the key's project: its quota is counted with the project's other keys from now
+   * on (unless KEY_PROJECTS says otherwise). Cheap when already known.
+   */
+  private void learnProject(KeyEntry entry, String project) {
+    String fingerprint = entry.key.fingerprint();
+    if (project.equals(learnedProjects.get(fingerprint))) {
+      return;
+    }
+    synchronized (structureLock) {
+      learnedProjects.put(fingerprint, project);
+      if (policy.projects().projectOf(entry.key) == null
+          && state.assignProject(fingerprint, project, clock.millis())) {
+        reseat(List.of(entry), clock.millis());
+        LOG.info("Key {} belongs to {} (named by Google): its quota is shared with that project's keys",
+            entry.key, project);
+      }
+    }
+    notifyAllLanes();
+  }
+
+  /** The project a key's quota counts under (configured or learned), or null when its own. */
+  public String projectOf(ApiKey key) {
+    return state.project(key.fingerprint());
   }
 
   @Override
@@ -174,7 +235,7 @@ public final class QuotaKeyPool implements KeyPool {
       return; // the key was removed meanwhile
     }
     int sent = outcome instanceof KeyOutcome.RateLimited ? sentBefore(lane, slot, lease) : 0;
-    OutcomeVerdict.Facts facts = new OutcomeVerdict.Facts(now, sent, slot.limit.rpm());
+    OutcomeVerdict.Facts facts = new OutcomeVerdict.Facts(now, sent, slot.limit.rpm(), plannedRpm(slot));
     OutcomeVerdict verdict = OutcomeVerdict.decide(outcome, facts, policy);
     if (lane.shared) {
       verdict = lane.model.equals(UNLISTED) ? OutcomeVerdict.forUnlisted(verdict, now, policy)
@@ -183,6 +244,9 @@ public final class QuotaKeyPool implements KeyPool {
     apply(verdict, lane, slot, lease);
     if (lane.endProbe(slot, lease, verdict.accepted(), now)) {
       notifyAvailable(lane.model);
+    }
+    if (outcome instanceof KeyOutcome.RateLimited limited && limited.project() != null && !lane.shared) {
+      learnProject(slot.entry, limited.project());
     }
     if (lane.shared && verdict.accepted() && lane.model.equals(UNLISTED)) {
       admitAnswered(lease, now);
@@ -356,6 +420,11 @@ public final class QuotaKeyPool implements KeyPool {
     return lane.isProbe(slot, lease) ? Math.max(sent, slot.cell.provenRpm()) : sent;
   }
 
+  /** What a key is expected to take in a minute: its limit, or an auto limit's working level. */
+  private static int plannedRpm(Slot slot) {
+    return slot.limit.autoRpm() ? Math.max(slot.limit.trustedRpm(), slot.cell.provenRpm()) : slot.limit.rpm();
+  }
+
   private void apply(OutcomeVerdict verdict, ModelLane lane, Slot slot, KeyLease lease) {
     long now = clock.millis();
     ApiKey key = slot.entry.key;
@@ -401,7 +470,11 @@ public final class QuotaKeyPool implements KeyPool {
 
   private void cool(ModelLane lane, Slot slot, OutcomeVerdict.Cool cool, long now) {
     slot.cell.block(new Block(BlockKind.COOLDOWN, cool.untilMillis(), cool.reason(), now));
-    if (cool.learnedRpm() > 0) {
+    if (cool.learnedRpm() > 0 && cool.stated()) {
+      slot.cell.statedRpm(cool.learnedRpm());
+      LOG.info("Key {} for {}: Google states a limit of {} requests per minute", slot.entry.key, lane.model,
+          cool.learnedRpm());
+    } else if (cool.learnedRpm() > 0) {
       slot.cell.learnRpm(cool.learnedRpm());
       LOG.info("Key {} for {}: Google allows {} requests per minute, fewer than configured",
           slot.entry.key, lane.model, cool.learnedRpm());
@@ -435,6 +508,12 @@ public final class QuotaKeyPool implements KeyPool {
           sharedState.forget(gone.fingerprint());
         }
       }
+      for (ApiKey gone : previous.keySet()) {
+        if (!next.containsKey(gone)) {
+          learnedProjects.remove(gone.fingerprint());
+        }
+      }
+      placeInProjects();
       all.forEach(lane -> next.values().forEach(entry -> lane.add(slotFor(entry, lane.model), now)));
     }
     notifyAllLanes();
@@ -475,6 +554,7 @@ public final class QuotaKeyPool implements KeyPool {
       overflow = rebuild(previousOverflow);
       overflow.inheritLeases(previousOverflow.retire());
       createConfiguredLanes(next);
+      placeInProjects();
     }
     notifyAllLanes();
   }
@@ -775,7 +855,14 @@ public final class QuotaKeyPool implements KeyPool {
         }
       }
       restored = worth.stream().filter(q -> models.contains(q.model())).toList();
+      restored.forEach(q -> {
+        if (q.project() != null && GOOGLE_PROJECT.matcher(q.project()).matches()) {
+          learnedProjects.put(q.keyFingerprint(), q.project());
+        }
+      });
       state.restore(restored); // before the lanes place their slots by these cells
+      reseatRestored(now);
+      placeInProjects(); // a stored project no longer configured: back to the key's own
       restored.forEach(q -> createLane(q.model(), true));
     }
     if (restored.size() < worth.size()) {
@@ -784,6 +871,17 @@ public final class QuotaKeyPool implements KeyPool {
     }
     allLanes().forEach(lane -> lane.wakeAll(now));
     notifyAllLanes();
+  }
+
+  /** Slots of lanes made before a restore that put their key in a project. */
+  private void reseatRestored(long nowMillis) {
+    for (ModelLane lane : lanes.values()) {
+      for (Slot slot : lane.slots()) {
+        if (!java.util.Objects.equals(slot.project, state.project(slot.entry.key.fingerprint()))) {
+          lane.reseat(slotFor(slot.entry, lane.model), nowMillis);
+        }
+      }
+    }
   }
 
   private Map<String, KeyEntry> byFingerprint() {
@@ -811,7 +909,8 @@ public final class QuotaKeyPool implements KeyPool {
       case UNLISTED -> new Slot(entry, sharedState.cell(fingerprint, UNLISTED),
           policy.limits().limitFor(entry.key, UNLISTED));
       case OVERFLOW -> new Slot(entry, sharedState.cell(fingerprint, OVERFLOW), Limit.UNLIMITED);
-      default -> new Slot(entry, state.cell(fingerprint, laneModel), policy.limits().limitFor(entry.key, laneModel));
+      default -> new Slot(entry, state.cell(fingerprint, laneModel), policy.limits().limitFor(entry.key, laneModel),
+          state.project(fingerprint));
     };
   }
 
