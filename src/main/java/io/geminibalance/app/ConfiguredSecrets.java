@@ -49,6 +49,9 @@ final class ConfiguredSecrets {
     }
     secrets.add(config.authToken());
     secrets.addAll(config.customHeaders().values());
+    // A proxy's password alone, as an error about the proxy might quote it.
+    Settings.proxies(config).stream().map(io.geminibalance.upstream.ProxyAddress::password)
+        .filter(java.util.Objects::nonNull).forEach(secrets::add);
     redactor.registerAll(secrets);
   }
 }
