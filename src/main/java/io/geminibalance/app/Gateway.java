@@ -52,6 +52,7 @@ import io.geminibalance.upstream.LiveConnector;
 import io.geminibalance.upstream.QueueLeaser;
 import io.geminibalance.upstream.UpstreamClient;
 import io.geminibalance.upstream.UpstreamProxies;
+import io.geminibalance.admin.ProxyCheckApi;
 import io.geminibalance.streaming.StreamOptions;
 import io.geminibalance.upstream.EmptyAnswers;
 import io.geminibalance.upstream.UpstreamExecutor;
@@ -248,7 +249,8 @@ public final class Gateway {
         files,
         new LiveRelay(liveConnector, liveMaxMessageBytes, () -> upstream.settings().timeout().toMillis(),
             persistence.redactor()),
-        new AnthropicRelay(executor, mediaFetcher, live::get));
+        new AnthropicRelay(executor, mediaFetcher, live::get),
+        new ProxyCheckApi(proxies));
     live.onChange(next -> gateway.apply(next, authenticator));
     adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
     gateway.scheduleRecheck(config);
