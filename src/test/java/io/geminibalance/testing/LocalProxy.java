@@ -179,14 +179,19 @@ public final class LocalProxy implements AutoCloseable {
         .append(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
         .append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()).append(' ').append(requestLine[2])
         .append("\r\n");
+    // A WebSocket upgrade keeps its Connection header; any other request is the last on its connection.
+    boolean upgrade = false;
     for (int i = 1; i < lines.length; i++) {
       String name = lines[i].contains(":") ? lines[i].substring(0, lines[i].indexOf(':')).strip()
           .toLowerCase(Locale.ROOT) : "";
-      if (!name.equals("proxy-authorization") && !name.equals("proxy-connection") && !name.equals("connection")) {
+      boolean upgradeHeader = name.equals("connection") && lines[i].toLowerCase(Locale.ROOT).contains("upgrade");
+      upgrade |= upgradeHeader;
+      if (!name.equals("proxy-authorization") && !name.equals("proxy-connection")
+          && (!name.equals("connection") || upgradeHeader)) {
         forwarded.append(lines[i]).append("\r\n");
       }
     }
-    forwarded.append("Connection: close\r\n\r\n");
+    forwarded.append(upgrade ? "\r\n" : "Connection: close\r\n\r\n");
     byte[] bytes = forwarded.toString().getBytes(StandardCharsets.ISO_8859_1);
     noteKeys(bytes, bytes.length);
     target.getOutputStream().write(bytes);
