@@ -142,7 +142,23 @@ class UpstreamProxyTest {
       assertThat(error.getString("message")).contains("No upstream proxy is reachable")
           .contains(socks.masked()).contains("http://***:***@127.0.0.1:" + http.port())
           .doesNotContain("sock-pass-1").doesNotContain("wrong-pass-3").doesNotContain("sockuser");
+      // The same cause in the OpenAI and Anthropic shapes.
+      HttpResponse<String> openAi = h.post("/v1/chat/completions", "{\"model\":\"gemini-2.5-flash\","
+          + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "authorization", "Bearer " + CLIENT_TOKEN,
+          "content-type", "application/json");
+      assertThat(openAi.statusCode()).as(openAi.body()).isEqualTo(503);
+      assertThat(new JsonObject(openAi.body()).getJsonObject("error").getString("message"))
+          .contains("No upstream proxy is reachable").doesNotContain("sock-pass-1");
+      HttpResponse<String> anthropic = h.post("/v1/messages", "{\"model\":\"gemini-2.5-flash\",\"max_tokens\":16,"
+          + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "x-api-key", CLIENT_TOKEN,
+          "anthropic-version", "2023-06-01", "content-type", "application/json");
+      // Anthropic's word for a 503 is 529, overloaded.
+      assertThat(anthropic.statusCode()).as(anthropic.body()).isEqualTo(529);
+      JsonObject anthropicError = new JsonObject(anthropic.body());
+      assertThat(anthropicError.getString("type")).isEqualTo("error");
+      assertThat(anthropicError.getJsonObject("error").getString("message")).contains("No upstream proxy is reachable");
       assertThat(h.fake.requests(":generateContent")).isEmpty();
+      assertThat(h.fake.requests()).isEmpty();
       assertThat(http.refusals()).isPositive();
       assertNoKeyBlamed(h);
     } finally {
