@@ -214,8 +214,16 @@ public final class UpstreamProxies implements AutoCloseable {
 
   private static String reason(Throwable err) {
     String message = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
-    if (err instanceof SocketException && !(err instanceof java.net.ConnectException)) {
-      message = "connection failed: " + message;
+    if (err instanceof ConnectTimeoutException) {
+      message = "cannot connect to the proxy: timed out";
+    } else if (err instanceof java.net.ConnectException) {
+      // Netty's text names the native call ("finishConnect(..) failed with error(-111): ...").
+      message = "cannot connect to the proxy: "
+          + (message.contains("Connection refused") ? "connection refused" : message);
+    } else if (err instanceof SocketException) {
+      message = "connection to the proxy failed: " + message;
+    } else if (err instanceof UnknownHostException) {
+      message = "unknown proxy host";
     }
     String redacted = SecretRedactor.process().redact(message);
     return redacted.length() <= 200 ? redacted : redacted.substring(0, 200) + "...";

@@ -3,6 +3,7 @@ package io.geminibalance.admin;
 import static io.geminibalance.testing.GatewayHarness.ADMIN_TOKEN;
 import static io.geminibalance.testing.GatewayHarness.CLIENT_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.geminibalance.testing.GatewayHarness;
 import io.geminibalance.testing.LocalProxy;
@@ -151,6 +152,13 @@ class ProxyCheckApiTest {
           .statusCode()).isEqualTo(200);
       assertThat(http.keysSeen()).hasSize(1);
     }
+  }
+
+  @Test
+  void aBadEntryStopsStartUpWithoutBeingQuoted() {
+    assertThatThrownBy(() -> GatewayHarness.start(Map.of("PROXIES", "[\"socks5://u:pw-start-secret@127.0.0.1\"]")))
+        .rootCause().isInstanceOf(io.geminibalance.config.ConfigException.class)
+        .hasMessageContaining("PROXIES: entry 1 no port").message().doesNotContain("pw-start-secret");
   }
 
   /** A loopback port nothing listens on. */

@@ -7,6 +7,7 @@ import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.keypool.PoolSnapshot;
 import io.geminibalance.testing.GatewayHarness;
 import io.geminibalance.testing.LocalProxy;
+import io.geminibalance.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -134,13 +135,13 @@ class UpstreamProxyTest {
     Map<String, String> env = env(socks, http);
     env.put("PROXIES", new JsonArray(List.of(socks.url(), http.url().replace("other-password", "wrong-pass-3")))
         .encode());
-    try (GatewayHarness h = GatewayHarness.start(env)) {
+    try (LogCapture log = new LogCapture(); GatewayHarness h = GatewayHarness.start(env)) {
       socks.close();
       HttpResponse<String> answer = generate(h);
       assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
       JsonObject error = new JsonObject(answer.body()).getJsonObject("error");
       assertThat(error.getString("message")).contains("No upstream proxy is reachable")
-          .contains(socks.masked()).contains("http://***:***@127.0.0.1:" + http.port())
+          .contains(socks.masked() + ": cannot connect to the proxy: connection refused").contains("http://***:***@127.0.0.1:" + http.port())
           .doesNotContain("sock-pass-1").doesNotContain("wrong-pass-3").doesNotContain("sockuser");
       // The same cause in the OpenAI and Anthropic shapes.
       HttpResponse<String> openAi = h.post("/v1/chat/completions", "{\"model\":\"gemini-2.5-flash\","
@@ -152,15 +153,19 @@ class UpstreamProxyTest {
       HttpResponse<String> anthropic = h.post("/v1/messages", "{\"model\":\"gemini-2.5-flash\",\"max_tokens\":16,"
           + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "x-api-key", CLIENT_TOKEN,
           "anthropic-version", "2023-06-01", "content-type", "application/json");
-      // Anthropic's word for a 503 is 529, overloaded.
-      assertThat(anthropic.statusCode()).as(anthropic.body()).isEqualTo(529);
+      assertThat(anthropic.statusCode()).as(anthropic.body()).isEqualTo(503);
       JsonObject anthropicError = new JsonObject(anthropic.body());
       assertThat(anthropicError.getString("type")).isEqualTo("error");
+      assertThat(anthropicError.getJsonObject("error").getString("type")).isEqualTo("overloaded_error");
       assertThat(anthropicError.getJsonObject("error").getString("message")).contains("No upstream proxy is reachable");
       assertThat(h.fake.requests(":generateContent")).isEmpty();
       assertThat(h.fake.requests()).isEmpty();
       assertThat(http.refusals()).isPositive();
       assertNoKeyBlamed(h);
+      // Log lines as written, before the redactor: the proxy is named masked, its credentials nowhere.
+      assertThat(log.logLines()).anySatisfy(line -> assertThat(line).startsWith("WARN").contains(socks.masked())
+          .contains("is down"));
+      assertThat(log.logLines()).noneSatisfy(line -> assertThat(line).containsAnyOf("sock-pass-1", "wrong-pass-3"));
     } finally {
       http.close();
     }
