@@ -86,6 +86,12 @@ class ProxyCheckApiTest {
       assertThat(refused.encode()).doesNotContain("wrong-pass-3");
       assertThat(http.refusals()).isEqualTo(1);
       assertThat(http.tunnels()).isZero();
+      JsonObject socksRefused = new JsonObject(post(h, CHECK, new JsonObject().put("proxy",
+          socks.url().replace("sock-pass-1", "wrong-pass-4")).encode()).body());
+      assertThat(socksRefused.getBoolean("ok")).isFalse();
+      assertThat(socksRefused.getString("error")).isNotBlank().doesNotContain("wrong-pass-4");
+      assertThat(socks.refusals()).isEqualTo(1);
+      assertThat(socks.tunnels()).isEqualTo(1);
 
       JsonObject all = new JsonObject(post(h, CHECK_ALL, new JsonObject().put("proxies",
           new JsonArray(List.of(socks.url(), http.url(), "socks5://127.0.0.1:" + closedPort()))).encode()).body());

@@ -45,6 +45,8 @@ class LiveProxyTest {
       // Both proxies carried sessions: the keys hash to both.
       assertThat(socks.keysSeen()).isNotEmpty();
       assertThat(http.keysSeen()).isNotEmpty();
+      // The WebSocket goes through the HTTP proxy in a CONNECT tunnel (with Basic credentials).
+      assertThat(http.connectTunnels()).isPositive().isEqualTo(http.tunnels());
       socks.close();
       http.clearSeen();
       for (int i = 0; i < KEYS.size(); i++) {

@@ -44,6 +44,7 @@ public final class LocalProxy implements AutoCloseable {
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger tunnels = new AtomicInteger();
   private final AtomicInteger refusals = new AtomicInteger();
+  private final AtomicInteger connectTunnels = new AtomicInteger();
   private final List<String> keysSeen = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
@@ -95,6 +96,11 @@ public final class LocalProxy implements AutoCloseable {
   /** Tunnels (or forwarded requests) opened to a target after authentication. */
   public int tunnels() {
     return tunnels.get();
+  }
+
+  /** HTTP CONNECT tunnels opened (the rest of an HTTP proxy's {@link #tunnels} are forwarded requests). */
+  public int connectTunnels() {
+    return connectTunnels.get();
   }
 
   /** Connections refused for their credentials. */
@@ -166,6 +172,7 @@ public final class LocalProxy implements AutoCloseable {
       String[] hostPort = requestLine[1].split(":");
       Socket target = new Socket(hostPort[0], Integer.parseInt(hostPort[1]));
       tunnels.incrementAndGet();
+      connectTunnels.incrementAndGet();
       out.write("HTTP/1.1 200 Connection Established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
       pipe(client, in, out, target);

@@ -86,6 +86,8 @@ class UpstreamProxyTest {
       assertThat(socks.keysSeen().size() + http.keysSeen().size()).isEqualTo(36);
       assertThat(socks.tunnels()).isPositive();
       assertThat(http.tunnels()).isPositive();
+      // A plain http:// BASE_URL goes through an HTTP proxy as forwarded requests, not CONNECT.
+      assertThat(http.connectTunnels()).isZero();
       assertNoKeyBlamed(h);
     }
   }
