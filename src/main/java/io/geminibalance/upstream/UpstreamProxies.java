@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A check is one request through the proxy to BASE_URL's origin on a connection of its own
  * (never a pooled one, which would hide a proxy that went away): any HTTP answer of the upstream
- * proves the way works, except 407 and the 5xx a forwarding proxy answers itself.
+ * proves the way works; a forwarding HTTP proxy's own 407, 502, 503 or 504 does not.
  */
 public final class UpstreamProxies implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamProxies.class);
@@ -255,6 +255,9 @@ public final class UpstreamProxies implements AutoCloseable {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(base.getHost()).setPort(port)
         .setSsl(ssl).setURI("/").setProxyOptions(proxy.options()).setConnectTimeout(CHECK_TIMEOUT_MILLIS)
         .setIdleTimeout(CHECK_TIMEOUT_MILLIS);
+    // Only a forwarding HTTP proxy (plain target) answers in its own name; through a tunnel every
+    // answer is the upstream's, and any answer proves the way.
+    boolean forwarding = !ssl && !proxy.scheme().equals("socks5");
     long started = System.nanoTime();
     return checks.request(options)
         .compose(request -> request.send().compose(response -> response.body().map(b -> response.statusCode())))
@@ -264,7 +267,7 @@ public final class UpstreamProxies implements AutoCloseable {
           String error;
           if (ar.failed()) {
             error = reason(ar.cause());
-          } else if (ar.result() == 407 || ar.result() == 502 || ar.result() == 503 || ar.result() == 504) {
+          } else if (forwarding && (ar.result() == 407 || ar.result() >= 502 && ar.result() <= 504)) {
             error = "the proxy answered HTTP " + ar.result();
           } else {
             error = null;
