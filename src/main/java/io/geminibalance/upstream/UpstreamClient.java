@@ -19,6 +19,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.ProxyOptions;
+import io.vertx.core.net.ProxyType;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.streams.ReadStream;
 import java.net.URI;
@@ -224,7 +225,7 @@ public final class UpstreamClient implements AutoCloseable {
     });
     return sendOn(opened, call, key, onRequest, s, media, timeoutMillis).compose(response -> {
       // A forwarding proxy (HTTP proxy, http:// BASE_URL) answers its own refusal as the answer.
-      if (response.statusCode() == 407 && used[0] != null && !t.ssl()) {
+      if (response.statusCode() == 407 && used[0] != null && used[0].getType() == ProxyType.HTTP && !t.ssl()) {
         response.exceptionHandler(err -> { });
         response.request().reset(CANCEL);
         return Future.failedFuture(proxies.refusedByForwardingProxy(used[0], 407));

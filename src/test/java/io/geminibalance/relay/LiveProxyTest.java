@@ -35,6 +35,8 @@ class LiveProxyTest {
       WebSocketClient clients = h.vertx.createWebSocketClient();
       socks.clearSeen();
       http.clearSeen();
+      // The start-up model list may have gone through the HTTP proxy as a forwarded request.
+      int forwardedBefore = http.tunnels() - http.connectTunnels();
       for (int i = 0; i < KEYS.size(); i++) {
         WebSocket client = session(h, clients);
         String key = live.nextSession().key();
@@ -46,7 +48,8 @@ class LiveProxyTest {
       assertThat(socks.keysSeen()).isNotEmpty();
       assertThat(http.keysSeen()).isNotEmpty();
       // The WebSocket goes through the HTTP proxy in a CONNECT tunnel (with Basic credentials).
-      assertThat(http.connectTunnels()).isPositive().isEqualTo(http.tunnels());
+      assertThat(http.connectTunnels()).isPositive();
+      assertThat(http.tunnels() - http.connectTunnels()).isEqualTo(forwardedBefore);
       socks.close();
       http.clearSeen();
       for (int i = 0; i < KEYS.size(); i++) {
