@@ -54,6 +54,8 @@ import io.geminibalance.server.Routes;
 import io.geminibalance.upstream.LiveConnector;
 import io.geminibalance.upstream.QueueLeaser;
 import io.geminibalance.upstream.UpstreamClient;
+import io.geminibalance.upstream.UpstreamProxies;
+import io.geminibalance.admin.ProxyCheckApi;
 import io.geminibalance.streaming.StreamOptions;
 import io.geminibalance.upstream.EmptyAnswers;
 import io.geminibalance.upstream.UpstreamExecutor;
@@ -103,6 +105,8 @@ public final class Gateway {
   private volatile KeyRecheckJob paidRecheck;
   private ResourceCleanup resourceCleanup;
   private LiveConnector liveConnector;
+  /** PROXIES, shared by every client that calls Google. */
+  private UpstreamProxies proxies;
   /** The image host's HTTP client (UPLOAD_PROVIDER). */
   private ImageHosting imageHosting;
   /** ALERT_WEBHOOK_URL's alerts. */
@@ -171,13 +175,18 @@ public final class Gateway {
     List<KeyState> storedKeyStates = KeyStateSync.restore(pool, persistence.storage().keyStates());
     LeaseQueue queue = LeaseQueue.over(pool, QueueLeaser.timer(vertx), InstantSource.system(),
         Settings.queueSettings(config));
-    UpstreamClient upstream = new UpstreamClient(vertx, upstreamSettings(config), Settings.upstreamPool(config));
+    UpstreamProxies proxies = new UpstreamProxies(vertx, () -> live.get().baseUrl(),
+        () -> 1000L * live.get().values().integer("PROXY_RECHECK_SECONDS"));
+    proxies.update(Settings.proxies(config), config.values().bool("PROXIES_USE_CONSISTENCY_HASH_BY_API_KEY"));
+    UpstreamClient upstream = new UpstreamClient(vertx, upstreamSettings(config), Settings.upstreamPool(config),
+        proxies);
     Gateway gateway = new Gateway(vertx, live, pool, upstream, persistence);
     gateway.metrics = metrics;
+    gateway.proxies = proxies;
     gateway.queue = queue;
     gateway.storedKeyStates = storedKeyStates;
     StoredAttemptLog attemptLog = persistence.attemptLog(live::get);
-    VertexExpress vertex = new VertexExpress(vertx, config, live::get, admission, attemptLog, persistence, clock);
+    VertexExpress vertex = new VertexExpress(vertx, config, live::get, admission, attemptLog, persistence, clock, proxies);
     vertex.restore(storedKeyStates);
     gateway.vertexExpress = vertex;
     persistence.startRetention(live::get);
@@ -271,7 +280,8 @@ public final class Gateway {
             persistence.redactor()),
         new AnthropicRelay(executor, mediaFetcher, live::get),
         metrics, () -> new MetricsEndpoint.Access(live.get().values().bool("METRICS_PUBLIC"),
-            live.get().values().credential("METRICS_TOKEN")));
+            live.get().values().credential("METRICS_TOKEN")),
+        new ProxyCheckApi(proxies));
     GatewayMeters.register(metrics, List.of(new GatewayMeters.Pool("gemini", pool, queue),
         new GatewayMeters.Pool("vertex_express", vertex.pool(), vertex.queue()),
         new GatewayMeters.Pool("paid", paidPool, paidQueue)), attemptLog);
@@ -320,6 +330,7 @@ public final class Gateway {
     paidPool.updatePolicy(Settings.quotaPolicy(next));
     paidQueue.updateSettings(Settings.queueSettings(next));
     upstream.update(upstreamSettings(next));
+    proxies.update(Settings.proxies(next), next.values().bool("PROXIES_USE_CONSISTENCY_HASH_BY_API_KEY"));
     vertexExpress.apply(next);
     LogLevels.apply(next.logLevel());
     scheduleRecheck(next);
@@ -608,6 +619,7 @@ public final class Gateway {
     Future<Void> undeploy = servers == null ? Future.succeededFuture() : vertx.undeploy(servers.id());
     return undeploy.andThen(ar -> {
       upstream.close();
+      proxies.close();
       vertexExpress.close();
       if (imageHosting != null) {
         imageHosting.close();
