@@ -52,6 +52,7 @@ import io.geminibalance.upstream.LiveConnector;
 import io.geminibalance.upstream.QueueLeaser;
 import io.geminibalance.upstream.UpstreamClient;
 import io.geminibalance.streaming.StreamOptions;
+import io.geminibalance.upstream.Drain;
 import io.geminibalance.upstream.EmptyAnswers;
 import io.geminibalance.upstream.UpstreamExecutor;
 import io.vertx.core.DeploymentOptions;
@@ -102,6 +103,10 @@ public final class Gateway {
   private LiveConnector liveConnector;
   /** The image host's HTTP client (UPLOAD_PROVIDER). */
   private ImageHosting imageHosting;
+  /** Where a shutdown stands: the servers and every request read it. */
+  private final Drain drain = new Drain();
+  /** Every client connection of the servers, which a shutdown drains. */
+  private ClientConnections connections;
 
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
@@ -240,7 +245,8 @@ public final class Gateway {
         files,
         new LiveRelay(liveConnector, liveMaxMessageBytes, () -> upstream.settings().timeout().toMillis(),
             persistence.redactor()),
-        new AnthropicRelay(executor, mediaFetcher, live::get));
+        new AnthropicRelay(executor, mediaFetcher, live::get),
+        gateway.drain);
     live.onChange(next -> gateway.apply(next, authenticator));
     adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
     gateway.scheduleRecheck(config);
@@ -308,6 +314,7 @@ public final class Gateway {
         .orElse(Runtime.getRuntime().availableProcessors());
     HttpServerVerticle[] first = new HttpServerVerticle[1];
     ClientConnections connections = new ClientConnections(deps.clientLimits());
+    this.connections = connections;
     return vertx.deployVerticle(() -> {
       HttpServerVerticle verticle = new HttpServerVerticle(deps, connections, config.host(), config.port());
       if (first[0] == null) {
@@ -522,6 +529,53 @@ public final class Gateway {
   public Future<Integer> recheckDisabledKeys() {
     return recheck.run();
   }
+
+  /**
+   * The graceful stop (SIGTERM): new requests are refused (503 in their protocol, {@code /health}
+   * says "draining"), requests and streams in flight get up to {@code grace} to finish, what is
+   * left then is cut (each cut logged and recorded), and {@link #close} writes the key state and
+   * flushes the log writers. Completes when all of that is done.
+   */
+  public Future<Void> shutdown(Duration grace) {
+    drain.startDraining();
+    if (connections == null) {
+      return close();
+    }
+    connections.drain();
+    LOG.info("Shutting down: new requests are refused; requests in flight have up to {} s to finish"
+        + " (SHUTDOWN_GRACE_SECONDS)", grace.toSeconds());
+    return whenIdle(System.nanoTime() + grace.toNanos()).compose(busy -> {
+      if (busy == 0) {
+        LOG.info("Shutting down: no request in flight");
+        return Future.<Void>succeededFuture();
+      }
+      LOG.warn("Shutting down: {} connection(s) still busy after SHUTDOWN_GRACE_SECONDS ({} s): cutting them",
+          busy, grace.toSeconds());
+      drain.startCutting();
+      return connections.closeAll();
+    }).transform(ar -> {
+      if (ar.failed()) {
+        LOG.warn("Shutting down: the drain failed ({}); closing", ar.cause().toString());
+      }
+      return close();
+    });
+  }
+
+  /** Completes with 0 once no connection is busy, or with how many still are at {@code deadline}. */
+  private Future<Integer> whenIdle(long deadlineNanos) {
+    return connections.busy().compose(busy -> {
+      if (busy == 0 || System.nanoTime() - deadlineNanos >= 0) {
+        return Future.succeededFuture(busy);
+      }
+      io.vertx.core.Promise<Integer> later = io.vertx.core.Promise.promise();
+      long waitMillis = Math.max(1, Math.min(DRAIN_POLL_MILLIS, (deadlineNanos - System.nanoTime()) / 1_000_000));
+      vertx.setTimer(waitMillis, id -> whenIdle(deadlineNanos).onComplete(later));
+      return later.future();
+    });
+  }
+
+  /** How often a draining shutdown looks for requests still in flight. */
+  private static final long DRAIN_POLL_MILLIS = 100;
 
   /** Stops serving, then writes the final key state and flushes every log writer. */
   public Future<Void> close() {

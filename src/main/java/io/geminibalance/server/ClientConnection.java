@@ -22,6 +22,7 @@ import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpConnection;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection as {@link ClientConnections} sees it: what the gateway is waiting for and
@@ -63,6 +64,8 @@ final class ClientConnection extends ChannelDuplexHandler {
   private Http2Connection http2;
   /** HTTP/2: when the connection last had no open stream, or -1 while it has some. */
   private long http2IdleSince = -1;
+  /** HTTP/2 while draining: the GOAWAY has been sent. */
+  private boolean goingAway;
   ClientConnection prev;
   ClientConnection next;
 
@@ -159,12 +162,35 @@ final class ClientConnection extends ChannelDuplexHandler {
     } else if (msg instanceof HttpResponse response && response.status().code() == 101) {
       phase = UPGRADED;
     }
+    if (owner.draining && msg instanceof HttpResponse response && response.status().code() >= 200) {
+      // The client is told not to send another request here; the sweep closes the connection
+      // once it is idle.
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
     ctx.write(msg, promise);
+  }
+
+  /** Answering something now: a request or a stream, a WebSocket, an HTTP/2 connection with open streams. */
+  boolean busy() {
+    return switch (phase) {
+      case BUSY, UPGRADED -> true;
+      case HTTP2 -> http2.numActiveStreams() > 0;
+      default -> false;
+    };
+  }
+
+  /** The end of a shutdown's grace: closed whatever it is doing. */
+  void closeNow() {
+    closing = true;
+    channel.close();
   }
 
   /** Called by the sweep on this connection's event loop. */
   void check(long now) {
     if (closing) {
+      return;
+    }
+    if (owner.draining && drainStep()) {
       return;
     }
     ClientLimits limits = owner.limits;
@@ -173,6 +199,30 @@ final class ClientConnection extends ChannelDuplexHandler {
       case IDLE -> closeAfter(now, limits.idleTimeoutMillis());
       case HTTP2 -> checkHttp2(now, limits.idleTimeoutMillis());
       default -> { }
+    }
+  }
+
+  /**
+   * While the server drains: an idle keep-alive connection closes now; an HTTP/2 connection gets a
+   * GOAWAY once (Vert.x then closes it when its last stream ends). True when the connection is done with.
+   */
+  private boolean drainStep() {
+    switch (phase) {
+      case IDLE -> {
+        closing = true;
+        channel.close();
+        return true;
+      }
+      case HTTP2 -> {
+        if (!goingAway) {
+          goingAway = true;
+          connection.shutdown(1, TimeUnit.DAYS); // the shutdown cuts what its grace leaves
+        }
+        return false;
+      }
+      default -> {
+        return false;
+      }
     }
   }
 

@@ -17,6 +17,7 @@ import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.relay.OpenAiRelay;
 import io.geminibalance.relay.Responses;
+import io.geminibalance.upstream.Drain;
 import io.geminibalance.upstream.RequestContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -88,7 +89,8 @@ public final class Routes {
       NativeGeminiRelay vertexExpressRelay,
       FileTransferRelay fileTransfers,
       LiveRelay liveRelay,
-      AnthropicRelay anthropicRelay) {}
+      AnthropicRelay anthropicRelay,
+      Drain drain) {}
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
@@ -106,7 +108,7 @@ public final class Routes {
         deps.clientLimits().bodyTimeoutMillis(), deps.clientLimits().bodyDeadlineMillis());
     Intake dataIntake = Intake.dataPlane(deps.edge());
     UrlRepair repair = new UrlRepair(() -> deps.edge().get().urlNormalization());
-    router.get("/health").handler(rc -> rc.json(deps.health().get()));
+    router.get(HEALTH).handler(rc -> health(rc, deps));
     AdminAuth adminAuth = new AdminAuth(deps.authenticator(), deps.adminThrottle(), deps.adminSessions());
     // Keys: gemini-balance's key-maintenance endpoints, admin only (checked before the body), and
     // only under /gemini/v1beta: routed before the native pass-through, which would take them.
@@ -358,7 +360,44 @@ public final class Routes {
     }
   }
 
+  /** The health check, the one route still served while the gateway drains (answered 503 then). */
+  static final String HEALTH = "/health";
+
+  /**
+   * {@code GET /health}: 200 and "healthy" while serving; 503 and "draining" once a shutdown has
+   * begun, so that a load balancer takes the instance out while its requests in flight finish.
+   */
+  private static void health(RoutingContext rc, Dependencies deps) {
+    JsonObject health = deps.health().get();
+    if (deps.drain().draining()) {
+      rc.response().setStatusCode(503);
+      health.put("status", "draining");
+    }
+    rc.json(health);
+  }
+
+  /**
+   * While the gateway drains, every request but the health check is answered 503 in the caller's
+   * protocol, with {@code Retry-After} and (HTTP/1.x) {@code Connection: close}: the client or its
+   * load balancer retries on another instance.
+   */
+  static void refuseWhileDraining(io.vertx.core.http.HttpServerRequest request) {
+    String message = "This gateway instance is shutting down; retry on another instance.";
+    String path = request.path();
+    request.response().putHeader("retry-after", "1");
+    if (speaksAnthropic(path)) {
+      Rejections.send(request, 503, io.geminibalance.relay.AnthropicResponses.errorBody(503, message), true);
+    } else if (speaksOpenAi(path)) {
+      Rejections.send(request, 503, io.geminibalance.relay.OpenAiResponses.errorBody(message, "server_error", null,
+          "shutting_down"), true);
+    } else {
+      Rejections.send(request, 503, io.geminibalance.protocol.gemini.GeminiErrors.body(503, message), true);
+    }
+  }
+
   private static RequestContext context(RoutingContext rc, Dependencies deps) {
-    return new RequestContext(rc.get(NativeAuth.CLIENT), deps.clock().getAsLong());
+    long now = deps.clock().getAsLong();
+    return new RequestContext(RequestIds.of(rc.vertx().getOrCreateContext(), now), rc.get(NativeAuth.CLIENT), now,
+        deps.drain());
   }
 }

@@ -180,6 +180,7 @@ public final class UpstreamExecutor {
       long started, HttpClientResponse response, Buffer body, Buffer head, Verdict verdict) {
     pool.release(lease, verdict.keyOutcome());
     AttemptRecord record = record(call, ctx, attempt, lease, response.statusCode(), started, null);
+    ctx.answering(record, attemptLog);
     UpstreamResult.UsageLog usageLog = UpstreamResult.UsageLog.ALREADY_LOGGED;
     if (call.readsUsage()) {
       usageLog = new OnceUsageLog(attemptLog, record);
