@@ -83,18 +83,12 @@ class RequestIdTest {
         "authorization", "Bearer " + CLIENT_TOKEN, "content-type", "application/json", "x-request-id", "r-bad");
     HttpResponse<String> health = h.get("/health");
 
-    assertThat(nativeUnauthenticated.statusCode()).isEqualTo(401);
-    assertThat(nativeUnauthenticated.headers().firstValue("x-request-id")).hasValue("r-native");
-    assertThat(openAiUnauthenticated.statusCode()).isEqualTo(401);
-    assertThat(openAiUnauthenticated.headers().firstValue("x-request-id")).hasValue("r-openai");
-    assertThat(anthropicUnauthenticated.statusCode()).isEqualTo(401);
-    assertThat(anthropicUnauthenticated.headers().firstValue("x-request-id")).hasValue("r-anthropic");
-    assertThat(adminUnauthenticated.statusCode()).isEqualTo(401);
-    assertThat(adminUnauthenticated.headers().firstValue("x-request-id")).hasValue("r-admin");
-    assertThat(noRoute.statusCode()).isEqualTo(404);
-    assertThat(noRoute.headers().firstValue("x-request-id")).hasValue("r-404");
-    assertThat(malformedOpenAi.statusCode()).isEqualTo(400);
-    assertThat(malformedOpenAi.headers().firstValue("x-request-id")).hasValue("r-bad");
+    assertAnswered(nativeUnauthenticated, 401, "r-native");
+    assertAnswered(openAiUnauthenticated, 401, "r-openai");
+    assertAnswered(anthropicUnauthenticated, 401, "r-anthropic");
+    assertAnswered(adminUnauthenticated, 401, "r-admin");
+    assertAnswered(noRoute, 404, "r-404");
+    assertAnswered(malformedOpenAi, 400, "r-bad");
     assertThat(health.headers().firstValue("x-request-id").orElseThrow()).matches(OURS);
   }
 
@@ -120,6 +114,11 @@ class RequestIdTest {
     } finally {
       executorLog.setLevel(level);
     }
+  }
+
+  private static void assertAnswered(HttpResponse<String> answer, int status, String id) {
+    assertThat(answer.statusCode()).as(id).isEqualTo(status);
+    assertThat(answer.headers().allValues("x-request-id")).as(id).containsExactly(id);
   }
 
   private static List<RequestLogRow> rowsOf(String id, Instant from) throws Exception {
