@@ -577,8 +577,18 @@ public final class Gateway {
   /** How often a draining shutdown looks for requests still in flight. */
   private static final long DRAIN_POLL_MILLIS = 100;
 
+  /** Set by the first {@link #close}: a later call (a shutdown, then a test's close) gets the same. */
+  private Future<Void> closed;
+
   /** Stops serving, then writes the final key state and flushes every log writer. */
-  public Future<Void> close() {
+  public synchronized Future<Void> close() {
+    if (closed == null) {
+      closed = closeOnce();
+    }
+    return closed;
+  }
+
+  private Future<Void> closeOnce() {
     synchronized (this) {
       if (recheckTimer >= 0) {
         vertx.cancelTimer(recheckTimer);

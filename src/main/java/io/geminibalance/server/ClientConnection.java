@@ -162,7 +162,7 @@ final class ClientConnection extends ChannelDuplexHandler {
     } else if (msg instanceof HttpResponse response && response.status().code() == 101) {
       phase = UPGRADED;
     }
-    if (owner.draining && msg instanceof HttpResponse response && response.status().code() >= 200) {
+    if (msg instanceof HttpResponse response && owner.draining && response.status().code() >= 200) {
       // The client is told not to send another request here; the sweep closes the connection
       // once it is idle.
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -9,7 +9,10 @@ import io.geminibalance.admin.KeyMaintenanceApi;
 import io.geminibalance.admin.KeysApi;
 import io.geminibalance.admin.StatsApi;
 import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.protocol.gemini.GeminiErrors;
 import io.geminibalance.relay.AnthropicRelay;
+import io.geminibalance.relay.AnthropicResponses;
+import io.geminibalance.relay.OpenAiResponses;
 import io.geminibalance.relay.FileTransferRelay;
 import io.geminibalance.protocol.gemini.LivePath;
 import io.geminibalance.relay.LiveRelay;
@@ -20,6 +23,7 @@ import io.geminibalance.relay.Responses;
 import io.geminibalance.upstream.Drain;
 import io.geminibalance.upstream.RequestContext;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -381,17 +385,17 @@ public final class Routes {
    * protocol, with {@code Retry-After} and (HTTP/1.x) {@code Connection: close}: the client or its
    * load balancer retries on another instance.
    */
-  static void refuseWhileDraining(io.vertx.core.http.HttpServerRequest request) {
+  static void refuseWhileDraining(HttpServerRequest request) {
     String message = "This gateway instance is shutting down; retry on another instance.";
     String path = request.path();
     request.response().putHeader("retry-after", "1");
     if (speaksAnthropic(path)) {
-      Rejections.send(request, 503, io.geminibalance.relay.AnthropicResponses.errorBody(503, message), true);
+      Rejections.send(request, 503, AnthropicResponses.errorBody(503, message), true);
     } else if (speaksOpenAi(path)) {
-      Rejections.send(request, 503, io.geminibalance.relay.OpenAiResponses.errorBody(message, "server_error", null,
-          "shutting_down"), true);
+      Rejections.send(request, 503, OpenAiResponses.errorBody(message, "server_error", null, "shutting_down"),
+          true);
     } else {
-      Rejections.send(request, 503, io.geminibalance.protocol.gemini.GeminiErrors.body(503, message), true);
+      Rejections.send(request, 503, GeminiErrors.body(503, message), true);
     }
   }
 
