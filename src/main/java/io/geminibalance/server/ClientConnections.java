@@ -171,10 +171,27 @@ public final class ClientConnections {
 
   /**
    * Closes every connection now, whatever it is doing (the end of the shutdown's grace); completes
-   * once each event loop has handled the closes (so every response's close handler has run).
+   * once each event loop has handled the closes, so that what a request does when its client goes
+   * (its close handler, the log row of a stream cut short) has been done before the logs are
+   * flushed.
    */
   public Future<Void> closeAll() {
-    return onEveryLoop(Sweep::closeAll).compose(closed -> onEveryLoop(sweep -> 0)).mapEmpty();
+    return onEveryLoop(Sweep::closeAll).compose(closed -> settled(SETTLE_ROUNDS)).mapEmpty();
+  }
+
+  /**
+   * A close reaches a request in steps, each a task queued on the connection's event loop by the
+   * one before (Netty's channel inactive, Vert.x's connection and stream close, the response's close
+   * handler, the relay's completion): a round of tasks queued on every loop after them runs once
+   * each step has; this many rounds cover the steps with room to spare.
+   */
+  static final int SETTLE_ROUNDS = 8;
+
+  private Future<Void> settled(int rounds) {
+    if (rounds == 0) {
+      return Future.succeededFuture();
+    }
+    return onEveryLoop(sweep -> 0).compose(done -> settled(rounds - 1));
   }
 
   private Future<List<Integer>> onEveryLoop(java.util.function.ToIntFunction<Sweep> task) {
@@ -240,9 +257,13 @@ public final class ClientConnections {
 
     int closeAll() {
       int count = 0;
-      for (ClientConnection c = head.next; c != head; c = c.next) {
+      ClientConnection c = head.next;
+      while (c != head) {
+        // Closing unlinks the connection from this list (its close listener): step first.
+        ClientConnection next = c.next;
         c.closeNow();
         count++;
+        c = next;
       }
       return count;
     }

@@ -104,7 +104,14 @@ class GracefulShutdownTest {
       int port = gateway.awaitPort(Duration.ofSeconds(60));
       CompletableFuture<HttpResponse<String>> stream = http.sendAsync(post(port, STREAM, "shutdown-cut-1"),
           HttpResponse.BodyHandlers.ofString());
-      awaitUpstreamRequest();
+      // The OpenAI surface logs a stream's attempt when the stream ends (with its usage): a cut too.
+      CompletableFuture<HttpResponse<String>> openAi = http.sendAsync(HttpRequest.newBuilder(URI.create(
+          "http://127.0.0.1:" + port + "/v1/chat/completions")).header("authorization", "Bearer " + TOKEN)
+          .header("content-type", "application/json").header("x-request-id", "shutdown-cut-openai")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gemini-2.5-flash\",\"stream\":true,"
+              + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      awaitUpstreamRequests(2);
 
       gateway.sigterm();
 
@@ -113,9 +120,14 @@ class GracefulShutdownTest {
       // The client saw the stream break off: no final chunk.
       assertThat(stream.handle((answer, failure) -> answer == null || !answer.body().contains("slow199"))
           .get(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(errorLogMessages(gateway, "shutdown-cut-1")).singleElement().asString()
+      assertThat(errorLogMessages(gateway, "shutdown-cut-1")).as(exit.output()).singleElement().asString()
           .startsWith("cut at shutdown");
       assertThat(requestLogStatuses(gateway, "shutdown-cut-1")).containsExactly(200);
+      assertThat(openAi.handle((answer, failure) -> answer == null || !answer.body().contains("[DONE]"))
+          .get(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(errorLogMessages(gateway, "shutdown-cut-openai")).singleElement().asString()
+          .startsWith("cut at shutdown");
+      assertThat(requestLogStatuses(gateway, "shutdown-cut-openai")).containsExactly(200);
       // LOG_FORMAT=json: every line is a JSON object, none holds the key, the cut carries the id.
       List<JsonNode> lines = new ArrayList<>();
       assertThat(exit.stdout()).doesNotContain("row dropped");
@@ -155,10 +167,14 @@ class GracefulShutdownTest {
 
   /** The stream is in flight once the fake upstream has it. */
   private void awaitUpstreamRequest() throws InterruptedException {
-    for (int i = 0; i < 600 && fake.requests(":streamGenerateContent").isEmpty(); i++) {
+    awaitUpstreamRequests(1);
+  }
+
+  private void awaitUpstreamRequests(int streams) throws InterruptedException {
+    for (int i = 0; i < 600 && fake.requests(":streamGenerateContent").size() < streams; i++) {
       Thread.sleep(50);
     }
-    assertThat(fake.requests(":streamGenerateContent")).hasSize(1);
+    assertThat(fake.requests(":streamGenerateContent")).hasSize(streams);
     Thread.sleep(300);
   }
 
