@@ -22,7 +22,6 @@ import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpConnection;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection as {@link ClientConnections} sees it: what the gateway is waiting for and
@@ -64,8 +63,6 @@ final class ClientConnection extends ChannelDuplexHandler {
   private Http2Connection http2;
   /** HTTP/2: when the connection last had no open stream, or -1 while it has some. */
   private long http2IdleSince = -1;
-  /** HTTP/2 while draining: the GOAWAY has been sent. */
-  private boolean goingAway;
   ClientConnection prev;
   ClientConnection next;
 
@@ -203,27 +200,26 @@ final class ClientConnection extends ChannelDuplexHandler {
   }
 
   /**
-   * While the server drains: an idle keep-alive connection closes now; an HTTP/2 connection gets a
-   * GOAWAY once (Vert.x then closes it when its last stream ends). True when the connection is done with.
+   * While the server drains: an idle keep-alive connection closes now, and so does an HTTP/2
+   * connection once it has no open stream (a GOAWAY, then the close). A busy HTTP/2 connection is
+   * left alone rather than sent a GOAWAY at once: its streams go on, and a new one is answered 503
+   * like any request during the drain. True when the connection is done with.
    */
   private boolean drainStep() {
-    switch (phase) {
-      case IDLE -> {
-        closing = true;
+    boolean idle = switch (phase) {
+      case IDLE -> true;
+      case HTTP2 -> http2.numActiveStreams() == 0;
+      default -> false;
+    };
+    if (idle) {
+      closing = true;
+      if (phase == HTTP2) {
+        connection.close();
+      } else {
         channel.close();
-        return true;
-      }
-      case HTTP2 -> {
-        if (!goingAway) {
-          goingAway = true;
-          connection.shutdown(1, TimeUnit.DAYS); // the shutdown cuts what its grace leaves
-        }
-        return false;
-      }
-      default -> {
-        return false;
       }
     }
+    return idle;
   }
 
   /** Over the cap, the first head must come within the short grace (or the header timeout, if shorter). */

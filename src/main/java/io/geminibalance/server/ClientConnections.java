@@ -152,9 +152,8 @@ public final class ClientConnections {
   }
 
   /**
-   * Starts draining: from now on every HTTP/1.x answer says {@code Connection: close}, a
-   * connection closes as soon as it has nothing in progress (now for the idle ones), and each
-   * HTTP/2 connection gets a GOAWAY (its open streams go on, new ones go to a new connection).
+   * Starts draining: from now on every HTTP/1.x answer says {@code Connection: close}, and a
+   * connection (HTTP/2 too) closes as soon as it has nothing in progress, now for the idle ones.
    */
   public void drain() {
     draining = true;
