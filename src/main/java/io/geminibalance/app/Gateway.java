@@ -57,6 +57,7 @@ import io.geminibalance.upstream.UpstreamClient;
 import io.geminibalance.upstream.UpstreamProxies;
 import io.geminibalance.admin.ProxyCheckApi;
 import io.geminibalance.streaming.StreamOptions;
+import io.geminibalance.upstream.Drain;
 import io.geminibalance.upstream.EmptyAnswers;
 import io.geminibalance.upstream.UpstreamExecutor;
 import io.vertx.core.DeploymentOptions;
@@ -113,6 +114,10 @@ public final class Gateway {
   private Alerts alerts;
   /** Prometheus metrics (METRICS_ENABLED), closed with the gateway. */
   private GatewayMetrics metrics = GatewayMetrics.OFF;
+  /** Where a shutdown stands: the servers and every request read it. */
+  private final Drain drain = new Drain();
+  /** Every client connection of the servers, which a shutdown drains. */
+  private ClientConnections connections;
 
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
@@ -281,7 +286,8 @@ public final class Gateway {
         new AnthropicRelay(executor, mediaFetcher, live::get),
         metrics, () -> new MetricsEndpoint.Access(live.get().values().bool("METRICS_PUBLIC"),
             live.get().values().credential("METRICS_TOKEN")),
-        new ProxyCheckApi(proxies));
+        new ProxyCheckApi(proxies),
+        gateway.drain);
     GatewayMeters.register(metrics, List.of(new GatewayMeters.Pool("gemini", pool, queue),
         new GatewayMeters.Pool("vertex_express", vertex.pool(), vertex.queue()),
         new GatewayMeters.Pool("paid", paidPool, paidQueue)), attemptLog);
@@ -376,6 +382,7 @@ public final class Gateway {
         .orElse(Runtime.getRuntime().availableProcessors());
     HttpServerVerticle[] first = new HttpServerVerticle[1];
     ClientConnections connections = new ClientConnections(deps.clientLimits());
+    this.connections = connections;
     return vertx.deployVerticle(() -> {
       HttpServerVerticle verticle = new HttpServerVerticle(deps, connections, config.host(), config.port());
       if (first[0] == null) {
@@ -597,8 +604,65 @@ public final class Gateway {
     return recheck.run();
   }
 
+  /**
+   * The graceful stop (SIGTERM): new requests are refused (503 in their protocol, {@code /health}
+   * says "draining"), requests and streams in flight get up to {@code grace} to finish, what is
+   * left then is cut (each cut logged and recorded), and {@link #close} writes the key state and
+   * flushes the log writers. Completes when all of that is done.
+   */
+  public Future<Void> shutdown(Duration grace) {
+    drain.startDraining();
+    if (connections == null) {
+      return close();
+    }
+    connections.drain();
+    LOG.info("Shutting down: new requests are refused; requests in flight have up to {} s to finish"
+        + " (SHUTDOWN_GRACE_SECONDS)", grace.toSeconds());
+    return whenIdle(System.nanoTime() + grace.toNanos()).compose(busy -> {
+      if (busy == 0) {
+        LOG.info("Shutting down: no request in flight");
+        return Future.<Void>succeededFuture();
+      }
+      LOG.warn("Shutting down: {} connection(s) still busy after SHUTDOWN_GRACE_SECONDS ({} s): cutting them",
+          busy, grace.toSeconds());
+      drain.startCutting();
+      return connections.closeAll();
+    }).transform(ar -> {
+      if (ar.failed()) {
+        LOG.warn("Shutting down: the drain failed ({}); closing", ar.cause().toString());
+      }
+      return close();
+    });
+  }
+
+  /** Completes with 0 once no connection is busy, or with how many still are at {@code deadline}. */
+  private Future<Integer> whenIdle(long deadlineNanos) {
+    return connections.busy().compose(busy -> {
+      if (busy == 0 || System.nanoTime() - deadlineNanos >= 0) {
+        return Future.succeededFuture(busy);
+      }
+      io.vertx.core.Promise<Integer> later = io.vertx.core.Promise.promise();
+      long waitMillis = Math.max(1, Math.min(DRAIN_POLL_MILLIS, (deadlineNanos - System.nanoTime()) / 1_000_000));
+      vertx.setTimer(waitMillis, id -> whenIdle(deadlineNanos).onComplete(later));
+      return later.future();
+    });
+  }
+
+  /** How often a draining shutdown looks for requests still in flight. */
+  private static final long DRAIN_POLL_MILLIS = 100;
+
+  /** Set by the first {@link #close}: a later call (a shutdown, then a test's close) gets the same. */
+  private Future<Void> closed;
+
   /** Stops serving, then writes the final key state and flushes every log writer. */
-  public Future<Void> close() {
+  public synchronized Future<Void> close() {
+    if (closed == null) {
+      closed = closeOnce();
+    }
+    return closed;
+  }
+
+  private Future<Void> closeOnce() {
     synchronized (this) {
       if (recheckTimer >= 0) {
         vertx.cancelTimer(recheckTimer);

@@ -2,6 +2,7 @@ package io.geminibalance.app;
 
 import io.geminibalance.admin.AdminTokenCommand;
 import io.geminibalance.config.ConfigException;
+import io.geminibalance.config.ConfigValues;
 import io.geminibalance.config.EnvSource;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.metrics.GatewayMetrics;
@@ -9,6 +10,7 @@ import io.geminibalance.requestlog.SecretRedactor;
 import io.geminibalance.storage.Storage;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -32,7 +34,10 @@ public final class Main {
     }
     IoTransport.Choice transport;
     GatewayMetrics metrics;
+    Duration grace;
     try {
+      LogFormat.apply(new ConfigValues(raw).choice(LogFormat.SETTING));
+      grace = Duration.ofSeconds(new ConfigValues(raw).integer("SHUTDOWN_GRACE_SECONDS"));
       LogLevels.apply(GatewayConfig.from(raw).logLevel());
       transport = IoTransport.choose(raw);
       metrics = Gateway.metrics(raw);
@@ -60,10 +65,13 @@ public final class Main {
       System.exit(1);
       return;
     }
+    // SIGTERM (docker stop, Kubernetes): drain, then flush. The JVM waits for this hook, so the
+    // container's stop timeout must leave the grace plus the flush (README: stop_grace_period).
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        gateway.close().await(10, TimeUnit.SECONDS);
+        gateway.shutdown(grace).await(grace.toSeconds() + 30, TimeUnit.SECONDS);
         vertx.close().await(10, TimeUnit.SECONDS);
+        log.info("Stopped");
       } catch (Exception e) {
         log.warn("Shutdown did not finish cleanly: {}", e.getMessage());
       }

@@ -380,6 +380,9 @@ public final class SettingsCatalog {
       s("ERROR_LOG_QUEUE_MB", Type.INT, Group.LOGS, "16").range(1, 4096).restart()
           .en("MiB of bodies and messages error log rows waiting for the database may hold (beyond: rows without body)")
           .zh("等待写入数据库的错误日志可占用的请求体与消息内存（MiB，超出后不含请求体）"),
+      s("LOG_FORMAT", Type.ENUM, Group.LOGS, "text").allowed("text", "json").envOnly()
+          .en("Process log format: text lines, or one JSON object per line")
+          .zh("进程日志格式：文本行，或每行一个 JSON 对象"),
       s("LOG_QUEUE_SIZE", Type.INT, Group.LOGS, "10000").range(1, 10_000_000).envOnly()
           .en("Log rows that may wait for the database (beyond: counted as dropped)")
           .zh("可等待写入数据库的日志行数（超出部分计为丢弃）"),
@@ -454,6 +457,9 @@ public final class SettingsCatalog {
       s("EVENT_LOOPS", Type.INT, Group.SERVER, "").range(1, 256).envOnly().label("CPU cores")
           .en("HTTP server instances, one per event loop (unset: one per CPU core)")
           .zh("HTTP 服务实例数，每个事件循环一个（未设置时等于 CPU 核数）"),
+      s("SHUTDOWN_GRACE_SECONDS", Type.INT, Group.SERVER, "30").range(0, 3_600).envOnly()
+          .en("On SIGTERM, seconds in-flight requests and streams get to finish before they are cut")
+          .zh("收到 SIGTERM 后，进行中的请求和流可继续完成的秒数，超时则中断"),
       s("IO_TRANSPORT", Type.ENUM, Group.SERVER, "auto").allowed("auto", "epoll", "nio").envOnly()
           .en("Socket I/O: auto (epoll, else NIO), epoll or nio").zh("网络 I/O：auto（优先 epoll，否则 NIO）、epoll 或 nio"),
       s("REDIS_URL", Type.SECRET, Group.SERVER, "").envOnly().label("unset")

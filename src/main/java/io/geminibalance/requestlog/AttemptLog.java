@@ -18,5 +18,12 @@ public interface AttemptLog {
     return RequestBodyExcerpt.DEFAULT_MAX_BYTES;
   }
 
+  /**
+   * The answer of {@code record}'s attempt was cut before it reached the client whole (the
+   * gateway shut down): an error-log row only, the attempt's own request-log row stands.
+   */
+  default void cut(AttemptRecord record, String message) {
+  }
+
   AttemptLog NONE = record -> { };
 }

@@ -39,6 +39,13 @@ public final class StoredAttemptLog implements AttemptLog {
     }
   }
 
+  /** Status 503: the gateway was shutting down; the key is not named at fault by anything else. */
+  @Override
+  public void cut(AttemptRecord a, String message) {
+    errors.offer(new ErrorLogEntry(Instant.now(), a.key(), a.model(), a.operation(), 503, message, null,
+        a.requestId()));
+  }
+
   @Override
   public boolean wantsRequestBodies() {
     return recordRequestBody.getAsBoolean();

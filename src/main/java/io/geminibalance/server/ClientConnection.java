@@ -159,12 +159,35 @@ final class ClientConnection extends ChannelDuplexHandler {
     } else if (msg instanceof HttpResponse response && response.status().code() == 101) {
       phase = UPGRADED;
     }
+    if (msg instanceof HttpResponse response && owner.draining && response.status().code() >= 200) {
+      // The client is told not to send another request here; the sweep closes the connection
+      // once it is idle.
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
     ctx.write(msg, promise);
+  }
+
+  /** Answering something now: a request or a stream, a WebSocket, an HTTP/2 connection with open streams. */
+  boolean busy() {
+    return switch (phase) {
+      case BUSY, UPGRADED -> true;
+      case HTTP2 -> http2.numActiveStreams() > 0;
+      default -> false;
+    };
+  }
+
+  /** The end of a shutdown's grace: closed whatever it is doing. */
+  void closeNow() {
+    closing = true;
+    channel.close();
   }
 
   /** Called by the sweep on this connection's event loop. */
   void check(long now) {
     if (closing) {
+      return;
+    }
+    if (owner.draining && drainStep()) {
       return;
     }
     ClientLimits limits = owner.limits;
@@ -174,6 +197,29 @@ final class ClientConnection extends ChannelDuplexHandler {
       case HTTP2 -> checkHttp2(now, limits.idleTimeoutMillis());
       default -> { }
     }
+  }
+
+  /**
+   * While the server drains: an idle keep-alive connection closes now, and so does an HTTP/2
+   * connection once it has no open stream (a GOAWAY, then the close). A busy HTTP/2 connection is
+   * left alone rather than sent a GOAWAY at once: its streams go on, and a new one is answered 503
+   * like any request during the drain. True when the connection is done with.
+   */
+  private boolean drainStep() {
+    boolean idle = switch (phase) {
+      case IDLE -> true;
+      case HTTP2 -> http2.numActiveStreams() == 0;
+      default -> false;
+    };
+    if (idle) {
+      closing = true;
+      if (phase == HTTP2) {
+        connection.close();
+      } else {
+        channel.close();
+      }
+    }
+    return idle;
   }
 
   /** Over the cap, the first head must come within the short grace (or the header timeout, if shorter). */

@@ -18,7 +18,11 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.NetServerImpl;
 import io.vertx.core.net.impl.NetServerInternal;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +67,8 @@ public final class ClientConnections {
   /** {@link #OVER_CAPACITY_HEAD_MILLIS}, longer in a test that needs over-cap connections to stay. */
   final long overCapacityHeadMillis;
   private final AtomicInteger open = new AtomicInteger();
+  /** Set once a shutdown drains the server: keep-alive connections close once they are idle. */
+  volatile boolean draining;
   private final Map<EventLoop, Sweep> sweeps = new ConcurrentHashMap<>();
   private final RateLimitedWarning overCapacityWarning = new RateLimitedWarning(LOG, Duration.ofMinutes(1));
 
@@ -145,6 +151,59 @@ public final class ClientConnections {
     return Math.max(16, maxConnections / 10);
   }
 
+  /**
+   * Starts draining: from now on every HTTP/1.x answer says {@code Connection: close}, and a
+   * connection (HTTP/2 too) closes as soon as it has nothing in progress, now for the idle ones.
+   */
+  public void drain() {
+    draining = true;
+    sweeps.values().forEach(sweep -> sweep.loop.execute(sweep::run));
+  }
+
+  /**
+   * How many connections are answering something now (a request, a stream, a WebSocket), counted
+   * on each connection's own event loop.
+   */
+  public Future<Integer> busy() {
+    return onEveryLoop(Sweep::busy).map(counts -> counts.stream().mapToInt(Integer::intValue).sum());
+  }
+
+  /**
+   * Closes every connection now, whatever it is doing (the end of the shutdown's grace); completes
+   * once each event loop has handled the closes, so that what a request does when its client goes
+   * (its close handler, the log row of a stream cut short) has been done before the logs are
+   * flushed.
+   */
+  public Future<Void> closeAll() {
+    return onEveryLoop(Sweep::closeAll).compose(closed -> settled(SETTLE_ROUNDS)).mapEmpty();
+  }
+
+  /**
+   * A close reaches a request in steps, each a task queued on the connection's event loop by the
+   * one before (Netty's channel inactive, Vert.x's connection and stream close, the response's close
+   * handler, the relay's completion): a round of tasks queued on every loop after them runs once
+   * each step has; this many rounds cover the steps with room to spare.
+   */
+  static final int SETTLE_ROUNDS = 8;
+
+  private Future<Void> settled(int rounds) {
+    if (rounds == 0) {
+      return Future.succeededFuture();
+    }
+    return onEveryLoop(sweep -> 0).compose(done -> settled(rounds - 1));
+  }
+
+  private Future<List<Integer>> onEveryLoop(java.util.function.ToIntFunction<Sweep> task) {
+    List<Future<Integer>> results = new ArrayList<>();
+    for (Sweep sweep : sweeps.values()) {
+      Promise<Integer> done = Promise.promise();
+      // Queued after whatever the loop already has to do, closes included.
+      sweep.loop.execute(() -> done.complete(task.applyAsInt(sweep)));
+      results.add(done.future());
+    }
+    return Future.all(results).map(all -> all.<Integer>list());
+  }
+
   /** Vert.x made the channel an HTTP/1.x or HTTP/2 connection. */
   private void established(HttpConnection connection) {
     if (!(connection instanceof ConnectionBase base)) {
@@ -183,6 +242,29 @@ public final class ClientConnections {
 
     void remove(ClientConnection connection) {
       connection.unlink();
+    }
+
+    int busy() {
+      int count = 0;
+      for (ClientConnection c = head.next; c != head; c = c.next) {
+        if (c.busy()) {
+          count++;
+        }
+      }
+      return count;
+    }
+
+    int closeAll() {
+      int count = 0;
+      ClientConnection c = head.next;
+      while (c != head) {
+        // Closing unlinks the connection from this list (its close listener): step first.
+        ClientConnection next = c.next;
+        c.closeNow();
+        count++;
+        c = next;
+      }
+      return count;
     }
 
     private void run() {

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 
 /**
  * One HTTP server instance on its own event loop. Several instances listening on the same port
@@ -43,8 +44,16 @@ public final class HttpServerVerticle extends VerticleBase {
         .setPerMessageWebSocketCompressionSupported(false)
         .setMaxWebSocketFrameSize(deps.liveRelay().maxMessageBytes())
         .setMaxWebSocketMessageSize(deps.liveRelay().maxMessageBytes());
+    Router router = Routes.build(vertx, deps);
     return connections.createServer(vertx, options)
-        .requestHandler(Routes.build(vertx, deps))
+        .requestHandler(request -> {
+          RequestIds.assign(request, deps.clock().getAsLong());
+          if (deps.drain().draining() && !Routes.HEALTH.equals(request.path())) {
+            Routes.refuseWhileDraining(request);
+          } else {
+            router.handle(request);
+          }
+        })
         .invalidRequestHandler(RoutingFailures::invalidRequest)
         .listen(port, host)
         .onSuccess(s -> server = s);

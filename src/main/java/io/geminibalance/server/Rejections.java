@@ -49,8 +49,12 @@ final class Rejections {
   }
 
   static void send(RoutingContext rc, int status, String body) {
-    HttpServerRequest request = rc.request();
-    HttpServerResponse response = rc.response();
+    send(rc.request(), status, body, false);
+  }
+
+  /** {@code close}: the connection closes after the answer (HTTP/1.x) even when it had no body to leave unread. */
+  static void send(HttpServerRequest request, int status, String body, boolean close) {
+    HttpServerResponse response = request.response();
     if (response.ended() || response.closed()) {
       return;
     }
@@ -61,8 +65,8 @@ final class Rejections {
     if (!ended) {
       request.pause();
     }
-    boolean unread = !ended && mayHaveBody(request);
     boolean http2 = request.version() == HttpVersion.HTTP_2;
+    boolean unread = !ended && mayHaveBody(request) || close && !http2;
     if (unread && !http2) {
       response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }

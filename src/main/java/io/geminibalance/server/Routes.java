@@ -13,7 +13,10 @@ import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.metrics.GatewayMetrics;
 import io.geminibalance.metrics.RequestMeter;
 import io.geminibalance.metrics.Surface;
+import io.geminibalance.protocol.gemini.GeminiErrors;
 import io.geminibalance.relay.AnthropicRelay;
+import io.geminibalance.relay.AnthropicResponses;
+import io.geminibalance.relay.OpenAiResponses;
 import io.geminibalance.relay.FileTransferRelay;
 import io.geminibalance.protocol.gemini.LivePath;
 import io.geminibalance.relay.LiveRelay;
@@ -21,8 +24,10 @@ import io.geminibalance.relay.NativeGeminiRelay;
 import io.geminibalance.relay.OpenAiCompatRelay;
 import io.geminibalance.relay.OpenAiRelay;
 import io.geminibalance.relay.Responses;
+import io.geminibalance.upstream.Drain;
 import io.geminibalance.upstream.RequestContext;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -96,7 +101,8 @@ public final class Routes {
       AnthropicRelay anthropicRelay,
       GatewayMetrics metrics,
       Supplier<MetricsEndpoint.Access> metricsAccess,
-      ProxyCheckApi proxyCheckApi) {}
+      ProxyCheckApi proxyCheckApi,
+      Drain drain) {}
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
@@ -114,7 +120,7 @@ public final class Routes {
         deps.clientLimits().bodyTimeoutMillis(), deps.clientLimits().bodyDeadlineMillis());
     Intake dataIntake = Intake.dataPlane(deps.edge());
     UrlRepair repair = new UrlRepair(() -> deps.edge().get().urlNormalization());
-    router.get("/health").handler(rc -> rc.json(deps.health().get()));
+    router.get(HEALTH).handler(rc -> health(rc, deps));
     AdminAuth adminAuth = new AdminAuth(deps.authenticator(), deps.adminThrottle(), deps.adminSessions());
     MetricsEndpoint metrics = new MetricsEndpoint(deps.metrics(), deps.authenticator(), deps.adminThrottle(),
         deps.metricsAccess());
@@ -373,13 +379,50 @@ public final class Routes {
     }
   }
 
+  /** The health check, the one route still served while the gateway drains (answered 503 then). */
+  static final String HEALTH = "/health";
+
+  /**
+   * {@code GET /health}: 200 and "healthy" while serving; 503 and "draining" once a shutdown has
+   * begun, so that a load balancer takes the instance out while its requests in flight finish.
+   */
+  private static void health(RoutingContext rc, Dependencies deps) {
+    JsonObject health = deps.health().get();
+    if (deps.drain().draining()) {
+      rc.response().setStatusCode(503);
+      health.put("status", "draining");
+    }
+    rc.json(health);
+  }
+
+  /**
+   * While the gateway drains, every request but the health check is answered 503 in the caller's
+   * protocol, with {@code Retry-After} and (HTTP/1.x) {@code Connection: close}: the client or its
+   * load balancer retries on another instance.
+   */
+  static void refuseWhileDraining(HttpServerRequest request) {
+    String message = "This gateway instance is shutting down; retry on another instance.";
+    String path = request.path();
+    request.response().putHeader("retry-after", "1");
+    if (speaksAnthropic(path)) {
+      Rejections.send(request, 503, AnthropicResponses.errorBody(503, message), true);
+    } else if (speaksOpenAi(path)) {
+      Rejections.send(request, 503, OpenAiResponses.errorBody(message, "server_error", null, "shutting_down"),
+          true);
+    } else {
+      Rejections.send(request, 503, GeminiErrors.body(503, message), true);
+    }
+  }
+
   private static RequestContext context(RoutingContext rc, Dependencies deps) {
+    long now = deps.clock().getAsLong();
+    String id = RequestIds.of(rc.vertx().getOrCreateContext(), now);
     RequestMeter meter = rc.get(RequestMeter.KEY);
     if (meter == null) {
-      return new RequestContext(rc.get(NativeAuth.CLIENT), deps.clock().getAsLong());
+      return new RequestContext(id, rc.get(NativeAuth.CLIENT), now, deps.drain(), RequestMeter.NONE);
     }
     meter.bodyRead();
-    return new RequestContext(rc.get(NativeAuth.CLIENT), deps.clock().getAsLong(), meter);
+    return new RequestContext(id, rc.get(NativeAuth.CLIENT), now, deps.drain(), meter);
   }
 
   /**

@@ -1,15 +1,20 @@
 package io.geminibalance.upstream;
 
 import io.geminibalance.metrics.RequestMeter;
+import io.geminibalance.requestlog.AttemptLog;
+import io.geminibalance.requestlog.AttemptRecord;
 import io.geminibalance.requestlog.KeyIdentity;
 import io.vertx.core.http.HttpClientRequest;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The life of one client request across its upstream attempts. Lives on one event loop, so its
  * fields need no synchronisation.
  */
 public final class RequestContext {
+  private static final Logger LOG = LoggerFactory.getLogger(RequestContext.class);
   private static final AtomicLong SEQUENCE = new AtomicLong();
 
   private final String requestId;
@@ -19,18 +24,40 @@ public final class RequestContext {
   private HttpClientRequest inFlight;
   private boolean clientGone;
   private boolean emptyAnswerSeen;
+  /** The gateway's shutdown state, or null outside the server (tests, jobs). */
+  private final Drain drain;
+  /** The attempt whose answer is being relayed, and its log: a cut at shutdown is recorded against it. */
+  private AttemptRecord answering;
+  private AttemptLog answeringLog;
 
   public RequestContext(KeyIdentity client, long startedMillis) {
-    this(client, startedMillis, RequestMeter.NONE);
+    this(newId(startedMillis), client, startedMillis, null, RequestMeter.NONE);
   }
 
-  /** A request whose timings and upstream attempts go to {@code meter}. */
-  public RequestContext(KeyIdentity client, long startedMillis, RequestMeter meter) {
+  /**
+   * @param requestId the client's X-Request-Id when it was usable, else one of {@link #newId}
+   * @param drain the server's shutdown state: a request the shutdown cuts records it
+   * @param meter where this request's timings and upstream attempts go
+   */
+  public RequestContext(String requestId, KeyIdentity client, long startedMillis, Drain drain, RequestMeter meter) {
+    this.requestId = requestId;
     this.meter = meter;
-    this.requestId = Long.toString(startedMillis, 36) + "-" + Long.toString(SEQUENCE.incrementAndGet(), 36);
     this.client = client;
     this.startedMillis = startedMillis;
+    this.drain = drain;
   }
+
+  /**
+   * A request id of the gateway's own: the time in base 36 and a process-wide sequence, short and
+   * unique within the process (and across restarts, by the time).
+   */
+  public static String newId(long nowMillis) {
+    return Long.toString(nowMillis, 36) + "-" + Long.toString(SEQUENCE.incrementAndGet(), 36);
+  }
+
+  /** The error-log message of a request cut at shutdown. */
+  public static final String CUT_MESSAGE =
+      "cut at shutdown: still running when SHUTDOWN_GRACE_SECONDS ran out";
 
   public String requestId() {
     return requestId;
@@ -58,8 +85,25 @@ public final class RequestContext {
     }
   }
 
-  /** The client went away: cancel whatever is in flight upstream. */
+  /** The executor hands the answer of {@code record}'s attempt to the surface, to relay. */
+  void answering(AttemptRecord record, AttemptLog log) {
+    this.answering = record;
+    this.answeringLog = log;
+  }
+
+  /**
+   * The client went away: cancel whatever is in flight upstream. When it is the gateway's shutdown
+   * that closed the connection (the grace is over), the cut is logged and, for an answer that had
+   * begun, recorded in the error log under the request's id: its request-log row says the attempt
+   * answered, this row says the client did not get the whole of it.
+   */
   public void clientClosed() {
+    if (!clientGone && drain != null && drain.cutting()) {
+      LOG.warn("request {}: cut at shutdown, still running when SHUTDOWN_GRACE_SECONDS ran out", requestId);
+      if (answering != null) {
+        answeringLog.cut(answering, CUT_MESSAGE);
+      }
+    }
     clientGone = true;
     if (inFlight != null) {
       inFlight.reset();

@@ -191,6 +191,7 @@ public final class UpstreamExecutor {
     ctx.meter().attemptEnded(call.model(), verdict.success() ? AttemptOutcome.SUCCESS : AttemptOutcome.EMPTY_ANSWER,
         attempt);
     AttemptRecord record = record(call, ctx, attempt, lease, response.statusCode(), started, null);
+    ctx.answering(record, attemptLog);
     UpstreamResult.UsageLog usageLog = UpstreamResult.UsageLog.ALREADY_LOGGED;
     if (call.readsUsage()) {
       usageLog = new OnceUsageLog(attemptLog, record);

@@ -48,6 +48,18 @@ class StartupConfigErrorTest {
   }
 
   @Test
+  void aBadLogFormatOrShutdownGraceStopsStartUpNamingIt() {
+    Map<String, String> cases = Map.of(
+        "LOG_FORMAT", "xml",
+        "SHUTDOWN_GRACE_SECONDS", "-1");
+    cases.forEach((name, value) -> {
+      MainProcess.Outcome run = MainProcess.run(Map.of(name, value), WAIT);
+      assertThat(run.exitCode()).as(name + ": " + run.output()).isEqualTo(2);
+      assertThat(lastLine(run.stderr())).as(name).startsWith("Configuration error: " + name + ": '" + value + "'");
+    });
+  }
+
+  @Test
   void aBadStorageSettingIsNamedOnceByItsOwnName() {
     MainProcess.Outcome type = MainProcess.run(Map.of("DATABASE_TYPE", "oracle"), WAIT);
     assertThat(type.exitCode()).isEqualTo(2);
