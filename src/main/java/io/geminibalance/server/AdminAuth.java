@@ -5,6 +5,7 @@ import io.geminibalance.admin.AdminSessions;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.storage.AdminSession;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -42,9 +43,10 @@ final class AdminAuth implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext rc) {
     apiHeaders(rc);
-    if (throttled(rc, throttle)) {
-      return;
-    }
+    unlessThrottled(rc, throttle, () -> authenticate(rc));
+  }
+
+  private void authenticate(RoutingContext rc) {
     String address = AdminThrottle.clientAddress(rc);
     String header = rc.request().getHeader("authorization");
     if (header == null) {
@@ -62,12 +64,12 @@ final class AdminAuth implements Handler<RoutingContext> {
       rc.next();
       return;
     }
-    if (header != null) {
-      throttle.failed(address);
-    }
-    rc.response().putHeader("www-authenticate", "Bearer");
-    error(rc, 401, "Admin API: send the admin token (AUTH_TOKEN, or the generated admin token) as "
-        + "'Authorization: Bearer <token>', or log in on the admin pages.", "UNAUTHENTICATED", null);
+    Future<Void> counted = header != null ? throttle.failed(address) : Future.succeededFuture();
+    counted.onComplete(ar -> {
+      rc.response().putHeader("www-authenticate", "Bearer");
+      error(rc, 401, "Admin API: send the admin token (AUTH_TOKEN, or the generated admin token) as "
+          + "'Authorization: Bearer <token>', or log in on the admin pages.", "UNAUTHENTICATED", null);
+    });
   }
 
   private void withSession(RoutingContext rc, String sessionId, String address) {
@@ -110,16 +112,21 @@ final class AdminAuth implements Handler<RoutingContext> {
     });
   }
 
-  /** Answers 429 (true) when the caller's address has failed too often; see {@link AdminThrottle}. */
-  static boolean throttled(RoutingContext rc, AdminThrottle throttle) {
-    long retryAfter = throttle.retryAfterSeconds(AdminThrottle.clientAddress(rc));
-    if (retryAfter <= 0) {
-      return false;
-    }
-    rc.response().putHeader("retry-after", Long.toString(retryAfter));
-    error(rc, 429, "Admin API: too many failed authentications from this address; try again in " + retryAfter
-        + " s.", "RESOURCE_EXHAUSTED", null);
-    return true;
+  /**
+   * Runs {@code then} unless the caller's address has failed too often, which is answered 429
+   * instead; see {@link AdminThrottle}.
+   */
+  static void unlessThrottled(RoutingContext rc, AdminThrottle throttle, Runnable then) {
+    throttle.retryAfterSeconds(AdminThrottle.clientAddress(rc)).onComplete(ar -> {
+      long retryAfter = ar.succeeded() ? ar.result() : 0;
+      if (retryAfter <= 0) {
+        then.run();
+        return;
+      }
+      rc.response().putHeader("retry-after", Long.toString(retryAfter));
+      error(rc, 429, "Admin API: too many failed authentications from this address; try again in " + retryAfter
+          + " s.", "RESOURCE_EXHAUSTED", null);
+    });
   }
 
   /**
