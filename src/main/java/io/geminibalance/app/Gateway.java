@@ -238,6 +238,7 @@ public final class Gateway {
                 .put("returned", emptyAnswers.returned()))
             .put("paidKey", paidPool.size() == 0 ? null : poolReport(paidPool))
             .put("cluster", cluster.report()),
+        cluster::report,
         new AuditApi(audit),
         new AdminTokenApi(adminTokens, live::get),
         EdgePolicy.live(live::get), Settings.clientLimits(config), gateway.adminSessions,

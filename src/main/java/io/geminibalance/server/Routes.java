@@ -76,6 +76,7 @@ public final class Routes {
       AdminThrottle adminThrottle,
       ConfigApi configApi,
       Supplier<JsonObject> pool,
+      Supplier<JsonObject> cluster,
       AuditApi auditApi,
       AdminTokenApi adminTokenApi,
       Supplier<EdgePolicy> edge,
@@ -209,6 +210,7 @@ public final class Routes {
     // Config page (issue 16): an editable secret's value, audited.
     router.post("/api/config/reveal").handler(deps.configApi()::reveal);
     router.get("/api/pool").handler(rc -> rc.json(deps.pool().get()));
+    router.get("/api/cluster").handler(rc -> rc.json(deps.cluster().get()));
     router.get("/api/audit").handler(deps.auditApi()::list);
     router.post("/api/admin-token/rotate").handler(deps.adminTokenApi()::rotate);
     // Logs and statistics (the /logs and /stats pages); "all" and "lookup" before the ids.
