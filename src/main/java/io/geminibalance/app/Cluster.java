@@ -23,11 +23,14 @@ final class Cluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
   private static final String CONFIG_CHANNEL = "config";
 
+  private final Vertx vertx;
   private final RedisLink link;
   private final ClusterMembers members;
   private final String id;
+  private SharedKeyState keyState;
 
-  private Cluster(RedisLink link, ClusterMembers members, String id) {
+  private Cluster(Vertx vertx, RedisLink link, ClusterMembers members, String id) {
+    this.vertx = vertx;
     this.link = link;
     this.members = members;
     this.id = id;
@@ -36,10 +39,10 @@ final class Cluster implements AutoCloseable {
   static Cluster open(Vertx vertx, GatewayConfig config) {
     Optional<RedisLink> link = RedisLink.open(vertx, config.values());
     if (link.isEmpty()) {
-      return new Cluster(null, null, ClusterMembers.newId());
+      return new Cluster(vertx, null, null, ClusterMembers.newId());
     }
     ClusterMembers members = new ClusterMembers(vertx, link.get());
-    return new Cluster(link.get(), members, members.id());
+    return new Cluster(vertx, link.get(), members, members.id());
   }
 
   Optional<RedisLink> link() {
@@ -52,7 +55,8 @@ final class Cluster implements AutoCloseable {
       return;
     }
     members.start().onFailure(e -> LOG.debug("First heartbeat failed: {}", e.toString()));
-    new SharedKeyState(link, id, pool, "gemini").start();
+    keyState = new SharedKeyState(vertx, link, id, pool, "gemini");
+    keyState.start();
     link.subscribe(CONFIG_CHANNEL, payload -> {
       try {
         if (!id.equals(new JsonObject(payload).getString("from"))) {
@@ -94,6 +98,9 @@ final class Cluster implements AutoCloseable {
   @Override
   public void close() {
     if (link != null) {
+      if (keyState != null) {
+        keyState.close();
+      }
       members.close();
       link.close();
     }

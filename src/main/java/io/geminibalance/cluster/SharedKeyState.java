@@ -3,6 +3,7 @@ package io.geminibalance.cluster;
 import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.keypool.KeyStateListener;
 import io.geminibalance.keypool.QuotaKeyPool;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -19,16 +20,20 @@ import org.slf4j.LoggerFactory;
  * (MAX_FAILURES in a row, Google's verdict, an admin) is disabled on all, restored on all, and
  * failures in a row are counted together (HINCRBY on a hash by key fingerprint, deleted on a
  * success that ended a run), so MAX_FAILURES counts across instances. Changes go out on the
- * {@code keys:<pool>} channel; the disabled set is also a hash, read at start and whenever Redis
- * comes back, so an instance that missed messages converges (keys disabled locally meanwhile are
- * added to it; a restore made while Redis was away is not shared, the re-check restores again).
+ * {@code keys:<pool>} channel; the disabled set is also a hash, read at start, whenever Redis
+ * comes back and every {@value #PULL_MILLIS} ms, so an instance that missed messages converges.
+ * When Redis comes back, the keys disabled here meanwhile are added to it. A restore that did not
+ * reach an instance is not repaired that way (only disables are pulled: a key disabled here whose
+ * write is still on its way must not be restored by its own absence); the re-check restores it.
  *
  * <p>Only fingerprints and reasons go to Redis, never a key. While Redis is away each instance
  * goes on with its own state. Changes heard from the others are applied without being sent back.
  */
-public final class SharedKeyState implements KeyStateListener {
+public final class SharedKeyState implements KeyStateListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SharedKeyState.class);
+  static final long PULL_MILLIS = 10_000;
 
+  private final Vertx vertx;
   private final RedisLink link;
   private final String instanceId;
   private final QuotaKeyPool pool;
@@ -37,9 +42,11 @@ public final class SharedKeyState implements KeyStateListener {
   private final String failuresHash;
   /** Set while a change heard from another instance is applied: the pool's echo is not shared. */
   private final ThreadLocal<Boolean> applyingShared = ThreadLocal.withInitial(() -> false);
+  private long pullTimer = -1;
 
   /** @param poolName which pool (several pools may share one Redis prefix) */
-  public SharedKeyState(RedisLink link, String instanceId, QuotaKeyPool pool, String poolName) {
+  public SharedKeyState(Vertx vertx, RedisLink link, String instanceId, QuotaKeyPool pool, String poolName) {
+    this.vertx = vertx;
     this.link = link;
     this.instanceId = instanceId;
     this.pool = pool;
@@ -54,11 +61,23 @@ public final class SharedKeyState implements KeyStateListener {
     link.subscribe(channel, this::heard);
     link.onStateChange(up -> {
       if (up) {
-        converge();
+        converge(true);
       }
     });
     if (link.up()) {
-      converge();
+      converge(true);
+    }
+    pullTimer = vertx.setPeriodic(PULL_MILLIS, t -> {
+      if (link.up()) {
+        converge(false);
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    if (pullTimer >= 0) {
+      vertx.cancelTimer(pullTimer);
     }
   }
 
@@ -156,10 +175,10 @@ public final class SharedKeyState implements KeyStateListener {
   }
 
   /**
-   * Takes the shared disabled set and failure counts, and adds the keys disabled here that it
-   * lacks (disabled while Redis was away, or before this instance started).
+   * Takes the shared disabled set and failure counts; with {@code push}, also adds the keys
+   * disabled here that the set lacks (disabled while Redis was away, or before this instance started).
    */
-  void converge() {
+  void converge(boolean push) {
     link.batch(List.of(Request.cmd(Command.HGETALL).arg(disabledHash), Request.cmd(Command.HGETALL).arg(failuresHash)))
         .onSuccess(replies -> {
           Set<String> sharedDisabled = new HashSet<>();
@@ -180,6 +199,9 @@ public final class SharedKeyState implements KeyStateListener {
               }
             }
           });
+          if (!push) {
+            return;
+          }
           pool.snapshot().keys().stream()
               .filter(status -> status.disabled() && !sharedDisabled.contains(status.key().fingerprint()))
               .forEach(status -> disabled(status.key(), status.disabledReason()));

@@ -177,6 +177,31 @@ class SharedInstancesTest {
   }
 
   @Test
+  void aKeyDisabledWhileRedisWasAwayIsDisabledOnTheOtherInstanceOnceItIsBack() throws Exception {
+    try (ServerTestDatabase db = ServerTestDatabase.postgres(); PrivateRedis redis = PrivateRedis.start()) {
+      String prefix = prefix();
+      String[] settings = {"API_KEYS", "[\"" + KEY_A + "\"]", "REDIS_TIMEOUT_MS", "100"};
+      try (GatewayHarness a = GatewayHarness.start(env(db, redis.url(), prefix, settings));
+          GatewayHarness b = GatewayHarness.start(env(db, redis.url(), prefix, settings))) {
+        awaitShared(a, 2);
+        awaitShared(b, 2);
+        redis.stop();
+        await(() -> "local-1/N".equals(cluster(a).getString("mode")), "A notices that Redis is away");
+        a.fake.on(r -> true, Replies.invalidKey());
+        generate(a);
+        assertThat(disabled(a)).isEqualTo(1);
+        assertThat(disabled(b)).as("B cannot hear of it while Redis is away").isZero();
+
+        redis.restart();
+        long back = System.nanoTime();
+        await(() -> disabled(b) == 1, "B takes the disable once Redis is back (empty)");
+        System.out.printf("key state: B converged %d ms after Redis came back%n", (System.nanoTime() - back) / 1_000_000);
+        assertThat(keyRow(b).getString("disabled_reason")).contains("API_KEY_INVALID");
+      }
+    }
+  }
+
+  @Test
   void withoutRedisTheModeIsSingle() {
     try (GatewayHarness h = GatewayHarness.start()) {
       JsonObject report = cluster(h);
@@ -253,9 +278,9 @@ class SharedInstancesTest {
     return all.toString();
   }
 
-  /** Polls {@code condition} every 20 ms for at most 10 s. */
+  /** Polls {@code condition} every 20 ms for at most 15 s. */
   private static void await(Supplier<Boolean> condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
+    long deadline = System.nanoTime() + 15_000_000_000L;
     while (System.nanoTime() < deadline) {
       if (condition.get()) {
         return;
