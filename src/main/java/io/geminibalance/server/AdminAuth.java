@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +44,10 @@ final class AdminAuth implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext rc) {
     apiHeaders(rc);
-    unlessThrottled(rc, throttle, () -> authenticate(rc));
+    unlessThrottled(rc, throttle, standing -> authenticate(rc, standing));
   }
 
-  private void authenticate(RoutingContext rc) {
+  private void authenticate(RoutingContext rc, AdminThrottle.Standing standing) {
     String address = AdminThrottle.clientAddress(rc);
     String header = rc.request().getHeader("authorization");
     if (header == null) {
@@ -59,7 +60,7 @@ final class AdminAuth implements Handler<RoutingContext> {
     String token = ClientAuthenticator.bearer(header);
     KeyIdentity admin = token == null ? null : authenticator.admin(token);
     if (admin != null) {
-      throttle.succeeded(address);
+      throttle.succeeded(address, standing);
       rc.put(AdminCaller.KEY, new AdminCaller(address, admin.fingerprint()));
       rc.next();
       return;
@@ -113,14 +114,15 @@ final class AdminAuth implements Handler<RoutingContext> {
   }
 
   /**
-   * Runs {@code then} unless the caller's address has failed too often, which is answered 429
-   * instead; see {@link AdminThrottle}.
+   * Runs {@code then} with where the caller's address stands, unless it has failed too often,
+   * which is answered 429 instead; see {@link AdminThrottle}.
    */
-  static void unlessThrottled(RoutingContext rc, AdminThrottle throttle, Runnable then) {
-    throttle.retryAfterSeconds(AdminThrottle.clientAddress(rc)).onComplete(ar -> {
-      long retryAfter = ar.succeeded() ? ar.result() : 0;
+  static void unlessThrottled(RoutingContext rc, AdminThrottle throttle, Consumer<AdminThrottle.Standing> then) {
+    throttle.standing(AdminThrottle.clientAddress(rc)).onComplete(ar -> {
+      AdminThrottle.Standing standing = ar.succeeded() ? ar.result() : new AdminThrottle.Standing(0, 0);
+      long retryAfter = standing.retryAfterSeconds();
       if (retryAfter <= 0) {
-        then.run();
+        then.accept(standing);
         return;
       }
       rc.response().putHeader("retry-after", Long.toString(retryAfter));

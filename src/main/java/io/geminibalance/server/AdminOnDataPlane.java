@@ -46,13 +46,13 @@ final class AdminOnDataPlane {
   /** For a {@code token} the caller sent that {@link ClientAuthenticator#client} did not match. */
   Future<Outcome> check(RoutingContext rc, String token) {
     String address = AdminThrottle.clientAddress(rc);
-    return throttle.retryAfterSeconds(address).otherwise(0L).compose(retryAfter -> {
-      if (retryAfter > 0) {
-        return Future.succeededFuture(new Throttled(retryAfter));
+    return throttle.standing(address).otherwise(new AdminThrottle.Standing(0, 0)).compose(standing -> {
+      if (standing.retryAfterSeconds() > 0) {
+        return Future.succeededFuture(new Throttled(standing.retryAfterSeconds()));
       }
       KeyIdentity admin = authenticator.admin(token);
       if (admin != null) {
-        throttle.succeeded(address);
+        throttle.succeeded(address, standing);
         return Future.succeededFuture(new Admin(admin));
       }
       return throttle.failed(address).otherwise((Void) null).map(REFUSED);

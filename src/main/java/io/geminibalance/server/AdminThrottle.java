@@ -79,10 +79,20 @@ public final class AdminThrottle {
     this.limit = failuresPerMinute;
   }
 
+  /**
+   * Where an address stands: its failures in the current window, and the seconds until it may try
+   * again (for Retry-After), 0 when it may try now.
+   */
+  public record Standing(long failures, long retryAfterSeconds) {}
+
+  public Future<Standing> standing(String address) {
+    return counter.read(key(address)).map(count -> new Standing(count.count(), count.count() < limit ? 0L
+        : Math.max(1, TimeUnit.MILLISECONDS.toSeconds(count.millisLeft() + 999))));
+  }
+
   /** Seconds until {@code address} may try again (for Retry-After), or 0 when it may try now. */
   public Future<Long> retryAfterSeconds(String address) {
-    return counter.read(key(address)).map(count -> count.count() < limit ? 0L
-        : Math.max(1, TimeUnit.MILLISECONDS.toSeconds(count.millisLeft() + 999)));
+    return standing(address).map(Standing::retryAfterSeconds);
   }
 
   /**
@@ -105,6 +115,16 @@ public final class AdminThrottle {
   /** A successful authentication: the address starts afresh (the overflow window is shared and stays). */
   public void succeeded(String address) {
     counter.clear(key(address));
+  }
+
+  /**
+   * A successful authentication by an address that stood {@code before} it: forgotten only when it
+   * had failures, so that the common case (none) costs no write (with Redis, no second round trip).
+   */
+  public void succeeded(String address, Standing before) {
+    if (before.failures() > 0) {
+      succeeded(address);
+    }
   }
 
   /**
