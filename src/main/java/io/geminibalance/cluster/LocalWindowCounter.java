@@ -14,6 +14,8 @@ import java.util.function.LongSupplier;
  * never later. One lock: callers count rare events (failed logins) or cheap ones.
  */
 public final class LocalWindowCounter implements WindowCounter {
+  /** What the keys beyond the cap are counted under together (parentheses: no address has them). */
+  public static final String OVERFLOW = "(overflow)";
   private final long windowNanos;
   private final int maxTracked;
   private final LongSupplier nanoClock;
@@ -82,6 +84,11 @@ public final class LocalWindowCounter implements WindowCounter {
     long now = nanoClock.getAsLong();
     Window window = windowOf(key, now);
     return window == null || expired(window, now) ? Count.NONE : count(window, now);
+  }
+
+  /** {@code key} when it has or may get a window of its own, else {@link #OVERFLOW}. */
+  public synchronized String bucket(String key) {
+    return windowOf(key, nanoClock.getAsLong()) == overflow ? OVERFLOW : key;
   }
 
   /** Keys with a window of their own (expired ones not yet dropped included). */

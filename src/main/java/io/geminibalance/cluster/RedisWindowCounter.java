@@ -11,7 +11,9 @@ import java.util.List;
  * that expires with its window (INCR, and PEXPIRE on the first count, in one script: one round
  * trip). Every count is also kept in a {@link LocalWindowCounter}, and an answer is the stricter
  * of the two, so while Redis is away (or late) the local counts go on without a gap and nothing
- * waits longer than REDIS_TIMEOUT_MS. Keys live under {@code <REDIS_KEY_PREFIX><name>:}.
+ * waits longer than REDIS_TIMEOUT_MS. Keys live under {@code <REDIS_KEY_PREFIX><name>:}. Redis
+ * holds no more keys than the local counter: a key beyond its cap is counted under one shared
+ * {@link LocalWindowCounter#OVERFLOW} key in Redis too.
  */
 public final class RedisWindowCounter implements WindowCounter {
   private static final RedisScript ADD = new RedisScript("""
@@ -49,22 +51,24 @@ public final class RedisWindowCounter implements WindowCounter {
 
   @Override
   public Future<Count> add(String key) {
+    String bucket = local.bucket(key);
     Count here = local.addNow(key);
     if (!link.up()) {
       return Future.succeededFuture(here);
     }
-    return ADD.run(link, List.of(redisKey(key)), List.of(windowMillis))
+    return ADD.run(link, List.of(redisKey(bucket)), List.of(windowMillis))
         .map(r -> count(r).max(here))
         .otherwise(here);
   }
 
   @Override
   public Future<Count> read(String key) {
+    String bucket = local.bucket(key);
     Count here = local.readNow(key);
     if (!link.up()) {
       return Future.succeededFuture(here);
     }
-    return READ.run(link, List.of(redisKey(key)), List.of())
+    return READ.run(link, List.of(redisKey(bucket)), List.of())
         .map(r -> count(r).max(here))
         .otherwise(here);
   }

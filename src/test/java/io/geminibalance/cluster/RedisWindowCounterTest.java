@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geminibalance.testing.PrivateRedis;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,6 +45,25 @@ class RedisWindowCounterTest {
     awaitCount(b, "k", 1, "b's own count stays in its memory; Redis's is gone");
     one.close();
     two.close();
+  }
+
+  @Test
+  void keysBeyondTheLocalCapShareOneOverflowKeyInRedisToo() throws Exception {
+    String prefix = "gbtest:" + UUID.randomUUID() + ":";
+    RedisLink link = RedisLink.open(vertx, "redis://127.0.0.1:6379", prefix, 2_000);
+    awaitUp(link);
+    WindowCounter counter = new RedisWindowCounter(link, "capped", 60_000, new LocalWindowCounter(60_000, 2));
+    for (String key : List.of("k1", "k2", "k3", "k4")) {
+      counter.add(key).await(5, TimeUnit.SECONDS);
+    }
+    assertThat(counter.read("k1").await(5, TimeUnit.SECONDS).count()).isEqualTo(1);
+    assertThat(counter.read("k9").await(5, TimeUnit.SECONDS).count()).as("any new key: the overflow's count")
+        .isEqualTo(2);
+    Response keys = link.send(Request.cmd(Command.KEYS).arg(prefix + "*")).await(5, TimeUnit.SECONDS);
+    assertThat(keys.size()).as("k1, k2 and the overflow").isEqualTo(3);
+    link.send(Request.cmd(Command.DEL).arg(prefix + "capped:k1").arg(prefix + "capped:k2")
+        .arg(prefix + "capped:" + LocalWindowCounter.OVERFLOW)).await(5, TimeUnit.SECONDS);
+    link.close();
   }
 
   @Test
