@@ -5,6 +5,12 @@
 #
 #   BENCH_JAR_A=old.jar BENCH_JAR_B=new.jar bench/ab.sh [native|openai]
 #
+# Or one build under two settings, e.g. what metrics cost (recording on B only):
+#
+#   BENCH_JAR_A=target/gemini-balance.jar BENCH_JAR_B=target/gemini-balance.jar \
+#     BENCH_ENV_A="METRICS_ENABLED=false" BENCH_ENV_B="METRICS_ENABLED=true" bench/ab.sh native
+#
+# BENCH_ENV_A / BENCH_ENV_B: extra environment of that side's gateway (space-separated NAME=value).
 # Environment: BENCH_AB_ROUNDS (6 per build), BENCH_AB_ROUND (8 s), BENCH_AB_WARMUP (20 s per build),
 # BENCH_CONNECTIONS (64), BENCH_WRK_THREADS (2), ports BENCH_UPSTREAM_PORT (19101),
 # BENCH_AB_PORT_A (19104), BENCH_AB_PORT_B (19105). Needs wrk (bench/run.sh installs it as root).
@@ -58,10 +64,12 @@ mapfile -t OPTS < <(grep -v '^[[:space:]]*#' "$BENCH_DIR/jvm.opts" | tr -s ' \t'
 declare -A PID
 for side in a b; do
   port=$PORT_A; [[ $side == b ]] && port=$PORT_B
+  extra=()
+  if [[ $side == a ]]; then read -r -a extra <<<"${BENCH_ENV_A:-}"; else read -r -a extra <<<"${BENCH_ENV_B:-}"; fi
   ( cd "$TMP/$side" && exec env PORT="$port" HOST=127.0.0.1 API_KEYS="$API_KEYS_JSON" \
       ALLOWED_TOKENS="[\"$CLIENT_TOKEN\"]" AUTH_TOKEN="bench-admin-token" \
       BASE_URL="http://127.0.0.1:$UP_PORT/v1beta" DATABASE_TYPE=sqlite SQLITE_DATABASE="$TMP/$side/bench.db" \
-      LOG_LEVEL=WARNING DEFAULT_RPM=0 DEFAULT_RPD=0 CHECK_INTERVAL_HOURS=0 \
+      LOG_LEVEL=WARNING DEFAULT_RPM=0 DEFAULT_RPD=0 CHECK_INTERVAL_HOURS=0 ${extra[@]+"${extra[@]}"} \
       "$JAVA" "${OPTS[@]}" -jar gateway.jar ) >"$TMP/$side.log" 2>&1 &
   PID[$side]=$!; PIDS+=($!)
   wait_http "http://127.0.0.1:$port/health" 60 || { echo "gateway $side not ready: $(tail -5 "$TMP/$side.log")" >&2; exit 1; }
@@ -90,7 +98,7 @@ run_wrk() { # SIDE SECONDS -> "requests rps p99_us cpu_ticks"
     print v["requests"], v["rps"], v["p99_us"], c, v["err_status"] + v["err_connect"] + v["err_read"] + v["err_timeout"] }'
 }
 
-echo "A/B on the $ROUTE route: A = $(basename "$JAR_A"), B = $(basename "$JAR_B"); $ROUNDS rounds of ${ROUND}s each, alternating, after ${WARMUP}s warm-up each"
+echo "A/B on the $ROUTE route: A = $(basename "$JAR_A")${BENCH_ENV_A:+ ($BENCH_ENV_A)}, B = $(basename "$JAR_B")${BENCH_ENV_B:+ ($BENCH_ENV_B)}; $ROUNDS rounds of ${ROUND}s each, alternating, after ${WARMUP}s warm-up each"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 run_wrk a "$WARMUP" >/dev/null; run_wrk b "$WARMUP" >/dev/null
 HZ=$(getconf CLK_TCK)

@@ -68,6 +68,11 @@ GB.page('keys', {
     'keys.detail.reason': 'Reason',
     'keys.detail.noModels': 'No model has used this key since the gateway started.',
     'keys.unlimited': 'no limit',
+    'keys.detail.project': 'Project (shares its quota)',
+    'keys.source.configured': 'configured',
+    'keys.source.table': 'free-tier table',
+    'keys.source.proven': 'proven',
+    'keys.source.learned': 'from Google',
     'keys.addTitle': 'Add keys',
     'keys.addHint': 'Paste any text: keys are picked out of it. For keys that do not start with AIza, choose one key per line.',
     'keys.mode.extract': 'Find Google keys (AIza…) in the text',
@@ -165,6 +170,11 @@ GB.page('keys', {
     'keys.detail.reason': '原因',
     'keys.detail.noModels': '网关启动以来尚无模型使用此密钥。',
     'keys.unlimited': '不限',
+    'keys.detail.project': '所属项目（共享其配额）',
+    'keys.source.configured': '配置',
+    'keys.source.table': '免费层表',
+    'keys.source.proven': '已验证',
+    'keys.source.learned': '来自 Google',
     'keys.addTitle': '添加密钥',
     'keys.addHint': '粘贴任意文本，系统会从中提取密钥。不以 AIza 开头的密钥请选择“每行一个密钥”。',
     'keys.mode.extract': '从文本中提取 Google 密钥（AIza…）',
@@ -316,6 +326,10 @@ GB.page('keys', {
     }
     // Lanes in parentheses are the pool's own (the model-list bucket), not models a client asks for.
     var models = key.models.filter(function (m) { return m.model.charAt(0) !== '('; });
+    var project = key.models.map(function (m) { return m.project; }).filter(function (p) { return p; })[0];
+    if (project) {
+      parts.push(GB.el('p', {}, GB.t('keys.detail.project') + ': ', GB.el('span', { class: 'mono', text: project })));
+    }
     if (!models.length) {
       parts.push(GB.el('p', { class: 'muted', text: GB.t('keys.detail.noModels') }));
     } else {
@@ -328,8 +342,8 @@ GB.page('keys', {
             GB.el('td', { class: 'mono', text: m.model }),
             GB.el('td', {}, badge(m.state)),
             GB.el('td', { class: 'nowrap', text: GB.fmtTime(m.until) }),
-            GB.el('td', { class: 'num', text: GB.fmtNum(m.used_this_minute) + ' / ' + limit(m.rpm) }),
-            GB.el('td', { class: 'num', text: GB.fmtNum(m.used_today) + ' / ' + limit(m.rpd) }),
+            GB.el('td', { class: 'num', text: GB.fmtNum(m.used_this_minute) + ' / ' + limit(m.rpm) + source(m.rpm_source) }),
+            GB.el('td', { class: 'num', text: GB.fmtNum(m.used_today) + ' / ' + limit(m.rpd) + source(m.rpd_source) }),
             GB.el('td', { text: m.reason || '' }));
         })))));
     }
@@ -337,6 +351,9 @@ GB.page('keys', {
   }
 
   function limit(n) { return n > 0 ? GB.fmtNum(n) : GB.t('keys.unlimited'); }
+
+  /** Where a limit comes from, unless it is the operator's own number. */
+  function source(s) { return s && s !== 'configured' ? ' (' + GB.t('keys.source.' + s) + ')' : ''; }
 
   function toggle(key, on) {
     if (on) { selected[key.id] = key.key; } else { delete selected[key.id]; }

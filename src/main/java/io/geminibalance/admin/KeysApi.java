@@ -95,7 +95,10 @@ public final class KeysApi {
           .put("until", time(row.untilMillis()))
           .put("reason", row.reason() == null || row.reason().isEmpty() ? null : row.reason())
           .put("used_this_minute", row.usedThisMinute()).put("rpm", row.rpm())
-          .put("used_today", row.usedToday()).put("rpd", row.rpd()));
+          .put("rpm_source", row.rpmSource().name().toLowerCase(Locale.ROOT))
+          .put("used_today", row.usedToday()).put("rpd", row.rpd())
+          .put("rpd_source", row.rpdSource().name().toLowerCase(Locale.ROOT))
+          .put("project", row.project()));
     }
     JsonArray states = new JsonArray();
     KeyListing.states(key, null).forEach(s -> states.add(s.name().toLowerCase(Locale.ROOT)));

@@ -48,6 +48,10 @@ final class ConfiguredSecrets {
       secrets.add(paid.strip());
     }
     secrets.add(config.authToken());
+    String metricsToken = config.values().credential("METRICS_TOKEN");
+    if (metricsToken != null && !metricsToken.isBlank()) {
+      secrets.add(metricsToken.strip());
+    }
     secrets.addAll(config.customHeaders().values());
     redactor.registerAll(secrets);
   }

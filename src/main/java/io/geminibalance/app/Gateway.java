@@ -12,6 +12,7 @@ import io.geminibalance.admin.KeyVerifyJobs;
 import io.geminibalance.admin.KeysApi;
 import io.geminibalance.admin.StatsApi;
 import io.geminibalance.admin.SettingsService;
+import io.geminibalance.alerts.Alerts;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.config.LiveConfig;
@@ -25,6 +26,7 @@ import io.geminibalance.keypool.QuotaKeyPool;
 import io.geminibalance.keypool.QuotaPolicy;
 import io.geminibalance.keypool.QuotaSnapshot;
 import io.geminibalance.keypool.RateLimits;
+import io.geminibalance.metrics.GatewayMetrics;
 import io.geminibalance.relay.imagehost.ImageHosting;
 import io.geminibalance.relay.LiveRelay;
 import io.geminibalance.relay.ConfiguredAliases;
@@ -46,6 +48,7 @@ import io.geminibalance.storage.ResourceRecord;
 import io.geminibalance.storage.KeyStateWriteBehind;
 import io.geminibalance.server.ClientConnections;
 import io.geminibalance.server.EdgePolicy;
+import io.geminibalance.server.MetricsEndpoint;
 import io.geminibalance.server.HttpServerVerticle;
 import io.geminibalance.server.Routes;
 import io.geminibalance.upstream.LiveConnector;
@@ -104,6 +107,10 @@ public final class Gateway {
   private LiveConnector liveConnector;
   /** The image host's HTTP client (UPLOAD_PROVIDER). */
   private ImageHosting imageHosting;
+  /** ALERT_WEBHOOK_URL's alerts. */
+  private Alerts alerts;
+  /** Prometheus metrics (METRICS_ENABLED), closed with the gateway. */
+  private GatewayMetrics metrics = GatewayMetrics.OFF;
 
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
@@ -123,20 +130,41 @@ public final class Gateway {
    * starts serving. Throws {@link io.geminibalance.config.ConfigException} on a bad setting.
    */
   public static Future<Gateway> start(Vertx vertx, Map<String, String> env) {
-    return start(vertx, Persistence.open(env));
+    return start(vertx, Persistence.open(env), metrics(env));
   }
 
-  /** Starts serving over storage already opened; closes it if the configuration is refused. */
+  /**
+   * As {@link #start(Vertx, Map)}, recording into {@code metrics}, whose registry should be the one
+   * {@code vertx} was built with ({@link IoTransport#vertx(IoTransport.Choice, GatewayMetrics)}) for
+   * the HTTP server and client metrics to be there too.
+   */
+  public static Future<Gateway> start(Vertx vertx, Map<String, String> env, GatewayMetrics metrics) {
+    return start(vertx, Persistence.open(env), metrics);
+  }
+
+  /** METRICS_ENABLED from the environment (read at start only): metrics on, or {@link GatewayMetrics#OFF}. */
+  public static GatewayMetrics metrics(Map<String, String> env) {
+    return GatewayMeters.fromEnv(env);
+  }
+
+  /** Starts serving over storage already opened, without metrics; closes it if the configuration is refused. */
   public static Future<Gateway> start(Vertx vertx, Persistence persistence) {
+    return start(vertx, persistence, GatewayMetrics.OFF);
+  }
+
+  /** Starts serving over storage already opened; closes it (and the metrics) if the configuration is refused. */
+  public static Future<Gateway> start(Vertx vertx, Persistence persistence, GatewayMetrics metrics) {
     try {
-      return start(vertx, persistence.effectiveConfig(), persistence);
+      return start(vertx, persistence.effectiveConfig(), persistence, metrics);
     } catch (RuntimeException e) {
       persistence.close();
+      metrics.close();
       throw e;
     }
   }
 
-  private static Future<Gateway> start(Vertx vertx, GatewayConfig config, Persistence persistence) {
+  private static Future<Gateway> start(Vertx vertx, GatewayConfig config, Persistence persistence,
+      GatewayMetrics metrics) {
     LongSupplier clock = System::currentTimeMillis;
     LiveConfig live = new LiveConfig(config);
     CatalogAdmission admission = new CatalogAdmission(vertx);
@@ -147,6 +175,7 @@ public final class Gateway {
         Settings.queueSettings(config));
     UpstreamClient upstream = new UpstreamClient(vertx, upstreamSettings(config), Settings.upstreamPool(config));
     Gateway gateway = new Gateway(vertx, live, pool, upstream, persistence);
+    gateway.metrics = metrics;
     Cluster cluster = Cluster.open(vertx, config);
     gateway.cluster = cluster;
     gateway.queue = queue;
@@ -251,7 +280,13 @@ public final class Gateway {
         files,
         new LiveRelay(liveConnector, liveMaxMessageBytes, () -> upstream.settings().timeout().toMillis(),
             persistence.redactor()),
-        new AnthropicRelay(executor, mediaFetcher, live::get));
+        new AnthropicRelay(executor, mediaFetcher, live::get),
+        metrics, () -> new MetricsEndpoint.Access(live.get().values().bool("METRICS_PUBLIC"),
+            live.get().values().credential("METRICS_TOKEN")));
+    GatewayMeters.register(metrics, List.of(new GatewayMeters.Pool("gemini", pool, queue),
+        new GatewayMeters.Pool("vertex_express", vertex.pool(), vertex.queue()),
+        new GatewayMeters.Pool("paid", paidPool, paidQueue)), attemptLog);
+    gateway.alerts = startAlerts(vertx, live, persistence, attemptLog, pool, paidPool, vertex.pool());
     live.onChange(next -> gateway.apply(next, authenticator));
     adminTokens.onRotation(() -> {
       gateway.refreshAuthenticator(authenticator);
@@ -265,6 +300,28 @@ public final class Gateway {
     logCapacity(config, pool);
     vertex.logStartup();
     return gateway.deployServers(deps).map(gateway);
+  }
+
+  /**
+   * Alerts for every pool's disabled keys and capacity, and for dropped log rows; they read
+   * ALERT_WEBHOOK_URL from the configuration in force, so setting it later turns them on.
+   */
+  private static Alerts startAlerts(Vertx vertx, LiveConfig live, Persistence persistence, StoredAttemptLog log,
+      QuotaKeyPool pool, QuotaKeyPool paidPool, QuotaKeyPool vertexPool) {
+    Alerts alerts = new Alerts(vertx, () -> live.get().values(), persistence.redactor()::redact,
+        InstantSource.system());
+    alerts.watch("gemini", pool);
+    alerts.watch("paid", paidPool);
+    alerts.watch("vertex-express", vertexPool);
+    alerts.watchLog("request", log::droppedRequestLogs);
+    alerts.watchLog("error", log::droppedErrorLogs);
+    alerts.start();
+    return alerts;
+  }
+
+  /** The alerts (ALERT_WEBHOOK_URL). */
+  public Alerts alerts() {
+    return alerts;
   }
 
   /** Applies a changed configuration to every running part; keys keep their state. */
@@ -452,15 +509,16 @@ public final class Gateway {
 
   /**
    * RPM and RPD totals of the pool per model, for /api/pool: {@code default} for any model without
-   * a limit of its own (enabled keys x DEFAULT_RPM / DEFAULT_RPD, -1 = unlimited), then each
-   * model the pool keeps quota state for.
+   * a limit of its own (enabled keys x DEFAULT_RPM / DEFAULT_RPD, with auto limits the free-tier
+   * figures of a model the table does not know; -1 = unlimited), then each model the pool keeps
+   * quota state for (auto limits counted at their free-tier figures).
    */
   static JsonObject capacity(QuotaKeyPool pool, int enabledKeys) {
     JsonObject perModel = new JsonObject();
-    RateLimits.Limit d = pool.policy().limits().defaults();
+    RateLimits.Limit d = pool.policy().limits().byDefault("");
     perModel.put("default", new JsonObject().put("keys", enabledKeys)
-        .put("rpm", d.rpmUnlimited() ? PoolCapacity.UNLIMITED : (long) enabledKeys * d.rpm())
-        .put("rpd", d.rpdUnlimited() ? PoolCapacity.UNLIMITED : (long) enabledKeys * d.rpd()));
+        .put("rpm", d.nominalRpm() == 0 ? PoolCapacity.UNLIMITED : (long) enabledKeys * d.nominalRpm())
+        .put("rpd", d.nominalRpd() == 0 ? PoolCapacity.UNLIMITED : (long) enabledKeys * d.nominalRpd()));
     for (String model : pool.models()) {
       if (!model.equals(RateLimits.UNMETERED)) {
         PoolCapacity c = pool.capacity(model);
@@ -472,11 +530,16 @@ public final class Gateway {
 
   private static void logCapacity(GatewayConfig config, QuotaKeyPool pool) {
     QuotaPolicy policy = Settings.quotaPolicy(config);
-    RateLimits.Limit d = policy.limits().defaults();
+    RateLimits.Limit d = policy.limits().byDefault("");
     int keys = config.apiKeys().size();
+    if (policy.limits().autoRpm() || policy.limits().autoRpd()) {
+      LOG.info("Limits per key and model: auto (Google's free-tier figures per model, raised where a key proves"
+          + " more; see docs/rate-limits.md)");
+    }
     LOG.info("Pool capacity per model by default: {} keys x {} RPM / {} RPD = {} RPM, {} RPD", keys,
-        d.rpmUnlimited() ? "unlimited" : d.rpm(), d.rpdUnlimited() ? "unlimited" : d.rpd(),
-        d.rpmUnlimited() ? "unlimited" : (long) keys * d.rpm(), d.rpdUnlimited() ? "unlimited" : (long) keys * d.rpd());
+        d.nominalRpm() == 0 ? "unlimited" : d.nominalRpm(), d.nominalRpd() == 0 ? "unlimited" : d.nominalRpd(),
+        d.nominalRpm() == 0 ? "unlimited" : (long) keys * d.nominalRpm(),
+        d.nominalRpd() == 0 ? "unlimited" : (long) keys * d.nominalRpd());
     for (String model : pool.models()) {
       if (!model.equals(RateLimits.UNMETERED)) {
         LOG.info("Pool capacity {}", pool.capacity(model).describe());
@@ -591,12 +654,16 @@ public final class Gateway {
       if (liveConnector != null) {
         liveConnector.close();
       }
+      if (alerts != null) {
+        alerts.close();
+      }
     }).eventually(() -> vertx.executeBlocking(() -> {
       if (finalSync != null) {
         finalSync.sync();
         vertexExpress.syncState();
       }
       persistence.close();
+      metrics.close();
       return null;
     }, false)).mapEmpty();
   }

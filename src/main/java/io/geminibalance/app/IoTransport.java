@@ -25,6 +25,7 @@ public final class IoTransport {
   public static final String SETTING = "IO_TRANSPORT";
   private static final List<String> NAMES = SettingsCatalog.definition(SETTING).allowed();
   private static final Map<String, Transport> TRANSPORTS = onClassPath();
+  private static final java.util.concurrent.atomic.AtomicLong REGISTRIES = new java.util.concurrent.atomic.AtomicLong();
 
   /** The transport in force and, when {@code auto} passed over epoll, why. */
   public record Choice(String name, Transport transport, String passedOver) {}
@@ -38,6 +39,30 @@ public final class IoTransport {
 
   public static Vertx vertx(Choice choice) {
     return Vertx.builder().withTransport(choice.transport()).build();
+  }
+
+  /**
+   * A Vert.x instance whose HTTP server and client metrics go to {@code metrics}' registry (when
+   * on). Labeled by status code only: no paths, no methods (a client may send any), no remote
+   * addresses (the gateway fetches media from hosts clients name), so no client can add series.
+   * The pool metrics are off for the same reason: Vert.x names each HTTP client pool by its host
+   * whatever the labels say.
+   */
+  public static Vertx vertx(Choice choice, io.geminibalance.metrics.GatewayMetrics metrics) {
+    if (!metrics.enabled()) {
+      return vertx(choice);
+    }
+    io.vertx.micrometer.MicrometerMetricsOptions options = new io.vertx.micrometer.MicrometerMetricsOptions()
+        .setEnabled(true)
+        // Vert.x keeps registries by name in a static map: one name per instance (tests start many).
+        .setRegistryName("gemini-balance-" + REGISTRIES.incrementAndGet())
+        .setLabels(java.util.EnumSet.of(io.vertx.micrometer.Label.HTTP_CODE))
+        .addDisabledMetricsCategory(io.vertx.micrometer.MetricsDomain.NAMED_POOLS)
+        .addDisabledMetricsCategory(io.vertx.micrometer.MetricsDomain.EVENT_BUS)
+        .addDisabledMetricsCategory(io.vertx.micrometer.MetricsDomain.DATAGRAM_SOCKET);
+    return Vertx.builder().with(new io.vertx.core.VertxOptions().setMetricsOptions(options))
+        .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(metrics.registry()))
+        .withTransport(choice.transport()).build();
   }
 
   public static Choice choose(Map<String, String> env) {

@@ -100,7 +100,11 @@ final class KeyStateSync {
   static ModelState toModelState(QuotaRecord q) {
     List<Long> recent = q.recentSendsMillis();
     long newest = recent.isEmpty() ? 0 : recent.get(recent.size() - 1);
-    String learned = q.provenRpm() > 0 ? q.learnedRpm() + "/" + q.provenRpm() : Integer.toString(q.learnedRpm());
+    String learned = q.provenRpm() > 0 || q.project() != null ? q.learnedRpm() + "/" + q.provenRpm()
+        : Integer.toString(q.learnedRpm());
+    if (q.project() != null) {
+      learned += "/" + q.project(); // last in its part, read with a limit: a name may hold '/' (never '|')
+    }
     String encoded = q.blockKind() + "|" + learned + "|" + recent.size() + "@" + newest + "|"
         + (q.reason() == null ? "" : q.reason());
     Instant until = q.blockedUntilMillis() > 0 ? Instant.ofEpochMilli(q.blockedUntilMillis()) : null;
@@ -111,15 +115,16 @@ final class KeyStateSync {
   static QuotaRecord toRecord(String fingerprint, ModelState m) {
     String[] parts = (m.parkReason() == null ? "" : m.parkReason()).split("\\|", 4);
     String kind = parts.length > 0 && !parts[0].isEmpty() ? parts[0] : "NONE";
-    String[] learned = parts.length > 1 ? parts[1].split("/", 2) : new String[] {"0"};
+    String[] learned = parts.length > 1 ? parts[1].split("/", 3) : new String[] {"0"};
     int learnedRpm = parseInt(learned[0]);
     int provenRpm = learned.length > 1 ? parseInt(learned[1]) : 0;
+    String project = learned.length > 2 && !learned[2].isEmpty() ? learned[2] : null;
     List<Long> recent = parts.length > 2 ? recentSends(parts[2]) : List.of();
     String reason = parts.length > 3 ? parts[3] : "";
     long until = m.parkedUntil() == null ? 0 : m.parkedUntil().toEpochMilli();
     long day = m.usageDay() == null ? 0 : m.usageDay().toEpochDay();
     return new QuotaRecord(fingerprint, m.model(), day, (int) m.usageCount(), recent, kind, until, reason,
-        learnedRpm, provenRpm);
+        learnedRpm, provenRpm, project);
   }
 
   private static List<Long> recentSends(String encoded) {

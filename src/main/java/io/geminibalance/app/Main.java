@@ -4,6 +4,7 @@ import io.geminibalance.admin.AdminTokenCommand;
 import io.geminibalance.config.ConfigException;
 import io.geminibalance.config.EnvSource;
 import io.geminibalance.config.GatewayConfig;
+import io.geminibalance.metrics.GatewayMetrics;
 import io.geminibalance.requestlog.SecretRedactor;
 import io.geminibalance.storage.Storage;
 import io.vertx.core.Vertx;
@@ -30,9 +31,11 @@ public final class Main {
       return;
     }
     IoTransport.Choice transport;
+    GatewayMetrics metrics;
     try {
       LogLevels.apply(GatewayConfig.from(raw).logLevel());
       transport = IoTransport.choose(raw);
+      metrics = Gateway.metrics(raw);
     } catch (ConfigException e) {
       System.err.println("Configuration error: " + SecretRedactor.process().redact(e.getMessage()));
       System.exit(2);
@@ -40,12 +43,12 @@ public final class Main {
     }
     Logger log = LoggerFactory.getLogger(Main.class);
     CompletableFuture<Persistence> storage = openStorageMeanwhile(raw);
-    Vertx vertx = IoTransport.vertx(transport);
+    Vertx vertx = IoTransport.vertx(transport, metrics);
     log.info("I/O transport: {}{}", transport.name(),
         transport.passedOver() == null ? "" : " (not available: " + transport.passedOver() + ")");
     Gateway gateway;
     try {
-      gateway = Gateway.start(vertx, awaitStorage(storage)).await(30, TimeUnit.SECONDS);
+      gateway = Gateway.start(vertx, awaitStorage(storage), metrics).await(30, TimeUnit.SECONDS);
     } catch (ConfigException e) {
       System.err.println("Configuration error: " + SecretRedactor.process().redact(e.getMessage()));
       vertx.close();

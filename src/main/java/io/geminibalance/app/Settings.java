@@ -33,6 +33,7 @@ final class Settings {
     errorLogQueueBytes(config);
     adminAuthFailuresPerMinute(config);
     clientLimits(config);
+    io.geminibalance.alerts.AlertSettings.from(config.values());
     io.geminibalance.server.EdgePolicy.from(config.values());
     // Storage settings are checked where the database is opened: they matter only for its type.
     config.values().checkTyped(def -> def.group() != SettingsCatalog.Group.STORAGE);

@@ -89,6 +89,11 @@ final class VertexExpress {
     return executor;
   }
 
+  /** The wait queue of this pool, for metrics. */
+  LeaseQueue queue() {
+    return queue;
+  }
+
   QuotaKeyPool pool() {
     return pool;
   }

@@ -156,7 +156,7 @@ public final class SharedKeyState implements KeyStateListener, AutoCloseable {
     }
     applyShared(() -> {
       switch (message.getString("event", "")) {
-        case "disabled" -> pool.disable(key, message.getString("reason", ""));
+        case "disabled" -> pool.disableDecidedElsewhere(key, message.getString("reason", ""));
         case "restored" -> pool.restore(key);
         case "failures" -> pool.setFailures(key, message.getInteger("failures", 0));
         case "cleared" -> pool.setFailures(key, 0);
@@ -189,7 +189,7 @@ public final class SharedKeyState implements KeyStateListener, AutoCloseable {
               sharedDisabled.add(fingerprint);
               ApiKey key = pool.keyOf(fingerprint);
               if (key != null) {
-                pool.disable(key, disabled.get(fingerprint).toString());
+                pool.disableDecidedElsewhere(key, disabled.get(fingerprint).toString());
               }
             }
             for (String fingerprint : failures.getKeys()) {

@@ -250,18 +250,27 @@ public final class SettingsCatalog {
           .en("Model of /v1/audio/transcriptions for OpenAI's whisper-1 and gpt-4o(-mini)-transcribe")
           .zh("/v1/audio/transcriptions 中 OpenAI 的 whisper-1、gpt-4o(-mini)-transcribe 对应的模型"),
       // Quotas & scheduling
-      s("DEFAULT_RPM", Type.INT, Group.QUOTAS, "5").range(0, 1_000_000_000)
-          .en("Requests per minute per key and model (0 = unlimited)")
-          .zh("每个密钥每个模型每分钟的请求数（0 = 不限）"),
-      s("DEFAULT_RPD", Type.INT, Group.QUOTAS, "100").range(0, 1_000_000_000)
-          .en("Requests per day per key and model (0 = unlimited)")
-          .zh("每个密钥每个模型每天的请求数（0 = 不限）"),
+      s("DEFAULT_RPM", Type.STRING, Group.QUOTAS, "auto")
+          .en("Requests per minute per key and model: auto (Google's free-tier figure per model, raised"
+              + " when a key proves more) or a number (0 = unlimited)")
+          .zh("每个密钥每个模型每分钟的请求数：auto（按模型取 Google 免费层的数值，密钥证明可承受更多时自动提高）"
+              + "或一个数字（0 = 不限）"),
+      s("DEFAULT_RPD", Type.STRING, Group.QUOTAS, "auto")
+          .en("Requests per day per key and model: auto (Google's free-tier figure, shown; a key stops"
+              + " for the day when Google says so) or a number (0 = unlimited)")
+          .zh("每个密钥每个模型每天的请求数：auto（显示 Google 免费层的数值；Google 拒绝时该密钥停用到当天结束）"
+              + "或一个数字（0 = 不限）"),
       s("MODEL_RATE_LIMITS", Type.MAP, Group.QUOTAS, "{}")
           .en("[rpm, rpd] per model, e.g. {\"gemini-2.5-pro\": [2, 50]}")
           .zh("按模型设置 [每分钟, 每天] 请求数，如 {\"gemini-2.5-pro\": [2, 50]}"),
       s("KEY_RATE_LIMITS", Type.MAP, Group.QUOTAS, "{}")
           .en("[rpm, rpd] per key, by the key's last 8 characters")
           .zh("按密钥（末 8 位）设置 [每分钟, 每天] 请求数"),
+      s("KEY_PROJECTS", Type.MAP, Group.QUOTAS, "{}").secret()
+          .en("Keys of one Google Cloud project, which share its quota per model: {\"project\": [key or its"
+              + " last 8 characters, ...]}; projects Google names in its errors are learned too")
+          .zh("同一 Google Cloud 项目的密钥（按模型共享该项目的配额）：{\"项目\": [密钥或其末 8 位, ...]}；"
+              + "Google 错误中指明的项目也会被自动识别"),
       s("FILES_USER_ISOLATION_ENABLED", Type.BOOL, Group.RESOURCES, "true")
           .en("Each client sees and uses only the files, caches, batches and other resources it created"
               + " (another client's are 404)")
@@ -374,6 +383,19 @@ public final class SettingsCatalog {
           .en("Request log retention, days").zh("请求日志保留天数"),
       s("TIMEZONE", Type.ZONE, Group.LOGS, "Asia/Shanghai").restart()
           .en("Time zone of the daily clean-up").zh("每日清理任务使用的时区"),
+      // Alerts: the URL of an incoming webhook often is its credential (Slack, Discord), so secret.
+      s("ALERT_WEBHOOK_URL", Type.URL, Group.LOGS, "").secret().label("unset")
+          .en("Webhook that receives a JSON POST when keys are disabled, a model's capacity runs low or log rows are dropped")
+          .zh("在密钥被停用、模型剩余额度不足或日志行被丢弃时接收 JSON POST 的 Webhook 地址"),
+      s("ALERT_CAPACITY_PERCENT", Type.INT, Group.LOGS, "10").range(0, 100)
+          .en("Alert once a day when a model's requests left today fall below this share of the day's total, % (0 = off)")
+          .zh("模型今日剩余请求数低于当日总额的此百分比时告警，每天一次（%，0 = 关闭）"),
+      s("ALERT_INTERVAL_SECONDS", Type.INT, Group.LOGS, "60").range(1, 86_400)
+          .en("Least time between two alert POSTs, seconds; alerts in between are sent together")
+          .zh("两次告警 POST 之间的最短间隔（秒）；期间的告警合并发送"),
+      s("ALERT_TIMEOUT_SECONDS", Type.INT, Group.LOGS, "10").range(1, 300)
+          .en("Timeout of one alert POST, seconds (each is tried up to 3 times)")
+          .zh("单次告警 POST 的超时（秒，每次最多尝试 3 次）"),
       // Security & edge
       s("MAX_REQUEST_BODY_MB", Type.INT, Group.SECURITY, "64").range(1, 2047)
           .en("Largest request body read whole, MiB (413 beyond)")
@@ -433,6 +455,17 @@ public final class SettingsCatalog {
       s("REDIS_TIMEOUT_MS", Type.INT, Group.SERVER, "250").range(10, 10_000).envOnly()
           .en("A Redis command slower than this counts as Redis being away: local scheduling with 1/N limits")
           .zh("Redis 命令超过此时长（毫秒）即视为 Redis 不可用：改用本地调度，限额按 1/N"),
+      // Read at start: Vert.x's HTTP server and client metrics are bound when Vert.x starts, before
+      // the database (and its saved settings) is open.
+      s("METRICS_ENABLED", Type.BOOL, Group.SERVER, "true").envOnly()
+          .en("Prometheus metrics at GET /metrics (requests, upstream attempts, keys, queues, logs, JVM, HTTP)")
+          .zh("在 GET /metrics 提供 Prometheus 指标（请求、上游尝试、密钥、队列、日志、JVM、HTTP）"),
+      s("METRICS_TOKEN", Type.SECRET, Group.SERVER, "").label("unset")
+          .en("Bearer token that may read /metrics besides the admin token (for a Prometheus scraper)")
+          .zh("除管理员令牌外可读取 /metrics 的 Bearer 令牌（供 Prometheus 抓取使用）"),
+      s("METRICS_PUBLIC", Type.BOOL, Group.SERVER, "false")
+          .en("Serve /metrics without a token (only where the port is reachable by trusted hosts alone)")
+          .zh("无需令牌即可读取 /metrics（仅在端口只对可信主机开放时使用）"),
       // Storage
       s("DATABASE_TYPE", Type.ENUM, Group.STORAGE, "sqlite").allowed("sqlite", "mysql", "postgres").envOnly()
           .en("Database: sqlite, mysql or postgres").zh("数据库类型：sqlite、mysql 或 postgres"),

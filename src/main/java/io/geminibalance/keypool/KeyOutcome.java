@@ -27,10 +27,25 @@ public sealed interface KeyOutcome {
    */
   record KeyFailure(String reason) implements KeyOutcome {}
 
-  /** Google's quota refused this key for this model. */
-  record RateLimited(Duration retryDelay, QuotaWindow window, String reason) implements KeyOutcome {
+  /**
+   * Google's quota refused this key for this model.
+   *
+   * @param statedLimit the request limit of that window as Google stated it
+   *     ({@code QuotaFailure.quotaValue}), 0 when it did not
+   * @param project the key's project as Google named it ({@code projects/<number>}), null if not
+   */
+  record RateLimited(Duration retryDelay, QuotaWindow window, String reason, int statedLimit, String project)
+      implements KeyOutcome {
     /** Which quota window Google said was exhausted. */
     public enum QuotaWindow { MINUTE, DAY, UNKNOWN }
+
+    public RateLimited(Duration retryDelay, QuotaWindow window, String reason) {
+      this(retryDelay, window, reason, 0, null);
+    }
+
+    public RateLimited(Duration retryDelay, QuotaWindow window, String reason, int statedLimit) {
+      this(retryDelay, window, reason, statedLimit, null);
+    }
   }
 
   /** The key's tier has no access to this model (quota limit 0): disable the key for this model only. */

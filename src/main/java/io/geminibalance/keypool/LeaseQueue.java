@@ -259,6 +259,17 @@ public final class LeaseQueue {
     }
   }
 
+  /** Waiters of every lane together, for metrics (each line is read under its lock). */
+  public int waitingTotal() {
+    int total = pinnedWaiting.get();
+    for (Line line : lines.values()) {
+      synchronized (line) {
+        total += line.waiters.size();
+      }
+    }
+    return total;
+  }
+
   private void wake(Line line) {
     List<Answer> answers = new ArrayList<>();
     synchronized (line) {

@@ -85,7 +85,17 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
   public synchronized long nextFreeAt(Limit limit, long nowMillis) {
     PacificDay.Cached today = rollDay(nowMillis);
     int rpm = effectiveRpm(limit);
-    ensureCapacity(rpm > 0 ? rpm : TRACKED_SENDS_WHEN_UNLIMITED);
+    int level = level(limit);
+    if (limit.autoRpm()) {
+      // Beyond the level every send is a probe, one at a time, so the window never holds more than
+      // level + 1 sends: sized by that rather than by the far ceiling (memory at many keys).
+      int needed = Math.min(rpm, level + 1);
+      if (capacity() < needed) {
+        grow(Math.min(rpm, Math.max(needed, capacity() * 2)));
+      }
+    } else {
+      ensureCapacity(rpm > 0 ? rpm : TRACKED_SENDS_WHEN_UNLIMITED);
+    }
     if (block.kind() == BlockKind.MODEL_DISABLED) {
       return NEVER;
     }
@@ -94,8 +104,8 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
       freeAt = Math.max(freeAt, today.endMillis());
     }
     if (rpm > 0) {
-      int allowed = probing ? Math.min(provenRpm, rpm) : rpm;
-      freeAt = Math.max(freeAt, allowed == 0 ? AFTER_PROBE : freeAt(allowed));
+      int allowed = probing ? Math.min(level, rpm) : rpm;
+      freeAt = Math.max(freeAt, allowed == 0 ? AFTER_PROBE : freeAt(allowed, limit));
     }
     return freeAt;
   }
@@ -103,10 +113,31 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
   /** Whether a request now would be beyond the proven level, under a finite limit. */
   private boolean beyondProven(Limit limit, long nowMillis) {
     int rpm = effectiveRpm(limit);
-    if (rpm == 0 || provenRpm >= rpm) {
+    int level = level(limit);
+    if (rpm == 0 || level >= rpm) {
       return false;
     }
-    return provenRpm == 0 || freeAt(provenRpm) > nowMillis;
+    return level == 0 || freeAt(level, limit) > nowMillis;
+  }
+
+  /**
+   * When a send frees under a limit of {@code sends} a minute. An auto limit works at Google's
+   * own figure (stated, learned or proven), where Google refuses a send that arrives before the
+   * one a minute earlier has left its window; it counts a send when it arrives, later than the
+   * lease the window records, so a send frees here {@link #ARRIVAL_SLACK_MILLIS} late. A
+   * configured limit is the operator's and frees on the minute.
+   */
+  private long freeAt(int sends, Limit limit) {
+    long at = freeAt(sends);
+    return limit.autoRpm() && at != Long.MIN_VALUE ? at + ARRIVAL_SLACK_MILLIS : at;
+  }
+
+  /**
+   * Requests per minute that go without a probe: what Google accepted, or with an auto limit the
+   * free-tier figure, which every key is granted.
+   */
+  private int level(Limit limit) {
+    return Math.max(provenRpm, limit.trustedRpm());
   }
 
   @Override
@@ -144,6 +175,12 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
   }
 
   @Override
+  public synchronized void statedRpm(int rpm) {
+    learnedRpm = rpm;
+    provenRpm = rpm;
+  }
+
+  @Override
   public synchronized void learnRpm(int rpm) {
     learnedRpm = learnedRpm == 0 ? rpm : Math.min(learnedRpm, rpm);
     provenRpm = Math.min(provenRpm, learnedRpm);
@@ -157,7 +194,7 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
   @Override
   public synchronized CellView view(Limit limit, long nowMillis) {
     long nextFree = nextFreeAt(limit, nowMillis);
-    return new CellView(usedAt(nowMillis), usedToday, effectiveRpm(limit), provenRpm, nextFree, block);
+    return new CellView(usedAt(nowMillis), usedToday, effectiveRpm(limit), provenRpm, learnedRpm, nextFree, block);
   }
 
   @Override
@@ -167,6 +204,36 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
     return new QuotaRecord(keyFingerprint, model, day, usedToday,
         Arrays.stream(recent).boxed().toList(), block.kind().name(), block.untilMillis(),
         block.reason(), learnedRpm, provenRpm);
+  }
+
+  /**
+   * Adds the counts of a cell whose key joins this cell's project: its sends of the minute, its
+   * use today, the longer block (a disable for the model first), the lower learned limit and the
+   * higher proven level (both were measured against the same project's quota).
+   */
+  synchronized void absorb(QuotaRecord other, long nowMillis) {
+    rollDay(nowMillis);
+    if (other.pacificDay() == day) {
+      usedToday += other.usedToday();
+      if (other.learnedRpm() > 0) {
+        learnedRpm = learnedRpm == 0 ? other.learnedRpm() : Math.min(learnedRpm, other.learnedRpm());
+      }
+    }
+    provenRpm = Math.max(provenRpm, other.provenRpm());
+    if (learnedRpm > 0) {
+      provenRpm = Math.min(provenRpm, learnedRpm);
+    }
+    long[] mine = all();
+    long[] merged = java.util.stream.LongStream.concat(Arrays.stream(mine),
+        other.recentSendsMillis().stream().mapToLong(Long::longValue)).sorted().toArray();
+    ensureCapacity(merged.length);
+    restoreSends(merged);
+    BlockKind kind = BlockKind.valueOf(other.blockKind());
+    boolean stronger = block.kind() != BlockKind.MODEL_DISABLED && kind != BlockKind.NONE
+        && (kind == BlockKind.MODEL_DISABLED || other.blockedUntilMillis() > block.untilMillis());
+    if (stronger) {
+      block = new Block(kind, other.blockedUntilMillis(), other.reason(), Long.MIN_VALUE);
+    }
   }
 
   @Override

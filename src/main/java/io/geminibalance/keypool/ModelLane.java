@@ -84,6 +84,20 @@ final class ModelLane {
     }
   }
 
+  /**
+   * Replaces a key's slot by one over another cell (its key joined or left a project): leases in
+   * flight are released against the new slot, a probe in flight is forgotten (its cell's counts
+   * moved to the new one).
+   */
+  synchronized void reseat(Slot fresh, long nowMillis) {
+    Slot old = slots.get(fresh.entry.key);
+    if (old != null) {
+      remove(old.entry.key);
+      inFlight.replaceAll((lease, slot) -> slot == old ? fresh : slot);
+    }
+    add(fresh, nowMillis);
+  }
+
   Slot slot(ApiKey key) {
     return slots.get(key);
   }
@@ -343,6 +357,11 @@ final class ModelLane {
     if (freeAtMillis <= nowMillis) {
       slot.place = Slot.Place.READY;
       ready.addLast(DueHeap.payload(slot));
+    } else if (freeAtMillis == QuotaCell.AFTER_PROBE && slot.project != null && slot.probe == null) {
+      // Another key of the project probes the shared cell: its answer wakes that key's slot only,
+      // so this one looks again shortly rather than wait to be woken.
+      slot.place = Slot.Place.DUE;
+      due.add(slot, nowMillis + PROBE_HINT_MILLIS);
     } else if (freeAtMillis >= QuotaCell.AFTER_PROBE) {
       slot.place = Slot.Place.OUT; // NEVER: an operator or re-check wakes it; AFTER_PROBE: the answer
     } else {

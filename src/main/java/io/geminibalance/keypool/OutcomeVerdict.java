@@ -13,8 +13,16 @@ sealed interface OutcomeVerdict {
   /** Success: reset failures, lift a cooldown set before the lease. */
   record Clear() implements OutcomeVerdict {}
 
-  /** Cool the key for this model; {@code learnedRpm > 0} lowers its per-minute limit. */
-  record Cool(long untilMillis, String reason, int learnedRpm, boolean throttleSuspect) implements OutcomeVerdict {}
+  /**
+   * Cool the key for this model; {@code learnedRpm > 0} lowers its per-minute limit, or sets it
+   * (lower or higher) when {@code stated}: Google named the value in its 429.
+   */
+  record Cool(long untilMillis, String reason, int learnedRpm, boolean throttleSuspect, boolean stated)
+      implements OutcomeVerdict {
+    public Cool(long untilMillis, String reason, int learnedRpm, boolean throttleSuspect) {
+      this(untilMillis, reason, learnedRpm, throttleSuspect, false);
+    }
+  }
 
   /** Park the key for this model until the next Pacific midnight. */
   record Park(long untilMillis, String reason) implements OutcomeVerdict {}
@@ -75,9 +83,15 @@ sealed interface OutcomeVerdict {
   /**
    * @param nowMillis when the answer arrived
    * @param sentInWindow what this key sent for this model in the minute before the lease
-   * @param configuredRpm the configured per-minute limit, 0 = unlimited
+   * @param configuredRpm the configured per-minute limit, 0 = unlimited (an auto limit's ceiling)
+   * @param plannedRpm what the key is expected to take in a minute: the configured limit, or with
+   *     an auto limit the level it works at, for telling a lightly used key
    */
-  record Facts(long nowMillis, int sentInWindow, int configuredRpm) {}
+  record Facts(long nowMillis, int sentInWindow, int configuredRpm, int plannedRpm) {
+    public Facts(long nowMillis, int sentInWindow, int configuredRpm) {
+      this(nowMillis, sentInWindow, configuredRpm, configuredRpm);
+    }
+  }
 
   static OutcomeVerdict decide(KeyOutcome outcome, Facts facts, QuotaPolicy policy) {
     return switch (outcome) {
@@ -137,8 +151,9 @@ sealed interface OutcomeVerdict {
     long now = facts.nowMillis();
     return switch (limited.window()) {
       case DAY -> new Park(PacificDay.nextResetMillis(now), reason);
-      case MINUTE -> new Cool(now + minuteDelay(limited.retryDelay(), policy), reason,
-          learnedRpm(facts), false);
+      case MINUTE -> limited.statedLimit() > 0
+          ? new Cool(now + minuteDelay(limited.retryDelay(), policy), reason, limited.statedLimit(), false, true)
+          : new Cool(now + minuteDelay(limited.retryDelay(), policy), reason, learnedRpm(facts), false);
       case UNKNOWN -> new Cool(now + unknownDelay(limited.retryDelay(), policy), reason, 0,
           lowCount(facts));
     };
@@ -167,7 +182,7 @@ sealed interface OutcomeVerdict {
 
   /** A refusal while the key used under half its minute quota points at an IP-level throttle. */
   private static boolean lowCount(Facts facts) {
-    return facts.configuredRpm() == 0 || facts.sentInWindow() * 2 < facts.configuredRpm();
+    return facts.plannedRpm() == 0 || facts.sentInWindow() * 2 < facts.plannedRpm();
   }
 
   private static boolean positive(Duration duration) {

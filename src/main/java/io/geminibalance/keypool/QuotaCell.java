@@ -77,6 +77,12 @@ public interface QuotaCell {
    */
   void learnRpm(int rpm);
 
+  /**
+   * Sets the per-minute limit to what Google stated in a 429 ({@code QuotaFailure.quotaValue}):
+   * it replaces a learned one, lower or higher, and requests up to it need no probe.
+   */
+  void statedRpm(int rpm);
+
   CellView view(Limit limit, long nowMillis);
 
   /**
@@ -108,6 +114,6 @@ public interface QuotaCell {
   }
 
   /** Read-only state for snapshots. */
-  record CellView(int usedThisMinute, int usedToday, int effectiveRpm, int provenRpm, long nextFreeMillis,
-      Block block) {}
+  record CellView(int usedThisMinute, int usedToday, int effectiveRpm, int provenRpm, int learnedRpm,
+      long nextFreeMillis, Block block) {}
 }

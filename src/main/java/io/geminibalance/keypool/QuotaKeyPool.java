@@ -77,6 +77,7 @@ public final class QuotaKeyPool implements KeyPool {
   private final List<Consumer<String>> availabilityListeners = new CopyOnWriteArrayList<>();
   private final List<KeyStateListener> keyStateListeners = new CopyOnWriteArrayList<>();
   private final List<Predicate<String>> dropChecks = new CopyOnWriteArrayList<>();
+  private final List<Consumer<KeyDisabled>> disableListeners = new CopyOnWriteArrayList<>();
   private volatile Map<ApiKey, KeyEntry> entries = Map.of();
   /** The keys by fingerprint: stored resources name their key by it. Replaced with {@link #entries}. */
   private volatile Map<String, ApiKey> byFingerprint = Map.of();
@@ -86,6 +87,13 @@ public final class QuotaKeyPool implements KeyPool {
    * counted), so that admin views built from {@link #keyDetails} can tell they are out of date.
    */
   private final AtomicLong wholeKeyChanges = new AtomicLong();
+  /**
+   * Projects Google named for keys in its errors ({@code projects/<number>}), by fingerprint;
+   * KEY_PROJECTS wins over them. Written under the structure lock.
+   */
+  private final Map<String, String> learnedProjects = new ConcurrentHashMap<>();
+  /** What Google names a project; a stored project of another shape was configured. */
+  private static final java.util.regex.Pattern GOOGLE_PROJECT = java.util.regex.Pattern.compile("projects/[0-9]+");
 
   /** A pool over in-memory quota state that keeps quota state for every model name it is asked for. */
   public QuotaKeyPool(Collection<ApiKey> keys, QuotaPolicy policy, InstantSource clock) {
@@ -107,6 +115,60 @@ public final class QuotaKeyPool implements KeyPool {
     this.overflow = new ModelLane(OVERFLOW, true, clock.millis());
     replaceKeys(keys);
     createConfiguredLanes(policy);
+  }
+
+  /**
+   * Puts every key under the project it belongs to (KEY_PROJECTS, else the one Google named, else
+   * none) and gives the keys that moved slots over their new cells. Under the structure lock.
+   */
+  private void placeInProjects() {
+    long now = clock.millis();
+    List<KeyEntry> moved = new ArrayList<>();
+    for (KeyEntry entry : entries.values()) {
+      String fingerprint = entry.key.fingerprint();
+      String configured = policy.projects().projectOf(entry.key);
+      String wanted = configured != null ? configured : learnedProjects.get(fingerprint);
+      if (state.assignProject(fingerprint, wanted, now)) {
+        moved.add(entry);
+      }
+    }
+    reseat(moved, now);
+  }
+
+  private void reseat(List<KeyEntry> moved, long nowMillis) {
+    if (moved.isEmpty()) {
+      return;
+    }
+    for (ModelLane lane : lanes.values()) {
+      moved.forEach(entry -> lane.reseat(slotFor(entry, lane.model), nowMillis));
+    }
+    LOG.info("{} key(s) now count their quota under their project", moved.size());
+  }
+
+  /**
+   * Google named the key's project: its quota is counted with the project's other keys from now
+   * on (unless KEY_PROJECTS says otherwise). Cheap when already known.
+   */
+  private void learnProject(KeyEntry entry, String project) {
+    String fingerprint = entry.key.fingerprint();
+    if (project.equals(learnedProjects.get(fingerprint))) {
+      return;
+    }
+    synchronized (structureLock) {
+      learnedProjects.put(fingerprint, project);
+      if (policy.projects().projectOf(entry.key) == null
+          && state.assignProject(fingerprint, project, clock.millis())) {
+        reseat(List.of(entry), clock.millis());
+        LOG.info("Key {} belongs to {} (named by Google): its quota is shared with that project's keys",
+            entry.key, project);
+      }
+    }
+    notifyAllLanes();
+  }
+
+  /** The project a key's quota counts under (configured or learned), or null when its own. */
+  public String projectOf(ApiKey key) {
+    return state.project(key.fingerprint());
   }
 
   @Override
@@ -174,7 +236,7 @@ public final class QuotaKeyPool implements KeyPool {
       return; // the key was removed meanwhile
     }
     int sent = outcome instanceof KeyOutcome.RateLimited ? sentBefore(lane, slot, lease) : 0;
-    OutcomeVerdict.Facts facts = new OutcomeVerdict.Facts(now, sent, slot.limit.rpm());
+    OutcomeVerdict.Facts facts = new OutcomeVerdict.Facts(now, sent, slot.limit.rpm(), plannedRpm(slot));
     OutcomeVerdict verdict = OutcomeVerdict.decide(outcome, facts, policy);
     if (lane.shared) {
       verdict = lane.model.equals(UNLISTED) ? OutcomeVerdict.forUnlisted(verdict, now, policy)
@@ -183,6 +245,9 @@ public final class QuotaKeyPool implements KeyPool {
     apply(verdict, lane, slot, lease);
     if (lane.endProbe(slot, lease, verdict.accepted(), now)) {
       notifyAvailable(lane.model);
+    }
+    if (outcome instanceof KeyOutcome.RateLimited limited && limited.project() != null && !lane.shared) {
+      learnProject(slot.entry, limited.project());
     }
     if (lane.shared && verdict.accepted() && lane.model.equals(UNLISTED)) {
       admitAnswered(lease, now);
@@ -356,6 +421,11 @@ public final class QuotaKeyPool implements KeyPool {
     return lane.isProbe(slot, lease) ? Math.max(sent, slot.cell.provenRpm()) : sent;
   }
 
+  /** What a key is expected to take in a minute: its limit, or an auto limit's working level. */
+  private static int plannedRpm(Slot slot) {
+    return slot.limit.autoRpm() ? Math.max(slot.limit.trustedRpm(), slot.cell.provenRpm()) : slot.limit.rpm();
+  }
+
   private void apply(OutcomeVerdict verdict, ModelLane lane, Slot slot, KeyLease lease) {
     long now = clock.millis();
     ApiKey key = slot.entry.key;
@@ -373,6 +443,7 @@ public final class QuotaKeyPool implements KeyPool {
       case OutcomeVerdict.DisableForModel off -> {
         slot.cell.block(new Block(BlockKind.MODEL_DISABLED, QuotaCell.NEVER, off.reason(), now));
         LOG.warn("Key {} disabled for {} only: {}", key, lane.model, off.reason());
+        notifyDisabled(new KeyDisabled(key, lane.model, off.reason()));
       }
       case OutcomeVerdict.DisableKey off -> disable(key, off.reason());
       case OutcomeVerdict.CountFailure failure -> countFailure(slot.entry, failure);
@@ -406,7 +477,11 @@ public final class QuotaKeyPool implements KeyPool {
 
   private void cool(ModelLane lane, Slot slot, OutcomeVerdict.Cool cool, long now) {
     slot.cell.block(new Block(BlockKind.COOLDOWN, cool.untilMillis(), cool.reason(), now));
-    if (cool.learnedRpm() > 0) {
+    if (cool.learnedRpm() > 0 && cool.stated()) {
+      slot.cell.statedRpm(cool.learnedRpm());
+      LOG.info("Key {} for {}: Google states a limit of {} requests per minute", slot.entry.key, lane.model,
+          cool.learnedRpm());
+    } else if (cool.learnedRpm() > 0) {
       slot.cell.learnRpm(cool.learnedRpm());
       LOG.info("Key {} for {}: Google allows {} requests per minute, fewer than configured",
           slot.entry.key, lane.model, cool.learnedRpm());
@@ -440,6 +515,12 @@ public final class QuotaKeyPool implements KeyPool {
           sharedState.forget(gone.fingerprint());
         }
       }
+      for (ApiKey gone : previous.keySet()) {
+        if (!next.containsKey(gone)) {
+          learnedProjects.remove(gone.fingerprint());
+        }
+      }
+      placeInProjects();
       all.forEach(lane -> next.values().forEach(entry -> lane.add(slotFor(entry, lane.model), now)));
     }
     notifyAllLanes();
@@ -480,6 +561,7 @@ public final class QuotaKeyPool implements KeyPool {
       overflow = rebuild(previousOverflow);
       overflow.inheritLeases(previousOverflow.retire());
       createConfiguredLanes(next);
+      placeInProjects();
     }
     notifyAllLanes();
   }
@@ -535,6 +617,14 @@ public final class QuotaKeyPool implements KeyPool {
     ModelLane lane = lanes.get(base);
     return lane != null ? QuotaSnapshots.capacity(lane, policy)
         : QuotaSnapshots.capacity(base, entries.values(), policy);
+  }
+
+  /**
+   * Whether {@code model} (by its base name) has quota state of its own, without giving it any:
+   * the metrics label only such names, so a client cannot make up labels.
+   */
+  public boolean hasLane(String model) {
+    return lanes.containsKey(ModelNames.base(model));
   }
 
   /** The models with quota state of their own (see the class comment), sorted. */
@@ -612,6 +702,7 @@ public final class QuotaKeyPool implements KeyPool {
       case OutcomeVerdict.DisableForModel off -> {
         if (slot != null) {
           slot.cell.block(new Block(BlockKind.MODEL_DISABLED, QuotaCell.NEVER, off.reason(), now));
+          notifyDisabled(new KeyDisabled(key, lane.model, off.reason()));
         }
       }
       case OutcomeVerdict.Ignore i -> { }
@@ -670,6 +761,39 @@ public final class QuotaKeyPool implements KeyPool {
       if (changed) {
         LOG.warn("Key {} disabled: {}", key, reason);
         keyStateListeners.forEach(l -> l.disabled(key, reason));
+        notifyDisabled(new KeyDisabled(key, null, reason));
+      }
+    }
+  }
+
+  /**
+   * A disable another instance decided (and told its own listeners of): applied here, heard by no
+   * listener, so that it is neither shared back nor alerted twice.
+   */
+  public void disableDecidedElsewhere(ApiKey key, String reason) {
+    KeyEntry entry = entries.get(key);
+    if (entry != null && entry.disable(reason)) {
+      wholeKeyChanges.incrementAndGet();
+      LOG.warn("Key {} disabled by another instance: {}", key, reason);
+    }
+  }
+
+  /**
+   * Registers a callback run when a key is taken out of service, as a whole or for one model,
+   * by an answer or a verification (not when stored state is loaded at start). It runs on the
+   * thread that disabled the key, often an event loop: it must be quick and never block.
+   */
+  public void onDisabled(Consumer<KeyDisabled> listener) {
+    disableListeners.add(listener);
+  }
+
+  private void notifyDisabled(KeyDisabled event) {
+    for (Consumer<KeyDisabled> listener : disableListeners) {
+      try {
+        listener.accept(event);
+      } catch (RuntimeException e) {
+        // A listener's bug must not undo the pool's decision, which is already applied.
+        LOG.warn("A key-disabled listener failed: {}", e.toString());
       }
     }
   }
@@ -771,7 +895,14 @@ public final class QuotaKeyPool implements KeyPool {
         }
       }
       restored = worth.stream().filter(q -> models.contains(q.model())).toList();
+      restored.forEach(q -> {
+        if (q.project() != null && GOOGLE_PROJECT.matcher(q.project()).matches()) {
+          learnedProjects.put(q.keyFingerprint(), q.project());
+        }
+      });
       state.restore(restored); // before the lanes place their slots by these cells
+      reseatRestored(now);
+      placeInProjects(); // a stored project no longer configured: back to the key's own
       restored.forEach(q -> createLane(q.model(), true));
     }
     if (restored.size() < worth.size()) {
@@ -780,6 +911,17 @@ public final class QuotaKeyPool implements KeyPool {
     }
     allLanes().forEach(lane -> lane.wakeAll(now));
     notifyAllLanes();
+  }
+
+  /** Slots of lanes made before a restore that put their key in a project. */
+  private void reseatRestored(long nowMillis) {
+    for (ModelLane lane : lanes.values()) {
+      for (Slot slot : lane.slots()) {
+        if (!java.util.Objects.equals(slot.project, state.project(slot.entry.key.fingerprint()))) {
+          lane.reseat(slotFor(slot.entry, lane.model), nowMillis);
+        }
+      }
+    }
   }
 
   private Map<String, KeyEntry> byFingerprint() {
@@ -807,7 +949,8 @@ public final class QuotaKeyPool implements KeyPool {
       case UNLISTED -> new Slot(entry, sharedState.cell(fingerprint, UNLISTED),
           policy.limits().limitFor(entry.key, UNLISTED));
       case OVERFLOW -> new Slot(entry, sharedState.cell(fingerprint, OVERFLOW), Limit.UNLIMITED);
-      default -> new Slot(entry, state.cell(fingerprint, laneModel), policy.limits().limitFor(entry.key, laneModel));
+      default -> new Slot(entry, state.cell(fingerprint, laneModel), policy.limits().limitFor(entry.key, laneModel),
+          state.project(fingerprint));
     };
   }
 

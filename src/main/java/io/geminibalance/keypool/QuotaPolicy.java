@@ -17,9 +17,11 @@ import java.util.Map;
  * @param minuteCooldown the cooldown after a per-minute 429 without RetryInfo
  * @param throttleBackoff how long a model pauses when many keys are refused at once
  * @param maxModels models with quota state of their own (MAX_MODELS); see {@link QuotaKeyPool}
+ * @param projects the keys that share one project's quota (KEY_PROJECTS)
  */
 public record QuotaPolicy(RateLimits limits, int maxFailures, Duration cooldownCap,
-    Duration shortCooldown, Duration minuteCooldown, Duration throttleBackoff, int maxModels) {
+    Duration shortCooldown, Duration minuteCooldown, Duration throttleBackoff, int maxModels,
+    KeyProjects projects) {
 
   public static final int DEFAULT_MAX_FAILURES = SettingsCatalog.definition("MAX_FAILURES").defaultInt();
   private static final SettingsCatalog.Definition MAX_MODELS = SettingsCatalog.definition("MAX_MODELS");
@@ -38,24 +40,32 @@ public record QuotaPolicy(RateLimits limits, int maxFailures, Duration cooldownC
 
   public static QuotaPolicy of(RateLimits limits) {
     return new QuotaPolicy(limits, DEFAULT_MAX_FAILURES, Duration.ofSeconds(120),
-        Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5), DEFAULT_MAX_MODELS);
+        Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5), DEFAULT_MAX_MODELS, KeyProjects.NONE);
   }
 
   /**
-   * Reads the limits (see {@link RateLimits#fromEnv}), MAX_FAILURES and MAX_MODELS.
+   * Reads the limits (see {@link RateLimits#fromEnv}), MAX_FAILURES, MAX_MODELS and KEY_PROJECTS.
    *
    * @throws io.geminibalance.config.ConfigException naming a bad setting
    */
   public static QuotaPolicy fromEnv(Map<String, String> env) {
     ConfigValues v = new ConfigValues(env);
-    return of(RateLimits.from(v)).withMaxFailures(v.integer("MAX_FAILURES")).withMaxModels(v.integer("MAX_MODELS"));
+    return of(RateLimits.from(v)).withMaxFailures(v.integer("MAX_FAILURES")).withMaxModels(v.integer("MAX_MODELS"))
+        .withProjects(KeyProjects.from(v));
   }
 
   public QuotaPolicy withMaxFailures(int value) {
-    return new QuotaPolicy(limits, value, cooldownCap, shortCooldown, minuteCooldown, throttleBackoff, maxModels);
+    return new QuotaPolicy(limits, value, cooldownCap, shortCooldown, minuteCooldown, throttleBackoff, maxModels,
+        projects);
   }
 
   public QuotaPolicy withMaxModels(int value) {
-    return new QuotaPolicy(limits, maxFailures, cooldownCap, shortCooldown, minuteCooldown, throttleBackoff, value);
+    return new QuotaPolicy(limits, maxFailures, cooldownCap, shortCooldown, minuteCooldown, throttleBackoff, value,
+        projects);
+  }
+
+  public QuotaPolicy withProjects(KeyProjects value) {
+    return new QuotaPolicy(limits, maxFailures, cooldownCap, shortCooldown, minuteCooldown, throttleBackoff,
+        maxModels, value);
   }
 }

@@ -15,10 +15,25 @@ import java.util.List;
  * @param reason why the cell is blocked
  * @param learnedRpm a per-minute limit Google proved lower than configured, 0 if none
  * @param provenRpm requests Google accepted within one minute, 0 if none yet
+ * @param project the project whose quota the key shares (configured or learned), null if none:
+ *     every key of a project carries the project's record
  */
 public record QuotaRecord(String keyFingerprint, String model, long pacificDay, int usedToday,
     List<Long> recentSendsMillis, String blockKind, long blockedUntilMillis, String reason,
-    int learnedRpm, int provenRpm) {
+    int learnedRpm, int provenRpm, String project) {
+
+  public QuotaRecord(String keyFingerprint, String model, long pacificDay, int usedToday,
+      List<Long> recentSendsMillis, String blockKind, long blockedUntilMillis, String reason,
+      int learnedRpm, int provenRpm) {
+    this(keyFingerprint, model, pacificDay, usedToday, recentSendsMillis, blockKind, blockedUntilMillis, reason,
+        learnedRpm, provenRpm, null);
+  }
+
+  /** This record as one key of {@code project} carries it. */
+  QuotaRecord of(String key, String projectName) {
+    return new QuotaRecord(key, model, pacificDay, usedToday, recentSendsMillis, blockKind, blockedUntilMillis,
+        reason, learnedRpm, provenRpm, projectName);
+  }
 
   /**
    * Whether the record holds anything worth keeping: a block in force (cooldown, park,

@@ -27,13 +27,31 @@ public record QuotaSnapshot(long atMillis, List<ModelTotals> models, List<KeyMod
   public record ModelTotals(String model, int keys, int usable, int cooling, int parked,
       int disabled, long rpmCapacity, long rpdCapacity, long remainingToday, long backoffUntilMillis) {}
 
+  /** Where a limit in force comes from. */
+  public enum LimitSource {
+    /** A number in DEFAULT_RPM / DEFAULT_RPD, MODEL_RATE_LIMITS or KEY_RATE_LIMITS. */
+    CONFIGURED,
+    /** Google's published free-tier figure (auto limits; see FreeTierLimits). */
+    TABLE,
+    /** What the key proved Google accepts, above the table's figure (auto limits). */
+    PROVEN,
+    /** What Google taught with a 429: the value it stated, or what the key had sent. */
+    LEARNED
+  }
+
   /**
    * @param key the masked key
-   * @param rpm the effective per-minute limit: the configured one, or lower if Google taught so
+   * @param rpm the per-minute limit in force: the configured one (or with auto limits the table's
+   *     figure or the level the key proved), or lower if Google taught so; see {@code rpmSource}
    * @param provenRpm requests Google accepted from this key within one minute; requests beyond
-   *     it go one at a time (probes) until it reaches {@code rpm}
+   *     it go one at a time (probes) until it reaches {@code rpm} (with auto limits: with no end
+   *     but Google's 429)
+   * @param rpd the per-day limit: configured (enforced) or the table's figure (shown, not enforced)
    * @param untilMillis when a cooling or parked cell frees, 0 if usable, -1 if disabled
+   * @param project the key's project when configured (KEY_PROJECTS) or learned from Google's
+   *     errors, null when unknown: keys of one project share one quota per model
    */
   public record KeyModelRow(String key, String fingerprint, String model, CellState state,
-      int usedThisMinute, int rpm, int provenRpm, int usedToday, int rpd, long untilMillis, String reason) {}
+      int usedThisMinute, int rpm, int provenRpm, int usedToday, int rpd, long untilMillis, String reason,
+      LimitSource rpmSource, LimitSource rpdSource, String project) {}
 }

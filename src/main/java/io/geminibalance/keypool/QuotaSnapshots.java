@@ -4,6 +4,7 @@ import io.geminibalance.keypool.QuotaCell.BlockKind;
 import io.geminibalance.keypool.QuotaCell.CellView;
 import io.geminibalance.keypool.QuotaSnapshot.CellState;
 import io.geminibalance.keypool.QuotaSnapshot.KeyModelRow;
+import io.geminibalance.keypool.QuotaSnapshot.LimitSource;
 import io.geminibalance.keypool.QuotaSnapshot.ModelTotals;
 import io.geminibalance.keypool.RateLimits.Limit;
 import java.util.ArrayList;
@@ -91,8 +92,8 @@ final class QuotaSnapshots {
         return;
       }
       keys++;
-      rpm = rpm < 0 || limit.rpmUnlimited() ? PoolCapacity.UNLIMITED : rpm + limit.rpm();
-      rpd = rpd < 0 || limit.rpdUnlimited() ? PoolCapacity.UNLIMITED : rpd + limit.rpd();
+      rpm = rpm < 0 || limit.nominalRpm() == 0 ? PoolCapacity.UNLIMITED : rpm + limit.nominalRpm();
+      rpd = rpd < 0 || limit.nominalRpd() == 0 ? PoolCapacity.UNLIMITED : rpd + limit.nominalRpd();
     }
 
     PoolCapacity of(String model) {
@@ -110,8 +111,23 @@ final class QuotaSnapshots {
     };
     String reason = state == CellState.DISABLED && slot.entry.disabled()
         ? slot.entry.disabledReason() : view.block().reason();
+    Limit limit = slot.limit;
+    LimitSource rpmSource;
+    int rpm;
+    if (view.learnedRpm() > 0 && view.effectiveRpm() == view.learnedRpm()) {
+      rpmSource = LimitSource.LEARNED;
+      rpm = view.effectiveRpm();
+    } else if (limit.autoRpm()) {
+      rpmSource = view.provenRpm() > limit.trustedRpm() ? LimitSource.PROVEN : LimitSource.TABLE;
+      rpm = Math.max(view.provenRpm(), limit.trustedRpm());
+    } else {
+      rpmSource = LimitSource.CONFIGURED;
+      rpm = view.effectiveRpm();
+    }
+    LimitSource rpdSource = limit.autoRpd() ? LimitSource.TABLE : LimitSource.CONFIGURED;
     return new KeyModelRow(slot.entry.key.masked(), slot.entry.key.fingerprint(), model, state,
-        view.usedThisMinute(), view.effectiveRpm(), view.provenRpm(), view.usedToday(), slot.limit.rpd(), until, reason);
+        view.usedThisMinute(), rpm, view.provenRpm(), view.usedToday(), limit.nominalRpd(), until, reason,
+        rpmSource, rpdSource, slot.project);
   }
 
   private static CellState state(Slot slot, CellView view, long nowMillis) {

@@ -9,6 +9,8 @@ final class Slot {
   final KeyEntry entry;
   final QuotaCell cell;
   final Limit limit;
+  /** The project whose cell this is, shared with the project's other keys; null: the key's own. */
+  final String project;
   Place place = Place.OUT;
   /** Bumped on every move, so a heap entry of an earlier move is recognised as stale. */
   int moves;
@@ -19,9 +21,14 @@ final class Slot {
   KeyLease probe;
 
   Slot(KeyEntry entry, QuotaCell cell, Limit limit) {
+    this(entry, cell, limit, null);
+  }
+
+  Slot(KeyEntry entry, QuotaCell cell, Limit limit, String project) {
     this.entry = entry;
     this.cell = cell;
     this.limit = limit;
+    this.project = project;
   }
 
   boolean live() {

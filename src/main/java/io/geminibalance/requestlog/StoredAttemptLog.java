@@ -49,6 +49,16 @@ public final class StoredAttemptLog implements AttemptLog {
     return requestBodyMaxBytes.getAsInt();
   }
 
+  /** Request-log rows waiting for the database. */
+  public int pendingRequestLogs() {
+    return requests.pendingCount();
+  }
+
+  /** Error-log rows waiting for the database. */
+  public int pendingErrorLogs() {
+    return errors.pendingCount();
+  }
+
   public long droppedRequestLogs() {
     return requests.droppedCount();
   }

@@ -9,6 +9,9 @@ import io.geminibalance.admin.KeyMaintenanceApi;
 import io.geminibalance.admin.KeysApi;
 import io.geminibalance.admin.StatsApi;
 import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.metrics.GatewayMetrics;
+import io.geminibalance.metrics.RequestMeter;
+import io.geminibalance.metrics.Surface;
 import io.geminibalance.relay.AnthropicRelay;
 import io.geminibalance.relay.FileTransferRelay;
 import io.geminibalance.protocol.gemini.LivePath;
@@ -20,6 +23,7 @@ import io.geminibalance.relay.Responses;
 import io.geminibalance.upstream.RequestContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -89,7 +93,9 @@ public final class Routes {
       NativeGeminiRelay vertexExpressRelay,
       FileTransferRelay fileTransfers,
       LiveRelay liveRelay,
-      AnthropicRelay anthropicRelay) {}
+      AnthropicRelay anthropicRelay,
+      GatewayMetrics metrics,
+      Supplier<MetricsEndpoint.Access> metricsAccess) {}
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
@@ -109,6 +115,11 @@ public final class Routes {
     UrlRepair repair = new UrlRepair(() -> deps.edge().get().urlNormalization());
     router.get("/health").handler(rc -> rc.json(deps.health().get()));
     AdminAuth adminAuth = new AdminAuth(deps.authenticator(), deps.adminThrottle(), deps.adminSessions());
+    MetricsEndpoint metrics = new MetricsEndpoint(deps.metrics(), deps.authenticator(), deps.adminThrottle(),
+        deps.metricsAccess());
+    router.get("/metrics").handler(Intake.admin(deps.edge())).handler(metrics::authenticate).handler(bodies)
+        .handler(metrics::scrape);
+    Metered metered = new Metered(deps.metrics());
     // Keys: gemini-balance's key-maintenance endpoints, admin only (checked before the body), and
     // only under /gemini/v1beta: routed before the native pass-through, which would take them.
     KeyMaintenanceApi maintenance = deps.keyMaintenanceApi();
@@ -125,22 +136,22 @@ public final class Routes {
         .handler(bodies).handler(maintenance::resetSelected);
     NativeAuth nativeAuth = new NativeAuth(deps.authenticator(), deps.adminThrottle());
     for (String prefix : NATIVE_PREFIXES) {
-      router.route(prefix + "/*")
+      metered.on(router.route(prefix + "/*"), Surface.GEMINI)
           .handler(dataIntake)
           .handler(nativeAuth)
           .handler(PathGate.nativeGemini(prefix, repair))
           .handler(bodies)
           .handler(rc -> deps.nativeRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     }
-    mountFileTransfers(router, deps, dataIntake, nativeAuth, bodies);
-    router.routeWithRegex(NATIVE_ON_V1)
+    mountFileTransfers(router, deps, dataIntake, nativeAuth, bodies, metered);
+    metered.on(router.routeWithRegex(NATIVE_ON_V1), Surface.GEMINI)
         .handler(dataIntake)
         .handler(nativeAuth)
         .handler(PathGate.nativeGemini("/v1", repair))
         .handler(bodies)
         .handler(rc -> deps.nativeRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     for (String prefix : VERTEX_EXPRESS_PREFIXES) {
-      router.route(prefix + "/*")
+      metered.on(router.route(prefix + "/*"), Surface.VERTEX_EXPRESS)
           .handler(dataIntake)
           .handler(nativeAuth)
           .handler(PathGate.vertexExpress(prefix, repair))
@@ -155,9 +166,9 @@ public final class Routes {
     // Anthropic's Messages API: before /v1/*, which would take /v1/messages as an OpenAI path.
     AnthropicAuth anthropicAuth = new AnthropicAuth(deps.authenticator(), deps.adminThrottle());
     for (String prefix : ANTHROPIC_PREFIXES) {
-      router.post(prefix + MESSAGES).handler(dataIntake).handler(anthropicAuth).handler(bodies)
+      metered.on(router.post(prefix + MESSAGES), Surface.ANTHROPIC).handler(dataIntake).handler(anthropicAuth).handler(bodies)
           .handler(rc -> deps.anthropicRelay().handle(rc, AnthropicRelay.Endpoint.MESSAGES, context(rc, deps)));
-      router.post(prefix + COUNT_TOKENS).handler(dataIntake).handler(anthropicAuth).handler(bodies)
+      metered.on(router.post(prefix + COUNT_TOKENS), Surface.ANTHROPIC).handler(dataIntake).handler(anthropicAuth).handler(bodies)
           .handler(rc -> deps.anthropicRelay().handle(rc, AnthropicRelay.Endpoint.COUNT_TOKENS, context(rc, deps)));
     }
     // Another method or path there is answered in Anthropic's shape, not taken by /v1/* as OpenAI's.
@@ -166,14 +177,14 @@ public final class Routes {
     router.route(ANTHROPIC_ONLY_PREFIX + "*").handler(dataIntake).handler(anthropicAuth)
         .handler(Routes::anthropicNotServed);
     OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle());
-    router.route(COMPAT_PREFIX + "/*")
+    metered.on(router.route(COMPAT_PREFIX + "/*"), Surface.OPENAI_COMPAT)
         .handler(dataIntake)
         .handler(openAiAuth)
         .handler(PathGate.compat(COMPAT_PREFIX, repair))
         .handler(bodies)
         .handler(rc -> deps.openAiCompatRelay().handle(rc, PathGate.parsed(rc), context(rc, deps)));
     for (String prefix : TRANSLATED_PREFIXES) {
-      router.route(prefix + "/*")
+      metered.on(router.route(prefix + "/*"), Surface.OPENAI)
           .handler(dataIntake)
           .handler(openAiAuth)
           .handler(PathGate.translated(prefix, repair))
@@ -284,10 +295,10 @@ public final class Routes {
    * from its headers and its session, then streamed to Google by the relay without the body reader.
    */
   private static void mountFileTransfers(Router router, Dependencies deps, Intake intake, NativeAuth auth,
-      RequestBody bodies) {
+      RequestBody bodies, Metered metered) {
     FileTransferRelay files = deps.fileTransfers();
     for (String path : UPLOAD_PATHS) {
-      router.route(path).handler(intake).handler(auth).handler(rc -> {
+      metered.on(router.route(path), Surface.FILES).handler(intake).handler(auth).handler(rc -> {
         if (FileTransferRelay.isChunk(rc.request())) {
           files.chunk(rc, context(rc, deps), (status, message) -> Rejections.gemini(rc, status, message));
         } else {
@@ -295,7 +306,7 @@ public final class Routes {
         }
       }).handler(bodies).handler(rc -> files.start(rc, context(rc, deps), ClientOrigin.of(rc).baseUrl(), null));
     }
-    router.route(STORE_UPLOAD_PATH + "*").handler(intake).handler(auth).handler(bodies).handler(rc -> {
+    metered.on(router.route(STORE_UPLOAD_PATH + "*"), Surface.FILES).handler(intake).handler(auth).handler(bodies).handler(rc -> {
       String rest = rc.request().path().substring(STORE_UPLOAD_PATH.length());
       String store = rest.endsWith(STORE_UPLOAD_METHOD)
           ? rest.substring(0, rest.length() - STORE_UPLOAD_METHOD.length()) : null;
@@ -305,7 +316,7 @@ public final class Routes {
       }
       files.start(rc, context(rc, deps), ClientOrigin.of(rc).baseUrl(), store);
     });
-    router.route(DOWNLOAD_PATH + "*").handler(intake).handler(auth).handler(rc -> {
+    metered.on(router.route(DOWNLOAD_PATH + "*"), Surface.FILES).handler(intake).handler(auth).handler(rc -> {
       String rest = rc.request().path().substring(DOWNLOAD_PATH.length());
       if (!rest.endsWith(DOWNLOAD_METHOD)) {
         Rejections.gemini(rc, 404, RoutingFailures.noSuchEndpoint(rc.request()));
@@ -361,6 +372,34 @@ public final class Routes {
   }
 
   private static RequestContext context(RoutingContext rc, Dependencies deps) {
-    return new RequestContext(rc.get(NativeAuth.CLIENT), deps.clock().getAsLong());
+    RequestMeter meter = rc.get(RequestMeter.KEY);
+    if (meter == null) {
+      return new RequestContext(rc.get(NativeAuth.CLIENT), deps.clock().getAsLong());
+    }
+    meter.bodyRead();
+    return new RequestContext(rc.get(NativeAuth.CLIENT), deps.clock().getAsLong(), meter);
+  }
+
+  /**
+   * The first handler of a data-plane route when metrics are on: a {@link RequestMeter} for the
+   * request, told when the response's headers go out and when it ends. With metrics off the
+   * routes get no such handler at all.
+   */
+  private record Metered(GatewayMetrics metrics) {
+    Route on(Route route, Surface surface) {
+      return metrics.enabled() ? route.handler(rc -> start(rc, surface)) : route;
+    }
+
+    private void start(RoutingContext rc, Surface surface) {
+      // A rerouted request (UrlRepair) passes here again: it keeps its first meter.
+      if (rc.get(RequestMeter.KEY) == null) {
+        RequestMeter meter = metrics.start(surface);
+        rc.put(RequestMeter.KEY, meter);
+        rc.addHeadersEndHandler(v -> meter.headersWritten());
+        // Failed: the connection closed before the response ended (nginx's 499, "client gone").
+        rc.addEndHandler(ar -> meter.ended(ar.succeeded() ? rc.response().getStatusCode() : 499));
+      }
+      rc.next();
+    }
   }
 }

@@ -79,8 +79,30 @@ public final class OutcomeClassifier {
       window = QuotaWindow.MINUTE;
     }
     Duration delay = error.retryDelay();
-    return new Verdict(new KeyOutcome.RateLimited(delay, window, quotaReason(error, window)), true,
+    return new Verdict(new KeyOutcome.RateLimited(delay, window, quotaReason(error, window),
+        statedRequestLimit(error, window), error.consumer().isEmpty() ? null : error.consumer()), true,
         "rate limited");
+  }
+
+  /**
+   * The request limit Google names for the exhausted window ({@code QuotaFailure.quotaValue} of a
+   * violation of that window), or 0. Only request quotas count: a token quota's value (say
+   * 250000 input tokens per minute) says nothing about how many requests a key may send.
+   */
+  static int statedRequestLimit(GoogleError error, QuotaWindow window) {
+    if (window == QuotaWindow.UNKNOWN) {
+      return 0;
+    }
+    for (GoogleError.QuotaViolation v : error.quotaViolations()) {
+      boolean sameWindow = window == QuotaWindow.DAY ? v.perDay() : v.perMinute() && !v.perDay();
+      if (sameWindow && v.countsRequests()) {
+        int value = v.value();
+        if (value > 0) {
+          return value;
+        }
+      }
+    }
+    return 0;
   }
 
   private static String quotaReason(GoogleError error, QuotaWindow window) {

@@ -1,5 +1,6 @@
 package io.geminibalance.upstream;
 
+import io.geminibalance.metrics.RequestMeter;
 import io.geminibalance.requestlog.KeyIdentity;
 import io.vertx.core.http.HttpClientRequest;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,11 +15,18 @@ public final class RequestContext {
   private final String requestId;
   private final KeyIdentity client;
   private final long startedMillis;
+  private final RequestMeter meter;
   private HttpClientRequest inFlight;
   private boolean clientGone;
   private boolean emptyAnswerSeen;
 
   public RequestContext(KeyIdentity client, long startedMillis) {
+    this(client, startedMillis, RequestMeter.NONE);
+  }
+
+  /** A request whose timings and upstream attempts go to {@code meter}. */
+  public RequestContext(KeyIdentity client, long startedMillis, RequestMeter meter) {
+    this.meter = meter;
     this.requestId = Long.toString(startedMillis, 36) + "-" + Long.toString(SEQUENCE.incrementAndGet(), 36);
     this.client = client;
     this.startedMillis = startedMillis;
@@ -35,6 +43,11 @@ public final class RequestContext {
 
   public long startedMillis() {
     return startedMillis;
+  }
+
+  /** Where this request's metrics go ({@link RequestMeter#NONE} when metrics are off). */
+  public RequestMeter meter() {
+    return meter;
   }
 
   /** Remembers the attempt in flight; reset at once if the client has already gone. */

@@ -5,6 +5,8 @@ import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.keypool.KeyLease;
 import io.geminibalance.keypool.KeyOutcome;
 import io.geminibalance.keypool.KeyPool;
+import io.geminibalance.metrics.AttemptOutcome;
+import io.geminibalance.metrics.RequestMeter;
 import io.geminibalance.protocol.gemini.GoogleError;
 import io.geminibalance.requestlog.AttemptLog;
 import io.geminibalance.requestlog.AttemptRecord;
@@ -102,6 +104,7 @@ public final class UpstreamExecutor {
 
   /** As {@link #execute(UpstreamCall, RequestContext, KeyChoice)}, checking 2xx answers as {@code check} says. */
   public Future<UpstreamResult> execute(UpstreamCall call, RequestContext ctx, KeyChoice keys, AnswerCheck check) {
+    ctx.meter().model(call.model());
     return attempt(call, ctx, keys, check, 1, new HashSet<>(), null);
   }
 
@@ -119,11 +122,16 @@ public final class UpstreamExecutor {
       case KeyChoice.AnyKey any -> leaser.lease(call.model(), tried);
       case KeyChoice.Pinned pinned -> leaser.leaseKey(call.model(), pinned.keyFingerprint());
     };
+    RequestMeter meter = ctx.meter();
+    if (meter.on() && !acquired.isComplete()) {
+      long since = meter.waitStarted();
+      acquired = acquired.andThen(ar -> meter.waited(since));
+    }
     return acquired.compose(acquisition -> switch (acquisition) {
-      case Acquisition.Refused refused -> Future.succeededFuture(last != null ? last : switch (keys) {
+      case Acquisition.Refused refused -> Future.succeededFuture(last != null ? last : refusedByGateway(ctx, switch (keys) {
         case KeyChoice.AnyKey any -> refusal(refused);
         case KeyChoice.Pinned pinned -> pinnedRefusal(pinned, refused);
-      });
+      }));
       case Acquisition.Granted granted -> send(call, ctx, keys, check, attempt, tried, granted.lease());
     });
   }
@@ -136,6 +144,7 @@ public final class UpstreamExecutor {
       return Future.succeededFuture(new UpstreamResult.Failed(499, null, 0, "client closed", false));
     }
     tried.add(lease.key());
+    ctx.meter().attemptStarted();
     long started = clock.getAsLong();
     return client.send(call, lease.key(), ctx::attach)
         .transform(ar -> afterSend(ar, call, ctx, keys, check, attempt, tried, lease, started));
@@ -179,6 +188,8 @@ public final class UpstreamExecutor {
   private UpstreamResult.Answered answered(UpstreamCall call, RequestContext ctx, int attempt, KeyLease lease,
       long started, HttpClientResponse response, Buffer body, Buffer head, Verdict verdict) {
     pool.release(lease, verdict.keyOutcome());
+    ctx.meter().attemptEnded(call.model(), verdict.success() ? AttemptOutcome.SUCCESS : AttemptOutcome.EMPTY_ANSWER,
+        attempt);
     AttemptRecord record = record(call, ctx, attempt, lease, response.statusCode(), started, null);
     UpstreamResult.UsageLog usageLog = UpstreamResult.UsageLog.ALREADY_LOGGED;
     if (call.readsUsage()) {
@@ -211,6 +222,7 @@ public final class UpstreamExecutor {
     if (anotherKeyAllowed && verdict.retryOnAnotherKey() && attempt < maxAttempts.getAsInt() && !ctx.clientGone()
         && ctx.firstEmptyAnswer()) {
       pool.release(lease, verdict.keyOutcome());
+      ctx.meter().attemptEnded(call.model(), AttemptOutcome.EMPTY_ANSWER, attempt);
       emptyAnswers.countRetried();
       AttemptRecord ok = record(call, ctx, attempt, lease, response.statusCode(), started,
           verdict.reason() + ", retried");
@@ -245,6 +257,7 @@ public final class UpstreamExecutor {
     boolean stalled = cause instanceof java.util.concurrent.TimeoutException;
     int status = stalled ? 504 : 502;
     String message = (stalled ? "upstream answer stalled: " : "upstream answer broke: ") + cause.getMessage();
+    ctx.meter().attemptEnded(call.model(), AttemptOutcome.BROKEN_ANSWER, attempt);
     log(call, ctx, attempt, lease, status, started, message);
     return new UpstreamResult.Failed(status, null, 0, message, false);
   }
@@ -276,6 +289,7 @@ public final class UpstreamExecutor {
     byte[] bytes = body.getBytes();
     Verdict verdict = OutcomeClassifier.classify(status, bytes);
     pool.release(lease, verdict.keyOutcome());
+    ctx.meter().attemptEnded(call.model(), AttemptOutcomes.of(status, verdict), attempt);
     log(call, ctx, attempt, lease, status, started, body.toString());
     LOG.debug("request {} attempt {} key {}: {} ({})", ctx.requestId(), attempt, lease.key(), status,
         verdict.reason());
@@ -291,6 +305,7 @@ public final class UpstreamExecutor {
       // The client's streamed body broke off or broke a limit: nothing to hold against the key,
       // and nothing another key could do better (the body cannot be sent twice).
       pool.release(lease, KeyOutcome.NEUTRAL);
+      ctx.meter().attemptEnded(call.model(), AttemptOutcome.CLIENT_BODY_ERROR, attempt);
       log(call, ctx, attempt, lease, clientFault.status(), started, clientFault.getMessage());
       return Future.succeededFuture(new UpstreamResult.Failed(clientFault.status(), null, 0,
           clientFault.getMessage(), false));
@@ -300,6 +315,7 @@ public final class UpstreamExecutor {
         || cause instanceof java.util.concurrent.TimeoutException
         || String.valueOf(cause.getMessage()).toLowerCase().contains("timeout");
     int status = timeout ? 504 : 502;
+    ctx.meter().attemptEnded(call.model(), AttemptOutcome.TRANSPORT_ERROR, attempt);
     log(call, ctx, attempt, lease, status, started, cause.toString());
     LOG.debug("request {} attempt {} key {}: transport failure {}", ctx.requestId(), attempt,
         lease.key(), cause.toString());
@@ -341,6 +357,12 @@ public final class UpstreamExecutor {
     long seconds = Math.max(1, (waitMillis + 999) / 1000);
     return new UpstreamResult.Failed(429, null, seconds, pinned.resource() + " can only be reached with the key"
         + " that created it, and " + refused.reason() + "; retry in " + seconds + " s", true);
+  }
+
+  /** The pool's own refusal, before any attempt: noted so that a 429 is counted as the gateway's. */
+  private static UpstreamResult.Failed refusedByGateway(RequestContext ctx, UpstreamResult.Failed refusal) {
+    ctx.meter().refusedByGateway();
+    return refusal;
   }
 
   private UpstreamResult.Failed refusal(Acquisition.Refused refused) {

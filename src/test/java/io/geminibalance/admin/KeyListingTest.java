@@ -7,6 +7,7 @@ import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.keypool.KeyDetail;
 import io.geminibalance.keypool.QuotaSnapshot.CellState;
 import io.geminibalance.keypool.QuotaSnapshot.KeyModelRow;
+import io.geminibalance.keypool.QuotaSnapshot.LimitSource;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,8 @@ class KeyListingTest {
   }
 
   static KeyModelRow row(String model, CellState state, int usedToday) {
-    return new KeyModelRow("...", "fp", model, state, 0, 10, 10, usedToday, 100, 0, "");
+    return new KeyModelRow("...", "fp", model, state, 0, 10, 10, usedToday, 100, 0, "",
+        LimitSource.CONFIGURED, LimitSource.CONFIGURED, null);
   }
 
   static final List<KeyDetail> POOL = List.of(

@@ -41,6 +41,20 @@ class KeyStateSyncTest {
   }
 
   @Test
+  void theProjectOfAKeySurvivesTheStoredRow() {
+    for (String project : List.of("projects/123456789012", "team a/eu")) {
+      QuotaRecord saved = new QuotaRecord("fp", "gemini-2.5-flash", 20_000, 7, List.of(), "NONE", 0,
+          "a|reason", 0, 0, project);
+      QuotaRecord restored = KeyStateSync.toRecord("fp", KeyStateSync.toModelState(saved));
+      assertThat(restored.project()).isEqualTo(project);
+      assertThat(restored.reason()).isEqualTo("a|reason");
+      assertThat(restored.provenRpm()).isZero();
+    }
+    QuotaRecord alone = new QuotaRecord("fp", "m", 20_000, 1, List.of(), "NONE", 0, "", 3, 5);
+    assertThat(KeyStateSync.toRecord("fp", KeyStateSync.toModelState(alone)).project()).isNull();
+  }
+
+  @Test
   void aRowWrittenBeforeProvenLevelsExistedReadsAsNothingProven() {
     ModelState old = new ModelState("gemini-2.5-flash", null, "NONE|5|0@0|", LocalDate.ofEpochDay(20_000), 3);
     QuotaRecord restored = KeyStateSync.toRecord("fp", old);

@@ -134,7 +134,7 @@ class QuotaWindowsTest {
   @Test
   void modelLimitAppliesPerModelAndKeyLimitOverridesIt() {
     FakeClock clock = FakeClock.at("2026-01-10T12:00:00Z");
-    QuotaKeyPool pool = Keys.pool(2, clock, Map.of(
+    QuotaKeyPool pool = Keys.pool(2, clock, Map.of("DEFAULT_RPM", "5", "DEFAULT_RPD", "100",
         "MODEL_RATE_LIMITS", "{\"gemini-2.5-pro\": [1, 0]}",
         "KEY_RATE_LIMITS", "{\"00000001\": [3, 0]}"));
     int granted = 0;

@@ -2,6 +2,7 @@ package io.geminibalance.testing;
 
 import io.geminibalance.app.Gateway;
 import io.geminibalance.app.IoTransport;
+import io.geminibalance.metrics.GatewayMetrics;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,8 +54,11 @@ public final class GatewayHarness implements AutoCloseable, BeforeEachCallback, 
   public static GatewayHarness start(Map<String, String> overrides, String sqliteFile) {
     // The transport production picks (epoll on Linux), so gateway-level tests cover what ships;
     // -Dtest.io.transport=nio runs them on the other.
-    Vertx vertx = IoTransport.vertx(Map.of(IoTransport.SETTING, overrides.getOrDefault(IoTransport.SETTING,
-        System.getProperty("test.io.transport", "auto"))));
+    // Metrics as production has them (METRICS_ENABLED, on unless a test turns them off), with
+    // Vert.x's HTTP metrics bound as Main binds them.
+    GatewayMetrics metrics = Gateway.metrics(overrides);
+    Vertx vertx = IoTransport.vertx(IoTransport.choose(Map.of(IoTransport.SETTING,
+        overrides.getOrDefault(IoTransport.SETTING, System.getProperty("test.io.transport", "auto")))), metrics);
     FakeGemini fake = FakeGemini.start(vertx);
     Map<String, String> env = new HashMap<>();
     env.put("API_KEYS", "[\"" + KEY_A + "\",\"" + KEY_B + "\",\"" + KEY_C + "\"]");
@@ -70,7 +74,7 @@ public final class GatewayHarness implements AutoCloseable, BeforeEachCallback, 
     env.put("SQLITE_DATABASE", sqliteFile);
     env.putAll(overrides);
     try {
-      Gateway gateway = Gateway.start(vertx, env).await(20, TimeUnit.SECONDS);
+      Gateway gateway = Gateway.start(vertx, env, metrics).await(20, TimeUnit.SECONDS);
       // The gateway fetches the model list at start-up; tests count upstream calls from here on.
       gateway.modelListFetched().await(20, TimeUnit.SECONDS);
       fake.reset();

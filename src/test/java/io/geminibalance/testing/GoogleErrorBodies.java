@@ -93,4 +93,43 @@ public final class GoogleErrorBodies {
   public static final String PROJECT_DENIED = """
       {"error": {"code": 403, "message": "Your project has been denied access. Please contact support.",
         "status": "PERMISSION_DENIED"}}""";
+
+  /** A per-minute request quota of the free tier, with the quota's value. */
+  public static final String QUOTA_PER_MINUTE = """
+      {"error": {"code": 429, "message": "You exceeded your current quota, please check your plan and billing details.",
+        "status": "RESOURCE_EXHAUSTED", "details": [
+          {"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [
+            {"quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+             "quotaId": "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
+             "quotaDimensions": {"location": "global", "model": "gemini-2.5-pro"}, "quotaValue": "5"}]},
+          {"@type": "type.googleapis.com/google.rpc.Help", "links": [{"description": "Learn more about Gemini API quotas",
+            "url": "https://ai.google.dev/gemini-api/docs/rate-limits"}]},
+          {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "22s"}]}}""";
+
+  /** A per-minute token quota: its value counts input tokens, not requests. */
+  public static final String QUOTA_TOKENS_PER_MINUTE = """
+      {"error": {"code": 429, "message": "You exceeded your current quota.", "status": "RESOURCE_EXHAUSTED", "details": [
+          {"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [
+            {"quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_input_token_count",
+             "quotaId": "GenerateContentInputTokensPerModelPerMinute-FreeTier",
+             "quotaDimensions": {"location": "global", "model": "gemini-2.5-flash"}, "quotaValue": "250000"}]},
+          {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "31s"}]}}""";
+
+  /** A per-day request quota. */
+  public static final String QUOTA_PER_DAY = """
+      {"error": {"code": 429, "message": "You exceeded your current quota.", "status": "RESOURCE_EXHAUSTED", "details": [
+          {"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [
+            {"quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+             "quotaId": "GenerateRequestsPerDayPerProjectPerModel-FreeTier",
+             "quotaDimensions": {"location": "global", "model": "gemini-2.5-flash"}, "quotaValue": "250"}]}]}}""";
+
+  /** A per-minute quota whose ErrorInfo names the key's project (the consumer). */
+  public static final String QUOTA_PER_MINUTE_WITH_PROJECT = """
+      {"error": {"code": 429, "message": "Quota exceeded for quota metric 'Generate Content API requests per minute'.",
+        "status": "RESOURCE_EXHAUSTED", "details": [
+          {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "RATE_LIMIT_EXCEEDED",
+           "domain": "googleapis.com", "metadata": {"consumer": "projects/123456789012",
+           "quota_metric": "generativelanguage.googleapis.com/generate_content_requests",
+           "quota_limit": "GenerateContentRequestsPerMinutePerProjectPerRegion",
+           "service": "generativelanguage.googleapis.com", "quota_limit_value": "15"}}]}}""";
 }

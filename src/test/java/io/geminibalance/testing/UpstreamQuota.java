@@ -11,11 +11,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Google's per-key, per-model request quota as the fake enforces it: at most {@code limit}
  * requests in any sliding window of {@code windowMillis}. Over the limit it answers 429 with
- * QuotaFailure and RetryInfo like the real API; otherwise it lets the next rule answer.
+ * QuotaFailure (naming the limit as {@code quotaValue}) and RetryInfo like the real API;
+ * otherwise it lets the next rule answer. A model may have a limit of its own ({@link #model}),
+ * and keys may share one quota as Google's projects do ({@link #project}): then the 429 names the
+ * project in an ErrorInfo's {@code consumer}, as Google does.
  */
 public final class UpstreamQuota {
   private final int limit;
   private final long windowMillis;
+  private final Map<String, Integer> limitByModel = new HashMap<>();
+  private final Map<String, String> projectByKey = new HashMap<>();
   private final Map<String, Deque<Long>> windows = new HashMap<>();
   private final Map<String, AtomicInteger> rejected = new HashMap<>();
   private final AtomicInteger served = new AtomicInteger();
@@ -23,6 +28,20 @@ public final class UpstreamQuota {
   public UpstreamQuota(int limit, long windowMillis) {
     this.limit = limit;
     this.windowMillis = windowMillis;
+  }
+
+  /** A limit of its own for {@code model} (per key, or per project). */
+  public synchronized UpstreamQuota model(String model, int modelLimit) {
+    limitByModel.put(model, modelLimit);
+    return this;
+  }
+
+  /** The keys count against one quota, under {@code projects/<number>}. */
+  public synchronized UpstreamQuota project(String number, String... keys) {
+    for (String key : keys) {
+      projectByKey.put(key, "projects/" + number);
+    }
+    return this;
   }
 
   /** Installs the quota in front of every generate call of {@code fake}. */
@@ -33,30 +52,42 @@ public final class UpstreamQuota {
   }
 
   private void answer(Recorded r, HttpServerResponse res, HttpServerRequest raw) {
-    long retryMillis = admit(r.key() + "|" + model(r.path()), System.currentTimeMillis());
+    String model = model(r.path());
+    String project;
+    int bucketLimit;
+    synchronized (this) {
+      project = projectByKey.get(r.key());
+      bucketLimit = limitByModel.getOrDefault(model, limit);
+    }
+    String bucket = (project != null ? project : r.key()) + "|" + model;
+    long retryMillis = admit(bucket, bucketLimit, System.currentTimeMillis());
     if (retryMillis < 0) {
       served.incrementAndGet();
       Replies.healthyDefault(r).send(r, res, raw);
       return;
     }
     synchronized (this) {
-      rejected.computeIfAbsent(r.key() + "|" + model(r.path()), k -> new AtomicInteger()).incrementAndGet();
+      rejected.computeIfAbsent(r.key() + "|" + model, k -> new AtomicInteger()).incrementAndGet();
     }
     String delay = String.format(java.util.Locale.ROOT, "%.3fs", retryMillis / 1000.0);
-    Replies.googleError(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota.",
-        "{\"@type\":\"type.googleapis.com/google.rpc.QuotaFailure\",\"violations\":[{\"quotaId\":"
-            + "\"GenerateRequestsPerMinutePerProjectPerModel-FreeTier\",\"quotaValue\":\"" + limit + "\"}]}",
-        "{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"" + delay + "\"}")
-        .send(r, res, raw);
+    String quota = "{\"@type\":\"type.googleapis.com/google.rpc.QuotaFailure\",\"violations\":[{\"quotaId\":"
+        + "\"GenerateRequestsPerMinutePerProjectPerModel-FreeTier\",\"quotaValue\":\"" + bucketLimit + "\"}]}";
+    String retry = "{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"" + delay + "\"}";
+    Reply reply = project == null
+        ? Replies.googleError(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota.", quota, retry)
+        : Replies.googleError(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota.", quota, retry,
+            "{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"RATE_LIMIT_EXCEEDED\","
+                + "\"domain\":\"googleapis.com\",\"metadata\":{\"consumer\":\"" + project + "\"}}");
+    reply.send(r, res, raw);
   }
 
   /** -1 when admitted, else milliseconds until a slot frees. */
-  private synchronized long admit(String bucket, long now) {
+  private synchronized long admit(String bucket, int bucketLimit, long now) {
     Deque<Long> window = windows.computeIfAbsent(bucket, k -> new ArrayDeque<>());
     while (!window.isEmpty() && window.peekFirst() <= now - windowMillis) {
       window.pollFirst();
     }
-    if (window.size() < limit) {
+    if (window.size() < bucketLimit) {
       window.addLast(now);
       return -1;
     }

@@ -10,6 +10,10 @@ import static io.geminibalance.testing.GoogleErrorBodies.FREE_TIER_LOCATION;
 import static io.geminibalance.testing.GoogleErrorBodies.LOCATION;
 import static io.geminibalance.testing.GoogleErrorBodies.NEEDS_OAUTH;
 import static io.geminibalance.testing.GoogleErrorBodies.PROJECT_DENIED;
+import static io.geminibalance.testing.GoogleErrorBodies.QUOTA_PER_DAY;
+import static io.geminibalance.testing.GoogleErrorBodies.QUOTA_PER_MINUTE;
+import static io.geminibalance.testing.GoogleErrorBodies.QUOTA_PER_MINUTE_WITH_PROJECT;
+import static io.geminibalance.testing.GoogleErrorBodies.QUOTA_TOKENS_PER_MINUTE;
 import static io.geminibalance.testing.GoogleErrorBodies.SERVICE_DISABLED;
 import static io.geminibalance.testing.GoogleErrorBodies.STRAY_ACCESS_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -212,5 +216,52 @@ class OutcomeClassifierTest {
   void otherClientErrorsAreNotRetried() {
     assertThat(classify(413, "").retryOnAnotherKey()).isFalse();
     assertThat(classify(422, "").retryOnAnotherKey()).isFalse();
+  }
+
+  private static KeyOutcome.RateLimited limited(String body) {
+    return (KeyOutcome.RateLimited) classify(429, body).keyOutcome();
+  }
+
+  @Test
+  void aPerMinuteRequestQuotaCarriesItsStatedValue() {
+    KeyOutcome.RateLimited limited = limited(QUOTA_PER_MINUTE);
+    assertThat(limited.window()).isEqualTo(QuotaWindow.MINUTE);
+    assertThat(limited.statedLimit()).isEqualTo(5);
+    assertThat(limited.retryDelay()).isEqualTo(Duration.ofSeconds(22));
+    assertThat(limited.project()).isNull();
+  }
+
+  @Test
+  void aTokenQuotasValueIsNoRequestLimit() {
+    KeyOutcome.RateLimited limited = limited(QUOTA_TOKENS_PER_MINUTE);
+    assertThat(limited.window()).isEqualTo(QuotaWindow.MINUTE);
+    assertThat(limited.statedLimit()).isZero();
+  }
+
+  @Test
+  void aPerDayQuotaCarriesItsValueForTheDay() {
+    KeyOutcome.RateLimited limited = limited(QUOTA_PER_DAY);
+    assertThat(limited.window()).isEqualTo(QuotaWindow.DAY);
+    assertThat(limited.statedLimit()).isEqualTo(250);
+  }
+
+  @Test
+  void errorInfoNamesTheKeysProjectAndItsQuota() {
+    KeyOutcome.RateLimited limited = limited(QUOTA_PER_MINUTE_WITH_PROJECT);
+    assertThat(limited.project()).isEqualTo("projects/123456789012");
+    assertThat(limited.window()).isEqualTo(QuotaWindow.MINUTE);
+    assertThat(limited.statedLimit()).isEqualTo(15);
+  }
+
+  @Test
+  void aConsumerThatIsNoProjectNumberIsNotTaken() {
+    String body = error(429, "RESOURCE_EXHAUSTED", "quota",
+        "{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"RATE_LIMIT_EXCEEDED\","
+            + "\"metadata\":{\"consumer\":\"api_key:AIzaSyFAKE-key-0000000000000000000000\"}}");
+    assertThat(limited(body).project()).isNull();
+    String odd = error(429, "RESOURCE_EXHAUSTED", "quota",
+        "{\"@type\":\"type.googleapis.com/google.rpc.QuotaFailure\",\"violations\":[{\"quotaId\":"
+            + "\"GenerateRequestsPerMinutePerProjectPerModel\",\"quotaValue\":\"12345678901234\"}]}");
+    assertThat(limited(odd).statedLimit()).as("not a number that fits").isZero();
   }
 }

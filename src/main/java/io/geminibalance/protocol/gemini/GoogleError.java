@@ -11,16 +11,25 @@ import java.util.List;
  * What Google's error body says, beyond the HTTP status: {@code error.status}, the
  * {@code ErrorInfo} reasons, {@code RetryInfo.retryDelay} and the {@code QuotaFailure} violations.
  * Parsing never throws: a body that is not Google's shape yields an empty error.
+ *
+ * <p>{@code ErrorInfo.metadata} adds the key's project ({@code consumer: "projects/<number>"}) and,
+ * in the older quota shape, the quota itself ({@code quota_limit}, {@code quota_metric},
+ * {@code quota_limit_value}), which is read as one more violation.
+ *
+ * @param consumer the project Google names as the key's ({@code projects/<number>}), "" if none
  */
 public record GoogleError(
     String status,
     String message,
     List<String> reasons,
     Duration retryDelay,
-    List<QuotaViolation> quotaViolations) {
+    List<QuotaViolation> quotaViolations,
+    String consumer) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final GoogleError EMPTY = new GoogleError("", "", List.of(), null, List.of());
+  private static final GoogleError EMPTY = new GoogleError("", "", List.of(), null, List.of(), "");
+  /** A project as Google names a consumer; numbers only, so nothing else is ever echoed as one. */
+  private static final java.util.regex.Pattern PROJECT = java.util.regex.Pattern.compile("projects/[0-9]{1,30}");
 
   /** One {@code QuotaFailure.violations[]} entry. */
   public record QuotaViolation(String quotaId, String quotaMetric, String quotaValue) {
@@ -30,6 +39,23 @@ public record GoogleError(
 
     public boolean perMinute() {
       return quotaId.contains("PerMinute");
+    }
+
+    /**
+     * A quota of requests (not tokens): Google's ids and metrics say so
+     * ({@code GenerateRequestsPerMinutePerProjectPerModel-FreeTier},
+     * {@code generate_content_free_tier_requests}).
+     */
+    public boolean countsRequests() {
+      return quotaId.contains("Requests") || quotaMetric.endsWith("_requests");
+    }
+
+    /** {@code quotaValue} as a number, 0 when absent or not a positive whole number that fits an int. */
+    public int value() {
+      if (quotaValue.isEmpty() || quotaValue.length() > 9 || !quotaValue.chars().allMatch(Character::isDigit)) {
+        return 0;
+      }
+      return Integer.parseInt(quotaValue);
     }
 
     /** The key's tier has no quota at all for this model. */
@@ -58,10 +84,20 @@ public record GoogleError(
     List<String> reasons = new ArrayList<>();
     List<QuotaViolation> violations = new ArrayList<>();
     Duration retryDelay = null;
+    String consumer = "";
     for (JsonNode detail : error.path("details")) {
       String type = detail.path("@type").asText("");
       if (type.endsWith("ErrorInfo")) {
         reasons.add(detail.path("reason").asText(""));
+        JsonNode metadata = detail.path("metadata");
+        String named = metadata.path("consumer").asText("");
+        if (consumer.isEmpty() && PROJECT.matcher(named).matches()) {
+          consumer = named;
+        }
+        if (metadata.hasNonNull("quota_limit")) {
+          violations.add(new QuotaViolation(metadata.path("quota_limit").asText(""),
+              metadata.path("quota_metric").asText(""), metadata.path("quota_limit_value").asText("")));
+        }
       } else if (type.endsWith("RetryInfo")) {
         retryDelay = parseDelay(detail.path("retryDelay").asText(""));
       } else if (type.endsWith("QuotaFailure")) {
@@ -72,7 +108,7 @@ public record GoogleError(
       }
     }
     return new GoogleError(error.path("status").asText(""), error.path("message").asText(""),
-        List.copyOf(reasons), retryDelay, List.copyOf(violations));
+        List.copyOf(reasons), retryDelay, List.copyOf(violations), consumer);
   }
 
   /** Parses protobuf Duration JSON such as {@code "17s"} or {@code "0.5s"}. */
