@@ -53,6 +53,9 @@ final class ConfiguredSecrets {
       secrets.add(metricsToken.strip());
     }
     secrets.addAll(config.customHeaders().values());
+    // A proxy's password alone, as an error about the proxy might quote it.
+    Settings.proxies(config).stream().map(io.geminibalance.upstream.ProxyAddress::password)
+        .filter(java.util.Objects::nonNull).forEach(secrets::add);
     redactor.registerAll(secrets);
   }
 }

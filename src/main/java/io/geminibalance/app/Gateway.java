@@ -54,6 +54,8 @@ import io.geminibalance.server.Routes;
 import io.geminibalance.upstream.LiveConnector;
 import io.geminibalance.upstream.QueueLeaser;
 import io.geminibalance.upstream.UpstreamClient;
+import io.geminibalance.upstream.UpstreamProxies;
+import io.geminibalance.admin.ProxyCheckApi;
 import io.geminibalance.streaming.StreamOptions;
 import io.geminibalance.upstream.EmptyAnswers;
 import io.geminibalance.upstream.UpstreamExecutor;
@@ -105,6 +107,8 @@ public final class Gateway {
   private volatile KeyRecheckJob paidRecheck;
   private ResourceCleanup resourceCleanup;
   private LiveConnector liveConnector;
+  /** PROXIES, shared by every client that calls Google. */
+  private UpstreamProxies proxies;
   /** The image host's HTTP client (UPLOAD_PROVIDER). */
   private ImageHosting imageHosting;
   /** ALERT_WEBHOOK_URL's alerts. */
@@ -173,15 +177,20 @@ public final class Gateway {
     List<KeyState> storedKeyStates = KeyStateSync.restore(pool, persistence.storage().keyStates());
     LeaseQueue queue = LeaseQueue.over(pool, QueueLeaser.timer(vertx), InstantSource.system(),
         Settings.queueSettings(config));
-    UpstreamClient upstream = new UpstreamClient(vertx, upstreamSettings(config), Settings.upstreamPool(config));
+    UpstreamProxies proxies = new UpstreamProxies(vertx, () -> live.get().baseUrl(),
+        () -> 1000L * live.get().values().integer("PROXY_RECHECK_SECONDS"));
+    proxies.update(Settings.proxies(config), config.values().bool("PROXIES_USE_CONSISTENCY_HASH_BY_API_KEY"));
+    UpstreamClient upstream = new UpstreamClient(vertx, upstreamSettings(config), Settings.upstreamPool(config),
+        proxies);
     Gateway gateway = new Gateway(vertx, live, pool, upstream, persistence);
     gateway.metrics = metrics;
+    gateway.proxies = proxies;
     Cluster cluster = Cluster.open(vertx, config);
     gateway.cluster = cluster;
     gateway.queue = queue;
     gateway.storedKeyStates = storedKeyStates;
     StoredAttemptLog attemptLog = persistence.attemptLog(live::get);
-    VertexExpress vertex = new VertexExpress(vertx, config, live::get, admission, attemptLog, persistence, clock);
+    VertexExpress vertex = new VertexExpress(vertx, config, live::get, admission, attemptLog, persistence, clock, proxies);
     vertex.restore(storedKeyStates);
     gateway.vertexExpress = vertex;
     persistence.startRetention(live::get);
@@ -282,7 +291,8 @@ public final class Gateway {
             persistence.redactor()),
         new AnthropicRelay(executor, mediaFetcher, live::get),
         metrics, () -> new MetricsEndpoint.Access(live.get().values().bool("METRICS_PUBLIC"),
-            live.get().values().credential("METRICS_TOKEN")));
+            live.get().values().credential("METRICS_TOKEN")),
+        new ProxyCheckApi(proxies));
     GatewayMeters.register(metrics, List.of(new GatewayMeters.Pool("gemini", pool, queue),
         new GatewayMeters.Pool("vertex_express", vertex.pool(), vertex.queue()),
         new GatewayMeters.Pool("paid", paidPool, paidQueue)), attemptLog);
@@ -335,6 +345,7 @@ public final class Gateway {
     paidPool.updatePolicy(Settings.quotaPolicy(next));
     paidQueue.updateSettings(Settings.queueSettings(next));
     upstream.update(upstreamSettings(next));
+    proxies.update(Settings.proxies(next), next.values().bool("PROXIES_USE_CONSISTENCY_HASH_BY_API_KEY"));
     vertexExpress.apply(next);
     LogLevels.apply(next.logLevel());
     scheduleRecheck(next);
@@ -647,6 +658,7 @@ public final class Gateway {
     return undeploy.andThen(ar -> {
       cluster.close();
       upstream.close();
+      proxies.close();
       vertexExpress.close();
       if (imageHosting != null) {
         imageHosting.close();

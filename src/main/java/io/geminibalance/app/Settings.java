@@ -6,7 +6,10 @@ import io.geminibalance.config.SettingsCatalog;
 import io.geminibalance.keypool.LeaseQueue;
 import io.geminibalance.keypool.QuotaPolicy;
 import io.geminibalance.requestlog.SecretRedactor;
+import io.geminibalance.upstream.ProxyAddress;
 import io.geminibalance.upstream.UpstreamClient;
+import io.geminibalance.upstream.UpstreamProxies;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,6 +31,7 @@ final class Settings {
     io.geminibalance.relay.ImageLimits.from(config);
     io.geminibalance.relay.imagehost.ImageHosts.from(config.values());
     upstreamPool(config);
+    proxies(config);
     VertexExpress.Config.from(config);
     errorLogBodyMaxBytes(config);
     errorLogQueueBytes(config);
@@ -72,6 +76,15 @@ final class Settings {
         config.values().integer("UPSTREAM_MAX_CONNECTIONS"),
         config.values().integer("UPSTREAM_HTTP2_MAX_CONNECTIONS"),
         config.values().bool("UPSTREAM_H2C"));
+  }
+
+  /** PROXIES, each entry checked; a bad one is refused by its position (the value may hold a password). */
+  static List<ProxyAddress> proxies(GatewayConfig config) {
+    try {
+      return UpstreamProxies.parse(config.values().list("PROXIES"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("PROXIES", e.getMessage());
+    }
   }
 
   static QuotaPolicy quotaPolicy(GatewayConfig config) {

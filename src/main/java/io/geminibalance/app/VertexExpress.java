@@ -12,6 +12,7 @@ import io.geminibalance.storage.KeyState;
 import io.geminibalance.storage.KeyStateWriteBehind;
 import io.geminibalance.upstream.QueueLeaser;
 import io.geminibalance.upstream.UpstreamClient;
+import io.geminibalance.upstream.UpstreamProxies;
 import io.geminibalance.upstream.UpstreamExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -57,11 +58,12 @@ final class VertexExpress {
   private volatile KeyStateSync sync;
 
   VertexExpress(Vertx vertx, GatewayConfig config, Supplier<GatewayConfig> live, ModelAdmission admission,
-      StoredAttemptLog attemptLog, Persistence persistence, LongSupplier clock) {
+      StoredAttemptLog attemptLog, Persistence persistence, LongSupplier clock, UpstreamProxies proxies) {
     pool = new QuotaKeyPool(keys(config), Settings.quotaPolicy(config), new InMemoryQuotaState(),
         InstantSource.system(), admission);
     queue = LeaseQueue.over(pool, QueueLeaser.timer(vertx), InstantSource.system(), Settings.queueSettings(config));
-    client = new UpstreamClient(vertx, upstreamSettings(config), Settings.upstreamPool(config));
+    // Vertex AI Express is Google too: its calls go through PROXIES like the Gemini pool's.
+    client = new UpstreamClient(vertx, upstreamSettings(config), Settings.upstreamPool(config), proxies);
     executor = new UpstreamExecutor(new QueueLeaser(vertx, queue), pool, client, attemptLog,
         () -> live.get().maxAttempts(), clock, persistence.redactor());
     recheck = new KeyRecheckJob(pool, client, () -> live.get().testModel());

@@ -206,6 +206,16 @@ public final class SettingsCatalog {
       s("CUSTOM_HEADERS", Type.MAP, Group.UPSTREAM, "{}").secret()
           .en("Extra upstream headers (JSON object; values are secret)")
           .zh("附加到上游请求的请求头（JSON 对象，值视为机密）"),
+      s("PROXIES", Type.SECRET_LIST, Group.UPSTREAM, "[]")
+          .en("Proxies for every call to Google (http://, https:// or socks5://host:port, optionally"
+              + " user:password@); empty: direct")
+          .zh("所有发往 Google 的调用使用的代理（http://、https:// 或 socks5://主机:端口，可带 用户名:密码@）；为空则直连"),
+      s("PROXIES_USE_CONSISTENCY_HASH_BY_API_KEY", Type.BOOL, Group.UPSTREAM, "true")
+          .en("Each key always through the same proxy (consistent hashing); false: proxies in rotation")
+          .zh("每个密钥固定使用同一代理（一致性哈希）；false 为轮流使用代理"),
+      s("PROXY_RECHECK_SECONDS", Type.INT, Group.UPSTREAM, "60").range(1, 86_400)
+          .en("Seconds between checks of the proxies that are down (a proxy is used again once a check passes)")
+          .zh("检测已停用代理的间隔（秒；检测通过后代理恢复使用）"),
       s("UPSTREAM_MAX_CONNECTIONS", Type.INT, Group.UPSTREAM, "10000").range(1, 1_000_000).envOnly()
           .en("HTTP/1.1 connections to the upstream per event loop")
           .zh("每个事件循环到上游的 HTTP/1.1 连接数上限"),

@@ -61,7 +61,15 @@ public sealed interface KeyOutcome {
   /** Neither the key's fault nor a success (5xx, timeout, the client's own 400). */
   record Neutral() implements KeyOutcome {}
 
+  /**
+   * The call never reached Google: an upstream proxy (PROXIES) failed or refused it before anything
+   * was sent with the key. Not the key's fault, and nothing was used, so the pool gives back what
+   * the lease counted, as for a 404.
+   */
+  record Unsent() implements KeyOutcome {}
+
   KeyOutcome SUCCESS = new Success();
   KeyOutcome NEUTRAL = new Neutral();
   KeyOutcome NOT_FOUND = new NotFound();
+  KeyOutcome UNSENT = new Unsent();
 }

@@ -98,6 +98,7 @@ sealed interface OutcomeVerdict {
       case KeyOutcome.Success s -> new Clear();
       case KeyOutcome.Neutral n -> new Ignore();
       case KeyOutcome.NotFound n -> new GiveBack();
+      case KeyOutcome.Unsent u -> new GiveBack();
       case KeyOutcome.KeyInvalid invalid -> new DisableKey("dead: " + invalid.reason());
       case KeyOutcome.KeyBlocked blocked -> new DisableKey("blocked until its owner acts (re-checked): "
           + blocked.reason());

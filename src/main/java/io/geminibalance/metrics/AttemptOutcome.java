@@ -25,7 +25,9 @@ public enum AttemptOutcome {
   /** A 2xx body that broke off or stalled while the gateway read it. */
   BROKEN_ANSWER,
   /** The client's streamed body broke off or broke a limit while it was sent upstream. */
-  CLIENT_BODY_ERROR;
+  CLIENT_BODY_ERROR,
+  /** Never sent: every upstream proxy (PROXIES) failed or refused the call. */
+  PROXY_ERROR;
 
   private final String label = name().toLowerCase(Locale.ROOT);
 

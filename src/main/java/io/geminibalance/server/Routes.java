@@ -1,5 +1,6 @@
 package io.geminibalance.server;
 
+import io.geminibalance.admin.ProxyCheckApi;
 import io.geminibalance.admin.AdminSessions;
 import io.geminibalance.admin.AdminTokenApi;
 import io.geminibalance.admin.AuditApi;
@@ -95,7 +96,8 @@ public final class Routes {
       LiveRelay liveRelay,
       AnthropicRelay anthropicRelay,
       GatewayMetrics metrics,
-      Supplier<MetricsEndpoint.Access> metricsAccess) {}
+      Supplier<MetricsEndpoint.Access> metricsAccess,
+      ProxyCheckApi proxyCheckApi) {}
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
@@ -220,6 +222,8 @@ public final class Routes {
     router.delete("/api/config/:name").handler(deps.configApi()::delete);
     // Config page (issue 16): an editable secret's value, audited.
     router.post("/api/config/reveal").handler(deps.configApi()::reveal);
+    router.post("/api/config/proxy/check").handler(deps.proxyCheckApi()::check);
+    router.post("/api/config/proxy/check-all").handler(deps.proxyCheckApi()::checkAll);
     router.get("/api/pool").handler(rc -> rc.json(deps.pool().get()));
     router.get("/api/cluster").handler(rc -> rc.json(deps.cluster().get()));
     router.get("/api/audit").handler(deps.auditApi()::list);

@@ -16,6 +16,7 @@ final class AttemptOutcomes {
       case KeyOutcome.KeyFailure failure -> AttemptOutcome.KEY_ERROR;
       case KeyOutcome.ModelUnavailable unavailable -> AttemptOutcome.MODEL_UNAVAILABLE;
       case KeyOutcome.NotFound notFound -> AttemptOutcome.NOT_FOUND;
+      case KeyOutcome.Unsent unsent -> AttemptOutcome.PROXY_ERROR;
       case KeyOutcome.Neutral neutral -> status >= 500 || status == 408
           ? AttemptOutcome.SERVER_ERROR : AttemptOutcome.CLIENT_ERROR;
     };

@@ -142,7 +142,13 @@ public final class LiveConnector implements AutoCloseable {
       return Future.succeededFuture(new Failed(LiveClose.INTERNAL_ERROR, "The gateway's BASE_URL cannot carry the"
           + " Live API."));
     }
-    return client.connect(options).transform(ar -> {
+    UpstreamProxies proxies = upstream.proxies();
+    Future<WebSocket> opened = proxies == null ? client.connect(options)
+        : proxies.route(lease.key(), proxy -> {
+          options.setProxyOptions(proxy);
+          return client.connect(options);
+        });
+    return opened.transform(ar -> {
       if (ar.failed()) {
         return retryOrStop(a, tried, onSocket, handshakeFailed(a, ar.cause()));
       }
@@ -173,6 +179,12 @@ public final class LiveConnector implements AutoCloseable {
 
   /** The handshake failed: an HTTP answer other than 101 (classified as any answer), or no answer. */
   private Refusal handshakeFailed(Attempt a, Throwable cause) {
+    if (cause instanceof ProxyFailure proxyFault) {
+      // Nothing reached Google through PROXIES: no blame, the key's turn is given back.
+      Verdict verdict = OutcomeClassifier.proxyFailure(proxyFault.getMessage(), proxyFault.othersUp());
+      a.release(verdict.keyOutcome(), proxyFault.othersUp() ? 502 : 503, proxyFault.getMessage());
+      return new Refusal(verdict, new Failed(LiveClose.TRY_AGAIN_LATER, proxyFault.getMessage()));
+    }
     if (cause instanceof UpgradeRejectedException rejected) {
       int status = rejected.getStatus();
       byte[] body = rejected.getBody() == null ? new byte[0]

@@ -57,6 +57,14 @@ public final class OutcomeClassifier {
     return transientFailure(what);
   }
 
+  /**
+   * The call failed at an upstream proxy (PROXIES), before Google saw it: the key is blamed for
+   * nothing and its turn is given back; another attempt may go through while another proxy is up.
+   */
+  public static Verdict proxyFailure(String what, boolean othersUp) {
+    return new Verdict(KeyOutcome.UNSENT, othersUp, what);
+  }
+
   private static Verdict refused(GoogleError error, int status) {
     KeyBlame blame = KeyBlame.of(error);
     return switch (blame.kind()) {

@@ -18,6 +18,8 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.net.ProxyOptions;
+import io.vertx.core.net.ProxyType;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.streams.ReadStream;
 import java.net.URI;
@@ -51,6 +53,8 @@ public final class UpstreamClient implements AutoCloseable {
   /** One pair per event loop of the Vert.x instance; fixed at construction. */
   private final Map<EventExecutor, Agents> perLoop;
   private volatile Target target;
+  /** PROXIES, shared with the other clients to Google; null: always direct. */
+  private final UpstreamProxies proxies;
 
   /** A plain and a TLS client with their own connection pools. */
   private record Agents(HttpClientAgent plain, HttpClientAgent tls) {
@@ -142,6 +146,12 @@ public final class UpstreamClient implements AutoCloseable {
   public record Pool(int http1MaxConnections, int http2MaxConnections, boolean h2c) {}
 
   public UpstreamClient(Vertx vertx, Settings settings, Pool pool) {
+    this(vertx, settings, pool, null);
+  }
+
+  /** A client whose calls go through {@code proxies} while PROXIES holds any (null: always direct). */
+  public UpstreamClient(Vertx vertx, Settings settings, Pool pool, UpstreamProxies proxies) {
+    this.proxies = proxies;
     this.target = Target.of(settings);
     this.shared = Agents.create(vertx, pool);
     Map<EventExecutor, Agents> loops = new HashMap<>();
@@ -181,6 +191,11 @@ public final class UpstreamClient implements AutoCloseable {
     return target.settings();
   }
 
+  /** PROXIES as this client uses them; null when it always goes direct. */
+  public UpstreamProxies proxies() {
+    return proxies;
+  }
+
   /**
    * Sends the call with {@code key}. The answer comes back paused, so the caller can classify it
    * before a single body byte moves. {@code onRequest} sees the request as soon as it exists, so
@@ -197,7 +212,31 @@ public final class UpstreamClient implements AutoCloseable {
         .setMethod(call.method())
         .setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
     long timeoutMillis = s.timeout().toMillis();
-    return agents().forTarget(t).request(options).compose(request -> {
+    HttpClientAgent agent = agents().forTarget(t);
+    if (proxies == null || !proxies.active()) {
+      return sendOn(agent.request(options), call, key, onRequest, s, media, timeoutMillis);
+    }
+    // Only the connection is opened through route(): it may be tried through several proxies,
+    // and nothing of the call has been sent when a proxy fails there.
+    ProxyOptions[] used = new ProxyOptions[1];
+    Future<HttpClientRequest> opened = proxies.route(key, proxy -> {
+      used[0] = proxy;
+      return agent.request(options.setProxyOptions(proxy));
+    });
+    return sendOn(opened, call, key, onRequest, s, media, timeoutMillis).compose(response -> {
+      // A forwarding proxy (HTTP proxy, http:// BASE_URL) answers its own refusal as the answer.
+      if (response.statusCode() == 407 && used[0] != null && used[0].getType() == ProxyType.HTTP && !t.ssl()) {
+        response.exceptionHandler(err -> { });
+        response.request().reset(CANCEL);
+        return Future.failedFuture(proxies.refusedByForwardingProxy(used[0], 407));
+      }
+      return Future.succeededFuture(response);
+    });
+  }
+
+  private static Future<HttpClientResponse> sendOn(Future<HttpClientRequest> opened, UpstreamCall call, ApiKey key,
+      Consumer<HttpClientRequest> onRequest, Settings s, UpstreamCall.Media media, long timeoutMillis) {
+    return opened.compose(request -> {
       AnswerDeadline deadline = new AnswerDeadline(request, timeoutMillis);
       Future<HttpClientResponse> sent;
       try {

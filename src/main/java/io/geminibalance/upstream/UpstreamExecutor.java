@@ -310,6 +310,9 @@ public final class UpstreamExecutor {
       return Future.succeededFuture(new UpstreamResult.Failed(clientFault.status(), null, 0,
           clientFault.getMessage(), false));
     }
+    if (cause instanceof ProxyFailure proxyFault) {
+      return afterProxyFailure(proxyFault, call, ctx, keys, check, attempt, tried, lease, started);
+    }
     pool.release(lease, OutcomeClassifier.transportFailure(cause.toString()).keyOutcome());
     boolean timeout = cause instanceof TimeoutException
         || cause instanceof java.util.concurrent.TimeoutException
@@ -322,6 +325,23 @@ public final class UpstreamExecutor {
     String message = timeout ? "upstream timed out" : "upstream unreachable: " + cause.getMessage();
     UpstreamResult.Failed failed = new UpstreamResult.Failed(status, null, 0, message, false);
     return retryOrStop(call, ctx, keys, check, attempt, tried, OutcomeClassifier.transportFailure(message), failed);
+  }
+
+  /**
+   * The call never left the gateway's side of PROXIES: the key's turn is given back with no blame.
+   * With another proxy up, another attempt goes through it (502 if none is left to try); with none
+   * up, 503 naming the proxies (credentials masked) as the cause.
+   */
+  private Future<UpstreamResult> afterProxyFailure(ProxyFailure fault, UpstreamCall call, RequestContext ctx,
+      KeyChoice keys, AnswerCheck check, int attempt, Set<ApiKey> tried, KeyLease lease, long started) {
+    Verdict verdict = OutcomeClassifier.proxyFailure(fault.getMessage(), fault.othersUp());
+    pool.release(lease, verdict.keyOutcome());
+    int status = fault.othersUp() ? 502 : 503;
+    ctx.meter().attemptEnded(call.model(), AttemptOutcome.PROXY_ERROR, attempt);
+    log(call, ctx, attempt, lease, status, started, fault.getMessage());
+    LOG.debug("request {} attempt {} key {}: {}", ctx.requestId(), attempt, lease.key(), fault.getMessage());
+    UpstreamResult.Failed failed = new UpstreamResult.Failed(status, null, 0, fault.getMessage(), false);
+    return retryOrStop(call, ctx, keys, check, attempt, tried, verdict, failed);
   }
 
   private Future<UpstreamResult> retryOrStop(UpstreamCall call, RequestContext ctx, KeyChoice keys,

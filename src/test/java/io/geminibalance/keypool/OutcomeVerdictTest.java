@@ -26,6 +26,13 @@ class OutcomeVerdictTest {
     }
   }
 
+  /** Nothing reached Google (a proxy failed): like a 404, the lease's count is given back, no blame. */
+  @Test
+  void anUnsentCallGivesTheTurnBack() {
+    assertThat(OutcomeVerdict.decide(KeyOutcome.UNSENT, FACTS, POLICY)).isInstanceOf(OutcomeVerdict.GiveBack.class);
+    assertThat(OutcomeVerdict.decide(KeyOutcome.UNSENT, FACTS, POLICY).problem()).isNull();
+  }
+
   /** The shared lanes keep a success as a success. */
   @Test
   void sharedLanesKeepAcceptance() {

@@ -93,6 +93,21 @@ class VertexExpressTest {
     return vertexFake.requests(":generateContent").stream().map(Recorded::key).toList();
   }
 
+  /** Vertex AI Express is Google too: its calls go through PROXIES like the Gemini pool's. */
+  @Test
+  void itsCallsGoThroughPROXIES() {
+    try (io.geminibalance.testing.LocalProxy socks = io.geminibalance.testing.LocalProxy.start(
+        io.geminibalance.testing.LocalProxy.Kind.SOCKS5, "sockuser", "sock-pass-1")) {
+      h = start(Map.of("PROXIES", "[\"" + socks.url() + "\"]"));
+      socks.clearSeen();
+      for (int i = 0; i < 3; i++) {
+        assertThat(generate().statusCode()).isEqualTo(200);
+      }
+      assertThat(vertexKeysUsed()).hasSize(3);
+      assertThat(socks.keysSeen()).containsExactlyElementsOf(vertexKeysUsed());
+    }
+  }
+
   @Test
   void fakeStreamingServesItsStreamsFromOneGenerateContentOnItsOwnUpstream() {
     h = start(Map.of("FAKE_STREAM_ENABLED", "true", "FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS", "1"));

@@ -39,6 +39,19 @@ class OutcomeClassifierTest {
       "{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"API_KEY_INVALID\"}";
 
   @Test
+  void aProxyFailureBlamesNoKeyAndGivesTheTurnBack() {
+    Verdict another = OutcomeClassifier.proxyFailure("proxy down", true);
+    assertThat(another.keyOutcome()).isEqualTo(KeyOutcome.UNSENT);
+    assertThat(another.retryOnAnotherKey()).isTrue();
+    // With no proxy up, another key would fail the same way.
+    assertThat(OutcomeClassifier.proxyFailure("all down", false).retryOnAnotherKey()).isFalse();
+    assertThat(UpstreamProxies.isProxyFailure(new java.net.ConnectException("refused"))).isTrue();
+    assertThat(UpstreamProxies.isProxyFailure(new io.netty.handler.proxy.ProxyConnectException("407"))).isTrue();
+    assertThat(UpstreamProxies.isProxyFailure(new javax.net.ssl.SSLHandshakeException("cert"))).isFalse();
+    assertThat(UpstreamProxies.isProxyFailure(new java.util.concurrent.TimeoutException())).isFalse();
+  }
+
+  @Test
   void successIsSuccess() {
     assertThat(classify(200, "{}")).isEqualTo(Verdict.SUCCESS);
   }
