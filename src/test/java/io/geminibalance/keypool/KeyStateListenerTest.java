@@ -67,6 +67,20 @@ class KeyStateListenerTest {
   }
 
   @Test
+  void aDisableDecidedElsewhereIsAppliedButHeardByNoListenerSoNoAlertIsSentTwice() {
+    QuotaKeyPool pool = pool();
+    pool.onDisabled(event -> heard.add("alert"));
+    ApiKey key = Keys.many(1).get(0);
+    pool.disableDecidedElsewhere(key, "API_KEY_INVALID (on another instance)");
+    assertThat(pool.snapshot().disabled()).isEqualTo(1);
+    assertThat(pool.snapshot().keys().get(0).disabledReason()).contains("another instance");
+    assertThat(heard).isEmpty();
+    pool.restore(key);
+    pool.disable(key, "here");
+    assertThat(heard).containsExactly("restored", "disabled", "alert");
+  }
+
+  @Test
   void failuresSetFromElsewhereAreNotHeardButTheSuccessThatEndsThemIs() {
     QuotaKeyPool pool = pool();
     ApiKey key = Keys.many(1).get(0);
