@@ -102,7 +102,10 @@ GB.page('keys', {
     'keys.verdict.rate_limited': 'rate limited',
     'keys.verdict.error': 'no verdict',
     'keys.col.code': 'Code',
-    'keys.col.message': 'Message'
+    'keys.col.message': 'Message',
+    'keys.cluster.single': 'One instance (no Redis).',
+    'keys.cluster.shared': '{n} instance(s) sharing key state and quotas on Redis {redis}; this is instance {rank} ({id}).',
+    'keys.cluster.local': 'Redis {redis} is away: {n} instance(s), each scheduling alone with 1/{n} of every limit; this is instance {rank} ({id}).'
   },
   zh: {
     'keys.search': '搜索密钥或后 4 位',
@@ -201,7 +204,10 @@ GB.page('keys', {
     'keys.verdict.rate_limited': '限流',
     'keys.verdict.error': '无结论',
     'keys.col.code': '状态码',
-    'keys.col.message': '信息'
+    'keys.col.message': '信息',
+    'keys.cluster.single': '单实例（未配置 Redis）。',
+    'keys.cluster.shared': '{n} 个实例通过 Redis {redis} 共享密钥状态和配额；本实例为第 {rank} 个（{id}）。',
+    'keys.cluster.local': 'Redis {redis} 不可用：{n} 个实例各自按每项限额的 1/{n} 调度；本实例为第 {rank} 个（{id}）。'
   }
 }, function () {
   'use strict';
@@ -212,6 +218,7 @@ GB.page('keys', {
   var selected = {};       // id -> masked key, across pages
   var expanded = {};       // id -> true
   var last = null;         // the last answer of GET /api/keys
+  var cluster = null;      // the last answer of GET /api/cluster
   var jobTimer = null;
 
   function options(select, values, label, current) {
@@ -237,6 +244,24 @@ GB.page('keys', {
         onPage: function (p) { query.page = p; load(); } });
       renderSelection();
     }, function (err) { GB.toast(err.message, 'error'); });
+  }
+
+  /** The instances on Redis (GET /api/cluster), in the header; the page works without it. */
+  function loadCluster() {
+    return GB.api('GET', '/api/cluster').then(function (c) {
+      cluster = c;
+      renderCluster();
+    }, function () { return null; });
+  }
+
+  function renderCluster() {
+    if (!cluster) { return; }
+    var c = cluster;
+    var mode = c.mode === 'shared' ? 'shared' : c.mode === 'single' ? 'single' : 'local';
+    var line = GB.$('#cluster');
+    line.textContent = GB.t('keys.cluster.' + mode, { n: c.instances, rank: c.rank + 1,
+      id: c.instance, redis: c.redis ? c.redis.address : '' });
+    line.setAttribute('data-mode', c.mode);
   }
 
   function renderTotals(t) {
@@ -479,7 +504,7 @@ GB.page('keys', {
   });
   GB.$('#order').addEventListener('change', function (e) { query.order = e.target.value; reload(); });
   GB.$('#limit').addEventListener('change', function (e) { query.limit = parseInt(e.target.value, 10); reload(); });
-  GB.$('#btn-refresh').addEventListener('click', load);
+  GB.$('#btn-refresh').addEventListener('click', function () { load(); loadCluster(); });
   GB.$('#select-page').addEventListener('change', function (e) {
     (last ? last.keys : []).forEach(function (k) { toggle(k, e.target.checked); });
     renderRows(last ? last.keys : []);
@@ -528,10 +553,12 @@ GB.page('keys', {
     renderControls();
     if (last) { renderTotals(last.totals); renderRows(last.keys); renderSelection(); }
     if (lastJob) { renderJob(lastJob); }
+    renderCluster();
   });
 
   // The page's own styles, from the jar like everything else (the CSP allows 'self').
   document.head.appendChild(GB.el('link', { rel: 'stylesheet', href: '/static/keys.css' }));
   renderControls();
   load();
+  loadCluster();
 });

@@ -104,6 +104,18 @@ public final class SettingsService {
   }
 
   /**
+   * The configuration the database holds now (saved settings over the environment, the stored key
+   * set), for an instance told that another one changed it: the saving instance's own path, minus
+   * the writes. Runs after any key change of this instance's in flight. The caller applies it.
+   */
+  public CompletableFuture<GatewayConfig> reload() {
+    return serially(() -> store.loadAll()
+        .thenApply(this::validate)
+        .thenCompose(config -> keys.list()
+            .thenApply(stored -> config.withApiKeys(stored.stream().map(k -> k.secret()).toList()))));
+  }
+
+  /**
    * Removes a saved value so the environment (or default) applies again; false when none was saved
    * (then nothing changes). Validated and audited before the value is removed.
    */

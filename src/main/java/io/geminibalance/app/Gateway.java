@@ -97,6 +97,8 @@ public final class Gateway {
   private Future<Void> modelListFetched = Future.succeededFuture();
   private AdminTokens adminTokens;
   private AdminThrottle adminThrottle;
+  /** The other instances on REDIS_URL, if any. */
+  private Cluster cluster;
   private AdminSessions adminSessions;
   private long sessionPurgeTimer = -1;
   private long resourceCleanupTimer = -1;
@@ -188,6 +190,8 @@ public final class Gateway {
     Gateway gateway = new Gateway(vertx, live, pool, upstream, persistence);
     gateway.metrics = metrics;
     gateway.proxies = proxies;
+    Cluster cluster = Cluster.open(vertx, config);
+    gateway.cluster = cluster;
     gateway.queue = queue;
     gateway.storedKeyStates = storedKeyStates;
     StoredAttemptLog attemptLog = persistence.attemptLog(live::get);
@@ -213,13 +217,18 @@ public final class Gateway {
         persistence.storage().tokenFingerprints());
     adminTokens.start(config);
     gateway.adminTokens = adminTokens;
-    gateway.adminThrottle = new AdminThrottle(Settings.adminAuthFailuresPerMinute(config));
+    int adminFailures = Settings.adminAuthFailuresPerMinute(config);
+    gateway.adminThrottle = cluster.link().map(redis -> new AdminThrottle(adminFailures, redis))
+        .orElseGet(() -> new AdminThrottle(adminFailures));
     gateway.adminSessions = new AdminSessions(persistence.storage().adminSessions(), InstantSource.system(),
         () -> Settings.adminSessionExpireSeconds(live.get()));
     ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens(), adminTokens.inForce(config),
         persistence.storage().tokenFingerprints());
     SettingsService settings = new SettingsService(persistence.env(), persistence.storage().settings(),
-        persistence.storage().apiKeys(), live::get, gateway::reconfigure, Settings::build, audit, adminTokens);
+        persistence.storage().apiKeys(), live::get, next -> {
+          gateway.reconfigure(next);
+          cluster.configChanged();
+        }, Settings::build, audit, adminTokens);
     KeysApi keysApi = new KeysApi(pool, settings, audit, new KeyVerifyJobs(gateway.recheck, pool,
         () -> live.get().values().integer("KEY_VERIFY_CONCURRENCY")));
     ResourceRegistry registry = new ResourceRegistry(persistence.storage().resources(),
@@ -270,7 +279,9 @@ public final class Gateway {
         () -> poolReport(pool).put("vertexExpress", vertex.report(clock.getAsLong()))
             .put("emptyAnswers", new JsonObject().put("retried", emptyAnswers.retried())
                 .put("returned", emptyAnswers.returned()))
-            .put("paidKey", paidPool.size() == 0 ? null : poolReport(paidPool)),
+            .put("paidKey", paidPool.size() == 0 ? null : poolReport(paidPool))
+            .put("cluster", cluster.report()),
+        cluster::report,
         new AuditApi(audit),
         new AdminTokenApi(adminTokens, live::get),
         EdgePolicy.live(live::get), Settings.clientLimits(config), gateway.adminSessions,
@@ -293,7 +304,11 @@ public final class Gateway {
         new GatewayMeters.Pool("paid", paidPool, paidQueue)), attemptLog);
     gateway.alerts = startAlerts(vertx, live, persistence, attemptLog, pool, paidPool, vertex.pool());
     live.onChange(next -> gateway.apply(next, authenticator));
-    adminTokens.onRotation(() -> gateway.refreshAuthenticator(authenticator));
+    adminTokens.onRotation(() -> {
+      gateway.refreshAuthenticator(authenticator);
+      cluster.configChanged();
+    });
+    cluster.start(pool, () -> gateway.reloadChanged(settings, adminTokens, authenticator));
     gateway.scheduleRecheck(config);
     gateway.startKeyStateSync();
     gateway.startLaneEviction();
@@ -341,6 +356,29 @@ public final class Gateway {
     LogLevels.apply(next.logLevel());
     scheduleRecheck(next);
     LOG.info("Configuration applied: {} key(s), upstream {}", next.apiKeys().size(), next.baseUrl());
+  }
+
+  /**
+   * Another instance changed the configuration in the database: the same as a change here (the
+   * generated admin token and the settings with the stored key set, then applied), from the database.
+   */
+  private void reloadChanged(SettingsService settings, AdminTokens adminTokens, ClientAuthenticator authenticator) {
+    vertx.executeBlocking(() -> {
+      adminTokens.load();
+      return null;
+    }, false).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("Could not reload the generated admin token another instance changed: {}", ar.cause().getMessage());
+      }
+      refreshAuthenticator(authenticator);
+    });
+    settings.reload().whenComplete((next, err) -> {
+      if (err != null) {
+        LOG.warn("Could not reload the configuration another instance changed: {}", err.getMessage());
+      } else {
+        reconfigure(next);
+      }
+    });
   }
 
   /**
@@ -682,6 +720,7 @@ public final class Gateway {
     }
     Future<Void> undeploy = servers == null ? Future.succeededFuture() : vertx.undeploy(servers.id());
     return undeploy.andThen(ar -> {
+      cluster.close();
       upstream.close();
       proxies.close();
       vertexExpress.close();

@@ -125,7 +125,8 @@ public final class ClusterMembers implements AutoCloseable {
     }
   }
 
-  private static String newId() {
+  /** A new instance id: the process id and 48 random bits (ids are only compared, never parsed). */
+  public static String newId() {
     byte[] random = new byte[6];
     new SecureRandom().nextBytes(random);
     return ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random);

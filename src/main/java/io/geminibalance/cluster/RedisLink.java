@@ -10,6 +10,7 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
+import io.vertx.redis.client.impl.types.ErrorType;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -142,6 +143,10 @@ public final class RedisLink implements AutoCloseable {
   }
 
   private void failed(Throwable cause) {
+    if (cause instanceof ErrorType) {
+      // Redis answered (an error reply such as NOSCRIPT, which RedisScript answers with EVAL): it is there.
+      return;
+    }
     if (up && !closed) {
       LOG.warn("Redis at {} is away ({}): scheduling locally with 1/N of every limit until it answers again",
           where, cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));

@@ -31,15 +31,21 @@ final class KeyEntry {
     return failures;
   }
 
-  void disable(String reason) {
+  /** True when the key was in service until now. */
+  synchronized boolean disable(String reason) {
     disabledReason = reason == null ? "" : reason;
+    boolean was = disabled;
     disabled = true;
+    return !was;
   }
 
-  synchronized void enable() {
+  /** True when this changed anything: the key was disabled, or had failures. */
+  synchronized boolean enable() {
+    boolean was = disabled || failures != 0;
     failures = 0;
     disabled = false;
     disabledReason = "";
+    return was;
   }
 
   /** Counts one failure; true when it reaches {@code maxFailures}. */
@@ -48,13 +54,15 @@ final class KeyEntry {
     return failures >= maxFailures;
   }
 
-  /** Read first: the common case (no failures) then writes nothing. */
-  void succeeded() {
+  /** Read first: the common case (no failures) then writes nothing. True when failures were reset. */
+  boolean succeeded() {
     if (failures != 0) {
       synchronized (this) {
         failures = 0;
       }
+      return true;
     }
+    return false;
   }
 
   void noteProblem(String reason, long nowMillis) {

@@ -75,6 +75,7 @@ public final class QuotaKeyPool implements KeyPool {
    */
   private final LinkedHashSet<String> answeredWithoutLane = new LinkedHashSet<>();
   private final List<Consumer<String>> availabilityListeners = new CopyOnWriteArrayList<>();
+  private final List<KeyStateListener> keyStateListeners = new CopyOnWriteArrayList<>();
   private final List<Predicate<String>> dropChecks = new CopyOnWriteArrayList<>();
   private final List<Consumer<KeyDisabled>> disableListeners = new CopyOnWriteArrayList<>();
   private volatile Map<ApiKey, KeyEntry> entries = Map.of();
@@ -445,12 +446,7 @@ public final class QuotaKeyPool implements KeyPool {
         notifyDisabled(new KeyDisabled(key, lane.model, off.reason()));
       }
       case OutcomeVerdict.DisableKey off -> disable(key, off.reason());
-      case OutcomeVerdict.CountFailure failure -> {
-        wholeKeyChanges.incrementAndGet();
-        if (slot.entry.fail(policy.maxFailures())) {
-          disable(key, failure.reason() + " (" + policy.maxFailures() + " failures in a row)");
-        }
-      }
+      case OutcomeVerdict.CountFailure failure -> countFailure(slot.entry, failure);
       case OutcomeVerdict.Ignore i -> { }
       case OutcomeVerdict.GiveBack g -> {
         slot.cell.giveBack(lease.acquiredAtMillis(), now);
@@ -460,8 +456,19 @@ public final class QuotaKeyPool implements KeyPool {
     }
   }
 
+  private void countFailure(KeyEntry entry, OutcomeVerdict.CountFailure failure) {
+    wholeKeyChanges.incrementAndGet();
+    boolean reached = entry.fail(policy.maxFailures());
+    keyStateListeners.forEach(l -> l.failureCounted(entry.key, failure.reason()));
+    if (reached) {
+      disable(entry.key, failure.reason() + " (" + policy.maxFailures() + " failures in a row)");
+    }
+  }
+
   private void succeeded(ModelLane lane, Slot slot, KeyLease lease, long now) {
-    slot.entry.succeeded();
+    if (slot.entry.succeeded()) {
+      keyStateListeners.forEach(l -> l.failuresCleared(slot.entry.key));
+    }
     if (slot.cell.clearBlockSetBefore(lease.acquiredAtMillis())) {
       lane.wake(slot, now);
       notifyAvailable(lane.model);
@@ -631,7 +638,9 @@ public final class QuotaKeyPool implements KeyPool {
     if (entry == null) {
       return;
     }
-    entry.enable();
+    if (entry.enable()) {
+      keyStateListeners.forEach(l -> l.restored(key));
+    }
     wholeKeyChanges.incrementAndGet();
     long now = clock.millis();
     for (ModelLane lane : allLanes()) {
@@ -668,7 +677,9 @@ public final class QuotaKeyPool implements KeyPool {
     }
     switch (verdict) {
       case OutcomeVerdict.Clear c -> {
-        entry.enable();
+        if (entry.enable()) {
+          keyStateListeners.forEach(l -> l.restored(key));
+        }
         wholeKeyChanges.incrementAndGet();
         if (slot != null) {
           slot.cell.clearAllBlocks();
@@ -677,12 +688,7 @@ public final class QuotaKeyPool implements KeyPool {
         notifyAllLanes();
       }
       case OutcomeVerdict.DisableKey off -> disable(key, off.reason());
-      case OutcomeVerdict.CountFailure failure -> {
-        wholeKeyChanges.incrementAndGet();
-        if (entry.fail(policy.maxFailures())) {
-          disable(key, failure.reason() + " (" + policy.maxFailures() + " failures in a row)");
-        }
-      }
+      case OutcomeVerdict.CountFailure failure -> countFailure(entry, failure);
       case OutcomeVerdict.Cool cool -> {
         if (slot != null) {
           slot.cell.block(new Block(BlockKind.COOLDOWN, cool.untilMillis(), cool.reason(), now));
@@ -750,13 +756,25 @@ public final class QuotaKeyPool implements KeyPool {
   public void disable(ApiKey key, String reason) {
     KeyEntry entry = entries.get(key);
     if (entry != null) {
-      boolean wasEnabled = !entry.disabled();
-      entry.disable(reason);
+      boolean changed = entry.disable(reason);
       wholeKeyChanges.incrementAndGet();
-      LOG.warn("Key {} disabled: {}", key, reason);
-      if (wasEnabled) {
+      if (changed) {
+        LOG.warn("Key {} disabled: {}", key, reason);
+        keyStateListeners.forEach(l -> l.disabled(key, reason));
         notifyDisabled(new KeyDisabled(key, null, reason));
       }
+    }
+  }
+
+  /**
+   * A disable another instance decided (and told its own listeners of): applied here, heard by no
+   * listener, so that it is neither shared back nor alerted twice.
+   */
+  public void disableDecidedElsewhere(ApiKey key, String reason) {
+    KeyEntry entry = entries.get(key);
+    if (entry != null && entry.disable(reason)) {
+      wholeKeyChanges.incrementAndGet();
+      LOG.warn("Key {} disabled by another instance: {}", key, reason);
     }
   }
 
@@ -778,6 +796,23 @@ public final class QuotaKeyPool implements KeyPool {
         LOG.warn("A key-disabled listener failed: {}", e.toString());
       }
     }
+  }
+
+  /**
+   * Sets {@code key}'s failures in a row to a count kept elsewhere (the instances' shared count),
+   * heard by no {@link KeyStateListener}; the key is not disabled by it.
+   */
+  public void setFailures(ApiKey key, int failures) {
+    KeyEntry entry = entries.get(key);
+    if (entry != null) {
+      entry.restoreFailures(failures);
+      wholeKeyChanges.incrementAndGet();
+    }
+  }
+
+  /** The key with this fingerprint, when the pool holds it. */
+  public ApiKey keyOf(String keyFingerprint) {
+    return byFingerprint.get(keyFingerprint);
   }
 
   /** Keys disabled for one model only, for the periodic re-check. */
@@ -805,6 +840,11 @@ public final class QuotaKeyPool implements KeyPool {
    */
   public void onAvailability(Consumer<String> listener) {
     availabilityListeners.add(listener);
+  }
+
+  /** Registers a listener of changes of keys' whole-key state (see {@link KeyStateListener}). */
+  public void onKeyState(KeyStateListener listener) {
+    keyStateListeners.add(listener);
   }
 
   /**

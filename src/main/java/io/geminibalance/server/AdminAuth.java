@@ -5,11 +5,13 @@ import io.geminibalance.admin.AdminSessions;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.storage.AdminSession;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +44,10 @@ final class AdminAuth implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext rc) {
     apiHeaders(rc);
-    if (throttled(rc, throttle)) {
-      return;
-    }
+    unlessThrottled(rc, throttle, standing -> authenticate(rc, standing));
+  }
+
+  private void authenticate(RoutingContext rc, AdminThrottle.Standing standing) {
     String address = AdminThrottle.clientAddress(rc);
     String header = rc.request().getHeader("authorization");
     if (header == null) {
@@ -57,17 +60,17 @@ final class AdminAuth implements Handler<RoutingContext> {
     String token = ClientAuthenticator.bearer(header);
     KeyIdentity admin = token == null ? null : authenticator.admin(token);
     if (admin != null) {
-      throttle.succeeded(address);
+      throttle.succeeded(address, standing);
       rc.put(AdminCaller.KEY, new AdminCaller(address, admin.fingerprint()));
       rc.next();
       return;
     }
-    if (header != null) {
-      throttle.failed(address);
-    }
-    rc.response().putHeader("www-authenticate", "Bearer");
-    error(rc, 401, "Admin API: send the admin token (AUTH_TOKEN, or the generated admin token) as "
-        + "'Authorization: Bearer <token>', or log in on the admin pages.", "UNAUTHENTICATED", null);
+    Future<Void> counted = header != null ? throttle.failed(address) : Future.succeededFuture();
+    counted.onComplete(ar -> {
+      rc.response().putHeader("www-authenticate", "Bearer");
+      error(rc, 401, "Admin API: send the admin token (AUTH_TOKEN, or the generated admin token) as "
+          + "'Authorization: Bearer <token>', or log in on the admin pages.", "UNAUTHENTICATED", null);
+    });
   }
 
   private void withSession(RoutingContext rc, String sessionId, String address) {
@@ -110,16 +113,22 @@ final class AdminAuth implements Handler<RoutingContext> {
     });
   }
 
-  /** Answers 429 (true) when the caller's address has failed too often; see {@link AdminThrottle}. */
-  static boolean throttled(RoutingContext rc, AdminThrottle throttle) {
-    long retryAfter = throttle.retryAfterSeconds(AdminThrottle.clientAddress(rc));
-    if (retryAfter <= 0) {
-      return false;
-    }
-    rc.response().putHeader("retry-after", Long.toString(retryAfter));
-    error(rc, 429, "Admin API: too many failed authentications from this address; try again in " + retryAfter
-        + " s.", "RESOURCE_EXHAUSTED", null);
-    return true;
+  /**
+   * Runs {@code then} with where the caller's address stands, unless it has failed too often,
+   * which is answered 429 instead; see {@link AdminThrottle}.
+   */
+  static void unlessThrottled(RoutingContext rc, AdminThrottle throttle, Consumer<AdminThrottle.Standing> then) {
+    throttle.standing(AdminThrottle.clientAddress(rc)).onComplete(ar -> {
+      AdminThrottle.Standing standing = ar.succeeded() ? ar.result() : new AdminThrottle.Standing(0, 0);
+      long retryAfter = standing.retryAfterSeconds();
+      if (retryAfter <= 0) {
+        then.accept(standing);
+        return;
+      }
+      rc.response().putHeader("retry-after", Long.toString(retryAfter));
+      error(rc, 429, "Admin API: too many failed authentications from this address; try again in " + retryAfter
+          + " s.", "RESOURCE_EXHAUSTED", null);
+    });
   }
 
   /**

@@ -2,6 +2,7 @@ package io.geminibalance.server;
 
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.requestlog.KeyIdentity;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -16,7 +17,8 @@ import java.util.function.Consumer;
  * <p>While an address is throttled, every credential from it that is not a client token gets 429,
  * the right admin token included, so neither plane confirms a guess; client tokens keep working,
  * so one misconfigured client behind a shared NAT does not lock out the others. Only this failure
- * path consults the throttle: a request with a client token costs nothing more.
+ * path consults the throttle: a request with a client token costs nothing more (with REDIS_URL,
+ * the others cost one Redis round trip, answered locally after REDIS_TIMEOUT_MS).
  */
 final class AdminOnDataPlane {
   /** What the data plane does with a credential that is not a client token. */
@@ -42,19 +44,19 @@ final class AdminOnDataPlane {
   }
 
   /** For a {@code token} the caller sent that {@link ClientAuthenticator#client} did not match. */
-  Outcome check(RoutingContext rc, String token) {
+  Future<Outcome> check(RoutingContext rc, String token) {
     String address = AdminThrottle.clientAddress(rc);
-    long retryAfter = throttle.retryAfterSeconds(address);
-    if (retryAfter > 0) {
-      return new Throttled(retryAfter);
-    }
-    KeyIdentity admin = authenticator.admin(token);
-    if (admin != null) {
-      throttle.succeeded(address);
-      return new Admin(admin);
-    }
-    throttle.failed(address);
-    return REFUSED;
+    return throttle.standing(address).otherwise(new AdminThrottle.Standing(0, 0)).compose(standing -> {
+      if (standing.retryAfterSeconds() > 0) {
+        return Future.succeededFuture(new Throttled(standing.retryAfterSeconds()));
+      }
+      KeyIdentity admin = authenticator.admin(token);
+      if (admin != null) {
+        throttle.succeeded(address, standing);
+        return Future.succeededFuture(new Admin(admin));
+      }
+      return throttle.failed(address).otherwise((Void) null).map(REFUSED);
+    });
   }
 
   /**
@@ -76,17 +78,19 @@ final class AdminOnDataPlane {
       rc.next();
       return;
     }
-    switch (check(rc, token)) {
-      case Admin accepted -> {
-        rc.put(NativeAuth.CLIENT, accepted.identity());
-        rc.next();
+    check(rc, token).onSuccess(outcome -> {
+      switch (outcome) {
+        case Admin accepted -> {
+          rc.put(NativeAuth.CLIENT, accepted.identity());
+          rc.next();
+        }
+        case Throttled throttled -> {
+          rc.response().putHeader("retry-after", Long.toString(throttled.retryAfterSeconds()));
+          refusals.throttled().accept(rc, throttledMessage(throttled.retryAfterSeconds()));
+        }
+        case Refused refused -> refusals.refused().accept(rc);
       }
-      case Throttled throttled -> {
-        rc.response().putHeader("retry-after", Long.toString(throttled.retryAfterSeconds()));
-        refusals.throttled().accept(rc, throttledMessage(throttled.retryAfterSeconds()));
-      }
-      case Refused refused -> refusals.refused().accept(rc);
-    }
+    });
   }
 
   /** The message of a 429, in either protocol's error shape. */

@@ -1,12 +1,15 @@
 package io.geminibalance.server;
 
+import io.geminibalance.cluster.LocalWindowCounter;
+import io.geminibalance.cluster.RedisLink;
+import io.geminibalance.cluster.RedisWindowCounter;
+import io.geminibalance.cluster.WindowCounter;
 import io.geminibalance.logging.RateLimitedWarning;
 import io.netty.util.NetUtil;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.LoggerFactory;
@@ -20,51 +23,45 @@ import org.slf4j.LoggerFactory;
  * here as well and refuses every credential but a client token while the address is throttled
  * ({@link AdminOnDataPlane}); otherwise it would be the way round this throttle.
  *
- * <p>Memory is bounded: at most {@value #MAX_TRACKED} addresses are tracked. Windows are kept in
- * the order they started, so expired ones are dropped from the head as new ones come; when all
- * {@value #MAX_TRACKED} are still live, further addresses share one overflow window, throttled
- * like a single address. That fails closed: during a guessing attack from that many addresses at
- * once an admin at a new address may be refused for up to a minute too, but no one gets more
- * attempts than the limit allows per window.
+ * <p>Failures are counted in a {@link WindowCounter}: in memory ({@link LocalWindowCounter}, at most
+ * {@value #MAX_TRACKED} addresses, further ones sharing one window, which fails closed), or with
+ * REDIS_URL in Redis ({@link RedisWindowCounter}), so that failures spread over several instances
+ * add up to one limit; while Redis is away each instance goes on with its own counts. Hence the
+ * answers are futures: with Redis a check is one round trip (bounded by REDIS_TIMEOUT_MS, then
+ * answered locally), never a blocked event loop.
  *
  * <p>An IPv6 client is counted by its /64, not its whole address: a single host is usually given
  * a whole /64 and can pick any address in it, so per /128 it would get 10 guesses for each of up
  * to {@value #MAX_TRACKED} addresses. IPv4 addresses count one by one (/32).
- *
- * <p>Admin requests are rare, so one lock is enough.
  */
 public final class AdminThrottle {
   static final int MAX_TRACKED = 10_000;
-  private static final long WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
+  private static final long WINDOW_MILLIS = TimeUnit.MINUTES.toMillis(1);
 
-  private final LongSupplier nanoClock;
-  private final int maxTracked;
+  private final WindowCounter counter;
+  /** The in-memory counter when there is no other (for the memory-bound tests), else null. */
+  private final LocalWindowCounter local;
   private volatile int limit;
-  /** Address -> its current window, in the order the windows started. */
-  private final LinkedHashMap<String, Window> windows = new LinkedHashMap<>();
-  private final Window overflow;
   private final RateLimitedWarning blockedWarning =
       new RateLimitedWarning(LoggerFactory.getLogger(AdminThrottle.class), Duration.ofSeconds(10));
 
-  private static final class Window {
-    long start;
-    int failures;
-
-    Window(long start) {
-      this.start = start;
-    }
-  }
-
-  /** @param failuresPerMinute ADMIN_AUTH_FAILURES_PER_MINUTE */
+  /** @param failuresPerMinute ADMIN_AUTH_FAILURES_PER_MINUTE; failures counted in this instance only */
   public AdminThrottle(int failuresPerMinute) {
     this(failuresPerMinute, System::nanoTime, MAX_TRACKED);
   }
 
+  /** Failures counted by the instances on {@code redis} together (locally while it is away). */
+  public AdminThrottle(int failuresPerMinute, RedisLink redis) {
+    this.limit = failuresPerMinute;
+    this.local = null;
+    this.counter = new RedisWindowCounter(redis, "admin-auth-failures", WINDOW_MILLIS,
+        new LocalWindowCounter(WINDOW_MILLIS, MAX_TRACKED));
+  }
+
   AdminThrottle(int failuresPerMinute, LongSupplier nanoClock, int maxTracked) {
     this.limit = failuresPerMinute;
-    this.nanoClock = nanoClock;
-    this.maxTracked = maxTracked;
-    this.overflow = new Window(nanoClock.getAsLong() - WINDOW_NANOS);
+    this.local = new LocalWindowCounter(WINDOW_MILLIS, maxTracked, nanoClock);
+    this.counter = local;
   }
 
   /**
@@ -82,54 +79,52 @@ public final class AdminThrottle {
     this.limit = failuresPerMinute;
   }
 
+  /**
+   * Where an address stands: its failures in the current window, and the seconds until it may try
+   * again (for Retry-After), 0 when it may try now.
+   */
+  public record Standing(long failures, long retryAfterSeconds) {}
+
+  public Future<Standing> standing(String address) {
+    return counter.read(key(address)).map(count -> new Standing(count.count(), count.count() < limit ? 0L
+        : Math.max(1, TimeUnit.MILLISECONDS.toSeconds(count.millisLeft() + 999))));
+  }
+
   /** Seconds until {@code address} may try again (for Retry-After), or 0 when it may try now. */
-  public synchronized long retryAfterSeconds(String address) {
-    long now = nanoClock.getAsLong();
-    Window window = windowOf(key(address), now);
-    if (window == null || expired(window, now) || window.failures < limit) {
-      return 0;
-    }
-    long left = window.start + WINDOW_NANOS - now;
-    return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(left + TimeUnit.SECONDS.toNanos(1) - 1));
+  public Future<Long> retryAfterSeconds(String address) {
+    return standing(address).map(Standing::retryAfterSeconds);
   }
 
   /**
-   * Counts a failed authentication from {@code address}. The one that reaches the limit is logged
-   * at WARN (at most one line every 10 s, however many addresses reach it).
+   * Counts a failed authentication from {@code address}; completes once it is counted, so that an
+   * answer sent after it never lets the next guess past the limit. The one that reaches the limit
+   * is logged at WARN (at most one line every 10 s, however many addresses reach it).
    */
-  public void failed(String address) {
+  public Future<Void> failed(String address) {
     String key = key(address);
-    if (count(key)) {
-      blockedWarning.warn("Too many failed authentications from {}; refusing the admin token and unknown"
-          + " credentials from it for up to a minute, client tokens still work (ADMIN_AUTH_FAILURES_PER_MINUTE)",
-          key);
-    }
-  }
-
-  /** True when this failure reached the limit. */
-  private synchronized boolean count(String key) {
-    long now = nanoClock.getAsLong();
-    dropExpired(now);
-    Window window = windowOf(key, now);
-    if (window == null) {
-      window = new Window(now);
-      windows.put(key, window);
-    } else if (expired(window, now)) {
-      window.start = now;
-      window.failures = 0;
-      if (window != overflow) {
-        // Re-inserted at the tail, so the map stays ordered by window start.
-        windows.remove(key);
-        windows.put(key, window);
+    return counter.add(key).map(count -> {
+      if (count.count() == limit) {
+        blockedWarning.warn("Too many failed authentications from {}; refusing the admin token and unknown"
+            + " credentials from it for up to a minute, client tokens still work (ADMIN_AUTH_FAILURES_PER_MINUTE)",
+            key);
       }
-    }
-    window.failures++;
-    return window.failures == limit;
+      return null;
+    });
   }
 
   /** A successful authentication: the address starts afresh (the overflow window is shared and stays). */
-  public synchronized void succeeded(String address) {
-    windows.remove(key(address));
+  public void succeeded(String address) {
+    counter.clear(key(address));
+  }
+
+  /**
+   * A successful authentication by an address that stood {@code before} it: forgotten only when it
+   * had failures, so that the common case (none) costs no write (with Redis, no second round trip).
+   */
+  public void succeeded(String address, Standing before) {
+    if (before.failures() > 0) {
+      succeeded(address);
+    }
   }
 
   /**
@@ -149,36 +144,7 @@ public final class AdminThrottle {
     return NetUtil.bytesToIpAddress(bytes) + "/64";
   }
 
-  synchronized int trackedAddresses() {
-    return windows.size();
-  }
-
-  /** The key's window; beyond the cap, the shared overflow window; null when it has none. */
-  private Window windowOf(String key, long now) {
-    Window window = windows.get(key);
-    if (window != null) {
-      return window;
-    }
-    if (windows.size() >= maxTracked) {
-      dropExpired(now);
-      if (windows.size() >= maxTracked) {
-        return overflow;
-      }
-    }
-    return null;
-  }
-
-  private void dropExpired(long now) {
-    Iterator<Window> it = windows.values().iterator();
-    while (it.hasNext()) {
-      if (!expired(it.next(), now)) {
-        return;
-      }
-      it.remove();
-    }
-  }
-
-  private static boolean expired(Window window, long now) {
-    return now - window.start >= WINDOW_NANOS;
+  int trackedAddresses() {
+    return local.tracked();
   }
 }

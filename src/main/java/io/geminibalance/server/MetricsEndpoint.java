@@ -2,6 +2,7 @@ package io.geminibalance.server;
 
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.metrics.GatewayMetrics;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -50,9 +51,29 @@ public final class MetricsEndpoint {
   void authenticate(RoutingContext rc) {
     AdminAuth.apiHeaders(rc);
     Access now = access.get();
-    if (now.open() || authenticated(rc, now)) {
+    if (now.open()) {
       rc.next();
+      return;
     }
+    AdminAuth.unlessThrottled(rc, throttle, standing -> authenticate(rc, now, standing));
+  }
+
+  /** Lets a caller with an accepted token on; otherwise answers 401 (after counting the failure). */
+  private void authenticate(RoutingContext rc, Access now, AdminThrottle.Standing standing) {
+    String address = AdminThrottle.clientAddress(rc);
+    String header = rc.request().getHeader(HttpHeaders.AUTHORIZATION);
+    String token = ClientAuthenticator.bearer(header);
+    if (token != null && (sameSecret(token, now.token()) || authenticator.admin(token) != null)) {
+      throttle.succeeded(address, standing);
+      rc.next();
+      return;
+    }
+    Future<Void> counted = header != null ? throttle.failed(address) : Future.succeededFuture();
+    counted.onComplete(ar -> {
+      rc.response().putHeader("www-authenticate", "Bearer");
+      AdminAuth.error(rc, 401, "Metrics: send METRICS_TOKEN or the admin token as 'Authorization: Bearer <token>'.",
+          "UNAUTHENTICATED", null);
+    });
   }
 
   /** The exposition, or 404 when metrics are off. */
@@ -69,27 +90,6 @@ public final class MetricsEndpoint {
       }
       rc.response().putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE).end(ar.result());
     });
-  }
-
-  /** True when the caller sent an accepted token; otherwise it has been answered (401, or 429 when throttled). */
-  private boolean authenticated(RoutingContext rc, Access now) {
-    if (AdminAuth.throttled(rc, throttle)) {
-      return false;
-    }
-    String address = AdminThrottle.clientAddress(rc);
-    String header = rc.request().getHeader(HttpHeaders.AUTHORIZATION);
-    String token = ClientAuthenticator.bearer(header);
-    if (token != null && (sameSecret(token, now.token()) || authenticator.admin(token) != null)) {
-      throttle.succeeded(address);
-      return true;
-    }
-    if (header != null) {
-      throttle.failed(address);
-    }
-    rc.response().putHeader("www-authenticate", "Bearer");
-    AdminAuth.error(rc, 401, "Metrics: send METRICS_TOKEN or the admin token as 'Authorization: Bearer <token>'.",
-        "UNAUTHENTICATED", null);
-    return false;
   }
 
   /** Compares digests, so neither the length nor a common prefix of the token shows in the time taken. */

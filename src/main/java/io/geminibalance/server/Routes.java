@@ -86,6 +86,7 @@ public final class Routes {
       AdminThrottle adminThrottle,
       ConfigApi configApi,
       Supplier<JsonObject> pool,
+      Supplier<JsonObject> cluster,
       AuditApi auditApi,
       AdminTokenApi adminTokenApi,
       Supplier<EdgePolicy> edge,
@@ -230,6 +231,7 @@ public final class Routes {
     router.post("/api/config/proxy/check").handler(deps.proxyCheckApi()::check);
     router.post("/api/config/proxy/check-all").handler(deps.proxyCheckApi()::checkAll);
     router.get("/api/pool").handler(rc -> rc.json(deps.pool().get()));
+    router.get("/api/cluster").handler(rc -> rc.json(deps.cluster().get()));
     router.get("/api/audit").handler(deps.auditApi()::list);
     router.post("/api/admin-token/rotate").handler(deps.adminTokenApi()::rotate);
     // Logs and statistics (the /logs and /stats pages); "all" and "lookup" before the ids.

@@ -49,9 +49,10 @@ final class SessionEndpoints {
   /** {@code POST /api/session} before its body is read: the failure throttle and the cross-site checks. */
   void beforeLogin(RoutingContext rc) {
     AdminAuth.apiHeaders(rc);
-    if (AdminAuth.throttled(rc, throttle)) {
-      return;
-    }
+    AdminAuth.unlessThrottled(rc, throttle, standing -> sameSiteLogin(rc));
+  }
+
+  private void sameSiteLogin(RoutingContext rc) {
     String crossSite = CsrfCheck.crossSite(rc.request().getHeader(HttpHeaders.ORIGIN),
         rc.request().getHeader("sec-fetch-site"), ClientOrigin.of(rc).baseUrl());
     if (crossSite != null) {
@@ -71,17 +72,18 @@ final class SessionEndpoints {
     }
     // Again, now that the body is in: logins sent side by side all passed the check before their
     // bodies arrived, and each guess must be counted against the limit before the next is tried.
-    if (AdminAuth.throttled(rc, throttle)) {
-      return;
-    }
+    AdminAuth.unlessThrottled(rc, throttle, standing -> login(rc, token, standing));
+  }
+
+  private void login(RoutingContext rc, String token, AdminThrottle.Standing standing) {
     String address = AdminThrottle.clientAddress(rc);
     KeyIdentity admin = authenticator.admin(token);
     if (admin == null) {
-      throttle.failed(address);
-      AdminAuth.error(rc, 401, "Wrong admin token.", "UNAUTHENTICATED", "token");
+      throttle.failed(address).onComplete(ar ->
+          AdminAuth.error(rc, 401, "Wrong admin token.", "UNAUTHENTICATED", "token"));
       return;
     }
-    throttle.succeeded(address);
+    throttle.succeeded(address, standing);
     String planted = SessionCookie.read(rc);
     CompletableFuture<Boolean> endPrevious = planted == null
         ? CompletableFuture.completedFuture(false) : sessions.end(planted);

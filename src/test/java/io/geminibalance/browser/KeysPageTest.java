@@ -39,6 +39,7 @@ class KeysPageTest {
         Browser browser = Browser.start()) {
       browser.login(h.url(""), ADMIN_TOKEN);
       browser.until(d -> d.findElements(By.cssSelector("#keys-body tr[data-id]")).size() == 3);
+      browser.waitForText(By.id("cluster"), "One instance (no Redis).");
 
       // Paste: three Google keys in a .env line (one twice) and a broken one.
       browser.driver().findElement(By.id("btn-add")).click();
@@ -90,7 +91,24 @@ class KeysPageTest {
       browser.waitForText(By.id("btn-add"), "添加密钥");
       browser.until(d -> d.findElement(row(FAKE_KEYS.get(2))).getText().contains("已禁用"));
       browser.waitForText(By.cssSelector("#job .job-text"), "验证完成");
+      browser.waitForText(By.id("cluster"), "单实例");
       browser.screenshot("keys-zh");
+    }
+  }
+
+  @Test
+  void theHeaderShowsTheInstancesSharingStateOnRedis() {
+    Browser.requireInstalled();
+    try (GatewayHarness h = GatewayHarness.start(Map.of("REDIS_URL", "redis://127.0.0.1:6379",
+        "REDIS_KEY_PREFIX", "gbtest:" + java.util.UUID.randomUUID() + ":"));
+        Browser browser = Browser.start()) {
+      browser.login(h.url(""), ADMIN_TOKEN);
+      browser.waitForText(By.id("cluster"), "1 instance(s) sharing key state and quotas on Redis 127.0.0.1:6379;"
+          + " this is instance 1");
+      assertThat(browser.driver().findElement(By.id("cluster")).getAttribute("data-mode")).isEqualTo("shared");
+      browser.driver().findElement(By.id("gb-lang")).click();
+      browser.waitForText(By.id("cluster"), "1 个实例通过 Redis 127.0.0.1:6379 共享密钥状态和配额");
+      assertThat(browser.severeConsoleMessages()).as("no script error or CSP violation").isEmpty();
     }
   }
 

@@ -207,13 +207,13 @@ class AdminThrottleTest {
       capped.failed(address);
     }
     assertThat(capped.trackedAddresses()).isEqualTo(3);
-    assertThat(capped.retryAfterSeconds("10.0.9.9")).as("any other new address: the overflow is used up")
+    assertThat(capped.retryAfterSeconds("10.0.9.9").result()).as("any other new address: the overflow is used up")
         .isEqualTo(60);
-    assertThat(capped.retryAfterSeconds("10.0.0.1")).as("a tracked address keeps its own window").isZero();
+    assertThat(capped.retryAfterSeconds("10.0.0.1").result()).as("a tracked address keeps its own window").isZero();
 
     // A minute later the old windows have expired and make room again.
     clock.addAndGet(TimeUnit.MINUTES.toNanos(1));
-    assertThat(capped.retryAfterSeconds("10.0.9.9")).isZero();
+    assertThat(capped.retryAfterSeconds("10.0.9.9").result()).isZero();
     capped.failed("10.0.2.1");
     assertThat(capped.trackedAddresses()).isEqualTo(1);
   }
@@ -226,16 +226,16 @@ class AdminThrottleTest {
       throttle.failed(address);
     }
     assertThat(throttle.trackedAddresses()).as("one /64").isEqualTo(1);
-    assertThat(throttle.retryAfterSeconds("2001:DB8:0:7:1:2:3:4")).as("any address in that /64").isEqualTo(60);
-    assertThat(throttle.retryAfterSeconds("2001:db8:0:8::1")).as("the next /64").isZero();
+    assertThat(throttle.retryAfterSeconds("2001:DB8:0:7:1:2:3:4").result()).as("any address in that /64").isEqualTo(60);
+    assertThat(throttle.retryAfterSeconds("2001:db8:0:8::1").result()).as("the next /64").isZero();
     throttle.succeeded("2001:db8:0:7::abcd");
-    assertThat(throttle.retryAfterSeconds("2001:db8:0:7::1")).as("a success clears the /64").isZero();
+    assertThat(throttle.retryAfterSeconds("2001:db8:0:7::1").result()).as("a success clears the /64").isZero();
 
     for (String address : List.of("10.0.0.1", "10.0.0.1", "::ffff:10.0.0.1")) {
       throttle.failed(address);
     }
-    assertThat(throttle.retryAfterSeconds("10.0.0.1")).as("IPv4-mapped is the IPv4 address").isEqualTo(60);
-    assertThat(throttle.retryAfterSeconds("10.0.0.2")).as("IPv4 by /32").isZero();
+    assertThat(throttle.retryAfterSeconds("10.0.0.1").result()).as("IPv4-mapped is the IPv4 address").isEqualTo(60);
+    assertThat(throttle.retryAfterSeconds("10.0.0.2").result()).as("IPv4 by /32").isZero();
 
     assertThat(AdminThrottle.key("2001:DB8:0:7:1:2:3:4")).isEqualTo("2001:db8:0:7::/64");
     assertThat(AdminThrottle.key("::1")).isEqualTo("::/64");
