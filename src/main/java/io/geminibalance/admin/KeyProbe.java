@@ -36,6 +36,7 @@ public interface KeyProbe {
         case KeyOutcome.RateLimited r -> "rate_limited";
         case KeyOutcome.NotFound n -> "error";
         case KeyOutcome.Neutral n -> "error";
+        case KeyOutcome.SharedLimit held -> "rate_limited";
       };
     }
   }

@@ -49,6 +49,7 @@ import io.geminibalance.server.EdgePolicy;
 import io.geminibalance.server.HttpServerVerticle;
 import io.geminibalance.server.Routes;
 import io.geminibalance.upstream.LiveConnector;
+import io.geminibalance.upstream.Leaser;
 import io.geminibalance.upstream.QueueLeaser;
 import io.geminibalance.upstream.UpstreamClient;
 import io.geminibalance.streaming.StreamOptions;
@@ -62,6 +63,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -102,6 +104,8 @@ public final class Gateway {
   private LiveConnector liveConnector;
   /** The image host's HTTP client (UPLOAD_PROVIDER). */
   private ImageHosting imageHosting;
+  /** The instances sharing the pool through Redis (REDIS_URL), or null. */
+  private Cluster cluster;
 
   /** The servers' deployment id and the port they share. */
   private record Deployment(String id, int port) {}
@@ -152,7 +156,10 @@ public final class Gateway {
     vertex.restore(storedKeyStates);
     gateway.vertexExpress = vertex;
     persistence.startRetention(live::get);
-    QueueLeaser leaser = new QueueLeaser(vertx, queue);
+    Optional<Cluster> cluster = Cluster.open(vertx, config, clock);
+    gateway.cluster = cluster.orElse(null);
+    Leaser leaser = new QueueLeaser(vertx, queue);
+    leaser = cluster.isPresent() ? cluster.get().share(pool, leaser) : leaser;
     EmptyAnswers emptyAnswers = new EmptyAnswers(() -> live.get().values().bool("EMPTY_RESPONSE_RETRY"));
     UpstreamExecutor executor = new UpstreamExecutor(leaser, pool, upstream,
         attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor(), emptyAnswers);
@@ -189,7 +196,9 @@ public final class Gateway {
         Settings.queueSettings(config));
     gateway.paidQueue = paidQueue;
     gateway.paidRecheck = new KeyRecheckJob(paidPool, upstream, () -> live.get().testModel());
-    UpstreamExecutor paidExecutor = new UpstreamExecutor(new QueueLeaser(vertx, paidQueue), paidPool, upstream,
+    Leaser paidLeaser = new QueueLeaser(vertx, paidQueue);
+    paidLeaser = cluster.isPresent() ? cluster.get().share(paidPool, paidLeaser) : paidLeaser;
+    UpstreamExecutor paidExecutor = new UpstreamExecutor(paidLeaser, paidPool, upstream,
         attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor(), emptyAnswers);
     java.util.Map<String, UpstreamExecutor> resourcePools = new java.util.LinkedHashMap<>();
     resourcePools.put(ResourceRecord.GEMINI_POOL, executor);
@@ -227,7 +236,8 @@ public final class Gateway {
         () -> poolReport(pool).put("vertexExpress", vertex.report(clock.getAsLong()))
             .put("emptyAnswers", new JsonObject().put("retried", emptyAnswers.retried())
                 .put("returned", emptyAnswers.returned()))
-            .put("paidKey", paidPool.size() == 0 ? null : poolReport(paidPool)),
+            .put("paidKey", paidPool.size() == 0 ? null : poolReport(paidPool))
+            .put("cluster", cluster.map(Cluster::report).orElseGet(Cluster::single)),
         new AuditApi(audit),
         new AdminTokenApi(adminTokens, live::get),
         EdgePolicy.live(live::get), Settings.clientLimits(config), gateway.adminSessions,
@@ -551,6 +561,9 @@ public final class Gateway {
       }
       if (liveConnector != null) {
         liveConnector.close();
+      }
+      if (cluster != null) {
+        cluster.close();
       }
     }).eventually(() -> vertx.executeBlocking(() -> {
       if (finalSync != null) {

@@ -118,6 +118,15 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
   }
 
   @Override
+  public synchronized void hold(long untilMillis, String reason, long nowMillis) {
+    if (untilMillis <= nowMillis || block.kind() == BlockKind.MODEL_DISABLED
+        || (block.activeAt(nowMillis) && block.untilMillis() >= untilMillis)) {
+      return;
+    }
+    block = new Block(BlockKind.COOLDOWN, untilMillis, reason, nowMillis);
+  }
+
+  @Override
   public synchronized boolean clearBlockSetBefore(long leaseAcquiredMillis) {
     boolean liftable = block.kind() == BlockKind.COOLDOWN || block.kind() == BlockKind.PARKED;
     if (liftable && block.setAtMillis() <= leaseAcquiredMillis) {

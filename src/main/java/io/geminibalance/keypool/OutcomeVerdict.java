@@ -38,6 +38,12 @@ sealed interface OutcomeVerdict {
   record GiveBack() implements OutcomeVerdict {}
 
   /**
+   * Nothing was sent (the shared count refused the take): the take is given back and the cell
+   * held until {@code untilMillis}, blaming none; only a later block than the hold's stays.
+   */
+  record Hold(long untilMillis) implements OutcomeVerdict {}
+
+  /**
    * Whether Google accepted the request with the key: only then does a probe of the key pass, and
    * does a model not known to exist prove that it does. Every verdict says so here, so a new
    * verdict has to decide.
@@ -52,6 +58,7 @@ sealed interface OutcomeVerdict {
       case CountFailure failure -> false;
       case Ignore ignore -> false;
       case GiveBack giveBack -> false;
+      case Hold hold -> false;
     };
   }
 
@@ -69,6 +76,7 @@ sealed interface OutcomeVerdict {
       case CountFailure failure -> failure.reason();
       case Ignore ignore -> null;
       case GiveBack giveBack -> null;
+      case Hold hold -> null;
     };
   }
 
@@ -84,6 +92,7 @@ sealed interface OutcomeVerdict {
       case KeyOutcome.Success s -> new Clear();
       case KeyOutcome.Neutral n -> new Ignore();
       case KeyOutcome.NotFound n -> new GiveBack();
+      case KeyOutcome.SharedLimit held -> new Hold(held.untilMillis());
       case KeyOutcome.KeyInvalid invalid -> new DisableKey("dead: " + invalid.reason());
       case KeyOutcome.KeyBlocked blocked -> new DisableKey("blocked until its owner acts (re-checked): "
           + blocked.reason());
@@ -111,6 +120,7 @@ sealed interface OutcomeVerdict {
       case CountFailure failure -> failure;
       case Ignore ignore -> ignore;
       case GiveBack giveBack -> giveBack;
+      case Hold hold -> hold;
     };
   }
 
@@ -129,6 +139,7 @@ sealed interface OutcomeVerdict {
       case CountFailure failure -> failure;
       case Ignore ignore -> ignore;
       case GiveBack giveBack -> giveBack;
+      case Hold hold -> hold;
     };
   }
 

@@ -58,6 +58,12 @@ public interface QuotaCell {
   void block(Block block);
 
   /**
+   * Holds the cell until {@code untilMillis} as a cooldown with {@code reason}, unless a block
+   * that ends later (or a disable) is set: the other instances serving the pool used its quota.
+   */
+  void hold(long untilMillis, String reason, long nowMillis);
+
+  /**
    * Lifts a cooldown or park that was set at or before {@code leaseAcquiredMillis}: a success on
    * a lease granted after the block proves the block is over; one granted before proves nothing.
    *

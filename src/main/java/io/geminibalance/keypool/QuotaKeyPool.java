@@ -85,6 +85,10 @@ public final class QuotaKeyPool implements KeyPool {
    * counted), so that admin views built from {@link #keyDetails} can tell they are out of date.
    */
   private final AtomicLong wholeKeyChanges = new AtomicLong();
+  /** The counts shared with other instances (Redis), or null when this instance is the whole pool. */
+  private volatile SharedQuota shared;
+  /** The Pacific day of the latest claim, so that a claim costs no zone lookup. */
+  private volatile PacificDay.Cached claimDay = PacificDay.Cached.around(0);
 
   /** A pool over in-memory quota state that keeps quota state for every model name it is asked for. */
   public QuotaKeyPool(Collection<ApiKey> keys, QuotaPolicy policy, InstantSource clock) {
@@ -146,6 +150,54 @@ public final class QuotaKeyPool implements KeyPool {
       return acquireKey(model, keyFingerprint);
     }
     return lane.keyRefusal(key, now);
+  }
+
+  /**
+   * Shares the counts of the models with quota state of their own with other instances through
+   * {@code authority}: this pool then tells it what it learns (blocks, learned limits, give-backs),
+   * and a leaser confirms each lease with it ({@link #claim}). Set once, at start.
+   */
+  public void share(SharedQuota authority) {
+    this.shared = authority;
+  }
+
+  /**
+   * What the shared authority must confirm for {@code lease}, or null when the lease needs no
+   * confirmation: its lane keeps no state per model (unlisted, overflow, model lists) or the key
+   * has no limit for the model.
+   */
+  public SharedQuota.Claim claim(KeyLease lease) {
+    ModelLane lane = lanes.get(lease.lane());
+    if (lane == null || lane.shared || lane.model.equals(RateLimits.UNMETERED)) {
+      return null;
+    }
+    Slot slot = lane.slot(lease.key());
+    if (slot == null || (slot.limit.rpmUnlimited() && slot.limit.rpdUnlimited())) {
+      return null;
+    }
+    return claim(lane, slot, lease.acquiredAtMillis());
+  }
+
+  private SharedQuota.Claim claim(ModelLane lane, Slot slot, long takenAtMillis) {
+    PacificDay.Cached day = claimDay;
+    if (!day.contains(takenAtMillis)) {
+      day = PacificDay.Cached.around(takenAtMillis);
+      claimDay = day;
+    }
+    int rpm = slot.cell.view(slot.limit, takenAtMillis).effectiveRpm();
+    return new SharedQuota.Claim(state.owner(slot.entry.key.fingerprint()), lane.model, rpm, slot.limit.rpd(),
+        day.day(), day.endMillis(), takenAtMillis);
+  }
+
+  /** The authority that hears what this pool learns about {@code lane}'s cells, or null. */
+  private SharedQuota sharedFor(ModelLane lane) {
+    SharedQuota authority = shared;
+    return authority == null || lane.shared || lane.model.equals(RateLimits.UNMETERED) || !authority.active()
+        ? null : authority;
+  }
+
+  private String owner(Slot slot) {
+    return state.owner(slot.entry.key.fingerprint());
   }
 
   @Override
@@ -362,15 +414,22 @@ public final class QuotaKeyPool implements KeyPool {
     if (problem != null) {
       slot.entry.noteProblem(lane.model + ": " + problem, now);
     }
+    SharedQuota authority = sharedFor(lane);
     switch (verdict) {
       case OutcomeVerdict.Clear c -> succeeded(lane, slot, lease, now);
-      case OutcomeVerdict.Cool cool -> cool(lane, slot, cool, now);
+      case OutcomeVerdict.Cool cool -> cool(lane, slot, cool, now, authority);
       case OutcomeVerdict.Park park -> {
         slot.cell.block(new Block(BlockKind.PARKED, park.untilMillis(), park.reason(), now));
+        if (authority != null) {
+          authority.block(owner(slot), lane.model, BlockKind.PARKED, park.untilMillis(), now);
+        }
         LOG.info("Key {} parked for {} until the Pacific midnight: {}", key, lane.model, park.reason());
       }
       case OutcomeVerdict.DisableForModel off -> {
         slot.cell.block(new Block(BlockKind.MODEL_DISABLED, QuotaCell.NEVER, off.reason(), now));
+        if (authority != null) {
+          authority.block(owner(slot), lane.model, BlockKind.MODEL_DISABLED, QuotaCell.NEVER, now);
+        }
         LOG.warn("Key {} disabled for {} only: {}", key, lane.model, off.reason());
       }
       case OutcomeVerdict.DisableKey off -> disable(key, off.reason());
@@ -383,8 +442,17 @@ public final class QuotaKeyPool implements KeyPool {
       case OutcomeVerdict.Ignore i -> { }
       case OutcomeVerdict.GiveBack g -> {
         slot.cell.giveBack(lease.acquiredAtMillis(), now);
+        if (authority != null) {
+          authority.giveBack(claim(lane, slot, lease.acquiredAtMillis()));
+        }
         lane.wake(slot, now);
         notifyAvailable(lane.model);
+      }
+      case OutcomeVerdict.Hold hold -> {
+        // Nothing was sent: the local take is undone, and the key waits for the others' use to age.
+        slot.cell.giveBack(lease.acquiredAtMillis(), now);
+        slot.cell.hold(hold.untilMillis(), "at its limit across the instances serving the pool", now);
+        lane.wake(slot, now);
       }
     }
   }
@@ -397,10 +465,17 @@ public final class QuotaKeyPool implements KeyPool {
     }
   }
 
-  private void cool(ModelLane lane, Slot slot, OutcomeVerdict.Cool cool, long now) {
+  private void cool(ModelLane lane, Slot slot, OutcomeVerdict.Cool cool, long now, SharedQuota authority) {
     slot.cell.block(new Block(BlockKind.COOLDOWN, cool.untilMillis(), cool.reason(), now));
+    // A suspected IP-level throttle concerns this instance's address, not the key: kept local.
+    if (authority != null && !cool.throttleSuspect()) {
+      authority.block(owner(slot), lane.model, BlockKind.COOLDOWN, cool.untilMillis(), now);
+    }
     if (cool.learnedRpm() > 0) {
       slot.cell.learnRpm(cool.learnedRpm());
+      if (authority != null) {
+        authority.learnRpm(owner(slot), lane.model, cool.learnedRpm(), PacificDay.dayOf(now));
+      }
       LOG.info("Key {} for {}: Google allows {} requests per minute, fewer than configured",
           slot.entry.key, lane.model, cool.learnedRpm());
     }
@@ -547,7 +622,7 @@ public final class QuotaKeyPool implements KeyPool {
     for (ModelLane lane : allLanes()) {
       Slot slot = lane.slot(key);
       if (slot != null) {
-        slot.cell.clearAllBlocks();
+        clearAllBlocks(lane, slot);
         lane.wake(slot, now);
       }
     }
@@ -581,7 +656,7 @@ public final class QuotaKeyPool implements KeyPool {
         entry.enable();
         wholeKeyChanges.incrementAndGet();
         if (slot != null) {
-          slot.cell.clearAllBlocks();
+          clearAllBlocks(lane, slot);
           lane.wake(slot, now);
         }
         notifyAllLanes();
@@ -610,6 +685,7 @@ public final class QuotaKeyPool implements KeyPool {
       }
       case OutcomeVerdict.Ignore i -> { }
       case OutcomeVerdict.GiveBack g -> { }
+      case OutcomeVerdict.Hold h -> { }
     }
     return true;
   }
@@ -649,9 +725,18 @@ public final class QuotaKeyPool implements KeyPool {
     ModelLane lane = lanes.get(ModelNames.base(model));
     Slot slot = lane == null ? null : lane.slot(key);
     if (slot != null) {
-      slot.cell.clearAllBlocks();
+      clearAllBlocks(lane, slot);
       lane.wake(slot, clock.millis());
       notifyAvailable(lane.model);
+    }
+  }
+
+  /** An operator or a re-check lifted the cell's blocks: on every instance. */
+  private void clearAllBlocks(ModelLane lane, Slot slot) {
+    slot.cell.clearAllBlocks();
+    SharedQuota authority = sharedFor(lane);
+    if (authority != null) {
+      authority.clearBlocks(owner(slot), lane.model);
     }
   }
 
