@@ -259,7 +259,9 @@ public final class Gateway {
     gateway.startSessionPurge();
     logCapacity(config, pool);
     vertex.logStartup();
-    return gateway.deployServers(deps).map(gateway);
+    // With REDIS_URL, serving starts once leases are confirmed there (or Redis did not answer in time).
+    Future<Void> shared = cluster.map(Cluster::ready).orElse(Future.succeededFuture());
+    return shared.compose(v -> gateway.deployServers(deps)).map(gateway);
   }
 
   /** Applies a changed configuration to every running part; keys keep their state. */

@@ -2,8 +2,11 @@ package io.geminibalance.cluster;
 
 import io.geminibalance.keypool.QuotaCell;
 import io.geminibalance.keypool.SharedQuota;
+import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -22,6 +25,8 @@ public final class RedisQuota implements SharedQuota {
   static final RedisScript BLOCK = RedisScript.resource("/redis/block.lua");
   static final RedisScript LEARN = RedisScript.resource("/redis/learn.lua");
   static final RedisScript GIVE_BACK = RedisScript.resource("/redis/giveback.lua");
+  static final RedisScript SEED = RedisScript.resource("/redis/seed.lua");
+  static final RedisScript EPOCH = RedisScript.resource("/redis/epoch.lua");
   /** How long a disable-for-model holds the key on the other instances: a re-check lifts it sooner. */
   private static final long DISABLE_MILLIS = 86_400_000;
   private static final Answer UNAVAILABLE = new Answer.Unavailable();
@@ -31,6 +36,11 @@ public final class RedisQuota implements SharedQuota {
   private final LongSupplier clock;
   /** Makes every send's member unique, also for takes of one cell in one millisecond. */
   private final AtomicLong sends = new AtomicLong();
+  /**
+   * Whether takes go to Redis: off until Redis first answers, off from the moment it goes away until
+   * this instance's sends of the outage are counted there again (see {@link #seed}).
+   */
+  private volatile boolean confirming;
 
   public RedisQuota(RedisLink link, String instance, LongSupplier clock) {
     this.link = link;
@@ -40,7 +50,37 @@ public final class RedisQuota implements SharedQuota {
 
   @Override
   public boolean active() {
-    return link.up();
+    return confirming;
+  }
+
+  /** Starts or stops confirming takes (the cluster wiring decides, on Redis's state changes). */
+  public void confirming(boolean on) {
+    confirming = on;
+  }
+
+  /**
+   * Counts in Redis the sends this instance made while Redis was away (one script per cell, sent
+   * at once), so that no key exceeds its limits across the outage.
+   */
+  public Future<Integer> seed(List<Sent> sent) {
+    List<Future<Response>> seeded = new ArrayList<>(sent.size());
+    long now = clock.getAsLong();
+    for (Sent cell : sent) {
+      String name = cell(cell.owner(), cell.model());
+      List<String> args = new ArrayList<>(cell.sendsMillis().length + 2);
+      args.add(Integer.toString(cell.today()));
+      args.add(instance + ":seed:" + sends.incrementAndGet() + ":");
+      for (long at : cell.sendsMillis()) {
+        args.add(Long.toString(Math.max(0, now - at)));
+      }
+      seeded.add(SEED.run(link, List.of(link.key(name + ":m"), link.key(name + ":d:" + cell.day())), args));
+    }
+    return Future.all(seeded).map(all -> sent.size());
+  }
+
+  /** The name of Redis's current life (see epoch.lua): a new one after Redis lost its data. */
+  public Future<String> epoch() {
+    return EPOCH.run(link, List.of(link.key("epoch")), List.of(UUID.randomUUID().toString())).map(Response::toString);
   }
 
   @Override

@@ -27,6 +27,14 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
   /** A request beyond the proven level is in flight. */
   private boolean probing;
   private Block block = Block.NONE;
+  /** The day count across instances at the latest shared take, and its day (see {@link #noteShared}). */
+  private int sharedToday;
+  private long sharedDay = Long.MIN_VALUE;
+  /** Set while the shared authority is away; null otherwise (and always with one instance). */
+  private Alone alone;
+
+  /** When the authority went away, the own day count then, and what the priming added to it. */
+  private record Alone(long sinceMillis, long day, int ownToday, int primed) {}
 
   MemoryCell(String keyFingerprint, String model, InMemoryQuotaState.DayTracker days) {
     super(1); // sized by the limit on first use
@@ -156,6 +164,50 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
   public synchronized void learnRpm(int rpm) {
     learnedRpm = learnedRpm == 0 ? rpm : Math.min(learnedRpm, rpm);
     provenRpm = Math.min(provenRpm, learnedRpm);
+  }
+
+  @Override
+  public synchronized void noteShared(int today, long day) {
+    sharedToday = today;
+    sharedDay = day;
+  }
+
+  @Override
+  public synchronized void goAlone(long nowMillis, int rpd, java.util.function.IntUnaryOperator share) {
+    if (alone != null) {
+      return;
+    }
+    rollDay(nowMillis);
+    int primed = 0;
+    if (rpd > 0 && sharedDay == day) {
+      int target = share.applyAsInt(rpd) - share.applyAsInt(Math.max(0, rpd - sharedToday));
+      primed = Math.max(0, target - usedToday);
+    }
+    alone = new Alone(nowMillis, day, usedToday, primed);
+    usedToday += primed;
+  }
+
+  @Override
+  public synchronized Sent sentAlone(long nowMillis, boolean everything) {
+    rollDay(nowMillis);
+    if (alone == null && !everything) {
+      return new Sent(day, new long[0], 0);
+    }
+    long since = everything ? Long.MIN_VALUE : alone.sinceMillis();
+    long[] sends = Arrays.stream(recent(nowMillis)).filter(t -> t >= since).toArray();
+    boolean sameDay = alone != null && alone.day() == day;
+    int own = usedToday - (sameDay ? alone.primed() : 0);
+    int today = everything || !sameDay ? own : own - alone.ownToday();
+    return new Sent(day, sends, Math.max(0, today));
+  }
+
+  @Override
+  public synchronized void goTogether(long nowMillis) {
+    rollDay(nowMillis);
+    if (alone != null && alone.day() == day) {
+      usedToday = Math.max(0, usedToday - alone.primed());
+    }
+    alone = null;
   }
 
   @Override

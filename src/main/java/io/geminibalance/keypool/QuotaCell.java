@@ -94,6 +94,33 @@ public interface QuotaCell {
     return 0;
   }
 
+  /**
+   * What the shared count said at this instance's latest take: {@code today} sends on Pacific day
+   * {@code day} across the instances, for the day's share should the authority go away.
+   */
+  void noteShared(int today, long day);
+
+  /**
+   * The shared authority went away at {@code nowMillis}: from now on this instance may send its
+   * share of {@code rpd} (the configured per-day limit) of what the day has left. The day count is
+   * primed so that {@code share(rpd)} minus it is this instance's share of what the last shared
+   * count left ({@code share(rpd) - share(rpd - today)}); the sends made from now on are kept apart
+   * for {@link #sentAlone}.
+   */
+  void goAlone(long nowMillis, int rpd, java.util.function.IntUnaryOperator share);
+
+  /**
+   * This instance's own sends for the authority to count: those made since {@link #goAlone}, or,
+   * with {@code everything} (the authority lost its data), all of the minute and the day.
+   */
+  Sent sentAlone(long nowMillis, boolean everything);
+
+  /** The authority is back and counts everything again: the day count loses its priming. */
+  void goTogether(long nowMillis);
+
+  /** Sends of a cell for the shared authority: their times (oldest first) and the day's count. */
+  record Sent(long day, long[] sendsMillis, int today) {}
+
   QuotaRecord export(long nowMillis);
 
   void restore(QuotaRecord record);

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.IntUnaryOperator;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,11 @@ public final class QuotaKeyPool implements KeyPool {
   public static final String UNLISTED = "(unlisted models)";
   /** The shared lane of known models that found no room under MAX_MODELS. */
   public static final String OVERFLOW = "(models beyond MAX_MODELS)";
+  /** Why a cell waits after the shared authority went away: the others' last minute (see {@link #scheduleAlone}). */
+  static final String AWAY = "waiting out the other instances' last minute: Redis is away";
+  /** Why a key with a limit smaller than the number of instances waits while the authority is away. */
+  static final String NO_SHARE = "no share of this key's limit for this instance while Redis is away";
+  private static final long NO_SHARE_MILLIS = 3_600_000;
   /** How long a lane must go without a lease before it may be dropped. */
   public static final Duration LANE_IDLE = Duration.ofMinutes(10);
 
@@ -87,6 +93,13 @@ public final class QuotaKeyPool implements KeyPool {
   private final AtomicLong wholeKeyChanges = new AtomicLong();
   /** The counts shared with other instances (Redis), or null when this instance is the whole pool. */
   private volatile SharedQuota shared;
+  /**
+   * This instance's share of a limit while the shared authority is away (1/N), or null: the whole
+   * limits, confirmed by the authority (or this instance is the whole pool).
+   */
+  private volatile IntUnaryOperator localShare;
+  /** When the authority went away (valid while {@link #localShare} is set). */
+  private volatile long aloneSince;
   /** The Pacific day of the latest claim, so that a claim costs no zone lookup. */
   private volatile PacificDay.Cached claimDay = PacificDay.Cached.around(0);
 
@@ -184,9 +197,124 @@ public final class QuotaKeyPool implements KeyPool {
       day = PacificDay.Cached.around(takenAtMillis);
       claimDay = day;
     }
-    int rpm = slot.cell.view(slot.limit, takenAtMillis).effectiveRpm();
-    return new SharedQuota.Claim(state.owner(slot.entry.key.fingerprint()), lane.model, rpm, slot.limit.rpd(),
-        day.day(), day.endMillis(), takenAtMillis);
+    // The whole limits: the authority counts every instance's sends (the slot's are a share while it was away).
+    Limit limit = policy.limits().limitFor(slot.entry.key, lane.model);
+    int rpm = slot.cell.view(limit, takenAtMillis).effectiveRpm();
+    return new SharedQuota.Claim(owner(slot), lane.model, rpm, limit.rpd(), day.day(), day.endMillis(), takenAtMillis);
+  }
+
+  /** What the authority said about the lease's cell across instances: kept for a switch to local limits. */
+  public void noteShared(KeyLease lease, int today, long day) {
+    ModelLane lane = lanes.get(lease.lane());
+    Slot slot = lane == null ? null : lane.slot(lease.key());
+    if (slot != null) {
+      slot.cell.noteShared(today, day);
+    }
+  }
+
+  /**
+   * The shared authority went away: until {@link #scheduleShared}, this instance alone decides,
+   * with {@code share} (its 1/N) of every limit of the models with quota state of their own. Why
+   * the sum over the instances stays within each limit:
+   *
+   * <ul>
+   *   <li>Minute: each instance's window holds its own sends only, and the others' sends of the
+   *       last minute are not known (a count seen at the latest take may be old). So every limited
+   *       cell is held for one minute from the switch: the others' sends, all made before the
+   *       switch, have left every window by then; from then on every window holds only sends made
+   *       alone, at most {@code share(limit)} per instance, and the shares add up to the limit.
+   *   <li>Day: the day count is primed from the shared count seen at the latest take, so that this
+   *       instance's share of what the day has left is what it may still send (see {@link
+   *       QuotaCell#goAlone}); another day starts with each instance's share of the whole limit.
+   *   <li>A key whose share is 0 (its limit is smaller than N) is held until the authority is back.
+   * </ul>
+   *
+   * Rebuilds the lanes (O(keys x models)): called once per outage.
+   */
+  public void scheduleAlone(IntUnaryOperator share) {
+    synchronized (structureLock) {
+      if (localShare != null) {
+        return;
+      }
+      aloneSince = clock.millis();
+      localShare = share;
+      rebuildLanes(policy, false);
+    }
+    notifyAllLanes();
+  }
+
+  /**
+   * This instance's own sends for the authority to count when it is back: those made while it was
+   * away, or with {@code everything} (it came back without its data) every send of the minute and
+   * the day; cells with nothing to add are left out.
+   */
+  public List<SharedQuota.Sent> sentAlone(boolean everything) {
+    long now = clock.millis();
+    List<SharedQuota.Sent> sent = new ArrayList<>();
+    for (ModelLane lane : List.copyOf(lanes.values())) {
+      if (lane.shared || lane.model.equals(RateLimits.UNMETERED)) {
+        continue;
+      }
+      for (Slot slot : lane.slots()) {
+        QuotaCell.Sent cell = slot.cell.sentAlone(now, everything);
+        if (cell.sendsMillis().length > 0 || cell.today() > 0) {
+          sent.add(new SharedQuota.Sent(owner(slot), lane.model, cell.day(), cell.sendsMillis(), cell.today()));
+        }
+      }
+    }
+    return sent;
+  }
+
+  /** The authority is back and holds this instance's sends: the whole limits again, confirmed by it. */
+  public void scheduleShared() {
+    synchronized (structureLock) {
+      if (localShare == null) {
+        return;
+      }
+      localShare = null;
+      long now = clock.millis();
+      for (ModelLane lane : lanes.values()) {
+        for (Slot slot : lane.slots()) {
+          slot.cell.goTogether(now);
+          if (NO_SHARE.equals(slot.cell.view(slot.limit, now).block().reason())) {
+            slot.cell.clearAllBlocks();
+          }
+        }
+      }
+      rebuildLanes(policy, false);
+    }
+    notifyAllLanes();
+  }
+
+  /** Whether this instance schedules alone with its share of the limits (the authority is away). */
+  public boolean alone() {
+    return localShare != null;
+  }
+
+  /** A limit as this instance applies it: its share while the authority is away. */
+  private Limit applied(Limit limit, IntUnaryOperator share) {
+    if (share == null) {
+      return limit;
+    }
+    return new Limit(limit.rpmUnlimited() ? 0 : Math.max(1, share.applyAsInt(limit.rpm())),
+        limit.rpdUnlimited() ? 0 : Math.max(1, share.applyAsInt(limit.rpd())));
+  }
+
+  /** Prepares a cell for scheduling alone (see {@link #scheduleAlone}); harmless when done already. */
+  private void prepareAlone(QuotaCell cell, Limit limit, IntUnaryOperator share) {
+    if (limit.rpmUnlimited() && limit.rpdUnlimited()) {
+      return;
+    }
+    long since = aloneSince;
+    long now = clock.millis();
+    cell.goAlone(since, limit.rpd(), share);
+    if (!limit.rpmUnlimited()) {
+      cell.hold(since + SlidingWindow.WINDOW_MILLIS, AWAY, now);
+    }
+    if ((!limit.rpmUnlimited() && share.applyAsInt(limit.rpm()) == 0)
+        || (!limit.rpdUnlimited() && share.applyAsInt(limit.rpd()) == 0)) {
+      cell.hold(since + NO_SHARE_MILLIS, NO_SHARE, now);
+    }
   }
 
   /** The authority that hears what this pool learns about {@code lane}'s cells, or null. */
@@ -534,28 +662,35 @@ public final class QuotaKeyPool implements KeyPool {
   public void updatePolicy(QuotaPolicy next) {
     synchronized (structureLock) {
       policy = next;
-      for (String model : List.copyOf(lanes.keySet())) {
-        ModelLane previous = lanes.get(model);
-        ModelLane rebuilt = rebuild(previous);
-        lanes.put(model, rebuilt);
-        // Retired only once replaced: a caller holding the old lane finds the new one when it looks again.
-        rebuilt.inheritLeases(previous.retire());
-      }
-      ModelLane previousUnlisted = unlisted;
-      unlisted = rebuild(previousUnlisted);
-      unlisted.inheritLeases(previousUnlisted.retire());
-      ModelLane previousOverflow = overflow;
-      overflow = rebuild(previousOverflow);
-      overflow.inheritLeases(previousOverflow.retire());
-      createConfiguredLanes(next);
+      rebuildLanes(next, true);
     }
     notifyAllLanes();
   }
 
-  private ModelLane rebuild(ModelLane previous) {
+  /** Rebuilds every lane under the structure lock; {@code configChanged}: the limits were edited. */
+  private void rebuildLanes(QuotaPolicy next, boolean configChanged) {
+    for (String model : List.copyOf(lanes.keySet())) {
+      ModelLane previous = lanes.get(model);
+      ModelLane rebuilt = rebuild(previous, configChanged);
+      lanes.put(model, rebuilt);
+      // Retired only once replaced: a caller holding the old lane finds the new one when it looks again.
+      rebuilt.inheritLeases(previous.retire());
+    }
+    ModelLane previousUnlisted = unlisted;
+    unlisted = rebuild(previousUnlisted, configChanged);
+    unlisted.inheritLeases(previousUnlisted.retire());
+    ModelLane previousOverflow = overflow;
+    overflow = rebuild(previousOverflow, configChanged);
+    overflow.inheritLeases(previousOverflow.retire());
+    createConfiguredLanes(next);
+  }
+
+  private ModelLane rebuild(ModelLane previous, boolean configChanged) {
     previous.abandonProbes(); // before the new lane places its slots by their cells
     ModelLane rebuilt = newLane(previous.model);
-    forgetLearnedWhereConfigChanged(previous, rebuilt);
+    if (configChanged) {
+      forgetLearnedWhereConfigChanged(previous, rebuilt);
+    }
     return rebuilt;
   }
 
@@ -861,8 +996,20 @@ public final class QuotaKeyPool implements KeyPool {
       case UNLISTED -> new Slot(entry, sharedState.cell(fingerprint, UNLISTED),
           policy.limits().limitFor(entry.key, UNLISTED));
       case OVERFLOW -> new Slot(entry, sharedState.cell(fingerprint, OVERFLOW), Limit.UNLIMITED);
-      default -> new Slot(entry, state.cell(fingerprint, laneModel), policy.limits().limitFor(entry.key, laneModel));
+      default -> modelSlot(entry, laneModel);
     };
+  }
+
+  /** A slot of a model's own lane: while the authority is away, its cell prepared and its limit a share. */
+  private Slot modelSlot(KeyEntry entry, String laneModel) {
+    QuotaCell cell = state.cell(entry.key.fingerprint(), laneModel);
+    Limit limit = policy.limits().limitFor(entry.key, laneModel);
+    IntUnaryOperator share = localShare;
+    if (share == null || laneModel.equals(RateLimits.UNMETERED)) {
+      return new Slot(entry, cell, limit);
+    }
+    prepareAlone(cell, limit, share);
+    return new Slot(entry, cell, applied(limit, share));
   }
 
   private void notifyAvailable(String baseModel) {

@@ -43,6 +43,12 @@ public interface SharedQuota {
    */
   record Claim(String owner, String model, int rpm, int rpd, long day, long dayEndMillis, long takenAtMillis) {}
 
+  /**
+   * One cell's sends made by this instance alone (the authority away), for the authority to count
+   * when it is back: their times on this instance's clock, oldest first, and the day's count.
+   */
+  record Sent(String owner, String model, long day, long[] sendsMillis, int today) {}
+
   /** The answer to a {@link #take}. */
   sealed interface Answer {
     /** Taken: {@code minute} sends in the last 60 s and {@code today} today, across instances, this one included. */

@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * to the pool, which holds the key until the shared count frees ({@link KeyOutcome.SharedLimit}),
  * and the request leases again: the local ring learns the others' use a key at a time. While the
  * authority is away leases go unconfirmed: the pool then schedules alone, with its share of the
- * limits. Wired only when REDIS_URL is set.
+ * limits ({@link QuotaKeyPool#scheduleAlone}); a take that Redis did not answer is given back and
+ * leased again the same way. Wired only when REDIS_URL is set.
  */
 public final class SharedQuotaLeaser implements Leaser {
   /**
@@ -67,9 +68,11 @@ public final class SharedQuotaLeaser implements Leaser {
     return Future.fromCompletionStage(shared.take(claim), vertx.getOrCreateContext()).compose(answer -> {
       switch (answer) {
         case SharedQuota.Answer.Taken ok -> {
+          pool.noteShared(taken, ok.today(), claim.day());
           return Future.succeededFuture(granted);
         }
         case SharedQuota.Answer.Full full -> {
+          pool.noteShared(taken, full.today(), claim.day());
           pool.release(taken, new KeyOutcome.SharedLimit(full.untilMillis()));
           if (tries >= MAX_TRIES) {
             return Future.succeededFuture(new Acquisition.Refused(full.untilMillis(),
@@ -78,7 +81,10 @@ public final class SharedQuotaLeaser implements Leaser {
           return confirmed(lease, tries + 1);
         }
         case SharedQuota.Answer.Unavailable away -> {
-          return Future.succeededFuture(granted);
+          // Redis went away with this take: nothing is known of it, so the lease is given back and
+          // taken again from the pool, which by now schedules alone with its share of the limits.
+          pool.release(taken, new KeyOutcome.SharedLimit(clock.getAsLong()));
+          return tries >= MAX_TRIES ? lease.get() : confirmed(lease, tries + 1);
         }
       }
     });
