@@ -39,8 +39,12 @@ end
 if wait > 0 then
   return {0, wait, minute, today}
 end
-redis.call('ZADD', KEYS[1], now, ARGV[5])
-redis.call('PEXPIRE', KEYS[1], 61000)
+-- Without a minute limit the sends are not kept: a window of every send of a busy key is large.
+if rpm > 0 then
+  redis.call('ZADD', KEYS[1], now, ARGV[5])
+  redis.call('PEXPIRE', KEYS[1], 61000)
+  minute = minute + 1
+end
 today = redis.call('INCR', KEYS[2])
 redis.call('EXPIRE', KEYS[2], 172800)
-return {1, 0, minute + 1, today}
+return {1, 0, minute, today}
