@@ -40,7 +40,7 @@ final class Cluster implements AutoCloseable {
   private final List<QuotaKeyPool> pools = new CopyOnWriteArrayList<>();
   private final Promise<Void> ready = Promise.promise();
   /** Redis's life as last seen (see {@link RedisQuota#epoch}); null before it first answered. */
-  private String epoch;
+  private volatile String epoch;
 
   private Cluster(Vertx vertx, RedisLink link, LongSupplier clock) {
     this.vertx = vertx;

@@ -57,6 +57,8 @@ public final class QuotaKeyPool implements KeyPool {
   public static final String UNLISTED = "(unlisted models)";
   /** The shared lane of known models that found no room under MAX_MODELS. */
   public static final String OVERFLOW = "(models beyond MAX_MODELS)";
+  /** Why a cell waits while the other instances' use fills its limit (see {@link OutcomeVerdict.Hold}). */
+  static final String HELD = "at its limit across the instances serving the pool";
   /** Why a cell waits after the shared authority went away: the others' last minute (see {@link #scheduleAlone}). */
   static final String AWAY = "waiting out the other instances' last minute: Redis is away";
   /** Why a key with a limit smaller than the number of instances waits while the authority is away. */
@@ -579,7 +581,7 @@ public final class QuotaKeyPool implements KeyPool {
       case OutcomeVerdict.Hold hold -> {
         // Nothing was sent: the local take is undone, and the key waits for the others' use to age.
         slot.cell.giveBack(lease.acquiredAtMillis(), now);
-        slot.cell.hold(hold.untilMillis(), "at its limit across the instances serving the pool", now);
+        slot.cell.hold(hold.untilMillis(), HELD, now);
         lane.wake(slot, now);
       }
     }
@@ -948,6 +950,7 @@ public final class QuotaKeyPool implements KeyPool {
     long today = PacificDay.dayOf(now);
     List<QuotaRecord> worth = saved.quotas().stream()
         .filter(q -> !q.model().equals(UNLISTED) && !q.model().equals(OVERFLOW))
+        .map(QuotaKeyPool::withoutSharedHold)
         .filter(q -> worthKeeping(q, byFingerprint.get(q.keyFingerprint()), now, today)).toList();
     List<QuotaRecord> restored;
     synchronized (structureLock) {
@@ -969,6 +972,17 @@ public final class QuotaKeyPool implements KeyPool {
     }
     allLanes().forEach(lane -> lane.wakeAll(now));
     notifyAllLanes();
+  }
+
+  /**
+   * A hold that came from the shared counts (another instance's use, Redis away) says nothing
+   * about the key to a restarted instance, which asks Redis again: it is not restored.
+   */
+  private static QuotaRecord withoutSharedHold(QuotaRecord record) {
+    boolean shared = HELD.equals(record.reason()) || AWAY.equals(record.reason()) || NO_SHARE.equals(record.reason());
+    return !shared ? record : new QuotaRecord(record.keyFingerprint(), record.model(), record.pacificDay(),
+        record.usedToday(), record.recentSendsMillis(), BlockKind.NONE.name(), 0, "", record.learnedRpm(),
+        record.provenRpm());
   }
 
   private Map<String, KeyEntry> byFingerprint() {

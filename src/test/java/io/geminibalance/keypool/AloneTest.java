@@ -75,6 +75,17 @@ class AloneTest {
     assertThat(sent).isEqualTo(20);
   }
 
+  /** A restarted instance asks Redis again: the holds that came from it are not restored. */
+  @Test
+  void holdsFromTheSharedCountsAreNotRestoredAfterARestart() {
+    Keys.send(pool, MODEL);
+    pool.scheduleAlone(FIRST_OF_THREE);
+    assertThat(Keys.refused(pool, MODEL).earliestMillis()).isGreaterThan(clock.millis());
+    QuotaKeyPool restarted = Keys.pool(1, clock, Map.of("DEFAULT_RPM", "10", "DEFAULT_RPD", "100"));
+    restarted.importState(pool.exportState());
+    assertThat(restarted.acquire(MODEL, Set.of())).isInstanceOf(Acquisition.Granted.class);
+  }
+
   @Test
   void aKeyWithoutAShareWaitsUntilTheAuthorityIsBack() {
     QuotaKeyPool small = Keys.pool(1, clock, Map.of("DEFAULT_RPM", "1", "DEFAULT_RPD", "0"));
