@@ -145,7 +145,8 @@ final class Cluster implements AutoCloseable {
 
   @Override
   public void close() {
-    members.close();
-    link.close();
+    members.close(); // leaves the set of instances, so that the others' N drops at once
+    // The link closes a moment later, so that the leave is sent rather than dropped with it.
+    vertx.setTimer(Math.max(1, Math.min(link.timeoutMillis(), 500)), t -> link.close());
   }
 }

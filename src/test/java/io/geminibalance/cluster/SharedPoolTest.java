@@ -163,6 +163,17 @@ class SharedPoolTest {
     }
   }
 
+  @Test
+  void withoutRedisTheInstanceIsTheWholePool() {
+    try (GatewayHarness single = GatewayHarness.start()) {
+      JsonObject cluster = new JsonObject(single.get("/api/pool", "authorization",
+          "Bearer " + GatewayHarness.ADMIN_TOKEN).body()).getJsonObject("cluster");
+      assertThat(cluster.getMap()).containsExactlyInAnyOrderEntriesOf(Map.of("mode", "single", "instances", 1,
+          "rank", 0));
+      assertThat(single.get("/api/pool").statusCode()).isEqualTo(401);
+    }
+  }
+
   private List<String> modes() {
     return gateways.stream().map(g -> new JsonObject(g.get("/api/pool", "authorization",
         "Bearer " + GatewayHarness.ADMIN_TOKEN).body()).getJsonObject("cluster").getString("mode")).toList();
