@@ -15,6 +15,8 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
    * call is counted when it arrives, and its answer may come much later (generation time).
    */
   private static final long ARRIVAL_SLACK_MILLIS = 1_000;
+  /** How long after a lease the shared take's answer is taken as that lease's (see {@link #sentBefore}). */
+  private static final long SHARED_TAKE_SLACK_MILLIS = 5_000;
 
   private final String keyFingerprint;
   private final String model;
@@ -30,6 +32,9 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
   /** The day count across instances at the latest shared take, and its day (see {@link #noteShared}). */
   private int sharedToday;
   private long sharedDay = Long.MIN_VALUE;
+  /** The minute's count across instances at the latest shared take (with it), and when it was answered. */
+  private int sharedMinute = -1;
+  private long sharedMinuteAt;
   /** Set while the shared authority is away; null otherwise (and always with one instance). */
   private Alone alone;
 
@@ -157,6 +162,11 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
         sent++;
       }
     }
+    // Shared with other instances: the count of the take answered right after this lease (the
+    // lease's own, or one a moment later, which can only count more) includes the others' sends.
+    if (sharedMinute > 0 && sharedMinuteAt >= millis && sharedMinuteAt <= millis + SHARED_TAKE_SLACK_MILLIS) {
+      sent = Math.max(sent, sharedMinute - 1);
+    }
     return sent;
   }
 
@@ -167,9 +177,13 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
   }
 
   @Override
-  public synchronized void noteShared(int today, long day) {
+  public synchronized void noteShared(int minute, int today, long day, long atMillis) {
     sharedToday = today;
     sharedDay = day;
+    if (minute >= 0) {
+      sharedMinute = minute;
+      sharedMinuteAt = atMillis;
+    }
   }
 
   @Override

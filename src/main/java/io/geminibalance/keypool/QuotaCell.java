@@ -95,10 +95,13 @@ public interface QuotaCell {
   }
 
   /**
-   * What the shared count said at this instance's latest take: {@code today} sends on Pacific day
-   * {@code day} across the instances, for the day's share should the authority go away.
+   * What the shared count said at this instance's latest take, answered at {@code atMillis}:
+   * {@code minute} sends in the last minute including the one taken ({@code -1} when nothing was
+   * taken) and {@code today} sends on Pacific day {@code day}, across the instances. The minute
+   * makes {@link #sentBefore} count the others' sends too (what Google counted when it refused);
+   * the day is the start of the day's share should the authority go away.
    */
-  void noteShared(int today, long day);
+  void noteShared(int minute, int today, long day, long atMillis);
 
   /**
    * The shared authority went away at {@code nowMillis}: from now on this instance may send its

@@ -205,12 +205,16 @@ public final class QuotaKeyPool implements KeyPool {
     return new SharedQuota.Claim(owner(slot), lane.model, rpm, limit.rpd(), day.day(), day.endMillis(), takenAtMillis);
   }
 
-  /** What the authority said about the lease's cell across instances: kept for a switch to local limits. */
-  public void noteShared(KeyLease lease, int today, long day) {
+  /**
+   * What the authority said about the lease's cell across instances ({@code minute}: the count
+   * with the lease's send, -1 when it was refused): what Google will have counted if it refuses
+   * the request, and where the day's share starts should the authority go away.
+   */
+  public void noteShared(KeyLease lease, int minute, int today, long day) {
     ModelLane lane = lanes.get(lease.lane());
     Slot slot = lane == null ? null : lane.slot(lease.key());
     if (slot != null) {
-      slot.cell.noteShared(today, day);
+      slot.cell.noteShared(minute, today, day, clock.millis());
     }
   }
 

@@ -68,11 +68,11 @@ public final class SharedQuotaLeaser implements Leaser {
     return Future.fromCompletionStage(shared.take(claim), vertx.getOrCreateContext()).compose(answer -> {
       switch (answer) {
         case SharedQuota.Answer.Taken ok -> {
-          pool.noteShared(taken, ok.today(), claim.day());
+          pool.noteShared(taken, ok.minute(), ok.today(), claim.day());
           return Future.succeededFuture(granted);
         }
         case SharedQuota.Answer.Full full -> {
-          pool.noteShared(taken, full.today(), claim.day());
+          pool.noteShared(taken, -1, full.today(), claim.day());
           pool.release(taken, new KeyOutcome.SharedLimit(full.untilMillis()));
           if (tries >= MAX_TRIES) {
             return Future.succeededFuture(new Acquisition.Refused(full.untilMillis(),

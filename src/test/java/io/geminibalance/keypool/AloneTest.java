@@ -33,7 +33,7 @@ class AloneTest {
   @Test
   void waitsOutTheLastSharedMinuteThenSendsItsShareAndKeepsItsSendsApart() {
     KeyLease before = Keys.send(pool, MODEL);
-    pool.noteShared(before, 40, PacificDay.dayOf(clock.millis())); // the others sent 39 today
+    pool.noteShared(before, -1, 40, PacificDay.dayOf(clock.millis())); // the others sent 39 today
     long away = clock.millis() + 1_000;
     clock.set(away);
     pool.scheduleAlone(FIRST_OF_THREE);
@@ -65,7 +65,7 @@ class AloneTest {
   @Test
   void sendsItsShareOfWhatTheDayHadLeft() {
     KeyLease before = Keys.send(pool, MODEL);
-    pool.noteShared(before, 40, PacificDay.dayOf(clock.millis()));
+    pool.noteShared(before, -1, 40, PacificDay.dayOf(clock.millis()));
     pool.scheduleAlone(FIRST_OF_THREE);
     int sent = 0;
     for (int minute = 1; minute <= 10; minute++) {

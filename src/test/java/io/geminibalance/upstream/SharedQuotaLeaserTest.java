@@ -167,6 +167,20 @@ class SharedQuotaLeaserTest {
     assertThat(other.takes).isEmpty();
   }
 
+  /**
+   * Google counts every instance's sends: a 429 after the shared minute held 8 (this one the 9th)
+   * teaches 8, not what this instance alone sent.
+   */
+  @Test
+  void aLimitLearnedFromA429CountsEveryInstancesSends() throws Exception {
+    FakeAuthority authority = new FakeAuthority();
+    authority.rule = claim -> new SharedQuota.Answer.Taken(9, 20);
+    KeyLease lease = granted(await(leaser(authority).lease(MODEL, Set.of())));
+    pool.release(lease, new KeyOutcome.RateLimited(Duration.ofSeconds(30),
+        KeyOutcome.RateLimited.QuotaWindow.MINUTE, "429"));
+    assertThat(authority.told).contains("learn " + MODEL + " 8");
+  }
+
   @Test
   void whatThePoolLearnsReachesTheAuthority() throws Exception {
     FakeAuthority authority = new FakeAuthority();
