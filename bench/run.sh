@@ -231,7 +231,15 @@ start_gateway() {
 if ! skipped gateway; then
   log "starting gateway on :$GW_PORT with JVM options: ${GW_JVM_OPTS[*]}"
   EXTRA_ENV=()
-  [[ -n "${BENCH_GATEWAY_ENV:-}" ]] && read -r -a EXTRA_ENV <<<"$BENCH_GATEWAY_ENV"
+  if [[ -n "${BENCH_REDIS_URL:-}" ]]; then
+    # Shared quota on Redis: a per-day limit no run reaches makes every lease a confirmed take
+    # (one script per request), which unlimited keys would skip.
+    EXTRA_ENV+=(REDIS_URL="$BENCH_REDIS_URL" REDIS_KEY_PREFIX="gbbench:$STAMP:" DEFAULT_RPD=1000000000)
+  fi
+  if [[ -n "${BENCH_GATEWAY_ENV:-}" ]]; then
+    read -r -a MORE_ENV <<<"$BENCH_GATEWAY_ENV"
+    EXTRA_ENV+=("${MORE_ENV[@]}")
+  fi
   if [[ " ${GW_JVM_OPTS[*]} " == *"AutoCreateSharedArchive"* ]]; then
     # As bin/gemini-balance does on its first run: one start writes the class-data archive (at
     # exit); the measured start below reuses it.
@@ -441,7 +449,7 @@ gw_commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$
     echo
   fi
   echo "- machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(uname -r); load average at start: $LOAD_AT_START (the cores are shared by wrk, the fake upstream and the proxy)"
-  echo "- gateway: \`$(basename "$JAR")\` at commit $gw_commit; JVM: $("$JAVA" -version 2>&1 | head -1); options: \`${GW_JVM_OPTS[*]}\`${BENCH_GATEWAY_ENV:+; env: \`$BENCH_GATEWAY_ENV\`}"
+  echo "- gateway: \`$(basename "$JAR")\` at commit $gw_commit; JVM: $("$JAVA" -version 2>&1 | head -1); options: \`${GW_JVM_OPTS[*]}\`${BENCH_GATEWAY_ENV:+; env: \`$BENCH_GATEWAY_ENV\`}${BENCH_REDIS_URL:+; shared quota on Redis (REDIS_URL set, DEFAULT_RPD=1000000000: every lease confirmed there)}"
   echo "- nginx: $( ((HAVE_NGINX)) && nginx -v 2>&1 | sed 's/nginx version: //' || echo 'not installed (skipped)'), worker_processes $NGINX_WORKERS, upstream keepalive on, access log off"
   echo "- load: $(wrk --version 2>&1 | head -1 | awk '{print $1, $2}'), $WRK_THREADS threads, $CONNS connections; warm-up ${WARMUP} s per target, then $ROUNDS rounds x ${ROUND} s, interleaved; medians of the rounds"
   echo "- fake upstream: separate JVM, $UP_LOOPS event loop(s), answers at once"

@@ -37,6 +37,7 @@ public interface KeyProbe {
         case KeyOutcome.NotFound n -> "error";
         case KeyOutcome.Neutral n -> "error";
         case KeyOutcome.Unsent u -> "error";
+        case KeyOutcome.SharedLimit held -> "rate_limited";
       };
     }
   }

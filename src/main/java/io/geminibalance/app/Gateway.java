@@ -52,6 +52,7 @@ import io.geminibalance.server.MetricsEndpoint;
 import io.geminibalance.server.HttpServerVerticle;
 import io.geminibalance.server.Routes;
 import io.geminibalance.upstream.LiveConnector;
+import io.geminibalance.upstream.Leaser;
 import io.geminibalance.upstream.QueueLeaser;
 import io.geminibalance.upstream.UpstreamClient;
 import io.geminibalance.upstream.UpstreamProxies;
@@ -68,6 +69,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -190,8 +192,6 @@ public final class Gateway {
     Gateway gateway = new Gateway(vertx, live, pool, upstream, persistence);
     gateway.metrics = metrics;
     gateway.proxies = proxies;
-    Cluster cluster = Cluster.open(vertx, config);
-    gateway.cluster = cluster;
     gateway.queue = queue;
     gateway.storedKeyStates = storedKeyStates;
     StoredAttemptLog attemptLog = persistence.attemptLog(live::get);
@@ -199,7 +199,9 @@ public final class Gateway {
     vertex.restore(storedKeyStates);
     gateway.vertexExpress = vertex;
     persistence.startRetention(live::get);
-    QueueLeaser leaser = new QueueLeaser(vertx, queue);
+    Cluster cluster = Cluster.open(vertx, config, clock);
+    gateway.cluster = cluster;
+    Leaser leaser = cluster.share(pool, new QueueLeaser(vertx, queue));
     EmptyAnswers emptyAnswers = new EmptyAnswers(() -> live.get().values().bool("EMPTY_RESPONSE_RETRY"));
     UpstreamExecutor executor = new UpstreamExecutor(leaser, pool, upstream,
         attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor(), emptyAnswers);
@@ -241,7 +243,8 @@ public final class Gateway {
         Settings.queueSettings(config));
     gateway.paidQueue = paidQueue;
     gateway.paidRecheck = new KeyRecheckJob(paidPool, upstream, () -> live.get().testModel());
-    UpstreamExecutor paidExecutor = new UpstreamExecutor(new QueueLeaser(vertx, paidQueue), paidPool, upstream,
+    Leaser paidLeaser = cluster.share(paidPool, new QueueLeaser(vertx, paidQueue));
+    UpstreamExecutor paidExecutor = new UpstreamExecutor(paidLeaser, paidPool, upstream,
         attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor(), emptyAnswers);
     java.util.Map<String, UpstreamExecutor> resourcePools = new java.util.LinkedHashMap<>();
     resourcePools.put(ResourceRecord.GEMINI_POOL, executor);
@@ -315,7 +318,9 @@ public final class Gateway {
     gateway.startSessionPurge();
     logCapacity(config, pool);
     vertex.logStartup();
-    return gateway.deployServers(deps).map(gateway);
+    // With REDIS_URL, serving starts once leases are confirmed there (or Redis did not answer in time).
+    Future<Void> shared = cluster.ready();
+    return shared.compose(v -> gateway.deployServers(deps)).map(gateway);
   }
 
   /**

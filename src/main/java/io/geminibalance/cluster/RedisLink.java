@@ -10,7 +10,6 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
-import io.vertx.redis.client.impl.types.ErrorType;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateway's one Redis (REDIS_URL): commands with a deadline, whether Redis is usable now, and
  * pub/sub on a connection of its own. Redis being away is a state, not an error: a command that
- * fails or outlasts REDIS_TIMEOUT_MS marks the link down, a ping once a second brings it back up,
+ * gets no answer (an error reply is an answer) or outlasts REDIS_TIMEOUT_MS marks the link down, a ping once a second brings it back up,
  * and listeners hear each change once (callers then fall back to local state, and back). The
  * address is logged without its user and password.
  */
@@ -143,8 +142,8 @@ public final class RedisLink implements AutoCloseable {
   }
 
   private void failed(Throwable cause) {
-    if (cause instanceof ErrorType) {
-      // Redis answered (an error reply such as NOSCRIPT, which RedisScript answers with EVAL): it is there.
+    if (cause instanceof Response) {
+      // An error reply (NOSCRIPT after a restart, a script's error): Redis answered, it is not away.
       return;
     }
     if (up && !closed) {

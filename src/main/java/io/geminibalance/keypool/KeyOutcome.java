@@ -58,6 +58,13 @@ public sealed interface KeyOutcome {
    */
   record NotFound() implements KeyOutcome {}
 
+  /**
+   * Nothing was sent: the other instances serving the pool had used the key's quota for the model
+   * (the shared count refused the take) until {@code untilMillis}. Not the key's fault; the take
+   * is given back and the key held until then, so the local pool learns the others' use.
+   */
+  record SharedLimit(long untilMillis) implements KeyOutcome {}
+
   /** Neither the key's fault nor a success (5xx, timeout, the client's own 400). */
   record Neutral() implements KeyOutcome {}
 

@@ -15,6 +15,8 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
    * call is counted when it arrives, and its answer may come much later (generation time).
    */
   private static final long ARRIVAL_SLACK_MILLIS = 1_000;
+  /** How long after a lease the shared take's answer is taken as that lease's (see {@link #sentBefore}). */
+  private static final long SHARED_TAKE_SLACK_MILLIS = 5_000;
 
   private final String keyFingerprint;
   private final String model;
@@ -27,6 +29,17 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
   /** A request beyond the proven level is in flight. */
   private boolean probing;
   private Block block = Block.NONE;
+  /** The day count across instances at the latest shared take, and its day (see {@link #noteShared}). */
+  private int sharedToday;
+  private long sharedDay = Long.MIN_VALUE;
+  /** The minute's count across instances at the latest shared take (with it), and when it was answered. */
+  private int sharedMinute = -1;
+  private long sharedMinuteAt;
+  /** Set while the shared authority is away; null otherwise (and always with one instance). */
+  private Alone alone;
+
+  /** When the authority went away, the own day count then, and what the priming added to it. */
+  private record Alone(long sinceMillis, long day, int ownToday, int primed) {}
 
   MemoryCell(String keyFingerprint, String model, InMemoryQuotaState.DayTracker days) {
     super(1); // sized by the limit on first use
@@ -149,6 +162,15 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
   }
 
   @Override
+  public synchronized void hold(long untilMillis, String reason, long nowMillis) {
+    if (untilMillis <= nowMillis || block.kind() == BlockKind.MODEL_DISABLED
+        || (block.activeAt(nowMillis) && block.untilMillis() >= untilMillis)) {
+      return;
+    }
+    block = new Block(BlockKind.COOLDOWN, untilMillis, reason, nowMillis);
+  }
+
+  @Override
   public synchronized boolean clearBlockSetBefore(long leaseAcquiredMillis) {
     boolean liftable = block.kind() == BlockKind.COOLDOWN || block.kind() == BlockKind.PARKED;
     if (liftable && block.setAtMillis() <= leaseAcquiredMillis) {
@@ -171,6 +193,11 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
         sent++;
       }
     }
+    // Shared with other instances: the count of the take answered right after this lease (the
+    // lease's own, or one a moment later, which can only count more) includes the others' sends.
+    if (sharedMinute > 0 && sharedMinuteAt >= millis && sharedMinuteAt <= millis + SHARED_TAKE_SLACK_MILLIS) {
+      sent = Math.max(sent, sharedMinute - 1);
+    }
     return sent;
   }
 
@@ -184,6 +211,54 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
   public synchronized void learnRpm(int rpm) {
     learnedRpm = learnedRpm == 0 ? rpm : Math.min(learnedRpm, rpm);
     provenRpm = Math.min(provenRpm, learnedRpm);
+  }
+
+  @Override
+  public synchronized void noteShared(int minute, int today, long day, long atMillis) {
+    sharedToday = today;
+    sharedDay = day;
+    if (minute >= 0) {
+      sharedMinute = minute;
+      sharedMinuteAt = atMillis;
+    }
+  }
+
+  @Override
+  public synchronized void goAlone(long nowMillis, int rpd, java.util.function.IntUnaryOperator share) {
+    if (alone != null) {
+      return;
+    }
+    rollDay(nowMillis);
+    int primed = 0;
+    if (rpd > 0 && sharedDay == day) {
+      int target = share.applyAsInt(rpd) - share.applyAsInt(Math.max(0, rpd - sharedToday));
+      primed = Math.max(0, target - usedToday);
+    }
+    alone = new Alone(nowMillis, day, usedToday, primed);
+    usedToday += primed;
+  }
+
+  @Override
+  public synchronized Sent sentAlone(long nowMillis, boolean everything) {
+    rollDay(nowMillis);
+    if (alone == null && !everything) {
+      return new Sent(day, new long[0], 0);
+    }
+    long since = everything ? Long.MIN_VALUE : alone.sinceMillis();
+    long[] sends = Arrays.stream(recent(nowMillis)).filter(t -> t >= since).toArray();
+    boolean sameDay = alone != null && alone.day() == day;
+    int own = usedToday - (sameDay ? alone.primed() : 0);
+    int today = everything || !sameDay ? own : own - alone.ownToday();
+    return new Sent(day, sends, Math.max(0, today));
+  }
+
+  @Override
+  public synchronized void goTogether(long nowMillis) {
+    rollDay(nowMillis);
+    if (alone != null && alone.day() == day) {
+      usedToday = Math.max(0, usedToday - alone.primed());
+    }
+    alone = null;
   }
 
   @Override

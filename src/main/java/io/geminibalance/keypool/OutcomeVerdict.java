@@ -46,6 +46,12 @@ sealed interface OutcomeVerdict {
   record GiveBack() implements OutcomeVerdict {}
 
   /**
+   * Nothing was sent (the shared count refused the take): the take is given back and the cell
+   * held until {@code untilMillis}, blaming none; only a later block than the hold's stays.
+   */
+  record Hold(long untilMillis) implements OutcomeVerdict {}
+
+  /**
    * Whether Google accepted the request with the key: only then does a probe of the key pass, and
    * does a model not known to exist prove that it does. Every verdict says so here, so a new
    * verdict has to decide.
@@ -60,6 +66,7 @@ sealed interface OutcomeVerdict {
       case CountFailure failure -> false;
       case Ignore ignore -> false;
       case GiveBack giveBack -> false;
+      case Hold hold -> false;
     };
   }
 
@@ -77,6 +84,7 @@ sealed interface OutcomeVerdict {
       case CountFailure failure -> failure.reason();
       case Ignore ignore -> null;
       case GiveBack giveBack -> null;
+      case Hold hold -> null;
     };
   }
 
@@ -99,6 +107,7 @@ sealed interface OutcomeVerdict {
       case KeyOutcome.Neutral n -> new Ignore();
       case KeyOutcome.NotFound n -> new GiveBack();
       case KeyOutcome.Unsent u -> new GiveBack();
+      case KeyOutcome.SharedLimit held -> new Hold(held.untilMillis());
       case KeyOutcome.KeyInvalid invalid -> new DisableKey("dead: " + invalid.reason());
       case KeyOutcome.KeyBlocked blocked -> new DisableKey("blocked until its owner acts (re-checked): "
           + blocked.reason());
@@ -126,6 +135,7 @@ sealed interface OutcomeVerdict {
       case CountFailure failure -> failure;
       case Ignore ignore -> ignore;
       case GiveBack giveBack -> giveBack;
+      case Hold hold -> hold;
     };
   }
 
@@ -144,6 +154,7 @@ sealed interface OutcomeVerdict {
       case CountFailure failure -> failure;
       case Ignore ignore -> ignore;
       case GiveBack giveBack -> giveBack;
+      case Hold hold -> hold;
     };
   }
 

@@ -58,6 +58,12 @@ public interface QuotaCell {
   void block(Block block);
 
   /**
+   * Holds the cell until {@code untilMillis} as a cooldown with {@code reason}, unless a block
+   * that ends later (or a disable) is set: the other instances serving the pool used its quota.
+   */
+  void hold(long untilMillis, String reason, long nowMillis);
+
+  /**
    * Lifts a cooldown or park that was set at or before {@code leaseAcquiredMillis}: a success on
    * a lease granted after the block proves the block is over; one granted before proves nothing.
    *
@@ -93,6 +99,36 @@ public interface QuotaCell {
   default int warm(boolean window) {
     return 0;
   }
+
+  /**
+   * What the shared count said at this instance's latest take, answered at {@code atMillis}:
+   * {@code minute} sends in the last minute including the one taken ({@code -1} when nothing was
+   * taken) and {@code today} sends on Pacific day {@code day}, across the instances. The minute
+   * makes {@link #sentBefore} count the others' sends too (what Google counted when it refused);
+   * the day is the start of the day's share should the authority go away.
+   */
+  void noteShared(int minute, int today, long day, long atMillis);
+
+  /**
+   * The shared authority went away at {@code nowMillis}: from now on this instance may send its
+   * share of {@code rpd} (the configured per-day limit) of what the day has left. The day count is
+   * primed so that {@code share(rpd)} minus it is this instance's share of what the last shared
+   * count left ({@code share(rpd) - share(rpd - today)}); the sends made from now on are kept apart
+   * for {@link #sentAlone}.
+   */
+  void goAlone(long nowMillis, int rpd, java.util.function.IntUnaryOperator share);
+
+  /**
+   * This instance's own sends for the authority to count: those made since {@link #goAlone}, or,
+   * with {@code everything} (the authority lost its data), all of the minute and the day.
+   */
+  Sent sentAlone(long nowMillis, boolean everything);
+
+  /** The authority is back and counts everything again: the day count loses its priming. */
+  void goTogether(long nowMillis);
+
+  /** Sends of a cell for the shared authority: their times (oldest first) and the day's count. */
+  record Sent(long day, long[] sendsMillis, int today) {}
 
   QuotaRecord export(long nowMillis);
 

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.IntUnaryOperator;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,13 @@ public final class QuotaKeyPool implements KeyPool {
   public static final String UNLISTED = "(unlisted models)";
   /** The shared lane of known models that found no room under MAX_MODELS. */
   public static final String OVERFLOW = "(models beyond MAX_MODELS)";
+  /** Why a cell waits while the other instances' use fills its limit (see {@link OutcomeVerdict.Hold}). */
+  static final String HELD = "at its limit across the instances serving the pool";
+  /** Why a cell waits after the shared authority went away: the others' last minute (see {@link #scheduleAlone}). */
+  static final String AWAY = "waiting out the other instances' last minute: Redis is away";
+  /** Why a key with a limit smaller than the number of instances waits while the authority is away. */
+  static final String NO_SHARE = "no share of this key's limit for this instance while Redis is away";
+  private static final long NO_SHARE_MILLIS = 3_600_000;
   /** How long a lane must go without a lease before it may be dropped. */
   public static final Duration LANE_IDLE = Duration.ofMinutes(10);
 
@@ -94,6 +102,17 @@ public final class QuotaKeyPool implements KeyPool {
   private final Map<String, String> learnedProjects = new ConcurrentHashMap<>();
   /** What Google names a project; a stored project of another shape was configured. */
   private static final java.util.regex.Pattern GOOGLE_PROJECT = java.util.regex.Pattern.compile("projects/[0-9]+");
+  /** The counts shared with other instances (Redis), or null when this instance is the whole pool. */
+  private volatile SharedQuota shared;
+  /**
+   * This instance's share of a limit while the shared authority is away (1/N), or null: the whole
+   * limits, confirmed by the authority (or this instance is the whole pool).
+   */
+  private volatile IntUnaryOperator localShare;
+  /** When the authority went away (valid while {@link #localShare} is set). */
+  private volatile long aloneSince;
+  /** The Pacific day of the latest claim, so that a claim costs no zone lookup. */
+  private volatile PacificDay.Cached claimDay = PacificDay.Cached.around(0);
 
   /** A pool over in-memory quota state that keeps quota state for every model name it is asked for. */
   public QuotaKeyPool(Collection<ApiKey> keys, QuotaPolicy policy, InstantSource clock) {
@@ -209,6 +228,192 @@ public final class QuotaKeyPool implements KeyPool {
       return acquireKey(model, keyFingerprint);
     }
     return lane.keyRefusal(key, now);
+  }
+
+  /**
+   * Shares the counts of the models with quota state of their own with other instances through
+   * {@code authority}: this pool then tells it what it learns (blocks, learned limits, give-backs),
+   * and a leaser confirms each lease with it ({@link #claim}). Set once, at start.
+   */
+  public void share(SharedQuota authority) {
+    this.shared = authority;
+  }
+
+  /**
+   * What the shared authority must confirm for {@code lease}, or null when the lease needs no
+   * confirmation: its lane keeps no state per model (unlisted, overflow, model lists) or the key
+   * has no limit for the model.
+   */
+  public SharedQuota.Claim claim(KeyLease lease) {
+    ModelLane lane = lanes.get(lease.lane());
+    if (lane == null || lane.shared || lane.model.equals(RateLimits.UNMETERED)) {
+      return null;
+    }
+    Slot slot = lane.slot(lease.key());
+    if (slot == null || (slot.limit.rpmUnlimited() && slot.limit.rpdUnlimited())) {
+      return null;
+    }
+    return claim(lane, slot, lease.acquiredAtMillis(), lane.isProbe(slot, lease));
+  }
+
+  private SharedQuota.Claim claim(ModelLane lane, Slot slot, long takenAtMillis) {
+    return claim(lane, slot, takenAtMillis, false);
+  }
+
+  private SharedQuota.Claim claim(ModelLane lane, Slot slot, long takenAtMillis, boolean probe) {
+    PacificDay.Cached day = claimDay;
+    if (!day.contains(takenAtMillis)) {
+      day = PacificDay.Cached.around(takenAtMillis);
+      claimDay = day;
+    }
+    // The whole limits: the authority counts every instance's sends (the slot's are a share while it was away).
+    Limit limit = policy.limits().limitFor(slot.entry.key, lane.model);
+    QuotaCell.CellView view = slot.cell.view(limit, takenAtMillis);
+    int rpm = view.effectiveRpm();
+    if (limit.autoRpm()) {
+      // An auto limit's ceiling is far above what Google allows: across instances the cell keeps to
+      // the level every key is granted (the table's figure, or what this instance saw proven), and
+      // only a probe, one instance's decision, may go one beyond it.
+      int level = Math.max(view.provenRpm(), limit.trustedRpm()) + (probe ? 1 : 0);
+      rpm = rpm == 0 ? level : Math.min(rpm, level);
+    }
+    return new SharedQuota.Claim(owner(slot), lane.model, rpm, limit.rpd(), day.day(), day.endMillis(), takenAtMillis);
+  }
+
+  /**
+   * What the authority said about the lease's cell across instances ({@code minute}: the count
+   * with the lease's send, -1 when it was refused): what Google will have counted if it refuses
+   * the request, and where the day's share starts should the authority go away.
+   */
+  public void noteShared(KeyLease lease, int minute, int today, long day) {
+    ModelLane lane = lanes.get(lease.lane());
+    Slot slot = lane == null ? null : lane.slot(lease.key());
+    if (slot != null) {
+      slot.cell.noteShared(minute, today, day, clock.millis());
+    }
+  }
+
+  /**
+   * The shared authority went away: until {@link #scheduleShared}, this instance alone decides,
+   * with {@code share} (its 1/N) of every limit of the models with quota state of their own. Why
+   * the sum over the instances stays within each limit:
+   *
+   * <ul>
+   *   <li>Minute: each instance's window holds its own sends only, and the others' sends of the
+   *       last minute are not known (a count seen at the latest take may be old). So every limited
+   *       cell is held for one minute from the switch: the others' sends, all made before the
+   *       switch, have left every window by then; from then on every window holds only sends made
+   *       alone, at most {@code share(limit)} per instance, and the shares add up to the limit.
+   *   <li>Day: the day count is primed from the shared count seen at the latest take, so that this
+   *       instance's share of what the day has left is what it may still send (see {@link
+   *       QuotaCell#goAlone}); another day starts with each instance's share of the whole limit.
+   *   <li>A key whose share is 0 (its limit is smaller than N) is held until the authority is back.
+   * </ul>
+   *
+   * Rebuilds the lanes (O(keys x models)): called once per outage.
+   */
+  public void scheduleAlone(IntUnaryOperator share) {
+    synchronized (structureLock) {
+      if (localShare != null) {
+        return;
+      }
+      aloneSince = clock.millis();
+      localShare = share;
+      rebuildLanes(policy, false);
+    }
+    notifyAllLanes();
+  }
+
+  /**
+   * This instance's own sends for the authority to count when it is back: those made while it was
+   * away, or with {@code everything} (it came back without its data) every send of the minute and
+   * the day; cells with nothing to add are left out.
+   */
+  public List<SharedQuota.Sent> sentAlone(boolean everything) {
+    long now = clock.millis();
+    List<SharedQuota.Sent> sent = new ArrayList<>();
+    for (ModelLane lane : List.copyOf(lanes.values())) {
+      if (lane.shared || lane.model.equals(RateLimits.UNMETERED)) {
+        continue;
+      }
+      for (Slot slot : lane.slots()) {
+        QuotaCell.Sent cell = slot.cell.sentAlone(now, everything);
+        if (cell.sendsMillis().length > 0 || cell.today() > 0) {
+          sent.add(new SharedQuota.Sent(owner(slot), lane.model, cell.day(), cell.sendsMillis(), cell.today()));
+        }
+      }
+    }
+    return sent;
+  }
+
+  /** The authority is back and holds this instance's sends: the whole limits again, confirmed by it. */
+  public void scheduleShared() {
+    synchronized (structureLock) {
+      if (localShare == null) {
+        return;
+      }
+      localShare = null;
+      long now = clock.millis();
+      for (ModelLane lane : lanes.values()) {
+        for (Slot slot : lane.slots()) {
+          slot.cell.goTogether(now);
+          if (NO_SHARE.equals(slot.cell.view(slot.limit, now).block().reason())) {
+            slot.cell.clearAllBlocks();
+          }
+        }
+      }
+      rebuildLanes(policy, false);
+    }
+    notifyAllLanes();
+  }
+
+  /** Whether this instance schedules alone with its share of the limits (the authority is away). */
+  public boolean alone() {
+    return localShare != null;
+  }
+
+  /** A limit as this instance applies it: its share while the authority is away. */
+  private Limit applied(Limit limit, IntUnaryOperator share) {
+    if (share == null) {
+      return limit;
+    }
+    if (limit.autoRpm()) {
+      // Alone, nothing can be probed safely (the others' sends are unknown): each instance keeps to
+      // its share of the table's figure, as a limit of its own.
+      return new Limit(Math.max(1, share.applyAsInt(limit.trustedRpm())),
+          limit.rpdUnlimited() ? 0 : Math.max(1, share.applyAsInt(limit.rpd())), 0, limit.tableRpd());
+    }
+    return new Limit(limit.rpmUnlimited() ? 0 : Math.max(1, share.applyAsInt(limit.rpm())),
+        limit.rpdUnlimited() ? 0 : Math.max(1, share.applyAsInt(limit.rpd())));
+  }
+
+  /** Prepares a cell for scheduling alone (see {@link #scheduleAlone}); harmless when done already. */
+  private void prepareAlone(QuotaCell cell, Limit limit, IntUnaryOperator share) {
+    if (limit.rpmUnlimited() && limit.rpdUnlimited()) {
+      return;
+    }
+    long since = aloneSince;
+    long now = clock.millis();
+    cell.goAlone(since, limit.rpd(), share);
+    if (!limit.rpmUnlimited()) {
+      cell.hold(since + SlidingWindow.WINDOW_MILLIS, AWAY, now);
+    }
+    int minuteLimit = limit.autoRpm() ? limit.trustedRpm() : limit.rpm();
+    if ((!limit.rpmUnlimited() && share.applyAsInt(minuteLimit) == 0)
+        || (!limit.rpdUnlimited() && share.applyAsInt(limit.rpd()) == 0)) {
+      cell.hold(since + NO_SHARE_MILLIS, NO_SHARE, now);
+    }
+  }
+
+  /** The authority that hears what this pool learns about {@code lane}'s cells, or null. */
+  private SharedQuota sharedFor(ModelLane lane) {
+    SharedQuota authority = shared;
+    return authority == null || lane.shared || lane.model.equals(RateLimits.UNMETERED) || !authority.active()
+        ? null : authority;
+  }
+
+  private String owner(Slot slot) {
+    return state.owner(slot.entry.key.fingerprint());
   }
 
   @Override
@@ -433,15 +638,22 @@ public final class QuotaKeyPool implements KeyPool {
     if (problem != null) {
       slot.entry.noteProblem(lane.model + ": " + problem, now);
     }
+    SharedQuota authority = sharedFor(lane);
     switch (verdict) {
       case OutcomeVerdict.Clear c -> succeeded(lane, slot, lease, now);
-      case OutcomeVerdict.Cool cool -> cool(lane, slot, cool, now);
+      case OutcomeVerdict.Cool cool -> cool(lane, slot, cool, now, authority);
       case OutcomeVerdict.Park park -> {
         slot.cell.block(new Block(BlockKind.PARKED, park.untilMillis(), park.reason(), now));
+        if (authority != null) {
+          authority.block(owner(slot), lane.model, BlockKind.PARKED, park.untilMillis(), now);
+        }
         LOG.info("Key {} parked for {} until the Pacific midnight: {}", key, lane.model, park.reason());
       }
       case OutcomeVerdict.DisableForModel off -> {
         slot.cell.block(new Block(BlockKind.MODEL_DISABLED, QuotaCell.NEVER, off.reason(), now));
+        if (authority != null) {
+          authority.block(owner(slot), lane.model, BlockKind.MODEL_DISABLED, QuotaCell.NEVER, now);
+        }
         LOG.warn("Key {} disabled for {} only: {}", key, lane.model, off.reason());
         notifyDisabled(new KeyDisabled(key, lane.model, off.reason()));
       }
@@ -450,8 +662,17 @@ public final class QuotaKeyPool implements KeyPool {
       case OutcomeVerdict.Ignore i -> { }
       case OutcomeVerdict.GiveBack g -> {
         slot.cell.giveBack(lease.acquiredAtMillis(), now);
+        if (authority != null) {
+          authority.giveBack(claim(lane, slot, lease.acquiredAtMillis()));
+        }
         lane.wake(slot, now);
         notifyAvailable(lane.model);
+      }
+      case OutcomeVerdict.Hold hold -> {
+        // Nothing was sent: the local take is undone, and the key waits for the others' use to age.
+        slot.cell.giveBack(lease.acquiredAtMillis(), now);
+        slot.cell.hold(hold.untilMillis(), HELD, now);
+        lane.wake(slot, now);
       }
     }
   }
@@ -475,14 +696,24 @@ public final class QuotaKeyPool implements KeyPool {
     }
   }
 
-  private void cool(ModelLane lane, Slot slot, OutcomeVerdict.Cool cool, long now) {
+  private void cool(ModelLane lane, Slot slot, OutcomeVerdict.Cool cool, long now, SharedQuota authority) {
     slot.cell.block(new Block(BlockKind.COOLDOWN, cool.untilMillis(), cool.reason(), now));
+    // A suspected IP-level throttle concerns this instance's address, not the key: kept local.
+    if (authority != null && !cool.throttleSuspect()) {
+      authority.block(owner(slot), lane.model, BlockKind.COOLDOWN, cool.untilMillis(), now);
+    }
     if (cool.learnedRpm() > 0 && cool.stated()) {
       slot.cell.statedRpm(cool.learnedRpm());
+      if (authority != null) {
+        authority.learnRpm(owner(slot), lane.model, cool.learnedRpm(), PacificDay.dayOf(now));
+      }
       LOG.info("Key {} for {}: Google states a limit of {} requests per minute", slot.entry.key, lane.model,
           cool.learnedRpm());
     } else if (cool.learnedRpm() > 0) {
       slot.cell.learnRpm(cool.learnedRpm());
+      if (authority != null) {
+        authority.learnRpm(owner(slot), lane.model, cool.learnedRpm(), PacificDay.dayOf(now));
+      }
       LOG.info("Key {} for {}: Google allows {} requests per minute, fewer than configured",
           slot.entry.key, lane.model, cool.learnedRpm());
     }
@@ -547,29 +778,36 @@ public final class QuotaKeyPool implements KeyPool {
   public void updatePolicy(QuotaPolicy next) {
     synchronized (structureLock) {
       policy = next;
-      for (String model : List.copyOf(lanes.keySet())) {
-        ModelLane previous = lanes.get(model);
-        ModelLane rebuilt = rebuild(previous);
-        lanes.put(model, rebuilt);
-        // Retired only once replaced: a caller holding the old lane finds the new one when it looks again.
-        rebuilt.inheritLeases(previous.retire());
-      }
-      ModelLane previousUnlisted = unlisted;
-      unlisted = rebuild(previousUnlisted);
-      unlisted.inheritLeases(previousUnlisted.retire());
-      ModelLane previousOverflow = overflow;
-      overflow = rebuild(previousOverflow);
-      overflow.inheritLeases(previousOverflow.retire());
-      createConfiguredLanes(next);
+      rebuildLanes(next, true);
       placeInProjects();
     }
     notifyAllLanes();
   }
 
-  private ModelLane rebuild(ModelLane previous) {
+  /** Rebuilds every lane under the structure lock; {@code configChanged}: the limits were edited. */
+  private void rebuildLanes(QuotaPolicy next, boolean configChanged) {
+    for (String model : List.copyOf(lanes.keySet())) {
+      ModelLane previous = lanes.get(model);
+      ModelLane rebuilt = rebuild(previous, configChanged);
+      lanes.put(model, rebuilt);
+      // Retired only once replaced: a caller holding the old lane finds the new one when it looks again.
+      rebuilt.inheritLeases(previous.retire());
+    }
+    ModelLane previousUnlisted = unlisted;
+    unlisted = rebuild(previousUnlisted, configChanged);
+    unlisted.inheritLeases(previousUnlisted.retire());
+    ModelLane previousOverflow = overflow;
+    overflow = rebuild(previousOverflow, configChanged);
+    overflow.inheritLeases(previousOverflow.retire());
+    createConfiguredLanes(next);
+  }
+
+  private ModelLane rebuild(ModelLane previous, boolean configChanged) {
     previous.abandonProbes(); // before the new lane places its slots by their cells
     ModelLane rebuilt = newLane(previous.model);
-    forgetLearnedWhereConfigChanged(previous, rebuilt);
+    if (configChanged) {
+      forgetLearnedWhereConfigChanged(previous, rebuilt);
+    }
     return rebuilt;
   }
 
@@ -646,7 +884,7 @@ public final class QuotaKeyPool implements KeyPool {
     for (ModelLane lane : allLanes()) {
       Slot slot = lane.slot(key);
       if (slot != null) {
-        slot.cell.clearAllBlocks();
+        clearAllBlocks(lane, slot);
         lane.wake(slot, now);
       }
     }
@@ -682,7 +920,7 @@ public final class QuotaKeyPool implements KeyPool {
         }
         wholeKeyChanges.incrementAndGet();
         if (slot != null) {
-          slot.cell.clearAllBlocks();
+          clearAllBlocks(lane, slot);
           lane.wake(slot, now);
         }
         notifyAllLanes();
@@ -707,6 +945,7 @@ public final class QuotaKeyPool implements KeyPool {
       }
       case OutcomeVerdict.Ignore i -> { }
       case OutcomeVerdict.GiveBack g -> { }
+      case OutcomeVerdict.Hold h -> { }
     }
     return true;
   }
@@ -746,9 +985,18 @@ public final class QuotaKeyPool implements KeyPool {
     ModelLane lane = lanes.get(ModelNames.base(model));
     Slot slot = lane == null ? null : lane.slot(key);
     if (slot != null) {
-      slot.cell.clearAllBlocks();
+      clearAllBlocks(lane, slot);
       lane.wake(slot, clock.millis());
       notifyAvailable(lane.model);
+    }
+  }
+
+  /** An operator or a re-check lifted the cell's blocks: on every instance. */
+  private void clearAllBlocks(ModelLane lane, Slot slot) {
+    slot.cell.clearAllBlocks();
+    SharedQuota authority = sharedFor(lane);
+    if (authority != null) {
+      authority.clearBlocks(owner(slot), lane.model);
     }
   }
 
@@ -883,6 +1131,7 @@ public final class QuotaKeyPool implements KeyPool {
     long today = PacificDay.dayOf(now);
     List<QuotaRecord> worth = saved.quotas().stream()
         .filter(q -> !q.model().equals(UNLISTED) && !q.model().equals(OVERFLOW))
+        .map(QuotaKeyPool::withoutSharedHold)
         .filter(q -> worthKeeping(q, byFingerprint.get(q.keyFingerprint()), now, today)).toList();
     List<QuotaRecord> restored;
     synchronized (structureLock) {
@@ -924,6 +1173,17 @@ public final class QuotaKeyPool implements KeyPool {
     }
   }
 
+  /**
+   * A hold that came from the shared counts (another instance's use, Redis away) says nothing
+   * about the key to a restarted instance, which asks Redis again: it is not restored.
+   */
+  private static QuotaRecord withoutSharedHold(QuotaRecord record) {
+    boolean shared = HELD.equals(record.reason()) || AWAY.equals(record.reason()) || NO_SHARE.equals(record.reason());
+    return !shared ? record : new QuotaRecord(record.keyFingerprint(), record.model(), record.pacificDay(),
+        record.usedToday(), record.recentSendsMillis(), BlockKind.NONE.name(), 0, "", record.learnedRpm(),
+        record.provenRpm(), record.project());
+  }
+
   private Map<String, KeyEntry> byFingerprint() {
     Map<String, KeyEntry> byFingerprint = new LinkedHashMap<>();
     entries.values().forEach(e -> byFingerprint.put(e.key.fingerprint(), e));
@@ -949,9 +1209,21 @@ public final class QuotaKeyPool implements KeyPool {
       case UNLISTED -> new Slot(entry, sharedState.cell(fingerprint, UNLISTED),
           policy.limits().limitFor(entry.key, UNLISTED));
       case OVERFLOW -> new Slot(entry, sharedState.cell(fingerprint, OVERFLOW), Limit.UNLIMITED);
-      default -> new Slot(entry, state.cell(fingerprint, laneModel), policy.limits().limitFor(entry.key, laneModel),
-          state.project(fingerprint));
+      default -> modelSlot(entry, laneModel);
     };
+  }
+
+  /** A slot of a model's own lane: while the authority is away, its cell prepared and its limit a share. */
+  private Slot modelSlot(KeyEntry entry, String laneModel) {
+    QuotaCell cell = state.cell(entry.key.fingerprint(), laneModel);
+    Limit limit = policy.limits().limitFor(entry.key, laneModel);
+    IntUnaryOperator share = localShare;
+    String project = state.project(entry.key.fingerprint());
+    if (share == null || laneModel.equals(RateLimits.UNMETERED)) {
+      return new Slot(entry, cell, limit, project);
+    }
+    prepareAlone(cell, limit, share);
+    return new Slot(entry, cell, applied(limit, share), project);
   }
 
   private void notifyAvailable(String baseModel) {

@@ -17,6 +17,8 @@ final class AttemptOutcomes {
       case KeyOutcome.ModelUnavailable unavailable -> AttemptOutcome.MODEL_UNAVAILABLE;
       case KeyOutcome.NotFound notFound -> AttemptOutcome.NOT_FOUND;
       case KeyOutcome.Unsent unsent -> AttemptOutcome.PROXY_ERROR;
+      // Never an answer's verdict: the other instances' use refused the lease before anything was sent.
+      case KeyOutcome.SharedLimit held -> AttemptOutcome.RATE_LIMITED;
       case KeyOutcome.Neutral neutral -> status >= 500 || status == 408
           ? AttemptOutcome.SERVER_ERROR : AttemptOutcome.CLIENT_ERROR;
     };

@@ -82,6 +82,20 @@ class RedisLinkTest {
   }
 
   @Test
+  void anErrorReplyIsAnAnswerNotAnOutage() throws Exception {
+    RedisLink link = RedisLink.open(vertx, "redis://127.0.0.1:6379", prefix(), 2_000);
+    await(link::up);
+    BlockingQueue<Boolean> changes = new LinkedBlockingQueue<>();
+    link.onStateChange(changes::add);
+    Throwable failure = link.send(Request.cmd(Command.EVALSHA).arg("0".repeat(40)).arg(0))
+        .toCompletionStage().toCompletableFuture().handle((ok, error) -> error).get(5, TimeUnit.SECONDS);
+    assertThat(failure).hasMessageStartingWith("NOSCRIPT");
+    assertThat(link.up()).isTrue();
+    assertThat(changes.poll(1_500, TimeUnit.MILLISECONDS)).isNull();
+    link.close();
+  }
+
+  @Test
   void theAddressNeverCarriesCredentials() {
     assertThat(RedisLink.address("redis://user:s3cret-pass@10.0.0.5:6380/2")).isEqualTo("10.0.0.5:6380");
     assertThat(RedisLink.address("redis://:s3cret-pass@redis")).isEqualTo("redis:6379");

@@ -20,7 +20,8 @@ class OutcomeVerdictTest {
         new KeyOutcome.ModelUnavailable("no access"),
         new KeyOutcome.RateLimited(Duration.ofSeconds(3), KeyOutcome.RateLimited.QuotaWindow.MINUTE, null),
         new KeyOutcome.RateLimited(null, KeyOutcome.RateLimited.QuotaWindow.DAY, "daily"),
-        new KeyOutcome.RateLimited(null, KeyOutcome.RateLimited.QuotaWindow.UNKNOWN, null));
+        new KeyOutcome.RateLimited(null, KeyOutcome.RateLimited.QuotaWindow.UNKNOWN, null),
+        new KeyOutcome.SharedLimit(1_030_000L));
     for (KeyOutcome outcome : refused) {
       assertThat(OutcomeVerdict.decide(outcome, FACTS, POLICY).accepted()).as(outcome.toString()).isFalse();
     }
@@ -31,6 +32,16 @@ class OutcomeVerdictTest {
   void anUnsentCallGivesTheTurnBack() {
     assertThat(OutcomeVerdict.decide(KeyOutcome.UNSENT, FACTS, POLICY)).isInstanceOf(OutcomeVerdict.GiveBack.class);
     assertThat(OutcomeVerdict.decide(KeyOutcome.UNSENT, FACTS, POLICY).problem()).isNull();
+  }
+
+  /** The others' use refused the take: nothing was sent, nobody is blamed, the key is held until it frees. */
+  @Test
+  void aSharedLimitHoldsTheKeyWithoutBlame() {
+    OutcomeVerdict held = OutcomeVerdict.decide(new KeyOutcome.SharedLimit(1_030_000L), FACTS, POLICY);
+    assertThat(held).isEqualTo(new OutcomeVerdict.Hold(1_030_000L));
+    assertThat(held.problem()).isNull();
+    assertThat(OutcomeVerdict.forUnlisted(held, 1_000_000L, POLICY)).isEqualTo(held);
+    assertThat(OutcomeVerdict.forOverflow(held)).isEqualTo(held);
   }
 
   /** The shared lanes keep a success as a success. */
