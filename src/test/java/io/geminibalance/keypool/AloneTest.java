@@ -75,6 +75,30 @@ class AloneTest {
     assertThat(sent).isEqualTo(20);
   }
 
+  /**
+   * Auto limits (the default) have a far ceiling that only probing climbs to. Across instances the
+   * shared count keeps to the table's figure (10 for Flash), a probe one beyond; alone, an instance
+   * keeps to its share of that figure, never of the ceiling.
+   */
+  @Test
+  void autoLimitsKeepToTheTablesFigureAcrossInstancesAndToTheirShareOfItAlone() {
+    QuotaKeyPool auto = Keys.pool(1, clock, Map.of());
+    KeyLease lease = Keys.lease(auto, MODEL);
+    assertThat(auto.claim(lease).rpm()).as("the shared minute limit of a lease within the level").isEqualTo(10);
+    auto.release(lease, KeyOutcome.SUCCESS);
+
+    auto.scheduleAlone(FIRST_OF_THREE);
+    clock.set(clock.millis() + 61_000);
+    int sent = 0;
+    while (auto.acquire(MODEL, Set.of()) instanceof Acquisition.Granted granted) {
+      auto.release(granted.lease(), KeyOutcome.SUCCESS);
+      if (++sent > 100) {
+        break;
+      }
+    }
+    assertThat(sent).as("rank 0 of 3: its share of the table's 10").isEqualTo(4);
+  }
+
   /** A restarted instance asks Redis again: the holds that came from it are not restored. */
   @Test
   void holdsFromTheSharedCountsAreNotRestoredAfterARestart() {
