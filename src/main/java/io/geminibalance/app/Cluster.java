@@ -81,8 +81,12 @@ final class Cluster implements AutoCloseable {
         cluster.away();
       }
     });
+    // The link pings as it opens: an answer that came before the listener was there is heard here.
+    if (link.up()) {
+      cluster.back();
+    }
     members.start().onFailure(e -> LOG.debug("First heartbeat failed: {}", e.toString()));
-    vertx.setTimer(STARTUP_WAIT_MILLIS, t -> cluster.ready.tryComplete());
+    vertx.setTimer(STARTUP_WAIT_MILLIS, t -> cluster.startedWithoutRedis());
     return cluster;
   }
 
@@ -149,6 +153,21 @@ final class Cluster implements AutoCloseable {
   }
 
   /**
+   * Redis did not answer within a few seconds of the start: the pools schedule alone (their sends
+   * kept apart, to be counted on Redis when it answers) with the share of the instances last seen,
+   * which at start is this one alone: N is not known before Redis answers.
+   */
+  private void startedWithoutRedis() {
+    if (ready.future().isComplete()) {
+      return;
+    }
+    ClusterMembers.View view = members.view();
+    pools.forEach(pool -> pool.scheduleAlone(view::share, false));
+    quota.confirming(false);
+    ready.tryComplete();
+  }
+
+  /**
    * Redis answers again: first the sends made while it was away are counted there (all of the
    * minute and the day when it came back without its data), then takes go to Redis again, and
    * after {@link #TOGETHER_AFTER_MILLIS} the pools drop their shares for the whole limits. In
@@ -167,8 +186,17 @@ final class Cluster implements AutoCloseable {
             sent.size(), lost ? " (Redis came back without its data: all of the minute and the day)" : "");
       }
       return quota.seed(sent);
+    }).onFailure(e -> {
+      // An error reply (Redis loading, out of memory): the pools stay as they are and it is tried again.
+      LOG.warn("Redis answers but the instance cannot rejoin the shared counts yet ({}); trying again", e.toString());
+      vertx.setTimer(1_000, t -> {
+        if (link.up() && !quota.active()) {
+          back();
+        }
+      });
     }).onSuccess(cells -> {
       quota.confirming(true);
+      pools.forEach(QuotaKeyPool::liftAwayHolds);
       ready.tryComplete();
       if (pools.stream().anyMatch(QuotaKeyPool::alone)) {
         vertx.setTimer(TOGETHER_AFTER_MILLIS, t -> {

@@ -40,6 +40,9 @@ public final class RedisLink implements AutoCloseable {
   private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
   private final Map<String, Consumer<String>> channels = new ConcurrentHashMap<>();
   private volatile boolean up;
+  private final java.util.concurrent.atomic.AtomicBoolean pinging = new java.util.concurrent.atomic.AtomicBoolean();
+  /** An error reply to a ping (a wrong password) is logged once, not every second. */
+  private final java.util.concurrent.atomic.AtomicBoolean refusalLogged = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean closed;
   private volatile RedisConnection subscriber;
   private boolean subscribing;
@@ -97,14 +100,18 @@ public final class RedisLink implements AutoCloseable {
     listeners.add(listener);
   }
 
-  /** One command with the deadline; a failure or a late answer marks the link down. */
+  /**
+   * One command with the deadline. A failure or a late answer has Redis pinged at once: only a
+   * ping that fails too marks the link down, so that one slow command (a burst, a big script) does
+   * not switch every pool to scheduling alone.
+   */
   public Future<Response> send(Request request) {
-    return client.send(request).timeout(timeoutMillis, TimeUnit.MILLISECONDS).onFailure(this::failed);
+    return client.send(request).timeout(timeoutMillis, TimeUnit.MILLISECONDS).onFailure(this::suspect);
   }
 
   /** Several commands in one round trip (pipelined on one connection), with one deadline. */
   public Future<List<Response>> batch(List<Request> requests) {
-    return client.batch(requests).timeout(timeoutMillis, TimeUnit.MILLISECONDS).onFailure(this::failed);
+    return client.batch(requests).timeout(timeoutMillis, TimeUnit.MILLISECONDS).onFailure(this::suspect);
   }
 
   /** Publishes {@code message} on the prefixed {@code channel}; lost while Redis is away. */
@@ -130,25 +137,39 @@ public final class RedisLink implements AutoCloseable {
   }
 
   private void ping() {
-    if (closed) {
+    if (closed || !pinging.compareAndSet(false, true)) {
       return;
     }
     client.send(Request.cmd(Command.PING)).timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        .onComplete(ar -> pinging.set(false))
         .onSuccess(r -> {
           changeState(true);
           ensureSubscriber();
         })
-        .onFailure(this::failed);
+        .onFailure(this::down);
   }
 
-  private void failed(Throwable cause) {
-    if (cause instanceof Response) {
-      // An error reply (NOSCRIPT after a restart, a script's error): Redis answered, it is not away.
-      return;
+  /**
+   * A command failed. An error reply (NOSCRIPT after a restart, a script's error) is an answer:
+   * Redis is there. Anything else (a timeout, a broken connection) is checked with a ping now.
+   */
+  private void suspect(Throwable cause) {
+    if (!(cause instanceof Response)) {
+      ping();
     }
+  }
+
+  /**
+   * The ping failed: Redis is away, or refuses every command (a wrong password, a replica being
+   * loaded), which is as unusable. Said once per outage, without the credentials.
+   */
+  private void down(Throwable cause) {
     if (up && !closed) {
       LOG.warn("Redis at {} is away ({}): scheduling locally with 1/N of every limit until it answers again",
           where, cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+    } else if (cause instanceof Response && refusalLogged.compareAndSet(false, true)) {
+      LOG.error("Redis at {} refuses the gateway's commands ({}): check REDIS_URL's user and password;"
+          + " scheduling locally with 1/N of every limit meanwhile", where, cause.getMessage());
     }
     changeState(false);
   }
@@ -163,6 +184,7 @@ public final class RedisLink implements AutoCloseable {
       return;
     }
     if (nowUp) {
+      refusalLogged.set(false);
       LOG.info("Redis at {} is usable: quota state is shared with the other instances", where);
     }
     for (Consumer<Boolean> listener : listeners) {

@@ -111,6 +111,8 @@ public final class QuotaKeyPool implements KeyPool {
   private volatile IntUnaryOperator localShare;
   /** When the authority went away (valid while {@link #localShare} is set). */
   private volatile long aloneSince;
+  /** Until when limited cells wait out the others' last minute (see {@link #scheduleAlone}). */
+  private volatile long awayHoldUntil;
   /** The Pacific day of the latest claim, so that a claim costs no zone lookup. */
   private volatile PacificDay.Cached claimDay = PacificDay.Cached.around(0);
 
@@ -313,11 +315,22 @@ public final class QuotaKeyPool implements KeyPool {
    * Rebuilds the lanes (O(keys x models)): called once per outage.
    */
   public void scheduleAlone(IntUnaryOperator share) {
+    scheduleAlone(share, true);
+  }
+
+  /**
+   * @param othersMaySendNow whether the other instances may have sent within the last minute: they
+   *     may when Redis goes away under a running pool; at start, alone from the first request, this
+   *     instance holds nothing of the others' last minute to wait out, and waiting would leave every
+   *     limited key unused for a minute
+   */
+  public void scheduleAlone(IntUnaryOperator share, boolean othersMaySendNow) {
     synchronized (structureLock) {
       if (localShare != null) {
         return;
       }
       aloneSince = clock.millis();
+      awayHoldUntil = othersMaySendNow ? aloneSince + SlidingWindow.WINDOW_MILLIS : 0;
       localShare = share;
       rebuildLanes(policy, false);
     }
@@ -357,12 +370,34 @@ public final class QuotaKeyPool implements KeyPool {
       for (ModelLane lane : lanes.values()) {
         for (Slot slot : lane.slots()) {
           slot.cell.goTogether(now);
-          if (NO_SHARE.equals(slot.cell.view(slot.limit, now).block().reason())) {
+          String reason = slot.cell.view(slot.limit, now).block().reason();
+          if (NO_SHARE.equals(reason) || AWAY.equals(reason)) {
             slot.cell.clearAllBlocks();
           }
         }
       }
       rebuildLanes(policy, false);
+    }
+    notifyAllLanes();
+  }
+
+  /**
+   * The authority confirms takes again: the cells waiting out the others' last minute need not
+   * wait any longer, as every take now counts everyone's sends (this instance's own made alone were
+   * counted there first). Their shares hold until {@link #scheduleShared}.
+   */
+  public void liftAwayHolds() {
+    long now = clock.millis();
+    synchronized (structureLock) {
+      awayHoldUntil = 0;
+      for (ModelLane lane : lanes.values()) {
+        for (Slot slot : lane.slots()) {
+          if (AWAY.equals(slot.cell.view(slot.limit, now).block().reason())) {
+            slot.cell.clearAllBlocks();
+            lane.wake(slot, now);
+          }
+        }
+      }
     }
     notifyAllLanes();
   }
@@ -395,8 +430,8 @@ public final class QuotaKeyPool implements KeyPool {
     long since = aloneSince;
     long now = clock.millis();
     cell.goAlone(since, limit.rpd(), share);
-    if (!limit.rpmUnlimited()) {
-      cell.hold(since + SlidingWindow.WINDOW_MILLIS, AWAY, now);
+    if (!limit.rpmUnlimited() && awayHoldUntil > now) {
+      cell.hold(awayHoldUntil, AWAY, now);
     }
     int minuteLimit = limit.autoRpm() ? limit.trustedRpm() : limit.rpm();
     if ((!limit.rpmUnlimited() && share.applyAsInt(minuteLimit) == 0)

@@ -27,6 +27,8 @@ public final class SharedQuotaLeaser implements Leaser {
    * try soon anyway; the bound only stops a loop that holds nothing.
    */
   static final int MAX_TRIES = 16;
+  /** The longest a refusal of the shared counts holds a key locally before Redis is asked again. */
+  static final long HELD_AT_MOST_MILLIS = 60_000;
 
   private final Vertx vertx;
   private final Leaser local;
@@ -73,7 +75,9 @@ public final class SharedQuotaLeaser implements Leaser {
         }
         case SharedQuota.Answer.Full full -> {
           pool.noteShared(taken, -1, full.today(), claim.day());
-          pool.release(taken, new KeyOutcome.SharedLimit(full.untilMillis()));
+          // Held here for a minute at most, then asked again: a block another instance set (a park, a
+          // disable for the model) may be lifted there without this instance hearing of it.
+          pool.release(taken, new KeyOutcome.SharedLimit(Math.min(full.untilMillis(), clock.getAsLong() + HELD_AT_MOST_MILLIS)));
           if (tries >= MAX_TRIES) {
             return Future.succeededFuture(new Acquisition.Refused(full.untilMillis(),
                 "the keys are at their limits across the instances serving the pool"));
@@ -84,7 +88,12 @@ public final class SharedQuotaLeaser implements Leaser {
           // Redis went away with this take: nothing is known of it, so the lease is given back and
           // taken again from the pool, which by now schedules alone with its share of the limits.
           pool.release(taken, new KeyOutcome.SharedLimit(clock.getAsLong()));
-          return tries >= MAX_TRIES ? lease.get() : confirmed(lease, tries + 1);
+          // Never an unconfirmed lease at the whole limits while Redis counts for the others: after
+          // MAX_TRIES the request waits or gets the gateway's own 429 like any other at the limits.
+          return tries >= MAX_TRIES
+              ? Future.succeededFuture(new Acquisition.Refused(clock.getAsLong() + 1_000,
+                  "the shared quota store (Redis) did not confirm a key in time"))
+              : confirmed(lease, tries + 1);
         }
       }
     });

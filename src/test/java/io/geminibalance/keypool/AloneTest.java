@@ -99,6 +99,26 @@ class AloneTest {
     assertThat(sent).as("rank 0 of 3: its share of the table's 10").isEqualTo(4);
   }
 
+  /**
+   * Redis away for a moment: once it confirms takes again, the cells stop waiting out the minute
+   * (every take counts everyone's sends there), keeping their share until scheduled shared again.
+   */
+  @Test
+  void aShortOutageDoesNotHoldTheKeysForAMinute() {
+    pool.scheduleAlone(FIRST_OF_THREE);
+    assertThat(Keys.refused(pool, MODEL).earliestMillis()).isEqualTo(clock.millis() + 60_000);
+    clock.set(clock.millis() + 1_000);
+    pool.liftAwayHolds();
+    assertThat(sendsUntilRefused()).as("its share at once: 4 of 10").isEqualTo(4);
+  }
+
+  /** Alone from the start (Redis never answered): nothing of the others' last minute to wait out. */
+  @Test
+  void aloneFromTheStartServesItsShareAtOnce() {
+    pool.scheduleAlone(FIRST_OF_THREE, false);
+    assertThat(sendsUntilRefused()).isEqualTo(4);
+  }
+
   /** A restarted instance asks Redis again: the holds that came from it are not restored. */
   @Test
   void holdsFromTheSharedCountsAreNotRestoredAfterARestart() {
