@@ -195,6 +195,7 @@ final class Cluster implements AutoCloseable {
         }
       });
     }).onSuccess(cells -> {
+      pools.forEach(QuotaKeyPool::countedAlone);
       quota.confirming(true);
       pools.forEach(QuotaKeyPool::liftAwayHolds);
       ready.tryComplete();

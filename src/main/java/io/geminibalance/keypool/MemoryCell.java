@@ -253,6 +253,18 @@ final class MemoryCell extends SlidingWindow implements QuotaCell {
   }
 
   @Override
+  public synchronized void countedAlone(long nowMillis) {
+    if (alone == null) {
+      return;
+    }
+    rollDay(nowMillis);
+    boolean sameDay = alone.day() == day;
+    int primed = sameDay ? alone.primed() : 0;
+    // Sends of this very millisecond were in the count just made: the next one starts after it.
+    alone = new Alone(nowMillis + 1, day, usedToday - primed, primed);
+  }
+
+  @Override
   public synchronized void goTogether(long nowMillis) {
     rollDay(nowMillis);
     if (alone != null && alone.day() == day) {

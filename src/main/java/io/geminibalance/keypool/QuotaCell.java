@@ -127,6 +127,12 @@ public interface QuotaCell {
   /** The authority is back and counts everything again: the day count loses its priming. */
   void goTogether(long nowMillis);
 
+  /**
+   * The sends made alone so far are counted by the authority now: a later {@link #sentAlone} has
+   * only those made after this (should the authority go away again before {@link #goTogether}).
+   */
+  default void countedAlone(long nowMillis) {}
+
   /** Sends of a cell for the shared authority: their times (oldest first) and the day's count. */
   record Sent(long day, long[] sendsMillis, int today) {}
 

@@ -402,6 +402,19 @@ public final class QuotaKeyPool implements KeyPool {
     notifyAllLanes();
   }
 
+  /**
+   * What {@link #sentAlone} gave was counted by the authority: should it go away again before
+   * {@link #scheduleShared}, the next re-seed holds only the sends made after this, not these twice.
+   */
+  public void countedAlone() {
+    long now = clock.millis();
+    for (ModelLane lane : List.copyOf(lanes.values())) {
+      for (Slot slot : lane.slots()) {
+        slot.cell.countedAlone(now);
+      }
+    }
+  }
+
   /** Whether this instance schedules alone with its share of the limits (the authority is away). */
   public boolean alone() {
     return localShare != null;

@@ -112,6 +112,22 @@ class AloneTest {
     assertThat(sendsUntilRefused()).as("its share at once: 4 of 10").isEqualTo(4);
   }
 
+  /** Sends counted on Redis at its return are not handed over again if it goes away once more. */
+  @Test
+  void sendsCountedAtTheReturnAreNotCountedTwice() {
+    pool.scheduleAlone(FIRST_OF_THREE, false);
+    assertThat(sendsUntilRefused()).isEqualTo(4);
+    assertThat(pool.sentAlone(false)).singleElement().satisfies(cell -> assertThat(cell.today()).isEqualTo(4));
+    pool.countedAlone();
+    assertThat(pool.sentAlone(false)).as("nothing new since the count").isEmpty();
+    clock.set(clock.millis() + 61_000);
+    assertThat(sendsUntilRefused()).isEqualTo(4);
+    assertThat(pool.sentAlone(false)).singleElement().satisfies(cell -> {
+      assertThat(cell.today()).isEqualTo(4);
+      assertThat(cell.sendsMillis()).hasSize(4);
+    });
+  }
+
   /** Alone from the start (Redis never answered): nothing of the others' last minute to wait out. */
   @Test
   void aloneFromTheStartServesItsShareAtOnce() {
