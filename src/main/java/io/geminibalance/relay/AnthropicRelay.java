@@ -179,7 +179,7 @@ public final class AnthropicRelay {
       usage = gemini.hasNonNull("usageMetadata") ? message.get("usage") : null;
       client.putHeader("content-type", "application/json; charset=UTF-8").end(OpenAiRelay.jsonBuffer(message));
     } finally {
-      answered.log().logged(AnthropicUsage.promptTokens(usage), AnthropicUsage.outputTokens(usage));
+      answered.log().logged(io.geminibalance.protocol.gemini.TokenUsage.promptAndCompletion(AnthropicUsage.promptTokens(usage), AnthropicUsage.outputTokens(usage)));
     }
   }
 
@@ -233,7 +233,7 @@ public final class AnthropicRelay {
     BodyRelay.relay(answered.response(), client, transformer, idleMillis,
         executor.streamKeepaliveMillis()).onComplete(ar -> {
           ObjectNode usage = translator.usage();
-          answered.log().logged(AnthropicUsage.promptTokens(usage), AnthropicUsage.outputTokens(usage));
+          answered.log().logged(io.geminibalance.protocol.gemini.TokenUsage.promptAndCompletion(AnthropicUsage.promptTokens(usage), AnthropicUsage.outputTokens(usage)));
         });
   }
 

@@ -125,7 +125,7 @@ final class OpenAiAudio {
             BodyRelay.collect(answered.response(), executor.bodyIdleTimeoutMillis()).onComplete(read -> {
               JsonNode gemini = read.succeeded() ? OpenAiChatAnswers.parse(read.result()) : null;
               JsonNode usage = gemini == null ? null : gemini.get("usageMetadata");
-              answered.log().logged(tokens(usage, "promptTokenCount"), tokens(usage, "candidatesTokenCount"));
+              answered.log().logged(io.geminibalance.protocol.gemini.TokenUsage.promptAndCompletion(tokens(usage, "promptTokenCount"), tokens(usage, "candidatesTokenCount")));
               if (read.failed()) {
                 OpenAiFailures.send(rc.response(), OpenAiChatAnswers.bodyFailure(read.cause()));
               } else if (gemini == null || !gemini.isObject()) {

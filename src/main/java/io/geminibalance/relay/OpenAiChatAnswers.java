@@ -101,7 +101,7 @@ final class OpenAiChatAnswers {
           afterCall.run();
           if (ar.succeeded() && ar.result() != null) {
             ObjectNode usage = translator.usage();
-            ar.result().log().logged(tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens"));
+            ar.result().log().logged(io.geminibalance.protocol.gemini.TokenUsage.promptAndCompletion(tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens")));
           }
         });
   }
@@ -119,7 +119,7 @@ final class OpenAiChatAnswers {
         translated = answer(client, ar, translator, context, hosting);
       } finally {
         JsonNode usage = translated == null ? null : translated.get("usage");
-        answered.log().logged(tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens"));
+        answered.log().logged(io.geminibalance.protocol.gemini.TokenUsage.promptAndCompletion(tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens")));
       }
     });
   }
@@ -195,7 +195,7 @@ final class OpenAiChatAnswers {
         keepaliveMillis, optimizer, images)
         .onComplete(ar -> {
           ObjectNode usage = translator.usage();
-          answered.log().logged(tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens"));
+          answered.log().logged(io.geminibalance.protocol.gemini.TokenUsage.promptAndCompletion(tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens")));
         });
   }
 

@@ -191,8 +191,8 @@ final class ResponsesRelay {
           response = whole(rc.response(), ar, context, keeping);
         } finally {
           JsonNode usage = response == null ? null : response.get("usage");
-          answered.log().logged(OpenAiChatAnswers.tokens(usage, "input_tokens"),
-              OpenAiChatAnswers.tokens(usage, "output_tokens"));
+          answered.log().logged(io.geminibalance.protocol.gemini.TokenUsage.promptAndCompletion(OpenAiChatAnswers.tokens(usage, "input_tokens"),
+              OpenAiChatAnswers.tokens(usage, "output_tokens")));
         }
       });
     }
@@ -236,8 +236,8 @@ final class ResponsesRelay {
         idleMillis, executor.streamKeepaliveMillis())
         .onComplete(ar -> {
           JsonNode usage = translator.usageSoFar();
-          answered.log().logged(OpenAiChatAnswers.tokens(usage, "input_tokens"),
-              OpenAiChatAnswers.tokens(usage, "output_tokens"));
+          answered.log().logged(io.geminibalance.protocol.gemini.TokenUsage.promptAndCompletion(OpenAiChatAnswers.tokens(usage, "input_tokens"),
+              OpenAiChatAnswers.tokens(usage, "output_tokens")));
         });
   }
 

@@ -32,7 +32,7 @@ public final class StoredAttemptLog implements AttemptLog {
     Instant time = Instant.ofEpochMilli(a.timeMillis());
     Integer status = a.statusCode() > 0 ? a.statusCode() : null;
     requests.offer(new RequestLogEntry(time, a.model(), a.key(), a.success(), status, a.latencyMillis(),
-        a.promptTokens(), a.completionTokens(), a.stream(), a.attempt(), a.requestId(), a.client()));
+        a.usage(), a.abandoned(), a.stream(), a.attempt(), a.requestId(), a.client()));
     if (!a.success()) {
       errors.offer(new ErrorLogEntry(time, a.key(), a.model(), a.operation(), status,
           a.errorMessage() == null ? "" : a.errorMessage(), a.requestBody(), a.requestId()));

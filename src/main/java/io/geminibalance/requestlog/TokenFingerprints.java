@@ -27,11 +27,23 @@ public final class TokenFingerprints {
   }
 
   public KeyIdentity of(String token) {
+    byte[] digest = mac(token);
+    return new KeyIdentity(HexFormat.of().formatHex(digest, 0, 8), KeyIdentity.lastFour(token));
+  }
+
+  /**
+   * The whole HMAC of {@code token} in hex (64 characters): how a managed client token's value is
+   * stored and looked up ({@code auth/ClientToken#hash}).
+   */
+  public String hash(String token) {
+    return HexFormat.of().formatHex(mac(token));
+  }
+
+  private byte[] mac(String token) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(secret);
-      byte[] digest = mac.doFinal(token.getBytes(StandardCharsets.UTF_8));
-      return new KeyIdentity(HexFormat.of().formatHex(digest, 0, 8), KeyIdentity.lastFour(token));
+      return mac.doFinal(token.getBytes(StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
     }

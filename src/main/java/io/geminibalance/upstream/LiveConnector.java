@@ -324,8 +324,8 @@ public final class LiveConnector implements AutoCloseable {
       pool.release(lease, outcome);
       boolean success = error == null;
       attemptLog.record(new AttemptRecord(started, ctx.requestId(), call.model(), KeyIdentity.of(lease.key()),
-          ctx.client(), number, status, success, clock.getAsLong() - started, true, OPERATION, error, null, null,
-          null));
+          ctx.client(), number, status, success, clock.getAsLong() - started, true, OPERATION, error, null,
+          io.geminibalance.protocol.gemini.TokenUsage.NONE, false));
       if (!success) {
         LOG.debug("request {} Live attempt {} key {}: {}", ctx.requestId(), number, lease.key(), error);
       }

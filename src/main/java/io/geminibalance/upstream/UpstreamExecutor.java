@@ -8,6 +8,7 @@ import io.geminibalance.keypool.KeyPool;
 import io.geminibalance.metrics.AttemptOutcome;
 import io.geminibalance.metrics.RequestMeter;
 import io.geminibalance.protocol.gemini.GoogleError;
+import io.geminibalance.protocol.gemini.TokenUsage;
 import io.geminibalance.requestlog.AttemptLog;
 import io.geminibalance.requestlog.AttemptRecord;
 import io.geminibalance.requestlog.KeyIdentity;
@@ -229,7 +230,7 @@ public final class UpstreamExecutor {
           verdict.reason() + ", retried");
       attemptLog.record(new AttemptRecord(ok.timeMillis(), ok.requestId(), ok.model(), ok.key(), ok.client(),
           ok.attempt(), ok.statusCode(), false, ok.latencyMillis(), ok.stream(), ok.operation(), ok.errorMessage(),
-          ok.requestBody(), null, null));
+          ok.requestBody(), TokenUsage.NONE, false));
       UpstreamResult.Answered fallback = new UpstreamResult.Answered(response.request(), response, lease, attempt,
           UpstreamResult.UsageLog.ALREADY_LOGGED, body);
       return attempt(call, ctx, keys, check, attempt + 1, tried, null).map(next -> switch (next) {
@@ -417,7 +418,7 @@ public final class UpstreamExecutor {
         KeyIdentity.of(lease.key()), ctx.client(), attempt, status,
         status >= 200 && status < 300, clock.getAsLong() - started, call.stream(), call.operation(),
         error, error != null && attemptLog.wantsRequestBodies() && call.body() != null
-            ? excerpt(call.body(), attemptLog.requestBodyMaxBytes()) : null, null, null);
+            ? excerpt(call.body(), attemptLog.requestBodyMaxBytes()) : null, TokenUsage.NONE, false);
   }
 
   /** Logs its attempt at the first call only: a second report must not add a row. */
@@ -432,9 +433,16 @@ public final class UpstreamExecutor {
     }
 
     @Override
-    public void logged(Integer promptTokens, Integer completionTokens) {
+    public void logged(TokenUsage usage) {
       if (done.compareAndSet(false, true)) {
-        log.record(record.withUsage(promptTokens, completionTokens));
+        log.record(record.withUsage(usage));
+      }
+    }
+
+    @Override
+    public void abandoned(TokenUsage usage) {
+      if (done.compareAndSet(false, true)) {
+        log.record(record.abandonedWith(usage));
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.geminibalance.upstream;
 
 import io.geminibalance.keypool.KeyLease;
+import io.geminibalance.protocol.gemini.TokenUsage;
 import io.geminibalance.streaming.BodyRelay;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -53,12 +54,26 @@ public sealed interface UpstreamResult {
     }
   }
 
-  /** Logs a successful attempt with the token counts read from its answer (null: not known). */
-  @FunctionalInterface
+  /**
+   * Logs a successful attempt with the usage read from its answer ({@link TokenUsage#NONE}: not
+   * known). Only the first call of either method counts.
+   */
   interface UsageLog {
-    UsageLog ALREADY_LOGGED = (prompt, completion) -> { };
+    UsageLog ALREADY_LOGGED = new UsageLog() {
+      @Override
+      public void logged(TokenUsage usage) {
+      }
 
-    void logged(Integer promptTokens, Integer completionTokens);
+      @Override
+      public void abandoned(TokenUsage usage) {
+      }
+    };
+
+    /** The answer reached the client whole. */
+    void logged(TokenUsage usage);
+
+    /** The client left before the answer's end; {@code usage} is what was reported until then. */
+    void abandoned(TokenUsage usage);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.geminibalance.storage.jdbc;
 
+import io.geminibalance.protocol.gemini.TokenUsage;
 import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.requestlog.RequestLogEntry;
 import io.geminibalance.storage.KeyMatch;
@@ -20,7 +21,8 @@ import java.util.concurrent.CompletableFuture;
 public final class JdbcRequestLogStore implements RequestLogStore {
   private static final List<String> COLUMNS = List.of("request_time", "model_name", "api_key", "is_success",
       "status_code", "latency_ms", "gb_key_fingerprint", "gb_key_last4", "gb_prompt_tokens", "gb_completion_tokens",
-      "gb_stream", "gb_attempt", "gb_request_id", "gb_client_fingerprint", "gb_client_masked");
+      "gb_stream", "gb_attempt", "gb_request_id", "gb_client_fingerprint", "gb_client_masked", "gb_cached_tokens",
+      "gb_thinking_tokens", "gb_image_tokens", "gb_audio_tokens", "gb_abandoned");
 
   private final Jdbc jdbc;
   private final JdbcValues values;
@@ -51,14 +53,21 @@ public final class JdbcRequestLogStore implements RequestLogStore {
     insert.setInt(first + 5, JdbcValues.clampToInt(entry.latencyMs()));
     insert.setString(first + 6, entry.key().fingerprint());
     insert.setString(first + 7, entry.key().last4());
-    JdbcValues.setInt(insert, first + 8, entry.promptTokens());
-    JdbcValues.setInt(insert, first + 9, entry.completionTokens());
+    TokenUsage usage = entry.usage();
+    JdbcValues.setInt(insert, first + 8, usage.prompt());
+    // Output and thinking, as this column held before thinking had its own (gb_thinking_tokens).
+    JdbcValues.setInt(insert, first + 9, usage.completion());
     insert.setBoolean(first + 10, entry.stream());
     insert.setInt(first + 11, entry.attempt());
     insert.setString(first + 12, JdbcValues.truncate(entry.requestId(), 64));
     KeyIdentity client = entry.client();
     insert.setString(first + 13, client == null ? null : client.fingerprint());
     insert.setString(first + 14, client == null ? null : client.masked());
+    JdbcValues.setInt(insert, first + 15, usage.cached());
+    JdbcValues.setInt(insert, first + 16, usage.thinking());
+    JdbcValues.setInt(insert, first + 17, usage.image());
+    JdbcValues.setInt(insert, first + 18, usage.audio());
+    insert.setBoolean(first + 19, entry.abandoned());
   }
 
   @Override

@@ -24,7 +24,7 @@ public final class Migrations {
   /** Our own history table, so that it cannot clash with a user's flyway_schema_history. */
   static final String HISTORY_TABLE = "gb_schema_history";
   /** The highest migration version this build ships (MigrationsTest keeps it honest). */
-  static final int LATEST_VERSION = 11;
+  static final int LATEST_VERSION = 12;
 
   private Migrations() {}
 
@@ -48,7 +48,7 @@ public final class Migrations {
   /** The migrations written in Java (beside the SQL scripts of each engine's folder). */
   static List<JavaMigration> javaMigrations(SqlDialect dialect) {
     return List.of(new GatewayColumnsMigration(dialect), new AtRestSchemaMigration(dialect),
-        new FileRecordColumnsMigration(dialect), new ResponseOwnerIndexMigration());
+        new FileRecordColumnsMigration(dialect), new ResponseOwnerIndexMigration(), new UsageColumnsMigration(dialect));
   }
 
   /**

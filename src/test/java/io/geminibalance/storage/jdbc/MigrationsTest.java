@@ -69,9 +69,13 @@ class MigrationsTest {
       Migrations.migrate(pool, DatabaseType.SQLITE);
       assertThat(ownerIndexExists(pool)).isTrue();
 
-      execute(pool, "DELETE FROM gb_schema_history WHERE version = '11'");
-      assertThat(Migrations.migrate(pool, DatabaseType.SQLITE)).as("V11 runs again on the existing index").isEqualTo(1);
+      execute(pool, "DELETE FROM gb_schema_history WHERE version IN ('11', '12')");
+      assertThat(Migrations.migrate(pool, DatabaseType.SQLITE))
+          .as("V11 and V12 run again on the existing index and columns").isEqualTo(2);
       assertThat(ownerIndexExists(pool)).isTrue();
+      try (var connection = pool.getConnection()) {
+        assertThat(SchemaMetadata.columnExists(connection, "t_request_log", "gb_abandoned")).isTrue();
+      }
     }
   }
 

@@ -1,0 +1,93 @@
+package io.geminibalance.protocol.gemini;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The tokens one answer used, as Google's {@code usageMetadata} reports them: what the request log
+ * stores, the roll-ups add up, per-token limits charge and prices multiply. Every count is null
+ * when the answer did not say (no usage read: an error, a stream cut before its last chunk).
+ *
+ * @param prompt input tokens as billed: {@code promptTokenCount} (cached content included, as
+ *     Google counts it) plus {@code toolUsePromptTokenCount}
+ * @param cached {@code cachedContentTokenCount}: the part of {@code prompt} served from a cache
+ * @param output {@code candidatesTokenCount}
+ * @param thinking {@code thoughtsTokenCount} (billed as output)
+ * @param image image tokens of the prompt and the answer ({@code modality: IMAGE} in the details)
+ * @param audio audio tokens of the prompt and the answer ({@code modality: AUDIO} in the details)
+ */
+public record TokenUsage(Integer prompt, Integer cached, Integer output, Integer thinking, Integer image,
+    Integer audio) {
+
+  /** No usage known. */
+  public static final TokenUsage NONE = new TokenUsage(null, null, null, null, null, null);
+
+  /** Only a prompt and a completion count known (a translated answer's), the completion taken as output. */
+  public static TokenUsage promptAndCompletion(Integer prompt, Integer completion) {
+    return new TokenUsage(prompt, null, completion, null, null, null);
+  }
+
+  /** Whether any count is known. */
+  public boolean known() {
+    return prompt != null || output != null || thinking != null || cached != null || image != null || audio != null;
+  }
+
+  /** Answer tokens as billed: output and thinking (null when neither is known). */
+  public Integer completion() {
+    return output == null && thinking == null ? null : zero(output) + zero(thinking);
+  }
+
+  /** Prompt and completion: what per-token limits count. 0 when nothing is known. */
+  public long total() {
+    return (long) zero(prompt) + zero(output) + zero(thinking);
+  }
+
+  /**
+   * The usage of one {@code usageMetadata} object (missing fields stay null; a missing or non-object
+   * node is {@link #NONE}). A stream's chunks each carry the counts so far: the last one is the
+   * answer's.
+   */
+  public static TokenUsage fromUsageMetadata(JsonNode usageMetadata) {
+    if (usageMetadata == null || !usageMetadata.isObject()) {
+      return NONE;
+    }
+    Integer prompt = count(usageMetadata, "promptTokenCount");
+    Integer toolPrompt = count(usageMetadata, "toolUsePromptTokenCount");
+    if (toolPrompt != null) {
+      prompt = zero(prompt) + toolPrompt;
+    }
+    Integer image = null;
+    Integer audio = null;
+    for (String details : new String[] {"promptTokensDetails", "candidatesTokensDetails", "toolUsePromptTokensDetails"}) {
+      for (JsonNode entry : usageMetadata.path(details)) {
+        Integer tokens = count(entry, "tokenCount");
+        if (tokens == null) {
+          continue;
+        }
+        switch (entry.path("modality").asText("")) {
+          case "IMAGE" -> image = zero(image) + tokens;
+          case "AUDIO" -> audio = zero(audio) + tokens;
+          default -> { }
+        }
+      }
+    }
+    return new TokenUsage(prompt, count(usageMetadata, "cachedContentTokenCount"),
+        count(usageMetadata, "candidatesTokenCount"), count(usageMetadata, "thoughtsTokenCount"), image, audio);
+  }
+
+  /** The usage of a whole Gemini answer ({@code GenerateContentResponse}): its {@code usageMetadata}. */
+  public static TokenUsage fromAnswer(JsonNode answer) {
+    return answer == null ? NONE : fromUsageMetadata(answer.get("usageMetadata"));
+  }
+
+  private static Integer count(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.canConvertToInt() || value.asInt() < 0) {
+      return null;
+    }
+    return value.asInt();
+  }
+
+  private static int zero(Integer value) {
+    return value == null ? 0 : value;
+  }
+}
