@@ -38,6 +38,8 @@ public final class ClientTokens {
   /** Random bytes of a value: 32 (256 bits) give 43 base64url characters after the prefix. */
   private static final int VALUE_BYTES = 32;
   private static final String ID_PREFIX = "tk_";
+  /** Tokens not revoked at once: bounds what the registry holds in every instance's memory. */
+  public static final int MAX_TOKENS = 10_000;
 
   private final ClientTokenStore store;
   private final ClientTokenRegistry registry;
@@ -45,6 +47,7 @@ public final class ClientTokens {
   private final AuditLog audit;
   private final InstantSource clock;
   private final Runnable changed;
+  private final int maxTokens;
   private final SecureRandom random = new SecureRandom();
   /** The last change's completion: the next one starts after it. */
   private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
@@ -71,6 +74,13 @@ public final class ClientTokens {
     }
   }
 
+  /** As many tokens as allowed are not revoked. */
+  static final class TooMany extends RuntimeException {
+    TooMany(int max) {
+      super("at most " + max + " tokens that are not revoked; revoke one first");
+    }
+  }
+
   /** Another token in force has this name. */
   static final class NameTaken extends RuntimeException {
     NameTaken(String name) {
@@ -83,6 +93,12 @@ public final class ClientTokens {
    */
   public ClientTokens(ClientTokenStore store, ClientTokenRegistry registry, TokenFingerprints fingerprints,
       AuditLog audit, InstantSource clock, Runnable changed) {
+    this(store, registry, fingerprints, audit, clock, changed, MAX_TOKENS);
+  }
+
+  ClientTokens(ClientTokenStore store, ClientTokenRegistry registry, TokenFingerprints fingerprints,
+      AuditLog audit, InstantSource clock, Runnable changed, int maxTokens) {
+    this.maxTokens = maxTokens;
     this.store = store;
     this.registry = registry;
     this.fingerprints = fingerprints;
@@ -117,6 +133,9 @@ public final class ClientTokens {
       StoredClientToken blank = new StoredClientToken(newId(), "", fingerprints.hash(value), last4(value), List.of(),
           List.of(), null, null, null, null, null, null, List.of(), true, null, now, now);
       StoredClientToken token = edit.applyTo(blank, now);
+      if (all.stream().filter(t -> t.revokedAtMillis() == null).count() >= maxTokens) {
+        throw new TooMany(maxTokens);
+      }
       checkName(all, token);
       return audit.record(caller, "tokens.create", List.of(new AuditEntry.Change("token " + token.id(),
               AuditChanges.UNSET, describe(token))))

@@ -115,6 +115,7 @@ public final class TokensApi {
       case ClientTokens.UnknownToken unknown -> AdminResponses.error(rc, 404, unknown.getMessage(), "id");
       case ClientTokens.RevokedToken revoked -> AdminResponses.error(rc, 409, revoked.getMessage(), "id");
       case ClientTokens.NameTaken taken -> AdminResponses.error(rc, 409, taken.getMessage(), "name");
+      case ClientTokens.TooMany many -> AdminResponses.error(rc, 409, many.getMessage(), null);
       case AuditLog.AuditFailed audit -> AdminResponses.error(rc, 500, audit.getMessage(), null);
       // A storage failure: 503 or 500 with the cause, as every admin endpoint answers it.
       default -> AdminResponses.whenDone(rc, CompletableFuture.failedFuture(cause), what, v -> {});
