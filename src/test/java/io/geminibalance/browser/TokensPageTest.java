@@ -8,6 +8,7 @@ import io.geminibalance.testing.GatewayHarness;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -94,6 +95,30 @@ class TokensPageTest {
       browser.waitForText(row(made.id()), "已吊销");
       browser.waitForText(By.cssSelector("#gb-nav a[href='/tokens']"), "客户端令牌");
       browser.screenshot("tokens-zh");
+    }
+  }
+
+  @Test
+  void atPhoneWidthThePageAndTheCreateDialogDoNotOverflow() {
+    Browser.requireInstalled();
+    try (GatewayHarness h = GatewayHarness.start(); Browser browser = Browser.start(375, 812)) {
+      h.gateway.persistence().storage().clientTokens().insert(new io.geminibalance.storage.StoredClientToken(
+          "tk_0123456789abcdef", "a rather long token name for a phone", "a".repeat(64), "wxyz",
+          java.util.List.of("gemini-2.5-flash", "gemini-2.5-pro"), java.util.List.of("openai"), 60L, 1000L, null, null,
+          null, null, java.util.List.of("10.0.0.0/8"), true, null, 0L, 0L)).join();
+      browser.login(h.url(""), ADMIN_TOKEN);
+      browser.open(h.url("/tokens"));
+      browser.waitFor(row("tk_0123456789abcdef"));
+      JavascriptExecutor js = (JavascriptExecutor) browser.driver();
+      assertThat(((Number) js.executeScript("return document.documentElement.scrollWidth")).longValue())
+          .as("no horizontal scroll of the whole page").isLessThanOrEqualTo(375);
+      browser.driver().findElement(By.id("btn-create")).click();
+      browser.waitFor(By.id("tk-name"));
+      assertThat(((Number) js.executeScript("return document.documentElement.scrollWidth")).longValue())
+          .as("nor with the dialog open").isLessThanOrEqualTo(375);
+      assertThat(browser.driver().findElement(By.cssSelector(".modal-footer .btn-primary")).isDisplayed()).isTrue();
+      assertThat(browser.severeConsoleMessages()).isEmpty();
+      browser.screenshot("tokens-phone");
     }
   }
 }
