@@ -80,6 +80,7 @@ class TokensPageTest {
       assertThat(browser.severeConsoleMessages()).as("the browser reports the refused PATCH, nothing else")
           .singleElement().asString().contains("/api/tokens/" + made.id()).contains("400");
       browser.driver().findElement(By.cssSelector(".modal-footer .btn:not(.btn-primary)")).click();
+      browser.until(d -> d.findElements(By.cssSelector(".toast")).isEmpty());
       browser.screenshot("tokens-en");
 
       // Revoke: confirmed, then listed as revoked, without actions.
@@ -94,6 +95,8 @@ class TokensPageTest {
       browser.waitForText(By.id("btn-create"), "创建令牌");
       browser.waitForText(row(made.id()), "已吊销");
       browser.waitForText(By.cssSelector("#gb-nav a[href='/tokens']"), "客户端令牌");
+      // The English toasts of the last actions go first: the screenshot shows the page in Chinese only.
+      browser.until(d -> d.findElements(By.cssSelector(".toast")).isEmpty());
       browser.screenshot("tokens-zh");
     }
   }
