@@ -37,6 +37,7 @@ public final class ClientTokens {
   private static final Logger LOG = LoggerFactory.getLogger(ClientTokens.class);
   /** Random bytes of a value: 32 (256 bits) give 43 base64url characters after the prefix. */
   private static final int VALUE_BYTES = 32;
+  /** The id's prefix; {@link AuditLog#TOKEN_PREFIX} relies on it. */
   private static final String ID_PREFIX = "tk_";
   /** Tokens not revoked at once: bounds what the registry holds in every instance's memory. */
   public static final int MAX_TOKENS = 10_000;

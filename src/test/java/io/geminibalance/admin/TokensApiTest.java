@@ -72,6 +72,8 @@ class TokensApiTest {
               .add("192.168.1.7")).encode());
       created = new JsonObject(answer.body());
       assertThat(logs.text()).as("the value is never logged").doesNotContain(created.getString("value"));
+      assertThat(logs.logLines()).as("a token changes who gets in: WARN").anyMatch(line -> line.contains("WARN")
+          && line.contains("tokens.create") && line.contains("sk-gb-..."));
     }
     assertThat(answer.statusCode()).isEqualTo(201);
     assertThat(answer.headers().firstValue("cache-control")).contains("no-store");
