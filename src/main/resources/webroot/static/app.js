@@ -17,6 +17,7 @@
     en: {
       'app.name': 'Gemini Balance',
       'nav.keys': 'Keys',
+      'nav.tokens': 'Client tokens',
       'nav.config': 'Config',
       'nav.logs': 'Error logs',
       'nav.stats': 'Statistics',
@@ -44,6 +45,7 @@
     zh: {
       'app.name': 'Gemini Balance',
       'nav.keys': '密钥',
+      'nav.tokens': '客户端令牌',
       'nav.config': '配置',
       'nav.logs': '错误日志',
       'nav.stats': '统计',
@@ -388,7 +390,7 @@
 
   // ---- page frame -------------------------------------------------------------------------
 
-  var NAV = ['keys', 'stats', 'logs', 'config'];
+  var NAV = ['keys', 'tokens', 'stats', 'logs', 'config'];
 
   function renderNav(current) {
     var header = document.getElementById('gb-nav');

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * a change that did not happen, which the change's own error answer and an ERROR line report.
  *
  * <p>Changes that can send the pool's keys or the clients' traffic elsewhere, or change who gets
- * in ({@link #WATCHED}), are also logged at WARN; others at INFO.
+ * in ({@link #WATCHED}, and every change of a managed client token), are also logged at WARN;
+ * others at INFO.
  */
 public final class AuditLog {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
@@ -34,6 +35,9 @@ public final class AuditLog {
   static final Set<String> WATCHED = Set.of("BASE_URL", "PROXIES", "CUSTOM_HEADERS", "API_KEYS", "ALLOWED_TOKENS",
       "AUTH_TOKEN", GENERATED_ADMIN_TOKEN, "VERTEX_API_KEYS", "VERTEX_EXPRESS_BASE_URL",
       "PAID_KEY");
+
+  /** How the changes of a managed client token are named: {@code token tk_... models}. */
+  static final String TOKEN_PREFIX = "token tk_";
 
   private final AuditLogStore store;
   private final InstantSource clock;
@@ -90,16 +94,21 @@ public final class AuditLog {
     return store.page(offset, limit);
   }
 
+  /** A watched setting, or a managed client token ({@link ClientTokens} names its changes {@value #TOKEN_PREFIX}...). */
+  private static boolean watched(String setting) {
+    return WATCHED.contains(setting) || setting.startsWith(TOKEN_PREFIX);
+  }
+
   private static void logged(AuditEntry entry) {
     String who = "from " + entry.clientAddress()
         + (entry.adminFingerprint() == null ? "" : " (admin token " + entry.adminFingerprint() + ")");
     for (AuditEntry.Change change : entry.changes()) {
-      if (WATCHED.contains(change.setting())) {
+      if (watched(change.setting())) {
         LOG.warn("Admin change {} {}: {}: {} -> {}", entry.action(), who, change.setting(), change.oldValue(),
             change.newValue());
       }
     }
-    String others = entry.changes().stream().map(AuditEntry.Change::setting).filter(name -> !WATCHED.contains(name))
+    String others = entry.changes().stream().map(AuditEntry.Change::setting).filter(name -> !watched(name))
         .collect(Collectors.joining(", "));
     if (!others.isEmpty()) {
       LOG.info("Admin change {} {}: {}", entry.action(), who, others);

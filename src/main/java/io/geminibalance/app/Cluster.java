@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * This instance among the others on one Redis (REDIS_URL), or alone without it: the link, the
  * members, the shared counts the pools confirm their leases with, the pool's shared key state,
  * and the {@code config} channel on which an instance that changed the configuration (settings,
- * keys, the generated admin token) tells the others to reload it from the database. Without
- * REDIS_URL every method is a no-op, the mode is {@code single}, and nothing on the request path
- * changes.
+ * keys, the generated admin token, managed client tokens) tells the others to reload it from the
+ * database. Without REDIS_URL every method is a no-op, the mode is {@code single}, and nothing on
+ * the request path changes.
  */
 final class Cluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);

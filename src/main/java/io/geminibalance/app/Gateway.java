@@ -11,6 +11,9 @@ import io.geminibalance.admin.KeyMaintenanceApi;
 import io.geminibalance.admin.KeyVerifyJobs;
 import io.geminibalance.admin.KeysApi;
 import io.geminibalance.admin.StatsApi;
+import io.geminibalance.admin.ClientTokens;
+import io.geminibalance.admin.TokensApi;
+import io.geminibalance.auth.ClientTokenRegistry;
 import io.geminibalance.admin.SettingsService;
 import io.geminibalance.alerts.Alerts;
 import io.geminibalance.auth.ClientAuthenticator;
@@ -118,6 +121,8 @@ public final class Gateway {
   private Alerts alerts;
   /** Prometheus metrics (METRICS_ENABLED), closed with the gateway. */
   private GatewayMetrics metrics = GatewayMetrics.OFF;
+  /** Managed client tokens (/api/tokens) and their registry. */
+  private ClientTokens clientTokens;
   /** Where a shutdown stands: the servers and every request read it. */
   private final Drain drain = new Drain();
   /** Every client connection of the servers, which a shutdown drains. */
@@ -224,6 +229,11 @@ public final class Gateway {
         .orElseGet(() -> new AdminThrottle(adminFailures));
     gateway.adminSessions = new AdminSessions(persistence.storage().adminSessions(), InstantSource.system(),
         () -> Settings.adminSessionExpireSeconds(live.get()));
+    // Managed client tokens: loaded before serving; each change here reloads them and tells the others.
+    ClientTokens clientTokens = new ClientTokens(persistence.storage().clientTokens(), new ClientTokenRegistry(),
+        persistence.storage().tokenFingerprints(), audit, InstantSource.system(), cluster::configChanged);
+    clientTokens.reload().join();
+    gateway.clientTokens = clientTokens;
     ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens(), adminTokens.inForce(config),
         persistence.storage().tokenFingerprints());
     SettingsService settings = new SettingsService(persistence.env(), persistence.storage().settings(),
@@ -301,7 +311,8 @@ public final class Gateway {
         metrics, () -> new MetricsEndpoint.Access(live.get().values().bool("METRICS_PUBLIC"),
             live.get().values().credential("METRICS_TOKEN")),
         new ProxyCheckApi(proxies),
-        gateway.drain);
+        gateway.drain,
+        new TokensApi(clientTokens, InstantSource.system()));
     GatewayMeters.register(metrics, List.of(new GatewayMeters.Pool("gemini", pool, queue),
         new GatewayMeters.Pool("vertex_express", vertex.pool(), vertex.queue()),
         new GatewayMeters.Pool("paid", paidPool, paidQueue)), attemptLog);
@@ -311,7 +322,7 @@ public final class Gateway {
       gateway.refreshAuthenticator(authenticator);
       cluster.configChanged();
     });
-    cluster.start(pool, () -> gateway.reloadChanged(settings, adminTokens, authenticator));
+    cluster.start(pool, () -> gateway.reloadChanged(settings, adminTokens, authenticator, clientTokens));
     gateway.scheduleRecheck(config);
     gateway.startKeyStateSync();
     gateway.startLaneEviction();
@@ -365,9 +376,17 @@ public final class Gateway {
 
   /**
    * Another instance changed the configuration in the database: the same as a change here (the
-   * generated admin token and the settings with the stored key set, then applied), from the database.
+   * managed client tokens, the generated admin token and the settings with the stored key set,
+   * then applied), from the database. One channel for all: a token change reloads the settings too,
+   * which is cheap and rare.
    */
-  private void reloadChanged(SettingsService settings, AdminTokens adminTokens, ClientAuthenticator authenticator) {
+  private void reloadChanged(SettingsService settings, AdminTokens adminTokens, ClientAuthenticator authenticator,
+      ClientTokens clientTokens) {
+    clientTokens.reload().whenComplete((v, err) -> {
+      if (err != null) {
+        LOG.warn("Could not reload the client tokens another instance changed: {}", err.getMessage());
+      }
+    });
     vertx.executeBlocking(() -> {
       adminTokens.load();
       return null;
@@ -630,6 +649,11 @@ public final class Gateway {
   /** Validated configuration to apply now (what the settings API calls). */
   public void reconfigure(GatewayConfig next) {
     live.replace(next);
+  }
+
+  /** The managed client tokens in force ({@code /api/tokens}), as the data plane looks them up. */
+  public ClientTokenRegistry clientTokens() {
+    return clientTokens.registry();
   }
 
   /** The Vertex Express pool (VERTEX_API_KEYS). */

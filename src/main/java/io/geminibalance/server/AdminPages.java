@@ -74,7 +74,7 @@ public final class AdminPages {
   private static Map<String, Page> pages() {
     Map<String, Page> pages = new LinkedHashMap<>();
     pages.put("/", new Page("login", "login.title"));
-    for (String page : List.of("keys", "config", "logs", "stats")) {
+    for (String page : List.of("keys", "tokens", "config", "logs", "stats")) {
       pages.put("/" + page, new Page(page, "nav." + page));
     }
     return Map.copyOf(pages);

@@ -9,6 +9,7 @@ import io.geminibalance.admin.ErrorLogApi;
 import io.geminibalance.admin.KeyMaintenanceApi;
 import io.geminibalance.admin.KeysApi;
 import io.geminibalance.admin.StatsApi;
+import io.geminibalance.admin.TokensApi;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.metrics.GatewayMetrics;
 import io.geminibalance.metrics.RequestMeter;
@@ -103,7 +104,8 @@ public final class Routes {
       GatewayMetrics metrics,
       Supplier<MetricsEndpoint.Access> metricsAccess,
       ProxyCheckApi proxyCheckApi,
-      Drain drain) {}
+      Drain drain,
+      TokensApi tokensApi) {}
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
@@ -266,6 +268,14 @@ public final class Routes {
     router.post("/api/keys/reset").handler(keys::reset);
     router.post("/api/keys/reveal").handler(keys::reveal);
     router.delete("/api/keys/:id").handler(keys::deleteOne);
+    // Managed client tokens (the /tokens page); no DELETE: a revoked token stays listed.
+    TokensApi tokens = deps.tokensApi();
+    router.get("/api/tokens").handler(tokens::list);
+    router.post("/api/tokens").handler(tokens::create);
+    router.get("/api/tokens/:id").handler(tokens::get);
+    router.patch("/api/tokens/:id").handler(tokens::update);
+    router.post("/api/tokens/:id/rotate").handler(tokens::rotate);
+    router.post("/api/tokens/:id/revoke").handler(tokens::revoke);
     router.delete("/api/config/keys/:key").handler(maintenance::deleteKey);
     router.post("/api/config/keys/delete-selected").handler(maintenance::deleteSelected);
     router.route().last().handler(rc -> {

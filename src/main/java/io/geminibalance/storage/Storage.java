@@ -46,6 +46,7 @@ public final class Storage implements AutoCloseable {
   private final ResourceStore resources;
   private final UploadSessionStore uploadSessions;
   private final ResponseStore responses;
+  private final ClientTokenStore clientTokens;
   private final TokenFingerprints tokenFingerprints;
   private final Deque<AutoCloseable> writers = new ArrayDeque<>();
   private boolean closed;
@@ -70,6 +71,7 @@ public final class Storage implements AutoCloseable {
     this.resources = stores.resources();
     this.uploadSessions = stores.uploadSessions();
     this.responses = stores.responses();
+    this.clientTokens = stores.clientTokens();
   }
 
   /** Connects and migrates; blocks (call it at start-up, before the event loops take traffic). */
@@ -178,6 +180,11 @@ public final class Storage implements AutoCloseable {
   /** Stored responses of the OpenAI Responses API, shared by every gateway on this database. */
   public ResponseStore responses() {
     return responses;
+  }
+
+  /** Managed client tokens ({@code /api/tokens}), shared by every gateway on this database. */
+  public ClientTokenStore clientTokens() {
+    return clientTokens;
   }
 
   /** Client-token fingerprints with this installation's secret (the same for every instance on this database). */

@@ -78,6 +78,40 @@ class SharedInstancesTest {
   }
 
   @Test
+  void aClientTokenMadeChangedRotatedOrRevokedOnOneInstanceIsKnownSoOnTheOther() throws Exception {
+    try (ServerTestDatabase db = ServerTestDatabase.postgres()) {
+      String prefix = prefix();
+      try (GatewayHarness a = GatewayHarness.start(env(db, "redis://127.0.0.1:6379", prefix));
+          GatewayHarness b = GatewayHarness.start(env(db, "redis://127.0.0.1:6379", prefix))) {
+        awaitShared(a, 2);
+        awaitShared(b, 2);
+        HttpResponse<String> created = a.post("/api/tokens", "{\"name\":\"shared\",\"limits\":{\"rpm\":5}}",
+            "authorization", ADMIN, "content-type", "application/json");
+        assertThat(created.statusCode()).isEqualTo(201);
+        String value = new JsonObject(created.body()).getString("value");
+        String id = new JsonObject(created.body()).getString("id");
+        String hash = b.gateway.persistence().storage().tokenFingerprints().hash(value);
+        await(() -> b.gateway.clientTokens().byHash(hash) != null, "B knows the token made on A");
+
+        HttpResponse<String> patched = b.send(b.request("/api/tokens/" + id, "authorization", ADMIN,
+            "content-type", "application/json").method("PATCH",
+                java.net.http.HttpRequest.BodyPublishers.ofString("{\"limits\":{\"rpm\":9}}")).build());
+        assertThat(patched.statusCode()).isEqualTo(200);
+        await(() -> a.gateway.clientTokens().byId(id).limits().requestsPerMinute() == 9L, "A has B's new limit");
+
+        HttpResponse<String> rotated = a.post("/api/tokens/" + id + "/rotate", "", "authorization", ADMIN);
+        String next = b.gateway.persistence().storage().tokenFingerprints()
+            .hash(new JsonObject(rotated.body()).getString("value"));
+        await(() -> b.gateway.clientTokens().byHash(hash) == null && b.gateway.clientTokens().byHash(next) != null,
+            "B drops the old value and knows the new one");
+
+        assertThat(a.post("/api/tokens/" + id + "/revoke", "", "authorization", ADMIN).statusCode()).isEqualTo(200);
+        await(() -> b.gateway.clientTokens().byId(id).revokedAt() != null, "B knows the token is revoked");
+      }
+    }
+  }
+
+  @Test
   void failuresOnBothInstancesAddUpAndDisablesAndRestoresReachBoth() throws Exception {
     try (ServerTestDatabase db = ServerTestDatabase.postgres()) {
       String prefix = prefix();

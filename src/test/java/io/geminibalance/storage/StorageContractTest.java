@@ -87,7 +87,7 @@ abstract class StorageContractTest {
         "DELETE FROM gb_api_keys", "DELETE FROM gb_key_state", "DELETE FROM gb_key_model_state",
         "DELETE FROM gb_admin_token", "DELETE FROM gb_audit_log", "DELETE FROM gb_admin_session",
         "DELETE FROM gb_resource", "DELETE FROM gb_client", "DELETE FROM t_file_records",
-        "DELETE FROM gb_upload_session", "DELETE FROM gb_response");
+        "DELETE FROM gb_upload_session", "DELETE FROM gb_response", "DELETE FROM gb_client_token");
   }
 
   @AfterEach
@@ -816,6 +816,48 @@ abstract class StorageContractTest {
     assertThat(job.runOnce()).isEqualTo(new RetentionJob.Result(0, 0, 5));
     assertThat(database.count("SELECT COUNT(*) FROM gb_response")).isEqualTo(1);
     assertThat(storage.responses().find("resp_live", "c_owner1", now).join()).isPresent();
+  }
+
+  static StoredClientToken clientToken(String id, String name, String hash, long createdAt) {
+    return new StoredClientToken(id, name, hash, "ab12", List.of("gemini-2.5-*", "gemini-2.0-flash"),
+        List.of("openai", "native"), 60L, 10_000L, null, 5_000_000_000L, 4, BASE.plusSeconds(3600).toEpochMilli(),
+        List.of("10.0.0.0/8", "2001:db8::/32"), true, null, createdAt, createdAt);
+  }
+
+  @Test
+  void clientTokensAreAddedFoundListedOldestFirstAndUpdatedWhole() {
+    long t = BASE.toEpochMilli();
+    StoredClientToken later = clientToken("tk_b", "Zweites Team 第二", "b".repeat(64), t + 1000);
+    StoredClientToken first = clientToken("tk_a", "first", "a".repeat(64), t);
+    storage.clientTokens().insert(later).join();
+    storage.clientTokens().insert(first).join();
+
+    assertThat(reopen().clientTokens().loadAll().join()).containsExactly(first, later);
+    assertThat(storage.clientTokens().find("tk_b").join()).contains(later);
+    assertThat(storage.clientTokens().find("tk_B").join()).as("ids are case-sensitive").isEmpty();
+    assertThat(storage.clientTokens().find("tk_none").join()).isEmpty();
+
+    StoredClientToken changed = new StoredClientToken("tk_b", "renamed", "c".repeat(64), "cd34", List.of(),
+        List.of(), null, null, 1000L, null, null, null, List.of(), false, t + 5000, t + 999_999, t + 5000);
+    assertThat(storage.clientTokens().update(changed).join()).isTrue();
+    assertThat(storage.clientTokens().find("tk_b").join()).as("everything but the creation time")
+        .contains(new StoredClientToken("tk_b", "renamed", "c".repeat(64), "cd34", List.of(), List.of(), null, null,
+            1000L, null, null, null, List.of(), false, t + 5000, t + 1000, t + 5000));
+    assertThat(storage.clientTokens().update(clientToken("tk_none", "x", "d".repeat(64), t)).join()).isFalse();
+    assertThat(storage.clientTokens().loadAll().join()).hasSize(2);
+  }
+
+  @Test
+  void aClientTokenValueHashOrIdIsNeverStoredTwice() {
+    long t = BASE.toEpochMilli();
+    storage.clientTokens().insert(clientToken("tk_a", "a", "a".repeat(64), t)).join();
+
+    assertThat(storage.clientTokens().insert(clientToken("tk_b", "b", "a".repeat(64), t)))
+        .as("same value hash").failsWithin(Duration.ofSeconds(10));
+    assertThat(storage.clientTokens().insert(clientToken("tk_a", "c", "c".repeat(64), t)))
+        .as("same id").failsWithin(Duration.ofSeconds(10));
+    assertThat(storage.clientTokens().update(clientToken("tk_c", "c", "a".repeat(64), t)).join()).isFalse();
+    assertThat(storage.clientTokens().loadAll().join()).extracting(StoredClientToken::id).containsExactly("tk_a");
   }
 
   @Test

@@ -72,4 +72,8 @@ public final class JdbcStores {
   public JdbcResponseStore responses() {
     return new JdbcResponseStore(jdbc);
   }
+
+  public JdbcClientTokenStore clientTokens() {
+    return new JdbcClientTokenStore(jdbc);
+  }
 }

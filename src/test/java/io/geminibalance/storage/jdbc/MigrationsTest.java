@@ -69,9 +69,10 @@ class MigrationsTest {
       Migrations.migrate(pool, DatabaseType.SQLITE);
       assertThat(ownerIndexExists(pool)).isTrue();
 
-      execute(pool, "DELETE FROM gb_schema_history WHERE version IN ('11', '12')");
+      // Flyway runs lost versions only above the highest left, so every one from V11 on goes.
+      execute(pool, "DELETE FROM gb_schema_history WHERE version IN ('11', '12', '14')");
       assertThat(Migrations.migrate(pool, DatabaseType.SQLITE))
-          .as("V11 and V12 run again on the existing index and columns").isEqualTo(2);
+          .as("V11, V12 and V14 run again on the existing index, columns and table").isEqualTo(3);
       assertThat(ownerIndexExists(pool)).isTrue();
       try (var connection = pool.getConnection()) {
         assertThat(SchemaMetadata.columnExists(connection, "t_request_log", "gb_abandoned")).isTrue();

@@ -1,0 +1,100 @@
+package io.geminibalance.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.geminibalance.auth.ClientToken;
+import io.geminibalance.auth.ClientTokenRegistry;
+import io.geminibalance.storage.Storage;
+import io.geminibalance.storage.support.SqliteTestDatabase;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The token service over a real SQLite store: changes one after another, the cap, the others told. */
+class ClientTokensTest {
+  private static final AdminCaller CALLER = new AdminCaller("127.0.0.1", "fp");
+  private SqliteTestDatabase database;
+  private Storage storage;
+  private final AtomicInteger told = new AtomicInteger();
+  private ClientTokenRegistry registry;
+
+  @BeforeEach
+  void open() throws Exception {
+    database = new SqliteTestDatabase();
+    storage = Storage.open(database.config());
+    registry = new ClientTokenRegistry();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    storage.close();
+    database.close();
+  }
+
+  private ClientTokens service(int max) {
+    return new ClientTokens(storage.clientTokens(), registry, storage.tokenFingerprints(),
+        new AuditLog(storage.auditLog(), InstantSource.system()), InstantSource.system(), told::incrementAndGet, max);
+  }
+
+  private static TokenEdit edit(String json) {
+    return TokenEdit.parse(new JsonObject(json), Instant.now());
+  }
+
+  @Test
+  void concurrentCreatesOfOneNameMakeOneTokenAndEachChangeTellsTheOthersOnce() {
+    ClientTokens tokens = service(100);
+    List<CompletableFuture<ClientTokens.Issued>> creates = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      creates.add(tokens.create(CALLER, edit("{\"name\":\"same\"}")));
+    }
+
+    long made = creates.stream().filter(c -> {
+      try {
+        c.get();
+        return true;
+      } catch (Exception e) {
+        assertThat(Failures.cause(e.getCause())).isInstanceOf(ClientTokens.NameTaken.class);
+        return false;
+      }
+    }).count();
+
+    assertThat(made).isEqualTo(1);
+    assertThat(storage.clientTokens().loadAll().join()).hasSize(1);
+    assertThat(registry.all()).extracting(ClientToken::name).containsExactly("same");
+    assertThat(told).as("one change, one message to the others").hasValue(1);
+  }
+
+  @Test
+  void beyondTheCapOfTokensNotRevokedACreateIsRefusedUntilOneIsRevoked() {
+    ClientTokens tokens = service(2);
+    String first = tokens.create(CALLER, edit("{\"name\":\"a\"}")).join().token().id();
+    tokens.create(CALLER, edit("{\"name\":\"b\"}")).join();
+
+    assertThat(tokens.create(CALLER, edit("{\"name\":\"c\"}"))).failsWithin(Duration.ofSeconds(10))
+        .withThrowableThat().havingRootCause().isInstanceOf(ClientTokens.TooMany.class);
+
+    tokens.revoke(CALLER, first).join();
+    assertThat(tokens.create(CALLER, edit("{\"name\":\"c\"}")).join().token().name()).isEqualTo("c");
+    assertThat(registry.all()).hasSize(3);
+  }
+
+  @Test
+  void anEditThatChangesNothingWritesNoAuditRowAndTellsNobody() {
+    ClientTokens tokens = service(100);
+    String id = tokens.create(CALLER, edit("{\"name\":\"a\",\"limits\":{\"rpm\":5}}")).join().token().id();
+    int auditRows = storage.auditLog().page(0, 100).join().rows().size();
+
+    tokens.update(CALLER, id, edit("{\"name\":\"a\",\"limits\":{\"rpm\":5}}")).join();
+
+    assertThat(storage.auditLog().page(0, 100).join().rows()).hasSize(auditRows);
+    assertThat(told).hasValue(1);
+  }
+}
