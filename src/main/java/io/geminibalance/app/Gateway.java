@@ -13,7 +13,11 @@ import io.geminibalance.admin.KeysApi;
 import io.geminibalance.admin.StatsApi;
 import io.geminibalance.admin.SettingsService;
 import io.geminibalance.alerts.Alerts;
+import io.geminibalance.auth.ChargingAttemptLog;
 import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.auth.ClientTokenRegistry;
+import io.geminibalance.auth.TokenLimiter;
+import io.geminibalance.requestlog.AttemptLog;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.config.LiveConfig;
 import io.geminibalance.keypool.ApiKey;
@@ -101,6 +105,9 @@ public final class Gateway {
   private AdminThrottle adminThrottle;
   /** The other instances on REDIS_URL, if any. */
   private Cluster cluster;
+  /** The managed client tokens in force (one registry: authentication and charging read it). */
+  private final ClientTokenRegistry clientTokens = new ClientTokenRegistry();
+  private TokenLimiter tokenLimiter;
   private AdminSessions adminSessions;
   private long sessionPurgeTimer = -1;
   private long resourceCleanupTimer = -1;
@@ -201,13 +208,17 @@ public final class Gateway {
     persistence.startRetention(live::get);
     Cluster cluster = Cluster.open(vertx, config, clock);
     gateway.cluster = cluster;
+    // Managed tokens' own limits, and their tokens charged as each answer is logged.
+    TokenLimiter tokenLimiter = cluster.tokenLimiter();
+    gateway.tokenLimiter = tokenLimiter;
+    AttemptLog chargedLog = new ChargingAttemptLog(attemptLog, gateway.clientTokens, tokenLimiter);
     Leaser leaser = cluster.share(pool, new QueueLeaser(vertx, queue));
     EmptyAnswers emptyAnswers = new EmptyAnswers(() -> live.get().values().bool("EMPTY_RESPONSE_RETRY"));
     UpstreamExecutor executor = new UpstreamExecutor(leaser, pool, upstream,
-        attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor(), emptyAnswers);
+        chargedLog, () -> live.get().maxAttempts(), clock, persistence.redactor(), emptyAnswers);
     Supplier<StreamOptions> streamOptions = StreamOptions.live(() -> live.get().values());
     int liveMaxMessageBytes = config.values().integer("LIVE_MAX_MESSAGE_MB") * 1024 * 1024;
-    LiveConnector liveConnector = new LiveConnector(vertx, leaser, pool, upstream, attemptLog,
+    LiveConnector liveConnector = new LiveConnector(vertx, leaser, pool, upstream, chargedLog,
         () -> live.get().maxAttempts(), clock, persistence.redactor(), liveMaxMessageBytes,
         Settings.upstreamPool(config).http1MaxConnections());
     gateway.liveConnector = liveConnector;
@@ -225,7 +236,7 @@ public final class Gateway {
     gateway.adminSessions = new AdminSessions(persistence.storage().adminSessions(), InstantSource.system(),
         () -> Settings.adminSessionExpireSeconds(live.get()));
     ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens(), adminTokens.inForce(config),
-        persistence.storage().tokenFingerprints());
+        persistence.storage().tokenFingerprints(), gateway.clientTokens);
     SettingsService settings = new SettingsService(persistence.env(), persistence.storage().settings(),
         persistence.storage().apiKeys(), live::get, next -> {
           gateway.reconfigure(next);
@@ -245,7 +256,7 @@ public final class Gateway {
     gateway.paidRecheck = new KeyRecheckJob(paidPool, upstream, () -> live.get().testModel());
     Leaser paidLeaser = cluster.share(paidPool, new QueueLeaser(vertx, paidQueue));
     UpstreamExecutor paidExecutor = new UpstreamExecutor(paidLeaser, paidPool, upstream,
-        attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor(), emptyAnswers);
+        chargedLog, () -> live.get().maxAttempts(), clock, persistence.redactor(), emptyAnswers);
     java.util.Map<String, UpstreamExecutor> resourcePools = new java.util.LinkedHashMap<>();
     resourcePools.put(ResourceRecord.GEMINI_POOL, executor);
     resourcePools.put(ResourceRecord.PAID_POOL, paidExecutor);
@@ -301,7 +312,7 @@ public final class Gateway {
         metrics, () -> new MetricsEndpoint.Access(live.get().values().bool("METRICS_PUBLIC"),
             live.get().values().credential("METRICS_TOKEN")),
         new ProxyCheckApi(proxies),
-        gateway.drain);
+        gateway.drain, gateway.clientTokens, tokenLimiter);
     GatewayMeters.register(metrics, List.of(new GatewayMeters.Pool("gemini", pool, queue),
         new GatewayMeters.Pool("vertex_express", vertex.pool(), vertex.queue()),
         new GatewayMeters.Pool("paid", paidPool, paidQueue)), attemptLog);
@@ -747,6 +758,16 @@ public final class Gateway {
       metrics.close();
       return null;
     }, false)).mapEmpty();
+  }
+
+  /** The managed client tokens in force ({@code /api/tokens}); replaced whole when they change. */
+  public ClientTokenRegistry clientTokens() {
+    return clientTokens;
+  }
+
+  /** The managed tokens' own limits (local, or shared on Redis with REDIS_URL). */
+  public TokenLimiter tokenLimiter() {
+    return tokenLimiter;
   }
 
   public Persistence persistence() {

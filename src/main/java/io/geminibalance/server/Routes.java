@@ -10,6 +10,8 @@ import io.geminibalance.admin.KeyMaintenanceApi;
 import io.geminibalance.admin.KeysApi;
 import io.geminibalance.admin.StatsApi;
 import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.auth.ClientTokenRegistry;
+import io.geminibalance.auth.TokenLimiter;
 import io.geminibalance.metrics.GatewayMetrics;
 import io.geminibalance.metrics.RequestMeter;
 import io.geminibalance.metrics.Surface;
@@ -33,6 +35,7 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -103,7 +106,9 @@ public final class Routes {
       GatewayMetrics metrics,
       Supplier<MetricsEndpoint.Access> metricsAccess,
       ProxyCheckApi proxyCheckApi,
-      Drain drain) {}
+      Drain drain,
+      ClientTokenRegistry clientTokens,
+      TokenLimiter tokenLimiter) {}
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
@@ -142,7 +147,8 @@ public final class Routes {
         .handler(maintenance::resetAll);
     router.post("/gemini/v1beta/reset-selected-fail-counts").handler(adminIntake).handler(adminAuth)
         .handler(bodies).handler(maintenance::resetSelected);
-    NativeAuth nativeAuth = new NativeAuth(deps.authenticator(), deps.adminThrottle());
+    ManagedTokenGate managed = new ManagedTokenGate(deps.clientTokens(), deps.tokenLimiter(), InstantSource.system());
+    NativeAuth nativeAuth = new NativeAuth(deps.authenticator(), deps.adminThrottle(), managed);
     for (String prefix : NATIVE_PREFIXES) {
       metered.on(router.route(prefix + "/*"), Surface.GEMINI)
           .handler(dataIntake)
@@ -172,7 +178,7 @@ public final class Routes {
           .handler(rc -> deps.liveRelay().handle(rc, version, context(rc, deps)));
     }
     // Anthropic's Messages API: before /v1/*, which would take /v1/messages as an OpenAI path.
-    AnthropicAuth anthropicAuth = new AnthropicAuth(deps.authenticator(), deps.adminThrottle());
+    AnthropicAuth anthropicAuth = new AnthropicAuth(deps.authenticator(), deps.adminThrottle(), managed);
     for (String prefix : ANTHROPIC_PREFIXES) {
       metered.on(router.post(prefix + MESSAGES), Surface.ANTHROPIC).handler(dataIntake).handler(anthropicAuth).handler(bodies)
           .handler(rc -> deps.anthropicRelay().handle(rc, AnthropicRelay.Endpoint.MESSAGES, context(rc, deps)));
@@ -184,7 +190,7 @@ public final class Routes {
         .handler(Routes::anthropicNotServed);
     router.route(ANTHROPIC_ONLY_PREFIX + "*").handler(dataIntake).handler(anthropicAuth)
         .handler(Routes::anthropicNotServed);
-    OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle());
+    OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle(), managed);
     metered.on(router.route(COMPAT_PREFIX + "/*"), Surface.OPENAI_COMPAT)
         .handler(dataIntake)
         .handler(openAiAuth)
@@ -421,10 +427,11 @@ public final class Routes {
     String id = RequestIds.of(rc.vertx().getOrCreateContext(), now);
     RequestMeter meter = rc.get(RequestMeter.KEY);
     if (meter == null) {
-      return new RequestContext(id, rc.get(NativeAuth.CLIENT), now, deps.drain(), RequestMeter.NONE);
+      return new RequestContext(id, rc.get(NativeAuth.CLIENT), rc.get(ManagedTokenGate.TOKEN), now, deps.drain(),
+          RequestMeter.NONE);
     }
     meter.bodyRead();
-    return new RequestContext(id, rc.get(NativeAuth.CLIENT), now, deps.drain(), meter);
+    return new RequestContext(id, rc.get(NativeAuth.CLIENT), rc.get(ManagedTokenGate.TOKEN), now, deps.drain(), meter);
   }
 
   /**

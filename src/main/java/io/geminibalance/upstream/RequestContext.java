@@ -1,5 +1,6 @@
 package io.geminibalance.upstream;
 
+import io.geminibalance.auth.ClientToken;
 import io.geminibalance.metrics.RequestMeter;
 import io.geminibalance.requestlog.AttemptLog;
 import io.geminibalance.requestlog.AttemptRecord;
@@ -19,6 +20,8 @@ public final class RequestContext {
 
   private final String requestId;
   private final KeyIdentity client;
+  /** The managed token the client authenticated with, or null (ALLOWED_TOKENS, the admin token). */
+  private final ClientToken token;
   private final long startedMillis;
   private final RequestMeter meter;
   private HttpClientRequest inFlight;
@@ -40,7 +43,14 @@ public final class RequestContext {
    * @param meter where this request's timings and upstream attempts go
    */
   public RequestContext(String requestId, KeyIdentity client, long startedMillis, Drain drain, RequestMeter meter) {
+    this(requestId, client, null, startedMillis, drain, meter);
+  }
+
+  /** @param token the managed token the client authenticated with (its models are checked), or null */
+  public RequestContext(String requestId, KeyIdentity client, ClientToken token, long startedMillis, Drain drain,
+      RequestMeter meter) {
     this.requestId = requestId;
+    this.token = token;
     this.meter = meter;
     this.client = client;
     this.startedMillis = startedMillis;
@@ -66,6 +76,11 @@ public final class RequestContext {
   /** Who called, as stored in logs (fingerprint and last 4 characters), or null. */
   public KeyIdentity client() {
     return client;
+  }
+
+  /** The managed token of the request, or null: then every model is allowed. */
+  public ClientToken token() {
+    return token;
   }
 
   public long startedMillis() {

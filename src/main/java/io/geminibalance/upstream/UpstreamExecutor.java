@@ -1,5 +1,6 @@
 package io.geminibalance.upstream;
 
+import io.geminibalance.auth.TokenRefusal;
 import io.geminibalance.keypool.Acquisition;
 import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.keypool.KeyLease;
@@ -106,6 +107,13 @@ public final class UpstreamExecutor {
   /** As {@link #execute(UpstreamCall, RequestContext, KeyChoice)}, checking 2xx answers as {@code check} says. */
   public Future<UpstreamResult> execute(UpstreamCall call, RequestContext ctx, KeyChoice keys, AnswerCheck check) {
     ctx.meter().model(call.model());
+    if (ctx.token() != null) {
+      // Every surface passes here once the model is known, before any key is leased.
+      TokenRefusal refused = TokenRefusal.model(ctx.token(), call.model());
+      if (refused != null) {
+        return Future.succeededFuture(new UpstreamResult.Failed(refused.status(), null, 0, refused.message(), false));
+      }
+    }
     return attempt(call, ctx, keys, check, 1, new HashSet<>(), null);
   }
 
