@@ -5,6 +5,7 @@ import io.geminibalance.auth.TokenLimiter;
 import io.geminibalance.cluster.ClusterMembers;
 import io.geminibalance.cluster.RedisLink;
 import io.geminibalance.cluster.RedisQuota;
+import io.geminibalance.cluster.RedisTokenLimiter;
 import io.geminibalance.cluster.SharedKeyState;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.keypool.QuotaKeyPool;
@@ -120,7 +121,10 @@ final class Cluster implements AutoCloseable {
    * is away locally with each limit cut to this instance's 1/N.
    */
   TokenLimiter tokenLimiter() {
-    return new LocalTokenLimiter(clock);
+    if (link == null) {
+      return new LocalTokenLimiter(clock);
+    }
+    return new RedisTokenLimiter(vertx, link, members::view, clock, RedisTokenLimiter.LEASE_MILLIS);
   }
 
   /** Shares {@code pool}'s whole-key state; then calls {@code reload} on each configuration change elsewhere. */

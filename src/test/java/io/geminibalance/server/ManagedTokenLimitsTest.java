@@ -205,9 +205,14 @@ class ManagedTokenLimitsTest {
   void aProtocolNotAllowedIs403(Surface surface) throws IOException {
     ClientProtocol other = surface == Surface.NATIVE ? ClientProtocol.OPENAI : ClientProtocol.NATIVE;
     use(token("t-proto", b -> b.protocols(other)));
+    assertForbidden(surface, "token 'ci-bot' is not allowed to use the");
+  }
+
+  /** A 403 in the surface's permission shape, with this message, and nothing sent upstream. */
+  private static void assertForbidden(Surface surface, String message) throws IOException {
     HttpResponse<String> response = call(surface, VALUE);
     assertThat(response.statusCode()).isEqualTo(403);
-    assertThat(surface.message(response)).contains("token 'ci-bot' is not allowed to use the");
+    assertThat(surface.message(response)).contains(message);
     assertThat(surface.kind(response)).isIn("PERMISSION_DENIED", "permission_error/permission_denied",
         "permission_error");
     assertThat(h.fake.requests()).isEmpty();
@@ -228,12 +233,7 @@ class ManagedTokenLimitsTest {
   @EnumSource(Surface.class)
   void aModelNotAllowedIs403BeforeAnyKeyIsUsed(Surface surface) throws IOException {
     use(token("t-model", b -> b.models("gemini-2.5-pro", "gemini-1.*")));
-    HttpResponse<String> response = call(surface, VALUE);
-    assertThat(response.statusCode()).isEqualTo(403);
-    assertThat(surface.message(response)).contains("token 'ci-bot' is not allowed to use model 'gemini-2.5-flash'");
-    assertThat(surface.kind(response)).isIn("PERMISSION_DENIED", "permission_error/permission_denied",
-        "permission_error");
-    assertThat(h.fake.requests()).isEmpty();
+    assertForbidden(surface, "token 'ci-bot' is not allowed to use model 'gemini-2.5-flash'");
   }
 
   @ParameterizedTest
