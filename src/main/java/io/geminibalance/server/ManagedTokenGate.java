@@ -28,6 +28,8 @@ final class ManagedTokenGate {
   private static final Logger LOG = LoggerFactory.getLogger(ManagedTokenGate.class);
   /** The admitted {@link ClientToken} on the routing context. */
   static final String TOKEN = "client.managedToken";
+  /** The admitted request's {@link TokenLimiter.Slot} on the routing context, when it holds one. */
+  static final String SLOT = "client.managedTokenSlot";
   /** What a token whose CIDRs do not parse allows: no address (the admin API should refuse them first). */
   private static final TrustedProxies NOWHERE = TrustedProxies.NONE;
 
@@ -82,6 +84,9 @@ final class ManagedTokenGate {
     if (slot != TokenLimiter.Slot.NONE) {
       // Called when the response ends and when the connection closes before that (client gone).
       rc.addEndHandler(v -> slot.release());
+      // A Live session's response never ends: its RequestContext releases the slot as the
+      // client's WebSocket closes (a refused upgrade ends the response).
+      rc.put(SLOT, slot);
       if (rc.response().ended() || rc.response().closed()) {
         slot.release();
         return;

@@ -427,11 +427,14 @@ public final class Routes {
     String id = RequestIds.of(rc.vertx().getOrCreateContext(), now);
     RequestMeter meter = rc.get(RequestMeter.KEY);
     if (meter == null) {
-      return new RequestContext(id, rc.get(NativeAuth.CLIENT), rc.get(ManagedTokenGate.TOKEN), now, deps.drain(),
-          RequestMeter.NONE);
+      meter = RequestMeter.NONE;
+    } else {
+      meter.bodyRead();
     }
-    meter.bodyRead();
-    return new RequestContext(id, rc.get(NativeAuth.CLIENT), rc.get(ManagedTokenGate.TOKEN), now, deps.drain(), meter);
+    RequestContext ctx = new RequestContext(id, rc.get(NativeAuth.CLIENT), rc.get(ManagedTokenGate.TOKEN), now,
+        deps.drain(), meter);
+    ctx.releasesOnClose(rc.get(ManagedTokenGate.SLOT));
+    return ctx;
   }
 
   /**

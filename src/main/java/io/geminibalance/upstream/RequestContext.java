@@ -1,6 +1,7 @@
 package io.geminibalance.upstream;
 
 import io.geminibalance.auth.ClientToken;
+import io.geminibalance.auth.TokenLimiter;
 import io.geminibalance.metrics.RequestMeter;
 import io.geminibalance.requestlog.AttemptLog;
 import io.geminibalance.requestlog.AttemptRecord;
@@ -32,6 +33,8 @@ public final class RequestContext {
   /** The attempt whose answer is being relayed, and its log: a cut at shutdown is recorded against it. */
   private AttemptRecord answering;
   private AttemptLog answeringLog;
+  /** The managed token's concurrency slot, given back when the client goes (a Live session's end). */
+  private TokenLimiter.Slot slot = TokenLimiter.Slot.NONE;
 
   public RequestContext(KeyIdentity client, long startedMillis) {
     this(newId(startedMillis), client, startedMillis, null, RequestMeter.NONE);
@@ -78,6 +81,15 @@ public final class RequestContext {
     return client;
   }
 
+  /**
+   * Gives {@code held} back when the client goes ({@link #clientClosed}): what ends a Live session,
+   * whose HTTP response never ends. Releasing a slot twice does nothing, so the server's own
+   * release at the response's end may come too.
+   */
+  public void releasesOnClose(TokenLimiter.Slot held) {
+    this.slot = held == null ? TokenLimiter.Slot.NONE : held;
+  }
+
   /** The managed token of the request, or null: then every model is allowed. */
   public ClientToken token() {
     return token;
@@ -113,6 +125,7 @@ public final class RequestContext {
    * answered, this row says the client did not get the whole of it.
    */
   public void clientClosed() {
+    slot.release();
     if (!clientGone && drain != null && drain.cutting()) {
       LOG.warn("request {}: cut at shutdown, still running when SHUTDOWN_GRACE_SECONDS ran out", requestId);
       if (answering != null) {
