@@ -3,13 +3,12 @@ package io.geminibalance.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.geminibalance.auth.ClientToken;
 import io.geminibalance.auth.LocalTokenLimiter;
 import io.geminibalance.auth.TokenLimits;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import io.geminibalance.testing.FakeLive;
+import io.geminibalance.testing.ManagedTokens;
 import io.geminibalance.testing.GatewayHarness;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -126,10 +125,8 @@ class LiveRelayTest {
   /** A managed token for the Live tests: its value, registered with these models and concurrency. */
   private static String managedToken(List<String> models, Integer maxConcurrent) {
     String value = "sk-gb-LiveManagedTokenForTests00001";
-    Instant now = Instant.now();
-    h.gateway.clientTokens().replace(List.of(new ClientToken("t-live", "live-bot",
-        h.gateway.persistence().storage().tokenFingerprints().hash(value), "0001", models, Set.of(),
-        new TokenLimits(null, null, null, null, maxConcurrent), null, List.of(), true, null, now, now)));
+    ManagedTokens.use(h, "t-live", "live-bot", value, models, Set.of(),
+        new TokenLimits(null, null, null, null, maxConcurrent));
     return value;
   }
 

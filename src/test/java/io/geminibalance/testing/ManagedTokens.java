@@ -1,0 +1,26 @@
+package io.geminibalance.testing;
+
+import io.geminibalance.auth.ClientProtocol;
+import io.geminibalance.auth.ClientToken;
+import io.geminibalance.auth.TokenLimits;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/** Managed client tokens registered straight into a test gateway's registry (the admin API is another's). */
+public final class ManagedTokens {
+  private ManagedTokens() {}
+
+  /**
+   * Registers one enabled, unexpired token named {@code name} whose value is {@code value}, in
+   * place of every other managed token, and returns it.
+   */
+  public static ClientToken use(GatewayHarness h, String id, String name, String value, List<String> models,
+      Set<ClientProtocol> protocols, TokenLimits limits) {
+    Instant now = Instant.now();
+    ClientToken token = new ClientToken(id, name, h.gateway.persistence().storage().tokenFingerprints().hash(value),
+        value.substring(value.length() - 4), models, protocols, limits, null, List.of(), true, null, now, now);
+    h.gateway.clientTokens().replace(List.of(token));
+    return token;
+  }
+}
