@@ -202,16 +202,16 @@ public final class Gateway {
     gateway.queue = queue;
     gateway.storedKeyStates = storedKeyStates;
     StoredAttemptLog attemptLog = persistence.attemptLog(live::get);
-    VertexExpress vertex = new VertexExpress(vertx, config, live::get, admission, attemptLog, persistence, clock, proxies);
-    vertex.restore(storedKeyStates);
-    gateway.vertexExpress = vertex;
-    persistence.startRetention(live::get);
     Cluster cluster = Cluster.open(vertx, config, clock);
     gateway.cluster = cluster;
     // Managed tokens' own limits, and their tokens charged as each answer is logged.
     TokenLimiter tokenLimiter = cluster.tokenLimiter();
     gateway.tokenLimiter = tokenLimiter;
     AttemptLog chargedLog = new ChargingAttemptLog(attemptLog, gateway.clientTokens, tokenLimiter);
+    VertexExpress vertex = new VertexExpress(vertx, config, live::get, admission, chargedLog, persistence, clock, proxies);
+    vertex.restore(storedKeyStates);
+    gateway.vertexExpress = vertex;
+    persistence.startRetention(live::get);
     Leaser leaser = cluster.share(pool, new QueueLeaser(vertx, queue));
     EmptyAnswers emptyAnswers = new EmptyAnswers(() -> live.get().values().bool("EMPTY_RESPONSE_RETRY"));
     UpstreamExecutor executor = new UpstreamExecutor(leaser, pool, upstream,

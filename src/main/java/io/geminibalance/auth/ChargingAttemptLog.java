@@ -23,7 +23,7 @@ public final class ChargingAttemptLog implements AttemptLog {
   @Override
   public void record(AttemptRecord record) {
     delegate.record(record);
-    if (record.client() == null || !record.usage().known()) {
+    if (record.client() == null || !record.usage().known() || tokens.all().isEmpty()) {
       return;
     }
     ClientToken token = tokens.byId(record.client().fingerprint());

@@ -236,6 +236,22 @@ class ManagedTokenLimitsTest {
     assertForbidden(surface, "token 'ci-bot' is not allowed to use model 'gemini-2.5-flash'");
   }
 
+  @Test
+  void callsOfNoModelAreServedAndListsShowOnlyTheTokensModels() throws IOException {
+    use(token("t-model-list", b -> b.models("gemini-2.5-pro")));
+    HttpResponse<String> nativeList = h.get("/v1beta/models", "x-goog-api-key", VALUE);
+    assertThat(nativeList.statusCode()).isEqualTo(200);
+    JsonNode models = JSON.readTree(nativeList.body()).path("models");
+    assertThat(models).hasSize(1);
+    assertThat(models.get(0).path("name").asText()).isEqualTo("models/gemini-2.5-pro");
+    HttpResponse<String> openAiList = h.get("/v1/models", "authorization", "Bearer " + VALUE);
+    assertThat(openAiList.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(openAiList.body()).path("data")).isNotEmpty()
+        .allSatisfy(m -> assertThat(m.path("id").asText()).isEqualTo("gemini-2.5-pro"));
+    assertThat(JSON.readTree(h.get("/v1beta/models", "x-goog-api-key", GatewayHarness.CLIENT_TOKEN).body())
+        .path("models").size()).as("ALLOWED_TOKENS see every model").isGreaterThan(1);
+  }
+
   @ParameterizedTest
   @EnumSource(Surface.class)
   void requestsPerMinuteAndPerDayAre429WithRetryAfter(Surface surface) throws IOException {
