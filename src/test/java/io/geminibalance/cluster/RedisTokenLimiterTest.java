@@ -6,6 +6,7 @@ import io.geminibalance.auth.ClientToken;
 import io.geminibalance.auth.TokenLimiter;
 import io.geminibalance.auth.TokenLimits;
 import io.geminibalance.auth.TokenRefusal;
+import io.geminibalance.testing.ManagedTokens;
 import io.geminibalance.testing.PrivateRedis;
 import io.vertx.core.Vertx;
 import java.time.Instant;
@@ -77,6 +78,7 @@ class RedisTokenLimiterTest {
     List<TokenLimiter> instances = twoInstances(60_000);
     TokenLimiter a = instances.get(0);
     TokenLimiter b = instances.get(1);
+    ManagedTokens.awayFromMinuteEnd();
     ClientToken token = token(new TokenLimits(5L, 1000L, null, null, null));
     int admitted = 0;
     for (int i = 0; i < 10; i++) {
@@ -96,6 +98,7 @@ class RedisTokenLimiterTest {
     List<TokenLimiter> instances = twoInstances(60_000);
     TokenLimiter a = instances.get(0);
     TokenLimiter b = instances.get(1);
+    ManagedTokens.awayFromMinuteEnd();
     ClientToken token = token(new TokenLimits(null, null, 100L, 10_000L, null));
     assertThat(refusal(admit(a, token))).isNull();
     a.charge(token, 60);
@@ -161,6 +164,7 @@ class RedisTokenLimiterTest {
       RedisLink link = RedisLink.open(vertx, redis.url(), prefix, 200);
       RedisWindowCounterTest.awaitUp(link);
       TokenLimiter limiter = limiter(link, 60_000);
+      ManagedTokens.awayFromMinuteEnd();
       ClientToken token = token(new TokenLimits(4L, null, null, null, 4));
       assertThat(refusal(admit(limiter, token))).isNull();
       redis.stop();

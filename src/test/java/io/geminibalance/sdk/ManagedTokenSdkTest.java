@@ -42,6 +42,7 @@ class ManagedTokenSdkTest {
 
   @Test
   void openAiSdkGetsRateLimitExceptionWithRetryAfterNamingTheTokensLimit() {
+    ManagedTokens.awayFromMinuteEnd();
     ManagedTokens.use(h, "t-sdk-openai-rpm", "ci-bot", VALUE, List.of(), Set.of(), new TokenLimits(1L, null, null, null, null));
     OpenAIClient client = OpenAiSdkSupport.client(h, VALUE);
     assertThat(client.chat().completions().create(chat("gemini-2.5-flash")).choices()).isNotEmpty();
@@ -76,6 +77,7 @@ class ManagedTokenSdkTest {
 
   @Test
   void anthropicSdkGetsPermissionDeniedAndRateLimitExceptions() {
+    ManagedTokens.awayFromMinuteEnd();
     ManagedTokens.use(h, "t-sdk-anthropic", "ci-bot", VALUE, List.of("gemini-2.5-pro"), Set.of(ClientProtocol.ANTHROPIC),
         new TokenLimits(1L, null, null, null, null));
     AnthropicClient client = AnthropicSdkTest.client(h, "/anthropic", VALUE);

@@ -9,6 +9,7 @@ import io.geminibalance.auth.ClientToken;
 import io.geminibalance.auth.LocalTokenLimiter;
 import io.geminibalance.auth.TokenLimits;
 import io.geminibalance.testing.GatewayHarness;
+import io.geminibalance.testing.ManagedTokens;
 import io.geminibalance.testing.RawHttp;
 import io.geminibalance.testing.Replies;
 import java.io.IOException;
@@ -255,6 +256,7 @@ class ManagedTokenLimitsTest {
   @ParameterizedTest
   @EnumSource(Surface.class)
   void requestsPerMinuteAndPerDayAre429WithRetryAfter(Surface surface) throws IOException {
+    ManagedTokens.awayFromMinuteEnd();
     use(token("t-rpm-" + surface, b -> b.limits(new TokenLimits(2L, null, null, null, null))));
     assertThat(call(surface, VALUE).statusCode()).isEqualTo(200);
     assertThat(call(surface, VALUE).statusCode()).isEqualTo(200);
@@ -284,6 +286,7 @@ class ManagedTokenLimitsTest {
   @EnumSource(value = Surface.class, names = {"OPENAI", "ANTHROPIC"})
   void tokensPerMinuteAndPerDayCountWhatAnswersUsed(Surface surface) throws IOException, InterruptedException {
     // Each answer reports 3 prompt and 4 output tokens: the first one goes over a limit of 5.
+    ManagedTokens.awayFromMinuteEnd();
     use(token("t-tpm-" + surface, b -> b.limits(new TokenLimits(null, null, 5L, null, null))));
     assertThat(call(surface, VALUE).statusCode()).isEqualTo(200);
     HttpResponse<String> refused = untilRefused(surface);

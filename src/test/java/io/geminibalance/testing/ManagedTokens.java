@@ -23,4 +23,19 @@ public final class ManagedTokens {
     h.gateway.clientTokens().replace(List.of(token));
     return token;
   }
+
+  /**
+   * Waits for the next clock minute when the current one ends within a few seconds, so that a test
+   * counting requests per minute does not see its window end half-way.
+   */
+  public static void awayFromMinuteEnd() {
+    long left = 60_000 - System.currentTimeMillis() % 60_000;
+    if (left < 5_000) {
+      try {
+        Thread.sleep(left + 50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
 }
