@@ -54,6 +54,11 @@ final class ManagedTokenGate {
 
   /** Admits {@code token} on {@code protocol}'s surface (then {@code rc.next()}) or answers through {@code answer}. */
   void admit(RoutingContext rc, ClientToken token, ClientProtocol protocol, Answer answer) {
+    if (rc.get(TOKEN) == token) {
+      // A request rerouted after a URL repair passes authentication again: counted once.
+      rc.next();
+      return;
+    }
     TokenRefusal refused = TokenCheck.check(token, protocol, clock.instant(), addressAllowed(rc, token));
     if (refused != null) {
       answer.send(rc, refused);
