@@ -1,8 +1,11 @@
 package io.geminibalance.app;
 
+import io.geminibalance.auth.LocalTokenLimiter;
+import io.geminibalance.auth.TokenLimiter;
 import io.geminibalance.cluster.ClusterMembers;
 import io.geminibalance.cluster.RedisLink;
 import io.geminibalance.cluster.RedisQuota;
+import io.geminibalance.cluster.RedisTokenLimiter;
 import io.geminibalance.cluster.SharedKeyState;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.keypool.QuotaKeyPool;
@@ -111,6 +114,17 @@ final class Cluster implements AutoCloseable {
     pool.share(quota);
     pools.add(pool);
     return new SharedQuotaLeaser(vertx, local, pool, quota, clock);
+  }
+
+  /**
+   * The managed tokens' limiter: in memory alone; with REDIS_URL, counted on Redis, and while Redis
+   * is away locally with each limit cut to this instance's 1/N.
+   */
+  TokenLimiter tokenLimiter() {
+    if (link == null) {
+      return new LocalTokenLimiter(clock);
+    }
+    return new RedisTokenLimiter(vertx, link, members::view, clock, RedisTokenLimiter.LEASE_MILLIS);
   }
 
   /** Shares {@code pool}'s whole-key state; then calls {@code reload} on each configuration change elsewhere. */

@@ -13,10 +13,13 @@ import io.geminibalance.admin.KeysApi;
 import io.geminibalance.admin.StatsApi;
 import io.geminibalance.admin.ClientTokens;
 import io.geminibalance.admin.TokensApi;
-import io.geminibalance.auth.ClientTokenRegistry;
 import io.geminibalance.admin.SettingsService;
 import io.geminibalance.alerts.Alerts;
+import io.geminibalance.auth.ChargingAttemptLog;
 import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.auth.ClientTokenRegistry;
+import io.geminibalance.auth.TokenLimiter;
+import io.geminibalance.requestlog.AttemptLog;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.config.LiveConfig;
 import io.geminibalance.keypool.ApiKey;
@@ -104,6 +107,9 @@ public final class Gateway {
   private AdminThrottle adminThrottle;
   /** The other instances on REDIS_URL, if any. */
   private Cluster cluster;
+  /** The managed client tokens in force (one registry: authentication and charging read it). */
+  private final ClientTokenRegistry clientTokens = new ClientTokenRegistry();
+  private TokenLimiter tokenLimiter;
   private AdminSessions adminSessions;
   private long sessionPurgeTimer = -1;
   private long resourceCleanupTimer = -1;
@@ -121,8 +127,8 @@ public final class Gateway {
   private Alerts alerts;
   /** Prometheus metrics (METRICS_ENABLED), closed with the gateway. */
   private GatewayMetrics metrics = GatewayMetrics.OFF;
-  /** Managed client tokens (/api/tokens) and their registry. */
-  private ClientTokens clientTokens;
+  /** Managed client tokens' management (/api/tokens), which keeps {@link #clientTokens} filled. */
+  private ClientTokens tokenAdmin;
   /** Where a shutdown stands: the servers and every request read it. */
   private final Drain drain = new Drain();
   /** Every client connection of the servers, which a shutdown drains. */
@@ -200,19 +206,23 @@ public final class Gateway {
     gateway.queue = queue;
     gateway.storedKeyStates = storedKeyStates;
     StoredAttemptLog attemptLog = persistence.attemptLog(live::get);
-    VertexExpress vertex = new VertexExpress(vertx, config, live::get, admission, attemptLog, persistence, clock, proxies);
+    Cluster cluster = Cluster.open(vertx, config, clock);
+    gateway.cluster = cluster;
+    // Managed tokens' own limits, and their tokens charged as each answer is logged.
+    TokenLimiter tokenLimiter = cluster.tokenLimiter();
+    gateway.tokenLimiter = tokenLimiter;
+    AttemptLog chargedLog = new ChargingAttemptLog(attemptLog, gateway.clientTokens, tokenLimiter);
+    VertexExpress vertex = new VertexExpress(vertx, config, live::get, admission, chargedLog, persistence, clock, proxies);
     vertex.restore(storedKeyStates);
     gateway.vertexExpress = vertex;
     persistence.startRetention(live::get);
-    Cluster cluster = Cluster.open(vertx, config, clock);
-    gateway.cluster = cluster;
     Leaser leaser = cluster.share(pool, new QueueLeaser(vertx, queue));
     EmptyAnswers emptyAnswers = new EmptyAnswers(() -> live.get().values().bool("EMPTY_RESPONSE_RETRY"));
     UpstreamExecutor executor = new UpstreamExecutor(leaser, pool, upstream,
-        attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor(), emptyAnswers);
+        chargedLog, () -> live.get().maxAttempts(), clock, persistence.redactor(), emptyAnswers);
     Supplier<StreamOptions> streamOptions = StreamOptions.live(() -> live.get().values());
     int liveMaxMessageBytes = config.values().integer("LIVE_MAX_MESSAGE_MB") * 1024 * 1024;
-    LiveConnector liveConnector = new LiveConnector(vertx, leaser, pool, upstream, attemptLog,
+    LiveConnector liveConnector = new LiveConnector(vertx, leaser, pool, upstream, chargedLog,
         () -> live.get().maxAttempts(), clock, persistence.redactor(), liveMaxMessageBytes,
         Settings.upstreamPool(config).http1MaxConnections());
     gateway.liveConnector = liveConnector;
@@ -230,12 +240,12 @@ public final class Gateway {
     gateway.adminSessions = new AdminSessions(persistence.storage().adminSessions(), InstantSource.system(),
         () -> Settings.adminSessionExpireSeconds(live.get()));
     // Managed client tokens: loaded before serving; each change here reloads them and tells the others.
-    ClientTokens clientTokens = new ClientTokens(persistence.storage().clientTokens(), new ClientTokenRegistry(),
+    ClientTokens clientTokens = new ClientTokens(persistence.storage().clientTokens(), gateway.clientTokens,
         persistence.storage().tokenFingerprints(), audit, InstantSource.system(), cluster::configChanged);
     clientTokens.reload().join();
-    gateway.clientTokens = clientTokens;
+    gateway.tokenAdmin = clientTokens;
     ClientAuthenticator authenticator = new ClientAuthenticator(config.clientTokens(), adminTokens.inForce(config),
-        persistence.storage().tokenFingerprints());
+        persistence.storage().tokenFingerprints(), gateway.clientTokens);
     SettingsService settings = new SettingsService(persistence.env(), persistence.storage().settings(),
         persistence.storage().apiKeys(), live::get, next -> {
           gateway.reconfigure(next);
@@ -255,7 +265,7 @@ public final class Gateway {
     gateway.paidRecheck = new KeyRecheckJob(paidPool, upstream, () -> live.get().testModel());
     Leaser paidLeaser = cluster.share(paidPool, new QueueLeaser(vertx, paidQueue));
     UpstreamExecutor paidExecutor = new UpstreamExecutor(paidLeaser, paidPool, upstream,
-        attemptLog, () -> live.get().maxAttempts(), clock, persistence.redactor(), emptyAnswers);
+        chargedLog, () -> live.get().maxAttempts(), clock, persistence.redactor(), emptyAnswers);
     java.util.Map<String, UpstreamExecutor> resourcePools = new java.util.LinkedHashMap<>();
     resourcePools.put(ResourceRecord.GEMINI_POOL, executor);
     resourcePools.put(ResourceRecord.PAID_POOL, paidExecutor);
@@ -312,7 +322,7 @@ public final class Gateway {
             live.get().values().credential("METRICS_TOKEN")),
         new ProxyCheckApi(proxies),
         gateway.drain,
-        new TokensApi(clientTokens, InstantSource.system()));
+        new TokensApi(clientTokens, InstantSource.system()), gateway.clientTokens, tokenLimiter);
     GatewayMeters.register(metrics, List.of(new GatewayMeters.Pool("gemini", pool, queue),
         new GatewayMeters.Pool("vertex_express", vertex.pool(), vertex.queue()),
         new GatewayMeters.Pool("paid", paidPool, paidQueue)), attemptLog);
@@ -651,11 +661,6 @@ public final class Gateway {
     live.replace(next);
   }
 
-  /** The managed client tokens in force ({@code /api/tokens}), as the data plane looks them up. */
-  public ClientTokenRegistry clientTokens() {
-    return clientTokens.registry();
-  }
-
   /** The Vertex Express pool (VERTEX_API_KEYS). */
   public QuotaKeyPool vertexExpressPool() {
     return vertexExpress.pool();
@@ -771,6 +776,16 @@ public final class Gateway {
       metrics.close();
       return null;
     }, false)).mapEmpty();
+  }
+
+  /** The managed client tokens in force ({@code /api/tokens}); replaced whole when they change. */
+  public ClientTokenRegistry clientTokens() {
+    return clientTokens;
+  }
+
+  /** The managed tokens' own limits (local, or shared on Redis with REDIS_URL). */
+  public TokenLimiter tokenLimiter() {
+    return tokenLimiter;
   }
 
   public Persistence persistence() {

@@ -7,7 +7,7 @@ import io.geminibalance.keypool.LeaseQueue;
 import io.geminibalance.keypool.ModelAdmission;
 import io.geminibalance.keypool.PoolSnapshot;
 import io.geminibalance.keypool.QuotaKeyPool;
-import io.geminibalance.requestlog.StoredAttemptLog;
+import io.geminibalance.requestlog.AttemptLog;
 import io.geminibalance.storage.KeyState;
 import io.geminibalance.storage.KeyStateWriteBehind;
 import io.geminibalance.upstream.QueueLeaser;
@@ -58,7 +58,7 @@ final class VertexExpress {
   private volatile KeyStateSync sync;
 
   VertexExpress(Vertx vertx, GatewayConfig config, Supplier<GatewayConfig> live, ModelAdmission admission,
-      StoredAttemptLog attemptLog, Persistence persistence, LongSupplier clock, UpstreamProxies proxies) {
+      AttemptLog attemptLog, Persistence persistence, LongSupplier clock, UpstreamProxies proxies) {
     pool = new QuotaKeyPool(keys(config), Settings.quotaPolicy(config), new InMemoryQuotaState(),
         InstantSource.system(), admission);
     queue = LeaseQueue.over(pool, QueueLeaser.timer(vertx), InstantSource.system(), Settings.queueSettings(config));

@@ -26,6 +26,7 @@ public final class ClientAuthenticator {
   private record State(List<Token> tokens, AdminCredential admin, String adminId) {}
 
   private final TokenFingerprints fingerprints;
+  private final ClientTokenRegistry managedTokens;
   private volatile State state;
 
   /**
@@ -33,7 +34,14 @@ public final class ClientAuthenticator {
    * @param fingerprints how a token appears in log and audit rows (the installation's HMAC)
    */
   public ClientAuthenticator(Collection<String> tokens, AdminCredential admin, TokenFingerprints fingerprints) {
+    this(tokens, admin, fingerprints, new ClientTokenRegistry());
+  }
+
+  /** @param managedTokens the managed tokens ({@code /api/tokens}) in force, looked up by hash */
+  public ClientAuthenticator(Collection<String> tokens, AdminCredential admin, TokenFingerprints fingerprints,
+      ClientTokenRegistry managedTokens) {
     this.fingerprints = fingerprints;
+    this.managedTokens = managedTokens;
     update(tokens, admin);
   }
 
@@ -74,6 +82,19 @@ public final class ClientAuthenticator {
       }
     }
     return match;
+  }
+
+  /**
+   * The managed token whose value is {@code candidate} (revoked, disabled and expired ones
+   * included: the caller answers why they do not authenticate), or null. Asked only after
+   * {@link #client} did not match, so ALLOWED_TOKENS clients never pay the HMAC; a value without
+   * {@link ClientToken#PREFIX}, or any value while no token is managed, is not hashed either.
+   */
+  public ClientToken managed(String candidate) {
+    if (candidate == null || !candidate.startsWith(ClientToken.PREFIX) || managedTokens.all().isEmpty()) {
+      return null;
+    }
+    return managedTokens.byHash(fingerprints.hash(candidate));
   }
 
   /**

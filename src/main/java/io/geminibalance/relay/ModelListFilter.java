@@ -1,5 +1,7 @@
 package io.geminibalance.relay;
 
+import io.geminibalance.auth.ModelGlobs;
+import java.util.List;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,7 +22,15 @@ final class ModelListFilter {
   private ModelListFilter() {}
 
   static byte[] filter(byte[] body, Collection<String> filtered) {
-    if (filtered.isEmpty()) {
+    return filter(body, filtered, List.of());
+  }
+
+  /**
+   * Also leaves out the models a managed token may not use: {@code allowed} are its globs
+   * ({@link ModelGlobs}), empty for every model.
+   */
+  static byte[] filter(byte[] body, Collection<String> filtered, List<String> allowed) {
+    if (filtered.isEmpty() && allowed.isEmpty()) {
       return body;
     }
     try {
@@ -31,7 +41,8 @@ final class ModelListFilter {
       Set<String> names = Set.copyOf(filtered);
       ArrayNode kept = JSON.createArrayNode();
       models.forEach(m -> {
-        if (!names.contains(bareName(m.path("name").asText("")))) {
+        String name = bareName(m.path("name").asText(""));
+        if (!names.contains(name) && ModelGlobs.allows(allowed, name)) {
           kept.add(m);
         }
       });

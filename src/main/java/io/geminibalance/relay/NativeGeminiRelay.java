@@ -307,7 +307,8 @@ public final class NativeGeminiRelay {
           Responses.gemini(rc.response(), 502, "upstream model list broke: " + body.cause().getMessage());
           return;
         }
-        byte[] filtered = ModelListFilter.filter(body.result().getBytes(), filteredModels.get());
+        byte[] filtered = ModelListFilter.filter(body.result().getBytes(), filteredModels.get(),
+            ctx.token() == null ? List.of() : ctx.token().models());
         rc.response().setStatusCode(upstream.statusCode())
             .putHeader("content-type", "application/json; charset=UTF-8")
             .end(Buffer.buffer(filtered));

@@ -36,6 +36,8 @@ final class OpenAiFailures {
 
   private static String gatewayCode(int status) {
     return switch (status) {
+      // The gateway's own 403: a managed token's model not allowed.
+      case 403 -> "permission_denied";
       case 429 -> "rate_limit_exceeded";
       case 503 -> "service_unavailable";
       case 504 -> "deadline_exceeded";

@@ -1,10 +1,14 @@
 package io.geminibalance.relay;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.geminibalance.auth.ModelGlobs;
 import io.geminibalance.protocol.openai.ModelListTranslator;
 import io.geminibalance.protocol.openai.OpenAiErrors;
 import io.geminibalance.protocol.openai.TranslationOptions;
 import io.geminibalance.upstream.RequestContext;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Iterator;
 import java.util.List;
 
 /** {@code GET models} and {@code GET models/{id}} on the OpenAI surface, from the cached catalog. */
@@ -22,8 +26,18 @@ final class OpenAiModels {
         fail(rc, ar.cause());
         return;
       }
-      rc.response().putHeader("content-type", "application/json; charset=UTF-8")
-          .end(new ModelListTranslator(options, gatewayModels).toOpenAiList(ModelCatalog.asPages(ar.result()), CREATED).toString());
+      ObjectNode list = new ModelListTranslator(options, gatewayModels).toOpenAiList(
+          ModelCatalog.asPages(ar.result()), CREATED);
+      if (ctx.token() != null && !ctx.token().models().isEmpty()) {
+        // A managed token lists only the models it may use.
+        Iterator<JsonNode> entries = list.withArray("data").elements();
+        while (entries.hasNext()) {
+          if (!ModelGlobs.allows(ctx.token().models(), entries.next().path("id").asText())) {
+            entries.remove();
+          }
+        }
+      }
+      rc.response().putHeader("content-type", "application/json; charset=UTF-8").end(list.toString());
     });
   }
 

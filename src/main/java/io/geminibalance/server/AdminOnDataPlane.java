@@ -1,6 +1,8 @@
 package io.geminibalance.server;
 
 import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.auth.ClientProtocol;
+import io.geminibalance.auth.ClientToken;
 import io.geminibalance.requestlog.KeyIdentity;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
@@ -37,10 +39,23 @@ final class AdminOnDataPlane {
 
   private final ClientAuthenticator authenticator;
   private final AdminThrottle throttle;
+  private final ManagedTokenGate managed;
+  private final ClientProtocol protocol;
 
   AdminOnDataPlane(ClientAuthenticator authenticator, AdminThrottle throttle) {
+    this(authenticator, throttle, null, null);
+  }
+
+  /**
+   * @param managed the managed tokens' checks, or null where none may come in
+   * @param protocol the surface's protocol, which a managed token must be allowed
+   */
+  AdminOnDataPlane(ClientAuthenticator authenticator, AdminThrottle throttle, ManagedTokenGate managed,
+      ClientProtocol protocol) {
     this.authenticator = authenticator;
     this.throttle = throttle;
+    this.managed = managed;
+    this.protocol = protocol;
   }
 
   /** For a {@code token} the caller sent that {@link ClientAuthenticator#client} did not match. */
@@ -64,12 +79,17 @@ final class AdminOnDataPlane {
    *
    * @param refused neither a client token nor the admin token: 401
    * @param throttled the address has failed too often: 429 with this message (Retry-After is set)
+   * @param token a managed token refused (401, 403, or 429 over its own limits, Retry-After set)
    */
-  record Refusals(Consumer<RoutingContext> refused, BiConsumer<RoutingContext, String> throttled) {}
+  record Refusals(Consumer<RoutingContext> refused, BiConsumer<RoutingContext, String> throttled,
+      ManagedTokenGate.Answer token) {}
 
   /**
-   * Lets a client token or the admin token in (its identity on the context for the request log,
-   * then the next handler); answers anything else through {@code refusals}.
+   * Lets a client token, a managed token or the admin token in (its identity on the context for
+   * the request log, then the next handler); answers anything else through {@code refusals}. In
+   * that order: ALLOWED_TOKENS cost only their compares; a managed token ({@code sk-gb-...}) one
+   * HMAC and a map lookup; an unknown {@code sk-gb-} value (the admin token has that prefix too)
+   * goes on to the admin check and its failure throttle like any other credential.
    */
   void admit(RoutingContext rc, String token, Refusals refusals) {
     KeyIdentity client = authenticator.client(token);
@@ -77,6 +97,13 @@ final class AdminOnDataPlane {
       rc.put(NativeAuth.CLIENT, client);
       rc.next();
       return;
+    }
+    if (managed != null) {
+      ClientToken known = authenticator.managed(token);
+      if (known != null) {
+        managed.admit(rc, known, protocol, refusals.token());
+        return;
+      }
     }
     check(rc, token).onSuccess(outcome -> {
       switch (outcome) {

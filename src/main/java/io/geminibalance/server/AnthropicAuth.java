@@ -1,6 +1,7 @@
 package io.geminibalance.server;
 
 import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.auth.ClientProtocol;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
@@ -14,11 +15,12 @@ import io.vertx.ext.web.RoutingContext;
 final class AnthropicAuth implements Handler<RoutingContext> {
   private static final AdminOnDataPlane.Refusals REFUSALS = new AdminOnDataPlane.Refusals(
       rc -> Rejections.anthropic(rc, 401, "invalid x-api-key: not a client token of this gateway."),
-      (rc, message) -> Rejections.anthropic(rc, 429, message));
+      (rc, message) -> Rejections.anthropic(rc, 429, message),
+      (rc, refusal) -> Rejections.anthropic(rc, refusal.status(), refusal.message()));
   private final AdminOnDataPlane admin;
 
-  AnthropicAuth(ClientAuthenticator authenticator, AdminThrottle throttle) {
-    this.admin = new AdminOnDataPlane(authenticator, throttle);
+  AnthropicAuth(ClientAuthenticator authenticator, AdminThrottle throttle, ManagedTokenGate managed) {
+    this.admin = new AdminOnDataPlane(authenticator, throttle, managed, ClientProtocol.ANTHROPIC);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.geminibalance.server;
 
 import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.auth.ClientProtocol;
 import io.geminibalance.protocol.gemini.GoogleQuery;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -16,11 +17,12 @@ final class NativeAuth implements Handler<RoutingContext> {
   static final String CLIENT = "client.masked";
   private static final AdminOnDataPlane.Refusals REFUSALS = new AdminOnDataPlane.Refusals(
       rc -> Rejections.gemini(rc, 401, "API key not valid for this gateway."),
-      (rc, message) -> Rejections.gemini(rc, 429, message));
+      (rc, message) -> Rejections.gemini(rc, 429, message),
+      (rc, refusal) -> Rejections.gemini(rc, refusal.status(), refusal.message()));
   private final AdminOnDataPlane admin;
 
-  NativeAuth(ClientAuthenticator authenticator, AdminThrottle throttle) {
-    this.admin = new AdminOnDataPlane(authenticator, throttle);
+  NativeAuth(ClientAuthenticator authenticator, AdminThrottle throttle, ManagedTokenGate managed) {
+    this.admin = new AdminOnDataPlane(authenticator, throttle, managed, ClientProtocol.NATIVE);
   }
 
   @Override

@@ -11,6 +11,8 @@ import io.geminibalance.admin.KeysApi;
 import io.geminibalance.admin.StatsApi;
 import io.geminibalance.admin.TokensApi;
 import io.geminibalance.auth.ClientAuthenticator;
+import io.geminibalance.auth.ClientTokenRegistry;
+import io.geminibalance.auth.TokenLimiter;
 import io.geminibalance.metrics.GatewayMetrics;
 import io.geminibalance.metrics.RequestMeter;
 import io.geminibalance.metrics.Surface;
@@ -34,6 +36,7 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -105,7 +108,9 @@ public final class Routes {
       Supplier<MetricsEndpoint.Access> metricsAccess,
       ProxyCheckApi proxyCheckApi,
       Drain drain,
-      TokensApi tokensApi) {}
+      TokensApi tokensApi,
+      ClientTokenRegistry clientTokens,
+      TokenLimiter tokenLimiter) {}
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
@@ -144,7 +149,8 @@ public final class Routes {
         .handler(maintenance::resetAll);
     router.post("/gemini/v1beta/reset-selected-fail-counts").handler(adminIntake).handler(adminAuth)
         .handler(bodies).handler(maintenance::resetSelected);
-    NativeAuth nativeAuth = new NativeAuth(deps.authenticator(), deps.adminThrottle());
+    ManagedTokenGate managed = new ManagedTokenGate(deps.clientTokens(), deps.tokenLimiter(), InstantSource.system());
+    NativeAuth nativeAuth = new NativeAuth(deps.authenticator(), deps.adminThrottle(), managed);
     for (String prefix : NATIVE_PREFIXES) {
       metered.on(router.route(prefix + "/*"), Surface.GEMINI)
           .handler(dataIntake)
@@ -174,7 +180,7 @@ public final class Routes {
           .handler(rc -> deps.liveRelay().handle(rc, version, context(rc, deps)));
     }
     // Anthropic's Messages API: before /v1/*, which would take /v1/messages as an OpenAI path.
-    AnthropicAuth anthropicAuth = new AnthropicAuth(deps.authenticator(), deps.adminThrottle());
+    AnthropicAuth anthropicAuth = new AnthropicAuth(deps.authenticator(), deps.adminThrottle(), managed);
     for (String prefix : ANTHROPIC_PREFIXES) {
       metered.on(router.post(prefix + MESSAGES), Surface.ANTHROPIC).handler(dataIntake).handler(anthropicAuth).handler(bodies)
           .handler(rc -> deps.anthropicRelay().handle(rc, AnthropicRelay.Endpoint.MESSAGES, context(rc, deps)));
@@ -186,7 +192,7 @@ public final class Routes {
         .handler(Routes::anthropicNotServed);
     router.route(ANTHROPIC_ONLY_PREFIX + "*").handler(dataIntake).handler(anthropicAuth)
         .handler(Routes::anthropicNotServed);
-    OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle());
+    OpenAiAuth openAiAuth = new OpenAiAuth(deps.authenticator(), deps.adminThrottle(), managed);
     metered.on(router.route(COMPAT_PREFIX + "/*"), Surface.OPENAI_COMPAT)
         .handler(dataIntake)
         .handler(openAiAuth)
@@ -431,10 +437,14 @@ public final class Routes {
     String id = RequestIds.of(rc.vertx().getOrCreateContext(), now);
     RequestMeter meter = rc.get(RequestMeter.KEY);
     if (meter == null) {
-      return new RequestContext(id, rc.get(NativeAuth.CLIENT), now, deps.drain(), RequestMeter.NONE);
+      meter = RequestMeter.NONE;
+    } else {
+      meter.bodyRead();
     }
-    meter.bodyRead();
-    return new RequestContext(id, rc.get(NativeAuth.CLIENT), now, deps.drain(), meter);
+    RequestContext ctx = new RequestContext(id, rc.get(NativeAuth.CLIENT), rc.get(ManagedTokenGate.TOKEN), now,
+        deps.drain(), meter);
+    ctx.releasesOnClose(rc.get(ManagedTokenGate.SLOT));
+    return ctx;
   }
 
   /**

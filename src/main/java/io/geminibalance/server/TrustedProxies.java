@@ -113,6 +113,16 @@ public final class TrustedProxies {
     return blocks.length == 0;
   }
 
+  /**
+   * Whether the address {@code text} (as {@link ClientOrigin#address} has it) is inside one of the
+   * blocks; false for null or anything that is not an address literal. Also how a managed token's
+   * CIDRs are checked ({@link ManagedTokenGate}).
+   */
+  public boolean containsAddress(String text) {
+    byte[] address = text == null ? null : literal(text);
+    return address != null && trusts(address);
+  }
+
   boolean trusts(byte[] address) {
     for (Block block : blocks) {
       if (block.contains(address)) {

@@ -1,5 +1,6 @@
 package io.geminibalance.upstream;
 
+import io.geminibalance.auth.TokenRefusal;
 import io.geminibalance.keypool.Acquisition;
 import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.keypool.KeyLease;
@@ -115,6 +116,12 @@ public final class LiveConnector implements AutoCloseable {
    * client that leaves meanwhile can close it; {@code ctx.clientGone()} stops further attempts.
    */
   public Future<Result> connect(LiveCall call, RequestContext ctx, Consumer<WebSocket> onSocket) {
+    if (ctx.token() != null) {
+      TokenRefusal refused = TokenRefusal.model(ctx.token(), call.model());
+      if (refused != null) {
+        return Future.succeededFuture(new Failed(LiveClose.POLICY_VIOLATION, refused.message()));
+      }
+    }
     return attempt(call, ctx, onSocket, 1, new HashSet<>(), null);
   }
 

@@ -1,5 +1,7 @@
 package io.geminibalance.upstream;
 
+import io.geminibalance.auth.ClientToken;
+import io.geminibalance.auth.TokenLimiter;
 import io.geminibalance.metrics.RequestMeter;
 import io.geminibalance.requestlog.AttemptLog;
 import io.geminibalance.requestlog.AttemptRecord;
@@ -19,6 +21,8 @@ public final class RequestContext {
 
   private final String requestId;
   private final KeyIdentity client;
+  /** The managed token the client authenticated with, or null (ALLOWED_TOKENS, the admin token). */
+  private final ClientToken token;
   private final long startedMillis;
   private final RequestMeter meter;
   private HttpClientRequest inFlight;
@@ -29,6 +33,8 @@ public final class RequestContext {
   /** The attempt whose answer is being relayed, and its log: a cut at shutdown is recorded against it. */
   private AttemptRecord answering;
   private AttemptLog answeringLog;
+  /** The managed token's concurrency slot, given back when the client goes (a Live session's end). */
+  private TokenLimiter.Slot slot = TokenLimiter.Slot.NONE;
 
   public RequestContext(KeyIdentity client, long startedMillis) {
     this(newId(startedMillis), client, startedMillis, null, RequestMeter.NONE);
@@ -40,7 +46,14 @@ public final class RequestContext {
    * @param meter where this request's timings and upstream attempts go
    */
   public RequestContext(String requestId, KeyIdentity client, long startedMillis, Drain drain, RequestMeter meter) {
+    this(requestId, client, null, startedMillis, drain, meter);
+  }
+
+  /** @param token the managed token the client authenticated with (its models are checked), or null */
+  public RequestContext(String requestId, KeyIdentity client, ClientToken token, long startedMillis, Drain drain,
+      RequestMeter meter) {
     this.requestId = requestId;
+    this.token = token;
     this.meter = meter;
     this.client = client;
     this.startedMillis = startedMillis;
@@ -66,6 +79,20 @@ public final class RequestContext {
   /** Who called, as stored in logs (fingerprint and last 4 characters), or null. */
   public KeyIdentity client() {
     return client;
+  }
+
+  /**
+   * Gives {@code held} back when the client goes ({@link #clientClosed}): what ends a Live session,
+   * whose HTTP response never ends. Releasing a slot twice does nothing, so the server's own
+   * release at the response's end may come too.
+   */
+  public void releasesOnClose(TokenLimiter.Slot held) {
+    this.slot = held == null ? TokenLimiter.Slot.NONE : held;
+  }
+
+  /** The managed token of the request, or null: then every model is allowed. */
+  public ClientToken token() {
+    return token;
   }
 
   public long startedMillis() {
@@ -98,6 +125,7 @@ public final class RequestContext {
    * answered, this row says the client did not get the whole of it.
    */
   public void clientClosed() {
+    slot.release();
     if (!clientGone && drain != null && drain.cutting()) {
       LOG.warn("request {}: cut at shutdown, still running when SHUTDOWN_GRACE_SECONDS ran out", requestId);
       if (answering != null) {

@@ -1,10 +1,12 @@
 package io.geminibalance.upstream;
 
+import io.geminibalance.auth.TokenRefusal;
 import io.geminibalance.keypool.Acquisition;
 import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.keypool.KeyLease;
 import io.geminibalance.keypool.KeyOutcome;
 import io.geminibalance.keypool.KeyPool;
+import io.geminibalance.keypool.RateLimits;
 import io.geminibalance.metrics.AttemptOutcome;
 import io.geminibalance.metrics.RequestMeter;
 import io.geminibalance.protocol.gemini.GoogleError;
@@ -106,6 +108,14 @@ public final class UpstreamExecutor {
   /** As {@link #execute(UpstreamCall, RequestContext, KeyChoice)}, checking 2xx answers as {@code check} says. */
   public Future<UpstreamResult> execute(UpstreamCall call, RequestContext ctx, KeyChoice keys, AnswerCheck check) {
     ctx.meter().model(call.model());
+    if (ctx.token() != null && !RateLimits.UNMETERED.equals(call.model())) {
+      // Every surface passes here once the model is known, before any key is leased; calls of no
+      // model (model lists, files, operations) are not a model's use.
+      TokenRefusal refused = TokenRefusal.model(ctx.token(), call.model());
+      if (refused != null) {
+        return Future.succeededFuture(new UpstreamResult.Failed(refused.status(), null, 0, refused.message(), false));
+      }
+    }
     return attempt(call, ctx, keys, check, 1, new HashSet<>(), null);
   }
 

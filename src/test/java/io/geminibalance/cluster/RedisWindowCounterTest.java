@@ -112,7 +112,7 @@ class RedisWindowCounterTest {
     }
   }
 
-  private static void awaitUp(RedisLink link) throws InterruptedException {
+  static void awaitUp(RedisLink link) throws InterruptedException {
     for (int i = 0; i < 100 && !link.up(); i++) {
       Thread.sleep(50);
     }

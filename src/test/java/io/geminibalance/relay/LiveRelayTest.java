@@ -3,7 +3,12 @@ package io.geminibalance.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.geminibalance.auth.LocalTokenLimiter;
+import io.geminibalance.auth.TokenLimits;
+import java.util.List;
+import java.util.Set;
 import io.geminibalance.testing.FakeLive;
+import io.geminibalance.testing.ManagedTokens;
 import io.geminibalance.testing.GatewayHarness;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -115,6 +120,48 @@ class LiveRelayTest {
     client.send(SETUP);
     assertThat(client.nextText()).isEqualTo("{\"setupComplete\":{}}");
     return client;
+  }
+
+  /** A managed token for the Live tests: its value, registered with these models and concurrency. */
+  private static String managedToken(List<String> models, Integer maxConcurrent) {
+    String value = "sk-gb-LiveManagedTokenForTests00001";
+    ManagedTokens.use(h, "t-live", "live-bot", value, models, Set.of(),
+        new TokenLimits(null, null, null, null, maxConcurrent));
+    return value;
+  }
+
+  @Test
+  void aManagedTokensModelNotAllowedClosesTheSessionWithPolicyViolation() {
+    try {
+      Client client = connect(PATH, managedToken(List.of("gemini-2.5-*"), null));
+      client.send(SETUP);
+      FakeLive.Closed closed = client.awaitClose();
+      assertThat(closed.code()).isEqualTo(1008);
+      assertThat(closed.reason()).contains("token 'live-bot' is not allowed to use model 'gemini-live-test'");
+      assertThat(live.sessions).isEmpty();
+    } finally {
+      h.gateway.clientTokens().replace(List.of());
+    }
+  }
+
+  @Test
+  void aManagedTokensConcurrencySlotIsHeldByASessionAndFreedWhenItCloses() throws InterruptedException {
+    try {
+      String value = managedToken(List.of(), 1);
+      Client client = connect(PATH, value);
+      client.send(SETUP);
+      assertThat(client.nextText()).isEqualTo("{\"setupComplete\":{}}");
+      LocalTokenLimiter limiter = (LocalTokenLimiter) h.gateway.tokenLimiter();
+      assertThat(limiter.inProgress("t-live")).isEqualTo(1);
+      assertThatThrownBy(() -> connect(PATH, value)).as("a second session is over the limit").isNotNull();
+      client.ws().close();
+      for (int i = 0; i < 100 && limiter.inProgress("t-live") > 0; i++) {
+        Thread.sleep(50);
+      }
+      assertThat(limiter.inProgress("t-live")).isZero();
+    } finally {
+      h.gateway.clientTokens().replace(List.of());
+    }
   }
 
   @Test

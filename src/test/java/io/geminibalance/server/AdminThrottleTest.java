@@ -46,8 +46,8 @@ class AdminThrottleTest {
     // These requests carry no session cookie, so no session store is needed.
     router.route("/api/*").handler(new AdminAuth(authenticator, throttle, null));
     router.get("/api/config").handler(rc -> rc.end("ok"));
-    router.route("/v1beta/*").handler(new NativeAuth(authenticator, throttle)).handler(rc -> rc.end("ok"));
-    router.route("/v1/*").handler(new OpenAiAuth(authenticator, throttle)).handler(rc -> rc.end("ok"));
+    router.route("/v1beta/*").handler(new NativeAuth(authenticator, throttle, null)).handler(rc -> rc.end("ok"));
+    router.route("/v1/*").handler(new OpenAiAuth(authenticator, throttle, null)).handler(rc -> rc.end("ok"));
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
   }
 

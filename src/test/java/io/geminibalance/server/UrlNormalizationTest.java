@@ -3,9 +3,13 @@ package io.geminibalance.server;
 import static io.geminibalance.testing.GatewayHarness.CLIENT_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.geminibalance.auth.TokenLimits;
 import io.geminibalance.testing.GatewayHarness;
+import io.geminibalance.testing.ManagedTokens;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,6 +105,23 @@ class UrlNormalizationTest {
       assertThat(answer.body()).as(path).contains("\"object\":\"chat.completion\"");
       assertThat(on.fake.requests()).as(path).singleElement()
           .satisfies(r -> assertThat(r.path()).isEqualTo("/v1beta/models/gemini-2.5-flash:generateContent"));
+    }
+  }
+
+  @Test
+  void aManagedTokenRequestRewrittenToAnotherSurfaceIsCountedOnce() {
+    String value = "sk-gb-RepairedManagedTokenForTests01";
+    ManagedTokens.awayFromMinuteEnd();
+    ManagedTokens.use(on, "t-repair-" + System.nanoTime(), "ci-bot", value, List.of(), Set.of(),
+        new TokenLimits(1L, null, null, null, null));
+    try {
+      // Authenticated on the native route, then rewritten to the OpenAI-compatible forward.
+      assertThat(on.post("/v1beta/openai/chat/completions", CHAT, "Authorization", "Bearer " + value).statusCode())
+          .isEqualTo(200);
+      assertThat(on.post("/v1beta/openai/chat/completions", CHAT, "Authorization", "Bearer " + value).statusCode())
+          .isEqualTo(429);
+    } finally {
+      on.gateway.clientTokens().replace(List.of());
     }
   }
 

@@ -13,6 +13,8 @@ public final class LiveClose {
   public static final int NORMAL = 1000;
   /** The endpoint is going away. */
   public static final int GOING_AWAY = 1001;
+  /** The endpoint refuses a message against its policy (a managed token's model not allowed). */
+  public static final int POLICY_VIOLATION = 1008;
   /** The message did not fit its expected form (Google answers a bad setup with it). */
   public static final int INVALID_PAYLOAD = 1007;
   /** A message larger than the endpoint accepts. */

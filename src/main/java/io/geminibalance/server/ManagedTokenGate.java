@@ -1,0 +1,137 @@
+package io.geminibalance.server;
+
+import io.geminibalance.auth.ClientProtocol;
+import io.geminibalance.auth.ClientToken;
+import io.geminibalance.auth.ClientTokenRegistry;
+import io.geminibalance.auth.TokenCheck;
+import io.geminibalance.auth.TokenLimiter;
+import io.geminibalance.auth.TokenRefusal;
+import io.vertx.ext.web.RoutingContext;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lets a managed token ({@code /api/tokens}) onto the data plane, or answers why not, from the
+ * headers alone: revoked, disabled, expired (401), protocol or client address not allowed (403),
+ * then its own limits (429 with Retry-After). An admitted request carries the token on the routing
+ * context ({@link #TOKEN}: its models are checked by the upstream executor once the model is
+ * known) and holds a concurrency slot until its response ends or its connection closes.
+ *
+ * <p>The token's CIDRs are parsed once per registry snapshot (the registry replaces its list whole
+ * on every change), never per request.
+ */
+final class ManagedTokenGate {
+  private static final Logger LOG = LoggerFactory.getLogger(ManagedTokenGate.class);
+  /** The admitted {@link ClientToken} on the routing context. */
+  static final String TOKEN = "client.managedToken";
+  /** The admitted request's {@link TokenLimiter.Slot} on the routing context, when it holds one. */
+  static final String SLOT = "client.managedTokenSlot";
+  /** What a token whose CIDRs do not parse allows: no address (the admin API should refuse them first). */
+  private static final TrustedProxies NOWHERE = TrustedProxies.NONE;
+
+  /** A surface's error answer, in its own shape: status, message (Retry-After already set for a 429). */
+  @FunctionalInterface
+  interface Answer {
+    void send(RoutingContext rc, TokenRefusal refusal);
+  }
+
+  private record Compiled(List<ClientToken> snapshot, Map<String, TrustedProxies> cidrs) {}
+
+  private final ClientTokenRegistry registry;
+  private final TokenLimiter limiter;
+  private final InstantSource clock;
+  private volatile Compiled compiled = new Compiled(List.of(), Map.of());
+
+  ManagedTokenGate(ClientTokenRegistry registry, TokenLimiter limiter, InstantSource clock) {
+    this.registry = registry;
+    this.limiter = limiter;
+    this.clock = clock;
+  }
+
+  /** Admits {@code token} on {@code protocol}'s surface (then {@code rc.next()}) or answers through {@code answer}. */
+  void admit(RoutingContext rc, ClientToken token, ClientProtocol protocol, Answer answer) {
+    if (rc.get(TOKEN) == token) {
+      // A request rerouted after a URL repair passes authentication again: counted once.
+      rc.next();
+      return;
+    }
+    TokenRefusal refused = TokenCheck.check(token, protocol, clock.instant(), addressAllowed(rc, token));
+    if (refused != null) {
+      answer.send(rc, refused);
+      return;
+    }
+    if (!token.limits().any()) {
+      admitted(rc, token, TokenLimiter.Slot.NONE);
+      return;
+    }
+    limiter.admit(token).onComplete(ar -> {
+      if (ar.failed()) {
+        // A limiter answers from its local counts when Redis fails; this is a bug, not an outage.
+        LOG.warn("Token limiter failed; request of token {} let through", token.id(), ar.cause());
+        admitted(rc, token, TokenLimiter.Slot.NONE);
+        return;
+      }
+      switch (ar.result()) {
+        case TokenLimiter.Admitted admitted -> admitted(rc, token, admitted.slot());
+        case TokenLimiter.OverLimit over -> {
+          rc.response().putHeader("retry-after", Long.toString(over.refusal().retryAfterSeconds()));
+          answer.send(rc, over.refusal());
+        }
+      }
+    });
+  }
+
+  private static void admitted(RoutingContext rc, ClientToken token, TokenLimiter.Slot slot) {
+    if (slot != TokenLimiter.Slot.NONE) {
+      // Called when the response ends and when the connection closes before that (client gone).
+      rc.addEndHandler(v -> slot.release());
+      // A Live session's response never ends: its RequestContext releases the slot as the
+      // client's WebSocket closes (a refused upgrade ends the response).
+      rc.put(SLOT, slot);
+      if (rc.response().ended() || rc.response().closed()) {
+        slot.release();
+        return;
+      }
+    }
+    rc.put(NativeAuth.CLIENT, token.identity());
+    rc.put(TOKEN, token);
+    rc.next();
+  }
+
+  private boolean addressAllowed(RoutingContext rc, ClientToken token) {
+    if (token.cidrs().isEmpty()) {
+      return true;
+    }
+    return cidrs(token).containsAddress(ClientOrigin.of(rc).address());
+  }
+
+  private TrustedProxies cidrs(ClientToken token) {
+    List<ClientToken> snapshot = registry.all();
+    Compiled current = compiled;
+    if (current.snapshot() != snapshot) {
+      Map<String, TrustedProxies> parsed = new HashMap<>();
+      for (ClientToken t : snapshot) {
+        if (!t.cidrs().isEmpty()) {
+          parsed.put(t.id(), parse(t));
+        }
+      }
+      current = new Compiled(snapshot, parsed);
+      compiled = current;
+    }
+    TrustedProxies blocks = current.cidrs().get(token.id());
+    return blocks != null ? blocks : parse(token);
+  }
+
+  private static TrustedProxies parse(ClientToken token) {
+    try {
+      return TrustedProxies.parse(token.cidrs());
+    } catch (IllegalArgumentException e) {
+      LOG.warn("Token {}: unreadable CIDRs, no address allowed: {}", token.id(), e.getMessage());
+      return NOWHERE;
+    }
+  }
+}
