@@ -195,7 +195,7 @@ public final class UpstreamExecutor {
     ctx.answering(record, attemptLog);
     UpstreamResult.UsageLog usageLog = UpstreamResult.UsageLog.ALREADY_LOGGED;
     if (call.readsUsage()) {
-      usageLog = new OnceUsageLog(attemptLog, record);
+      usageLog = new OnceUsageLog(attemptLog, record, ctx.meter());
     } else {
       attemptLog.record(record);
     }
@@ -421,21 +421,27 @@ public final class UpstreamExecutor {
             ? excerpt(call.body(), attemptLog.requestBodyMaxBytes()) : null, TokenUsage.NONE, false);
   }
 
-  /** Logs its attempt at the first call only: a second report must not add a row. */
+  /**
+   * Logs its attempt at the first call only: a second report must not add a row. The usage goes
+   * to the token counters (METRICS_ENABLED) at the same time, so they add up what the log holds.
+   */
   private static final class OnceUsageLog implements UpstreamResult.UsageLog {
     private final AttemptLog log;
     private final AttemptRecord record;
+    private final RequestMeter meter;
     private final AtomicBoolean done = new AtomicBoolean();
 
-    OnceUsageLog(AttemptLog log, AttemptRecord record) {
+    OnceUsageLog(AttemptLog log, AttemptRecord record, RequestMeter meter) {
       this.log = log;
       this.record = record;
+      this.meter = meter;
     }
 
     @Override
     public void logged(TokenUsage usage) {
       if (done.compareAndSet(false, true)) {
         log.record(record.withUsage(usage));
+        counted(usage);
       }
     }
 
@@ -443,6 +449,13 @@ public final class UpstreamExecutor {
     public void abandoned(TokenUsage usage) {
       if (done.compareAndSet(false, true)) {
         log.record(record.abandonedWith(usage));
+        counted(usage);
+      }
+    }
+
+    private void counted(TokenUsage usage) {
+      if (usage != null && usage.known()) {
+        meter.tokens(record.model(), usage.prompt(), usage.cached(), usage.output(), usage.thinking());
       }
     }
   }
