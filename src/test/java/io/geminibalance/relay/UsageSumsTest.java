@@ -285,6 +285,45 @@ class UsageSumsTest {
     }
   }
 
+  /**
+   * Google's OpenAI-compatible layer (/openai/v1, forwarded unchanged) reports OpenAI's usage: its
+   * counts go to the log as Google's (reasoning apart from the answer, cached within the prompt),
+   * whole and streamed. Fake streams (one generateContent behind a stream) log their answer's usage
+   * on the native and the OpenAI surface.
+   */
+  @Test
+  void compatForwardAndFakeStreamsAreLoggedWithTheirUsage() throws Exception {
+    String db = GatewayHarness.tempDatabase();
+    try (GatewayHarness h = GatewayHarness.start(Map.of("FAKE_STREAM_ENABLED", "true",
+        "FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS", "1"), db)) {
+      String usage = "\"usage\":{\"completion_tokens\":20,\"prompt_tokens\":100,\"total_tokens\":150,"
+          + "\"completion_tokens_details\":{\"reasoning_tokens\":30},\"prompt_tokens_details\":{\"cached_tokens\":40}}";
+      h.fake.on(r -> r.path().equals("/v1beta/openai/chat/completions") && !r.bodyText().contains("\"stream\":true"),
+          Replies.json(200, "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"x\"}}],"
+              + "\"model\":\"" + MODEL + "\"," + usage + "}"));
+      h.fake.on(r -> r.path().equals("/v1beta/openai/chat/completions"), Replies.sse(List.of(
+          "{\"choices\":[{\"delta\":{\"content\":\"x\"}}],\"model\":\"" + MODEL + "\"}",
+          "{\"choices\":[],\"model\":\"" + MODEL + "\"," + usage + "}", "[DONE]"), 0));
+      String compat = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+      assertThat(h.send(post(h, "/openai/v1/chat/completions", compat + "}", "authorization", "Bearer " + AUTH))
+          .statusCode()).isEqualTo(200);
+      assertThat(h.send(post(h, "/openai/v1/chat/completions", compat + ",\"stream\":true}", "authorization",
+          "Bearer " + AUTH)).body()).contains("[DONE]");
+      long[] sums = settledSums(db, 2);
+      assertThat(sums).startsWith(2 * 100L, 2 * 40L, 2 * 20L, 2 * 30L, 0L, 0L, 2L, 0L, 0L);
+
+      Usage answer = new Usage(11, 2, 3, 13, 17, 0, 0, 0);
+      h.fake.on(r -> r.path().endsWith(":generateContent"), Replies.json(200, chunk("whole", true, answer.json(1, 1))));
+      assertThat(h.send(post(h, "/v1beta/models/" + MODEL + ":streamGenerateContent?alt=sse", "{\"contents\":[]}",
+          "x-goog-api-key", AUTH)).body()).contains("whole");
+      assertThat(h.send(post(h, "/v1/chat/completions", chat(true), "authorization", "Bearer " + AUTH)).body())
+          .contains("[DONE]");
+      long[] withFake = settledSums(db, 4);
+      assertThat(withFake).startsWith(2 * 100L + 2 * 13, 2 * 40L + 2 * 3, 2 * 20L + 2 * 13, 2 * 30L + 2 * 17);
+      assertThat(withFake[6]).isEqualTo(4);
+    }
+  }
+
   /** Reads the response until {@code marker} has arrived, then closes the connection. */
   private static void readFirstBytesAndLeave(GatewayHarness h, HttpRequest request, String marker) throws Exception {
     HttpResponse<InputStream> response = h.http.send(request, HttpResponse.BodyHandlers.ofInputStream());
