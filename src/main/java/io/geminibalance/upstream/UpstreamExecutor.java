@@ -166,7 +166,9 @@ public final class UpstreamExecutor {
           && BodyRelay.declaredLength(response) <= EMPTY_CHECK_MAX_BYTES) {
         return BodyRelay.collectUpTo(response, EMPTY_CHECK_MAX_BYTES, bodyIdleTimeoutMillis()).transform(b -> {
           if (b.failed()) {
-            return Future.succeededFuture(bodyFailed(b.cause(), call, ctx, attempt, lease, started));
+            return Future.succeededFuture(ctx.clientGone()
+                ? abandonedWhileChecked(call, ctx, attempt, lease, started, response)
+                : bodyFailed(b.cause(), call, ctx, attempt, lease, started));
           }
           BodyRelay.Prefix prefix = b.result();
           return prefix.complete()
@@ -262,6 +264,21 @@ public final class UpstreamExecutor {
     ctx.meter().attemptEnded(call.model(), AttemptOutcome.BROKEN_ANSWER, attempt);
     log(call, ctx, attempt, lease, status, started, message);
     return new UpstreamResult.Failed(status, null, 0, message, false);
+  }
+
+  /**
+   * A 2xx body the client left while it was read for a check (its close reset the upstream
+   * request): Google answered, so the attempt is logged successful and abandoned, with no usage
+   * read (it comes at the end of the body); nothing is held against the key, and nobody is left to
+   * answer.
+   */
+  private UpstreamResult.Failed abandonedWhileChecked(UpstreamCall call, RequestContext ctx, int attempt,
+      KeyLease lease, long started, HttpClientResponse response) {
+    pool.release(lease, KeyOutcome.NEUTRAL);
+    ctx.meter().attemptEnded(call.model(), AttemptOutcome.SUCCESS, attempt);
+    attemptLog.record(record(call, ctx, attempt, lease, response.statusCode(), started, null)
+        .abandonedWith(TokenUsage.NONE));
+    return new UpstreamResult.Failed(499, null, 0, "client closed", false);
   }
 
   /** Read in place: {@code Buffer.getBytes()} would copy the body first. */

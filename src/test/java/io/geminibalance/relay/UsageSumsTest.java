@@ -268,13 +268,28 @@ class UsageSumsTest {
       assertThat(rows).hasSize(1);
       assertThat(rows.get(0)).containsExactly(1, 70, 20, 0);
 
+      // The same cut on a stream relayed as raw bytes (no alt=sse): the client's response is reset,
+      // and the attempt is still not the client's abandonment.
+      h.fake.on(r -> r.path().endsWith(":streamGenerateContent"), Replies.sseCut(List.of(
+          chunk("a", false, usage.json(1, 3)), chunk("b", false, usage.json(2, 3)),
+          chunk("c", true, usage.json(3, 3))), 0, 2), 1);
+      try {
+        h.http.send(post(h, "/v1beta/models/" + MODEL + ":streamGenerateContent", "{\"contents\":[]}",
+            "x-goog-api-key", AUTH), HttpResponse.BodyHandlers.ofString());
+      } catch (java.io.IOException reset) {
+        // expected: the body cannot carry an error, so the connection is reset
+      }
+      rows = settledRows(db, 2);
+      assertThat(rows).hasSize(2);
+      assertThat(rows.get(1)).containsExactly(1, 70, 20, 0);
+
       h.fake.on(r -> r.path().endsWith(":generateContent"),
           Replies.googleError(500, "INTERNAL", "try again"));
       assertThat(h.send(post(h, "/v1beta/models/" + MODEL + ":generateContent", "{\"contents\":[]}",
           "x-goog-api-key", AUTH)).statusCode()).isEqualTo(500);
       assertThat(h.send(post(h, "/v1/chat/completions", chat(false), "authorization", "Bearer " + AUTH))
           .statusCode()).isEqualTo(500);
-      settledRows(db, 3);
+      settledRows(db, 4);
       Thread.sleep(500); // the retries' rows, one per key tried
       List<long[]> failed = settledRows(db, 0).stream().filter(row -> row[0] == 0).toList();
       assertThat(failed).hasSizeGreaterThanOrEqualTo(2).allSatisfy(row -> {
@@ -321,6 +336,32 @@ class UsageSumsTest {
       long[] withFake = settledSums(db, 4);
       assertThat(withFake).startsWith(2 * 100L + 2 * 13, 2 * 40L + 2 * 3, 2 * 20L + 2 * 13, 2 * 30L + 2 * 17);
       assertThat(withFake[6]).isEqualTo(4);
+    }
+  }
+
+  /**
+   * A client that leaves while the gateway reads a unary answer to check it is not empty: the
+   * attempt is logged successful and abandoned, without usage (it was still to come), not as an
+   * answer that broke.
+   */
+  @Test
+  void aUnaryAnswerTheClientLeavesWhileItIsCheckedIsLoggedAbandoned() throws Exception {
+    String db = GatewayHarness.tempDatabase();
+    try (GatewayHarness h = GatewayHarness.start(Map.of(), db)) {
+      java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+      h.fake.on(r -> r.path().endsWith(":generateContent"), Replies.chunkedJson(
+          "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"", 20_000, "\"}]}}]}", written, 8_192));
+      var pending = h.http.sendAsync(post(h, "/v1beta/models/" + MODEL + ":generateContent", "{\"contents\":[]}",
+          "x-goog-api-key", AUTH), HttpResponse.BodyHandlers.ofString());
+      for (int i = 0; i < 200 && written.get() == 0; i++) {
+        Thread.sleep(20);
+      }
+      assertThat(written.get()).isPositive();
+      Thread.sleep(300); // the gateway has the headers and the first bytes, and waits for the rest
+      pending.cancel(true);
+      List<long[]> rows = settledRows(db, 1);
+      assertThat(rows).hasSize(1);
+      assertThat(rows.get(0)).containsExactly(1, -1, -1, 1);
     }
   }
 

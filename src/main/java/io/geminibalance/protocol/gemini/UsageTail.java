@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.Function;
 
 /**
@@ -13,8 +14,9 @@ import java.util.function.Function;
  * counts so far; so the last complete usage object within the final bytes is the answer's, or,
  * for a stream cut short, the usage reported until then.
  *
- * <p>Only the last {@code capacity} bytes are kept (a ring, filled by copies, allocated once); the
- * search runs when {@link #usage()} is asked, once per answer. A key is taken only as a JSON key
+ * <p>Only the last {@code capacity} bytes are kept: in an array grown as bytes come while the body
+ * is shorter (a small answer takes a small one, and is searched in place), then used as a ring.
+ * The search runs when {@link #usage()} is asked, once per answer. A key is taken only as a JSON key
  * (followed by {@code :} and an object) and not when an escaped quote precedes it, so model text
  * that spells the key out is not read as usage. Not thread-safe: one stream, one event loop.
  */
@@ -25,7 +27,13 @@ public final class UsageTail {
   private static final byte[] GEMINI_KEY = "\"usageMetadata\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] OPENAI_KEY = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
 
-  private final byte[] ring;
+  private static final byte[] NOTHING = new byte[0];
+  /** The first array: most answers fit in it. */
+  private static final int FIRST_BYTES = 2048;
+
+  private final int capacity;
+  /** Shorter than {@code capacity} only while every byte seen fits, at {@code [0, seen)}. */
+  private byte[] ring = NOTHING;
   private final byte[] key;
   private final Function<JsonNode, TokenUsage> reading;
   /** Bytes seen in all; the next one goes to {@code ring[seen % ring.length]}. */
@@ -35,7 +43,7 @@ public final class UsageTail {
     if (capacity < 64) {
       throw new IllegalArgumentException("capacity too small: " + capacity);
     }
-    this.ring = new byte[capacity];
+    this.capacity = capacity;
     this.key = key;
     this.reading = reading;
   }
@@ -60,13 +68,24 @@ public final class UsageTail {
 
   /** How many bytes are kept at most. */
   public int capacity() {
-    return ring.length;
+    return capacity;
   }
 
   /** The next {@code length} bytes of the body, from {@code bytes[offset]}; only the last ones are kept. */
   public void add(byte[] bytes, int offset, int length) {
     if (length <= 0) {
       return;
+    }
+    if (ring.length < capacity) {
+      long needed = seen + length;
+      if (needed > ring.length) {
+        ring = Arrays.copyOf(ring, (int) Math.min(capacity, Math.max(needed, Math.max(FIRST_BYTES, 2L * ring.length))));
+      }
+      if (needed <= ring.length) {
+        System.arraycopy(bytes, offset, ring, (int) seen, length);
+        seen = needed;
+        return;
+      }
     }
     int skip = Math.max(0, length - ring.length);
     seen += skip;
@@ -86,9 +105,11 @@ public final class UsageTail {
    * when there is none (no usage reported yet, or its object cut by the end of the bytes seen).
    */
   public TokenUsage usage() {
-    byte[] tail = kept();
-    for (int at = lastIndexOf(tail, tail.length - key.length); at >= 0; at = lastIndexOf(tail, at - 1)) {
-      TokenUsage usage = objectAfter(tail, at + key.length);
+    // Not yet wrapped: searched where it is; else the ring's bytes in order, copied once.
+    byte[] tail = seen <= ring.length ? ring : kept();
+    int length = (int) Math.min(seen, ring.length);
+    for (int at = lastIndexOf(tail, length, length - key.length); at >= 0; at = lastIndexOf(tail, length, at - 1)) {
+      TokenUsage usage = objectAfter(tail, length, at + key.length);
       if (usage != null) {
         return usage;
       }
@@ -107,9 +128,9 @@ public final class UsageTail {
   }
 
   /** The last start of the key at or before {@code from} that is not preceded by a backslash, or -1. */
-  private int lastIndexOf(byte[] tail, int from) {
+  private int lastIndexOf(byte[] tail, int length, int from) {
     outer:
-    for (int i = Math.min(from, tail.length - key.length); i >= 0; i--) {
+    for (int i = Math.min(from, length - key.length); i >= 0; i--) {
       for (int k = 0; k < key.length; k++) {
         if (tail[i + k] != key[k]) {
           continue outer;
@@ -124,16 +145,16 @@ public final class UsageTail {
   }
 
   /** The usage in the object after a key ending at {@code from}, or null when it is not there whole. */
-  private TokenUsage objectAfter(byte[] tail, int from) {
-    int i = skipSpace(tail, from);
-    if (i >= tail.length || tail[i] != ':') {
+  private TokenUsage objectAfter(byte[] tail, int length, int from) {
+    int i = skipSpace(tail, length, from);
+    if (i >= length || tail[i] != ':') {
       return null;
     }
-    int start = skipSpace(tail, i + 1);
-    if (start >= tail.length || tail[start] != '{') {
+    int start = skipSpace(tail, length, i + 1);
+    if (start >= length || tail[start] != '{') {
       return null;
     }
-    int end = objectEnd(tail, start);
+    int end = objectEnd(tail, length, start);
     if (end < 0) {
       return null;
     }
@@ -144,18 +165,18 @@ public final class UsageTail {
     }
   }
 
-  private static int skipSpace(byte[] tail, int i) {
-    while (i < tail.length && (tail[i] == ' ' || tail[i] == '\n' || tail[i] == '\r' || tail[i] == '\t')) {
+  private static int skipSpace(byte[] tail, int length, int i) {
+    while (i < length && (tail[i] == ' ' || tail[i] == '\n' || tail[i] == '\r' || tail[i] == '\t')) {
       i++;
     }
     return i;
   }
 
   /** The index after the brace closing the object opened at {@code start}, or -1 when cut. */
-  private static int objectEnd(byte[] tail, int start) {
+  private static int objectEnd(byte[] tail, int length, int start) {
     int depth = 0;
     boolean inString = false;
-    for (int i = start; i < tail.length; i++) {
+    for (int i = start; i < length; i++) {
       byte b = tail[i];
       if (inString) {
         if (b == '\\') {
