@@ -71,8 +71,20 @@ public final class UsageTail {
     return capacity;
   }
 
+  /** Where the next bytes of the body are read from, without an intermediate copy. */
+  @FunctionalInterface
+  public interface Source {
+    /** Copies {@code length} bytes, from the source's byte {@code from}, to {@code to[at]}. */
+    void copyTo(int from, byte[] to, int at, int length);
+  }
+
   /** The next {@code length} bytes of the body, from {@code bytes[offset]}; only the last ones are kept. */
   public void add(byte[] bytes, int offset, int length) {
+    add(length, (from, to, at, n) -> System.arraycopy(bytes, offset + from, to, at, n));
+  }
+
+  /** The next {@code length} bytes of the body, read from {@code source}; only the last ones are copied. */
+  public void add(int length, Source source) {
     if (length <= 0) {
       return;
     }
@@ -82,20 +94,19 @@ public final class UsageTail {
         ring = Arrays.copyOf(ring, (int) Math.min(capacity, Math.max(needed, Math.max(FIRST_BYTES, 2L * ring.length))));
       }
       if (needed <= ring.length) {
-        System.arraycopy(bytes, offset, ring, (int) seen, length);
+        source.copyTo(0, ring, (int) seen, length);
         seen = needed;
         return;
       }
     }
     int skip = Math.max(0, length - ring.length);
     seen += skip;
-    int from = offset + skip;
     int left = length - skip;
     int at = (int) (seen % ring.length);
     int first = Math.min(left, ring.length - at);
-    System.arraycopy(bytes, from, ring, at, first);
+    source.copyTo(skip, ring, at, first);
     if (left > first) {
-      System.arraycopy(bytes, from + first, ring, 0, left - first);
+      source.copyTo(skip + first, ring, 0, left - first);
     }
     seen += left;
   }
