@@ -143,9 +143,4 @@ final class OpenAiAudio {
       }
     });
   }
-
-  private static Integer tokens(JsonNode usage, String field) {
-    JsonNode count = usage == null ? null : usage.get(field);
-    return count == null || !count.canConvertToInt() ? null : count.intValue();
-  }
 }

@@ -118,12 +118,6 @@ final class OpenAiChatAnswers {
     });
   }
 
-  /** A count from the translated usage; null when Google sent none. */
-  static Integer tokens(JsonNode usage, String field) {
-    JsonNode count = usage == null ? null : usage.get(field);
-    return count == null || !count.canConvertToInt() ? null : count.intValue();
-  }
-
   /** Answers the client; returns Google's answer when it was JSON (its usage counts), else null. */
   private static JsonNode answer(HttpServerResponse client, AsyncResult<Buffer> ar,
       ChatResponseTranslator translator, ResponseContext context, ImageHosting hosting) {
