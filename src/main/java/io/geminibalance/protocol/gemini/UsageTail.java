@@ -17,7 +17,7 @@ import java.util.function.Function;
  * <p>Only the last {@code capacity} bytes are kept: in an array grown as bytes come while the body
  * is shorter (a small answer takes a small one, and is searched in place), then used as a ring.
  * The search runs when {@link #usage()} is asked, once per answer. A key is taken only as a JSON key
- * (followed by {@code :} and an object) and not when an escaped quote precedes it, so model text
+ * (followed by {@code :} and an object), never right after a backslash (an escaped quote), so model text
  * that spells the key out is not read as usage. Not thread-safe: one stream, one event loop.
  */
 public final class UsageTail {
