@@ -65,6 +65,7 @@ public final class GatewayMetrics implements AutoCloseable {
   private final List<Map<String, RequestMeters>> requests = new ArrayList<>();
   private final List<Timer> overhead = new ArrayList<>();
   private final Map<String, AttemptMeters> attempts = new ConcurrentHashMap<>();
+  private final Map<String, TokenMeters> tokens = new ConcurrentHashMap<>();
   private final Counter refusedByGateway;
   private final Counter refusedByGoogle;
   private final Timer queueWait;
@@ -193,6 +194,20 @@ public final class GatewayMetrics implements AutoCloseable {
     }
   }
 
+  void tokens(String model, Integer prompt, Integer cached, Integer output, Integer thinking) {
+    TokenMeters meters = labelled(tokens, model, TokenMeters::new);
+    add(meters.prompt, prompt);
+    add(meters.cached, cached);
+    add(meters.output, output);
+    add(meters.thinking, thinking);
+  }
+
+  private static void add(Counter counter, Integer count) {
+    if (count != null && count > 0) {
+      counter.increment(count);
+    }
+  }
+
   void queueWait(long nanos) {
     queueWait.record(nanos, TimeUnit.NANOSECONDS);
   }
@@ -254,6 +269,29 @@ public final class GatewayMetrics implements AutoCloseable {
         byStatus.set(index, counter);
       }
       return counter;
+    }
+  }
+
+  /**
+   * The tokens of one model's answers by kind, as Google reported them: prompt (cached included),
+   * cached, output (candidates), thinking.
+   */
+  private final class TokenMeters {
+    final Counter prompt;
+    final Counter cached;
+    final Counter output;
+    final Counter thinking;
+
+    TokenMeters(String model) {
+      prompt = kind(model, "prompt");
+      cached = kind(model, "cached");
+      output = kind(model, "output");
+      thinking = kind(model, "thinking");
+    }
+
+    private Counter kind(String model, String kind) {
+      return Counter.builder("gb.tokens").description("Tokens of upstream answers by model and kind, as Google"
+          + " reported them (prompt includes cached)").tags("model", model, "kind", kind).register(registry);
     }
   }
 

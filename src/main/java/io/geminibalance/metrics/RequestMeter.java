@@ -85,6 +85,16 @@ public final class RequestMeter {
     metrics.attempt(attemptModel, outcome, attempt, nanos);
   }
 
+  /**
+   * The tokens an answer of {@code attemptModel} used, as Google reported them (null: not
+   * reported); added to the token counters by kind.
+   */
+  public void tokens(String attemptModel, Integer prompt, Integer cached, Integer output, Integer thinking) {
+    if (metrics != null) {
+      metrics.tokens(attemptModel, prompt, cached, output, thinking);
+    }
+  }
+
   /** The gateway's own pool refused the request (no key now, none within the wait): its 429. */
   public void refusedByGateway() {
     if (metrics != null) {

@@ -7,13 +7,13 @@ import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.protocol.anthropic.AnswerContext;
 import io.geminibalance.protocol.anthropic.AnthropicErrors;
 import io.geminibalance.protocol.anthropic.AnthropicRequestException;
-import io.geminibalance.protocol.anthropic.AnthropicUsage;
 import io.geminibalance.protocol.anthropic.MessageResponseTranslator;
 import io.geminibalance.protocol.anthropic.MessageStreamTranslator;
 import io.geminibalance.protocol.anthropic.MessagesRequestTranslator;
 import io.geminibalance.protocol.anthropic.ModelMap;
 import io.geminibalance.protocol.anthropic.TranslatedMessages;
 import io.geminibalance.protocol.gemini.GeminiMethod;
+import io.geminibalance.protocol.gemini.TokenUsage;
 import io.geminibalance.protocol.openai.MalformedUpstreamException;
 import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.upstream.RequestContext;
@@ -160,12 +160,12 @@ public final class AnthropicRelay {
     });
   }
 
-  /** The attempt is logged here, once the answer is read, with its token counts (none when it broke). */
+  /** The attempt is logged here, once the answer is read, with its usage (none when it broke). */
   private static void whole(HttpServerResponse client, UpstreamResult.Answered answered, AsyncResult<Buffer> ar,
       AnswerContext context) {
-    JsonNode usage = null;
+    JsonNode gemini = null;
     try {
-      JsonNode gemini = answer(client, ar);
+      gemini = answer(client, ar);
       if (gemini == null) {
         return;
       }
@@ -176,10 +176,9 @@ public final class AnthropicRelay {
         AnthropicResponses.error(client, 502, "upstream answer was malformed: " + e.getMessage());
         return;
       }
-      usage = gemini.hasNonNull("usageMetadata") ? message.get("usage") : null;
       client.putHeader("content-type", "application/json; charset=UTF-8").end(OpenAiRelay.jsonBuffer(message));
     } finally {
-      answered.log().logged(io.geminibalance.protocol.gemini.TokenUsage.promptAndCompletion(AnthropicUsage.promptTokens(usage), AnthropicUsage.outputTokens(usage)));
+      AnswerUsage.report(answered.log(), client, TokenUsage.fromAnswer(gemini));
     }
   }
 
@@ -231,10 +230,8 @@ public final class AnthropicRelay {
     AnthropicStreamTransformer transformer = new AnthropicStreamTransformer(translator);
     client.write(transformer.opening());
     BodyRelay.relay(answered.response(), client, transformer, idleMillis,
-        executor.streamKeepaliveMillis()).onComplete(ar -> {
-          ObjectNode usage = translator.usage();
-          answered.log().logged(io.geminibalance.protocol.gemini.TokenUsage.promptAndCompletion(AnthropicUsage.promptTokens(usage), AnthropicUsage.outputTokens(usage)));
-        });
+        executor.streamKeepaliveMillis()).onComplete(ar -> AnswerUsage.report(answered.log(), client,
+            transformer.usage()));
   }
 
   /** The JSON object body, or null after answering 400. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.protocol.gemini.AnswerEvents;
 import io.geminibalance.protocol.gemini.GeminiErrors;
+import io.geminibalance.protocol.gemini.TokenUsage;
 import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.streaming.EventHold;
 import io.geminibalance.streaming.PacedWriter;
@@ -51,8 +52,8 @@ final class FakeStream {
 
   /**
    * Serves {@code call} (a non-streamed {@code generateContent}); the future completes when the
-   * client's response has ended, with the answer when there was one (its usage log is the
-   * caller's), else null.
+   * client's response has ended, with the answer when there was one, else null. The answer's
+   * attempt is logged here with its usage (abandoned when the client had left).
    */
   static Future<UpstreamResult.Answered> serve(Vertx vertx, HttpServerResponse client, UpstreamExecutor via,
       UpstreamCall call, RequestContext ctx, KeyChoice keys, StreamPlan.Fake plan, ChunkTransformer transformer,
@@ -97,11 +98,13 @@ final class FakeStream {
           if (body.failed()) {
             Throwable cause = body.cause();
             boolean stalled = cause instanceof TimeoutException;
+            AnswerUsage.report(answered.log(), client, TokenUsage.NONE);
             fail(client, heartbeat, transformer, surface, stalled ? 504 : 502,
                 (stalled ? "upstream answer stalled: " : "upstream answer broke: ") + cause.getMessage(),
                 stalled ? "deadline_exceeded" : "bad_gateway");
           } else {
             ObjectNode answer = object(body.result());
+            AnswerUsage.report(answered.log(), client, TokenUsage.fromAnswer(answer));
             if (answer == null) {
               fail(client, heartbeat, transformer, surface, 502, "upstream answer was not a JSON object",
                   "bad_gateway");

@@ -9,8 +9,10 @@ import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.streaming.SseRelayTransformer;
 import io.geminibalance.protocol.gemini.GeminiTextSlicer;
+import io.geminibalance.protocol.gemini.TokenUsage;
 import io.geminibalance.streaming.StreamOptimizer;
 import io.geminibalance.streaming.StreamOptions;
+import io.geminibalance.streaming.UsageTap;
 import io.geminibalance.upstream.AnswerCheck;
 import io.geminibalance.upstream.HeaderPolicy;
 import io.geminibalance.upstream.KeyChoice;
@@ -19,6 +21,7 @@ import io.geminibalance.upstream.UpstreamCall;
 import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
 import io.geminibalance.upstream.UpstreamExecutor;
 import io.geminibalance.upstream.UpstreamResult;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -136,7 +139,7 @@ public final class NativeGeminiRelay {
             ? StreamPlan.of(streamOptions.get(), sse) : StreamPlan.REAL;
         UpstreamCall call = switch (plan) {
           case StreamPlan.Real real -> call(rc, modelMethod.upstreamPath(), modelMethod.model(), stream,
-              operations.get(modelMethod.method()));
+              operations.get(modelMethod.method()), readsUsage(modelMethod.method()));
           // Logged under the stream's operation name: the client asked for a stream.
           case StreamPlan.Fake fake -> fakeStreamCall(rc, modelMethod.model(), operations.get(modelMethod.method()));
         };
@@ -192,10 +195,24 @@ public final class NativeGeminiRelay {
 
   private static UpstreamCall call(RoutingContext rc, String upstreamPath, String model, boolean stream,
       String operation) {
+    return call(rc, upstreamPath, model, stream, operation, false);
+  }
+
+  /** {@code readsUsage}: the attempt is logged when the answer ends, with its usage (generation only). */
+  private static UpstreamCall call(RoutingContext rc, String upstreamPath, String model, boolean stream,
+      String operation, boolean readsUsage) {
     Buffer body = rc.request().method() == HttpMethod.POST ? rc.body().buffer() : null;
     return new UpstreamCall(rc.request().method(), upstreamPath,
         GoogleQuery.withoutCredentials(rc.request().query()), rc.request().headers(), body == null ? Buffer.buffer() : body,
-        model, stream, KeyPlacement.GOOG_API_KEY_HEADER, operation);
+        model, stream, KeyPlacement.GOOG_API_KEY_HEADER, operation, readsUsage);
+  }
+
+  /**
+   * The methods whose answers carry {@code usageMetadata}: their attempts are logged once the
+   * answer has ended. Embeddings, token counts and media report none and are logged at once.
+   */
+  private static boolean readsUsage(GeminiMethod method) {
+    return method == GeminiMethod.GENERATE_CONTENT || method == GeminiMethod.STREAM_GENERATE_CONTENT;
   }
 
   /**
@@ -205,7 +222,7 @@ public final class NativeGeminiRelay {
   private static UpstreamCall fakeStreamCall(RoutingContext rc, String model, String operation) {
     return new UpstreamCall(HttpMethod.POST, GeminiMethod.GENERATE_CONTENT.pathFor(model), "",
         rc.request().headers(), rc.body().buffer() == null ? Buffer.buffer() : rc.body().buffer(), model, false,
-        KeyPlacement.GOOG_API_KEY_HEADER, operation);
+        KeyPlacement.GOOG_API_KEY_HEADER, operation, true);
   }
 
   /** gemini-balance's error-type names without their surface ({@code gemini-chat-stream}). */
@@ -229,7 +246,7 @@ public final class NativeGeminiRelay {
       case StreamPlan.Real real -> via.execute(call, ctx, keys, answerCheck(call)).onComplete(ar ->
           Responses.whenAnswered(rc.response(), ctx, ar, answered -> relayAnswer(rc.response(), answered,
               call.stream(), sse, via.bodyIdleTimeoutMillis(), via.streamKeepaliveMillis(),
-              sse ? optimizer() : null)));
+              sse ? optimizer() : null, call.readsUsage() ? UsageTap.gemini() : null)));
       case StreamPlan.Fake fake -> FakeStream.serve(rc.vertx(), rc.response(), via, call, ctx, keys, fake,
           new SseRelayTransformer(), optimizer(), GEMINI_SURFACE);
     }
@@ -259,11 +276,23 @@ public final class NativeGeminiRelay {
     }
   };
 
+  /**
+   * Relays the answer unchanged; with a {@code tap} (a generation call, which reads usage) the
+   * attempt is logged once the answer has ended, however it ends, with the usage read from the
+   * last bytes that went by.
+   */
   private static void relayAnswer(HttpServerResponse client, UpstreamResult.Answered answered,
-      boolean stream, boolean sse, long idleTimeoutMillis, long keepaliveMillis, StreamOptimizer optimizer) {
+      boolean stream, boolean sse, long idleTimeoutMillis, long keepaliveMillis, StreamOptimizer optimizer,
+      UsageTap tap) {
     HttpClientResponse upstream = answered.response();
-    if (answered.body() != null && (client.closed() || client.ended())) {
-      return; // read whole already: nothing left upstream to cancel
+    if (client.closed() || client.ended()) {
+      // Gone before a byte of the answer was written: a body still to come is not read.
+      if (answered.body() == null) {
+        upstream.request().reset();
+      }
+      AnswerUsage.report(answered.log(), client,
+          answered.body() == null ? TokenUsage.NONE : UsageTap.of(answered.body()));
+      return;
     }
     client.setStatusCode(upstream.statusCode());
     HeaderPolicy.copyDownstream(upstream.headers(), client.headers());
@@ -271,15 +300,25 @@ public final class NativeGeminiRelay {
       // Read whole by the executor (to check it was not empty): written in one piece.
       client.headers().remove("content-length").remove("transfer-encoding");
       client.putHeader("content-length", Integer.toString(answered.body().length())).end(answered.body());
+      answered.log().logged(tap == null ? TokenUsage.NONE : UsageTap.of(answered.body()));
       return;
     }
+    Future<Void> relayed;
     if (answered.head() != null) {
       // Begun by the executor (a chunked answer too large to be empty): those bytes, then the rest.
       client.setChunked(true);
-      BodyRelay.relay(answered.head(), upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis,
-          keepaliveMillis);
-      return;
+      relayed = BodyRelay.relay(answered.head(), upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis,
+          keepaliveMillis, tap);
+    } else {
+      relayed = relayBody(upstream, client, stream, sse, idleTimeoutMillis, keepaliveMillis, optimizer, tap);
     }
+    if (tap != null) {
+      relayed.onComplete(ar -> AnswerUsage.report(answered.log(), client, tap.usage()));
+    }
+  }
+
+  private static Future<Void> relayBody(HttpClientResponse upstream, HttpServerResponse client, boolean stream,
+      boolean sse, long idleTimeoutMillis, long keepaliveMillis, StreamOptimizer optimizer, UsageTap tap) {
     long length = stream ? -1 : BodyRelay.declaredLength(upstream);
     if (length >= 0) {
       client.putHeader("content-length", Long.toString(length));
@@ -292,11 +331,10 @@ public final class NativeGeminiRelay {
     }
     // A body that goes silent for TIME_OUT ends like a broken one: an SSE error event, or a reset.
     if (length >= 0 && length <= WHOLE_BODY_MAX_BYTES) {
-      BodyRelay.relayWhole(upstream, client, length, idleTimeoutMillis);
-    } else {
-      BodyRelay.relay(upstream, client, sse ? new SseRelayTransformer() : ChunkTransformer.IDENTITY,
-          idleTimeoutMillis, keepaliveMillis, optimizer);
+      return BodyRelay.relayWhole(upstream, client, length, idleTimeoutMillis, tap);
     }
+    return BodyRelay.relay(upstream, client, sse ? new SseRelayTransformer() : ChunkTransformer.IDENTITY,
+        idleTimeoutMillis, keepaliveMillis, optimizer, null, tap);
   }
 
   private void relayModelList(RoutingContext rc, UpstreamCall call, RequestContext ctx) {

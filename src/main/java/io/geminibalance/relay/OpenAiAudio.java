@@ -3,6 +3,7 @@ package io.geminibalance.relay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.protocol.gemini.GeminiMethod;
+import io.geminibalance.protocol.gemini.TokenUsage;
 import io.geminibalance.protocol.openai.AudioOptions;
 import io.geminibalance.protocol.openai.MalformedUpstreamException;
 import io.geminibalance.protocol.openai.OpenAiErrors;
@@ -124,8 +125,7 @@ final class OpenAiAudio {
         case UpstreamResult.Answered answered ->
             BodyRelay.collect(answered.response(), executor.bodyIdleTimeoutMillis()).onComplete(read -> {
               JsonNode gemini = read.succeeded() ? OpenAiChatAnswers.parse(read.result()) : null;
-              JsonNode usage = gemini == null ? null : gemini.get("usageMetadata");
-              answered.log().logged(io.geminibalance.protocol.gemini.TokenUsage.promptAndCompletion(tokens(usage, "promptTokenCount"), tokens(usage, "candidatesTokenCount")));
+              AnswerUsage.report(answered.log(), rc.response(), TokenUsage.fromAnswer(gemini));
               if (read.failed()) {
                 OpenAiFailures.send(rc.response(), OpenAiChatAnswers.bodyFailure(read.cause()));
               } else if (gemini == null || !gemini.isObject()) {
@@ -142,10 +142,5 @@ final class OpenAiAudio {
             });
       }
     });
-  }
-
-  private static Integer tokens(JsonNode usage, String field) {
-    JsonNode count = usage == null ? null : usage.get(field);
-    return count == null || !count.canConvertToInt() ? null : count.intValue();
   }
 }

@@ -2,6 +2,7 @@ package io.geminibalance.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.geminibalance.protocol.gemini.TokenUsage;
 import io.geminibalance.protocol.openai.ChatResponseTranslator;
 import io.geminibalance.protocol.openai.ChatStreamTranslator;
 import io.geminibalance.protocol.openai.InlineImages;
@@ -74,9 +75,9 @@ final class OpenAiChatAnswers {
 
   /**
    * A fake stream ({@link FakeStream}): {@code call} is the non-streamed generateContent; the
-   * answer goes through the same translator and transformer as a real stream's events. The
-   * attempt is logged with the answer's usage once the stream has ended; {@code afterCall} runs
-   * once the upstream call is over, however it ended.
+   * answer goes through the same translator and transformer as a real stream's events, and
+   * {@link FakeStream} logs the attempt with the answer's usage; {@code afterCall} runs once the
+   * upstream call is over, however it ended.
    */
   static void fakeStream(RoutingContext rc, UpstreamExecutor via, UpstreamCall call, RequestContext ctx,
       StreamPlan.Fake plan, TranslatedChatRequest request, TranslationOptions options,
@@ -97,41 +98,28 @@ final class OpenAiChatAnswers {
           public void error(HttpServerResponse client, int status, String message, String code) {
             OpenAiFailures.send(client, OpenAiErrors.of(status, message, null, code));
           }
-        }).onComplete(ar -> {
-          afterCall.run();
-          if (ar.succeeded() && ar.result() != null) {
-            ObjectNode usage = translator.usage();
-            ar.result().log().logged(io.geminibalance.protocol.gemini.TokenUsage.promptAndCompletion(tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens")));
-          }
-        });
+        }).onComplete(ar -> afterCall.run());
   }
 
   /**
-   * The attempt goes to the request log here, once the answer is read, with the token counts the
-   * translation has just parsed (none when the body broke or was not a Gemini answer). Streams
-   * do the same when they end ({@link #stream}).
+   * The attempt goes to the request log here, once the answer is read, with the usage of the
+   * Gemini answer just parsed (none when the body broke or was not JSON). Streams do the same
+   * when they end ({@link #stream}).
    */
   private static void whole(HttpServerResponse client, UpstreamResult.Answered answered,
       ChatResponseTranslator translator, ResponseContext context, long idleTimeoutMillis, ImageHosting hosting) {
     answered.wholeBody(idleTimeoutMillis).onComplete(ar -> {
-      ObjectNode translated = null;
+      JsonNode gemini = null;
       try {
-        translated = answer(client, ar, translator, context, hosting);
+        gemini = answer(client, ar, translator, context, hosting);
       } finally {
-        JsonNode usage = translated == null ? null : translated.get("usage");
-        answered.log().logged(io.geminibalance.protocol.gemini.TokenUsage.promptAndCompletion(tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens")));
+        AnswerUsage.report(answered.log(), client, TokenUsage.fromAnswer(gemini));
       }
     });
   }
 
-  /** A count from the translated usage; null when Google sent none. */
-  static Integer tokens(JsonNode usage, String field) {
-    JsonNode count = usage == null ? null : usage.get(field);
-    return count == null || !count.canConvertToInt() ? null : count.intValue();
-  }
-
-  /** Answers the client; returns the translated completion when Google reported usage, else null. */
-  private static ObjectNode answer(HttpServerResponse client, AsyncResult<Buffer> ar,
+  /** Answers the client; returns Google's answer when it was JSON (its usage counts), else null. */
+  private static JsonNode answer(HttpServerResponse client, AsyncResult<Buffer> ar,
       ChatResponseTranslator translator, ResponseContext context, ImageHosting hosting) {
     if (ar.failed()) {
       OpenAiFailures.send(client, bodyFailure(ar.cause()));
@@ -148,7 +136,7 @@ final class OpenAiChatAnswers {
     } catch (MalformedUpstreamException e) {
       OpenAiFailures.send(client, OpenAiErrors.of(502, "upstream answer was malformed: " + e.getMessage(),
           null, "bad_gateway"));
-      return null;
+      return gemini;
     }
     List<InlineImages.Found> images = hosting.host().isPresent() ? InlineImages.find(completion) : List.of();
     if (images.isEmpty()) {
@@ -160,7 +148,7 @@ final class OpenAiChatAnswers {
         end(client, completion);
       });
     }
-    return gemini.hasNonNull("usageMetadata") ? completion : null;
+    return gemini;
   }
 
   private static void end(HttpServerResponse client, ObjectNode completion) {
@@ -191,12 +179,9 @@ final class OpenAiChatAnswers {
         .putHeader("x-accel-buffering", "no");
     // The future completes however the stream ends (end, break, silence, client gone): the attempt
     // is logged then, with the usage of the last event that reported one.
-    BodyRelay.relay(answered.response(), client, new OpenAiStreamTransformer(translator, images), idleTimeoutMillis,
-        keepaliveMillis, optimizer, images)
-        .onComplete(ar -> {
-          ObjectNode usage = translator.usage();
-          answered.log().logged(io.geminibalance.protocol.gemini.TokenUsage.promptAndCompletion(tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens")));
-        });
+    OpenAiStreamTransformer transformer = new OpenAiStreamTransformer(translator, images);
+    BodyRelay.relay(answered.response(), client, transformer, idleTimeoutMillis, keepaliveMillis, optimizer, images)
+        .onComplete(ar -> AnswerUsage.report(answered.log(), client, transformer.usage()));
   }
 
   static JsonNode parse(Buffer body) {

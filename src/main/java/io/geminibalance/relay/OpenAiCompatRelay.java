@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.protocol.gemini.GoogleQuery;
 import io.geminibalance.protocol.gemini.ModelAliases;
+import io.geminibalance.protocol.gemini.TokenUsage;
+import io.geminibalance.protocol.gemini.UsageTail;
 import io.geminibalance.protocol.openai.CompatPath;
 import io.geminibalance.protocol.openai.ImagesRequestTranslator;
 import io.geminibalance.protocol.openai.ModelName;
@@ -13,6 +15,7 @@ import io.geminibalance.protocol.openai.TranslationException;
 import io.geminibalance.streaming.BodyRelay;
 import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.streaming.SseRelayTransformer;
+import io.geminibalance.streaming.UsageTap;
 import io.geminibalance.upstream.HeaderPolicy;
 import io.geminibalance.upstream.KeyChoice;
 import io.geminibalance.upstream.RequestContext;
@@ -20,6 +23,7 @@ import io.geminibalance.upstream.UpstreamCall;
 import io.geminibalance.upstream.UpstreamCall.KeyPlacement;
 import io.geminibalance.upstream.UpstreamExecutor;
 import io.geminibalance.upstream.UpstreamResult;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
@@ -112,7 +116,8 @@ public final class OpenAiCompatRelay {
       images(rc, ctx, post, (ObjectNode) body, sent, model);
       return;
     }
-    UpstreamCall call = call(rc, post.upstreamPath(), sent, model, stream);
+    // Its answers (chat, embeddings) carry OpenAI's usage: logged when they end, with it.
+    UpstreamCall call = call(rc, post.upstreamPath(), sent, model, stream, true);
     if (resources == null || !ResourceRelay.namesResources(rc)) {
       forward(rc, ctx, executor, call, KeyChoice.ANY);
       return;
@@ -144,15 +149,20 @@ public final class OpenAiCompatRelay {
       model = imageModel;
       sent = OpenAiRelay.jsonBuffer(body.deepCopy().put("model", imageModel));
     }
-    forward(rc, ctx, imagen.get(), call(rc, post.upstreamPath(), sent, model, false), KeyChoice.ANY);
+    forward(rc, ctx, imagen.get(), call(rc, post.upstreamPath(), sent, model, false, false), KeyChoice.ANY);
   }
 
   private static UpstreamCall call(RoutingContext rc, String upstreamPath, Buffer body, String model,
       boolean stream) {
+    return call(rc, upstreamPath, body, model, stream, false);
+  }
+
+  private static UpstreamCall call(RoutingContext rc, String upstreamPath, Buffer body, String model,
+      boolean stream, boolean readsUsage) {
     return new UpstreamCall(rc.request().method(), upstreamPath,
         GoogleQuery.withoutCredentials(rc.request().query()), rc.request().headers(),
         body, model, stream, KeyPlacement.BEARER,
-        stream ? "openai-compatiable-stream" : "openai-compatiable-non-stream");
+        stream ? "openai-compatiable-stream" : "openai-compatiable-non-stream", readsUsage);
   }
 
   private void forward(RoutingContext rc, RequestContext ctx, UpstreamExecutor via, UpstreamCall call,
@@ -165,24 +175,35 @@ public final class OpenAiCompatRelay {
         return;
       }
       switch (ar.result()) {
-        case UpstreamResult.Answered answered ->
-            relayAnswer(client, answered.response(), call.stream(), via.bodyIdleTimeoutMillis(),
-                via.streamKeepaliveMillis());
+        case UpstreamResult.Answered answered -> relayAnswer(client, answered, call.stream(),
+            via.bodyIdleTimeoutMillis(), via.streamKeepaliveMillis(),
+            call.readsUsage() ? new UsageTap(UsageTail.openAiCompat()) : null);
         case UpstreamResult.Failed failed -> failure(client, failed);
       }
     });
   }
 
-  private static void relayAnswer(HttpServerResponse client, HttpClientResponse upstream, boolean stream,
-      long idleTimeoutMillis, long keepaliveMillis) {
+  /** With a {@code tap}, the attempt is logged when the answer ends, with the usage in its last bytes. */
+  private static void relayAnswer(HttpServerResponse client, UpstreamResult.Answered answered, boolean stream,
+      long idleTimeoutMillis, long keepaliveMillis, UsageTap tap) {
+    HttpClientResponse upstream = answered.response();
+    if (client.closed() || client.ended()) {
+      upstream.request().reset();
+      AnswerUsage.report(answered.log(), client, TokenUsage.NONE);
+      return;
+    }
     client.setStatusCode(upstream.statusCode());
     HeaderPolicy.copyDownstream(upstream.headers(), client.headers());
     client.setChunked(true);
     if (stream) {
       client.putHeader("cache-control", "no-cache");
     }
-    BodyRelay.relay(upstream, client, stream ? new SseRelayTransformer(OpenAiCompatRelay::streamError)
-        : ChunkTransformer.IDENTITY, idleTimeoutMillis, keepaliveMillis);
+    Future<Void> relayed = BodyRelay.relay(upstream, client,
+        stream ? new SseRelayTransformer(OpenAiCompatRelay::streamError) : ChunkTransformer.IDENTITY,
+        idleTimeoutMillis, keepaliveMillis, null, null, tap);
+    if (tap != null) {
+      relayed.onComplete(ar -> AnswerUsage.report(answered.log(), client, tap.usage()));
+    }
   }
 
   private static String streamError(String message) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.config.GatewayConfig;
 import io.geminibalance.logging.RateLimitedWarning;
 import io.geminibalance.protocol.gemini.GeminiMethod;
+import io.geminibalance.protocol.gemini.TokenUsage;
 import io.geminibalance.protocol.openai.MalformedUpstreamException;
 import io.geminibalance.protocol.openai.OpenAiErrors;
 import io.geminibalance.protocol.openai.ThoughtSignatureCache;
@@ -186,20 +187,18 @@ final class ResponsesRelay {
       stream(rc, answered, new ResponsesStreamTranslator(options.get(), context), keeping, idleMillis);
     } else {
       BodyRelay.collect(answered.response(), idleMillis).onComplete(ar -> {
-        ObjectNode response = null;
+        JsonNode gemini = null;
         try {
-          response = whole(rc.response(), ar, context, keeping);
+          gemini = whole(rc.response(), ar, context, keeping);
         } finally {
-          JsonNode usage = response == null ? null : response.get("usage");
-          answered.log().logged(io.geminibalance.protocol.gemini.TokenUsage.promptAndCompletion(OpenAiChatAnswers.tokens(usage, "input_tokens"),
-              OpenAiChatAnswers.tokens(usage, "output_tokens")));
+          AnswerUsage.report(answered.log(), rc.response(), TokenUsage.fromAnswer(gemini));
         }
       });
     }
   }
 
-  /** Answers the client with the whole Response; returns it, or null when the answer was an error. */
-  private ObjectNode whole(HttpServerResponse client, AsyncResult<Buffer> ar,
+  /** Answers the client with the whole Response; returns Google's answer when it was JSON, else null. */
+  private JsonNode whole(HttpServerResponse client, AsyncResult<Buffer> ar,
       ResponsesContext context, Keeping keeping) {
     if (ar.failed()) {
       OpenAiFailures.send(client, OpenAiChatAnswers.bodyFailure(ar.cause()));
@@ -218,11 +217,11 @@ final class ResponsesRelay {
     } catch (MalformedUpstreamException e) {
       OpenAiFailures.send(client, OpenAiErrors.of(502, "upstream answer was malformed: " + e.getMessage(),
           null, "bad_gateway"));
-      return null;
+      return gemini;
     }
     keeping.keep(response);
     client.putHeader("content-type", "application/json; charset=UTF-8").end(OpenAiRelay.jsonBuffer(response));
-    return response;
+    return gemini;
   }
 
   private void stream(RoutingContext rc, UpstreamResult.Answered answered, ResponsesStreamTranslator translator,
@@ -232,13 +231,9 @@ final class ResponsesRelay {
         .putHeader("content-type", "text/event-stream; charset=UTF-8")
         .putHeader("cache-control", "no-cache")
         .putHeader("x-accel-buffering", "no");
-    BodyRelay.relay(answered.response(), client, new ResponsesStreamTransformer(translator, keeping::keep),
-        idleMillis, executor.streamKeepaliveMillis())
-        .onComplete(ar -> {
-          JsonNode usage = translator.usageSoFar();
-          answered.log().logged(io.geminibalance.protocol.gemini.TokenUsage.promptAndCompletion(OpenAiChatAnswers.tokens(usage, "input_tokens"),
-              OpenAiChatAnswers.tokens(usage, "output_tokens")));
-        });
+    ResponsesStreamTransformer transformer = new ResponsesStreamTransformer(translator, keeping::keep);
+    BodyRelay.relay(answered.response(), client, transformer, idleMillis, executor.streamKeepaliveMillis())
+        .onComplete(ar -> AnswerUsage.report(answered.log(), client, transformer.usage()));
   }
 
   /** Keeps a finished response when the request asked for it and it fits. */

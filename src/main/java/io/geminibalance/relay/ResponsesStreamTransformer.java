@@ -1,6 +1,7 @@
 package io.geminibalance.relay;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.geminibalance.protocol.gemini.TokenUsage;
 import io.geminibalance.protocol.openai.responses.ResponsesStreamTranslator;
 import io.geminibalance.protocol.sse.SseDecoder;
 import io.geminibalance.streaming.ChunkTransformer;
@@ -18,6 +19,7 @@ import java.util.function.Consumer;
  */
 final class ResponsesStreamTransformer implements ChunkTransformer {
   private final SseDecoder decoder = new SseDecoder();
+  private final AnswerUsage reported = new AnswerUsage();
   private final ResponsesStreamTranslator translator;
   private final Consumer<ObjectNode> beforeFinal;
   private boolean stopped;
@@ -75,13 +77,18 @@ final class ResponsesStreamTransformer implements ChunkTransformer {
       if (payload.isBlank()) {
         continue; // an empty data field carries nothing
       }
-      translator.onEvent(TranslatedSseTransformer.parse(payload)).forEach(e -> out.add(event(e)));
+      translator.onEvent(reported.seen(TranslatedSseTransformer.parse(payload))).forEach(e -> out.add(event(e)));
       if (translator.failed()) {
         stopped = true;
         break;
       }
     }
     return out;
+  }
+
+  /** The usage the upstream events reported so far: the answer's once the stream has ended. */
+  TokenUsage usage() {
+    return reported.usage();
   }
 
   static Buffer event(ObjectNode event) {

@@ -1,6 +1,7 @@
 package io.geminibalance.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.geminibalance.protocol.gemini.TokenUsage;
 import io.geminibalance.protocol.sse.SseDecoder;
 import io.geminibalance.streaming.ChunkTransformer;
 import io.vertx.core.buffer.Buffer;
@@ -16,6 +17,7 @@ import java.util.List;
  */
 abstract class TranslatedSseTransformer implements ChunkTransformer {
   private final SseDecoder decoder = new SseDecoder();
+  private final AnswerUsage reported = new AnswerUsage();
   /** Set once the stream has ended (cleanly or with an error event): nothing may follow. */
   protected boolean stopped;
 
@@ -55,13 +57,18 @@ abstract class TranslatedSseTransformer implements ChunkTransformer {
       if (payload.isBlank()) {
         continue; // an empty data field carries nothing
       }
-      out.addAll(translate(parse(payload)));
+      out.addAll(translate(reported.seen(parse(payload))));
       if (failed()) {
         stopped = true;
         break;
       }
     }
     return out;
+  }
+
+  /** The usage the upstream events reported so far: the answer's once the stream has ended. */
+  final TokenUsage usage() {
+    return reported.usage();
   }
 
   /** The event's JSON, or null when it is not JSON (the translator reports that as malformed). */

@@ -72,11 +72,22 @@ public final class BodyRelay {
   public static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
       ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis, StreamOptimizer optimizer,
       EventHold hold) {
+    return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, optimizer, hold, null);
+  }
+
+  /**
+   * As {@link #relay(HttpClientResponse, HttpServerResponse, ChunkTransformer, long, long, StreamOptimizer, EventHold)},
+   * every upstream chunk also offered to {@code tap} (null: none) as it arrives, before anything
+   * is written: so the usage reported so far is known however the relay ends.
+   */
+  public static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
+      ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis, StreamOptimizer optimizer,
+      EventHold hold, UsageTap tap) {
     // Paced on the stream's own context; off any context (never on the data plane) it is not paced.
     io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-    return relayThrough(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, null,
+    return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, null,
         (optimizer == null && hold == null) || context == null ? null
-            : new PacedWriter(context.owner(), client, optimizer, hold));
+            : new PacedWriter(context.owner(), client, optimizer, hold), null, tap);
   }
 
   /**
@@ -86,7 +97,13 @@ public final class BodyRelay {
    */
   public static Future<Void> relay(Buffer head, HttpClientResponse upstream, HttpServerResponse client,
       ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis) {
-    return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, null, null, head);
+    return relay(head, upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, null);
+  }
+
+  /** As {@link #relay(Buffer, HttpClientResponse, HttpServerResponse, ChunkTransformer, long, long)}, the head and every chunk offered to {@code tap} (null: none). */
+  public static Future<Void> relay(Buffer head, HttpClientResponse upstream, HttpServerResponse client,
+      ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis, UsageTap tap) {
+    return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, null, null, head, tap);
   }
 
   /**
@@ -95,8 +112,14 @@ public final class BodyRelay {
    */
   public static Future<Void> relayWhole(HttpClientResponse upstream, HttpServerResponse client,
       long declaredLength, long idleTimeoutMillis) {
-    return relayThrough(upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis, 0,
-        new WholeBody(declaredLength), null);
+    return relayWhole(upstream, client, declaredLength, idleTimeoutMillis, null);
+  }
+
+  /** As {@link #relayWhole(HttpClientResponse, HttpServerResponse, long, long)}, every chunk offered to {@code tap} (null: none). */
+  public static Future<Void> relayWhole(HttpClientResponse upstream, HttpServerResponse client,
+      long declaredLength, long idleTimeoutMillis, UsageTap tap) {
+    return relay(upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis, 0,
+        new WholeBody(declaredLength), null, null, tap);
   }
 
   /**
@@ -182,15 +205,9 @@ public final class BodyRelay {
     return WholeBody.parseLength(upstream.getHeader("content-length"));
   }
 
-  private static Future<Void> relayThrough(HttpClientResponse upstream, HttpServerResponse client,
-      ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis, WholeBody whole,
-      PacedWriter paced) {
-    return relay(upstream, client, transformer, idleTimeoutMillis, keepaliveMillis, whole, paced, null);
-  }
-
   private static Future<Void> relay(HttpClientResponse upstream, HttpServerResponse client,
       ChunkTransformer transformer, long idleTimeoutMillis, long keepaliveMillis, WholeBody whole,
-      PacedWriter paced, Buffer head) {
+      PacedWriter paced, Buffer head, UsageTap tap) {
     Promise<Void> done = Promise.promise();
     Runnable keepalive = whole == null && keepaliveMillis > 0 && transformer.keepalive() != null
         ? () -> keepalive(done, client, transformer, paced) : null;
@@ -207,6 +224,9 @@ public final class BodyRelay {
     // instead of a write per chunk plus an end. Streams and large bodies flow through as they come.
     Handler<Buffer> onChunk = chunk -> {
       watch.touch();
+      if (tap != null) {
+        tap.add(chunk);
+      }
       if (client.closed()) {
         return;
       }

@@ -176,7 +176,9 @@ public final class UpstreamExecutor {
           && BodyRelay.declaredLength(response) <= EMPTY_CHECK_MAX_BYTES) {
         return BodyRelay.collectUpTo(response, EMPTY_CHECK_MAX_BYTES, bodyIdleTimeoutMillis()).transform(b -> {
           if (b.failed()) {
-            return Future.succeededFuture(bodyFailed(b.cause(), call, ctx, attempt, lease, started));
+            return Future.succeededFuture(ctx.clientGone()
+                ? abandonedWhileChecked(call, ctx, attempt, lease, started, response)
+                : bodyFailed(b.cause(), call, ctx, attempt, lease, started));
           }
           BodyRelay.Prefix prefix = b.result();
           return prefix.complete()
@@ -205,7 +207,7 @@ public final class UpstreamExecutor {
     ctx.answering(record, attemptLog);
     UpstreamResult.UsageLog usageLog = UpstreamResult.UsageLog.ALREADY_LOGGED;
     if (call.readsUsage()) {
-      usageLog = new OnceUsageLog(attemptLog, record);
+      usageLog = new OnceUsageLog(attemptLog, record, ctx.meter());
     } else {
       attemptLog.record(record);
     }
@@ -272,6 +274,21 @@ public final class UpstreamExecutor {
     ctx.meter().attemptEnded(call.model(), AttemptOutcome.BROKEN_ANSWER, attempt);
     log(call, ctx, attempt, lease, status, started, message);
     return new UpstreamResult.Failed(status, null, 0, message, false);
+  }
+
+  /**
+   * A 2xx body the client left while it was read for a check (its close reset the upstream
+   * request): Google answered, so the attempt is logged successful and abandoned, with no usage
+   * read (it comes at the end of the body); nothing is held against the key, and nobody is left to
+   * answer.
+   */
+  private UpstreamResult.Failed abandonedWhileChecked(UpstreamCall call, RequestContext ctx, int attempt,
+      KeyLease lease, long started, HttpClientResponse response) {
+    pool.release(lease, KeyOutcome.NEUTRAL);
+    ctx.meter().attemptEnded(call.model(), AttemptOutcome.SUCCESS, attempt);
+    attemptLog.record(record(call, ctx, attempt, lease, response.statusCode(), started, null)
+        .abandonedWith(TokenUsage.NONE));
+    return new UpstreamResult.Failed(499, null, 0, "client closed", false);
   }
 
   /** Read in place: {@code Buffer.getBytes()} would copy the body first. */
@@ -431,21 +448,27 @@ public final class UpstreamExecutor {
             ? excerpt(call.body(), attemptLog.requestBodyMaxBytes()) : null, TokenUsage.NONE, false);
   }
 
-  /** Logs its attempt at the first call only: a second report must not add a row. */
+  /**
+   * Logs its attempt at the first call only: a second report must not add a row. The usage goes
+   * to the token counters (METRICS_ENABLED) at the same time, so they add up what the log holds.
+   */
   private static final class OnceUsageLog implements UpstreamResult.UsageLog {
     private final AttemptLog log;
     private final AttemptRecord record;
+    private final RequestMeter meter;
     private final AtomicBoolean done = new AtomicBoolean();
 
-    OnceUsageLog(AttemptLog log, AttemptRecord record) {
+    OnceUsageLog(AttemptLog log, AttemptRecord record, RequestMeter meter) {
       this.log = log;
       this.record = record;
+      this.meter = meter;
     }
 
     @Override
     public void logged(TokenUsage usage) {
       if (done.compareAndSet(false, true)) {
         log.record(record.withUsage(usage));
+        counted(usage);
       }
     }
 
@@ -453,6 +476,13 @@ public final class UpstreamExecutor {
     public void abandoned(TokenUsage usage) {
       if (done.compareAndSet(false, true)) {
         log.record(record.abandonedWith(usage));
+        counted(usage);
+      }
+    }
+
+    private void counted(TokenUsage usage) {
+      if (usage != null && usage.known()) {
+        meter.tokens(record.model(), usage.prompt(), usage.cached(), usage.output(), usage.thinking());
       }
     }
   }

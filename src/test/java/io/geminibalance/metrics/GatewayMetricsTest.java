@@ -36,6 +36,24 @@ class GatewayMetricsTest {
     }
   }
 
+  /** Token counts add up by model label and kind (names outside the pools as "other"); unknown counts add nothing. */
+  @Test
+  void tokensAddUpByModelAndKind() {
+    try (GatewayMetrics metrics = GatewayMetrics.on()) {
+      metrics.modelLabels(name -> name.startsWith("known-") ? name : GatewayMetrics.OTHER);
+      metrics.start(Surface.GEMINI).tokens("known-a", 100, 40, 20, 7);
+      metrics.start(Surface.OPENAI).tokens("known-a", 1, null, 2, null);
+      metrics.start(Surface.OPENAI).tokens("invented-9", 5, 0, 6, 0);
+      PrometheusText text = PrometheusText.parse(metrics.scrape());
+      assertThat(text.value("gb_tokens_total", Map.of("model", "known-a", "kind", "prompt"))).isEqualTo(101.0);
+      assertThat(text.value("gb_tokens_total", Map.of("model", "known-a", "kind", "cached"))).isEqualTo(40.0);
+      assertThat(text.value("gb_tokens_total", Map.of("model", "known-a", "kind", "output"))).isEqualTo(22.0);
+      assertThat(text.value("gb_tokens_total", Map.of("model", "known-a", "kind", "thinking"))).isEqualTo(7.0);
+      assertThat(text.value("gb_tokens_total", Map.of("model", "other", "kind", "output"))).isEqualTo(6.0);
+      assertThat(metrics.scrape()).doesNotContain("invented-9");
+    }
+  }
+
   @Test
   void a429IsTheGatewaysUnlessGoogleRefusedTheLastAttempt() {
     try (GatewayMetrics metrics = GatewayMetrics.on()) {

@@ -46,11 +46,12 @@ class RequestLogUsageTest {
 
   /**
    * Translated chat logs its attempt with the tokens Google reported: non-streaming 3 + 4 (the
-   * fake's answer), streaming 3 + 3 (its last event). A native call, a broken answer and a stream
-   * cut before any usage log theirs without tokens. Each attempt is logged exactly once.
+   * fake's answer), streaming 3 + 3 (its last event); a native call too (3 + 4, read from the
+   * body's tail). A broken answer and a stream cut before any usage log theirs without tokens.
+   * Each attempt is logged exactly once.
    */
   @Test
-  void translatedChatCallsAreLoggedWithTheirTokensOthersWithout() throws InterruptedException {
+  void callsAreLoggedWithTheirTokensBrokenOnesWithout() throws InterruptedException {
     try (GatewayHarness h = GatewayHarness.start()) {
       Instant since = Instant.now().minusSeconds(5);
       assertThat(postChat(h, false).statusCode()).isEqualTo(200);
@@ -65,8 +66,8 @@ class RequestLogUsageTest {
 
       assertThat(settledRows(h, since, 5)).hasSize(5);
       ModelUsage usage = usage(h, since);
-      assertThat(usage.promptTokens()).isEqualTo(3 + 3);
-      assertThat(usage.completionTokens()).isEqualTo(4 + 3);
+      assertThat(usage.promptTokens()).isEqualTo(3 + 3 + 3);
+      assertThat(usage.completionTokens()).isEqualTo(4 + 3 + 4);
       assertThat(usage.success()).isEqualTo(5);
     }
   }

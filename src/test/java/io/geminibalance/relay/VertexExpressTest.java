@@ -354,6 +354,29 @@ class VertexExpressTest {
     return new JsonObject(h.get("/health").body()).getJsonObject("vertexExpressKeys");
   }
 
+  /**
+   * The Vertex surface is the native pass-through too: its generation attempts are logged with the
+   * usage read from the answers' tails (the fake's 3 + 4 whole, 3 + 3 in a stream's last event).
+   */
+  @Test
+  void vertexAnswersAreLoggedWithTheirUsage() throws Exception {
+    start(Map.of());
+    java.time.Instant since = java.time.Instant.now().minusSeconds(5);
+    assertThat(generate().statusCode()).isEqualTo(200);
+    assertThat(h.post(GENERATE.replace(":generateContent", ":streamGenerateContent?alt=sse"), "{\"contents\":[]}",
+        "x-goog-api-key", CLIENT_TOKEN).body()).contains("fake");
+    io.geminibalance.storage.ModelUsage usage = null;
+    for (int i = 0; i < 100 && (usage == null || usage.success() < 2); i++) {
+      Thread.sleep(50);
+      usage = h.gateway.persistence().storage().stats().perModel(since, java.time.Instant.now().plusSeconds(60))
+          .join().stream().filter(m -> m.model().equals("gemini-2.5-flash")).findFirst().orElse(null);
+    }
+    assertThat(usage).isNotNull();
+    assertThat(usage.success()).isEqualTo(2);
+    assertThat(usage.promptTokens()).isEqualTo(3 + 3);
+    assertThat(usage.completionTokens()).isEqualTo(4 + 3);
+  }
+
   private HttpResponse<String> put(String body) {
     return h.send(h.request("/api/config", "authorization", "Bearer " + ADMIN_TOKEN, "content-type",
         "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build());

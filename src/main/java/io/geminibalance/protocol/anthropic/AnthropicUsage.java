@@ -29,19 +29,6 @@ public final class AnthropicUsage {
     return out;
   }
 
-  /** The whole prompt of a translated usage (for the request log): uncached plus cached. */
-  public static Integer promptTokens(JsonNode usage) {
-    if (usage == null) {
-      return null;
-    }
-    return (int) (usage.path("input_tokens").asLong(0) + usage.path("cache_read_input_tokens").asLong(0));
-  }
-
-  /** The output of a translated usage (for the request log). */
-  public static Integer outputTokens(JsonNode usage) {
-    return usage == null ? null : (int) usage.path("output_tokens").asLong(0);
-  }
-
   private static long count(JsonNode usage, String field) {
     return usage.path(field).asLong(0);
   }

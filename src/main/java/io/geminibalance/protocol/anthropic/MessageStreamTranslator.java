@@ -116,11 +116,6 @@ public final class MessageStreamTranslator {
     return failed;
   }
 
-  /** Anthropic's usage of the last upstream event that reported one; null when none did. */
-  public ObjectNode usage() {
-    return lastUsage == null ? null : AnthropicUsage.fromGemini(lastUsage);
-  }
-
   /** A stream's {@code error} event. */
   public static Event errorEvent(String type, String message) {
     return new Event("error", AnthropicErrors.body(type, message));

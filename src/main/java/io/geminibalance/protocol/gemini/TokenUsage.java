@@ -21,11 +21,6 @@ public record TokenUsage(Integer prompt, Integer cached, Integer output, Integer
   /** No usage known. */
   public static final TokenUsage NONE = new TokenUsage(null, null, null, null, null, null);
 
-  /** Only a prompt and a completion count known (a translated answer's), the completion taken as output. */
-  public static TokenUsage promptAndCompletion(Integer prompt, Integer completion) {
-    return new TokenUsage(prompt, null, completion, null, null, null);
-  }
-
   /** Whether any count is known. */
   public boolean known() {
     return prompt != null || output != null || thinking != null || cached != null || image != null || audio != null;
@@ -72,6 +67,37 @@ public record TokenUsage(Integer prompt, Integer cached, Integer output, Integer
     }
     return new TokenUsage(prompt, count(usageMetadata, "cachedContentTokenCount"),
         count(usageMetadata, "candidatesTokenCount"), count(usageMetadata, "thoughtsTokenCount"), image, audio);
+  }
+
+  /**
+   * The usage of an answer of Google's OpenAI-compatible API, its {@code usage} object: prompt
+   * ({@code prompt_tokens}), cached ({@code prompt_tokens_details.cached_tokens}), thinking
+   * ({@code completion_tokens_details.reasoning_tokens}), output the rest of the completion, audio
+   * from both details. OpenAI counts reasoning inside {@code completion_tokens}; Google's endpoint
+   * has left it out (its {@code total_tokens} is then prompt, completion and reasoning): the total
+   * says which, so output is never the thinking counted twice.
+   */
+  public static TokenUsage fromOpenAiUsage(JsonNode usage) {
+    if (usage == null || !usage.isObject()) {
+      return NONE;
+    }
+    Integer prompt = count(usage, "prompt_tokens");
+    Integer completion = count(usage, "completion_tokens");
+    Integer total = count(usage, "total_tokens");
+    JsonNode promptDetails = usage.path("prompt_tokens_details");
+    JsonNode completionDetails = usage.path("completion_tokens_details");
+    Integer reasoning = count(completionDetails, "reasoning_tokens");
+    Integer output = completion;
+    if (completion != null && reasoning != null && reasoning <= completion
+        && (total == null || (long) zero(prompt) + completion + reasoning != total)) {
+      output = completion - reasoning;
+    }
+    Integer audio = count(promptDetails, "audio_tokens");
+    Integer answerAudio = count(completionDetails, "audio_tokens");
+    if (answerAudio != null) {
+      audio = zero(audio) + answerAudio;
+    }
+    return new TokenUsage(prompt, count(promptDetails, "cached_tokens"), output, reasoning, null, audio);
   }
 
   /** The usage of a whole Gemini answer ({@code GenerateContentResponse}): its {@code usageMetadata}. */

@@ -42,14 +42,6 @@ public final class ChatStreamTranslator {
   }
 
   /**
-   * The usage of the last event that carried {@code usageMetadata}, in OpenAI's counting; null
-   * when none did (yet).
-   */
-  public ObjectNode usage() {
-    return lastUsage == null ? null : Usage.fromGemini(lastUsage);
-  }
-
-  /**
    * The chunks for one upstream event (possibly none). Never throws: an {@code error} event, and
    * an event that cannot be read at all (not an object, {@code candidates} not an array, or null
    * for a payload that was not JSON), yield one error chunk and the stream has {@link #failed()}:

@@ -170,11 +170,6 @@ public final class ResponsesStreamTranslator {
     return output;
   }
 
-  /** Usage of the last event that reported it, in OpenAI's counting; null when none did. */
-  public JsonNode usageSoFar() {
-    return lastUsage == null ? null : usage(lastUsage);
-  }
-
   private void start(List<ObjectNode> events) {
     if (started) {
       return;

@@ -1,0 +1,175 @@
+package io.geminibalance.protocol.gemini;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The usage of a relayed answer, read from its last bytes: a unary body, an SSE stream and a JSON
+ * array stream, fed in any split, give the last complete usage object Google wrote; a stream cut
+ * anywhere gives the last one complete before the cut.
+ */
+class UsageTailTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One chunk's usage as Google writes it, and what it means. */
+  private record Reported(String json, TokenUsage usage) {
+    static Reported of(int prompt, int candidates, int thoughts, int cached, int tool, int image, int audio) {
+      String json = "{\"promptTokenCount\": " + prompt + ", \"candidatesTokenCount\": " + candidates
+          + ", \"totalTokenCount\": " + (prompt + candidates + thoughts + tool)
+          + ", \"cachedContentTokenCount\": " + cached + ", \"toolUsePromptTokenCount\": " + tool
+          + ", \"promptTokensDetails\": [{\"modality\": \"TEXT\", \"tokenCount\": " + (prompt - image - audio)
+          + "}, {\"modality\": \"IMAGE\", \"tokenCount\": " + image + "}, {\"modality\": \"AUDIO\", \"tokenCount\": "
+          + audio + "}], \"thoughtsTokenCount\": " + thoughts + "}";
+      return new Reported(json, new TokenUsage(prompt + tool, cached, candidates, thoughts, image, audio));
+    }
+  }
+
+  /** A chunk of an answer with {@code text} (escaped as JSON) and then its usage. */
+  private static String chunk(String text, Reported usage) throws Exception {
+    return "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": " + JSON.writeValueAsString(text)
+        + "}], \"role\": \"model\"}, \"index\": 0}], \"usageMetadata\": " + usage.json()
+        + ", \"modelVersion\": \"gemini-2.5-flash\", \"responseId\": \"abc\"}";
+  }
+
+  private static TokenUsage read(byte[] body, int capacity, Random split) {
+    UsageTail tail = UsageTail.gemini(capacity);
+    int at = 0;
+    while (at < body.length) {
+      int n = Math.min(body.length - at, 1 + split.nextInt(Math.max(1, body.length / 3)));
+      tail.add(body, at, n);
+      at += n;
+    }
+    return tail.usage();
+  }
+
+  @Test
+  void aUnaryAnswerGivesItsUsage() throws Exception {
+    Reported reported = Reported.of(120, 30, 7, 40, 5, 10, 3);
+    byte[] body = chunk("hello", reported).getBytes(StandardCharsets.UTF_8);
+    assertThat(read(body, UsageTail.DEFAULT_BYTES, new Random(1))).isEqualTo(reported.usage());
+    assertThat(TokenUsage.fromAnswer(JSON.readTree(body))).isEqualTo(reported.usage());
+  }
+
+  @Test
+  void aBodyWithoutUsageGivesNone() throws Exception {
+    byte[] body = "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"x\"}]}}]}".getBytes(StandardCharsets.UTF_8);
+    assertThat(read(body, 1024, new Random(2))).isEqualTo(TokenUsage.NONE);
+    assertThat(UsageTail.gemini().usage()).isEqualTo(TokenUsage.NONE);
+  }
+
+  /** Model text that spells out the key (escaped in JSON) is not usage. */
+  @Test
+  void modelTextThatSpellsTheKeyIsNotRead() throws Exception {
+    String text = "\"usageMetadata\": {\"promptTokenCount\": 999999}";
+    String body = "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": " + JSON.writeValueAsString(text)
+        + "}]}}]}";
+    assertThat(read(body.getBytes(StandardCharsets.UTF_8), 1024, new Random(3))).isEqualTo(TokenUsage.NONE);
+    // And after the real usage it does not mask it.
+    Reported reported = Reported.of(9, 8, 0, 0, 0, 0, 0);
+    String both = chunk(text, reported);
+    assertThat(read(both.getBytes(StandardCharsets.UTF_8), 1024, new Random(4))).isEqualTo(reported.usage());
+  }
+
+  /** Far more bytes than are kept, some in one chunk larger than the ring: the usage at the end is found. */
+  @Test
+  void aLargeAnswerKeepsOnlyItsTail() throws Exception {
+    Reported reported = Reported.of(1, 2, 3, 0, 0, 0, 0);
+    byte[] body = chunk("y".repeat(200_000), reported).getBytes(StandardCharsets.UTF_8);
+    UsageTail tail = UsageTail.gemini(4096);
+    tail.add(body, 0, 150_000);
+    tail.add(body, 150_000, body.length - 150_000);
+    assertThat(tail.usage()).isEqualTo(reported.usage());
+    assertThat(read(body, 4096, new Random(5))).isEqualTo(reported.usage());
+  }
+
+  /**
+   * An SSE stream whose events each carry the counts so far, split anywhere: the whole stream
+   * gives the last event's usage; every prefix gives the usage of the last event whose usage
+   * object it holds whole (none before the first).
+   */
+  @Property(tries = 200)
+  void anSseStreamGivesTheLastCompleteUsageAtEveryCut(@ForAll @IntRange(min = 1, max = 6) int events,
+      @ForAll long seed, @ForAll boolean crlf) throws Exception {
+    Random random = new Random(seed);
+    StringBuilder stream = new StringBuilder();
+    List<Integer> usageEnds = new ArrayList<>();
+    List<TokenUsage> usages = new ArrayList<>();
+    int prompt = 1 + random.nextInt(5000);
+    int candidates = 0;
+    int thoughts = 0;
+    String eol = crlf ? "\r\n" : "\n";
+    for (int i = 0; i < events; i++) {
+      candidates += random.nextInt(300);
+      thoughts += random.nextInt(100);
+      Reported reported = Reported.of(prompt, candidates, thoughts, random.nextInt(prompt), random.nextInt(50),
+          0, 0);
+      String text = random.nextBoolean() ? "part " + i + " {\"usageMetadata\": [}" : "é€" + "z".repeat(random.nextInt(3000));
+      String chunk = chunk(text, reported);
+      int usageEnd = chunk.indexOf(reported.json()) + reported.json().length();
+      stream.append("data: ");
+      usageEnds.add(stream.toString().getBytes(StandardCharsets.UTF_8).length
+          + chunk.substring(0, usageEnd).getBytes(StandardCharsets.UTF_8).length);
+      usages.add(reported.usage());
+      stream.append(chunk).append(eol).append(eol);
+    }
+    byte[] body = stream.toString().getBytes(StandardCharsets.UTF_8);
+    assertThat(read(body, UsageTail.DEFAULT_BYTES, random)).isEqualTo(usages.get(events - 1));
+    for (int t = 0; t < 5; t++) {
+      int cut = random.nextInt(body.length + 1);
+      TokenUsage expected = TokenUsage.NONE;
+      for (int i = 0; i < events; i++) {
+        if (usageEnds.get(i) <= cut) {
+          expected = usages.get(i);
+        }
+      }
+      assertThat(read(java.util.Arrays.copyOf(body, cut), UsageTail.DEFAULT_BYTES, random))
+          .as("cut at %d of %d", cut, body.length).isEqualTo(expected);
+    }
+  }
+
+  /** The non-SSE stream: a JSON array of the chunks, spread over lines as Google writes it. */
+  @Property(tries = 100)
+  void aJsonArrayStreamGivesTheLastUsage(@ForAll @IntRange(min = 1, max = 5) int events, @ForAll long seed)
+      throws Exception {
+    Random random = new Random(seed);
+    List<String> chunks = new ArrayList<>();
+    TokenUsage last = null;
+    for (int i = 0; i < events; i++) {
+      Reported reported = Reported.of(10 + i, 5 * i, i, 0, 0, 0, random.nextInt(3));
+      chunks.add(chunk("t" + i, reported).replace(", ", ",\n  "));
+      last = reported.usage();
+    }
+    byte[] body = ("[" + String.join(",\r\n", chunks) + "]").getBytes(StandardCharsets.UTF_8);
+    assertThat(read(body, UsageTail.DEFAULT_BYTES, random)).isEqualTo(last);
+  }
+
+  @Test
+  void openAiCompatUsageIsMappedWhicheverWayReasoningIsCounted() {
+    byte[] google = ("{\"choices\":[{\"delta\":{\"content\":\"x\"}}],\"usage\":{\"completion_tokens\":20,"
+        + "\"prompt_tokens\":100,\"total_tokens\":150,\"completion_tokens_details\":{\"reasoning_tokens\":30},"
+        + "\"prompt_tokens_details\":{\"cached_tokens\":40}}}").getBytes(StandardCharsets.UTF_8);
+    UsageTail tail = UsageTail.openAiCompat();
+    tail.add(google, 0, google.length);
+    assertThat(tail.usage()).isEqualTo(new TokenUsage(100, 40, 20, 30, null, null));
+
+    byte[] openAi = ("data: {\"usage\":{\"prompt_tokens\":100,\"completion_tokens\":50,\"total_tokens\":150,"
+        + "\"completion_tokens_details\":{\"reasoning_tokens\":30}}}\n\ndata: [DONE]\n\n").getBytes(StandardCharsets.UTF_8);
+    UsageTail other = UsageTail.openAiCompat();
+    other.add(openAi, 0, openAi.length);
+    assertThat(other.usage()).isEqualTo(new TokenUsage(100, null, 20, 30, null, null));
+
+    byte[] plain = "{\"usage\":{\"prompt_tokens\":7,\"total_tokens\":7}}".getBytes(StandardCharsets.UTF_8);
+    UsageTail embeddings = UsageTail.openAiCompat();
+    embeddings.add(plain, 0, plain.length);
+    assertThat(embeddings.usage()).isEqualTo(new TokenUsage(7, null, null, null, null, null));
+  }
+}

@@ -1,0 +1,440 @@
+package io.geminibalance.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.geminibalance.testing.GatewayHarness;
+import io.geminibalance.testing.PrometheusText;
+import io.geminibalance.testing.Replies;
+import io.geminibalance.testing.Reply;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The usage in the request log adds up to exactly what Google reported: a fake upstream answers
+ * each call with a random {@code usageMetadata} (prompt, candidates, thoughts, cached, tool-use
+ * prompt, image and audio details; a stream's chunks carry the counts so far) and a mixed,
+ * concurrent run over every generation surface must leave request-log sums equal to the sums of
+ * the answers' final usage, and the token counters the same. A stream the client leaves is logged
+ * abandoned with the usage seen until then; a stream cut upstream is logged with the usage it had
+ * reported; failed attempts carry none.
+ */
+class UsageSumsTest {
+  private static final String MODEL = "gemini-2.5-flash";
+  private static final String METRICS_TOKEN = "tok-metrics-0003";
+  private static final String AUTH = GatewayHarness.CLIENT_TOKEN;
+  private static final int REQUESTS = 2_400;
+  private static final int PARALLEL = 8;
+
+  /** prompt (tool-use prompt included), cached, output, thinking, image, audio: the request-log's sums. */
+  private static final int PROMPT = 0;
+  private static final int CACHED = 1;
+  private static final int OUTPUT = 2;
+  private static final int THINKING = 3;
+  private static final int IMAGE = 4;
+  private static final int AUDIO = 5;
+
+  /** One answer's final counts, and the usageMetadata of chunk {@code i} of {@code n} (counts so far). */
+  private record Usage(int prompt, int tool, int cached, int candidates, int thoughts, int promptImage,
+      int promptAudio, int answerImage) {
+    static Usage random(Random random) {
+      int prompt = 10 + random.nextInt(20_000);
+      int candidates = 20 + random.nextInt(4_000);
+      return new Usage(prompt, random.nextInt(4) == 0 ? random.nextInt(500) : 0, random.nextInt(prompt),
+          candidates, random.nextBoolean() ? random.nextInt(3_000) : 0, random.nextInt(prompt / 3 + 1),
+          random.nextInt(prompt / 3 + 1), random.nextInt(candidates / 2 + 1));
+    }
+
+    /** The counts after chunk {@code i} (1-based) of {@code n}: the prompt at once, the answer growing. */
+    String json(int i, int n) {
+      int c = (int) ((long) candidates * i / n);
+      int t = (int) ((long) thoughts * i / n);
+      int ci = Math.min(c, (int) ((long) answerImage * i / n));
+      StringBuilder out = new StringBuilder("{\"promptTokenCount\":").append(prompt)
+          .append(",\"candidatesTokenCount\":").append(c)
+          .append(",\"totalTokenCount\":").append(prompt + tool + c + t)
+          .append(",\"promptTokensDetails\":[{\"modality\":\"TEXT\",\"tokenCount\":")
+          .append(prompt - promptImage - promptAudio).append("},{\"modality\":\"IMAGE\",\"tokenCount\":")
+          .append(promptImage).append("},{\"modality\":\"AUDIO\",\"tokenCount\":").append(promptAudio).append("}]")
+          .append(",\"candidatesTokensDetails\":[{\"modality\":\"TEXT\",\"tokenCount\":").append(c - ci)
+          .append("},{\"modality\":\"IMAGE\",\"tokenCount\":").append(ci).append("}]");
+      if (cached > 0) {
+        out.append(",\"cachedContentTokenCount\":").append(cached);
+      }
+      if (tool > 0) {
+        out.append(",\"toolUsePromptTokenCount\":").append(tool);
+      }
+      if (t > 0) {
+        out.append(",\"thoughtsTokenCount\":").append(t);
+      }
+      return out.append('}').toString();
+    }
+
+    void addTo(AtomicLongArray sums) {
+      sums.addAndGet(PROMPT, prompt + tool);
+      sums.addAndGet(CACHED, cached);
+      sums.addAndGet(OUTPUT, candidates);
+      sums.addAndGet(THINKING, thoughts);
+      sums.addAndGet(IMAGE, promptImage + answerImage);
+      sums.addAndGet(AUDIO, promptAudio);
+    }
+  }
+
+  private static String chunk(String text, boolean last, String usage) {
+    return "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"" + text + "\"}],\"role\":\"model\"},"
+        + (last ? "\"finishReason\":\"STOP\"," : "") + "\"index\":0}],\"usageMetadata\":" + usage
+        + ",\"modelVersion\":\"" + MODEL + "\",\"responseId\":\"r\"}";
+  }
+
+  /** The fake's answers: random usage per call, its final counts added to {@code sums} as it answers. */
+  private static Reply randomUsage(AtomicLongArray sums) {
+    return (r, res, raw) -> {
+      Random random = ThreadLocalRandom.current();
+      Usage usage = Usage.random(random);
+      usage.addTo(sums);
+      boolean stream = r.path().endsWith(":streamGenerateContent");
+      int n = stream ? 1 + random.nextInt(4) : 1;
+      List<String> chunks = new ArrayList<>();
+      for (int i = 1; i <= n; i++) {
+        chunks.add(chunk("part" + i + " ", i == n, usage.json(i, n)));
+      }
+      if (stream && r.query() != null && r.query().contains("alt=sse")) {
+        Replies.sse(chunks, 0).send(r, res, raw);
+      } else if (stream) {
+        // The JSON array stream, spread over lines and written in pieces as Google does.
+        res.setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8").setChunked(true);
+        res.write("[");
+        for (int i = 0; i < n; i++) {
+          res.write((i == 0 ? "" : ",\r\n") + chunks.get(i).replace(",\"", ",\n  \""));
+        }
+        res.end("]");
+      } else if (random.nextInt(8) == 0) {
+        // Chunked and larger than the empty-answer check reads: relayed from its head on.
+        String filler = "x".repeat(70_000 + random.nextInt(20_000));
+        String body = chunk(filler, true, usage.json(1, 1));
+        res.setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8").setChunked(true);
+        int third = body.length() / 3;
+        res.write(body.substring(0, third));
+        res.write(body.substring(third, 2 * third));
+        res.end(body.substring(2 * third));
+      } else {
+        Replies.json(200, chunks.get(0)).send(r, res, raw);
+      }
+    };
+  }
+
+  /** The requests of the mixed run, one per surface and shape. */
+  private static final List<Function<GatewayHarness, HttpRequest>> CALLS = List.of(
+      h -> post(h, "/v1beta/models/" + MODEL + ":generateContent", "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}",
+          "x-goog-api-key", AUTH),
+      h -> post(h, "/v1beta/models/" + MODEL + ":streamGenerateContent?alt=sse",
+          "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}", "x-goog-api-key", AUTH),
+      h -> post(h, "/v1beta/models/" + MODEL + ":streamGenerateContent",
+          "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}", "x-goog-api-key", AUTH),
+      h -> post(h, "/v1/chat/completions", chat(false), "authorization", "Bearer " + AUTH),
+      h -> post(h, "/v1/chat/completions", chat(true), "authorization", "Bearer " + AUTH),
+      h -> post(h, "/v1/messages", messages(false), "x-api-key", AUTH),
+      h -> post(h, "/v1/messages", messages(true), "x-api-key", AUTH),
+      h -> post(h, "/v1/responses", responses(false), "authorization", "Bearer " + AUTH),
+      h -> post(h, "/v1/responses", responses(true), "authorization", "Bearer " + AUTH));
+
+  private static String chat(boolean stream) {
+    return "{\"model\":\"" + MODEL + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+  }
+
+  private static String messages(boolean stream) {
+    return "{\"model\":\"" + MODEL + "\",\"max_tokens\":50,\"stream\":" + stream
+        + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+  }
+
+  private static String responses(boolean stream) {
+    return "{\"model\":\"" + MODEL + "\",\"store\":false,\"stream\":" + stream + ",\"input\":\"hi\"}";
+  }
+
+  private static HttpRequest post(GatewayHarness h, String path, String body, String... auth) {
+    return h.request(path, auth[0], auth[1], "content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+  }
+
+  @Test
+  void requestLogSumsEqualWhatGoogleReported() throws Exception {
+    String db = GatewayHarness.tempDatabase();
+    try (GatewayHarness h = GatewayHarness.start(Map.of("METRICS_TOKEN", METRICS_TOKEN), db)) {
+      AtomicLongArray reported = new AtomicLongArray(6);
+      h.fake.on(r -> r.path().contains(":generateContent") || r.path().contains(":streamGenerateContent"),
+          randomUsage(reported));
+      ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
+      try {
+        List<Future<Integer>> statuses = new ArrayList<>();
+        for (int i = 0; i < REQUESTS; i++) {
+          HttpRequest request = CALLS.get(i % CALLS.size()).apply(h);
+          statuses.add(pool.submit(() -> {
+            HttpResponse<String> response = h.http.send(request, HttpResponse.BodyHandlers.ofString());
+            // A broken or unreadable answer ends in an error event under the 200.
+            String body = response.body();
+            return body.contains("interrupted") || body.contains("malformed") || body.contains("not JSON")
+                ? -response.statusCode() : response.statusCode();
+          }));
+        }
+        for (Future<Integer> status : statuses) {
+          assertThat(status.get()).isEqualTo(200);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      long[] logged = settledSums(db, REQUESTS);
+      assertThat(logged[6]).as("rows").isEqualTo(REQUESTS);
+      assertThat(logged[7]).as("rows without usage").isZero();
+      assertThat(logged[8]).as("abandoned rows").isZero();
+      for (int kind = PROMPT; kind <= AUDIO; kind++) {
+        assertThat(logged[kind]).as("sum of kind %d", kind).isEqualTo(reported.get(kind));
+      }
+
+      PrometheusText metrics = PrometheusText.parse(h.get("/metrics", "authorization", "Bearer " + METRICS_TOKEN).body());
+      String[] kinds = {"prompt", "cached", "output", "thinking"};
+      for (int kind = PROMPT; kind <= THINKING; kind++) {
+        assertThat(metrics.value("gb_tokens_total", Map.of("model", MODEL, "kind", kinds[kind])))
+            .as(kinds[kind]).isEqualTo((double) reported.get(kind));
+      }
+    }
+  }
+
+  /**
+   * A client that leaves a stream after its first usage: the row is abandoned and carries the
+   * counts of an event it was relayed (never the final ones, which were never sent), on the native
+   * and the translated surface alike.
+   */
+  @Test
+  void aStreamTheClientLeavesIsLoggedAbandonedWithTheUsageSeenSoFar() throws Exception {
+    String db = GatewayHarness.tempDatabase();
+    try (GatewayHarness h = GatewayHarness.start(Map.of(), db)) {
+      Usage usage = new Usage(500, 0, 100, 4_000, 1_000, 0, 0, 0);
+      int n = 40;
+      List<String> chunks = new ArrayList<>();
+      List<Long> completions = new ArrayList<>();
+      for (int i = 1; i <= n; i++) {
+        chunks.add(chunk("part" + i, i == n, usage.json(i, n)));
+        completions.add((long) usage.candidates() * i / n + (long) usage.thoughts() * i / n);
+      }
+      h.fake.on(r -> r.path().endsWith(":streamGenerateContent"), Replies.sse(chunks, 100));
+      readFirstBytesAndLeave(h, post(h, "/v1beta/models/" + MODEL + ":streamGenerateContent?alt=sse",
+          "{\"contents\":[]}", "x-goog-api-key", AUTH), "usageMetadata");
+      readFirstBytesAndLeave(h, post(h, "/v1/chat/completions", chat(true), "authorization", "Bearer " + AUTH),
+          "part1");
+
+      List<long[]> rows = settledRows(db, 2);
+      assertThat(rows).hasSize(2);
+      for (long[] row : rows) {
+        assertThat(row[3]).as("abandoned").isEqualTo(1);
+        assertThat(row[0]).as("success").isEqualTo(1);
+        assertThat(row[1]).as("prompt").isEqualTo(500);
+        assertThat(row[2]).as("completion").isIn(completions.subList(0, n - 1));
+      }
+    }
+  }
+
+  /**
+   * A stream cut upstream after two events is logged (not abandoned) with the usage of the second;
+   * attempts Google refused carry no usage.
+   */
+  @Test
+  void aCutStreamKeepsItsLastUsageAndFailedAttemptsHaveNone() throws Exception {
+    String db = GatewayHarness.tempDatabase();
+    try (GatewayHarness h = GatewayHarness.start(Map.of(), db)) {
+      Usage usage = new Usage(70, 0, 0, 30, 0, 0, 0, 0);
+      h.fake.on(r -> r.path().endsWith(":streamGenerateContent"), Replies.sseCut(List.of(
+          chunk("a", false, usage.json(1, 3)), chunk("b", false, usage.json(2, 3)),
+          chunk("c", true, usage.json(3, 3))), 0, 2), 1);
+      HttpResponse<String> cut = h.send(post(h, "/v1beta/models/" + MODEL + ":streamGenerateContent?alt=sse",
+          "{\"contents\":[]}", "x-goog-api-key", AUTH));
+      assertThat(cut.body()).contains("upstream stream interrupted");
+      List<long[]> rows = settledRows(db, 1);
+      assertThat(rows).hasSize(1);
+      assertThat(rows.get(0)).containsExactly(1, 70, 20, 0);
+
+      // The same cut on a stream relayed as raw bytes (no alt=sse): the client's response is reset,
+      // and the attempt is still not the client's abandonment.
+      h.fake.on(r -> r.path().endsWith(":streamGenerateContent"), Replies.sseCut(List.of(
+          chunk("a", false, usage.json(1, 3)), chunk("b", false, usage.json(2, 3)),
+          chunk("c", true, usage.json(3, 3))), 0, 2), 1);
+      try {
+        h.http.send(post(h, "/v1beta/models/" + MODEL + ":streamGenerateContent", "{\"contents\":[]}",
+            "x-goog-api-key", AUTH), HttpResponse.BodyHandlers.ofString());
+      } catch (java.io.IOException reset) {
+        // expected: the body cannot carry an error, so the connection is reset
+      }
+      rows = settledRows(db, 2);
+      assertThat(rows).hasSize(2);
+      assertThat(rows.get(1)).containsExactly(1, 70, 20, 0);
+
+      h.fake.on(r -> r.path().endsWith(":generateContent"),
+          Replies.googleError(500, "INTERNAL", "try again"));
+      assertThat(h.send(post(h, "/v1beta/models/" + MODEL + ":generateContent", "{\"contents\":[]}",
+          "x-goog-api-key", AUTH)).statusCode()).isEqualTo(500);
+      assertThat(h.send(post(h, "/v1/chat/completions", chat(false), "authorization", "Bearer " + AUTH))
+          .statusCode()).isEqualTo(500);
+      settledRows(db, 4);
+      Thread.sleep(500); // the retries' rows, one per key tried
+      List<long[]> failed = settledRows(db, 0).stream().filter(row -> row[0] == 0).toList();
+      assertThat(failed).hasSizeGreaterThanOrEqualTo(2).allSatisfy(row -> {
+        assertThat(row[1]).as("prompt").isEqualTo(-1);
+        assertThat(row[2]).as("completion").isEqualTo(-1);
+        assertThat(row[3]).as("abandoned").isZero();
+      });
+    }
+  }
+
+  /**
+   * Google's OpenAI-compatible layer (/openai/v1, forwarded unchanged) reports OpenAI's usage: its
+   * counts go to the log as Google's (reasoning apart from the answer, cached within the prompt),
+   * whole and streamed. Fake streams (one generateContent behind a stream) log their answer's usage
+   * on the native and the OpenAI surface.
+   */
+  @Test
+  void compatForwardAndFakeStreamsAreLoggedWithTheirUsage() throws Exception {
+    String db = GatewayHarness.tempDatabase();
+    try (GatewayHarness h = GatewayHarness.start(Map.of("FAKE_STREAM_ENABLED", "true",
+        "FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS", "1"), db)) {
+      String usage = "\"usage\":{\"completion_tokens\":20,\"prompt_tokens\":100,\"total_tokens\":150,"
+          + "\"completion_tokens_details\":{\"reasoning_tokens\":30},\"prompt_tokens_details\":{\"cached_tokens\":40}}";
+      h.fake.on(r -> r.path().equals("/v1beta/openai/chat/completions") && !r.bodyText().contains("\"stream\":true"),
+          Replies.json(200, "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"x\"}}],"
+              + "\"model\":\"" + MODEL + "\"," + usage + "}"));
+      h.fake.on(r -> r.path().equals("/v1beta/openai/chat/completions"), Replies.sse(List.of(
+          "{\"choices\":[{\"delta\":{\"content\":\"x\"}}],\"model\":\"" + MODEL + "\"}",
+          "{\"choices\":[],\"model\":\"" + MODEL + "\"," + usage + "}", "[DONE]"), 0));
+      String compat = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+      assertThat(h.send(post(h, "/openai/v1/chat/completions", compat + "}", "authorization", "Bearer " + AUTH))
+          .statusCode()).isEqualTo(200);
+      assertThat(h.send(post(h, "/openai/v1/chat/completions", compat + ",\"stream\":true}", "authorization",
+          "Bearer " + AUTH)).body()).contains("[DONE]");
+      long[] sums = settledSums(db, 2);
+      assertThat(sums).startsWith(2 * 100L, 2 * 40L, 2 * 20L, 2 * 30L, 0L, 0L, 2L, 0L, 0L);
+
+      Usage answer = new Usage(11, 2, 3, 13, 17, 0, 0, 0);
+      h.fake.on(r -> r.path().endsWith(":generateContent"), Replies.json(200, chunk("whole", true, answer.json(1, 1))));
+      assertThat(h.send(post(h, "/v1beta/models/" + MODEL + ":streamGenerateContent?alt=sse", "{\"contents\":[]}",
+          "x-goog-api-key", AUTH)).body()).contains("whole");
+      assertThat(h.send(post(h, "/v1/chat/completions", chat(true), "authorization", "Bearer " + AUTH)).body())
+          .contains("[DONE]");
+      long[] withFake = settledSums(db, 4);
+      assertThat(withFake).startsWith(2 * 100L + 2 * 13, 2 * 40L + 2 * 3, 2 * 20L + 2 * 13, 2 * 30L + 2 * 17);
+      assertThat(withFake[6]).isEqualTo(4);
+    }
+  }
+
+  /**
+   * A client that leaves while the gateway reads a unary answer to check it is not empty: the
+   * attempt is logged successful and abandoned, without usage (it was still to come), not as an
+   * answer that broke.
+   */
+  @Test
+  void aUnaryAnswerTheClientLeavesWhileItIsCheckedIsLoggedAbandoned() throws Exception {
+    String db = GatewayHarness.tempDatabase();
+    try (GatewayHarness h = GatewayHarness.start(Map.of(), db)) {
+      java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+      h.fake.on(r -> r.path().endsWith(":generateContent"), Replies.chunkedJson(
+          "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"", 20_000, "\"}]}}]}", written, 8_192));
+      var pending = h.http.sendAsync(post(h, "/v1beta/models/" + MODEL + ":generateContent", "{\"contents\":[]}",
+          "x-goog-api-key", AUTH), HttpResponse.BodyHandlers.ofString());
+      for (int i = 0; i < 200 && written.get() == 0; i++) {
+        Thread.sleep(20);
+      }
+      assertThat(written.get()).isPositive();
+      Thread.sleep(300); // the gateway has the headers and the first bytes, and waits for the rest
+      pending.cancel(true);
+      List<long[]> rows = settledRows(db, 1);
+      assertThat(rows).hasSize(1);
+      assertThat(rows.get(0)).containsExactly(1, -1, -1, 1);
+    }
+  }
+
+  /** Reads the response until {@code marker} has arrived, then closes the connection. */
+  private static void readFirstBytesAndLeave(GatewayHarness h, HttpRequest request, String marker) throws Exception {
+    HttpResponse<InputStream> response = h.http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(response.statusCode()).isEqualTo(200);
+    try (InputStream body = response.body()) {
+      StringBuilder seen = new StringBuilder();
+      byte[] buffer = new byte[256];
+      while (!seen.toString().contains(marker)) {
+        int read = body.read(buffer);
+        assertThat(read).as("stream ended before " + marker).isPositive();
+        seen.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private static Connection open(String db) throws Exception {
+    return DriverManager.getConnection("jdbc:sqlite:" + db);
+  }
+
+  /**
+   * The request log's sums once {@code expected} rows are in: prompt, cached, output (completion
+   * less thinking), thinking, image, audio, then the number of rows, of rows without a prompt
+   * count, and of abandoned rows.
+   */
+  private static long[] settledSums(String db, int expected) throws Exception {
+    String sql = "SELECT SUM(gb_prompt_tokens), SUM(gb_cached_tokens), SUM(gb_completion_tokens)"
+        + " - SUM(COALESCE(gb_thinking_tokens, 0)), SUM(gb_thinking_tokens), SUM(gb_image_tokens),"
+        + " SUM(gb_audio_tokens), COUNT(*), SUM(CASE WHEN gb_prompt_tokens IS NULL THEN 1 ELSE 0 END),"
+        + " SUM(CASE WHEN gb_abandoned THEN 1 ELSE 0 END) FROM t_request_log WHERE model_name = ?";
+    long[] sums = new long[9];
+    for (int wait = 0; wait < 300; wait++) {
+      try (Connection connection = open(db); PreparedStatement select = connection.prepareStatement(sql)) {
+        select.setString(1, MODEL);
+        try (ResultSet rs = select.executeQuery()) {
+          rs.next();
+          for (int i = 0; i < 9; i++) {
+            sums[i] = rs.getLong(i + 1);
+          }
+        }
+      }
+      if (sums[6] >= expected) {
+        return sums;
+      }
+      Thread.sleep(100);
+    }
+    return sums;
+  }
+
+  /** Each row once {@code expected} are in: success, prompt, completion (-1: null), abandoned. */
+  private static List<long[]> settledRows(String db, int expected) throws Exception {
+    String sql = "SELECT is_success, gb_prompt_tokens, gb_completion_tokens, gb_abandoned FROM t_request_log"
+        + " WHERE model_name = ? ORDER BY id";
+    List<long[]> rows = new ArrayList<>();
+    for (int wait = 0; wait == 0 || (wait < 300 && rows.size() < expected); wait++) {
+      Thread.sleep(wait == 0 ? 0 : 100);
+      rows = new ArrayList<>();
+      try (Connection connection = open(db); PreparedStatement select = connection.prepareStatement(sql)) {
+        select.setString(1, MODEL);
+        try (ResultSet rs = select.executeQuery()) {
+          while (rs.next()) {
+            long[] row = new long[4];
+            for (int i = 0; i < 4; i++) {
+              long value = rs.getLong(i + 1);
+              row[i] = rs.wasNull() ? -1 : value;
+            }
+            rows.add(row);
+          }
+        }
+      }
+    }
+    return rows;
+  }
+}
