@@ -88,7 +88,7 @@ class MigrationsTest {
   /** The versions of the engine's SQL scripts and of the Java migrations. */
   private static Set<Integer> shippedVersions(DatabaseType type) throws IOException, URISyntaxException {
     Set<Integer> versions = new TreeSet<>();
-    Migrations.javaMigrations(SqlDialect.of(type))
+    Migrations.javaMigrations(SqlDialect.of(type), java.time.ZoneOffset.UTC)
         .forEach(m -> versions.add(Integer.parseInt(m.getVersion().getVersion())));
     String folder = type.migrationLocation().substring("classpath:".length());
     Path dir = Path.of(MigrationsTest.class.getClassLoader().getResource(folder).toURI());
