@@ -10,7 +10,10 @@ import io.geminibalance.admin.ErrorLogApi;
 import io.geminibalance.admin.KeyMaintenanceApi;
 import io.geminibalance.admin.KeyVerifyJobs;
 import io.geminibalance.admin.KeysApi;
+import io.geminibalance.admin.ModelPrices;
 import io.geminibalance.admin.StatsApi;
+import io.geminibalance.admin.UsageApi;
+import io.geminibalance.auth.ClientTokenRegistry;
 import io.geminibalance.admin.SettingsService;
 import io.geminibalance.alerts.Alerts;
 import io.geminibalance.auth.ClientAuthenticator;
@@ -102,6 +105,8 @@ public final class Gateway {
   /** The other instances on REDIS_URL, if any. */
   private Cluster cluster;
   private AdminSessions adminSessions;
+  /** The managed client tokens (names in /api/usage); filled where tokens are loaded and changed. */
+  private final ClientTokenRegistry clientTokens = new ClientTokenRegistry();
   private long sessionPurgeTimer = -1;
   private long resourceCleanupTimer = -1;
   private QuotaKeyPool paidPool;
@@ -291,6 +296,8 @@ public final class Gateway {
         new ErrorLogApi(persistence.storage().errorLogs(), audit, persistence.storage().config().zone()),
         new StatsApi(persistence.storage().stats(), persistence.storage().requestLogs(),
             () -> poolTotals(vertx, pool), InstantSource.system(), persistence.storage().config().zone()),
+        new UsageApi(persistence.storage().usage(), gateway.clientTokens, () -> ModelPrices.from(live.get().values()),
+            InstantSource.system(), persistence.storage().config().zone()),
         keysApi, new KeyMaintenanceApi(keysApi, audit),
         NativeGeminiRelay.vertexExpress(vertex.executor(), executor, () -> live.get().filteredModels(),
             vertex::unavailable, aliases, streamOptions),
@@ -621,6 +628,11 @@ public final class Gateway {
 
   public QuotaKeyPool pool() {
     return pool;
+  }
+
+  /** The managed client tokens in force. */
+  public ClientTokenRegistry clientTokens() {
+    return clientTokens;
   }
 
   public GatewayConfig config() {
