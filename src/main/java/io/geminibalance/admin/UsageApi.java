@@ -131,6 +131,13 @@ public final class UsageApi {
     String client = token == null ? null : token.equals("none") ? "" : token;
     String model = QueryParams.text(rc, "model", 100);
     String key = QueryParams.text(rc, "key", 64);
+    // "*" marks the roll-up rows summed over every client or key; as a filter it would count them twice.
+    if ("*".equals(client)) {
+      throw new QueryParams.BadParam("token", "token: '*' (expected: a token id or fingerprint, or none)");
+    }
+    if ("*".equals(key)) {
+      throw new QueryParams.BadParam("key", "key: '*' (expected: a key fingerprint)");
+    }
     Set<UsageDimension> series = EnumSet.of(UsageDimension.BUCKET, UsageDimension.MODEL);
     if (groupBy != null) {
       series.add(dimension(groupBy));

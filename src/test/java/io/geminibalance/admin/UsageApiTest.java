@@ -137,21 +137,24 @@ class UsageApiTest {
 
   @Test
   void malformedOrOutOfRangeParametersAre400NamingThem() {
-    Map<String, String> cases = Map.of(
-        "?granularity=week", "granularity",
-        "?period=1y", "period",
-        "?from=yesterday", "from",
-        "?period=7d&from=2026-01-01", "period",
-        "?period=7d&granularity=minute", "granularity",
-        "?period=90d&granularity=hour", "granularity",
-        "?group_by=user", "group_by",
-        "?to=2026-01-01T00:00:00Z", "from",
-        "?token=" + "x".repeat(101), "token");
-    cases.forEach((query, param) -> {
-      HttpResponse<String> r = get(query);
-      assertThat(r.statusCode()).as(query + ": " + r.body()).isEqualTo(400);
-      assertThat(new JsonObject(r.body()).getJsonObject("error").getString("param")).as(query).isEqualTo(param);
-    });
+    String[][] cases = {
+        {"?granularity=week", "granularity"},
+        {"?period=1y", "period"},
+        {"?from=yesterday", "from"},
+        {"?period=7d&from=2026-01-01", "period"},
+        {"?period=7d&granularity=minute", "granularity"},
+        {"?period=90d&granularity=hour", "granularity"},
+        {"?group_by=user", "group_by"},
+        {"?to=2026-01-01T00:00:00Z", "from"},
+        {"?token=" + "x".repeat(101), "token"},
+        {"?token=%2A", "token"},
+        {"?key=%2A", "key"},
+    };
+    for (String[] c : cases) {
+      HttpResponse<String> r = get(c[0]);
+      assertThat(r.statusCode()).as(c[0] + ": " + r.body()).isEqualTo(400);
+      assertThat(new JsonObject(r.body()).getJsonObject("error").getString("param")).as(c[0]).isEqualTo(c[1]);
+    }
     HttpResponse<String> backwards = get("?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z");
     assertThat(backwards.statusCode()).isEqualTo(400);
     assertThat(backwards.body()).contains("\"param\":\"from\"");
