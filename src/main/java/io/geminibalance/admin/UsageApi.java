@@ -2,6 +2,7 @@ package io.geminibalance.admin;
 
 import io.geminibalance.auth.ClientToken;
 import io.geminibalance.auth.ClientTokenRegistry;
+import io.geminibalance.storage.RetentionJob;
 import io.geminibalance.storage.TimeBucket;
 import io.geminibalance.storage.UsageDimension;
 import io.geminibalance.storage.UsageQuery;
@@ -37,8 +38,8 @@ public final class UsageApi {
   /** Named periods, ending now. */
   static final Map<String, Duration> PERIODS = periods();
   /** The longest span of each granularity: the roll-up keeps no more (see RetentionJob). */
-  static final Map<TimeBucket, Duration> LONGEST = Map.of(TimeBucket.MINUTE, Duration.ofHours(48),
-      TimeBucket.HOUR, Duration.ofDays(31), TimeBucket.DAY, Duration.ofDays(36_500));
+  static final Map<TimeBucket, Duration> LONGEST = Map.of(TimeBucket.MINUTE, RetentionJob.MINUTE_ROLLUP_AGE,
+      TimeBucket.HOUR, RetentionJob.HOUR_ROLLUP_AGE, TimeBucket.DAY, Duration.ofDays(36_500));
   private static final List<String> GRANULARITIES = List.of("minute", "hour", "day");
   private static final List<String> GROUPS = List.of("token", "model", "key");
 

@@ -32,8 +32,8 @@ public final class RetentionJob implements AutoCloseable {
    * How long the minute and hour roll-ups are kept: two days of minutes (the finest chart, 48 h),
    * a month of hours (a 30-day hourly chart). The day roll-up follows USAGE_RETENTION_DAYS.
    */
-  static final Duration MINUTE_ROLLUP_AGE = Duration.ofHours(48);
-  static final Duration HOUR_ROLLUP_AGE = Duration.ofDays(31);
+  public static final Duration MINUTE_ROLLUP_AGE = Duration.ofHours(48);
+  public static final Duration HOUR_ROLLUP_AGE = Duration.ofDays(31);
 
   public static final ZoneId DEFAULT_ZONE = ZoneId.of("Asia/Shanghai");
   private static final Logger LOG = LoggerFactory.getLogger(RetentionJob.class);

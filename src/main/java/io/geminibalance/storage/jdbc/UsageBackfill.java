@@ -3,6 +3,7 @@ package io.geminibalance.storage.jdbc;
 import io.geminibalance.protocol.gemini.TokenUsage;
 import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.requestlog.RequestLogEntry;
+import io.geminibalance.storage.RetentionJob;
 import io.geminibalance.storage.TimeBucket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,7 +18,7 @@ import java.util.List;
  * Builds the usage roll-ups from the request-log rows already stored (once, when the roll-up tables
  * are created; the usage bench seeds with it too). It reads the log in chunks of rows by id and
  * writes each chunk's sums before reading the next, so memory stays bounded by the chunk whatever
- * the table's size. Rows older than a roll-up keeps (see {@link #RETENTION}) are left out of it.
+ * the table's size. Rows older than a roll-up keeps (see {@link #horizon}) are left out of it.
  */
 final class UsageBackfill {
   static final int DEFAULT_CHUNK = 20_000;
@@ -32,8 +33,8 @@ final class UsageBackfill {
   /** How far back a roll-up reaches at most (the day roll-up: every row, trimmed by the retention job). */
   static Duration horizon(TimeBucket granularity) {
     return switch (granularity) {
-      case MINUTE -> Duration.ofHours(48);
-      case HOUR -> Duration.ofDays(31);
+      case MINUTE -> RetentionJob.MINUTE_ROLLUP_AGE;
+      case HOUR -> RetentionJob.HOUR_ROLLUP_AGE;
       case DAY -> Duration.ofDays(100_000);
     };
   }
