@@ -1,7 +1,8 @@
 /*
  * The statistics page: calls per minute / hour / day (success vs failure) and latency p50/p95 as
  * uPlot charts, totals with tokens, per model and per key tables, keys needing attention, pool
- * capacity. Every figure is aggregated by the server (/api/stats/*); charts get one point per bucket.
+ * capacity; token usage and estimated cost per day, client token, model and key (/api/usage, from
+ * the usage roll-ups). Every figure is aggregated by the server; charts get one point per bucket.
  */
 GB.page('stats', {
   en: {
@@ -53,7 +54,26 @@ GB.page('stats', {
     'stats.viewError': 'Error',
     'stats.noError': 'No error log found for this call',
     'stats.errorTitle': 'Error of this call',
-    'stats.chartsUnavailable': 'The chart library could not be loaded'
+    'stats.chartsUnavailable': 'The chart library could not be loaded',
+    'usage.title': 'Token usage',
+    'usage.range90d': '90 days',
+    'usage.note': 'From the usage roll-ups (UTC days); cost estimated with MODEL_PRICES, USD.',
+    'usage.perDay': 'Tokens per day',
+    'usage.perToken': 'By client token',
+    'usage.perModel': 'By model',
+    'usage.perKey': 'By key',
+    'usage.day': 'Day (UTC)',
+    'usage.token': 'Client token',
+    'usage.noToken': '(no token)',
+    'usage.requests': 'Requests',
+    'usage.prompt': 'Prompt',
+    'usage.cached': 'Cached',
+    'usage.output': 'Output',
+    'usage.thinking': 'Thinking',
+    'usage.total': 'Total tokens',
+    'usage.cost': 'Cost (USD)',
+    'usage.noPrice': 'no price',
+    'usage.unpriced': '{n} tokens without a price'
   },
   zh: {
     'stats.range1h': '1 小时',
@@ -104,11 +124,31 @@ GB.page('stats', {
     'stats.viewError': '错误',
     'stats.noError': '未找到此调用的错误日志',
     'stats.errorTitle': '此调用的错误',
-    'stats.chartsUnavailable': '图表库加载失败'
+    'stats.chartsUnavailable': '图表库加载失败',
+    'usage.title': '令牌用量',
+    'usage.range90d': '90 天',
+    'usage.note': '来自用量汇总（按 UTC 日）；费用按 MODEL_PRICES 估算，单位美元。',
+    'usage.perDay': '每日令牌',
+    'usage.perToken': '按客户端令牌',
+    'usage.perModel': '按模型',
+    'usage.perKey': '按密钥',
+    'usage.day': '日期（UTC）',
+    'usage.token': '客户端令牌',
+    'usage.noToken': '（无令牌）',
+    'usage.requests': '请求数',
+    'usage.prompt': '输入',
+    'usage.cached': '缓存',
+    'usage.output': '输出',
+    'usage.thinking': '思考',
+    'usage.total': '令牌总数',
+    'usage.cost': '费用（美元）',
+    'usage.noPrice': '无价格',
+    'usage.unpriced': '{n} 个令牌无价格'
   }
 }, function () {
   'use strict';
-  var state = { range: '24h', attentionCode: 429, overview: null, attention: null, capacity: null };
+  var state = { range: '24h', attentionCode: 429, overview: null, attention: null, capacity: null,
+    usagePeriod: '30d', usage: null };
   var charts = [];
   var uplotReady = loadUplot();
 
@@ -201,8 +241,18 @@ GB.page('stats', {
     }, function (err) { GB.toast(err.message, 'error'); });
   }
 
+  function loadUsage() {
+    var period = state.usagePeriod;
+    return GB.api('GET', '/api/usage' + GB.qs({ period: period, granularity: 'day' })).then(function (data) {
+      if (period === state.usagePeriod) {
+        state.usage = data;
+        renderUsage();
+      }
+    }, function (err) { GB.toast(err.message, 'error'); });
+  }
+
   function loadAll() {
-    return Promise.all([loadOverview(), loadAttention(), loadCapacity()]);
+    return Promise.all([loadOverview(), loadAttention(), loadCapacity(), loadUsage()]);
   }
 
   // ---- rendering ----
@@ -379,6 +429,55 @@ GB.page('stats', {
     }, function (err) { GB.toast(err.message, 'error'); });
   }
 
+  function cost(row) {
+    return row.cost_usd == null ? GB.t('usage.noPrice') : '$' + row.cost_usd.toFixed(4);
+  }
+
+  var USAGE_COLUMNS = [
+    { key: 'usage.requests', num: true }, { key: 'usage.prompt', num: true }, { key: 'usage.cached', num: true },
+    { key: 'usage.output', num: true }, { key: 'usage.thinking', num: true }, { key: 'usage.total', num: true },
+    { key: 'usage.cost', num: true }
+  ];
+
+  function usageRow(label, row) {
+    return GB.el('tr', null, label, td(GB.fmtNum(row.requests), { num: true }),
+      td(GB.fmtNum(row.prompt_tokens), { num: true }), td(GB.fmtNum(row.cached_tokens), { num: true }),
+      td(GB.fmtNum(row.output_tokens), { num: true }), td(GB.fmtNum(row.thinking_tokens), { num: true }),
+      td(GB.fmtNum(row.total_tokens), { num: true }), td(cost(row), { num: true, nowrap: true }));
+  }
+
+  function usageTable(first, rows, label) {
+    return table([{ key: first }].concat(USAGE_COLUMNS), rows.map(function (row) {
+      return usageRow(label(row), row);
+    }));
+  }
+
+  function tokenLabel(row) {
+    if (!row.token) { return td(GB.t('usage.noToken'), { nowrap: true }); }
+    return td(row.name ? row.name + ' (' + (row.masked || '') + ')' : (row.masked || row.token), { mono: !row.name, nowrap: true });
+  }
+
+  function renderUsage() {
+    var u = state.usage;
+    if (!u) { return; }
+    var t = u.totals;
+    GB.fill(GB.$('#usage-totals'),
+      card(GB.t('usage.total'), GB.fmtNum(t.total_tokens), GB.t('usage.prompt') + ' ' + GB.fmtNum(t.prompt_tokens)
+        + ' / ' + GB.t('usage.output') + ' ' + GB.fmtNum(t.output_tokens)),
+      card(GB.t('usage.cost'), cost(t), t.unpriced_tokens ? GB.t('usage.unpriced', { n: GB.fmtNum(t.unpriced_tokens) }) : null),
+      card(GB.t('usage.requests'), GB.fmtNum(t.requests)));
+    GB.fill(GB.$('#usage-days'), usageTable('usage.day', u.series.slice().reverse(), function (row) {
+      return td(row.start.substring(0, 10), { mono: true, nowrap: true });
+    }));
+    GB.fill(GB.$('#usage-tokens'), usageTable('usage.token', u.by_token, tokenLabel));
+    GB.fill(GB.$('#usage-models'), usageTable('stats.model', u.by_model, function (row) {
+      return td(row.model || '', { mono: true });
+    }));
+    GB.fill(GB.$('#usage-keys'), usageTable('stats.key', u.by_key, function (row) {
+      return td(row.key_masked || '', { mono: true, nowrap: true });
+    }));
+  }
+
   // ---- controls ----
 
   function activate(tabs, button) {
@@ -402,6 +501,13 @@ GB.page('stats', {
       loadAttention();
     });
   });
+  GB.$$('#usage-tabs .tab').forEach(function (button) {
+    button.addEventListener('click', function () {
+      activate(GB.$('#usage-tabs'), button);
+      state.usagePeriod = button.getAttribute('data-period');
+      loadUsage();
+    });
+  });
   GB.$('#attention-limit').addEventListener('change', loadAttention);
   GB.$('#refresh').addEventListener('click', loadAll);
   GB.$('#recent-calls').addEventListener('click', recentCalls);
@@ -410,6 +516,7 @@ GB.page('stats', {
     renderOverview();
     renderAttention();
     renderCapacity();
+    renderUsage();
   });
 
   loadAll();

@@ -10,9 +10,11 @@ import io.geminibalance.admin.ErrorLogApi;
 import io.geminibalance.admin.KeyMaintenanceApi;
 import io.geminibalance.admin.KeyVerifyJobs;
 import io.geminibalance.admin.KeysApi;
+import io.geminibalance.admin.ModelPrices;
 import io.geminibalance.admin.StatsApi;
 import io.geminibalance.admin.ClientTokens;
 import io.geminibalance.admin.TokensApi;
+import io.geminibalance.admin.UsageApi;
 import io.geminibalance.admin.SettingsService;
 import io.geminibalance.alerts.Alerts;
 import io.geminibalance.auth.ChargingAttemptLog;
@@ -107,7 +109,7 @@ public final class Gateway {
   private AdminThrottle adminThrottle;
   /** The other instances on REDIS_URL, if any. */
   private Cluster cluster;
-  /** The managed client tokens in force (one registry: authentication and charging read it). */
+  /** The managed client tokens in force (one registry: authentication, charging and /api/usage read it). */
   private final ClientTokenRegistry clientTokens = new ClientTokenRegistry();
   private TokenLimiter tokenLimiter;
   private AdminSessions adminSessions;
@@ -311,6 +313,8 @@ public final class Gateway {
         new ErrorLogApi(persistence.storage().errorLogs(), audit, persistence.storage().config().zone()),
         new StatsApi(persistence.storage().stats(), persistence.storage().requestLogs(),
             () -> poolTotals(vertx, pool), InstantSource.system(), persistence.storage().config().zone()),
+        new UsageApi(persistence.storage().usage(), gateway.clientTokens, () -> ModelPrices.from(live.get().values()),
+            InstantSource.system(), persistence.storage().config().zone()),
         keysApi, new KeyMaintenanceApi(keysApi, audit),
         NativeGeminiRelay.vertexExpress(vertex.executor(), executor, () -> live.get().filteredModels(),
             vertex::unavailable, aliases, streamOptions),

@@ -27,6 +27,7 @@ final class Settings {
     queueSettings(config);
     io.geminibalance.relay.OpenAiOptions.from(config);
     io.geminibalance.relay.OpenAiOptions.audio(config);
+    io.geminibalance.admin.ModelPrices.from(config.values());
     io.geminibalance.relay.AnthropicRelay.modelMap(config);
     io.geminibalance.relay.ImageLimits.from(config);
     io.geminibalance.relay.imagehost.ImageHosts.from(config.values());

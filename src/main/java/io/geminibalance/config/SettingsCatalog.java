@@ -247,6 +247,11 @@ public final class SettingsCatalog {
       s("MODEL_ALIASES", Type.MAP, Group.MODELS, "{}")
           .en("Model names clients may use for Gemini models, on every surface (JSON object of alias to model id)")
           .zh("客户端可在所有接口使用的模型别名（JSON 对象：别名 -> 模型 ID）"),
+      s("MODEL_PRICES", Type.MAP, Group.MODELS, "{}")
+          .en("Prices for the estimated cost in usage statistics: JSON object of model (or glob with *) to"
+              + " {\"input\", \"output\", \"cached_input\"}, USD per million tokens")
+          .zh("用量统计中估算费用所用的价格：JSON 对象，模型（或含 * 的通配）-> {\"input\", \"output\", \"cached_input\"}，"
+              + "单位为每百万令牌美元"),
       s("TTS_MODEL", Type.STRING, Group.MODELS, "gemini-2.5-flash-preview-tts")
           .en("Model of /v1/audio/speech for OpenAI's tts-1, tts-1-hd and gpt-4o-mini-tts")
           .zh("/v1/audio/speech 中 OpenAI 的 tts-1、tts-1-hd、gpt-4o-mini-tts 对应的模型"),
@@ -394,6 +399,9 @@ public final class SettingsCatalog {
           .en("Delete old request logs daily").zh("每天删除过期的请求日志"),
       s("AUTO_DELETE_REQUEST_LOGS_DAYS", Type.INT, Group.LOGS, "30").range(1, 36_500)
           .en("Request log retention, days").zh("请求日志保留天数"),
+      s("USAGE_RETENTION_DAYS", Type.INT, Group.LOGS, "90").range(1, 36_500)
+          .en("Daily usage roll-ups (tokens and cost per day, client token, model and key) retention, days")
+          .zh("每日用量汇总（按天、客户端令牌、模型和密钥统计的令牌与费用）保留天数"),
       s("TIMEZONE", Type.ZONE, Group.LOGS, "Asia/Shanghai").restart()
           .en("Time zone of the daily clean-up").zh("每日清理任务使用的时区"),
       // Alerts: the URL of an incoming webhook often is its credential (Slack, Discord), so secret.

@@ -10,6 +10,7 @@ import io.geminibalance.admin.KeyMaintenanceApi;
 import io.geminibalance.admin.KeysApi;
 import io.geminibalance.admin.StatsApi;
 import io.geminibalance.admin.TokensApi;
+import io.geminibalance.admin.UsageApi;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.auth.ClientTokenRegistry;
 import io.geminibalance.auth.TokenLimiter;
@@ -98,6 +99,7 @@ public final class Routes {
       AdminSessions adminSessions,
       ErrorLogApi errorLogApi,
       StatsApi statsApi,
+      UsageApi usageApi,
       KeysApi keysApi,
       KeyMaintenanceApi keyMaintenanceApi,
       NativeGeminiRelay vertexExpressRelay,
@@ -250,6 +252,7 @@ public final class Routes {
     router.delete("/api/logs/errors/all").handler(deps.errorLogApi()::deleteAll);
     router.delete("/api/logs/errors/:id").handler(deps.errorLogApi()::deleteOne);
     router.get("/api/stats/overview").handler(deps.statsApi()::overview);
+    router.get("/api/usage").handler(deps.usageApi()::usage);
     router.get("/api/stats/details").handler(deps.statsApi()::details);
     router.get("/api/stats/key-details").handler(deps.statsApi()::keyDetails);
     router.get("/api/stats/attention-keys").handler(deps.statsApi()::attentionKeys);

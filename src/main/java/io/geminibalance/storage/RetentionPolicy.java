@@ -6,17 +6,24 @@ import java.util.Map;
 
 /**
  * How long logs are kept: AUTO_DELETE_ERROR_LOGS_ENABLED/_DAYS and
- * AUTO_DELETE_REQUEST_LOGS_ENABLED/_DAYS, as in gemini-balance (defaults and ranges in the
- * settings catalogue).
+ * AUTO_DELETE_REQUEST_LOGS_ENABLED/_DAYS, as in gemini-balance, and USAGE_RETENTION_DAYS for the
+ * daily usage roll-ups (defaults and ranges in the settings catalogue).
  */
 public record RetentionPolicy(boolean errorLogsEnabled, int errorLogDays, boolean requestLogsEnabled,
-    int requestLogDays) {
+    int requestLogDays, int usageDays) {
 
   public static final RetentionPolicy DEFAULTS = fromSettings(Map.of());
 
   public RetentionPolicy {
     requirePositive("AUTO_DELETE_ERROR_LOGS_DAYS", errorLogDays);
     requirePositive("AUTO_DELETE_REQUEST_LOGS_DAYS", requestLogDays);
+    requirePositive("USAGE_RETENTION_DAYS", usageDays);
+  }
+
+  /** With USAGE_RETENTION_DAYS at its default. */
+  public RetentionPolicy(boolean errorLogsEnabled, int errorLogDays, boolean requestLogsEnabled, int requestLogDays) {
+    this(errorLogsEnabled, errorLogDays, requestLogsEnabled, requestLogDays,
+        new ConfigValues(Map.of()).integer("USAGE_RETENTION_DAYS"));
   }
 
   /**
@@ -27,7 +34,8 @@ public record RetentionPolicy(boolean errorLogsEnabled, int errorLogDays, boolea
   public static RetentionPolicy fromSettings(Map<String, String> settings) {
     ConfigValues v = new ConfigValues(settings);
     return new RetentionPolicy(v.bool("AUTO_DELETE_ERROR_LOGS_ENABLED"), v.integer("AUTO_DELETE_ERROR_LOGS_DAYS"),
-        v.bool("AUTO_DELETE_REQUEST_LOGS_ENABLED"), v.integer("AUTO_DELETE_REQUEST_LOGS_DAYS"));
+        v.bool("AUTO_DELETE_REQUEST_LOGS_ENABLED"), v.integer("AUTO_DELETE_REQUEST_LOGS_DAYS"),
+        v.integer("USAGE_RETENTION_DAYS"));
   }
 
   private static void requirePositive(String name, int days) {

@@ -40,6 +40,7 @@ public final class Storage implements AutoCloseable {
   private final RequestLogStore requestLogs;
   private final ErrorLogStore errorLogs;
   private final StatsStore stats;
+  private final UsageStore usage;
   private final AdminTokenStore adminToken;
   private final AuditLogStore auditLog;
   private final AdminSessionStore adminSessions;
@@ -65,6 +66,7 @@ public final class Storage implements AutoCloseable {
     this.requestLogs = stores.requestLogs();
     this.errorLogs = stores.errorLogs();
     this.stats = stores.stats();
+    this.usage = stores.usage();
     this.adminToken = stores.adminToken();
     this.auditLog = stores.auditLog();
     this.adminSessions = stores.adminSessions();
@@ -97,7 +99,7 @@ public final class Storage implements AutoCloseable {
     HikariDataSource dataSource = connect(config, encryption);
     Jdbc jdbc = null;
     try {
-      int applied = Migrations.migrate(dataSource, config.type());
+      int applied = Migrations.migrate(dataSource, config.type(), config.zone());
       jdbc = new Jdbc(dataSource, SqlDialect.of(config.type()), config.maxPoolSize());
       TokenFingerprints fingerprints = new TokenFingerprints(new AtRestMigration(jdbc, encryption).run());
       LOG.info("storage: {} ready, {} migrations applied", config, applied);
@@ -152,6 +154,11 @@ public final class Storage implements AutoCloseable {
 
   public StatsStore stats() {
     return stats;
+  }
+
+  /** The usage roll-ups (tokens per bucket, client token, model and key). */
+  public UsageStore usage() {
+    return usage;
   }
 
   public AdminTokenStore adminToken() {
@@ -223,7 +230,7 @@ public final class Storage implements AutoCloseable {
    * it. Stopped by {@link #close}.
    */
   public synchronized RetentionJob newRetentionJob(Supplier<RetentionPolicy> policy) {
-    return track(new RetentionJob(requestLogs, errorLogs, responses, policy, clock, 1000));
+    return track(new RetentionJob(requestLogs, errorLogs, responses, usage, policy, clock, 1000));
   }
 
   private <T extends AutoCloseable> T track(T writer) {

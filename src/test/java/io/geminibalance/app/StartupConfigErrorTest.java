@@ -48,6 +48,15 @@ class StartupConfigErrorTest {
   }
 
   @Test
+  void malformedModelPricesStopStartUpNamingTheModelAndField() {
+    MainProcess.Outcome run = MainProcess.run(Map.of("MODEL_PRICES",
+        "{\"gemini-2.5-pro\": {\"input\": 1.25, \"output\": \"ten\"}}"), WAIT);
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
+    assertThat(lastLine(run.stderr())).startsWith("Configuration error: MODEL_PRICES: model 'gemini-2.5-pro':"
+        + " field 'output' is not a number of 0 or more");
+  }
+
+  @Test
   void aBadLogFormatOrShutdownGraceStopsStartUpNamingIt() {
     Map<String, String> cases = Map.of(
         "LOG_FORMAT", "xml",

@@ -8,10 +8,12 @@ import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.requestlog.RequestLogEntry;
 import io.geminibalance.storage.support.DatabaseScan;
 import io.geminibalance.storage.support.TestDatabase;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +85,20 @@ abstract class LegacySchemaContractTest {
     storage.requestLogs().insert(List.of(new RequestLogEntry(WINDOW_START.plusSeconds(1800), model, one, true, 200,
         500, 3, 4, false, 1, "req-new", null))).join();
     return one;
+  }
+
+  @Test
+  void theUpgradeBuildsTheUsageRollupsFromTheOldRowsUnderEachKeysFingerprint() {
+    try (Storage storage = Storage.open(config)) {
+      List<UsageRow> rows = storage.usage().query(new UsageQuery(TimeBucket.DAY, WINDOW_START.minus(Duration.ofDays(1)),
+          WINDOW_END.plus(Duration.ofDays(1)), null, null, null, Set.of(UsageDimension.KEY, UsageDimension.BUCKET)))
+          .join();
+      long day = Instant.parse("2026-11-20T00:00:00Z").toEpochMilli();
+      assertThat(rows).extracting(UsageRow::bucketStart, UsageRow::key, UsageRow::keyMasked, r -> r.sums().requests(),
+          r -> r.sums().failures()).containsExactlyInAnyOrder(
+              org.assertj.core.api.Assertions.tuple(day, KeyIdentity.ofSecret(KEY_ONE).fingerprint(), "...0001", 2L, 1L),
+              org.assertj.core.api.Assertions.tuple(day, KeyIdentity.ofSecret(KEY_TWO).fingerprint(), "...0002", 1L, 0L));
+    }
   }
 
   @Test

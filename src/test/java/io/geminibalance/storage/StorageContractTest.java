@@ -2,9 +2,11 @@ package io.geminibalance.storage;
 
 import io.geminibalance.protocol.gemini.ResourceKind;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.geminibalance.keypool.ApiKey;
+import io.geminibalance.protocol.gemini.TokenUsage;
 import io.geminibalance.requestlog.ErrorLogEntry;
 import io.geminibalance.requestlog.ErrorLogSanitizer;
 import io.geminibalance.requestlog.KeyIdentity;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -87,7 +90,8 @@ abstract class StorageContractTest {
         "DELETE FROM gb_api_keys", "DELETE FROM gb_key_state", "DELETE FROM gb_key_model_state",
         "DELETE FROM gb_admin_token", "DELETE FROM gb_audit_log", "DELETE FROM gb_admin_session",
         "DELETE FROM gb_resource", "DELETE FROM gb_client", "DELETE FROM t_file_records",
-        "DELETE FROM gb_upload_session", "DELETE FROM gb_response", "DELETE FROM gb_client_token");
+        "DELETE FROM gb_upload_session", "DELETE FROM gb_response", "DELETE FROM gb_client_token",
+        "DELETE FROM gb_usage_minute", "DELETE FROM gb_usage_hour", "DELETE FROM gb_usage_day");
   }
 
   @AfterEach
@@ -510,6 +514,168 @@ abstract class StorageContractTest {
     return new ErrorLogEntry(BASE.plusSeconds(i), i % 9 == 0 ? null : i % 2 == 0 ? KEY_A : KEY_B,
         "model-" + i % 4, "type-" + i % 3, i % 5 == 0 ? null : 400 + i, "failed \u00e9'\" " + i,
         i % 3 == 0 ? null : "{\"n\":" + i + "}", "req-" + i);
+  }
+
+  static final KeyIdentity CLIENT_X = new KeyIdentity("tk_contract_x", "xxxx");
+  static final KeyIdentity CLIENT_Y = new KeyIdentity("fp_contract_y", "yyyy");
+
+  static RequestLogEntry used(Instant time, String model, KeyIdentity key, KeyIdentity client, boolean success,
+      boolean abandoned, TokenUsage usage) {
+    return new RequestLogEntry(time, model, key, success, success ? 200 : 500, 100, usage, abandoned, false, 1, "req",
+        client);
+  }
+
+  private static UsageSums total(List<UsageRow> rows) {
+    return rows.stream().map(UsageRow::sums).reduce(UsageSums.ZERO, UsageSums::plus);
+  }
+
+  private UsageSums usage(TimeBucket granularity, String client, String model, String key,
+      UsageDimension... dimensions) {
+    return total(storage.usage().query(new UsageQuery(granularity, BASE.minus(Duration.ofDays(3)),
+        BASE.plus(Duration.ofDays(3)), client, model, key, Set.of(dimensions))).join());
+  }
+
+  @Test
+  void usageRollupsSumTheRequestLogPerBucketClientModelAndKey() {
+    storage.requestLogs().insert(List.of(
+        used(BASE, "gemini-2.5-pro", KEY_A, CLIENT_X, true, false, new TokenUsage(100, 40, 10, 5, 1, 2)),
+        used(BASE.plusSeconds(30), "gemini-2.5-pro", KEY_B, CLIENT_X, true, true, new TokenUsage(50, null, 7, null, null, null)),
+        used(BASE.plusSeconds(90), "gemini-2.5-flash", KEY_A, CLIENT_Y, false, false, TokenUsage.NONE),
+        used(BASE.plus(Duration.ofHours(2)), "gemini-2.5-flash", KEY_A, null, true, false,
+            new TokenUsage(20, null, 3, null, null, null)))).join();
+    storage.requestLogs().insert(List.of(
+        used(BASE.plus(Duration.ofDays(1)), "gemini-2.5-pro", KEY_B, CLIENT_X, true, false,
+            new TokenUsage(1000, 0, 100, 50, 0, 0)))).join();
+
+    UsageSums all = new UsageSums(5, 1, 1, 1170, 40, 120, 55, 1, 2);
+    for (TimeBucket granularity : TimeBucket.values()) {
+      assertThat(usage(granularity, null, null, null)).as("%s", granularity).isEqualTo(all);
+      assertThat(usage(granularity, null, null, null, UsageDimension.KEY)).as("%s by key", granularity).isEqualTo(all);
+      assertThat(usage(granularity, null, null, null, UsageDimension.CLIENT, UsageDimension.KEY)).isEqualTo(all);
+      assertThat(usage(granularity, null, null, null, UsageDimension.BUCKET, UsageDimension.MODEL)).isEqualTo(all);
+      assertThat(usage(granularity, CLIENT_X.fingerprint(), null, null))
+          .isEqualTo(new UsageSums(3, 0, 1, 1150, 40, 117, 55, 1, 2));
+      assertThat(usage(granularity, "", null, null)).isEqualTo(new UsageSums(1, 0, 0, 20, 0, 3, 0, 0, 0));
+      assertThat(usage(granularity, null, "gemini-2.5-flash", KEY_A.fingerprint()))
+          .isEqualTo(new UsageSums(2, 1, 0, 20, 0, 3, 0, 0, 0));
+      assertThat(usage(granularity, CLIENT_X.fingerprint(), "gemini-2.5-pro", KEY_B.fingerprint()))
+          .isEqualTo(new UsageSums(2, 0, 1, 1050, 0, 107, 50, 0, 0));
+    }
+
+    List<UsageRow> byKey = storage.usage().query(new UsageQuery(TimeBucket.DAY, BASE.minus(Duration.ofDays(3)),
+        BASE.plus(Duration.ofDays(3)), null, null, null, Set.of(UsageDimension.KEY, UsageDimension.CLIENT))).join();
+    assertThat(byKey).extracting(UsageRow::key, UsageRow::keyMasked, UsageRow::client, UsageRow::clientMasked)
+        .containsExactlyInAnyOrder(tuple(KEY_A.fingerprint(), KEY_A.masked(), CLIENT_X.fingerprint(), "...xxxx"),
+            tuple(KEY_B.fingerprint(), KEY_B.masked(), CLIENT_X.fingerprint(), "...xxxx"),
+            tuple(KEY_A.fingerprint(), KEY_A.masked(), CLIENT_Y.fingerprint(), "...yyyy"),
+            tuple(KEY_A.fingerprint(), KEY_A.masked(), "", ""));
+    List<UsageRow> minutes = storage.usage().query(new UsageQuery(TimeBucket.MINUTE, BASE, BASE.plus(Duration.ofHours(1)),
+        null, null, null, Set.of(UsageDimension.BUCKET))).join();
+    assertThat(minutes).extracting(UsageRow::bucketStart, r -> r.sums().requests())
+        .containsExactly(tuple(BASE.toEpochMilli(), 2L), tuple(BASE.plusSeconds(60).toEpochMilli(), 1L));
+    List<UsageRow> days = storage.usage().query(new UsageQuery(TimeBucket.DAY, BASE.minus(Duration.ofDays(3)),
+        BASE.plus(Duration.ofDays(3)), null, null, null, Set.of(UsageDimension.BUCKET))).join();
+    long day = BASE.toEpochMilli() - BASE.toEpochMilli() % 86_400_000L;
+    assertThat(days).extracting(UsageRow::bucketStart, r -> r.sums().requests())
+        .containsExactly(tuple(day, 4L), tuple(day + 86_400_000L, 1L));
+  }
+
+  @Test
+  void usageRollupsCountEveryRowWhenSeveralInstancesWriteTheSameGroupsAtOnce() throws Exception {
+    int writers = 4;
+    int batches = 15;
+    List<Storage> instances = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    try {
+      for (int w = 0; w < writers; w++) {
+        Storage instance = Storage.open(config);
+        instances.add(instance);
+        threads.add(Thread.ofPlatform().start(() -> {
+          for (int b = 0; b < batches; b++) {
+            List<RequestLogEntry> batch = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+              batch.add(used(BASE.plusSeconds(i * 7L), i % 2 == 0 ? "gemini-2.5-pro" : "gemini-2.5-flash",
+                  i % 3 == 0 ? KEY_A : KEY_B, i % 4 == 0 ? null : CLIENT_X, true, false,
+                  new TokenUsage(10, 1, 2, 3, 0, 0)));
+            }
+            // As the LogWriter does: a batch that failed (a deadlock victim) is written again whole.
+            for (int attempt = 0; ; attempt++) {
+              try {
+                instance.requestLogs().insert(batch).join();
+                break;
+              } catch (RuntimeException e) {
+                if (SqlErrors.isPermanent(e) || attempt >= 20) {
+                  failures.add(e);
+                  break;
+                }
+              }
+            }
+          }
+        }));
+      }
+      for (Thread thread : threads) {
+        thread.join();
+      }
+    } finally {
+      instances.forEach(Storage::close);
+    }
+    assertThat(failures).isEmpty();
+    long rows = (long) writers * batches * 20;
+    assertThat(database.count("SELECT COUNT(*) FROM t_request_log")).isEqualTo(rows);
+    for (TimeBucket granularity : TimeBucket.values()) {
+      assertThat(usage(granularity, null, null, null)).isEqualTo(new UsageSums(rows, 0, 0, rows * 10, rows, rows * 2,
+          rows * 3, 0, 0));
+      assertThat(usage(granularity, null, null, null, UsageDimension.KEY).requests()).isEqualTo(rows);
+    }
+  }
+
+  @Test
+  void usageRollupsAreBackfilledFromTheRequestLogOnceWhenTheirTablesAreCreated() throws Exception {
+    storage.requestLogs().insert(List.of(
+        used(BASE, "gemini-2.5-pro", KEY_A, CLIENT_X, true, false, new TokenUsage(100, 40, 10, 5, 1, 2)),
+        used(BASE.plusSeconds(90), "gemini-2.5-flash", KEY_B, null, false, true, TokenUsage.NONE))).join();
+    storage.close();
+    // An upgrade: the rows are there, the roll-ups and their history entry are not.
+    database.execute("DROP TABLE gb_usage_minute", "DROP TABLE gb_usage_hour", "DROP TABLE gb_usage_day",
+        "DELETE FROM gb_schema_history WHERE version = '13'");
+    storage = Storage.open(config);
+    UsageSums both = new UsageSums(2, 1, 1, 100, 40, 10, 5, 1, 2);
+    // The day roll-up reaches back to any row; the minute and hour ones only as far as they are kept.
+    assertThat(usage(TimeBucket.DAY, null, null, null)).isEqualTo(both);
+    assertThat(usage(TimeBucket.DAY, CLIENT_X.fingerprint(), null, KEY_A.fingerprint()))
+        .isEqualTo(new UsageSums(1, 0, 0, 100, 40, 10, 5, 1, 2));
+
+    // Our history lost: the migration runs again over the existing tables and adds nothing.
+    storage.close();
+    database.execute("DROP TABLE gb_schema_history");
+    storage = Storage.open(config);
+    assertThat(usage(TimeBucket.DAY, null, null, null)).isEqualTo(both);
+  }
+
+  @Test
+  void retentionTrimsEachUsageRollupByItsOwnAge() throws Exception {
+    Instant now = BASE;
+    storage.requestLogs().insert(List.of(
+        used(now.minus(Duration.ofDays(100)), "m", KEY_A, CLIENT_X, true, false, TokenUsage.NONE),
+        used(now.minus(Duration.ofDays(40)), "m", KEY_A, CLIENT_X, true, false, TokenUsage.NONE),
+        used(now.minus(Duration.ofDays(3)), "m", KEY_A, CLIENT_X, true, false, TokenUsage.NONE),
+        used(now.minus(Duration.ofHours(1)), "m", KEY_A, CLIENT_X, true, false, TokenUsage.NONE))).join();
+    RetentionJob job = new RetentionJob(storage.requestLogs(), storage.errorLogs(), storage.responses(),
+        storage.usage(), () -> new RetentionPolicy(false, 7, false, 30, 90), Clock.fixed(now, ZoneOffset.UTC), 1);
+
+    RetentionJob.Result result = job.runOnce();
+
+    Instant from = now.minus(Duration.ofDays(1000));
+    Instant to = now.plus(Duration.ofDays(1));
+    java.util.function.Function<TimeBucket, Long> requests = g -> total(storage.usage().query(
+        new UsageQuery(g, from, to, null, null, null, Set.of())).join()).requests();
+    assertThat(requests.apply(TimeBucket.MINUTE)).isEqualTo(1);
+    assertThat(requests.apply(TimeBucket.HOUR)).isEqualTo(2);
+    assertThat(requests.apply(TimeBucket.DAY)).isEqualTo(3);
+    // Each entry has three rows in each roll-up (its key, every key, every key and client).
+    assertThat(result.usageRowsDeleted()).isEqualTo(3 * 3 + 2 * 3 + 3);
+    assertThat(database.count("SELECT COUNT(*) FROM t_request_log")).isEqualTo(4);
   }
 
   @Test

@@ -41,10 +41,21 @@ final class BoundedDelete {
     return run(connection, dialect, table, "id <= ?", delete -> delete.setLong(1, maxId), batchSize);
   }
 
+  /** The usage roll-up rows whose bucket starts before {@code cutoffMillis}. */
+  static int bucketsBefore(Connection connection, SqlDialect dialect, String table, long cutoffMillis, int batchSize)
+      throws SQLException {
+    return run(connection, dialect.boundedDeleteWithoutId(table, "bucket_start < ?", batchSize),
+        delete -> delete.setLong(1, cutoffMillis), batchSize);
+  }
+
   private static int run(Connection connection, SqlDialect dialect, String table, String condition, Bound bound,
       int batchSize) throws SQLException {
+    return run(connection, dialect.boundedDelete(table, condition, batchSize), bound, batchSize);
+  }
+
+  private static int run(Connection connection, String sql, Bound bound, int batchSize) throws SQLException {
     int total = 0;
-    try (PreparedStatement delete = connection.prepareStatement(dialect.boundedDelete(table, condition, batchSize))) {
+    try (PreparedStatement delete = connection.prepareStatement(sql)) {
       int deleted;
       do {
         bound.bind(delete);

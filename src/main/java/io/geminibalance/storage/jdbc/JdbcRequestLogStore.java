@@ -39,6 +39,8 @@ public final class JdbcRequestLogStore implements RequestLogStore {
     List<RequestLogEntry> copy = List.copyOf(entries);
     return jdbc.transaction("write request log", connection -> {
       inserter.insert(connection, copy);
+      // The same transaction: the roll-ups hold exactly the rows written, even when a batch is retried.
+      UsageRollups.write(connection, jdbc.dialect(), copy);
       return null;
     });
   }

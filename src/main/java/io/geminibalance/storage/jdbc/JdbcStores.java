@@ -45,6 +45,10 @@ public final class JdbcStores {
     return new JdbcErrorLogStore(jdbc, values);
   }
 
+  public JdbcUsageStore usage() {
+    return new JdbcUsageStore(jdbc);
+  }
+
   public JdbcStatsStore stats() {
     return new JdbcStatsStore(jdbc, values);
   }

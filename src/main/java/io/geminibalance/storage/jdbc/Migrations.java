@@ -5,6 +5,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -28,15 +31,24 @@ public final class Migrations {
 
   private Migrations() {}
 
-  /** Migrates when needed; returns how many migrations ran. */
+  /** Migrates when needed, the request log's naive times taken as UTC; returns how many migrations ran. */
   public static int migrate(DataSource dataSource, DatabaseType type) {
+    return migrate(dataSource, type, ZoneOffset.UTC);
+  }
+
+  /**
+   * Migrates when needed; returns how many migrations ran.
+   *
+   * @param zone the zone of the request log's naive times (the usage backfill turns them into instants)
+   */
+  public static int migrate(DataSource dataSource, DatabaseType type, ZoneId zone) {
     if (upToDate(dataSource)) {
       return 0;
     }
     return Flyway.configure()
         .dataSource(dataSource)
         .locations(type.migrationLocation())
-        .javaMigrations(javaMigrations(SqlDialect.of(type)).toArray(JavaMigration[]::new))
+        .javaMigrations(javaMigrations(SqlDialect.of(type), zone).toArray(JavaMigration[]::new))
         .table(HISTORY_TABLE)
         .baselineOnMigrate(true)
         .baselineVersion("0")
@@ -46,9 +58,10 @@ public final class Migrations {
   }
 
   /** The migrations written in Java (beside the SQL scripts of each engine's folder). */
-  static List<JavaMigration> javaMigrations(SqlDialect dialect) {
+  static List<JavaMigration> javaMigrations(SqlDialect dialect, ZoneId zone) {
     return List.of(new GatewayColumnsMigration(dialect), new AtRestSchemaMigration(dialect),
-        new FileRecordColumnsMigration(dialect), new ResponseOwnerIndexMigration(), new UsageColumnsMigration(dialect));
+        new FileRecordColumnsMigration(dialect), new ResponseOwnerIndexMigration(), new UsageColumnsMigration(dialect),
+        new UsageTablesMigration(dialect, zone, Clock.systemUTC()));
   }
 
   /**

@@ -38,6 +38,30 @@ public abstract sealed class SqlDialect {
    */
   public abstract String boundedDelete(String table, String condition, int limit);
 
+  /**
+   * As {@link #boundedDelete} for a table without an id column (the usage roll-ups): the engine's
+   * own row address, in no particular order.
+   */
+  public abstract String boundedDeleteWithoutId(String table, String condition, int limit);
+
+  /**
+   * What follows the column list of a CREATE TABLE for the usage roll-ups, so that rows sharing a
+   * primary-key prefix lie together (a chart reads a range of it): InnoDB already clusters by the
+   * primary key; SQLite does so WITHOUT ROWID.
+   */
+  public String clusteredTableOptions() {
+    return "";
+  }
+
+  /**
+   * Extra indexes of a usage roll-up table: none, or where the table is not clustered by its
+   * primary key (PostgreSQL), a covering index of the rows summed over every key, so a chart reads
+   * only that index instead of fetching its rows from all over the table.
+   */
+  public List<String> usageRollupIndexes(String table, List<String> sumColumns, List<String> labelColumns) {
+    return List.of();
+  }
+
   /** The most parameters one statement may bind. */
   public abstract int maxBindParameters();
 
@@ -79,6 +103,14 @@ public abstract sealed class SqlDialect {
   public abstract String upsert(String table, List<String> keyColumns, List<String> valueColumns);
 
   /**
+   * INSERT, or on a primary-key clash ADD {@code addColumns} to the stored row's (the usage
+   * roll-ups): a single statement, so writers on several instances may add to the same row at
+   * once and every addition counts. {@code setColumns} are overwritten with the new value.
+   */
+  public abstract String upsertAdd(String table, List<String> keyColumns, List<String> addColumns,
+      List<String> setColumns);
+
+  /**
    * Statements that widen a VARCHAR column to {@code length} characters, keeping NOT NULL; running
    * them again changes nothing. None on SQLite, which does not enforce lengths.
    */
@@ -117,6 +149,18 @@ public abstract sealed class SqlDialect {
         + " ON CONFLICT (" + String.join(", ", keyColumns) + ") DO UPDATE SET " + updates;
   }
 
+  /** ON CONFLICT ... DO UPDATE adding to the row, shared by SQLite and PostgreSQL. */
+  static String onConflictUpsertAdd(String table, List<String> keyColumns, List<String> addColumns,
+      List<String> setColumns) {
+    List<String> values = new java.util.ArrayList<>(addColumns);
+    values.addAll(setColumns);
+    String updates = java.util.stream.Stream.concat(
+        addColumns.stream().map(c -> c + " = " + table + "." + c + " + excluded." + c),
+        setColumns.stream().map(c -> c + " = excluded." + c)).collect(Collectors.joining(", "));
+    return insertPart(table, keyColumns, values)
+        + " ON CONFLICT (" + String.join(", ", keyColumns) + ") DO UPDATE SET " + updates;
+  }
+
   static final class Sqlite extends SqlDialect {
     @Override
     public String quote(String identifier) {
@@ -131,6 +175,19 @@ public abstract sealed class SqlDialect {
         case DAY -> 10;
       };
       return "substr(" + column + ", 1, " + length + ")";
+    }
+
+    /** The roll-ups are WITHOUT ROWID: their primary key (key_fp, bucket_start, ...) addresses a row. */
+    @Override
+    public String boundedDeleteWithoutId(String table, String condition, int limit) {
+      String key = String.join(", ", UsageRollups.KEY_COLUMNS);
+      return "DELETE FROM " + table + " WHERE (" + key + ") IN (SELECT " + key + " FROM " + table + " WHERE "
+          + condition + " LIMIT " + limit + ")";
+    }
+
+    @Override
+    public String clusteredTableOptions() {
+      return " WITHOUT ROWID";
     }
 
     @Override
@@ -174,6 +231,12 @@ public abstract sealed class SqlDialect {
     @Override
     public String upsert(String table, List<String> keyColumns, List<String> valueColumns) {
       return onConflictUpsert(table, keyColumns, valueColumns);
+    }
+
+    @Override
+    public String upsertAdd(String table, List<String> keyColumns, List<String> addColumns,
+        List<String> setColumns) {
+      return onConflictUpsertAdd(table, keyColumns, addColumns, setColumns);
     }
 
     @Override
@@ -245,6 +308,11 @@ public abstract sealed class SqlDialect {
     }
 
     @Override
+    public String boundedDeleteWithoutId(String table, String condition, int limit) {
+      return "DELETE FROM " + table + " WHERE " + condition + " LIMIT " + limit;
+    }
+
+    @Override
     public String boundedDelete(String table, String condition, int limit) {
       return "DELETE FROM " + table + " WHERE " + condition + " ORDER BY id LIMIT " + limit;
     }
@@ -274,6 +342,18 @@ public abstract sealed class SqlDialect {
     public String upsert(String table, List<String> keyColumns, List<String> valueColumns) {
       String updates = valueColumns.stream().map(c -> c + " = VALUES(" + c + ")").collect(Collectors.joining(", "));
       return insertPart(table, keyColumns, valueColumns) + " ON DUPLICATE KEY UPDATE " + updates;
+    }
+
+    /** VALUES(c) is the row that clashed; MariaDB keeps it (MySQL 8.0.20 deprecated it for an alias). */
+    @Override
+    public String upsertAdd(String table, List<String> keyColumns, List<String> addColumns,
+        List<String> setColumns) {
+      List<String> values = new java.util.ArrayList<>(addColumns);
+      values.addAll(setColumns);
+      String updates = java.util.stream.Stream.concat(
+          addColumns.stream().map(c -> c + " = " + c + " + VALUES(" + c + ")"),
+          setColumns.stream().map(c -> c + " = VALUES(" + c + ")")).collect(Collectors.joining(", "));
+      return insertPart(table, keyColumns, values) + " ON DUPLICATE KEY UPDATE " + updates;
     }
 
     @Override
@@ -310,6 +390,25 @@ public abstract sealed class SqlDialect {
     }
 
     @Override
+    public String boundedDeleteWithoutId(String table, String condition, int limit) {
+      return "DELETE FROM " + table + " WHERE ctid IN (SELECT ctid FROM " + table + " WHERE " + condition
+          + " LIMIT " + limit + ")";
+    }
+
+    /**
+     * Partial, so it holds only the few rows summed over every key, led by the client column as the
+     * primary key elsewhere; IF NOT EXISTS keeps it idempotent.
+     */
+    @Override
+    public List<String> usageRollupIndexes(String table, List<String> sumColumns, List<String> labelColumns) {
+      List<String> included = new java.util.ArrayList<>(sumColumns);
+      included.addAll(labelColumns);
+      return List.of("CREATE INDEX IF NOT EXISTS ix_" + table + "_all_keys ON " + table
+          + " (client_fp, bucket_start, model) INCLUDE (" + String.join(", ", included) + ")"
+          + " WHERE key_fp = '" + UsageRollups.ALL + "'");
+    }
+
+    @Override
     public String boundedDelete(String table, String condition, int limit) {
       return "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table
           + " WHERE " + condition + " ORDER BY id LIMIT " + limit + ")";
@@ -329,6 +428,12 @@ public abstract sealed class SqlDialect {
     @Override
     public String upsert(String table, List<String> keyColumns, List<String> valueColumns) {
       return onConflictUpsert(table, keyColumns, valueColumns);
+    }
+
+    @Override
+    public String upsertAdd(String table, List<String> keyColumns, List<String> addColumns,
+        List<String> setColumns) {
+      return onConflictUpsertAdd(table, keyColumns, addColumns, setColumns);
     }
 
     /** ALTER COLUMN TYPE leaves NOT NULL as it was. */

@@ -1,0 +1,107 @@
+package io.geminibalance.storage.jdbc;
+
+import io.geminibalance.protocol.gemini.TokenUsage;
+import io.geminibalance.requestlog.KeyIdentity;
+import io.geminibalance.requestlog.RequestLogEntry;
+import io.geminibalance.storage.RetentionJob;
+import io.geminibalance.storage.TimeBucket;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the usage roll-ups from the request-log rows already stored (once, when the roll-up tables
+ * are created; the usage bench seeds with it too). It reads the log in chunks of rows by id and
+ * writes each chunk's sums before reading the next, so memory stays bounded by the chunk whatever
+ * the table's size. Rows older than a roll-up keeps (see {@link #horizon}) are left out of it.
+ */
+final class UsageBackfill {
+  static final int DEFAULT_CHUNK = 20_000;
+
+  private static final String SELECT = "SELECT id, request_time, model_name, api_key, is_success, gb_key_fingerprint,"
+      + " gb_key_last4, gb_prompt_tokens, gb_completion_tokens, gb_client_fingerprint, gb_client_masked,"
+      + " gb_cached_tokens, gb_thinking_tokens, gb_image_tokens, gb_audio_tokens, gb_abandoned"
+      + " FROM t_request_log WHERE id > ? ORDER BY id LIMIT ?";
+
+  private UsageBackfill() {}
+
+  /** How far back a roll-up reaches at most (the day roll-up: every row, trimmed by the retention job). */
+  static Duration horizon(TimeBucket granularity) {
+    return switch (granularity) {
+      case MINUTE -> RetentionJob.MINUTE_ROLLUP_AGE;
+      case HOUR -> RetentionJob.HOUR_ROLLUP_AGE;
+      case DAY -> Duration.ofDays(100_000);
+    };
+  }
+
+  /**
+   * Adds every request-log row to the roll-ups; returns how many rows were read. Call it once on
+   * empty roll-ups (it adds, so a second run counts everything twice).
+   */
+  static long run(Connection connection, SqlDialect dialect, JdbcValues values, Instant now, int chunk)
+      throws SQLException {
+    long lastId = 0;
+    long total = 0;
+    List<TimeBucket> granularities = List.of(TimeBucket.values());
+    try (PreparedStatement select = connection.prepareStatement(SELECT)) {
+      while (true) {
+        select.setLong(1, lastId);
+        select.setInt(2, chunk);
+        List<RequestLogEntry> entries = new ArrayList<>(Math.min(chunk, 100_000));
+        int read = 0;
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            read++;
+            lastId = rows.getLong("id");
+            RequestLogEntry entry = entryOf(rows, dialect, values);
+            if (entry != null) {
+              entries.add(entry);
+            }
+          }
+        }
+        for (TimeBucket granularity : granularities) {
+          Instant oldest = now.minus(horizon(granularity));
+          UsageRollups.Batch batch = new UsageRollups.Batch(granularity);
+          for (RequestLogEntry entry : entries) {
+            if (!entry.time().isBefore(oldest)) {
+              batch.add(entry);
+            }
+          }
+          batch.write(connection, dialect);
+        }
+        total += read;
+        if (read < chunk) {
+          return total;
+        }
+      }
+    }
+  }
+
+  /** A stored row as the entry it was written from; null for a row without a time. */
+  private static RequestLogEntry entryOf(ResultSet rows, SqlDialect dialect, JdbcValues values) throws SQLException {
+    Instant time = values.instant(dialect.getTime(rows, "request_time"));
+    if (time == null) {
+      return null;
+    }
+    KeyIdentity key = JdbcValues.keyOf(rows.getString("gb_key_fingerprint"), rows.getString("gb_key_last4"),
+        rows.getString("api_key"));
+    String clientFp = rows.getString("gb_client_fingerprint");
+    String clientMasked = rows.getString("gb_client_masked");
+    KeyIdentity client = clientFp == null ? null
+        : new KeyIdentity(clientFp, clientMasked == null ? "" : clientMasked.replaceFirst("^\\.\\.\\.", ""));
+    Integer completion = JdbcValues.getInt(rows, "gb_completion_tokens");
+    Integer thinking = JdbcValues.getInt(rows, "gb_thinking_tokens");
+    // gb_completion_tokens holds output and thinking together.
+    Integer output = completion == null ? null : completion - (thinking == null ? 0 : thinking);
+    TokenUsage usage = new TokenUsage(JdbcValues.getInt(rows, "gb_prompt_tokens"),
+        JdbcValues.getInt(rows, "gb_cached_tokens"), output, thinking, JdbcValues.getInt(rows, "gb_image_tokens"),
+        JdbcValues.getInt(rows, "gb_audio_tokens"));
+    return new RequestLogEntry(time, rows.getString("model_name"), key, rows.getBoolean("is_success"), null, 0,
+        usage, rows.getBoolean("gb_abandoned"), false, 1, null, client);
+  }
+}

@@ -1,0 +1,225 @@
+package io.geminibalance.storage.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.geminibalance.storage.DatabaseType;
+import io.geminibalance.storage.Storage;
+import io.geminibalance.storage.StorageConfig;
+import io.geminibalance.storage.TimeBucket;
+import io.geminibalance.storage.UsageDimension;
+import io.geminibalance.storage.UsageQuery;
+import io.geminibalance.storage.UsageRow;
+import io.geminibalance.storage.support.ServerTestDatabase;
+import io.geminibalance.storage.support.SqliteTestDatabase;
+import io.geminibalance.storage.support.TestDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * A measurement, not a check: seeds {@code bench.rows} request-log rows (10,000,000 by default)
+ * over 32 days (20 client tokens and 5 models, both skewed as real traffic is, 200 keys in turn,
+ * one row in 50 failed), builds the usage roll-ups with {@link UsageBackfill}, then times the
+ * 30-day chart queries of /api/usage's store. Kept out of the normal test run by its name and by
+ * the property; run it through {@code bench/usage-rollup.sh}, which writes the figures to
+ * {@code bench.out}.
+ */
+@EnabledIfSystemProperty(named = "bench.usage", matches = "true")
+class UsageRollupBenchmark {
+  private static final long ROWS = Long.getLong("bench.rows", 10_000_000L);
+  private static final int RUNS = Integer.getInteger("bench.runs", 9);
+  private static final List<String> ENGINES = List.of(System.getProperty("bench.engines", "sqlite,postgres").split(","));
+  private static final long SPAN_SECONDS = Duration.ofDays(32).toSeconds();
+  private static final String[] MODELS = {"gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash-lite",
+      "gemini-2.0-flash", "gemini-2.5-flash-image"};
+
+  private final List<String> report = new ArrayList<>();
+
+  @Test
+  void measure() throws Exception {
+    report.add("| engine | query | median ms | max ms | rows returned |");
+    report.add("|---|---|---:|---:|---:|");
+    List<String> notes = new ArrayList<>();
+    for (String engine : ENGINES) {
+      switch (engine.trim()) {
+        case "sqlite" -> {
+          try (SqliteTestDatabase database = new SqliteTestDatabase()) {
+            notes.add(run("SQLite", database, DatabaseType.SQLITE));
+          }
+        }
+        case "postgres" -> {
+          try (ServerTestDatabase database = ServerTestDatabase.postgres()) {
+            notes.add(run("PostgreSQL", database, DatabaseType.POSTGRES));
+          }
+        }
+        case "mariadb" -> {
+          try (ServerTestDatabase database = ServerTestDatabase.mariadb()) {
+            notes.add(run("MariaDB", database, DatabaseType.MYSQL));
+          }
+        }
+        default -> throw new IllegalArgumentException("bench.engines: " + engine);
+      }
+    }
+    List<String> lines = new ArrayList<>(notes);
+    lines.add("");
+    lines.addAll(report);
+    String out = System.getProperty("bench.out");
+    if (out != null) {
+      Files.writeString(Path.of(out), String.join("\n", lines) + "\n");
+    }
+    System.out.println(String.join("\n", lines));
+    assertThat(report).hasSizeGreaterThan(2);
+  }
+
+  private String run(String name, TestDatabase database, DatabaseType type) throws SQLException, IOException {
+    StorageConfig config = database.config().withZone(ZoneOffset.UTC);
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    try (Storage storage = Storage.open(config)) {
+      long started = System.nanoTime();
+      try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+        statement.execute(seedSql(type, now.getEpochSecond() - SPAN_SECONDS));
+      }
+      long seeded = System.nanoTime();
+      long read;
+      try (Connection connection = database.connect()) {
+        connection.setAutoCommit(false);
+        read = UsageBackfill.run(connection, SqlDialect.of(type), new JdbcValues(ZoneOffset.UTC), now,
+            UsageBackfill.DEFAULT_CHUNK);
+        connection.commit();
+        if (type == DatabaseType.POSTGRES) {
+          connection.setAutoCommit(true);
+          try (Statement statement = connection.createStatement()) {
+            // What autovacuum does in a running database: the backfill's updates leave dead row versions.
+            statement.execute("VACUUM ANALYZE");
+          }
+        }
+      }
+      long backfilled = System.nanoTime();
+      String counts = rollupCounts(database);
+      if (Boolean.getBoolean("bench.plans")) {
+        printPlan(database, type, new UsageQuery(TimeBucket.HOUR, now.minus(Duration.ofDays(30)), now, null, null, null,
+            chart()));
+      }
+      Instant from = now.minus(Duration.ofDays(30));
+      time(storage, name, "day, 30 d, unfiltered", new UsageQuery(TimeBucket.DAY, from, now, null, null, null, chart()));
+      time(storage, name, "hour, 30 d, unfiltered", new UsageQuery(TimeBucket.HOUR, from, now, null, null, null, chart()));
+      time(storage, name, "day, 30 d, token", new UsageQuery(TimeBucket.DAY, from, now, "tk_bench3", null, null, chart()));
+      time(storage, name, "hour, 30 d, token", new UsageQuery(TimeBucket.HOUR, from, now, "tk_bench3", null, null, chart()));
+      time(storage, name, "day, 30 d, model", new UsageQuery(TimeBucket.DAY, from, now, null, MODELS[1], null, chart()));
+      time(storage, name, "hour, 30 d, model", new UsageQuery(TimeBucket.HOUR, from, now, null, MODELS[1], null, chart()));
+      time(storage, name, "hour, 30 d, by token", new UsageQuery(TimeBucket.HOUR, from, now, null, null, null,
+          Set.of(UsageDimension.CLIENT, UsageDimension.MODEL)));
+      time(storage, name, "day, 30 d, by key", new UsageQuery(TimeBucket.DAY, from, now, null, null, null,
+          Set.of(UsageDimension.KEY, UsageDimension.MODEL)));
+      return String.format("- %s: seeded %,d t_request_log rows in %.0f s; backfill read %,d rows in %.0f s; %s",
+          name, ROWS, (seeded - started) / 1e9, read, (backfilled - seeded) / 1e9, counts);
+    }
+  }
+
+  private static void printPlan(TestDatabase database, DatabaseType type, UsageQuery query) throws SQLException {
+    List<Object> parameters = new ArrayList<>();
+    String sql = JdbcUsageStore.sql(query, parameters);
+    String explain = (type == DatabaseType.SQLITE ? "EXPLAIN QUERY PLAN " : "EXPLAIN ANALYZE ") + sql;
+    try (Connection connection = database.connect();
+        java.sql.PreparedStatement statement = connection.prepareStatement(explain)) {
+      for (int i = 0; i < parameters.size(); i++) {
+        statement.setObject(i + 1, parameters.get(i));
+      }
+      try (java.sql.ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          StringBuilder line = new StringBuilder("PLAN ");
+          for (int c = 1; c <= rows.getMetaData().getColumnCount(); c++) {
+            line.append(rows.getString(c)).append(' ');
+          }
+          System.out.println(line);
+        }
+      }
+    }
+  }
+
+  private static Set<UsageDimension> chart() {
+    return Set.of(UsageDimension.BUCKET, UsageDimension.MODEL);
+  }
+
+  private void time(Storage storage, String engine, String label, UsageQuery query) {
+    List<Double> millis = new ArrayList<>();
+    int rows = 0;
+    for (int run = 0; run < RUNS; run++) {
+      long started = System.nanoTime();
+      List<UsageRow> result = storage.usage().query(query).join();
+      millis.add((System.nanoTime() - started) / 1e6);
+      rows = result.size();
+    }
+    List<Double> sorted = new ArrayList<>(millis);
+    Collections.sort(sorted);
+    report.add(String.format("| %s | %s | %.1f | %.1f | %d |", engine, label, sorted.get(sorted.size() / 2),
+        sorted.get(sorted.size() - 1), rows));
+  }
+
+  private static String rollupCounts(TestDatabase database) throws SQLException {
+    StringBuilder counts = new StringBuilder("roll-up rows:");
+    for (TimeBucket granularity : TimeBucket.values()) {
+      String table = UsageRollups.table(granularity);
+      counts.append(String.format(" %s %,d (%,d of them summed over all keys)", table,
+          database.count("SELECT COUNT(*) FROM " + table),
+          database.count("SELECT COUNT(*) FROM " + table + " WHERE key_fp = '*'")));
+    }
+    return counts.toString();
+  }
+
+  private static final String COLUMNS = "request_time, model_name, api_key, is_success, status_code, latency_ms,"
+      + " gb_key_fingerprint, gb_key_last4, gb_prompt_tokens, gb_completion_tokens, gb_stream, gb_attempt,"
+      + " gb_client_fingerprint, gb_client_masked, gb_cached_tokens, gb_thinking_tokens, gb_abandoned";
+
+  /**
+   * One INSERT ... SELECT over generated numbers: client {@code c} skewed towards the first tokens
+   * (random squared), model {@code m} towards the first models, key {@code k} in turn.
+   */
+  private static String seedSql(DatabaseType type, long startSecond) {
+    double step = (double) SPAN_SECONDS / ROWS;
+    return switch (type) {
+      case POSTGRES -> "INSERT INTO t_request_log (" + COLUMNS + ") SELECT"
+          + " to_timestamp(" + startSecond + " + g * " + step + ") AT TIME ZONE 'UTC',"
+          + " (ARRAY['" + String.join("','", MODELS) + "'])[m], '...' || lpad(k::text, 4, '0'), g % 50 <> 0,"
+          + " CASE WHEN g % 50 = 0 THEN 429 ELSE 200 END, 800, 'benchkey' || lpad(k::text, 24, '0'),"
+          + " lpad(k::text, 4, '0'), 500 + g % 3000, 100 + g % 900 + CASE WHEN m = 2 THEN 300 ELSE 0 END, false, 1,"
+          + " 'tk_bench' || c, '...' || lpad(c::text, 4, '0'), CASE WHEN g % 4 = 0 THEN 200 ELSE 0 END,"
+          + " CASE WHEN m = 2 THEN 300 ELSE 0 END, g % 97 = 0"
+          + " FROM (SELECT g, g % 200 AS k, floor(power(random(), 2) * 20)::int AS c,"
+          + " floor(power(random(), 2) * 5)::int + 1 AS m FROM generate_series(1, " + ROWS + ") g) s";
+      case SQLITE -> "WITH RECURSIVE n(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM n WHERE g < " + ROWS + "),"
+          + " r AS (SELECT g, (abs(random()) % 1000000) / 1000000.0 AS r1, (abs(random()) % 1000000) / 1000000.0 AS r2"
+          + " FROM n), s AS (SELECT g, g % 200 AS k, CAST(r1 * r1 * 20 AS INTEGER) AS c,"
+          + " CAST(r2 * r2 * 5 AS INTEGER) AS m0 FROM r)"
+          + " INSERT INTO t_request_log (" + COLUMNS + ") SELECT"
+          + " strftime('%Y-%m-%d %H:%M:%S', " + startSecond + " + g * " + step + ", 'unixepoch') || '.000000',"
+          + " CASE m0 " + sqliteModels() + " END, '...' || substr('0000' || k, -4), g % 50 <> 0,"
+          + " CASE WHEN g % 50 = 0 THEN 429 ELSE 200 END, 800, 'benchkey' || substr('000000000000000000000000' || k, -24),"
+          + " substr('0000' || k, -4), 500 + g % 3000, 100 + g % 900 + CASE WHEN m0 = 1 THEN 300 ELSE 0 END, 0, 1,"
+          + " 'tk_bench' || c, '...' || substr('0000' || c, -4), CASE WHEN g % 4 = 0 THEN 200 ELSE 0 END,"
+          + " CASE WHEN m0 = 1 THEN 300 ELSE 0 END, g % 97 = 0 FROM s";
+      case MYSQL -> throw new UnsupportedOperationException("MariaDB seeding is not written");
+    };
+  }
+
+  private static String sqliteModels() {
+    StringBuilder cases = new StringBuilder();
+    for (int i = 0; i < MODELS.length; i++) {
+      cases.append("WHEN ").append(i).append(" THEN '").append(MODELS[i]).append("' ");
+    }
+    return cases.toString();
+  }
+}
