@@ -638,7 +638,8 @@ abstract class StorageContractTest {
     storage.close();
     // An upgrade: the rows are there, the roll-ups and their history entry are not.
     database.execute("DROP TABLE gb_usage_minute", "DROP TABLE gb_usage_hour", "DROP TABLE gb_usage_day",
-        "DELETE FROM gb_schema_history WHERE version = '13'");
+        // V14 goes too: Flyway runs a lost version only above the highest one left.
+        "DELETE FROM gb_schema_history WHERE version IN ('13', '14')");
     storage = Storage.open(config);
     UsageSums both = new UsageSums(2, 1, 1, 100, 40, 10, 5, 1, 2);
     // The day roll-up reaches back to any row; the minute and hour ones only as far as they are kept.
