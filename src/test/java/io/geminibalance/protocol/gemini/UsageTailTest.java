@@ -172,4 +172,24 @@ class UsageTailTest {
     embeddings.add(plain, 0, plain.length);
     assertThat(embeddings.usage()).isEqualTo(new TokenUsage(7, null, null, null, null, null));
   }
+
+  /** Counts near the int limit (a hostile or broken upstream) saturate: no sum wraps to a negative count. */
+  @Test
+  void countsThatWouldOverflowSaturate() throws Exception {
+    int max = Integer.MAX_VALUE;
+    TokenUsage gemini = TokenUsage.fromUsageMetadata(JSON.readTree("{\"promptTokenCount\": " + max
+        + ", \"toolUsePromptTokenCount\": 5, \"candidatesTokenCount\": " + max + ", \"thoughtsTokenCount\": " + max
+        + ", \"promptTokensDetails\": [{\"modality\": \"IMAGE\", \"tokenCount\": " + max
+        + "}, {\"modality\": \"AUDIO\", \"tokenCount\": " + max + "}], \"candidatesTokensDetails\": "
+        + "[{\"modality\": \"IMAGE\", \"tokenCount\": 9}, {\"modality\": \"AUDIO\", \"tokenCount\": 9}]}"));
+    assertThat(gemini).isEqualTo(new TokenUsage(max, null, max, max, max, max));
+    assertThat(gemini.completion()).isEqualTo(max);
+    assertThat(gemini.total()).isEqualTo(3L * max);
+
+    TokenUsage openAi = TokenUsage.fromOpenAiUsage(JSON.readTree("{\"prompt_tokens\": 1, \"completion_tokens\": " + max
+        + ", \"prompt_tokens_details\": {\"audio_tokens\": " + max + "}, \"completion_tokens_details\": "
+        + "{\"audio_tokens\": 3}}"));
+    assertThat(openAi.audio()).isEqualTo(max);
+    assertThat(openAi.output()).isEqualTo(max);
+  }
 }
