@@ -192,4 +192,24 @@ class UsageTailTest {
     assertThat(openAi.audio()).isEqualTo(max);
     assertThat(openAi.output()).isEqualTo(max);
   }
+
+  /**
+   * Bytes that open usage objects over and over and never close them (a hostile upstream): the
+   * search reads each kept byte a bounded number of times, not once per key, and finds nothing.
+   */
+  @Test
+  void unclosedUsageObjectsCostOneReadOfTheTail() {
+    byte[] body = "\"usageMetadata\": {".repeat(2_000).getBytes(StandardCharsets.UTF_8);
+    UsageTail tail = UsageTail.gemini();
+    tail.add(body, 0, body.length);
+    assertThat(tail.usage()).isEqualTo(TokenUsage.NONE);
+    assertThat(tail.searchedBytes()).isLessThanOrEqualTo(2L * UsageTail.DEFAULT_BYTES);
+
+    // Nested and each cut or not JSON: the same bound.
+    byte[] nested = ("\"usageMetadata\": {\"a\" 1, ".repeat(600) + "}".repeat(600)).getBytes(StandardCharsets.UTF_8);
+    UsageTail other = UsageTail.gemini();
+    other.add(nested, 0, nested.length);
+    assertThat(other.usage()).isEqualTo(TokenUsage.NONE);
+    assertThat(other.searchedBytes()).isLessThanOrEqualTo(2L * UsageTail.DEFAULT_BYTES);
+  }
 }
