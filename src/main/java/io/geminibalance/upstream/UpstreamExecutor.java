@@ -17,6 +17,7 @@ import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.requestlog.RequestBodyExcerpt;
 import io.geminibalance.requestlog.SecretRedactor;
 import io.geminibalance.streaming.BodyRelay;
+import io.geminibalance.streaming.UsageTap;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.netty.buffer.ByteBuf;
@@ -240,9 +241,12 @@ public final class UpstreamExecutor {
       emptyAnswers.countRetried();
       AttemptRecord ok = record(call, ctx, attempt, lease, response.statusCode(), started,
           verdict.reason() + ", retried");
+      // Google counts an empty answer's tokens (its prompt, any thinking): logged, charged and counted.
+      TokenUsage usage = call.readsUsage() ? UsageTap.of(body) : TokenUsage.NONE;
       attemptLog.record(new AttemptRecord(ok.timeMillis(), ok.requestId(), ok.model(), ok.key(), ok.client(),
           ok.attempt(), ok.statusCode(), false, ok.latencyMillis(), ok.stream(), ok.operation(), ok.errorMessage(),
-          ok.requestBody(), TokenUsage.NONE, false));
+          ok.requestBody(), usage, false));
+      OnceUsageLog.counted(ctx.meter(), ok.model(), usage);
       UpstreamResult.Answered fallback = new UpstreamResult.Answered(response.request(), response, lease, attempt,
           UpstreamResult.UsageLog.ALREADY_LOGGED, body);
       return attempt(call, ctx, keys, check, attempt + 1, tried, null).map(next -> switch (next) {
@@ -481,8 +485,13 @@ public final class UpstreamExecutor {
     }
 
     private void counted(TokenUsage usage) {
+      counted(meter, record.model(), usage);
+    }
+
+    /** Adds a logged answer's usage to the token counters. */
+    static void counted(RequestMeter meter, String model, TokenUsage usage) {
       if (usage != null && usage.known()) {
-        meter.tokens(record.model(), usage.prompt(), usage.cached(), usage.output(), usage.thinking());
+        meter.tokens(model, usage.prompt(), usage.cached(), usage.output(), usage.thinking());
       }
     }
   }

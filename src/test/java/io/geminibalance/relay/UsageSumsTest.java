@@ -380,6 +380,29 @@ class UsageSumsTest {
     }
   }
 
+  /**
+   * An empty answer retried on another key is logged failed with the usage Google reported for it
+   * (Google counted its prompt), the retry's answer with its own.
+   */
+  @Test
+  void anEmptyAnswerRetriedKeepsItsUsage() throws Exception {
+    String db = GatewayHarness.tempDatabase();
+    try (GatewayHarness h = GatewayHarness.start(Map.of("MAX_RETRIES", "3"), db)) {
+      String empty = "{\"candidates\":[{\"content\":{\"role\":\"model\"},\"finishReason\":\"STOP\","
+          + "\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":37,\"thoughtsTokenCount\":11,"
+          + "\"totalTokenCount\":48},\"modelVersion\":\"m\"}";
+      h.fake.on(r -> r.path().endsWith(":generateContent"), Replies.json(200, empty), 1);
+      h.fake.on(r -> r.path().endsWith(":generateContent"), Replies.json(200, chunk("ok", true,
+          new Usage(5, 0, 0, 2, 0, 0, 0, 0).json(1, 1))));
+      assertThat(h.send(post(h, "/v1beta/models/" + MODEL + ":generateContent", "{\"contents\":[]}",
+          "x-goog-api-key", AUTH)).statusCode()).isEqualTo(200);
+      List<long[]> rows = settledRows(db, 2);
+      assertThat(rows).hasSize(2);
+      assertThat(rows.get(0)).as("the empty answer").containsExactly(0, 37, 11, 0);
+      assertThat(rows.get(1)).as("the retry's answer").containsExactly(1, 5, 2, 0);
+    }
+  }
+
   private static Connection open(String db) throws Exception {
     return DriverManager.getConnection("jdbc:sqlite:" + db);
   }

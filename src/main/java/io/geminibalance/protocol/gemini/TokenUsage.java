@@ -28,7 +28,7 @@ public record TokenUsage(Integer prompt, Integer cached, Integer output, Integer
 
   /** Answer tokens as billed: output and thinking (null when neither is known). */
   public Integer completion() {
-    return output == null && thinking == null ? null : zero(output) + zero(thinking);
+    return output == null && thinking == null ? null : sum(output, thinking);
   }
 
   /** Prompt and completion: what per-token limits count. 0 when nothing is known. */
@@ -48,7 +48,7 @@ public record TokenUsage(Integer prompt, Integer cached, Integer output, Integer
     Integer prompt = count(usageMetadata, "promptTokenCount");
     Integer toolPrompt = count(usageMetadata, "toolUsePromptTokenCount");
     if (toolPrompt != null) {
-      prompt = zero(prompt) + toolPrompt;
+      prompt = sum(prompt, toolPrompt);
     }
     Integer image = null;
     Integer audio = null;
@@ -59,8 +59,8 @@ public record TokenUsage(Integer prompt, Integer cached, Integer output, Integer
           continue;
         }
         switch (entry.path("modality").asText("")) {
-          case "IMAGE" -> image = zero(image) + tokens;
-          case "AUDIO" -> audio = zero(audio) + tokens;
+          case "IMAGE" -> image = sum(image, tokens);
+          case "AUDIO" -> audio = sum(audio, tokens);
           default -> { }
         }
       }
@@ -95,7 +95,7 @@ public record TokenUsage(Integer prompt, Integer cached, Integer output, Integer
     Integer audio = count(promptDetails, "audio_tokens");
     Integer answerAudio = count(completionDetails, "audio_tokens");
     if (answerAudio != null) {
-      audio = zero(audio) + answerAudio;
+      audio = sum(audio, answerAudio);
     }
     return new TokenUsage(prompt, count(promptDetails, "cached_tokens"), output, reasoning, null, audio);
   }
@@ -111,6 +111,14 @@ public record TokenUsage(Integer prompt, Integer cached, Integer output, Integer
       return null;
     }
     return value.asInt();
+  }
+
+  /**
+   * Two counts added, at most {@link Integer#MAX_VALUE}: counts come from Google's bytes, and a sum
+   * that wrapped would be logged, charged and counted as negative.
+   */
+  private static int sum(Integer a, Integer b) {
+    return (int) Math.min(Integer.MAX_VALUE, (long) zero(a) + zero(b));
   }
 
   private static int zero(Integer value) {

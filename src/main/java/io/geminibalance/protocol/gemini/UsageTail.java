@@ -38,6 +38,8 @@ public final class UsageTail {
   private final Function<JsonNode, TokenUsage> reading;
   /** Bytes seen in all; the next one goes to {@code ring[seen % ring.length]}. */
   private long seen;
+  /** Bytes the last {@link #usage()} read through looking for objects' ends: what its cost is. */
+  private long searched;
 
   private UsageTail(int capacity, byte[] key, Function<JsonNode, TokenUsage> reading) {
     if (capacity < 64) {
@@ -119,13 +121,28 @@ public final class UsageTail {
     // Not yet wrapped: searched where it is; else the ring's bytes in order, copied once.
     byte[] tail = seen <= ring.length ? ring : kept();
     int length = (int) Math.min(seen, ring.length);
+    searched = 0;
+    // An object that is cut or not JSON bounds the search for the earlier ones: an earlier object
+    // either ends before that key or holds it (and is then cut or not JSON too). So each kept byte
+    // is read about once, however many keys hostile bytes repeat.
+    int limit = length;
     for (int at = lastIndexOf(tail, length, length - key.length); at >= 0; at = lastIndexOf(tail, length, at - 1)) {
-      TokenUsage usage = objectAfter(tail, length, at + key.length);
+      int start = objectStart(tail, limit, at + key.length);
+      if (start < 0) {
+        continue;
+      }
+      TokenUsage usage = parsed(tail, start, objectEnd(tail, limit, start));
       if (usage != null) {
         return usage;
       }
+      limit = at;
     }
     return TokenUsage.NONE;
+  }
+
+  /** Bytes the last {@link #usage()} read through looking for objects' ends (its cost, for tests). */
+  long searchedBytes() {
+    return searched;
   }
 
   private byte[] kept() {
@@ -155,17 +172,18 @@ public final class UsageTail {
     return -1;
   }
 
-  /** The usage in the object after a key ending at {@code from}, or null when it is not there whole. */
-  private TokenUsage objectAfter(byte[] tail, int length, int from) {
+  /** Where the object after a key ending at {@code from} opens, or -1 when the key has no object. */
+  private static int objectStart(byte[] tail, int length, int from) {
     int i = skipSpace(tail, length, from);
     if (i >= length || tail[i] != ':') {
-      return null;
+      return -1;
     }
     int start = skipSpace(tail, length, i + 1);
-    if (start >= length || tail[start] != '{') {
-      return null;
-    }
-    int end = objectEnd(tail, length, start);
+    return start < length && tail[start] == '{' ? start : -1;
+  }
+
+  /** The usage in the object at {@code [start, end)}, or null when it is cut ({@code end} -1) or not JSON. */
+  private TokenUsage parsed(byte[] tail, int start, int end) {
     if (end < 0) {
       return null;
     }
@@ -184,7 +202,13 @@ public final class UsageTail {
   }
 
   /** The index after the brace closing the object opened at {@code start}, or -1 when cut. */
-  private static int objectEnd(byte[] tail, int length, int start) {
+  private int objectEnd(byte[] tail, int length, int start) {
+    int end = closingIndex(tail, length, start);
+    searched += (end < 0 ? length : end) - start;
+    return end;
+  }
+
+  private static int closingIndex(byte[] tail, int length, int start) {
     int depth = 0;
     boolean inString = false;
     for (int i = start; i < length; i++) {

@@ -172,4 +172,44 @@ class UsageTailTest {
     embeddings.add(plain, 0, plain.length);
     assertThat(embeddings.usage()).isEqualTo(new TokenUsage(7, null, null, null, null, null));
   }
+
+  /** Counts near the int limit (a hostile or broken upstream) saturate: no sum wraps to a negative count. */
+  @Test
+  void countsThatWouldOverflowSaturate() throws Exception {
+    int max = Integer.MAX_VALUE;
+    TokenUsage gemini = TokenUsage.fromUsageMetadata(JSON.readTree("{\"promptTokenCount\": " + max
+        + ", \"toolUsePromptTokenCount\": 5, \"candidatesTokenCount\": " + max + ", \"thoughtsTokenCount\": " + max
+        + ", \"promptTokensDetails\": [{\"modality\": \"IMAGE\", \"tokenCount\": " + max
+        + "}, {\"modality\": \"AUDIO\", \"tokenCount\": " + max + "}], \"candidatesTokensDetails\": "
+        + "[{\"modality\": \"IMAGE\", \"tokenCount\": 9}, {\"modality\": \"AUDIO\", \"tokenCount\": 9}]}"));
+    assertThat(gemini).isEqualTo(new TokenUsage(max, null, max, max, max, max));
+    assertThat(gemini.completion()).isEqualTo(max);
+    assertThat(gemini.total()).isEqualTo(3L * max);
+
+    TokenUsage openAi = TokenUsage.fromOpenAiUsage(JSON.readTree("{\"prompt_tokens\": 1, \"completion_tokens\": " + max
+        + ", \"prompt_tokens_details\": {\"audio_tokens\": " + max + "}, \"completion_tokens_details\": "
+        + "{\"audio_tokens\": 3}}"));
+    assertThat(openAi.audio()).isEqualTo(max);
+    assertThat(openAi.output()).isEqualTo(max);
+  }
+
+  /**
+   * Bytes that open usage objects over and over and never close them (a hostile upstream): the
+   * search reads each kept byte a bounded number of times, not once per key, and finds nothing.
+   */
+  @Test
+  void unclosedUsageObjectsCostOneReadOfTheTail() {
+    byte[] body = "\"usageMetadata\": {".repeat(2_000).getBytes(StandardCharsets.UTF_8);
+    UsageTail tail = UsageTail.gemini();
+    tail.add(body, 0, body.length);
+    assertThat(tail.usage()).isEqualTo(TokenUsage.NONE);
+    assertThat(tail.searchedBytes()).isLessThanOrEqualTo(2L * UsageTail.DEFAULT_BYTES);
+
+    // Nested and each cut or not JSON: the same bound.
+    byte[] nested = ("\"usageMetadata\": {\"a\" 1, ".repeat(600) + "}".repeat(600)).getBytes(StandardCharsets.UTF_8);
+    UsageTail other = UsageTail.gemini();
+    other.add(nested, 0, nested.length);
+    assertThat(other.usage()).isEqualTo(TokenUsage.NONE);
+    assertThat(other.searchedBytes()).isLessThanOrEqualTo(2L * UsageTail.DEFAULT_BYTES);
+  }
 }
