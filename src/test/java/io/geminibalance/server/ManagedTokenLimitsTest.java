@@ -237,6 +237,32 @@ class ManagedTokenLimitsTest {
     assertForbidden(surface, "token 'ci-bot' is not allowed to use model 'gemini-2.5-flash'");
   }
 
+  /**
+   * Resources created for a model named in the body, not the path: an interaction runs its
+   * {@code model} or its {@code agent}, a cached content is made for its {@code model}; a token
+   * limited to other models is refused before any key is used.
+   */
+  @Test
+  void aResourceMadeForAModelOrAgentNotAllowedIs403() throws IOException {
+    use(token("t-model-resource", b -> b.models("gemini-2.5-pro")));
+    for (String[] call : new String[][] {
+        {"/v1beta/interactions", "{\"agent\":\"deep-research-pro-preview-12-2025\",\"input\":\"hi\"}",
+            "deep-research-pro-preview-12-2025"},
+        {"/v1beta/interactions", "{\"model\":\"gemini-2.5-flash\",\"input\":\"hi\"}", "gemini-2.5-flash"},
+        {"/v1beta/cachedContents", "{\"model\":\"models/gemini-2.5-flash\",\"contents\":[]}",
+            "models/gemini-2.5-flash"}}) {
+      HttpResponse<String> response = h.post(call[0], call[1], "x-goog-api-key", VALUE, "content-type",
+          "application/json");
+      assertThat(response.statusCode()).as(call[1] + " " + response.body()).isEqualTo(403);
+      assertThat(Surface.NATIVE.message(response)).contains("not allowed to use model '" + call[2] + "'");
+    }
+    assertThat(h.fake.requests()).isEmpty();
+    HttpResponse<String> allowed = h.post("/v1beta/cachedContents", "{\"model\":\"models/gemini-2.5-pro\","
+        + "\"contents\":[]}", "x-goog-api-key", VALUE, "content-type", "application/json");
+    assertThat(allowed.statusCode()).as(allowed.body()).isNotEqualTo(403);
+    assertThat(h.fake.requests()).hasSize(1);
+  }
+
   @Test
   void callsOfNoModelAreServedAndListsShowOnlyTheTokensModels() throws IOException {
     use(token("t-model-list", b -> b.models("gemini-2.5-pro")));
