@@ -226,6 +226,10 @@ class ManagedTokenLimitsTest {
     HttpResponse<String> response = call(surface, VALUE);
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(surface.message(response)).contains("not allowed from this client address");
+    // TRUSTED_PROXIES unset: a client's own X-Forwarded-For names no address the check believes.
+    HttpResponse<String> spoofed = h.post(surface.path, surface.body, surface.header, surface.credential(VALUE),
+        "content-type", "application/json", "x-forwarded-for", "10.1.2.3", "forwarded", "for=10.1.2.3");
+    assertThat(spoofed.statusCode()).isEqualTo(403);
     use(token("t-cidr", b -> b.cidrs("10.0.0.0/8", "127.0.0.0/8")));
     assertThat(call(surface, VALUE).statusCode()).isEqualTo(200);
   }
