@@ -376,4 +376,60 @@ class ManagedTokenLimitsTest {
     }
     assertThat(limiter.inProgress("t-conc")).isZero();
   }
+  /**
+   * A slot is given back however the request ends before an answer: a body declared too large, a
+   * malformed body, a client that leaves half-way through its body, or one that leaves while the
+   * gateway waits for Google.
+   */
+  @ParameterizedTest
+  @EnumSource(Surface.class)
+  void aConcurrencySlotIsGivenBackWhenTheRequestEndsBeforeAnAnswer(Surface surface) throws Exception {
+    String id = "t-conc-early-" + surface;
+    use(token(id, b -> b.limits(new TokenLimits(null, null, null, null, 1))));
+    LocalTokenLimiter limiter = (LocalTokenLimiter) h.gateway.tokenLimiter();
+    String head = "POST " + surface.path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + surface.header + ": "
+        + surface.credential(VALUE) + "\r\ncontent-type: application/json\r\n";
+
+    RawHttp.Answer tooLarge = RawHttp.exchange(h.gateway.port(), "POST", surface.path, null, surface.header,
+        surface.credential(VALUE), "content-type", "application/json", "content-length", "999999999999");
+    assertThat(tooLarge.status()).isEqualTo(413);
+    freed(limiter, id);
+
+    HttpResponse<String> malformed = h.post(surface.path, "{not json", surface.header, surface.credential(VALUE),
+        "content-type", "application/json");
+    // The native surface passes the body to Google as it is (the fake answers it); the others read it.
+    assertThat(malformed.statusCode()).isEqualTo(surface == Surface.NATIVE ? 200 : 400);
+    freed(limiter, id);
+
+    try (RawHttp partial = RawHttp.open(h.gateway.port())) {
+      partial.send(head + "content-length: 1000\r\n\r\n{\"contents\":");
+      waitFor(limiter, id, 1);
+    }
+    freed(limiter, id);
+
+    h.fake.on(r -> true, Replies.hang());
+    try (RawHttp waiting = RawHttp.open(h.gateway.port())) {
+      waiting.send(head + "content-length: " + surface.body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n"
+          + surface.body);
+      for (int i = 0; i < 100 && h.fake.requests().isEmpty(); i++) {
+        Thread.sleep(50);
+      }
+      assertThat(h.fake.requests()).isNotEmpty();
+      assertThat(limiter.inProgress(id)).isEqualTo(1);
+    }
+    freed(limiter, id);
+    h.fake.reset();
+    assertThat(call(surface, VALUE).statusCode()).isEqualTo(200);
+  }
+
+  private static void waitFor(LocalTokenLimiter limiter, String id, long count) throws InterruptedException {
+    for (int i = 0; i < 100 && limiter.inProgress(id) != count; i++) {
+      Thread.sleep(50);
+    }
+    assertThat(limiter.inProgress(id)).isEqualTo(count);
+  }
+
+  private static void freed(LocalTokenLimiter limiter, String id) throws InterruptedException {
+    waitFor(limiter, id, 0);
+  }
 }
