@@ -8,6 +8,8 @@ import io.geminibalance.testing.ManagedTokens;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,5 +86,24 @@ class ManagedTokenEndToEndTest {
     }
     assertThat(charged.statusCode()).as(charged.body()).isEqualTo(429);
     assertThat(ManagedTokenLimitsTest.Surface.NATIVE.message(charged)).contains("over its limit of 5 tokens per minute");
+  }
+  /** Expiry is checked against the clock on each request, not when the registry was loaded. */
+  @Test
+  void aTokenExpiringWhileLoadedIsRefusedFromItsExpiryOn() throws Exception {
+    Instant expires = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS);
+    HttpResponse<String> created = admin("POST", "/api/tokens", new JsonObject().put("name", "e2e-expiry-"
+        + System.nanoTime()).put("expires_at", expires.toString()).encode());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String value = new JsonObject(created.body()).getString("value");
+    assertThat(call(ManagedTokenLimitsTest.Surface.OPENAI, value).statusCode()).isEqualTo(200);
+    long wait = expires.toEpochMilli() - System.currentTimeMillis();
+    if (wait > 0) {
+      Thread.sleep(wait + 20);
+    }
+    for (ManagedTokenLimitsTest.Surface surface : ManagedTokenLimitsTest.Surface.values()) {
+      HttpResponse<String> refused = call(surface, value);
+      assertThat(refused.statusCode()).as(surface.name()).isEqualTo(401);
+      assertThat(surface.message(refused)).contains("expired at " + expires);
+    }
   }
 }
