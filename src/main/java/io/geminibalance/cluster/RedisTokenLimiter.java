@@ -84,7 +84,38 @@ public final class RedisTokenLimiter implements TokenLimiter {
         return (Admission) new Admitted(limits.maxConcurrent() == null ? Slot.NONE : slot(token.id(), lease));
       }
       return new OverLimit(refusal(token, BY_SCRIPT_CODE[code], now));
-    }).otherwise(failure -> alone.admitNow(token));
+    }).otherwise(failure -> limits.maxConcurrent() == null ? alone.admitNow(token)
+        : withLateLeaseGivenBack(alone.admitNow(token), token.id(), lease));
+  }
+
+  /**
+   * A late answer (REDIS_TIMEOUT_MS) does not stop the script, which may still take {@code lease}
+   * on Redis: the local answer's slot removes it too when released, or the token would be a
+   * request short until the lease expired. A local refusal removes it at once.
+   */
+  private Admission withLateLeaseGivenBack(Admission local, String tokenId, String lease) {
+    return switch (local) {
+      case Admitted admitted -> {
+        AtomicBoolean released = new AtomicBoolean();
+        yield new Admitted(() -> {
+          if (released.compareAndSet(false, true)) {
+            admitted.slot().release();
+            forget(tokenId, lease);
+          }
+        });
+      }
+      case OverLimit over -> {
+        forget(tokenId, lease);
+        yield over;
+      }
+    };
+  }
+
+  /** Removes {@code lease} from the token's requests in progress; lost while Redis is away (it expires). */
+  private void forget(String tokenId, String lease) {
+    if (link.up()) {
+      link.send(Request.cmd(Command.ZREM).arg(inProgressKey(tokenId)).arg(lease));
+    }
   }
 
   private static TokenRefusal refusal(ClientToken token, LimitWindows.Limit limit, long now) {
@@ -125,10 +156,7 @@ public final class RedisTokenLimiter implements TokenLimiter {
     return () -> {
       if (released.compareAndSet(false, true)) {
         vertx.cancelTimer(timer);
-        // Lost while Redis is away: the lease then expires with its time to live.
-        if (link.up()) {
-          link.send(Request.cmd(Command.ZREM).arg(key).arg(lease));
-        }
+        forget(tokenId, lease);
       }
     };
   }

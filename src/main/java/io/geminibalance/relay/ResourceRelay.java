@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.geminibalance.auth.TokenRefusal;
 import io.geminibalance.keypool.KeyLease;
 import io.geminibalance.keypool.RateLimits;
 import io.geminibalance.protocol.gemini.GoogleQuery;
@@ -109,6 +110,12 @@ public final class ResourceRelay {
         if (creation.quotaModel() == null) {
           Responses.gemini(rc.response(), 400, "Field 'model': not a model name (letters, digits, '-', '.' and '_',"
               + " at most 128 characters)");
+          return;
+        }
+        TokenRefusal refused = ctx.token() == null ? null : TokenRefusal.model(ctx.token(), creation.usedModel());
+        if (refused != null) {
+          // The executor checks only the quota model, which a cache or an agent's interaction has not.
+          Responses.gemini(rc.response(), refused.status(), refused.message());
           return;
         }
         create(rc, path.upstreamPath(), creation.quotaModel(), ctx, "gemini-" + path.kind().collection() + "-create",
@@ -456,21 +463,29 @@ public final class ResourceRelay {
    * a model (its {@code model}, counted like a generation) and may stream ({@code "stream": true}
    * or {@code alt=sse}); other creations use no model's quota and answer at once.
    */
-  private record Creation(String quotaModel, boolean stream) {}
+  private record Creation(String quotaModel, boolean stream, String usedModel) {}
 
+  /**
+   * As {@link Creation}, with {@code usedModel}: the model (or an interaction's agent) the body
+   * names, which a managed token must be allowed; null when it names none.
+   */
   private static Creation creation(RoutingContext rc, NativePath.Resource path) {
-    if (path.kind() != ResourceKind.INTERACTION) {
-      return new Creation(RateLimits.UNMETERED, false);
+    boolean interaction = path.kind() == ResourceKind.INTERACTION;
+    if (!interaction && path.kind() != ResourceKind.CACHED_CONTENT) {
+      return new Creation(RateLimits.UNMETERED, false, null);
     }
     Buffer raw = rc.body() == null ? null : rc.body().buffer();
     JsonNode body = raw == null ? null : ResourceSummary.topLevelScalars(raw.getBytes());
     String model = body == null ? null : body.path("model").asText(null);
+    if (!interaction) {
+      return new Creation(RateLimits.UNMETERED, false, model);
+    }
     boolean stream = QueryStrings.wantsSse(rc.request().query()) || (body != null && body.path("stream").asBoolean(false));
     if (model == null) {
-      return new Creation(RateLimits.UNMETERED, stream);
+      return new Creation(RateLimits.UNMETERED, stream, body == null ? null : body.path("agent").asText(null));
     }
     String id = model.startsWith("models/") ? model.substring("models/".length()) : model;
-    return new Creation(ModelIdSyntax.problem(id, 0, id.length()) == null ? id : null, stream);
+    return new Creation(ModelIdSyntax.problem(id, 0, id.length()) == null ? id : null, stream, model);
   }
 
   private ResourceRecord record(String name, ResourceKind kind, KeyLease lease, String owner, JsonNode json,

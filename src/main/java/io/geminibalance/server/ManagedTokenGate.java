@@ -54,14 +54,15 @@ final class ManagedTokenGate {
 
   /** Admits {@code token} on {@code protocol}'s surface (then {@code rc.next()}) or answers through {@code answer}. */
   void admit(RoutingContext rc, ClientToken token, ClientProtocol protocol, Answer answer) {
-    if (rc.get(TOKEN) == token) {
-      // A request rerouted after a URL repair passes authentication again: counted once.
-      rc.next();
-      return;
-    }
     TokenRefusal refused = TokenCheck.check(token, protocol, clock.instant(), addressAllowed(rc, token));
     if (refused != null) {
       answer.send(rc, refused);
+      return;
+    }
+    if (rc.get(TOKEN) == token) {
+      // A request rerouted after a URL repair passes authentication again: counted once, but it may
+      // have landed on another surface, whose protocol the token must be allowed (checked above).
+      rc.next();
       return;
     }
     if (!token.limits().any()) {

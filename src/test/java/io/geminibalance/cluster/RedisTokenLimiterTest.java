@@ -9,6 +9,8 @@ import io.geminibalance.auth.TokenRefusal;
 import io.geminibalance.testing.ManagedTokens;
 import io.geminibalance.testing.PrivateRedis;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -183,4 +185,41 @@ class RedisTokenLimiterTest {
     }
   }
 
+  /**
+   * An admission whose answer comes after REDIS_TIMEOUT_MS is let through on this instance's own
+   * counts, but the script still runs on Redis and takes a lease: releasing the request's slot
+   * removes that lease too, or the token would be a request short for the lease's whole life.
+   */
+  @Test
+  void aLeaseTakenByALateAdmissionIsGivenBackWithItsSlot() throws Exception {
+    try (PrivateRedis redis = PrivateRedis.start()) {
+      RedisLink link = RedisLink.open(vertx, redis.url(), "gbtest:", 300);
+      RedisLink control = RedisLink.open(vertx, redis.url(), "gbtest:", 2_000);
+      links.add(link);
+      links.add(control);
+      RedisWindowCounterTest.awaitUp(link);
+      RedisWindowCounterTest.awaitUp(control);
+      RedisTokenLimiter limiter = new RedisTokenLimiter(vertx, link,
+          () -> new ClusterMembers.View(List.of("a"), 0), System::currentTimeMillis, 60_000);
+      ClientToken token = token(new TokenLimits(null, null, null, null, 1));
+      // Another token's admission first: Redis knows the script, as it does once a gateway has run a while.
+      slot(admit(limiter, token(new TokenLimits(null, null, null, null, 1)))).release();
+      // Writes (scripts included) wait on Redis for a while; pings still answer, so the link stays up.
+      control.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(1500)
+          .arg("WRITE")).await(5, TimeUnit.SECONDS);
+      TokenLimiter.Slot late = slot(admit(limiter, token));
+      Thread.sleep(1_700);
+      assertThat(link.up()).isTrue();
+      late.release();
+      TokenLimiter.Admission next = null;
+      for (int i = 0; i < 40; i++) {
+        next = admit(limiter, token);
+        if (refusal(next) == null) {
+          break;
+        }
+        Thread.sleep(50);
+      }
+      assertThat(refusal(next)).as("the late lease was given back").isNull();
+    }
+  }
 }

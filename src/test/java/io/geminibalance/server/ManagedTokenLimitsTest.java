@@ -226,6 +226,10 @@ class ManagedTokenLimitsTest {
     HttpResponse<String> response = call(surface, VALUE);
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(surface.message(response)).contains("not allowed from this client address");
+    // TRUSTED_PROXIES unset: a client's own X-Forwarded-For names no address the check believes.
+    HttpResponse<String> spoofed = h.post(surface.path, surface.body, surface.header, surface.credential(VALUE),
+        "content-type", "application/json", "x-forwarded-for", "10.1.2.3", "forwarded", "for=10.1.2.3");
+    assertThat(spoofed.statusCode()).isEqualTo(403);
     use(token("t-cidr", b -> b.cidrs("10.0.0.0/8", "127.0.0.0/8")));
     assertThat(call(surface, VALUE).statusCode()).isEqualTo(200);
   }
@@ -235,6 +239,32 @@ class ManagedTokenLimitsTest {
   void aModelNotAllowedIs403BeforeAnyKeyIsUsed(Surface surface) throws IOException {
     use(token("t-model", b -> b.models("gemini-2.5-pro", "gemini-1.*")));
     assertForbidden(surface, "token 'ci-bot' is not allowed to use model 'gemini-2.5-flash'");
+  }
+
+  /**
+   * Resources created for a model named in the body, not the path: an interaction runs its
+   * {@code model} or its {@code agent}, a cached content is made for its {@code model}; a token
+   * limited to other models is refused before any key is used.
+   */
+  @Test
+  void aResourceMadeForAModelOrAgentNotAllowedIs403() throws IOException {
+    use(token("t-model-resource", b -> b.models("gemini-2.5-pro")));
+    for (String[] call : new String[][] {
+        {"/v1beta/interactions", "{\"agent\":\"deep-research-pro-preview-12-2025\",\"input\":\"hi\"}",
+            "deep-research-pro-preview-12-2025"},
+        {"/v1beta/interactions", "{\"model\":\"gemini-2.5-flash\",\"input\":\"hi\"}", "gemini-2.5-flash"},
+        {"/v1beta/cachedContents", "{\"model\":\"models/gemini-2.5-flash\",\"contents\":[]}",
+            "models/gemini-2.5-flash"}}) {
+      HttpResponse<String> response = h.post(call[0], call[1], "x-goog-api-key", VALUE, "content-type",
+          "application/json");
+      assertThat(response.statusCode()).as(call[1] + " " + response.body()).isEqualTo(403);
+      assertThat(Surface.NATIVE.message(response)).contains("not allowed to use model '" + call[2] + "'");
+    }
+    assertThat(h.fake.requests()).isEmpty();
+    HttpResponse<String> allowed = h.post("/v1beta/cachedContents", "{\"model\":\"models/gemini-2.5-pro\","
+        + "\"contents\":[]}", "x-goog-api-key", VALUE, "content-type", "application/json");
+    assertThat(allowed.statusCode()).as(allowed.body()).isNotEqualTo(403);
+    assertThat(h.fake.requests()).hasSize(1);
   }
 
   @Test
@@ -345,5 +375,61 @@ class ManagedTokenLimitsTest {
       Thread.sleep(50);
     }
     assertThat(limiter.inProgress("t-conc")).isZero();
+  }
+  /**
+   * A slot is given back however the request ends before an answer: a body declared too large, a
+   * malformed body, a client that leaves half-way through its body, or one that leaves while the
+   * gateway waits for Google.
+   */
+  @ParameterizedTest
+  @EnumSource(Surface.class)
+  void aConcurrencySlotIsGivenBackWhenTheRequestEndsBeforeAnAnswer(Surface surface) throws Exception {
+    String id = "t-conc-early-" + surface;
+    use(token(id, b -> b.limits(new TokenLimits(null, null, null, null, 1))));
+    LocalTokenLimiter limiter = (LocalTokenLimiter) h.gateway.tokenLimiter();
+    String head = "POST " + surface.path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + surface.header + ": "
+        + surface.credential(VALUE) + "\r\ncontent-type: application/json\r\n";
+
+    RawHttp.Answer tooLarge = RawHttp.exchange(h.gateway.port(), "POST", surface.path, null, surface.header,
+        surface.credential(VALUE), "content-type", "application/json", "content-length", "999999999999");
+    assertThat(tooLarge.status()).isEqualTo(413);
+    freed(limiter, id);
+
+    HttpResponse<String> malformed = h.post(surface.path, "{not json", surface.header, surface.credential(VALUE),
+        "content-type", "application/json");
+    // The native surface passes the body to Google as it is (the fake answers it); the others read it.
+    assertThat(malformed.statusCode()).isEqualTo(surface == Surface.NATIVE ? 200 : 400);
+    freed(limiter, id);
+
+    try (RawHttp partial = RawHttp.open(h.gateway.port())) {
+      partial.send(head + "content-length: 1000\r\n\r\n{\"contents\":");
+      waitFor(limiter, id, 1);
+    }
+    freed(limiter, id);
+
+    h.fake.on(r -> true, Replies.hang());
+    try (RawHttp waiting = RawHttp.open(h.gateway.port())) {
+      waiting.send(head + "content-length: " + surface.body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n"
+          + surface.body);
+      for (int i = 0; i < 100 && h.fake.requests().isEmpty(); i++) {
+        Thread.sleep(50);
+      }
+      assertThat(h.fake.requests()).isNotEmpty();
+      assertThat(limiter.inProgress(id)).isEqualTo(1);
+    }
+    freed(limiter, id);
+    h.fake.reset();
+    assertThat(call(surface, VALUE).statusCode()).isEqualTo(200);
+  }
+
+  private static void waitFor(LocalTokenLimiter limiter, String id, long count) throws InterruptedException {
+    for (int i = 0; i < 100 && limiter.inProgress(id) != count; i++) {
+      Thread.sleep(50);
+    }
+    assertThat(limiter.inProgress(id)).isEqualTo(count);
+  }
+
+  private static void freed(LocalTokenLimiter limiter, String id) throws InterruptedException {
+    waitFor(limiter, id, 0);
   }
 }

@@ -3,6 +3,7 @@ package io.geminibalance.server;
 import static io.geminibalance.testing.GatewayHarness.CLIENT_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.geminibalance.auth.ClientProtocol;
 import io.geminibalance.auth.TokenLimits;
 import io.geminibalance.testing.GatewayHarness;
 import io.geminibalance.testing.ManagedTokens;
@@ -120,6 +121,24 @@ class UrlNormalizationTest {
           .isEqualTo(200);
       assertThat(on.post("/v1beta/openai/chat/completions", CHAT, "Authorization", "Bearer " + value).statusCode())
           .isEqualTo(429);
+    } finally {
+      on.gateway.clientTokens().replace(List.of());
+    }
+  }
+
+  @Test
+  void aManagedTokenRewrittenOntoASurfaceItMayNotUseIs403() {
+    String value = "sk-gb-RepairedNativeOnlyTokenForTest1";
+    ManagedTokens.use(on, "t-repair-proto-" + System.nanoTime(), "native-only", value, List.of(),
+        Set.of(ClientProtocol.NATIVE), TokenLimits.NONE);
+    int before = on.fake.requests().size();
+    try {
+      // Authenticated on the native route (allowed there), then rewritten to the OpenAI-compatible forward.
+      HttpResponse<String> response = on.post("/v1beta/openai/chat/completions", CHAT, "Authorization",
+          "Bearer " + value);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
+      assertThat(response.body()).contains("not allowed to use the");
+      assertThat(on.fake.requests()).hasSize(before);
     } finally {
       on.gateway.clientTokens().replace(List.of());
     }
