@@ -45,7 +45,8 @@ class RedisLinkTest {
   @Test
   void goesDownWhenRedisStopsAndUpWhenItComesBackTellingListenersOnce() throws Exception {
     try (PrivateRedis redis = PrivateRedis.start()) {
-      RedisLink link = RedisLink.open(vertx, redis.url(), prefix(), 200);
+      // A deadline a loaded machine meets (a stopped Redis refuses the connection at once anyway).
+      RedisLink link = RedisLink.open(vertx, redis.url(), prefix(), 1_000);
       BlockingQueue<Boolean> changes = new LinkedBlockingQueue<>();
       link.onStateChange(changes::add);
       assertThat(changes.poll(10, TimeUnit.SECONDS)).isTrue();
