@@ -6,6 +6,7 @@ import io.geminibalance.storage.UsageQuery;
 import io.geminibalance.storage.UsageRow;
 import io.geminibalance.storage.UsageStore;
 import io.geminibalance.storage.UsageSums;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,8 +29,8 @@ public final class JdbcUsageStore implements UsageStore {
 
   @Override
   public CompletableFuture<List<UsageRow>> query(UsageQuery query) {
-    List<UsageQuery> parts = parts(query);
     return jdbc.call("read usage roll-ups", connection -> {
+      List<UsageQuery> parts = parts(connection, query);
       List<UsageRow> rows = new ArrayList<>();
       for (UsageQuery part : parts) {
         List<Object> parameters = new ArrayList<>();
@@ -49,9 +50,10 @@ public final class JdbcUsageStore implements UsageStore {
    * (a breakdown over the whole span) reads the whole days inside its span from the day roll-up and
    * only the edges from the finer one, so a month of hours costs about 30 day rows per group
    * instead of 720 hour rows. Every roll-up is written in the same pass, so a day row is the sum
-   * of its hours and an hour row that of its minutes.
+   * of its hours and an hour row that of its minutes, as far back as the finer one reaches: it is
+   * trimmed sooner (see RetentionJob), so only its oldest bucket on counts, as a query of its own.
    */
-  static List<UsageQuery> parts(UsageQuery query) {
+  static List<UsageQuery> parts(Connection connection, UsageQuery query) throws SQLException {
     TimeBucket coarser = switch (query.granularity()) {
       case MINUTE -> TimeBucket.HOUR;
       case HOUR -> TimeBucket.DAY;
@@ -61,14 +63,18 @@ public final class JdbcUsageStore implements UsageStore {
       return List.of(query);
     }
     // The buckets read are those starting in [from, to), i.e. in [ceil(from), ceil(to)) on the grid.
-    long first = ceil(query.granularity(), query.from());
     long end = ceil(query.granularity(), query.to());
+    Long oldest = oldestBucket(connection, query.granularity());
+    if (oldest == null) {
+      return List.of(query);
+    }
+    long first = Math.max(ceil(query.granularity(), query.from()), oldest);
     long innerFirst = ceil(coarser, Instant.ofEpochMilli(first));
     long innerEnd = UsageRollups.bucketStart(coarser, Instant.ofEpochMilli(end));
     if (innerFirst >= innerEnd) {
       return List.of(query);
     }
-    List<UsageQuery> parts = new ArrayList<>(parts(new UsageQuery(coarser, Instant.ofEpochMilli(innerFirst),
+    List<UsageQuery> parts = new ArrayList<>(parts(connection, new UsageQuery(coarser, Instant.ofEpochMilli(innerFirst),
         Instant.ofEpochMilli(innerEnd), query.client(), query.model(), query.key(), query.dimensions())));
     if (first < innerFirst) {
       parts.add(new UsageQuery(query.granularity(), Instant.ofEpochMilli(first), Instant.ofEpochMilli(innerFirst),
@@ -79,6 +85,17 @@ public final class JdbcUsageStore implements UsageStore {
           query.client(), query.model(), query.key(), query.dimensions()));
     }
     return parts;
+  }
+
+  /** The first bucket a roll-up holds (its bucket index finds it), null when it is empty. */
+  private static Long oldestBucket(Connection connection, TimeBucket granularity) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT MIN(bucket_start) FROM " + UsageRollups.table(granularity));
+        ResultSet rows = select.executeQuery()) {
+      rows.next();
+      long oldest = rows.getLong(1);
+      return rows.wasNull() ? null : oldest;
+    }
   }
 
   /** The start of the first bucket starting at or after {@code time}. */
