@@ -6,6 +6,8 @@ import io.geminibalance.testing.GatewayHarness;
 import io.geminibalance.testing.PrometheusText;
 import io.geminibalance.testing.Replies;
 import io.geminibalance.testing.Reply;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -211,6 +213,34 @@ class UsageSumsTest {
       for (int kind = PROMPT; kind <= THINKING; kind++) {
         assertThat(metrics.value("gb_tokens_total", Map.of("model", MODEL, "kind", kinds[kind])))
             .as(kinds[kind]).isEqualTo((double) reported.get(kind));
+      }
+
+      // The roll-ups were written with the rows settledSums waited for: the admin's view adds up too.
+      HttpResponse<String> usage = h.get("/api/usage?period=24h", "authorization",
+          "Bearer " + GatewayHarness.ADMIN_TOKEN);
+      assertThat(usage.statusCode()).as(usage.body()).isEqualTo(200);
+      JsonObject answer = new JsonObject(usage.body());
+      // Besides the calls (all with the one client token), the gateway's own call without a token.
+      JsonObject client = null;
+      long requests = 0;
+      for (Object token : answer.getJsonArray("by_token")) {
+        JsonObject row = (JsonObject) token;
+        requests += row.getLong("requests");
+        if (!row.getString("token").isEmpty()) {
+          assertThat(client).as("one client token").isNull();
+          client = row;
+        }
+      }
+      assertThat(client).as("the client token's row").isNotNull();
+      assertThat(client.getLong("requests")).isEqualTo(REQUESTS);
+      assertThat(answer.getJsonObject("totals").getLong("requests")).isEqualTo(requests);
+      String[] fields = {"prompt_tokens", "cached_tokens", "output_tokens", "thinking_tokens", "image_tokens",
+          "audio_tokens"};
+      for (JsonObject sums : List.of(answer.getJsonObject("totals"), client)) {
+        assertThat(sums.getLong("abandoned")).isZero();
+        for (int kind = PROMPT; kind <= AUDIO; kind++) {
+          assertThat(sums.getLong(fields[kind])).as("%s in %s", fields[kind], sums).isEqualTo(reported.get(kind));
+        }
       }
     }
   }

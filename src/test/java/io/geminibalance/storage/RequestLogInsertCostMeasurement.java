@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.geminibalance.requestlog.ErrorLogEntry;
 import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.requestlog.RequestLogEntry;
+import io.geminibalance.storage.jdbc.UsageRollupWrites;
 import io.geminibalance.storage.support.ServerTestDatabase;
 import io.geminibalance.storage.support.SqliteTestDatabase;
 import io.geminibalance.storage.support.TestDatabase;
@@ -59,6 +60,39 @@ class RequestLogInsertCostMeasurement {
   void sqlite() throws Exception {
     try (SqliteTestDatabase database = new SqliteTestDatabase()) {
       measure("sqlite", database, RequestLogInsertCostMeasurement::row, REQUEST_LOG, "t_request_log");
+    }
+  }
+
+  /**
+   * The usage roll-ups' share of {@link #sqlite}: the same batches added to the roll-ups alone (one
+   * transaction each, on the calling thread, so measured as that thread's CPU and the wall clock).
+   */
+  @Test
+  void sqliteRollupsOnly() throws Exception {
+    try (SqliteTestDatabase database = new SqliteTestDatabase();
+        Storage storage = Storage.open(database.config());
+        java.sql.Connection connection = database.connect()) {
+      List<Double> cpuPerRow = new ArrayList<>();
+      for (int round = 1; round <= ROUNDS; round++) {
+        List<List<RequestLogEntry>> batches = batches(round, RequestLogInsertCostMeasurement::row);
+        long cpuBefore = threads.getCurrentThreadCpuTime();
+        long wallStarted = System.nanoTime();
+        for (List<RequestLogEntry> batch : batches) {
+          UsageRollupWrites.write(connection, DatabaseType.SQLITE, batch);
+        }
+        long wallNanos = System.nanoTime() - wallStarted;
+        long cpuNanos = threads.getCurrentThreadCpuTime() - cpuBefore;
+        System.out.printf("insert-cost sqlite roll-ups only round %d: %.2f us CPU/row, %.2f us wall/row%n", round,
+            cpuNanos / 1000.0 / ROWS_PER_ROUND, wallNanos / 1000.0 / ROWS_PER_ROUND);
+        if (round > WARM_UP_ROUNDS) {
+          cpuPerRow.add(cpuNanos / 1000.0 / ROWS_PER_ROUND);
+        }
+      }
+      Collections.sort(cpuPerRow);
+      System.out.printf("insert-cost sqlite roll-ups only batch %d: min %.2f, median %.2f us CPU/row over %d rounds%n",
+          BATCH, cpuPerRow.getFirst(), cpuPerRow.get(cpuPerRow.size() / 2), cpuPerRow.size());
+      assertThat(database.count("SELECT SUM(requests) FROM gb_usage_day WHERE key_fp = '*' AND client_fp = '*'"))
+          .isEqualTo((long) ROUNDS * ROWS_PER_ROUND);
     }
   }
 

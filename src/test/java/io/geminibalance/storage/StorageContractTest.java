@@ -674,8 +674,8 @@ abstract class StorageContractTest {
     assertThat(requests.apply(TimeBucket.MINUTE)).isEqualTo(1);
     assertThat(requests.apply(TimeBucket.HOUR)).isEqualTo(2);
     assertThat(requests.apply(TimeBucket.DAY)).isEqualTo(3);
-    // Each entry has three rows in each roll-up (its key, every key, every key and client).
-    assertThat(result.usageRowsDeleted()).isEqualTo(3 * 3 + 2 * 3 + 3);
+    // Each entry has four rows in each roll-up (its key and client, every key, every client, both).
+    assertThat(result.usageRowsDeleted()).isEqualTo(3 * 4 + 2 * 4 + 4);
     assertThat(database.count("SELECT COUNT(*) FROM t_request_log")).isEqualTo(4);
   }
 

@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,6 +111,64 @@ class UsageRollupPropertyTest {
         buckets.put(row.bucketStart(), row.sums());
       }
       assertThat(buckets).as("%s per bucket", granularity).isEqualTo(expected);
+      everyShapeReadsEachCallOnce(granularity, width, all);
+    }
+  }
+
+  /**
+   * Every grouping and filter /api/usage can ask for, over a span not aligned on days or hours (a
+   * query without buckets reads whole days from the day roll-up and only its edges from the finer
+   * one), reads one of the four row levels only: each call counted once.
+   */
+  private static void everyShapeReadsEachCallOnce(TimeBucket granularity, long width, List<RequestLogEntry> all) {
+    Instant from = BASE.plus(Duration.ofMinutes(7 * 60 + 13)).plusSeconds(7);
+    Instant to = BASE.plus(Duration.ofMinutes(47 * 60 + 41)).plusSeconds(30);
+    // A filter of each kind, and none; calls without a client token as a client of their own.
+    List<String> clients = Arrays.asList(CLIENTS.get(0).fingerprint(), "", null);
+    List<String> models = Arrays.asList(MODELS.get(1), null);
+    List<String> keys = Arrays.asList(KEYS.get(2).fingerprint(), null);
+    List<UsageDimension> groupable = List.of(UsageDimension.CLIENT, UsageDimension.MODEL, UsageDimension.KEY);
+    for (int mask = 0; mask < 16; mask++) {
+      Set<UsageDimension> dimensions = new java.util.HashSet<>();
+      for (int d = 0; d < 3; d++) {
+        if ((mask & (1 << d)) != 0) {
+          dimensions.add(groupable.get(d));
+        }
+      }
+      if ((mask & 8) != 0) {
+        dimensions.add(UsageDimension.BUCKET);
+      }
+      for (String client : clients) {
+        for (String model : models) {
+          for (String key : keys) {
+            Map<List<Object>, UsageSums> expected = new HashMap<>();
+            for (RequestLogEntry e : all) {
+              long millis = e.time().toEpochMilli();
+              long bucket = millis - Math.floorMod(millis, width);
+              String c = e.client() == null ? "" : e.client().fingerprint();
+              String m = e.model() == null ? "" : e.model(); // as the roll-ups store it
+              if (bucket < from.toEpochMilli() || bucket >= to.toEpochMilli() || (client != null && !client.equals(c))
+                  || (model != null && !model.equals(m))
+                  || (key != null && !key.equals(e.key().fingerprint()))) {
+                continue;
+              }
+              expected.merge(Arrays.asList(dimensions.contains(UsageDimension.BUCKET) ? bucket : null,
+                  dimensions.contains(UsageDimension.CLIENT) ? c : null,
+                  dimensions.contains(UsageDimension.MODEL) ? m : null,
+                  dimensions.contains(UsageDimension.KEY) ? e.key().fingerprint() : null), sums(e), UsageSums::plus);
+            }
+            Map<List<Object>, UsageSums> read = new HashMap<>();
+            for (UsageRow row : storage.usage().query(new UsageQuery(granularity, from, to, client, model, key,
+                dimensions)).join()) {
+              UsageSums previous = read.put(Arrays.asList(row.bucketStart(), row.client(), row.model(), row.key()),
+                  row.sums());
+              assertThat(previous).as("one row per group").isNull();
+            }
+            assertThat(read).as("%s by %s, client %s, model %s, key %s", granularity, dimensions, client, model, key)
+                .isEqualTo(expected);
+          }
+        }
+      }
     }
   }
 

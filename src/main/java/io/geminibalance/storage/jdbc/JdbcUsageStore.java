@@ -6,12 +6,16 @@ import io.geminibalance.storage.UsageQuery;
 import io.geminibalance.storage.UsageRow;
 import io.geminibalance.storage.UsageStore;
 import io.geminibalance.storage.UsageSums;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
@@ -25,16 +29,98 @@ public final class JdbcUsageStore implements UsageStore {
 
   @Override
   public CompletableFuture<List<UsageRow>> query(UsageQuery query) {
-    List<Object> parameters = new ArrayList<>();
-    String sql = sql(query, parameters);
     return jdbc.call("read usage roll-ups", connection -> {
-      try (PreparedStatement select = connection.prepareStatement(sql)) {
-        for (int i = 0; i < parameters.size(); i++) {
-          select.setObject(i + 1, parameters.get(i));
+      List<UsageQuery> parts = parts(connection, query);
+      List<UsageRow> rows = new ArrayList<>();
+      for (UsageQuery part : parts) {
+        List<Object> parameters = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(sql(part, parameters))) {
+          for (int i = 0; i < parameters.size(); i++) {
+            select.setObject(i + 1, parameters.get(i));
+          }
+          rows.addAll(read(select, part));
         }
-        return read(select, query);
       }
+      return parts.size() == 1 ? rows : merged(rows);
     });
+  }
+
+  /**
+   * The same buckets read from the coarsest roll-ups that hold them exactly: a query without buckets
+   * (a breakdown over the whole span) reads the whole days inside its span from the day roll-up and
+   * only the edges from the finer one, so a month of hours costs about 30 day rows per group
+   * instead of 720 hour rows. Every roll-up is written in the same pass, so a day row is the sum
+   * of its hours and an hour row that of its minutes, as far back as the finer one reaches: it is
+   * trimmed sooner (see RetentionJob), so only its oldest bucket on counts, as a query of its own.
+   */
+  static List<UsageQuery> parts(Connection connection, UsageQuery query) throws SQLException {
+    TimeBucket coarser = switch (query.granularity()) {
+      case MINUTE -> TimeBucket.HOUR;
+      case HOUR -> TimeBucket.DAY;
+      case DAY -> null;
+    };
+    if (coarser == null || query.dimensions().contains(UsageDimension.BUCKET)) {
+      return List.of(query);
+    }
+    // The buckets read are those starting in [from, to), i.e. in [ceil(from), ceil(to)) on the grid.
+    long end = ceil(query.granularity(), query.to());
+    Long oldest = oldestBucket(connection, query.granularity());
+    if (oldest == null) {
+      return List.of(query);
+    }
+    long first = Math.max(ceil(query.granularity(), query.from()), oldest);
+    long innerFirst = ceil(coarser, Instant.ofEpochMilli(first));
+    long innerEnd = UsageRollups.bucketStart(coarser, Instant.ofEpochMilli(end));
+    if (innerFirst >= innerEnd) {
+      return List.of(query);
+    }
+    List<UsageQuery> parts = new ArrayList<>(parts(connection, new UsageQuery(coarser, Instant.ofEpochMilli(innerFirst),
+        Instant.ofEpochMilli(innerEnd), query.client(), query.model(), query.key(), query.dimensions())));
+    if (first < innerFirst) {
+      parts.add(new UsageQuery(query.granularity(), Instant.ofEpochMilli(first), Instant.ofEpochMilli(innerFirst),
+          query.client(), query.model(), query.key(), query.dimensions()));
+    }
+    if (innerEnd < end) {
+      parts.add(new UsageQuery(query.granularity(), Instant.ofEpochMilli(innerEnd), Instant.ofEpochMilli(end),
+          query.client(), query.model(), query.key(), query.dimensions()));
+    }
+    return parts;
+  }
+
+  /** The first bucket a roll-up holds (its bucket index finds it), null when it is empty. */
+  private static Long oldestBucket(Connection connection, TimeBucket granularity) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT MIN(bucket_start) FROM " + UsageRollups.table(granularity));
+        ResultSet rows = select.executeQuery()) {
+      rows.next();
+      long oldest = rows.getLong(1);
+      return rows.wasNull() ? null : oldest;
+    }
+  }
+
+  /** The start of the first bucket starting at or after {@code time}. */
+  private static long ceil(TimeBucket granularity, Instant time) {
+    long start = UsageRollups.bucketStart(granularity, time);
+    return start == time.toEpochMilli() ? start : start + UsageRollups.bucketMillis(granularity);
+  }
+
+  /** The parts' rows summed per group (no bucket: {@link #parts} splits only queries without one). */
+  private static List<UsageRow> merged(List<UsageRow> rows) {
+    Map<List<String>, UsageRow> groups = new LinkedHashMap<>();
+    for (UsageRow row : rows) {
+      groups.merge(Arrays.asList(row.client(), row.model(), row.key()), row, (a, b) -> new UsageRow(null,
+          a.client(), larger(a.clientMasked(), b.clientMasked()), a.model(), a.key(),
+          larger(a.keyMasked(), b.keyMasked()), a.sums().plus(b.sums())));
+    }
+    return new ArrayList<>(groups.values());
+  }
+
+  /** As SQL's MAX over the labels, which every part reads. */
+  private static String larger(String a, String b) {
+    if (a == null || b == null) {
+      return a == null ? b : a;
+    }
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /**
@@ -62,28 +148,27 @@ public final class JdbcUsageStore implements UsageStore {
     select.append(UsageRollups.SUM_COLUMNS.stream().map(c -> "SUM(" + c + ") AS " + c)
         .collect(Collectors.joining(", ")));
     select.append(" FROM ").append(UsageRollups.table(query.granularity()));
-    // Literals, not parameters: PostgreSQL uses its partial index only when the plan sees the value.
+    // Literals, not parameters: PostgreSQL and SQLite use their partial indexes only when the plan sees the value.
     String all = "'" + UsageRollups.ALL + "'";
+    // Exactly one row level (see UsageRollups): a real key or client where the query filters or
+    // groups by it, else the rows summed over them. Any other pair would count a call twice.
     if (query.key() != null) {
       select.append(" WHERE key_fp = ?");
       parameters.add(query.key());
-    } else if (query.byKey()) {
-      select.append(" WHERE key_fp <> ").append(all);
     } else {
-      select.append(" WHERE key_fp = ").append(all);
-      // Rows of every key hold real clients only; those summed over keys also a row of every client.
-      if (query.client() == null) {
-        select.append(query.dimensions().contains(UsageDimension.CLIENT) ? " AND client_fp <> " : " AND client_fp = ")
-            .append(all);
-      }
+      select.append(" WHERE key_fp ").append(query.dimensions().contains(UsageDimension.KEY) ? "<> " : "= ")
+          .append(all);
+    }
+    if (query.client() != null) {
+      select.append(" AND client_fp = ?");
+      parameters.add(query.client());
+    } else {
+      select.append(" AND client_fp ").append(query.dimensions().contains(UsageDimension.CLIENT) ? "<> " : "= ")
+          .append(all);
     }
     select.append(" AND bucket_start >= ? AND bucket_start < ?");
     parameters.add(query.from().toEpochMilli());
     parameters.add(query.to().toEpochMilli());
-    if (query.client() != null) {
-      select.append(" AND client_fp = ?");
-      parameters.add(query.client());
-    }
     if (query.model() != null) {
       select.append(" AND model = ?");
       parameters.add(query.model());

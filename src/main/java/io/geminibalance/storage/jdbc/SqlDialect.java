@@ -54,12 +54,26 @@ public abstract sealed class SqlDialect {
   }
 
   /**
-   * Extra indexes of a usage roll-up table: none, or where the table is not clustered by its
-   * primary key (PostgreSQL), a covering index of the rows summed over every key, so a chart reads
-   * only that index instead of fetching its rows from all over the table.
+   * Extra indexes of a usage roll-up table: none (MariaDB has no partial indexes), or on SQLite
+   * and PostgreSQL partial ones for the breakdowns by key, and where the table is not clustered by
+   * its primary key (PostgreSQL) a covering index of the rows summed over every key too, so a chart
+   * reads only that index instead of fetching its rows from all over the table.
    */
   public List<String> usageRollupIndexes(String table, List<String> sumColumns, List<String> labelColumns) {
     return List.of();
+  }
+
+  /** A partial index of the rows of each key summed over every client (see {@link UsageRollups}). */
+  static String allClientsIndex(String table, String columns, String include) {
+    String all = "'" + UsageRollups.ALL + "'";
+    return "CREATE INDEX IF NOT EXISTS ix_" + table + "_all_clients ON " + table + " (" + columns + ")" + include
+        + " WHERE client_fp = " + all + " AND key_fp <> " + all;
+  }
+
+  /** A partial index of the rows of one key (and one client or all), for breakdowns by key of one client. */
+  static String clientIndex(String table) {
+    return "CREATE INDEX IF NOT EXISTS ix_" + table + "_client ON " + table + " (client_fp, bucket_start)"
+        + " WHERE key_fp <> '" + UsageRollups.ALL + "'";
   }
 
   /** The most parameters one statement may bind. */
@@ -188,6 +202,20 @@ public abstract sealed class SqlDialect {
     @Override
     public String clusteredTableOptions() {
       return " WITHOUT ROWID";
+    }
+
+    /**
+     * The breakdowns by key find their rows by bucket, not by the primary key's leading key column:
+     * the few rows of each key summed over clients in a partial index holding their sums too (no
+     * INCLUDE here, so as trailing columns), the rows of one client and key through a plain one
+     * whose columns an upsert-add never changes.
+     */
+    @Override
+    public List<String> usageRollupIndexes(String table, List<String> sumColumns, List<String> labelColumns) {
+      List<String> covered = new java.util.ArrayList<>(List.of("bucket_start", "key_fp", "model"));
+      covered.addAll(sumColumns);
+      covered.addAll(labelColumns);
+      return List.of(allClientsIndex(table, String.join(", ", covered), ""), clientIndex(table));
     }
 
     @Override
@@ -403,9 +431,10 @@ public abstract sealed class SqlDialect {
     public List<String> usageRollupIndexes(String table, List<String> sumColumns, List<String> labelColumns) {
       List<String> included = new java.util.ArrayList<>(sumColumns);
       included.addAll(labelColumns);
+      String include = " INCLUDE (" + String.join(", ", included) + ")";
       return List.of("CREATE INDEX IF NOT EXISTS ix_" + table + "_all_keys ON " + table
-          + " (client_fp, bucket_start, model) INCLUDE (" + String.join(", ", included) + ")"
-          + " WHERE key_fp = '" + UsageRollups.ALL + "'");
+          + " (client_fp, bucket_start, model)" + include + " WHERE key_fp = '" + UsageRollups.ALL + "'",
+          allClientsIndex(table, "bucket_start, key_fp, model", include), clientIndex(table));
     }
 
     @Override

@@ -22,10 +22,12 @@ import java.util.TreeMap;
  * order, so that writers on several instances lock shared rows in the same order and do not deadlock.
  *
  * <p>Besides the row of each key, every (bucket, client, model) gets a row under {@link #ALL} keys
- * with the sum over its keys, and every (bucket, model) a row under {@link #ALL} keys and {@link #ALL}
+ * with the sum over its keys, every (bucket, key, model) a row under {@link #ALL} clients with the
+ * sum over its clients, and every (bucket, model) a row under {@link #ALL} keys and {@link #ALL}
  * clients: a chart not about keys then reads one row per client and model instead of one per key
- * (the pool's hundreds of keys multiply the rows a query scans), and one not about clients either
- * one row per model. No key or client fingerprint is {@code *}.
+ * (the pool's hundreds of keys multiply the rows a query scans), a breakdown by key one row per key
+ * and model instead of one per client too, and one about neither one row per model. No key or
+ * client fingerprint is {@code *}; a query reads exactly one of the four row levels.
  */
 final class UsageRollups {
   /** The key or client column of the rows summed over every key or client. */
@@ -87,12 +89,16 @@ final class UsageRollups {
       UsageSums one = sumsOf(entry);
       Group byKey = new Group(JdbcValues.truncate(entry.key().fingerprint(), 64), bucket, clientFp, model);
       Group allKeys = new Group(ALL, bucket, clientFp, model);
+      Group allClients = new Group(byKey.key(), bucket, ALL, model);
       Group everything = new Group(ALL, bucket, ALL, model);
       sums.merge(byKey, one, UsageSums::plus);
       sums.merge(allKeys, one, UsageSums::plus);
+      sums.merge(allClients, one, UsageSums::plus);
       sums.merge(everything, one, UsageSums::plus);
-      labels.put(byKey, new Labels(clientMasked, JdbcValues.truncate(entry.key().masked(), 16)));
+      String keyMasked = JdbcValues.truncate(entry.key().masked(), 16);
+      labels.put(byKey, new Labels(clientMasked, keyMasked));
       labels.put(allKeys, new Labels(clientMasked, ""));
+      labels.put(allClients, new Labels("", keyMasked));
       labels.put(everything, new Labels("", ""));
     }
 

@@ -120,10 +120,22 @@ class UsageRollupBenchmark {
       time(storage, name, "hour, 30 d, token", new UsageQuery(TimeBucket.HOUR, from, now, "tk_bench3", null, null, chart()));
       time(storage, name, "day, 30 d, model", new UsageQuery(TimeBucket.DAY, from, now, null, MODELS[1], null, chart()));
       time(storage, name, "hour, 30 d, model", new UsageQuery(TimeBucket.HOUR, from, now, null, MODELS[1], null, chart()));
-      time(storage, name, "hour, 30 d, by token", new UsageQuery(TimeBucket.HOUR, from, now, null, null, null,
-          Set.of(UsageDimension.CLIENT, UsageDimension.MODEL)));
-      time(storage, name, "day, 30 d, by key", new UsageQuery(TimeBucket.DAY, from, now, null, null, null,
-          Set.of(UsageDimension.KEY, UsageDimension.MODEL)));
+      // /api/usage's other reads for the same view: totals (by model), by token and by key, each filter.
+      String key = anyKey(database);
+      String[][] filters = {{null, null, null}, {"tk_bench3", null, null}, {null, MODELS[1], null}, {null, null, key}};
+      String[] filterNames = {"unfiltered", "token", "model", "key"};
+      for (TimeBucket granularity : List.of(TimeBucket.DAY, TimeBucket.HOUR)) {
+        for (int f = 0; f < filters.length; f++) {
+          for (UsageDimension breakdown : List.of(UsageDimension.MODEL, UsageDimension.CLIENT, UsageDimension.KEY)) {
+            time(storage, name, granularity.name().toLowerCase(java.util.Locale.ROOT) + ", 30 d, by "
+                + breakdown.name().toLowerCase(java.util.Locale.ROOT) + ", " + filterNames[f],
+                new UsageQuery(granularity, from, now, filters[f][0], filters[f][1], filters[f][2],
+                    java.util.EnumSet.of(breakdown, UsageDimension.MODEL)));
+          }
+        }
+      }
+      time(storage, name, "hour, 30 d, series by key", new UsageQuery(TimeBucket.HOUR, from, now, null, null, key,
+          chart()));
       return String.format("- %s: seeded %,d t_request_log rows in %.0f s; backfill read %,d rows in %.0f s; %s",
           name, ROWS, (seeded - started) / 1e9, read, (backfilled - seeded) / 1e9, counts);
     }
@@ -167,6 +179,15 @@ class UsageRollupBenchmark {
     Collections.sort(sorted);
     report.add(String.format("| %s | %s | %.1f | %.1f | %d |", engine, label, sorted.get(sorted.size() / 2),
         sorted.get(sorted.size() - 1), rows));
+  }
+
+  private static String anyKey(TestDatabase database) throws SQLException {
+    try (java.sql.Connection connection = database.connect(); Statement statement = connection.createStatement();
+        java.sql.ResultSet rows = statement.executeQuery(
+            "SELECT MIN(key_fp) FROM gb_usage_day WHERE key_fp <> '" + UsageRollups.ALL + "'")) {
+      rows.next();
+      return rows.getString(1);
+    }
   }
 
   private static String rollupCounts(TestDatabase database) throws SQLException {
