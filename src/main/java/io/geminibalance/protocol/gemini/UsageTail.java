@@ -21,8 +21,12 @@ import java.util.function.Function;
  * that spells the key out is not read as usage. Not thread-safe: one stream, one event loop.
  */
 public final class UsageTail {
-  /** Enough for the usage of any answer and the few bytes Google writes after it. */
-  public static final int DEFAULT_BYTES = 16 * 1024;
+  /**
+   * Enough for the usage of any answer (well under 1 KiB with every modality's details) and the few
+   * bytes Google writes after it. Every relayed answer holds this much while it lasts, so it is
+   * kept small: 10,000 held streams with 16 KiB each ran the launcher's default heap out of memory.
+   */
+  public static final int DEFAULT_BYTES = 2 * 1024;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final byte[] GEMINI_KEY = "\"usageMetadata\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] OPENAI_KEY = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
