@@ -407,6 +407,8 @@ class ManagedTokenLimitsTest {
     }
     freed(limiter, id);
 
+    // The native malformed body above reached the fake: forget it, so the wait below sees this request.
+    h.fake.reset();
     h.fake.on(r -> true, Replies.hang());
     try (RawHttp waiting = RawHttp.open(h.gateway.port())) {
       waiting.send(head + "content-length: " + surface.body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n"
