@@ -5,7 +5,10 @@
 # bench/results/<UTC date>-usage-rollup.md. Runs UsageRollupBenchmark (a JUnit class kept out of the
 # normal test run by its name and a property).
 # Options: BENCH_ROWS (default 10000000), BENCH_RUNS per query (default 9),
-# BENCH_ENGINES (default sqlite,postgres; mariadb seeding is not written).
+# BENCH_ENGINES (default sqlite,postgres; mariadb seeding is not written),
+# BENCH_PHASE: all (default: throw-away databases), or seed then read: seed builds kept databases
+# (a SQLite file under BENCH_KEPT, default /tmp, and the PostgreSQL database gb_bench_usage) while
+# the machine may do other work, read times the queries on them later, when it is quiet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -13,7 +16,14 @@ out="bench/results/$(date -u +%Y-%m-%d)-usage-rollup.md"
 raw="$(mktemp)"
 ./mvnw -B -q test -Dtest=UsageRollupBenchmark -Dsurefire.failIfNoSpecifiedTests=false -Dbench.usage=true \
   -Dbench.rows="${BENCH_ROWS:-10000000}" -Dbench.runs="${BENCH_RUNS:-9}" \
-  -Dbench.engines="${BENCH_ENGINES:-sqlite,postgres}" -Dbench.out="$raw" > /dev/null
+  -Dbench.engines="${BENCH_ENGINES:-sqlite,postgres}" -Dbench.phase="${BENCH_PHASE:-all}" \
+  -Dbench.kept="${BENCH_KEPT:-/tmp}" -Dbench.out="$raw" > /dev/null
+if [ "${BENCH_PHASE:-all}" = seed ]; then
+  cat "$raw"
+  echo "seeded; time the reads with BENCH_PHASE=read"
+  rm -f "$raw"
+  exit 0
+fi
 {
   echo "# Usage roll-ups: 30-day chart queries at ${BENCH_ROWS:-10000000} request-log rows"
   echo

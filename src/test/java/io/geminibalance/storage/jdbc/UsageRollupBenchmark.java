@@ -13,9 +13,11 @@ import io.geminibalance.storage.support.ServerTestDatabase;
 import io.geminibalance.storage.support.SqliteTestDatabase;
 import io.geminibalance.storage.support.TestDatabase;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -25,6 +27,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -55,38 +59,72 @@ class UsageRollupBenchmark {
     List<String> notes = new ArrayList<>();
     for (String engine : ENGINES) {
       switch (engine.trim()) {
-        case "sqlite" -> {
-          try (SqliteTestDatabase database = new SqliteTestDatabase()) {
-            notes.add(run("SQLite", database, DatabaseType.SQLITE));
-          }
-        }
-        case "postgres" -> {
-          try (ServerTestDatabase database = ServerTestDatabase.postgres()) {
-            notes.add(run("PostgreSQL", database, DatabaseType.POSTGRES));
-          }
-        }
-        case "mariadb" -> {
-          try (ServerTestDatabase database = ServerTestDatabase.mariadb()) {
-            notes.add(run("MariaDB", database, DatabaseType.MYSQL));
-          }
-        }
+        case "sqlite" -> notes.add("- " + run("SQLite", DatabaseType.SQLITE));
+        case "postgres" -> notes.add("- " + run("PostgreSQL", DatabaseType.POSTGRES));
+        case "mariadb" -> notes.add("- " + run("MariaDB", DatabaseType.MYSQL));
         default -> throw new IllegalArgumentException("bench.engines: " + engine);
       }
     }
     List<String> lines = new ArrayList<>(notes);
-    lines.add("");
-    lines.addAll(report);
+    if (PHASE != Phase.SEED) {
+      lines.add("");
+      lines.addAll(report);
+    }
     String out = System.getProperty("bench.out");
     if (out != null) {
       Files.writeString(Path.of(out), String.join("\n", lines) + "\n");
     }
     System.out.println(String.join("\n", lines));
-    assertThat(report).hasSizeGreaterThan(2);
+    assertThat(notes).isNotEmpty();
   }
 
-  private String run(String name, TestDatabase database, DatabaseType type) throws SQLException, IOException {
+  /**
+   * all: a throw-away database seeded, built and read in one go. seed: seeded and built into a kept
+   * database (the SQLite file and a PostgreSQL database named in {@link #KEPT}), its state written
+   * beside it; read: the reads timed on that kept database, so that the long seeding can share the
+   * machine with other work and the timings are taken when it is quiet.
+   */
+  private enum Phase { ALL, SEED, READ }
+
+  private static final Phase PHASE = Phase.valueOf(System.getProperty("bench.phase", "all").toUpperCase(Locale.ROOT));
+  private static final Path KEPT = Path.of(System.getProperty("bench.kept", System.getProperty("java.io.tmpdir")))
+      .resolve("gb-usage-bench");
+
+  private String run(String name, DatabaseType type) throws Exception {
+    if (PHASE == Phase.ALL) {
+      try (TestDatabase database = switch (type) {
+        case SQLITE -> new SqliteTestDatabase();
+        case POSTGRES -> ServerTestDatabase.postgres();
+        case MYSQL -> ServerTestDatabase.mariadb();
+      }) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        return seed(name, database, type, now) + "; " + read(name, database, type, now);
+      }
+    }
+    KeptDatabase database = KeptDatabase.of(type);
+    Path state = KEPT.resolve(type.name().toLowerCase(Locale.ROOT) + ".properties");
+    Properties properties = new Properties();
+    if (PHASE == Phase.SEED) {
+      database.recreate();
+      Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+      String note = seed(name, database, type, now);
+      properties.setProperty("now", Long.toString(now.getEpochSecond()));
+      properties.setProperty("note", note);
+      try (var writer = Files.newBufferedWriter(state)) {
+        properties.store(writer, "UsageRollupBenchmark seed");
+      }
+      return note;
+    }
+    try (var reader = Files.newBufferedReader(state)) {
+      properties.load(reader);
+    }
+    Instant now = Instant.ofEpochSecond(Long.parseLong(properties.getProperty("now")));
+    return properties.getProperty("note") + "; " + read(name, database, type, now);
+  }
+
+  /** Seeds the request log and builds the roll-ups; returns what it took. */
+  private static String seed(String name, TestDatabase database, DatabaseType type, Instant now) throws SQLException {
     StorageConfig config = database.config().withZone(ZoneOffset.UTC);
-    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     try (Storage storage = Storage.open(config)) {
       long started = System.nanoTime();
       try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
@@ -108,7 +146,16 @@ class UsageRollupBenchmark {
         }
       }
       long backfilled = System.nanoTime();
-      String counts = rollupCounts(database);
+      return String.format("%s: seeded %,d t_request_log rows in %.0f s; backfill read %,d rows in %.0f s; %s",
+          name, ROWS, (seeded - started) / 1e9, read, (backfilled - seeded) / 1e9, rollupCounts(database));
+    }
+  }
+
+  /** Times every read of a 30-day view; returns the load average it ran under. */
+  private String read(String name, TestDatabase database, DatabaseType type, Instant now) throws SQLException {
+    StorageConfig config = database.config().withZone(ZoneOffset.UTC);
+    double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    try (Storage storage = Storage.open(config)) {
       if (Boolean.getBoolean("bench.plans")) {
         printPlan(database, type, new UsageQuery(TimeBucket.HOUR, now.minus(Duration.ofDays(30)), now, null, null, null,
             chart()));
@@ -127,8 +174,8 @@ class UsageRollupBenchmark {
       for (TimeBucket granularity : List.of(TimeBucket.DAY, TimeBucket.HOUR)) {
         for (int f = 0; f < filters.length; f++) {
           for (UsageDimension breakdown : List.of(UsageDimension.MODEL, UsageDimension.CLIENT, UsageDimension.KEY)) {
-            time(storage, name, granularity.name().toLowerCase(java.util.Locale.ROOT) + ", 30 d, by "
-                + breakdown.name().toLowerCase(java.util.Locale.ROOT) + ", " + filterNames[f],
+            time(storage, name, granularity.name().toLowerCase(Locale.ROOT) + ", 30 d, by "
+                + breakdown.name().toLowerCase(Locale.ROOT) + ", " + filterNames[f],
                 new UsageQuery(granularity, from, now, filters[f][0], filters[f][1], filters[f][2],
                     java.util.EnumSet.of(breakdown, UsageDimension.MODEL)));
           }
@@ -136,9 +183,51 @@ class UsageRollupBenchmark {
       }
       time(storage, name, "hour, 30 d, series by key", new UsageQuery(TimeBucket.HOUR, from, now, null, null, key,
           chart()));
-      return String.format("- %s: seeded %,d t_request_log rows in %.0f s; backfill read %,d rows in %.0f s; %s",
-          name, ROWS, (seeded - started) / 1e9, read, (backfilled - seeded) / 1e9, counts);
+      double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+      return String.format("reads timed at load average %.1f to %.1f", loadBefore, loadAfter);
     }
+  }
+
+  /** A database kept between the seed and read phases (not dropped on close). */
+  private record KeptDatabase(DatabaseType type, StorageConfig config) implements TestDatabase {
+    private static final String POSTGRES_NAME = "gb_bench_usage";
+
+    static KeptDatabase of(DatabaseType type) throws IOException {
+      Files.createDirectories(KEPT.resolve("sqlite"));
+      return switch (type) {
+        case SQLITE -> new KeptDatabase(type, StorageConfig.sqlite(KEPT.resolve("sqlite").resolve("default_db")));
+        case POSTGRES -> new KeptDatabase(type, new StorageConfig(type, "jdbc:postgresql://127.0.0.1:5432/"
+            + POSTGRES_NAME, "postgres", "", ZoneOffset.UTC, 4));
+        case MYSQL -> throw new UnsupportedOperationException("MariaDB seeding is not written");
+      };
+    }
+
+    /** Starts from an empty database. */
+    void recreate() throws SQLException, IOException {
+      switch (type) {
+        case SQLITE -> {
+          for (String suffix : List.of("", "-wal", "-shm")) {
+            Files.deleteIfExists(Path.of(config.sqliteFile() + suffix));
+          }
+        }
+        case POSTGRES -> {
+          try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres",
+              ""); Statement statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + POSTGRES_NAME + " WITH (FORCE)");
+            statement.execute("CREATE DATABASE " + POSTGRES_NAME);
+          }
+        }
+        case MYSQL -> throw new UnsupportedOperationException("MariaDB seeding is not written");
+      }
+    }
+
+    @Override
+    public String renameTable(String from, String to) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void close() {}
   }
 
   private static void printPlan(TestDatabase database, DatabaseType type, UsageQuery query) throws SQLException {
