@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the usage roll-ups from the request-log rows already stored (once, when the roll-up tables
@@ -22,6 +24,9 @@ import java.util.List;
  */
 final class UsageBackfill {
   static final int DEFAULT_CHUNK = 20_000;
+  private static final Logger LOG = LoggerFactory.getLogger(UsageBackfill.class);
+  /** How often a long backfill says how far it is: it runs before the gateway listens. */
+  private static final long PROGRESS_NANOS = 30_000_000_000L;
 
   private static final String SELECT = "SELECT id, request_time, model_name, api_key, is_success, gb_key_fingerprint,"
       + " gb_key_last4, gb_prompt_tokens, gb_completion_tokens, gb_client_fingerprint, gb_client_masked,"
@@ -48,6 +53,13 @@ final class UsageBackfill {
     long lastId = 0;
     long total = 0;
     List<TimeBucket> granularities = List.of(TimeBucket.values());
+    long highestId = highestId(connection);
+    long started = System.nanoTime();
+    long reported = started;
+    if (highestId > 0) {
+      LOG.info("storage: building the usage roll-ups from the request log (once, ids up to {}); the gateway"
+          + " starts listening when it is done", highestId);
+    }
     try (PreparedStatement select = connection.prepareStatement(SELECT)) {
       while (true) {
         select.setLong(1, lastId);
@@ -76,9 +88,24 @@ final class UsageBackfill {
         }
         total += read;
         if (read < chunk) {
+          if (total > 0) {
+            LOG.info("storage: usage roll-ups built from {} request-log rows in {} s", total,
+                (System.nanoTime() - started) / 1_000_000_000L);
+          }
           return total;
         }
+        if (System.nanoTime() - reported > PROGRESS_NANOS) {
+          reported = System.nanoTime();
+          LOG.info("storage: usage roll-ups: {} request-log rows read, at id {} of {}", total, lastId, highestId);
+        }
       }
+    }
+  }
+
+  private static long highestId(Connection connection) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement("SELECT MAX(id) FROM t_request_log");
+        ResultSet rows = select.executeQuery()) {
+      return rows.next() ? rows.getLong(1) : 0;
     }
   }
 
@@ -93,7 +120,8 @@ final class UsageBackfill {
     String clientFp = rows.getString("gb_client_fingerprint");
     String clientMasked = rows.getString("gb_client_masked");
     KeyIdentity client = clientFp == null ? null
-        : new KeyIdentity(clientFp, clientMasked == null ? "" : clientMasked.replaceFirst("^\\.\\.\\.", ""));
+        : new KeyIdentity(clientFp, clientMasked == null ? ""
+            : clientMasked.startsWith("...") ? clientMasked.substring(3) : clientMasked);
     Integer completion = JdbcValues.getInt(rows, "gb_completion_tokens");
     Integer thinking = JdbcValues.getInt(rows, "gb_thinking_tokens");
     // gb_completion_tokens holds output and thinking together.
