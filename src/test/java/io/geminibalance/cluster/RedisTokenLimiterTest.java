@@ -222,4 +222,46 @@ class RedisTokenLimiterTest {
       assertThat(refusal(next)).as("the late lease was given back").isNull();
     }
   }
+
+  /**
+   * A late admission that this instance refuses on its own share is never served, yet the script
+   * still runs on Redis and counts it: its count is taken back once the script's reply comes, so
+   * the shared limit is left whole for the requests that are served.
+   */
+  @Test
+  void aRequestCountedByALateAdmissionThatThisInstanceRefusedIsTakenBack() throws Exception {
+    try (PrivateRedis redis = PrivateRedis.start()) {
+      RedisLink link = RedisLink.open(vertx, redis.url(), "gbtest:", 300);
+      RedisLink control = RedisLink.open(vertx, redis.url(), "gbtest:", 2_000);
+      links.add(link);
+      links.add(control);
+      RedisWindowCounterTest.awaitUp(link);
+      RedisWindowCounterTest.awaitUp(control);
+      // One of two instances: alone, this one's share of 2 requests per minute is 1.
+      TokenLimiter limiter = limiter(link, 60_000);
+      ClientToken token = token(new TokenLimits(2L, null, null, null, null));
+      slot(admit(limiter, token(new TokenLimits(2L, null, null, null, null)))).release();
+      ManagedTokens.awayFromMinuteEnd();
+      control.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(1500)
+          .arg("WRITE")).await(5, TimeUnit.SECONDS);
+      // Both answers come late; this instance admits the first on its share and refuses the second,
+      // while the scripts, run once Redis writes again, count both.
+      assertThat(refusal(admit(limiter, token))).isNull();
+      assertThat(refusal(admit(limiter, token)).message())
+          .contains("this instance's share while Redis is away: 1");
+      assertThat(link.up()).isTrue();
+
+      TokenLimiter.Admission next = null;
+      for (int i = 0; i < 60; i++) {
+        next = admit(limiter, token);
+        if (refusal(next) == null) {
+          break;
+        }
+        Thread.sleep(50);
+      }
+      assertThat(refusal(next)).as("the refused request is not in the shared count").isNull();
+      assertThat(refusal(admit(limiter, token)).message()).as("the served two are")
+          .startsWith("token 'ci-bot' is over its limit of 2 requests per minute");
+    }
+  }
 }
