@@ -1,13 +1,11 @@
 package io.geminibalance.admin;
 
-import io.geminibalance.auth.ClientProtocol;
 import io.geminibalance.auth.ClientToken;
 import io.geminibalance.auth.ClientTokenRegistry;
 import io.geminibalance.auth.TokenLimits;
 import io.geminibalance.requestlog.TokenFingerprints;
 import io.geminibalance.storage.AuditEntry;
 import io.geminibalance.storage.ClientTokenStore;
-import io.geminibalance.storage.StoredClientToken;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -82,13 +80,6 @@ public final class ClientTokens {
     }
   }
 
-  /** Another token in force has this name. */
-  static final class NameTaken extends RuntimeException {
-    NameTaken(String name) {
-      super("another token that is not revoked is named '" + name + "'");
-    }
-  }
-
   /**
    * @param changed called after each change here (and its reload), to tell the other instances
    */
@@ -114,27 +105,27 @@ public final class ClientTokens {
 
   /** Loads every token from the store into the registry (at start, and on another instance's change). */
   public CompletableFuture<Void> reload() {
-    return store.loadAll().thenAccept(rows -> registry.replace(rows.stream().map(ClientTokens::token).toList()));
+    return store.loadAll().thenAccept(registry::replace);
   }
 
   /** Every token, revoked ones included, oldest first, as stored now. */
   CompletableFuture<List<ClientToken>> list() {
-    return store.loadAll().thenApply(rows -> rows.stream().map(ClientTokens::token).toList());
+    return store.loadAll();
   }
 
   CompletableFuture<ClientToken> find(String id) {
-    return store.find(id).thenApply(row -> token(row.orElseThrow(() -> new UnknownToken(id))));
+    return store.find(id).thenApply(row -> row.orElseThrow(() -> new UnknownToken(id)));
   }
 
   /** Makes a token from {@code edit} over the defaults (every model, protocol and address; enabled). */
   CompletableFuture<Issued> create(AdminCaller caller, TokenEdit edit) {
     return serially(() -> store.loadAll().thenCompose(all -> {
-      long now = clock.millis();
+      Instant now = now();
       String value = newValue();
-      StoredClientToken blank = new StoredClientToken(newId(), "", fingerprints.hash(value), last4(value), List.of(),
-          List.of(), null, null, null, null, null, null, List.of(), true, null, now, now);
-      StoredClientToken token = edit.applyTo(blank, now);
-      if (all.stream().filter(t -> t.revokedAtMillis() == null).count() >= maxTokens) {
+      ClientToken blank = new ClientToken(newId(), "", fingerprints.hash(value), last4(value), List.of(), Set.of(),
+          TokenLimits.NONE, null, List.of(), true, null, now, now);
+      ClientToken token = edit.applyTo(blank, now);
+      if (all.stream().filter(t -> t.revokedAt() == null).count() >= maxTokens) {
         throw new TooMany(maxTokens);
       }
       checkName(all, token);
@@ -142,53 +133,53 @@ public final class ClientTokens {
               AuditChanges.UNSET, describe(token))))
           .thenCompose(v -> AuditLog.reportFailure("tokens.create", store.insert(token)))
           .thenCompose(v -> afterChange())
-          .thenApply(v -> new Issued(token(token), value));
+          .thenApply(v -> new Issued(token, value));
     }));
   }
 
   /** Changes the fields {@code edit} names; an edit that changes nothing changes nothing (no audit row). */
   CompletableFuture<ClientToken> update(AdminCaller caller, String id, TokenEdit edit) {
     return serially(() -> store.loadAll().thenCompose(all -> {
-      StoredClientToken old = current(all, id);
-      StoredClientToken next = edit.applyTo(old, clock.millis());
+      ClientToken old = current(all, id);
+      ClientToken next = edit.applyTo(old, now());
       if (sameFields(old, next)) {
-        return CompletableFuture.completedFuture(token(old));
+        return CompletableFuture.completedFuture(old);
       }
       checkName(all, next);
       return audit.record(caller, "tokens.update", changes(old, next))
           .thenCompose(v -> AuditLog.reportFailure("tokens.update", store.update(next)))
           .thenCompose(v -> afterChange())
-          .thenApply(v -> token(next));
+          .thenApply(v -> next);
     }));
   }
 
   /** A new value for the same token (same id, limits and usage); the old value stops working at once. */
   CompletableFuture<Issued> rotate(AdminCaller caller, String id) {
     return serially(() -> store.find(id).thenCompose(row -> {
-      StoredClientToken old = live(row, id);
+      ClientToken old = live(row, id);
       String value = newValue();
-      StoredClientToken next = old.withValue(fingerprints.hash(value), last4(value), clock.millis());
+      ClientToken next = old.withValue(fingerprints.hash(value), last4(value), now());
       return audit.record(caller, "tokens.rotate", List.of(new AuditEntry.Change("token " + id + " value",
               hint(old.last4()), hint(next.last4()))))
           .thenCompose(v -> AuditLog.reportFailure("tokens.rotate", store.update(next)))
           .thenCompose(v -> afterChange())
-          .thenApply(v -> new Issued(token(next), value));
+          .thenApply(v -> new Issued(next, value));
     }));
   }
 
   /** Revokes the token for good; it stays listed. Revoking a revoked token changes nothing. */
   CompletableFuture<ClientToken> revoke(AdminCaller caller, String id) {
     return serially(() -> store.find(id).thenCompose(row -> {
-      StoredClientToken old = row.orElseThrow(() -> new UnknownToken(id));
-      if (old.revokedAtMillis() != null) {
-        return CompletableFuture.completedFuture(token(old));
+      ClientToken old = row.orElseThrow(() -> new UnknownToken(id));
+      if (old.revokedAt() != null) {
+        return CompletableFuture.completedFuture(old);
       }
-      StoredClientToken next = old.revoked(clock.millis());
+      ClientToken next = old.revoked(now());
       return audit.record(caller, "tokens.revoke", List.of(new AuditEntry.Change("token " + id,
               describe(old), "revoked")))
           .thenCompose(v -> AuditLog.reportFailure("tokens.revoke", store.update(next)))
           .thenCompose(v -> afterChange())
-          .thenApply(v -> token(next));
+          .thenApply(v -> next);
     }));
   }
 
@@ -214,24 +205,34 @@ public final class ClientTokens {
     });
   }
 
-  private static StoredClientToken current(List<StoredClientToken> all, String id) {
+  /** Now in whole milliseconds, as the database keeps times. */
+  private Instant now() {
+    return Instant.ofEpochMilli(clock.millis());
+  }
+
+  private static ClientToken current(List<ClientToken> all, String id) {
     return live(all.stream().filter(t -> t.id().equals(id)).findFirst(), id);
   }
 
-  private static StoredClientToken live(Optional<StoredClientToken> row, String id) {
-    StoredClientToken token = row.orElseThrow(() -> new UnknownToken(id));
-    if (token.revokedAtMillis() != null) {
+  private static ClientToken live(Optional<ClientToken> row, String id) {
+    ClientToken token = row.orElseThrow(() -> new UnknownToken(id));
+    if (token.revokedAt() != null) {
       throw new RevokedToken(id);
     }
     return token;
   }
 
-  /** Names are unique among the tokens not revoked (a revoked one keeps its name in the usage it made). */
-  private static void checkName(List<StoredClientToken> all, StoredClientToken token) {
-    boolean taken = all.stream().anyMatch(t -> t.revokedAtMillis() == null && !t.id().equals(token.id())
-        && t.name().equalsIgnoreCase(token.name()));
+  /**
+   * Names are unique among the tokens not revoked, ignoring case; a revoked token's name may be
+   * given again (the revoked one keeps it in the usage it made). Checked here for a clear answer
+   * before the audit row; the database's unique index decides between instances and races.
+   */
+  private static void checkName(List<ClientToken> all, ClientToken token) {
+    String key = ClientToken.nameKey(token.name());
+    boolean taken = all.stream().anyMatch(t -> t.revokedAt() == null && !t.id().equals(token.id())
+        && ClientToken.nameKey(t.name()).equals(key));
     if (taken) {
-      throw new NameTaken(token.name());
+      throw new ClientTokenStore.NameTaken(token.name());
     }
   }
 
@@ -256,51 +257,31 @@ public final class ClientTokens {
     return ClientToken.PREFIX + "..." + last4;
   }
 
-  static ClientToken token(StoredClientToken row) {
-    List<ClientProtocol> protocols = new ArrayList<>();
-    for (String label : row.protocols()) {
-      ClientProtocol protocol = ClientProtocol.ofLabel(label);
-      if (protocol != null) {
-        protocols.add(protocol);
-      }
-    }
-    TokenLimits limits = new TokenLimits(row.rpm(), row.rpd(), row.tpm(), row.tpd(), row.maxConcurrent());
-    return new ClientToken(row.id(), row.name(), row.valueHash(), row.last4(), row.models(), Set.copyOf(protocols),
-        limits.any() ? limits : TokenLimits.NONE, instant(row.expiresAtMillis()), row.cidrs(), row.enabled(),
-        instant(row.revokedAtMillis()), Instant.ofEpochMilli(row.createdAtMillis()),
-        Instant.ofEpochMilli(row.updatedAtMillis()));
-  }
-
-  private static Instant instant(Long millis) {
-    return millis == null ? null : Instant.ofEpochMilli(millis);
-  }
-
-  private static boolean sameFields(StoredClientToken a, StoredClientToken b) {
+  private static boolean sameFields(ClientToken a, ClientToken b) {
     return fields(a).equals(fields(b));
   }
 
   /** What an admin edits, in the order the audit row lists it. */
-  private static List<String[]> fieldList(StoredClientToken t) {
+  private static List<String[]> fieldList(ClientToken t) {
     return List.of(
         new String[] {"name", t.name()},
         new String[] {"models", String.valueOf(t.models())},
-        new String[] {"protocols", String.valueOf(t.protocols())},
-        new String[] {"rpm", String.valueOf(t.rpm())},
-        new String[] {"rpd", String.valueOf(t.rpd())},
-        new String[] {"tpm", String.valueOf(t.tpm())},
-        new String[] {"tpd", String.valueOf(t.tpd())},
-        new String[] {"max_concurrent", String.valueOf(t.maxConcurrent())},
-        new String[] {"expires_at", t.expiresAtMillis() == null ? "never"
-            : Instant.ofEpochMilli(t.expiresAtMillis()).toString()},
+        new String[] {"protocols", String.valueOf(t.protocolLabels())},
+        new String[] {"rpm", String.valueOf(t.limits().requestsPerMinute())},
+        new String[] {"rpd", String.valueOf(t.limits().requestsPerDay())},
+        new String[] {"tpm", String.valueOf(t.limits().tokensPerMinute())},
+        new String[] {"tpd", String.valueOf(t.limits().tokensPerDay())},
+        new String[] {"max_concurrent", String.valueOf(t.limits().maxConcurrent())},
+        new String[] {"expires_at", t.expiresAt() == null ? "never" : t.expiresAt().toString()},
         new String[] {"cidrs", String.valueOf(t.cidrs())},
         new String[] {"enabled", String.valueOf(t.enabled())});
   }
 
-  private static List<String> fields(StoredClientToken t) {
+  private static List<String> fields(ClientToken t) {
     return fieldList(t).stream().map(f -> f[0] + "=" + f[1]).toList();
   }
 
-  private static List<AuditEntry.Change> changes(StoredClientToken old, StoredClientToken next) {
+  private static List<AuditEntry.Change> changes(ClientToken old, ClientToken next) {
     List<String[]> before = fieldList(old);
     List<String[]> after = fieldList(next);
     List<AuditEntry.Change> changes = new ArrayList<>();
@@ -314,7 +295,7 @@ public final class ClientTokens {
   }
 
   /** The audit row's account of a token: every field but the value, of which only the hint. */
-  private static String describe(StoredClientToken t) {
+  private static String describe(ClientToken t) {
     return cut(hint(t.last4()) + " " + String.join(", ", fields(t)));
   }
 

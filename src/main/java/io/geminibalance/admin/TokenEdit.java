@@ -1,7 +1,8 @@
 package io.geminibalance.admin;
 
 import io.geminibalance.auth.ClientProtocol;
-import io.geminibalance.storage.StoredClientToken;
+import io.geminibalance.auth.ClientToken;
+import io.geminibalance.auth.TokenLimits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,10 +28,10 @@ import java.util.regex.Pattern;
  * {@code cidrs[2]}); unknown fields are refused, so a misspelt limit is never silently ignored.
  *
  * @param limits the limits named in the body (a null value: no limit); the others stay
- * @param expiresSet whether {@code expires_at} was in the body ({@code expiresAtMillis} null: never)
+ * @param expiresSet whether {@code expires_at} was in the body ({@code expiresAt} null: never)
  */
-record TokenEdit(String name, List<String> models, List<String> protocols, Map<String, Long> limits,
-    boolean expiresSet, Long expiresAtMillis, List<String> cidrs, Boolean enabled) {
+record TokenEdit(String name, List<String> models, Set<ClientProtocol> protocols, Map<String, Long> limits,
+    boolean expiresSet, Instant expiresAt, List<String> cidrs, Boolean enabled) {
 
   static final int MAX_NAME_CHARS = 100;
   static final int MAX_LIST_ITEMS = 100;
@@ -58,10 +60,10 @@ record TokenEdit(String name, List<String> models, List<String> protocols, Map<S
     }
     String name = body.containsKey("name") ? name(body.getValue("name")) : null;
     List<String> models = body.containsKey("models") ? models(body.getValue("models")) : null;
-    List<String> protocols = body.containsKey("protocols") ? protocols(body.getValue("protocols")) : null;
+    Set<ClientProtocol> protocols = body.containsKey("protocols") ? protocols(body.getValue("protocols")) : null;
     Map<String, Long> limits = body.containsKey("limits") ? limits(body.getValue("limits")) : Map.of();
     boolean expiresSet = body.containsKey("expires_at");
-    Long expires = expiresSet ? expiry(body.getValue("expires_at"), now) : null;
+    Instant expires = expiresSet ? expiry(body.getValue("expires_at"), now) : null;
     List<String> cidrs = body.containsKey("cidrs") ? cidrs(body.getValue("cidrs")) : null;
     Boolean enabled = null;
     if (body.containsKey("enabled")) {
@@ -79,17 +81,21 @@ record TokenEdit(String name, List<String> models, List<String> protocols, Map<S
         && enabled == null;
   }
 
-  /** {@code base} with the fields this edit names replaced, updated at {@code nowMillis}. */
-  StoredClientToken applyTo(StoredClientToken base, long nowMillis) {
-    return new StoredClientToken(base.id(), name != null ? name : base.name(), base.valueHash(), base.last4(),
-        models != null ? models : base.models(), protocols != null ? protocols : base.protocols(),
-        limits.containsKey("rpm") ? limits.get("rpm") : base.rpm(),
-        limits.containsKey("rpd") ? limits.get("rpd") : base.rpd(),
-        limits.containsKey("tpm") ? limits.get("tpm") : base.tpm(),
-        limits.containsKey("tpd") ? limits.get("tpd") : base.tpd(),
-        limits.containsKey("max_concurrent") ? toInt(limits.get("max_concurrent")) : base.maxConcurrent(),
-        expiresSet ? expiresAtMillis : base.expiresAtMillis(), cidrs != null ? cidrs : base.cidrs(),
-        enabled != null ? enabled : base.enabled(), base.revokedAtMillis(), base.createdAtMillis(), nowMillis);
+  /** {@code base} with the fields this edit names replaced, updated at {@code now}. */
+  ClientToken applyTo(ClientToken base, Instant now) {
+    TokenLimits was = base.limits();
+    TokenLimits next = new TokenLimits(limit("rpm", was.requestsPerMinute()), limit("rpd", was.requestsPerDay()),
+        limit("tpm", was.tokensPerMinute()), limit("tpd", was.tokensPerDay()),
+        limits.containsKey("max_concurrent") ? toInt(limits.get("max_concurrent")) : was.maxConcurrent());
+    return new ClientToken(base.id(), name != null ? name : base.name(), base.hash(), base.last4(),
+        models != null ? models : base.models(), protocols != null ? protocols : base.protocols(), next,
+        expiresSet ? expiresAt : base.expiresAt(), cidrs != null ? cidrs : base.cidrs(),
+        enabled != null ? enabled : base.enabled(), base.revokedAt(), base.createdAt(), now);
+  }
+
+  /** The limit {@code name} as this edit sets it, or {@code was} when the edit does not name it. */
+  private Long limit(String name, Long was) {
+    return limits.containsKey(name) ? limits.get(name) : was;
   }
 
   private static Integer toInt(Long value) {
@@ -122,14 +128,17 @@ record TokenEdit(String name, List<String> models, List<String> protocols, Map<S
     return distinct(models);
   }
 
-  private static List<String> protocols(Object value) {
-    List<String> protocols = strings("protocols", value);
-    for (int i = 0; i < protocols.size(); i++) {
-      if (ClientProtocol.ofLabel(protocols.get(i)) == null) {
+  private static Set<ClientProtocol> protocols(Object value) {
+    List<String> labels = strings("protocols", value);
+    Set<ClientProtocol> protocols = EnumSet.noneOf(ClientProtocol.class);
+    for (int i = 0; i < labels.size(); i++) {
+      ClientProtocol protocol = ClientProtocol.ofLabel(labels.get(i));
+      if (protocol == null) {
         throw new BadRequest("protocols[" + i + "]", "expected native, openai or anthropic");
       }
+      protocols.add(protocol);
     }
-    return distinct(protocols);
+    return Set.copyOf(protocols);
   }
 
   private static Map<String, Long> limits(Object value) {
@@ -163,7 +172,7 @@ record TokenEdit(String name, List<String> models, List<String> protocols, Map<S
     return decimal.longValueExact();
   }
 
-  private static Long expiry(Object value, Instant now) {
+  private static Instant expiry(Object value, Instant now) {
     if (value == null) {
       return null;
     }
@@ -180,7 +189,8 @@ record TokenEdit(String name, List<String> models, List<String> protocols, Map<S
     if (!at.isAfter(now)) {
       throw new BadRequest("expires_at", "must lie in the future");
     }
-    return at.toEpochMilli();
+    // Whole milliseconds, as the database keeps it: the token answered now equals the one read later.
+    return Instant.ofEpochMilli(at.toEpochMilli());
   }
 
   private static List<String> cidrs(Object value) {

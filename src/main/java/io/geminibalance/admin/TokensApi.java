@@ -1,8 +1,8 @@
 package io.geminibalance.admin;
 
-import io.geminibalance.auth.ClientProtocol;
 import io.geminibalance.auth.ClientToken;
 import io.geminibalance.auth.TokenLimits;
+import io.geminibalance.storage.ClientTokenStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -114,7 +114,7 @@ public final class TokensApi {
       case BadRequest bad -> AdminResponses.error(rc, 400, bad.getMessage(), bad.field());
       case ClientTokens.UnknownToken unknown -> AdminResponses.error(rc, 404, unknown.getMessage(), "id");
       case ClientTokens.RevokedToken revoked -> AdminResponses.error(rc, 409, revoked.getMessage(), "id");
-      case ClientTokens.NameTaken taken -> AdminResponses.error(rc, 409, taken.getMessage(), "name");
+      case ClientTokenStore.NameTaken taken -> AdminResponses.error(rc, 409, taken.getMessage(), "name");
       case ClientTokens.TooMany many -> AdminResponses.error(rc, 409, many.getMessage(), null);
       case AuditLog.AuditFailed audit -> AdminResponses.error(rc, 500, audit.getMessage(), null);
       // A storage failure: 503 or 500 with the cause, as every admin endpoint answers it.
@@ -133,7 +133,7 @@ public final class TokensApi {
         .put("value_hint", ClientTokens.hint(t.last4()))
         .put("status", status(t, now))
         .put("models", new JsonArray(t.models()))
-        .put("protocols", new JsonArray(t.protocols().stream().sorted().map(ClientProtocol::label).toList()))
+        .put("protocols", new JsonArray(t.protocolLabels()))
         .put("limits", limits)
         .put("expires_at", text(t.expiresAt()))
         .put("cidrs", new JsonArray(t.cidrs()))

@@ -3,6 +3,7 @@ package io.geminibalance.auth;
 import io.geminibalance.requestlog.KeyIdentity;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -36,6 +37,32 @@ public record ClientToken(String id, String name, String hash, String last4, Lis
     protocols = Set.copyOf(protocols);
     limits = limits == null ? TokenLimits.NONE : limits;
     cidrs = List.copyOf(cidrs);
+  }
+
+  /**
+   * The form under which names are unique among the tokens not revoked: case is ignored. The
+   * database's unique index on the name ({@code gb_client_token.name_key}) is built from this
+   * same form, so the check here and the database's agree on every engine.
+   */
+  public static String nameKey(String name) {
+    return name.toLowerCase(Locale.ROOT);
+  }
+
+  /** The protocols' labels in a fixed order (the set has none), as listings and the database show them. */
+  public List<String> protocolLabels() {
+    return protocols.stream().sorted().map(ClientProtocol::label).toList();
+  }
+
+  /** This token with another value (rotation): same id, fields and usage. */
+  public ClientToken withValue(String newHash, String newLast4, Instant now) {
+    return new ClientToken(id, name, newHash, newLast4, models, protocols, limits, expiresAt, cidrs, enabled, revokedAt,
+        createdAt, now);
+  }
+
+  /** This token revoked at {@code now}. */
+  public ClientToken revoked(Instant now) {
+    return new ClientToken(id, name, hash, last4, models, protocols, limits, expiresAt, cidrs, enabled, now, createdAt,
+        now);
   }
 
   /** How this token appears in log rows: its stable id, so rows survive rotating the value. */

@@ -106,7 +106,19 @@ public final class RedisLink implements AutoCloseable {
    * not switch every pool to scheduling alone.
    */
   public Future<Response> send(Request request) {
-    return client.send(request).timeout(timeoutMillis, TimeUnit.MILLISECONDS).onFailure(this::suspect);
+    return sendKeepingReply(request).answer();
+  }
+
+  /**
+   * An answer within the deadline, and Redis's reply whenever it comes: a command whose answer
+   * was late still ran, and a caller may have to undo what it did.
+   */
+  public record Sent(Future<Response> answer, Future<Response> reply) {}
+
+  /** {@link #send}, keeping the reply that may come after the deadline. */
+  public Sent sendKeepingReply(Request request) {
+    Future<Response> reply = client.send(request);
+    return new Sent(reply.timeout(timeoutMillis, TimeUnit.MILLISECONDS).onFailure(this::suspect), reply);
   }
 
   /** Several commands in one round trip (pipelined on one connection), with one deadline. */

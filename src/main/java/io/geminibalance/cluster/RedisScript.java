@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A Lua script run atomically by Redis: sent by its SHA-1 (EVALSHA, a few bytes per call), and
@@ -41,13 +42,34 @@ public final class RedisScript {
 
   /** Runs the script with these keys and arguments: one round trip, two when Redis lacks it. */
   public Future<Response> run(RedisLink link, List<String> keys, List<String> args) {
-    return link.send(request(Command.EVALSHA, sha1, keys, args)).recover(failure -> {
-      String message = failure.getMessage();
-      if (message != null && message.startsWith("NOSCRIPT")) {
-        return link.send(request(Command.EVAL, source, keys, args));
+    return runKeepingReply(link, keys, args).answer();
+  }
+
+  /**
+   * {@link #run}, keeping the script's reply that may come after the deadline (the script ran
+   * then all the same). When Redis lacks the script and the first answer was in time, the reply
+   * is the second call's.
+   */
+  public RedisLink.Sent runKeepingReply(RedisLink link, List<String> keys, List<String> args) {
+    RedisLink.Sent bySha = link.sendKeepingReply(request(Command.EVALSHA, sha1, keys, args));
+    AtomicReference<Future<Response>> whole = new AtomicReference<>();
+    Future<Response> answer = bySha.answer().recover(failure -> {
+      if (noScript(failure)) {
+        RedisLink.Sent sent = link.sendKeepingReply(request(Command.EVAL, source, keys, args));
+        whole.set(sent.reply());
+        return sent.answer();
       }
       return Future.failedFuture(failure);
     });
+    // The answer's handler above runs first when a NOSCRIPT comes in time (it was chained first).
+    Future<Response> reply = bySha.reply().recover(failure -> noScript(failure) && whole.get() != null ? whole.get()
+        : Future.failedFuture(failure));
+    return new RedisLink.Sent(answer, reply);
+  }
+
+  private static boolean noScript(Throwable failure) {
+    String message = failure.getMessage();
+    return message != null && message.startsWith("NOSCRIPT");
   }
 
   /** The EVALSHA request, for callers that pipeline several calls in one {@link RedisLink#batch}. */

@@ -10,6 +10,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,7 +28,8 @@ import java.util.function.Supplier;
  *
  * <p>While Redis is away (or late: REDIS_TIMEOUT_MS) an instance counts alone with each limit cut
  * to its share among the N instances last seen ({@link ClusterMembers.View#share}), as the pool
- * does; a slot is given back where it was taken.
+ * does; a slot is given back where it was taken, and what a late script took for a request this
+ * instance refused (its lease, its request counts) is given back on Redis.
  */
 public final class RedisTokenLimiter implements TokenLimiter {
   /** A lease's time to live: far longer than most requests; streams renew theirs. */
@@ -34,6 +37,7 @@ public final class RedisTokenLimiter implements TokenLimiter {
   private static final RedisScript ADMIT = RedisScript.resource("/redis/token_admit.lua");
   private static final RedisScript CHARGE = RedisScript.resource("/redis/token_charge.lua");
   private static final RedisScript RENEW = RedisScript.resource("/redis/token_renew.lua");
+  private static final RedisScript UNCOUNT = RedisScript.resource("/redis/token_uncount.lua");
   /** Past a window's end, so that a key outlives the window even with instances' clocks apart. */
   private static final long SLACK_MILLIS = 60_000;
   private static final String NONE = "-1";
@@ -78,14 +82,49 @@ public final class RedisTokenLimiter implements TokenLimiter {
         limits.maxConcurrent() == null ? NONE : Long.toString(limits.maxConcurrent()),
         Long.toString(ttl(now, LimitWindows.MINUTE_MILLIS)), Long.toString(ttl(now, LimitWindows.DAY_MILLIS)),
         lease, Long.toString(leaseMillis));
-    return ADMIT.run(link, keys(token.id(), now), args).map(reply -> {
+    List<String> windows = keys(token.id(), now);
+    RedisLink.Sent sent = ADMIT.runKeepingReply(link, windows, args);
+    return sent.answer().map(reply -> {
       int code = reply.toInteger();
       if (code == 0) {
         return (Admission) new Admitted(limits.maxConcurrent() == null ? Slot.NONE : slot(token.id(), lease));
       }
       return new OverLimit(refusal(token, BY_SCRIPT_CODE[code], now));
-    }).otherwise(failure -> limits.maxConcurrent() == null ? alone.admitNow(token)
-        : withLateLeaseGivenBack(alone.admitNow(token), token.id(), lease));
+    }).otherwise(failure -> {
+      Admission local = alone.admitNow(token);
+      uncountIfRefused(local, sent.reply(), countedWindows(limits, windows));
+      return limits.maxConcurrent() == null ? local : withLateLeaseGivenBack(local, token.id(), lease);
+    });
+  }
+
+  /**
+   * A late answer does not stop the script, which may still count the request on Redis. When this
+   * instance refused it on its own counts, the request is never served: the script's count is
+   * taken back once its reply says it counted. An admitted request keeps it: it was served, and
+   * Redis's count is what the other instances share (this instance's own count serves only its
+   * decisions while Redis is late or away).
+   */
+  private void uncountIfRefused(Admission local, Future<Response> scriptReply, List<String> counted) {
+    switch (local) {
+      case Admitted admitted -> { }
+      case OverLimit over -> scriptReply.onSuccess(reply -> {
+        if (reply.toInteger() == 0 && !counted.isEmpty() && link.up()) {
+          UNCOUNT.run(link, counted, List.of());
+        }
+      });
+    }
+  }
+
+  /** The request windows of {@code windows} that the admission script counts in: those with a limit. */
+  private static List<String> countedWindows(TokenLimits limits, List<String> windows) {
+    List<String> counted = new ArrayList<>(2);
+    if (limits.requestsPerMinute() != null) {
+      counted.add(windows.get(0));
+    }
+    if (limits.requestsPerDay() != null) {
+      counted.add(windows.get(1));
+    }
+    return counted;
   }
 
   /**

@@ -26,4 +26,22 @@ public final class SqlErrors {
     }
     return false;
   }
+
+  /**
+   * True for a unique (or primary key) violation: SQL state 23505 on PostgreSQL, MySQL's and
+   * MariaDB's error 1062 (their SQL state 23000 covers every integrity error), SQLite's own codes.
+   * Which index refused is for the caller to find out: the engines name it in their own words.
+   */
+  public static boolean isUniqueViolation(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLiteException sqlite) {
+        String code = sqlite.getResultCode().name();
+        return code.equals("SQLITE_CONSTRAINT_UNIQUE") || code.equals("SQLITE_CONSTRAINT_PRIMARYKEY");
+      }
+      if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+        return sql.getSQLState().equals("23505") || (sql.getSQLState().equals("23000") && sql.getErrorCode() == 1062);
+      }
+    }
+    return false;
+  }
 }

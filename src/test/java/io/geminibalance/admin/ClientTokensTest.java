@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geminibalance.auth.ClientToken;
 import io.geminibalance.auth.ClientTokenRegistry;
+import io.geminibalance.storage.ClientTokenStore;
 import io.geminibalance.storage.Storage;
 import io.geminibalance.storage.support.SqliteTestDatabase;
 import io.vertx.core.json.JsonObject;
@@ -61,7 +62,7 @@ class ClientTokensTest {
         c.get();
         return true;
       } catch (Exception e) {
-        assertThat(Failures.cause(e.getCause())).isInstanceOf(ClientTokens.NameTaken.class);
+        assertThat(Failures.cause(e.getCause())).isInstanceOf(ClientTokenStore.NameTaken.class);
         return false;
       }
     }).count();

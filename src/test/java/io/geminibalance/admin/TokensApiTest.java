@@ -8,7 +8,9 @@ import io.geminibalance.auth.ClientProtocol;
 import io.geminibalance.auth.ClientToken;
 import io.geminibalance.auth.ClientTokenRegistry;
 import io.geminibalance.auth.TokenLimits;
+import io.geminibalance.storage.support.ServerTestDatabase;
 import io.geminibalance.testing.GatewayHarness;
+import io.geminibalance.testing.GatewayPair;
 import io.geminibalance.testing.LogCapture;
 import io.geminibalance.testing.RawHttp;
 import io.vertx.core.json.JsonArray;
@@ -17,7 +19,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -157,6 +162,29 @@ class TokensApiTest {
 
     call("POST", "/api/tokens/" + id + "/revoke", null);
     assertThat(call("POST", "/api/tokens", "{\"name\":\"" + name + "\"}").statusCode()).isEqualTo(201);
+  }
+
+  @Test
+  void twoInstancesGivenOneNameAtOnceMakeOneTokenAndRefuseTheOther() throws Exception {
+    try (ServerTestDatabase db = ServerTestDatabase.postgres();
+        GatewayPair pair = GatewayPair.start(GatewayPair.env(db, null, null))) {
+      // Each instance checks the names it reads before writing; only the database sees both writes.
+      for (int round = 0; round < 5; round++) {
+        String body = "{\"name\":\"" + uniqueName("race") + "\"}";
+        List<CompletableFuture<HttpResponse<String>>> posts = Stream.of(pair.a(), pair.b())
+            .map(g -> CompletableFuture.supplyAsync(() -> g.post("/api/tokens", body,
+                "authorization", "Bearer " + ADMIN_TOKEN, "content-type", "application/json")))
+            .toList();
+        List<HttpResponse<String>> answers = posts.stream().map(CompletableFuture::join)
+            .sorted(Comparator.comparingInt(HttpResponse::statusCode)).toList();
+
+        assertThat(answers).extracting(HttpResponse::statusCode).as(answers.get(1).body()).containsExactly(201, 409);
+        JsonObject error = new JsonObject(answers.get(1).body()).getJsonObject("error");
+        assertThat(error.getString("param")).isEqualTo("name");
+        assertThat(error.getString("message")).contains("is named");
+      }
+      assertThat(pair.a().gateway.persistence().storage().clientTokens().loadAll().join()).hasSize(5);
+    }
   }
 
   @ParameterizedTest(name = "{0}")

@@ -3,19 +3,18 @@ package io.geminibalance.app;
 import static io.geminibalance.testing.GatewayHarness.ADMIN_TOKEN;
 import static io.geminibalance.testing.GatewayHarness.CLIENT_TOKEN;
 import static io.geminibalance.testing.GatewayHarness.KEY_A;
+import static io.geminibalance.testing.GatewayPair.env;
+import static io.geminibalance.testing.GatewayPair.prefix;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geminibalance.keypool.ApiKey;
-import io.geminibalance.storage.StorageConfig;
 import io.geminibalance.storage.support.ServerTestDatabase;
 import io.geminibalance.testing.GatewayHarness;
+import io.geminibalance.testing.GatewayPair;
 import io.geminibalance.testing.PrivateRedis;
 import io.geminibalance.testing.Replies;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.UUID;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -33,81 +32,71 @@ class SharedInstancesTest {
       "{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"API_KEY_NEWLY_INVENTED\","
           + "\"domain\":\"googleapis.com\"}");
 
-  private static Map<String, String> env(ServerTestDatabase db, String redisUrl, String prefix, String... more) {
-    Map<String, String> env = new HashMap<>();
-    env.put("DATABASE_URL", urlWithUser(db.config()));
-    env.put("REDIS_URL", redisUrl);
-    env.put("REDIS_KEY_PREFIX", prefix);
-    for (int i = 0; i < more.length; i += 2) {
-      env.put(more[i], more[i + 1]);
+  /** Two instances on {@code db} and the shared Redis, both already in shared mode. */
+  private static GatewayPair sharedPair(ServerTestDatabase db) throws InterruptedException {
+    GatewayPair pair = GatewayPair.start(env(db, "redis://127.0.0.1:6379", prefix()));
+    try {
+      awaitShared(pair.a(), 2);
+      awaitShared(pair.b(), 2);
+      return pair;
+    } catch (RuntimeException | Error | InterruptedException e) {
+      pair.close();
+      throw e;
     }
-    return env;
-  }
-
-  private static String prefix() {
-    return "gbtest:" + UUID.randomUUID() + ":";
   }
 
   @Test
   void aSettingsChangeOnOneInstanceReachesTheOtherWithinASecond() throws Exception {
-    try (ServerTestDatabase db = ServerTestDatabase.postgres()) {
-      String prefix = prefix();
-      try (GatewayHarness a = GatewayHarness.start(env(db, "redis://127.0.0.1:6379", prefix));
-          GatewayHarness b = GatewayHarness.start(env(db, "redis://127.0.0.1:6379", prefix))) {
-        awaitShared(a, 2);
-        awaitShared(b, 2);
-        assertThat(defaultRpm(b)).as("DEFAULT_RPM 0: unlimited").isEqualTo(-1);
+    try (ServerTestDatabase db = ServerTestDatabase.postgres(); GatewayPair pair = sharedPair(db)) {
+      GatewayHarness a = pair.a();
+      GatewayHarness b = pair.b();
+      assertThat(defaultRpm(b)).as("DEFAULT_RPM 0: unlimited").isEqualTo(-1);
 
-        long started = System.nanoTime();
-        assertThat(a.putConfig("{\"DEFAULT_RPM\":\"7\"}").statusCode()).isEqualTo(200);
-        long saved = System.nanoTime();
-        await(() -> defaultRpm(b) == 21, "B applies DEFAULT_RPM 7 (3 keys x 7)");
-        System.out.printf("settings: PUT on A answered in %d ms, applied on B %d ms after that%n",
-            (saved - started) / 1_000_000, (System.nanoTime() - saved) / 1_000_000);
-        assertThat(defaultRpm(a)).isEqualTo(21);
+      long started = System.nanoTime();
+      assertThat(a.putConfig("{\"DEFAULT_RPM\":\"7\"}").statusCode()).isEqualTo(200);
+      long saved = System.nanoTime();
+      await(() -> defaultRpm(b) == 21, "B applies DEFAULT_RPM 7 (3 keys x 7)");
+      System.out.printf("settings: PUT on A answered in %d ms, applied on B %d ms after that%n",
+          (saved - started) / 1_000_000, (System.nanoTime() - saved) / 1_000_000);
+      assertThat(defaultRpm(a)).isEqualTo(21);
 
-        // The keys page's add on A: B serves with the new key too.
-        HttpResponse<String> added = a.post("/api/keys", "{\"text\":\"AIzaSySharedKey0123456789abcdefghijklmn\"}",
-            "authorization", ADMIN, "content-type", "application/json");
-        assertThat(added.statusCode()).isEqualTo(200);
-        assertThat(new JsonObject(added.body()).getInteger("added")).as(added.body()).isEqualTo(1);
-        await(() -> keysTotal(b) == 4, "B has the key added on A");
-        assertThat(defaultRpm(b)).isEqualTo(28);
-      }
+      // The keys page's add on A: B serves with the new key too.
+      HttpResponse<String> added = a.post("/api/keys", "{\"text\":\"AIzaSySharedKey0123456789abcdefghijklmn\"}",
+          "authorization", ADMIN, "content-type", "application/json");
+      assertThat(added.statusCode()).isEqualTo(200);
+      assertThat(new JsonObject(added.body()).getInteger("added")).as(added.body()).isEqualTo(1);
+      await(() -> keysTotal(b) == 4, "B has the key added on A");
+      assertThat(defaultRpm(b)).isEqualTo(28);
     }
   }
 
   @Test
   void aClientTokenMadeChangedRotatedOrRevokedOnOneInstanceIsKnownSoOnTheOther() throws Exception {
-    try (ServerTestDatabase db = ServerTestDatabase.postgres()) {
-      String prefix = prefix();
-      try (GatewayHarness a = GatewayHarness.start(env(db, "redis://127.0.0.1:6379", prefix));
-          GatewayHarness b = GatewayHarness.start(env(db, "redis://127.0.0.1:6379", prefix))) {
-        awaitShared(a, 2);
-        awaitShared(b, 2);
-        HttpResponse<String> created = a.post("/api/tokens", "{\"name\":\"shared\",\"limits\":{\"rpm\":5}}",
-            "authorization", ADMIN, "content-type", "application/json");
-        assertThat(created.statusCode()).isEqualTo(201);
-        String value = new JsonObject(created.body()).getString("value");
-        String id = new JsonObject(created.body()).getString("id");
-        String hash = b.gateway.persistence().storage().tokenFingerprints().hash(value);
-        await(() -> b.gateway.clientTokens().byHash(hash) != null, "B knows the token made on A");
+    try (ServerTestDatabase db = ServerTestDatabase.postgres(); GatewayPair pair = sharedPair(db)) {
+      GatewayHarness a = pair.a();
+      GatewayHarness b = pair.b();
+      HttpResponse<String> created = a.post("/api/tokens", "{\"name\":\"shared\",\"limits\":{\"rpm\":5}}",
+          "authorization", ADMIN, "content-type", "application/json");
+      assertThat(created.statusCode()).isEqualTo(201);
+      String value = new JsonObject(created.body()).getString("value");
+      String id = new JsonObject(created.body()).getString("id");
+      String hash = b.gateway.persistence().storage().tokenFingerprints().hash(value);
+      await(() -> b.gateway.clientTokens().byHash(hash) != null, "B knows the token made on A");
 
-        HttpResponse<String> patched = b.send(b.request("/api/tokens/" + id, "authorization", ADMIN,
-            "content-type", "application/json").method("PATCH",
-                java.net.http.HttpRequest.BodyPublishers.ofString("{\"limits\":{\"rpm\":9}}")).build());
-        assertThat(patched.statusCode()).isEqualTo(200);
-        await(() -> a.gateway.clientTokens().byId(id).limits().requestsPerMinute() == 9L, "A has B's new limit");
+      HttpResponse<String> patched = b.send(b.request("/api/tokens/" + id, "authorization", ADMIN,
+          "content-type", "application/json").method("PATCH",
+              java.net.http.HttpRequest.BodyPublishers.ofString("{\"limits\":{\"rpm\":9}}")).build());
+      assertThat(patched.statusCode()).isEqualTo(200);
+      await(() -> a.gateway.clientTokens().byId(id).limits().requestsPerMinute() == 9L, "A has B's new limit");
 
-        HttpResponse<String> rotated = a.post("/api/tokens/" + id + "/rotate", "", "authorization", ADMIN);
-        String next = b.gateway.persistence().storage().tokenFingerprints()
-            .hash(new JsonObject(rotated.body()).getString("value"));
-        await(() -> b.gateway.clientTokens().byHash(hash) == null && b.gateway.clientTokens().byHash(next) != null,
-            "B drops the old value and knows the new one");
+      HttpResponse<String> rotated = a.post("/api/tokens/" + id + "/rotate", "", "authorization", ADMIN);
+      String next = b.gateway.persistence().storage().tokenFingerprints()
+          .hash(new JsonObject(rotated.body()).getString("value"));
+      await(() -> b.gateway.clientTokens().byHash(hash) == null && b.gateway.clientTokens().byHash(next) != null,
+          "B drops the old value and knows the new one");
 
-        assertThat(a.post("/api/tokens/" + id + "/revoke", "", "authorization", ADMIN).statusCode()).isEqualTo(200);
-        await(() -> b.gateway.clientTokens().byId(id).revokedAt() != null, "B knows the token is revoked");
-      }
+      assertThat(a.post("/api/tokens/" + id + "/revoke", "", "authorization", ADMIN).statusCode()).isEqualTo(200);
+      await(() -> b.gateway.clientTokens().byId(id).revokedAt() != null, "B knows the token is revoked");
     }
   }
 
@@ -324,11 +313,4 @@ class SharedInstancesTest {
     assertThat(condition.get()).as(what).isTrue();
   }
 
-  private static String urlWithUser(StorageConfig config) {
-    String url = config.jdbcUrl();
-    if (config.user() == null || url.contains("user=")) {
-      return url;
-    }
-    return url + (url.contains("?") ? "&" : "?") + "user=" + config.user();
-  }
 }

@@ -105,10 +105,11 @@ class TokensPageTest {
   void atPhoneWidthThePageAndTheCreateDialogDoNotOverflow() {
     Browser.requireInstalled();
     try (GatewayHarness h = GatewayHarness.start(); Browser browser = Browser.start(375, 812)) {
-      h.gateway.persistence().storage().clientTokens().insert(new io.geminibalance.storage.StoredClientToken(
+      h.gateway.persistence().storage().clientTokens().insert(new io.geminibalance.auth.ClientToken(
           "tk_0123456789abcdef", "a rather long token name for a phone", "a".repeat(64), "wxyz",
-          java.util.List.of("gemini-2.5-flash", "gemini-2.5-pro"), java.util.List.of("openai"), 60L, 1000L, null, null,
-          null, null, java.util.List.of("10.0.0.0/8"), true, null, 0L, 0L)).join();
+          java.util.List.of("gemini-2.5-flash", "gemini-2.5-pro"), java.util.Set.of(io.geminibalance.auth.ClientProtocol.OPENAI),
+          new io.geminibalance.auth.TokenLimits(60L, 1000L, null, null, null), null, java.util.List.of("10.0.0.0/8"),
+          true, null, java.time.Instant.EPOCH, java.time.Instant.EPOCH)).join();
       browser.login(h.url(""), ADMIN_TOKEN);
       browser.open(h.url("/tokens"));
       browser.waitFor(row("tk_0123456789abcdef"));

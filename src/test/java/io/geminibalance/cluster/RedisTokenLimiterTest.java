@@ -71,6 +71,19 @@ class RedisTokenLimiterTest {
     };
   }
 
+  /** A link to {@code redis} with this deadline, up, closed after the test. */
+  private RedisLink open(PrivateRedis redis, long timeoutMillis) throws InterruptedException {
+    RedisLink link = RedisLink.open(vertx, redis.url(), "gbtest:", timeoutMillis);
+    links.add(link);
+    RedisWindowCounterTest.awaitUp(link);
+    return link;
+  }
+
+  /** Writes (scripts included) wait on Redis for 1.5 s; pings still answer, so links stay up. */
+  private static void pauseWrites(RedisLink control) throws Exception {
+    control.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(1500).arg("WRITE")).await(5, TimeUnit.SECONDS);
+  }
+
   private RedisTokenLimiter limiter(RedisLink link, long leaseMillis) {
     return new RedisTokenLimiter(vertx, link, () -> ONE_OF_TWO, System::currentTimeMillis, leaseMillis);
   }
@@ -193,20 +206,14 @@ class RedisTokenLimiterTest {
   @Test
   void aLeaseTakenByALateAdmissionIsGivenBackWithItsSlot() throws Exception {
     try (PrivateRedis redis = PrivateRedis.start()) {
-      RedisLink link = RedisLink.open(vertx, redis.url(), "gbtest:", 300);
-      RedisLink control = RedisLink.open(vertx, redis.url(), "gbtest:", 2_000);
-      links.add(link);
-      links.add(control);
-      RedisWindowCounterTest.awaitUp(link);
-      RedisWindowCounterTest.awaitUp(control);
+      RedisLink link = open(redis, 300);
+      RedisLink control = open(redis, 2_000);
       RedisTokenLimiter limiter = new RedisTokenLimiter(vertx, link,
           () -> new ClusterMembers.View(List.of("a"), 0), System::currentTimeMillis, 60_000);
       ClientToken token = token(new TokenLimits(null, null, null, null, 1));
       // Another token's admission first: Redis knows the script, as it does once a gateway has run a while.
       slot(admit(limiter, token(new TokenLimits(null, null, null, null, 1)))).release();
-      // Writes (scripts included) wait on Redis for a while; pings still answer, so the link stays up.
-      control.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(1500)
-          .arg("WRITE")).await(5, TimeUnit.SECONDS);
+      pauseWrites(control);
       TokenLimiter.Slot late = slot(admit(limiter, token));
       Thread.sleep(1_700);
       assertThat(link.up()).isTrue();
@@ -220,6 +227,43 @@ class RedisTokenLimiterTest {
         Thread.sleep(50);
       }
       assertThat(refusal(next)).as("the late lease was given back").isNull();
+    }
+  }
+
+  /**
+   * A late admission that this instance refuses on its own share is never served, yet the script
+   * still runs on Redis and counts it: its count is taken back once the script's reply comes, so
+   * the shared limit is left whole for the requests that are served.
+   */
+  @Test
+  void aRequestCountedByALateAdmissionThatThisInstanceRefusedIsTakenBack() throws Exception {
+    try (PrivateRedis redis = PrivateRedis.start()) {
+      RedisLink link = open(redis, 300);
+      RedisLink control = open(redis, 2_000);
+      // One of two instances: alone, this one's share of 2 requests per minute is 1.
+      TokenLimiter limiter = limiter(link, 60_000);
+      ClientToken token = token(new TokenLimits(2L, null, null, null, null));
+      slot(admit(limiter, token(new TokenLimits(2L, null, null, null, null)))).release();
+      ManagedTokens.awayFromMinuteEnd();
+      pauseWrites(control);
+      // Both answers come late; this instance admits the first on its share and refuses the second,
+      // while the scripts, run once Redis writes again, count both.
+      assertThat(refusal(admit(limiter, token))).isNull();
+      assertThat(refusal(admit(limiter, token)).message())
+          .contains("this instance's share while Redis is away: 1");
+      assertThat(link.up()).isTrue();
+
+      TokenLimiter.Admission next = null;
+      for (int i = 0; i < 60; i++) {
+        next = admit(limiter, token);
+        if (refusal(next) == null) {
+          break;
+        }
+        Thread.sleep(50);
+      }
+      assertThat(refusal(next)).as("the refused request is not in the shared count").isNull();
+      assertThat(refusal(admit(limiter, token)).message()).as("the served two are")
+          .startsWith("token 'ci-bot' is over its limit of 2 requests per minute");
     }
   }
 }

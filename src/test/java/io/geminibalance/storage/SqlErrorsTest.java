@@ -20,6 +20,19 @@ class SqlErrorsTest {
   }
 
   @Test
+  void uniqueViolationsAreToldFromOtherConstraintViolations() {
+    assertThat(SqlErrors.isUniqueViolation(new CompletionException(new StorageException("write",
+        new SQLException("duplicate key", "23505"))))).isTrue();
+    assertThat(SqlErrors.isUniqueViolation(new SQLException("Duplicate entry", "23000", 1062))).isTrue();
+    assertThat(SqlErrors.isUniqueViolation(new SQLiteException("UNIQUE", SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE)))
+        .isTrue();
+    assertThat(SqlErrors.isUniqueViolation(new SQLException("cannot be null", "23000", 1048))).isFalse();
+    assertThat(SqlErrors.isUniqueViolation(new SQLException("not-null", "23502"))).isFalse();
+    assertThat(SqlErrors.isUniqueViolation(new SQLiteException("NOT NULL", SQLiteErrorCode.SQLITE_CONSTRAINT_NOTNULL)))
+        .isFalse();
+  }
+
+  @Test
   void anAbsentDatabaseIsWorthRetrying() {
     assertThat(SqlErrors.isPermanent(new SQLTransientConnectionException("pool timeout", "08001"))).isFalse();
     assertThat(SqlErrors.isPermanent(new SQLException("Table doesn't exist", "42S02"))).isFalse();

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geminibalance.auth.ClientProtocol;
+import io.geminibalance.auth.ClientToken;
+import io.geminibalance.auth.TokenLimits;
 import io.geminibalance.keypool.ApiKey;
 import io.geminibalance.protocol.gemini.TokenUsage;
 import io.geminibalance.requestlog.ErrorLogEntry;
@@ -638,8 +641,8 @@ abstract class StorageContractTest {
     storage.close();
     // An upgrade: the rows are there, the roll-ups and their history entry are not.
     database.execute("DROP TABLE gb_usage_minute", "DROP TABLE gb_usage_hour", "DROP TABLE gb_usage_day",
-        // V14 goes too: Flyway runs a lost version only above the highest one left.
-        "DELETE FROM gb_schema_history WHERE version IN ('13', '14')");
+        // V14 and V15 go too: Flyway runs a lost version only above the highest one left.
+        "DELETE FROM gb_schema_history WHERE version IN ('13', '14', '15')");
     storage = Storage.open(config);
     UsageSums both = new UsageSums(2, 1, 1, 100, 40, 10, 5, 1, 2);
     // The day roll-up reaches back to any row; the minute and hour ones only as far as they are kept.
@@ -985,17 +988,18 @@ abstract class StorageContractTest {
     assertThat(storage.responses().find("resp_live", "c_owner1", now).join()).isPresent();
   }
 
-  static StoredClientToken clientToken(String id, String name, String hash, long createdAt) {
-    return new StoredClientToken(id, name, hash, "ab12", List.of("gemini-2.5-*", "gemini-2.0-flash"),
-        List.of("openai", "native"), 60L, 10_000L, null, 5_000_000_000L, 4, BASE.plusSeconds(3600).toEpochMilli(),
-        List.of("10.0.0.0/8", "2001:db8::/32"), true, null, createdAt, createdAt);
+  static ClientToken clientToken(String id, String name, String hash, long createdAt) {
+    return new ClientToken(id, name, hash, "ab12", List.of("gemini-2.5-*", "gemini-2.0-flash"),
+        Set.of(ClientProtocol.OPENAI, ClientProtocol.NATIVE), new TokenLimits(60L, 10_000L, null, 5_000_000_000L, 4),
+        BASE.plusSeconds(3600), List.of("10.0.0.0/8", "2001:db8::/32"), true, null, Instant.ofEpochMilli(createdAt),
+        Instant.ofEpochMilli(createdAt));
   }
 
   @Test
   void clientTokensAreAddedFoundListedOldestFirstAndUpdatedWhole() {
     long t = BASE.toEpochMilli();
-    StoredClientToken later = clientToken("tk_b", "Zweites Team 第二", "b".repeat(64), t + 1000);
-    StoredClientToken first = clientToken("tk_a", "first", "a".repeat(64), t);
+    ClientToken later = clientToken("tk_b", "Zweites Team 第二", "b".repeat(64), t + 1000);
+    ClientToken first = clientToken("tk_a", "first", "a".repeat(64), t);
     storage.clientTokens().insert(later).join();
     storage.clientTokens().insert(first).join();
 
@@ -1004,12 +1008,14 @@ abstract class StorageContractTest {
     assertThat(storage.clientTokens().find("tk_B").join()).as("ids are case-sensitive").isEmpty();
     assertThat(storage.clientTokens().find("tk_none").join()).isEmpty();
 
-    StoredClientToken changed = new StoredClientToken("tk_b", "renamed", "c".repeat(64), "cd34", List.of(),
-        List.of(), null, null, 1000L, null, null, null, List.of(), false, t + 5000, t + 999_999, t + 5000);
+    ClientToken changed = new ClientToken("tk_b", "renamed", "c".repeat(64), "cd34", List.of(), Set.of(),
+        new TokenLimits(null, null, 1000L, null, null), null, List.of(), false, Instant.ofEpochMilli(t + 5000),
+        Instant.ofEpochMilli(t + 999_999), Instant.ofEpochMilli(t + 5000));
     assertThat(storage.clientTokens().update(changed).join()).isTrue();
     assertThat(storage.clientTokens().find("tk_b").join()).as("everything but the creation time")
-        .contains(new StoredClientToken("tk_b", "renamed", "c".repeat(64), "cd34", List.of(), List.of(), null, null,
-            1000L, null, null, null, List.of(), false, t + 5000, t + 1000, t + 5000));
+        .contains(new ClientToken("tk_b", "renamed", "c".repeat(64), "cd34", List.of(), Set.of(),
+            new TokenLimits(null, null, 1000L, null, null), null, List.of(), false, Instant.ofEpochMilli(t + 5000),
+            Instant.ofEpochMilli(t + 1000), Instant.ofEpochMilli(t + 5000)));
     assertThat(storage.clientTokens().update(clientToken("tk_none", "x", "d".repeat(64), t)).join()).isFalse();
     assertThat(storage.clientTokens().loadAll().join()).hasSize(2);
   }
@@ -1020,11 +1026,38 @@ abstract class StorageContractTest {
     storage.clientTokens().insert(clientToken("tk_a", "a", "a".repeat(64), t)).join();
 
     assertThat(storage.clientTokens().insert(clientToken("tk_b", "b", "a".repeat(64), t)))
-        .as("same value hash").failsWithin(Duration.ofSeconds(10));
+        .as("same value hash").failsWithin(Duration.ofSeconds(10))
+        .withThrowableThat().havingRootCause().isNotInstanceOf(ClientTokenStore.NameTaken.class);
     assertThat(storage.clientTokens().insert(clientToken("tk_a", "c", "c".repeat(64), t)))
         .as("same id").failsWithin(Duration.ofSeconds(10));
     assertThat(storage.clientTokens().update(clientToken("tk_c", "c", "a".repeat(64), t)).join()).isFalse();
-    assertThat(storage.clientTokens().loadAll().join()).extracting(StoredClientToken::id).containsExactly("tk_a");
+    assertThat(storage.clientTokens().loadAll().join()).extracting(ClientToken::id).containsExactly("tk_a");
+  }
+
+  @Test
+  void twoTokensNotRevokedNeverShareANameIgnoringCaseButARevokedOnesNameIsFree() {
+    long t = BASE.toEpochMilli();
+    ClientTokenStore tokens = storage.clientTokens();
+    ClientToken first = clientToken("tk_a", "Team Ä", "a".repeat(64), t);
+    tokens.insert(first).join();
+
+    assertThat(tokens.insert(clientToken("tk_b", "team ä", "b".repeat(64), t))).as("same name, other case")
+        .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingCause()
+        .isInstanceOf(ClientTokenStore.NameTaken.class).withMessageContaining("'team ä'");
+    tokens.insert(clientToken("tk_c", "other", "c".repeat(64), t)).join();
+    ClientToken renamed = new ClientToken("tk_c", "TEAM ä", "c".repeat(64), "ab12", List.of(), Set.of(),
+        TokenLimits.NONE, null, List.of(), true, null, Instant.ofEpochMilli(t), Instant.ofEpochMilli(t + 1));
+    assertThat(tokens.update(renamed)).as("renamed onto a name in use")
+        .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingCause()
+        .isInstanceOf(ClientTokenStore.NameTaken.class);
+    assertThat(tokens.loadAll().join()).extracting(ClientToken::name).containsExactly("Team Ä", "other");
+
+    tokens.update(first.revoked(Instant.ofEpochMilli(t + 2))).join();
+    tokens.insert(clientToken("tk_d", "team ä", "d".repeat(64), t + 3)).join();
+    assertThat(tokens.update(renamed.revoked(Instant.ofEpochMilli(t + 4)))).as("a revoked token keeps any name")
+        .succeedsWithin(Duration.ofSeconds(10)).isEqualTo(true);
+    assertThat(reopen().clientTokens().loadAll().join()).extracting(ClientToken::id, ClientToken::name)
+        .containsExactly(tuple("tk_a", "Team Ä"), tuple("tk_c", "TEAM ä"), tuple("tk_d", "team ä"));
   }
 
   @Test

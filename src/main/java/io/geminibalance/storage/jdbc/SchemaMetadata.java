@@ -60,4 +60,14 @@ final class SchemaMetadata {
       }
     }
   }
+
+  /** As {@link #createIndexIfMissing}, an index that refuses a second row with the same values. */
+  static void createUniqueIndexIfMissing(Connection connection, String table, String index, String columns)
+      throws SQLException {
+    if (!indexExists(connection, table, index)) {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("CREATE UNIQUE INDEX " + index + " ON " + table + " (" + columns + ")");
+      }
+    }
+  }
 }

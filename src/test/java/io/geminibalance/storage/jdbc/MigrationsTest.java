@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -70,14 +72,54 @@ class MigrationsTest {
       assertThat(ownerIndexExists(pool)).isTrue();
 
       // Flyway runs lost versions only above the highest left, so every one from V11 on goes.
-      execute(pool, "DELETE FROM gb_schema_history WHERE version IN ('11', '12', '13', '14')");
+      execute(pool, "DELETE FROM gb_schema_history WHERE version IN ('11', '12', '13', '14', '15')");
       assertThat(Migrations.migrate(pool, DatabaseType.SQLITE))
-          .as("V11 to V14 run again on the existing index, columns and tables").isEqualTo(4);
+          .as("V11 to V15 run again on the existing index, columns and tables").isEqualTo(5);
       assertThat(ownerIndexExists(pool)).isTrue();
       try (var connection = pool.getConnection()) {
         assertThat(SchemaMetadata.columnExists(connection, "t_request_log", "gb_abandoned")).isTrue();
       }
     }
+  }
+
+  @Test
+  void tokensThatAlreadyShareANameKeepWorkingAndOnlyTheOldestHoldsTheNameInTheIndex() throws Exception {
+    try (SqliteTestDatabase database = new SqliteTestDatabase();
+        HikariDataSource pool = DataSources.pool(database.config())) {
+      Migrations.migrate(pool, DatabaseType.SQLITE);
+      // As before V15: no unique index, and two tokens in force named alike (the race it closes).
+      execute(pool, "DROP INDEX ux_gb_client_token_name_key");
+      execute(pool, "DELETE FROM gb_schema_history WHERE version = '15'");
+      execute(pool, tokenRow("tk_old", "Team", "a", null, 1));
+      execute(pool, tokenRow("tk_new", "team", "b", null, 2));
+      execute(pool, tokenRow("tk_gone", "TEAM", "c", 5L, 0));
+
+      assertThat(Migrations.migrate(pool, DatabaseType.SQLITE)).isEqualTo(1);
+
+      assertThat(nameKeys(pool)).containsExactly("tk_gone=null", "tk_old=" + JdbcClientTokenStore.nameKey("TEAM", false),
+          "tk_new=null");
+      try (var connection = pool.getConnection()) {
+        assertThat(SchemaMetadata.indexExists(connection, "gb_client_token", "ux_gb_client_token_name_key")).isTrue();
+      }
+    }
+  }
+
+  private static String tokenRow(String id, String name, String hashChar, Long revokedAt, long createdAt) {
+    return "INSERT INTO gb_client_token (id, name, value_hash, last4, models, protocols, cidrs, enabled, revoked_at,"
+        + " created_at, updated_at) VALUES ('" + id + "', '" + name + "', '" + hashChar.repeat(64) + "', 'ab12', '[]',"
+        + " '[]', '[]', 1, " + revokedAt + ", " + createdAt + ", " + createdAt + ")";
+  }
+
+  /** Each token's id and name key, oldest first. */
+  private static List<String> nameKeys(HikariDataSource pool) throws SQLException {
+    List<String> keys = new ArrayList<>();
+    try (var connection = pool.getConnection(); Statement statement = connection.createStatement();
+        var rows = statement.executeQuery("SELECT id, name_key FROM gb_client_token ORDER BY created_at, id")) {
+      while (rows.next()) {
+        keys.add(rows.getString(1) + "=" + rows.getString(2));
+      }
+    }
+    return keys;
   }
 
   private static boolean ownerIndexExists(HikariDataSource pool) throws SQLException {
