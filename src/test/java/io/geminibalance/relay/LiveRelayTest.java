@@ -165,6 +165,36 @@ class LiveRelayTest {
   }
 
   @Test
+  void aSessionIsClosedWithPolicyViolationWhenItsTokenIsRevoked() throws InterruptedException {
+    try {
+      String value = managedToken(List.of(), 1);
+      Client client = connect(PATH, value);
+      client.send(SETUP);
+      assertThat(client.nextText()).isEqualTo("{\"setupComplete\":{}}");
+      FakeLive.Session upstream = live.nextSession();
+      io.geminibalance.auth.ClientToken token = h.gateway.clientTokens().byId("t-live");
+      // What the admin API's revoke leaves in the registry (here or on another instance).
+      h.gateway.clientTokens().replace(List.of(new io.geminibalance.auth.ClientToken(token.id(), token.name(),
+          token.hash(), token.last4(), token.models(), token.protocols(), token.limits(), token.expiresAt(),
+          token.cidrs(), token.enabled(), java.time.Instant.now(), token.createdAt(), java.time.Instant.now())));
+      FakeLive.Closed closed = client.awaitClose();
+      assertThat(closed.code()).isEqualTo(1008);
+      assertThat(closed.reason()).isEqualTo("token 'live-bot' has been revoked");
+      assertThat(upstream.closed.get(10, TimeUnit.SECONDS).code()).isEqualTo(1008);
+      LocalTokenLimiter limiter = (LocalTokenLimiter) h.gateway.tokenLimiter();
+      for (int i = 0; i < 100 && limiter.inProgress("t-live") > 0; i++) {
+        Thread.sleep(50);
+      }
+      assertThat(limiter.inProgress("t-live")).isZero();
+      assertThat(h.gateway.runningRequests().running("t-live")).isZero();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("the upstream session was not closed within 10 s", e);
+    } finally {
+      h.gateway.clientTokens().replace(List.of());
+    }
+  }
+
+  @Test
   void textTurnGoesThroughWithAPoolKeyNeverTheClientToken() {
     Client client = session(PATH);
     FakeLive.Session upstream = live.nextSession();
