@@ -175,7 +175,7 @@ public final class RequestContext {
       return true;
     }
     cutBy = why;
-    LOG.info("request {}: cut, {}", requestId, why.message());
+    LOG.debug("request {}: cut, {}", requestId, why.message());
     if (answering != null) {
       answeringLog.cut(answering, why.status(), "cut: " + why.message());
     }
@@ -185,7 +185,7 @@ public final class RequestContext {
     }
     clientGone = true;
     if (inFlight != null) {
-      inFlight.reset(CANCEL, new StreamCut(why.status(), why.message()));
+      inFlight.reset(CANCEL, streamCut());
       return true;
     }
     return false;
@@ -194,6 +194,11 @@ public final class RequestContext {
   /** Why the request was cut, or null while it was not. */
   public TokenRefusal cutBy() {
     return cutBy;
+  }
+
+  /** The cut as a stream's relay renders it ({@link StreamCut}), or null while the request was not cut. */
+  public StreamCut streamCut() {
+    return cutBy == null ? null : new StreamCut(cutBy.status(), cutBy.message());
   }
 
   public boolean clientGone() {
