@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -194,31 +195,30 @@ class TokenCutTest {
   @ParameterizedTest
   @EnumSource(Stream.class)
   void aStreamEndsWithAnErrorEventWhenItsTokenIsRevoked(Stream stream) throws Exception {
-    String name = "cut-revoked-" + stream.name().toLowerCase();
-    JsonObject token = create(name, null);
-    slowStream(60_000);
     String requestId = requestId("revoked");
-    try (Open open = open(stream, token.getString("value"), requestId)) {
-      assertThat(inProgress(token)).isEqualTo(1);
-      HttpResponse<String> revoked = admin("POST", "/api/tokens/" + token.getString("id") + "/revoke", null);
-      assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
-      stream.assertCutEvent(open.rest(), "token '" + name + "' has been revoked");
-    }
-    freed(token);
+    cutMidStream(stream, "revoked", requestId, id -> admin("POST", "/api/tokens/" + id + "/revoke", null),
+        "has been revoked");
     assertLogged(requestId, "has been revoked");
   }
 
   @ParameterizedTest
   @EnumSource(Stream.class)
   void aStreamEndsWithAnErrorEventWhenItsTokenIsDisabled(Stream stream) throws Exception {
-    String name = "cut-disabled-" + stream.name().toLowerCase();
+    cutMidStream(stream, "disabled", requestId("disabled"), id -> admin("PATCH", "/api/tokens/" + id,
+        new JsonObject().put("enabled", false).encode()), "is disabled");
+  }
+
+  /** A stream under way when {@code change} is made to its token ends with the cut event, its slot freed. */
+  private static void cutMidStream(Stream stream, String what, String requestId,
+      Function<String, HttpResponse<String>> change, String why) throws Exception {
+    String name = "cut-" + what + "-" + stream.name().toLowerCase();
     JsonObject token = create(name, null);
     slowStream(60_000);
-    try (Open open = open(stream, token.getString("value"), requestId("disabled"))) {
-      HttpResponse<String> patched = admin("PATCH", "/api/tokens/" + token.getString("id"),
-          new JsonObject().put("enabled", false).encode());
-      assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
-      stream.assertCutEvent(open.rest(), "token '" + name + "' is disabled");
+    try (Open open = open(stream, token.getString("value"), requestId)) {
+      assertThat(inProgress(token)).isEqualTo(1);
+      HttpResponse<String> changed = change.apply(token.getString("id"));
+      assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+      stream.assertCutEvent(open.rest(), "token '" + name + "' " + why);
     }
     freed(token);
   }
