@@ -77,19 +77,21 @@ final class ManagedTokenGate {
       rc.next();
       return;
     }
+    // The request's own event loop, where a cut must run: the limiter may answer on another thread.
+    Context context = rc.vertx().getOrCreateContext();
     if (!token.limits().any()) {
-      admitted(rc, token, TokenLimiter.Slot.NONE, answer);
+      admitted(rc, context, token, TokenLimiter.Slot.NONE, answer);
       return;
     }
     limiter.admit(token).onComplete(ar -> {
       if (ar.failed()) {
         // A limiter answers from its local counts when Redis fails; this is a bug, not an outage.
         LOG.warn("Token limiter failed; request of token {} let through", token.id(), ar.cause());
-        admitted(rc, token, TokenLimiter.Slot.NONE, answer);
+        admitted(rc, context, token, TokenLimiter.Slot.NONE, answer);
         return;
       }
       switch (ar.result()) {
-        case TokenLimiter.Admitted admitted -> admitted(rc, token, admitted.slot(), answer);
+        case TokenLimiter.Admitted admitted -> admitted(rc, context, token, admitted.slot(), answer);
         case TokenLimiter.OverLimit over -> {
           rc.response().putHeader("retry-after", Long.toString(over.refusal().retryAfterSeconds()));
           answer.send(rc, over.refusal());
@@ -98,8 +100,8 @@ final class ManagedTokenGate {
     });
   }
 
-  private void admitted(RoutingContext rc, ClientToken token, TokenLimiter.Slot slot, Answer answer) {
-    Context context = rc.vertx().getOrCreateContext();
+  private void admitted(RoutingContext rc, Context context, ClientToken token, TokenLimiter.Slot slot,
+      Answer answer) {
     RunningRequests.Registration entry = running.add(token,
         why -> context.runOnContext(v -> cut(rc, answer, why)));
     TokenLimiter.Slot held = () -> {

@@ -111,6 +111,48 @@ class SharedInstancesTest {
     }
   }
 
+  /** A revoke on one instance cuts the token's stream running on the other (its registry reloads). */
+  @Test
+  void aTokenRevokedOnOneInstanceCutsItsStreamOnTheOther() throws Exception {
+    try (ServerTestDatabase db = ServerTestDatabase.postgres()) {
+      String prefix = prefix();
+      try (GatewayHarness a = GatewayHarness.start(env(db, "redis://127.0.0.1:6379", prefix));
+          GatewayHarness b = GatewayHarness.start(env(db, "redis://127.0.0.1:6379", prefix))) {
+        awaitShared(a, 2);
+        awaitShared(b, 2);
+        HttpResponse<String> created = a.post("/api/tokens", "{\"name\":\"shared-cut\"}", "authorization", ADMIN,
+            "content-type", "application/json");
+        assertThat(created.statusCode()).isEqualTo(201);
+        String value = new JsonObject(created.body()).getString("value");
+        String id = new JsonObject(created.body()).getString("id");
+        String hash = b.gateway.persistence().storage().tokenFingerprints().hash(value);
+        await(() -> b.gateway.clientTokens().byHash(hash) != null, "B knows the token made on A");
+        b.fake.on(r -> r.path().endsWith(":streamGenerateContent"),
+            Replies.sse(java.util.List.of(Replies.chunk("a"), Replies.finalChunk("b")), 60_000));
+        HttpResponse<java.io.InputStream> stream = b.http.send(b.request(
+            "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", "x-goog-api-key", value,
+            "content-type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}")).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(
+            new java.io.InputStreamReader(stream.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+          java.util.concurrent.CompletableFuture<java.util.List<String>> read =
+              java.util.concurrent.CompletableFuture.supplyAsync(() -> lines.lines().toList());
+          await(() -> b.gateway.runningRequests().running(id) == 1, "B serves the stream");
+          assertThat(a.post("/api/tokens/" + id + "/revoke", "", "authorization", ADMIN).statusCode())
+              .isEqualTo(200);
+          java.util.List<String> all = read.get(20, java.util.concurrent.TimeUnit.SECONDS);
+          String last = all.stream().filter(l -> l.startsWith("data:")).reduce((x, y) -> y).orElseThrow();
+          JsonObject error = new JsonObject(last.substring("data:".length()).strip()).getJsonObject("error");
+          assertThat(error.getInteger("code")).isEqualTo(401);
+          assertThat(error.getString("message")).isEqualTo("token 'shared-cut' has been revoked");
+        }
+        await(() -> b.gateway.runningRequests().running(id) == 0, "B forgets the cut stream");
+      }
+    }
+  }
+
   @Test
   void failuresOnBothInstancesAddUpAndDisablesAndRestoresReachBoth() throws Exception {
     try (ServerTestDatabase db = ServerTestDatabase.postgres()) {
