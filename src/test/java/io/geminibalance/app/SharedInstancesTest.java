@@ -85,13 +85,9 @@ class SharedInstancesTest {
           GatewayHarness b = GatewayHarness.start(env(db, "redis://127.0.0.1:6379", prefix))) {
         awaitShared(a, 2);
         awaitShared(b, 2);
-        HttpResponse<String> created = a.post("/api/tokens", "{\"name\":\"shared\",\"limits\":{\"rpm\":5}}",
-            "authorization", ADMIN, "content-type", "application/json");
-        assertThat(created.statusCode()).isEqualTo(201);
-        String value = new JsonObject(created.body()).getString("value");
-        String id = new JsonObject(created.body()).getString("id");
-        String hash = b.gateway.persistence().storage().tokenFingerprints().hash(value);
-        await(() -> b.gateway.clientTokens().byHash(hash) != null, "B knows the token made on A");
+        JsonObject created = tokenMadeOnAKnownOnB(a, b, "{\"name\":\"shared\",\"limits\":{\"rpm\":5}}");
+        String id = created.getString("id");
+        String hash = b.gateway.persistence().storage().tokenFingerprints().hash(created.getString("value"));
 
         HttpResponse<String> patched = b.send(b.request("/api/tokens/" + id, "authorization", ADMIN,
             "content-type", "application/json").method("PATCH",
@@ -120,13 +116,9 @@ class SharedInstancesTest {
           GatewayHarness b = GatewayHarness.start(env(db, "redis://127.0.0.1:6379", prefix))) {
         awaitShared(a, 2);
         awaitShared(b, 2);
-        HttpResponse<String> created = a.post("/api/tokens", "{\"name\":\"shared-cut\"}", "authorization", ADMIN,
-            "content-type", "application/json");
-        assertThat(created.statusCode()).isEqualTo(201);
-        String value = new JsonObject(created.body()).getString("value");
-        String id = new JsonObject(created.body()).getString("id");
-        String hash = b.gateway.persistence().storage().tokenFingerprints().hash(value);
-        await(() -> b.gateway.clientTokens().byHash(hash) != null, "B knows the token made on A");
+        JsonObject created = tokenMadeOnAKnownOnB(a, b, "{\"name\":\"shared-cut\"}");
+        String value = created.getString("value");
+        String id = created.getString("id");
         b.fake.on(r -> r.path().endsWith(":streamGenerateContent"),
             Replies.sse(java.util.List.of(Replies.chunk("a"), Replies.finalChunk("b")), 60_000));
         HttpResponse<java.io.InputStream> stream = b.http.send(b.request(
@@ -303,6 +295,18 @@ class SharedInstancesTest {
     HttpResponse<String> r = h.get("/api/cluster", "authorization", ADMIN);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return new JsonObject(r.body());
+  }
+
+  /** A token made through A's admin API ({@code body}), once B knows it too: A's answer. */
+  private static JsonObject tokenMadeOnAKnownOnB(GatewayHarness a, GatewayHarness b, String body)
+      throws InterruptedException {
+    HttpResponse<String> created = a.post("/api/tokens", body, "authorization", ADMIN, "content-type",
+        "application/json");
+    assertThat(created.statusCode()).isEqualTo(201);
+    JsonObject token = new JsonObject(created.body());
+    String hash = b.gateway.persistence().storage().tokenFingerprints().hash(token.getString("value"));
+    await(() -> b.gateway.clientTokens().byHash(hash) != null, "B knows the token made on A");
+    return token;
   }
 
   private static void awaitShared(GatewayHarness h, int instances) throws InterruptedException {
