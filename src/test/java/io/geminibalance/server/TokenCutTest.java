@@ -179,12 +179,17 @@ class TokenCutTest {
 
   /** Opens {@code stream} with {@code value}, as request {@code requestId}, and reads up to its first text. */
   private static Open open(Stream stream, String value, String requestId) throws Exception {
-    HttpResponse<InputStream> response = h.http.send(h.request(stream.path, stream.header,
-        stream.credential(value), "content-type", "application/json", "x-request-id", requestId)
-        .POST(HttpRequest.BodyPublishers.ofString(stream.body)).build(), HttpResponse.BodyHandlers.ofInputStream());
+    return open(stream.path, stream.header, stream.credential(value), stream.body, requestId, stream.firstText);
+  }
+
+  private static Open open(String path, String header, String credential, String body, String requestId,
+      String firstText) throws Exception {
+    HttpResponse<InputStream> response = h.http.send(h.request(path, header, credential, "content-type",
+        "application/json", "x-request-id", requestId).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
     Open open = new Open(new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8)));
-    open.until(l -> l.contains(stream.firstText));
+    open.until(l -> l.contains(firstText));
     return open;
   }
 
@@ -219,6 +224,28 @@ class TokenCutTest {
       HttpResponse<String> changed = change.apply(token.getString("id"));
       assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
       stream.assertCutEvent(open.rest(), "token '" + name + "' " + why);
+    }
+    freed(token);
+  }
+
+  /** The Responses API's stream ends as it does when broken, {@code response.failed}, with the cut's code. */
+  @Test
+  void aResponsesStreamEndsWithResponseFailedWhenItsTokenIsRevoked() throws Exception {
+    JsonObject token = create("cut-responses", null);
+    slowStream(60_000);
+    try (Open open = open("/v1/responses", "authorization", "Bearer " + token.getString("value"),
+        "{\"model\":\"gemini-2.5-flash\",\"input\":\"hi\",\"stream\":true}", requestId("responses"),
+        "\"delta\":\"a\"")) {
+      HttpResponse<String> revoked = admin("POST", "/api/tokens/" + token.getString("id") + "/revoke", null);
+      assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+      List<String> rest = open.rest();
+      List<String> data = rest.stream().filter(l -> l.startsWith("data:")).toList();
+      assertThat(data).as("lines after the cut: %s", rest).isNotEmpty();
+      JsonNode last = JSON.readTree(data.get(data.size() - 1).substring("data:".length()).strip());
+      assertThat(last.path("type").asText()).isEqualTo("response.failed");
+      assertThat(last.path("response").path("error").path("code").asText()).isEqualTo("invalid_api_key");
+      assertThat(last.path("response").path("error").path("message").asText())
+          .isEqualTo("token 'cut-responses' has been revoked");
     }
     freed(token);
   }
