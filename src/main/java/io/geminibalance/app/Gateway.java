@@ -20,6 +20,7 @@ import io.geminibalance.alerts.Alerts;
 import io.geminibalance.auth.ChargingAttemptLog;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.auth.ClientTokenRegistry;
+import io.geminibalance.auth.RunningRequests;
 import io.geminibalance.auth.TokenLimiter;
 import io.geminibalance.requestlog.AttemptLog;
 import io.geminibalance.config.GatewayConfig;
@@ -111,6 +112,9 @@ public final class Gateway {
   private Cluster cluster;
   /** The managed client tokens in force (one registry: authentication, charging and /api/usage read it). */
   private final ClientTokenRegistry clientTokens = new ClientTokenRegistry();
+  /** The managed tokens' requests in progress, cut when their token stops being valid. */
+  private final RunningRequests runningRequests = new RunningRequests(clientTokens, InstantSource.system());
+  private long expiryTimer = -1;
   private TokenLimiter tokenLimiter;
   private AdminSessions adminSessions;
   private long sessionPurgeTimer = -1;
@@ -326,7 +330,8 @@ public final class Gateway {
             live.get().values().credential("METRICS_TOKEN")),
         new ProxyCheckApi(proxies),
         gateway.drain,
-        new TokensApi(clientTokens, InstantSource.system()), gateway.clientTokens, tokenLimiter);
+        new TokensApi(clientTokens, InstantSource.system()), gateway.clientTokens, tokenLimiter,
+        gateway.runningRequests);
     GatewayMeters.register(metrics, List.of(new GatewayMeters.Pool("gemini", pool, queue),
         new GatewayMeters.Pool("vertex_express", vertex.pool(), vertex.queue()),
         new GatewayMeters.Pool("paid", paidPool, paidQueue)), attemptLog);
@@ -341,6 +346,7 @@ public final class Gateway {
     gateway.startKeyStateSync();
     gateway.startLaneEviction();
     gateway.startSessionPurge();
+    gateway.startExpiryCheck();
     logCapacity(config, pool);
     vertex.logStartup();
     // With REDIS_URL, serving starts once leases are confirmed there (or Redis did not answer in time).
@@ -520,6 +526,14 @@ public final class Gateway {
   /** Drops idle lanes every minute, on a worker: it reads the cells of idle lanes. */
   private synchronized void startLaneEviction() {
     laneTimer = vertx.setPeriodic(60_000, id -> vertx.executeBlocking(pool::evictIdleLanes, false));
+  }
+
+  /**
+   * Every second, cuts the running requests of the tokens that expired since: one timer for the
+   * gateway, over the tokens with requests running and an expiry, none per request.
+   */
+  private synchronized void startExpiryCheck() {
+    expiryTimer = vertx.setPeriodic(1_000, id -> runningRequests.checkExpiries());
   }
 
   /** The pool's totals per model for /api/stats/capacity, worked out on a worker: O(keys x models). */
@@ -752,6 +766,9 @@ public final class Gateway {
       if (sessionPurgeTimer >= 0) {
         vertx.cancelTimer(sessionPurgeTimer);
       }
+      if (expiryTimer >= 0) {
+        vertx.cancelTimer(expiryTimer);
+      }
       if (resourceCleanupTimer >= 0) {
         vertx.cancelTimer(resourceCleanupTimer);
       }
@@ -785,6 +802,11 @@ public final class Gateway {
   /** The managed client tokens in force ({@code /api/tokens}); replaced whole when they change. */
   public ClientTokenRegistry clientTokens() {
     return clientTokens;
+  }
+
+  /** The managed tokens' requests in progress. */
+  public RunningRequests runningRequests() {
+    return runningRequests;
   }
 
   /** The managed tokens' own limits (local, or shared on Redis with REDIS_URL). */

@@ -47,7 +47,7 @@ public final class ChargingAttemptLog implements AttemptLog {
   }
 
   @Override
-  public void cut(AttemptRecord record, String message) {
-    delegate.cut(record, message);
+  public void cut(AttemptRecord record, int status, String message) {
+    delegate.cut(record, status, message);
   }
 }

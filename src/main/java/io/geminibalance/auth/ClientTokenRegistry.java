@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The managed tokens in force, looked up on every request by the hash of the credential presented
@@ -14,6 +15,15 @@ public final class ClientTokenRegistry {
   private record Snapshot(Map<String, ClientToken> byHash, Map<String, ClientToken> byId, List<ClientToken> all) {}
 
   private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), List.of());
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * Runs {@code listener} after every {@link #replace}: this instance's changes and another
+   * instance's, which both end in a replace.
+   */
+  public void onReplace(Runnable listener) {
+    listeners.add(listener);
+  }
 
   /** Replaces every token (revoked ones included: they answer "revoked", not "unknown"). */
   public void replace(Collection<ClientToken> tokens) {
@@ -24,6 +34,7 @@ public final class ClientTokenRegistry {
       byId.put(token.id(), token);
     }
     snapshot = new Snapshot(Map.copyOf(byHash), Map.copyOf(byId), List.copyOf(tokens));
+    listeners.forEach(Runnable::run);
   }
 
   /** The token whose value hashes to {@code hash}, or null. */

@@ -17,7 +17,28 @@ public final class TokenCheck {
    * @return why {@code token} may not go on, or null when it may
    */
   public static TokenRefusal check(ClientToken token, ClientProtocol protocol, Instant now, boolean addressAllowed) {
-    String named = "token '" + token.name() + "'";
+    TokenRefusal invalid = validity(token, now);
+    if (invalid != null) {
+      return invalid;
+    }
+    String named = named(token);
+    if (!token.protocols().isEmpty() && !token.protocols().contains(protocol)) {
+      return TokenRefusal.of(TokenRefusal.Kind.PROTOCOL, named + " is not allowed to use the " + protocol.label()
+          + " API");
+    }
+    if (!addressAllowed) {
+      return TokenRefusal.of(TokenRefusal.Kind.ADDRESS, named + " is not allowed from this client address");
+    }
+    return null;
+  }
+
+  /**
+   * Whether {@code token} is still valid at {@code now}: revoked, disabled or expired (401), else
+   * null. Admission asks it first; {@link RunningRequests} asks it again of the requests a token
+   * already has running, so both stop a token for the same reasons.
+   */
+  public static TokenRefusal validity(ClientToken token, Instant now) {
+    String named = named(token);
     if (token.revokedAt() != null) {
       return TokenRefusal.of(TokenRefusal.Kind.REVOKED, named + " has been revoked");
     }
@@ -27,13 +48,10 @@ public final class TokenCheck {
     if (token.expiresAt() != null && !now.isBefore(token.expiresAt())) {
       return TokenRefusal.of(TokenRefusal.Kind.EXPIRED, named + " expired at " + token.expiresAt());
     }
-    if (!token.protocols().isEmpty() && !token.protocols().contains(protocol)) {
-      return TokenRefusal.of(TokenRefusal.Kind.PROTOCOL, named + " is not allowed to use the " + protocol.label()
-          + " API");
-    }
-    if (!addressAllowed) {
-      return TokenRefusal.of(TokenRefusal.Kind.ADDRESS, named + " is not allowed from this client address");
-    }
     return null;
+  }
+
+  private static String named(ClientToken token) {
+    return "token '" + token.name() + "'";
   }
 }

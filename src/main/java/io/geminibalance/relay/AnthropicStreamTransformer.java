@@ -1,8 +1,10 @@
 package io.geminibalance.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.geminibalance.protocol.anthropic.AnthropicErrors;
 import io.geminibalance.protocol.anthropic.MessageStreamTranslator;
 import io.geminibalance.protocol.anthropic.MessageStreamTranslator.Event;
+import io.geminibalance.streaming.StreamCut;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +55,13 @@ final class AnthropicStreamTransformer extends TranslatedSseTransformer {
   public Buffer onFailure(Throwable cause) {
     stopped = true;
     return frame(translator.onFailure("upstream stream interrupted: " + cause.getMessage()));
+  }
+
+  /** A token cut mid-stream: {@code authentication_error} (its type for a 401), as at admission. */
+  @Override
+  public Buffer onCut(StreamCut cut) {
+    stopped = true;
+    return frame(MessageStreamTranslator.errorEvent(AnthropicErrors.typeFor(cut.status()), cut.getMessage()));
   }
 
   private static List<Buffer> frames(List<Event> events) {

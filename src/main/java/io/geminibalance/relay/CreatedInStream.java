@@ -3,6 +3,7 @@ package io.geminibalance.relay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.geminibalance.streaming.ChunkTransformer;
+import io.geminibalance.streaming.StreamCut;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,11 @@ final class CreatedInStream implements ChunkTransformer {
   @Override
   public Buffer onFailure(Throwable cause) {
     return inner.onFailure(cause);
+  }
+
+  @Override
+  public Buffer onCut(StreamCut cut) {
+    return inner.onCut(cut);
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.geminibalance.protocol.gemini.TokenUsage;
 import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.streaming.EventHold;
 import io.geminibalance.streaming.PacedWriter;
+import io.geminibalance.streaming.StreamCut;
 import io.geminibalance.streaming.StreamOptimizer;
 import io.geminibalance.upstream.AnswerCheck;
 import io.geminibalance.upstream.KeyChoice;
@@ -86,6 +87,10 @@ final class FakeStream {
       switch (ar.result()) {
         case UpstreamResult.Failed failed -> {
           heartbeat.stop();
+          if (cutOff(client, heartbeat, transformer, ctx)) {
+            done.complete();
+            return;
+          }
           if (heartbeat.started()) {
             endWithError(client, transformer, errorJson(failed));
           } else {
@@ -99,9 +104,11 @@ final class FakeStream {
             Throwable cause = body.cause();
             boolean stalled = cause instanceof TimeoutException;
             AnswerUsage.report(answered.log(), client, TokenUsage.NONE);
-            fail(client, heartbeat, transformer, surface, stalled ? 504 : 502,
-                (stalled ? "upstream answer stalled: " : "upstream answer broke: ") + cause.getMessage(),
-                stalled ? "deadline_exceeded" : "bad_gateway");
+            if (!cutOff(client, heartbeat, transformer, ctx)) {
+              fail(client, heartbeat, transformer, surface, stalled ? 504 : 502,
+                  (stalled ? "upstream answer stalled: " : "upstream answer broke: ") + cause.getMessage(),
+                  stalled ? "deadline_exceeded" : "bad_gateway");
+            }
           } else {
             ObjectNode answer = object(body.result());
             AnswerUsage.report(answered.log(), client, TokenUsage.fromAnswer(answer));
@@ -143,6 +150,28 @@ final class FakeStream {
     } else {
       surface.error(client, status, message, code);
     }
+  }
+
+  /**
+   * The request was cut, its token no longer valid: a stream begun (heartbeats) ends with the
+   * surface's cut event, as a real stream does; before that the server has answered 401 itself.
+   *
+   * @return whether it was cut
+   */
+  private static boolean cutOff(HttpServerResponse client, Heartbeat heartbeat, ChunkTransformer transformer,
+      RequestContext ctx) {
+    StreamCut cut = ctx.streamCut();
+    if (cut == null) {
+      return false;
+    }
+    if (heartbeat.started()) {
+      Buffer event = transformer.onCut(cut);
+      if (event != null) {
+        write(client, List.of(event));
+      }
+      end(client);
+    }
+    return true;
   }
 
   /** Google's error object for a failed call: its own (compacted onto one line) or the gateway's. */

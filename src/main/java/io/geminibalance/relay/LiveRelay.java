@@ -96,6 +96,8 @@ public final class LiveRelay {
           "No setup message within " + timeout / 1000 + " s (TIME_OUT)"));
       client.exceptionHandler(e -> LOG.debug("request {}: client Live socket: {}", ctx.requestId(), e.toString()));
       client.closeHandler(v -> clientClosed());
+      // Its token revoked, disabled or expired: the session ends as a refused one would (1008).
+      ctx.cutsWith(why -> closeBoth(LiveClose.POLICY_VIOLATION, why.message()));
       client.frameHandler(this::setupFrame);
       client.resume();
     }

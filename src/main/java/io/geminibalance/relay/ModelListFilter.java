@@ -12,7 +12,8 @@ import java.util.Collection;
 import java.util.Set;
 
 /**
- * Removes FILTERED_MODELS from a native model list. The body is only re-serialised when a model
+ * Removes FILTERED_MODELS from a native model list, and the models a managed token may not use
+ * from any list. The body is only re-serialised when a model
  * is actually removed, with exact decimals so numbers keep their value.
  */
 final class ModelListFilter {
@@ -30,18 +31,31 @@ final class ModelListFilter {
    * ({@link ModelGlobs}), empty for every model.
    */
   static byte[] filter(byte[] body, Collection<String> filtered, List<String> allowed) {
+    return filter(body, "models", "name", filtered, allowed);
+  }
+
+  /**
+   * An OpenAI list ({@code /openai/v1/models}, Google's OpenAI-compatible layer: {@code data[].id},
+   * {@code models/...}) with only the models a managed token may use, by the same rule.
+   */
+  static byte[] filterOpenAi(byte[] body, List<String> allowed) {
+    return filter(body, "data", "id", List.of(), allowed);
+  }
+
+  private static byte[] filter(byte[] body, String listField, String nameField, Collection<String> filtered,
+      List<String> allowed) {
     if (filtered.isEmpty() && allowed.isEmpty()) {
       return body;
     }
     try {
       JsonNode root = JSON.readTree(body);
-      if (!(root instanceof ObjectNode object) || !(root.get("models") instanceof ArrayNode models)) {
+      if (!(root instanceof ObjectNode object) || !(root.get(listField) instanceof ArrayNode models)) {
         return body;
       }
       Set<String> names = Set.copyOf(filtered);
       ArrayNode kept = JSON.createArrayNode();
       models.forEach(m -> {
-        String name = bareName(m.path("name").asText(""));
+        String name = bareName(m.path(nameField).asText(""));
         if (!names.contains(name) && ModelGlobs.allows(allowed, name)) {
           kept.add(m);
         }
@@ -49,7 +63,7 @@ final class ModelListFilter {
       if (kept.size() == models.size()) {
         return body;
       }
-      object.set("models", kept);
+      object.set(listField, kept);
       return JSON.writeValueAsBytes(object);
     } catch (IOException e) {
       return body;

@@ -79,9 +79,14 @@ public final class OpenAiCompatRelay {
   public void handle(RoutingContext rc, CompatPath.Allowed path, RequestContext ctx) {
     rc.response().closeHandler(v -> ctx.clientClosed());
     switch (path) {
-      case CompatPath.ModelList list ->
-          forward(rc, ctx, executor, call(rc, list.upstreamPath(), null, NativeGeminiRelay.MODEL_LIST_BUCKET, false),
-              KeyChoice.ANY);
+      case CompatPath.ModelList list -> {
+        UpstreamCall call = call(rc, list.upstreamPath(), null, NativeGeminiRelay.MODEL_LIST_BUCKET, false);
+        if (ctx.token() == null || ctx.token().models().isEmpty()) {
+          forward(rc, ctx, executor, call, KeyChoice.ANY);
+        } else {
+          restrictedList(rc, ctx, call);
+        }
+      }
       case CompatPath.Model model ->
           forward(rc, ctx, executor, call(rc, model.upstreamPath(), null, NativeGeminiRelay.MODEL_LIST_BUCKET, false),
               KeyChoice.ANY);
@@ -183,6 +188,38 @@ public final class OpenAiCompatRelay {
     });
   }
 
+  /**
+   * The model list of a token restricted to some models: read whole and given only those, as on
+   * the other surfaces' lists ({@link ModelListFilter}).
+   */
+  private void restrictedList(RoutingContext rc, RequestContext ctx, UpstreamCall call) {
+    executor.execute(call, ctx).onComplete(ar -> {
+      HttpServerResponse client = rc.response();
+      if (ar.failed()) {
+        OpenAiResponses.error(client, 500, UnexpectedFailure.logged(ctx, ar.cause()), "server_error", null,
+            "internal");
+        return;
+      }
+      switch (ar.result()) {
+        case UpstreamResult.Answered answered -> answered.wholeBody(executor.bodyIdleTimeoutMillis())
+            .onComplete(body -> {
+              if (body.failed()) {
+                OpenAiResponses.error(client, 502, "upstream model list broke: " + body.cause().getMessage(),
+                    "server_error", null, "internal");
+                return;
+              }
+              if (client.ended() || client.closed()) {
+                return;
+              }
+              client.setStatusCode(answered.response().statusCode())
+                  .putHeader("content-type", "application/json; charset=UTF-8")
+                  .end(Buffer.buffer(ModelListFilter.filterOpenAi(body.result().getBytes(), ctx.token().models())));
+            });
+        case UpstreamResult.Failed failed -> failure(client, failed);
+      }
+    });
+  }
+
   /** With a {@code tap}, the attempt is logged when the answer ends, with the usage in its last bytes. */
   private static void relayAnswer(HttpServerResponse client, UpstreamResult.Answered answered, boolean stream,
       long idleTimeoutMillis, long keepaliveMillis, UsageTap tap) {
@@ -206,12 +243,15 @@ public final class OpenAiCompatRelay {
     }
   }
 
-  private static String streamError(String message) {
-    return OpenAiResponses.errorBody(message, "server_error", null, "upstream_stream_interrupted");
+  private static String streamError(int status, String message) {
+    return OpenAiResponses.cutEvent(status, message);
   }
 
   /** Google's OpenAI layer answers errors in OpenAI's shape already; pass them on unchanged. */
   private static void failure(HttpServerResponse client, UpstreamResult.Failed failed) {
+    if (client.ended() || client.closed()) {
+      return; // answered already (a token cut before the answer), or nobody left to tell
+    }
     if (failed.retryAfterSeconds() > 0) {
       client.putHeader("retry-after", Long.toString(failed.retryAfterSeconds()));
     }

@@ -29,6 +29,15 @@ public final class OpenAiResponses {
     return root.toString();
   }
 
+  /**
+   * The final error event of an OpenAI stream the gateway cut ({@code StreamCut}): a token that
+   * stopped being valid mid-stream gets what it gets at admission, {@code invalid_api_key}.
+   */
+  static String cutEvent(int status, String message) {
+    return status == 401 ? errorBody(message, "invalid_request_error", null, "invalid_api_key")
+        : errorBody(message, "server_error", null, "upstream_stream_interrupted");
+  }
+
   public static void error(HttpServerResponse response, int status, String message, String type,
       String param, String code) {
     if (response.ended() || response.closed()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geminibalance.protocol.openai.ChatStreamTranslator;
 import io.geminibalance.streaming.SseRelayTransformer;
+import io.geminibalance.streaming.StreamCut;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,12 @@ final class OpenAiStreamTransformer extends TranslatedSseTransformer {
     stopped = true;
     return event(ChatStreamTranslator.errorEvent("upstream stream interrupted: " + cause.getMessage(),
         "upstream_stream_interrupted"));
+  }
+
+  @Override
+  public Buffer onCut(StreamCut cut) {
+    stopped = true;
+    return Buffer.buffer("data: " + OpenAiResponses.cutEvent(cut.status(), cut.getMessage()) + "\n\n");
   }
 
   private List<Buffer> frames(List<ObjectNode> chunks) {

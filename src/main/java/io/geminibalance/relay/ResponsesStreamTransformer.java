@@ -6,6 +6,7 @@ import io.geminibalance.protocol.openai.responses.ResponsesStreamTranslator;
 import io.geminibalance.protocol.sse.SseDecoder;
 import io.geminibalance.streaming.ChunkTransformer;
 import io.geminibalance.streaming.SseRelayTransformer;
+import io.geminibalance.streaming.StreamCut;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,9 +66,19 @@ final class ResponsesStreamTransformer implements ChunkTransformer {
 
   @Override
   public Buffer onFailure(Throwable cause) {
+    return failed("upstream stream interrupted: " + cause.getMessage(), "upstream_stream_interrupted");
+  }
+
+  /** A token cut mid-stream: the Responses API's failure events, with the cut's own message. */
+  @Override
+  public Buffer onCut(StreamCut cut) {
+    return failed(cut.getMessage(), cut.status() == 401 ? "invalid_api_key" : "upstream_stream_interrupted");
+  }
+
+  private Buffer failed(String message, String code) {
     stopped = true;
     Buffer out = Buffer.buffer();
-    translator.onFailure("upstream stream interrupted: " + cause.getMessage()).forEach(e -> out.appendBuffer(event(e)));
+    translator.onFailure(message, code).forEach(e -> out.appendBuffer(event(e)));
     return out.length() == 0 ? null : out;
   }
 

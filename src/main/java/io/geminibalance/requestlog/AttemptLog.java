@@ -20,9 +20,10 @@ public interface AttemptLog {
 
   /**
    * The answer of {@code record}'s attempt was cut before it reached the client whole (the
-   * gateway shut down): an error-log row only, the attempt's own request-log row stands.
+   * gateway shut down: 503; the client's token stopped being valid: 401): an error-log row with
+   * that status only, the attempt's own request-log row stands.
    */
-  default void cut(AttemptRecord record, String message) {
+  default void cut(AttemptRecord record, int status, String message) {
   }
 
   AttemptLog NONE = record -> { };

@@ -39,10 +39,10 @@ public final class StoredAttemptLog implements AttemptLog {
     }
   }
 
-  /** Status 503: the gateway was shutting down; the key is not named at fault by anything else. */
+  /** The key is not named at fault by anything else: the status says whose doing the cut was. */
   @Override
-  public void cut(AttemptRecord a, String message) {
-    errors.offer(new ErrorLogEntry(Instant.now(), a.key(), a.model(), a.operation(), 503, message, null,
+  public void cut(AttemptRecord a, int status, String message) {
+    errors.offer(new ErrorLogEntry(Instant.now(), a.key(), a.model(), a.operation(), status, message, null,
         a.requestId()));
   }
 

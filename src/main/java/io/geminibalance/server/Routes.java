@@ -13,6 +13,7 @@ import io.geminibalance.admin.TokensApi;
 import io.geminibalance.admin.UsageApi;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.auth.ClientTokenRegistry;
+import io.geminibalance.auth.RunningRequests;
 import io.geminibalance.auth.TokenLimiter;
 import io.geminibalance.metrics.GatewayMetrics;
 import io.geminibalance.metrics.RequestMeter;
@@ -112,7 +113,8 @@ public final class Routes {
       Drain drain,
       TokensApi tokensApi,
       ClientTokenRegistry clientTokens,
-      TokenLimiter tokenLimiter) {}
+      TokenLimiter tokenLimiter,
+      RunningRequests runningRequests) {}
 
   /**
    * Every route that may carry a body runs, in this order: {@link Intake} (pauses the request,
@@ -151,7 +153,8 @@ public final class Routes {
         .handler(maintenance::resetAll);
     router.post("/gemini/v1beta/reset-selected-fail-counts").handler(adminIntake).handler(adminAuth)
         .handler(bodies).handler(maintenance::resetSelected);
-    ManagedTokenGate managed = new ManagedTokenGate(deps.clientTokens(), deps.tokenLimiter(), InstantSource.system());
+    ManagedTokenGate managed = new ManagedTokenGate(deps.clientTokens(), deps.tokenLimiter(), deps.runningRequests(),
+        InstantSource.system());
     NativeAuth nativeAuth = new NativeAuth(deps.authenticator(), deps.adminThrottle(), managed);
     for (String prefix : NATIVE_PREFIXES) {
       metered.on(router.route(prefix + "/*"), Surface.GEMINI)
@@ -446,7 +449,7 @@ public final class Routes {
     }
     RequestContext ctx = new RequestContext(id, rc.get(NativeAuth.CLIENT), rc.get(ManagedTokenGate.TOKEN), now,
         deps.drain(), meter);
-    ctx.releasesOnClose(rc.get(ManagedTokenGate.SLOT));
+    ManagedTokenGate.attach(rc, ctx);
     return ctx;
   }
 

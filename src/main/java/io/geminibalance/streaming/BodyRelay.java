@@ -320,7 +320,8 @@ public final class BodyRelay {
       }
       return;
     }
-    Buffer errorEvent = transformer.onFailure(err);
+    StreamCut cut = StreamCut.in(err);
+    Buffer errorEvent = cut != null ? transformer.onCut(cut) : transformer.onFailure(err);
     if (paced != null) {
       paced.endNow(errorEvent);
       return;

@@ -22,6 +22,15 @@ public interface ChunkTransformer {
   Buffer onFailure(Throwable cause);
 
   /**
+   * Output once the gateway stopped the body on purpose ({@link StreamCut}): a final error event
+   * in the client's protocol with the cut's status and message, or {@code null} to reset the client
+   * connection. By default the same as a break.
+   */
+  default Buffer onCut(StreamCut cut) {
+    return onFailure(cut);
+  }
+
+  /**
    * What to send the client when the upstream has been silent a while, so that proxies with an
    * idle timeout keep the connection: written only between two outputs of this transformer (which
    * are whole events), or {@code null} when the body has no room for one (raw bodies, JSON).

@@ -5,7 +5,6 @@ import io.geminibalance.protocol.sse.SseFramer;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Native SSE pass-through: relays each upstream event, byte for byte, as soon as it is complete,
@@ -20,15 +19,20 @@ public final class SseRelayTransformer implements ChunkTransformer {
    */
   public static final String KEEPALIVE = ": keepalive\n\n";
   private final SseFramer framer = new SseFramer();
-  private final Function<String, String> errorEvent;
+  private final ErrorEvent errorEvent;
 
-  /** Native streams: a break ends with a Gemini-shaped error event. */
-  public SseRelayTransformer() {
-    this(message -> GeminiErrors.body(502, message));
+  /** The JSON of a final {@code data:} error event: a status (502 for a break) and a message. */
+  @FunctionalInterface
+  public interface ErrorEvent {
+    String json(int status, String message);
   }
 
-  /** {@code errorEvent} turns a message into the JSON of the final {@code data:} error event. */
-  public SseRelayTransformer(Function<String, String> errorEvent) {
+  /** Native streams: a break or a cut ends with a Gemini-shaped error event. */
+  public SseRelayTransformer() {
+    this(GeminiErrors::body);
+  }
+
+  public SseRelayTransformer(ErrorEvent errorEvent) {
     this.errorEvent = errorEvent;
   }
 
@@ -61,7 +65,15 @@ public final class SseRelayTransformer implements ChunkTransformer {
 
   @Override
   public Buffer onFailure(Throwable cause) {
-    String message = "upstream stream interrupted: " + cause.getMessage();
-    return Buffer.buffer("data: " + errorEvent.apply(message) + "\n\n");
+    return event(502, "upstream stream interrupted: " + cause.getMessage());
+  }
+
+  @Override
+  public Buffer onCut(StreamCut cut) {
+    return event(cut.status(), cut.getMessage());
+  }
+
+  private Buffer event(int status, String message) {
+    return Buffer.buffer("data: " + errorEvent.json(status, message) + "\n\n");
   }
 }

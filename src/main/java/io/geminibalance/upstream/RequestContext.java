@@ -2,12 +2,15 @@ package io.geminibalance.upstream;
 
 import io.geminibalance.auth.ClientToken;
 import io.geminibalance.auth.TokenLimiter;
+import io.geminibalance.auth.TokenRefusal;
 import io.geminibalance.metrics.RequestMeter;
 import io.geminibalance.requestlog.AttemptLog;
 import io.geminibalance.requestlog.AttemptRecord;
 import io.geminibalance.requestlog.KeyIdentity;
+import io.geminibalance.streaming.StreamCut;
 import io.vertx.core.http.HttpClientRequest;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +38,12 @@ public final class RequestContext {
   private AttemptLog answeringLog;
   /** The managed token's concurrency slot, given back when the client goes (a Live session's end). */
   private TokenLimiter.Slot slot = TokenLimiter.Slot.NONE;
+  /** Why the request was cut ({@link #cut}), or null. */
+  private TokenRefusal cutBy;
+  /** How a request that is not an upstream HTTP call stops when cut (a Live session), or null. */
+  private Consumer<TokenRefusal> cutter;
+  /** HTTP/2 RST_STREAM code for a request given up; HTTP/1 closes the connection. */
+  private static final long CANCEL = 8;
 
   public RequestContext(KeyIdentity client, long startedMillis) {
     this(newId(startedMillis), client, startedMillis, null, RequestMeter.NONE);
@@ -129,13 +138,67 @@ public final class RequestContext {
     if (!clientGone && drain != null && drain.cutting()) {
       LOG.warn("request {}: cut at shutdown, still running when SHUTDOWN_GRACE_SECONDS ran out", requestId);
       if (answering != null) {
-        answeringLog.cut(answering, CUT_MESSAGE);
+        answeringLog.cut(answering, 503, CUT_MESSAGE);
       }
     }
     clientGone = true;
     if (inFlight != null) {
       inFlight.reset();
     }
+  }
+
+  /**
+   * How this request stops when its token stops being valid, in place of resetting its upstream
+   * call: a Live session closes both of its sockets.
+   */
+  public void cutsWith(Consumer<TokenRefusal> how) {
+    this.cutter = how;
+  }
+
+  /** Whether {@link #cutsWith} says how this request stops (then the server sends it nothing itself). */
+  public boolean cutsItself() {
+    return cutter != null;
+  }
+
+  /**
+   * The request's managed token stopped being valid (revoked, disabled, expired): nothing more is
+   * done for it, as if its client had gone. An answer being relayed is recorded as cut (an
+   * error-log row beside its attempt's request-log row, as for a cut at shutdown); the upstream
+   * call in flight is reset with a {@link StreamCut}, which a stream's relay turns into a final
+   * error event in the caller's shape and a body's into a closed connection. On the request's
+   * event loop.
+   *
+   * @return whether there was something to stop: a session, or an upstream call in flight
+   */
+  public boolean cut(TokenRefusal why) {
+    if (cutBy != null || clientGone) {
+      return true;
+    }
+    cutBy = why;
+    LOG.debug("request {}: cut, {}", requestId, why.message());
+    if (answering != null) {
+      answeringLog.cut(answering, why.status(), "cut: " + why.message());
+    }
+    if (cutter != null) {
+      cutter.accept(why);
+      return true;
+    }
+    clientGone = true;
+    if (inFlight != null) {
+      inFlight.reset(CANCEL, streamCut());
+      return true;
+    }
+    return false;
+  }
+
+  /** Why the request was cut, or null while it was not. */
+  public TokenRefusal cutBy() {
+    return cutBy;
+  }
+
+  /** The cut as a stream's relay renders it ({@link StreamCut}), or null while the request was not cut. */
+  public StreamCut streamCut() {
+    return cutBy == null ? null : new StreamCut(cutBy.status(), cutBy.message());
   }
 
   public boolean clientGone() {

@@ -343,6 +343,14 @@ public final class UpstreamExecutor {
       return Future.succeededFuture(new UpstreamResult.Failed(clientFault.status(), null, 0,
           clientFault.getMessage(), false));
     }
+    TokenRefusal cut = ctx.cutBy();
+    if (cut != null) {
+      // The gateway reset the call itself, its client's token no longer valid: not the key's doing.
+      pool.release(lease, KeyOutcome.NEUTRAL);
+      ctx.meter().attemptEnded(call.model(), AttemptOutcome.TRANSPORT_ERROR, attempt);
+      log(call, ctx, attempt, lease, cut.status(), started, "cut: " + cut.message());
+      return Future.succeededFuture(new UpstreamResult.Failed(cut.status(), null, 0, cut.message(), false));
+    }
     if (cause instanceof ProxyFailure proxyFault) {
       return afterProxyFailure(proxyFault, call, ctx, keys, check, attempt, tried, lease, started);
     }

@@ -75,13 +75,9 @@ class SharedInstancesTest {
     try (ServerTestDatabase db = ServerTestDatabase.postgres(); GatewayPair pair = sharedPair(db)) {
       GatewayHarness a = pair.a();
       GatewayHarness b = pair.b();
-      HttpResponse<String> created = a.post("/api/tokens", "{\"name\":\"shared\",\"limits\":{\"rpm\":5}}",
-          "authorization", ADMIN, "content-type", "application/json");
-      assertThat(created.statusCode()).isEqualTo(201);
-      String value = new JsonObject(created.body()).getString("value");
-      String id = new JsonObject(created.body()).getString("id");
-      String hash = b.gateway.persistence().storage().tokenFingerprints().hash(value);
-      await(() -> b.gateway.clientTokens().byHash(hash) != null, "B knows the token made on A");
+      JsonObject created = tokenMadeOnAKnownOnB(a, b, "{\"name\":\"shared\",\"limits\":{\"rpm\":5}}");
+      String id = created.getString("id");
+      String hash = b.gateway.persistence().storage().tokenFingerprints().hash(created.getString("value"));
 
       HttpResponse<String> patched = b.send(b.request("/api/tokens/" + id, "authorization", ADMIN,
           "content-type", "application/json").method("PATCH",
@@ -97,6 +93,40 @@ class SharedInstancesTest {
 
       assertThat(a.post("/api/tokens/" + id + "/revoke", "", "authorization", ADMIN).statusCode()).isEqualTo(200);
       await(() -> b.gateway.clientTokens().byId(id).revokedAt() != null, "B knows the token is revoked");
+    }
+  }
+
+  /** A revoke on one instance cuts the token's stream running on the other (its registry reloads). */
+  @Test
+  void aTokenRevokedOnOneInstanceCutsItsStreamOnTheOther() throws Exception {
+    try (ServerTestDatabase db = ServerTestDatabase.postgres(); GatewayPair pair = sharedPair(db)) {
+      GatewayHarness a = pair.a();
+      GatewayHarness b = pair.b();
+      JsonObject created = tokenMadeOnAKnownOnB(a, b, "{\"name\":\"shared-cut\"}");
+      String value = created.getString("value");
+      String id = created.getString("id");
+      b.fake.on(r -> r.path().endsWith(":streamGenerateContent"),
+          Replies.sse(java.util.List.of(Replies.chunk("a"), Replies.finalChunk("b")), 60_000));
+      HttpResponse<java.io.InputStream> stream = b.http.send(b.request(
+          "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", "x-goog-api-key", value,
+          "content-type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+              "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}")).build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(stream.statusCode()).isEqualTo(200);
+      try (java.io.BufferedReader lines = new java.io.BufferedReader(
+          new java.io.InputStreamReader(stream.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+        java.util.concurrent.CompletableFuture<java.util.List<String>> read =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> lines.lines().toList());
+        await(() -> b.gateway.runningRequests().running(id) == 1, "B serves the stream");
+        assertThat(a.post("/api/tokens/" + id + "/revoke", "", "authorization", ADMIN).statusCode())
+            .isEqualTo(200);
+        java.util.List<String> all = read.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        String last = all.stream().filter(l -> l.startsWith("data:")).reduce((x, y) -> y).orElseThrow();
+        JsonObject error = new JsonObject(last.substring("data:".length()).strip()).getJsonObject("error");
+        assertThat(error.getInteger("code")).isEqualTo(401);
+        assertThat(error.getString("message")).isEqualTo("token 'shared-cut' has been revoked");
+      }
+      await(() -> b.gateway.runningRequests().running(id) == 0, "B forgets the cut stream");
     }
   }
 
@@ -250,6 +280,18 @@ class SharedInstancesTest {
     HttpResponse<String> r = h.get("/api/cluster", "authorization", ADMIN);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return new JsonObject(r.body());
+  }
+
+  /** A token made through A's admin API ({@code body}), once B knows it too: A's answer. */
+  private static JsonObject tokenMadeOnAKnownOnB(GatewayHarness a, GatewayHarness b, String body)
+      throws InterruptedException {
+    HttpResponse<String> created = a.post("/api/tokens", body, "authorization", ADMIN, "content-type",
+        "application/json");
+    assertThat(created.statusCode()).isEqualTo(201);
+    JsonObject token = new JsonObject(created.body());
+    String hash = b.gateway.persistence().storage().tokenFingerprints().hash(token.getString("value"));
+    await(() -> b.gateway.clientTokens().byHash(hash) != null, "B knows the token made on A");
+    return token;
   }
 
   private static void awaitShared(GatewayHarness h, int instances) throws InterruptedException {

@@ -116,10 +116,23 @@ class LiveRelayTest {
 
   /** A session set up: the client has Google's setupComplete. */
   static Client session(String path) {
-    Client client = connect(path, GatewayHarness.CLIENT_TOKEN);
+    return session(path, GatewayHarness.CLIENT_TOKEN);
+  }
+
+  static Client session(String path, String token) {
+    Client client = connect(path, token);
     client.send(SETUP);
     assertThat(client.nextText()).isEqualTo("{\"setupComplete\":{}}");
     return client;
+  }
+
+  /** Waits (bounded) until the Live test token holds no concurrency slot. */
+  private static void liveSlotFreed() throws InterruptedException {
+    LocalTokenLimiter limiter = (LocalTokenLimiter) h.gateway.tokenLimiter();
+    for (int i = 0; i < 100 && limiter.inProgress("t-live") > 0; i++) {
+      Thread.sleep(50);
+    }
+    assertThat(limiter.inProgress("t-live")).isZero();
   }
 
   /** A managed token for the Live tests: its value, registered with these models and concurrency. */
@@ -148,17 +161,35 @@ class LiveRelayTest {
   void aManagedTokensConcurrencySlotIsHeldByASessionAndFreedWhenItCloses() throws InterruptedException {
     try {
       String value = managedToken(List.of(), 1);
-      Client client = connect(PATH, value);
-      client.send(SETUP);
-      assertThat(client.nextText()).isEqualTo("{\"setupComplete\":{}}");
+      Client client = session(PATH, value);
       LocalTokenLimiter limiter = (LocalTokenLimiter) h.gateway.tokenLimiter();
       assertThat(limiter.inProgress("t-live")).isEqualTo(1);
       assertThatThrownBy(() -> connect(PATH, value)).as("a second session is over the limit").isNotNull();
       client.ws().close();
-      for (int i = 0; i < 100 && limiter.inProgress("t-live") > 0; i++) {
-        Thread.sleep(50);
-      }
-      assertThat(limiter.inProgress("t-live")).isZero();
+      liveSlotFreed();
+    } finally {
+      h.gateway.clientTokens().replace(List.of());
+    }
+  }
+
+  @Test
+  void aSessionIsClosedWithPolicyViolationWhenItsTokenIsRevoked() throws InterruptedException {
+    try {
+      Client client = session(PATH, managedToken(List.of(), 1));
+      FakeLive.Session upstream = live.nextSession();
+      io.geminibalance.auth.ClientToken token = h.gateway.clientTokens().byId("t-live");
+      // What the admin API's revoke leaves in the registry (here or on another instance).
+      h.gateway.clientTokens().replace(List.of(new io.geminibalance.auth.ClientToken(token.id(), token.name(),
+          token.hash(), token.last4(), token.models(), token.protocols(), token.limits(), token.expiresAt(),
+          token.cidrs(), token.enabled(), java.time.Instant.now(), token.createdAt(), java.time.Instant.now())));
+      FakeLive.Closed closed = client.awaitClose();
+      assertThat(closed.code()).isEqualTo(1008);
+      assertThat(closed.reason()).isEqualTo("token 'live-bot' has been revoked");
+      assertThat(upstream.closed.get(10, TimeUnit.SECONDS).code()).isEqualTo(1008);
+      liveSlotFreed();
+      assertThat(h.gateway.runningRequests().running("t-live")).isZero();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("the upstream session was not closed within 10 s", e);
     } finally {
       h.gateway.clientTokens().replace(List.of());
     }

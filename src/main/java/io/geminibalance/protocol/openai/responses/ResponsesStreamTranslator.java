@@ -146,12 +146,17 @@ public final class ResponsesStreamTranslator {
 
   /** The closing event when the upstream stream broke: {@code response.failed}. */
   public List<ObjectNode> onFailure(String message) {
+    return onFailure(message, "upstream_stream_interrupted");
+  }
+
+  /** {@code response.failed} with this error code (a token cut mid-stream: {@code invalid_api_key}). */
+  public List<ObjectNode> onFailure(String message, String code) {
     List<ObjectNode> events = new ArrayList<>();
     if (failed || ended) {
       return events;
     }
     start(events);
-    fail(events, message, "upstream_stream_interrupted");
+    fail(events, message, code);
     return events;
   }
 
