@@ -94,6 +94,14 @@ public final class UsageTail {
     return new UsageTail(capacity, GEMINI_KEY, TokenUsage::fromUsageMetadata);
   }
 
+  /**
+   * A Live API server message received in fragments: its top-level {@code usageMetadata}
+   * ({@link TokenUsage#fromLiveUsage}), {@link #DEFAULT_BYTES} kept.
+   */
+  public static UsageTail live() {
+    return new UsageTail(DEFAULT_BYTES, GEMINI_KEY, TokenUsage::fromLiveUsage);
+  }
+
   /** A Gemini answer's tail, {@link #DEFAULT_BYTES} kept. */
   public static UsageTail gemini() {
     return gemini(DEFAULT_BYTES);
