@@ -41,12 +41,13 @@ class LiveRelayTest {
   static WebSocketClient wsClient;
   /** The gateway's SQLite file, where the sessions' rows are read. */
   static String db;
+  static final String METRICS_TOKEN = "tok-metrics-live-0004";
 
   @BeforeAll
   static void start() {
     live = FakeLive.start();
     db = GatewayHarness.tempDatabase();
-    h = GatewayHarness.start(Map.of("BASE_URL", live.baseUrl()), db);
+    h = GatewayHarness.start(Map.of("BASE_URL", live.baseUrl(), "METRICS_TOKEN", METRICS_TOKEN), db);
     wsClient = h.vertx.createWebSocketClient();
   }
 
@@ -438,6 +439,14 @@ class LiveRelayTest {
       // prompt, cached, completion (output and thinking), thinking, audio
       long[] row = sessionRow("gemini-live-metered");
       assertThat(row).containsExactly(900, 200, 450, 50, 300);
+      // Counted as they came (no other test here reports usage): gb_tokens_total adds up the same.
+      io.geminibalance.testing.PrometheusText metrics = io.geminibalance.testing.PrometheusText.parse(
+          h.get("/metrics", "authorization", "Bearer " + METRICS_TOKEN).body());
+      Map<String, Double> byKind = new java.util.HashMap<>();
+      metrics.samples("gb_tokens_total").forEach(sample ->
+          byKind.merge(sample.labels().get("kind"), sample.value(), Double::sum));
+      assertThat(byKind).containsEntry("prompt", 900.0).containsEntry("cached", 200.0)
+          .containsEntry("output", 400.0).containsEntry("thinking", 50.0);
       HttpResponse<String> next = h.post("/v1beta/models/gemini-2.5-flash:generateContent",
           "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}", "x-goog-api-key", value);
       assertThat(next.statusCode()).isEqualTo(429);
