@@ -4,7 +4,6 @@ import io.geminibalance.auth.TokenCharges;
 import io.geminibalance.protocol.gemini.LiveClose;
 import io.geminibalance.protocol.gemini.LivePath;
 import io.geminibalance.protocol.gemini.LiveSetup;
-import io.geminibalance.protocol.gemini.TokenUsage;
 import io.geminibalance.requestlog.SecretRedactor;
 import io.geminibalance.streaming.IdleWatchdog;
 import io.geminibalance.upstream.HeaderPolicy;
