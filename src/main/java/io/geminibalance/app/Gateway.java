@@ -18,6 +18,7 @@ import io.geminibalance.admin.UsageApi;
 import io.geminibalance.admin.SettingsService;
 import io.geminibalance.alerts.Alerts;
 import io.geminibalance.auth.ChargingAttemptLog;
+import io.geminibalance.auth.TokenCharges;
 import io.geminibalance.auth.ClientAuthenticator;
 import io.geminibalance.auth.ClientTokenRegistry;
 import io.geminibalance.auth.RunningRequests;
@@ -217,7 +218,8 @@ public final class Gateway {
     // Managed tokens' own limits, and their tokens charged as each answer is logged.
     TokenLimiter tokenLimiter = cluster.tokenLimiter();
     gateway.tokenLimiter = tokenLimiter;
-    AttemptLog chargedLog = new ChargingAttemptLog(attemptLog, gateway.clientTokens, tokenLimiter);
+    TokenCharges charges = new TokenCharges(gateway.clientTokens, tokenLimiter);
+    AttemptLog chargedLog = new ChargingAttemptLog(attemptLog, charges);
     VertexExpress vertex = new VertexExpress(vertx, config, live::get, admission, chargedLog, persistence, clock, proxies);
     vertex.restore(storedKeyStates);
     gateway.vertexExpress = vertex;
@@ -228,7 +230,8 @@ public final class Gateway {
         chargedLog, () -> live.get().maxAttempts(), clock, persistence.redactor(), emptyAnswers);
     Supplier<StreamOptions> streamOptions = StreamOptions.live(() -> live.get().values());
     int liveMaxMessageBytes = config.values().integer("LIVE_MAX_MESSAGE_MB") * 1024 * 1024;
-    LiveConnector liveConnector = new LiveConnector(vertx, leaser, pool, upstream, chargedLog,
+    // A Live session's turns are charged as they come (LiveRelay): its row, with their sum, is not.
+    LiveConnector liveConnector = new LiveConnector(vertx, leaser, pool, upstream, attemptLog,
         () -> live.get().maxAttempts(), clock, persistence.redactor(), liveMaxMessageBytes,
         Settings.upstreamPool(config).http1MaxConnections());
     gateway.liveConnector = liveConnector;
@@ -324,7 +327,7 @@ public final class Gateway {
             vertex::unavailable, aliases, streamOptions),
         files,
         new LiveRelay(liveConnector, liveMaxMessageBytes, () -> upstream.settings().timeout().toMillis(),
-            persistence.redactor()),
+            persistence.redactor(), charges),
         new AnthropicRelay(executor, mediaFetcher, live::get),
         metrics, () -> new MetricsEndpoint.Access(live.get().values().bool("METRICS_PUBLIC"),
             live.get().values().credential("METRICS_TOKEN")),

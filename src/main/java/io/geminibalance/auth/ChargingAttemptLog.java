@@ -4,36 +4,26 @@ import io.geminibalance.requestlog.AttemptLog;
 import io.geminibalance.requestlog.AttemptRecord;
 
 /**
- * The attempt log with each logged answer's tokens ({@code TokenUsage.total()}) charged to the
- * managed token that made the request, found by its stable id (a managed token's log identity is
- * {@link ClientToken#identity}: its id). Everything else passes through untouched; a client that
- * is not a managed token with a token limit costs one map lookup.
+ * The attempt log with each logged answer's tokens charged to the managed token that made the
+ * request ({@link TokenCharges}). Everything else passes through untouched.
  */
 public final class ChargingAttemptLog implements AttemptLog {
   private final AttemptLog delegate;
-  private final ClientTokenRegistry tokens;
-  private final TokenLimiter limiter;
+  private final TokenCharges charges;
 
   public ChargingAttemptLog(AttemptLog delegate, ClientTokenRegistry tokens, TokenLimiter limiter) {
+    this(delegate, new TokenCharges(tokens, limiter));
+  }
+
+  public ChargingAttemptLog(AttemptLog delegate, TokenCharges charges) {
     this.delegate = delegate;
-    this.tokens = tokens;
-    this.limiter = limiter;
+    this.charges = charges;
   }
 
   @Override
   public void record(AttemptRecord record) {
     delegate.record(record);
-    if (record.client() == null || !record.usage().known() || tokens.all().isEmpty()) {
-      return;
-    }
-    ClientToken token = tokens.byId(record.client().fingerprint());
-    if (token == null || token.limits().tokensPerMinute() == null && token.limits().tokensPerDay() == null) {
-      return;
-    }
-    long total = record.usage().total();
-    if (total > 0) {
-      limiter.charge(token, total);
-    }
+    charges.charge(record.client(), record.usage());
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.geminibalance.relay;
 
 import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.http.WebSocketFrame;
+import java.util.function.Consumer;
 
 /**
  * One direction of a relayed WebSocket: every frame from {@code from} is written to {@code to} as
@@ -18,6 +19,8 @@ final class FramePipe {
   private final long maxMessageBytes;
   private final Runnable activity;
   private final Runnable tooBig;
+  /** Sees each data frame relayed, before it is written (a Live session's usage meter). */
+  private final Consumer<WebSocketFrame> seen;
   private long messageBytes;
 
   /**
@@ -25,11 +28,18 @@ final class FramePipe {
    * @param tooBig runs instead of writing a frame that makes its message larger than allowed
    */
   FramePipe(WebSocketBase from, WebSocketBase to, long maxMessageBytes, Runnable activity, Runnable tooBig) {
+    this(from, to, maxMessageBytes, activity, tooBig, frame -> { });
+  }
+
+  /** @param seen sees each data frame relayed (text, binary, continuation), before it is written */
+  FramePipe(WebSocketBase from, WebSocketBase to, long maxMessageBytes, Runnable activity, Runnable tooBig,
+      Consumer<WebSocketFrame> seen) {
     this.from = from;
     this.to = to;
     this.maxMessageBytes = maxMessageBytes;
     this.activity = activity;
     this.tooBig = tooBig;
+    this.seen = seen;
   }
 
   /** Relays what {@code from} receives from now on. */
@@ -57,6 +67,7 @@ final class FramePipe {
       tooBig.run();
       return;
     }
+    seen.accept(frame);
     if (to.isClosed()) {
       return;
     }

@@ -1,5 +1,6 @@
 package io.geminibalance.relay;
 
+import io.geminibalance.auth.TokenCharges;
 import io.geminibalance.protocol.gemini.LiveClose;
 import io.geminibalance.protocol.gemini.LivePath;
 import io.geminibalance.protocol.gemini.LiveSetup;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * {@link LiveConnector} leases a key for and opens the upstream side with. From then on each
  * direction is a back-pressured {@link FramePipe}. A close on either side is passed to the other
  * with its code and reason (any key in the reason masked). A session with no frame either way for
- * TIME_OUT is closed (1011).
+ * TIME_OUT is closed (1011). The usage Google's messages report ({@link LiveUsage}) is charged to
+ * the client's managed token and counted in {@code gb_tokens_total} turn by turn, and the session's
+ * request-log row, written when it ends, carries its sum.
  */
 public final class LiveRelay {
   private static final Logger LOG = LoggerFactory.getLogger(LiveRelay.class);
@@ -36,18 +39,21 @@ public final class LiveRelay {
   private final int maxMessageBytes;
   private final LongSupplier idleTimeoutMillis;
   private final SecretRedactor redactor;
+  private final TokenCharges charges;
 
   /**
    * @param maxMessageBytes LIVE_MAX_MESSAGE_MB in bytes: the largest frame the servers accept
    *     (a setting read at start) and the largest message relayed
    * @param idleTimeoutMillis TIME_OUT, read per session
+   * @param charges where each turn's usage is charged to the client's managed token
    */
   public LiveRelay(LiveConnector connector, int maxMessageBytes, LongSupplier idleTimeoutMillis,
-      SecretRedactor redactor) {
+      SecretRedactor redactor, TokenCharges charges) {
     this.connector = connector;
     this.maxMessageBytes = maxMessageBytes;
     this.idleTimeoutMillis = idleTimeoutMillis;
     this.redactor = redactor;
+    this.charges = charges;
   }
 
   public int maxMessageBytes() {
@@ -81,6 +87,9 @@ public final class LiveRelay {
     private WebSocketFrameType setupType;
     private IdleWatchdog.Watch watch = IdleWatchdog.Watch.NONE;
     private WebSocket upstream;
+    /** The session's row, written when it ends with the usage summed; null before it began. */
+    private LiveConnector.SessionLog log;
+    private LiveUsage usage;
 
     Session(ServerWebSocket client, String path, MultiMap headers, RequestContext ctx) {
       this.client = client;
@@ -145,6 +154,7 @@ public final class LiveRelay {
           LiveConnector.LiveCall call = new LiveConnector.LiveCall(path, valid.model(), headers, setup,
               setupType == WebSocketFrameType.TEXT);
           setup = null;
+          String model = valid.model();
           connector.connect(call, ctx, this::opened)
               .onComplete(ar -> {
                 if (ar.failed()) {
@@ -152,7 +162,7 @@ public final class LiveRelay {
                   return;
                 }
                 switch (ar.result()) {
-                  case LiveConnector.Connected connected -> relay(connected);
+                  case LiveConnector.Connected connected -> relay(connected, model);
                   case LiveConnector.Failed failed -> closeClient(failed.closeCode(), failed.reason());
                 }
               });
@@ -168,10 +178,16 @@ public final class LiveRelay {
       }
     }
 
-    private void relay(LiveConnector.Connected connected) {
+    private void relay(LiveConnector.Connected connected, String model) {
       upstream = connected.socket();
+      log = connected.log();
+      usage = new LiveUsage(turn -> {
+        charges.charge(ctx.client(), turn);
+        ctx.meter().tokens(model, turn.prompt(), turn.cached(), turn.output(), turn.thinking());
+      });
       if (client.isClosed()) {
         upstream.close((short) LiveClose.GOING_AWAY, "client closed");
+        ended();
         return;
       }
       long timeout = idleTimeoutMillis.getAsLong();
@@ -182,13 +198,26 @@ public final class LiveRelay {
       Runnable tooBig = () -> closeBoth(LiveClose.MESSAGE_TOO_BIG, "Message larger than "
           + maxMessageBytes / (1024 * 1024) + " MiB (LIVE_MAX_MESSAGE_MB)");
       new FramePipe(client, upstream, maxMessageBytes, watch::touch, tooBig).start();
-      new FramePipe(upstream, client, maxMessageBytes, watch::touch, tooBig).start().forward(connected.first());
+      new FramePipe(upstream, client, maxMessageBytes, watch::touch, tooBig, usage::serverFrame).start()
+          .forward(connected.first());
       upstream.resume();
       client.resume();
     }
 
+    /**
+     * The session has ended (either side closed): its row is written once, with the usage of the
+     * turns charged until then; frames still in flight are no longer charged.
+     */
+    private void ended() {
+      if (log != null) {
+        usage.stop();
+        log.ended(usage.sum());
+      }
+    }
+
     private void clientClosed() {
       watch.stop();
+      ended();
       ctx.clientClosed();
       if (upstream != null && !upstream.isClosed()) {
         upstream.close((short) LiveClose.passOn(code(client), LiveClose.GOING_AWAY), reason(client));
@@ -197,6 +226,7 @@ public final class LiveRelay {
 
     private void upstreamClosed() {
       watch.stop();
+      ended();
       if (!client.isClosed()) {
         client.close((short) LiveClose.passOn(code(upstream), LiveClose.INTERNAL_ERROR), reason(upstream));
       }

@@ -243,13 +243,28 @@ public final class NativeGeminiRelay {
   private void relay(RoutingContext rc, UpstreamExecutor via, UpstreamCall call, RequestContext ctx,
       boolean sse, KeyChoice keys, StreamPlan plan) {
     switch (plan) {
-      case StreamPlan.Real real -> via.execute(call, ctx, keys, answerCheck(call)).onComplete(ar ->
-          Responses.whenAnswered(rc.response(), ctx, ar, answered -> relayAnswer(rc.response(), answered,
-              call.stream(), sse, via.bodyIdleTimeoutMillis(), via.streamKeepaliveMillis(),
-              sse ? optimizer() : null, call.readsUsage() ? UsageTap.gemini() : null)));
+      case StreamPlan.Real real -> {
+        UsageTap tap = usageTap(call, ctx);
+        via.execute(call, ctx, keys, answerCheck(call)).onComplete(ar ->
+            Responses.whenAnswered(rc.response(), ctx, ar, answered -> relayAnswer(rc.response(), answered,
+                call.stream(), sse, via.bodyIdleTimeoutMillis(), via.streamKeepaliveMillis(),
+                sse ? optimizer() : null, tap)));
+      }
       case StreamPlan.Fake fake -> FakeStream.serve(rc.vertx(), rc.response(), via, call, ctx, keys, fake,
           new SseRelayTransformer(), optimizer(), GEMINI_SURFACE);
     }
+  }
+
+  /**
+   * Where a generation call's usage is read, or null. A unary answer is read to its end even when
+   * the client leaves during it: Google bills it whole and its usage comes last. A stream's
+   * upstream is closed when the client leaves (each event carries the usage so far).
+   */
+  private static UsageTap usageTap(UpstreamCall call, RequestContext ctx) {
+    if (!call.readsUsage()) {
+      return null;
+    }
+    return call.stream() ? UsageTap.gemini() : UsageTap.gemini().readsOnAfter(ctx.readsAnswerAfterClose());
   }
 
   /** The stream optimizer for native SSE events, or null while it is off. */
@@ -286,7 +301,15 @@ public final class NativeGeminiRelay {
       UsageTap tap) {
     HttpClientResponse upstream = answered.response();
     if (client.closed() || client.ended()) {
-      // Gone before a byte of the answer was written: a body still to come is not read.
+      // Gone before a byte of the answer was written: a unary body still to come is read to its
+      // end for its usage (nothing written), any other is not read.
+      if (answered.body() == null && tap != null && tap.readsOn()) {
+        Future<Void> read = answered.head() != null
+            ? BodyRelay.relay(answered.head(), upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis, 0, tap)
+            : BodyRelay.relay(upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis, 0, null, null, tap);
+        read.onComplete(ar -> AnswerUsage.report(answered.log(), client, tap.usage()));
+        return;
+      }
       if (answered.body() == null) {
         upstream.request().reset();
       }

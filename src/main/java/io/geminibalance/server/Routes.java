@@ -181,7 +181,8 @@ public final class Routes {
     }
     // The Live API (WebSocket): authenticated as the native surface, before the upgrade.
     for (String version : LivePath.VERSIONS) {
-      router.get(LivePath.path(version)).handler(dataIntake).handler(nativeAuth).handler(LiveGate::check)
+      metered.tokensOnly(router.get(LivePath.path(version))).handler(dataIntake).handler(nativeAuth)
+          .handler(LiveGate::check)
           .handler(rc -> deps.liveRelay().handle(rc, version, context(rc, deps)));
     }
     // Anthropic's Messages API: before /v1/*, which would take /v1/messages as an OpenAI path.
@@ -461,6 +462,19 @@ public final class Routes {
   private record Metered(GatewayMetrics metrics) {
     Route on(Route route, Surface surface) {
       return metrics.enabled() ? route.handler(rc -> start(rc, surface)) : route;
+    }
+
+    /**
+     * A Live session's route: its meter counts the tokens its turns report (gb_tokens_total) and
+     * nothing else: a session is not a request to time, it lasts as long as the client wants.
+     */
+    Route tokensOnly(Route route) {
+      return metrics.enabled() ? route.handler(rc -> {
+        if (rc.get(RequestMeter.KEY) == null) {
+          rc.put(RequestMeter.KEY, metrics.start(Surface.GEMINI));
+        }
+        rc.next();
+      }) : route;
     }
 
     private void start(RoutingContext rc, Surface surface) {

@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
+import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -30,6 +31,12 @@ public final class BodyRelay {
   private static final long CANCEL = 8;
   /** {@link #collect} sizes its buffer from Content-Length up to this; larger bodies grow as they come. */
   private static final long COLLECT_PRESIZE_MAX_BYTES = 256 * 1024;
+  /**
+   * How much of a unary answer the client has left is still read for its usage (and discarded):
+   * far more than any generateContent answer (images included), so that a broken or hostile
+   * upstream cannot keep a connection busy for nobody beyond this, besides TIME_OUT's watch.
+   */
+  public static final long ABANDONED_READ_MAX_BYTES = 64L * 1024 * 1024;
 
   private BodyRelay() {}
 
@@ -220,6 +227,18 @@ public final class BodyRelay {
     }, keepaliveMillis, keepalive);
     // Whether the upstream waits for the client to drain: the head's write may leave it so.
     boolean[] held = {false};
+    // An answer read to its end after the client left: a client that has gone never drains.
+    Future<Void> left = tap == null ? null : tap.clientLeft();
+    long[] readAfterLeft = {0};
+    if (left != null) {
+      left.onComplete(v -> {
+        if (held[0] && paced == null) {
+          held[0] = false;
+          watch.resume();
+          upstream.resume();
+        }
+      });
+    }
     // A small body of known length is held and written with the end: one write and one flush
     // instead of a write per chunk plus an end. Streams and large bodies flow through as they come.
     Handler<Buffer> onChunk = chunk -> {
@@ -228,6 +247,15 @@ public final class BodyRelay {
         tap.add(chunk);
       }
       if (client.closed()) {
+        readAfterLeft[0] += chunk.length();
+        if (left != null && readAfterLeft[0] > ABANDONED_READ_MAX_BYTES) {
+          IOException tooLong = new IOException("answer left by the client still going after "
+              + ABANDONED_READ_MAX_BYTES + " bytes");
+          if (done.tryFail(tooLong)) {
+            watch.stop();
+            upstream.request().reset(CANCEL, tooLong);
+          }
+        }
         return;
       }
       if (whole != null) {

@@ -2,6 +2,7 @@ package io.geminibalance.streaming;
 
 import io.geminibalance.protocol.gemini.TokenUsage;
 import io.geminibalance.protocol.gemini.UsageTail;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -14,6 +15,8 @@ public final class UsageTap implements UsageTail.Source {
   private final UsageTail tail;
   /** The chunk being added: read by {@link #copyTo} during {@link #add}. */
   private Buffer chunk;
+  /** Completes when the client leaves, for an answer read to its end anyway; null: not read on. */
+  private Future<Void> clientLeft;
 
   public UsageTap(UsageTail tail) {
     this.tail = tail;
@@ -22,6 +25,26 @@ public final class UsageTap implements UsageTail.Source {
   /** A tap for a Gemini answer. */
   public static UsageTap gemini() {
     return new UsageTap(UsageTail.gemini());
+  }
+
+  /**
+   * The answer is read to its end even when the client leaves ({@code clientLeft} completes),
+   * for its usage: {@link BodyRelay} then discards the rest, up to
+   * {@link BodyRelay#ABANDONED_READ_MAX_BYTES}, and no longer waits for the client to drain.
+   */
+  public UsageTap readsOnAfter(Future<Void> clientLeft) {
+    this.clientLeft = clientLeft;
+    return this;
+  }
+
+  /** What completes when the client leaves an answer read to its end anyway, or null. */
+  Future<Void> clientLeft() {
+    return clientLeft;
+  }
+
+  /** Whether the answer is read to its end when the client leaves. */
+  public boolean readsOn() {
+    return clientLeft != null;
   }
 
   /** The next chunk of the body. */

@@ -9,6 +9,7 @@ import io.geminibalance.keypool.KeyPool;
 import io.geminibalance.protocol.gemini.GoogleError;
 import io.geminibalance.protocol.gemini.LiveClose;
 import io.geminibalance.protocol.gemini.PathSegments;
+import io.geminibalance.protocol.gemini.TokenUsage;
 import io.geminibalance.requestlog.AttemptLog;
 import io.geminibalance.requestlog.AttemptRecord;
 import io.geminibalance.requestlog.KeyIdentity;
@@ -105,8 +106,21 @@ public final class LiveConnector implements AutoCloseable {
   /** How opening ended. */
   public sealed interface Result {}
 
-  /** Google answered the setup: {@code first} is its first message, {@code socket} is paused. */
-  public record Connected(WebSocket socket, WebSocketFrame first) implements Result {}
+  /**
+   * Google answered the setup: {@code first} is its first message, {@code socket} is paused. The
+   * key's turn is given back at once; the session's request-log row waits for {@code log}.
+   */
+  public record Connected(WebSocket socket, WebSocketFrame first, SessionLog log) implements Result {}
+
+  /** Writes a session's request-log row, once, when it has ended. */
+  public interface SessionLog {
+    /**
+     * The session has ended, having reported {@code usage} (its turns summed): its row is written
+     * with it, at the first call only. The turns were charged to the client's token and counted
+     * as they came, so the row is not charged again (the log it goes to does not charge).
+     */
+    void ended(TokenUsage usage);
+  }
 
   /** No session: the close code and reason (no secret in it) to give the client. */
   public record Failed(int closeCode, String reason) implements Result {}
@@ -245,8 +259,7 @@ public final class LiveConnector implements AutoCloseable {
       socket.pause();
       socket.frameHandler(null);
       socket.closeHandler(null);
-      a.release(KeyOutcome.SUCCESS, 101, null);
-      outcome.tryComplete(new Began(new Connected(socket, frame)));
+      outcome.tryComplete(new Began(new Connected(socket, frame, a.began())));
     });
     socket.closeHandler(v -> {
       watch.stop();
@@ -329,13 +342,30 @@ public final class LiveConnector implements AutoCloseable {
       }
       released = true;
       pool.release(lease, outcome);
-      boolean success = error == null;
-      attemptLog.record(new AttemptRecord(started, ctx.requestId(), call.model(), KeyIdentity.of(lease.key()),
-          ctx.client(), number, status, success, clock.getAsLong() - started, true, OPERATION, error, null,
-          io.geminibalance.protocol.gemini.TokenUsage.NONE, false));
-      if (!success) {
-        LOG.debug("request {} Live attempt {} key {}: {}", ctx.requestId(), number, lease.key(), error);
-      }
+      attemptLog.record(row(status, error, clock.getAsLong() - started, TokenUsage.NONE));
+      LOG.debug("request {} Live attempt {} key {}: {}", ctx.requestId(), number, lease.key(), error);
+    }
+
+    /**
+     * The session began: the key's turn is given back now (a success); the row, with the time to
+     * Google's first message as its latency, is written when the session ends, with its usage.
+     */
+    SessionLog began() {
+      released = true;
+      pool.release(lease, KeyOutcome.SUCCESS);
+      long latency = clock.getAsLong() - started;
+      boolean[] logged = {false};
+      return usage -> {
+        if (!logged[0]) {
+          logged[0] = true;
+          attemptLog.record(row(101, null, latency, usage));
+        }
+      };
+    }
+
+    private AttemptRecord row(int status, String error, long latencyMillis, TokenUsage usage) {
+      return new AttemptRecord(started, ctx.requestId(), call.model(), KeyIdentity.of(lease.key()), ctx.client(),
+          number, status, error == null, latencyMillis, true, OPERATION, error, null, usage, false);
     }
   }
 

@@ -8,6 +8,8 @@ import io.geminibalance.requestlog.AttemptLog;
 import io.geminibalance.requestlog.AttemptRecord;
 import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.streaming.StreamCut;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClientRequest;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -44,6 +46,15 @@ public final class RequestContext {
   private Consumer<TokenRefusal> cutter;
   /** HTTP/2 RST_STREAM code for a request given up; HTTP/1 closes the connection. */
   private static final long CANCEL = 8;
+  /**
+   * The surface reads a unary answer the client leaves to its end ({@link #readsAnswerAfterClose}):
+   * once the attempt's answer has begun, the client's close does not reset it.
+   */
+  private boolean readsAnswerAfterClose;
+  /** The attempt in flight has answered 2xx: its body is coming. */
+  private boolean answerBegun;
+  /** Completed when the client goes; made only when asked for. */
+  private Promise<Void> gone;
 
   public RequestContext(KeyIdentity client, long startedMillis) {
     this(newId(startedMillis), client, startedMillis, null, RequestMeter.NONE);
@@ -116,9 +127,33 @@ public final class RequestContext {
   /** Remembers the attempt in flight; reset at once if the client has already gone. */
   public void attach(HttpClientRequest request) {
     this.inFlight = request;
+    this.answerBegun = false;
     if (clientGone) {
       request.reset();
     }
+  }
+
+  /**
+   * The surface reads a unary answer to its end even when the client leaves during it: Google
+   * bills the whole answer, and its usage comes last in the body. Before the answer's headers, the
+   * client's close still cancels the attempt (nothing is billed for an answer not yet begun, as
+   * far as can be told), and so does the gateway's shutdown. Returns what completes when the
+   * client goes, for the relay to stop waiting on a client that will never drain.
+   */
+  public Future<Void> readsAnswerAfterClose() {
+    readsAnswerAfterClose = true;
+    if (gone == null) {
+      gone = Promise.promise();
+      if (clientGone) {
+        gone.complete();
+      }
+    }
+    return gone.future();
+  }
+
+  /** The attempt in flight answered 2xx: its body is coming. */
+  void answerBegins() {
+    answerBegun = true;
   }
 
   /** The executor hands the answer of {@code record}'s attempt to the surface, to relay. */
@@ -142,8 +177,12 @@ public final class RequestContext {
       }
     }
     clientGone = true;
-    if (inFlight != null) {
+    boolean readOn = readsAnswerAfterClose && answerBegun && (drain == null || !drain.cutting());
+    if (inFlight != null && !readOn) {
       inFlight.reset();
+    }
+    if (gone != null) {
+      gone.tryComplete();
     }
   }
 

@@ -171,6 +171,7 @@ public final class UpstreamExecutor {
     HttpClientResponse response = ar.result();
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
+      ctx.answerBegins();
       // A body of unknown length (chunked) is read only up to the bound as well: past it, it is
       // not empty, and what was read goes to the surface to be relayed before the rest.
       if (check == AnswerCheck.EMPTY && emptyAnswers.retryOn()
@@ -281,10 +282,11 @@ public final class UpstreamExecutor {
   }
 
   /**
-   * A 2xx body the client left while it was read for a check (its close reset the upstream
-   * request): Google answered, so the attempt is logged successful and abandoned, with no usage
-   * read (it comes at the end of the body); nothing is held against the key, and nobody is left to
-   * answer.
+   * A 2xx body that failed, read for a check, after the client left (a surface that reads
+   * abandoned answers on reads to the end, so it broke, went silent or was cut at shutdown; else
+   * the close reset it): Google answered, so the attempt is logged successful and abandoned, with
+   * no usage read (it comes at the end of the body); nothing is held against the key, and nobody
+   * is left to answer.
    */
   private UpstreamResult.Failed abandonedWhileChecked(UpstreamCall call, RequestContext ctx, int attempt,
       KeyLease lease, long started, HttpClientResponse response) {

@@ -39,11 +39,15 @@ class LiveRelayTest {
   static FakeLive live;
   static GatewayHarness h;
   static WebSocketClient wsClient;
+  /** The gateway's SQLite file, where the sessions' rows are read. */
+  static String db;
+  static final String METRICS_TOKEN = "tok-metrics-live-0004";
 
   @BeforeAll
   static void start() {
     live = FakeLive.start();
-    h = GatewayHarness.start(Map.of("BASE_URL", live.baseUrl()));
+    db = GatewayHarness.tempDatabase();
+    h = GatewayHarness.start(Map.of("BASE_URL", live.baseUrl(), "METRICS_TOKEN", METRICS_TOKEN), db);
     wsClient = h.vertx.createWebSocketClient();
   }
 
@@ -434,6 +438,78 @@ class LiveRelayTest {
     assertThat(rows.get(0).success()).isTrue();
     assertThat(rows.get(0).statusCode()).isEqualTo(101);
     assertThat(rows.get(0).attempt()).isEqualTo(1);
+  }
+
+  /**
+   * Google reports each turn's usage in a server message (text or binary): the client gets the
+   * messages unchanged, the session's row carries the turns summed, and the managed token is
+   * charged for them as they come: over its tokens per minute, its next request is refused.
+   */
+  @Test
+  void aSessionsTurnsAreSummedOnItsRowAndChargedToItsToken() throws Exception {
+    try {
+      ManagedTokens.awayFromMinuteEnd();
+      String value = "sk-gb-LiveMeteredTokenForTests00001";
+      ManagedTokens.use(h, "t-live-meter", "live-meter", value, List.of(), Set.of(),
+          new TokenLimits(null, null, 1_000L, null, null));
+      Client client = connect(PATH, value);
+      client.send(SETUP.replace("gemini-live-test", "gemini-live-metered"));
+      assertThat(client.nextText()).isEqualTo("{\"setupComplete\":{}}");
+      FakeLive.Session upstream = live.nextSession();
+      String first = "{\"serverContent\":{\"turnComplete\":true},\"usageMetadata\":{\"promptTokenCount\":400,"
+          + "\"responseTokenCount\":300,\"totalTokenCount\":700,\"responseTokensDetails\":[{\"modality\":"
+          + "\"AUDIO\",\"tokenCount\":300}]}}";
+      upstream.send(WebSocketFrame.textFrame(first, true));
+      assertThat(client.nextText()).isEqualTo(first);
+      String second = "{\"usageMetadata\":{\"promptTokenCount\":500,\"cachedContentTokenCount\":200,"
+          + "\"responseTokenCount\":100,\"thoughtsTokenCount\":50}}";
+      upstream.send(WebSocketFrame.binaryFrame(io.vertx.core.buffer.Buffer.buffer(second), true));
+      assertThat(client.next().binaryData().toString()).isEqualTo(second);
+      client.ws().close();
+
+      // prompt, cached, completion (output and thinking), thinking, audio
+      long[] row = sessionRow("gemini-live-metered");
+      assertThat(row).containsExactly(900, 200, 450, 50, 300);
+      // Counted as they came (no other test here reports usage): gb_tokens_total adds up the same.
+      io.geminibalance.testing.PrometheusText metrics = io.geminibalance.testing.PrometheusText.parse(
+          h.get("/metrics", "authorization", "Bearer " + METRICS_TOKEN).body());
+      Map<String, Double> byKind = new java.util.HashMap<>();
+      metrics.samples("gb_tokens_total").forEach(sample ->
+          byKind.merge(sample.labels().get("kind"), sample.value(), Double::sum));
+      assertThat(byKind).containsEntry("prompt", 900.0).containsEntry("cached", 200.0)
+          .containsEntry("output", 400.0).containsEntry("thinking", 50.0);
+      HttpResponse<String> next = h.post("/v1beta/models/gemini-2.5-flash:generateContent",
+          "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}", "x-goog-api-key", value);
+      assertThat(next.statusCode()).isEqualTo(429);
+      assertThat(next.body()).contains("over its limit of 1000 tokens per minute");
+    } finally {
+      h.gateway.clientTokens().replace(List.of());
+    }
+  }
+
+  /** The usage columns of the one row of {@code model}, once it is written (-1: null). */
+  private static long[] sessionRow(String model) throws Exception {
+    String sql = "SELECT gb_prompt_tokens, gb_cached_tokens, gb_completion_tokens, gb_thinking_tokens,"
+        + " gb_audio_tokens FROM t_request_log WHERE model_name = ?";
+    for (int wait = 0; wait < 200; wait++) {
+      try (java.sql.Connection connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+          java.sql.PreparedStatement select = connection.prepareStatement(sql)) {
+        select.setString(1, model);
+        try (java.sql.ResultSet rs = select.executeQuery()) {
+          if (rs.next()) {
+            long[] row = new long[5];
+            for (int i = 0; i < 5; i++) {
+              long v = rs.getLong(i + 1);
+              row[i] = rs.wasNull() ? -1 : v;
+            }
+            assertThat(rs.next()).as("one row for the session").isFalse();
+            return row;
+          }
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no request-log row for " + model);
   }
 
   private static WebSocketFrame framesUntil(FakeLive.Session upstream, WebSocketFrameType type) throws Exception {

@@ -2,8 +2,11 @@ package io.geminibalance.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.geminibalance.auth.TokenLimits;
 import io.geminibalance.testing.GatewayHarness;
+import io.geminibalance.testing.ManagedTokens;
 import io.geminibalance.testing.PrometheusText;
+import io.geminibalance.testing.RawHttp;
 import io.geminibalance.testing.Replies;
 import io.geminibalance.testing.Reply;
 import io.vertx.core.json.JsonArray;
@@ -20,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -371,13 +375,13 @@ class UsageSumsTest {
 
   /**
    * A client that leaves while the gateway reads a unary answer to check it is not empty: the
-   * attempt is logged successful and abandoned, without usage (it was still to come), not as an
-   * answer that broke.
+   * answer is still read (for its usage), and when it then goes silent for TIME_OUT the attempt is
+   * logged successful and abandoned, without usage (it never came), not as an answer that broke.
    */
   @Test
   void aUnaryAnswerTheClientLeavesWhileItIsCheckedIsLoggedAbandoned() throws Exception {
     String db = GatewayHarness.tempDatabase();
-    try (GatewayHarness h = GatewayHarness.start(Map.of(), db)) {
+    try (GatewayHarness h = GatewayHarness.start(Map.of("TIME_OUT", "2"), db)) {
       java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
       h.fake.on(r -> r.path().endsWith(":generateContent"), Replies.chunkedJson(
           "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"", 20_000, "\"}]}}]}", written, 8_192));
@@ -392,6 +396,48 @@ class UsageSumsTest {
       List<long[]> rows = settledRows(db, 1);
       assertThat(rows).hasSize(1);
       assertThat(rows.get(0)).containsExactly(1, -1, -1, 1);
+    }
+  }
+
+  /**
+   * A client that reads the start of a large unary answer and leaves: Google bills the whole
+   * answer, so the gateway reads it to its end (discarding it) for the usage at its end. The row is
+   * abandoned with that usage, and the managed token is charged for it: over its tokens per minute,
+   * its next request is refused. The gateway's write queue had filled, so the upstream read had
+   * paused for a client that would never drain again.
+   */
+  @Test
+  void aUnaryAnswerTheClientLeavesIsReadToItsEndForItsUsage() throws Exception {
+    String db = GatewayHarness.tempDatabase();
+    try (GatewayHarness h = GatewayHarness.start(Map.of(), db)) {
+      ManagedTokens.awayFromMinuteEnd();
+      String value = "sk-gb-AbandonedUnaryAnswerToken0001";
+      ManagedTokens.use(h, "t-left", "left", value, List.of(), Set.of(),
+          new TokenLimits(null, null, 1_000L, null, null));
+      Usage usage = new Usage(900, 0, 0, 200, 0, 0, 0, 0);
+      java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+      long filler = 48L * 1024 * 1024;
+      h.fake.on(r -> r.path().endsWith(":generateContent"), Replies.chunkedJson(
+          "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"", filler,
+          "\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":"
+              + usage.json(1, 1) + "}", written, -1));
+      String request = "{\"contents\":[]}";
+      try (RawHttp client = RawHttp.open(h.gateway.port())) {
+        client.send("POST /v1beta/models/" + MODEL + ":generateContent HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "x-goog-api-key: " + value + "\r\ncontent-type: application/json\r\ncontent-length: "
+            + request.length() + "\r\n\r\n" + request);
+        byte[] start = client.in.readNBytes(256 * 1024);
+        assertThat(new String(start, 0, 12, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+      }
+      List<long[]> rows = settledRows(db, 1);
+      assertThat(rows).hasSize(1);
+      assertThat(rows.get(0)).as("success, prompt, completion, abandoned").containsExactly(1, 900, 200, 1);
+      assertThat(written.get()).as("the fake wrote its whole answer").isGreaterThan(filler);
+
+      HttpResponse<String> next = h.send(post(h, "/v1beta/models/" + MODEL + ":generateContent", request,
+          "x-goog-api-key", value));
+      assertThat(next.statusCode()).isEqualTo(429);
+      assertThat(next.body()).contains("over its limit of 1000 tokens per minute");
     }
   }
 

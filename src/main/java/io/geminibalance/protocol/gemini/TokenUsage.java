@@ -42,6 +42,29 @@ public record TokenUsage(Integer prompt, Integer cached, Integer output, Integer
    * answer's.
    */
   public static TokenUsage fromUsageMetadata(JsonNode usageMetadata) {
+    return of(usageMetadata, "candidatesTokenCount", "candidatesTokensDetails");
+  }
+
+  /**
+   * The usage of a Live API server message's {@code usageMetadata}: the same fields as
+   * {@link #fromUsageMetadata}, but the answer's are {@code responseTokenCount} and
+   * {@code responseTokensDetails}.
+   */
+  public static TokenUsage fromLiveUsage(JsonNode usageMetadata) {
+    return of(usageMetadata, "responseTokenCount", "responseTokensDetails");
+  }
+
+  /** Both usages added, count by count, saturating; a count neither knows stays null. */
+  public TokenUsage plus(TokenUsage other) {
+    return new TokenUsage(added(prompt, other.prompt), added(cached, other.cached), added(output, other.output),
+        added(thinking, other.thinking), added(image, other.image), added(audio, other.audio));
+  }
+
+  private static Integer added(Integer a, Integer b) {
+    return a == null && b == null ? null : sum(a, b);
+  }
+
+  private static TokenUsage of(JsonNode usageMetadata, String outputField, String outputDetails) {
     if (usageMetadata == null || !usageMetadata.isObject()) {
       return NONE;
     }
@@ -52,7 +75,7 @@ public record TokenUsage(Integer prompt, Integer cached, Integer output, Integer
     }
     Integer image = null;
     Integer audio = null;
-    for (String details : new String[] {"promptTokensDetails", "candidatesTokensDetails", "toolUsePromptTokensDetails"}) {
+    for (String details : new String[] {"promptTokensDetails", outputDetails, "toolUsePromptTokensDetails"}) {
       for (JsonNode entry : usageMetadata.path(details)) {
         Integer tokens = count(entry, "tokenCount");
         if (tokens == null) {
@@ -66,7 +89,7 @@ public record TokenUsage(Integer prompt, Integer cached, Integer output, Integer
       }
     }
     return new TokenUsage(prompt, count(usageMetadata, "cachedContentTokenCount"),
-        count(usageMetadata, "candidatesTokenCount"), count(usageMetadata, "thoughtsTokenCount"), image, audio);
+        count(usageMetadata, outputField), count(usageMetadata, "thoughtsTokenCount"), image, audio);
   }
 
   /**
@@ -105,12 +128,20 @@ public record TokenUsage(Integer prompt, Integer cached, Integer output, Integer
     return answer == null ? NONE : fromUsageMetadata(answer.get("usageMetadata"));
   }
 
+  /**
+   * A count, at most {@link Integer#MAX_VALUE}: a larger one (a hostile or broken upstream) is
+   * taken as that, not dropped, so it still costs what it says; a negative or non-integral one is
+   * not known.
+   */
   private static Integer count(JsonNode node, String field) {
     JsonNode value = node.get(field);
-    if (value == null || !value.canConvertToInt() || value.asInt() < 0) {
+    if (value == null || !value.isIntegralNumber()) {
       return null;
     }
-    return value.asInt();
+    if (value.canConvertToInt()) {
+      return value.asInt() < 0 ? null : value.asInt();
+    }
+    return value.bigIntegerValue().signum() < 0 ? null : Integer.MAX_VALUE;
   }
 
   /**

@@ -8,17 +8,24 @@ import java.util.Arrays;
 import java.util.function.Function;
 
 /**
- * The usage of an answer relayed unchanged, read from the last bytes that went by: the body is
- * never parsed whole. Google writes {@code usageMetadata} after the candidates, in a unary answer
- * and in each chunk of a stream (SSE events or the elements of a JSON array), each chunk with the
- * counts so far; so the last complete usage object within the final bytes is the answer's, or,
- * for a stream cut short, the usage reported until then.
+ * The usage of an answer relayed unchanged, read as its bytes go by: the body is never parsed
+ * whole. Google writes {@code usageMetadata} after the candidates, in a unary answer and in each
+ * chunk of a stream (SSE events or the elements of a JSON array), each chunk with the counts so
+ * far; so the last complete usage object is the answer's, or, for a stream cut short, the usage
+ * reported until then.
  *
- * <p>Only the last {@code capacity} bytes are kept: in an array grown as bytes come while the body
- * is shorter (a small answer takes a small one, and is searched in place), then used as a ring.
- * The search runs when {@link #usage()} is asked, once per answer. A key is taken only as a JSON key
- * (followed by {@code :} and an object), never right after a backslash (an escaped quote), so model text
- * that spells the key out is not read as usage. Not thread-safe: one stream, one event loop.
+ * <p>Every byte goes through a small JSON structure scanner (depth, strings and their escapes), so
+ * the key is taken only at the top level of the value it belongs to: an SSE {@code data:}
+ * payload, an element of a JSON-array stream, or a unary body. The model writes arbitrary JSON in
+ * a function call's {@code args}, which may hold an object keyed {@code usageMetadata}; searching
+ * the last bytes alone could not tell it from Google's when a stream is cut inside that event,
+ * because the event's start may be long gone. The scanner keeps a few counters, never the bytes.
+ *
+ * <p>Only the last {@code capacity} bytes are kept, in an array grown as bytes come while the body
+ * is shorter (a small answer takes a small one), then used as a ring; the scanner remembers where
+ * the last complete usage object is, and {@link #usage()} parses it once, if it is still kept.
+ * Linear in the bytes whatever they are; nothing allocated per chunk. Not thread-safe: one stream,
+ * one event loop.
  */
 public final class UsageTail {
   /**
@@ -28,22 +35,50 @@ public final class UsageTail {
    */
   public static final int DEFAULT_BYTES = 2 * 1024;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final byte[] GEMINI_KEY = "\"usageMetadata\"".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] OPENAI_KEY = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] GEMINI_KEY = "usageMetadata".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] OPENAI_KEY = "usage".getBytes(StandardCharsets.US_ASCII);
 
   private static final byte[] NOTHING = new byte[0];
   /** The first array: most answers fit in it. */
   private static final int FIRST_BYTES = 2048;
 
+  /** After a string that is the key at the top level: what must follow for its value to be read. */
+  private static final int NO_KEY = 0;
+  private static final int COLON = 1;
+  private static final int OBJECT = 2;
+
   private final int capacity;
   /** Shorter than {@code capacity} only while every byte seen fits, at {@code [0, seen)}. */
   private byte[] ring = NOTHING;
+  /** The key's text, without its quotes. */
   private final byte[] key;
   private final Function<JsonNode, TokenUsage> reading;
   /** Bytes seen in all; the next one goes to {@code ring[seen % ring.length]}. */
   private long seen;
-  /** Bytes the last {@link #usage()} read through looking for objects' ends: what its cost is. */
+  /** Bytes the last {@link #usage()} handed to the parser: what its cost is. */
   private long searched;
+
+  // The scanner, over every byte of the body.
+  /** Objects and arrays open at the current byte (outside strings). */
+  private int depth;
+  private boolean inString;
+  private boolean escaped;
+  /**
+   * The depth of the values the key belongs to: 0 while the body's first bracket is not seen or is
+   * a brace (a unary body, SSE payloads), 1 when it is a JSON-array stream (its elements).
+   */
+  private int base = -1;
+  /** Whether the value open at depth {@code base + 1} is an object (so its strings may be keys). */
+  private boolean topIsObject;
+  /** Bytes of the key matched by the string being read, -1 when it is not the key. */
+  private int matched = -1;
+  /** {@link #NO_KEY}, {@link #COLON} or {@link #OBJECT}. */
+  private int after = NO_KEY;
+  /** Where the usage object being read opens (a byte offset in the body), -1 when none is open. */
+  private long openAt = -1;
+  /** The last complete usage object at the top level: {@code [usageStart, usageEnd)}, -1 when none. */
+  private long usageStart = -1;
+  private long usageEnd = -1;
 
   private UsageTail(int capacity, byte[] key, Function<JsonNode, TokenUsage> reading) {
     if (capacity < 64) {
@@ -57,6 +92,14 @@ public final class UsageTail {
   /** A Gemini answer's tail: its last {@code usageMetadata}. */
   public static UsageTail gemini(int capacity) {
     return new UsageTail(capacity, GEMINI_KEY, TokenUsage::fromUsageMetadata);
+  }
+
+  /**
+   * A Live API server message received in fragments: its top-level {@code usageMetadata}
+   * ({@link TokenUsage#fromLiveUsage}), {@link #DEFAULT_BYTES} kept.
+   */
+  public static UsageTail live() {
+    return new UsageTail(DEFAULT_BYTES, GEMINI_KEY, TokenUsage::fromLiveUsage);
   }
 
   /** A Gemini answer's tail, {@link #DEFAULT_BYTES} kept. */
@@ -89,151 +132,124 @@ public final class UsageTail {
     add(length, (from, to, at, n) -> System.arraycopy(bytes, offset + from, to, at, n));
   }
 
-  /** The next {@code length} bytes of the body, read from {@code source}; only the last ones are copied. */
+  /**
+   * The next {@code length} bytes of the body, read from {@code source}: every byte is copied
+   * through the ring, a piece at a time, and scanned there; only the last ones stay.
+   */
   public void add(int length, Source source) {
     if (length <= 0) {
       return;
     }
-    if (ring.length < capacity) {
-      long needed = seen + length;
-      if (needed > ring.length) {
-        ring = Arrays.copyOf(ring, (int) Math.min(capacity, Math.max(needed, Math.max(FIRST_BYTES, 2L * ring.length))));
-      }
-      if (needed <= ring.length) {
-        source.copyTo(0, ring, (int) seen, length);
-        seen = needed;
-        return;
-      }
+    if (ring.length < capacity && seen + length > ring.length) {
+      // Not wrapped yet (the ring is full size before it wraps), so [0, seen) stays in place.
+      ring = Arrays.copyOf(ring, (int) Math.min(capacity, Math.max(seen + length, Math.max(FIRST_BYTES, 2L * ring.length))));
     }
-    int skip = Math.max(0, length - ring.length);
-    seen += skip;
-    int left = length - skip;
-    int at = (int) (seen % ring.length);
-    int first = Math.min(left, ring.length - at);
-    source.copyTo(skip, ring, at, first);
-    if (left > first) {
-      source.copyTo(skip + first, ring, 0, left - first);
+    int done = 0;
+    while (done < length) {
+      int at = (int) (seen % ring.length);
+      int n = Math.min(length - done, ring.length - at);
+      source.copyTo(done, ring, at, n);
+      scan(at, at + n, seen - at);
+      seen += n;
+      done += n;
     }
-    seen += left;
   }
 
   /**
-   * The usage of the last complete usage object among the kept bytes, {@link TokenUsage#NONE}
-   * when there is none (no usage reported yet, or its object cut by the end of the bytes seen).
+   * Reads {@code ring[from, to)} through the scanner; {@code origin} is the body offset of
+   * {@code ring[0]} for these bytes.
    */
-  public TokenUsage usage() {
-    // Not yet wrapped: searched where it is; else the ring's bytes in order, copied once.
-    byte[] tail = seen <= ring.length ? ring : kept();
-    int length = (int) Math.min(seen, ring.length);
-    searched = 0;
-    // An object that is cut or not JSON bounds the search for the earlier ones: an earlier object
-    // either ends before that key or holds it (and is then cut or not JSON too). So each kept byte
-    // is read about once, however many keys hostile bytes repeat.
-    int limit = length;
-    for (int at = lastIndexOf(tail, length, length - key.length); at >= 0; at = lastIndexOf(tail, length, at - 1)) {
-      int start = objectStart(tail, limit, at + key.length);
-      if (start < 0) {
-        continue;
-      }
-      TokenUsage usage = parsed(tail, start, objectEnd(tail, limit, start));
-      if (usage != null) {
-        return usage;
-      }
-      limit = at;
-    }
-    return TokenUsage.NONE;
-  }
-
-  /** Bytes the last {@link #usage()} read through looking for objects' ends (its cost, for tests). */
-  long searchedBytes() {
-    return searched;
-  }
-
-  private byte[] kept() {
-    int length = (int) Math.min(seen, ring.length);
-    byte[] tail = new byte[length];
-    int start = (int) ((seen - length) % ring.length);
-    int first = Math.min(length, ring.length - start);
-    System.arraycopy(ring, start, tail, 0, first);
-    System.arraycopy(ring, 0, tail, first, length - first);
-    return tail;
-  }
-
-  /** The last start of the key at or before {@code from} that is not preceded by a backslash, or -1. */
-  private int lastIndexOf(byte[] tail, int length, int from) {
-    outer:
-    for (int i = Math.min(from, length - key.length); i >= 0; i--) {
-      for (int k = 0; k < key.length; k++) {
-        if (tail[i + k] != key[k]) {
-          continue outer;
-        }
-      }
-      if (i > 0 && tail[i - 1] == '\\') {
-        continue;
-      }
-      return i;
-    }
-    return -1;
-  }
-
-  /** Where the object after a key ending at {@code from} opens, or -1 when the key has no object. */
-  private static int objectStart(byte[] tail, int length, int from) {
-    int i = skipSpace(tail, length, from);
-    if (i >= length || tail[i] != ':') {
-      return -1;
-    }
-    int start = skipSpace(tail, length, i + 1);
-    return start < length && tail[start] == '{' ? start : -1;
-  }
-
-  /** The usage in the object at {@code [start, end)}, or null when it is cut ({@code end} -1) or not JSON. */
-  private TokenUsage parsed(byte[] tail, int start, int end) {
-    if (end < 0) {
-      return null;
-    }
-    try {
-      return reading.apply(JSON.readTree(tail, start, end - start));
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  private static int skipSpace(byte[] tail, int length, int i) {
-    while (i < length && (tail[i] == ' ' || tail[i] == '\n' || tail[i] == '\r' || tail[i] == '\t')) {
-      i++;
-    }
-    return i;
-  }
-
-  /** The index after the brace closing the object opened at {@code start}, or -1 when cut. */
-  private int objectEnd(byte[] tail, int length, int start) {
-    int end = closingIndex(tail, length, start);
-    searched += (end < 0 ? length : end) - start;
-    return end;
-  }
-
-  private static int closingIndex(byte[] tail, int length, int start) {
-    int depth = 0;
-    boolean inString = false;
-    for (int i = start; i < length; i++) {
-      byte b = tail[i];
+  private void scan(int from, int to, long origin) {
+    byte[] bytes = ring;
+    for (int i = from; i < to; i++) {
+      byte b = bytes[i];
       if (inString) {
-        if (b == '\\') {
-          i++;
+        if (escaped) {
+          escaped = false;
+        } else if (b == '\\') {
+          // An escaped key is not Google's spelling: not the key.
+          escaped = true;
+          matched = -1;
         } else if (b == '"') {
           inString = false;
+          after = matched == key.length ? COLON : NO_KEY;
+        } else if (matched >= 0) {
+          matched = matched < key.length && key[matched] == b ? matched + 1 : -1;
         }
-      } else if (b == '"') {
-        inString = true;
-      } else if (b == '{' || b == '[') {
-        depth++;
-      } else if (b == '}' || b == ']') {
-        depth--;
-        if (depth == 0) {
-          return i + 1;
+        continue;
+      }
+      switch (b) {
+        case '"' -> {
+          inString = true;
+          matched = depth == base + 1 && topIsObject ? 0 : -1;
+          after = NO_KEY;
         }
+        case '{', '[' -> {
+          if (after == OBJECT && b == '{') {
+            openAt = origin + i;
+          }
+          after = NO_KEY;
+          if (base < 0) {
+            base = b == '[' ? 1 : 0;
+          }
+          if (depth < Integer.MAX_VALUE) {
+            depth++;
+          }
+          if (depth == base + 1) {
+            topIsObject = b == '{';
+          }
+        }
+        case '}', ']' -> {
+          after = NO_KEY;
+          if (depth > 0) {
+            depth--;
+          }
+          if (openAt >= 0 && depth <= base + 1) {
+            // The usage object closed (or, in broken JSON, its container did: then it is not used).
+            if (depth == base + 1) {
+              usageStart = openAt;
+              usageEnd = origin + i + 1;
+            }
+            openAt = -1;
+          }
+        }
+        case ':' -> after = after == COLON ? OBJECT : NO_KEY;
+        case ' ', '\t', '\r', '\n' -> { }
+        default -> after = NO_KEY;
       }
     }
-    return -1;
+  }
+
+  /**
+   * The usage of the last complete usage object at the top level, {@link TokenUsage#NONE} when
+   * there is none (no usage reported yet, its object cut by the end of the bytes seen, or no
+   * longer among the bytes kept).
+   */
+  public TokenUsage usage() {
+    searched = 0;
+    if (usageEnd < 0 || usageStart < seen - ring.length) {
+      return TokenUsage.NONE;
+    }
+    int length = (int) (usageEnd - usageStart);
+    int start = (int) (usageStart % ring.length);
+    byte[] object = ring;
+    if (start + length > ring.length) {
+      object = new byte[length];
+      int first = ring.length - start;
+      System.arraycopy(ring, start, object, 0, first);
+      System.arraycopy(ring, 0, object, first, length - first);
+      start = 0;
+    }
+    searched = length;
+    try {
+      return reading.apply(JSON.readTree(object, start, length));
+    } catch (IOException e) {
+      return TokenUsage.NONE;
+    }
+  }
+
+  /** Bytes the last {@link #usage()} handed to the parser (its cost, for tests). */
+  long searchedBytes() {
+    return searched;
   }
 }

@@ -155,6 +155,115 @@ class UsageTailTest {
     assertThat(read(body, UsageTail.DEFAULT_BYTES, random)).isEqualTo(last);
   }
 
+  /** A fake usage object as the model may write it in a function call's arguments. */
+  private static final String FAKE = "{\"promptTokenCount\": 1, \"candidatesTokenCount\": 1, \"totalTokenCount\": 2}";
+
+  /** A chunk whose model part is a function call with {@code args} (JSON, any shape), then its usage. */
+  private static String callChunk(String args, Reported usage) {
+    return "{\"candidates\": [{\"content\": {\"parts\": [{\"functionCall\": {\"name\": \"f\", \"args\": " + args
+        + "}}], \"role\": \"model\"}, \"index\": 0}], \"usageMetadata\": " + usage.json()
+        + ", \"modelVersion\": \"gemini-2.5-flash\"}";
+  }
+
+  /** The bytes of {@code text} up to and including the first occurrence of {@code upTo}. */
+  private static byte[] cutAfter(String text, String upTo) {
+    return text.substring(0, text.indexOf(upTo) + upTo.length()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A stream cut inside an event, after a function call's arguments that hold an object keyed
+   * {@code usageMetadata}: the model's object is not usage; the last event's usage before it is.
+   */
+  @Test
+  void aUsageKeyInFunctionArgumentsIsNotUsageWhenTheStreamIsCut() throws Exception {
+    Reported first = Reported.of(50, 10, 0, 0, 0, 0, 0);
+    String args = "{\"usageMetadata\": " + FAKE + ", \"more\": [1, 2]}";
+    String sse = "data: " + chunk("a", first) + "\r\n\r\ndata: " + callChunk(args, Reported.of(50, 20, 0, 0, 0, 0, 0))
+        + "\r\n\r\n";
+    assertThat(read(cutAfter(sse, FAKE), 4096, new Random(11))).isEqualTo(first.usage());
+    assertThat(read(cutAfter(sse, "\"more\""), 4096, new Random(12))).isEqualTo(first.usage());
+
+    // A JSON-array stream: the previous element's usage.
+    String array = "[" + chunk("a", first).replace(", ", ",\n  ") + "\n,\r\n"
+        + callChunk(args, Reported.of(50, 20, 0, 0, 0, 0, 0)).replace(", ", ",\n  ") + "\n]";
+    assertThat(read(cutAfter(array, FAKE.replace(", ", ",\n  ")), 4096, new Random(13))).isEqualTo(first.usage());
+
+    // A unary body cut there: none (the arguments are deep in it, however they nest).
+    String unary = callChunk("{\"a\": [{\"usageMetadata\": " + FAKE + "}]}", first);
+    assertThat(read(cutAfter(unary, FAKE + "}]"), 4096, new Random(14))).isEqualTo(TokenUsage.NONE);
+    // Whole, each gives Google's usage after the arguments.
+    assertThat(read(sse.getBytes(StandardCharsets.UTF_8), 4096, new Random(15)))
+        .isEqualTo(Reported.of(50, 20, 0, 0, 0, 0, 0).usage());
+    assertThat(read(unary.getBytes(StandardCharsets.UTF_8), 4096, new Random(16))).isEqualTo(first.usage());
+  }
+
+  /** Random JSON of the model's, holding {@code usageMetadata} objects at any depth. */
+  private static String hostileArgs(Random random, int depth) {
+    int kind = depth > 4 ? random.nextInt(3) : random.nextInt(6);
+    return switch (kind) {
+      case 0 -> String.valueOf(random.nextInt(100));
+      case 1 -> "\"s\\\"{\\\"usageMetadata\\\": " + random.nextInt(9) + "\"";
+      case 2 -> FAKE;
+      case 3 -> "[" + hostileArgs(random, depth + 1) + ", " + hostileArgs(random, depth + 1) + "]";
+      default -> "{\"usageMetadata\": " + (random.nextBoolean() ? FAKE : hostileArgs(random, depth + 1))
+          + ", \"k\": " + hostileArgs(random, depth + 1) + "}";
+    };
+  }
+
+  /**
+   * Streams (SSE or a JSON array) and unary bodies whose events hold function calls with hostile
+   * arguments, cut anywhere: the usage read is always Google's last complete top-level object
+   * before the cut, never the model's; and the parse reads at most one usage object.
+   */
+  @Property(tries = 300)
+  void usageKeysBelowTheTopLevelAreNeverRead(@ForAll @IntRange(min = 1, max = 5) int events,
+      @ForAll @IntRange(min = 0, max = 2) int shape, @ForAll long seed) throws Exception {
+    Random random = new Random(seed);
+    boolean unary = shape == 2;
+    int count = unary ? 1 : events;
+    StringBuilder body = new StringBuilder(shape == 1 ? "[" : "");
+    List<Integer> usageEnds = new ArrayList<>();
+    List<TokenUsage> usages = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Reported reported = Reported.of(100 + i, 10 * (i + 1), i, 0, 0, 0, 0);
+      String event = callChunk(hostileArgs(random, 0), reported);
+      if (shape == 1) {
+        event = event.replace(", ", ",\n  ");
+      }
+      String prefix = switch (shape) {
+        case 0 -> "data: ";
+        case 1 -> i == 0 ? "" : "\n,\r\n";
+        default -> "";
+      };
+      body.append(prefix);
+      String json = shape == 1 ? reported.json().replace(", ", ",\n  ") : reported.json();
+      int usageAt = event.lastIndexOf("\"usageMetadata\": " + json) + "\"usageMetadata\": ".length() + json.length();
+      usageEnds.add(body.length() + usageAt);
+      usages.add(reported.usage());
+      body.append(event).append(shape == 0 ? "\n\n" : "");
+    }
+    body.append(shape == 1 ? "\n]" : "");
+    byte[] bytes = body.toString().getBytes(StandardCharsets.US_ASCII);
+    for (int t = 0; t < 8; t++) {
+      int cut = t == 0 ? bytes.length : random.nextInt(bytes.length + 1);
+      TokenUsage expected = TokenUsage.NONE;
+      for (int i = 0; i < count; i++) {
+        if (usageEnds.get(i) <= cut) {
+          expected = usages.get(i);
+        }
+      }
+      UsageTail tail = UsageTail.gemini(64 * 1024);
+      int at = 0;
+      while (at < cut) {
+        int n = Math.min(cut - at, 1 + random.nextInt(64));
+        tail.add(bytes, at, n);
+        at += n;
+      }
+      assertThat(tail.usage()).as("cut at %d of %d", cut, bytes.length).isEqualTo(expected);
+      assertThat(tail.searchedBytes()).isLessThanOrEqualTo(1024);
+    }
+  }
+
   @Test
   void openAiCompatUsageIsMappedWhicheverWayReasoningIsCounted() {
     byte[] google = ("{\"choices\":[{\"delta\":{\"content\":\"x\"}}],\"usage\":{\"completion_tokens\":20,"
@@ -198,7 +307,7 @@ class UsageTailTest {
 
   /**
    * Bytes that open usage objects over and over and never close them (a hostile upstream): the
-   * search reads each kept byte a bounded number of times, not once per key, and finds nothing.
+   * scanner reads each byte once, the parser reads nothing, and nothing is found.
    */
   @Test
   void unclosedUsageObjectsCostOneReadOfTheTail() {
