@@ -581,6 +581,51 @@ abstract class StorageContractTest {
   }
 
   @Test
+  void usageRollupsKeepModelsAndClientsThatDifferOnlyInCaseApart() throws Exception {
+    KeyIdentity upperClient = new KeyIdentity(CLIENT_X.fingerprint().toUpperCase(java.util.Locale.ROOT), "XXXX");
+    insertModelsDifferingInCase(upperClient);
+
+    assertModelsDifferingInCaseAreApart(TimeBucket.values());
+    for (TimeBucket granularity : TimeBucket.values()) {
+      assertThat(usage(granularity, upperClient.fingerprint(), null, null).requests()).as("%s", granularity)
+          .isEqualTo(1);
+      assertThat(usage(granularity, CLIENT_X.fingerprint(), null, null).requests()).as("%s", granularity)
+          .isEqualTo(2);
+    }
+
+    // The same from the backfill of an upgrade (V13 creating the tables, then V16).
+    storage.close();
+    database.execute("DROP TABLE gb_usage_minute", "DROP TABLE gb_usage_hour", "DROP TABLE gb_usage_day",
+        "DELETE FROM gb_schema_history WHERE version IN ('13', '14', '16')");
+    storage = Storage.open(config);
+    // The day roll-up reaches back to any row; the minute and hour ones only as far as they are kept.
+    assertModelsDifferingInCaseAreApart(TimeBucket.DAY);
+  }
+
+  /** Two calls of "Gemini-2.5-Pro" and one of "gemini-2.5-pro" (the last one by {@code client}). */
+  void insertModelsDifferingInCase(KeyIdentity client) {
+    storage.requestLogs().insert(List.of(
+        used(BASE, "Gemini-2.5-Pro", KEY_A, CLIENT_X, true, false, new TokenUsage(100, null, 10, null, null, null)),
+        used(BASE.plusSeconds(1), "Gemini-2.5-Pro", KEY_A, CLIENT_X, true, false,
+            new TokenUsage(200, null, 20, null, null, null)),
+        used(BASE.plusSeconds(2), "gemini-2.5-pro", KEY_A, client, true, false,
+            new TokenUsage(7, null, 1, null, null, null)))).join();
+  }
+
+  /** What {@link #insertModelsDifferingInCase} wrote reads back as two models, each with its own sums. */
+  void assertModelsDifferingInCaseAreApart(TimeBucket... granularities) {
+    for (TimeBucket granularity : granularities) {
+      List<UsageRow> byModel = storage.usage().query(new UsageQuery(granularity, BASE.minus(Duration.ofDays(3)),
+          BASE.plus(Duration.ofDays(3)), null, null, null, Set.of(UsageDimension.MODEL))).join();
+      assertThat(byModel).as("%s", granularity).extracting(UsageRow::model, r -> r.sums().requests(),
+          r -> r.sums().prompt(), r -> r.sums().output())
+          .containsExactlyInAnyOrder(tuple("Gemini-2.5-Pro", 2L, 300L, 30L), tuple("gemini-2.5-pro", 1L, 7L, 1L));
+      assertThat(usage(granularity, null, "gemini-2.5-pro", null).requests()).as("%s", granularity).isEqualTo(1);
+      assertThat(usage(granularity, null, "Gemini-2.5-Pro", KEY_A.fingerprint()).requests()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void usageRollupsCountEveryRowWhenSeveralInstancesWriteTheSameGroupsAtOnce() throws Exception {
     int writers = 4;
     int batches = 15;
@@ -638,8 +683,8 @@ abstract class StorageContractTest {
     storage.close();
     // An upgrade: the rows are there, the roll-ups and their history entry are not.
     database.execute("DROP TABLE gb_usage_minute", "DROP TABLE gb_usage_hour", "DROP TABLE gb_usage_day",
-        // V14 goes too: Flyway runs a lost version only above the highest one left.
-        "DELETE FROM gb_schema_history WHERE version IN ('13', '14')");
+        // V14 and V16 go too: Flyway runs a lost version only above the highest one left.
+        "DELETE FROM gb_schema_history WHERE version IN ('13', '14', '16')");
     storage = Storage.open(config);
     UsageSums both = new UsageSums(2, 1, 1, 100, 40, 10, 5, 1, 2);
     // The day roll-up reaches back to any row; the minute and hour ones only as far as they are kept.

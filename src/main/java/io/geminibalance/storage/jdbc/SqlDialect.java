@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -111,6 +112,26 @@ public abstract sealed class SqlDialect {
    */
   public String caseSensitiveAscii(int length) {
     return "VARCHAR(" + length + ")";
+  }
+
+  /**
+   * The column type for a text of any characters compared byte for byte (a usage roll-up's model
+   * name, part of its primary key): MySQL's default collations would fold case and accents and so
+   * merge "Gemini-2.5-Pro" into "gemini-2.5-pro". SQLite compares bytes (BINARY) and PostgreSQL's
+   * collations are deterministic (equal only when the bytes are), so a plain VARCHAR does there.
+   */
+  public String caseSensitiveText(int length) {
+    return "VARCHAR(" + length + ")";
+  }
+
+  /**
+   * Statements giving {@code table}'s NOT NULL text columns the types in {@code wanted} (column ->
+   * type) where their collation does not compare bytes yet: none on the engines whose plain
+   * VARCHAR does already (see {@link #caseSensitiveText}), and none when run again.
+   */
+  public List<String> compareBytes(Connection connection, String table, Map<String, String> wanted)
+      throws SQLException {
+    return List.of();
   }
 
   /** INSERT or UPDATE by primary key. */
@@ -364,6 +385,37 @@ public abstract sealed class SqlDialect {
     @Override
     public String caseSensitiveAscii(int length) {
       return "VARCHAR(" + length + ") CHARACTER SET ascii COLLATE ascii_bin";
+    }
+
+    /** utf8mb4_bin: MySQL and MariaDB alike have it (utf8mb4_nopad_bin is MariaDB's only). */
+    @Override
+    public String caseSensitiveText(int length) {
+      return "VARCHAR(" + length + ") CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
+    }
+
+    /**
+     * One ALTER for the columns whose collation is not a binary one (the table is rebuilt once,
+     * not once per column); a column already {@code _bin} is left as it is.
+     */
+    @Override
+    public List<String> compareBytes(Connection connection, String table, Map<String, String> wanted)
+        throws SQLException {
+      List<String> changes = new java.util.ArrayList<>();
+      try (PreparedStatement read = connection.prepareStatement("SELECT COLUMN_NAME, COLLATION_NAME"
+          + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"
+          + " ORDER BY ORDINAL_POSITION")) {
+        read.setString(1, table);
+        try (ResultSet rows = read.executeQuery()) {
+          while (rows.next()) {
+            String column = rows.getString(1).toLowerCase(java.util.Locale.ROOT);
+            String collation = rows.getString(2);
+            if (wanted.containsKey(column) && (collation == null || !collation.endsWith("_bin"))) {
+              changes.add("MODIFY COLUMN " + column + " " + wanted.get(column) + " NOT NULL");
+            }
+          }
+        }
+      }
+      return changes.isEmpty() ? List.of() : List.of("ALTER TABLE " + table + " " + String.join(", ", changes));
     }
 
     @Override
