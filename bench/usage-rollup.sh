@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# The usage roll-ups at 10 million request-log rows (issue 20): seeds t_request_log on SQLite and on
-# PostgreSQL (127.0.0.1:5432, a throw-away database), builds the roll-ups with the backfill the
-# upgrade runs, then times the 30-day chart queries of /api/usage's store and writes
-# bench/results/<UTC date>-usage-rollup.md. Runs UsageRollupBenchmark (a JUnit class kept out of the
-# normal test run by its name and a property).
+# The usage roll-ups at 10 million request-log rows (issue 20): seeds t_request_log on SQLite, on
+# PostgreSQL (127.0.0.1:5432) and on MariaDB (127.0.0.1:3306, root), each a throw-away database,
+# builds the roll-ups with the backfill the upgrade runs, then times the 30-day chart queries of
+# /api/usage's store and writes bench/results/<UTC date>-usage-rollup.md. Runs UsageRollupBenchmark
+# (a JUnit class kept out of the normal test run by its name and a property).
 # Options: BENCH_ROWS (default 10000000), BENCH_RUNS per query (default 9),
-# BENCH_ENGINES (default sqlite,postgres; mariadb seeding is not written),
+# BENCH_ENGINES (default sqlite,postgres; or any of sqlite,postgres,mariadb),
 # BENCH_PHASE: all (default: throw-away databases), or seed then read: seed builds kept databases
-# (a SQLite file under BENCH_KEPT, default /tmp, and the PostgreSQL database gb_bench_usage) while
-# the machine may do other work, read times the queries on them later, when it is quiet.
+# (a SQLite file under BENCH_KEPT, default /tmp, and the database gb_bench_usage on PostgreSQL or
+# MariaDB; each one's state under BENCH_KEPT) while the machine may do other work, read times the
+# queries on them later, when it is quiet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
