@@ -580,6 +580,35 @@ abstract class StorageContractTest {
         .containsExactly(tuple(day, 4L), tuple(day + 86_400_000L, 1L));
   }
 
+  /**
+   * A batch with more groups than one upsert-add statement takes (SqlDialect.rowsPerUpsertAdd: full
+   * statements and a leftover), written twice, so that the second adds to every row of the first.
+   */
+  @Test
+  void usageRollupsAddBatchesOfManyGroupsToEveryRow() {
+    int models = 237;
+    List<RequestLogEntry> batch = new ArrayList<>();
+    for (int m = 0; m < models; m++) {
+      batch.add(used(BASE.plusSeconds(m % 50), "model-" + m, m % 2 == 0 ? KEY_A : KEY_B, CLIENT_X, true, false,
+          new TokenUsage(m, null, 1, null, null, null)));
+    }
+    storage.requestLogs().insert(batch).join();
+    storage.requestLogs().insert(batch).join();
+
+    for (TimeBucket granularity : TimeBucket.values()) {
+      List<UsageRow> byModel = storage.usage().query(new UsageQuery(granularity, BASE.minus(Duration.ofDays(3)),
+          BASE.plus(Duration.ofDays(3)), null, null, null, Set.of(UsageDimension.MODEL, UsageDimension.KEY))).join();
+      assertThat(byModel).as("%s", granularity).hasSize(models);
+      for (UsageRow row : byModel) {
+        int m = Integer.parseInt(row.model().substring("model-".length()));
+        assertThat(row.key()).isEqualTo((m % 2 == 0 ? KEY_A : KEY_B).fingerprint());
+        assertThat(row.sums()).as("%s %s", granularity, row.model())
+            .isEqualTo(new UsageSums(2, 0, 0, 2L * m, 0, 2, 0, 0, 0));
+      }
+      assertThat(usage(granularity, CLIENT_X.fingerprint(), null, null).requests()).isEqualTo(2L * models);
+    }
+  }
+
   @Test
   void usageRollupsKeepModelsAndClientsThatDifferOnlyInCaseApart() throws Exception {
     KeyIdentity upperClient = new KeyIdentity(CLIENT_X.fingerprint().toUpperCase(java.util.Locale.ROOT), "XXXX");

@@ -138,12 +138,22 @@ public abstract sealed class SqlDialect {
   public abstract String upsert(String table, List<String> keyColumns, List<String> valueColumns);
 
   /**
-   * INSERT, or on a primary-key clash ADD {@code addColumns} to the stored row's (the usage
-   * roll-ups): a single statement, so writers on several instances may add to the same row at
-   * once and every addition counts. {@code setColumns} are overwritten with the new value.
+   * INSERT of {@code rows} rows, each of which on a primary-key clash ADDs {@code addColumns} to the
+   * stored row's (the usage roll-ups): a single statement, so writers on several instances may add
+   * to the same row at once and every addition counts. {@code setColumns} are overwritten with the
+   * new value. No two of the rows may share a primary key (PostgreSQL refuses a statement that
+   * updates a row twice).
    */
   public abstract String upsertAdd(String table, List<String> keyColumns, List<String> addColumns,
-      List<String> setColumns);
+      List<String> setColumns, int rows);
+
+  /**
+   * Rows per upsert-add statement (see {@link MultiRowInsert#upsertAdd}). One, i.e. a plain JDBC
+   * batch, unless the engine's driver sends such a batch as one statement per row.
+   */
+  public int rowsPerUpsertAdd() {
+    return 1;
+  }
 
   /**
    * Statements that widen a VARCHAR column to {@code length} characters, keeping NOT NULL; running
@@ -171,10 +181,19 @@ public abstract sealed class SqlDialect {
   }
 
   static String insertPart(String table, List<String> keyColumns, List<String> valueColumns) {
+    return insertPart(table, keyColumns, valueColumns, 1);
+  }
+
+  static String insertPart(String table, List<String> keyColumns, List<String> valueColumns, int rows) {
     List<String> all = new java.util.ArrayList<>(keyColumns);
     all.addAll(valueColumns);
-    String marks = all.stream().map(c -> "?").collect(Collectors.joining(", "));
-    return "INSERT INTO " + table + " (" + String.join(", ", all) + ") VALUES (" + marks + ")";
+    return "INSERT INTO " + table + " (" + String.join(", ", all) + ") VALUES " + valuesList(all.size(), rows);
+  }
+
+  /** {@code (?, ?), (?, ?)}: {@code rows} tuples of {@code columns} parameters. */
+  static String valuesList(int columns, int rows) {
+    String tuple = "(" + String.join(", ", java.util.Collections.nCopies(columns, "?")) + ")";
+    return String.join(", ", java.util.Collections.nCopies(rows, tuple));
   }
 
   /** ON CONFLICT ... DO UPDATE, shared by SQLite and PostgreSQL. */
@@ -186,13 +205,13 @@ public abstract sealed class SqlDialect {
 
   /** ON CONFLICT ... DO UPDATE adding to the row, shared by SQLite and PostgreSQL. */
   static String onConflictUpsertAdd(String table, List<String> keyColumns, List<String> addColumns,
-      List<String> setColumns) {
+      List<String> setColumns, int rows) {
     List<String> values = new java.util.ArrayList<>(addColumns);
     values.addAll(setColumns);
     String updates = java.util.stream.Stream.concat(
         addColumns.stream().map(c -> c + " = " + table + "." + c + " + excluded." + c),
         setColumns.stream().map(c -> c + " = excluded." + c)).collect(Collectors.joining(", "));
-    return insertPart(table, keyColumns, values)
+    return insertPart(table, keyColumns, values, rows)
         + " ON CONFLICT (" + String.join(", ", keyColumns) + ") DO UPDATE SET " + updates;
   }
 
@@ -284,8 +303,8 @@ public abstract sealed class SqlDialect {
 
     @Override
     public String upsertAdd(String table, List<String> keyColumns, List<String> addColumns,
-        List<String> setColumns) {
-      return onConflictUpsertAdd(table, keyColumns, addColumns, setColumns);
+        List<String> setColumns, int rows) {
+      return onConflictUpsertAdd(table, keyColumns, addColumns, setColumns, rows);
     }
 
     @Override
@@ -427,13 +446,23 @@ public abstract sealed class SqlDialect {
     /** VALUES(c) is the row that clashed; MariaDB keeps it (MySQL 8.0.20 deprecated it for an alias). */
     @Override
     public String upsertAdd(String table, List<String> keyColumns, List<String> addColumns,
-        List<String> setColumns) {
+        List<String> setColumns, int rows) {
       List<String> values = new java.util.ArrayList<>(addColumns);
       values.addAll(setColumns);
       String updates = java.util.stream.Stream.concat(
           addColumns.stream().map(c -> c + " = " + c + " + VALUES(" + c + ")"),
           setColumns.stream().map(c -> c + " = VALUES(" + c + ")")).collect(Collectors.joining(", "));
-      return insertPart(table, keyColumns, values) + " ON DUPLICATE KEY UPDATE " + updates;
+      return insertPart(table, keyColumns, values, rows) + " ON DUPLICATE KEY UPDATE " + updates;
+    }
+
+    /**
+     * Connector/J sends a batch of INSERT ... ON DUPLICATE KEY UPDATE through its bulk protocol only
+     * to servers that report a result per row (MariaDB 11.5 and later); otherwise as one statement
+     * per row, each parsed and executed on its own. A VALUES list of many rows is one statement.
+     */
+    @Override
+    public int rowsPerUpsertAdd() {
+      return 100;
     }
 
     @Override
@@ -513,8 +542,8 @@ public abstract sealed class SqlDialect {
 
     @Override
     public String upsertAdd(String table, List<String> keyColumns, List<String> addColumns,
-        List<String> setColumns) {
-      return onConflictUpsertAdd(table, keyColumns, addColumns, setColumns);
+        List<String> setColumns, int rows) {
+      return onConflictUpsertAdd(table, keyColumns, addColumns, setColumns, rows);
     }
 
     /** ALTER COLUMN TYPE leaves NOT NULL as it was. */
