@@ -9,7 +9,8 @@
 # BENCH_PHASE: all (default: throw-away databases), or seed then read: seed builds kept databases
 # (a SQLite file under BENCH_KEPT, default /tmp, and the database gb_bench_usage on PostgreSQL or
 # MariaDB; each one's state under BENCH_KEPT) while the machine may do other work, read times the
-# queries on them later, when it is quiet.
+# queries on them later, when it is quiet. BENCH_DB names the kept server database instead of
+# gb_bench_usage (with a BENCH_KEPT of its own: a second kept run beside one in progress).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -18,7 +19,7 @@ raw="$(mktemp)"
 ./mvnw -B -q test -Dtest=UsageRollupBenchmark -Dsurefire.failIfNoSpecifiedTests=false -Dbench.usage=true \
   -Dbench.rows="${BENCH_ROWS:-10000000}" -Dbench.runs="${BENCH_RUNS:-9}" \
   -Dbench.engines="${BENCH_ENGINES:-sqlite,postgres}" -Dbench.phase="${BENCH_PHASE:-all}" \
-  -Dbench.kept="${BENCH_KEPT:-/tmp}" -Dbench.out="$raw" > /dev/null
+  -Dbench.kept="${BENCH_KEPT:-/tmp}" -Dbench.db="${BENCH_DB:-gb_bench_usage}" -Dbench.out="$raw" > /dev/null
 if [ "${BENCH_PHASE:-all}" = seed ]; then
   cat "$raw"
   echo "seeded; time the reads with BENCH_PHASE=read"

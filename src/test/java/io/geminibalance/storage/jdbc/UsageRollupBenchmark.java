@@ -195,8 +195,8 @@ class UsageRollupBenchmark {
 
   /** A database kept between the seed and read phases (not dropped on close). */
   private record KeptDatabase(DatabaseType type, StorageConfig config) implements TestDatabase {
-    /** The same name on both servers. */
-    private static final String NAME = "gb_bench_usage";
+    /** The same name on both servers; another (bench.db) keeps a second run's database apart. */
+    private static final String NAME = System.getProperty("bench.db", "gb_bench_usage");
     private static final String MARIADB_SERVER = "jdbc:mariadb://127.0.0.1:3306/";
 
     static KeptDatabase of(DatabaseType type) throws IOException {
