@@ -583,6 +583,80 @@ abstract class StorageContractTest {
         .containsExactly(tuple(day, 4L), tuple(day + 86_400_000L, 1L));
   }
 
+  /**
+   * A batch with more groups than one upsert-add statement takes (SqlDialect.rowsPerUpsertAdd: full
+   * statements and a leftover), written twice, so that the second adds to every row of the first.
+   */
+  @Test
+  void usageRollupsAddBatchesOfManyGroupsToEveryRow() {
+    int models = 237;
+    List<RequestLogEntry> batch = new ArrayList<>();
+    for (int m = 0; m < models; m++) {
+      batch.add(used(BASE.plusSeconds(m % 50), "model-" + m, m % 2 == 0 ? KEY_A : KEY_B, CLIENT_X, true, false,
+          new TokenUsage(m, null, 1, null, null, null)));
+    }
+    storage.requestLogs().insert(batch).join();
+    storage.requestLogs().insert(batch).join();
+
+    for (TimeBucket granularity : TimeBucket.values()) {
+      List<UsageRow> byModel = storage.usage().query(new UsageQuery(granularity, BASE.minus(Duration.ofDays(3)),
+          BASE.plus(Duration.ofDays(3)), null, null, null, Set.of(UsageDimension.MODEL, UsageDimension.KEY))).join();
+      assertThat(byModel).as("%s", granularity).hasSize(models);
+      for (UsageRow row : byModel) {
+        int m = Integer.parseInt(row.model().substring("model-".length()));
+        assertThat(row.key()).isEqualTo((m % 2 == 0 ? KEY_A : KEY_B).fingerprint());
+        assertThat(row.sums()).as("%s %s", granularity, row.model())
+            .isEqualTo(new UsageSums(2, 0, 0, 2L * m, 0, 2, 0, 0, 0));
+      }
+      assertThat(usage(granularity, CLIENT_X.fingerprint(), null, null).requests()).isEqualTo(2L * models);
+    }
+  }
+
+  @Test
+  void usageRollupsKeepModelsAndClientsThatDifferOnlyInCaseApart() throws Exception {
+    KeyIdentity upperClient = new KeyIdentity(CLIENT_X.fingerprint().toUpperCase(java.util.Locale.ROOT), "XXXX");
+    insertModelsDifferingInCase(upperClient);
+
+    assertModelsDifferingInCaseAreApart(TimeBucket.values());
+    for (TimeBucket granularity : TimeBucket.values()) {
+      assertThat(usage(granularity, upperClient.fingerprint(), null, null).requests()).as("%s", granularity)
+          .isEqualTo(1);
+      assertThat(usage(granularity, CLIENT_X.fingerprint(), null, null).requests()).as("%s", granularity)
+          .isEqualTo(2);
+    }
+
+    // The same from the backfill of an upgrade (V13 creating the tables, then V16).
+    storage.close();
+    database.execute("DROP TABLE gb_usage_minute", "DROP TABLE gb_usage_hour", "DROP TABLE gb_usage_day",
+        "DELETE FROM gb_schema_history WHERE version IN ('13', '14', '15', '16')");
+    storage = Storage.open(config);
+    // The day roll-up reaches back to any row; the minute and hour ones only as far as they are kept.
+    assertModelsDifferingInCaseAreApart(TimeBucket.DAY);
+  }
+
+  /** Two calls of "Gemini-2.5-Pro" and one of "gemini-2.5-pro" (the last one by {@code client}). */
+  void insertModelsDifferingInCase(KeyIdentity client) {
+    storage.requestLogs().insert(List.of(
+        used(BASE, "Gemini-2.5-Pro", KEY_A, CLIENT_X, true, false, new TokenUsage(100, null, 10, null, null, null)),
+        used(BASE.plusSeconds(1), "Gemini-2.5-Pro", KEY_A, CLIENT_X, true, false,
+            new TokenUsage(200, null, 20, null, null, null)),
+        used(BASE.plusSeconds(2), "gemini-2.5-pro", KEY_A, client, true, false,
+            new TokenUsage(7, null, 1, null, null, null)))).join();
+  }
+
+  /** What {@link #insertModelsDifferingInCase} wrote reads back as two models, each with its own sums. */
+  void assertModelsDifferingInCaseAreApart(TimeBucket... granularities) {
+    for (TimeBucket granularity : granularities) {
+      List<UsageRow> byModel = storage.usage().query(new UsageQuery(granularity, BASE.minus(Duration.ofDays(3)),
+          BASE.plus(Duration.ofDays(3)), null, null, null, Set.of(UsageDimension.MODEL))).join();
+      assertThat(byModel).as("%s", granularity).extracting(UsageRow::model, r -> r.sums().requests(),
+          r -> r.sums().prompt(), r -> r.sums().output())
+          .containsExactlyInAnyOrder(tuple("Gemini-2.5-Pro", 2L, 300L, 30L), tuple("gemini-2.5-pro", 1L, 7L, 1L));
+      assertThat(usage(granularity, null, "gemini-2.5-pro", null).requests()).as("%s", granularity).isEqualTo(1);
+      assertThat(usage(granularity, null, "Gemini-2.5-Pro", KEY_A.fingerprint()).requests()).isEqualTo(2);
+    }
+  }
+
   @Test
   void usageRollupsCountEveryRowWhenSeveralInstancesWriteTheSameGroupsAtOnce() throws Exception {
     int writers = 4;
@@ -641,8 +715,8 @@ abstract class StorageContractTest {
     storage.close();
     // An upgrade: the rows are there, the roll-ups and their history entry are not.
     database.execute("DROP TABLE gb_usage_minute", "DROP TABLE gb_usage_hour", "DROP TABLE gb_usage_day",
-        // V14 and V15 go too: Flyway runs a lost version only above the highest one left.
-        "DELETE FROM gb_schema_history WHERE version IN ('13', '14', '15')");
+        // V14 to V16 go too: Flyway runs a lost version only above the highest one left.
+        "DELETE FROM gb_schema_history WHERE version IN ('13', '14', '15', '16')");
     storage = Storage.open(config);
     UsageSums both = new UsageSums(2, 1, 1, 100, 40, 10, 5, 1, 2);
     // The day roll-up reaches back to any row; the minute and hour ones only as far as they are kept.

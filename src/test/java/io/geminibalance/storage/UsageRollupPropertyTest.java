@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.geminibalance.protocol.gemini.TokenUsage;
 import io.geminibalance.requestlog.KeyIdentity;
 import io.geminibalance.requestlog.RequestLogEntry;
+import io.geminibalance.storage.support.ServerTestDatabase;
 import io.geminibalance.storage.support.SqliteTestDatabase;
+import io.geminibalance.storage.support.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,22 +43,29 @@ class UsageRollupPropertyTest {
       new KeyIdentity("fpprop2", "bbbb"));
   static final List<String> MODELS = List.of("gemini-2.5-pro", "gemini-2.5-flash", "");
 
-  private static SqliteTestDatabase database;
-  private static Storage storage;
+  /** A database and the storage open on it. */
+  private record Backend(TestDatabase database, Storage storage) {}
+
+  private static Backend sqlite;
+  /**
+   * Opened by its first try: MariaDB writes the roll-ups through multi-row statements
+   * (SqlDialect.rowsPerUpsertAdd), the other engines through a JDBC batch.
+   */
+  private static Backend mariadb;
 
   @BeforeContainer
   static void open() throws Exception {
-    database = new SqliteTestDatabase();
-    storage = Storage.open(database.config());
+    SqliteTestDatabase database = new SqliteTestDatabase();
+    sqlite = new Backend(database, Storage.open(database.config()));
   }
 
   @AfterContainer
-  static void close() {
-    if (storage != null) {
-      storage.close();
-    }
-    if (database != null) {
-      database.close();
+  static void close() throws Exception {
+    for (Backend backend : new Backend[] {sqlite, mariadb}) {
+      if (backend != null) {
+        backend.storage().close();
+        backend.database().close();
+      }
     }
   }
 
@@ -77,6 +86,22 @@ class UsageRollupPropertyTest {
 
   @Property(tries = 40)
   void everyRollupHoldsTheSumsOfTheRawRows(@ForAll("batches") List<List<RequestLogEntry>> batches) throws Exception {
+    check(sqlite, batches);
+  }
+
+  @Property(tries = 15)
+  void everyRollupHoldsTheSumsOfTheRawRowsOnMariaDb(@ForAll("batches") List<List<RequestLogEntry>> batches)
+      throws Exception {
+    if (mariadb == null) {
+      ServerTestDatabase database = ServerTestDatabase.mariadb();
+      mariadb = new Backend(database, Storage.open(database.config()));
+    }
+    check(mariadb, batches);
+  }
+
+  private static void check(Backend backend, List<List<RequestLogEntry>> batches) throws Exception {
+    TestDatabase database = backend.database();
+    Storage storage = backend.storage();
     database.execute("DELETE FROM t_request_log", "DELETE FROM gb_usage_minute", "DELETE FROM gb_usage_hour",
         "DELETE FROM gb_usage_day");
     List<RequestLogEntry> all = new ArrayList<>();
@@ -84,7 +109,7 @@ class UsageRollupPropertyTest {
       storage.requestLogs().insert(batch).join();
       all.addAll(batch);
     }
-    Map<List<String>, UsageSums> raw = rawSums();
+    Map<List<String>, UsageSums> raw = rawSums(database);
     Instant from = BASE.minus(Duration.ofDays(1));
     Instant to = BASE.plus(Duration.ofDays(3));
     for (TimeBucket granularity : TimeBucket.values()) {
@@ -111,7 +136,7 @@ class UsageRollupPropertyTest {
         buckets.put(row.bucketStart(), row.sums());
       }
       assertThat(buckets).as("%s per bucket", granularity).isEqualTo(expected);
-      everyShapeReadsEachCallOnce(granularity, width, all);
+      everyShapeReadsEachCallOnce(storage, granularity, width, all);
     }
   }
 
@@ -120,7 +145,8 @@ class UsageRollupPropertyTest {
    * query without buckets reads whole days from the day roll-up and only its edges from the finer
    * one), reads one of the four row levels only: each call counted once.
    */
-  private static void everyShapeReadsEachCallOnce(TimeBucket granularity, long width, List<RequestLogEntry> all) {
+  private static void everyShapeReadsEachCallOnce(Storage storage, TimeBucket granularity, long width,
+      List<RequestLogEntry> all) {
     Instant from = BASE.plus(Duration.ofMinutes(7 * 60 + 13)).plusSeconds(7);
     Instant to = BASE.plus(Duration.ofMinutes(47 * 60 + 41)).plusSeconds(30);
     // A filter of each kind, and none; calls without a client token as a client of their own.
@@ -183,7 +209,7 @@ class UsageRollupPropertyTest {
   }
 
   /** The raw rows summed by SQL (completion holds output and thinking together). */
-  private static Map<List<String>, UsageSums> rawSums() throws SQLException {
+  private static Map<List<String>, UsageSums> rawSums(TestDatabase database) throws SQLException {
     Map<List<String>, UsageSums> sums = new HashMap<>();
     try (Connection connection = database.connect(); Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery("SELECT COALESCE(gb_client_fingerprint, ''), COALESCE(model_name, ''),"

@@ -27,7 +27,7 @@ public final class Migrations {
   /** Our own history table, so that it cannot clash with a user's flyway_schema_history. */
   static final String HISTORY_TABLE = "gb_schema_history";
   /** The highest migration version this build ships (MigrationsTest keeps it honest). */
-  static final int LATEST_VERSION = 15;
+  static final int LATEST_VERSION = 16;
 
   private Migrations() {}
 
@@ -61,7 +61,8 @@ public final class Migrations {
   static List<JavaMigration> javaMigrations(SqlDialect dialect, ZoneId zone) {
     return List.of(new GatewayColumnsMigration(dialect), new AtRestSchemaMigration(dialect),
         new FileRecordColumnsMigration(dialect), new ResponseOwnerIndexMigration(), new UsageColumnsMigration(dialect),
-        new UsageTablesMigration(dialect, zone, Clock.systemUTC()), new ClientTokenNameMigration(dialect));
+        new UsageTablesMigration(dialect, zone, Clock.systemUTC()), new ClientTokenNameMigration(dialect),
+        new UsageKeyCollationMigration(dialect));
   }
 
   /**

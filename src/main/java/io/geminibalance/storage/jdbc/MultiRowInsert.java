@@ -3,8 +3,8 @@ package io.geminibalance.storage.jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.Collections;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Inserts a batch of rows with few statement executions: the rows go in chunks of
@@ -14,7 +14,7 @@ import java.util.List;
  *
  * <p>The chunk statement is prepared once per call and reused for every chunk of the batch; a
  * leftover of another size gets no statement of its own, because preparing a VALUES list costs
- * about as much per row as it saves.
+ * about as much per row as it saves (on SQLite; see {@link #upsertAdd} for the exception).
  *
  * @param <T> the row type
  */
@@ -28,16 +28,39 @@ final class MultiRowInsert<T> {
   private final int columnCount;
   private final int rowsPerStatement;
   private final RowBinder<T> binder;
+  private final IntFunction<String> sqlForRows;
+  private final boolean leftoverInOneStatement;
   private final String chunkInsert;
   private final String singleInsert;
 
   /** Takes the dialect's rows per statement, as far as its limit on bound parameters allows. */
   MultiRowInsert(SqlDialect dialect, String table, List<String> columns, RowBinder<T> binder) {
-    this.columnCount = columns.size();
-    this.rowsPerStatement = Math.max(1, Math.min(dialect.rowsPerInsert(), dialect.maxBindParameters() / columnCount));
+    this(dialect, columns.size(), dialect.rowsPerInsert(), rows -> insertSql(dialect, table, columns, rows), false,
+        binder);
+  }
+
+  private MultiRowInsert(SqlDialect dialect, int columnCount, int rowsWanted, IntFunction<String> sqlForRows,
+      boolean leftoverInOneStatement, RowBinder<T> binder) {
+    this.columnCount = columnCount;
+    this.rowsPerStatement = Math.max(1, Math.min(rowsWanted, dialect.maxBindParameters() / columnCount));
     this.binder = binder;
-    this.chunkInsert = insertSql(dialect, table, columns, rowsPerStatement);
-    this.singleInsert = insertSql(dialect, table, columns, 1);
+    this.sqlForRows = sqlForRows;
+    this.leftoverInOneStatement = leftoverInOneStatement;
+    this.chunkInsert = sqlForRows.apply(rowsPerStatement);
+    this.singleInsert = sqlForRows.apply(1);
+  }
+
+  /**
+   * The upsert-add of {@link SqlDialect#upsertAdd} ({@code binder} binds the key, add and set
+   * columns in that order), {@link SqlDialect#rowsPerUpsertAdd} rows per statement. The leftover
+   * goes in one statement of its size: only a dialect whose driver runs a batch row by row takes
+   * several rows per statement, and for it one more statement costs more than preparing it.
+   */
+  static <T> MultiRowInsert<T> upsertAdd(SqlDialect dialect, String table, List<String> keyColumns,
+      List<String> addColumns, List<String> setColumns, RowBinder<T> binder) {
+    int columns = keyColumns.size() + addColumns.size() + setColumns.size();
+    return new MultiRowInsert<>(dialect, columns, dialect.rowsPerUpsertAdd(),
+        rows -> dialect.upsertAdd(table, keyColumns, addColumns, setColumns, rows), true, binder);
   }
 
   int rowsPerStatement() {
@@ -53,8 +76,14 @@ final class MultiRowInsert<T> {
     if (chunked > 0) {
       insertChunks(connection, rows.subList(0, chunked));
     }
-    if (chunked < rows.size()) {
-      insertOneByOne(connection, rows.subList(chunked, rows.size()));
+    List<T> leftover = rows.subList(chunked, rows.size());
+    if (leftover.size() > 1 && leftoverInOneStatement && rowsPerStatement > 1) {
+      try (PreparedStatement insert = connection.prepareStatement(sqlForRows.apply(leftover.size()))) {
+        bindChunk(insert, leftover);
+        insert.executeUpdate();
+      }
+    } else if (!leftover.isEmpty()) {
+      insertOneByOne(connection, leftover);
     }
   }
 
@@ -87,12 +116,7 @@ final class MultiRowInsert<T> {
   }
 
   static String insertSql(SqlDialect dialect, String table, List<String> columns, int rows) {
-    String tuple = "(" + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")";
-    StringBuilder sql = new StringBuilder(dialect.insertInto()).append(' ').append(table)
-        .append(" (").append(String.join(", ", columns)).append(") VALUES ");
-    for (int i = 0; i < rows; i++) {
-      sql.append(i == 0 ? "" : ", ").append(tuple);
-    }
-    return sql.toString();
+    return dialect.insertInto() + " " + table + " (" + String.join(", ", columns) + ") VALUES "
+        + SqlDialect.valuesList(columns.size(), rows);
   }
 }

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -113,16 +114,46 @@ public abstract sealed class SqlDialect {
     return "VARCHAR(" + length + ")";
   }
 
+  /**
+   * The column type for a text of any characters compared byte for byte (a usage roll-up's model
+   * name, part of its primary key): MySQL's default collations would fold case and accents and so
+   * merge "Gemini-2.5-Pro" into "gemini-2.5-pro". SQLite compares bytes (BINARY) and PostgreSQL's
+   * collations are deterministic (equal only when the bytes are), so a plain VARCHAR does there.
+   */
+  public String caseSensitiveText(int length) {
+    return "VARCHAR(" + length + ")";
+  }
+
+  /**
+   * Statements giving {@code table}'s NOT NULL text columns the types in {@code wanted} (column ->
+   * type) where their collation does not compare bytes yet: none on the engines whose plain
+   * VARCHAR does already (see {@link #caseSensitiveText}), and none when run again.
+   */
+  public List<String> compareBytes(Connection connection, String table, Map<String, String> wanted)
+      throws SQLException {
+    return List.of();
+  }
+
   /** INSERT or UPDATE by primary key. */
   public abstract String upsert(String table, List<String> keyColumns, List<String> valueColumns);
 
   /**
-   * INSERT, or on a primary-key clash ADD {@code addColumns} to the stored row's (the usage
-   * roll-ups): a single statement, so writers on several instances may add to the same row at
-   * once and every addition counts. {@code setColumns} are overwritten with the new value.
+   * INSERT of {@code rows} rows, each of which on a primary-key clash ADDs {@code addColumns} to the
+   * stored row's (the usage roll-ups): a single statement, so writers on several instances may add
+   * to the same row at once and every addition counts. {@code setColumns} are overwritten with the
+   * new value. No two of the rows may share a primary key (PostgreSQL refuses a statement that
+   * updates a row twice).
    */
   public abstract String upsertAdd(String table, List<String> keyColumns, List<String> addColumns,
-      List<String> setColumns);
+      List<String> setColumns, int rows);
+
+  /**
+   * Rows per upsert-add statement (see {@link MultiRowInsert#upsertAdd}). One, i.e. a plain JDBC
+   * batch, unless the engine's driver sends such a batch as one statement per row.
+   */
+  public int rowsPerUpsertAdd() {
+    return 1;
+  }
 
   /**
    * Statements that widen a VARCHAR column to {@code length} characters, keeping NOT NULL; running
@@ -150,10 +181,19 @@ public abstract sealed class SqlDialect {
   }
 
   static String insertPart(String table, List<String> keyColumns, List<String> valueColumns) {
+    return insertPart(table, keyColumns, valueColumns, 1);
+  }
+
+  static String insertPart(String table, List<String> keyColumns, List<String> valueColumns, int rows) {
     List<String> all = new java.util.ArrayList<>(keyColumns);
     all.addAll(valueColumns);
-    String marks = all.stream().map(c -> "?").collect(Collectors.joining(", "));
-    return "INSERT INTO " + table + " (" + String.join(", ", all) + ") VALUES (" + marks + ")";
+    return "INSERT INTO " + table + " (" + String.join(", ", all) + ") VALUES " + valuesList(all.size(), rows);
+  }
+
+  /** {@code (?, ?), (?, ?)}: {@code rows} tuples of {@code columns} parameters. */
+  static String valuesList(int columns, int rows) {
+    String tuple = "(" + String.join(", ", java.util.Collections.nCopies(columns, "?")) + ")";
+    return String.join(", ", java.util.Collections.nCopies(rows, tuple));
   }
 
   /** ON CONFLICT ... DO UPDATE, shared by SQLite and PostgreSQL. */
@@ -165,13 +205,13 @@ public abstract sealed class SqlDialect {
 
   /** ON CONFLICT ... DO UPDATE adding to the row, shared by SQLite and PostgreSQL. */
   static String onConflictUpsertAdd(String table, List<String> keyColumns, List<String> addColumns,
-      List<String> setColumns) {
+      List<String> setColumns, int rows) {
     List<String> values = new java.util.ArrayList<>(addColumns);
     values.addAll(setColumns);
     String updates = java.util.stream.Stream.concat(
         addColumns.stream().map(c -> c + " = " + table + "." + c + " + excluded." + c),
         setColumns.stream().map(c -> c + " = excluded." + c)).collect(Collectors.joining(", "));
-    return insertPart(table, keyColumns, values)
+    return insertPart(table, keyColumns, values, rows)
         + " ON CONFLICT (" + String.join(", ", keyColumns) + ") DO UPDATE SET " + updates;
   }
 
@@ -263,8 +303,8 @@ public abstract sealed class SqlDialect {
 
     @Override
     public String upsertAdd(String table, List<String> keyColumns, List<String> addColumns,
-        List<String> setColumns) {
-      return onConflictUpsertAdd(table, keyColumns, addColumns, setColumns);
+        List<String> setColumns, int rows) {
+      return onConflictUpsertAdd(table, keyColumns, addColumns, setColumns, rows);
     }
 
     @Override
@@ -366,6 +406,37 @@ public abstract sealed class SqlDialect {
       return "VARCHAR(" + length + ") CHARACTER SET ascii COLLATE ascii_bin";
     }
 
+    /** utf8mb4_bin: MySQL and MariaDB alike have it (utf8mb4_nopad_bin is MariaDB's only). */
+    @Override
+    public String caseSensitiveText(int length) {
+      return "VARCHAR(" + length + ") CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
+    }
+
+    /**
+     * One ALTER for the columns whose collation is not a binary one (the table is rebuilt once,
+     * not once per column); a column already {@code _bin} is left as it is.
+     */
+    @Override
+    public List<String> compareBytes(Connection connection, String table, Map<String, String> wanted)
+        throws SQLException {
+      List<String> changes = new java.util.ArrayList<>();
+      try (PreparedStatement read = connection.prepareStatement("SELECT COLUMN_NAME, COLLATION_NAME"
+          + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"
+          + " ORDER BY ORDINAL_POSITION")) {
+        read.setString(1, table);
+        try (ResultSet rows = read.executeQuery()) {
+          while (rows.next()) {
+            String column = rows.getString(1).toLowerCase(java.util.Locale.ROOT);
+            String collation = rows.getString(2);
+            if (wanted.containsKey(column) && (collation == null || !collation.endsWith("_bin"))) {
+              changes.add("MODIFY COLUMN " + column + " " + wanted.get(column) + " NOT NULL");
+            }
+          }
+        }
+      }
+      return changes.isEmpty() ? List.of() : List.of("ALTER TABLE " + table + " " + String.join(", ", changes));
+    }
+
     @Override
     public String upsert(String table, List<String> keyColumns, List<String> valueColumns) {
       String updates = valueColumns.stream().map(c -> c + " = VALUES(" + c + ")").collect(Collectors.joining(", "));
@@ -375,13 +446,23 @@ public abstract sealed class SqlDialect {
     /** VALUES(c) is the row that clashed; MariaDB keeps it (MySQL 8.0.20 deprecated it for an alias). */
     @Override
     public String upsertAdd(String table, List<String> keyColumns, List<String> addColumns,
-        List<String> setColumns) {
+        List<String> setColumns, int rows) {
       List<String> values = new java.util.ArrayList<>(addColumns);
       values.addAll(setColumns);
       String updates = java.util.stream.Stream.concat(
           addColumns.stream().map(c -> c + " = " + c + " + VALUES(" + c + ")"),
           setColumns.stream().map(c -> c + " = VALUES(" + c + ")")).collect(Collectors.joining(", "));
-      return insertPart(table, keyColumns, values) + " ON DUPLICATE KEY UPDATE " + updates;
+      return insertPart(table, keyColumns, values, rows) + " ON DUPLICATE KEY UPDATE " + updates;
+    }
+
+    /**
+     * Connector/J sends a batch of INSERT ... ON DUPLICATE KEY UPDATE through its bulk protocol only
+     * to servers that report a result per row (MariaDB 11.5 and later); otherwise as one statement
+     * per row, each parsed and executed on its own. A VALUES list of many rows is one statement.
+     */
+    @Override
+    public int rowsPerUpsertAdd() {
+      return 100;
     }
 
     @Override
@@ -461,8 +542,8 @@ public abstract sealed class SqlDialect {
 
     @Override
     public String upsertAdd(String table, List<String> keyColumns, List<String> addColumns,
-        List<String> setColumns) {
-      return onConflictUpsertAdd(table, keyColumns, addColumns, setColumns);
+        List<String> setColumns, int rows) {
+      return onConflictUpsertAdd(table, keyColumns, addColumns, setColumns, rows);
     }
 
     /** ALTER COLUMN TYPE leaves NOT NULL as it was. */

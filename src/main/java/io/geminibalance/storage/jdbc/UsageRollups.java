@@ -106,36 +106,38 @@ final class UsageRollups {
       return sums.isEmpty();
     }
 
-    /** Adds every group to its row, in primary-key order, as one JDBC batch. */
+    /**
+     * Adds every group to its row, in primary-key order (also within a multi-row statement: InnoDB
+     * locks a VALUES list's rows in their order), through {@link MultiRowInsert#upsertAdd}.
+     */
     void write(Connection connection, SqlDialect dialect) throws SQLException {
       if (sums.isEmpty()) {
         return;
       }
       Map<Group, UsageSums> ordered = new TreeMap<>(KEY_ORDER);
       ordered.putAll(sums);
-      String sql = dialect.upsertAdd(table(granularity), KEY_COLUMNS, SUM_COLUMNS, LABEL_COLUMNS);
-      try (PreparedStatement upsert = connection.prepareStatement(sql)) {
-        for (Map.Entry<Group, UsageSums> row : ordered.entrySet()) {
-          Group group = row.getKey();
-          UsageSums s = row.getValue();
-          Labels label = labels.get(group);
-          upsert.setString(1, group.key());
-          upsert.setString(2, group.client());
-          upsert.setLong(3, group.bucketStart());
-          upsert.setString(4, group.model());
-          long[] values = {s.requests(), s.failures(), s.abandoned(), s.prompt(), s.cached(), s.output(),
-              s.thinking(), s.image(), s.audio()};
-          for (int i = 0; i < values.length; i++) {
-            upsert.setLong(5 + i, values[i]);
-          }
-          upsert.setString(5 + values.length, label.clientMasked());
-          upsert.setString(6 + values.length, label.keyMasked());
-          upsert.addBatch();
-        }
-        upsert.executeBatch();
-      }
+      MultiRowInsert.upsertAdd(dialect, table(granularity), KEY_COLUMNS, SUM_COLUMNS, LABEL_COLUMNS, this::bind)
+          .insert(connection, List.copyOf(ordered.entrySet()));
       sums.clear();
       labels.clear();
+    }
+
+    /** Binds a row's {@link #KEY_COLUMNS}, {@link #SUM_COLUMNS} and {@link #LABEL_COLUMNS}, from {@code first}. */
+    private void bind(PreparedStatement upsert, int first, Map.Entry<Group, UsageSums> row) throws SQLException {
+      Group group = row.getKey();
+      UsageSums s = row.getValue();
+      Labels label = labels.get(group);
+      upsert.setString(first, group.key());
+      upsert.setString(first + 1, group.client());
+      upsert.setLong(first + 2, group.bucketStart());
+      upsert.setString(first + 3, group.model());
+      long[] values = {s.requests(), s.failures(), s.abandoned(), s.prompt(), s.cached(), s.output(),
+          s.thinking(), s.image(), s.audio()};
+      for (int i = 0; i < values.length; i++) {
+        upsert.setLong(first + 4 + i, values[i]);
+      }
+      upsert.setString(first + 4 + values.length, label.clientMasked());
+      upsert.setString(first + 5 + values.length, label.keyMasked());
     }
   }
 

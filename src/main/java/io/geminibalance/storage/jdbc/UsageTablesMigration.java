@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.flywaydb.core.api.migration.Context;
 
 /**
@@ -45,11 +47,12 @@ final class UsageTablesMigration extends IdempotentJavaMigration {
       createIndexes(connection, dialect, table);
       return false;
     }
+    Map<String, String> text = textKeyColumns(dialect);
     StringBuilder sql = new StringBuilder("CREATE TABLE " + table + " (")
-        .append("key_fp ").append(dialect.caseSensitiveAscii(64)).append(" NOT NULL, ")
+        .append("key_fp ").append(text.get("key_fp")).append(" NOT NULL, ")
         .append("bucket_start BIGINT NOT NULL, ")
-        .append("client_fp ").append(dialect.caseSensitiveAscii(64)).append(" NOT NULL, ")
-        .append("model VARCHAR(100) NOT NULL, ");
+        .append("client_fp ").append(text.get("client_fp")).append(" NOT NULL, ")
+        .append("model ").append(text.get("model")).append(" NOT NULL, ");
     for (String column : UsageRollups.SUM_COLUMNS) {
       sql.append(column).append(" BIGINT NOT NULL DEFAULT 0, ");
     }
@@ -63,6 +66,19 @@ final class UsageTablesMigration extends IdempotentJavaMigration {
     }
     createIndexes(connection, dialect, table);
     return true;
+  }
+
+  /**
+   * The types of the primary key's text columns, each compared byte for byte so that no two
+   * fingerprints or model names differing only in case share a row. {@link UsageKeyCollationMigration}
+   * (V16) gives tables created before the model's type was byte-compared the same types.
+   */
+  static Map<String, String> textKeyColumns(SqlDialect dialect) {
+    Map<String, String> types = new LinkedHashMap<>();
+    types.put("key_fp", dialect.caseSensitiveAscii(64));
+    types.put("client_fp", dialect.caseSensitiveAscii(64));
+    types.put("model", dialect.caseSensitiveText(100));
+    return types;
   }
 
   /** The retention job's index by bucket, and the engine's own (see {@link SqlDialect#usageRollupIndexes}). */

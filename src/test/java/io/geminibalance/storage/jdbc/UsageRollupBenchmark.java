@@ -80,9 +80,10 @@ class UsageRollupBenchmark {
 
   /**
    * all: a throw-away database seeded, built and read in one go. seed: seeded and built into a kept
-   * database (the SQLite file and a PostgreSQL database named in {@link #KEPT}), its state written
-   * beside it; read: the reads timed on that kept database, so that the long seeding can share the
-   * machine with other work and the timings are taken when it is quiet.
+   * database (the SQLite file under {@link #KEPT}, or the PostgreSQL or MariaDB database
+   * gb_bench_usage), its state written under {@link #KEPT}; read: the reads timed on that kept
+   * database, so that the long seeding can share the machine with other work and the timings are
+   * taken when it is quiet.
    */
   private enum Phase { ALL, SEED, READ }
 
@@ -137,11 +138,15 @@ class UsageRollupBenchmark {
         read = UsageBackfill.run(connection, SqlDialect.of(type), new JdbcValues(ZoneOffset.UTC), now,
             UsageBackfill.DEFAULT_CHUNK);
         connection.commit();
-        if (type == DatabaseType.POSTGRES) {
-          connection.setAutoCommit(true);
-          try (Statement statement = connection.createStatement()) {
+        connection.setAutoCommit(true);
+        try (Statement statement = connection.createStatement()) {
+          switch (type) {
             // What autovacuum does in a running database: the backfill's updates leave dead row versions.
-            statement.execute("VACUUM ANALYZE");
+            case POSTGRES -> statement.execute("VACUUM ANALYZE");
+            // What InnoDB's background statistics update does after the backfill's writes, done now so
+            // that the reads do not race it.
+            case MYSQL -> statement.execute("ANALYZE TABLE gb_usage_minute, gb_usage_hour, gb_usage_day");
+            case SQLITE -> { }
           }
         }
       }
@@ -190,15 +195,18 @@ class UsageRollupBenchmark {
 
   /** A database kept between the seed and read phases (not dropped on close). */
   private record KeptDatabase(DatabaseType type, StorageConfig config) implements TestDatabase {
-    private static final String POSTGRES_NAME = "gb_bench_usage";
+    /** The same name on both servers; another (bench.db) keeps a second run's database apart. */
+    private static final String NAME = System.getProperty("bench.db", "gb_bench_usage");
+    private static final String MARIADB_SERVER = "jdbc:mariadb://127.0.0.1:3306/";
 
     static KeptDatabase of(DatabaseType type) throws IOException {
       Files.createDirectories(KEPT.resolve("sqlite"));
       return switch (type) {
         case SQLITE -> new KeptDatabase(type, StorageConfig.sqlite(KEPT.resolve("sqlite").resolve("default_db")));
         case POSTGRES -> new KeptDatabase(type, new StorageConfig(type, "jdbc:postgresql://127.0.0.1:5432/"
-            + POSTGRES_NAME, "postgres", "", ZoneOffset.UTC, 4));
-        case MYSQL -> throw new UnsupportedOperationException("MariaDB seeding is not written");
+            + NAME, "postgres", "", ZoneOffset.UTC, 4));
+        case MYSQL -> new KeptDatabase(type, new StorageConfig(type, MARIADB_SERVER + NAME, "root", "",
+            ZoneOffset.UTC, 4));
       };
     }
 
@@ -213,11 +221,17 @@ class UsageRollupBenchmark {
         case POSTGRES -> {
           try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres",
               ""); Statement statement = connection.createStatement()) {
-            statement.execute("DROP DATABASE IF EXISTS " + POSTGRES_NAME + " WITH (FORCE)");
-            statement.execute("CREATE DATABASE " + POSTGRES_NAME);
+            statement.execute("DROP DATABASE IF EXISTS " + NAME + " WITH (FORCE)");
+            statement.execute("CREATE DATABASE " + NAME);
           }
         }
-        case MYSQL -> throw new UnsupportedOperationException("MariaDB seeding is not written");
+        case MYSQL -> {
+          try (Connection connection = DriverManager.getConnection(MARIADB_SERVER, "root", "");
+              Statement statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + NAME);
+            statement.execute("CREATE DATABASE " + NAME);
+          }
+        }
       }
     }
 
@@ -321,7 +335,19 @@ class UsageRollupBenchmark {
           + " substr('0000' || k, -4), 500 + g % 3000, 100 + g % 900 + CASE WHEN m0 = 1 THEN 300 ELSE 0 END, 0, 1,"
           + " 'tk_bench' || c, '...' || substr('0000' || c, -4), CASE WHEN g % 4 = 0 THEN 200 ELSE 0 END,"
           + " CASE WHEN m0 = 1 THEN 300 ELSE 0 END, g % 97 = 0 FROM s";
-      case MYSQL -> throw new UnsupportedOperationException("MariaDB seeding is not written");
+      // MariaDB's SEQUENCE engine gives seq_1_to_<n>. The derived table is kept apart (not merged into
+      // the SELECT), so that c and m are drawn once per row and every use of them sees the same value.
+      // The column is a naive DATETIME in UTC (the zone the bench opens the storage with), whole seconds.
+      case MYSQL -> "SET STATEMENT optimizer_switch = 'derived_merge=off' FOR"
+          + " INSERT INTO t_request_log (" + COLUMNS + ") SELECT"
+          + " TIMESTAMPADD(SECOND, FLOOR(" + startSecond + " + g * " + step + "), '1970-01-01 00:00:00'),"
+          + " ELT(m, '" + String.join("', '", MODELS) + "'), CONCAT('...', LPAD(k, 4, '0')), g % 50 <> 0,"
+          + " CASE WHEN g % 50 = 0 THEN 429 ELSE 200 END, 800, CONCAT('benchkey', LPAD(k, 24, '0')),"
+          + " LPAD(k, 4, '0'), 500 + g % 3000, 100 + g % 900 + CASE WHEN m = 2 THEN 300 ELSE 0 END, 0, 1,"
+          + " CONCAT('tk_bench', c), CONCAT('...', LPAD(c, 4, '0')), CASE WHEN g % 4 = 0 THEN 200 ELSE 0 END,"
+          + " CASE WHEN m = 2 THEN 300 ELSE 0 END, g % 97 = 0"
+          + " FROM (SELECT seq AS g, seq % 200 AS k, FLOOR(POW(RAND(), 2) * 20) AS c,"
+          + " FLOOR(POW(RAND(), 2) * 5) + 1 AS m FROM seq_1_to_" + ROWS + ") s";
     };
   }
 
