@@ -19,11 +19,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds the usage roll-ups from the request-log rows already stored (once, when the roll-up tables
  * are created; the usage bench seeds with it too). It reads the log in chunks of rows by id and
- * writes each chunk's sums before reading the next, so memory stays bounded by the chunk whatever
+ * writes the sums once they cover a few chunks' worth of groups, so memory stays bounded whatever
  * the table's size. Rows older than a roll-up keeps (see {@link #horizon}) are left out of it.
  */
 final class UsageBackfill {
-  static final int DEFAULT_CHUNK = 20_000;
+  static final int DEFAULT_CHUNK = 10_000;
+  /**
+   * A roll-up's sums are written once they cover this many rows per chunk read: memory stays
+   * bounded (at most a chunk's four groups per row more, per roll-up) while each roll-up row is
+   * added to a few times instead of once per chunk.
+   */
+  private static final int FLUSH_GROUPS_PER_CHUNK_ROW = 4;
   private static final Logger LOG = LoggerFactory.getLogger(UsageBackfill.class);
   /** How often a long backfill says how far it is: it runs before the gateway listens. */
   private static final long PROGRESS_NANOS = 30_000_000_000L;
@@ -60,6 +66,10 @@ final class UsageBackfill {
       LOG.info("storage: building the usage roll-ups from the request log (once, ids up to {}); the gateway"
           + " starts listening when it is done", highestId);
     }
+    // Kept over several chunks: rows come in about time order, so a day's groups (and an hour's
+    // across a chunk's edge) are written once or a few times instead of once per chunk.
+    UsageRollups.Batch[] batches = granularities.stream().map(UsageRollups.Batch::new)
+        .toArray(UsageRollups.Batch[]::new);
     try (PreparedStatement select = connection.prepareStatement(SELECT)) {
       while (true) {
         select.setLong(1, lastId);
@@ -76,15 +86,17 @@ final class UsageBackfill {
             }
           }
         }
-        for (TimeBucket granularity : granularities) {
-          Instant oldest = now.minus(horizon(granularity));
-          UsageRollups.Batch batch = new UsageRollups.Batch(granularity);
+        for (int g = 0; g < granularities.size(); g++) {
+          Instant oldest = now.minus(horizon(granularities.get(g)));
           for (RequestLogEntry entry : entries) {
             if (!entry.time().isBefore(oldest)) {
-              batch.add(entry);
+              batches[g].add(entry);
             }
           }
-          batch.write(connection, dialect);
+          if (read < chunk || batches[g].groups() >= FLUSH_GROUPS_PER_CHUNK_ROW * chunk) {
+            batches[g].write(connection, dialect);
+            batches[g] = new UsageRollups.Batch(granularities.get(g));
+          }
         }
         total += read;
         if (read < chunk) {

@@ -106,6 +106,11 @@ final class UsageRollups {
       return sums.isEmpty();
     }
 
+    /** How many rows {@link #write} would add to. */
+    int groups() {
+      return sums.size();
+    }
+
     /**
      * Adds every group to its row, in primary-key order (also within a multi-row statement: InnoDB
      * locks a VALUES list's rows in their order), through {@link MultiRowInsert#upsertAdd}.
