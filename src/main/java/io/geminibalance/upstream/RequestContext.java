@@ -161,8 +161,20 @@ public final class RequestContext {
   /** The attempt in flight answered 2xx with {@code response}, still paused: its body is coming. */
   void answerBegins(HttpClientResponse response) {
     answerBegun = true;
-    // Asked before any of the body is read: a response that has already ended has no end to give.
-    answerEnd = readsAnswerAfterClose ? response.end() : null;
+    answerEnd = readsAnswerAfterClose ? endOf(response) : null;
+  }
+
+  /**
+   * When {@code response}'s body ends or fails. Asked while it is paused, before any of it is
+   * read: Vert.x completes this future only for an end still to come, and refuses to give one for
+   * a response that has ended (then it has).
+   */
+  private static Future<Void> endOf(HttpClientResponse response) {
+    try {
+      return response.end();
+    } catch (IllegalStateException ended) {
+      return Future.succeededFuture();
+    }
   }
 
   /**
