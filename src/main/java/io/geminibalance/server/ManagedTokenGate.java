@@ -108,8 +108,14 @@ final class ManagedTokenGate {
       slot.release();
       entry.remove();
     };
-    // Called when the response ends and when the connection closes before that (client gone).
-    rc.addEndHandler(v -> held.release());
+    // Called when the response ends and when the connection closes before that (client gone);
+    // an answer the request reads on after its client left gives the slot back at its own end.
+    rc.addEndHandler(v -> {
+      RequestContext ctx = rc.get(CONTEXT);
+      if (rc.response().ended() || ctx == null || !ctx.readsOnAfterClose()) {
+        held.release();
+      }
+    });
     // A Live session's response never ends: its RequestContext releases the slot as the
     // client's WebSocket closes (a refused upgrade ends the response).
     rc.put(SLOT, held);

@@ -11,6 +11,7 @@ import io.geminibalance.streaming.StreamCut;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -53,6 +54,11 @@ public final class RequestContext {
   private boolean readsAnswerAfterClose;
   /** The attempt in flight has answered 2xx: its body is coming. */
   private boolean answerBegun;
+  /**
+   * When that answer's body has been received whole or has failed; only when it would be read on
+   * ({@link #readsAnswerAfterClose}), else null.
+   */
+  private Future<Void> answerEnd;
   /** Completed when the client goes; made only when asked for. */
   private Promise<Void> gone;
 
@@ -128,6 +134,7 @@ public final class RequestContext {
   public void attach(HttpClientRequest request) {
     this.inFlight = request;
     this.answerBegun = false;
+    this.answerEnd = null;
     if (clientGone) {
       request.reset();
     }
@@ -151,9 +158,33 @@ public final class RequestContext {
     return gone.future();
   }
 
-  /** The attempt in flight answered 2xx: its body is coming. */
-  void answerBegins() {
+  /** The attempt in flight answered 2xx with {@code response}, still paused: its body is coming. */
+  void answerBegins(HttpClientResponse response) {
     answerBegun = true;
+    answerEnd = readsAnswerAfterClose ? endOf(response) : null;
+  }
+
+  /**
+   * When {@code response}'s body ends or fails. Asked while it is paused, before any of it is
+   * read: Vert.x completes this future only for an end still to come, and refuses to give one for
+   * a response that has ended (then it has).
+   */
+  private static Future<Void> endOf(HttpClientResponse response) {
+    try {
+      return response.end();
+    } catch (IllegalStateException ended) {
+      return Future.succeededFuture();
+    }
+  }
+
+  /**
+   * Whether the client's close (now, or when it comes) leaves the answer in flight to be read to
+   * its end ({@link #readsAnswerAfterClose}); the client's token keeps its concurrency slot until
+   * then, given back by {@link #clientClosed} when that answer ends, not by the close.
+   */
+  public boolean readsOnAfterClose() {
+    return readsAnswerAfterClose && answerBegun && answerEnd != null && inFlight != null
+        && (drain == null || !drain.cutting());
   }
 
   /** The executor hands the answer of {@code record}'s attempt to the surface, to relay. */
@@ -169,7 +200,15 @@ public final class RequestContext {
    * answered, this row says the client did not get the whole of it.
    */
   public void clientClosed() {
-    slot.release();
+    boolean readOn = !clientGone && readsOnAfterClose();
+    if (readOn) {
+      // The gateway still works for this client, reading its answer: its token's concurrency slot
+      // bounds how many such reads it can leave behind, as it bounds its requests.
+      TokenLimiter.Slot held = slot;
+      answerEnd.onComplete(ar -> held.release());
+    } else {
+      slot.release();
+    }
     if (!clientGone && drain != null && drain.cutting()) {
       LOG.warn("request {}: cut at shutdown, still running when SHUTDOWN_GRACE_SECONDS ran out", requestId);
       if (answering != null) {
@@ -177,7 +216,6 @@ public final class RequestContext {
       }
     }
     clientGone = true;
-    boolean readOn = readsAnswerAfterClose && answerBegun && (drain == null || !drain.cutting());
     if (inFlight != null && !readOn) {
       inFlight.reset();
     }

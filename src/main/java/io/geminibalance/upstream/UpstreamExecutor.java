@@ -171,7 +171,7 @@ public final class UpstreamExecutor {
     HttpClientResponse response = ar.result();
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
-      ctx.answerBegins();
+      ctx.answerBegins(response);
       // A body of unknown length (chunked) is read only up to the bound as well: past it, it is
       // not empty, and what was read goes to the surface to be relayed before the rest.
       if (check == AnswerCheck.EMPTY && emptyAnswers.retryOn()

@@ -441,6 +441,125 @@ class UsageSumsTest {
     }
   }
 
+  /**
+   * A unary answer the client leaves is read on for its usage: until it ends, the gateway still
+   * works for that client, so its token's concurrency slot stays taken. Else a token allowed one
+   * request at a time could leave any number of answers being read behind it, each holding an
+   * upstream stream. The slot comes back when the answer ends.
+   */
+  @Test
+  void aTokensConcurrencySlotIsHeldUntilTheAnswerItLeftHasBeenRead() throws Exception {
+    String db = GatewayHarness.tempDatabase();
+    try (GatewayHarness h = GatewayHarness.start(Map.of(), db)) {
+      String value = "sk-gb-ConcurrencyHeldByLeftAnswer0001";
+      ManagedTokens.use(h, "t-one", "one", value, List.of(), Set.of(), new TokenLimits(null, null, null, null, 1));
+      Usage usage = new Usage(900, 0, 0, 200, 0, 0, 0, 0);
+      String before = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"";
+      String after = "\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":"
+          + usage.json(1, 1) + "}";
+      long filler = 48L * 1024 * 1024;
+      java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+      java.util.concurrent.CompletableFuture<Void> finish = new java.util.concurrent.CompletableFuture<>();
+      java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+      // The first answer: its start, all of its filler as fast as the gateway reads it, then its end
+      // (with the usage) only once the test says so. Later answers are small and whole.
+      Reply first = (r, res, raw) -> {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        res.setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8").setChunked(true);
+        res.write(before);
+        pumpThen(res, io.vertx.core.buffer.Buffer.buffer("A".repeat(8192)), new long[] {0}, filler, written,
+            () -> finish.thenRun(() -> context.runOnContext(v -> res.end(after))));
+      };
+      h.fake.on(r -> r.path().endsWith(":generateContent"),
+          (r, res, raw) -> (calls.getAndIncrement() == 0 ? first : Replies.healthyDefault(r)).send(r, res, raw));
+      String request = "{\"contents\":[]}";
+      try (RawHttp client = RawHttp.open(h.gateway.port())) {
+        client.send("POST /v1beta/models/" + MODEL + ":generateContent HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "x-goog-api-key: " + value + "\r\ncontent-type: application/json\r\ncontent-length: "
+            + request.length() + "\r\n\r\n" + request);
+        byte[] start = client.in.readNBytes(64 * 1024);
+        assertThat(new String(start, 0, 12, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+      }
+      // The whole filler is read only once the gateway has taken the client's leaving in: the
+      // client read a little of it and the gateway's write queue to it had filled.
+      for (int i = 0; i < 300 && written.get() < filler; i++) {
+        Thread.sleep(100);
+      }
+      assertThat(written.get()).as("filler read after the client left").isEqualTo(filler);
+
+      HttpResponse<String> second = h.send(post(h, "/v1beta/models/" + MODEL + ":generateContent", request,
+          "x-goog-api-key", value));
+      assertThat(second.statusCode()).as("the left answer is still being read").isEqualTo(429);
+
+      finish.complete(null);
+      List<long[]> rows = settledRows(db, 1);
+      assertThat(rows.get(0)).as("success, prompt, completion, abandoned").containsExactly(1, 900, 200, 1);
+      int status = 0;
+      for (int i = 0; i < 300 && status != 200; i++) {
+        Thread.sleep(i == 0 ? 0 : 100);
+        status = h.send(post(h, "/v1beta/models/" + MODEL + ":generateContent", request, "x-goog-api-key", value))
+            .statusCode();
+      }
+      assertThat(status).as("the slot is back once the left answer has been read").isEqualTo(200);
+    }
+  }
+
+  /**
+   * A left answer that then goes silent is reset after TIME_OUT: its token's slot comes back then
+   * too, never held for good.
+   */
+  @Test
+  void aLeftAnswerThatGoesSilentGivesItsSlotBackAtTheTimeout() throws Exception {
+    String db = GatewayHarness.tempDatabase();
+    try (GatewayHarness h = GatewayHarness.start(Map.of("TIME_OUT", "2"), db)) {
+      String value = "sk-gb-ConcurrencyBackAfterSilence0001";
+      ManagedTokens.use(h, "t-one", "one", value, List.of(), Set.of(), new TokenLimits(null, null, null, null, 1));
+      java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+      java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+      long filler = 48L * 1024 * 1024;
+      Reply silent = Replies.chunkedJson("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"", filler,
+          "\"}]}}]}", written, filler);
+      h.fake.on(r -> r.path().endsWith(":generateContent"),
+          (r, res, raw) -> (calls.getAndIncrement() == 0 ? silent : Replies.healthyDefault(r)).send(r, res, raw));
+      String request = "{\"contents\":[]}";
+      try (RawHttp client = RawHttp.open(h.gateway.port())) {
+        client.send("POST /v1beta/models/" + MODEL + ":generateContent HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "x-goog-api-key: " + value + "\r\ncontent-type: application/json\r\ncontent-length: "
+            + request.length() + "\r\n\r\n" + request);
+        byte[] start = client.in.readNBytes(64 * 1024);
+        assertThat(new String(start, 0, 12, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+      }
+      List<long[]> rows = settledRows(db, 1);
+      assertThat(rows.get(0)).as("success, prompt, completion, abandoned").containsExactly(1, -1, -1, 1);
+      int status = 0;
+      for (int i = 0; i < 300 && status != 200; i++) {
+        Thread.sleep(i == 0 ? 0 : 100);
+        status = h.send(post(h, "/v1beta/models/" + MODEL + ":generateContent", request, "x-goog-api-key", value))
+            .statusCode();
+      }
+      assertThat(status).as("the slot is back once the silent answer was given up").isEqualTo(200);
+    }
+  }
+
+  /** Writes {@code total} bytes of {@code piece} as the reader takes them, then runs {@code then}. */
+  private static void pumpThen(io.vertx.core.http.HttpServerResponse res, io.vertx.core.buffer.Buffer piece,
+      long[] sent, long total, java.util.concurrent.atomic.AtomicLong written, Runnable then) {
+    while (!res.closed() && sent[0] < total) {
+      int n = (int) Math.min(piece.length(), total - sent[0]);
+      res.write(n == piece.length() ? piece : piece.getBuffer(0, n));
+      sent[0] += n;
+      if (res.writeQueueFull()) {
+        res.drainHandler(v -> {
+          written.set(sent[0]);
+          pumpThen(res, piece, sent, total, written, then);
+        });
+        return;
+      }
+    }
+    written.set(sent[0]);
+    then.run();
+  }
+
   /** Reads the response until {@code marker} has arrived, then closes the connection. */
   private static void readFirstBytesAndLeave(GatewayHarness h, HttpRequest request, String marker) throws Exception {
     HttpResponse<InputStream> response = h.http.send(request, HttpResponse.BodyHandlers.ofInputStream());

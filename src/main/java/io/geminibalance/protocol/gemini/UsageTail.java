@@ -3,6 +3,9 @@ package io.geminibalance.protocol.gemini;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.Function;
@@ -41,6 +44,13 @@ public final class UsageTail {
   private static final byte[] NOTHING = new byte[0];
   /** The first array: most answers fit in it. */
   private static final int FIRST_BYTES = 2048;
+
+  /** Eight bytes of the ring at a time, first byte lowest: a string's plain bytes are skipped a word at a time. */
+  private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long QUOTES = 0x2222222222222222L;
+  private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
 
   /** After a string that is the key at the top level: what must follow for its value to be read. */
   private static final int NO_KEY = 0;
@@ -162,6 +172,14 @@ public final class UsageTail {
   private void scan(int from, int to, long origin) {
     byte[] bytes = ring;
     for (int i = from; i < to; i++) {
+      if (inString && !escaped && matched < 0) {
+        // Inside a string that is not the key only a quote or a backslash changes anything; most
+        // bytes of an answer are such strings (text, base64 images), so they are skipped in words.
+        i = quoteOrBackslash(bytes, i, to);
+        if (i == to) {
+          return;
+        }
+      }
       byte b = bytes[i];
       if (inString) {
         if (escaped) {
@@ -218,6 +236,28 @@ public final class UsageTail {
         default -> after = NO_KEY;
       }
     }
+  }
+
+  /** The index of the first {@code "} or {@code \\} in {@code bytes[from, to)}, or {@code to}. */
+  private static int quoteOrBackslash(byte[] bytes, int from, int to) {
+    int i = from;
+    for (; i <= to - Long.BYTES; i += Long.BYTES) {
+      long word = (long) WORDS.get(bytes, i);
+      long quotes = word ^ QUOTES;
+      long backslashes = word ^ BACKSLASHES;
+      // A zero byte of either sets its high bit here; a borrow only ever sets bits above a true
+      // zero byte, so the lowest bit set is the first match.
+      long found = ((quotes - ONES) & ~quotes | (backslashes - ONES) & ~backslashes) & HIGHS;
+      if (found != 0) {
+        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (bytes[i] == '"' || bytes[i] == '\\') {
+        return i;
+      }
+    }
+    return to;
   }
 
   /**

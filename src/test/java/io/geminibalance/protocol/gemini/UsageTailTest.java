@@ -264,6 +264,33 @@ class UsageTailTest {
     }
   }
 
+  /**
+   * Text full of quotes and backslashes (escaped as JSON), runs of plain bytes of every length
+   * around them (the scanner skips a string's plain bytes eight at a time), and the key spelled
+   * out in it, in SSE events fed in any split through a ring that wraps: the usage read is always
+   * the last event's top-level one.
+   */
+  @Property(tries = 300)
+  void quotesAndBackslashesAtAnyOffsetInTextNeverHideOrFakeTheUsage(@ForAll @IntRange(min = 1, max = 4) int events,
+      @ForAll long seed) throws Exception {
+    Random random = new Random(seed);
+    String[] pieces = {"\"", "\\", "\\\"", "\"usageMetadata\": {\"promptTokenCount\": 999}", "\u00e9", "\n"};
+    StringBuilder body = new StringBuilder();
+    Reported last = null;
+    for (int e = 0; e < events; e++) {
+      StringBuilder text = new StringBuilder();
+      int parts = random.nextInt(40);
+      for (int p = 0; p < parts; p++) {
+        text.append("x".repeat(random.nextInt(20)));
+        text.append(pieces[random.nextInt(pieces.length)]);
+      }
+      last = Reported.of(50 + e, 5 + e, 0, 0, 0, 0, 0);
+      body.append("data: ").append(chunk(text.toString(), last)).append("\r\n\r\n");
+    }
+    byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+    assertThat(read(bytes, 512 + random.nextInt(UsageTail.DEFAULT_BYTES), random)).isEqualTo(last.usage());
+  }
+
   @Test
   void openAiCompatUsageIsMappedWhicheverWayReasoningIsCounted() {
     byte[] google = ("{\"choices\":[{\"delta\":{\"content\":\"x\"}}],\"usage\":{\"completion_tokens\":20,"
