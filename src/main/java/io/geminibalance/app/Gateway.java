@@ -730,7 +730,7 @@ public final class Gateway {
 
   /** Completes with 0 once no connection is busy, or with how many still are at {@code deadline}. */
   private Future<Integer> whenIdle(long deadlineNanos) {
-    return connections.busy().compose(busy -> {
+    return connections.busy().map(busy -> busy + drain.leftAnswers()).compose(busy -> {
       if (busy == 0 || System.nanoTime() - deadlineNanos >= 0) {
         return Future.succeededFuture(busy);
       }
@@ -805,6 +805,11 @@ public final class Gateway {
   /** The managed client tokens in force ({@code /api/tokens}); replaced whole when they change. */
   public ClientTokenRegistry clientTokens() {
     return clientTokens;
+  }
+
+  /** Where a shutdown stands, and the answers still read after their client left. */
+  public Drain drainState() {
+    return drain;
   }
 
   /** The managed tokens' requests in progress. */

@@ -1,10 +1,15 @@
 package io.geminibalance.upstream;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Where a shutdown stands (SIGTERM, see {@code app/Gateway.shutdown}): serving; draining (new
  * requests are refused, {@code /health} says so, requests in flight go on); cutting (the grace is
  * over: what is still in flight is being cut, and each request cut records it). Written by the
- * shutdown, read on the request path, so it is one volatile field and nothing else.
+ * shutdown, read on the request path, so it is one volatile field; beside it, the rare answers
+ * whose client left and which are still read for their usage (see RequestContext), which hold no
+ * client connection, so the shutdown must be told of them to wait for them and then cut them.
  */
 public final class Drain {
   private static final int SERVING = 0;
@@ -12,6 +17,7 @@ public final class Drain {
   private static final int CUTTING = 2;
 
   private volatile int phase = SERVING;
+  private final Set<Runnable> leftAnswers = ConcurrentHashMap.newKeySet();
 
   public boolean draining() {
     return phase >= DRAINING;
@@ -28,8 +34,27 @@ public final class Drain {
     }
   }
 
-  /** What is still in flight is about to be cut. */
+  /** What is still in flight is about to be cut: so are the answers still read after their client left. */
   public void startCutting() {
     phase = CUTTING;
+    leftAnswers.forEach(Runnable::run);
+  }
+
+  /** An answer whose client left is read on; {@code cut} stops that read. */
+  void readingLeftAnswer(Runnable cut) {
+    leftAnswers.add(cut);
+    if (cutting()) {
+      cut.run();
+    }
+  }
+
+  /** That answer has been read (or has failed). */
+  void leftAnswerDone(Runnable cut) {
+    leftAnswers.remove(cut);
+  }
+
+  /** How many answers whose client left are still being read: a draining shutdown waits for them too. */
+  public int leftAnswers() {
+    return leftAnswers.size();
   }
 }

@@ -205,7 +205,16 @@ public final class RequestContext {
       // The gateway still works for this client, reading its answer: its token's concurrency slot
       // bounds how many such reads it can leave behind, as it bounds its requests.
       TokenLimiter.Slot held = slot;
-      answerEnd.onComplete(ar -> held.release());
+      Runnable cut = cutLeftAnswer(inFlight);
+      if (drain != null) {
+        drain.readingLeftAnswer(cut);
+      }
+      answerEnd.onComplete(ar -> {
+        held.release();
+        if (drain != null) {
+          drain.leftAnswerDone(cut);
+        }
+      });
     } else {
       slot.release();
     }
@@ -222,6 +231,18 @@ public final class RequestContext {
     if (gone != null) {
       gone.tryComplete();
     }
+  }
+
+  /** Resets a left answer's read on its own event loop (the shutdown calls it from another thread). */
+  private static Runnable cutLeftAnswer(HttpClientRequest request) {
+    io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+    return () -> {
+      if (context == null) {
+        request.reset();
+      } else {
+        context.runOnContext(v -> request.reset());
+      }
+    };
   }
 
   /**

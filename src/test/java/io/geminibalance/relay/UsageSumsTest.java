@@ -31,6 +31,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The usage in the request log adds up to exactly what Google reported: a fake upstream answers
@@ -501,6 +503,60 @@ class UsageSumsTest {
             .statusCode();
       }
       assertThat(status).as("the slot is back once the left answer has been read").isEqualTo(200);
+    }
+  }
+
+  /**
+   * A left answer still being read when the gateway is stopped holds no client connection, yet the
+   * shutdown waits for it within its grace (its row then has its usage), and cuts it once the
+   * grace is over, before the log writers are flushed (its row is kept, abandoned).
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aLeftAnswerStillReadAtShutdownIsWaitedForThenCut(boolean endsWithinTheGrace) throws Exception {
+    String db = GatewayHarness.tempDatabase();
+    try (GatewayHarness h = GatewayHarness.start(Map.of(), db)) {
+      Usage usage = new Usage(900, 0, 0, 200, 0, 0, 0, 0);
+      String before = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"";
+      String after = "\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":"
+          + usage.json(1, 1) + "}";
+      long filler = 48L * 1024 * 1024;
+      java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+      java.util.concurrent.CompletableFuture<Void> finish = new java.util.concurrent.CompletableFuture<>();
+      // The answer's start and all of its filler; its end (with the usage) once the test says so.
+      h.fake.on(r -> r.path().endsWith(":generateContent"), (r, res, raw) -> {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        res.setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8").setChunked(true);
+        res.write(before);
+        pumpThen(res, io.vertx.core.buffer.Buffer.buffer("A".repeat(8192)), new long[] {0}, filler, written,
+            () -> finish.thenRun(() -> context.runOnContext(v -> res.end(after))));
+      });
+      String request = "{\"contents\":[]}";
+      try (RawHttp client = RawHttp.open(h.gateway.port())) {
+        client.send("POST /v1beta/models/" + MODEL + ":generateContent HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "x-goog-api-key: " + AUTH + "\r\ncontent-type: application/json\r\ncontent-length: "
+            + request.length() + "\r\n\r\n" + request);
+        byte[] start = client.in.readNBytes(64 * 1024);
+        assertThat(new String(start, 0, 12, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+      }
+      for (int i = 0; i < 300 && written.get() < filler; i++) {
+        Thread.sleep(100);
+      }
+      assertThat(written.get()).as("filler read after the client left").isEqualTo(filler);
+      assertThat(h.gateway.drainState().leftAnswers()).as("the left answer is being read").isEqualTo(1);
+
+      io.vertx.core.Future<Void> stopped = h.gateway.shutdown(
+          java.time.Duration.ofSeconds(endsWithinTheGrace ? 30 : 1));
+      if (endsWithinTheGrace) {
+        finish.complete(null);
+      }
+      stopped.await(60, java.util.concurrent.TimeUnit.SECONDS);
+
+      assertThat(h.gateway.drainState().leftAnswers()).isZero();
+      List<long[]> rows = settledRows(db, 1);
+      assertThat(rows).hasSize(1);
+      assertThat(rows.get(0)[3]).as("abandoned").isEqualTo(1);
+      assertThat(rows.get(0)[1]).as("prompt tokens (-1: not known)").isEqualTo(endsWithinTheGrace ? 900 : -1);
     }
   }
 
