@@ -72,6 +72,16 @@ final class FakeStream {
       StreamOptimizer optimizer, EventHold hold, Surface surface) {
     Promise<UpstreamResult.Answered> done = Promise.promise();
     Heartbeat heartbeat = new Heartbeat(vertx, client, transformer, plan.heartbeatMillis());
+    // Cut while heartbeats run, whether or not a call is in flight upstream (it may still wait for
+    // a key): the stream ends now with the cut event. Once the heartbeats stopped, the answer's
+    // own handling below sees the cut. Only a managed token's request can be cut.
+    if (ctx.token() != null) {
+      ctx.endsStreamOnCut(() -> {
+        if (heartbeat.stop()) {
+          cutOff(client, heartbeat, transformer, ctx);
+        }
+      });
+    }
     via.execute(call, ctx, keys, AnswerCheck.EMPTY).onComplete(ar -> {
       if (ar.failed()) {
         heartbeat.stop();
@@ -261,8 +271,9 @@ final class FakeStream {
           .putHeader("x-accel-buffering", "no");
     }
 
-    void stop() {
-      vertx.cancelTimer(timer);
+    /** @return whether the heartbeats were running until now */
+    boolean stop() {
+      return vertx.cancelTimer(timer);
     }
   }
 }

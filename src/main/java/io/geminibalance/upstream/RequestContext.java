@@ -45,6 +45,8 @@ public final class RequestContext {
   private TokenRefusal cutBy;
   /** How a request that is not an upstream HTTP call stops when cut (a Live session), or null. */
   private Consumer<TokenRefusal> cutter;
+  /** How a stream the surface keeps going itself (fake streaming's heartbeats) ends when cut, or null. */
+  private Runnable streamEnd;
   /** HTTP/2 RST_STREAM code for a request given up; HTTP/1 closes the connection. */
   private static final long CANCEL = 8;
   /**
@@ -253,6 +255,15 @@ public final class RequestContext {
     this.cutter = how;
   }
 
+  /**
+   * How a stream the surface keeps going on its own while it waits for Google (fake streaming's
+   * heartbeats) ends when the request is cut: at once, with the surface's cut event, even when
+   * nothing is in flight upstream to reset (the request waits for a free key, or between attempts).
+   */
+  public void endsStreamOnCut(Runnable end) {
+    this.streamEnd = end;
+  }
+
   /** Whether {@link #cutsWith} says how this request stops (then the server sends it nothing itself). */
   public boolean cutsItself() {
     return cutter != null;
@@ -266,7 +277,8 @@ public final class RequestContext {
    * error event in the caller's shape and a body's into a closed connection. On the request's
    * event loop.
    *
-   * @return whether there was something to stop: a session, or an upstream call in flight
+   * @return whether there was something to stop: a session, an upstream call in flight, or a
+   *     stream the surface ends itself ({@link #endsStreamOnCut})
    */
   public boolean cut(TokenRefusal why) {
     if (cutBy != null || clientGone) {
@@ -282,11 +294,16 @@ public final class RequestContext {
       return true;
     }
     clientGone = true;
+    boolean stopped = false;
     if (inFlight != null) {
       inFlight.reset(CANCEL, streamCut());
-      return true;
+      stopped = true;
     }
-    return false;
+    if (streamEnd != null) {
+      streamEnd.run();
+      stopped = true;
+    }
+    return stopped;
   }
 
   /** Why the request was cut, or null while it was not. */
