@@ -160,7 +160,9 @@ public final class JdbcUsageStore implements UsageStore {
           .append(all);
     }
     if (query.client() != null) {
-      select.append(" AND client_fp = ?");
+      // Implied (no client is named '*'), but said, so that the plan may use the partial index of
+      // the rows of one client and key, which the value of a parameter does not show it matches.
+      select.append(" AND client_fp = ? AND client_fp <> ").append(all);
       parameters.add(query.client());
     } else {
       select.append(" AND client_fp ").append(query.dimensions().contains(UsageDimension.CLIENT) ? "<> " : "= ")

@@ -71,10 +71,16 @@ public abstract sealed class SqlDialect {
         + " WHERE client_fp = " + all + " AND key_fp <> " + all;
   }
 
-  /** A partial index of the rows of one key (and one client or all), for breakdowns by key of one client. */
-  static String clientIndex(String table) {
-    return "CREATE INDEX IF NOT EXISTS ix_" + table + "_client ON " + table + " (client_fp, bucket_start)"
-        + " WHERE key_fp <> '" + UsageRollups.ALL + "'";
+  /**
+   * A partial index of the rows of one client and one key, for breakdowns by key of one client
+   * (the queries say {@code client_fp <> '*'} too, so that the planner sees they match it). It
+   * holds their sums, so that such a breakdown reads the index alone; disjoint from
+   * {@link #allClientsIndex}.
+   */
+  static String clientIndex(String table, String columns, String include) {
+    String all = "'" + UsageRollups.ALL + "'";
+    return "CREATE INDEX IF NOT EXISTS ix_" + table + "_client_rows ON " + table + " (" + columns + ")" + include
+        + " WHERE client_fp <> " + all + " AND key_fp <> " + all;
   }
 
   /** The most parameters one statement may bind. */
@@ -245,17 +251,18 @@ public abstract sealed class SqlDialect {
     }
 
     /**
-     * The breakdowns by key find their rows by bucket, not by the primary key's leading key column:
-     * the few rows of each key summed over clients in a partial index holding their sums too (no
-     * INCLUDE here, so as trailing columns), the rows of one client and key through a plain one
-     * whose columns an upsert-add never changes.
+     * The breakdowns by key find their rows by bucket, not by the primary key's leading key column,
+     * in partial indexes holding their sums too (no INCLUDE here, so as trailing columns): the rows
+     * of each key summed over clients, and the rows of one client and key. An upsert-add rewrites
+     * a row's entry there too; in exchange a breakdown by key never looks a row up.
      */
     @Override
     public List<String> usageRollupIndexes(String table, List<String> sumColumns, List<String> labelColumns) {
-      List<String> covered = new java.util.ArrayList<>(List.of("bucket_start", "key_fp", "model"));
-      covered.addAll(sumColumns);
-      covered.addAll(labelColumns);
-      return List.of(allClientsIndex(table, String.join(", ", covered), ""), clientIndex(table));
+      List<String> sums = new java.util.ArrayList<>(sumColumns);
+      sums.addAll(labelColumns);
+      String trailing = ", " + String.join(", ", sums);
+      return List.of(allClientsIndex(table, "bucket_start, key_fp, model" + trailing, ""),
+          clientIndex(table, "client_fp, bucket_start, key_fp, model" + trailing, ""));
     }
 
     @Override
@@ -515,7 +522,8 @@ public abstract sealed class SqlDialect {
       String include = " INCLUDE (" + String.join(", ", included) + ")";
       return List.of("CREATE INDEX IF NOT EXISTS ix_" + table + "_all_keys ON " + table
           + " (client_fp, bucket_start, model)" + include + " WHERE key_fp = '" + UsageRollups.ALL + "'",
-          allClientsIndex(table, "bucket_start, key_fp, model", include), clientIndex(table));
+          allClientsIndex(table, "bucket_start, key_fp, model", include),
+          clientIndex(table, "client_fp, bucket_start", " INCLUDE (key_fp, model, " + String.join(", ", included) + ")"));
     }
 
     @Override
