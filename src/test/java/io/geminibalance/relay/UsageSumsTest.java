@@ -424,13 +424,7 @@ class UsageSumsTest {
           "\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":"
               + usage.json(1, 1) + "}", written, -1));
       String request = "{\"contents\":[]}";
-      try (RawHttp client = RawHttp.open(h.gateway.port())) {
-        client.send("POST /v1beta/models/" + MODEL + ":generateContent HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            + "x-goog-api-key: " + value + "\r\ncontent-type: application/json\r\ncontent-length: "
-            + request.length() + "\r\n\r\n" + request);
-        byte[] start = client.in.readNBytes(256 * 1024);
-        assertThat(new String(start, 0, 12, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
-      }
+      readStartAndLeave(h, value, request, 256 * 1024);
       List<long[]> rows = settledRows(db, 1);
       assertThat(rows).hasSize(1);
       assertThat(rows.get(0)).as("success, prompt, completion, abandoned").containsExactly(1, 900, 200, 1);
@@ -456,38 +450,17 @@ class UsageSumsTest {
       String value = "sk-gb-ConcurrencyHeldByLeftAnswer0001";
       ManagedTokens.use(h, "t-one", "one", value, List.of(), Set.of(), new TokenLimits(null, null, null, null, 1));
       Usage usage = new Usage(900, 0, 0, 200, 0, 0, 0, 0);
-      String before = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"";
-      String after = "\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":"
-          + usage.json(1, 1) + "}";
       long filler = 48L * 1024 * 1024;
       java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
       java.util.concurrent.CompletableFuture<Void> finish = new java.util.concurrent.CompletableFuture<>();
       java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-      // The first answer: its start, all of its filler as fast as the gateway reads it, then its end
-      // (with the usage) only once the test says so. Later answers are small and whole.
-      Reply first = (r, res, raw) -> {
-        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-        res.setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8").setChunked(true);
-        res.write(before);
-        pumpThen(res, io.vertx.core.buffer.Buffer.buffer("A".repeat(8192)), new long[] {0}, filler, written,
-            () -> finish.thenRun(() -> context.runOnContext(v -> res.end(after))));
-      };
+      // The first answer held until the test says so; later answers are small and whole.
+      Reply first = heldAnswer(filler, usage, written, finish);
       h.fake.on(r -> r.path().endsWith(":generateContent"),
           (r, res, raw) -> (calls.getAndIncrement() == 0 ? first : Replies.healthyDefault(r)).send(r, res, raw));
       String request = "{\"contents\":[]}";
-      try (RawHttp client = RawHttp.open(h.gateway.port())) {
-        client.send("POST /v1beta/models/" + MODEL + ":generateContent HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            + "x-goog-api-key: " + value + "\r\ncontent-type: application/json\r\ncontent-length: "
-            + request.length() + "\r\n\r\n" + request);
-        byte[] start = client.in.readNBytes(64 * 1024);
-        assertThat(new String(start, 0, 12, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
-      }
-      // The whole filler is read only once the gateway has taken the client's leaving in: the
-      // client read a little of it and the gateway's write queue to it had filled.
-      for (int i = 0; i < 300 && written.get() < filler; i++) {
-        Thread.sleep(100);
-      }
-      assertThat(written.get()).as("filler read after the client left").isEqualTo(filler);
+      readStartAndLeave(h, value, request, 64 * 1024);
+      awaitFillerRead(written, filler);
 
       HttpResponse<String> second = h.send(post(h, "/v1beta/models/" + MODEL + ":generateContent", request,
           "x-goog-api-key", value));
@@ -496,13 +469,8 @@ class UsageSumsTest {
       finish.complete(null);
       List<long[]> rows = settledRows(db, 1);
       assertThat(rows.get(0)).as("success, prompt, completion, abandoned").containsExactly(1, 900, 200, 1);
-      int status = 0;
-      for (int i = 0; i < 300 && status != 200; i++) {
-        Thread.sleep(i == 0 ? 0 : 100);
-        status = h.send(post(h, "/v1beta/models/" + MODEL + ":generateContent", request, "x-goog-api-key", value))
-            .statusCode();
-      }
-      assertThat(status).as("the slot is back once the left answer has been read").isEqualTo(200);
+      assertThat(statusOnceItIs200(h, request, value)).as("the slot is back once the left answer has been read")
+          .isEqualTo(200);
     }
   }
 
@@ -517,32 +485,13 @@ class UsageSumsTest {
     String db = GatewayHarness.tempDatabase();
     try (GatewayHarness h = GatewayHarness.start(Map.of(), db)) {
       Usage usage = new Usage(900, 0, 0, 200, 0, 0, 0, 0);
-      String before = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"";
-      String after = "\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":"
-          + usage.json(1, 1) + "}";
       long filler = 48L * 1024 * 1024;
       java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
       java.util.concurrent.CompletableFuture<Void> finish = new java.util.concurrent.CompletableFuture<>();
-      // The answer's start and all of its filler; its end (with the usage) once the test says so.
-      h.fake.on(r -> r.path().endsWith(":generateContent"), (r, res, raw) -> {
-        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-        res.setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8").setChunked(true);
-        res.write(before);
-        pumpThen(res, io.vertx.core.buffer.Buffer.buffer("A".repeat(8192)), new long[] {0}, filler, written,
-            () -> finish.thenRun(() -> context.runOnContext(v -> res.end(after))));
-      });
+      h.fake.on(r -> r.path().endsWith(":generateContent"), heldAnswer(filler, usage, written, finish));
       String request = "{\"contents\":[]}";
-      try (RawHttp client = RawHttp.open(h.gateway.port())) {
-        client.send("POST /v1beta/models/" + MODEL + ":generateContent HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            + "x-goog-api-key: " + AUTH + "\r\ncontent-type: application/json\r\ncontent-length: "
-            + request.length() + "\r\n\r\n" + request);
-        byte[] start = client.in.readNBytes(64 * 1024);
-        assertThat(new String(start, 0, 12, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
-      }
-      for (int i = 0; i < 300 && written.get() < filler; i++) {
-        Thread.sleep(100);
-      }
-      assertThat(written.get()).as("filler read after the client left").isEqualTo(filler);
+      readStartAndLeave(h, AUTH, request, 64 * 1024);
+      awaitFillerRead(written, filler);
       assertThat(h.gateway.drainState().leftAnswers()).as("the left answer is being read").isEqualTo(1);
 
       io.vertx.core.Future<Void> stopped = h.gateway.shutdown(
@@ -578,23 +527,67 @@ class UsageSumsTest {
       h.fake.on(r -> r.path().endsWith(":generateContent"),
           (r, res, raw) -> (calls.getAndIncrement() == 0 ? silent : Replies.healthyDefault(r)).send(r, res, raw));
       String request = "{\"contents\":[]}";
-      try (RawHttp client = RawHttp.open(h.gateway.port())) {
-        client.send("POST /v1beta/models/" + MODEL + ":generateContent HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            + "x-goog-api-key: " + value + "\r\ncontent-type: application/json\r\ncontent-length: "
-            + request.length() + "\r\n\r\n" + request);
-        byte[] start = client.in.readNBytes(64 * 1024);
-        assertThat(new String(start, 0, 12, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
-      }
+      readStartAndLeave(h, value, request, 64 * 1024);
       List<long[]> rows = settledRows(db, 1);
       assertThat(rows.get(0)).as("success, prompt, completion, abandoned").containsExactly(1, -1, -1, 1);
-      int status = 0;
-      for (int i = 0; i < 300 && status != 200; i++) {
-        Thread.sleep(i == 0 ? 0 : 100);
-        status = h.send(post(h, "/v1beta/models/" + MODEL + ":generateContent", request, "x-goog-api-key", value))
-            .statusCode();
-      }
-      assertThat(status).as("the slot is back once the silent answer was given up").isEqualTo(200);
+      assertThat(statusOnceItIs200(h, request, value)).as("the slot is back once the silent answer was given up")
+          .isEqualTo(200);
     }
+  }
+
+  /**
+   * Sends {@code request} to generateContent as a raw HTTP/1.1 client, reads the answer's first
+   * {@code bytes} (its status line: 200) and leaves, closing the connection.
+   */
+  private static void readStartAndLeave(GatewayHarness h, String credential, String request, int bytes)
+      throws Exception {
+    try (RawHttp client = RawHttp.open(h.gateway.port())) {
+      client.send("POST /v1beta/models/" + MODEL + ":generateContent HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "x-goog-api-key: " + credential + "\r\ncontent-type: application/json\r\ncontent-length: "
+          + request.length() + "\r\n\r\n" + request);
+      byte[] start = client.in.readNBytes(bytes);
+      assertThat(new String(start, 0, 12, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+    }
+  }
+
+  /**
+   * An answer's start, all of its {@code filler} as fast as the gateway reads it, then its end with
+   * {@code usage} only once {@code finish} completes.
+   */
+  private static Reply heldAnswer(long filler, Usage usage, java.util.concurrent.atomic.AtomicLong written,
+      java.util.concurrent.CompletableFuture<Void> finish) {
+    String after = "\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":"
+        + usage.json(1, 1) + "}";
+    return (r, res, raw) -> {
+      io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+      res.setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8").setChunked(true);
+      res.write("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"");
+      pumpThen(res, io.vertx.core.buffer.Buffer.buffer("A".repeat(8192)), new long[] {0}, filler, written,
+          () -> finish.thenRun(() -> context.runOnContext(v -> res.end(after))));
+    };
+  }
+
+  /**
+   * The whole filler is read only once the gateway has taken the client's leaving in: the client
+   * read a little of it and the gateway's write queue to it had filled.
+   */
+  private static void awaitFillerRead(java.util.concurrent.atomic.AtomicLong written, long filler)
+      throws InterruptedException {
+    for (int i = 0; i < 300 && written.get() < filler; i++) {
+      Thread.sleep(100);
+    }
+    assertThat(written.get()).as("filler read after the client left").isEqualTo(filler);
+  }
+
+  /** Sends {@code request} with {@code value} until it is answered 200 (at most 30 s); its last status. */
+  private static int statusOnceItIs200(GatewayHarness h, String request, String value) throws Exception {
+    int status = 0;
+    for (int i = 0; i < 300 && status != 200; i++) {
+      Thread.sleep(i == 0 ? 0 : 100);
+      status = h.send(post(h, "/v1beta/models/" + MODEL + ":generateContent", request, "x-goog-api-key", value))
+          .statusCode();
+    }
+    return status;
   }
 
   /** Writes {@code total} bytes of {@code piece} as the reader takes them, then runs {@code then}. */
