@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -287,27 +288,22 @@ class ManagedTokenLimitsTest {
   }
 
   /** Where one model is looked up ({@code GET .../models/{id}}), and in which error shape. */
-  private enum Lookup {
-    NATIVE("/v1beta/models/", "x-goog-api-key", Surface.NATIVE),
-    GEMINI_V1BETA("/gemini/v1beta/models/", "x-goog-api-key", Surface.NATIVE),
-    GEMINI_V1("/gemini/v1/models/", "x-goog-api-key", Surface.NATIVE),
-    VERTEX_EXPRESS("/vertex-express/v1beta/models/", "x-goog-api-key", Surface.NATIVE),
-    OPENAI("/v1/models/", "authorization", Surface.OPENAI),
-    HF("/hf/v1/models/", "authorization", Surface.OPENAI),
-    COMPAT("/openai/v1/models/", "authorization", Surface.OPENAI);
-
-    final String prefix;
-    final String header;
-    final Surface shape;
-
-    Lookup(String prefix, String header, Surface shape) {
-      this.prefix = prefix;
-      this.header = header;
-      this.shape = shape;
-    }
+  private record Lookup(String prefix, String header, Surface shape) {
+    static final List<Lookup> ALL = List.of(new Lookup("/v1beta/models/", "x-goog-api-key", Surface.NATIVE),
+        new Lookup("/gemini/v1beta/models/", "x-goog-api-key", Surface.NATIVE),
+        new Lookup("/gemini/v1/models/", "x-goog-api-key", Surface.NATIVE),
+        new Lookup("/vertex-express/v1beta/models/", "x-goog-api-key", Surface.NATIVE),
+        new Lookup("/v1/models/", "authorization", Surface.OPENAI),
+        new Lookup("/hf/v1/models/", "authorization", Surface.OPENAI),
+        new Lookup("/openai/v1/models/", "authorization", Surface.OPENAI));
 
     HttpResponse<String> get(String id, String value) {
       return h.get(prefix + id, header, header.equals("authorization") ? "Bearer " + value : value);
+    }
+
+    /** Google's OpenAI layer, asked for the id as sent: it knows no gateway alias. */
+    boolean forwardedAsSent() {
+      return prefix.startsWith("/openai/");
     }
   }
 
@@ -319,36 +315,37 @@ class ManagedTokenLimitsTest {
   @Test
   void aSingleModelLookupOfAModelTheTokensListHidesIs403() throws IOException {
     use(token("t-model-lookup", b -> b.models("gemini-2.5-pro")));
-    for (Lookup lookup : Lookup.values()) {
-      List<String> hidden = new java.util.ArrayList<>(List.of("gemini-2.5-flash", "fast"));
+    for (Lookup lookup : Lookup.ALL) {
+      List<String> hidden = new ArrayList<>(List.of("gemini-2.5-flash", "fast"));
       if (lookup.shape == Surface.OPENAI) {
         hidden.add("models/gemini-2.5-flash");
       }
       for (String id : hidden) {
         HttpResponse<String> refused = lookup.get(id, VALUE);
-        assertThat(refused.statusCode()).as(lookup + " " + id + ": " + refused.body()).isEqualTo(403);
+        assertThat(refused.statusCode()).as(lookup.prefix + id + ": " + refused.body()).isEqualTo(403);
         // Named as the client named it; an alias by the model it stands for.
         assertThat(lookup.shape.message(refused)).isEqualTo("token 'ci-bot' is not allowed to use model '"
             + (id.startsWith("models/") ? id : "gemini-2.5-flash") + "'");
         assertThat(lookup.shape.kind(refused)).isIn("PERMISSION_DENIED", "permission_error/permission_denied");
       }
-      assertThat(h.fake.requests()).as(lookup + ": nothing upstream for a refused lookup").isEmpty();
+      assertThat(h.fake.requests()).as(lookup.prefix + ": nothing upstream for a refused lookup").isEmpty();
       for (String id : List.of("gemini-2.5-pro", "pro-alias")) {
-        if (lookup == Lookup.COMPAT && id.equals("pro-alias")) {
-          continue; // Google's layer is asked for the name as sent, an alias it does not know
+        if (lookup.forwardedAsSent() && id.equals("pro-alias")) {
+          continue;
         }
         HttpResponse<String> allowed = lookup.get(id, VALUE);
-        assertThat(allowed.statusCode()).as(lookup + " " + id + ": " + allowed.body()).isEqualTo(200);
+        assertThat(allowed.statusCode()).as(lookup.prefix + id + ": " + allowed.body()).isEqualTo(200);
       }
+      // A percent-encoded id is no well-formed model id on any surface: refused before any check.
       HttpResponse<String> encoded = lookup.get("gemini-2.5-%66lash", VALUE);
-      assertThat(encoded.statusCode()).as(lookup + " percent-encoded: " + encoded.body()).isEqualTo(400);
+      assertThat(encoded.statusCode()).as(lookup.prefix + " percent-encoded: " + encoded.body()).isEqualTo(400);
       assertThat(lookup.get("gemini-2.5-flash", GatewayHarness.CLIENT_TOKEN).statusCode())
-          .as(lookup + ": ALLOWED_TOKENS see it").isEqualTo(200);
+          .as(lookup.prefix + ": ALLOWED_TOKENS see it").isEqualTo(200);
       h.fake.reset();
     }
     use(token("t-model-lookup-all", b -> b));
-    for (Lookup lookup : Lookup.values()) {
-      assertThat(lookup.get("gemini-2.5-flash", VALUE).statusCode()).as(lookup + ": a token of every model")
+    for (Lookup lookup : Lookup.ALL) {
+      assertThat(lookup.get("gemini-2.5-flash", VALUE).statusCode()).as(lookup.prefix + ": a token of every model")
           .isEqualTo(200);
     }
     // Using the model on /openai/v1 is refused in the same shape as looking it up.
