@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * settings live in that same database, so when it cannot take the audit row it usually cannot
  * take the change either. The other way round (written, then the change fails) leaves a row for
  * a change that did not happen, which the change's own error answer and an ERROR line report.
+ * A change the store refuses for the caller's own reason after the row was written (a token name
+ * another instance gave in the meantime, which only the database sees) is no fault: the log is
+ * only appended to, so a second row ({@code <action>.refused}) says it was not made and why, and
+ * an INFO line, not an ERROR, goes with it ({@link #refusable}).
  *
  * <p>Changes that can send the pool's keys or the clients' traffic elsewhere, or change who gets
  * in ({@link #WATCHED}, and every change of a managed client token), are also logged at WARN;
@@ -38,6 +43,8 @@ public final class AuditLog {
 
   /** How the changes of a managed client token are named: {@code token tk_... models}. */
   static final String TOKEN_PREFIX = "token tk_";
+  /** The suffix of the action of a row that says the change of the row before it was refused. */
+  static final String REFUSED = ".refused";
 
   private final AuditLogStore store;
   private final InstantSource clock;
@@ -83,10 +90,51 @@ public final class AuditLog {
   static <T> CompletableFuture<T> reportFailure(String action, CompletableFuture<T> change) {
     return change.whenComplete((result, err) -> {
       if (err != null) {
-        Throwable cause = Failures.cause(err);
-        LOG.error("Admin change {} is in the audit log but was not (wholly) made: {}", action, cause.getMessage());
+        notMade(action, Failures.cause(err));
       }
     });
+  }
+
+  private static void notMade(String action, Throwable cause) {
+    LOG.error("Admin change {} is in the audit log but was not (wholly) made: {}", action, cause.getMessage());
+  }
+
+  /**
+   * As {@link #reportFailure}, for a change the store may refuse for the caller's reason
+   * ({@code callersReason}): then the row written ahead for {@code changes} is followed by one of
+   * action {@code <action>.refused}, each setting's value in force kept and "(not made: why)" as
+   * its new one, and the caller still gets the refusal. Should that row not be written, an ERROR
+   * line says the trail shows a change that was not made.
+   */
+  <T> CompletableFuture<T> refusable(AdminCaller caller, String action, List<AuditEntry.Change> changes,
+      CompletableFuture<T> change, Predicate<Throwable> callersReason) {
+    CompletableFuture<T> outcome = new CompletableFuture<>();
+    change.whenComplete((result, err) -> {
+      if (err == null) {
+        outcome.complete(result);
+        return;
+      }
+      Throwable cause = Failures.cause(err);
+      if (!callersReason.test(cause)) {
+        notMade(action, cause);
+        outcome.completeExceptionally(err);
+        return;
+      }
+      String notMade = "(not made: " + cause.getMessage() + ")";
+      AuditEntry refusal = new AuditEntry(clock.instant(), action + REFUSED, caller.clientAddress(),
+          caller.adminFingerprint(), changes.stream()
+              .map(c -> new AuditEntry.Change(c.setting(), c.oldValue(), notMade)).toList());
+      store.append(refusal).whenComplete((ok, appendErr) -> {
+        if (appendErr == null) {
+          LOG.info("Admin change {} refused after its audit row was written: {}", action, cause.getMessage());
+        } else {
+          LOG.error("Admin change {} was refused ({}) but the audit log shows it made: its refusal cannot be"
+              + " written: {}", action, cause.getMessage(), Failures.cause(appendErr).getMessage());
+        }
+        outcome.completeExceptionally(err);
+      });
+    });
+    return outcome;
   }
 
   /** Newest first. */

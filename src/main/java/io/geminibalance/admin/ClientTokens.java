@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,12 @@ public final class ClientTokens {
   private static final int VALUE_BYTES = 32;
   /** The id's prefix; {@link AuditLog#TOKEN_PREFIX} relies on it. */
   private static final String ID_PREFIX = "tk_";
+  /**
+   * A name another instance gave a token between this change's name check and its write: the
+   * database's unique index refuses the write, the caller gets a 409, and the audit log says the
+   * change was refused.
+   */
+  private static final Predicate<Throwable> NAME_RACE = ClientTokenStore.NameTaken.class::isInstance;
   /** Tokens not revoked at once: bounds what the registry holds in every instance's memory. */
   public static final int MAX_TOKENS = 10_000;
 
@@ -129,9 +136,10 @@ public final class ClientTokens {
         throw new TooMany(maxTokens);
       }
       checkName(all, token);
-      return audit.record(caller, "tokens.create", List.of(new AuditEntry.Change("token " + token.id(),
-              AuditChanges.UNSET, describe(token))))
-          .thenCompose(v -> AuditLog.reportFailure("tokens.create", store.insert(token)))
+      List<AuditEntry.Change> changes = List.of(new AuditEntry.Change("token " + token.id(), AuditChanges.UNSET,
+          describe(token)));
+      return audit.record(caller, "tokens.create", changes)
+          .thenCompose(v -> audit.refusable(caller, "tokens.create", changes, store.insert(token), NAME_RACE))
           .thenCompose(v -> afterChange())
           .thenApply(v -> new Issued(token, value));
     }));
@@ -146,8 +154,9 @@ public final class ClientTokens {
         return CompletableFuture.completedFuture(old);
       }
       checkName(all, next);
-      return audit.record(caller, "tokens.update", changes(old, next))
-          .thenCompose(v -> AuditLog.reportFailure("tokens.update", store.update(next)))
+      List<AuditEntry.Change> changes = changes(old, next);
+      return audit.record(caller, "tokens.update", changes)
+          .thenCompose(v -> audit.refusable(caller, "tokens.update", changes, store.update(next), NAME_RACE))
           .thenCompose(v -> afterChange())
           .thenApply(v -> next);
     }));

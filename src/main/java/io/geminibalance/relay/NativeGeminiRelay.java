@@ -120,9 +120,16 @@ public final class NativeGeminiRelay {
     switch (path) {
       case NativePath.ModelList list ->
           relayModelList(rc, call(rc, list.upstreamPath(), MODEL_LIST_BUCKET, false, modelListOperation), ctx);
-      case NativePath.Model model ->
-          relay(rc, modelExecutor, call(rc, model.upstreamPath(), MODEL_LIST_BUCKET, false, modelOperation), ctx,
-              false, KeyChoice.ANY, StreamPlan.REAL);
+      case NativePath.Model model -> {
+        // Checked on the model after MODEL_ALIASES, as a generation call on it would be.
+        UpstreamResult.Failed refused = UpstreamExecutor.modelRefused(ctx, model.model());
+        if (refused != null) {
+          Responses.geminiFailure(rc.response(), refused);
+          return;
+        }
+        relay(rc, modelExecutor, call(rc, model.upstreamPath(), MODEL_LIST_BUCKET, false, modelOperation), ctx,
+            false, KeyChoice.ANY, StreamPlan.REAL);
+      }
       case NativePath.ModelMethod modelMethod when modelMethod.method().createsResource() && resources != null ->
           resources.createByModel(rc, modelMethod.upstreamPath(), modelMethod.model(), ctx,
               operations.get(modelMethod.method()), poolOf(modelMethod.method()));

@@ -87,9 +87,16 @@ public final class OpenAiCompatRelay {
           restrictedList(rc, ctx, call);
         }
       }
-      case CompatPath.Model model ->
-          forward(rc, ctx, executor, call(rc, model.upstreamPath(), null, NativeGeminiRelay.MODEL_LIST_BUCKET, false),
-              KeyChoice.ANY);
+      case CompatPath.Model model -> {
+        // Matched as a body's model on this surface is (an alias as its target), before any key is leased.
+        UpstreamResult.Failed refused = UpstreamExecutor.modelRefused(ctx, aliases.get().resolve(model.id()));
+        if (refused != null) {
+          failure(rc.response(), refused);
+          return;
+        }
+        forward(rc, ctx, executor, call(rc, model.upstreamPath(), null, NativeGeminiRelay.MODEL_LIST_BUCKET, false),
+            KeyChoice.ANY);
+      }
       case CompatPath.Post post -> post(rc, ctx, post);
     }
   }
@@ -263,8 +270,14 @@ public final class OpenAiCompatRelay {
     if (failed.poolRefusal() && failed.status() == 503) {
       client.putHeader("x-should-retry", "false");
     }
-    String type = failed.status() == 429 ? "rate_limit_error" : "server_error";
+    String type = switch (failed.status()) {
+      // The gateway's own 403: a managed token's model not allowed.
+      case 403 -> "permission_error";
+      case 429 -> "rate_limit_error";
+      default -> "server_error";
+    };
     String code = switch (failed.status()) {
+      case 403 -> "permission_denied";
       case 429 -> "rate_limit_exceeded";
       case 503 -> "service_unavailable";
       case 504 -> "deadline_exceeded";

@@ -7,6 +7,8 @@ import io.geminibalance.protocol.openai.ModelListTranslator;
 import io.geminibalance.protocol.openai.OpenAiErrors;
 import io.geminibalance.protocol.openai.TranslationOptions;
 import io.geminibalance.upstream.RequestContext;
+import io.geminibalance.upstream.UpstreamExecutor;
+import io.geminibalance.upstream.UpstreamResult;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Iterator;
 import java.util.List;
@@ -32,7 +34,7 @@ final class OpenAiModels {
         // A managed token lists only the models it may use.
         Iterator<JsonNode> entries = list.withArray("data").elements();
         while (entries.hasNext()) {
-          if (!ModelGlobs.allows(ctx.token().models(), entries.next().path("id").asText())) {
+          if (!ModelGlobs.allows(ctx.token().models(), checkedModel(options, entries.next().path("id").asText()))) {
             entries.remove();
           }
         }
@@ -41,9 +43,18 @@ final class OpenAiModels {
     });
   }
 
-  /** {@code id} was checked with the request's path ({@code TranslatedPath}), before its body. */
+  /**
+   * {@code id} was checked with the request's path ({@code TranslatedPath}), before its body. A
+   * managed token is refused a model its list leaves out (403, as a chat on it would be) before
+   * the catalog is read, which may go upstream.
+   */
   static void one(RoutingContext rc, ModelCatalog catalog, TranslationOptions options, List<String> gatewayModels,
       RequestContext ctx, String id) {
+    UpstreamResult.Failed refused = UpstreamExecutor.modelRefused(ctx, checkedModel(options, id));
+    if (refused != null) {
+      OpenAiFailures.send(rc.response(), refused, id);
+      return;
+    }
     catalog.models(ctx.client()).onComplete(ar -> {
       if (ar.failed()) {
         fail(rc, ar.cause());
@@ -54,6 +65,14 @@ final class OpenAiModels {
           () -> OpenAiFailures.send(rc.response(), OpenAiErrors.of(404,
               "The model '" + id + "' does not exist", "model", "model_not_found")));
     });
+  }
+
+  /**
+   * The model a token's list is matched against for the listed or looked-up {@code id}: an alias
+   * stands for its target, as when a chat names it, so that the list, the lookup and the use agree.
+   */
+  private static String checkedModel(TranslationOptions options, String id) {
+    return options.aliases().resolve(id);
   }
 
   private static void fail(RoutingContext rc, Throwable cause) {

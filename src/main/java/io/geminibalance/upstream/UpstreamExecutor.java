@@ -109,15 +109,26 @@ public final class UpstreamExecutor {
   /** As {@link #execute(UpstreamCall, RequestContext, KeyChoice)}, checking 2xx answers as {@code check} says. */
   public Future<UpstreamResult> execute(UpstreamCall call, RequestContext ctx, KeyChoice keys, AnswerCheck check) {
     ctx.meter().model(call.model());
-    if (ctx.token() != null && !RateLimits.UNMETERED.equals(call.model())) {
+    if (!RateLimits.UNMETERED.equals(call.model())) {
       // Every surface passes here once the model is known, before any key is leased; calls of no
       // model (model lists, files, operations) are not a model's use.
-      TokenRefusal refused = TokenRefusal.model(ctx.token(), call.model());
+      UpstreamResult.Failed refused = modelRefused(ctx, call.model());
       if (refused != null) {
-        return Future.succeededFuture(new UpstreamResult.Failed(refused.status(), null, 0, refused.message(), false));
+        return Future.succeededFuture(refused);
       }
     }
     return attempt(call, ctx, keys, check, 1, new HashSet<>(), null);
+  }
+
+  /**
+   * The 403 a managed token gets for a model outside its list, or null (no managed token, or one
+   * that may use {@code model}). A single-model lookup ({@code GET models/{id}}) asks this itself
+   * before it is executed: its call counts against the model-list bucket, not the model, so the
+   * check above leaves it alone, yet it must not show a model the token's list hides.
+   */
+  public static UpstreamResult.Failed modelRefused(RequestContext ctx, String model) {
+    TokenRefusal refused = ctx.token() == null ? null : TokenRefusal.model(ctx.token(), model);
+    return refused == null ? null : new UpstreamResult.Failed(refused.status(), null, 0, refused.message(), false);
   }
 
   /** The empty answers this executor saw. */

@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geminibalance.auth.ClientToken;
 import io.geminibalance.auth.ClientTokenRegistry;
+import io.geminibalance.storage.AuditEntry;
+import io.geminibalance.storage.AuditRow;
 import io.geminibalance.storage.ClientTokenStore;
 import io.geminibalance.storage.Storage;
 import io.geminibalance.storage.support.SqliteTestDatabase;
+import io.geminibalance.testing.LogCapture;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -85,6 +89,64 @@ class ClientTokensTest {
     tokens.revoke(CALLER, first).join();
     assertThat(tokens.create(CALLER, edit("{\"name\":\"c\"}")).join().token().name()).isEqualTo("c");
     assertThat(registry.all()).hasSize(3);
+  }
+
+  /**
+   * Another instance gives the name between this one's check and its write (this one read the
+   * tokens before that one wrote): the database refuses the write. That is the caller's 409, not a
+   * server fault, so no ERROR line; the row written ahead is followed by one saying it was refused.
+   */
+  @Test
+  void aNameTakenBetweenTheCheckAndTheWriteIsAuditedAsRefusedWithoutAnErrorLine() {
+    ClientTokenStore real = storage.clientTokens();
+    ClientTokenStore readBeforeTheOtherWrote = new ClientTokenStore() {
+      @Override
+      public CompletableFuture<List<ClientToken>> loadAll() {
+        return real.loadAll().thenApply(all -> all.stream().filter(t -> !t.name().equals("taken")).toList());
+      }
+
+      @Override
+      public CompletableFuture<Optional<ClientToken>> find(String id) {
+        return real.find(id);
+      }
+
+      @Override
+      public CompletableFuture<Void> insert(ClientToken token) {
+        return real.insert(token);
+      }
+
+      @Override
+      public CompletableFuture<Boolean> update(ClientToken token) {
+        return real.update(token);
+      }
+    };
+    ClientTokens tokens = new ClientTokens(readBeforeTheOtherWrote, registry, storage.tokenFingerprints(),
+        new AuditLog(storage.auditLog(), InstantSource.system()), InstantSource.system(), told::incrementAndGet, 100);
+    tokens.create(CALLER, edit("{\"name\":\"taken\"}")).join();
+    String other = tokens.create(CALLER, edit("{\"name\":\"other\"}")).join().token().id();
+
+    try (LogCapture logs = new LogCapture()) {
+      assertThat(tokens.create(CALLER, edit("{\"name\":\"taken\"}"))).failsWithin(Duration.ofSeconds(10))
+          .withThrowableThat().havingRootCause().isInstanceOf(ClientTokenStore.NameTaken.class);
+      assertThat(tokens.update(CALLER, other, edit("{\"name\":\"taken\"}"))).failsWithin(Duration.ofSeconds(10))
+          .withThrowableThat().havingRootCause().isInstanceOf(ClientTokenStore.NameTaken.class);
+      assertThat(logs.logLines()).noneMatch(line -> line.startsWith("ERROR"))
+          .anyMatch(line -> line.startsWith("INFO Admin change tokens.create refused"))
+          .anyMatch(line -> line.startsWith("INFO Admin change tokens.update refused"));
+    }
+
+    List<AuditEntry> newestFirst = storage.auditLog().page(0, 4).join().rows().stream().map(AuditRow::entry).toList();
+    assertThat(newestFirst).extracting(AuditEntry::action)
+        .containsExactly("tokens.update.refused", "tokens.update", "tokens.create.refused", "tokens.create");
+    String why = "(not made: another token that is not revoked is named 'taken')";
+    AuditEntry.Change created = newestFirst.get(3).changes().get(0);
+    assertThat(newestFirst.get(2).changes()).containsExactly(
+        new AuditEntry.Change(created.setting(), AuditChanges.UNSET, why));
+    AuditEntry.Change renamed = newestFirst.get(1).changes().get(0);
+    assertThat(renamed.setting()).isEqualTo("token " + other + " name");
+    assertThat(newestFirst.get(0).changes()).containsExactly(new AuditEntry.Change(renamed.setting(), "other", why));
+    assertThat(real.loadAll().join()).extracting(ClientToken::name).containsExactlyInAnyOrder("taken", "other");
+    assertThat(told).as("refusals change nothing to tell").hasValue(2);
   }
 
   @Test

@@ -167,7 +167,8 @@ class TokensApiTest {
   @Test
   void twoInstancesGivenOneNameAtOnceMakeOneTokenAndRefuseTheOther() throws Exception {
     try (ServerTestDatabase db = ServerTestDatabase.postgres();
-        GatewayPair pair = GatewayPair.start(GatewayPair.env(db, null, null))) {
+        GatewayPair pair = GatewayPair.start(GatewayPair.env(db, null, null));
+        LogCapture logs = new LogCapture()) {
       // Each instance checks the names it reads before writing; only the database sees both writes.
       for (int round = 0; round < 5; round++) {
         String body = "{\"name\":\"" + uniqueName("race") + "\"}";
@@ -183,8 +184,24 @@ class TokensApiTest {
         assertThat(error.getString("param")).isEqualTo("name");
         assertThat(error.getString("message")).contains("is named");
       }
-      assertThat(pair.a().gateway.persistence().storage().clientTokens().loadAll().join()).hasSize(5);
+      List<ClientToken> made = pair.a().gateway.persistence().storage().clientTokens().loadAll().join();
+      assertThat(made).hasSize(5);
+      assertThat(logs.logLines()).as("a name taken is the caller's 409, not a server fault")
+          .noneMatch(line -> line.startsWith("ERROR Admin change"));
+      // Whichever instance lost (at its own check, or at the database's), the audit log is honest:
+      // a create it shows was made, or is followed by a row saying it was refused.
+      JsonArray entries = new JsonObject(pair.a().get("/api/audit?limit=200", "authorization", "Bearer " + ADMIN_TOKEN)
+          .body()).getJsonArray("entries");
+      List<String> refused = settingsOf(entries, "tokens.create.refused");
+      assertThat(settingsOf(entries, "tokens.create")).hasSizeGreaterThanOrEqualTo(5).allSatisfy(setting ->
+          assertThat(made.stream().anyMatch(t -> setting.equals("token " + t.id()))).isNotEqualTo(refused.contains(setting)));
     }
+  }
+
+  /** The setting of the first change of each audit entry of {@code action}. */
+  private static List<String> settingsOf(JsonArray entries, String action) {
+    return entries.stream().map(JsonObject.class::cast).filter(e -> e.getString("action").equals(action))
+        .map(e -> e.getJsonArray("changes").getJsonObject(0).getString("setting")).toList();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.models.messages.MessageCreateParams;
+import com.google.genai.Client;
+import com.google.genai.errors.ClientException;
+import com.google.genai.types.HttpOptions;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.PermissionDeniedException;
@@ -67,12 +70,33 @@ class ManagedTokenSdkTest {
     PermissionDeniedException forwarded = catchThrowableOfType(PermissionDeniedException.class,
         () -> compat.chat().completions().create(chat("gemini-2.5-flash")));
     assertThat(forwarded.getMessage()).contains("not allowed to use model 'gemini-2.5-flash'");
+    // Looking the model up is refused as using it is, on both (models.retrieve).
+    for (OpenAIClient lookup : List.of(client, compat)) {
+      PermissionDeniedException hidden = catchThrowableOfType(PermissionDeniedException.class,
+          () -> lookup.models().retrieve("gemini-2.5-flash"));
+      assertThat(hidden.getMessage()).contains("not allowed to use model 'gemini-2.5-flash'");
+      assertThat(hidden.code()).contains("permission_denied");
+    }
     assertThat(h.fake.requests()).isEmpty();
+    assertThat(client.models().retrieve("gemini-2.5-pro").id()).isEqualTo("gemini-2.5-pro");
 
     h.gateway.clientTokens().replace(List.of());
     UnauthorizedException unknown = catchThrowableOfType(UnauthorizedException.class,
         () -> client.chat().completions().create(chat("gemini-2.5-flash")));
     assertThat(unknown.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void googleGenAiSdkGetsAClientExceptionLookingUpAModelTheTokenMayNotUse() {
+    ManagedTokens.use(h, "t-sdk-genai-model", "ci-bot", VALUE, List.of("gemini-2.5-pro"), Set.of(), TokenLimits.NONE);
+    Client genai = Client.builder().apiKey(VALUE).vertexAI(false)
+        .httpOptions(HttpOptions.builder().baseUrl(h.url("")).build()).build();
+    ClientException hidden = catchThrowableOfType(ClientException.class, () -> genai.models.get("gemini-2.5-flash", null));
+    assertThat(hidden.code()).isEqualTo(403);
+    assertThat(hidden.status()).isEqualTo("PERMISSION_DENIED");
+    assertThat(hidden.message()).isEqualTo("token 'ci-bot' is not allowed to use model 'gemini-2.5-flash'");
+    assertThat(h.fake.requests()).isEmpty();
+    assertThat(genai.models.get("gemini-2.5-pro", null).name()).contains("models/gemini-2.5-pro");
   }
 
   @Test

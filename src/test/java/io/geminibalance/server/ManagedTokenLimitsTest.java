@@ -16,7 +16,9 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +35,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ManagedTokenLimitsTest {
   @RegisterExtension
-  static final GatewayHarness h = GatewayHarness.start();
+  static final GatewayHarness h = GatewayHarness.start(Map.of("MODEL_ALIASES",
+      "{\"fast\":\"gemini-2.5-flash\",\"pro-alias\":\"gemini-2.5-pro\"}"));
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String VALUE = "sk-gb-ManagedTokenValueForTests0001";
 
@@ -277,10 +280,80 @@ class ManagedTokenLimitsTest {
     assertThat(models.get(0).path("name").asText()).isEqualTo("models/gemini-2.5-pro");
     HttpResponse<String> openAiList = h.get("/v1/models", "authorization", "Bearer " + VALUE);
     assertThat(openAiList.statusCode()).isEqualTo(200);
-    assertThat(JSON.readTree(openAiList.body()).path("data")).isNotEmpty()
-        .allSatisfy(m -> assertThat(m.path("id").asText()).isEqualTo("gemini-2.5-pro"));
+    // An alias is listed as the model it stands for is: "pro-alias" is, "fast" (gemini-2.5-flash) is not.
+    assertThat(JSON.readTree(openAiList.body()).path("data")).extracting(m -> m.path("id").asText())
+        .containsExactly("gemini-2.5-pro", "pro-alias");
     assertThat(JSON.readTree(h.get("/v1beta/models", "x-goog-api-key", GatewayHarness.CLIENT_TOKEN).body())
         .path("models").size()).as("ALLOWED_TOKENS see every model").isGreaterThan(1);
+  }
+
+  /** Where one model is looked up ({@code GET .../models/{id}}), and in which error shape. */
+  private record Lookup(String prefix, String header, Surface shape) {
+    static final List<Lookup> ALL = List.of(new Lookup("/v1beta/models/", "x-goog-api-key", Surface.NATIVE),
+        new Lookup("/gemini/v1beta/models/", "x-goog-api-key", Surface.NATIVE),
+        new Lookup("/gemini/v1/models/", "x-goog-api-key", Surface.NATIVE),
+        new Lookup("/vertex-express/v1beta/models/", "x-goog-api-key", Surface.NATIVE),
+        new Lookup("/v1/models/", "authorization", Surface.OPENAI),
+        new Lookup("/hf/v1/models/", "authorization", Surface.OPENAI),
+        new Lookup("/openai/v1/models/", "authorization", Surface.OPENAI));
+
+    HttpResponse<String> get(String id, String value) {
+      return h.get(prefix + id, header, header.equals("authorization") ? "Bearer " + value : value);
+    }
+
+    /** Google's OpenAI layer, asked for the id as sent: it knows no gateway alias. */
+    boolean forwardedAsSent() {
+      return prefix.startsWith("/openai/");
+    }
+  }
+
+  /**
+   * A single-model lookup shows a restricted token only what its lists show: a model left out is
+   * refused 403 in the surface's shape, as using it would be, before any key is leased or anything
+   * goes upstream; an alias counts as the model it stands for, in either name form.
+   */
+  @Test
+  void aSingleModelLookupOfAModelTheTokensListHidesIs403() throws IOException {
+    use(token("t-model-lookup", b -> b.models("gemini-2.5-pro")));
+    for (Lookup lookup : Lookup.ALL) {
+      List<String> hidden = new ArrayList<>(List.of("gemini-2.5-flash", "fast"));
+      if (lookup.shape == Surface.OPENAI) {
+        hidden.add("models/gemini-2.5-flash");
+      }
+      for (String id : hidden) {
+        HttpResponse<String> refused = lookup.get(id, VALUE);
+        assertThat(refused.statusCode()).as(lookup.prefix + id + ": " + refused.body()).isEqualTo(403);
+        // Named as the client named it; an alias by the model it stands for.
+        assertThat(lookup.shape.message(refused)).isEqualTo("token 'ci-bot' is not allowed to use model '"
+            + (id.startsWith("models/") ? id : "gemini-2.5-flash") + "'");
+        assertThat(lookup.shape.kind(refused)).isIn("PERMISSION_DENIED", "permission_error/permission_denied");
+      }
+      assertThat(h.fake.requests()).as(lookup.prefix + ": nothing upstream for a refused lookup").isEmpty();
+      for (String id : List.of("gemini-2.5-pro", "pro-alias")) {
+        if (lookup.forwardedAsSent() && id.equals("pro-alias")) {
+          continue;
+        }
+        HttpResponse<String> allowed = lookup.get(id, VALUE);
+        assertThat(allowed.statusCode()).as(lookup.prefix + id + ": " + allowed.body()).isEqualTo(200);
+      }
+      // A percent-encoded id is no well-formed model id on any surface: refused before any check.
+      HttpResponse<String> encoded = lookup.get("gemini-2.5-%66lash", VALUE);
+      assertThat(encoded.statusCode()).as(lookup.prefix + " percent-encoded: " + encoded.body()).isEqualTo(400);
+      assertThat(lookup.get("gemini-2.5-flash", GatewayHarness.CLIENT_TOKEN).statusCode())
+          .as(lookup.prefix + ": ALLOWED_TOKENS see it").isEqualTo(200);
+      h.fake.reset();
+    }
+    use(token("t-model-lookup-all", b -> b));
+    for (Lookup lookup : Lookup.ALL) {
+      assertThat(lookup.get("gemini-2.5-flash", VALUE).statusCode()).as(lookup.prefix + ": a token of every model")
+          .isEqualTo(200);
+    }
+    // Using the model on /openai/v1 is refused in the same shape as looking it up.
+    use(token("t-model-lookup", b -> b.models("gemini-2.5-pro")));
+    HttpResponse<String> chat = h.post("/openai/v1/chat/completions", Surface.OPENAI.body, "authorization",
+        "Bearer " + VALUE, "content-type", "application/json");
+    assertThat(chat.statusCode()).isEqualTo(403);
+    assertThat(Surface.OPENAI.kind(chat)).isEqualTo("permission_error/permission_denied");
   }
 
   @ParameterizedTest
