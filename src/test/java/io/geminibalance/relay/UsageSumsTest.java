@@ -541,7 +541,8 @@ class UsageSumsTest {
    * on as when its client leaves it. The row has the answer's usage (logged, not abandoned: the
    * client did not leave) and an error-log row (401) says it was cut, the revoked token is charged
    * for it, its slot and the shutdown's wait are held until the read ends, and no key is blamed. An
-   * answer that never ends is given up at TIME_OUT, its row kept (without usage), the slot given back.
+   * answer that never ends is given up at TIME_OUT, its row kept (without usage), the slot given back;
+   * that one over h2c, where the cut resets the answer's stream only.
    */
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
@@ -560,11 +561,31 @@ class UsageSumsTest {
       java.util.concurrent.CompletableFuture<Void> finish = new java.util.concurrent.CompletableFuture<>();
       h.fake.on(r -> r.path().endsWith(":generateContent"), heldAnswer(filler, usage, written, finish));
       String requestId = "cut-read-on-" + answerEnds;
-      try (RawHttp client = readStart(h, token.getString("value"), "{\"contents\":[]}", 64 * 1024, requestId)) {
-        HttpResponse<String> revoked = h.send(admin(h, "/api/tokens/" + id + "/revoke")
-            .POST(HttpRequest.BodyPublishers.noBody()).build());
-        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
-        assertThat(client.closedWithin(20_000)).as("the client's connection is closed").isTrue();
+      if (answerEnds) {
+        try (RawHttp client = readStart(h, token.getString("value"), "{\"contents\":[]}", 64 * 1024, requestId)) {
+          revoke(h, id);
+          assertThat(client.closedWithin(20_000)).as("the client's connection is closed").isTrue();
+        }
+      } else {
+        // Over h2c the cut resets the answer's stream, and that reset (not a closed connection) is the close.
+        io.vertx.core.http.HttpClient client = h.vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+            .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+        java.util.concurrent.CompletableFuture<Throwable> reset = new java.util.concurrent.CompletableFuture<>();
+        io.vertx.core.http.HttpClientResponse answer = client.request(new io.vertx.core.http.RequestOptions()
+                .setMethod(io.vertx.core.http.HttpMethod.POST).setAbsoluteURI(h.url("/v1beta/models/" + MODEL
+                    + ":generateContent")).putHeader("x-goog-api-key", token.getString("value"))
+                .putHeader("x-request-id", requestId))
+            .compose(request -> request.send("{\"contents\":[]}"))
+            .andThen(ar -> {
+              if (ar.succeeded()) {
+                // Never read: the stream's window fills, and so does the gateway's write queue.
+                ar.result().pause().exceptionHandler(reset::complete);
+              }
+            }).await(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        revoke(h, id);
+        assertThat(reset.get(20, java.util.concurrent.TimeUnit.SECONDS))
+            .isInstanceOf(io.vertx.core.http.StreamResetException.class);
       }
       awaitFillerRead(written, filler);
       io.geminibalance.auth.LocalTokenLimiter limiter = (io.geminibalance.auth.LocalTokenLimiter) h.gateway.tokenLimiter();
@@ -599,6 +620,12 @@ class UsageSumsTest {
         assertThat(key.coolingUntilMillis()).as("cooling: %s", key.key()).isLessThanOrEqualTo(now);
       });
     }
+  }
+
+  private static void revoke(GatewayHarness h, String id) {
+    HttpResponse<String> revoked = h.send(admin(h, "/api/tokens/" + id + "/revoke")
+        .POST(HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
   }
 
   private static HttpRequest.Builder admin(GatewayHarness h, String path) {
