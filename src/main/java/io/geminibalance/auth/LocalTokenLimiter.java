@@ -119,6 +119,18 @@ public final class LocalTokenLimiter implements TokenLimiter {
     }
   }
 
+  /** Tokens charged to {@code tokenId} today, by this instance's clock (tests, reports). */
+  public long tokensToday(String tokenId) {
+    Counts c = counts.get(tokenId);
+    if (c == null) {
+      return 0;
+    }
+    synchronized (c) {
+      c.roll(clock.getAsLong());
+      return c.tokensDay;
+    }
+  }
+
   /** Requests of {@code tokenId} in progress now (tests, reports). */
   public long inProgress(String tokenId) {
     Counts c = counts.get(tokenId);

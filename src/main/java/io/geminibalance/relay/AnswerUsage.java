@@ -2,6 +2,7 @@ package io.geminibalance.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.geminibalance.protocol.gemini.TokenUsage;
+import io.geminibalance.upstream.RequestContext;
 import io.geminibalance.upstream.UpstreamResult;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -39,6 +40,20 @@ final class AnswerUsage {
       log.abandoned(usage);
     } else {
       log.logged(usage);
+    }
+  }
+
+  /**
+   * As {@link #report(UpstreamResult.UsageLog, HttpServerResponse, TokenUsage)}, for a request
+   * its token's cut may have stopped ({@link RequestContext#cutBy}): then the answer is logged, not
+   * abandoned, even when it was read on after the gateway closed the client's connection. The
+   * client did not leave, and an error-log row (401) says the answer was cut, as for a cut stream.
+   */
+  static void report(UpstreamResult.UsageLog log, HttpServerResponse client, TokenUsage usage, RequestContext ctx) {
+    if (ctx.cutBy() != null) {
+      log.logged(usage);
+    } else {
+      report(log, client, usage);
     }
   }
 }

@@ -255,7 +255,7 @@ public final class NativeGeminiRelay {
         via.execute(call, ctx, keys, answerCheck(call)).onComplete(ar ->
             Responses.whenAnswered(rc.response(), ctx, ar, answered -> relayAnswer(rc.response(), answered,
                 call.stream(), sse, via.bodyIdleTimeoutMillis(), via.streamKeepaliveMillis(),
-                sse ? optimizer() : null, tap)));
+                sse ? optimizer() : null, tap, ctx)));
       }
       case StreamPlan.Fake fake -> FakeStream.serve(rc.vertx(), rc.response(), via, call, ctx, keys, fake,
           new SseRelayTransformer(), optimizer(), GEMINI_SURFACE);
@@ -305,7 +305,7 @@ public final class NativeGeminiRelay {
    */
   private static void relayAnswer(HttpServerResponse client, UpstreamResult.Answered answered,
       boolean stream, boolean sse, long idleTimeoutMillis, long keepaliveMillis, StreamOptimizer optimizer,
-      UsageTap tap) {
+      UsageTap tap, RequestContext ctx) {
     HttpClientResponse upstream = answered.response();
     if (client.closed() || client.ended()) {
       // Gone before a byte of the answer was written: a unary body still to come is read to its
@@ -314,14 +314,14 @@ public final class NativeGeminiRelay {
         Future<Void> read = answered.head() != null
             ? BodyRelay.relay(answered.head(), upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis, 0, tap)
             : BodyRelay.relay(upstream, client, ChunkTransformer.IDENTITY, idleTimeoutMillis, 0, null, null, tap);
-        read.onComplete(ar -> AnswerUsage.report(answered.log(), client, tap.usage()));
+        read.onComplete(ar -> AnswerUsage.report(answered.log(), client, tap.usage(), ctx));
         return;
       }
       if (answered.body() == null) {
         upstream.request().reset();
       }
       AnswerUsage.report(answered.log(), client,
-          answered.body() == null ? TokenUsage.NONE : UsageTap.of(answered.body()));
+          answered.body() == null ? TokenUsage.NONE : UsageTap.of(answered.body()), ctx);
       return;
     }
     client.setStatusCode(upstream.statusCode());
@@ -343,7 +343,7 @@ public final class NativeGeminiRelay {
       relayed = relayBody(upstream, client, stream, sse, idleTimeoutMillis, keepaliveMillis, optimizer, tap);
     }
     if (tap != null) {
-      relayed.onComplete(ar -> AnswerUsage.report(answered.log(), client, tap.usage()));
+      relayed.onComplete(ar -> AnswerUsage.report(answered.log(), client, tap.usage(), ctx));
     }
   }
 

@@ -151,7 +151,9 @@ final class ManagedTokenGate {
    * (401, in the caller's shape) and its upstream call, if any, is reset; a response already
    * begun is cut at the upstream, which ends a stream with an error event in the caller's shape
    * and a plain body with a closed connection; with nothing upstream to cut, the connection is
-   * closed (HTTP/2: the stream is reset).
+   * closed (HTTP/2: the stream is reset). A native unary answer under way has its connection
+   * closed but is not cut at the upstream: it is read on for its usage as when its client leaves
+   * ({@link RequestContext#cutReadingOn}).
    */
   private static void cut(RoutingContext rc, Answer answer, TokenRefusal why) {
     HttpServerResponse response = rc.response();
@@ -170,6 +172,11 @@ final class ManagedTokenGate {
       } else {
         rc.put(CUT, why);
       }
+      return;
+    }
+    if (ctx != null && ctx.cutReadingOn(why)) {
+      // A unary answer under way: only the client is cut; the close reads the answer on for its usage.
+      response.reset();
       return;
     }
     if (ctx == null || !ctx.cut(why)) {

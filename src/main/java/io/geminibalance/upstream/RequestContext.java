@@ -284,11 +284,7 @@ public final class RequestContext {
     if (cutBy != null || clientGone) {
       return true;
     }
-    cutBy = why;
-    LOG.debug("request {}: cut, {}", requestId, why.message());
-    if (answering != null) {
-      answeringLog.cut(answering, why.status(), "cut: " + why.message());
-    }
+    recordCut(why);
     if (cutter != null) {
       cutter.accept(why);
       return true;
@@ -304,6 +300,35 @@ public final class RequestContext {
       stopped = true;
     }
     return stopped;
+  }
+
+  /**
+   * As {@link #cut}, for a request whose client has had the start of its answer, when that answer
+   * is a unary one read to its end after its client leaves ({@link #readsOnAfterClose}): Google
+   * bills it whole and writes its usage last, and the pool has paid for it, so the upstream call is
+   * not reset. The cut is recorded as {@link #cut} records it; the caller then closes the client's
+   * connection, and that close ({@link #clientClosed}) reads the answer on exactly as for a client
+   * that left (64 MiB cap, TIME_OUT, the token's slot held until the read ends, the shutdown
+   * waiting for it), so its row gets the usage and the token is charged for it.
+   *
+   * @return false, having done nothing, when there is no such answer (or the request was cut or
+   *     gone already): then {@link #cut} applies
+   */
+  public boolean cutReadingOn(TokenRefusal why) {
+    if (cutBy != null || clientGone || cutter != null || !readsOnAfterClose()) {
+      return false;
+    }
+    recordCut(why);
+    return true;
+  }
+
+  /** Notes the cut and records the answer being relayed as cut (an error-log row beside its request-log row). */
+  private void recordCut(TokenRefusal why) {
+    cutBy = why;
+    LOG.debug("request {}: cut, {}", requestId, why.message());
+    if (answering != null) {
+      answeringLog.cut(answering, why.status(), "cut: " + why.message());
+    }
   }
 
   /** Why the request was cut, or null while it was not. */

@@ -536,17 +536,130 @@ class UsageSumsTest {
   }
 
   /**
+   * A managed token revoked while a native unary answer's body is under way: the client's connection
+   * is closed, as for any plain body cut, but Google bills the answer whole, so the gateway reads it
+   * on as when its client leaves it. The row has the answer's usage (logged, not abandoned: the
+   * client did not leave) and an error-log row (401) says it was cut, the revoked token is charged
+   * for it, its slot and the shutdown's wait are held until the read ends, and no key is blamed. An
+   * answer that never ends is given up at TIME_OUT, its row kept (without usage), the slot given back;
+   * that one over h2c, where the cut resets the answer's stream only.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aUnaryAnswerCutByARevokeIsReadToItsEndForItsUsage(boolean answerEnds) throws Exception {
+    String db = GatewayHarness.tempDatabase();
+    try (GatewayHarness h = GatewayHarness.start(answerEnds ? Map.of() : Map.of("TIME_OUT", "2"), db)) {
+      HttpResponse<String> created = h.send(admin(h, "/api/tokens")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"cut-read-on\",\"limits\":{\"max_concurrent\":1,"
+              + "\"tpd\":1000000}}")).build());
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      JsonObject token = new JsonObject(created.body());
+      String id = token.getString("id");
+      Usage usage = new Usage(900, 0, 0, 200, 0, 0, 0, 0);
+      long filler = 48L * 1024 * 1024;
+      java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+      java.util.concurrent.CompletableFuture<Void> finish = new java.util.concurrent.CompletableFuture<>();
+      h.fake.on(r -> r.path().endsWith(":generateContent"), heldAnswer(filler, usage, written, finish));
+      String requestId = "cut-read-on-" + answerEnds;
+      if (answerEnds) {
+        try (RawHttp client = readStart(h, token.getString("value"), "{\"contents\":[]}", 64 * 1024, requestId)) {
+          revoke(h, id);
+          assertThat(client.closedWithin(20_000)).as("the client's connection is closed").isTrue();
+        }
+      } else {
+        // Over h2c the cut resets the answer's stream, and that reset (not a closed connection) is the close.
+        io.vertx.core.http.HttpClient client = h.vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+            .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+        java.util.concurrent.CompletableFuture<Throwable> reset = new java.util.concurrent.CompletableFuture<>();
+        io.vertx.core.http.HttpClientResponse answer = client.request(new io.vertx.core.http.RequestOptions()
+                .setMethod(io.vertx.core.http.HttpMethod.POST).setAbsoluteURI(h.url("/v1beta/models/" + MODEL
+                    + ":generateContent")).putHeader("x-goog-api-key", token.getString("value"))
+                .putHeader("x-request-id", requestId))
+            .compose(request -> request.send("{\"contents\":[]}"))
+            .andThen(ar -> {
+              if (ar.succeeded()) {
+                // Never read: the stream's window fills, and so does the gateway's write queue.
+                ar.result().pause().exceptionHandler(reset::complete);
+              }
+            }).await(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        revoke(h, id);
+        assertThat(reset.get(20, java.util.concurrent.TimeUnit.SECONDS))
+            .isInstanceOf(io.vertx.core.http.StreamResetException.class);
+      }
+      awaitFillerRead(written, filler);
+      io.geminibalance.auth.LocalTokenLimiter limiter = (io.geminibalance.auth.LocalTokenLimiter) h.gateway.tokenLimiter();
+      if (answerEnds) {
+        assertThat(limiter.inProgress(id)).as("the token's slot, while the answer is read").isEqualTo(1);
+        assertThat(h.gateway.drainState().leftAnswers()).as("the answer read, for the shutdown").isEqualTo(1);
+        finish.complete(null);
+      }
+      List<long[]> rows = settledRows(db, 1);
+      assertThat(rows).hasSize(1);
+      assertThat(rows.get(0)).as("success, prompt, completion, abandoned")
+          .containsExactly(answerEnds ? new long[] {1, 900, 200, 0} : new long[] {1, -1, -1, 0});
+      List<io.geminibalance.storage.ErrorLogRow> errors = List.of();
+      for (int i = 0; i < 200 && errors.isEmpty(); i++) {
+        Thread.sleep(i == 0 ? 0 : 50);
+        errors = h.gateway.persistence().storage().errorLogs().findByRequestId(requestId).join();
+      }
+      assertThat(errors).singleElement().satisfies(e -> {
+        assertThat(e.statusCode()).isEqualTo(401);
+        assertThat(e.message()).contains("token 'cut-read-on' has been revoked");
+      });
+      for (int i = 0; i < 200 && (limiter.inProgress(id) > 0 || h.gateway.drainState().leftAnswers() > 0); i++) {
+        Thread.sleep(50);
+      }
+      assertThat(limiter.inProgress(id)).as("the slot, once the read ended").isZero();
+      assertThat(h.gateway.drainState().leftAnswers()).isZero();
+      assertThat(limiter.tokensToday(id)).as("tokens charged").isEqualTo(answerEnds ? 1_100 : 0);
+      long now = System.currentTimeMillis();
+      assertThat(h.gateway.pool().snapshot().keys()).allSatisfy(key -> {
+        assertThat(key.disabled()).as("disabled: %s", key.key()).isFalse();
+        assertThat(key.failures()).as("failures: %s", key.key()).isZero();
+        assertThat(key.coolingUntilMillis()).as("cooling: %s", key.key()).isLessThanOrEqualTo(now);
+      });
+    }
+  }
+
+  private static void revoke(GatewayHarness h, String id) {
+    HttpResponse<String> revoked = h.send(admin(h, "/api/tokens/" + id + "/revoke")
+        .POST(HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+  }
+
+  private static HttpRequest.Builder admin(GatewayHarness h, String path) {
+    return h.request(path, "authorization", "Bearer " + GatewayHarness.ADMIN_TOKEN, "content-type",
+        "application/json");
+  }
+
+  /**
    * Sends {@code request} to generateContent as a raw HTTP/1.1 client, reads the answer's first
    * {@code bytes} (its status line: 200) and leaves, closing the connection.
    */
   private static void readStartAndLeave(GatewayHarness h, String credential, String request, int bytes)
       throws Exception {
-    try (RawHttp client = RawHttp.open(h.gateway.port())) {
+    readStart(h, credential, request, bytes, null).close();
+  }
+
+  /**
+   * As {@link #readStartAndLeave}, as request {@code requestId} (null: the gateway's own), the
+   * connection left open and no longer read: the gateway's write queue to it fills.
+   */
+  private static RawHttp readStart(GatewayHarness h, String credential, String request, int bytes,
+      String requestId) throws Exception {
+    RawHttp client = RawHttp.open(h.gateway.port());
+    try {
       client.send("POST /v1beta/models/" + MODEL + ":generateContent HTTP/1.1\r\nHost: 127.0.0.1\r\n"
           + "x-goog-api-key: " + credential + "\r\ncontent-type: application/json\r\ncontent-length: "
-          + request.length() + "\r\n\r\n" + request);
+          + request.length() + "\r\n" + (requestId == null ? "" : "x-request-id: " + requestId + "\r\n")
+          + "\r\n" + request);
       byte[] start = client.in.readNBytes(bytes);
       assertThat(new String(start, 0, 12, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+      return client;
+    } catch (Exception | AssertionError e) {
+      client.close();
+      throw e;
     }
   }
 

@@ -141,11 +141,13 @@ public final class RawHttp implements AutoCloseable {
   public boolean closedWithin(long millis) throws IOException {
     long deadline = System.nanoTime() + millis * 1_000_000;
     int timeout = socket.getSoTimeout();
+    // Read in blocks: the megabytes a large answer leaves in the socket's buffers, one byte a call, take seconds.
+    byte[] dropped = new byte[64 * 1024];
     try {
       while (System.nanoTime() < deadline) {
         socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         try {
-          if (in.read() == -1) {
+          if (in.read(dropped) == -1) {
             return true;
           }
         } catch (SocketTimeoutException e) {
