@@ -1,6 +1,7 @@
 package io.geminibalance.relay;
 
 import io.geminibalance.auth.ModelGlobs;
+import io.geminibalance.protocol.gemini.ModelAliases;
 import java.util.List;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,27 +24,28 @@ final class ModelListFilter {
   private ModelListFilter() {}
 
   static byte[] filter(byte[] body, Collection<String> filtered) {
-    return filter(body, filtered, List.of());
+    return filter(body, filtered, List.of(), ModelAliases.NONE);
   }
 
   /**
    * Also leaves out the models a managed token may not use: {@code allowed} are its globs
-   * ({@link ModelGlobs}), empty for every model.
+   * ({@link ModelGlobs}), empty for every model. A listed name that is also a MODEL_ALIASES alias
+   * is matched by the model it stands for, as a lookup or a call naming it is.
    */
-  static byte[] filter(byte[] body, Collection<String> filtered, List<String> allowed) {
-    return filter(body, "models", "name", filtered, allowed);
+  static byte[] filter(byte[] body, Collection<String> filtered, List<String> allowed, ModelAliases aliases) {
+    return filter(body, "models", "name", filtered, allowed, aliases);
   }
 
   /**
    * An OpenAI list ({@code /openai/v1/models}, Google's OpenAI-compatible layer: {@code data[].id},
    * {@code models/...}) with only the models a managed token may use, by the same rule.
    */
-  static byte[] filterOpenAi(byte[] body, List<String> allowed) {
-    return filter(body, "data", "id", List.of(), allowed);
+  static byte[] filterOpenAi(byte[] body, List<String> allowed, ModelAliases aliases) {
+    return filter(body, "data", "id", List.of(), allowed, aliases);
   }
 
   private static byte[] filter(byte[] body, String listField, String nameField, Collection<String> filtered,
-      List<String> allowed) {
+      List<String> allowed, ModelAliases aliases) {
     if (filtered.isEmpty() && allowed.isEmpty()) {
       return body;
     }
@@ -56,7 +58,7 @@ final class ModelListFilter {
       ArrayNode kept = JSON.createArrayNode();
       models.forEach(m -> {
         String name = bareName(m.path(nameField).asText(""));
-        if (!names.contains(name) && ModelGlobs.allows(allowed, name)) {
+        if (!names.contains(name) && ModelGlobs.allows(allowed, aliases.resolve(name))) {
           kept.add(m);
         }
       });

@@ -376,7 +376,7 @@ public final class NativeGeminiRelay {
           return;
         }
         byte[] filtered = ModelListFilter.filter(body.result().getBytes(), filteredModels.get(),
-            ctx.token() == null ? List.of() : ctx.token().models());
+            ctx.token() == null ? List.of() : ctx.token().models(), aliases.get());
         rc.response().setStatusCode(upstream.statusCode())
             .putHeader("content-type", "application/json; charset=UTF-8")
             .end(Buffer.buffer(filtered));

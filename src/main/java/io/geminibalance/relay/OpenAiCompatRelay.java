@@ -220,7 +220,8 @@ public final class OpenAiCompatRelay {
               }
               client.setStatusCode(answered.response().statusCode())
                   .putHeader("content-type", "application/json; charset=UTF-8")
-                  .end(Buffer.buffer(ModelListFilter.filterOpenAi(body.result().getBytes(), ctx.token().models())));
+                  .end(Buffer.buffer(ModelListFilter.filterOpenAi(body.result().getBytes(), ctx.token().models(),
+                      aliases.get())));
             });
         case UpstreamResult.Failed failed -> failure(client, failed);
       }

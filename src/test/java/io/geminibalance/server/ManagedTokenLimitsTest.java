@@ -356,6 +356,34 @@ class ManagedTokenLimitsTest {
     assertThat(Surface.OPENAI.kind(chat)).isEqualTo("permission_error/permission_denied");
   }
 
+  /**
+   * An alias may bear the name of a model Google lists (an admin pinning {@code gemini-2.5-flash}
+   * to another model): every list then matches that entry by the model it stands for, as the
+   * lookup and the use do, so no list shows a token a model it is refused.
+   */
+  @Test
+  void anAliasNamedAsAListedModelIsListedByTheModelItStandsFor() throws IOException {
+    h.fake.on(r -> r.path().equals("/v1beta/openai/models"), Replies.json(200, "{\"object\":\"list\",\"data\":["
+        + "{\"id\":\"models/gemini-2.5-flash\",\"object\":\"model\",\"owned_by\":\"google\"},"
+        + "{\"id\":\"models/gemini-2.5-pro\",\"object\":\"model\",\"owned_by\":\"google\"}]}"));
+    assertThat(h.putConfig("{\"MODEL_ALIASES\":{\"gemini-2.5-flash\":\"gemini-2.5-pro\"}}").statusCode())
+        .isEqualTo(200);
+    try {
+      use(token("t-pinned-alias", b -> b.models("gemini-2.5-flash")));
+      HttpResponse<String> lookup = h.get("/v1beta/models/gemini-2.5-flash", "x-goog-api-key", VALUE);
+      assertThat(lookup.statusCode()).as(lookup.body()).isEqualTo(403);
+      assertThat(JSON.readTree(h.get("/v1beta/models", "x-goog-api-key", VALUE).body()).path("models"))
+          .as("the native list").isEmpty();
+      assertThat(JSON.readTree(h.get("/openai/v1/models", "authorization", "Bearer " + VALUE).body()).path("data"))
+          .as("Google's OpenAI-compatible list").isEmpty();
+      assertThat(JSON.readTree(h.get("/v1/models", "authorization", "Bearer " + VALUE).body()).path("data"))
+          .as("the translated OpenAI list").isEmpty();
+    } finally {
+      assertThat(h.putConfig("{\"MODEL_ALIASES\":{\"fast\":\"gemini-2.5-flash\",\"pro-alias\":\"gemini-2.5-pro\"}}")
+          .statusCode()).isEqualTo(200);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Surface.class)
   void requestsPerMinuteAndPerDayAre429WithRetryAfter(Surface surface) throws IOException {
