@@ -57,6 +57,7 @@ import io.geminibalance.storage.KeyState;
 import io.geminibalance.storage.ResourceRecord;
 import io.geminibalance.storage.KeyStateWriteBehind;
 import io.geminibalance.server.ClientConnections;
+import io.geminibalance.server.ClientLimits;
 import io.geminibalance.server.EdgePolicy;
 import io.geminibalance.server.MetricsEndpoint;
 import io.geminibalance.server.HttpServerVerticle;
@@ -137,7 +138,7 @@ public final class Gateway {
   /** Managed client tokens' management (/api/tokens), which keeps {@link #clientTokens} filled. */
   private ClientTokens tokenAdmin;
   /** Where a shutdown stands: the servers and every request read it. */
-  private final Drain drain = new Drain();
+  private final Drain drain;
   /** Every client connection of the servers, which a shutdown drains. */
   private ClientConnections connections;
 
@@ -145,8 +146,9 @@ public final class Gateway {
   private record Deployment(String id, int port) {}
 
   private Gateway(Vertx vertx, LiveConfig live, QuotaKeyPool pool, UpstreamClient upstream,
-      Persistence persistence) {
+      Persistence persistence, Drain drain) {
     this.vertx = vertx;
+    this.drain = drain;
     this.persistence = persistence;
     this.live = live;
     this.pool = pool;
@@ -207,7 +209,8 @@ public final class Gateway {
     proxies.update(Settings.proxies(config), config.values().bool("PROXIES_USE_CONSISTENCY_HASH_BY_API_KEY"));
     UpstreamClient upstream = new UpstreamClient(vertx, upstreamSettings(config), Settings.upstreamPool(config),
         proxies);
-    Gateway gateway = new Gateway(vertx, live, pool, upstream, persistence);
+    ClientLimits clientLimits = Settings.clientLimits(config);
+    Gateway gateway = new Gateway(vertx, live, pool, upstream, persistence, new Drain(clientLimits.maxConnections()));
     gateway.metrics = metrics;
     gateway.proxies = proxies;
     gateway.queue = queue;
@@ -316,7 +319,7 @@ public final class Gateway {
         cluster::report,
         new AuditApi(audit),
         new AdminTokenApi(adminTokens, live::get),
-        EdgePolicy.live(live::get), Settings.clientLimits(config), gateway.adminSessions,
+        EdgePolicy.live(live::get), clientLimits, gateway.adminSessions,
         new ErrorLogApi(persistence.storage().errorLogs(), audit, persistence.storage().config().zone()),
         new StatsApi(persistence.storage().stats(), persistence.storage().requestLogs(),
             () -> poolTotals(vertx, pool), InstantSource.system(), persistence.storage().config().zone()),

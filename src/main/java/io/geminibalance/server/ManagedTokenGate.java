@@ -31,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * on every change), never per request.
  */
 final class ManagedTokenGate {
+  /**
+   * HTTP/2's CANCEL for a stream cut mid-answer (HTTP/1.1 closes the connection whatever the code);
+   * the default code, NO_ERROR, would tell the client the answer had ended normally.
+   */
+  private static final long CANCEL = 8;
+
   private static final Logger LOG = LoggerFactory.getLogger(ManagedTokenGate.class);
   /** The admitted {@link ClientToken} on the routing context. */
   static final String TOKEN = "client.managedToken";
@@ -176,11 +182,11 @@ final class ManagedTokenGate {
     }
     if (ctx != null && ctx.cutReadingOn(why)) {
       // A unary answer under way: only the client is cut; the close reads the answer on for its usage.
-      response.reset();
+      response.reset(CANCEL);
       return;
     }
     if (ctx == null || !ctx.cut(why)) {
-      response.reset();
+      response.reset(CANCEL);
     }
   }
 

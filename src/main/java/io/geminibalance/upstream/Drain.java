@@ -10,6 +10,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * shutdown, read on the request path, so it is one volatile field; beside it, the rare answers
  * whose client left and which are still read for their usage (see RequestContext), which hold no
  * client connection, so the shutdown must be told of them to wait for them and then cut them.
+ *
+ * <p>Those reads are also bounded in number ({@link #tryReadingLeftAnswer}): a read left behind
+ * holds an upstream call but no client connection, so MAX_CLIENT_CONNECTIONS, which bounds the
+ * upstream calls that connected clients can hold, does not bound them, and a client that opens
+ * requests for large answers and leaves could otherwise pile them up. At most as many are kept
+ * (the gateway then holds at most twice the calls its clients could hold while connected); past
+ * that, an answer whose client leaves is cut at once, its row logged abandoned without usage.
  */
 public final class Drain {
   private static final int SERVING = 0;
@@ -18,6 +25,12 @@ public final class Drain {
 
   private volatile int phase = SERVING;
   private final Set<Runnable> leftAnswers = ConcurrentHashMap.newKeySet();
+  private final int maxLeftAnswers;
+
+  /** @param maxLeftAnswers how many answers whose client left may be read on at once (MAX_CLIENT_CONNECTIONS) */
+  public Drain(int maxLeftAnswers) {
+    this.maxLeftAnswers = maxLeftAnswers;
+  }
 
   public boolean draining() {
     return phase >= DRAINING;
@@ -40,12 +53,20 @@ public final class Drain {
     leftAnswers.forEach(Runnable::run);
   }
 
-  /** An answer whose client left is read on; {@code cut} stops that read. */
-  void readingLeftAnswer(Runnable cut) {
+  /**
+   * An answer whose client left is to be read on; {@code cut} stops that read.
+   *
+   * @return false when {@link #maxLeftAnswers} are being read already: then it is not read on
+   */
+  synchronized boolean tryReadingLeftAnswer(Runnable cut) {
+    if (leftAnswers.size() >= maxLeftAnswers) {
+      return false;
+    }
     leftAnswers.add(cut);
     if (cutting()) {
       cut.run();
     }
+    return true;
   }
 
   /** That answer has been read (or has failed). */

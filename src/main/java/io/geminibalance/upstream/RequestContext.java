@@ -202,15 +202,13 @@ public final class RequestContext {
    * answered, this row says the client did not get the whole of it.
    */
   public void clientClosed() {
-    boolean readOn = !clientGone && readsOnAfterClose();
+    Runnable cut = !clientGone && readsOnAfterClose() ? cutLeftAnswer(inFlight) : null;
+    // The drain bounds how many such reads the whole gateway keeps (see Drain).
+    boolean readOn = cut != null && (drain == null || drain.tryReadingLeftAnswer(cut));
     if (readOn) {
       // The gateway still works for this client, reading its answer: its token's concurrency slot
       // bounds how many such reads it can leave behind, as it bounds its requests.
       TokenLimiter.Slot held = slot;
-      Runnable cut = cutLeftAnswer(inFlight);
-      if (drain != null) {
-        drain.readingLeftAnswer(cut);
-      }
       answerEnd.onComplete(ar -> {
         held.release();
         if (drain != null) {

@@ -510,6 +510,40 @@ class UsageSumsTest {
   }
 
   /**
+   * Answers left behind hold an upstream call each but no client connection, so the gateway keeps
+   * at most MAX_CLIENT_CONNECTIONS of them being read: past that, an answer whose client leaves is
+   * cut at once (its row abandoned, usage not known); the ones being read keep their usage.
+   */
+  @Test
+  void noMoreLeftAnswersAreReadOnThanClientConnectionsAreAllowed() throws Exception {
+    String db = GatewayHarness.tempDatabase();
+    try (GatewayHarness h = GatewayHarness.start(Map.of("MAX_CLIENT_CONNECTIONS", "2"), db)) {
+      Usage usage = new Usage(900, 0, 0, 200, 0, 0, 0, 0);
+      long filler = 4L * 1024 * 1024;
+      java.util.concurrent.atomic.AtomicLong[] written = {new java.util.concurrent.atomic.AtomicLong(),
+          new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong()};
+      java.util.concurrent.CompletableFuture<Void> finish = new java.util.concurrent.CompletableFuture<>();
+      java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+      h.fake.on(r -> r.path().endsWith(":generateContent"),
+          (r, res, raw) -> heldAnswer(filler, usage, written[calls.getAndIncrement()], finish).send(r, res, raw));
+      String request = "{\"contents\":[]}";
+      for (int i = 0; i < 2; i++) {
+        readStartAndLeave(h, AUTH, request, 64 * 1024);
+        awaitFillerRead(written[i], filler);
+      }
+      assertThat(h.gateway.drainState().leftAnswers()).isEqualTo(2);
+      readStartAndLeave(h, AUTH, request, 64 * 1024);
+      List<long[]> cut = settledRows(db, 1);
+      assertThat(cut.get(0)).as("success, prompt, completion, abandoned").containsExactly(1, -1, -1, 1);
+      assertThat(h.gateway.drainState().leftAnswers()).as("still the first two").isEqualTo(2);
+
+      finish.complete(null);
+      List<long[]> rows = settledRows(db, 3);
+      assertThat(rows).filteredOn(row -> row[1] == 900 && row[2] == 200 && row[3] == 1).hasSize(2);
+    }
+  }
+
+  /**
    * A left answer that then goes silent is reset after TIME_OUT: its token's slot comes back then
    * too, never held for good.
    */
