@@ -44,6 +44,8 @@ public final class ClientTokens {
    * change was refused.
    */
   private static final Predicate<Throwable> NAME_RACE = ClientTokenStore.NameTaken.class::isInstance;
+  /** What the store may refuse an edit or a rotation for after this instance read the token: its name, its revoke. */
+  private static final Predicate<Throwable> EDIT_RACE = NAME_RACE.or(RevokedToken.class::isInstance);
   /** Tokens not revoked at once: bounds what the registry holds in every instance's memory. */
   public static final int MAX_TOKENS = 10_000;
 
@@ -156,7 +158,7 @@ public final class ClientTokens {
       checkName(all, next);
       List<AuditEntry.Change> changes = changes(old, next);
       return audit.record(caller, "tokens.update", changes)
-          .thenCompose(v -> audit.refusable(caller, "tokens.update", changes, store.update(next), NAME_RACE))
+          .thenCompose(v -> audit.refusable(caller, "tokens.update", changes, stillLive(next), EDIT_RACE))
           .thenCompose(v -> afterChange())
           .thenApply(v -> next);
     }));
@@ -168,9 +170,10 @@ public final class ClientTokens {
       ClientToken old = live(row, id);
       String value = newValue();
       ClientToken next = old.withValue(fingerprints.hash(value), last4(value), now());
-      return audit.record(caller, "tokens.rotate", List.of(new AuditEntry.Change("token " + id + " value",
-              hint(old.last4()), hint(next.last4()))))
-          .thenCompose(v -> AuditLog.reportFailure("tokens.rotate", store.update(next)))
+      List<AuditEntry.Change> changes = List.of(new AuditEntry.Change("token " + id + " value",
+          hint(old.last4()), hint(next.last4())));
+      return audit.record(caller, "tokens.rotate", changes)
+          .thenCompose(v -> audit.refusable(caller, "tokens.rotate", changes, stillLive(next), EDIT_RACE))
           .thenCompose(v -> afterChange())
           .thenApply(v -> new Issued(next, value));
     }));
@@ -186,10 +189,24 @@ public final class ClientTokens {
       ClientToken next = old.revoked(now());
       return audit.record(caller, "tokens.revoke", List.of(new AuditEntry.Change("token " + id,
               describe(old), "revoked")))
+          // false: another instance revoked it first, which is what was asked.
           .thenCompose(v -> AuditLog.reportFailure("tokens.revoke", store.update(next)))
           .thenCompose(v -> afterChange())
           .thenApply(v -> next);
     }));
+  }
+
+  /**
+   * Writes {@code next} over its stored token; fails with {@link RevokedToken} when that was revoked
+   * after this instance read it (by another instance: this one's changes run one at a time).
+   */
+  private CompletableFuture<Void> stillLive(ClientToken next) {
+    return store.update(next).thenApply(written -> {
+      if (!written) {
+        throw new RevokedToken(next.id());
+      }
+      return null;
+    });
   }
 
   /** Runs {@code change} once the previous change has ended, successful or not. */

@@ -25,8 +25,10 @@ public interface ClientTokenStore {
   CompletableFuture<Void> insert(ClientToken token);
 
   /**
-   * Writes every field of the token with {@code token.id()} but its creation time; false when there
-   * is none. Fails with {@link NameTaken} as {@link #insert} does.
+   * Writes every field of the token with {@code token.id()} but its creation time, only while the
+   * stored token is not revoked; false when there is none or it is revoked (another instance may
+   * have revoked it since this one read it: a revoke is final, and an edit written over it would
+   * bring the token back). Fails with {@link NameTaken} as {@link #insert} does.
    */
   CompletableFuture<Boolean> update(ClientToken token);
 

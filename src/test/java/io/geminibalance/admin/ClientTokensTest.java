@@ -149,6 +149,60 @@ class ClientTokensTest {
     assertThat(told).as("refusals change nothing to tell").hasValue(2);
   }
 
+  /**
+   * Another instance revokes the token after this one read it for an edit or a rotation: the write
+   * is refused (409 as for any revoked token), audited as refused, and the token stays revoked.
+   */
+  @Test
+  void anEditOrRotationOfATokenRevokedMeanwhileIsRefusedAndTheRevokeStands() {
+    ClientTokenStore real = storage.clientTokens();
+    java.util.concurrent.atomic.AtomicBoolean revokeAfterTheRead = new java.util.concurrent.atomic.AtomicBoolean();
+    ClientTokenStore otherInstanceRevokes = new ClientTokenStore() {
+      private CompletableFuture<Void> revokeNowIfAsked(String id) {
+        if (!revokeAfterTheRead.getAndSet(false)) {
+          return CompletableFuture.completedFuture(null);
+        }
+        return real.find(id).thenCompose(t -> real.update(t.orElseThrow().revoked(Instant.now()))).thenApply(ok -> null);
+      }
+
+      @Override
+      public CompletableFuture<List<ClientToken>> loadAll() {
+        return real.loadAll().thenCompose(all -> all.isEmpty() ? CompletableFuture.completedFuture(all)
+            : revokeNowIfAsked(all.get(all.size() - 1).id()).thenApply(v -> all));
+      }
+
+      @Override
+      public CompletableFuture<Optional<ClientToken>> find(String id) {
+        return real.find(id).thenCompose(row -> revokeNowIfAsked(id).thenApply(v -> row));
+      }
+
+      @Override
+      public CompletableFuture<Void> insert(ClientToken token) {
+        return real.insert(token);
+      }
+
+      @Override
+      public CompletableFuture<Boolean> update(ClientToken token) {
+        return real.update(token);
+      }
+    };
+    ClientTokens tokens = new ClientTokens(otherInstanceRevokes, registry, storage.tokenFingerprints(),
+        new AuditLog(storage.auditLog(), InstantSource.system()), InstantSource.system(), told::incrementAndGet, 100);
+    String edited = tokens.create(CALLER, edit("{\"name\":\"edited\"}")).join().token().id();
+    revokeAfterTheRead.set(true);
+    assertThat(tokens.update(CALLER, edited, edit("{\"name\":\"renamed\"}"))).failsWithin(Duration.ofSeconds(10))
+        .withThrowableThat().havingRootCause().isInstanceOf(ClientTokens.RevokedToken.class);
+    String rotated = tokens.create(CALLER, edit("{\"name\":\"rotated\"}")).join().token().id();
+    revokeAfterTheRead.set(true);
+    assertThat(tokens.rotate(CALLER, rotated)).failsWithin(Duration.ofSeconds(10))
+        .withThrowableThat().havingRootCause().isInstanceOf(ClientTokens.RevokedToken.class);
+
+    assertThat(real.loadAll().join()).allSatisfy(t -> assertThat(t.revokedAt()).as(t.name()).isNotNull())
+        .extracting(ClientToken::name).containsExactly("edited", "rotated");
+    assertThat(storage.auditLog().page(0, 2).join().rows().stream().map(r -> r.entry().action()).toList())
+        .containsExactly("tokens.rotate.refused", "tokens.rotate");
+  }
+
   @Test
   void anEditThatChangesNothingWritesNoAuditRowAndTellsNobody() {
     ClientTokens tokens = service(100);

@@ -1092,6 +1092,14 @@ abstract class StorageContractTest {
             Instant.ofEpochMilli(t + 1000), Instant.ofEpochMilli(t + 5000)));
     assertThat(storage.clientTokens().update(clientToken("tk_none", "x", "d".repeat(64), t)).join()).isFalse();
     assertThat(storage.clientTokens().loadAll().join()).hasSize(2);
+    // An edit read before another instance revoked the token must not bring it back.
+    ClientToken editedBeforeTheRevoke = new ClientToken("tk_b", "edited", "c".repeat(64), "cd34", List.of(),
+        Set.of(), TokenLimits.NONE, null, List.of(), true, null, Instant.ofEpochMilli(t + 1000),
+        Instant.ofEpochMilli(t + 6000));
+    assertThat(storage.clientTokens().update(editedBeforeTheRevoke).join()).as("a revoked token is final").isFalse();
+    assertThat(storage.clientTokens().find("tk_b").join()).map(ClientToken::name).contains("renamed");
+    assertThat(storage.clientTokens().find("tk_b").join()).map(ClientToken::revokedAt)
+        .contains(Instant.ofEpochMilli(t + 5000));
   }
 
   @Test

@@ -102,7 +102,7 @@ public final class JdbcClientTokenStore implements ClientTokenStore {
     return jdbc.call("update client token", connection -> {
       String assignments = String.join(" = ?, ", VALUES.split(", ")) + " = ?";
       try (PreparedStatement update = connection.prepareStatement(
-          "UPDATE gb_client_token SET " + assignments + " WHERE id = ?")) {
+          "UPDATE gb_client_token SET " + assignments + " WHERE id = ? AND revoked_at IS NULL")) {
         int next = bindValues(update, token);
         update.setString(next, token.id());
         return write(connection, update, token) > 0;
