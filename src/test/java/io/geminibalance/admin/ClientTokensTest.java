@@ -99,25 +99,10 @@ class ClientTokensTest {
   @Test
   void aNameTakenBetweenTheCheckAndTheWriteIsAuditedAsRefusedWithoutAnErrorLine() {
     ClientTokenStore real = storage.clientTokens();
-    ClientTokenStore readBeforeTheOtherWrote = new ClientTokenStore() {
+    ClientTokenStore readBeforeTheOtherWrote = new Delegating(real) {
       @Override
       public CompletableFuture<List<ClientToken>> loadAll() {
         return real.loadAll().thenApply(all -> all.stream().filter(t -> !t.name().equals("taken")).toList());
-      }
-
-      @Override
-      public CompletableFuture<Optional<ClientToken>> find(String id) {
-        return real.find(id);
-      }
-
-      @Override
-      public CompletableFuture<Void> insert(ClientToken token) {
-        return real.insert(token);
-      }
-
-      @Override
-      public CompletableFuture<Boolean> update(ClientToken token) {
-        return real.update(token);
       }
     };
     ClientTokens tokens = new ClientTokens(readBeforeTheOtherWrote, registry, storage.tokenFingerprints(),
@@ -157,7 +142,7 @@ class ClientTokensTest {
   void anEditOrRotationOfATokenRevokedMeanwhileIsRefusedAndTheRevokeStands() {
     ClientTokenStore real = storage.clientTokens();
     java.util.concurrent.atomic.AtomicBoolean revokeAfterTheRead = new java.util.concurrent.atomic.AtomicBoolean();
-    ClientTokenStore otherInstanceRevokes = new ClientTokenStore() {
+    ClientTokenStore otherInstanceRevokes = new Delegating(real) {
       private CompletableFuture<Void> revokeNowIfAsked(String id) {
         if (!revokeAfterTheRead.getAndSet(false)) {
           return CompletableFuture.completedFuture(null);
@@ -174,16 +159,6 @@ class ClientTokensTest {
       @Override
       public CompletableFuture<Optional<ClientToken>> find(String id) {
         return real.find(id).thenCompose(row -> revokeNowIfAsked(id).thenApply(v -> row));
-      }
-
-      @Override
-      public CompletableFuture<Void> insert(ClientToken token) {
-        return real.insert(token);
-      }
-
-      @Override
-      public CompletableFuture<Boolean> update(ClientToken token) {
-        return real.update(token);
       }
     };
     ClientTokens tokens = new ClientTokens(otherInstanceRevokes, registry, storage.tokenFingerprints(),
@@ -213,5 +188,34 @@ class ClientTokensTest {
 
     assertThat(storage.auditLog().page(0, 100).join().rows()).hasSize(auditRows);
     assertThat(told).hasValue(1);
+  }
+
+  /** The real store, for a test to change what one instance sees of another's writes. */
+  private static class Delegating implements ClientTokenStore {
+    private final ClientTokenStore real;
+
+    Delegating(ClientTokenStore real) {
+      this.real = real;
+    }
+
+    @Override
+    public CompletableFuture<List<ClientToken>> loadAll() {
+      return real.loadAll();
+    }
+
+    @Override
+    public CompletableFuture<Optional<ClientToken>> find(String id) {
+      return real.find(id);
+    }
+
+    @Override
+    public CompletableFuture<Void> insert(ClientToken token) {
+      return real.insert(token);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> update(ClientToken token) {
+      return real.update(token);
+    }
   }
 }
