@@ -30,6 +30,17 @@ public final class ModelGlobs {
     return false;
   }
 
+  /**
+   * Whether {@code globs} allow a call naming {@code requested}, which stands for the model
+   * {@code base}: a virtual name ({@code gemini-2.5-pro-search}, the image chat model) is its base
+   * model with a tool or setting, so a list allowing the base allows it, and a list naming it
+   * itself allows it too, without its base. The one rule of every list, lookup and call; a name
+   * that stands for no other model passes itself as {@code base}.
+   */
+  public static boolean allows(List<String> globs, String requested, String base) {
+    return allows(globs, requested) || base != null && allows(globs, base);
+  }
+
   /** Whether {@code text} matches {@code glob} as a whole ({@code *}: any run, empty included). */
   public static boolean matches(String glob, String text) {
     int g = 0;

@@ -34,7 +34,15 @@ public record TokenRefusal(Kind kind, String message, long retryAfterSeconds) {
 
   /** The model check, done where the model is known (the upstream executor, the Live connector). */
   public static TokenRefusal model(ClientToken token, String model) {
-    return model == null || ModelGlobs.allows(token.models(), model) ? null
-        : of(Kind.MODEL, "token '" + token.name() + "' is not allowed to use model '" + model + "'");
+    return model(token, model, model);
+  }
+
+  /**
+   * The model check of a call naming {@code requested}, which stands for {@code base} ({@link
+   * ModelGlobs#allows(java.util.List, String, String)}); the refusal names {@code requested}.
+   */
+  public static TokenRefusal model(ClientToken token, String requested, String base) {
+    return requested == null || ModelGlobs.allows(token.models(), requested, base) ? null
+        : of(Kind.MODEL, "token '" + token.name() + "' is not allowed to use model '" + requested + "'");
   }
 }

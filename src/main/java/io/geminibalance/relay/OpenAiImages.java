@@ -70,6 +70,12 @@ final class OpenAiImages {
     return List.of(createImageModel() + ImagesRequestTranslator.CHAT_SUFFIX);
   }
 
+  /** CREATE_IMAGE_MODEL when {@code name} is the image chat model, which stands for it; otherwise null. */
+  String chatModelBase(String name) {
+    String createImageModel = createImageModel();
+    return ImagesRequestTranslator.isChatModel(name, createImageModel) ? createImageModel : null;
+  }
+
   /** True when a chat request's {@code model} is the image chat model. */
   boolean isChatModel(JsonNode body) {
     JsonNode model = body.get("model");
@@ -117,7 +123,7 @@ final class OpenAiImages {
       return;
     }
     String model = body.get("model").asText();
-    generate(ctx, request).compose(images -> hosting.uploadAll(uploads(images)).map(urls -> {
+    generate(ctx, request, model).compose(images -> hosting.uploadAll(uploads(images)).map(urls -> {
       List<String> links = new ArrayList<>();
       for (int i = 0; i < images.size(); i++) {
         links.add(urls.getOrDefault(i, images.get(i).dataUrl()));
@@ -169,10 +175,18 @@ final class OpenAiImages {
   }
 
   private Future<List<GeneratedImage>> generate(RequestContext ctx, ImagesRequest request) {
+    return generate(ctx, request, null);
+  }
+
+  /**
+   * @param chatModel the image chat model's name as the client sent it, which a managed token's
+   *     models are matched against besides CREATE_IMAGE_MODEL; null for the images endpoints
+   */
+  private Future<List<GeneratedImage>> generate(RequestContext ctx, ImagesRequest request, String chatModel) {
     UpstreamExecutor via = imagen.get();
     UpstreamCall call = new UpstreamCall(HttpMethod.POST, GeminiMethod.PREDICT.pathFor(request.upstreamModel()), "",
         MultiMap.caseInsensitiveMultiMap(), OpenAiRelay.jsonBuffer(request.predictBody()), request.upstreamModel(),
-        false, KeyPlacement.GOOG_API_KEY_HEADER, "openai-image-generation");
+        false, KeyPlacement.GOOG_API_KEY_HEADER, "openai-image-generation").requestedAs(chatModel);
     return via.execute(call, ctx).compose(result -> switch (result) {
       case UpstreamResult.Failed failed -> Future.failedFuture(new PredictFailed(failed));
       case UpstreamResult.Answered answered -> BodyRelay.collect(answered.response(), via.bodyIdleTimeoutMillis())

@@ -82,8 +82,8 @@ public final class OpenAiRelay {
   public void handle(RoutingContext rc, TranslatedPath.Allowed path, RequestContext ctx) {
     rc.response().closeHandler(v -> ctx.clientClosed());
     switch (path) {
-      case TranslatedPath.ModelList list -> OpenAiModels.list(rc, catalog, options(), images.models(), ctx);
-      case TranslatedPath.Model model -> OpenAiModels.one(rc, catalog, options(), images.models(), ctx, model.id());
+      case TranslatedPath.ModelList list -> OpenAiModels.list(rc, catalog, options(), images, ctx);
+      case TranslatedPath.Model model -> OpenAiModels.one(rc, catalog, options(), images, ctx, model.id());
       case TranslatedPath.ChatCompletions chat -> chat(rc, ctx);
       case TranslatedPath.Embeddings embeddings ->
           OpenAiEmbeddings.handle(rc, executor, ctx, parse(rc), options().aliases());
@@ -151,11 +151,11 @@ public final class OpenAiRelay {
       case StreamPlan.Fake fake -> false;
     };
     // A fake stream is logged under the stream's operation name: the client asked for a stream.
-    UpstreamCall call = new UpstreamCall(HttpMethod.POST,
+    UpstreamCall call = OpenAiModels.named(new UpstreamCall(HttpMethod.POST,
         (upstreamStream ? GeminiMethod.STREAM_GENERATE_CONTENT : GeminiMethod.GENERATE_CONTENT).pathFor(model),
         upstreamStream ? "alt=sse" : "", forwardedHeaders(rc), body,
         model, upstreamStream, KeyPlacement.GOOG_API_KEY_HEADER,
-        translated.stream() ? "openai-chat-stream" : "openai-chat-non-stream", true);
+        translated.stream() ? "openai-chat-stream" : "openai-chat-non-stream", true), options(), translated.model());
     switch (plan) {
       case StreamPlan.Fake fake -> {
         OpenAiChatAnswers.fakeStream(rc, executor, call, ctx, fake, translated, options(), signatures, clock,

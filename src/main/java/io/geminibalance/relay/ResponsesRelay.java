@@ -156,12 +156,12 @@ final class ResponsesRelay {
       MediaDownloads.Fetched fetched, ImageBudget.Request budget) {
     String model = translated.model().base();
     boolean stream = translated.stream();
-    UpstreamCall call = new UpstreamCall(HttpMethod.POST,
+    UpstreamCall call = OpenAiModels.named(new UpstreamCall(HttpMethod.POST,
         (stream ? GeminiMethod.STREAM_GENERATE_CONTENT : GeminiMethod.GENERATE_CONTENT).pathFor(model),
         stream ? "alt=sse" : "", OpenAiRelay.forwardedHeaders(rc),
         OpenAiRelay.jsonBuffer(fetched.body(), OpenAiRelay.expectedBytes(rc, fetched.mediaBytes())),
         model, stream, KeyPlacement.GOOG_API_KEY_HEADER,
-        stream ? "openai-responses-stream" : "openai-responses", true);
+        stream ? "openai-responses-stream" : "openai-responses", true), options.get(), translated.model());
     executor.execute(call, ctx).onComplete(ar -> {
       budget.release(); // Google has the body (or never will): its images no longer count
       if (ar.failed()) {

@@ -20,6 +20,9 @@ import io.vertx.core.streams.ReadStream;
  *     when it reports them ({@link UpstreamResult.Answered#log}), not when the headers arrive
  * @param media for Google's upload and download endpoints, which live beside the API rather than
  *     under BASE_URL: {@code path} is then below BASE_URL's origin; {@code null} for API calls
+ * @param requestedModel the name the client asked for (after MODEL_ALIASES) when it stands for
+ *     {@code model} without being it, a virtual name such as {@code gemini-2.5-pro-search}: a
+ *     managed token's model list is matched against both; otherwise {@code model}
  */
 public record UpstreamCall(
     HttpMethod method,
@@ -32,7 +35,20 @@ public record UpstreamCall(
     KeyPlacement keyPlacement,
     String operation,
     boolean readsUsage,
-    Media media) {
+    Media media,
+    String requestedModel) {
+
+  public UpstreamCall {
+    if (requestedModel == null) {
+      requestedModel = model;
+    }
+  }
+
+  /** A call named as its {@code model}, with or without a media body. */
+  public UpstreamCall(HttpMethod method, String path, String query, MultiMap headers, Buffer body, String model,
+      boolean stream, KeyPlacement keyPlacement, String operation, boolean readsUsage, Media media) {
+    this(method, path, query, headers, body, model, stream, keyPlacement, operation, readsUsage, media, null);
+  }
 
   /** A call whose answer's token counts are read or not, under BASE_URL. */
   public UpstreamCall(HttpMethod method, String path, String query, MultiMap headers, Buffer body, String model,
@@ -64,6 +80,12 @@ public record UpstreamCall(
    * @param bodyLength the streamed body's length when known (Content-Length), else -1
    */
   public record Media(MultiMap protocolHeaders, ReadStream<Buffer> body, long bodyLength) {}
+
+  /** This call, asked for under the virtual name {@code requested} (null: its model), which stands for its model. */
+  public UpstreamCall requestedAs(String requested) {
+    return new UpstreamCall(method, path, query, headers, body, model, stream, keyPlacement, operation, readsUsage,
+        media, requested);
+  }
 
   public String pathAndQuery() {
     return query == null || query.isEmpty() ? path : path + "?" + query;

@@ -112,7 +112,7 @@ public final class UpstreamExecutor {
     if (!RateLimits.UNMETERED.equals(call.model())) {
       // Every surface passes here once the model is known, before any key is leased; calls of no
       // model (model lists, files, operations) are not a model's use.
-      UpstreamResult.Failed refused = modelRefused(ctx, call.model());
+      UpstreamResult.Failed refused = modelRefused(ctx, call.requestedModel(), call.model());
       if (refused != null) {
         return Future.succeededFuture(refused);
       }
@@ -127,7 +127,15 @@ public final class UpstreamExecutor {
    * check above leaves it alone, yet it must not show a model the token's list hides.
    */
   public static UpstreamResult.Failed modelRefused(RequestContext ctx, String model) {
-    TokenRefusal refused = ctx.token() == null ? null : TokenRefusal.model(ctx.token(), model);
+    return modelRefused(ctx, model, model);
+  }
+
+  /**
+   * As {@link #modelRefused(RequestContext, String)} for {@code requested}, a name that stands for
+   * the model {@code base} (a virtual name): allowed when the token's list allows either.
+   */
+  public static UpstreamResult.Failed modelRefused(RequestContext ctx, String requested, String base) {
+    TokenRefusal refused = ctx.token() == null ? null : TokenRefusal.model(ctx.token(), requested, base);
     return refused == null ? null : new UpstreamResult.Failed(refused.status(), null, 0, refused.message(), false);
   }
 

@@ -28,4 +28,13 @@ class ModelGlobsTest {
     assertThat(ModelGlobs.allows(List.of("gemini-2.0-*", "imagen-*"), "gemini-2.5-pro")).isFalse();
     assertThat(ModelGlobs.allows(List.of("gemini-2.0-*"), null)).isFalse();
   }
+
+  @Test
+  void aVirtualNameIsAllowedByItsBaseModelOrByItsOwnName() {
+    assertThat(ModelGlobs.allows(List.of("gemini-2.5-pro"), "gemini-2.5-pro-search", "gemini-2.5-pro")).isTrue();
+    assertThat(ModelGlobs.allows(List.of("gemini-2.5-pro-search"), "gemini-2.5-pro-search", "gemini-2.5-pro"))
+        .isTrue();
+    assertThat(ModelGlobs.allows(List.of("gemini-2.5-pro-search"), "gemini-2.5-pro", "gemini-2.5-pro")).isFalse();
+    assertThat(ModelGlobs.allows(List.of("gemini-2.5-flash"), "gemini-2.5-pro-search", "gemini-2.5-pro")).isFalse();
+  }
 }

@@ -280,9 +280,10 @@ class ManagedTokenLimitsTest {
     assertThat(models.get(0).path("name").asText()).isEqualTo("models/gemini-2.5-pro");
     HttpResponse<String> openAiList = h.get("/v1/models", "authorization", "Bearer " + VALUE);
     assertThat(openAiList.statusCode()).isEqualTo(200);
-    // An alias is listed as the model it stands for is: "pro-alias" is, "fast" (gemini-2.5-flash) is not.
+    // An alias is listed as the model it stands for is: "pro-alias" is, "fast" (gemini-2.5-flash) is not;
+    // the virtual names of gemini-2.5-pro are that model with a tool or setting.
     assertThat(JSON.readTree(openAiList.body()).path("data")).extracting(m -> m.path("id").asText())
-        .containsExactly("gemini-2.5-pro", "pro-alias");
+        .containsExactly("gemini-2.5-pro", "gemini-2.5-pro-search", "gemini-2.5-pro-non-thinking", "pro-alias");
     assertThat(JSON.readTree(h.get("/v1beta/models", "x-goog-api-key", GatewayHarness.CLIENT_TOKEN).body())
         .path("models").size()).as("ALLOWED_TOKENS see every model").isGreaterThan(1);
   }
@@ -357,6 +358,85 @@ class ManagedTokenLimitsTest {
   }
 
   /**
+   * A virtual name ({@code -search}, {@code -non-thinking}, the image chat model) is its base model
+   * with a tool or setting: a token's list allows it when it allows that base or names it itself,
+   * and the translated lists ({@code /v1}, {@code /hf/v1}), their lookups and a chat all agree. A
+   * token given only virtual names gets no more than them, on the native surface either.
+   */
+  @Test
+  void aVirtualNameIsAllowedByItsBaseModelOrByItsOwnNameInListsLookupsAndCalls() throws IOException {
+    use(token("t-virtual-by-base", b -> b.models("gemini-2.5-pro", "imagen-4.0-generate-001")));
+    List<String> byBase = List.of("gemini-2.5-pro", "gemini-2.5-pro-search", "gemini-2.5-pro-non-thinking",
+        "pro-alias", "imagen-4.0-generate-001-chat");
+    assertVirtualNames(byBase, List.of("gemini-2.5-flash-search", "gemini-2.5-flash-non-thinking"));
+
+    use(token("t-virtual-by-name", b -> b.models("gemini-2.5-pro-search", "imagen-4.0-generate-001-chat")));
+    assertVirtualNames(List.of("gemini-2.5-pro-search", "imagen-4.0-generate-001-chat"),
+        List.of("gemini-2.5-pro", "gemini-2.5-pro-non-thinking", "pro-alias"));
+    assertThat(JSON.readTree(h.get("/v1beta/models", "x-goog-api-key", VALUE).body()).path("models"))
+        .as("the native list, which has no virtual names").isEmpty();
+    HttpResponse<String> nativeCall = h.post(Surface.NATIVE.path.replace("flash", "pro"), Surface.NATIVE.body,
+        "x-goog-api-key", VALUE, "content-type", "application/json");
+    assertThat(nativeCall.statusCode()).as(nativeCall.body()).isEqualTo(403);
+    assertThat(Surface.NATIVE.message(nativeCall)).isEqualTo(
+        "token 'ci-bot' is not allowed to use model 'gemini-2.5-pro'");
+    assertThat(h.get("/v1beta/models/gemini-2.5-pro", "x-goog-api-key", VALUE).statusCode()).isEqualTo(403);
+
+    // A token of every model is unchanged: it sees and uses every virtual name.
+    use(token("t-virtual-all", b -> b));
+    assertThat(JSON.readTree(h.get("/v1/models", "authorization", "Bearer " + VALUE).body()).path("data"))
+        .extracting(m -> m.path("id").asText()).containsAll(byBase).contains("gemini-2.5-flash-search");
+    assertThat(chat("/v1/chat/completions", "gemini-2.5-flash-search").statusCode()).isEqualTo(200);
+  }
+
+  /**
+   * The current token sees exactly {@code allowed} in the translated lists, may look each up and
+   * chat with it (upstream on its base model), and is refused each of {@code refused} by name.
+   */
+  private static void assertVirtualNames(List<String> allowed, List<String> refused) throws IOException {
+    h.fake.on(r -> r.path().endsWith(":predict"), Replies.json(200,
+        "{\"predictions\":[{\"bytesBase64Encoded\":\"iVBORw0KGgo=\",\"mimeType\":\"image/png\"}]}"));
+    for (String prefix : List.of("/v1/", "/hf/v1/")) {
+      HttpResponse<String> list = h.get(prefix + "models", "authorization", "Bearer " + VALUE);
+      assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+      assertThat(JSON.readTree(list.body()).path("data")).as(prefix).extracting(m -> m.path("id").asText())
+          .containsExactlyElementsOf(allowed);
+      for (String id : allowed) {
+        HttpResponse<String> lookup = h.get(prefix + "models/" + id, "authorization", "Bearer " + VALUE);
+        assertThat(lookup.statusCode()).as(prefix + id + ": " + lookup.body()).isEqualTo(200);
+        if (!id.equals("pro-alias")) {
+          HttpResponse<String> chat = chat(prefix + "chat/completions", id);
+          assertThat(chat.statusCode()).as(prefix + id + " chat: " + chat.body()).isEqualTo(200);
+        }
+      }
+      for (String id : refused) {
+        String message = "token 'ci-bot' is not allowed to use model '" + (id.equals("pro-alias") ? "gemini-2.5-pro" : id)
+            + "'";
+        HttpResponse<String> lookup = h.get(prefix + "models/" + id, "authorization", "Bearer " + VALUE);
+        assertThat(lookup.statusCode()).as(prefix + id + ": " + lookup.body()).isEqualTo(403);
+        assertThat(Surface.OPENAI.message(lookup)).isEqualTo(message);
+        HttpResponse<String> chat = chat(prefix + "chat/completions", id);
+        assertThat(chat.statusCode()).as(prefix + id + " chat: " + chat.body()).isEqualTo(403);
+        assertThat(Surface.OPENAI.message(chat)).isEqualTo(message);
+      }
+    }
+    // The Responses API names models as chat does.
+    String first = allowed.get(0);
+    HttpResponse<String> response = h.post("/v1/responses", "{\"model\":\"" + first + "\",\"input\":\"hi\"}",
+        "authorization", "Bearer " + VALUE, "content-type", "application/json");
+    assertThat(response.statusCode()).as(first + " response: " + response.body()).isEqualTo(200);
+    assertThat(h.fake.requests()).as("only allowed calls went upstream, each on its base model")
+        .extracting(r -> r.path()).allMatch(path -> path.contains("/models/gemini-2.5-pro:")
+            || path.contains("/models/imagen-4.0-generate-001:") || path.endsWith("/models"));
+    h.fake.reset();
+  }
+
+  private static HttpResponse<String> chat(String path, String model) {
+    return h.post(path, "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+        "authorization", "Bearer " + VALUE, "content-type", "application/json");
+  }
+
+  /**
    * An alias may bear the name of a model Google lists (an admin pinning {@code gemini-2.5-flash}
    * to another model): every list then matches that entry by the model it stands for, as the
    * lookup and the use do, so no list shows a token a model it is refused.
@@ -376,8 +456,13 @@ class ManagedTokenLimitsTest {
           .as("the native list").isEmpty();
       assertThat(JSON.readTree(h.get("/openai/v1/models", "authorization", "Bearer " + VALUE).body()).path("data"))
           .as("Google's OpenAI-compatible list").isEmpty();
+      // The virtual names of gemini-2.5-flash are no alias: they stand for Google's gemini-2.5-flash,
+      // which the token's list names, so they are listed and looked up as a chat on them is let through.
       assertThat(JSON.readTree(h.get("/v1/models", "authorization", "Bearer " + VALUE).body()).path("data"))
-          .as("the translated OpenAI list").isEmpty();
+          .as("the translated OpenAI list").extracting(m -> m.path("id").asText())
+          .containsExactly("gemini-2.5-flash-search", "gemini-2.5-flash-non-thinking");
+      assertThat(h.get("/v1/models/gemini-2.5-flash-search", "authorization", "Bearer " + VALUE).statusCode())
+          .isEqualTo(200);
     } finally {
       assertThat(h.putConfig("{\"MODEL_ALIASES\":{\"fast\":\"gemini-2.5-flash\",\"pro-alias\":\"gemini-2.5-pro\"}}")
           .statusCode()).isEqualTo(200);
