@@ -198,14 +198,23 @@ public final class ClientTokens {
 
   /**
    * Writes {@code next} over its stored token; fails with {@link RevokedToken} when that was revoked
-   * after this instance read it (by another instance: this one's changes run one at a time).
+   * after this instance read it (by another instance: this one's changes run one at a time). The
+   * registry is reloaded first then: the other instance's word of its revoke is lost while Redis is
+   * away, and this instance would otherwise go on admitting the token it has just been told is
+   * revoked.
    */
   private CompletableFuture<Void> stillLive(ClientToken next) {
-    return store.update(next).thenApply(written -> {
-      if (!written) {
-        throw new RevokedToken(next.id());
+    return store.update(next).thenCompose(written -> {
+      if (written) {
+        return CompletableFuture.completedFuture(null);
       }
-      return null;
+      return reload().handle((v, err) -> {
+        if (err != null) {
+          LOG.warn("Could not reload the client tokens after finding token {} revoked elsewhere: {}", next.id(),
+              Failures.cause(err).getMessage());
+        }
+        throw new RevokedToken(next.id());
+      });
     });
   }
 

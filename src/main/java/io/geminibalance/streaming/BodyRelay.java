@@ -27,8 +27,12 @@ import java.util.concurrent.TimeoutException;
  * activity: TIME_OUT still counts from the last upstream byte.
  */
 public final class BodyRelay {
-  /** HTTP/2 RST_STREAM code for a request given up; HTTP/1 closes the connection. */
-  private static final long CANCEL = 8;
+  /**
+   * HTTP/2 RST_STREAM code for a request given up, and for a client's answer broken off (the
+   * default, NO_ERROR, would tell the client the answer had ended normally); HTTP/1 closes the
+   * connection whatever the code.
+   */
+  static final long CANCEL = 8;
   /** {@link #collect} sizes its buffer from Content-Length up to this; larger bodies grow as they come. */
   private static final long COLLECT_PRESIZE_MAX_BYTES = 256 * 1024;
   /**
@@ -355,7 +359,7 @@ public final class BodyRelay {
       return;
     }
     if (errorEvent == null) {
-      client.reset();
+      client.reset(CANCEL);
     } else {
       client.end(errorEvent);
     }

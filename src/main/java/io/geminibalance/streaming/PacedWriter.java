@@ -110,7 +110,7 @@ public final class PacedWriter {
     }
     if (last == null) {
       clear();
-      client.reset();
+      client.reset(BodyRelay.CANCEL);
       return;
     }
     // A held event whose work is not done goes as it was: nothing the stream carried is lost.

@@ -167,10 +167,14 @@ class ClientTokensTest {
     revokeAfterTheRead.set(true);
     assertThat(tokens.update(CALLER, edited, edit("{\"name\":\"renamed\"}"))).failsWithin(Duration.ofSeconds(10))
         .withThrowableThat().havingRootCause().isInstanceOf(ClientTokens.RevokedToken.class);
+    // The other instance's word of its revoke may never come (lost while Redis is away): the refusal
+    // itself says the token is revoked, and this instance must stop admitting it too.
+    assertThat(registry.byId(edited).revokedAt()).as("revoked in this instance's registry").isNotNull();
     String rotated = tokens.create(CALLER, edit("{\"name\":\"rotated\"}")).join().token().id();
     revokeAfterTheRead.set(true);
     assertThat(tokens.rotate(CALLER, rotated)).failsWithin(Duration.ofSeconds(10))
         .withThrowableThat().havingRootCause().isInstanceOf(ClientTokens.RevokedToken.class);
+    assertThat(registry.byId(rotated).revokedAt()).as("revoked in this instance's registry").isNotNull();
 
     assertThat(real.loadAll().join()).allSatisfy(t -> assertThat(t.revokedAt()).as(t.name()).isNotNull())
         .extracting(ClientToken::name).containsExactly("edited", "rotated");

@@ -302,6 +302,43 @@ class TokenCutTest {
     freed(token);
   }
 
+  /**
+   * A plain body (the OpenAI-compatible surface, not streamed) whose token is revoked mid-answer,
+   * over h2c: its stream is reset with CANCEL, as the gate's own resets are, not NO_ERROR, which
+   * would tell the client the answer had ended normally.
+   */
+  @Test
+  void aPlainBodyCutMidAnswerOverHttp2IsResetWithCancel() throws Exception {
+    JsonObject token = create("cut-plain-h2", null);
+    h.fake.on(r -> r.path().equals("/v1beta/openai/chat/completions"),
+        Replies.rawPieces("application/json", List.of("{\"id\":\"a\",", "\"object\":\"chat.completion\"}"), 60_000));
+    io.vertx.core.http.HttpClient client = h.vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+        .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    try {
+      CompletableFuture<Void> started = new CompletableFuture<>();
+      CompletableFuture<Throwable> reset = new CompletableFuture<>();
+      io.vertx.core.http.HttpClientResponse answer = client.request(new io.vertx.core.http.RequestOptions()
+              .setMethod(io.vertx.core.http.HttpMethod.POST).setAbsoluteURI(h.url("/openai/v1/chat/completions"))
+              .putHeader("authorization", "Bearer " + token.getString("value"))
+              .putHeader("content-type", "application/json"))
+          .compose(request -> request.send(Stream.OPENAI.unaryBody()))
+          .andThen(ar -> {
+            if (ar.succeeded()) {
+              ar.result().exceptionHandler(reset::complete).handler(b -> started.complete(null));
+            }
+          }).await(10, TimeUnit.SECONDS);
+      assertThat(answer.statusCode()).isEqualTo(200);
+      started.get(20, TimeUnit.SECONDS);
+      HttpResponse<String> revoked = admin("POST", "/api/tokens/" + token.getString("id") + "/revoke", null);
+      assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+      assertThat(reset.get(20, TimeUnit.SECONDS)).isInstanceOfSatisfying(io.vertx.core.http.StreamResetException.class,
+          e -> assertThat(e.getCode()).as("RST_STREAM code").isEqualTo(8));
+    } finally {
+      client.close();
+    }
+    freed(token);
+  }
+
   @Test
   void theOpenAiCompatibleModelListShowsARestrictedTokenOnlyItsModels() throws Exception {
     h.fake.on(r -> r.path().equals("/v1beta/openai/models"), Replies.json(200, "{\"object\":\"list\",\"data\":["
