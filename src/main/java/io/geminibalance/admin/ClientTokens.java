@@ -189,10 +189,10 @@ public final class ClientTokens {
       ClientToken next = old.revoked(now());
       return audit.record(caller, "tokens.revoke", List.of(new AuditEntry.Change("token " + id,
               describe(old), "revoked")))
-          // false: another instance revoked it first, which is what was asked.
           .thenCompose(v -> AuditLog.reportFailure("tokens.revoke", store.update(next)))
-          .thenCompose(v -> afterChange())
-          .thenApply(v -> next);
+          // false: another instance revoked it first, which is what was asked; answer as stored.
+          .thenCompose(written -> afterChange().thenCompose(v -> written
+              ? CompletableFuture.completedFuture(next) : store.find(id).thenApply(stored -> stored.orElse(next))));
     }));
   }
 

@@ -12,11 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * client connection, so the shutdown must be told of them to wait for them and then cut them.
  *
  * <p>Those reads are also bounded in number ({@link #tryReadingLeftAnswer}): a read left behind
- * holds an upstream call but no client connection, so MAX_CLIENT_CONNECTIONS, which bounds the
- * upstream calls that connected clients can hold, does not bound them, and a client that opens
- * requests for large answers and leaves could otherwise pile them up. At most as many are kept
- * (the gateway then holds at most twice the calls its clients could hold while connected); past
- * that, an answer whose client leaves is cut at once, its row logged abandoned without usage.
+ * holds an upstream call but no client connection, so MAX_CLIENT_CONNECTIONS does not bound them,
+ * and a client that opens requests for large answers and leaves could otherwise pile them up. At
+ * most MAX_CLIENT_CONNECTIONS of them are kept, a bound of the same order as what connected clients
+ * can make the gateway hold; past that, an answer whose client leaves is cut at once, its row
+ * logged without usage.
  */
 public final class Drain {
   private static final int SERVING = 0;

@@ -180,6 +180,12 @@ class ClientTokensTest {
         .extracting(ClientToken::name).containsExactly("edited", "rotated");
     assertThat(storage.auditLog().page(0, 2).join().rows().stream().map(r -> r.entry().action()).toList())
         .containsExactly("tokens.rotate.refused", "tokens.rotate");
+
+    // A revoke the other instance made first is what was asked: answered as stored, not as this one would have.
+    String revoked = tokens.create(CALLER, edit("{\"name\":\"revoked\"}")).join().token().id();
+    revokeAfterTheRead.set(true);
+    ClientToken answered = tokens.revoke(CALLER, revoked).join();
+    assertThat(answered.revokedAt()).isNotNull().isEqualTo(real.find(revoked).join().orElseThrow().revokedAt());
   }
 
   @Test
