@@ -89,12 +89,16 @@ public final class OpenAiCompatRelay {
       }
       case CompatPath.Model model -> {
         // Matched as a body's model on this surface is (an alias as its target), before any key is leased.
-        UpstreamResult.Failed refused = UpstreamExecutor.modelRefused(ctx, aliases.get().resolve(model.id()));
+        String target = aliases.get().resolve(model.id());
+        UpstreamResult.Failed refused = UpstreamExecutor.modelRefused(ctx, target);
         if (refused != null) {
           failure(rc.response(), refused);
           return;
         }
-        forward(rc, ctx, executor, call(rc, model.upstreamPath(), null, NativeGeminiRelay.MODEL_LIST_BUCKET, false),
+        // An alias is looked up as its target; the answer passes unchanged, naming Google's model, as
+        // every answer of this surface and the native lookups do.
+        String upstreamPath = new CompatPath.Model(target).upstreamPath();
+        forward(rc, ctx, executor, call(rc, upstreamPath, null, NativeGeminiRelay.MODEL_LIST_BUCKET, false),
             KeyChoice.ANY);
       }
       case CompatPath.Post post -> post(rc, ctx, post);

@@ -111,6 +111,21 @@ class ModelAliasesGatewayTest {
     assertThat(h.fake.requests("/chat/completions").get(1).bodyText()).as("no alias: bytes unchanged").isEqualTo(plain);
   }
 
+  /** A lookup on Google's own layer asks for the alias's target; its answer passes unchanged, as every answer there. */
+  @Test
+  void aModelLookupOnTheCompatibilitySurfaceAsksForTheAliasTarget() {
+    String prefix = "/openai/models/";
+    h.fake.on(r -> r.path().contains(prefix), (r, res, raw) -> res.setStatusCode(200)
+        .putHeader("content-type", "application/json").end("{\"id\":\"" + r.path().substring(
+            r.path().indexOf(prefix) + prefix.length()) + "\",\"object\":\"model\",\"owned_by\":\"google\"}"));
+    HttpResponse<String> alias = h.get("/openai/v1/models/fast", "authorization", BEARER);
+    assertThat(alias.statusCode()).as(alias.body()).isEqualTo(200);
+    assertThat(json(alias.body()).path("id").asText()).isEqualTo("gemini-2.5-flash");
+    assertThat(h.fake.requests(prefix + "gemini-2.5-flash")).hasSize(1);
+    HttpResponse<String> plain = h.get("/openai/v1/models/gemini-2.5-pro", "authorization", BEARER);
+    assertThat(json(plain.body()).path("id").asText()).isEqualTo("gemini-2.5-pro");
+  }
+
   @Test
   void anAliasMayStandForAVirtualModel() {
     HttpResponse<String> response = h.post("/hf/v1/chat/completions",
